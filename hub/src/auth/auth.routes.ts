@@ -1,0 +1,45 @@
+import { Router, type Response } from 'express';
+import type { OrgService } from '../org/org.service.ts';
+import { loginBody, type LoginResponse, type MeResponse } from '../protocol/index.ts';
+import type { HubLocals } from '../http/auth-context.ts';
+import { requirePrincipal } from '../http/auth-context.ts';
+import { clearSessionCookie, setSessionCookie } from '../http/cookies.ts';
+import { parse } from '../http/validate.ts';
+import { errors } from '../errors.ts';
+import type { LoginService } from './login.service.ts';
+
+/** Log-in, log-out and "who am I". Log-out also closes that session's sockets on every node. */
+export function authRoutes(deps: {
+  login: LoginService;
+  org: OrgService;
+  secureCookies: boolean;
+  revokeSession: (sessionId: string) => void;
+}) {
+  const r = Router();
+
+  r.post('/login', async (req, res) => {
+    const body = parse(loginBody, req.body);
+    const { user, token, session } = await deps.login.login(body.login, body.password, { ip: req.ip });
+    setSessionCookie(res, token, session.expiresAt, deps.secureCookies);
+    const out: LoginResponse = { ok: true, me: await deps.org.meView(user), session: { expiresAt: session.expiresAt } };
+    res.json(out);
+  });
+
+  r.post('/logout', async (_req, res: Response<unknown, HubLocals>) => {
+    const p = requirePrincipal(res);
+    if (p.kind !== 'session') throw errors.forbidden('bot tokens are revoked by an admin, not logged out');
+    await deps.login.logout(p.user.id, p.session.id);
+    deps.revokeSession(p.session.id);
+    clearSessionCookie(res, deps.secureCookies);
+    res.json({ ok: true });
+  });
+
+  r.get('/me', async (_req, res: Response<unknown, HubLocals>) => {
+    const p = requirePrincipal(res);
+    const expiresAt = p.kind === 'session' ? p.session.expiresAt : Number.MAX_SAFE_INTEGER;
+    const out: MeResponse = { ok: true, me: await deps.org.meView(p.user), session: { expiresAt } };
+    res.json(out);
+  });
+
+  return r;
+}

@@ -1,0 +1,41 @@
+import { errors } from '../errors.ts';
+import type { OrgService, UserRow } from '../org/org.service.ts';
+import type { BotTokenService } from './bot-token.service.ts';
+import { BOT_TOKEN_PREFIX } from './bot-token.service.ts';
+import type { Actor } from './permissions.ts';
+import type { SessionRecord, SessionService } from './session.service.ts';
+
+/** Who a request or socket belongs to, and through which credential. */
+export type Principal =
+  | { kind: 'session'; user: UserRow; session: SessionRecord }
+  | { kind: 'bot'; user: UserRow; tokenId: string };
+
+export const actorOf = (p: Principal): Actor => ({ id: p.user.id, role: p.user.role, unitId: p.user.unit_id });
+
+/**
+ * Turns a presented token (session `id.secret` or bot `fqb_id.secret`) into a principal, or throws
+ * unauthenticated / session_expired / account_disabled. HTTP and the socket handshake both use it.
+ */
+export function createAuthenticator(deps: { sessions: SessionService; botTokens: BotTokenService; org: OrgService }) {
+  async function activeUser(userId: string): Promise<UserRow> {
+    const user = await deps.org.getUser(userId);
+    if (!user) throw errors.unauthenticated();
+    if (user.disabled_at !== null) throw errors.accountDisabled();
+    return user;
+  }
+
+  return {
+    async authenticate(token: string): Promise<Principal> {
+      if (token.startsWith(BOT_TOKEN_PREFIX)) {
+        const bot = await deps.botTokens.validate(token);
+        if (!bot) throw errors.unauthenticated('invalid bot token');
+        return { kind: 'bot', user: await activeUser(bot.userId), tokenId: bot.tokenId };
+      }
+      const check = await deps.sessions.validate(token);
+      if (check.status === 'expired') throw errors.sessionExpired();
+      if (check.status === 'invalid') throw errors.unauthenticated('invalid session');
+      return { kind: 'session', user: await activeUser(check.session.userId), session: check.session };
+    },
+  };
+}
+export type Authenticator = ReturnType<typeof createAuthenticator>;

@@ -1,0 +1,48 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema.ts';
+import { hashSecret, randomString, secretMatches, splitToken } from './token.ts';
+
+/** Bot tokens are recognisable in logs and config by this prefix. */
+export const BOT_TOKEN_PREFIX = 'fqb_';
+
+/** Long random API tokens for bots, stored like sessions: id in clear, SHA-256 of the secret. */
+export function createBotTokenService(db: Kysely<Database>, now: () => number = Date.now) {
+  return {
+    /** Issues a token for a bot user; the full token is returned once. */
+    async issue(userId: string, name: string): Promise<{ id: string; token: string }> {
+      const id = randomString(24);
+      const secret = randomString(40);
+      await db
+        .insertInto('bot_tokens')
+        .values({ id, user_id: userId, name, secret_hash: hashSecret(secret), created_at: now(), last_used_at: null, revoked_at: null })
+        .execute();
+      return { id, token: `${BOT_TOKEN_PREFIX}${id}.${secret}` };
+    },
+
+    /** The bot's user id when the token is genuine and not revoked, else null. */
+    async validate(token: string): Promise<{ tokenId: string; userId: string } | null> {
+      const parts = splitToken(token, BOT_TOKEN_PREFIX);
+      if (!parts) return null;
+      const row = await db.selectFrom('bot_tokens').selectAll().where('id', '=', parts.id).executeTakeFirst();
+      if (!row || row.revoked_at !== null || !secretMatches(parts.secret, row.secret_hash)) return null;
+      const t = now();
+      // Coarse last-use stamp: one write per hour at most.
+      if (row.last_used_at === null || t - row.last_used_at > 3600_000) {
+        await db.updateTable('bot_tokens').set({ last_used_at: t }).where('id', '=', row.id).execute();
+      }
+      return { tokenId: row.id, userId: row.user_id };
+    },
+
+    async revoke(tokenId: string): Promise<boolean> {
+      const res = await db
+        .updateTable('bot_tokens')
+        .set({ revoked_at: now() })
+        .where('id', '=', tokenId)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      return Number(res.numUpdatedRows) > 0;
+    },
+
+  };
+}
+export type BotTokenService = ReturnType<typeof createBotTokenService>;

@@ -1,0 +1,84 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema.ts';
+import { hashSecret, randomString, secretMatches, splitToken } from './token.ts';
+
+/** Refresh the stored activity time at most this often (the Lucia guide's activity check interval). */
+const ACTIVITY_CHECK_MS = 3600_000;
+
+export interface SessionRecord {
+  id: string;
+  userId: string;
+  createdAt: number;
+  lastVerifiedAt: number;
+  /** When the session ends if not used again. */
+  expiresAt: number;
+}
+
+export type SessionCheck =
+  | { status: 'valid'; session: SessionRecord }
+  | { status: 'invalid' }
+  | { status: 'expired' };
+
+/** Sessions after the current Lucia guide: token `id.secret`, only SHA-256(secret) stored, sliding idle expiry. */
+export function createSessionService(db: Kysely<Database>, opts: { idleMs: number; now?: () => number }) {
+  const now = opts.now ?? Date.now;
+  const idleMs = opts.idleMs;
+  // The activity check never exceeds the idle period, so short test periods still slide.
+  const checkMs = Math.min(ACTIVITY_CHECK_MS, idleMs / 2);
+
+  const toRecord = (row: { id: string; user_id: string; created_at: number; last_verified_at: number }): SessionRecord => ({
+    id: row.id,
+    userId: row.user_id,
+    createdAt: row.created_at,
+    lastVerifiedAt: row.last_verified_at,
+    expiresAt: row.last_verified_at + idleMs,
+  });
+
+  return {
+    /** Starts a session; the token is returned once and never stored. */
+    async create(userId: string): Promise<{ token: string; session: SessionRecord }> {
+      const id = randomString();
+      const secret = randomString();
+      const t = now();
+      const row = { id, user_id: userId, secret_hash: hashSecret(secret), created_at: t, last_verified_at: t };
+      await db.insertInto('sessions').values(row).execute();
+      return { token: `${id}.${secret}`, session: toRecord(row) };
+    },
+
+    /** Checks a presented token; slides expiry forward at most once per activity interval. */
+    async validate(token: string): Promise<SessionCheck> {
+      const parts = splitToken(token);
+      if (!parts) return { status: 'invalid' };
+      const row = await db.selectFrom('sessions').selectAll().where('id', '=', parts.id).executeTakeFirst();
+      if (!row || !secretMatches(parts.secret, row.secret_hash)) return { status: 'invalid' };
+      const t = now();
+      if (t - row.last_verified_at >= idleMs) {
+        await db.deleteFrom('sessions').where('id', '=', row.id).execute();
+        return { status: 'expired' };
+      }
+      if (t - row.last_verified_at >= checkMs) {
+        row.last_verified_at = t;
+        await db.updateTable('sessions').set({ last_verified_at: t }).where('id', '=', row.id).execute();
+      }
+      return { status: 'valid', session: toRecord(row) };
+    },
+
+    async invalidate(sessionId: string): Promise<void> {
+      await db.deleteFrom('sessions').where('id', '=', sessionId).execute();
+    },
+
+    /** Ends every session of a person (disabled account); returns the ended ids. */
+    async invalidateAllForUser(userId: string): Promise<string[]> {
+      const rows = await db.selectFrom('sessions').select('id').where('user_id', '=', userId).execute();
+      await db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+      return rows.map((r) => r.id);
+    },
+
+    /** Deletes sessions idle past their expiry (run periodically; validation also removes them lazily). */
+    async sweepExpired(): Promise<number> {
+      const res = await db.deleteFrom('sessions').where('last_verified_at', '<=', now() - idleMs).executeTakeFirst();
+      return Number(res.numDeletedRows);
+    },
+  };
+}
+export type SessionService = ReturnType<typeof createSessionService>;

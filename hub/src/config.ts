@@ -1,0 +1,67 @@
+import { z } from 'zod';
+
+/** Every setting the hub reads from the environment. Nothing else reads process.env. */
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  PUBLIC_ORIGIN: z.string().url().optional(),
+  DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: z.string().url().optional(),
+  REDIS_URL: z.string().url().optional(),
+  SESSION_IDLE_HOURS: z.coerce.number().positive().default(12),
+  SEED_DEMO: z.enum(['auto', 'never']).default('auto'),
+  WEB_BUILD_DIR: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NODE_ID: z.string().optional(),
+  MAX_SOCKET_PAYLOAD_BYTES: z.coerce.number().int().positive().default(64 * 1024),
+  MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024),
+  LOGIN_THROTTLE_BASE_SECONDS: z.coerce.number().positive().default(30),
+});
+
+export interface HubConfig {
+  port: number;
+  host: string;
+  /** Extra origins allowed for cookie-carrying requests besides the hub's own host. */
+  publicOrigin: string | undefined;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  sessionIdleMs: number;
+  /** auto: create the demo data when the store is empty; never: leave an empty store empty. */
+  seedDemo: 'auto' | 'never';
+  /** Folder of the SvelteKit adapter-node build; the hub mounts its handler when present. */
+  webBuildDir: string | undefined;
+  logLevel: string;
+  nodeId: string;
+  /** Largest JSON payload of one socket event; larger ones are answered payload_too_large. */
+  maxSocketPayloadBytes: number;
+  maxBodyBytes: number;
+  /** First wait after five wrong passwords in a row; doubles with each further miss. */
+  loginThrottleBaseS: number;
+}
+
+/** Reads and validates the environment; throws with every problem listed. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicOrigin: e.PUBLIC_ORIGIN,
+    dataDir: e.DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    sessionIdleMs: e.SESSION_IDLE_HOURS * 3600_000,
+    seedDemo: e.SEED_DEMO,
+    webBuildDir: e.WEB_BUILD_DIR,
+    logLevel: e.LOG_LEVEL,
+    nodeId: e.NODE_ID ?? `hub-${process.pid}`,
+    maxSocketPayloadBytes: e.MAX_SOCKET_PAYLOAD_BYTES,
+    maxBodyBytes: e.MAX_BODY_BYTES,
+    loginThrottleBaseS: e.LOGIN_THROTTLE_BASE_SECONDS,
+  };
+}

@@ -1,0 +1,56 @@
+import type { ZodError } from 'zod';
+import { ERROR_CODES, type ErrorBody, type ErrorCode, type Failure } from './protocol/index.ts';
+
+/** The hub's one error type: a code from the protocol's list, a message for people, an HTTP status. */
+export class HubError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly retryAfter: number | undefined;
+  readonly issues: ErrorBody['issues'];
+
+  constructor(code: ErrorCode, message: string, opts: { cause?: unknown; retryAfter?: number; issues?: ErrorBody['issues'] } = {}) {
+    super(message, { cause: opts.cause });
+    this.name = 'HubError';
+    this.code = code;
+    this.status = ERROR_CODES[code];
+    this.retryAfter = opts.retryAfter;
+    this.issues = opts.issues;
+  }
+
+  toBody(): ErrorBody {
+    const body: ErrorBody = { code: this.code, message: this.message };
+    if (this.retryAfter !== undefined) body.retryAfter = this.retryAfter;
+    if (this.issues) body.issues = this.issues;
+    return body;
+  }
+}
+
+/** Turns anything thrown into a HubError; unknown errors become `internal` without leaking details. */
+export function toHubError(err: unknown): HubError {
+  if (err instanceof HubError) return err;
+  return new HubError('internal', 'internal error', { cause: err });
+}
+
+/** The failure body for a socket ack or REST response. */
+export function failure(err: unknown): Failure {
+  return { ok: false, error: toHubError(err).toBody() };
+}
+
+/** Error factories with stable codes, so call sites read as the rule they enforce. */
+export const errors = {
+  validation: (zodError: ZodError) =>
+    new HubError('validation_failed', 'the request has invalid fields', {
+      issues: zodError.issues.map((i) => ({ path: i.path.join('.') || '(root)', message: i.message })),
+    }),
+  unauthenticated: (message = 'sign in first') => new HubError('unauthenticated', message),
+  sessionExpired: () => new HubError('session_expired', 'the session has expired; sign in again'),
+  invalidCredentials: () => new HubError('invalid_credentials', 'wrong account or password'),
+  accountDisabled: () => new HubError('account_disabled', 'this account is disabled'),
+  forbidden: (message = 'not allowed') => new HubError('forbidden', message),
+  originRejected: () => new HubError('origin_rejected', 'request from a foreign origin refused'),
+  notFound: (what: string) => new HubError('not_found', `${what} not found`),
+  rateLimited: (retryAfter: number) =>
+    new HubError('rate_limited', `too many attempts; try again in ${retryAfter} s`, { retryAfter }),
+  tooLarge: (limit: number) => new HubError('payload_too_large', `payload exceeds ${limit} bytes`),
+  unknownEvent: (event: string) => new HubError('unknown_event', `unknown event "${event.slice(0, 64)}"`),
+};

@@ -1,0 +1,124 @@
+import { existsSync } from 'node:fs';
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import type { RequestHandler } from 'express';
+import { adminRoutes } from './auth/admin.routes.ts';
+import { authRoutes } from './auth/auth.routes.ts';
+import { createAuthenticator } from './auth/authenticator.ts';
+import { createBotTokenService } from './auth/bot-token.service.ts';
+import { createLoginThrottle } from './auth/login-throttle.ts';
+import { createLoginService } from './auth/login.service.ts';
+import { createSessionService } from './auth/session.service.ts';
+import type { HubConfig } from './config.ts';
+import { createApp } from './http/app.ts';
+import { authenticate, originGuard } from './http/auth-context.ts';
+import { healthRoutes } from './http/health.routes.ts';
+import { createMetrics } from './http/metrics.ts';
+import type { Logger } from './logger.ts';
+import { demoRoutes } from './org/demo.routes.ts';
+import { seedDemoIfEmpty } from './org/demo-seed.ts';
+import { createOrgService } from './org/org.service.ts';
+import { memoryBackend, redisBackend } from './realtime/adapter.ts';
+import { createRealtime } from './realtime/realtime-server.ts';
+import { openStore, type Store } from './store/database.ts';
+
+const DEFAULT_WEB_BUILD = fileURLToPath(new URL('../../web/build/', import.meta.url));
+const SESSION_SWEEP_MS = 15 * 60_000;
+
+/** A running hub: what main.ts prints and tests talk to. */
+export interface Hub {
+  url: string;
+  httpServer: HttpServer;
+  store: Store;
+  realtime: ReturnType<typeof createRealtime>;
+  seeded: { units: number; users: number } | null;
+  webMounted: boolean;
+  /** Graceful stop: refuse new connections, close sockets, close fan-out and store. */
+  close(): Promise<void>;
+}
+
+/** Composition root: config → store → services → http + realtime → listen. */
+export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
+  const metrics = createMetrics();
+  const store = await openStore({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    onQuery: (ms, failed) => metrics.storeQueries.observe({ failed: String(failed) }, ms / 1000),
+  });
+  const seeded = config.seedDemo === 'auto' ? await seedDemoIfEmpty(store.db) : null;
+  if (seeded) log.info(seeded, 'demo data created');
+
+  const { db } = store;
+  const org = createOrgService(db);
+  const sessions = createSessionService(db, { idleMs: config.sessionIdleMs });
+  const botTokens = createBotTokenService(db);
+  const auth = createAuthenticator({ sessions, botTokens, org });
+  const login = createLoginService({ db, org, sessions, throttle: createLoginThrottle(db, { baseDelayS: config.loginThrottleBaseS }) });
+  const backend = config.redisUrl ? await redisBackend(config.redisUrl, log) : memoryBackend();
+
+  const web = await loadWebHandler(config.webBuildDir ?? DEFAULT_WEB_BUILD, log);
+  const secureCookies = config.publicOrigin?.startsWith('https:') ?? false;
+  const httpServer = createServer();
+  const realtime = createRealtime({
+    httpServer,
+    auth,
+    backend,
+    log,
+    metrics,
+    nodeId: config.nodeId,
+    publicOrigin: config.publicOrigin,
+    maxPayloadBytes: config.maxSocketPayloadBytes,
+  });
+  const app = createApp({
+    log,
+    metrics,
+    maxBodyBytes: config.maxBodyBytes,
+    health: healthRoutes({ pingStore: store.ping, fanout: backend, metrics, nodeId: config.nodeId }),
+    apiGuards: [originGuard(config.publicOrigin), authenticate(auth, config.publicOrigin)],
+    api: {
+      '/auth': authRoutes({ login, org, secureCookies, revokeSession: (id) => realtime.revokeSession(id, 'logged_out') }),
+      '/admin': adminRoutes({ db, org, sessions, botTokens, revokeUser: (id) => realtime.revokeUser(id, 'account_disabled') }),
+      '/demo': demoRoutes(db, config.seedDemo === 'auto'),
+    },
+    web,
+  });
+  httpServer.on('request', app);
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => resolve());
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  const sweep = setInterval(() => void sessions.sweepExpired().catch((err) => log.warn({ err }, 'session sweep failed')), SESSION_SWEEP_MS);
+  sweep.unref();
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://localhost:${port}`,
+    httpServer,
+    store,
+    realtime,
+    seeded,
+    webMounted: web !== undefined,
+    close: () =>
+      (closing ??= (async () => {
+        clearInterval(sweep);
+        httpServer.closeIdleConnections();
+        await realtime.close();
+        await backend.close();
+        await store.close();
+      })()),
+  };
+}
+
+/** Imports the SvelteKit adapter-node handler when the web has been built. */
+async function loadWebHandler(dir: string, log: Logger): Promise<RequestHandler | undefined> {
+  const file = `${dir.replace(/\/$/, '')}/handler.js`;
+  if (!existsSync(file)) {
+    log.warn({ file }, 'web build not found; serving the API only (run `pnpm build`)');
+    return undefined;
+  }
+  const mod = (await import(file)) as { handler: RequestHandler };
+  return mod.handler;
+}

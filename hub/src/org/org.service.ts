@@ -1,0 +1,61 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { MeView, UnitView } from '../protocol/index.ts';
+import type { Database, UnitTable, UserTable } from '../store/schema.ts';
+
+export type UserRow = Selectable<UserTable>;
+export type UnitRow = Selectable<UnitTable>;
+
+const toUnitView = (u: UnitRow): UnitView => ({ id: u.id, kind: u.kind, name: u.name, code: u.code });
+
+/** Reads of the unit tree and the people in it. Writes belong to the seed and the admin routes. */
+export function createOrgService(db: Kysely<Database>) {
+  const getUnit = (id: string) => db.selectFrom('units').selectAll().where('id', '=', id).executeTakeFirst();
+
+  /** Units from the root down to `unit`, using its materialised path. */
+  async function unitPath(unit: UnitRow): Promise<UnitRow[]> {
+    const ids = unit.path.split('/').filter(Boolean);
+    const rows = await db.selectFrom('units').selectAll().where('id', 'in', ids).execute();
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => byId.get(id)).filter((r): r is UnitRow => r !== undefined);
+  }
+
+  return {
+    getUnit,
+    unitPath,
+    getUser: (id: string) => db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst(),
+    getUserByLogin: (login: string) => db.selectFrom('users').selectAll().where('login', '=', login).executeTakeFirst(),
+
+    /** True when `unitId` is `ancestorId` or lies below it. */
+    async isWithin(unitId: string, ancestorId: string): Promise<boolean> {
+      const unit = await getUnit(unitId);
+      return unit !== undefined && unit.path.includes(`/${ancestorId}/`);
+    },
+
+    async setDisabled(userId: string, disabled: boolean, at = Date.now()): Promise<UserRow | undefined> {
+      await db
+        .updateTable('users')
+        .set({ disabled_at: disabled ? at : null, updated_at: at })
+        .where('id', '=', userId)
+        .execute();
+      return db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
+    },
+
+    /** The signed-in person as the client sees them: never the password hash or phone. */
+    async meView(user: UserRow): Promise<MeView> {
+      const unit = await getUnit(user.unit_id);
+      if (!unit) throw new Error(`user ${user.id} has no unit`);
+      const path = await unitPath(unit);
+      return {
+        id: user.id,
+        login: user.login,
+        name: user.name,
+        displayName: user.display_name,
+        role: user.role,
+        rank: user.rank,
+        unit: toUnitView(unit),
+        unitPath: path.map(toUnitView),
+      };
+    },
+  };
+}
+export type OrgService = ReturnType<typeof createOrgService>;

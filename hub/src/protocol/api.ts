@@ -1,0 +1,49 @@
+import type { Role, UnitKind } from './roles.ts';
+
+/** A unit as the client sees it, with its chain of ancestors for breadcrumbs. */
+export interface UnitView {
+  id: string;
+  kind: UnitKind;
+  name: string;
+  code: string;
+}
+
+/** The signed-in person: GET /api/auth/me, and the body of a successful log-in. */
+export interface MeView {
+  id: string;
+  login: string;
+  name: string;
+  displayName: string;
+  role: Role;
+  rank: string | null;
+  unit: UnitView;
+  /** From the city down to the person's own unit. */
+  unitPath: UnitView[];
+}
+
+export interface SessionInfo {
+  /** When the session ends unless used again (ms since epoch, UTC). */
+  expiresAt: number;
+}
+
+export interface LoginResponse {
+  ok: true;
+  me: MeView;
+  session: SessionInfo;
+}
+
+export interface MeResponse {
+  ok: true;
+  me: MeView;
+  session: SessionInfo;
+}
+
+export interface BotTokenResponse {
+  ok: true;
+  /** Shown once: only its hash is kept. */
+  token: string;
+  id: string;
+}
+
+/** The cookie that carries the session token. */
+export const SESSION_COOKIE = 'fq_session';

@@ -1,0 +1,6 @@
+/** The wire contract shared by hub, web and bots. Imports nothing of the hub. */
+export * from './error-codes.ts';
+export * from './roles.ts';
+export * from './schemas.ts';
+export * from './api.ts';
+export * from './events.ts';

@@ -1,0 +1,64 @@
+import { createAdapter } from '@socket.io/redis-adapter';
+import { createClient } from 'redis';
+import type { Logger } from '../logger.ts';
+
+/** The fan-out backend: in-memory (one node) or Redis pub/sub (many nodes). */
+export interface FanoutBackend {
+  kind: 'memory' | 'redis';
+  /** Socket.IO adapter constructor; undefined means Socket.IO's own in-memory adapter. */
+  adapter: ReturnType<typeof createAdapter> | undefined;
+  /** True when live fan-out reaches other nodes right now. */
+  healthy(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+const CONNECT_WAIT_MS = 3000;
+
+/** In-memory fan-out: every client is on this node. */
+export function memoryBackend(): FanoutBackend {
+  return { kind: 'memory', adapter: undefined, healthy: async () => true, close: async () => {} };
+}
+
+/**
+ * Redis fan-out through @socket.io/redis-adapter. Redis carries live events only; when it is down
+ * the hub keeps serving its own clients, /readyz says so, and node-redis reconnects and
+ * re-subscribes by itself.
+ */
+export async function redisBackend(url: string, log: Logger): Promise<FanoutBackend> {
+  const pub = createClient({
+    url,
+    socket: { reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 5000) },
+  });
+  const sub = pub.duplicate();
+  let lastErrorLog = 0;
+  for (const [name, client] of [['pub', pub], ['sub', sub]] as const) {
+    client.on('error', (err: Error) => {
+      // A down Redis errors on every retry: log at most every 10 s.
+      if (Date.now() - lastErrorLog > 10_000) {
+        lastErrorLog = Date.now();
+        log.warn({ client: name, err: err.message }, 'redis unreachable; live fan-out is local only');
+      }
+    });
+    client.on('ready', () => log.info({ client: name }, 'redis ready'));
+  }
+  const connected = Promise.all([pub.connect(), sub.connect()]);
+  const timer = new Promise<'timeout'>((r) => setTimeout(r, CONNECT_WAIT_MS, 'timeout').unref());
+  const first = await Promise.race([connected.then(() => 'ok' as const), timer]).catch(() => 'failed' as const);
+  if (first !== 'ok') log.warn({ first }, 'redis not reachable at start-up; continuing with local fan-out');
+
+  return {
+    kind: 'redis',
+    adapter: createAdapter(pub, sub, { key: 'fengqiao', requestsTimeout: 3000 }),
+    async healthy() {
+      if (!pub.isReady || !sub.isReady) return false;
+      const reply = await Promise.race([
+        pub.ping(),
+        new Promise<null>((r) => setTimeout(r, 1000, null).unref()),
+      ]).catch(() => null);
+      return reply === 'PONG';
+    },
+    async close() {
+      await Promise.allSettled([pub.quit(), sub.quit()]);
+    },
+  };
+}

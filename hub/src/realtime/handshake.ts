@@ -1,0 +1,43 @@
+import type { ExtendedError } from 'socket.io';
+import type { Authenticator } from '../auth/authenticator.ts';
+import { toHubError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import { SESSION_COOKIE } from '../protocol/index.ts';
+import { readCookie } from '../http/cookies.ts';
+import { checkOrigin } from './origin.ts';
+import type { HubSocket } from './types.ts';
+
+/** A refused handshake: the client's `connect_error` carries `{ code, message }` in `err.data`. */
+function refusal(code: string, message: string): ExtendedError {
+  const err = new Error(message) as ExtendedError;
+  err.data = { code, message };
+  return err;
+}
+
+/**
+ * Authenticates every socket before it connects: a browser by its session cookie from its own
+ * origin, a bot or script by `auth.token`. A cross-origin handshake is refused even with a valid
+ * cookie, because WebSockets ignore CORS; a handshake without Origin never rides on a cookie.
+ */
+export function handshakeMiddleware(deps: { auth: Authenticator; publicOrigin: string | undefined; log: Logger }) {
+  return async (socket: HubSocket, next: (err?: ExtendedError) => void) => {
+    const headers = socket.handshake.headers;
+    const origin = checkOrigin(headers, deps.publicOrigin);
+    if (origin === 'foreign') return next(refusal('origin_rejected', 'handshake from a foreign origin refused'));
+    const authToken: unknown = socket.handshake.auth?.token;
+    const token = typeof authToken === 'string' && authToken.length > 0
+      ? authToken
+      : origin === 'same'
+        ? readCookie(headers.cookie, SESSION_COOKIE)
+        : undefined;
+    if (!token) return next(refusal('unauthenticated', 'no credentials: sign in, or pass auth.token'));
+    try {
+      socket.data.principal = await deps.auth.authenticate(token);
+      next();
+    } catch (err) {
+      const e = toHubError(err);
+      if (e.code === 'internal') deps.log.error({ err: e.cause }, 'handshake failed');
+      next(refusal(e.code, e.message));
+    }
+  };
+}

@@ -1,0 +1,102 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server } from 'socket.io';
+import type { Authenticator } from '../auth/authenticator.ts';
+import { actorOf } from '../auth/authenticator.ts';
+import { can } from '../auth/permissions.ts';
+import { errors } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import type { Metrics } from '../http/metrics.ts';
+import { CLIENT_EVENTS, pingPayload, presenceQueryPayload, type RevokeReason } from '../protocol/index.ts';
+import type { FanoutBackend } from './adapter.ts';
+import { defineHandler } from './define-handler.ts';
+import { handshakeMiddleware } from './handshake.ts';
+import { rooms, type HubServer, type HubSocket } from './types.ts';
+
+export interface RealtimeOptions {
+  httpServer: HttpServer;
+  auth: Authenticator;
+  backend: FanoutBackend;
+  log: Logger;
+  metrics: Metrics;
+  nodeId: string;
+  publicOrigin: string | undefined;
+  maxPayloadBytes: number;
+}
+
+/** Transport-level ceiling: a frame above it closes the connection before it is parsed. */
+const TRANSPORT_LIMIT_FACTOR = 16;
+const KNOWN_EVENTS = new Set<string>(CLIENT_EVENTS);
+
+/** The Socket.IO side of the hub: handshake auth, rooms, command handlers, revocation on every node. */
+export function createRealtime(opts: RealtimeOptions) {
+  const log = opts.log.child({ module: 'realtime' });
+  const io: HubServer = new Server(opts.httpServer, {
+    // Larger than any valid event so oversize payloads still get an answer (see define-handler),
+    // small enough that a client cannot make the hub buffer megabytes.
+    maxHttpBufferSize: opts.maxPayloadBytes * TRANSPORT_LIMIT_FACTOR,
+    serveClient: false,
+    pingInterval: 20_000,
+    pingTimeout: 20_000,
+    ...(opts.backend.adapter ? { adapter: opts.backend.adapter } : {}),
+  });
+
+  io.use(handshakeMiddleware({ auth: opts.auth, publicOrigin: opts.publicOrigin, log }));
+  io.on('connection', (socket) => onConnection(socket));
+
+  const observer = { onEvent: (event: string, ok: boolean) => opts.metrics.socketEvents.inc({ event, ok: String(ok) }) };
+
+  function onConnection(socket: HubSocket): void {
+    const principal = socket.data.principal;
+    const user = principal.user;
+    opts.metrics.socketConnections.inc();
+    socket.once('disconnect', () => opts.metrics.socketConnections.dec());
+    void socket.join([rooms.user(user.id), rooms.unit(user.unit_id)]);
+    if (principal.kind === 'session') void socket.join(rooms.session(principal.session.id));
+
+    const ctx = { socket, log, maxPayloadBytes: opts.maxPayloadBytes, observer };
+    defineHandler(ctx, 'system:ping', pingPayload, async (p) => ({
+      echo: p.echo ?? null,
+      serverTime: Date.now(),
+      node: opts.nodeId,
+    }));
+    defineHandler(ctx, 'presence:query', presenceQueryPayload, async (p) => {
+      if (!can.queryPresence(actorOf(principal))) throw errors.forbidden('presence is for staff');
+      return { online: await onlineAmong(p.userIds) };
+    });
+
+    socket.onAny((event: string, ...args: unknown[]) => {
+      if (KNOWN_EVENTS.has(event)) return;
+      observer.onEvent('(unknown)', false);
+      const err = errors.unknownEvent(String(event));
+      const last = args[args.length - 1];
+      if (typeof last === 'function') last({ ok: false, error: err.toBody() });
+      else socket.emit('request:failed', { event: String(event).slice(0, 64), error: err.toBody() });
+    });
+  }
+
+  /** Which of these people have at least one socket on any node. */
+  async function onlineAmong(userIds: string[]): Promise<string[]> {
+    const wanted = new Set(userIds);
+    const sockets = await io.in([...wanted].map(rooms.user)).fetchSockets();
+    const online = new Set<string>();
+    for (const s of sockets) if (wanted.has(s.data.principal.user.id)) online.add(s.data.principal.user.id);
+    return [...online];
+  }
+
+  /** Tells a room's sockets why, then closes them, on every node. */
+  function revoke(room: string, reason: RevokeReason): void {
+    io.to(room).emit('session:revoked', { reason });
+    io.in(room).disconnectSockets(true);
+  }
+
+  return {
+    io,
+    revokeSession: (sessionId: string, reason: RevokeReason) => revoke(rooms.session(sessionId), reason),
+    revokeUser: (userId: string, reason: RevokeReason) => revoke(rooms.user(userId), reason),
+    async close(): Promise<void> {
+      io.disconnectSockets(true);
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+    },
+  };
+}
+export type Realtime = ReturnType<typeof createRealtime>;

@@ -1,0 +1,18 @@
+import type { Server, Socket } from 'socket.io';
+import type { Principal } from '../auth/authenticator.ts';
+import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents } from '../protocol/index.ts';
+
+/** What the handshake attaches to each socket. */
+export interface SocketData {
+  principal: Principal;
+}
+
+export type HubServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type HubSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+/** Room names, in one place so every module agrees. */
+export const rooms = {
+  user: (userId: string) => `user:${userId}`,
+  session: (sessionId: string) => `session:${sessionId}`,
+  unit: (unitId: string) => `unit:${unitId}`,
+};
