@@ -8,6 +8,7 @@ const envSchema = z.object({
   DATA_DIR: z.string().default('./data'),
   DATABASE_URL: z.string().url().optional(),
   REDIS_URL: z.string().url().optional(),
+  REDIS_CHANNEL_PREFIX: z.string().min(1).default('fengqiao'),
   SESSION_IDLE_HOURS: z.coerce.number().positive().default(12),
   SEED_DEMO: z.enum(['auto', 'never']).default('auto'),
   WEB_BUILD_DIR: z.string().optional(),
@@ -26,6 +27,8 @@ export interface HubConfig {
   dataDir: string;
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
+  /** Prefix of the adapter's pub/sub channels: hubs sharing it form one cluster. */
+  redisChannelPrefix: string;
   sessionIdleMs: number;
   /** auto: create the demo data when the store is empty; never: leave an empty store empty. */
   seedDemo: 'auto' | 'never';
@@ -55,6 +58,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     dataDir: e.DATA_DIR,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
+    redisChannelPrefix: e.REDIS_CHANNEL_PREFIX,
     sessionIdleMs: e.SESSION_IDLE_HOURS * 3600_000,
     seedDemo: e.SEED_DEMO,
     webBuildDir: e.WEB_BUILD_DIR,

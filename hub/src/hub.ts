@@ -55,7 +55,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   const botTokens = createBotTokenService(db);
   const auth = createAuthenticator({ sessions, botTokens, org });
   const login = createLoginService({ db, org, sessions, throttle: createLoginThrottle(db, { baseDelayS: config.loginThrottleBaseS }) });
-  const backend = config.redisUrl ? await redisBackend(config.redisUrl, log) : memoryBackend();
+  const backend = config.redisUrl ? await redisBackend(config.redisUrl, config.redisChannelPrefix, log) : memoryBackend();
 
   const web = await loadWebHandler(config.webBuildDir ?? DEFAULT_WEB_BUILD, log);
   const secureCookies = config.publicOrigin?.startsWith('https:') ?? false;

@@ -52,6 +52,11 @@ export function adminRoutes(deps: {
     res.status(201).json(out);
   });
 
+  r.get('/bot-tokens', async (_req, res: Response<unknown, HubLocals>) => {
+    if (!can.manageBotTokens(actorOf(requirePrincipal(res)))) throw errors.forbidden('only an admin lists bot tokens');
+    res.json({ ok: true, tokens: await deps.botTokens.list() });
+  });
+
   r.delete('/bot-tokens/:id', async (req, res: Response<unknown, HubLocals>) => {
     const actor = actorOf(requirePrincipal(res));
     if (!can.manageBotTokens(actor)) throw errors.forbidden('only an admin revokes bot tokens');

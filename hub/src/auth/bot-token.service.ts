@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { BotTokenView } from '../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
 import { hashSecret, randomString, secretMatches, splitToken } from './token.ts';
 
@@ -31,6 +32,16 @@ export function createBotTokenService(db: Kysely<Database>, now: () => number = 
         await db.updateTable('bot_tokens').set({ last_used_at: t }).where('id', '=', row.id).execute();
       }
       return { tokenId: row.id, userId: row.user_id };
+    },
+
+    /** Every token with its name and use; never the secret or its hash. */
+    async list(): Promise<BotTokenView[]> {
+      const rows = await db
+        .selectFrom('bot_tokens')
+        .select(['id', 'user_id', 'name', 'created_at', 'last_used_at', 'revoked_at'])
+        .orderBy('id')
+        .execute();
+      return rows.map((r) => ({ id: r.id, botUserId: r.user_id, name: r.name, createdAt: r.created_at, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at }));
     },
 
     async revoke(tokenId: string): Promise<boolean> {

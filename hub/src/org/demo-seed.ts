@@ -45,7 +45,7 @@ const BRANCHES: { name: string; code: string; stations: StationPlan[] }[] = [
   },
 ];
 const GRIDS_PER_COMMUNITY = 2;
-const RESIDENTS_PER_GRID = 7;
+const RESIDENTS_PER_GRID = 8;
 const BASE_TIME = Date.UTC(2026, 0, 1);
 
 /** Writes the demo organisation, people and bot into an empty store. Returns how many people it made. */

@@ -45,5 +45,15 @@ export interface BotTokenResponse {
   id: string;
 }
 
+/** A bot token as an admin sees it: never the secret. */
+export interface BotTokenView {
+  id: string;
+  botUserId: string;
+  name: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+  revokedAt: number | null;
+}
+
 /** The cookie that carries the session token. */
 export const SESSION_COOKIE = 'fq_session';

@@ -24,7 +24,7 @@ export function memoryBackend(): FanoutBackend {
  * the hub keeps serving its own clients, /readyz says so, and node-redis reconnects and
  * re-subscribes by itself.
  */
-export async function redisBackend(url: string, log: Logger): Promise<FanoutBackend> {
+export async function redisBackend(url: string, channelPrefix: string, log: Logger): Promise<FanoutBackend> {
   const pub = createClient({
     url,
     socket: { reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 5000) },
@@ -48,7 +48,7 @@ export async function redisBackend(url: string, log: Logger): Promise<FanoutBack
 
   return {
     kind: 'redis',
-    adapter: createAdapter(pub, sub, { key: 'fengqiao', requestsTimeout: 3000 }),
+    adapter: createAdapter(pub, sub, { key: channelPrefix, requestsTimeout: 3000 }),
     async healthy() {
       if (!pub.isReady || !sub.isReady) return false;
       const reply = await Promise.race([

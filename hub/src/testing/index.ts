@@ -1,0 +1,117 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { io, type Socket } from 'socket.io-client';
+import { loadConfig } from '../config.ts';
+import { startHub, type Hub } from '../hub.ts';
+import { createLogger } from '../logger.ts';
+import { DEMO_PASSWORD } from '../org/demo-seed.ts';
+import type { ClientToServerEvents, LoginResponse, Role, ServerToClientEvents } from '../protocol/index.ts';
+import { SESSION_COOKIE } from '../protocol/index.ts';
+
+export { createTempPostgres, serviceAvailable, storeDialects, POSTGRES_URL, REDIS_URL } from './services.ts';
+
+export interface TestHub {
+  url: string;
+  hub: Hub;
+  demoPassword: string;
+  close(): Promise<void>;
+}
+
+export interface TestHubOptions {
+  /** Mount the built web client (web/build must exist). */
+  web?: boolean;
+  databaseUrl?: string;
+  redisUrl?: string;
+  /** An existing data folder (to restart on the same SQLite file); a fresh temp folder otherwise. */
+  dataDir?: string;
+  /** Extra environment settings, as in production. */
+  env?: Record<string, string>;
+}
+
+/** Starts a real hub on a free loopback port with its own fresh store and the demo data. */
+export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> {
+  const ownDir = opts.dataDir ? undefined : mkdtempSync(join(tmpdir(), 'fq-hub-'));
+  const env: Record<string, string> = {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: opts.dataDir ?? ownDir!,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...(opts.web ? {} : { WEB_BUILD_DIR: join(ownDir ?? opts.dataDir!, 'no-web') }),
+    ...(opts.databaseUrl ? { DATABASE_URL: opts.databaseUrl } : {}),
+    ...(opts.redisUrl ? { REDIS_URL: opts.redisUrl } : {}),
+    ...opts.env,
+  };
+  const config = loadConfig(env);
+  const hub = await startHub(config, createLogger(config.logLevel));
+  return {
+    url: hub.url,
+    hub,
+    demoPassword: DEMO_PASSWORD,
+    async close() {
+      await hub.close();
+      if (ownDir) rmSync(ownDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** Logs in through the REST API; returns the session token (the cookie's value) and the person. */
+export async function login(url: string, loginName: string, password = DEMO_PASSWORD): Promise<{ token: string; cookie: string; body: LoginResponse }> {
+  const res = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: url },
+    body: JSON.stringify({ login: loginName, password }),
+  });
+  if (!res.ok) throw new Error(`login ${loginName} failed: ${res.status} ${await res.text()}`);
+  const setCookie = res.headers.get('set-cookie') ?? '';
+  const token = new RegExp(`${SESSION_COOKIE}=([^;]+)`).exec(setCookie)?.[1];
+  if (!token) throw new Error('no session cookie');
+  return { token, cookie: `${SESSION_COOKIE}=${token}`, body: (await res.json()) as LoginResponse };
+}
+
+/** The login of the first demo person with this role (the seed is deterministic; ids are not hard-coded). */
+export async function demoLogin(hub: Hub, role: Role): Promise<string> {
+  const row = await hub.store.db.selectFrom('users').select('login').where('role', '=', role).orderBy('id').executeTakeFirstOrThrow();
+  return row.login;
+}
+
+/** Opens a real socket.io-client connection; resolves once connected, rejects with the connect_error. */
+export function connectSocket(
+  url: string,
+  opts: { token?: string; cookie?: string; origin?: string | null } = {},
+): Promise<TestSocket> {
+  const headers: Record<string, string> = {};
+  if (opts.cookie) headers.cookie = opts.cookie;
+  if (opts.origin !== null) headers.origin = opts.origin ?? url;
+  const socket: TestSocket = io(url, {
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    auth: opts.token ? { token: opts.token } : {},
+    extraHeaders: headers,
+  });
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', (err) => {
+      socket.close();
+      reject(err);
+    });
+  });
+}
+
+/** Resolves with the next occurrence of an event (or rejects after `ms`). */
+export function nextEvent<T = unknown>(socket: { once(ev: string, fn: (arg: T) => void): unknown }, event: string, ms = 5000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${event} within ${ms} ms`)), ms);
+    socket.once(event, (arg: T) => {
+      clearTimeout(timer);
+      resolve(arg);
+    });
+  });
+}
+
+/** A response body as JSON, loosely typed: tests assert on its shape. */
+
+export const readJson = (res: Response): Promise<any> => res.json();

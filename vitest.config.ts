@@ -1,0 +1,32 @@
+import { defineConfig } from 'vitest/config';
+
+/** One vitest run over every package: unit tests beside the code, cross-package ones in tests/. */
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'hub',
+          root: './hub',
+          include: ['src/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 20_000,
+          hookTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          root: './tests',
+          include: ['**/*.test.ts'],
+          exclude: ['**/node_modules/**'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          // Multi-node and browser tests start several hubs and a browser: one file at a time on 2 cores.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
