@@ -135,8 +135,18 @@ export async function seedDemo(db: Kysely<Database>): Promise<{ units: number; u
   return { units: units.length, users: users.length };
 }
 
-/** Seeds only when the store holds no units yet, so a restart reuses what is there. */
+/**
+ * Seeds only when the store holds no units yet, so a restart reuses what is there. Two nodes
+ * starting together on one PostgreSQL race here; the loser's transaction fails on the unique
+ * ids and it goes on with the winner's data.
+ */
 export async function seedDemoIfEmpty(db: Kysely<Database>): Promise<{ units: number; users: number } | null> {
-  const any = await db.selectFrom('units').select('id').limit(1).executeTakeFirst();
-  return any ? null : seedDemo(db);
+  const hasUnits = async () => (await db.selectFrom('units').select('id').limit(1).executeTakeFirst()) !== undefined;
+  if (await hasUnits()) return null;
+  try {
+    return await seedDemo(db);
+  } catch (err) {
+    if (await hasUnits()) return null;
+    throw err;
+  }
 }

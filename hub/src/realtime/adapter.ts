@@ -14,6 +14,29 @@ export interface FanoutBackend {
 
 const CONNECT_WAIT_MS = 3000;
 
+/** Commands the adapter sends without handling their failure. */
+const UNGUARDED = new Set(['publish', 'subscribe', 'pSubscribe', 'unsubscribe', 'pUnsubscribe']);
+
+/**
+ * The adapter fires these commands and drops their promises; while Redis is down they reject,
+ * which Node treats as unhandled. This view of the client logs those failures instead: the event
+ * is lost for other nodes, and clients catch up from the store.
+ */
+function guardCommands<C extends object>(client: C, log: Logger): C {
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      const value: unknown = Reflect.get(target, prop, receiver);
+      if (typeof value !== 'function') return value;
+      if (typeof prop !== 'string' || !UNGUARDED.has(prop)) return value.bind(target);
+      return (...args: unknown[]) => {
+        const result: unknown = value.apply(target, args);
+        if (result instanceof Promise) result.catch((err: Error) => log.debug({ command: prop, err: err.message }, 'redis command failed'));
+        return result;
+      };
+    },
+  });
+}
+
 /** In-memory fan-out: every client is on this node. */
 export function memoryBackend(): FanoutBackend {
   return { kind: 'memory', adapter: undefined, healthy: async () => true, close: async () => {} };
@@ -48,7 +71,7 @@ export async function redisBackend(url: string, channelPrefix: string, log: Logg
 
   return {
     kind: 'redis',
-    adapter: createAdapter(pub, sub, { key: channelPrefix, requestsTimeout: 3000 }),
+    adapter: createAdapter(guardCommands(pub, log), guardCommands(sub, log), { key: channelPrefix, requestsTimeout: 3000 }),
     async healthy() {
       if (!pub.isReady || !sub.isReady) return false;
       const reply = await Promise.race([
@@ -58,7 +81,11 @@ export async function redisBackend(url: string, channelPrefix: string, log: Logg
       return reply === 'PONG';
     },
     async close() {
-      await Promise.allSettled([pub.quit(), sub.quit()]);
+      // close() waits for pending replies, which never come while Redis is down: then destroy.
+      for (const client of [pub, sub]) {
+        if (client.isReady) await client.close().catch(() => client.destroy());
+        else if (client.isOpen) client.destroy();
+      }
     },
   };
 }

@@ -1,0 +1,41 @@
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectSocket, demoLogin, login, nextEvent, readJson, startTestHub, type TestHub, type TestSocket } from '../testing/index.ts';
+
+/** A port on loopback where nothing listens: a Redis that is down. */
+async function deadPort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+describe('hub with its Redis unreachable', () => {
+  let t: TestHub;
+  let s: TestSocket;
+  beforeAll(async () => {
+    t = await startTestHub({ redisUrl: `redis://127.0.0.1:${await deadPort()}` });
+  });
+  afterAll(async () => {
+    s?.close();
+    await t?.close();
+  });
+
+  it('starts anyway, and /readyz says fan-out is not reachable', async () => {
+    const res = await fetch(`${t.url}/readyz`);
+    expect(res.status).toBe(503);
+    expect(await readJson(res)).toMatchObject({ ok: false, store: true, fanout: { kind: 'redis', reachable: false } });
+    expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
+  });
+
+  it('keeps serving its own clients: log-in, socket, commands and local room events', async () => {
+    const officer = await login(t.url, await demoLogin(t.hub, 'officer'));
+    s = await connectSocket(t.url, { cookie: officer.cookie });
+    expect(await s.emitWithAck('system:ping', { echo: 'still here' })).toMatchObject({ ok: true, echo: 'still here' });
+    const room = `user:${officer.body.me.id}`;
+    const got = nextEvent<{ text: string }>(s, 'system:announced');
+    t.hub.realtime.io.to(room).emit('system:announced', { room, text: 'local', at: Date.now() });
+    expect(await got).toMatchObject({ text: 'local' });
+  });
+});

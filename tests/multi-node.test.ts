@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import {
+  connectSocket,
+  createTempPostgres,
+  demoLogin,
+  login,
+  nextEvent,
+  readJson,
+  REDIS_URL,
+  serviceAvailable,
+  startTestHub,
+  type TestHub,
+  type TestSocket,
+} from '@fengqiao/hub/testing';
+
+const ready = (await serviceAvailable('postgres')) && (await serviceAvailable('redis'));
+
+/** Two hub processes' worth of hubs on one PostgreSQL and one Redis: the scaled-out shape. */
+describe.skipIf(!ready)('two hub nodes on PostgreSQL + Redis', () => {
+  let a: TestHub;
+  let b: TestHub;
+  let drop: () => Promise<void>;
+  const sockets: TestSocket[] = [];
+
+  beforeAll(async () => {
+    const pg = await createTempPostgres();
+    drop = pg.drop;
+    // A channel prefix of its own, so parallel runs on the same Redis never hear each other.
+    const env = { REDIS_CHANNEL_PREFIX: `fq-test-${randomBytes(4).toString('hex')}` };
+    [a, b] = await Promise.all([
+      startTestHub({ databaseUrl: pg.url, redisUrl: REDIS_URL, env: { ...env, NODE_ID: 'hub-a' } }),
+      startTestHub({ databaseUrl: pg.url, redisUrl: REDIS_URL, env: { ...env, NODE_ID: 'hub-b' } }),
+    ]);
+  });
+  afterAll(async () => {
+    for (const s of sockets) s.close();
+    await Promise.all([a?.close(), b?.close()]);
+    await drop?.();
+  });
+
+  it('both nodes start together on one empty database, seed it once and report Redis fan-out ready', async () => {
+    expect([a.hub.seeded, b.hub.seeded].filter(Boolean)).toHaveLength(1);
+    const units = await a.hub.store.db.selectFrom('units').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(units.n)).toBeGreaterThan(30);
+    for (const node of [a, b]) {
+      const body = await readJson(await fetch(`${node.url}/readyz`));
+      expect(body).toMatchObject({ ok: true, store: true, fanout: { kind: 'redis', reachable: true } });
+    }
+  });
+
+  it('a session made on node A opens a socket on node B', async () => {
+    const session = await login(a.url, await demoLogin(a.hub, 'officer'));
+    const s = await connectSocket(b.url, { cookie: session.cookie });
+    sockets.push(s);
+    expect(await s.emitWithAck('system:ping', {})).toMatchObject({ ok: true, node: 'hub-b' });
+  });
+
+  it('an event emitted to a room on node A reaches a client connected to node B', async () => {
+    const officer = await login(a.url, await demoLogin(a.hub, 'officer'));
+    const s = await connectSocket(b.url, { cookie: officer.cookie });
+    sockets.push(s);
+    const room = `unit:${officer.body.me.unit.id}`;
+    const got = nextEvent<{ room: string; text: string }>(s, 'system:announced');
+    // The adapter subscribes asynchronously: wait until node A sees B's socket in the room.
+    await expect.poll(async () => (await a.hub.realtime.io.in(room).fetchSockets()).length, { timeout: 5000 }).toBeGreaterThan(0);
+    a.hub.realtime.io.to(room).emit('system:announced', { room, text: '早会 08:00 开始', at: Date.now() });
+    expect(await got).toMatchObject({ room, text: '早会 08:00 开始' });
+  });
+
+  it('presence asked on node A sees a person connected only to node B', async () => {
+    const resident = await login(b.url, await demoLogin(b.hub, 'resident'));
+    sockets.push(await connectSocket(b.url, { cookie: resident.cookie }));
+    const dispatcher = await login(a.url, await demoLogin(a.hub, 'dispatcher'));
+    const s = await connectSocket(a.url, { cookie: dispatcher.cookie });
+    sockets.push(s);
+    expect(await s.emitWithAck('presence:query', { userIds: [resident.body.me.id] })).toMatchObject({ ok: true, online: [resident.body.me.id] });
+  });
+
+  it('logging out on node A closes that session\'s socket on node B', async () => {
+    const session = await login(a.url, await demoLogin(a.hub, 'grid_worker'));
+    const s = await connectSocket(b.url, { cookie: session.cookie });
+    sockets.push(s);
+    const revoked = nextEvent<{ reason: string }>(s, 'session:revoked');
+    const gone = nextEvent<string>(s, 'disconnect');
+    const res = await fetch(`${a.url}/api/auth/logout`, { method: 'POST', headers: { origin: a.url, cookie: session.cookie } });
+    expect(res.status).toBe(200);
+    expect(await revoked).toEqual({ reason: 'logged_out' });
+    expect(await gone).toBe('io server disconnect');
+  });
+
+  it('disabling an account on node B closes its sockets on node A', async () => {
+    const victim = await login(a.url, await demoLogin(a.hub, 'auxiliary'));
+    const s = await connectSocket(a.url, { token: victim.token, origin: null });
+    sockets.push(s);
+    const gone = nextEvent<string>(s, 'disconnect');
+    const admin = await login(b.url, 'admin');
+    const res = await fetch(`${b.url}/api/admin/users/${victim.body.me.id}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', origin: b.url, cookie: admin.cookie },
+      body: JSON.stringify({ disabled: true }),
+    });
+    expect(res.status).toBe(200);
+    expect(await gone).toBe('io server disconnect');
+  });
+});
