@@ -1,13 +1,27 @@
 import { defineConfig } from 'vitest/config';
 
 /** One vitest run over every package: unit tests beside the code, cross-package ones in tests/. */
+// CI asks for a JSON report too, to print its closing `N passed, N failed` line from it.
+const jsonReport = process.env.VITEST_JSON_REPORT;
+
 export default defineConfig({
   test: {
+    reporters: jsonReport ? ['default', ['json', { outputFile: jsonReport }]] : ['default'],
     projects: [
       {
         test: {
           name: 'hub',
           root: './hub',
+          include: ['src/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 20_000,
+          hookTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'bots',
+          root: './bots',
           include: ['src/**/*.test.ts'],
           environment: 'node',
           testTimeout: 20_000,
