@@ -63,6 +63,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   const realtime = createRealtime({
     httpServer,
     auth,
+    touchSessions: sessions.touch,
     backend,
     log,
     metrics,

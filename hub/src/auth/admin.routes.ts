@@ -4,7 +4,7 @@ import { writeAudit } from '../audit/audit-log.ts';
 import { errors } from '../errors.ts';
 import type { HubLocals } from '../http/auth-context.ts';
 import { requirePrincipal } from '../http/auth-context.ts';
-import { parse } from '../http/validate.ts';
+import { parse } from '../validate.ts';
 import type { OrgService } from '../org/org.service.ts';
 import { botTokenBody, userStatusBody, type BotTokenResponse } from '../protocol/index.ts';
 import type { Database } from '../store/schema.ts';

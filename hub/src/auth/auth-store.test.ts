@@ -75,6 +75,20 @@ for (const dialect of await storeDialects()) {
       expect((await sessions.validate(token)).status).toBe('invalid');
     });
 
+    it('keeps sessions with open sockets alive: touch refreshes those idle past the activity interval only', async () => {
+      const sessions = createSessionService(store.db, { idleMs: 12 * HOUR, now });
+      const stale = await sessions.create(officerId);
+      clock += 2 * HOUR;
+      const fresh = await sessions.create(officerId);
+      await sessions.touch([stale.session.id, fresh.session.id]);
+      const rows = await store.db.selectFrom('sessions').select(['id', 'last_verified_at']).where('id', 'in', [stale.session.id, fresh.session.id]).execute();
+      const at = Object.fromEntries(rows.map((r) => [r.id, r.last_verified_at]));
+      expect(at[stale.session.id]).toBe(clock);
+      expect(at[fresh.session.id]).toBe(fresh.session.lastVerifiedAt);
+      clock += 11 * HOUR; // 13 h after creation, 11 h after the touch
+      expect((await sessions.validate(stale.token)).status).toBe('valid');
+    });
+
     it('ends one session on log-out and all of a person\'s sessions when disabled', async () => {
       const sessions = createSessionService(store.db, { idleMs: 12 * HOUR, now });
       const a = await sessions.create(officerId);

@@ -4,7 +4,7 @@ import { loginBody, type LoginResponse, type MeResponse } from '../protocol/inde
 import type { HubLocals } from '../http/auth-context.ts';
 import { requirePrincipal } from '../http/auth-context.ts';
 import { clearSessionCookie, setSessionCookie } from '../http/cookies.ts';
-import { parse } from '../http/validate.ts';
+import { parse } from '../validate.ts';
 import { errors } from '../errors.ts';
 import type { LoginService } from './login.service.ts';
 

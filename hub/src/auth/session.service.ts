@@ -63,6 +63,21 @@ export function createSessionService(db: Kysely<Database>, opts: { idleMs: numbe
       return { status: 'valid', session: toRecord(row) };
     },
 
+    /**
+     * Counts an open socket as activity: a dispatcher who works all shift over the socket alone
+     * keeps their session. Writes only sessions not refreshed within the activity interval.
+     */
+    async touch(sessionIds: string[]): Promise<void> {
+      if (sessionIds.length === 0) return;
+      const t = now();
+      await db
+        .updateTable('sessions')
+        .set({ last_verified_at: t })
+        .where('id', 'in', sessionIds)
+        .where('last_verified_at', '<=', t - checkMs)
+        .execute();
+    },
+
     async invalidate(sessionId: string): Promise<void> {
       await db.deleteFrom('sessions').where('id', '=', sessionId).execute();
     },

@@ -1,5 +1,6 @@
 import type { ZodType } from 'zod';
 import { errors, failure, toHubError } from '../errors.ts';
+import { parse } from '../validate.ts';
 import type { Logger } from '../logger.ts';
 import type { ClientToServerEvents, Failure } from '../protocol/index.ts';
 import type { HubSocket } from './types.ts';
@@ -43,9 +44,7 @@ export function defineHandler<E extends keyof ClientToServerEvents>(
       const raw = args[0];
       const size = Buffer.byteLength(JSON.stringify(raw ?? null));
       if (size > ctx.maxPayloadBytes) throw errors.tooLarge(ctx.maxPayloadBytes);
-      const parsed = schema.safeParse(raw);
-      if (!parsed.success) throw errors.validation(parsed.error);
-      const body = await handle(parsed.data);
+      const body = await handle(parse(schema, raw));
       ctx.observer.onEvent(event, true);
       respond({ ok: true, ...body });
     } catch (err) {

@@ -15,6 +15,8 @@ import { rooms, type HubServer, type HubSocket } from './types.ts';
 export interface RealtimeOptions {
   httpServer: HttpServer;
   auth: Authenticator;
+  /** Marks sessions with open sockets as active (sessions slide on use, and a socket is use). */
+  touchSessions: (sessionIds: string[]) => Promise<void>;
   backend: FanoutBackend;
   log: Logger;
   metrics: Metrics;
@@ -25,6 +27,7 @@ export interface RealtimeOptions {
 
 /** Transport-level ceiling: a frame above it closes the connection before it is parsed. */
 const TRANSPORT_LIMIT_FACTOR = 16;
+const SESSION_KEEPALIVE_MS = 30 * 60_000;
 const KNOWN_EVENTS = new Set<string>(CLIENT_EVENTS);
 
 /** The Socket.IO side of the hub: handshake auth, rooms, command handlers, revocation on every node. */
@@ -74,6 +77,17 @@ export function createRealtime(opts: RealtimeOptions) {
     });
   }
 
+  // Every half hour, the sessions behind this node's open sockets count as used.
+  const keepAlive = setInterval(() => {
+    const ids = new Set<string>();
+    for (const s of io.of('/').sockets.values()) {
+      const p = s.data.principal;
+      if (p?.kind === 'session') ids.add(p.session.id);
+    }
+    opts.touchSessions([...ids]).catch((err: unknown) => log.warn({ err }, 'session keep-alive failed'));
+  }, SESSION_KEEPALIVE_MS);
+  keepAlive.unref();
+
   /** Which of these people have at least one socket on any node. */
   async function onlineAmong(userIds: string[]): Promise<string[]> {
     const wanted = new Set(userIds);
@@ -94,6 +108,7 @@ export function createRealtime(opts: RealtimeOptions) {
     revokeSession: (sessionId: string, reason: RevokeReason) => revoke(rooms.session(sessionId), reason),
     revokeUser: (userId: string, reason: RevokeReason) => revoke(rooms.user(userId), reason),
     async close(): Promise<void> {
+      clearInterval(keepAlive);
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },

@@ -1,5 +1,5 @@
 import type { ZodType } from 'zod';
-import { errors } from '../errors.ts';
+import { errors } from './errors.ts';
 
 /** Parses a request part with its protocol schema, throwing validation_failed. */
 export function parse<T>(schema: ZodType<T>, input: unknown): T {
