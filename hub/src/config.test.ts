@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.ts';
+
+describe('configuration from the environment', () => {
+  it('has working defaults for a fresh machine', () => {
+    const c = loadConfig({});
+    expect(c.port).toBe(3000);
+    expect(c.dataDir).toMatch(/\/data\/?$/);
+    expect(c.databaseUrl).toBeUndefined();
+    expect(c.redisUrl).toBeUndefined();
+    expect(c.seedDemo).toBe('auto');
+    expect(c.sessionIdleMs).toBe(12 * 3600_000);
+  });
+
+  it('reads every variable, and treats empty ones as unset', () => {
+    const c = loadConfig({ PORT: '4100', DATABASE_URL: 'postgres://u@h:5432/db', REDIS_URL: '', SESSION_IDLE_HOURS: '8', SEED_DEMO: 'never' });
+    expect(c).toMatchObject({ port: 4100, databaseUrl: 'postgres://u@h:5432/db', redisUrl: undefined, sessionIdleMs: 8 * 3600_000, seedDemo: 'never' });
+  });
+
+  it('refuses nonsense with every problem named', () => {
+    expect(() => loadConfig({ PORT: 'eighty', DATABASE_URL: 'not a url', SEED_DEMO: 'sometimes' })).toThrow(/PORT[\s\S]*DATABASE_URL[\s\S]*SEED_DEMO/);
+  });
+});
