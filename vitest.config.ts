@@ -30,6 +30,14 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'web',
+          root: './web',
+          include: ['src/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        test: {
           name: 'integration',
           root: './tests',
           include: ['**/*.test.ts'],

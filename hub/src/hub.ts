@@ -75,6 +75,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     log,
     metrics,
     maxBodyBytes: config.maxBodyBytes,
+    secure: secureCookies,
     health: healthRoutes({ pingStore: store.ping, fanout: backend, metrics, nodeId: config.nodeId }),
     apiGuards: [originGuard(config.publicOrigin), authenticate(auth, config.publicOrigin)],
     api: {

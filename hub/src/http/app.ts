@@ -13,6 +13,8 @@ export interface AppParts {
   health: express.Router;
   /** Middleware run on every /api request before the routes (origin guard, authentication). */
   apiGuards: RequestHandler[];
+  /** Behind https: send HSTS (over plain http browsers ignore it, and it would mislead). */
+  secure: boolean;
   /** Mounted under /api: path → router. */
   api: Record<string, express.Router>;
   /** The SvelteKit handler, when the web build is present. */
@@ -25,7 +27,7 @@ export function createApp(parts: AppParts): express.Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   // SvelteKit sets its own Content-Security-Policy (kit.csp); helmet covers the other headers.
-  app.use(helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false }));
+  app.use(helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false, strictTransportSecurity: parts.secure }));
   app.use(
     pinoHttp({
       logger: parts.log.child({ module: 'http' }),

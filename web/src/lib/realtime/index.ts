@@ -1,0 +1,3 @@
+/** The realtime surface components import: the connection singleton and its vocabulary. */
+export { connection, PingError, type PingResult, type PingFailure } from './connection.svelte.ts';
+export type { ConnectionReason, ConnectionState, SessionEndReason } from './connection-state.ts';
