@@ -20,6 +20,9 @@ const envSchema = z.object({
   NODE_ID: z.string().optional(),
   MAX_SOCKET_PAYLOAD_BYTES: z.coerce.number().int().positive().default(64 * 1024),
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024),
+  ORDER_REMINDERS_BEFORE_ESCALATION: z.coerce.number().int().min(0).max(20).default(2),
+  ORDER_REMINDER_INTERVAL_SECONDS: z.coerce.number().positive().default(120),
+  ORDER_SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(5000),
   LOGIN_THROTTLE_BASE_SECONDS: z.coerce.number().positive().default(30),
 });
 
@@ -45,6 +48,8 @@ export interface HubConfig {
   maxBodyBytes: number;
   /** First wait after five wrong passwords in a row; doubles with each further miss. */
   loginThrottleBaseS: number;
+  /** The automatic chase of late orders: reminders, then escalation. */
+  orderSweep: { remindersBeforeEscalation: number; reminderIntervalMs: number; claimLeaseMs: number; everyMs: number };
 }
 
 /** Reads and validates the environment; throws with every problem listed. */
@@ -73,5 +78,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     maxSocketPayloadBytes: e.MAX_SOCKET_PAYLOAD_BYTES,
     maxBodyBytes: e.MAX_BODY_BYTES,
     loginThrottleBaseS: e.LOGIN_THROTTLE_BASE_SECONDS,
+    orderSweep: {
+      remindersBeforeEscalation: e.ORDER_REMINDERS_BEFORE_ESCALATION,
+      reminderIntervalMs: e.ORDER_REMINDER_INTERVAL_SECONDS * 1000,
+      claimLeaseMs: 60_000,
+      everyMs: e.ORDER_SWEEP_INTERVAL_MS,
+    },
   };
 }

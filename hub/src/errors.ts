@@ -42,6 +42,9 @@ export const errors = {
     new HubError('validation_failed', 'the request has invalid fields', {
       issues: zodError.issues.map((i) => ({ path: i.path.join('.') || '(root)', message: i.message })),
     }),
+  /** A rule about the request as a whole (not one field's type) was broken. */
+  invalid: (message: string) => new HubError('validation_failed', message),
+  conflict: (message: string) => new HubError('conflict', message),
   unauthenticated: (message = 'sign in first') => new HubError('unauthenticated', message),
   sessionExpired: () => new HubError('session_expired', 'the session has expired; sign in again'),
   invalidCredentials: () => new HubError('invalid_credentials', 'wrong account or password'),

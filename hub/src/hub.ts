@@ -19,6 +19,14 @@ import type { Logger } from './logger.ts';
 import { demoRoutes } from './org/demo.routes.ts';
 import { seedDemoIfEmpty } from './org/demo-seed.ts';
 import { createOrgService } from './org/org.service.ts';
+import { createDutyService } from './org/duty.service.ts';
+import { createOrderNotifier } from './orders/order-notifier.ts';
+import { createOrderSweep } from './orders/order-sweep.ts';
+import { createOrderViews } from './orders/order-views.ts';
+import { orderSocketModule } from './orders/order.socket.ts';
+import { createOrderService } from './orders/order.service.ts';
+import { createReceiptBatcher } from './orders/receipt-batcher.ts';
+import type { HubServer } from './realtime/types.ts';
 import { memoryBackend, redisBackend } from './realtime/adapter.ts';
 import { createRealtime } from './realtime/realtime-server.ts';
 import { openStore, type Store } from './store/database.ts';
@@ -32,6 +40,8 @@ export interface Hub {
   httpServer: HttpServer;
   store: Store;
   realtime: ReturnType<typeof createRealtime>;
+  /** Runs one reminder/escalation pass now (tests; production runs it on a timer). */
+  sweepOrders: () => Promise<{ reminded: number; escalated: number }>;
   seeded: { units: number; users: number } | null;
   webMounted: boolean;
   /** Graceful stop: refuse new connections, close sockets, close fan-out and store. */
@@ -55,6 +65,15 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   const botTokens = createBotTokenService(db);
   const auth = createAuthenticator({ sessions, botTokens, org });
   const login = createLoginService({ db, org, sessions, throttle: createLoginThrottle(db, { baseDelayS: config.loginThrottleBaseS }) });
+  let io: HubServer | undefined;
+  const views = createOrderViews(db, Date.now);
+  const notifier = createOrderNotifier({ io: () => io!, db, views, log: log.child({ module: 'orders' }) });
+  const batcher = createReceiptBatcher(db, (applied) => {
+    for (const orderId of new Set(applied.map((a) => a.orderId))) notifier.boardChanged(orderId);
+  });
+  const orders = createOrderService({ db, views, batcher, notify: notifier });
+  const duty = createDutyService(db);
+  const sweep = createOrderSweep({ db, notify: notifier, options: config.orderSweep });
   const backend = config.redisUrl ? await redisBackend(config.redisUrl, config.redisChannelPrefix, log) : memoryBackend();
 
   const web = await loadWebHandler(config.webBuildDir ?? DEFAULT_WEB_BUILD, log);
@@ -70,7 +89,9 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     nodeId: config.nodeId,
     publicOrigin: config.publicOrigin,
     maxPayloadBytes: config.maxSocketPayloadBytes,
+    modules: [orderSocketModule(orders, duty)],
   });
+  io = realtime.io;
   const app = createApp({
     log,
     metrics,
@@ -92,8 +113,18 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     httpServer.listen(config.port, config.host, () => resolve());
   });
   const port = (httpServer.address() as AddressInfo).port;
-  const sweep = setInterval(() => void sessions.sweepExpired().catch((err) => log.warn({ err }, 'session sweep failed')), SESSION_SWEEP_MS);
-  sweep.unref();
+  const sessionSweep = setInterval(() => void sessions.sweepExpired().catch((err) => log.warn({ err }, 'session sweep failed')), SESSION_SWEEP_MS);
+  sessionSweep.unref();
+  let sweeping = false;
+  const orderSweep = setInterval(() => {
+    if (sweeping) return;
+    sweeping = true;
+    sweep
+      .run()
+      .catch((err) => log.warn({ err }, 'order sweep failed'))
+      .finally(() => (sweeping = false));
+  }, config.orderSweep.everyMs);
+  orderSweep.unref();
 
   let closing: Promise<void> | undefined;
   return {
@@ -101,13 +132,17 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     httpServer,
     store,
     realtime,
+    sweepOrders: sweep.run,
     seeded,
     webMounted: web !== undefined,
     close: () =>
       (closing ??= (async () => {
-        clearInterval(sweep);
+        clearInterval(sessionSweep);
+        clearInterval(orderSweep);
         httpServer.closeIdleConnections();
         await realtime.close();
+        await batcher.drain();
+        notifier.close();
         await backend.close();
         await store.close();
       })()),

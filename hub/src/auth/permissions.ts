@@ -1,5 +1,8 @@
 import { STAFF_ROLES, type Role } from '../protocol/index.ts';
 
+const DISPATCH_ROLES: readonly Role[] = ['dispatcher', 'station_head', 'admin'];
+const RECEIVING_ROLES: readonly Role[] = ['station_head', 'dispatcher', 'officer', 'auxiliary', 'grid_worker'];
+
 /** Who is asking: enough of a person to decide what they may do. */
 export interface Actor {
   id: string;
@@ -18,4 +21,15 @@ export const can = {
   manageBotTokens: (actor: Actor): boolean => actor.role === 'admin',
   /** See who of a list of people is online: staff only; residents never learn about others. */
   queryPresence: (actor: Actor): boolean => STAFF_ROLES.includes(actor.role) || actor.role === 'bot',
+  /** Write command orders: the command room, station heads, admins. Only within their dispatch scope (see orders/dispatch-scope). */
+  issueOrders: (actor: Actor): boolean => DISPATCH_ROLES.includes(actor.role),
+  /** Receive and act on orders: sworn and auxiliary staff, grid workers; never residents or bots. */
+  receiveOrders: (role: Role): boolean => RECEIVING_ROLES.includes(role),
+  /** Act on an order's assignment: only its own recipient. */
+  actOnAssignment: (actor: Actor, recipientId: string): boolean => actor.id === recipientId,
+  /** Chase, amend, cancel an order, watch its board and read its timeline: its issuer, or a dispatcher whose scope holds the order's scope. */
+  manageOrder: (actor: Actor, order: { issuerId: string }, scopeHoldsOrder: boolean): boolean =>
+    actor.id === order.issuerId || (DISPATCH_ROLES.includes(actor.role) && scopeHoldsOrder),
+  /** Switch someone's duty status: their own only. */
+  setDuty: (actor: Actor, userId: string): boolean => actor.id === userId && RECEIVING_ROLES.includes(actor.role),
 };

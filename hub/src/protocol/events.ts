@@ -1,6 +1,23 @@
 import type { Result } from './error-codes.ts';
 import type { ErrorBody } from './error-codes.ts';
 import type { PingPayload, PresenceQueryPayload } from './schemas.ts';
+import type {
+  AssignmentView,
+  BoardView,
+  CreateOrderPayload,
+  DutyPayload,
+  OrderActionPayload,
+  OrderAmendPayload,
+  OrderCancelPayload,
+  OrderChasePayload,
+  OrderEscalatedEvent,
+  OrderReceiptPayload,
+  OrderRemindedEvent,
+  OrderSyncPayload,
+  OrderView,
+  OrderWatchPayload,
+  RecipientState,
+} from './orders.ts';
 
 /** Why the hub closed a session's sockets. */
 export type RevokeReason = 'logged_out' | 'account_disabled' | 'session_expired';
@@ -13,12 +30,31 @@ export interface ServerToClientEvents {
   'request:failed': (payload: { event: string; error: ErrorBody }) => void;
   /** A notice for everyone in a room (used by operations and, until the flows land, by the pipe test). */
   'system:announced': (payload: { room: string; text: string; at: number }) => void;
+  /** A new order for this person (persisted before it was sent). */
+  'order:assigned': (payload: AssignmentView) => void;
+  /** An order this person holds was amended or cancelled: the order as it now stands. */
+  'order:changed': (payload: OrderView) => void;
+  /** The closed-loop counts of a watched order (coalesced: a few per second at most). */
+  'order:board': (payload: BoardView) => void;
+  /** Chase (催办): this person's assignment is due. */
+  'order:reminded': (payload: OrderRemindedEvent) => void;
+  /** Notice (通报): someone under this person is late past every reminder. */
+  'order:escalated': (payload: OrderEscalatedEvent) => void;
 }
 
 /** Commands clients send: `domain:verb`, one payload object, always acknowledged. */
 export interface ClientToServerEvents {
   'system:ping': (payload: PingPayload, ack: (res: Result<{ echo: string | null; serverTime: number; node: string }>) => void) => void;
   'presence:query': (payload: PresenceQueryPayload, ack: (res: Result<{ online: string[] }>) => void) => void;
+  'order:create': (payload: CreateOrderPayload, ack: (res: Result<{ order: OrderView; recipients: number; duplicate: boolean }>) => void) => void;
+  'order:receipt': (payload: OrderReceiptPayload, ack: (res: Result<{ updated: number }>) => void) => void;
+  'order:act': (payload: OrderActionPayload, ack: (res: Result<{ state: RecipientState; changed: boolean }>) => void) => void;
+  'order:sync': (payload: OrderSyncPayload, ack: (res: Result<{ assignments: AssignmentView[]; cursor: number; more: boolean }>) => void) => void;
+  'order:watch': (payload: OrderWatchPayload, ack: (res: Result<{ boards: BoardView[] }>) => void) => void;
+  'order:chase': (payload: OrderChasePayload, ack: (res: Result<{ chased: string[] }>) => void) => void;
+  'order:cancel': (payload: OrderCancelPayload, ack: (res: Result<{ order: OrderView }>) => void) => void;
+  'order:amend': (payload: OrderAmendPayload, ack: (res: Result<{ order: OrderView }>) => void) => void;
+  'duty:set': (payload: DutyPayload, ack: (res: Result<{ onDuty: boolean }>) => void) => void;
 }
 
 /** Between hub nodes (the Redis adapter's serverSideEmit). */
@@ -27,7 +63,19 @@ export interface InterServerEvents {
 }
 
 /** Names of every client command, for rejecting unknown events. */
-export const CLIENT_EVENTS = ['system:ping', 'presence:query'] as const satisfies readonly (keyof ClientToServerEvents)[];
+export const CLIENT_EVENTS = [
+  'system:ping',
+  'presence:query',
+  'order:create',
+  'order:receipt',
+  'order:act',
+  'order:sync',
+  'order:watch',
+  'order:chase',
+  'order:cancel',
+  'order:amend',
+  'duty:set',
+] as const satisfies readonly (keyof ClientToServerEvents)[];
 
 /** Connection errors the handshake refuses with (`connect_error`'s `data`). */
 export type HandshakeErrorCode = 'unauthenticated' | 'session_expired' | 'origin_rejected' | 'account_disabled';

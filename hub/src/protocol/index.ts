@@ -4,3 +4,4 @@ export * from './roles.ts';
 export * from './schemas.ts';
 export * from './api.ts';
 export * from './events.ts';
+export * from './orders.ts';

@@ -6,7 +6,7 @@ import { can } from '../auth/permissions.ts';
 import { errors } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../http/metrics.ts';
-import { CLIENT_EVENTS, pingPayload, presenceQueryPayload, type RevokeReason } from '../protocol/index.ts';
+import { CLIENT_EVENTS, pingPayload, presenceQueryPayload, type ClientToServerEvents, type RevokeReason } from '../protocol/index.ts';
 import type { FanoutBackend } from './adapter.ts';
 import { defineHandler } from './define-handler.ts';
 import { handshakeMiddleware } from './handshake.ts';
@@ -23,7 +23,13 @@ export interface RealtimeOptions {
   nodeId: string;
   publicOrigin: string | undefined;
   maxPayloadBytes: number;
+  /** The domains' socket handlers (orders, groups, …), registered on every connection. */
+  modules: SocketModule[];
 }
+
+/** A domain's command handlers for one connected socket, each registered through `define`. */
+export type SocketModule = (socket: HubSocket, define: Define) => void;
+export type Define = <E extends keyof ClientToServerEvents>(event: E, schema: Parameters<typeof defineHandler<E>>[2], handle: Parameters<typeof defineHandler<E>>[3]) => void;
 
 /** Transport-level ceiling: a frame above it closes the connection before it is parsed. */
 const TRANSPORT_LIMIT_FACTOR = 16;
@@ -57,6 +63,8 @@ export function createRealtime(opts: RealtimeOptions) {
     if (principal.kind === 'session') void socket.join(rooms.session(principal.session.id));
 
     const ctx = { socket, log, maxPayloadBytes: opts.maxPayloadBytes, observer };
+    const define: Define = (event, schema, handle) => defineHandler(ctx, event, schema, handle);
+    for (const module of opts.modules) module(socket, define);
     defineHandler(ctx, 'system:ping', pingPayload, async (p) => ({
       echo: p.echo ?? null,
       serverTime: Date.now(),

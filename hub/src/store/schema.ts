@@ -1,4 +1,4 @@
-import type { Role, UnitKind } from '../protocol/index.ts';
+import type { OrderPriority, OrderStatus, RecipientState, Role, UnitKind } from '../protocol/index.ts';
 
 /**
  * Table types for Kysely. Times are UTC milliseconds since the epoch (bigint in PostgreSQL,
@@ -11,6 +11,12 @@ export interface Database {
   bot_tokens: BotTokenTable;
   login_throttle: LoginThrottleTable;
   audit_log: AuditLogTable;
+  counters: CounterTable;
+  incidents: IncidentTable;
+  orders: OrderTable;
+  order_recipients: OrderRecipientTable;
+  order_events: OrderEventTable;
+  duty_status: DutyStatusTable;
 }
 
 export interface UnitTable {
@@ -73,4 +79,86 @@ export interface AuditLogTable {
   target_id: string | null;
   /** JSON text: stays the same on both dialects. */
   detail: string | null;
+}
+
+export interface CounterTable {
+  name: string;
+  value: number;
+}
+
+export interface IncidentTable {
+  id: string;
+  station_id: string;
+  /** Human number, e.g. 20261123-0007, unique. */
+  number: string;
+  client_id: string;
+  created_by: string;
+  reported_at: number;
+  category: string;
+  source: string;
+  place: string;
+  caller: string | null;
+  summary: string;
+  status: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface OrderTable {
+  id: string;
+  issuer_id: string;
+  client_id: string;
+  /** The unit subtree the issuer may command, recorded at send time. */
+  scope_unit_id: string;
+  /** Set on a forwarded (转派) sub-assignment: the order it was forwarded from. */
+  parent_order_id: string | null;
+  incident_id: string | null;
+  title: string;
+  body: string;
+  priority: OrderPriority;
+  status: OrderStatus;
+  /** JSON: the targets as the dispatcher chose them (audit). */
+  targets: string;
+  ack_due_at: number;
+  complete_due_at: number;
+  cancel_reason: string | null;
+  rev: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface OrderRecipientTable {
+  order_id: string;
+  user_id: string;
+  state: RecipientState;
+  delivered_at: number | null;
+  read_at: number | null;
+  acknowledged_at: number | null;
+  completed_at: number | null;
+  returned_at: number | null;
+  feedback: string | null;
+  ack_reminders: number;
+  complete_reminders: number;
+  /** When the sweep next chases this recipient; null once nothing is due. */
+  next_chase_at: number | null;
+  escalated_at: number | null;
+  rev: number;
+}
+
+export interface OrderEventTable {
+  id: string;
+  order_id: string;
+  at: number;
+  actor_id: string | null;
+  /** The recipient the event is about, when it is about one. */
+  subject_id: string | null;
+  kind: string;
+  client_id: string | null;
+  text: string | null;
+}
+
+export interface DutyStatusTable {
+  user_id: string;
+  on_duty: number;
+  changed_at: number;
 }

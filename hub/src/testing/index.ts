@@ -115,3 +115,28 @@ export function nextEvent<T = unknown>(socket: { once(ev: string, fn: (arg: T) =
 /** A response body as JSON, loosely typed: tests assert on its shape. */
 
 export const readJson = (res: Response): Promise<any> => res.json();
+
+/**
+ * Adds `n` extra staff with the demo password to a unit (tests that need a squad of 50 officers).
+ * Returns their logins.
+ */
+export async function addStaff(hub: Hub, unitId: string, n: number, role: Role = 'officer', prefix = 'x'): Promise<string[]> {
+  const template = await hub.store.db.selectFrom('users').select('password_hash').where('role', '=', 'officer').executeTakeFirstOrThrow();
+  const t = Date.now();
+  const rows = Array.from({ length: n }, (_, i) => ({
+    id: `${prefix}${String(i).padStart(5, '0')}${t}`,
+    login: `${prefix}${t}-${i}`,
+    name: `测试警员${i + 1}`,
+    display_name: `测试警员${i + 1}`,
+    role,
+    rank: null,
+    unit_id: unitId,
+    phone: null,
+    password_hash: template.password_hash,
+    disabled_at: null,
+    created_at: t,
+    updated_at: t,
+  }));
+  for (let i = 0; i < rows.length; i += 200) await hub.store.db.insertInto('users').values(rows.slice(i, i + 200)).execute();
+  return rows.map((r) => r.login);
+}

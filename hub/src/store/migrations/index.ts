@@ -1,9 +1,11 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as foundation from './0001-foundation.ts';
+import * as orders from './0002-orders.ts';
 
 /** Migrations in order; the same set runs on SQLite and PostgreSQL. */
 const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
+  '0002-orders': orders,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,74 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from '../logger.ts';
+import { rooms, type HubServer } from '../realtime/types.ts';
+import type { Database } from '../store/schema.ts';
+import type { OrderNotifier } from './order.service.ts';
+import type { OrderViews } from './order-views.ts';
+
+/** Board pushes per order at most this often: a dispatcher watching 5,000 recipients gets a few updates a second, not 20,000 events. */
+const BOARD_COALESCE_MS = 250;
+
+/** Room of the dispatchers watching one order's board. */
+export const boardRoom = (orderId: string) => `order-board:${orderId}`;
+
+/**
+ * Turns the order service's persisted facts into Socket.IO events. One emit reaches a whole
+ * recipient list (one adapter message across nodes); board updates are coalesced per order.
+ */
+export function createOrderNotifier(deps: { io: () => HubServer; db: Kysely<Database>; views: OrderViews; log: Logger }): OrderNotifier & { close(): void } {
+  const { views, log } = deps;
+  const dirty = new Set<string>();
+  let timer: NodeJS.Timeout | undefined;
+
+  const fail = (what: string) => (err: unknown) => log.error({ err, what }, 'order notification failed');
+
+  async function flushBoards(): Promise<void> {
+    timer = undefined;
+    const ids = [...dirty];
+    dirty.clear();
+    for (const id of ids) deps.io().to(boardRoom(id)).emit('order:board', await views.board(id));
+  }
+
+  const titleOf = async (orderId: string) => (await views.order(orderId))!;
+
+  return {
+    assigned(orderId, userIds) {
+      void (async () => {
+        const order = (await views.order(orderId))!;
+        const rev = await deps.db.selectFrom('orders').select('rev').where('id', '=', orderId).executeTakeFirstOrThrow();
+        deps.io().to(userIds.map(rooms.user)).emit('order:assigned', {
+          order,
+          state: 'pending',
+          deliveredAt: null,
+          readAt: null,
+          acknowledgedAt: null,
+          completedAt: null,
+          feedback: null,
+          rev: rev.rev,
+        });
+      })().catch(fail('assigned'));
+    },
+    orderChanged(orderId, userIds) {
+      void views.order(orderId).then((order) => deps.io().to(userIds.map(rooms.user)).emit('order:changed', order!)).catch(fail('changed'));
+    },
+    boardChanged(orderId) {
+      dirty.add(orderId);
+      timer ??= setTimeout(() => void flushBoards().catch(fail('board')), BOARD_COALESCE_MS);
+    },
+    reminded(orderId, userIds, phase, manual) {
+      void titleOf(orderId)
+        .then((o) => deps.io().to(userIds.map(rooms.user)).emit('order:reminded', { orderId, title: o.title, priority: o.priority, phase, manual }))
+        .catch(fail('reminded'));
+    },
+    escalated(orderId, subjectId, toUserIds, phase) {
+      void (async () => {
+        const o = await titleOf(orderId);
+        const subject = await deps.db.selectFrom('users').select(['id', 'name']).where('id', '=', subjectId).executeTakeFirstOrThrow();
+        if (toUserIds.length) deps.io().to(toUserIds.map(rooms.user)).emit('order:escalated', { orderId, title: o.title, phase, subject });
+      })().catch(fail('escalated'));
+    },
+    close() {
+      if (timer) clearTimeout(timer);
+    },
+  };
+}

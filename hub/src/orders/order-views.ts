@@ -1,0 +1,140 @@
+import type { Kysely } from 'kysely';
+import type { AssignmentView, BoardView, OrderView, RecipientState } from '../protocol/index.ts';
+import type { Database } from '../store/schema.ts';
+
+/** Reads that turn order rows into what clients see. */
+export function createOrderViews(db: Kysely<Database>, now: () => number) {
+  const orderSelect = () =>
+    db
+      .selectFrom('orders')
+      .innerJoin('users as issuer', 'issuer.id', 'orders.issuer_id')
+      .innerJoin('units as issuer_unit', 'issuer_unit.id', 'issuer.unit_id')
+      .select([
+        'orders.id',
+        'orders.title',
+        'orders.body',
+        'orders.priority',
+        'orders.status',
+        'orders.incident_id',
+        'orders.ack_due_at',
+        'orders.complete_due_at',
+        'orders.created_at',
+        'orders.updated_at',
+        'orders.cancel_reason',
+        'orders.parent_order_id',
+        'issuer.id as issuer_id',
+        'issuer.name as issuer_name',
+        'issuer_unit.name as issuer_unit_name',
+      ]);
+  type OrderRow = Awaited<ReturnType<ReturnType<typeof orderSelect>['executeTakeFirstOrThrow']>>;
+
+  const toOrderView = (r: OrderRow): OrderView => ({
+    id: r.id,
+    title: r.title,
+    body: r.body,
+    priority: r.priority,
+    status: r.status,
+    issuer: { id: r.issuer_id, name: r.issuer_name, unitName: r.issuer_unit_name },
+    incidentId: r.incident_id,
+    parentOrderId: r.parent_order_id,
+    ackDueAt: r.ack_due_at,
+    completeDueAt: r.complete_due_at,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    cancelReason: r.cancel_reason,
+  });
+
+  async function order(id: string): Promise<OrderView | undefined> {
+    const r = await orderSelect().where('orders.id', '=', id).executeTakeFirst();
+    return r && toOrderView(r);
+  }
+
+  /** A person's assignments changed after `since` (by rev), oldest first; a whole rev is never split across pages. */
+  async function assignmentsSince(userId: string, since: number, limit = 500): Promise<{ assignments: AssignmentView[]; cursor: number; more: boolean }> {
+    const rows = await db
+      .selectFrom('order_recipients as r')
+      .select(['r.order_id', 'r.state', 'r.delivered_at', 'r.read_at', 'r.acknowledged_at', 'r.completed_at', 'r.feedback', 'r.rev'])
+      .where('r.user_id', '=', userId)
+      .where('r.rev', '>', since)
+      .orderBy('r.rev')
+      .orderBy('r.order_id')
+      .limit(limit + 1)
+      .execute();
+    let more = rows.length > limit;
+    let page = rows.slice(0, limit);
+    if (more) {
+      const lastRev = page.at(-1)!.rev;
+      const whole = page.filter((r) => r.rev !== lastRev);
+      if (whole.length > 0) page = whole;
+      else more = rows.length > limit;
+    }
+    const orders = page.length
+      ? await orderSelect().where('orders.id', 'in', page.map((r) => r.order_id)).execute()
+      : [];
+    const byId = new Map(orders.map((o) => [o.id, toOrderView(o)]));
+    return {
+      assignments: page.map((r) => ({
+        order: byId.get(r.order_id)!,
+        state: r.state,
+        deliveredAt: r.delivered_at,
+        readAt: r.read_at,
+        acknowledgedAt: r.acknowledged_at,
+        completedAt: r.completed_at,
+        feedback: r.feedback,
+        rev: r.rev,
+      })),
+      cursor: page.length ? page.at(-1)!.rev : since,
+      more,
+    };
+  }
+
+  /** The closed loop of one order, with its forwarded sub-assignments rolled up. */
+  async function board(orderId: string): Promise<BoardView> {
+    const t = now();
+    const ids = [orderId, ...(await db.selectFrom('orders').select('id').where('parent_order_id', '=', orderId).execute()).map((o) => o.id)];
+    const rows = await db
+      .selectFrom('order_recipients as r')
+      .innerJoin('orders as o', 'o.id', 'r.order_id')
+      .innerJoin('users as u', 'u.id', 'r.user_id')
+      .select(['r.order_id', 'r.user_id', 'r.state', 'u.name', 'o.ack_due_at', 'o.complete_due_at', 'o.status'])
+      .where('r.order_id', 'in', ids)
+      .orderBy('u.name')
+      .execute();
+    const counts = { total: 0, delivered: 0, read: 0, acknowledged: 0, completed: 0, returned: 0, overdue: 0 };
+    const reached: Record<RecipientState, (keyof typeof counts)[]> = {
+      pending: [],
+      delivered: ['delivered'],
+      read: ['delivered', 'read'],
+      acknowledged: ['delivered', 'read', 'acknowledged'],
+      completed: ['delivered', 'read', 'acknowledged', 'completed'],
+      returned: ['delivered', 'read', 'returned'],
+    };
+    const pending: BoardView['pending'] = [];
+    for (const r of rows) {
+      if (r.order_id !== orderId) continue; // sub-assignments count below, once per person
+      counts.total++;
+      for (const k of reached[r.state]) counts[k]++;
+      if (isOverdue(r, t)) counts.overdue++;
+      if (r.state !== 'completed' && r.state !== 'returned' && r.state !== 'acknowledged' && pending.length < 50) {
+        pending.push({ userId: r.user_id, name: r.name, state: r.state });
+      }
+    }
+    const sub = rows.filter((r) => r.order_id !== orderId);
+    return {
+      orderId,
+      counts,
+      pending,
+      forwarded: { total: sub.length, acknowledged: sub.filter((r) => ['acknowledged', 'completed'].includes(r.state)).length, completed: sub.filter((r) => r.state === 'completed').length },
+    };
+  }
+
+  return { order, assignmentsSince, board, toOrderView, orderSelect };
+}
+
+/** Late: not acknowledged by the acknowledgement deadline, or not completed by the completion deadline. */
+export function isOverdue(r: { state: RecipientState; ack_due_at: number; complete_due_at: number; status: string }, t: number): boolean {
+  if (r.status !== 'active' || r.state === 'completed' || r.state === 'returned') return false;
+  if (r.state !== 'acknowledged' && t > r.ack_due_at) return true;
+  return t > r.complete_due_at;
+}
+export type OrderViews = ReturnType<typeof createOrderViews>;

@@ -1,0 +1,398 @@
+import type { Kysely } from 'kysely';
+import type { Actor } from '../auth/permissions.ts';
+import { can } from '../auth/permissions.ts';
+import { errors } from '../errors.ts';
+import { newId } from '../ids.ts';
+import {
+  DEFAULT_DEADLINES_MIN,
+  type ChasePhase,
+  type BoardView,
+  type CreateOrderPayload,
+  type OrderActionPayload,
+  type OrderReceiptPayload,
+  type OrderView,
+  type RecipientState,
+} from '../protocol/index.ts';
+import type { Database } from '../store/schema.ts';
+import { dispatchScope } from './dispatch-scope.ts';
+import { takeRevs } from './order-revs.ts';
+import { resolveTargets } from './order-targets.ts';
+import type { OrderViews } from './order-views.ts';
+import type { ReceiptBatcher } from './receipt-batcher.ts';
+
+/** What the service tells the transport after a write has been persisted. It never emits itself. */
+export interface OrderNotifier {
+  /** New assignments: each of these people has a new order. */
+  assigned(orderId: string, userIds: string[]): void;
+  /** The order changed (amended, cancelled) for these recipients. */
+  orderChanged(orderId: string, userIds: string[]): void;
+  /** The board of this order has changed; the transport coalesces. */
+  boardChanged(orderId: string): void;
+  /** Chase (催办) these recipients: by hand, or the sweep's reminder at a deadline. */
+  reminded(orderId: string, userIds: string[], phase: ChasePhase, manual: boolean): void;
+  /** A recipient stayed late past every reminder: tell their station head and the issuer (通报). */
+  escalated(orderId: string, subjectId: string, toUserIds: string[], phase: ChasePhase): void;
+}
+
+
+const INSERT_CHUNK = 500;
+
+/** Command orders: the rules of the closed loop, transport-free. */
+export function createOrderService(deps: {
+  db: Kysely<Database>;
+  views: OrderViews;
+  batcher: ReceiptBatcher;
+  notify: OrderNotifier;
+  now?: () => number;
+}) {
+  const { db, views, notify } = deps;
+  const now = deps.now ?? Date.now;
+
+  async function requireScope(actor: Actor) {
+    if (!can.issueOrders(actor)) throw errors.forbidden('only the command room and station heads issue orders');
+    const scope = await dispatchScope(db, actor.unitId);
+    if (!scope) throw errors.forbidden('you have no command scope');
+    return scope;
+  }
+
+  /** The order row if `actor` may manage it (issuer, or a dispatcher whose scope holds it). */
+  async function managedOrder(actor: Actor, orderId: string) {
+    const order = await db
+      .selectFrom('orders')
+      .innerJoin('units', 'units.id', 'orders.scope_unit_id')
+      .select(['orders.id', 'orders.issuer_id', 'orders.status', 'orders.ack_due_at', 'orders.complete_due_at', 'units.path as scope_path'])
+      .where('orders.id', '=', orderId)
+      .executeTakeFirst();
+    if (!order) throw errors.notFound('order');
+    let holds = false;
+    if (can.issueOrders(actor)) {
+      const scope = await dispatchScope(db, actor.unitId);
+      holds = scope !== undefined && order.scope_path.startsWith(scope.path);
+    }
+    if (!can.manageOrder(actor, { issuerId: order.issuer_id }, holds)) throw errors.notFound('order');
+    return order;
+  }
+
+  async function assignment(actor: Actor, orderId: string) {
+    const row = await db
+      .selectFrom('order_recipients as r')
+      .innerJoin('orders as o', 'o.id', 'r.order_id')
+      .select(['r.state', 'o.status', 'o.issuer_id'])
+      .where('r.order_id', '=', orderId)
+      .where('r.user_id', '=', actor.id)
+      .executeTakeFirst();
+    // Someone else's assignment and no assignment at all look the same: ids reveal nothing.
+    if (!row || !can.actOnAssignment(actor, actor.id)) throw errors.notFound('assignment');
+    return row;
+  }
+
+  async function recipientsOf(orderId: string): Promise<string[]> {
+    return (await db.selectFrom('order_recipients').select('user_id').where('order_id', '=', orderId).execute()).map((r) => r.user_id);
+  }
+
+  async function writeEvent(
+    exec: Kysely<Database>,
+    e: { orderId: string; actorId: string | null; subjectId?: string | null; kind: string; clientId?: string | null; text?: string | null; at: number },
+  ) {
+    await exec
+      .insertInto('order_events')
+      .values({ id: newId(), order_id: e.orderId, at: e.at, actor_id: e.actorId, subject_id: e.subjectId ?? null, kind: e.kind, client_id: e.clientId ?? null, text: e.text ?? null })
+      .execute();
+  }
+
+  /** Inserts an order and its recipients in one transaction; the caller has checked everything. */
+  async function insertOrder(o: {
+    actor: Actor;
+    clientId: string;
+    scopeUnitId: string;
+    parentOrderId: string | null;
+    p: Pick<CreateOrderPayload, 'title' | 'body' | 'priority' | 'targets'> & { incidentId?: string | undefined };
+    ackDueAt: number;
+    completeDueAt: number;
+    recipients: string[];
+    at: number;
+  }): Promise<string> {
+    const id = newId();
+    await db.transaction().execute(async (trx) => {
+      const rev = await takeRevs(trx, 1);
+      await trx
+        .insertInto('orders')
+        .values({
+          id,
+          issuer_id: o.actor.id,
+          client_id: o.clientId,
+          scope_unit_id: o.scopeUnitId,
+          parent_order_id: o.parentOrderId,
+          incident_id: o.p.incidentId ?? null,
+          title: o.p.title,
+          body: o.p.body,
+          priority: o.p.priority,
+          status: 'active',
+          targets: JSON.stringify(o.p.targets),
+          ack_due_at: o.ackDueAt,
+          complete_due_at: o.completeDueAt,
+          cancel_reason: null,
+          rev,
+          created_at: o.at,
+          updated_at: o.at,
+        })
+        .execute();
+      for (let i = 0; i < o.recipients.length; i += INSERT_CHUNK) {
+        await trx
+          .insertInto('order_recipients')
+          .values(
+            o.recipients.slice(i, i + INSERT_CHUNK).map((userId) => ({
+              order_id: id,
+              user_id: userId,
+              state: 'pending' as const,
+              delivered_at: null,
+              read_at: null,
+              acknowledged_at: null,
+              completed_at: null,
+              returned_at: null,
+              feedback: null,
+              ack_reminders: 0,
+              complete_reminders: 0,
+              next_chase_at: o.ackDueAt,
+              escalated_at: null,
+              rev,
+            })),
+          )
+          .execute();
+      }
+      await writeEvent(trx, { orderId: id, actorId: o.actor.id, kind: o.parentOrderId ? 'forwarded' : 'created', at: o.at, text: String(o.recipients.length) });
+      if (o.parentOrderId) await writeEvent(trx, { orderId: o.parentOrderId, actorId: o.actor.id, subjectId: o.actor.id, kind: 'forwarded', at: o.at, text: id });
+    });
+    return id;
+  }
+
+  function deadlines(p: { priority: CreateOrderPayload['priority']; ackDueAt?: number | undefined; completeDueAt?: number | undefined }, t: number) {
+    const d = DEFAULT_DEADLINES_MIN[p.priority];
+    const ackDueAt = p.ackDueAt ?? t + d.ack * 60_000;
+    const completeDueAt = p.completeDueAt ?? Math.max(ackDueAt, t + d.complete * 60_000);
+    if (ackDueAt <= t) throw errors.invalid('the acknowledgement deadline is in the past');
+    if (completeDueAt < ackDueAt) throw errors.invalid('the completion deadline is before the acknowledgement deadline');
+    if (ackDueAt > t + 90 * 86_400_000) throw errors.invalid('the acknowledgement deadline is more than 90 days away');
+    return { ackDueAt, completeDueAt };
+  }
+
+  return {
+    /**
+     * Sends an order: resolves targets to recipients at send time, persists order and recipients,
+     * then announces it. A retry with the same client id returns the first order.
+     */
+    async create(actor: Actor, p: CreateOrderPayload): Promise<{ order: OrderView; recipients: number; duplicate: boolean }> {
+      const scope = await requireScope(actor);
+      const existing = await db.selectFrom('orders').select('id').where('issuer_id', '=', actor.id).where('client_id', '=', p.clientId).executeTakeFirst();
+      if (existing) {
+        const n = await db.selectFrom('order_recipients').select((eb) => eb.fn.countAll<number>().as('n')).where('order_id', '=', existing.id).executeTakeFirstOrThrow();
+        return { order: (await views.order(existing.id))!, recipients: Number(n.n), duplicate: true };
+      }
+      const t = now();
+      const { ackDueAt, completeDueAt } = deadlines(p, t);
+      if (p.incidentId) {
+        const incident = await db
+          .selectFrom('incidents')
+          .innerJoin('units', 'units.id', 'incidents.station_id')
+          .select('units.path')
+          .where('incidents.id', '=', p.incidentId)
+          .executeTakeFirst();
+        if (!incident || !incident.path.startsWith(scope.path)) throw errors.notFound('incident');
+      }
+      const recipients = await resolveTargets(db, scope.path, p.targets, actor.id);
+      let id: string;
+      try {
+        id = await insertOrder({ actor, clientId: p.clientId, scopeUnitId: scope.id, parentOrderId: null, p, ackDueAt, completeDueAt, recipients, at: t });
+      } catch (err) {
+        // Two tabs sent the same client id at once: the other insert won; answer with its order.
+        const won = await db.selectFrom('orders').select('id').where('issuer_id', '=', actor.id).where('client_id', '=', p.clientId).executeTakeFirst();
+        if (!won) throw err;
+        return { order: (await views.order(won.id))!, recipients: recipients.length, duplicate: true };
+      }
+      notify.assigned(id, recipients);
+      notify.boardChanged(id);
+      return { order: (await views.order(id))!, recipients: recipients.length, duplicate: false };
+    },
+
+    /** Delivery and read receipts for the caller's own assignments (batched writes). */
+    async receipts(actor: Actor, p: OrderReceiptPayload): Promise<{ updated: number }> {
+      const at = now();
+      const results = await Promise.all(
+        [...new Set(p.orderIds)].map((orderId) => deps.batcher.apply({ orderId, userId: actor.id, state: p.state, at })),
+      );
+      return { updated: results.filter(Boolean).length };
+    },
+
+    /** A recipient acts on their own assignment: acknowledge, note, complete, hand back. */
+    async act(actor: Actor, p: OrderActionPayload): Promise<{ state: RecipientState; changed: boolean }> {
+      const row = await assignment(actor, p.orderId);
+      if (row.status !== 'active') throw errors.conflict('the order was cancelled');
+      if (p.action === 'acknowledge') {
+        const changed = await deps.batcher.apply({ orderId: p.orderId, userId: actor.id, state: 'acknowledged', at: now() });
+        const state = changed ? 'acknowledged' : row.state;
+        return { state, changed };
+      }
+      const dup = await db.selectFrom('order_events').select('kind').where('actor_id', '=', actor.id).where('client_id', '=', p.clientId).executeTakeFirst();
+      if (dup) return { state: (await assignment(actor, p.orderId)).state, changed: false };
+      if (row.state === 'completed' || row.state === 'returned') throw errors.conflict(`the assignment is already ${row.state}`);
+      const at = now();
+      let state: RecipientState = row.state;
+      await db.transaction().execute(async (trx) => {
+        const rev = await takeRevs(trx, 1);
+        if (p.action === 'complete' || p.action === 'return') {
+          state = p.action === 'complete' ? 'completed' : 'returned';
+          await trx
+            .updateTable('order_recipients')
+            .set((eb) => ({
+              state,
+              rev,
+              feedback: p.text,
+              next_chase_at: null,
+              delivered_at: eb.fn.coalesce('delivered_at', eb.val(at)),
+              read_at: eb.fn.coalesce('read_at', eb.val(at)),
+              ...(p.action === 'complete'
+                ? { completed_at: at, acknowledged_at: eb.fn.coalesce('acknowledged_at', eb.val(at)) }
+                : { returned_at: at }),
+            }))
+            .where('order_id', '=', p.orderId)
+            .where('user_id', '=', actor.id)
+            .where('state', 'not in', ['completed', 'returned'])
+            .execute();
+        } else {
+          await trx.updateTable('order_recipients').set({ rev }).where('order_id', '=', p.orderId).where('user_id', '=', actor.id).execute();
+        }
+        const kind = { note: 'note', complete: 'completed', return: 'returned' }[p.action];
+        await writeEvent(trx, { orderId: p.orderId, actorId: actor.id, subjectId: actor.id, kind, clientId: p.clientId, text: p.text, at });
+      });
+      notify.boardChanged(p.orderId);
+      return { state, changed: true };
+    },
+
+    /** Changes this person's assignments since a cursor: the reconnect catch-up. */
+    sync: (actor: Actor, since: number) => views.assignmentsSince(actor.id, since),
+
+    async board(actor: Actor, orderId: string): Promise<BoardView> {
+      await managedOrder(actor, orderId);
+      return views.board(orderId);
+    },
+
+    /** Board without a permission check, for the transport's coalesced pushes to a watched room. */
+    boardUnchecked: (orderId: string) => views.board(orderId),
+
+    /** Checks the caller may watch these boards; returns the ones they may. */
+    async watchable(actor: Actor, orderIds: string[]): Promise<string[]> {
+      const ok: string[] = [];
+      for (const id of orderIds) {
+        try {
+          await managedOrder(actor, id);
+          ok.push(id);
+        } catch {
+          /* not theirs: silently left out */
+        }
+      }
+      return ok;
+    },
+
+    /** Who did what, when. */
+    async timeline(actor: Actor, orderId: string) {
+      await managedOrder(actor, orderId);
+      const rows = await db
+        .selectFrom('order_events as e')
+        .leftJoin('users as a', 'a.id', 'e.actor_id')
+        .leftJoin('users as s', 's.id', 'e.subject_id')
+        .select(['e.id', 'e.at', 'e.kind', 'e.text', 'e.actor_id', 'a.name as actor_name', 'e.subject_id', 's.name as subject_name'])
+        .where('e.order_id', '=', orderId)
+        .orderBy('e.id')
+        .execute();
+      return rows.map((r) => ({
+        id: r.id,
+        at: r.at,
+        kind: r.kind,
+        text: r.text,
+        actor: r.actor_id ? { id: r.actor_id, name: r.actor_name ?? '' } : null,
+        subject: r.subject_id ? { id: r.subject_id, name: r.subject_name ?? '' } : null,
+      }));
+    },
+
+    /** The dispatcher's own orders (and their scope's), newest first, with board counts. */
+    async issued(actor: Actor, opts: { status?: 'active' | 'cancelled'; limit?: number } = {}) {
+      const scope = await requireScope(actor);
+      const rows = await views
+        .orderSelect()
+        .innerJoin('units as scope', 'scope.id', 'orders.scope_unit_id')
+        .where('scope.path', 'like', `${scope.path}%`)
+        .where('orders.parent_order_id', 'is', null)
+        .$if(opts.status !== undefined, (q) => q.where('orders.status', '=', opts.status!))
+        .orderBy('orders.id', 'desc')
+        .limit(opts.limit ?? 50)
+        .execute();
+      return Promise.all(rows.map(async (r) => ({ order: views.toOrderView(r), board: await views.board(r.id) })));
+    },
+
+    /** Chase (催办) pending recipients by hand: all who have not completed, or the named ones. */
+    async chase(actor: Actor, orderId: string, userIds?: string[]): Promise<{ chased: string[] }> {
+      const order = await managedOrder(actor, orderId);
+      if (order.status !== 'active') throw errors.conflict('the order was cancelled');
+      let q = db.selectFrom('order_recipients').select('user_id').where('order_id', '=', orderId).where('state', 'not in', ['completed', 'returned']);
+      if (userIds) q = q.where('user_id', 'in', userIds);
+      const chased = (await q.execute()).map((r) => r.user_id);
+      const at = now();
+      await db.transaction().execute(async (trx) => {
+        for (const u of chased) await writeEvent(trx, { orderId, actorId: actor.id, subjectId: u, kind: 'chased', at });
+      });
+      const notAcknowledged = new Set(
+        (await db.selectFrom('order_recipients').select('user_id').where('order_id', '=', orderId).where('state', 'in', ['pending', 'delivered', 'read']).execute()).map((r) => r.user_id),
+      );
+      const ackPhase = chased.filter((u) => notAcknowledged.has(u));
+      const completePhase = chased.filter((u) => !notAcknowledged.has(u));
+      if (ackPhase.length) notify.reminded(orderId, ackPhase, 'ack', true);
+      if (completePhase.length) notify.reminded(orderId, completePhase, 'complete', true);
+      return { chased };
+    },
+
+    async cancel(actor: Actor, orderId: string, reason: string): Promise<OrderView> {
+      const order = await managedOrder(actor, orderId);
+      if (order.status !== 'active') throw errors.conflict('the order is already cancelled');
+      const at = now();
+      await db.transaction().execute(async (trx) => {
+        const rev = await takeRevs(trx, 1);
+        await trx.updateTable('orders').set({ status: 'cancelled', cancel_reason: reason, updated_at: at, rev }).where('id', '=', orderId).execute();
+        await trx.updateTable('order_recipients').set({ rev, next_chase_at: null }).where('order_id', '=', orderId).execute();
+        await writeEvent(trx, { orderId, actorId: actor.id, kind: 'cancelled', text: reason, at });
+      });
+      notify.orderChanged(orderId, await recipientsOf(orderId));
+      notify.boardChanged(orderId);
+      return (await views.order(orderId))!;
+    },
+
+    async amend(actor: Actor, p: { orderId: string; title?: string | undefined; body?: string | undefined; ackDueAt?: number | undefined; completeDueAt?: number | undefined }): Promise<OrderView> {
+      const order = await managedOrder(actor, p.orderId);
+      if (order.status !== 'active') throw errors.conflict('a cancelled order cannot be amended');
+      const at = now();
+      const ackDueAt = p.ackDueAt ?? order.ack_due_at;
+      const completeDueAt = p.completeDueAt ?? order.complete_due_at;
+      if (p.ackDueAt !== undefined && p.ackDueAt <= at) throw errors.invalid('the acknowledgement deadline is in the past');
+      if (completeDueAt < ackDueAt) throw errors.invalid('the completion deadline is before the acknowledgement deadline');
+      const changed = Object.entries({ title: p.title, body: p.body, ackDueAt: p.ackDueAt, completeDueAt: p.completeDueAt })
+        .filter(([, v]) => v !== undefined)
+        .map(([k]) => k);
+      await db.transaction().execute(async (trx) => {
+        const rev = await takeRevs(trx, 1);
+        await trx
+          .updateTable('orders')
+          .set({ ...(p.title ? { title: p.title } : {}), ...(p.body ? { body: p.body } : {}), ack_due_at: ackDueAt, complete_due_at: completeDueAt, updated_at: at, rev })
+          .where('id', '=', p.orderId)
+          .execute();
+        await trx.updateTable('order_recipients').set({ rev }).where('order_id', '=', p.orderId).execute();
+        // New deadlines re-arm the chase of those still due.
+        await trx.updateTable('order_recipients').set({ next_chase_at: ackDueAt }).where('order_id', '=', p.orderId).where('state', 'in', ['pending', 'delivered', 'read']).execute();
+        await trx.updateTable('order_recipients').set({ next_chase_at: completeDueAt }).where('order_id', '=', p.orderId).where('state', '=', 'acknowledged').execute();
+        await writeEvent(trx, { orderId: p.orderId, actorId: actor.id, kind: 'amended', text: changed.join(','), at });
+      });
+      notify.orderChanged(p.orderId, await recipientsOf(p.orderId));
+      notify.boardChanged(p.orderId);
+      return (await views.order(p.orderId))!;
+    },
+  };
+}
+export type OrderService = ReturnType<typeof createOrderService>;

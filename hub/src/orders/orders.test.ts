@@ -1,0 +1,282 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AssignmentView, BoardView, CreateOrderPayload, OrderRemindedEvent, OrderView } from '../protocol/index.ts';
+import {
+  addStaff,
+  connectSocket,
+  demoLogin,
+  login,
+  nextEvent,
+  startTestHub,
+  type TestHub,
+  type TestSocket,
+} from '../testing/index.ts';
+
+let seq = 0;
+const cid = () => `client-${Date.now()}-${++seq}`;
+
+/** Command orders over real sockets on the embedded store: the closed loop. */
+describe('command orders', () => {
+  let t: TestHub;
+  let dispatcher: TestSocket;
+  let stationId: string;
+  let squadId: string;
+  const sockets: TestSocket[] = [];
+  const open = async (loginName: string) => {
+    const s = await connectSocket(t.url, { cookie: (await login(t.url, loginName)).cookie });
+    sockets.push(s);
+    return s;
+  };
+  const countOrders = async () => Number((await t.hub.store.db.selectFrom('orders').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  const order = (targets: CreateOrderPayload['targets'], extra: Partial<CreateOrderPayload> = {}): CreateOrderPayload => ({
+    clientId: cid(),
+    title: '核查可疑车辆',
+    body: '请立即核查辖区内一辆白色面包车，车牌辽B·12345。',
+    priority: 'urgent',
+    targets,
+    ...extra,
+  });
+
+  beforeAll(async () => {
+    t = await startTestHub({ env: { ORDER_SWEEP_INTERVAL_MS: '3600000', ORDER_REMINDERS_BEFORE_ESCALATION: '1' } });
+    const db = t.hub.store.db;
+    const station = await db.selectFrom('units').select(['id']).where('kind', '=', 'station').orderBy('sort').executeTakeFirstOrThrow();
+    stationId = station.id;
+    const squad = await db.selectFrom('units').select('id').where('parent_id', '=', stationId).where('name', '=', '案件打处中队').executeTakeFirstOrThrow();
+    squadId = squad.id;
+    // The station's own command room, whose scope is the station (the city's dispatcher could reach everywhere).
+    const stationDispatcher = await db
+      .selectFrom('users')
+      .innerJoin('units', 'units.id', 'users.unit_id')
+      .select('users.login')
+      .where('users.role', '=', 'dispatcher')
+      .where('units.parent_id', '=', stationId)
+      .executeTakeFirstOrThrow();
+    dispatcher = await open(stationDispatcher.login);
+  });
+  afterAll(async () => {
+    for (const s of sockets) s.close();
+    await t?.close();
+  });
+
+  it('reaches a squad of 50 connected officers; all acknowledge; the board reaches 50/50', async () => {
+    const db = t.hub.store.db;
+    const unit = await db.insertInto('units').values({ id: `squad50${Date.now()}`, parent_id: stationId, kind: 'squad', name: '巡逻中队', code: `SQ50-${Date.now()}`, path: '', sort: 999, created_at: Date.now() }).returning('id').executeTakeFirstOrThrow();
+    const stationPath = (await db.selectFrom('units').select('path').where('id', '=', stationId).executeTakeFirstOrThrow()).path;
+    await db.updateTable('units').set({ path: `${stationPath}${unit.id}/` }).where('id', '=', unit.id).execute();
+    const logins = await addStaff(t.hub, unit.id, 50, 'officer', 'p');
+    const officers = await Promise.all(logins.map(open));
+    const received = officers.map((s) => nextEvent<AssignmentView>(s, 'order:assigned'));
+
+    const res = await dispatcher.emitWithAck('order:create', order([{ kind: 'unit', unitId: unit.id }], { priority: 'flash' }));
+    if (!res.ok) throw new Error(res.error.message);
+    expect(res.recipients).toBe(50);
+    const watched = await dispatcher.emitWithAck('order:watch', { orderIds: [res.order.id] });
+    expect(watched).toMatchObject({ ok: true, boards: [{ counts: { total: 50 } }] });
+
+    const assignments = await Promise.all(received);
+    expect(assignments.every((a) => a.order.id === res.order.id && a.state === 'pending')).toBe(true);
+    // flash: two minutes to acknowledge by default
+    expect(assignments[0]!.order.ackDueAt - assignments[0]!.order.createdAt).toBe(2 * 60_000);
+
+    await Promise.all(officers.map((s) => s.emitWithAck('order:receipt', { orderIds: [res.order.id], state: 'delivered' })));
+    const acks = await Promise.all(officers.map((s) => s.emitWithAck('order:act', { action: 'acknowledge', orderId: res.order.id, clientId: cid() })));
+    expect(acks.every((a) => a.ok && a.state === 'acknowledged' && a.changed)).toBe(true);
+
+    await expect
+      .poll(async () => {
+        const b = await new Promise<BoardView>((resolve) => dispatcher.once('order:board', resolve));
+        return b.counts;
+      }, { timeout: 5000 })
+      .toMatchObject({ total: 50, delivered: 50, acknowledged: 50 });
+    const rows = await db.selectFrom('order_recipients').select('state').where('order_id', '=', res.order.id).execute();
+    expect(rows.filter((r) => r.state === 'acknowledged')).toHaveLength(50);
+  });
+
+  it('gives an officer who was offline during the send the order on reconnect, once', async () => {
+    const officerLogin = await demoLogin(t.hub, 'officer');
+    const first = await open(officerLogin);
+    const synced = await first.emitWithAck('order:sync', { since: 0 });
+    if (!synced.ok) throw new Error(synced.error.message);
+    const cursor = synced.cursor;
+    first.close();
+
+    const me = (await login(t.url, officerLogin)).body.me;
+    const sent = await dispatcher.emitWithAck('order:create', order([{ kind: 'user', userId: me.id }], { title: '离线期间的指令' }));
+    if (!sent.ok) throw new Error(sent.error.message);
+
+    const back = await open(officerLogin);
+    const caught = await back.emitWithAck('order:sync', { since: cursor });
+    if (!caught.ok) throw new Error(caught.error.message);
+    expect(caught.assignments.map((a) => a.order.title)).toEqual(['离线期间的指令']);
+    const again = await back.emitWithAck('order:sync', { since: caught.cursor });
+    expect(again).toMatchObject({ ok: true, assignments: [] });
+  });
+
+  it('stores one order for a retried send with the same client id', async () => {
+    const me = (await login(t.url, await demoLogin(t.hub, 'officer'))).body.me;
+    const payload = order([{ kind: 'user', userId: me.id }]);
+    const before = await countOrders();
+    const a = await dispatcher.emitWithAck('order:create', payload);
+    const b = await dispatcher.emitWithAck('order:create', payload);
+    expect(a.ok && b.ok && a.order.id === b.order.id).toBe(true);
+    expect(b).toMatchObject({ duplicate: true });
+    expect(await countOrders()).toBe(before + 1);
+  });
+
+  it('moves a recipient only forward: a duplicate acknowledgement and a late read change nothing', async () => {
+    const officerLogin = await demoLogin(t.hub, 'officer');
+    const s = await open(officerLogin);
+    const me = (await login(t.url, officerLogin)).body.me;
+    const sent = await dispatcher.emitWithAck('order:create', order([{ kind: 'user', userId: me.id }]));
+    if (!sent.ok) throw new Error(sent.error.message);
+    const id = sent.order.id;
+    expect(await s.emitWithAck('order:act', { action: 'acknowledge', orderId: id, clientId: cid() })).toMatchObject({ ok: true, state: 'acknowledged', changed: true });
+    expect(await s.emitWithAck('order:act', { action: 'acknowledge', orderId: id, clientId: cid() })).toMatchObject({ ok: true, state: 'acknowledged', changed: false });
+    expect(await s.emitWithAck('order:receipt', { orderIds: [id], state: 'read' })).toMatchObject({ ok: true, updated: 0 });
+    const noteId = cid();
+    expect(await s.emitWithAck('order:act', { action: 'note', orderId: id, clientId: noteId, text: '已到达现场，正在核查' })).toMatchObject({ ok: true });
+    expect(await s.emitWithAck('order:act', { action: 'note', orderId: id, clientId: noteId, text: '已到达现场，正在核查' })).toMatchObject({ ok: true, changed: false });
+    expect(await s.emitWithAck('order:act', { action: 'complete', orderId: id, clientId: cid(), text: '车辆已找到，无异常' })).toMatchObject({ ok: true, state: 'completed' });
+    expect(await s.emitWithAck('order:act', { action: 'return', orderId: id, clientId: cid(), text: '不属于我辖区' })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    const row = await t.hub.store.db.selectFrom('order_recipients').selectAll().where('order_id', '=', id).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ state: 'completed', feedback: '车辆已找到，无异常' });
+    expect(row.acknowledged_at).not.toBeNull();
+    const notes = await t.hub.store.db.selectFrom('order_events').select('kind').where('order_id', '=', id).where('kind', '=', 'note').execute();
+    expect(notes).toHaveLength(1);
+  });
+
+  it('lets a recipient hand an order back with a reason, visible on the timeline', async () => {
+    const officerLogin = await demoLogin(t.hub, 'officer');
+    const s = await open(officerLogin);
+    const me = (await login(t.url, officerLogin)).body.me;
+    const sent = await dispatcher.emitWithAck('order:create', order([{ kind: 'user', userId: me.id }]));
+    if (!sent.ok) throw new Error(sent.error.message);
+    expect(await s.emitWithAck('order:act', { action: 'return', orderId: sent.order.id, clientId: cid(), text: '该地址不属于本社区' })).toMatchObject({ ok: true, state: 'returned' });
+    const events = await t.hub.store.db.selectFrom('order_events').select(['kind', 'text']).where('order_id', '=', sent.order.id).orderBy('id').execute();
+    expect(events.map((e) => e.kind)).toEqual(['created', 'returned']);
+    expect(events[1]!.text).toBe('该地址不属于本社区');
+  });
+
+  it('sends amendments and cancellations to the recipients', async () => {
+    const officerLogin = await demoLogin(t.hub, 'officer');
+    const s = await open(officerLogin);
+    const me = (await login(t.url, officerLogin)).body.me;
+    const sent = await dispatcher.emitWithAck('order:create', order([{ kind: 'user', userId: me.id }]));
+    if (!sent.ok) throw new Error(sent.error.message);
+    const changed = nextEvent<OrderView>(s, 'order:changed');
+    expect(await dispatcher.emitWithAck('order:amend', { orderId: sent.order.id, body: '车牌更正为辽B·54321' })).toMatchObject({ ok: true, order: { body: '车牌更正为辽B·54321' } });
+    expect((await changed).body).toBe('车牌更正为辽B·54321');
+    const cancelled = nextEvent<OrderView>(s, 'order:changed');
+    expect(await dispatcher.emitWithAck('order:cancel', { orderId: sent.order.id, reason: '警情已撤销' })).toMatchObject({ ok: true, order: { status: 'cancelled' } });
+    expect(await cancelled).toMatchObject({ status: 'cancelled', cancelReason: '警情已撤销' });
+    expect(await s.emitWithAck('order:act', { action: 'acknowledge', orderId: sent.order.id, clientId: cid() })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+  });
+
+  it('reminds at the deadline, escalates once to the station head and the issuer, and never twice', async () => {
+    const db = t.hub.store.db;
+    const officerLogin = await demoLogin(t.hub, 'officer');
+    const s = await open(officerLogin);
+    const me = (await login(t.url, officerLogin)).body.me;
+    const head = await open(await demoLogin(t.hub, 'station_head'));
+    const sent = await dispatcher.emitWithAck('order:create', order([{ kind: 'user', userId: me.id }], { title: '超时测试' }));
+    if (!sent.ok) throw new Error(sent.error.message);
+    const past = Date.now() - 1000;
+    const due = () => db.updateTable('order_recipients').set({ next_chase_at: past }).where('order_id', '=', sent.order.id).execute();
+
+    await due();
+    const reminded = nextEvent<OrderRemindedEvent>(s, 'order:reminded');
+    expect(await t.hub.sweepOrders()).toEqual({ reminded: 1, escalated: 0 });
+    expect(await reminded).toMatchObject({ orderId: sent.order.id, phase: 'ack', manual: false });
+    expect(await t.hub.sweepOrders()).toEqual({ reminded: 0, escalated: 0 });
+
+    await due();
+    const headSaw = nextEvent<{ subject: { id: string } }>(head, 'order:escalated');
+    const dispatcherSaw = nextEvent<{ subject: { id: string } }>(dispatcher, 'order:escalated');
+    expect(await t.hub.sweepOrders()).toEqual({ reminded: 0, escalated: 1 });
+    expect((await headSaw).subject.id).toBe(me.id);
+    expect((await dispatcherSaw).subject.id).toBe(me.id);
+    expect(await t.hub.sweepOrders()).toEqual({ reminded: 0, escalated: 0 });
+    const kinds = (await db.selectFrom('order_events').select('kind').where('order_id', '=', sent.order.id).execute()).map((e) => e.kind);
+    expect(kinds.filter((k) => k === 'escalated')).toHaveLength(1);
+  });
+
+  it('lets a dispatcher chase pending recipients by hand', async () => {
+    const officerLogin = await demoLogin(t.hub, 'officer');
+    const s = await open(officerLogin);
+    const me = (await login(t.url, officerLogin)).body.me;
+    const sent = await dispatcher.emitWithAck('order:create', order([{ kind: 'user', userId: me.id }]));
+    if (!sent.ok) throw new Error(sent.error.message);
+    const chased = nextEvent<OrderRemindedEvent>(s, 'order:reminded');
+    expect(await dispatcher.emitWithAck('order:chase', { orderId: sent.order.id })).toMatchObject({ ok: true, chased: [me.id] });
+    expect(await chased).toMatchObject({ manual: true, phase: 'ack' });
+  });
+
+  describe('permissions', () => {
+    it('an officer cannot create orders', async () => {
+      const s = await open(await demoLogin(t.hub, 'officer'));
+      const before = await countOrders();
+      expect(await s.emitWithAck('order:create', order([{ kind: 'unit', unitId: squadId }]))).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+      expect(await countOrders()).toBe(before);
+    });
+
+    it('nobody acts on another person\'s assignment, or manages another scope\'s order', async () => {
+      const officerLogin = await demoLogin(t.hub, 'officer');
+      const me = (await login(t.url, officerLogin)).body.me;
+      const sent = await dispatcher.emitWithAck('order:create', order([{ kind: 'user', userId: me.id }]));
+      if (!sent.ok) throw new Error(sent.error.message);
+      const other = await open(await demoLogin(t.hub, 'auxiliary'));
+      expect(await other.emitWithAck('order:act', { action: 'acknowledge', orderId: sent.order.id, clientId: cid() })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+      expect(await other.emitWithAck('order:cancel', { orderId: sent.order.id, reason: 'x' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+      const otherStationDispatcher = await t.hub.store.db
+        .selectFrom('users')
+        .innerJoin('units', 'units.id', 'users.unit_id')
+        .select('users.login')
+        .where('users.role', '=', 'dispatcher')
+        .where('units.path', 'not like', `%${stationId}%`)
+        .where('units.kind', '=', 'command_room')
+        .where('units.code', 'like', 'BH-XC-%')
+        .executeTakeFirstOrThrow();
+      const foreign = await open(otherStationDispatcher.login);
+      expect(await foreign.emitWithAck('order:chase', { orderId: sent.order.id })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+      expect(await foreign.emitWithAck('order:watch', { orderIds: [sent.order.id] })).toMatchObject({ ok: true, boards: [] });
+    });
+
+    it('a dispatcher cannot target outside their subtree', async () => {
+      const outside = await t.hub.store.db.selectFrom('units').select('id').where('kind', '=', 'station').where('id', '!=', stationId).executeTakeFirstOrThrow();
+      const before = await countOrders();
+      expect(await dispatcher.emitWithAck('order:create', order([{ kind: 'unit', unitId: outside.id }]))).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+      expect(await countOrders()).toBe(before);
+    });
+
+    it('a resident reads no orders and creates none', async () => {
+      const s = await open(await demoLogin(t.hub, 'resident'));
+      expect(await s.emitWithAck('order:sync', { since: 0 })).toMatchObject({ ok: true, assignments: [] });
+      expect(await s.emitWithAck('order:create', order([{ kind: 'unit', unitId: squadId }]))).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+      const any = await t.hub.store.db.selectFrom('orders').select('id').executeTakeFirstOrThrow();
+      expect(await s.emitWithAck('order:watch', { orderIds: [any.id] })).toMatchObject({ ok: true, boards: [] });
+      const resident = (await login(t.url, await demoLogin(t.hub, 'resident'))).body.me;
+      expect(await dispatcher.emitWithAck('order:create', order([{ kind: 'user', userId: resident.id }]))).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+    });
+  });
+
+  describe('bad input gets a clear error and stores nothing', () => {
+    const cases: [string, () => unknown, string][] = [
+      ['unknown unit', () => order([{ kind: 'unit', unitId: 'no-such-unit' }]), 'not_found'],
+      ['unknown person', () => order([{ kind: 'user', userId: 'no-such-person' }]), 'not_found'],
+      ['past deadline', () => order([{ kind: 'unit', unitId: squadId }], { ackDueAt: Date.now() - 60_000 }), 'validation_failed'],
+      ['completion before acknowledgement', () => order([{ kind: 'unit', unitId: squadId }], { ackDueAt: Date.now() + 3_600_000, completeDueAt: Date.now() + 60_000 }), 'validation_failed'],
+      ['empty text', () => order([{ kind: 'unit', unitId: squadId }], { body: '   ' }), 'validation_failed'],
+      ['oversize text', () => order([{ kind: 'unit', unitId: squadId }], { body: '警'.repeat(4001) }), 'validation_failed'],
+      ['no targets', () => order([]), 'validation_failed'],
+      ['wrong types', () => ({ ...order([{ kind: 'unit', unitId: squadId }]), priority: 'whenever', targets: 'everyone' }), 'validation_failed'],
+      ['unknown incident', () => order([{ kind: 'unit', unitId: squadId }], { incidentId: 'no-such-incident' }), 'not_found'],
+    ];
+    for (const [name, payload, code] of cases) {
+      it(name, async () => {
+        const before = await countOrders();
+        expect(await dispatcher.emitWithAck('order:create', payload() as CreateOrderPayload)).toMatchObject({ ok: false, error: { code } });
+        expect(await countOrders()).toBe(before);
+      });
+    }
+  });
+});
