@@ -1,0 +1,111 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  addStaff,
+  connectSocket,
+  createTempPostgres,
+  login,
+  nextEvent,
+  REDIS_URL,
+  serviceAvailable,
+  startTestHub,
+  type TestHub,
+  type TestSocket,
+} from '@fengqiao/hub/testing';
+import type { AssignmentView, BoardView, OrderEscalatedEvent, OrderRemindedEvent } from '@fengqiao/hub/protocol';
+
+const ready = (await serviceAvailable('postgres')) && (await serviceAvailable('redis'));
+
+/** Orders across two hub nodes on PostgreSQL + Redis: dispatcher on A, officers on B. */
+describe.skipIf(!ready)('command orders on two nodes', () => {
+  let a: TestHub;
+  let b: TestHub;
+  let drop: () => Promise<void>;
+  let dispatcher: TestSocket;
+  let squadId: string;
+  let officers: { socket: TestSocket; id: string }[] = [];
+  const sockets: TestSocket[] = [];
+
+  beforeAll(async () => {
+    const pg = await createTempPostgres();
+    drop = pg.drop;
+    const env = { REDIS_CHANNEL_PREFIX: `fq-orders-${randomBytes(4).toString('hex')}`, ORDER_SWEEP_INTERVAL_MS: '3600000', ORDER_REMINDERS_BEFORE_ESCALATION: '1' };
+    a = await startTestHub({ databaseUrl: pg.url, redisUrl: REDIS_URL, env: { ...env, NODE_ID: 'hub-a' } });
+    b = await startTestHub({ databaseUrl: pg.url, redisUrl: REDIS_URL, env: { ...env, NODE_ID: 'hub-b' } });
+    const db = a.hub.store.db;
+    const station = await db.selectFrom('units').select('id').where('kind', '=', 'station').orderBy('sort').executeTakeFirstOrThrow();
+    squadId = (await db.selectFrom('units').select('id').where('parent_id', '=', station.id).where('name', '=', '案件打处中队').executeTakeFirstOrThrow()).id;
+    const logins = await addStaff(a.hub, squadId, 20, 'officer', 'mn');
+    officers = await Promise.all(
+      logins.map(async (l) => {
+        const session = await login(b.url, l);
+        const socket = await connectSocket(b.url, { cookie: session.cookie });
+        sockets.push(socket);
+        return { socket, id: session.body.me.id };
+      }),
+    );
+    const dispatcherLogin = await db
+      .selectFrom('users')
+      .innerJoin('units', 'units.id', 'users.unit_id')
+      .select('users.login')
+      .where('users.role', '=', 'dispatcher')
+      .where('units.parent_id', '=', station.id)
+      .executeTakeFirstOrThrow();
+    dispatcher = await connectSocket(a.url, { cookie: (await login(a.url, dispatcherLogin.login)).cookie });
+    sockets.push(dispatcher);
+  });
+  afterAll(async () => {
+    for (const s of sockets) s.close();
+    await Promise.all([a?.close(), b?.close()]);
+    await drop?.();
+  });
+
+  it('an order sent on node A reaches every officer on node B; their acknowledgements reach the board on node A', async () => {
+    const received = officers.map((o) => nextEvent<AssignmentView>(o.socket, 'order:assigned'));
+    const res = await dispatcher.emitWithAck('order:create', {
+      clientId: `mn-${Date.now()}`,
+      title: '全员签收测试',
+      body: '两节点之间的指令下达与签收。',
+      priority: 'flash',
+      targets: officers.map((o) => ({ kind: 'user' as const, userId: o.id })),
+    });
+    if (!res.ok) throw new Error(res.error.message);
+    await dispatcher.emitWithAck('order:watch', { orderIds: [res.order.id] });
+    expect((await Promise.all(received)).every((r) => r.order.id === res.order.id)).toBe(true);
+
+    await Promise.all(officers.map((o) => o.socket.emitWithAck('order:act', { action: 'acknowledge', orderId: res.order.id, clientId: `ack-${o.id}` })));
+    await expect
+      .poll(async () => (await new Promise<BoardView>((r) => dispatcher.once('order:board', r))).counts.acknowledged, { timeout: 5000 })
+      .toBe(officers.length);
+  });
+
+  it('sends each reminder and escalation exactly once while both nodes sweep at the same moment', async () => {
+    const [late] = officers;
+    const res = await dispatcher.emitWithAck('order:create', {
+      clientId: `sweep-${Date.now()}`,
+      title: '超时催办',
+      body: '两个节点同时巡检，只应提醒一次。',
+      priority: 'urgent',
+      targets: [{ kind: 'user', userId: late!.id }],
+    });
+    if (!res.ok) throw new Error(res.error.message);
+    const db = a.hub.store.db;
+    const reminders: OrderRemindedEvent[] = [];
+    const escalations: OrderEscalatedEvent[] = [];
+    late!.socket.on('order:reminded', (e) => e.orderId === res.order.id && reminders.push(e));
+    dispatcher.on('order:escalated', (e) => e.orderId === res.order.id && escalations.push(e));
+
+    for (let round = 0; round < 2; round++) {
+      await db.updateTable('order_recipients').set({ next_chase_at: Date.now() - 1000 }).where('order_id', '=', res.order.id).execute();
+      const results = await Promise.all([a.hub.sweepOrders(), b.hub.sweepOrders(), a.hub.sweepOrders(), b.hub.sweepOrders()]);
+      const total = results.reduce((n, r) => n + r.reminded + r.escalated, 0);
+      expect(total).toBe(1);
+    }
+    await expect.poll(() => reminders.length + escalations.length, { timeout: 3000 }).toBe(2);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(reminders).toHaveLength(1);
+    expect(escalations).toHaveLength(1);
+    const events = await db.selectFrom('order_events').select('kind').where('order_id', '=', res.order.id).where('kind', 'in', ['reminded', 'escalated']).execute();
+    expect(events.map((e) => e.kind).sort()).toEqual(['escalated', 'reminded']);
+  });
+});
