@@ -19,6 +19,10 @@ import type { Logger } from './logger.ts';
 import { demoRoutes } from './org/demo.routes.ts';
 import { seedDemoIfEmpty } from './org/demo-seed.ts';
 import { createOrgService } from './org/org.service.ts';
+import { orgRoutes } from './org/org.routes.ts';
+import { orderRoutes } from './orders/order.routes.ts';
+import { createIncidentService } from './incidents/incident.service.ts';
+import { incidentRoutes } from './incidents/incident.routes.ts';
 import { createDutyService } from './org/duty.service.ts';
 import { createOrderNotifier } from './orders/order-notifier.ts';
 import { createOrderSweep } from './orders/order-sweep.ts';
@@ -103,6 +107,9 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
       '/auth': authRoutes({ login, org, secureCookies, revokeSession: (id) => realtime.revokeSession(id, 'logged_out') }),
       '/admin': adminRoutes({ db, org, sessions, botTokens, revokeUser: (id) => realtime.revokeUser(id, 'account_disabled') }),
       '/demo': demoRoutes(db, config.seedDemo === 'auto'),
+      '/orders': orderRoutes(orders),
+      '/incidents': incidentRoutes(createIncidentService(db)),
+      '/org': orgRoutes({ db, duty, onlineAmong: (ids) => realtime.onlineAmong(ids) }),
     },
     web,
   });

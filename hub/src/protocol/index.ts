@@ -5,3 +5,4 @@ export * from './schemas.ts';
 export * from './api.ts';
 export * from './events.ts';
 export * from './orders.ts';
+export * from './incidents.ts';

@@ -113,6 +113,7 @@ export function createRealtime(opts: RealtimeOptions) {
 
   return {
     io,
+    onlineAmong,
     revokeSession: (sessionId: string, reason: RevokeReason) => revoke(rooms.session(sessionId), reason),
     revokeUser: (userId: string, reason: RevokeReason) => revoke(rooms.user(userId), reason),
     async close(): Promise<void> {

@@ -1,0 +1,33 @@
+import { Router, type Response } from 'express';
+import { z } from 'zod';
+import { actorOf } from '../auth/authenticator.ts';
+import type { HubLocals } from '../http/auth-context.ts';
+import { requirePrincipal } from '../http/auth-context.ts';
+import { createOrderPayload } from '../protocol/index.ts';
+import { parse } from '../validate.ts';
+import type { OrderService } from './order.service.ts';
+
+const issuedQuery = z.object({ status: z.enum(['active', 'cancelled']).optional() });
+
+/** REST of command orders, calling the same service as the socket handlers. */
+export function orderRoutes(orders: OrderService) {
+  const r = Router();
+  r.get('/', async (req, res: Response<unknown, HubLocals>) => {
+    const q = parse(issuedQuery, req.query);
+    res.json({ ok: true, orders: await orders.issued(actorOf(requirePrincipal(res)), q) });
+  });
+  r.post('/', async (req, res: Response<unknown, HubLocals>) => {
+    const out = await orders.create(actorOf(requirePrincipal(res)), parse(createOrderPayload, req.body));
+    res.status(out.duplicate ? 200 : 201).json({ ok: true, ...out });
+  });
+  r.get('/mine', async (_req, res: Response<unknown, HubLocals>) => {
+    res.json({ ok: true, ...(await orders.sync(actorOf(requirePrincipal(res)), 0)) });
+  });
+  r.get('/:id/board', async (req, res: Response<unknown, HubLocals>) => {
+    res.json({ ok: true, board: await orders.board(actorOf(requirePrincipal(res)), String(req.params.id)) });
+  });
+  r.get('/:id/timeline', async (req, res: Response<unknown, HubLocals>) => {
+    res.json({ ok: true, timeline: await orders.timeline(actorOf(requirePrincipal(res)), String(req.params.id)) });
+  });
+  return r;
+}
