@@ -9,6 +9,7 @@ import {
   type BoardView,
   type CreateOrderPayload,
   type OrderActionPayload,
+  type OrderForwardPayload,
   type OrderReceiptPayload,
   type OrderView,
   type RecipientState,
@@ -266,6 +267,40 @@ export function createOrderService(deps: {
       });
       notify.boardChanged(p.orderId);
       return { state, changed: true };
+    },
+
+    /**
+     * Forwards (转派) the caller's assignment to people of their own unit as a sub-order. The
+     * caller stays responsible for their own assignment; the original board rolls the sub-order up.
+     */
+    async forward(actor: Actor, p: OrderForwardPayload): Promise<{ order: OrderView; recipients: number; duplicate: boolean }> {
+      const row = await assignment(actor, p.orderId);
+      if (row.status !== 'active') throw errors.conflict('the order was cancelled');
+      if (row.state === 'completed' || row.state === 'returned') throw errors.conflict(`the assignment is already ${row.state}`);
+      const existing = await db.selectFrom('orders').select('id').where('issuer_id', '=', actor.id).where('client_id', '=', p.clientId).executeTakeFirst();
+      if (existing) {
+        const n = await db.selectFrom('order_recipients').select((eb) => eb.fn.countAll<number>().as('n')).where('order_id', '=', existing.id).executeTakeFirstOrThrow();
+        return { order: (await views.order(existing.id))!, recipients: Number(n.n), duplicate: true };
+      }
+      const ownUnit = await db.selectFrom('units').select(['id', 'path']).where('id', '=', actor.unitId).executeTakeFirstOrThrow();
+      const recipients = await resolveTargets(db, ownUnit.path, p.userIds.map((userId) => ({ kind: 'user' as const, userId })), actor.id);
+      const parent = await db.selectFrom('orders').selectAll().where('id', '=', p.orderId).executeTakeFirstOrThrow();
+      const at = now();
+      const body = p.note ? `${parent.body}\n\n【转派说明】${p.note}` : parent.body;
+      const id = await insertOrder({
+        actor,
+        clientId: p.clientId,
+        scopeUnitId: ownUnit.id,
+        parentOrderId: parent.id,
+        p: { title: parent.title, body, priority: parent.priority, targets: p.userIds.map((userId) => ({ kind: 'user' as const, userId })), incidentId: parent.incident_id ?? undefined },
+        ackDueAt: Math.max(parent.ack_due_at, at + 60_000),
+        completeDueAt: Math.max(parent.complete_due_at, at + 60_000),
+        recipients,
+        at,
+      });
+      notify.assigned(id, recipients);
+      notify.boardChanged(parent.id);
+      return { order: (await views.order(id))!, recipients: recipients.length, duplicate: false };
     },
 
     /** Changes this person's assignments since a cursor: the reconnect catch-up. */

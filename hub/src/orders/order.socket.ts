@@ -7,6 +7,7 @@ import {
   orderAmendPayload,
   orderCancelPayload,
   orderChasePayload,
+  orderForwardPayload,
   orderReceiptPayload,
   orderSyncPayload,
   orderWatchPayload,
@@ -24,6 +25,7 @@ export function orderSocketModule(orders: OrderService, duty: DutyService): Sock
     define('order:create', createOrderPayload, (p) => orders.create(actor, p));
     define('order:receipt', orderReceiptPayload, (p) => orders.receipts(actor, p));
     define('order:act', orderActionPayload, (p) => orders.act(actor, p));
+    define('order:forward', orderForwardPayload, (p) => orders.forward(actor, p));
     define('order:sync', orderSyncPayload, (p) => orders.sync(actor, p.since));
     define('order:watch', orderWatchPayload, async (p) => {
       const allowed = await orders.watchable(actor, p.orderIds);

@@ -211,6 +211,44 @@ describe('command orders', () => {
     expect(await chased).toMatchObject({ manual: true, phase: 'ack' });
   });
 
+  it('lets a recipient forward (转派) to their own unit; the original board rolls the sub-assignment up', async () => {
+    const db = t.hub.store.db;
+    const community = await db.selectFrom('units').select('id').where('parent_id', '=', stationId).where('kind', '=', 'community').orderBy('sort').executeTakeFirstOrThrow();
+    const people = await db.selectFrom('users').select(['id', 'login', 'role']).where('unit_id', '=', community.id).execute();
+    const officer = people.find((p) => p.role === 'officer')!;
+    const auxiliary = people.find((p) => p.role === 'auxiliary')!;
+    const outsider = await db
+      .selectFrom('users')
+      .innerJoin('units', 'units.id', 'users.unit_id')
+      .select('users.id')
+      .where('users.role', '=', 'grid_worker')
+      .where('units.path', 'not like', `%/${community.id}/%`)
+      .executeTakeFirstOrThrow();
+    const o = await open(officer.login);
+    const aux = await open(auxiliary.login);
+    const sent = await dispatcher.emitWithAck('order:create', order([{ kind: 'user', userId: officer.id }], { title: '走访独居老人' }));
+    if (!sent.ok) throw new Error(sent.error.message);
+    await dispatcher.emitWithAck('order:watch', { orderIds: [sent.order.id] });
+
+    const before = await countOrders();
+    expect(await o.emitWithAck('order:forward', { orderId: sent.order.id, clientId: cid(), userIds: [outsider.id] })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await aux.emitWithAck('order:forward', { orderId: sent.order.id, clientId: cid(), userIds: [officer.id] })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await countOrders()).toBe(before);
+
+    const arrived = nextEvent<AssignmentView>(aux, 'order:assigned');
+    const fwdId = cid();
+    const fwd = await o.emitWithAck('order:forward', { orderId: sent.order.id, clientId: fwdId, userIds: [auxiliary.id], note: '请协助上门' });
+    if (!fwd.ok) throw new Error(fwd.error.message);
+    expect(await o.emitWithAck('order:forward', { orderId: sent.order.id, clientId: fwdId, userIds: [auxiliary.id] })).toMatchObject({ ok: true, duplicate: true });
+    const sub = await arrived;
+    expect(sub.order).toMatchObject({ parentOrderId: sent.order.id, title: '走访独居老人' });
+    expect(sub.order.body).toContain('请协助上门');
+    await aux.emitWithAck('order:act', { action: 'acknowledge', orderId: sub.order.id, clientId: cid() });
+    await expect
+      .poll(async () => (await new Promise<BoardView>((r) => dispatcher.once('order:board', r))).forwarded, { timeout: 5000 })
+      .toEqual({ total: 1, acknowledged: 1, completed: 0 });
+  });
+
   describe('permissions', () => {
     it('an officer cannot create orders', async () => {
       const s = await open(await demoLogin(t.hub, 'officer'));

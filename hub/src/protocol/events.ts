@@ -11,6 +11,7 @@ import type {
   OrderCancelPayload,
   OrderChasePayload,
   OrderEscalatedEvent,
+  OrderForwardPayload,
   OrderReceiptPayload,
   OrderRemindedEvent,
   OrderSyncPayload,
@@ -49,6 +50,7 @@ export interface ClientToServerEvents {
   'order:create': (payload: CreateOrderPayload, ack: (res: Result<{ order: OrderView; recipients: number; duplicate: boolean }>) => void) => void;
   'order:receipt': (payload: OrderReceiptPayload, ack: (res: Result<{ updated: number }>) => void) => void;
   'order:act': (payload: OrderActionPayload, ack: (res: Result<{ state: RecipientState; changed: boolean }>) => void) => void;
+  'order:forward': (payload: OrderForwardPayload, ack: (res: Result<{ order: OrderView; recipients: number; duplicate: boolean }>) => void) => void;
   'order:sync': (payload: OrderSyncPayload, ack: (res: Result<{ assignments: AssignmentView[]; cursor: number; more: boolean }>) => void) => void;
   'order:watch': (payload: OrderWatchPayload, ack: (res: Result<{ boards: BoardView[] }>) => void) => void;
   'order:chase': (payload: OrderChasePayload, ack: (res: Result<{ chased: string[] }>) => void) => void;
@@ -69,6 +71,7 @@ export const CLIENT_EVENTS = [
   'order:create',
   'order:receipt',
   'order:act',
+  'order:forward',
   'order:sync',
   'order:watch',
   'order:chase',

@@ -63,6 +63,15 @@ export const orderActionPayload = z.discriminatedUnion('action', [
 ]);
 export type OrderActionPayload = z.infer<typeof orderActionPayload>;
 
+/** Forward (转派) a received order to people of one's own unit; the original board rolls it up. */
+export const orderForwardPayload = z.object({
+  orderId: id,
+  clientId,
+  userIds: z.array(id).min(1).max(200),
+  note: z.string().trim().max(MAX_ORDER_BODY).optional(),
+});
+export type OrderForwardPayload = z.infer<typeof orderForwardPayload>;
+
 export const orderChasePayload = z.object({ orderId: id, userIds: z.array(id).min(1).max(10_000).optional() });
 export const orderCancelPayload = z.object({ orderId: id, reason: z.string().trim().min(1).max(500) });
 export const orderAmendPayload = z
