@@ -25,8 +25,6 @@ export const can = {
   issueOrders: (actor: Actor): boolean => DISPATCH_ROLES.includes(actor.role),
   /** Receive and act on orders: sworn and auxiliary staff, grid workers; never residents or bots. */
   receiveOrders: (role: Role): boolean => RECEIVING_ROLES.includes(role),
-  /** Act on an order's assignment: only its own recipient. */
-  actOnAssignment: (actor: Actor, recipientId: string): boolean => actor.id === recipientId,
   /** Chase, amend, cancel an order, watch its board and read its timeline: its issuer, or a dispatcher whose scope holds the order's scope. */
   manageOrder: (actor: Actor, order: { issuerId: string }, scopeHoldsOrder: boolean): boolean =>
     actor.id === order.issuerId || (DISPATCH_ROLES.includes(actor.role) && scopeHoldsOrder),

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Actor } from '../auth/permissions.ts';
 import { can } from '../auth/permissions.ts';
-import { errors } from '../errors.ts';
+import { HubError, errors } from '../errors.ts';
 import { newId } from '../ids.ts';
 import {
   DEFAULT_DEADLINES_MIN,
@@ -82,8 +82,9 @@ export function createOrderService(deps: {
       .where('r.order_id', '=', orderId)
       .where('r.user_id', '=', actor.id)
       .executeTakeFirst();
-    // Someone else's assignment and no assignment at all look the same: ids reveal nothing.
-    if (!row || !can.actOnAssignment(actor, actor.id)) throw errors.notFound('assignment');
+    // Only the caller's own row is looked up, so someone else's assignment and none at all look
+    // the same: guessed ids reveal nothing.
+    if (!row) throw errors.notFound('assignment');
     return row;
   }
 
@@ -321,8 +322,9 @@ export function createOrderService(deps: {
         try {
           await managedOrder(actor, id);
           ok.push(id);
-        } catch {
-          /* not theirs: silently left out */
+        } catch (err) {
+          // Not theirs (or no such order): left out without saying which.
+          if (!(err instanceof HubError && err.code === 'not_found')) throw err;
         }
       }
       return ok;
