@@ -1,22 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { connectSocket, login, nextEvent } from '@fengqiao/hub/testing';
+import { connectSocket, freePort, login, nextEvent } from '@fengqiao/hub/testing';
 
 const hubDir = fileURLToPath(new URL('../hub/', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'fq-process-'));
 
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 /** Starts `hub/src/main.ts` as its own process, the way `pnpm start` does; resolves with its banner. */
 async function startProcess(port: number): Promise<{ child: ChildProcess; banner: string; exited: Promise<number | null> }> {

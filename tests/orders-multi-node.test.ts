@@ -4,6 +4,7 @@ import {
   addStaff,
   connectSocket,
   createTempPostgres,
+  firstStation,
   login,
   nextEvent,
   REDIS_URL,
@@ -44,14 +45,8 @@ describe.skipIf(!ready)('command orders on two nodes', () => {
         return { socket, id: session.body.me.id };
       }),
     );
-    const dispatcherLogin = await db
-      .selectFrom('users')
-      .innerJoin('units', 'units.id', 'users.unit_id')
-      .select('users.login')
-      .where('users.role', '=', 'dispatcher')
-      .where('units.parent_id', '=', station.id)
-      .executeTakeFirstOrThrow();
-    dispatcher = await connectSocket(a.url, { cookie: (await login(a.url, dispatcherLogin.login)).cookie });
+    const { dispatcherLogin } = await firstStation(a.hub);
+    dispatcher = await connectSocket(a.url, { cookie: (await login(a.url, dispatcherLogin)).cookie });
     sockets.push(dispatcher);
   });
   afterAll(async () => {

@@ -1,7 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectSocket, demoLogin, login, nextEvent, readJson, startTestHub, type TestHub, type TestSocket } from '@fengqiao/hub/testing';
+import { connectSocket, demoLogin, freePort, login, nextEvent, readJson, startTestHub, type TestHub, type TestSocket } from '@fengqiao/hub/testing';
 
 const hasRedisServer = spawnSync('redis-server', ['--version']).status === 0;
 if (!hasRedisServer) {
@@ -9,13 +8,6 @@ if (!hasRedisServer) {
   console.warn('skipping Redis restart test: no redis-server binary on PATH');
 }
 
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 /** A private, throwaway Redis we may kill and restart without disturbing the machine's own. */
 function startRedis(port: number): Promise<ChildProcess> {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectSocket, demoLogin, login, readJson, startTestHub, type TestHub } from '../testing/index.ts';
+import { connectSocket, demoLogin, firstStation, login, readJson, startTestHub, type TestHub } from '../testing/index.ts';
 
 /** The incident register over REST, and orders sent for an incident, on a real hub. */
 describe('incident register', () => {
@@ -21,15 +21,7 @@ describe('incident register', () => {
 
   beforeAll(async () => {
     t = await startTestHub();
-    const station = await t.hub.store.db.selectFrom('units').select('id').where('kind', '=', 'station').orderBy('sort').executeTakeFirstOrThrow();
-    const d = await t.hub.store.db
-      .selectFrom('users')
-      .innerJoin('units', 'units.id', 'users.unit_id')
-      .select('users.login')
-      .where('users.role', '=', 'dispatcher')
-      .where('units.parent_id', '=', station.id)
-      .executeTakeFirstOrThrow();
-    cookie = (await login(t.url, d.login)).cookie;
+    cookie = (await login(t.url, (await firstStation(t.hub)).dispatcherLogin)).cookie;
   });
   afterAll(() => t?.close());
 

@@ -4,6 +4,7 @@ import {
   addStaff,
   connectSocket,
   demoLogin,
+  firstStation,
   login,
   nextEvent,
   startTestHub,
@@ -39,19 +40,12 @@ describe('command orders', () => {
   beforeAll(async () => {
     t = await startTestHub({ env: { ORDER_SWEEP_INTERVAL_MS: '3600000', ORDER_REMINDERS_BEFORE_ESCALATION: '1' } });
     const db = t.hub.store.db;
-    const station = await db.selectFrom('units').select(['id']).where('kind', '=', 'station').orderBy('sort').executeTakeFirstOrThrow();
-    stationId = station.id;
+    const first = await firstStation(t.hub);
+    stationId = first.stationId;
     const squad = await db.selectFrom('units').select('id').where('parent_id', '=', stationId).where('name', '=', '案件打处中队').executeTakeFirstOrThrow();
     squadId = squad.id;
     // The station's own command room, whose scope is the station (the city's dispatcher could reach everywhere).
-    const stationDispatcher = await db
-      .selectFrom('users')
-      .innerJoin('units', 'units.id', 'users.unit_id')
-      .select('users.login')
-      .where('users.role', '=', 'dispatcher')
-      .where('units.parent_id', '=', stationId)
-      .executeTakeFirstOrThrow();
-    dispatcher = await open(stationDispatcher.login);
+    dispatcher = await open(first.dispatcherLogin);
   });
   afterAll(async () => {
     for (const s of sockets) s.close();

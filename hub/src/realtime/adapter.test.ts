@@ -1,21 +1,13 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectSocket, demoLogin, login, nextEvent, readJson, startTestHub, type TestHub, type TestSocket } from '../testing/index.ts';
+import { connectSocket, demoLogin, freePort, login, nextEvent, readJson, startTestHub, type TestHub, type TestSocket } from '../testing/index.ts';
 
-/** A port on loopback where nothing listens: a Redis that is down. */
-async function deadPort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
+
 
 describe('hub with its Redis unreachable', () => {
   let t: TestHub;
   let s: TestSocket;
   beforeAll(async () => {
-    t = await startTestHub({ redisUrl: `redis://127.0.0.1:${await deadPort()}` });
+    t = await startTestHub({ redisUrl: `redis://127.0.0.1:${await freePort()}` });
   });
   afterAll(async () => {
     s?.close();

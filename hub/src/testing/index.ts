@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
@@ -139,4 +140,27 @@ export async function addStaff(hub: Hub, unitId: string, n: number, role: Role =
   }));
   for (let i = 0; i < rows.length; i += 200) await hub.store.db.insertInto('users').values(rows.slice(i, i + 200)).execute();
   return rows.map((r) => r.login);
+}
+
+/** The first demo station and the login of a dispatcher in its own command room (scope: that station). */
+export async function firstStation(hub: Hub): Promise<{ stationId: string; dispatcherLogin: string }> {
+  const db = hub.store.db;
+  const station = await db.selectFrom('units').select('id').where('kind', '=', 'station').orderBy('sort').executeTakeFirstOrThrow();
+  const d = await db
+    .selectFrom('users')
+    .innerJoin('units', 'units.id', 'users.unit_id')
+    .select('users.login')
+    .where('users.role', '=', 'dispatcher')
+    .where('units.parent_id', '=', station.id)
+    .executeTakeFirstOrThrow();
+  return { stationId: station.id, dispatcherLogin: d.login };
+}
+
+/** A loopback port nobody listens on right now. */
+export async function freePort(): Promise<number> {
+  const srv = createNetServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
 }
