@@ -31,6 +31,10 @@ import { orderSocketModule } from './orders/order.socket.ts';
 import { createOrderService } from './orders/order.service.ts';
 import { createReceiptBatcher } from './orders/receipt-batcher.ts';
 import type { HubServer } from './realtime/types.ts';
+import { createGroupNotifier } from './groups/group-notifier.ts';
+import { provisionGroups } from './groups/group-provisioning.ts';
+import { createGroupService } from './groups/group.service.ts';
+import { groupSocketModule } from './groups/group.socket.ts';
 import { memoryBackend, redisBackend } from './realtime/adapter.ts';
 import { createRealtime } from './realtime/realtime-server.ts';
 import { openStore, type Store } from './store/database.ts';
@@ -77,6 +81,9 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   });
   const orders = createOrderService({ db, views, batcher, notify: notifier });
   const duty = createDutyService(db);
+  const groups = createGroupService({ db, notify: createGroupNotifier(() => io!) });
+  const provisioned = await provisionGroups(db);
+  if (provisioned.groups || provisioned.members) log.info(provisioned, 'groups provisioned');
   const sweep = createOrderSweep({ db, notify: notifier, options: config.orderSweep });
   const backend = config.redisUrl ? await redisBackend(config.redisUrl, config.redisChannelPrefix, log) : memoryBackend();
 
@@ -93,7 +100,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     nodeId: config.nodeId,
     publicOrigin: config.publicOrigin,
     maxPayloadBytes: config.maxSocketPayloadBytes,
-    modules: [orderSocketModule(orders, duty)],
+    modules: [orderSocketModule(orders, duty), groupSocketModule(groups)],
   });
   io = realtime.io;
   const app = createApp({

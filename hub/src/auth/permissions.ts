@@ -28,6 +28,9 @@ export const can = {
   /** Chase, amend, cancel an order, watch its board and read its timeline: its issuer, or a dispatcher whose scope holds the order's scope. */
   manageOrder: (actor: Actor, order: { issuerId: string }, scopeHoldsOrder: boolean): boolean =>
     actor.id === order.issuerId || (DISPATCH_ROLES.includes(actor.role) && scopeHoldsOrder),
+  /** Remove others' messages in a group: its officers and station heads, in grid, squad and staff groups. */
+  moderateGroup: (actor: Actor, groupKind: string): boolean =>
+    groupKind !== 'direct' && (actor.role === 'officer' || actor.role === 'station_head'),
   /** Switch someone's duty status: their own only. */
   setDuty: (actor: Actor, userId: string): boolean => actor.id === userId && RECEIVING_ROLES.includes(actor.role),
 };

@@ -1,6 +1,7 @@
 import type { Result } from './error-codes.ts';
 import type { ErrorBody } from './error-codes.ts';
 import type { PingPayload, PresenceQueryPayload } from './schemas.ts';
+import type { GroupHistoryPayload, GroupReadPayload, GroupSyncPayload, GroupView, MessageRecallPayload, MessageView, SendMessagePayload } from './groups.ts';
 import type {
   AssignmentView,
   BoardView,
@@ -41,6 +42,10 @@ export interface ServerToClientEvents {
   'order:reminded': (payload: OrderRemindedEvent) => void;
   /** Notice (通报): someone under this person is late past every reminder. */
   'order:escalated': (payload: OrderEscalatedEvent) => void;
+  /** A new message in one of this person's groups (already persisted, with its seq). */
+  'message:created': (payload: MessageView) => void;
+  /** A message was recalled or removed: show the placeholder. */
+  'message:changed': (payload: MessageView) => void;
 }
 
 /** Commands clients send: `domain:verb`, one payload object, always acknowledged. */
@@ -57,6 +62,12 @@ export interface ClientToServerEvents {
   'order:cancel': (payload: OrderCancelPayload, ack: (res: Result<{ order: OrderView }>) => void) => void;
   'order:amend': (payload: OrderAmendPayload, ack: (res: Result<{ order: OrderView }>) => void) => void;
   'duty:set': (payload: DutyPayload, ack: (res: Result<{ onDuty: boolean }>) => void) => void;
+  'group:list': (payload: Record<string, never>, ack: (res: Result<{ groups: GroupView[] }>) => void) => void;
+  'group:sync': (payload: GroupSyncPayload, ack: (res: Result<{ messages: MessageView[]; more: boolean }>) => void) => void;
+  'group:history': (payload: GroupHistoryPayload, ack: (res: Result<{ messages: MessageView[] }>) => void) => void;
+  'group:read': (payload: GroupReadPayload, ack: (res: Result<{ readSeq: number }>) => void) => void;
+  'message:send': (payload: SendMessagePayload, ack: (res: Result<{ message: MessageView; duplicate: boolean }>) => void) => void;
+  'message:recall': (payload: MessageRecallPayload, ack: (res: Result<{ message: MessageView }>) => void) => void;
 }
 
 /** Between hub nodes (the Redis adapter's serverSideEmit). */
@@ -78,6 +89,12 @@ export const CLIENT_EVENTS = [
   'order:cancel',
   'order:amend',
   'duty:set',
+  'group:list',
+  'group:sync',
+  'group:history',
+  'group:read',
+  'message:send',
+  'message:recall',
 ] as const satisfies readonly (keyof ClientToServerEvents)[];
 
 /** Connection errors the handshake refuses with (`connect_error`'s `data`). */

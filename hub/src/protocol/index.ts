@@ -6,3 +6,4 @@ export * from './api.ts';
 export * from './events.ts';
 export * from './orders.ts';
 export * from './incidents.ts';
+export * from './groups.ts';

@@ -1,4 +1,4 @@
-import type { OrderPriority, OrderStatus, RecipientState, Role, UnitKind } from '../protocol/index.ts';
+import type { GroupKind, MessageStatus, OrderPriority, OrderStatus, RecipientState, Role, UnitKind } from '../protocol/index.ts';
 
 /**
  * Table types for Kysely. Times are UTC milliseconds since the epoch (bigint in PostgreSQL,
@@ -17,6 +17,9 @@ export interface Database {
   order_recipients: OrderRecipientTable;
   order_events: OrderEventTable;
   duty_status: DutyStatusTable;
+  groups: GroupTable;
+  group_members: GroupMemberTable;
+  messages: MessageTable;
 }
 
 export interface UnitTable {
@@ -161,4 +164,35 @@ export interface DutyStatusTable {
   user_id: string;
   on_duty: number;
   changed_at: number;
+}
+
+export interface GroupTable {
+  id: string;
+  kind: GroupKind;
+  unit_id: string | null;
+  name: string;
+  /** Highest seq handed out; the next message takes last_seq + 1 under the row's lock. */
+  last_seq: number;
+  created_at: number;
+}
+
+export interface GroupMemberTable {
+  group_id: string;
+  user_id: string;
+  status: 'active' | 'removed';
+  read_seq: number;
+  joined_at: number;
+}
+
+export interface MessageTable {
+  id: string;
+  group_id: string;
+  seq: number;
+  sender_id: string;
+  client_id: string;
+  text: string;
+  reply_to_seq: number | null;
+  status: MessageStatus;
+  created_at: number;
+  changed_at: number | null;
 }

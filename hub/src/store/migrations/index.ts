@@ -1,11 +1,13 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as foundation from './0001-foundation.ts';
 import * as orders from './0002-orders.ts';
+import * as groups from './0003-groups.ts';
 
 /** Migrations in order; the same set runs on SQLite and PostgreSQL. */
 const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
   '0002-orders': orders,
+  '0003-groups': groups,
 };
 
 export const migrationProvider: MigrationProvider = {

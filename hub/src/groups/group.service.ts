@@ -1,0 +1,197 @@
+import type { Kysely } from 'kysely';
+import type { Actor } from '../auth/permissions.ts';
+import { can } from '../auth/permissions.ts';
+import { errors } from '../errors.ts';
+import { newId } from '../ids.ts';
+import { RECALL_WINDOW_MS, type GroupView, type MessageView, type SendMessagePayload } from '../protocol/index.ts';
+import type { Database } from '../store/schema.ts';
+
+/** What the service tells the transport once a message change is persisted. */
+export interface GroupNotifier {
+  messageCreated(message: MessageView): void;
+  messageChanged(message: MessageView): void;
+}
+
+const SYNC_LIMIT = 500;
+
+/**
+ * Group chat, transport-free. Every message takes the next gap-free seq of its group inside the
+ * transaction that stores it; the group row's lock orders concurrent senders. A client catches up
+ * by asking for what came after its last seq per group.
+ */
+export function createGroupService(deps: { db: Kysely<Database>; notify: GroupNotifier; now?: () => number }) {
+  const { db, notify } = deps;
+  const now = deps.now ?? Date.now;
+
+  const messageSelect = () =>
+    db
+      .selectFrom('messages as m')
+      .innerJoin('users as u', 'u.id', 'm.sender_id')
+      .select(['m.id', 'm.group_id', 'm.seq', 'm.client_id', 'm.text', 'm.reply_to_seq', 'm.status', 'm.created_at', 'u.id as sender_id', 'u.name as sender_name', 'u.role as sender_role']);
+  type Row = Awaited<ReturnType<ReturnType<typeof messageSelect>['executeTakeFirstOrThrow']>>;
+  const toView = (r: Row): MessageView => ({
+    id: r.id,
+    groupId: r.group_id,
+    seq: r.seq,
+    sender: { id: r.sender_id, name: r.sender_name, role: r.sender_role },
+    clientId: r.client_id,
+    // A recalled or removed message is a placeholder for everyone: its text never leaves the hub.
+    text: r.status === 'ok' ? r.text : '',
+    replyToSeq: r.reply_to_seq,
+    status: r.status,
+    createdAt: r.created_at,
+  });
+
+  /** The caller's active membership, or not_found: another grid's group looks like no group at all. */
+  async function membership(actor: Actor, groupId: string) {
+    const m = await db
+      .selectFrom('group_members as gm')
+      .innerJoin('groups as g', 'g.id', 'gm.group_id')
+      .select(['g.id', 'g.kind', 'g.unit_id', 'g.last_seq', 'gm.read_seq'])
+      .where('gm.group_id', '=', groupId)
+      .where('gm.user_id', '=', actor.id)
+      .where('gm.status', '=', 'active')
+      .executeTakeFirst();
+    if (!m) throw errors.notFound('group');
+    return m;
+  }
+
+  /** Ids of the groups a person belongs to (the transport joins their rooms). */
+  async function groupIdsOf(userId: string): Promise<string[]> {
+    return (await db.selectFrom('group_members').select('group_id').where('user_id', '=', userId).where('status', '=', 'active').execute()).map((r) => r.group_id);
+  }
+
+  return {
+    groupIdsOf,
+
+    /** The caller's groups with unread counts. */
+    async list(actor: Actor): Promise<GroupView[]> {
+      const rows = await db
+        .selectFrom('group_members as gm')
+        .innerJoin('groups as g', 'g.id', 'gm.group_id')
+        .select(['g.id', 'g.kind', 'g.name', 'g.unit_id', 'g.last_seq', 'gm.read_seq'])
+        .select((eb) => eb.selectFrom('group_members as all').select(eb.fn.countAll<number>().as('n')).whereRef('all.group_id', '=', 'g.id').where('all.status', '=', 'active').as('member_count'))
+        .where('gm.user_id', '=', actor.id)
+        .where('gm.status', '=', 'active')
+        .orderBy('g.last_seq', 'desc')
+        .execute();
+      return rows.map((r) => ({
+        id: r.id,
+        kind: r.kind,
+        name: r.name,
+        unitId: r.unit_id,
+        lastSeq: r.last_seq,
+        readSeq: r.read_seq,
+        unread: Math.max(0, r.last_seq - r.read_seq),
+        memberCount: Number(r.member_count ?? 0),
+      }));
+    },
+
+    /** Persists a message with the group's next seq, then announces it. A retried client id returns the first message. */
+    async send(actor: Actor, p: SendMessagePayload): Promise<{ message: MessageView; duplicate: boolean }> {
+      const group = await membership(actor, p.groupId);
+      const dup = await messageSelect().where('m.sender_id', '=', actor.id).where('m.client_id', '=', p.clientId).executeTakeFirst();
+      if (dup) {
+        if (dup.group_id !== p.groupId) throw errors.conflict('this client id was used for another group');
+        return { message: toView(dup), duplicate: true };
+      }
+      if (p.replyToSeq !== undefined && p.replyToSeq > group.last_seq) throw errors.invalid('the quoted message does not exist');
+      const id = newId();
+      const at = now();
+      try {
+        await db.transaction().execute(async (trx) => {
+          const { last_seq: seq } = await trx
+            .updateTable('groups')
+            .set((eb) => ({ last_seq: eb('last_seq', '+', 1) }))
+            .where('id', '=', p.groupId)
+            .returning('last_seq')
+            .executeTakeFirstOrThrow();
+          await trx
+            .insertInto('messages')
+            .values({ id, group_id: p.groupId, seq: Number(seq), sender_id: actor.id, client_id: p.clientId, text: p.text, reply_to_seq: p.replyToSeq ?? null, status: 'ok', created_at: at, changed_at: null })
+            .execute();
+          // The sender has read up to their own message.
+          await trx.updateTable('group_members').set({ read_seq: Number(seq) }).where('group_id', '=', p.groupId).where('user_id', '=', actor.id).execute();
+        });
+      } catch (err) {
+        // The same client id raced in from a second connection: the first insert won.
+        const won = await messageSelect().where('m.sender_id', '=', actor.id).where('m.client_id', '=', p.clientId).executeTakeFirst();
+        if (won) return { message: toView(won), duplicate: true };
+        throw err;
+      }
+      const message = toView(await messageSelect().where('m.id', '=', id).executeTakeFirstOrThrow());
+      notify.messageCreated(message);
+      return { message, duplicate: false };
+    },
+
+    /**
+     * Catch-up after (re)connecting: for each group the caller belongs to, the messages after the
+     * cursor the client holds (0 for a group it has never seen), in seq order. Groups the caller
+     * does not belong to are ignored, so guessed ids reveal nothing.
+     */
+    async sync(actor: Actor, cursors: Record<string, number>, limit = SYNC_LIMIT): Promise<{ messages: MessageView[]; more: boolean }> {
+      const mine = new Set(await groupIdsOf(actor.id));
+      const out: MessageView[] = [];
+      let more = false;
+      for (const groupId of Object.keys(cursors).filter((g) => mine.has(g))) {
+        const rows = await messageSelect()
+          .where('m.group_id', '=', groupId)
+          .where('m.seq', '>', cursors[groupId]!)
+          .orderBy('m.seq')
+          .limit(limit - out.length + 1)
+          .execute();
+        if (rows.length > limit - out.length) {
+          more = true;
+          rows.pop();
+        }
+        out.push(...rows.map(toView));
+        if (out.length >= limit) {
+          more = true;
+          break;
+        }
+      }
+      return { messages: out, more };
+    },
+
+    /** Older messages of one group, for scrolling back. */
+    async history(actor: Actor, groupId: string, beforeSeq: number | undefined, limit = 50): Promise<MessageView[]> {
+      await membership(actor, groupId);
+      let q = messageSelect().where('m.group_id', '=', groupId).orderBy('m.seq', 'desc').limit(limit);
+      if (beforeSeq !== undefined) q = q.where('m.seq', '<', beforeSeq);
+      return (await q.execute()).reverse().map(toView);
+    },
+
+    /** Moves the caller's read cursor forward (never back, never past the last message). */
+    async markRead(actor: Actor, groupId: string, seq: number): Promise<{ readSeq: number }> {
+      const m = await membership(actor, groupId);
+      const target = Math.min(seq, m.last_seq);
+      if (target > m.read_seq) {
+        await db.updateTable('group_members').set({ read_seq: target }).where('group_id', '=', groupId).where('user_id', '=', actor.id).where('read_seq', '<', target).execute();
+      }
+      return { readSeq: Math.max(target, m.read_seq) };
+    },
+
+    /**
+     * Recall (撤回) one's own message within two minutes, or remove any message of a grid group as
+     * one of its officers. Either leaves a placeholder for everyone.
+     */
+    async recall(actor: Actor, groupId: string, seq: number): Promise<MessageView> {
+      const group = await membership(actor, groupId);
+      const row = await messageSelect().where('m.group_id', '=', groupId).where('m.seq', '=', seq).executeTakeFirst();
+      if (!row) throw errors.notFound('message');
+      if (row.status !== 'ok') throw errors.conflict(`the message is already ${row.status}`);
+      const own = row.sender_id === actor.id;
+      const moderator = can.moderateGroup(actor, group.kind);
+      let status: 'recalled' | 'removed';
+      if (own && now() - row.created_at <= RECALL_WINDOW_MS) status = 'recalled';
+      else if (moderator) status = 'removed';
+      else if (own) throw errors.forbidden('a message can be recalled within 2 minutes only');
+      else throw errors.forbidden('only its sender or the group\'s officer may take a message back');
+      await db.updateTable('messages').set({ status, changed_at: now() }).where('id', '=', row.id).where('status', '=', 'ok').execute();
+      const message = toView({ ...row, status });
+      notify.messageChanged(message);
+      return message;
+    },
+  };
+}
+export type GroupService = ReturnType<typeof createGroupService>;

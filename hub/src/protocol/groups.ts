@@ -1,0 +1,65 @@
+import { z } from 'zod';
+
+/** Grid groups (网格群) hold a grid's staff and residents; the others are staff-only. */
+export const GROUP_KINDS = ['grid', 'squad', 'command_room', 'station_staff', 'direct'] as const;
+export type GroupKind = (typeof GROUP_KINDS)[number];
+
+export const MAX_MESSAGE_TEXT = 2000;
+/** How long a sender may recall their own message (撤回). */
+export const RECALL_WINDOW_MS = 2 * 60_000;
+
+const id = z.string().min(1).max(64);
+
+export const sendMessagePayload = z.object({
+  groupId: id,
+  /** Client-chosen id: a retried send returns the first message instead of storing a second. */
+  clientId: z.string().min(8).max(64),
+  text: z.string().trim().min(1).max(MAX_MESSAGE_TEXT),
+  replyToSeq: z.number().int().positive().optional(),
+});
+export type SendMessagePayload = z.infer<typeof sendMessagePayload>;
+
+/** Catch-up: per group, the last seq the client has; the hub answers with what came after. */
+export const groupSyncPayload = z.object({
+  cursors: z.record(id, z.number().int().min(0)).refine((c) => Object.keys(c).length <= 500, 'at most 500 groups'),
+  limit: z.number().int().min(1).max(1000).optional(),
+});
+export type GroupSyncPayload = z.infer<typeof groupSyncPayload>;
+
+export const groupListPayload = z.object({}).strict();
+
+export const groupHistoryPayload = z.object({ groupId: id, beforeSeq: z.number().int().positive().optional(), limit: z.number().int().min(1).max(200).optional() });
+export type GroupHistoryPayload = z.infer<typeof groupHistoryPayload>;
+
+export const groupReadPayload = z.object({ groupId: id, seq: z.number().int().min(0) });
+export type GroupReadPayload = z.infer<typeof groupReadPayload>;
+
+export const messageRecallPayload = z.object({ groupId: id, seq: z.number().int().positive() });
+export type MessageRecallPayload = z.infer<typeof messageRecallPayload>;
+
+export interface GroupView {
+  id: string;
+  kind: GroupKind;
+  name: string;
+  unitId: string | null;
+  lastSeq: number;
+  /** The member's own read cursor. */
+  readSeq: number;
+  unread: number;
+  memberCount: number;
+}
+
+export type MessageStatus = 'ok' | 'recalled' | 'removed';
+
+export interface MessageView {
+  id: string;
+  groupId: string;
+  seq: number;
+  sender: { id: string; name: string; role: string };
+  clientId: string;
+  /** Empty once recalled or removed: the placeholder is all anyone sees. */
+  text: string;
+  replyToSeq: number | null;
+  status: MessageStatus;
+  createdAt: number;
+}
