@@ -28,11 +28,16 @@ export async function provisionGroups(db: Kysely<Database>, now = Date.now()): P
     if (!kind) continue;
     let groupId = existing.get(`${unit.id}:${kind}`);
     if (!groupId) {
-      groupId = newId();
       const parent = units.find((u) => u.id === unit.parent_id);
       const name = kind === 'station_staff' ? `${unit.name}全体民警` : kind === 'grid' ? `${unit.name}群` : `${parent?.name ?? ''}${unit.name}`;
-      await db.insertInto('groups').values({ id: groupId, kind, unit_id: unit.id, name, last_seq: 0, created_at: now }).execute();
-      groups++;
+      // Several nodes may start together: the unique (unit, kind) index lets one insert win.
+      const res = await db
+        .insertInto('groups')
+        .values({ id: newId(), kind, unit_id: unit.id, name, last_seq: 0, created_at: now })
+        .onConflict((oc) => oc.columns(['unit_id', 'kind']).doNothing())
+        .executeTakeFirst();
+      groups += Number(res.numInsertedOrUpdatedRows ?? 0);
+      groupId = (await db.selectFrom('groups').select('id').where('unit_id', '=', unit.id).where('kind', '=', kind).executeTakeFirstOrThrow()).id;
     }
     const wanted = await expectedMembers(db, kind, unit);
     const have = new Set((await db.selectFrom('group_members').select('user_id').where('group_id', '=', groupId).execute()).map((m) => m.user_id));
@@ -41,6 +46,7 @@ export async function provisionGroups(db: Kysely<Database>, now = Date.now()): P
       await db
         .insertInto('group_members')
         .values(missing.slice(i, i + 200).map((user_id) => ({ group_id: groupId!, user_id, status: 'active' as const, read_seq: 0, joined_at: now })))
+        .onConflict((oc) => oc.columns(['group_id', 'user_id']).doNothing())
         .execute();
     }
     members += missing.length;
