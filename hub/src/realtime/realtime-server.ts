@@ -118,7 +118,8 @@ export function createRealtime(opts: RealtimeOptions) {
     revokeUser: (userId: string, reason: RevokeReason) => revoke(rooms.user(userId), reason),
     async close(): Promise<void> {
       clearInterval(keepAlive);
-      io.disconnectSockets(true);
+      // Only this node's sockets: io.disconnectSockets would close every node's through the adapter.
+      io.local.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },
   };
