@@ -23,6 +23,8 @@ const envSchema = z.object({
   ORDER_REMINDERS_BEFORE_ESCALATION: z.coerce.number().int().min(0).max(20).default(2),
   ORDER_REMINDER_INTERVAL_SECONDS: z.coerce.number().positive().default(120),
   ORDER_SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(5000),
+  MESSAGE_RATE_STAFF_PER_MINUTE: z.coerce.number().positive().default(120),
+  MESSAGE_RATE_RESIDENT_PER_MINUTE: z.coerce.number().positive().default(12),
   LOGIN_THROTTLE_BASE_SECONDS: z.coerce.number().positive().default(30),
 });
 
@@ -48,6 +50,8 @@ export interface HubConfig {
   maxBodyBytes: number;
   /** First wait after five wrong passwords in a row; doubles with each further miss. */
   loginThrottleBaseS: number;
+  /** Group message send rates (bursts of 30 for staff, 6 for residents). */
+  messageRates: { staffPerMinute: number; staffBurst: number; residentPerMinute: number; residentBurst: number };
   /** The automatic chase of late orders: reminders, then escalation. */
   orderSweep: { remindersBeforeEscalation: number; reminderIntervalMs: number; claimLeaseMs: number; everyMs: number };
 }
@@ -78,6 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     maxSocketPayloadBytes: e.MAX_SOCKET_PAYLOAD_BYTES,
     maxBodyBytes: e.MAX_BODY_BYTES,
     loginThrottleBaseS: e.LOGIN_THROTTLE_BASE_SECONDS,
+    messageRates: { staffPerMinute: e.MESSAGE_RATE_STAFF_PER_MINUTE, staffBurst: 30, residentPerMinute: e.MESSAGE_RATE_RESIDENT_PER_MINUTE, residentBurst: 6 },
     orderSweep: {
       remindersBeforeEscalation: e.ORDER_REMINDERS_BEFORE_ESCALATION,
       reminderIntervalMs: e.ORDER_REMINDER_INTERVAL_SECONDS * 1000,

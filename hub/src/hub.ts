@@ -81,7 +81,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   });
   const orders = createOrderService({ db, views, batcher, notify: notifier });
   const duty = createDutyService(db);
-  const groups = createGroupService({ db, notify: createGroupNotifier(() => io!) });
+  const groups = createGroupService({ db, notify: createGroupNotifier(() => io!), rates: config.messageRates });
   const provisioned = await provisionGroups(db);
   if (provisioned.groups || provisioned.members) log.info(provisioned, 'groups provisioned');
   const sweep = createOrderSweep({ db, notify: notifier, options: config.orderSweep });

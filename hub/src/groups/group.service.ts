@@ -1,4 +1,5 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { createRateLimiter } from '../rate-limiter.ts';
 import type { Actor } from '../auth/permissions.ts';
 import { can } from '../auth/permissions.ts';
 import { errors } from '../errors.ts';
@@ -14,14 +15,24 @@ export interface GroupNotifier {
 
 const SYNC_LIMIT = 500;
 
+/** Send rates per person: residents are untrusted, so a smaller burst and a slower refill. */
+export interface MessageRates {
+  staffPerMinute: number;
+  staffBurst: number;
+  residentPerMinute: number;
+  residentBurst: number;
+}
+
 /**
  * Group chat, transport-free. Every message takes the next gap-free seq of its group inside the
  * transaction that stores it; the group row's lock orders concurrent senders. A client catches up
  * by asking for what came after its last seq per group.
  */
-export function createGroupService(deps: { db: Kysely<Database>; notify: GroupNotifier; now?: () => number }) {
+export function createGroupService(deps: { db: Kysely<Database>; notify: GroupNotifier; rates: MessageRates; now?: () => number }) {
   const { db, notify } = deps;
   const now = deps.now ?? Date.now;
+  const staffRate = createRateLimiter({ capacity: deps.rates.staffBurst, perSecond: deps.rates.staffPerMinute / 60, now });
+  const residentRate = createRateLimiter({ capacity: deps.rates.residentBurst, perSecond: deps.rates.residentPerMinute / 60, now });
 
   const messageSelect = () =>
     db
@@ -95,6 +106,9 @@ export function createGroupService(deps: { db: Kysely<Database>; notify: GroupNo
         if (dup.group_id !== p.groupId) throw errors.conflict('this client id was used for another group');
         return { message: toView(dup), duplicate: true };
       }
+      // A retry of a stored message (above) is free; only new messages spend the sender's rate.
+      const wait = (actor.role === 'resident' ? residentRate : staffRate).take(actor.id);
+      if (wait > 0) throw errors.rateLimited(wait);
       if (p.replyToSeq !== undefined && p.replyToSeq > group.last_seq) throw errors.invalid('the quoted message does not exist');
       const id = newId();
       const at = now();
@@ -151,6 +165,32 @@ export function createGroupService(deps: { db: Kysely<Database>; notify: GroupNo
         }
       }
       return { messages: out, more };
+    },
+
+    /**
+     * Searches the text of the caller's groups (Chinese included: substring match), newest first,
+     * with the match positions for highlighting. Recalled and removed messages are never found.
+     */
+    async search(actor: Actor, query: string, groupId?: string): Promise<{ message: MessageView; matches: [number, number][] }[]> {
+      const mine = await groupIdsOf(actor.id);
+      const scope = groupId ? mine.filter((g) => g === groupId) : mine;
+      if (groupId && scope.length === 0) throw errors.notFound('group');
+      if (scope.length === 0) return [];
+      const pattern = `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const rows = await messageSelect()
+        .where('m.group_id', 'in', scope)
+        .where('m.status', '=', 'ok')
+        .where(sql<boolean>`lower(m.text) like lower(${pattern}) escape '\\'`)
+        .orderBy('m.created_at', 'desc')
+        .limit(50)
+        .execute();
+      const needle = query.toLowerCase();
+      return rows.map((r) => {
+        const matches: [number, number][] = [];
+        const hay = r.text.toLowerCase();
+        for (let i = hay.indexOf(needle); i >= 0; i = hay.indexOf(needle, i + needle.length)) matches.push([i, i + query.length]);
+        return { message: toView(r), matches };
+      });
     },
 
     /** Older messages of one group, for scrolling back. */

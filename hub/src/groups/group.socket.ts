@@ -1,5 +1,5 @@
 import { actorOf } from '../auth/authenticator.ts';
-import { groupHistoryPayload, groupListPayload, groupReadPayload, groupSyncPayload, messageRecallPayload, sendMessagePayload } from '../protocol/index.ts';
+import { groupHistoryPayload, groupListPayload, groupReadPayload, groupSyncPayload, messageRecallPayload, messageSearchPayload, sendMessagePayload } from '../protocol/index.ts';
 import type { SocketModule } from '../realtime/realtime-server.ts';
 import type { GroupService } from './group.service.ts';
 
@@ -23,6 +23,7 @@ export function groupSocketModule(groups: GroupService): SocketModule {
     define('group:history', groupHistoryPayload, async (p) => ({ messages: await groups.history(actor, p.groupId, p.beforeSeq, p.limit) }));
     define('group:read', groupReadPayload, (p) => groups.markRead(actor, p.groupId, p.seq));
     define('message:send', sendMessagePayload, (p) => groups.send(actor, p));
+    define('message:search', messageSearchPayload, async (p) => ({ hits: await groups.search(actor, p.query, p.groupId) }));
     define('message:recall', messageRecallPayload, async (p) => ({ message: await groups.recall(actor, p.groupId, p.seq) }));
   };
 }

@@ -22,7 +22,8 @@ describe('group chat', () => {
   const messagesInStore = async (g: string) => (await t.hub.store.db.selectFrom('messages').select(['seq', 'client_id']).where('group_id', '=', g).orderBy('seq').execute());
 
   beforeAll(async () => {
-    t = await startTestHub();
+    // These tests flood on purpose (500 messages); the send-rate limit has a hub of its own below.
+    t = await startTestHub({ env: { MESSAGE_RATE_STAFF_PER_MINUTE: '1000000', MESSAGE_RATE_RESIDENT_PER_MINUTE: '1000000' } });
     const db = t.hub.store.db;
     const grid = await db.selectFrom('units').select(['id', 'parent_id']).where('kind', '=', 'grid').orderBy('sort').executeTakeFirstOrThrow();
     gridId = grid.id;
@@ -132,6 +133,21 @@ describe('group chat', () => {
     expect(list.ok && list.groups[0]!.unread).toBe(0);
   });
 
+  it('finds messages of one\'s own groups by Chinese text, with match positions, never another grid\'s', async () => {
+    const s = await open(officerLogin);
+    await s.emitWithAck('message:send', { groupId, clientId: cid(), text: '3号楼停车纠纷已调解，停车位按登记分配' });
+    const res = await s.emitWithAck('message:search', { query: '停车' });
+    if (!res.ok) throw new Error(res.error.message);
+    const hit = res.hits.find((h) => h.message.text.startsWith('3号楼停车纠纷'))!;
+    expect(hit.matches).toEqual([[3, 5], [11, 13]]);
+    expect(await s.emitWithAck('message:search', { query: '100%_' })).toMatchObject({ ok: true, hits: [] });
+    const db = t.hub.store.db;
+    const other = await db.selectFrom('users').innerJoin('units', 'units.id', 'users.unit_id').select('users.login').where('users.role', '=', 'resident').where('units.kind', '=', 'grid').where('units.id', '!=', gridId).executeTakeFirstOrThrow();
+    const stranger = await open(other.login);
+    expect(await stranger.emitWithAck('message:search', { query: '停车' })).toMatchObject({ ok: true, hits: [] });
+    expect(await stranger.emitWithAck('message:search', { query: '停车', groupId })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+  });
+
   describe('a resident of another grid', () => {
     let stranger: TestSocket;
     beforeAll(async () => {
@@ -183,5 +199,32 @@ describe('group chat', () => {
       expect(res.ok && res.message.sender.id).not.toBe(officerId);
       expect(res.ok && res.message.sender.role).toBe('resident');
     });
+  });
+});
+
+describe('group chat send rate', () => {
+  const sockets: TestSocket[] = [];
+  afterAll(() => sockets.forEach((s) => s.close()));
+  it('limits how fast a resident may post, with a clear wait, and stores nothing over the limit', async () => {
+    const limited = await startTestHub();
+    try {
+      const db = limited.hub.store.db;
+      const gridId = (await db.selectFrom('units').select('id').where('kind', '=', 'grid').orderBy('sort').executeTakeFirstOrThrow()).id;
+      const groupId = (await db.selectFrom('groups').select('id').where('unit_id', '=', gridId).executeTakeFirstOrThrow()).id;
+      const fresh = (await db.selectFrom('users').select('login').where('unit_id', '=', gridId).where('role', '=', 'resident').orderBy('id', 'desc').executeTakeFirstOrThrow()).login;
+      const s = await connectSocket(limited.url, { cookie: (await login(limited.url, fresh)).cookie });
+      sockets.push(s);
+      const results = [];
+      for (let i = 0; i < 8; i++) results.push(await s.emitWithAck('message:send', { groupId, clientId: cid(), text: `刷屏${i}` }));
+      const refused = results.filter((r) => !r.ok);
+      expect(results.filter((r) => r.ok).length).toBeLessThanOrEqual(6);
+      expect(refused.length).toBeGreaterThanOrEqual(2);
+      expect(refused[0]).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
+      expect(!refused[0]!.ok && refused[0]!.error.retryAfter).toBeGreaterThan(0);
+      const stored = await db.selectFrom('messages').select('text').where('text', 'like', '刷屏%').execute();
+      expect(stored.length).toBe(results.filter((r) => r.ok).length);
+    } finally {
+      await limited.close();
+    }
   });
 });

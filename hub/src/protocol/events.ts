@@ -1,7 +1,7 @@
 import type { Result } from './error-codes.ts';
 import type { ErrorBody } from './error-codes.ts';
 import type { PingPayload, PresenceQueryPayload } from './schemas.ts';
-import type { GroupHistoryPayload, GroupReadPayload, GroupSyncPayload, GroupView, MessageRecallPayload, MessageView, SendMessagePayload } from './groups.ts';
+import type { GroupHistoryPayload, GroupReadPayload, GroupSyncPayload, GroupView, MessageRecallPayload, MessageSearchPayload, MessageView, SearchHit, SendMessagePayload } from './groups.ts';
 import type {
   AssignmentView,
   BoardView,
@@ -68,6 +68,7 @@ export interface ClientToServerEvents {
   'group:read': (payload: GroupReadPayload, ack: (res: Result<{ readSeq: number }>) => void) => void;
   'message:send': (payload: SendMessagePayload, ack: (res: Result<{ message: MessageView; duplicate: boolean }>) => void) => void;
   'message:recall': (payload: MessageRecallPayload, ack: (res: Result<{ message: MessageView }>) => void) => void;
+  'message:search': (payload: MessageSearchPayload, ack: (res: Result<{ hits: SearchHit[] }>) => void) => void;
 }
 
 /** Between hub nodes (the Redis adapter's serverSideEmit). */
@@ -95,6 +96,7 @@ export const CLIENT_EVENTS = [
   'group:read',
   'message:send',
   'message:recall',
+  'message:search',
 ] as const satisfies readonly (keyof ClientToServerEvents)[];
 
 /** Connection errors the handshake refuses with (`connect_error`'s `data`). */

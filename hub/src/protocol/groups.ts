@@ -26,6 +26,15 @@ export const groupSyncPayload = z.object({
 });
 export type GroupSyncPayload = z.infer<typeof groupSyncPayload>;
 
+export const messageSearchPayload = z.object({ query: z.string().trim().min(1).max(100), groupId: id.optional() });
+export type MessageSearchPayload = z.infer<typeof messageSearchPayload>;
+
+/** A search hit: the message and where the query occurs in its text ([start, end) UTF-16 offsets). */
+export interface SearchHit {
+  message: MessageView;
+  matches: [number, number][];
+}
+
 export const groupListPayload = z.object({}).strict();
 
 export const groupHistoryPayload = z.object({ groupId: id, beforeSeq: z.number().int().positive().optional(), limit: z.number().int().min(1).max(200).optional() });
