@@ -35,6 +35,7 @@ import { createGroupNotifier } from './groups/group-notifier.ts';
 import { provisionGroups } from './groups/group-provisioning.ts';
 import { createGroupService } from './groups/group.service.ts';
 import { groupSocketModule } from './groups/group.socket.ts';
+import { createMatterService } from './groups/matter.service.ts';
 import { memoryBackend, redisBackend } from './realtime/adapter.ts';
 import { createRealtime } from './realtime/realtime-server.ts';
 import { openStore, type Store } from './store/database.ts';
@@ -81,7 +82,9 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   });
   const orders = createOrderService({ db, views, batcher, notify: notifier });
   const duty = createDutyService(db);
-  const groups = createGroupService({ db, notify: createGroupNotifier(() => io!), rates: config.messageRates });
+  const groupNotifier = createGroupNotifier(() => io!);
+  const groups = createGroupService({ db, notify: groupNotifier, rates: config.messageRates });
+  const matters = createMatterService({ db, groups, notify: groupNotifier });
   const provisioned = await provisionGroups(db);
   if (provisioned.groups || provisioned.members) log.info(provisioned, 'groups provisioned');
   const sweep = createOrderSweep({ db, notify: notifier, options: config.orderSweep });
@@ -100,7 +103,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     nodeId: config.nodeId,
     publicOrigin: config.publicOrigin,
     maxPayloadBytes: config.maxSocketPayloadBytes,
-    modules: [orderSocketModule(orders, duty), groupSocketModule(groups)],
+    modules: [orderSocketModule(orders, duty), groupSocketModule(groups, matters)],
   });
   io = realtime.io;
   const app = createApp({

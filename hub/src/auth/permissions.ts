@@ -31,6 +31,8 @@ export const can = {
   /** Remove others' messages in a group: its officers and station heads, in grid, squad and staff groups. */
   moderateGroup: (actor: Actor, groupKind: string): boolean =>
     groupKind !== 'direct' && (actor.role === 'officer' || actor.role === 'station_head'),
+  /** Register, assign and resolve matters raised in a group: its staff members, never residents. */
+  handleMatters: (role: Role): boolean => RECEIVING_ROLES.includes(role),
   /** Switch someone's duty status: their own only. */
   setDuty: (actor: Actor, userId: string): boolean => actor.id === userId && RECEIVING_ROLES.includes(actor.role),
 };

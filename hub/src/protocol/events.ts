@@ -1,6 +1,7 @@
 import type { Result } from './error-codes.ts';
 import type { ErrorBody } from './error-codes.ts';
 import type { PingPayload, PresenceQueryPayload } from './schemas.ts';
+import type { MatterCreatePayload, MatterListPayload, MatterUpdatePayload, MatterView } from './matters.ts';
 import type { GroupHistoryPayload, GroupReadPayload, GroupSyncPayload, GroupView, MessageRecallPayload, MessageSearchPayload, MessageView, SearchHit, SendMessagePayload } from './groups.ts';
 import type {
   AssignmentView,
@@ -46,6 +47,8 @@ export interface ServerToClientEvents {
   'message:created': (payload: MessageView) => void;
   /** A message was recalled or removed: show the placeholder. */
   'message:changed': (payload: MessageView) => void;
+  /** A matter of one of this person's groups was registered or changed. */
+  'matter:changed': (payload: MatterView) => void;
 }
 
 /** Commands clients send: `domain:verb`, one payload object, always acknowledged. */
@@ -69,6 +72,9 @@ export interface ClientToServerEvents {
   'message:send': (payload: SendMessagePayload, ack: (res: Result<{ message: MessageView; duplicate: boolean }>) => void) => void;
   'message:recall': (payload: MessageRecallPayload, ack: (res: Result<{ message: MessageView }>) => void) => void;
   'message:search': (payload: MessageSearchPayload, ack: (res: Result<{ hits: SearchHit[] }>) => void) => void;
+  'matter:create': (payload: MatterCreatePayload, ack: (res: Result<{ matter: MatterView }>) => void) => void;
+  'matter:update': (payload: MatterUpdatePayload, ack: (res: Result<{ matter: MatterView }>) => void) => void;
+  'matter:list': (payload: MatterListPayload, ack: (res: Result<{ matters: MatterView[] }>) => void) => void;
 }
 
 /** Between hub nodes (the Redis adapter's serverSideEmit). */
@@ -97,6 +103,9 @@ export const CLIENT_EVENTS = [
   'message:send',
   'message:recall',
   'message:search',
+  'matter:create',
+  'matter:update',
+  'matter:list',
 ] as const satisfies readonly (keyof ClientToServerEvents)[];
 
 /** Connection errors the handshake refuses with (`connect_error`'s `data`). */

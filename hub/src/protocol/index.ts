@@ -7,3 +7,4 @@ export * from './events.ts';
 export * from './orders.ts';
 export * from './incidents.ts';
 export * from './groups.ts';
+export * from './matters.ts';

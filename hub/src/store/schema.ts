@@ -1,4 +1,4 @@
-import type { GroupKind, MessageStatus, OrderPriority, OrderStatus, RecipientState, Role, UnitKind } from '../protocol/index.ts';
+import type { GroupKind, MatterCategory, MatterStatus, MessageStatus, OrderPriority, OrderStatus, RecipientState, Role, UnitKind } from '../protocol/index.ts';
 
 /**
  * Table types for Kysely. Times are UTC milliseconds since the epoch (bigint in PostgreSQL,
@@ -20,6 +20,7 @@ export interface Database {
   groups: GroupTable;
   group_members: GroupMemberTable;
   messages: MessageTable;
+  matters: MatterTable;
 }
 
 export interface UnitTable {
@@ -195,4 +196,20 @@ export interface MessageTable {
   status: MessageStatus;
   created_at: number;
   changed_at: number | null;
+}
+
+export interface MatterTable {
+  id: string;
+  group_id: string;
+  seq: number;
+  client_id: string;
+  category: MatterCategory;
+  title: string;
+  status: MatterStatus;
+  assignee_id: string | null;
+  department: string | null;
+  answer_seq: number | null;
+  created_by: string;
+  created_at: number;
+  updated_at: number;
 }

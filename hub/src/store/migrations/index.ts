@@ -2,12 +2,14 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as foundation from './0001-foundation.ts';
 import * as orders from './0002-orders.ts';
 import * as groups from './0003-groups.ts';
+import * as matters from './0004-matters.ts';
 
 /** Migrations in order; the same set runs on SQLite and PostgreSQL. */
 const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
   '0002-orders': orders,
   '0003-groups': groups,
+  '0004-matters': matters,
 };
 
 export const migrationProvider: MigrationProvider = {
