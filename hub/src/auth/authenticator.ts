@@ -1,5 +1,5 @@
 import { errors } from '../errors.ts';
-import type { OrgService, UserRow } from '../org/org.service.ts';
+import type { OrgService, Person } from '../org/org.service.ts';
 import type { BotTokenService } from './bot-token.service.ts';
 import { BOT_TOKEN_PREFIX } from './bot-token.service.ts';
 import type { Actor } from './permissions.ts';
@@ -7,8 +7,8 @@ import type { SessionRecord, SessionService } from './session.service.ts';
 
 /** Who a request or socket belongs to, and through which credential. */
 export type Principal =
-  | { kind: 'session'; user: UserRow; session: SessionRecord }
-  | { kind: 'bot'; user: UserRow; tokenId: string };
+  | { kind: 'session'; user: Person; session: SessionRecord }
+  | { kind: 'bot'; user: Person; tokenId: string };
 
 export const actorOf = (p: Principal): Actor => ({ id: p.user.id, role: p.user.role, unitId: p.user.unit_id });
 
@@ -17,8 +17,9 @@ export const actorOf = (p: Principal): Actor => ({ id: p.user.id, role: p.user.r
  * unauthenticated / session_expired / account_disabled. HTTP and the socket handshake both use it.
  */
 export function createAuthenticator(deps: { sessions: SessionService; botTokens: BotTokenService; org: OrgService }) {
-  async function activeUser(userId: string): Promise<UserRow> {
-    const user = await deps.org.getUser(userId);
+  // Without the password hash: principals live on sockets, whose data crosses Redis in fetchSockets().
+  async function activeUser(userId: string): Promise<Person> {
+    const user = await deps.org.getPerson(userId);
     if (!user) throw errors.unauthenticated();
     if (user.disabled_at !== null) throw errors.accountDisabled();
     return user;

@@ -3,6 +3,9 @@ import type { MeView, UnitView } from '../protocol/index.ts';
 import type { Database, UnitTable, UserTable } from '../store/schema.ts';
 
 export type UserRow = Selectable<UserTable>;
+/** A person as the hub carries them around (sockets, requests): never the password hash. */
+export type Person = Omit<UserRow, 'password_hash'>;
+const PERSON_COLUMNS = ['id', 'login', 'name', 'display_name', 'role', 'rank', 'unit_id', 'phone', 'disabled_at', 'created_at', 'updated_at'] as const;
 export type UnitRow = Selectable<UnitTable>;
 
 const toUnitView = (u: UnitRow): UnitView => ({ id: u.id, kind: u.kind, name: u.name, code: u.code });
@@ -23,6 +26,8 @@ export function createOrgService(db: Kysely<Database>) {
     getUnit,
     unitPath,
     getUser: (id: string) => db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst(),
+    /** The person without secrets: what a session or socket keeps. */
+    getPerson: (id: string): Promise<Person | undefined> => db.selectFrom('users').select(PERSON_COLUMNS).where('id', '=', id).executeTakeFirst(),
     getUserByLogin: (login: string) => db.selectFrom('users').selectAll().where('login', '=', login).executeTakeFirst(),
 
     /** True when `unitId` is `ancestorId` or lies below it. */
@@ -41,7 +46,7 @@ export function createOrgService(db: Kysely<Database>) {
     },
 
     /** The signed-in person as the client sees them: never the password hash or phone. */
-    async meView(user: UserRow): Promise<MeView> {
+    async meView(user: Person): Promise<MeView> {
       const unit = await getUnit(user.unit_id);
       if (!unit) throw new Error(`user ${user.id} has no unit`);
       const path = await unitPath(unit);

@@ -52,6 +52,10 @@ describe('realtime', () => {
       const { cookie } = await login(t.url, officer);
       const s = track(await connectSocket(t.url, { cookie }));
       expect(s.connected).toBe(true);
+      // What a socket carries crosses Redis in fetchSockets(): never a password hash.
+      const server = await t.hub.realtime.io.fetchSockets();
+      expect(server.length).toBeGreaterThan(0);
+      for (const ss of server) expect(JSON.stringify(ss.data)).not.toMatch(/argon2|password/);
     });
 
     it('refuses a cross-origin handshake even with a valid cookie (WebSockets ignore CORS)', async () => {
