@@ -1,0 +1,33 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Server } from 'socket.io';
+
+/** A running plain Socket.IO server. */
+export interface BaselineServer {
+  url: string;
+  io: Server;
+  close(): Promise<void>;
+}
+
+/**
+ * The yardstick: plain Socket.IO on loopback with the hub's transport settings but no
+ * middleware, no rooms and no handlers, so hub/baseline isolates what the hub adds per connection.
+ */
+export async function startBaselineServer(): Promise<BaselineServer> {
+  const httpServer = createServer();
+  const io = new Server(httpServer, { serveClient: false, pingInterval: 20_000, pingTimeout: 20_000 });
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    io,
+    async close() {
+      io.disconnectSockets(true);
+      // io.close() closes the http server as well.
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+    },
+  };
+}
