@@ -21,6 +21,24 @@ export interface PingResult {
 /** Why a ping gave no result: the hub's error code, or a client-side condition. */
 export type PingFailure = ErrorCode | 'not_connected' | 'timeout';
 
+/** A command's payload, from the shared event map. */
+export type CommandPayload<E extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[E]>[0];
+
+/** What the hub acknowledged a command with: `{ ok: true, … }` or `{ ok: false, error }`. */
+export type CommandAck<E extends keyof ClientToServerEvents> = Parameters<Parameters<ClientToServerEvents[E]>[1]>[0];
+
+/** A command that never got an answer: not sent (offline) or sent and unanswered (its outcome is unknown). */
+export interface CommandUnanswered {
+  ok: false;
+  error: { code: 'not_connected' | 'timeout'; message: string };
+}
+
+/** The outcome of `connection.emit`: the hub's acknowledgement, or why there was none. */
+export type CommandResult<E extends keyof ClientToServerEvents> = CommandAck<E> | CommandUnanswered;
+
+type ServerEvent = keyof ServerToClientEvents;
+type AnyListener = (...args: never[]) => void;
+
 /** A failed `ping()`; `code` says why so the UI can word it. */
 export class PingError extends Error {
   readonly code: PingFailure;
@@ -32,6 +50,7 @@ export class PingError extends Error {
 }
 
 const PING_TIMEOUT_MS = 5_000;
+const COMMAND_TIMEOUT_MS = 10_000;
 const PROBE_INTERVAL_MS = 15_000;
 const HANDSHAKE_TIMEOUT_MS = 10_000;
 
@@ -65,6 +84,9 @@ class Connection {
   #wanted = false;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #probeTimer: ReturnType<typeof setInterval> | undefined;
+  /** Listeners of hub events; kept here so they survive the socket being replaced. */
+  #listeners = new Map<ServerEvent, Set<AnyListener>>();
+  #connectedListeners = new Set<() => void>();
 
   /** disconnected: not trying; connecting: handshaking or waiting to retry; connected: live. */
   get state(): ConnectionState {
@@ -133,6 +155,46 @@ class Connection {
     return { rttMs, node: res.node, serverTime: res.serverTime };
   }
 
+  /**
+   * Sends a command and resolves with the hub's acknowledgement. Never throws: offline gives
+   * `not_connected` (nothing was sent) and a missing answer `timeout` (it may have arrived, so
+   * retry only commands that carry a client id).
+   */
+  async emit<E extends keyof ClientToServerEvents>(
+    event: E,
+    payload: CommandPayload<E>,
+    timeoutMs: number = COMMAND_TIMEOUT_MS,
+  ): Promise<CommandResult<E>> {
+    const socket = this.#socket;
+    if (!socket || this.#state !== 'connected') return { ok: false, error: { code: 'not_connected', message: 'not connected' } };
+    // The event name is generic here, which socket.io's overloads cannot narrow; the map still types both ends.
+    const send = socket.timeout(timeoutMs) as unknown as { emitWithAck(event: E, payload: CommandPayload<E>): Promise<CommandAck<E>> };
+    try {
+      return await send.emitWithAck(event, payload);
+    } catch {
+      return { ok: false, error: { code: 'timeout', message: 'no answer from the hub' } };
+    }
+  }
+
+  /** Listens to a hub event on this and every later socket; returns the function that stops listening. */
+  on<E extends ServerEvent>(event: E, listener: ServerToClientEvents[E]): () => void {
+    let set = this.#listeners.get(event);
+    if (!set) this.#listeners.set(event, (set = new Set()));
+    set.add(listener);
+    this.#socket?.on(event, listener as never);
+    return () => {
+      set.delete(listener);
+      this.#socket?.off(event, listener as never);
+    };
+  }
+
+  /** Runs after every successful (re)connection: the moment to catch up from cursors and resend. */
+  onConnected(listener: () => void): () => void {
+    this.#connectedListeners.add(listener);
+    if (this.#state === 'connected') queueMicrotask(() => this.#connectedListeners.has(listener) && listener());
+    return () => this.#connectedListeners.delete(listener);
+  }
+
   #move(state: ConnectionState, reason: ConnectionReason): void {
     this.#state = state;
     this.#reason = reason;
@@ -161,6 +223,7 @@ class Connection {
       this.#attempt = 0;
       this.#move('connected', 'transport_open');
       this.#startProbe();
+      for (const listener of this.#connectedListeners) listener();
     });
     socket.on('disconnect', (why) => {
       this.#stopProbe();
@@ -179,6 +242,7 @@ class Connection {
       else this.#retry('connect_failed');
     });
     socket.on('session:revoked', ({ reason }) => this.#end('session_revoked', reason));
+    for (const [event, set] of this.#listeners) for (const listener of set) socket.on(event, listener as never);
     return socket;
   }
 

@@ -1,0 +1,138 @@
+import { SvelteMap } from 'svelte/reactivity';
+import type { BoardView, CreateOrderPayload, OrderAmendPayload, OrderView } from '@fengqiao/hub/protocol';
+import type { FailureCode } from '../api/error-message.ts';
+import { connection, type CommandAck, type CommandResult } from '../realtime/index.ts';
+import { outbox, type OutboxSettlement } from '../realtime/outbox.svelte.ts';
+import { fetchIssuedOrders } from './orders.client.ts';
+
+/** Most boards the hub lets one socket watch at once. */
+const MAX_WATCHED = 200;
+
+/**
+ * The dispatcher's live board (指挥台): the active orders of their scope with closed-loop counts.
+ * It loads the list over REST, watches the boards with `order:watch` (again after every reconnect,
+ * since a new socket watches nothing) and applies the hub's coalesced `order:board` pushes. Sends go
+ * through the outbox, so an order written while offline goes out once the connection is back.
+ */
+class CommandBoard {
+  #orders = $state<OrderView[]>([]);
+  #boards = new SvelteMap<string, BoardView>();
+  #loading = $state(false);
+  #loadFailed = $state<FailureCode | null>(null);
+  #loaded = $state(false);
+  #running = false;
+  #stops: (() => void)[] = [];
+
+  /** Active orders, newest first. */
+  get orders(): OrderView[] {
+    return this.#orders;
+  }
+  /** True while the list is being fetched. */
+  get loading(): boolean {
+    return this.#loading;
+  }
+  /** True once the list has been fetched. */
+  get loaded(): boolean {
+    return this.#loaded;
+  }
+  /** Why the last fetch failed, if it did. */
+  get loadFailed(): FailureCode | null {
+    return this.#loadFailed;
+  }
+
+  /** The latest counts of an order. */
+  board(orderId: string): BoardView | undefined {
+    return this.#boards.get(orderId);
+  }
+
+  /** Opens the board: fetch, watch, and refetch after every reconnect. */
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#stops = [
+      connection.on('order:board', (b) => {
+        if (this.#orders.some((o) => o.id === b.orderId)) this.#boards.set(b.orderId, b);
+      }),
+      connection.onConnected(() => void this.load()),
+      outbox.onSettled((s) => this.#settled(s)),
+    ];
+    if (connection.state !== 'connected') void this.load();
+  }
+
+  /** Leaves the board and stops watching. */
+  stop(): void {
+    if (!this.#running) return;
+    this.#running = false;
+    for (const stop of this.#stops) stop();
+    this.#stops = [];
+    void connection.emit('order:watch', { orderIds: [] });
+  }
+
+  /** Fetches the active orders and watches their boards. */
+  async load(): Promise<void> {
+    this.#loading = true;
+    const res = await fetchIssuedOrders('active');
+    this.#loading = false;
+    if (!res.ok) {
+      this.#loadFailed = res.code;
+      return;
+    }
+    this.#loadFailed = null;
+    this.#loaded = true;
+    this.#orders = res.body.orders.map((o) => o.order);
+    for (const { order, board } of res.body.orders) this.#boards.set(order.id, board);
+    await this.#watch();
+  }
+
+  /** Sends a new order (queued in the outbox until the hub answers). */
+  send(payload: CreateOrderPayload): Promise<CommandAck<'order:create'>> {
+    return outbox.send({ event: 'order:create', payload });
+  }
+
+  /** 催办: all who have not finished, or only the named people. */
+  chase(orderId: string, userIds?: string[]): Promise<CommandResult<'order:chase'>> {
+    return connection.emit('order:chase', userIds ? { orderId, userIds } : { orderId });
+  }
+
+  /** 撤销 with a reason; the order leaves the board. */
+  async cancel(orderId: string, reason: string): Promise<CommandResult<'order:cancel'>> {
+    const res = await connection.emit('order:cancel', { orderId, reason });
+    if (res.ok) {
+      this.#orders = this.#orders.filter((o) => o.id !== orderId);
+      this.#boards.delete(orderId);
+      void this.#watch();
+    }
+    return res;
+  }
+
+  /** 修改 the text or deadlines of an order. */
+  async amend(payload: OrderAmendPayload): Promise<CommandResult<'order:amend'>> {
+    const res = await connection.emit('order:amend', payload);
+    if (res.ok) this.#put(res.order);
+    return res;
+  }
+
+  #put(order: OrderView): void {
+    const i = this.#orders.findIndex((o) => o.id === order.id);
+    if (i >= 0) this.#orders[i] = order;
+    else this.#orders = [order, ...this.#orders];
+  }
+
+  async #watch(): Promise<void> {
+    if (!this.#running) return;
+    const res = await connection.emit('order:watch', { orderIds: this.#orders.slice(0, MAX_WATCHED).map((o) => o.id) });
+    if (res.ok) for (const b of res.boards) this.#boards.set(b.orderId, b);
+  }
+
+  #settled(settled: OutboxSettlement): void {
+    if (settled.event !== 'order:create' || !this.#running) return;
+    const { result } = settled;
+    if (!result.ok) return;
+    if (result.order.status !== 'active') return;
+    this.#put(result.order);
+    void this.#watch();
+  }
+}
+
+/** The dispatcher's board. */
+export const commandBoard = new CommandBoard();
