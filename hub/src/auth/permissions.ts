@@ -1,7 +1,7 @@
-import { STAFF_ROLES, type Role } from '../protocol/index.ts';
+import { DISPATCH_ROLES, RECEIVING_ROLES, STAFF_ROLES, type Role } from '../protocol/index.ts';
 
-const DISPATCH_ROLES: readonly Role[] = ['dispatcher', 'station_head', 'admin'];
-const RECEIVING_ROLES: readonly Role[] = ['station_head', 'dispatcher', 'officer', 'auxiliary', 'grid_worker'];
+const DISPATCHING: readonly Role[] = DISPATCH_ROLES;
+const RECEIVING: readonly Role[] = RECEIVING_ROLES;
 
 /** Who is asking: enough of a person to decide what they may do. */
 export interface Actor {
@@ -22,17 +22,17 @@ export const can = {
   /** See who of a list of people is online: staff only; residents never learn about others. */
   queryPresence: (actor: Actor): boolean => STAFF_ROLES.includes(actor.role) || actor.role === 'bot',
   /** Write command orders: the command room, station heads, admins. Only within their dispatch scope (see orders/dispatch-scope). */
-  issueOrders: (actor: Actor): boolean => DISPATCH_ROLES.includes(actor.role),
+  issueOrders: (actor: Actor): boolean => DISPATCHING.includes(actor.role),
   /** Receive and act on orders: sworn and auxiliary staff, grid workers; never residents or bots. */
-  receiveOrders: (role: Role): boolean => RECEIVING_ROLES.includes(role),
+  receiveOrders: (role: Role): boolean => RECEIVING.includes(role),
   /** Chase, amend, cancel an order, watch its board and read its timeline: its issuer, or a dispatcher whose scope holds the order's scope. */
   manageOrder: (actor: Actor, order: { issuerId: string }, scopeHoldsOrder: boolean): boolean =>
-    actor.id === order.issuerId || (DISPATCH_ROLES.includes(actor.role) && scopeHoldsOrder),
+    actor.id === order.issuerId || (DISPATCHING.includes(actor.role) && scopeHoldsOrder),
   /** Remove others' messages in a group: its officers and station heads, in grid, squad and staff groups. */
   moderateGroup: (actor: Actor, groupKind: string): boolean =>
     groupKind !== 'direct' && (actor.role === 'officer' || actor.role === 'station_head'),
   /** Register, assign and resolve matters raised in a group: its staff members, never residents. */
-  handleMatters: (role: Role): boolean => RECEIVING_ROLES.includes(role),
+  handleMatters: (role: Role): boolean => RECEIVING.includes(role),
   /** Switch someone's duty status: their own only. */
-  setDuty: (actor: Actor, userId: string): boolean => actor.id === userId && RECEIVING_ROLES.includes(actor.role),
+  setDuty: (actor: Actor, userId: string): boolean => actor.id === userId && RECEIVING.includes(actor.role),
 };

@@ -10,6 +10,8 @@ const BOARD_COALESCE_MS = 250;
 
 /** Room of the dispatchers watching one order's board. */
 export const boardRoom = (orderId: string) => `order-board:${orderId}`;
+/** Room of the dispatchers whose command scope is this unit. */
+export const dispatchRoom = (scopeUnitId: string) => `dispatch:${scopeUnitId}`;
 
 /**
  * Turns the order service's persisted facts into Socket.IO events. One emit reaches a whole
@@ -47,6 +49,21 @@ export function createOrderNotifier(deps: { io: () => HubServer; db: Kysely<Data
           rev: rev.rev,
         });
       })().catch(fail('assigned'));
+    },
+    assignmentChanged(orderId, userId) {
+      void views
+        .assignment(orderId, userId)
+        .then((a) => a && deps.io().to(rooms.user(userId)).emit('order:progressed', a))
+        .catch(fail('progressed'));
+    },
+    issued(orderId, scopeUnitId) {
+      void (async () => {
+        // Every dispatcher whose scope holds the new order's scope: the scope and its ancestors.
+        const scope = await deps.db.selectFrom('units').select('path').where('id', '=', scopeUnitId).executeTakeFirstOrThrow();
+        const order = (await views.order(orderId))!;
+        const board = await views.board(orderId);
+        deps.io().to(scope.path.split('/').filter(Boolean).map(dispatchRoom)).emit('order:issued', { order, board });
+      })().catch(fail('issued'));
     },
     orderChanged(orderId, userIds) {
       void views.order(orderId).then((order) => deps.io().to(userIds.map(rooms.user)).emit('order:changed', order!)).catch(fail('changed'));

@@ -88,6 +88,19 @@ export function createOrderViews(db: Kysely<Database>, now: () => number) {
     };
   }
 
+  /** One person's assignment as it stands now. */
+  async function assignment(orderId: string, userId: string): Promise<AssignmentView | undefined> {
+    const r = await db
+      .selectFrom('order_recipients')
+      .select(['state', 'delivered_at', 'read_at', 'acknowledged_at', 'completed_at', 'feedback', 'rev'])
+      .where('order_id', '=', orderId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    const o = r && (await order(orderId));
+    if (!r || !o) return undefined;
+    return { order: o, state: r.state, deliveredAt: r.delivered_at, readAt: r.read_at, acknowledgedAt: r.acknowledged_at, completedAt: r.completed_at, feedback: r.feedback, rev: r.rev };
+  }
+
   /** The closed loop of one order, with its forwarded sub-assignments rolled up. */
   async function board(orderId: string): Promise<BoardView> {
     const t = now();
@@ -128,7 +141,7 @@ export function createOrderViews(db: Kysely<Database>, now: () => number) {
     };
   }
 
-  return { order, assignmentsSince, board, toOrderView, orderSelect };
+  return { order, assignment, assignmentsSince, board, toOrderView, orderSelect };
 }
 
 /** Late: not acknowledged by the acknowledgement deadline, or not completed by the completion deadline. */

@@ -5,11 +5,13 @@ import { HubError, errors } from '../errors.ts';
 import { newId } from '../ids.ts';
 import {
   DEFAULT_DEADLINES_MIN,
+  STATE_RANK,
   type ChasePhase,
   type BoardView,
   type CreateOrderPayload,
   type OrderActionPayload,
   type OrderForwardPayload,
+  type OrderTimelineEntry,
   type OrderReceiptPayload,
   type OrderView,
   type RecipientState,
@@ -27,6 +29,10 @@ export interface OrderNotifier {
   assigned(orderId: string, userIds: string[]): void;
   /** The order changed (amended, cancelled) for these recipients. */
   orderChanged(orderId: string, userIds: string[]): void;
+  /** One person's assignment moved (their other devices follow). */
+  assignmentChanged(orderId: string, userId: string): void;
+  /** A new order in a command scope: the dispatchers whose scope holds it see it appear. */
+  issued(orderId: string, scopeUnitId: string): void;
   /** The board of this order has changed; the transport coalesces. */
   boardChanged(orderId: string): void;
   /** Chase (催办) these recipients: by hand, or the sweep's reminder at a deadline. */
@@ -212,6 +218,7 @@ export function createOrderService(deps: {
         return { order: (await views.order(won.id))!, recipients: recipients.length, duplicate: true };
       }
       notify.assigned(id, recipients);
+      notify.issued(id, scope.id);
       notify.boardChanged(id);
       return { order: (await views.order(id))!, recipients: recipients.length, duplicate: false };
     },
@@ -228,14 +235,16 @@ export function createOrderService(deps: {
     /** A recipient acts on their own assignment: acknowledge, note, complete, hand back. */
     async act(actor: Actor, p: OrderActionPayload): Promise<{ state: RecipientState; changed: boolean }> {
       const row = await assignment(actor, p.orderId);
+      // A retry answers as the first try did, even if the order was cancelled in between.
+      if (p.action === 'acknowledge' && STATE_RANK[row.state] >= STATE_RANK.acknowledged) return { state: row.state, changed: false };
+      const dup = await db.selectFrom('order_events').select('kind').where('actor_id', '=', actor.id).where('client_id', '=', p.clientId).executeTakeFirst();
+      if (dup) return { state: row.state, changed: false };
       if (row.status !== 'active') throw errors.conflict('the order was cancelled');
       if (p.action === 'acknowledge') {
         const changed = await deps.batcher.apply({ orderId: p.orderId, userId: actor.id, state: 'acknowledged', at: now() });
-        const state = changed ? 'acknowledged' : row.state;
-        return { state, changed };
+        if (changed) notify.assignmentChanged(p.orderId, actor.id);
+        return { state: changed ? 'acknowledged' : row.state, changed };
       }
-      const dup = await db.selectFrom('order_events').select('kind').where('actor_id', '=', actor.id).where('client_id', '=', p.clientId).executeTakeFirst();
-      if (dup) return { state: (await assignment(actor, p.orderId)).state, changed: false };
       if (row.state === 'completed' || row.state === 'returned') throw errors.conflict(`the assignment is already ${row.state}`);
       const at = now();
       let state: RecipientState = row.state;
@@ -267,6 +276,7 @@ export function createOrderService(deps: {
         await writeEvent(trx, { orderId: p.orderId, actorId: actor.id, subjectId: actor.id, kind, clientId: p.clientId, text: p.text, at });
       });
       notify.boardChanged(p.orderId);
+      notify.assignmentChanged(p.orderId, actor.id);
       return { state, changed: true };
     },
 
@@ -304,12 +314,26 @@ export function createOrderService(deps: {
       return { order: (await views.order(id))!, recipients: recipients.length, duplicate: false };
     },
 
-    /** Changes this person's assignments since a cursor: the reconnect catch-up. */
-    sync: (actor: Actor, since: number) => views.assignmentsSince(actor.id, since),
+    /**
+     * Changes this person's assignments since a cursor: the reconnect catch-up. A cursor beyond
+     * anything this store handed out (a store reset or restored) answers `reset`, and the client
+     * starts again from 0.
+     */
+    async sync(actor: Actor, since: number) {
+      const counter = await db.selectFrom('counters').select('value').where('name', '=', 'order_rev').executeTakeFirstOrThrow();
+      if (since > Number(counter.value)) return { assignments: [], cursor: 0, more: false, reset: true };
+      return { ...(await views.assignmentsSince(actor.id, since)), reset: false };
+    },
 
     async board(actor: Actor, orderId: string): Promise<BoardView> {
       await managedOrder(actor, orderId);
       return views.board(orderId);
+    },
+
+    /** The unit whose subtree this person commands, or null for those who issue no orders. */
+    async dispatchScopeId(actor: Actor): Promise<string | null> {
+      if (!can.issueOrders(actor)) return null;
+      return (await dispatchScope(db, actor.unitId))?.id ?? null;
     },
 
     /** Board without a permission check, for the transport's coalesced pushes to a watched room. */
@@ -330,21 +354,32 @@ export function createOrderService(deps: {
       return ok;
     },
 
-    /** Who did what, when. */
-    async timeline(actor: Actor, orderId: string) {
-      await managedOrder(actor, orderId);
+    /**
+     * Who did what, when. The order's managers see everything; a recipient sees the order's own
+     * history (sent, amended, cancelled) and what concerns them, never their colleagues' entries.
+     */
+    async timeline(actor: Actor, orderId: string): Promise<OrderTimelineEntry[]> {
+      let ownOnly = false;
+      try {
+        await managedOrder(actor, orderId);
+      } catch (err) {
+        if (!(err instanceof HubError && err.code === 'not_found')) throw err;
+        await assignment(actor, orderId);
+        ownOnly = true;
+      }
       const rows = await db
         .selectFrom('order_events as e')
         .leftJoin('users as a', 'a.id', 'e.actor_id')
         .leftJoin('users as s', 's.id', 'e.subject_id')
         .select(['e.id', 'e.at', 'e.kind', 'e.text', 'e.actor_id', 'a.name as actor_name', 'e.subject_id', 's.name as subject_name'])
         .where('e.order_id', '=', orderId)
+        .$if(ownOnly, (q) => q.where((eb) => eb.or([eb('e.subject_id', '=', actor.id), eb('e.actor_id', '=', actor.id), eb('e.kind', 'in', ['created', 'amended', 'cancelled'])])))
         .orderBy('e.id')
         .execute();
       return rows.map((r) => ({
         id: r.id,
         at: r.at,
-        kind: r.kind,
+        kind: r.kind as OrderTimelineEntry['kind'],
         text: r.text,
         actor: r.actor_id ? { id: r.actor_id, name: r.actor_name ?? '' } : null,
         subject: r.subject_id ? { id: r.subject_id, name: r.subject_name ?? '' } : null,

@@ -13,7 +13,7 @@ import {
   orderWatchPayload,
 } from '../protocol/index.ts';
 import type { SocketModule } from '../realtime/realtime-server.ts';
-import { boardRoom } from './order-notifier.ts';
+import { boardRoom, dispatchRoom } from './order-notifier.ts';
 import type { OrderService } from './order.service.ts';
 
 /** Socket.IO handlers of command orders: validate (in define) → service → ack. No rules here. */
@@ -21,6 +21,8 @@ export function orderSocketModule(orders: OrderService, duty: DutyService): Sock
   return (socket, define) => {
     const actor = actorOf(socket.data.principal);
     let watching: string[] = [];
+    // Dispatchers hear of every new order in their command scope, whoever sent it.
+    void orders.dispatchScopeId(actor).then((scopeId) => scopeId && socket.join(dispatchRoom(scopeId)));
 
     define('order:create', createOrderPayload, (p) => orders.create(actor, p));
     define('order:receipt', orderReceiptPayload, (p) => orders.receipts(actor, p));

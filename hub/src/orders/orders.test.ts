@@ -243,6 +243,73 @@ describe('command orders', () => {
       .toEqual({ total: 1, acknowledged: 1, completed: 0 });
   });
 
+  it('keeps a person\'s other devices, and the other dispatchers of the scope, up to date', async () => {
+    const db = t.hub.store.db;
+    const officerLogin = await demoLogin(t.hub, 'officer');
+    const phone = await open(officerLogin);
+    const desk = await open(officerLogin);
+    const me = (await login(t.url, officerLogin)).body.me;
+    const colleagues = await db.selectFrom('users').innerJoin('units', 'units.id', 'users.unit_id').select('users.login').where('users.role', '=', 'dispatcher').where('units.parent_id', '=', stationId).execute();
+    const colleague = await open(colleagues[1]!.login);
+    await new Promise((r) => setTimeout(r, 100)); // the dispatch room is joined right after connecting
+    const issued = nextEvent<{ order: OrderView }>(colleague, 'order:issued');
+    const sent = await dispatcher.emitWithAck('order:create', order([{ kind: 'user', userId: me.id }], { title: '多端同步' }));
+    if (!sent.ok) throw new Error(sent.error.message);
+    expect((await issued).order.id).toBe(sent.order.id);
+    const progressed = nextEvent<AssignmentView>(desk, 'order:progressed');
+    await phone.emitWithAck('order:act', { action: 'acknowledge', orderId: sent.order.id, clientId: cid() });
+    expect(await progressed).toMatchObject({ state: 'acknowledged', order: { id: sent.order.id } });
+  });
+
+  it('shows a recipient their order\'s history and their own entries, not their colleagues\'', async () => {
+    const db = t.hub.store.db;
+    const community = await db.selectFrom('units').select('id').where('parent_id', '=', stationId).where('kind', '=', 'community').orderBy('sort').executeTakeFirstOrThrow();
+    const people = await db.selectFrom('users').select(['id', 'login', 'role']).where('unit_id', '=', community.id).execute();
+    const [a, b] = [people.find((p) => p.role === 'officer')!, people.find((p) => p.role === 'auxiliary')!];
+    const sa = await open(a.login);
+    const sb = await open(b.login);
+    const sent = await dispatcher.emitWithAck('order:create', order([{ kind: 'user', userId: a.id }, { kind: 'user', userId: b.id }]));
+    if (!sent.ok) throw new Error(sent.error.message);
+    await sa.emitWithAck('order:act', { action: 'note', orderId: sent.order.id, clientId: cid(), text: 'A 的进展' });
+    await sb.emitWithAck('order:act', { action: 'note', orderId: sent.order.id, clientId: cid(), text: 'B 的进展' });
+    const cookie = (await login(t.url, a.login)).cookie;
+    const res = await fetch(`${t.url}/api/orders/${sent.order.id}/timeline`, { headers: { cookie } });
+    expect(res.status).toBe(200);
+    const { timeline } = (await res.json()) as { timeline: { kind: string; text: string | null }[] };
+    expect(timeline.map((e) => e.kind)).toEqual(['created', 'note']);
+    expect(timeline[1]!.text).toBe('A 的进展');
+    const residentCookie = (await login(t.url, await demoLogin(t.hub, 'resident'))).cookie;
+    expect((await fetch(`${t.url}/api/orders/${sent.order.id}/timeline`, { headers: { cookie: residentCookie } })).status).toBe(404);
+  });
+
+  it('answers a retried action as the first try did, even after the order was cancelled', async () => {
+    const officerLogin = await demoLogin(t.hub, 'officer');
+    const s = await open(officerLogin);
+    const me = (await login(t.url, officerLogin)).body.me;
+    const sent = await dispatcher.emitWithAck('order:create', order([{ kind: 'user', userId: me.id }]));
+    if (!sent.ok) throw new Error(sent.error.message);
+    const done = { action: 'complete' as const, orderId: sent.order.id, clientId: cid(), text: '已处置' };
+    expect(await s.emitWithAck('order:act', done)).toMatchObject({ ok: true, state: 'completed', changed: true });
+    await dispatcher.emitWithAck('order:cancel', { orderId: sent.order.id, reason: '误发' }).catch(() => undefined);
+    expect(await s.emitWithAck('order:act', done)).toMatchObject({ ok: true, state: 'completed', changed: false });
+  });
+
+  it('tells a client whose cursor is beyond this store to start again', async () => {
+    const s = await open(await demoLogin(t.hub, 'officer'));
+    expect(await s.emitWithAck('order:sync', { since: 10_000_000 })).toMatchObject({ ok: true, reset: true, cursor: 0 });
+  });
+
+  it('keeps each person\'s duty status (在岗/离岗) and shows it on their profile', async () => {
+    const officerLogin = await demoLogin(t.hub, 'officer');
+    const s = await open(officerLogin);
+    expect(await s.emitWithAck('duty:set', { onDuty: true })).toMatchObject({ ok: true, onDuty: true });
+    expect((await login(t.url, officerLogin)).body.me.onDuty).toBe(true);
+    expect(await s.emitWithAck('duty:set', { onDuty: false })).toMatchObject({ ok: true, onDuty: false });
+    expect((await login(t.url, officerLogin)).body.me.onDuty).toBe(false);
+    const resident = await open(await demoLogin(t.hub, 'resident'));
+    expect(await resident.emitWithAck('duty:set', { onDuty: true })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  });
+
   describe('permissions', () => {
     it('an officer cannot create orders', async () => {
       const s = await open(await demoLogin(t.hub, 'officer'));

@@ -50,7 +50,9 @@ export function createOrgService(db: Kysely<Database>) {
       const unit = await getUnit(user.unit_id);
       if (!unit) throw new Error(`user ${user.id} has no unit`);
       const path = await unitPath(unit);
+      const duty = await db.selectFrom('duty_status').select('on_duty').where('user_id', '=', user.id).executeTakeFirst();
       return {
+        onDuty: duty ? duty.on_duty === 1 : null,
         id: user.id,
         login: user.login,
         name: user.name,

@@ -19,6 +19,8 @@ export interface MeView {
   unit: UnitView;
   /** From the city down to the person's own unit. */
   unitPath: UnitView[];
+  /** 在岗 / 离岗 as the person last set it; null when never set or for roles without duty. */
+  onDuty: boolean | null;
 }
 
 export interface SessionInfo {

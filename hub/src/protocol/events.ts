@@ -35,6 +35,10 @@ export interface ServerToClientEvents {
   'system:announced': (payload: { room: string; text: string; at: number }) => void;
   /** A new order for this person (persisted before it was sent). */
   'order:assigned': (payload: AssignmentView) => void;
+  /** This person's own assignment moved (on another of their devices): the assignment as it now stands. */
+  'order:progressed': (payload: AssignmentView) => void;
+  /** A new order in the command scope of this dispatcher (sent by them or a colleague). */
+  'order:issued': (payload: { order: OrderView; board: BoardView }) => void;
   /** An order this person holds was amended or cancelled: the order as it now stands. */
   'order:changed': (payload: OrderView) => void;
   /** The closed-loop counts of a watched order (coalesced: a few per second at most). */
@@ -59,7 +63,7 @@ export interface ClientToServerEvents {
   'order:receipt': (payload: OrderReceiptPayload, ack: (res: Result<{ updated: number }>) => void) => void;
   'order:act': (payload: OrderActionPayload, ack: (res: Result<{ state: RecipientState; changed: boolean }>) => void) => void;
   'order:forward': (payload: OrderForwardPayload, ack: (res: Result<{ order: OrderView; recipients: number; duplicate: boolean }>) => void) => void;
-  'order:sync': (payload: OrderSyncPayload, ack: (res: Result<{ assignments: AssignmentView[]; cursor: number; more: boolean }>) => void) => void;
+  'order:sync': (payload: OrderSyncPayload, ack: (res: Result<{ assignments: AssignmentView[]; cursor: number; more: boolean; reset: boolean }>) => void) => void;
   'order:watch': (payload: OrderWatchPayload, ack: (res: Result<{ boards: BoardView[] }>) => void) => void;
   'order:chase': (payload: OrderChasePayload, ack: (res: Result<{ chased: string[] }>) => void) => void;
   'order:cancel': (payload: OrderCancelPayload, ack: (res: Result<{ order: OrderView }>) => void) => void;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ROLES } from './roles.ts';
+import { ROLES, type Role, type UnitKind } from './roles.ts';
 
 /** 特急 flash / 紧急 urgent / 一般 routine. */
 export const ORDER_PRIORITIES = ['flash', 'urgent', 'routine'] as const;
@@ -167,12 +167,45 @@ export interface OrderEscalatedEvent {
   subject: { id: string; name: string };
 }
 
+/** What a timeline line records. */
+export type OrderEventKind =
+  | 'created'
+  | 'forwarded'
+  | 'acknowledged'
+  | 'note'
+  | 'completed'
+  | 'returned'
+  | 'chased'
+  | 'reminded'
+  | 'escalated'
+  | 'amended'
+  | 'cancelled';
+
 /** One line of an order's timeline: who did what, when. */
 export interface OrderTimelineEntry {
   id: string;
   at: number;
-  kind: string;
+  kind: OrderEventKind;
   text: string | null;
   actor: { id: string; name: string } | null;
   subject: { id: string; name: string } | null;
+}
+
+/** Roles that send orders (the command room, station heads, admins). */
+export const DISPATCH_ROLES = ['dispatcher', 'station_head', 'admin'] as const satisfies readonly Role[];
+/** Roles that receive and act on orders. */
+export const RECEIVING_ROLES = ['station_head', 'dispatcher', 'officer', 'auxiliary', 'grid_worker'] as const satisfies readonly Role[];
+
+/** GET /api/orders: the orders of the dispatcher's scope with their boards. */
+export interface IssuedOrdersResponse {
+  ok: true;
+  orders: { order: OrderView; board: BoardView }[];
+}
+
+/** GET /api/org/scope: the dispatch tree for the target picker. */
+export interface OrgScopeResponse {
+  ok: true;
+  scopeId: string;
+  units: { id: string; parentId: string | null; kind: UnitKind; name: string; code: string }[];
+  people: { id: string; name: string; role: Role; rank: string | null; unitId: string; onDuty: boolean; online: boolean }[];
 }
