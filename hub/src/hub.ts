@@ -36,6 +36,7 @@ import { provisionGroups } from './groups/group-provisioning.ts';
 import { createGroupService } from './groups/group.service.ts';
 import { groupSocketModule } from './groups/group.socket.ts';
 import { createMatterService } from './groups/matter.service.ts';
+import { createGroupAdminService } from './groups/group-admin.service.ts';
 import { memoryBackend, redisBackend } from './realtime/adapter.ts';
 import { createRealtime } from './realtime/realtime-server.ts';
 import { openStore, type Store } from './store/database.ts';
@@ -85,6 +86,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   const groupNotifier = createGroupNotifier(() => io!);
   const groups = createGroupService({ db, notify: groupNotifier, rates: config.messageRates });
   const matters = createMatterService({ db, groups, notify: groupNotifier });
+  const groupAdmin = createGroupAdminService({ db, notify: groupNotifier });
   const provisioned = await provisionGroups(db);
   if (provisioned.groups || provisioned.members) log.info(provisioned, 'groups provisioned');
   const sweep = createOrderSweep({ db, notify: notifier, options: config.orderSweep });
@@ -103,7 +105,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     nodeId: config.nodeId,
     publicOrigin: config.publicOrigin,
     maxPayloadBytes: config.maxSocketPayloadBytes,
-    modules: [orderSocketModule(orders, duty), groupSocketModule(groups, matters)],
+    modules: [orderSocketModule(orders, duty), groupSocketModule(groups, matters, groupAdmin)],
   });
   io = realtime.io;
   const app = createApp({

@@ -31,6 +31,8 @@ export const can = {
   /** Remove others' messages in a group: its officers and station heads, in grid, squad and staff groups. */
   moderateGroup: (actor: Actor, groupKind: string): boolean =>
     groupKind !== 'direct' && (actor.role === 'officer' || actor.role === 'station_head'),
+  /** @所有人 in a group: staff only, never residents. */
+  mentionAll: (role: Role): boolean => RECEIVING.includes(role),
   /** Register, assign and resolve matters raised in a group: its staff members, never residents. */
   handleMatters: (role: Role): boolean => RECEIVING.includes(role),
   /** Switch someone's duty status: their own only. */

@@ -1,13 +1,18 @@
 import type { HubServer } from '../realtime/types.ts';
 import type { GroupNotifier } from './group.service.ts';
 import type { MatterNotifier } from './matter.service.ts';
+import type { GroupAdminNotifier } from './group-admin.service.ts';
+import { rooms } from '../realtime/types.ts';
 import { groupRoom } from './group.socket.ts';
 
 /** One emit per message to the group's room: one adapter message across nodes. */
-export function createGroupNotifier(io: () => HubServer): GroupNotifier & MatterNotifier {
+export function createGroupNotifier(io: () => HubServer): GroupNotifier & MatterNotifier & GroupAdminNotifier {
   return {
     messageCreated: (m) => void io().to(groupRoom(m.groupId)).emit('message:created', m),
     messageChanged: (m) => void io().to(groupRoom(m.groupId)).emit('message:changed', m),
     matterChanged: (m) => void io().to(groupRoom(m.groupId)).emit('matter:changed', m),
+    groupChanged: (groupId) => void io().to(groupRoom(groupId)).emit('group:changed', { groupId }),
+    // On every node: the removed person's sockets stop receiving the group at once.
+    memberRemoved: (groupId, userId) => void io().in(rooms.user(userId)).socketsLeave(groupRoom(groupId)),
   };
 }

@@ -38,27 +38,33 @@ export function createGroupService(deps: { db: Kysely<Database>; notify: GroupNo
     db
       .selectFrom('messages as m')
       .innerJoin('users as u', 'u.id', 'm.sender_id')
-      .select(['m.id', 'm.group_id', 'm.seq', 'm.client_id', 'm.text', 'm.reply_to_seq', 'm.status', 'm.created_at', 'u.id as sender_id', 'u.name as sender_name', 'u.role as sender_role']);
+      .select(['m.id', 'm.group_id', 'm.seq', 'm.client_id', 'm.text', 'm.reply_to_seq', 'm.mentions', 'm.status', 'm.created_at', 'u.id as sender_id', 'u.name as sender_name', 'u.role as sender_role']);
   type Row = Awaited<ReturnType<ReturnType<typeof messageSelect>['executeTakeFirstOrThrow']>>;
-  const toView = (r: Row): MessageView => ({
+  const toView = (r: Row): MessageView => {
+    const visible = r.status === 'ok';
+    const mentions: unknown = visible && r.mentions ? JSON.parse(r.mentions) : [];
+    return {
     id: r.id,
     groupId: r.group_id,
     seq: r.seq,
     sender: { id: r.sender_id, name: r.sender_name, role: r.sender_role },
     clientId: r.client_id,
     // A recalled or removed message is a placeholder for everyone: its text never leaves the hub.
-    text: r.status === 'ok' ? r.text : '',
+    text: visible ? r.text : '',
     replyToSeq: r.reply_to_seq,
+    mentions: Array.isArray(mentions) ? (mentions as string[]) : [],
+    mentionAll: mentions === 'all',
     status: r.status,
     createdAt: r.created_at,
-  });
+    };
+  };
 
   /** The caller's active membership, or not_found: another grid's group looks like no group at all. */
   async function membership(actor: Actor, groupId: string) {
     const m = await db
       .selectFrom('group_members as gm')
       .innerJoin('groups as g', 'g.id', 'gm.group_id')
-      .select(['g.id', 'g.kind', 'g.unit_id', 'g.last_seq', 'gm.read_seq'])
+      .select(['g.id', 'g.kind', 'g.unit_id', 'g.last_seq', 'gm.read_seq', 'gm.muted_until'])
       .where('gm.group_id', '=', groupId)
       .where('gm.user_id', '=', actor.id)
       .where('gm.status', '=', 'active')
@@ -80,7 +86,17 @@ export function createGroupService(deps: { db: Kysely<Database>; notify: GroupNo
       const rows = await db
         .selectFrom('group_members as gm')
         .innerJoin('groups as g', 'g.id', 'gm.group_id')
-        .select(['g.id', 'g.kind', 'g.name', 'g.unit_id', 'g.last_seq', 'gm.read_seq'])
+        .leftJoin('users as nb', 'nb.id', 'g.notice_by')
+        .leftJoin('group_notice_reads as nr', (j) => j.onRef('nr.group_id', '=', 'g.id').on('nr.user_id', '=', actor.id))
+        .select(['g.id', 'g.kind', 'g.name', 'g.unit_id', 'g.last_seq', 'gm.read_seq', 'gm.muted_until', 'g.notice_text', 'g.notice_at', 'nb.id as nb_id', 'nb.name as nb_name', 'nr.notice_at as read_notice_at'])
+        .select((eb) =>
+          eb
+            .selectFrom('group_notice_reads as r')
+            .select(eb.fn.countAll<number>().as('n'))
+            .whereRef('r.group_id', '=', 'g.id')
+            .whereRef('r.notice_at', '=', 'g.notice_at')
+            .as('notice_reads'),
+        )
         .select((eb) => eb.selectFrom('group_members as all').select(eb.fn.countAll<number>().as('n')).whereRef('all.group_id', '=', 'g.id').where('all.status', '=', 'active').as('member_count'))
         .where('gm.user_id', '=', actor.id)
         .where('gm.status', '=', 'active')
@@ -95,6 +111,17 @@ export function createGroupService(deps: { db: Kysely<Database>; notify: GroupNo
         readSeq: r.read_seq,
         unread: Math.max(0, r.last_seq - r.read_seq),
         memberCount: Number(r.member_count ?? 0),
+        mutedUntil: r.muted_until !== null && r.muted_until > now() ? r.muted_until : null,
+        notice:
+          r.notice_text && r.notice_at !== null
+            ? {
+                text: r.notice_text,
+                by: { id: r.nb_id ?? '', name: r.nb_name ?? '' },
+                at: r.notice_at,
+                read: r.read_notice_at === r.notice_at,
+                readCount: actor.role === 'resident' ? null : Number(r.notice_reads ?? 0),
+              }
+            : null,
       }));
     },
 
@@ -109,7 +136,15 @@ export function createGroupService(deps: { db: Kysely<Database>; notify: GroupNo
       // A retry of a stored message (above) is free; only new messages spend the sender's rate.
       const wait = (actor.role === 'resident' ? residentRate : staffRate).take(actor.id);
       if (wait > 0) throw errors.rateLimited(wait);
+      if (group.muted_until !== null && group.muted_until > now()) throw errors.forbidden('you are muted in this group');
       if (p.replyToSeq !== undefined && p.replyToSeq > group.last_seq) throw errors.invalid('the quoted message does not exist');
+      if (p.mentionAll && !can.mentionAll(actor.role)) throw errors.forbidden('only staff may mention everyone');
+      const mentioned = [...new Set(p.mentions ?? [])];
+      if (mentioned.length) {
+        const members = await db.selectFrom('group_members').select('user_id').where('group_id', '=', p.groupId).where('status', '=', 'active').where('user_id', 'in', mentioned).execute();
+        if (members.length !== mentioned.length) throw errors.invalid('a mentioned person is not in this group');
+      }
+      const mentions = p.mentionAll ? JSON.stringify('all') : mentioned.length ? JSON.stringify(mentioned) : null;
       const id = newId();
       const at = now();
       try {
@@ -122,7 +157,7 @@ export function createGroupService(deps: { db: Kysely<Database>; notify: GroupNo
             .executeTakeFirstOrThrow();
           await trx
             .insertInto('messages')
-            .values({ id, group_id: p.groupId, seq: Number(seq), sender_id: actor.id, client_id: p.clientId, text: p.text, reply_to_seq: p.replyToSeq ?? null, status: 'ok', created_at: at, changed_at: null })
+            .values({ id, group_id: p.groupId, seq: Number(seq), sender_id: actor.id, client_id: p.clientId, text: p.text, reply_to_seq: p.replyToSeq ?? null, mentions, status: 'ok', created_at: at, changed_at: null })
             .execute();
           // The sender has read up to their own message.
           await trx.updateTable('group_members').set({ read_seq: Number(seq) }).where('group_id', '=', p.groupId).where('user_id', '=', actor.id).execute();

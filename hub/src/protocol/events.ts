@@ -2,7 +2,20 @@ import type { Result } from './error-codes.ts';
 import type { ErrorBody } from './error-codes.ts';
 import type { PingPayload, PresenceQueryPayload } from './schemas.ts';
 import type { MatterCreatePayload, MatterListPayload, MatterUpdatePayload, MatterView } from './matters.ts';
-import type { GroupHistoryPayload, GroupReadPayload, GroupSyncPayload, GroupView, MessageRecallPayload, MessageSearchPayload, MessageView, SearchHit, SendMessagePayload } from './groups.ts';
+import type {
+  GroupHistoryPayload,
+  GroupMemberPayload,
+  GroupMemberView,
+  GroupNoticePayload,
+  GroupReadPayload,
+  GroupSyncPayload,
+  GroupView,
+  MessageRecallPayload,
+  MessageSearchPayload,
+  MessageView,
+  SearchHit,
+  SendMessagePayload,
+} from './groups.ts';
 import type {
   AssignmentView,
   BoardView,
@@ -51,6 +64,10 @@ export interface ServerToClientEvents {
   'message:created': (payload: MessageView) => void;
   /** A message was recalled or removed: show the placeholder. */
   'message:changed': (payload: MessageView) => void;
+  /** A group's notice or members changed: refresh it with group:list. */
+  'group:changed': (payload: { groupId: string }) => void;
+  /** Someone in the group is typing (ephemeral; not stored). */
+  'group:typing': (payload: { groupId: string; user: { id: string; name: string } }) => void;
   /** A matter of one of this person's groups was registered or changed. */
   'matter:changed': (payload: MatterView) => void;
 }
@@ -76,6 +93,12 @@ export interface ClientToServerEvents {
   'message:send': (payload: SendMessagePayload, ack: (res: Result<{ message: MessageView; duplicate: boolean }>) => void) => void;
   'message:recall': (payload: MessageRecallPayload, ack: (res: Result<{ message: MessageView }>) => void) => void;
   'message:search': (payload: MessageSearchPayload, ack: (res: Result<{ hits: SearchHit[] }>) => void) => void;
+  'group:notice': (payload: GroupNoticePayload, ack: (res: Result<{ at: number }>) => void) => void;
+  'group:notice-read': (payload: { groupId: string }, ack: (res: Result<{ read: boolean }>) => void) => void;
+  'group:member': (payload: GroupMemberPayload, ack: (res: Result<{ member: GroupMemberView }>) => void) => void;
+  'group:members': (payload: { groupId: string }, ack: (res: Result<{ members: GroupMemberView[] }>) => void) => void;
+  'group:typing': (payload: { groupId: string }, ack: (res: Result) => void) => void;
+  'group:presence': (payload: { groupId: string }, ack: (res: Result<{ online: string[] }>) => void) => void;
   'matter:create': (payload: MatterCreatePayload, ack: (res: Result<{ matter: MatterView }>) => void) => void;
   'matter:update': (payload: MatterUpdatePayload, ack: (res: Result<{ matter: MatterView }>) => void) => void;
   'matter:list': (payload: MatterListPayload, ack: (res: Result<{ matters: MatterView[] }>) => void) => void;
@@ -107,6 +130,12 @@ export const CLIENT_EVENTS = [
   'message:send',
   'message:recall',
   'message:search',
+  'group:notice',
+  'group:notice-read',
+  'group:member',
+  'group:members',
+  'group:typing',
+  'group:presence',
   'matter:create',
   'matter:update',
   'matter:list',

@@ -16,6 +16,10 @@ export const sendMessagePayload = z.object({
   clientId: z.string().min(8).max(64),
   text: z.string().trim().min(1).max(MAX_MESSAGE_TEXT),
   replyToSeq: z.number().int().positive().optional(),
+  /** Members mentioned with @; they must belong to the group. */
+  mentions: z.array(id).max(50).optional(),
+  /** @所有人: staff only. */
+  mentionAll: z.boolean().optional(),
 });
 export type SendMessagePayload = z.infer<typeof sendMessagePayload>;
 
@@ -56,6 +60,20 @@ export interface GroupView {
   readSeq: number;
   unread: number;
   memberCount: number;
+  /** The pinned notice (群公告), if any. */
+  notice: GroupNoticeView | null;
+  /** Until when the caller may not post here; null when free to. */
+  mutedUntil: number | null;
+}
+
+export interface GroupNoticeView {
+  text: string;
+  by: { id: string; name: string };
+  at: number;
+  /** Whether the caller has read this version. */
+  read: boolean;
+  /** How many members have read it (shown to staff; null for residents). */
+  readCount: number | null;
 }
 
 export type MessageStatus = 'ok' | 'recalled' | 'removed';
@@ -69,6 +87,33 @@ export interface MessageView {
   /** Empty once recalled or removed: the placeholder is all anyone sees. */
   text: string;
   replyToSeq: number | null;
+  /** Mentioned member ids (empty once recalled or removed). */
+  mentions: string[];
+  mentionAll: boolean;
   status: MessageStatus;
   createdAt: number;
+}
+
+/** Pin a notice (群公告): officers and station heads of the group. */
+export const groupNoticePayload = z.object({ groupId: id, text: z.string().trim().min(1).max(1000) });
+export type GroupNoticePayload = z.infer<typeof groupNoticePayload>;
+export const groupNoticeReadPayload = z.object({ groupId: id });
+
+/** Staff keep order: mute (禁言) for a while, unmute, or remove a member. */
+export const groupMemberPayload = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('mute'), groupId: id, userId: id, minutes: z.number().int().min(1).max(7 * 24 * 60) }),
+  z.object({ action: z.literal('unmute'), groupId: id, userId: id }),
+  z.object({ action: z.literal('remove'), groupId: id, userId: id }),
+]);
+export type GroupMemberPayload = z.infer<typeof groupMemberPayload>;
+
+/** "Is typing" and "who is here": ephemeral, never stored. */
+export const groupTypingPayload = z.object({ groupId: id });
+export const groupPresencePayload = z.object({ groupId: id });
+
+export interface GroupMemberView {
+  id: string;
+  name: string;
+  role: string;
+  mutedUntil: number | null;
 }

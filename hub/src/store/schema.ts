@@ -21,6 +21,7 @@ export interface Database {
   group_members: GroupMemberTable;
   messages: MessageTable;
   matters: MatterTable;
+  group_notice_reads: GroupNoticeReadTable;
 }
 
 export interface UnitTable {
@@ -175,6 +176,9 @@ export interface GroupTable {
   /** Highest seq handed out; the next message takes last_seq + 1 under the row's lock. */
   last_seq: number;
   created_at: number;
+  notice_text: string | null;
+  notice_by: string | null;
+  notice_at: number | null;
 }
 
 export interface GroupMemberTable {
@@ -183,6 +187,8 @@ export interface GroupMemberTable {
   status: 'active' | 'removed';
   read_seq: number;
   joined_at: number;
+  /** Until when the member may not post (禁言); null when free to. */
+  muted_until: number | null;
 }
 
 export interface MessageTable {
@@ -196,6 +202,8 @@ export interface MessageTable {
   status: MessageStatus;
   created_at: number;
   changed_at: number | null;
+  /** JSON: the mentioned member ids, or "all" (@所有人, staff only). */
+  mentions: string | null;
 }
 
 export interface MatterTable {
@@ -212,4 +220,11 @@ export interface MatterTable {
   created_by: string;
   created_at: number;
   updated_at: number;
+}
+
+export interface GroupNoticeReadTable {
+  group_id: string;
+  user_id: string;
+  /** The notice version (its notice_at) the member has read. */
+  notice_at: number;
 }

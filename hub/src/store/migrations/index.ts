@@ -3,6 +3,7 @@ import * as foundation from './0001-foundation.ts';
 import * as orders from './0002-orders.ts';
 import * as groups from './0003-groups.ts';
 import * as matters from './0004-matters.ts';
+import * as groupExtras from './0005-group-extras.ts';
 
 /** Migrations in order; the same set runs on SQLite and PostgreSQL. */
 const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   '0002-orders': orders,
   '0003-groups': groups,
   '0004-matters': matters,
+  '0005-group-extras': groupExtras,
 };
 
 export const migrationProvider: MigrationProvider = {

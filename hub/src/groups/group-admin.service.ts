@@ -1,0 +1,116 @@
+import type { Kysely } from 'kysely';
+import type { Actor } from '../auth/permissions.ts';
+import { can } from '../auth/permissions.ts';
+import { errors } from '../errors.ts';
+import type { GroupMemberPayload, GroupMemberView } from '../protocol/index.ts';
+import type { Database } from '../store/schema.ts';
+
+/** What the transport must do when membership or the notice changes. */
+export interface GroupAdminNotifier {
+  /** The group's notice or member list changed: members refresh their group list. */
+  groupChanged(groupId: string): void;
+  /** Someone left the group: their sockets leave its room at once. */
+  memberRemoved(groupId: string, userId: string): void;
+}
+
+/**
+ * Keeping a group in order: the pinned notice (群公告) and who has read it, muting (禁言) and
+ * removing residents. Only the group's officers and station heads moderate, and only residents
+ * are moderated: staff membership follows the unit tree.
+ */
+export function createGroupAdminService(deps: { db: Kysely<Database>; notify: GroupAdminNotifier; now?: () => number }) {
+  const { db, notify } = deps;
+  const now = deps.now ?? Date.now;
+
+  async function moderatedGroup(actor: Actor, groupId: string) {
+    const g = await db
+      .selectFrom('group_members as gm')
+      .innerJoin('groups as g', 'g.id', 'gm.group_id')
+      .select(['g.id', 'g.kind', 'g.notice_at'])
+      .where('gm.group_id', '=', groupId)
+      .where('gm.user_id', '=', actor.id)
+      .where('gm.status', '=', 'active')
+      .executeTakeFirst();
+    if (!g) throw errors.notFound('group');
+    if (!can.moderateGroup(actor, g.kind)) throw errors.forbidden('only the group\'s officers keep order here');
+    return g;
+  }
+
+  return {
+    /** Pins a notice; everyone's read mark resets because the version (its time) changes. */
+    async setNotice(actor: Actor, groupId: string, text: string): Promise<{ at: number }> {
+      await moderatedGroup(actor, groupId);
+      const at = now();
+      await db.updateTable('groups').set({ notice_text: text, notice_by: actor.id, notice_at: at }).where('id', '=', groupId).execute();
+      // The author has read what they wrote.
+      await db
+        .insertInto('group_notice_reads')
+        .values({ group_id: groupId, user_id: actor.id, notice_at: at })
+        .onConflict((oc) => oc.columns(['group_id', 'user_id']).doUpdateSet({ notice_at: at }))
+        .execute();
+      notify.groupChanged(groupId);
+      return { at };
+    },
+
+    /** Marks the current notice read by the caller (a member). */
+    async readNotice(actor: Actor, groupId: string): Promise<{ read: boolean }> {
+      const g = await db
+        .selectFrom('group_members as gm')
+        .innerJoin('groups as g', 'g.id', 'gm.group_id')
+        .select('g.notice_at')
+        .where('gm.group_id', '=', groupId)
+        .where('gm.user_id', '=', actor.id)
+        .where('gm.status', '=', 'active')
+        .executeTakeFirst();
+      if (!g) throw errors.notFound('group');
+      if (g.notice_at === null) throw errors.notFound('notice');
+      await db
+        .insertInto('group_notice_reads')
+        .values({ group_id: groupId, user_id: actor.id, notice_at: g.notice_at })
+        .onConflict((oc) => oc.columns(['group_id', 'user_id']).doUpdateSet({ notice_at: g.notice_at! }))
+        .execute();
+      return { read: true };
+    },
+
+    async member(actor: Actor, p: GroupMemberPayload): Promise<GroupMemberView> {
+      await moderatedGroup(actor, p.groupId);
+      const target = await db
+        .selectFrom('group_members as gm')
+        .innerJoin('users as u', 'u.id', 'gm.user_id')
+        .select(['u.id', 'u.name', 'u.role', 'gm.muted_until'])
+        .where('gm.group_id', '=', p.groupId)
+        .where('gm.user_id', '=', p.userId)
+        .where('gm.status', '=', 'active')
+        .executeTakeFirst();
+      if (!target) throw errors.notFound('member');
+      if (target.role !== 'resident') throw errors.forbidden('staff membership follows the unit tree');
+      let mutedUntil: number | null = target.muted_until;
+      if (p.action === 'remove') {
+        await db.updateTable('group_members').set({ status: 'removed' }).where('group_id', '=', p.groupId).where('user_id', '=', p.userId).execute();
+        notify.memberRemoved(p.groupId, p.userId);
+      } else {
+        mutedUntil = p.action === 'mute' ? now() + p.minutes * 60_000 : null;
+        await db.updateTable('group_members').set({ muted_until: mutedUntil }).where('group_id', '=', p.groupId).where('user_id', '=', p.userId).execute();
+      }
+      notify.groupChanged(p.groupId);
+      return { id: target.id, name: target.name, role: target.role, mutedUntil };
+    },
+
+    /** The members of a group the caller belongs to. */
+    async members(actor: Actor, groupId: string): Promise<GroupMemberView[]> {
+      const mine = await db.selectFrom('group_members').select('user_id').where('group_id', '=', groupId).where('user_id', '=', actor.id).where('status', '=', 'active').executeTakeFirst();
+      if (!mine) throw errors.notFound('group');
+      const rows = await db
+        .selectFrom('group_members as gm')
+        .innerJoin('users as u', 'u.id', 'gm.user_id')
+        .select(['u.id', 'u.name', 'u.role', 'gm.muted_until'])
+        .where('gm.group_id', '=', groupId)
+        .where('gm.status', '=', 'active')
+        .orderBy('u.name')
+        .execute();
+      const t = now();
+      return rows.map((r) => ({ id: r.id, name: r.name, role: r.role, mutedUntil: r.muted_until !== null && r.muted_until > t ? r.muted_until : null }));
+    },
+  };
+}
+export type GroupAdminService = ReturnType<typeof createGroupAdminService>;
