@@ -70,7 +70,7 @@ describe.skipIf(!ready)('command orders on two nodes', () => {
 
     await Promise.all(officers.map((o) => o.socket.emitWithAck('order:act', { action: 'acknowledge', orderId: res.order.id, clientId: `ack-${o.id}` })));
     await expect
-      .poll(async () => (await new Promise<BoardView>((r) => dispatcher.once('order:board', r))).counts.acknowledged, { timeout: 5000 })
+      .poll(async () => (await nextEvent<BoardView>(dispatcher, 'order:board', 2000)).counts.acknowledged, { timeout: 5000 })
       .toBe(officers.length);
   });
 

@@ -37,6 +37,8 @@ import { createGroupService } from './groups/group.service.ts';
 import { groupSocketModule } from './groups/group.socket.ts';
 import { createMatterService } from './groups/matter.service.ts';
 import { createGroupAdminService } from './groups/group-admin.service.ts';
+import { createImageService } from './groups/image.service.ts';
+import { imageRoutes } from './groups/image.routes.ts';
 import { memoryBackend, redisBackend } from './realtime/adapter.ts';
 import { createRealtime } from './realtime/realtime-server.ts';
 import { openStore, type Store } from './store/database.ts';
@@ -87,6 +89,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   const groups = createGroupService({ db, notify: groupNotifier, rates: config.messageRates });
   const matters = createMatterService({ db, groups, notify: groupNotifier });
   const groupAdmin = createGroupAdminService({ db, notify: groupNotifier });
+  const images = createImageService({ db });
   const provisioned = await provisionGroups(db);
   if (provisioned.groups || provisioned.members) log.info(provisioned, 'groups provisioned');
   const sweep = createOrderSweep({ db, notify: notifier, options: config.orderSweep });
@@ -121,6 +124,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
       '/demo': demoRoutes(db, config.seedDemo === 'auto'),
       '/orders': orderRoutes(orders),
       '/incidents': incidentRoutes(createIncidentService(db)),
+      '/': imageRoutes(images),
       '/org': orgRoutes({ db, duty, onlineAmong: (ids) => realtime.onlineAmong(ids) }),
     },
     web,

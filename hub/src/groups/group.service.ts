@@ -4,7 +4,7 @@ import type { Actor } from '../auth/permissions.ts';
 import { can } from '../auth/permissions.ts';
 import { errors } from '../errors.ts';
 import { newId } from '../ids.ts';
-import { RECALL_WINDOW_MS, type GroupView, type MessageView, type SendMessagePayload } from '../protocol/index.ts';
+import { RECALL_WINDOW_MS, type GroupView, type ImageMimeType, type MessageView, type SendMessagePayload } from '../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
 
 /** What the service tells the transport once a message change is persisted. */
@@ -38,7 +38,9 @@ export function createGroupService(deps: { db: Kysely<Database>; notify: GroupNo
     db
       .selectFrom('messages as m')
       .innerJoin('users as u', 'u.id', 'm.sender_id')
-      .select(['m.id', 'm.group_id', 'm.seq', 'm.client_id', 'm.text', 'm.reply_to_seq', 'm.mentions', 'm.status', 'm.created_at', 'u.id as sender_id', 'u.name as sender_name', 'u.role as sender_role']);
+      .leftJoin('images as i', 'i.id', 'm.image_id')
+      .select(['m.id', 'm.group_id', 'm.seq', 'm.client_id', 'm.text', 'm.reply_to_seq', 'm.mentions', 'm.status', 'm.created_at', 'u.id as sender_id', 'u.name as sender_name', 'u.role as sender_role'])
+      .select(['i.id as image_id', 'i.width as image_width', 'i.height as image_height', 'i.mime as image_mime']);
   type Row = Awaited<ReturnType<ReturnType<typeof messageSelect>['executeTakeFirstOrThrow']>>;
   const toView = (r: Row): MessageView => {
     const visible = r.status === 'ok';
@@ -54,6 +56,7 @@ export function createGroupService(deps: { db: Kysely<Database>; notify: GroupNo
     replyToSeq: r.reply_to_seq,
     mentions: Array.isArray(mentions) ? (mentions as string[]) : [],
     mentionAll: mentions === 'all',
+    image: visible && r.image_id ? { id: r.image_id, width: r.image_width!, height: r.image_height!, mime: r.image_mime as ImageMimeType } : null,
     status: r.status,
     createdAt: r.created_at,
     };
@@ -145,6 +148,12 @@ export function createGroupService(deps: { db: Kysely<Database>; notify: GroupNo
         if (members.length !== mentioned.length) throw errors.invalid('a mentioned person is not in this group');
       }
       const mentions = p.mentionAll ? JSON.stringify('all') : mentioned.length ? JSON.stringify(mentioned) : null;
+      if (p.imageId) {
+        const img = await db.selectFrom('images').select(['group_id', 'uploader_id']).where('id', '=', p.imageId).executeTakeFirst();
+        if (!img || img.group_id !== p.groupId || img.uploader_id !== actor.id) throw errors.notFound('image');
+        const used = await db.selectFrom('messages').select('id').where('image_id', '=', p.imageId).executeTakeFirst();
+        if (used) throw errors.conflict('this image was already sent');
+      }
       const id = newId();
       const at = now();
       try {
@@ -157,7 +166,7 @@ export function createGroupService(deps: { db: Kysely<Database>; notify: GroupNo
             .executeTakeFirstOrThrow();
           await trx
             .insertInto('messages')
-            .values({ id, group_id: p.groupId, seq: Number(seq), sender_id: actor.id, client_id: p.clientId, text: p.text, reply_to_seq: p.replyToSeq ?? null, mentions, status: 'ok', created_at: at, changed_at: null })
+            .values({ id, group_id: p.groupId, seq: Number(seq), sender_id: actor.id, client_id: p.clientId, text: p.text, reply_to_seq: p.replyToSeq ?? null, mentions, image_id: p.imageId ?? null, status: 'ok', created_at: at, changed_at: null })
             .execute();
           // The sender has read up to their own message.
           await trx.updateTable('group_members').set({ read_seq: Number(seq) }).where('group_id', '=', p.groupId).where('user_id', '=', actor.id).execute();

@@ -28,6 +28,9 @@ export function createOrderNotifier(deps: { io: () => HubServer; db: Kysely<Data
     timer = undefined;
     const ids = [...dirty];
     dirty.clear();
+    // A forwarded sub-order rolls up into its parent's board: that one changed too.
+    const parents = await deps.db.selectFrom('orders').select('parent_order_id').where('id', 'in', ids).where('parent_order_id', 'is not', null).execute();
+    for (const p of parents) if (p.parent_order_id && !ids.includes(p.parent_order_id)) ids.push(p.parent_order_id);
     for (const id of ids) deps.io().to(boardRoom(id)).emit('order:board', await views.board(id));
   }
 

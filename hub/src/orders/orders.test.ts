@@ -78,7 +78,7 @@ describe('command orders', () => {
 
     await expect
       .poll(async () => {
-        const b = await new Promise<BoardView>((resolve) => dispatcher.once('order:board', resolve));
+        const b = await nextEvent<BoardView>(dispatcher, 'order:board', 2000);
         return b.counts;
       }, { timeout: 5000 })
       .toMatchObject({ total: 50, delivered: 50, acknowledged: 50 });
@@ -239,7 +239,7 @@ describe('command orders', () => {
     expect(sub.order.body).toContain('请协助上门');
     await aux.emitWithAck('order:act', { action: 'acknowledge', orderId: sub.order.id, clientId: cid() });
     await expect
-      .poll(async () => (await new Promise<BoardView>((r) => dispatcher.once('order:board', r))).forwarded, { timeout: 5000 })
+      .poll(async () => (await nextEvent<BoardView>(dispatcher, 'order:board', 2000)).forwarded, { timeout: 5000 })
       .toEqual({ total: 1, acknowledged: 1, completed: 0 });
   });
 

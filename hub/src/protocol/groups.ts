@@ -10,17 +10,32 @@ export const RECALL_WINDOW_MS = 2 * 60_000;
 
 const id = z.string().min(1).max(64);
 
+/** Images a group accepts, up to this size; the hub checks the bytes, not just the declared type. */
+export const IMAGE_MIME_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/gif'] as const;
+export type ImageMimeType = (typeof IMAGE_MIME_TYPES)[number];
+export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
+
+export interface ImageView {
+  id: string;
+  width: number;
+  height: number;
+  mime: ImageMimeType;
+}
+
 export const sendMessagePayload = z.object({
   groupId: id,
   /** Client-chosen id: a retried send returns the first message instead of storing a second. */
   clientId: z.string().min(8).max(64),
-  text: z.string().trim().min(1).max(MAX_MESSAGE_TEXT),
+  /** May be empty when the message is an image. */
+  text: z.string().trim().max(MAX_MESSAGE_TEXT).default(''),
+  /** An image uploaded first to POST /api/groups/:groupId/images. */
+  imageId: id.optional(),
   replyToSeq: z.number().int().positive().optional(),
   /** Members mentioned with @; they must belong to the group. */
   mentions: z.array(id).max(50).optional(),
   /** @所有人: staff only. */
   mentionAll: z.boolean().optional(),
-});
+}).refine((p) => p.text.length > 0 || p.imageId !== undefined, { message: 'a message needs text or an image', path: ['text'] });
 export type SendMessagePayload = z.infer<typeof sendMessagePayload>;
 
 /** Catch-up: per group, the last seq the client has; the hub answers with what came after. */
@@ -90,6 +105,8 @@ export interface MessageView {
   /** Mentioned member ids (empty once recalled or removed). */
   mentions: string[];
   mentionAll: boolean;
+  /** The attached image (null once recalled or removed). */
+  image: ImageView | null;
   status: MessageStatus;
   createdAt: number;
 }

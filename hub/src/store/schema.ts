@@ -22,6 +22,7 @@ export interface Database {
   messages: MessageTable;
   matters: MatterTable;
   group_notice_reads: GroupNoticeReadTable;
+  images: ImageTable;
 }
 
 export interface UnitTable {
@@ -204,6 +205,7 @@ export interface MessageTable {
   changed_at: number | null;
   /** JSON: the mentioned member ids, or "all" (@所有人, staff only). */
   mentions: string | null;
+  image_id: string | null;
 }
 
 export interface MatterTable {
@@ -227,4 +229,18 @@ export interface GroupNoticeReadTable {
   user_id: string;
   /** The notice version (its notice_at) the member has read. */
   notice_at: number;
+}
+
+export interface ImageTable {
+  id: string;
+  group_id: string;
+  uploader_id: string;
+  mime: string;
+  width: number;
+  height: number;
+  size: number;
+  data: Buffer;
+  /** A small WebP for the chat list. */
+  thumb: Buffer;
+  created_at: number;
 }

@@ -4,6 +4,7 @@ import * as orders from './0002-orders.ts';
 import * as groups from './0003-groups.ts';
 import * as matters from './0004-matters.ts';
 import * as groupExtras from './0005-group-extras.ts';
+import * as images from './0006-images.ts';
 
 /** Migrations in order; the same set runs on SQLite and PostgreSQL. */
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '0003-groups': groups,
   '0004-matters': matters,
   '0005-group-extras': groupExtras,
+  '0006-images': images,
 };
 
 export const migrationProvider: MigrationProvider = {

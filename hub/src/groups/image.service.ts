@@ -1,0 +1,70 @@
+import type { Kysely } from 'kysely';
+import sharp from 'sharp';
+import type { Actor } from '../auth/permissions.ts';
+import { errors } from '../errors.ts';
+import { newId } from '../ids.ts';
+import { IMAGE_MIME_TYPES, MAX_IMAGE_BYTES, type ImageMimeType, type ImageView } from '../protocol/index.ts';
+import type { Database } from '../store/schema.ts';
+
+/** What the first bytes of each accepted format are: a declared type that lies is refused. */
+const SIGNATURES: Record<ImageMimeType, (b: Buffer) => boolean> = {
+  'image/jpeg': (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff,
+  'image/png': (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
+  'image/webp': (b) => b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP',
+  'image/gif': (b) => ['GIF87a', 'GIF89a'].includes(b.subarray(0, 6).toString('latin1')),
+};
+const SHARP_FORMAT: Record<ImageMimeType, string> = { 'image/jpeg': 'jpeg', 'image/png': 'png', 'image/webp': 'webp', 'image/gif': 'gif' };
+const MAX_PIXELS = 40_000_000;
+const THUMB_EDGE = 320;
+
+/** Images in group chat: checked, thumbnailed, stored, and served only to the group's members. */
+export function createImageService(deps: { db: Kysely<Database>; now?: () => number }) {
+  const { db } = deps;
+  const now = deps.now ?? Date.now;
+
+  async function isMember(userId: string, groupId: string): Promise<boolean> {
+    const m = await db.selectFrom('group_members').select('user_id').where('group_id', '=', groupId).where('user_id', '=', userId).where('status', '=', 'active').executeTakeFirst();
+    return m !== undefined;
+  }
+
+  return {
+    /** Stores an uploaded image for a group the uploader belongs to. */
+    async upload(actor: Actor, groupId: string, declared: string | undefined, bytes: Buffer): Promise<ImageView> {
+      if (!(await isMember(actor.id, groupId))) throw errors.notFound('group');
+      const mime = IMAGE_MIME_TYPES.find((t) => t === declared?.split(';')[0]?.trim().toLowerCase());
+      if (!mime) throw errors.invalid(`images must be one of ${IMAGE_MIME_TYPES.join(', ')}`);
+      if (bytes.length === 0) throw errors.invalid('the image is empty');
+      if (bytes.length > MAX_IMAGE_BYTES) throw errors.tooLarge(MAX_IMAGE_BYTES);
+      if (!SIGNATURES[mime](bytes)) throw errors.invalid(`the bytes are not a ${mime} image`);
+      let meta: sharp.Metadata;
+      let thumb: Buffer;
+      try {
+        meta = await sharp(bytes, { limitInputPixels: MAX_PIXELS }).metadata();
+        if (meta.format !== SHARP_FORMAT[mime] || !meta.width || !meta.height) throw new Error('format mismatch');
+        thumb = await sharp(bytes, { limitInputPixels: MAX_PIXELS }).rotate().resize(THUMB_EDGE, THUMB_EDGE, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 70 }).toBuffer();
+      } catch {
+        throw errors.invalid('the image cannot be decoded');
+      }
+      const id = newId();
+      await db
+        .insertInto('images')
+        .values({ id, group_id: groupId, uploader_id: actor.id, mime, width: meta.width, height: meta.height, size: bytes.length, data: bytes, thumb, created_at: now() })
+        .execute();
+      return { id, width: meta.width, height: meta.height, mime };
+    },
+
+    /**
+     * An image's bytes for a member of its group. An image whose message was recalled or
+     * removed is gone for everyone, like the text.
+     */
+    async read(actor: Actor, imageId: string, variant: 'full' | 'thumb'): Promise<{ mime: string; bytes: Buffer }> {
+      const img = await db.selectFrom('images').select(['group_id', 'mime', variant === 'full' ? 'data' : 'thumb']).where('id', '=', imageId).executeTakeFirst();
+      if (!img || !(await isMember(actor.id, img.group_id))) throw errors.notFound('image');
+      const hidden = await db.selectFrom('messages').select('id').where('image_id', '=', imageId).where('status', '!=', 'ok').executeTakeFirst();
+      if (hidden) throw errors.notFound('image');
+      const bytes = (img as { data?: Buffer; thumb?: Buffer })[variant === 'full' ? 'data' : 'thumb']!;
+      return { mime: variant === 'full' ? img.mime : 'image/webp', bytes: Buffer.from(bytes) };
+    },
+  };
+}
+export type ImageService = ReturnType<typeof createImageService>;
