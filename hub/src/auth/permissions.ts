@@ -33,6 +33,8 @@ export const can = {
     groupKind !== 'direct' && (actor.role === 'officer' || actor.role === 'station_head'),
   /** @所有人 in a group: staff only, never residents. */
   mentionAll: (role: Role): boolean => RECEIVING.includes(role),
+  /** One-to-one conversations: between staff only (residents write to their station head through the hotline). */
+  writeDirect: (from: Role, to: Role): boolean => STAFF_ROLES.includes(from) && STAFF_ROLES.includes(to),
   /** Register, assign and resolve matters raised in a group: its staff members, never residents. */
   handleMatters: (role: Role): boolean => RECEIVING.includes(role),
   /** Switch someone's duty status: their own only. */

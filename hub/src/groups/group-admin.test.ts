@@ -103,4 +103,23 @@ describe('keeping a grid group in order', () => {
     const members = await officer.emitWithAck('group:members', { groupId });
     expect(members.ok && members.members.map((m) => m.id)).not.toContain(neighbourId);
   });
+
+  it('opens one one-to-one conversation per pair of staff, live at once, never for residents', async () => {
+    const db = t.hub.store.db;
+    const colleague = await db.selectFrom('users').select(['id', 'login']).where('role', '=', 'dispatcher').executeTakeFirstOrThrow();
+    const them = await open(colleague.login);
+    const first = await officer.emitWithAck('group:direct', { userId: colleague.id });
+    if (!first.ok) throw new Error(first.error.message);
+    expect(first.group).toMatchObject({ kind: 'direct', memberCount: 2 });
+    const again = await them.emitWithAck('group:direct', { userId: officerId });
+    expect(again.ok && again.group.id).toBe(first.group.id);
+    const arrived = nextEvent<MessageView>(them, 'message:created');
+    await officer.emitWithAck('message:send', { groupId: first.group.id, clientId: cid(), text: '下午的巡逻路线改一下' });
+    expect((await arrived).text).toBe('下午的巡逻路线改一下');
+    const theirs = await them.emitWithAck('group:list', {});
+    expect(theirs.ok && theirs.groups.find((g) => g.id === first.group.id)?.name).not.toBe('direct');
+    expect(await resident.emitWithAck('group:direct', { userId: officerId })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await officer.emitWithAck('group:direct', { userId: residentId })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await resident.emitWithAck('group:history', { groupId: first.group.id })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+  });
 });

@@ -8,6 +8,7 @@ import { groupRoom } from './group.socket.ts';
 /** One emit per message to the group's room: one adapter message across nodes. */
 export function createGroupNotifier(io: () => HubServer): GroupNotifier & MatterNotifier & GroupAdminNotifier {
   return {
+    joined: (groupId, userIds) => void io().in(userIds.map(rooms.user)).socketsJoin(groupRoom(groupId)),
     messageCreated: (m) => void io().to(groupRoom(m.groupId)).emit('message:created', m),
     messageChanged: (m) => void io().to(groupRoom(m.groupId)).emit('message:changed', m),
     matterChanged: (m) => void io().to(groupRoom(m.groupId)).emit('matter:changed', m),

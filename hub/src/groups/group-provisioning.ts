@@ -33,7 +33,7 @@ export async function provisionGroups(db: Kysely<Database>, now = Date.now()): P
       // Several nodes may start together: the unique (unit, kind) index lets one insert win.
       const res = await db
         .insertInto('groups')
-        .values({ id: newId(), kind, unit_id: unit.id, name, last_seq: 0, created_at: now })
+        .values({ id: newId(), kind, unit_id: unit.id, name, last_seq: 0, created_at: now, notice_text: null, notice_by: null, notice_at: null, pair_key: null })
         .onConflict((oc) => oc.columns(['unit_id', 'kind']).doNothing())
         .executeTakeFirst();
       groups += Number(res.numInsertedOrUpdatedRows ?? 0);

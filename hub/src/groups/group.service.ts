@@ -9,6 +9,8 @@ import type { Database } from '../store/schema.ts';
 
 /** What the service tells the transport once a message change is persisted. */
 export interface GroupNotifier {
+  /** These people joined a group: their sockets join its room on every node. */
+  joined(groupId: string, userIds: string[]): void;
   messageCreated(message: MessageView): void;
   messageChanged(message: MessageView): void;
 }
@@ -81,52 +83,88 @@ export function createGroupService(deps: { db: Kysely<Database>; notify: GroupNo
     return (await db.selectFrom('group_members').select('group_id').where('user_id', '=', userId).where('status', '=', 'active').execute()).map((r) => r.group_id);
   }
 
+  /** The caller's groups with unread counts. */
+  async function list(actor: Actor): Promise<GroupView[]> {
+    const rows = await db
+      .selectFrom('group_members as gm')
+      .innerJoin('groups as g', 'g.id', 'gm.group_id')
+      .leftJoin('users as nb', 'nb.id', 'g.notice_by')
+      .leftJoin('group_notice_reads as nr', (j) => j.onRef('nr.group_id', '=', 'g.id').on('nr.user_id', '=', actor.id))
+      .select(['g.id', 'g.kind', 'g.name', 'g.unit_id', 'g.last_seq', 'gm.read_seq', 'gm.muted_until', 'g.notice_text', 'g.notice_at', 'nb.id as nb_id', 'nb.name as nb_name', 'nr.notice_at as read_notice_at'])
+      .select((eb) =>
+        eb
+          .selectFrom('group_notice_reads as r')
+          .select(eb.fn.countAll<number>().as('n'))
+          .whereRef('r.group_id', '=', 'g.id')
+          .whereRef('r.notice_at', '=', 'g.notice_at')
+          .as('notice_reads'),
+      )
+      .select((eb) => eb.selectFrom('group_members as all').select(eb.fn.countAll<number>().as('n')).whereRef('all.group_id', '=', 'g.id').where('all.status', '=', 'active').as('member_count'))
+      .where('gm.user_id', '=', actor.id)
+      .where('gm.status', '=', 'active')
+      .orderBy('g.last_seq', 'desc')
+      .execute();
+    const directIds = rows.filter((r) => r.kind === 'direct').map((r) => r.id);
+    const others = directIds.length
+      ? await db
+          .selectFrom('group_members as gm')
+          .innerJoin('users as u', 'u.id', 'gm.user_id')
+          .select(['gm.group_id', 'u.name'])
+          .where('gm.group_id', 'in', directIds)
+          .where('gm.user_id', '!=', actor.id)
+          .execute()
+      : [];
+    const otherName = new Map(others.map((o) => [o.group_id, o.name]));
+    return rows.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      // A one-to-one conversation is named after the other person.
+      name: r.kind === 'direct' ? (otherName.get(r.id) ?? r.name) : r.name,
+      unitId: r.unit_id,
+      lastSeq: r.last_seq,
+      readSeq: r.read_seq,
+      unread: Math.max(0, r.last_seq - r.read_seq),
+      memberCount: Number(r.member_count ?? 0),
+      mutedUntil: r.muted_until !== null && r.muted_until > now() ? r.muted_until : null,
+      notice:
+        r.notice_text && r.notice_at !== null
+          ? {
+              text: r.notice_text,
+              by: { id: r.nb_id ?? '', name: r.nb_name ?? '' },
+              at: r.notice_at,
+              read: r.read_notice_at === r.notice_at,
+              readCount: actor.role === 'resident' ? null : Number(r.notice_reads ?? 0),
+            }
+          : null,
+    }));
+  }
+
   return {
     groupIdsOf,
+    list,
 
-    /** The caller's groups with unread counts. */
-    async list(actor: Actor): Promise<GroupView[]> {
-      const rows = await db
-        .selectFrom('group_members as gm')
-        .innerJoin('groups as g', 'g.id', 'gm.group_id')
-        .leftJoin('users as nb', 'nb.id', 'g.notice_by')
-        .leftJoin('group_notice_reads as nr', (j) => j.onRef('nr.group_id', '=', 'g.id').on('nr.user_id', '=', actor.id))
-        .select(['g.id', 'g.kind', 'g.name', 'g.unit_id', 'g.last_seq', 'gm.read_seq', 'gm.muted_until', 'g.notice_text', 'g.notice_at', 'nb.id as nb_id', 'nb.name as nb_name', 'nr.notice_at as read_notice_at'])
-        .select((eb) =>
-          eb
-            .selectFrom('group_notice_reads as r')
-            .select(eb.fn.countAll<number>().as('n'))
-            .whereRef('r.group_id', '=', 'g.id')
-            .whereRef('r.notice_at', '=', 'g.notice_at')
-            .as('notice_reads'),
-        )
-        .select((eb) => eb.selectFrom('group_members as all').select(eb.fn.countAll<number>().as('n')).whereRef('all.group_id', '=', 'g.id').where('all.status', '=', 'active').as('member_count'))
-        .where('gm.user_id', '=', actor.id)
-        .where('gm.status', '=', 'active')
-        .orderBy('g.last_seq', 'desc')
+    /** Finds or opens the one-to-one conversation between two staff members. */
+    async direct(actor: Actor, userId: string): Promise<GroupView> {
+      if (userId === actor.id) throw errors.invalid('a conversation needs someone else');
+      const other = await db.selectFrom('users').select(['id', 'name', 'role', 'disabled_at']).where('id', '=', userId).executeTakeFirst();
+      if (!other || other.disabled_at !== null || !can.writeDirect(actor.role, other.role)) throw errors.notFound('person');
+      const pairKey = [actor.id, userId].sort().join(':');
+      const at = now();
+      await db
+        .insertInto('groups')
+        .values({ id: newId(), kind: 'direct', unit_id: null, name: 'direct', last_seq: 0, created_at: at, notice_text: null, notice_by: null, notice_at: null, pair_key: pairKey })
+        .onConflict((oc) => oc.column('pair_key').doNothing())
         .execute();
-      return rows.map((r) => ({
-        id: r.id,
-        kind: r.kind,
-        name: r.name,
-        unitId: r.unit_id,
-        lastSeq: r.last_seq,
-        readSeq: r.read_seq,
-        unread: Math.max(0, r.last_seq - r.read_seq),
-        memberCount: Number(r.member_count ?? 0),
-        mutedUntil: r.muted_until !== null && r.muted_until > now() ? r.muted_until : null,
-        notice:
-          r.notice_text && r.notice_at !== null
-            ? {
-                text: r.notice_text,
-                by: { id: r.nb_id ?? '', name: r.nb_name ?? '' },
-                at: r.notice_at,
-                read: r.read_notice_at === r.notice_at,
-                readCount: actor.role === 'resident' ? null : Number(r.notice_reads ?? 0),
-              }
-            : null,
-      }));
+      const group = await db.selectFrom('groups').select('id').where('pair_key', '=', pairKey).executeTakeFirstOrThrow();
+      await db
+        .insertInto('group_members')
+        .values([actor.id, userId].map((user_id) => ({ group_id: group.id, user_id, status: 'active' as const, read_seq: 0, joined_at: at, muted_until: null })))
+        .onConflict((oc) => oc.columns(['group_id', 'user_id']).doNothing())
+        .execute();
+      notify.joined(group.id, [actor.id, userId]);
+      return (await list(actor)).find((g) => g.id === group.id)!;
     },
+
 
     /** Persists a message with the group's next seq, then announces it. A retried client id returns the first message. */
     async send(actor: Actor, p: SendMessagePayload): Promise<{ message: MessageView; duplicate: boolean }> {

@@ -1,5 +1,6 @@
 import { actorOf } from '../auth/authenticator.ts';
 import {
+  groupDirectPayload,
   groupHistoryPayload,
   groupListPayload,
   groupMemberPayload,
@@ -42,6 +43,7 @@ export function groupSocketModule(groups: GroupService, matters: MatterService, 
     define('group:history', groupHistoryPayload, async (p) => ({ messages: await groups.history(actor, p.groupId, p.beforeSeq, p.limit) }));
     define('group:read', groupReadPayload, (p) => groups.markRead(actor, p.groupId, p.seq));
     define('message:send', sendMessagePayload, (p) => groups.send(actor, p));
+    define('group:direct', groupDirectPayload, async (p) => ({ group: await groups.direct(actor, p.userId) }));
     define('group:notice', groupNoticePayload, (p) => admin.setNotice(actor, p.groupId, p.text));
     define('group:notice-read', groupNoticeReadPayload, (p) => admin.readNotice(actor, p.groupId));
     define('group:member', groupMemberPayload, async (p) => ({ member: await admin.member(actor, p) }));

@@ -93,6 +93,7 @@ export interface ClientToServerEvents {
   'message:send': (payload: SendMessagePayload, ack: (res: Result<{ message: MessageView; duplicate: boolean }>) => void) => void;
   'message:recall': (payload: MessageRecallPayload, ack: (res: Result<{ message: MessageView }>) => void) => void;
   'message:search': (payload: MessageSearchPayload, ack: (res: Result<{ hits: SearchHit[] }>) => void) => void;
+  'group:direct': (payload: { userId: string }, ack: (res: Result<{ group: GroupView }>) => void) => void;
   'group:notice': (payload: GroupNoticePayload, ack: (res: Result<{ at: number }>) => void) => void;
   'group:notice-read': (payload: { groupId: string }, ack: (res: Result<{ read: boolean }>) => void) => void;
   'group:member': (payload: GroupMemberPayload, ack: (res: Result<{ member: GroupMemberView }>) => void) => void;
@@ -130,6 +131,7 @@ export const CLIENT_EVENTS = [
   'message:send',
   'message:recall',
   'message:search',
+  'group:direct',
   'group:notice',
   'group:notice-read',
   'group:member',

@@ -134,3 +134,6 @@ export interface GroupMemberView {
   role: string;
   mutedUntil: number | null;
 }
+
+/** Open (or find) the one-to-one conversation with another staff member. */
+export const groupDirectPayload = z.object({ userId: id });

@@ -180,6 +180,8 @@ export interface GroupTable {
   notice_text: string | null;
   notice_by: string | null;
   notice_at: number | null;
+  /** For a one-to-one group: the two member ids, sorted and joined, unique. */
+  pair_key: string | null;
 }
 
 export interface GroupMemberTable {

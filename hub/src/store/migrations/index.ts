@@ -5,6 +5,7 @@ import * as groups from './0003-groups.ts';
 import * as matters from './0004-matters.ts';
 import * as groupExtras from './0005-group-extras.ts';
 import * as images from './0006-images.ts';
+import * as directGroups from './0007-direct-groups.ts';
 
 /** Migrations in order; the same set runs on SQLite and PostgreSQL. */
 const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0004-matters': matters,
   '0005-group-extras': groupExtras,
   '0006-images': images,
+  '0007-direct-groups': directGroups,
 };
 
 export const migrationProvider: MigrationProvider = {
