@@ -20,6 +20,8 @@ import { demoRoutes } from './org/demo.routes.ts';
 import { seedDemoIfEmpty } from './org/demo-seed.ts';
 import { createOrgService } from './org/org.service.ts';
 import { orgRoutes } from './org/org.routes.ts';
+import { createRegistrationService } from './org/registration.service.ts';
+import { registrationRoutes } from './org/registration.routes.ts';
 import { orderRoutes } from './orders/order.routes.ts';
 import { createIncidentService } from './incidents/incident.service.ts';
 import { incidentRoutes } from './incidents/incident.routes.ts';
@@ -90,6 +92,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   const matters = createMatterService({ db, groups, notify: groupNotifier });
   const groupAdmin = createGroupAdminService({ db, notify: groupNotifier });
   const images = createImageService({ db });
+  const registration = createRegistrationService({ db, requestJoin: groupAdmin.requestJoin });
   const provisioned = await provisionGroups(db);
   if (provisioned.groups || provisioned.members) log.info(provisioned, 'groups provisioned');
   const sweep = createOrderSweep({ db, notify: notifier, options: config.orderSweep });
@@ -125,6 +128,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
       '/orders': orderRoutes(orders),
       '/incidents': incidentRoutes(createIncidentService(db)),
       '/': imageRoutes(images),
+      '/register': registrationRoutes({ registration, login, org, secureCookies }),
       '/org': orgRoutes({ db, duty, onlineAmong: (ids) => realtime.onlineAmong(ids) }),
     },
     web,

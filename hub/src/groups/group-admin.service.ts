@@ -11,6 +11,8 @@ export interface GroupAdminNotifier {
   groupChanged(groupId: string): void;
   /** Someone left the group: their sockets leave its room at once. */
   memberRemoved(groupId: string, userId: string): void;
+  /** A registered resident was let in: their sockets join the room at once. */
+  memberApproved(groupId: string, userId: string): void;
 }
 
 /**
@@ -77,15 +79,18 @@ export function createGroupAdminService(deps: { db: Kysely<Database>; notify: Gr
       const target = await db
         .selectFrom('group_members as gm')
         .innerJoin('users as u', 'u.id', 'gm.user_id')
-        .select(['u.id', 'u.name', 'u.role', 'gm.muted_until'])
+        .select(['u.id', 'u.name', 'u.role', 'gm.muted_until', 'gm.status'])
         .where('gm.group_id', '=', p.groupId)
         .where('gm.user_id', '=', p.userId)
-        .where('gm.status', '=', 'active')
+        .where('gm.status', 'in', p.action === 'approve' ? ['pending'] : ['active'])
         .executeTakeFirst();
       if (!target) throw errors.notFound('member');
       if (target.role !== 'resident') throw errors.forbidden('staff membership follows the unit tree');
       let mutedUntil: number | null = target.muted_until;
-      if (p.action === 'remove') {
+      if (p.action === 'approve') {
+        await db.updateTable('group_members').set({ status: 'active', joined_at: now() }).where('group_id', '=', p.groupId).where('user_id', '=', p.userId).execute();
+        notify.memberApproved(p.groupId, p.userId);
+      } else if (p.action === 'remove') {
         await db.updateTable('group_members').set({ status: 'removed' }).where('group_id', '=', p.groupId).where('user_id', '=', p.userId).execute();
         notify.memberRemoved(p.groupId, p.userId);
       } else {
@@ -93,23 +98,44 @@ export function createGroupAdminService(deps: { db: Kysely<Database>; notify: Gr
         await db.updateTable('group_members').set({ muted_until: mutedUntil }).where('group_id', '=', p.groupId).where('user_id', '=', p.userId).execute();
       }
       notify.groupChanged(p.groupId);
-      return { id: target.id, name: target.name, role: target.role, mutedUntil };
+      return { id: target.id, name: target.name, role: target.role, mutedUntil, status: 'active' };
     },
 
-    /** The members of a group the caller belongs to. */
+    /**
+     * A newly registered resident asks to join their grid's group (入群申请); a staff member of the
+     * group approves them. Called by registration.
+     */
+    async requestJoin(gridUnitId: string, userId: string): Promise<void> {
+      const group = await db.selectFrom('groups').select('id').where('unit_id', '=', gridUnitId).where('kind', '=', 'grid').executeTakeFirst();
+      if (!group) return;
+      await db
+        .insertInto('group_members')
+        .values({ group_id: group.id, user_id: userId, status: 'pending', read_seq: 0, joined_at: now(), muted_until: null })
+        .onConflict((oc) => oc.columns(['group_id', 'user_id']).doNothing())
+        .execute();
+      notify.groupChanged(group.id);
+    },
+
+    /** The members of a group the caller belongs to; staff also see who waits for approval. */
     async members(actor: Actor, groupId: string): Promise<GroupMemberView[]> {
       const mine = await db.selectFrom('group_members').select('user_id').where('group_id', '=', groupId).where('user_id', '=', actor.id).where('status', '=', 'active').executeTakeFirst();
       if (!mine) throw errors.notFound('group');
       const rows = await db
         .selectFrom('group_members as gm')
         .innerJoin('users as u', 'u.id', 'gm.user_id')
-        .select(['u.id', 'u.name', 'u.role', 'gm.muted_until'])
+        .select(['u.id', 'u.name', 'u.role', 'gm.muted_until', 'gm.status'])
         .where('gm.group_id', '=', groupId)
-        .where('gm.status', '=', 'active')
+        .where('gm.status', 'in', actor.role === 'resident' ? ['active'] : ['active', 'pending'])
         .orderBy('u.name')
         .execute();
       const t = now();
-      return rows.map((r) => ({ id: r.id, name: r.name, role: r.role, mutedUntil: r.muted_until !== null && r.muted_until > t ? r.muted_until : null }));
+      return rows.map((r) => ({
+        id: r.id,
+        name: r.name,
+        role: r.role,
+        mutedUntil: r.muted_until !== null && r.muted_until > t ? r.muted_until : null,
+        status: r.status === 'pending' ? 'pending' : 'active',
+      }));
     },
   };
 }

@@ -15,5 +15,6 @@ export function createGroupNotifier(io: () => HubServer): GroupNotifier & Matter
     groupChanged: (groupId) => void io().to(groupRoom(groupId)).emit('group:changed', { groupId }),
     // On every node: the removed person's sockets stop receiving the group at once.
     memberRemoved: (groupId, userId) => void io().in(rooms.user(userId)).socketsLeave(groupRoom(groupId)),
+    memberApproved: (groupId, userId) => void io().in(rooms.user(userId)).socketsJoin(groupRoom(groupId)),
   };
 }

@@ -121,6 +121,7 @@ export const groupMemberPayload = z.discriminatedUnion('action', [
   z.object({ action: z.literal('mute'), groupId: id, userId: id, minutes: z.number().int().min(1).max(7 * 24 * 60) }),
   z.object({ action: z.literal('unmute'), groupId: id, userId: id }),
   z.object({ action: z.literal('remove'), groupId: id, userId: id }),
+  z.object({ action: z.literal('approve'), groupId: id, userId: id }),
 ]);
 export type GroupMemberPayload = z.infer<typeof groupMemberPayload>;
 
@@ -133,6 +134,8 @@ export interface GroupMemberView {
   name: string;
   role: string;
   mutedUntil: number | null;
+  /** pending: registered and waiting for approval (listed to staff only). */
+  status: 'active' | 'pending';
 }
 
 /** Open (or find) the one-to-one conversation with another staff member. */

@@ -8,3 +8,4 @@ export * from './orders.ts';
 export * from './incidents.ts';
 export * from './groups.ts';
 export * from './matters.ts';
+export * from './registration.ts';

@@ -187,7 +187,8 @@ export interface GroupTable {
 export interface GroupMemberTable {
   group_id: string;
   user_id: string;
-  status: 'active' | 'removed';
+  /** pending: registered, waiting for a staff member to approve them into the group. */
+  status: 'active' | 'removed' | 'pending';
   read_seq: number;
   joined_at: number;
   /** Until when the member may not post (禁言); null when free to. */

@@ -1,0 +1,62 @@
+import type { Kysely } from 'kysely';
+import { writeAudit } from '../audit/audit-log.ts';
+import { hashPassword } from '../auth/password.ts';
+import { errors } from '../errors.ts';
+import { newId } from '../ids.ts';
+import type { RegisterBody, RegistrationOptions } from '../protocol/index.ts';
+import type { Database } from '../store/schema.ts';
+
+/**
+ * Residents sign themselves up for a grid of a station (from the station's link or QR code,
+ * `/h/<station code>`); they join the grid's group once a staff member approves them.
+ */
+export function createRegistrationService(deps: { db: Kysely<Database>; requestJoin: (gridUnitId: string, userId: string) => Promise<void>; now?: () => number }) {
+  const { db } = deps;
+  const now = deps.now ?? Date.now;
+
+  async function station(code: string) {
+    const s = await db.selectFrom('units').select(['id', 'name', 'code', 'path']).where('code', '=', code).where('kind', '=', 'station').executeTakeFirst();
+    if (!s) throw errors.notFound('station');
+    return s;
+  }
+
+  return {
+    /** The communities and grids of a station, for the sign-up form. */
+    async options(code: string): Promise<RegistrationOptions> {
+      const s = await station(code);
+      const units = await db.selectFrom('units').select(['id', 'name', 'kind', 'parent_id']).where('path', 'like', `${s.path}%`).where('kind', 'in', ['community', 'grid']).orderBy('sort').execute();
+      return {
+        ok: true,
+        station: { code: s.code, name: s.name },
+        communities: units
+          .filter((u) => u.kind === 'community')
+          .map((c) => ({ id: c.id, name: c.name, grids: units.filter((g) => g.kind === 'grid' && g.parent_id === c.id).map((g) => ({ id: g.id, name: g.name })) })),
+      };
+    },
+
+    /** Creates the resident and asks to join their grid's group; returns the new person's id. */
+    async register(body: RegisterBody, meta: { ip?: string | undefined }): Promise<string> {
+      const s = await station(body.stationCode);
+      const grid = await db.selectFrom('units').select(['id', 'path', 'kind']).where('id', '=', body.gridId).executeTakeFirst();
+      if (!grid || grid.kind !== 'grid' || !grid.path.startsWith(s.path)) throw errors.notFound('grid');
+      const taken = await db.selectFrom('users').select('id').where('login', '=', body.phone).executeTakeFirst();
+      if (taken) throw errors.conflict('this phone number is already registered; sign in instead');
+      const id = newId();
+      const t = now();
+      try {
+        await db
+          .insertInto('users')
+          .values({ id, login: body.phone, name: body.name, display_name: body.name, role: 'resident', rank: null, unit_id: grid.id, phone: body.phone, password_hash: await hashPassword(body.password), disabled_at: null, created_at: t, updated_at: t })
+          .execute();
+      } catch (err) {
+        // The same phone raced in twice: the unique login decides.
+        if (await db.selectFrom('users').select('id').where('login', '=', body.phone).executeTakeFirst()) throw errors.conflict('this phone number is already registered; sign in instead');
+        throw err;
+      }
+      await deps.requestJoin(grid.id, id);
+      await writeAudit(db, { actorId: id, action: 'resident.register', targetType: 'unit', targetId: grid.id, detail: { ip: meta.ip ?? null } });
+      return id;
+    },
+  };
+}
+export type RegistrationService = ReturnType<typeof createRegistrationService>;
