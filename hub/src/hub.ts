@@ -83,7 +83,12 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   const views = createOrderViews(db, Date.now);
   const notifier = createOrderNotifier({ io: () => io!, db, views, log: log.child({ module: 'orders' }) });
   const batcher = createReceiptBatcher(db, (applied) => {
-    for (const orderId of new Set(applied.map((a) => a.orderId))) notifier.boardChanged(orderId);
+    for (const orderId of new Set(applied.map((a) => a.orderId))) {
+      notifier.boardChanged(orderId);
+      // Acknowledgements reach the person's other devices; delivery and read receipts need not.
+      const acknowledged = applied.filter((a) => a.orderId === orderId && a.state === 'acknowledged').map((a) => a.userId);
+      if (acknowledged.length) notifier.assignmentsChanged(orderId, acknowledged);
+    }
   });
   const orders = createOrderService({ db, views, batcher, notify: notifier });
   const duty = createDutyService(db);

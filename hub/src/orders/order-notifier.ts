@@ -53,10 +53,11 @@ export function createOrderNotifier(deps: { io: () => HubServer; db: Kysely<Data
         });
       })().catch(fail('assigned'));
     },
-    assignmentChanged(orderId, userId) {
+    assignmentsChanged(orderId, userIds) {
+      // Two reads for the whole batch, then one small emit per person.
       void views
-        .assignment(orderId, userId)
-        .then((a) => a && deps.io().to(rooms.user(userId)).emit('order:progressed', a))
+        .assignments(orderId, userIds)
+        .then((list) => list.forEach((a) => deps.io().to(rooms.user(a.userId)).emit('order:progressed', a.view)))
         .catch(fail('progressed'));
     },
     issued(orderId, scopeUnitId) {

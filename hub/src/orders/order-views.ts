@@ -88,17 +88,20 @@ export function createOrderViews(db: Kysely<Database>, now: () => number) {
     };
   }
 
-  /** One person's assignment as it stands now. */
-  async function assignment(orderId: string, userId: string): Promise<AssignmentView | undefined> {
-    const r = await db
+  /** Some people's assignments of one order as they stand now. */
+  async function assignments(orderId: string, userIds: string[]): Promise<{ userId: string; view: AssignmentView }[]> {
+    const o = await order(orderId);
+    if (!o || userIds.length === 0) return [];
+    const rows = await db
       .selectFrom('order_recipients')
-      .select(['state', 'delivered_at', 'read_at', 'acknowledged_at', 'completed_at', 'feedback', 'rev'])
+      .select(['user_id', 'state', 'delivered_at', 'read_at', 'acknowledged_at', 'completed_at', 'feedback', 'rev'])
       .where('order_id', '=', orderId)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
-    const o = r && (await order(orderId));
-    if (!r || !o) return undefined;
-    return { order: o, state: r.state, deliveredAt: r.delivered_at, readAt: r.read_at, acknowledgedAt: r.acknowledged_at, completedAt: r.completed_at, feedback: r.feedback, rev: r.rev };
+      .where('user_id', 'in', userIds)
+      .execute();
+    return rows.map((r) => ({
+      userId: r.user_id,
+      view: { order: o, state: r.state, deliveredAt: r.delivered_at, readAt: r.read_at, acknowledgedAt: r.acknowledged_at, completedAt: r.completed_at, feedback: r.feedback, rev: r.rev },
+    }));
   }
 
   /** The closed loop of one order, with its forwarded sub-assignments rolled up. */
@@ -141,7 +144,7 @@ export function createOrderViews(db: Kysely<Database>, now: () => number) {
     };
   }
 
-  return { order, assignment, assignmentsSince, board, toOrderView, orderSelect };
+  return { order, assignments, assignmentsSince, board, toOrderView, orderSelect };
 }
 
 /** Late: not acknowledged by the acknowledgement deadline, or not completed by the completion deadline. */

@@ -29,8 +29,8 @@ export interface OrderNotifier {
   assigned(orderId: string, userIds: string[]): void;
   /** The order changed (amended, cancelled) for these recipients. */
   orderChanged(orderId: string, userIds: string[]): void;
-  /** One person's assignment moved (their other devices follow). */
-  assignmentChanged(orderId: string, userId: string): void;
+  /** These people's assignments of one order moved (their other devices follow). */
+  assignmentsChanged(orderId: string, userIds: string[]): void;
   /** A new order in a command scope: the dispatchers whose scope holds it see it appear. */
   issued(orderId: string, scopeUnitId: string): void;
   /** The board of this order has changed; the transport coalesces. */
@@ -236,15 +236,17 @@ export function createOrderService(deps: {
     async act(actor: Actor, p: OrderActionPayload): Promise<{ state: RecipientState; changed: boolean }> {
       const row = await assignment(actor, p.orderId);
       // A retry answers as the first try did, even if the order was cancelled in between.
-      if (p.action === 'acknowledge' && STATE_RANK[row.state] >= STATE_RANK.acknowledged) return { state: row.state, changed: false };
+      // Acknowledging needs no client-id lookup: state only moves forward, so a repeat is a no-op.
+      if (p.action === 'acknowledge') {
+        if (STATE_RANK[row.state] >= STATE_RANK.acknowledged) return { state: row.state, changed: false };
+        if (row.status !== 'active') throw errors.conflict('the order was cancelled');
+        const changed = await deps.batcher.apply({ orderId: p.orderId, userId: actor.id, state: 'acknowledged', at: now() });
+        // Not moved: another device got there first; answer with where the assignment stands now.
+        return { state: changed ? 'acknowledged' : (await assignment(actor, p.orderId)).state, changed };
+      }
       const dup = await db.selectFrom('order_events').select('kind').where('actor_id', '=', actor.id).where('client_id', '=', p.clientId).executeTakeFirst();
       if (dup) return { state: row.state, changed: false };
       if (row.status !== 'active') throw errors.conflict('the order was cancelled');
-      if (p.action === 'acknowledge') {
-        const changed = await deps.batcher.apply({ orderId: p.orderId, userId: actor.id, state: 'acknowledged', at: now() });
-        if (changed) notify.assignmentChanged(p.orderId, actor.id);
-        return { state: changed ? 'acknowledged' : row.state, changed };
-      }
       if (row.state === 'completed' || row.state === 'returned') throw errors.conflict(`the assignment is already ${row.state}`);
       const at = now();
       let state: RecipientState = row.state;
@@ -276,7 +278,7 @@ export function createOrderService(deps: {
         await writeEvent(trx, { orderId: p.orderId, actorId: actor.id, subjectId: actor.id, kind, clientId: p.clientId, text: p.text, at });
       });
       notify.boardChanged(p.orderId);
-      notify.assignmentChanged(p.orderId, actor.id);
+      notify.assignmentsChanged(p.orderId, [actor.id]);
       return { state, changed: true };
     },
 

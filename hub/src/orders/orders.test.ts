@@ -139,6 +139,19 @@ describe('command orders', () => {
     expect(notes).toHaveLength(1);
   });
 
+  it('counts one acknowledgement when two devices of one person acknowledge at the same moment', async () => {
+    const officerLogin = await demoLogin(t.hub, 'officer');
+    const [phone, desk] = [await open(officerLogin), await open(officerLogin)];
+    const me = (await login(t.url, officerLogin)).body.me;
+    const sent = await dispatcher.emitWithAck('order:create', order([{ kind: 'user', userId: me.id }]));
+    if (!sent.ok) throw new Error(sent.error.message);
+    const both = await Promise.all([phone, desk].map((s) => s.emitWithAck('order:act', { action: 'acknowledge', orderId: sent.order.id, clientId: cid() })));
+    expect(both.filter((r) => r.ok && r.changed)).toHaveLength(1);
+    expect(both.every((r) => r.ok && r.state === 'acknowledged')).toBe(true);
+    const events = await t.hub.store.db.selectFrom('order_events').select('id').where('order_id', '=', sent.order.id).where('kind', '=', 'acknowledged').execute();
+    expect(events).toHaveLength(1);
+  });
+
   it('lets a recipient hand an order back with a reason, visible on the timeline', async () => {
     const officerLogin = await demoLogin(t.hub, 'officer');
     const s = await open(officerLogin);

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { RecipientState } from '../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
 import { newId } from '../ids.ts';
@@ -20,6 +20,8 @@ const LOWER_STATES: Record<Transition['state'], RecipientState[]> = {
 const STAMP = { delivered: 'delivered_at', read: 'read_at', acknowledged: 'acknowledged_at' } as const;
 const FLUSH_MS = 25;
 const MAX_BATCH = 2000;
+/** Rows per statement: well under SQLite's and PostgreSQL's bound-parameter limits. */
+const CHUNK = 500;
 
 /**
  * Receipt writes are batched (DESIGN.md, Delivery): transitions arriving within a few
@@ -35,35 +37,56 @@ export function createReceiptBatcher(db: Kysely<Database>, onApplied: (applied: 
   async function write(batch: typeof queue): Promise<void> {
     const applied: Transition[] = [];
     const changed = new Array<boolean>(batch.length).fill(false);
+    // One UPDATE … RETURNING per (order, target state) and chunk, not one per receipt: ten
+    // thousand acknowledgements of one order become a handful of statements.
+    const groups = new Map<string, number[]>();
+    batch.forEach(({ t }, i) => {
+      const key = `${t.orderId} ${t.state}`;
+      groups.set(key, [...(groups.get(key) ?? []), i]);
+    });
     try {
       await db.transaction().execute(async (trx) => {
         const rev = await takeRevs(trx, 1);
-        for (const [i, { t }] of batch.entries()) {
-          const lower = LOWER_STATES[t.state];
-          const res = await trx
-            .updateTable('order_recipients')
-            .set((eb) => ({
-              state: t.state,
-              rev,
-              delivered_at: eb.fn.coalesce('delivered_at', eb.val(t.at)),
-              ...(t.state !== 'delivered' ? { read_at: eb.fn.coalesce('read_at', eb.val(t.at)) } : {}),
-              [STAMP[t.state]]: t.at,
-              // Acknowledged: stop chasing for acknowledgement; the completion deadline takes over.
-              ...(t.state === 'acknowledged'
-                ? { next_chase_at: eb.selectFrom('orders').select('orders.complete_due_at').whereRef('orders.id', '=', 'order_recipients.order_id') }
-                : {}),
-            }))
-            .where('order_id', '=', t.orderId)
-            .where('user_id', '=', t.userId)
-            .where('state', 'in', lower)
-            .executeTakeFirst();
-          if (Number(res.numUpdatedRows) > 0) {
-            changed[i] = true;
-            applied.push(t);
-            if (t.state === 'acknowledged') {
+        for (const indexes of groups.values()) {
+          const { orderId, state } = batch[indexes[0]!]!.t;
+          for (let c = 0; c < indexes.length; c += CHUNK) {
+            const chunk = indexes.slice(c, c + CHUNK);
+            // Each receipt keeps its own time: CASE user_id WHEN … THEN its time.
+            const atOf = new Map(chunk.map((i) => [batch[i]!.t.userId, batch[i]!.t.at]));
+            const stamp = sql<number>`case user_id ${sql.join(
+              [...atOf].map(([u, at]) => sql`when ${u} then ${at}`),
+              sql` `,
+            )} end`;
+            const rows = await trx
+              .updateTable('order_recipients')
+              .set((eb) => ({
+                state,
+                rev,
+                delivered_at: eb.fn.coalesce('delivered_at', stamp),
+                ...(state !== 'delivered' ? { read_at: eb.fn.coalesce('read_at', stamp) } : {}),
+                [STAMP[state]]: stamp,
+                // Acknowledged: stop chasing for acknowledgement; the completion deadline takes over.
+                ...(state === 'acknowledged'
+                  ? { next_chase_at: eb.selectFrom('orders').select('orders.complete_due_at').whereRef('orders.id', '=', 'order_recipients.order_id') }
+                  : {}),
+              }))
+              .where('order_id', '=', orderId)
+              .where('user_id', 'in', [...atOf.keys()])
+              .where('state', 'in', LOWER_STATES[state])
+              .returning('user_id')
+              .execute();
+            const moved = new Set(rows.map((r) => r.user_id));
+            for (const i of chunk) {
+              // The same person twice in one batch (two devices): only the first moved anything.
+              if (!moved.delete(batch[i]!.t.userId)) continue;
+              changed[i] = true;
+              applied.push(batch[i]!.t);
+            }
+            const acknowledged = chunk.filter((i) => changed[i] && state === 'acknowledged').map((i) => batch[i]!.t);
+            if (acknowledged.length) {
               await trx
                 .insertInto('order_events')
-                .values({ id: newId(), order_id: t.orderId, at: t.at, actor_id: t.userId, subject_id: t.userId, kind: 'acknowledged', client_id: null, text: null })
+                .values(acknowledged.map((t) => ({ id: newId(), order_id: t.orderId, at: t.at, actor_id: t.userId, subject_id: t.userId, kind: 'acknowledged', client_id: null, text: null })))
                 .execute();
             }
           }
