@@ -51,10 +51,11 @@ export function createReceiptBatcher(db: Kysely<Database>, onApplied: (applied: 
           const { orderId, state } = batch[indexes[0]!]!.t;
           for (let c = 0; c < indexes.length; c += CHUNK) {
             const chunk = indexes.slice(c, c + CHUNK);
-            // Each receipt keeps its own time: CASE user_id WHEN … THEN its time.
+            // Each receipt keeps its own time: CASE user_id WHEN … THEN its time (cast: PostgreSQL
+            // would type a bare parameter in CASE as text).
             const atOf = new Map(chunk.map((i) => [batch[i]!.t.userId, batch[i]!.t.at]));
             const stamp = sql<number>`case user_id ${sql.join(
-              [...atOf].map(([u, at]) => sql`when ${u} then ${at}`),
+              [...atOf].map(([u, at]) => sql`when ${u} then cast(${at} as bigint)`),
               sql` `,
             )} end`;
             const rows = await trx
