@@ -2,10 +2,15 @@ import type { Role } from '@fengqiao/hub/protocol';
 
 /**
  * Which roles use which screens. These mirror the hub's permissions (`can.issueOrders`,
- * `can.receiveOrders`); the hub still decides every request, so a mismatch only shows or hides a link.
+ * `can.receiveOrders`, `can.moderateGroup`); the hub still decides every request, so a mismatch
+ * only shows or hides a control. The lists equal the protocol's `ROLES`, `DISPATCH_ROLES` and
+ * `RECEIVING_ROLES` (a unit test holds them equal); they are copied because the protocol exports
+ * them beside its zod schemas, and a value import would ship zod to every phone.
  */
-const DISPATCH_ROLES: readonly Role[] = ['dispatcher', 'station_head', 'admin'];
-const RECEIVING_ROLES: readonly Role[] = ['station_head', 'dispatcher', 'officer', 'auxiliary', 'grid_worker'];
+/** Every role (the protocol's `ROLES`). */
+export const ROLES: readonly Role[] = ['admin', 'station_head', 'dispatcher', 'officer', 'auxiliary', 'grid_worker', 'resident', 'bot'];
+export const DISPATCH_ROLES: readonly Role[] = ['dispatcher', 'station_head', 'admin'];
+export const RECEIVING_ROLES: readonly Role[] = ['station_head', 'dispatcher', 'officer', 'auxiliary', 'grid_worker'];
 
 /** May send orders, watch their boards and keep the incident register (指挥台, 警情登记). */
 export function canDispatch(role: Role): boolean {
@@ -15,4 +20,19 @@ export function canDispatch(role: Role): boolean {
 /** Receives orders and acts on them (我的指令). */
 export function canReceive(role: Role): boolean {
   return RECEIVING_ROLES.includes(role);
+}
+
+/** Registers and handles matters raised in a group (登记问题): its staff, never residents. */
+export function canHandleMatters(role: Role): boolean {
+  return RECEIVING_ROLES.includes(role);
+}
+
+/** Removes anyone's message (移除) in a group that is not a direct chat: officers and station heads. */
+export function canModerate(role: Role, groupKind: string): boolean {
+  return groupKind !== 'direct' && (role === 'officer' || role === 'station_head');
+}
+
+/** Narrows a role that arrives as a plain string (a message's sender) to a known role. */
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
 }

@@ -11,7 +11,8 @@ const MAX_WATCHED = 200;
 /**
  * The dispatcher's live board (指挥台): the active orders of their scope with closed-loop counts.
  * It loads the list over REST, watches the boards with `order:watch` (again after every reconnect,
- * since a new socket watches nothing) and applies the hub's coalesced `order:board` pushes. Sends go
+ * since a new socket watches nothing), applies the hub's coalesced `order:board` pushes and adds
+ * the new orders colleagues send into the scope (`order:issued`). Sends go
  * through the outbox, so an order written while offline goes out once the connection is back.
  */
 class CommandBoard {
@@ -53,6 +54,7 @@ class CommandBoard {
       connection.on('order:board', (b) => {
         if (this.#orders.some((o) => o.id === b.orderId)) this.#boards.set(b.orderId, b);
       }),
+      connection.on('order:issued', ({ order, board }) => this.#issued(order, board)),
       connection.onConnected(() => void this.load()),
       outbox.onSettled((s) => this.#settled(s)),
     ];
@@ -124,13 +126,23 @@ class CommandBoard {
     if (res.ok) for (const b of res.boards) this.#boards.set(b.orderId, b);
   }
 
+  /** A new order in the scope (this dispatcher's or a colleague's): on the board at once, and watched. */
+  #issued(order: OrderView, board: BoardView): void {
+    if (!this.#running || order.status !== 'active') return;
+    const known = this.#orders.some((o) => o.id === order.id);
+    this.#put(order);
+    if (!this.#boards.has(order.id)) this.#boards.set(order.id, board);
+    if (!known) void this.#watch();
+  }
+
   #settled(settled: OutboxSettlement): void {
     if (settled.event !== 'order:create' || !this.#running) return;
     const { result } = settled;
     if (!result.ok) return;
     if (result.order.status !== 'active') return;
+    const known = this.#orders.some((o) => o.id === result.order.id);
     this.#put(result.order);
-    void this.#watch();
+    if (!known) void this.#watch();
   }
 }
 

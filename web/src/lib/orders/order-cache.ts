@@ -1,18 +1,10 @@
 import type { AssignmentView } from '@fengqiao/hub/protocol';
 import { isOpen } from './order-states.ts';
 
-/** A progress note (进展) this person sent from this device; the hub does not send them back to recipients. */
-export interface SentNote {
-  at: number;
-  text: string;
-}
-
-/** What the inbox keeps between visits, per person: assignments, the sync cursor, own notes, duty. */
+/** What the inbox keeps between visits, per person: assignments and the sync cursor. */
 export interface OrderCache {
   cursor: number;
   assignments: AssignmentView[];
-  notes: Record<string, SentNote[]>;
-  onDuty: boolean | null;
 }
 
 const PREFIX = 'fq.orders.';
@@ -22,7 +14,7 @@ const KEEP_FINISHED = 300;
 
 /** An empty cache: sync starts from the beginning. */
 export function emptyCache(): OrderCache {
-  return { cursor: 0, assignments: [], notes: {}, onDuty: null };
+  return { cursor: 0, assignments: [] };
 }
 
 /** The person's cache, or an empty one if there is none or it cannot be read. */
@@ -32,7 +24,7 @@ export function loadCache(userId: string): OrderCache {
     if (!raw) return emptyCache();
     const parsed = JSON.parse(raw) as Partial<OrderCache> & { v?: number };
     if (parsed.v !== VERSION || typeof parsed.cursor !== 'number' || !Array.isArray(parsed.assignments)) return emptyCache();
-    return { cursor: parsed.cursor, assignments: parsed.assignments, notes: parsed.notes ?? {}, onDuty: parsed.onDuty ?? null };
+    return { cursor: parsed.cursor, assignments: parsed.assignments };
   } catch {
     return emptyCache();
   }
@@ -42,10 +34,8 @@ export function loadCache(userId: string): OrderCache {
 export function saveCache(userId: string, cache: OrderCache): void {
   const open = cache.assignments.filter(isOpen);
   const finished = cache.assignments.filter((a) => !isOpen(a)).sort((a, b) => b.rev - a.rev).slice(0, KEEP_FINISHED);
-  const kept = new Set([...open, ...finished].map((a) => a.order.id));
-  const notes = Object.fromEntries(Object.entries(cache.notes).filter(([id]) => kept.has(id)));
   try {
-    localStorage.setItem(PREFIX + userId, JSON.stringify({ v: VERSION, ...cache, assignments: [...open, ...finished], notes }));
+    localStorage.setItem(PREFIX + userId, JSON.stringify({ v: VERSION, cursor: cache.cursor, assignments: [...open, ...finished] }));
   } catch {
     // Storage full or blocked: the next visit syncs from further back, nothing is lost on the hub.
   }

@@ -5,7 +5,7 @@ import { canReceive } from '../auth/roles.ts';
 import { newClientId } from '../realtime/client-id.ts';
 import { connection, type CommandAck } from '../realtime/index.ts';
 import { outbox, type OutboxEntry, type OutboxSettlement } from '../realtime/outbox.svelte.ts';
-import { clearCache, loadCache, saveCache, type SentNote } from './order-cache.ts';
+import { clearCache, loadCache, saveCache } from './order-cache.ts';
 import { orderAlerts } from './order-alerts.svelte.ts';
 import { advance, INBOX_TABS, isOpen, mergeAssignment, newerOrder, priorityWeight, STATE_ORDER, tabOf, type InboxTab } from './order-states.ts';
 import { ReceiptQueue, type ReceiptState } from './receipt-queue.ts';
@@ -29,12 +29,12 @@ function inboxOrder(a: AssignmentView, b: AssignmentView): number {
  * The recipient's orders (我的指令), fed by the one connection: on every (re)connect it asks
  * `order:sync` for what changed since its cursor (kept per person in localStorage with the
  * assignments), merges by order id keeping the higher rev, and listens for new, amended and
- * cancelled orders in between. New orders are receipted as delivered in batches, opened ones as
- * read; acknowledgements and reports go through the outbox, so none is lost or doubled.
+ * cancelled orders and for the person's own progress on other devices in between. New orders are
+ * receipted as delivered in batches, opened ones as read; acknowledgements, reports and forwards
+ * go through the outbox, so none is lost or doubled.
  */
 class OrderInbox {
   #byId = new SvelteMap<string, AssignmentView>();
-  #notes = new SvelteMap<string, SentNote[]>();
   #onDuty = $state<boolean | null>(null);
   #dutySaving = $state(false);
   #syncing = $state(false);
@@ -64,7 +64,7 @@ class OrderInbox {
   get syncFailed(): boolean {
     return this.#syncFailed;
   }
-  /** 在岗: as last set from this device; null until set (the hub treats that as off duty). */
+  /** 在岗 as the hub has it (from the profile, then as set here); null until set (the hub treats that as off duty). */
   get onDuty(): boolean | null {
     return this.#onDuty;
   }
@@ -102,14 +102,9 @@ class OrderInbox {
     return this.#byId.get(orderId);
   }
 
-  /** Progress notes sent from this device for an order. */
-  notes(orderId: string): SentNote[] {
-    return this.#notes.get(orderId) ?? [];
-  }
-
-  /** Actions on this order still waiting in the outbox. */
+  /** Actions and forwards of this order still waiting in the outbox. */
   queued(orderId: string): OutboxEntry[] {
-    return outbox.entries.filter((e) => e.command.event === 'order:act' && e.command.payload.orderId === orderId);
+    return outbox.entries.filter((e) => (e.command.event === 'order:act' || e.command.event === 'order:forward') && e.command.payload.orderId === orderId);
   }
 
   /** Starts for the signed-in person: loads the cache, listens, and syncs on every connection. */
@@ -120,11 +115,11 @@ class OrderInbox {
     this.#active = true;
     const cache = loadCache(me.id);
     this.#cursor = cache.cursor;
-    this.#onDuty = cache.onDuty;
+    this.#onDuty = me.onDuty;
     for (const a of cache.assignments) this.#byId.set(a.order.id, a);
-    for (const [id, notes] of Object.entries(cache.notes)) this.#notes.set(id, notes);
     this.#stops = [
       connection.on('order:assigned', (a) => this.#assigned(a)),
+      connection.on('order:progressed', (a) => this.#progressed(a)),
       connection.on('order:changed', (o) => this.#changed(o)),
       connection.onConnected(() => void this.#catchUp()),
       outbox.onSettled((s) => this.#settled(s)),
@@ -139,7 +134,6 @@ class OrderInbox {
     clearTimeout(this.#saveTimer);
     this.#receipts.clear();
     this.#byId.clear();
-    this.#notes.clear();
     this.#userId = null;
     this.#active = false;
     this.#synced = false;
@@ -175,6 +169,15 @@ class OrderInbox {
     return outbox.send({ event: 'order:act', payload: { action, orderId, clientId: newClientId(), text } });
   }
 
+  /**
+   * 转派: hands the order on to colleagues of the person's own unit as a sub-order; the person
+   * stays responsible for their own assignment. Through the outbox, with a stable client id.
+   */
+  forward(orderId: string, userIds: string[], note: string): Promise<CommandAck<'order:forward'>> {
+    const payload = note === '' ? { orderId, clientId: newClientId(), userIds } : { orderId, clientId: newClientId(), userIds, note };
+    return outbox.send({ event: 'order:forward', payload });
+  }
+
   /** Switches 在岗 / 离岗 on the hub. */
   async setDuty(onDuty: boolean): Promise<CommandAck<'duty:set'> | { ok: false; error: { code: string; message: string } }> {
     this.#dutySaving = true;
@@ -208,6 +211,13 @@ class OrderInbox {
           if (!res.ok) {
             this.#syncFailed = true;
             return;
+          }
+          if (res.reset) {
+            // The cursor belongs to another store (the hub's data was reset or restored): start over.
+            this.#cursor = 0;
+            this.#byId.clear();
+            this.#receipts.clear();
+            continue;
           }
           this.#absorb(res.assignments);
           this.#cursor = Math.max(this.#cursor, res.cursor);
@@ -259,6 +269,19 @@ class OrderInbox {
     this.#absorb([a]);
   }
 
+  /** The person's own assignment moved on another of their devices: the higher rev wins, no banner. */
+  #progressed(a: AssignmentView): void {
+    const held = this.#byId.get(a.order.id);
+    if (!held) {
+      this.#absorb([a]);
+      return;
+    }
+    const merged = mergeAssignment(held, a);
+    this.#byId.set(a.order.id, merged);
+    if (STATE_ORDER[merged.state] >= STATE_ORDER.read) orderAlerts.settle(a.order.id, merged.state);
+    this.#scheduleSave();
+  }
+
   #changed(order: OrderView): void {
     const held = this.#byId.get(order.id);
     if (!held) {
@@ -274,6 +297,13 @@ class OrderInbox {
 
   /** The hub answered an action from the outbox (perhaps one queued before a reload). */
   #settled(settled: OutboxSettlement): void {
+    if (settled.event === 'order:forward') {
+      if (!settled.result.ok) {
+        const held = this.#byId.get(settled.command.payload.orderId);
+        orderAlerts.push({ kind: 'failed', orderId: settled.command.payload.orderId, title: held?.order.title ?? '', reason: failureKey(settled.result.error.code) });
+      }
+      return;
+    }
     if (settled.event !== 'order:act') return;
     const { command, result } = settled;
     const p = command.payload;
@@ -281,10 +311,6 @@ class OrderInbox {
     if (!result.ok) {
       orderAlerts.push({ kind: 'failed', orderId: p.orderId, title: held?.order.title ?? '', reason: failureKey(result.error.code) });
       return;
-    }
-    // `changed: false` on a note means an earlier send of it was already recorded: still one note.
-    if (p.action === 'note') {
-      this.#notes.set(p.orderId, [...this.notes(p.orderId), { at: Date.now(), text: p.text }]);
     }
     orderAlerts.settle(p.orderId, result.state);
     if (held) {
@@ -312,8 +338,6 @@ class OrderInbox {
     saveCache(this.#userId, {
       cursor: this.#cursor,
       assignments: [...this.#byId.values()],
-      notes: Object.fromEntries(this.#notes),
-      onDuty: this.#onDuty,
     });
   }
 }
