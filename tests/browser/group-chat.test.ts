@@ -1,0 +1,153 @@
+/**
+ * Grid group chat in Chromium, across two browser contexts: a resident of the first grid (on a
+ * phone) and the officer of its community (at a desk) talk in the grid's group. The resident
+ * recalls a message and the officer sees the placeholder; a message written offline waits as
+ * 待发送 and arrives once; the officer registers the resident's message as a matter (登记问题)
+ * and answers it, and the answer reaches the resident quoting the original. Neither page reloads. Needs the web build (`pnpm build`); skips without Chromium
+ * unless REQUIRE_SERVICES=1.
+ */
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestHub, type TestHub } from '@fengqiao/hub/testing';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const required = process.env.REQUIRE_SERVICES === '1';
+const available = existsSync(CHROMIUM);
+if (!available && !required) console.log(`browser tests skipped: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH, or REQUIRE_SERVICES=1 to fail)`);
+
+const STEP_MS = 15_000;
+const TEST_MS = 60_000;
+
+/** Set on a page's window; still there later means the page never reloaded. */
+const MARK = '__fqNoReload';
+
+(available || required ? describe : describe.skip)('grid group chat in Chromium', () => {
+  let hub: TestHub | undefined;
+  let browser: Browser | undefined;
+  let resident: { login: string; name: string };
+  let officer: { login: string; name: string };
+  let group: { id: string; name: string };
+  let phone: Page;
+  let desk: Page;
+
+  // Chromium's offline emulation leaves connections to `localhost` alone: use the loopback address.
+  const url = (path: string) => `${hub!.url.replace('//localhost:', '//127.0.0.1:')}${path}`;
+  const stamp = Date.now().toString(36);
+  const question = `东门路灯坏了，晚上很黑，请尽快修理 ${stamp}`;
+  const slip = `发错了，请忽略 ${stamp}`;
+  const answer = `已联系物业，今晚修复东门路灯 ${stamp}`;
+  const offline = `地下室进水了，电梯停用 ${stamp}`;
+
+  async function signIn(context: BrowserContext, login: string): Promise<Page> {
+    context.setDefaultTimeout(STEP_MS);
+    const page = await context.newPage();
+    await page.goto(url('/login'));
+    await page.fill('input[name=login]', login);
+    await page.fill('input[name=password]', hub!.demoPassword);
+    await page.click('button[type=submit]');
+    await page.waitForURL(url('/'));
+    await page.locator('[role=status][data-state=connected]').first().waitFor();
+    return page;
+  }
+
+  /** Opens the group from the navigation and the group list, and marks the page. */
+  async function openGroup(page: Page): Promise<void> {
+    await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: /^群聊/ }).click();
+    await page.waitForURL(url('/groups'));
+    await page.locator(`a[data-group-id="${group.id}"]`).click();
+    await page.waitForURL(url(`/groups/${group.id}`));
+    await page.getByRole('heading', { name: group.name }).waitFor();
+    await page.evaluate((mark) => Object.assign(window, { [mark]: true }), MARK);
+  }
+
+  const message = (page: Page, text: string) => page.locator('.message', { hasText: text });
+  const notReloaded = (page: Page) => page.evaluate((mark) => (window as unknown as Record<string, unknown>)[mark] === true, MARK);
+
+  beforeAll(async () => {
+    hub = await startTestHub({ web: true });
+    const db = hub.hub.store.db;
+    const grid = await db.selectFrom('units').select(['id', 'parent_id']).where('kind', '=', 'grid').orderBy('sort').executeTakeFirstOrThrow();
+    resident = await db.selectFrom('users').select(['login', 'name']).where('unit_id', '=', grid.id).where('role', '=', 'resident').orderBy('id').executeTakeFirstOrThrow();
+    officer = await db.selectFrom('users').select(['login', 'name']).where('unit_id', '=', grid.parent_id!).where('role', '=', 'officer').orderBy('id').executeTakeFirstOrThrow();
+    group = await db.selectFrom('groups').select(['id', 'name']).where('unit_id', '=', grid.id).where('kind', '=', 'grid').executeTakeFirstOrThrow();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    phone = await signIn(await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true }), resident.login);
+    desk = await signIn(await browser.newContext({ viewport: { width: 1440, height: 900 } }), officer.login);
+  }, TEST_MS);
+
+  afterAll(async () => {
+    await browser?.close();
+    await hub?.close();
+  }, TEST_MS);
+
+  it('both open the grid group from 群聊, the resident too', async () => {
+    await openGroup(phone);
+    await openGroup(desk);
+  }, TEST_MS);
+
+  it("the resident's message reaches the officer live", async () => {
+    await phone.fill('#chat-input', question);
+    await phone.getByRole('button', { name: '发送', exact: true }).click();
+    await message(phone, question).waitFor();
+    await message(desk, question).waitFor();
+    await expect.poll(() => phone.locator('.pending').count()).toBe(0);
+  }, TEST_MS);
+
+  it('the resident recalls a message and the officer sees the placeholder', async () => {
+    await phone.fill('#chat-input', slip);
+    await phone.keyboard.press('Enter');
+    await message(desk, slip).waitFor();
+    await message(phone, slip).getByRole('button', { name: '消息操作' }).click();
+    await phone.getByRole('dialog').getByRole('button', { name: '撤回' }).click();
+    await phone.locator('[data-status=recalled]', { hasText: '消息已撤回' }).waitFor();
+    await desk.locator('[data-status=recalled]', { hasText: '消息已撤回' }).waitFor();
+    expect(await desk.getByText(slip).count()).toBe(0);
+    expect(await phone.getByText(slip).count()).toBe(0);
+  }, TEST_MS);
+
+  it('a message written offline waits as 待发送 and arrives once the phone is back', async () => {
+    await phone.context().setOffline(true);
+    await phone.locator('[role=status][data-state=connecting], [role=status][data-state=disconnected]').first().waitFor();
+    await phone.fill('#chat-input', offline);
+    await phone.keyboard.press('Enter');
+    await phone.locator('.pending[data-status=queued]', { hasText: offline }).getByText('待发送').waitFor();
+    await phone.context().setOffline(false);
+    await message(desk, offline).waitFor();
+    await message(phone, offline).waitFor();
+    await expect.poll(() => phone.locator('.pending').count()).toBe(0);
+    expect(await message(desk, offline).count()).toBe(1);
+  }, TEST_MS);
+
+  it("the officer registers the resident's message as a matter", async () => {
+    await message(desk, question).getByRole('button', { name: '消息操作' }).click();
+    await desk.getByRole('dialog').getByRole('button', { name: '登记问题' }).click();
+    const form = desk.getByRole('dialog', { name: '登记问题' });
+    await form.locator('label', { hasText: '安全隐患' }).click();
+    expect(await form.getByLabel('安全隐患').isChecked()).toBe(true);
+    await form.getByRole('button', { name: '登记', exact: true }).click();
+    await desk.getByText(/^已登记：/).first().waitFor();
+    const card = desk.locator('article[data-matter-id]', { hasText: '东门路灯坏了' });
+    await card.getByText('待处理').waitFor();
+    // The resident sees it registered on their own message.
+    await message(phone, question).getByRole('button', { name: /已登记：.*待处理/ }).waitFor();
+  }, TEST_MS);
+
+  it('the officer answers it; the resident gets the answer quoting the original', async () => {
+    const card = desk.locator('article[data-matter-id]', { hasText: '东门路灯坏了' });
+    await card.getByRole('button', { name: '答复办结' }).click();
+    await card.getByLabel('答复内容').fill(answer);
+    await card.getByRole('button', { name: '发送答复并办结' }).click();
+    await message(desk, question).getByRole('button', { name: /已登记：.*已办结/ }).waitFor();
+
+    const reply = message(phone, answer);
+    await reply.waitFor();
+    await reply.locator('.quote', { hasText: question }).waitFor();
+    expect(await reply.locator('.who').textContent()).toContain(officer.name);
+    expect(await notReloaded(phone)).toBe(true);
+    expect(await notReloaded(desk)).toBe(true);
+  }, TEST_MS);
+});

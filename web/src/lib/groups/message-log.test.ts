@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import type { MessageView } from '@fengqiao/hub/protocol';
+import { extend, indexOfSeq, lastSeq, prepend, reachesStart, replace, tail } from './message-log.ts';
+
+const msg = (seq: number, over: Partial<MessageView> = {}): MessageView => ({
+  id: `m${seq}`,
+  groupId: 'g',
+  seq,
+  sender: { id: 'u', name: '肖霞', role: 'resident' },
+  clientId: `c${seq}`,
+  text: `第${seq}条`,
+  replyToSeq: null,
+  mentions: [],
+  mentionAll: false,
+  image: null,
+  status: 'ok',
+  createdAt: 1_000 * seq,
+  ...over,
+});
+const seqs = (log: MessageView[]) => log.map((m) => m.seq);
+
+describe('message log', () => {
+  it('appends the next seqs and drops those already held', () => {
+    const a = extend([], [msg(1), msg(2)]);
+    expect(seqs(a.log)).toEqual([1, 2]);
+    expect(a.gap).toBe(false);
+    const b = extend(a.log, [msg(2), msg(3)]);
+    expect(seqs(b.log)).toEqual([1, 2, 3]);
+    const c = extend(b.log, [msg(3)]);
+    expect(c.changed).toBe(false);
+  });
+
+  it('reports a gap and keeps what came before it', () => {
+    const r = extend([msg(1), msg(2)], [msg(3), msg(5), msg(6)]);
+    expect(seqs(r.log)).toEqual([1, 2, 3]);
+    expect(r.gap).toBe(true);
+  });
+
+  it('takes a recall from a sync page or a live change, but never un-recalls', () => {
+    const log = [msg(1), msg(2)];
+    const recalled = msg(2, { status: 'recalled', text: '' });
+    const r = extend(log, [recalled]);
+    expect(r.changed).toBe(true);
+    expect(r.log[1]!.status).toBe('recalled');
+    expect(replace(r.log, msg(2))).toBe(r.log);
+    expect(replace(log, msg(9, { status: 'removed' }))).toBe(log);
+  });
+
+  it('prepends a history page only where it joins the log without a gap', () => {
+    const log = [msg(5), msg(6)];
+    expect(seqs(prepend(log, [msg(3), msg(4)]))).toEqual([3, 4, 5, 6]);
+    expect(seqs(prepend(log, [msg(1), msg(2)]))).toEqual([5, 6]);
+    expect(seqs(prepend(log, [msg(2), msg(4), msg(5)]))).toEqual([4, 5, 6]);
+    expect(seqs(prepend([], [msg(1), msg(2)]))).toEqual([1, 2]);
+  });
+
+  it('finds seqs by arithmetic, knows the cursor and where the group starts', () => {
+    const log = [msg(4), msg(5), msg(6)];
+    expect(indexOfSeq(log, 5)).toBe(1);
+    expect(indexOfSeq(log, 3)).toBe(-1);
+    expect(indexOfSeq([], 1)).toBe(-1);
+    expect(lastSeq(log)).toBe(6);
+    expect(lastSeq([])).toBe(0);
+    expect(reachesStart(log)).toBe(false);
+    expect(reachesStart([msg(1)])).toBe(true);
+    expect(seqs(tail(log, 2))).toEqual([5, 6]);
+  });
+});
