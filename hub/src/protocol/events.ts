@@ -70,6 +70,8 @@ export interface ServerToClientEvents {
   'group:typing': (payload: { groupId: string; user: { id: string; name: string } }) => void;
   /** A matter of one of this person's groups was registered or changed. */
   'matter:changed': (payload: MatterView) => void;
+  /** Bots only: a person asked for a report over REST; the bot adds the conversation summaries. */
+  'report:created': (payload: { reportId: string }) => void;
 }
 
 /** Commands clients send: `domain:verb`, one payload object, always acknowledged. */

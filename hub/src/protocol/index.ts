@@ -9,3 +9,4 @@ export * from './incidents.ts';
 export * from './groups.ts';
 export * from './matters.ts';
 export * from './registration.ts';
+export * from './reports.ts';

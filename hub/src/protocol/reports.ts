@@ -1,0 +1,269 @@
+import { z } from 'zod';
+
+/**
+ * Morning briefings (早会) and daily / weekly / monthly reports (日报 / 周报 / 月报).
+ *
+ * REST (all under /api/reports; bots, dispatchers, station heads and admins, within their
+ * command scope; residents and other roles get 403):
+ * - `GET  /api/reports?unitId=&kind=&before=&limit=` → `{ ok, reports: ReportListItem[] }`, newest first.
+ * - `POST /api/reports` body `ReportRequest` → `{ ok, report: ReportDocument, created }`: builds the
+ *   report (or returns the one already stored for that unit, kind and period: 201 when built now, 200 when it existed).
+ * - `GET  /api/reports/:id` → `{ ok, report: ReportDocument }`.
+ * - `GET  /api/reports/:id/sources` → `{ ok, messages: ReportSourceMessage[] }`: the group messages
+ *   the report's summary sentences cite (`?ids=a,b` narrows to some of them).
+ * - `GET  /api/reports/:id/conversations` (bots) → `{ ok, conversations: ReportConversation[] }`:
+ *   the busiest grid conversations of the period, for the summariser.
+ * - `PUT  /api/reports/:id/summaries` (bots) body `ReportSummariesBody` → `{ ok, report, stored }`:
+ *   the first bot to write wins; every cited id must be a message of the report's conversations.
+ * - `POST /api/reports/:id/post-claim` (bots) → `{ ok, claimed, report }`: exactly one bot posts it.
+ * - `POST /api/reports/:id/posted` (bots) body `{ groupId, seq }` → `{ ok, report }`.
+ * - `GET  /api/reports/due` (bots) → `{ ok, due: DueReport[] }`: the latest scheduled period of
+ *   each kind per station / branch, whether stored and posted (a restarted bot catches up once).
+ * - `GET  /api/reports/settings/:unitId`, `PUT …` body `ReportSettingsBody` → `{ ok, settings }`:
+ *   the station's briefing time and time zone (station heads and admins change them).
+ *
+ * Socket: bots receive `report:created` when a person asked for a report over REST, so the
+ * bot can add the conversation summaries.
+ */
+export const REPORT_KINDS = ['briefing', 'daily', 'weekly', 'monthly'] as const;
+export type ReportKind = (typeof REPORT_KINDS)[number];
+
+/** Units a report may cover. Briefings are per station; reports per station and per branch. */
+export const REPORT_UNIT_KINDS = ['station', 'branch', 'city'] as const;
+export type ReportUnitKind = (typeof REPORT_UNIT_KINDS)[number];
+
+const id = z.string().min(1).max(64);
+
+/**
+ * Ask for a report. `unitId` (a station or branch) or `via` (the `/briefing` command message a
+ * bot saw in a command-room group: the hub checks its sender's role) must be given.
+ * `period`: omitted → a briefing covers the 24 h up to now (or up to the command message), a
+ * report the last completed day / week / month; `YYYY-MM-DD` → the period holding that local date
+ * (it must be over).
+ */
+export const reportRequest = z
+  .object({
+    kind: z.enum(REPORT_KINDS),
+    unitId: id.optional(),
+    via: z.object({ groupId: id, seq: z.number().int().positive() }).strict().optional(),
+    period: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a local date YYYY-MM-DD').optional(),
+    /** Scheduled runs of the bots give the exact period start they are due for (see /due). */
+    periodStart: z.number().int().nonnegative().optional(),
+  })
+  .strict()
+  .refine((r) => r.unitId !== undefined || r.via !== undefined, { message: 'give unitId or via', path: ['unitId'] });
+export type ReportRequest = z.infer<typeof reportRequest>;
+
+export const reportListQuery = z.object({
+  unitId: id.optional(),
+  kind: z.enum(REPORT_KINDS).optional(),
+  before: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(100).optional(),
+});
+
+/** One sentence of a report; `sources` are the ids of the group messages it was drawn from. */
+export interface ReportSentence {
+  text: string;
+  sources: string[];
+}
+
+export const REPORT_SECTION_KEYS = ['incidents', 'notable', 'orders', 'overdue', 'hotline', 'groups', 'conversations', 'duty', 'focus', 'units', 'people'] as const;
+export type ReportSectionKey = (typeof REPORT_SECTION_KEYS)[number];
+
+export interface ReportSection {
+  key: ReportSectionKey;
+  /** Heading in Chinese, e.g. 警情、指令、所长热线. */
+  title: string;
+  sentences: ReportSentence[];
+}
+
+/** A count with its change on the previous period (环比) and the same period last year (同比). */
+export interface Trend {
+  current: number;
+  /** null: no data that far back. */
+  previous: number | null;
+  lastYear: number | null;
+  /** Percent change, one decimal; null where it cannot be computed (shown as "—"). */
+  changePct: number | null;
+  yearPct: number | null;
+}
+
+export interface IncidentFigures {
+  total: Trend;
+  byCategory: ({ category: string } & Trend)[];
+  /** Criminal incidents and ones not yet closed, one line each. */
+  notable: { id: string; number: string; category: string; place: string; summary: string; status: string; reportedAt: number }[];
+}
+
+export interface OverdueItem {
+  orderId: string;
+  title: string;
+  userId: string;
+  name: string;
+  unitName: string;
+  /** ack: not signed for (未签收); complete: not finished (未办结). */
+  stage: 'ack' | 'complete';
+  dueAt: number;
+}
+
+/** 在不在、干不干、优不优: one person's orders over the period. */
+export interface PersonOrderFigures {
+  userId: string;
+  name: string;
+  unitName: string;
+  assigned: number;
+  acknowledged: number;
+  acknowledgedOnTime: number;
+  completed: number;
+  completedOnTime: number;
+  overdue: number;
+}
+
+export interface OrderFigures {
+  issued: Trend;
+  /** Recipient assignments of the orders issued in the period. */
+  assignments: number;
+  acknowledged: number;
+  acknowledgedOnTime: number;
+  completed: number;
+  completedOnTime: number;
+  /** Assignments past a deadline at the period's end, over every active order of the unit. */
+  overdue: number;
+  overdueList: OverdueItem[];
+  people: PersonOrderFigures[];
+}
+
+/** The hotline's figures as its module reports them, or why they are missing. */
+export type HotlineSection = { available: false; reason: string } | { available: true; figures: Record<string, unknown> };
+
+export interface GroupFigures {
+  messages: Trend;
+  activeGroups: number;
+  /** Matters registered before the period's end and still open or in progress. */
+  openMatters: number;
+  newMatters: number;
+  newDisputes: number;
+  /** Most discussed terms (filled in by the summarising bot). */
+  topics: { term: string; count: number }[];
+  busiest: { groupId: string; name: string; messages: number }[];
+}
+
+export interface UnitBreakdown {
+  unitId: string;
+  name: string;
+  kind: string;
+  incidents: number;
+  assignments: number;
+  acknowledgedOnTime: number;
+  completedOnTime: number;
+  overdue: number;
+  messages: number;
+  openMatters: number;
+}
+
+export interface ReportFigures {
+  incidents: IncidentFigures;
+  orders: OrderFigures;
+  hotline: HotlineSection;
+  groups: GroupFigures;
+  onDuty: { userId: string; name: string; role: string; unitName: string }[];
+  units: UnitBreakdown[];
+  /** 今日重点: drawn by stated rules (`rule`) from what is open or late. */
+  focus: { text: string; rule: string }[];
+}
+
+/** A stored report: figures as JSON plus the sections rendered from them. */
+export interface ReportDocument {
+  id: string;
+  kind: ReportKind;
+  unit: { id: string; name: string; kind: ReportUnitKind };
+  /** [periodStart, periodEnd) in UTC ms; cut in `timeZone`. */
+  periodStart: number;
+  periodEnd: number;
+  timeZone: string;
+  /** schedule: produced by a bot at the set time; request: asked for by a person. */
+  trigger: 'schedule' | 'request';
+  requestedBy: { id: string; name: string } | null;
+  generatedAt: number;
+  figures: ReportFigures;
+  sections: ReportSection[];
+  /** Whether the conversation summaries have been added (by a bot's summariser). */
+  summarised: boolean;
+  posted: { groupId: string; seq: number; at: number } | null;
+}
+
+export interface ReportListItem {
+  id: string;
+  kind: ReportKind;
+  unit: { id: string; name: string; kind: ReportUnitKind };
+  periodStart: number;
+  periodEnd: number;
+  generatedAt: number;
+  trigger: 'schedule' | 'request';
+  posted: boolean;
+}
+
+/** A message a summary sentence cites, for the viewer to open. */
+export interface ReportSourceMessage {
+  id: string;
+  groupId: string;
+  groupName: string;
+  seq: number;
+  sender: { id: string; name: string };
+  text: string;
+  createdAt: number;
+}
+
+/** A busy conversation of the period, handed to the summariser. */
+export interface ReportConversation {
+  groupId: string;
+  name: string;
+  messages: { id: string; groupId: string; seq: number; senderId: string; senderName: string; text: string; createdAt: number }[];
+}
+
+const sentence = z.object({ text: z.string().trim().min(1).max(500), sources: z.array(id).max(20) }).strict();
+export const reportSummariesBody = z
+  .object({
+    conversations: z.array(z.object({ groupId: id, sentences: z.array(sentence).max(10) }).strict()).max(20),
+    topics: z.array(z.object({ term: z.string().trim().min(1).max(30), count: z.number().int().nonnegative() }).strict()).max(20),
+  })
+  .strict();
+export type ReportSummariesBody = z.infer<typeof reportSummariesBody>;
+
+export const reportPostedBody = z.object({ groupId: id, seq: z.number().int().positive() }).strict();
+
+/** A scheduled report whose time has come, per unit and kind (the latest period only). */
+export interface DueReport {
+  kind: ReportKind;
+  unitId: string;
+  periodStart: number;
+  periodEnd: number;
+  /** The unit's command-room group the bot posts into (null: none). */
+  groupId: string | null;
+  reportId: string | null;
+  posted: boolean;
+}
+
+export const reportSettingsBody = z
+  .object({
+    briefingTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM'),
+    timeZone: z.string().min(1).max(64).refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'an IANA time zone'),
+  })
+  .strict();
+export type ReportSettingsBody = z.infer<typeof reportSettingsBody>;
+
+export interface ReportSettings {
+  unitId: string;
+  briefingTime: string;
+  timeZone: string;
+}
+
+/** The commands a bot answers in a command-room group. */
+export const REPORT_COMMANDS = { briefing: '/briefing', report: '/report' } as const;
