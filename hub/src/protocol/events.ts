@@ -34,6 +34,29 @@ import type {
   OrderWatchPayload,
   RecipientState,
 } from './orders.ts';
+import type {
+  HotlineAssignable,
+  HotlineAssignPayload,
+  HotlineCannedSavePayload,
+  HotlineCannedView,
+  HotlineChange,
+  HotlineCreatePayload,
+  HotlineDelegatePayload,
+  HotlineFollowUpPayload,
+  HotlineHandOffPayload,
+  HotlineHistoryPayload,
+  HotlineInboxPayload,
+  HotlineNotePayload,
+  HotlineNoteView,
+  HotlinePerson,
+  HotlineRatePayload,
+  HotlineReadPayload,
+  HotlineReopenPayload,
+  HotlineResolvePayload,
+  HotlineSendPayload,
+  HotlineSyncPayload,
+  HotlineThreadView,
+} from './hotline.ts';
 
 /** Why the hub closed a session's sockets. */
 export type RevokeReason = 'logged_out' | 'account_disabled' | 'session_expired';
@@ -105,6 +128,28 @@ export interface ClientToServerEvents {
   'matter:create': (payload: MatterCreatePayload, ack: (res: Result<{ matter: MatterView }>) => void) => void;
   'matter:update': (payload: MatterUpdatePayload, ack: (res: Result<{ matter: MatterView }>) => void) => void;
   'matter:list': (payload: MatterListPayload, ack: (res: Result<{ matters: MatterView[] }>) => void) => void;
+  'hotline:create': (payload: HotlineCreatePayload, ack: (res: Result<{ thread: HotlineThreadView; message: MessageView; duplicate: boolean }>) => void) => void;
+  'hotline:send': (payload: HotlineSendPayload, ack: (res: Result<{ message: MessageView; duplicate: boolean }>) => void) => void;
+  'hotline:mine': (payload: Record<string, never>, ack: (res: Result<{ threads: HotlineThreadView[] }>) => void) => void;
+  'hotline:inbox': (payload: Partial<HotlineInboxPayload>, ack: (res: Result<{ threads: HotlineThreadView[] }>) => void) => void;
+  'hotline:thread': (payload: { threadId: string }, ack: (res: Result<{ thread: HotlineThreadView }>) => void) => void;
+  'hotline:sync': (payload: HotlineSyncPayload, ack: (res: Result<{ messages: MessageView[]; more: boolean }>) => void) => void;
+  'hotline:history': (payload: HotlineHistoryPayload, ack: (res: Result<{ messages: MessageView[] }>) => void) => void;
+  'hotline:read': (payload: HotlineReadPayload, ack: (res: Result<{ readSeq: number }>) => void) => void;
+  'hotline:assign': (payload: HotlineAssignPayload, ack: (res: Result<{ thread: HotlineThreadView }>) => void) => void;
+  'hotline:hand-off': (payload: HotlineHandOffPayload, ack: (res: Result<{ thread: HotlineThreadView; message: MessageView }>) => void) => void;
+  'hotline:resolve': (payload: HotlineResolvePayload, ack: (res: Result<{ thread: HotlineThreadView; message: MessageView }>) => void) => void;
+  'hotline:rate': (payload: HotlineRatePayload, ack: (res: Result<{ thread: HotlineThreadView }>) => void) => void;
+  'hotline:reopen': (payload: HotlineReopenPayload, ack: (res: Result<{ thread: HotlineThreadView; message: MessageView }>) => void) => void;
+  'hotline:note': (payload: HotlineNotePayload, ack: (res: Result<{ note: HotlineNoteView; duplicate: boolean }>) => void) => void;
+  'hotline:notes': (payload: { threadId: string }, ack: (res: Result<{ notes: HotlineNoteView[] }>) => void) => void;
+  'hotline:follow-up': (payload: HotlineFollowUpPayload, ack: (res: Result<{ thread: HotlineThreadView }>) => void) => void;
+  'hotline:staff': (payload: { threadId: string }, ack: (res: Result<{ staff: HotlineAssignable[] }>) => void) => void;
+  'hotline:canned': (payload: Record<string, never>, ack: (res: Result<{ replies: HotlineCannedView[] }>) => void) => void;
+  'hotline:canned-save': (payload: HotlineCannedSavePayload, ack: (res: Result<{ reply: HotlineCannedView }>) => void) => void;
+  'hotline:canned-delete': (payload: { id: string }, ack: (res: Result<{ deleted: boolean }>) => void) => void;
+  'hotline:delegates': (payload: Record<string, never>, ack: (res: Result<{ delegates: HotlinePerson[] }>) => void) => void;
+  'hotline:delegate': (payload: HotlineDelegatePayload, ack: (res: Result<{ delegates: HotlinePerson[] }>) => void) => void;
 }
 
 /** Between hub nodes (the Redis adapter's serverSideEmit). */
@@ -143,6 +188,28 @@ export const CLIENT_EVENTS = [
   'matter:create',
   'matter:update',
   'matter:list',
+  'hotline:create',
+  'hotline:send',
+  'hotline:mine',
+  'hotline:inbox',
+  'hotline:thread',
+  'hotline:sync',
+  'hotline:history',
+  'hotline:read',
+  'hotline:assign',
+  'hotline:hand-off',
+  'hotline:resolve',
+  'hotline:rate',
+  'hotline:reopen',
+  'hotline:note',
+  'hotline:notes',
+  'hotline:follow-up',
+  'hotline:staff',
+  'hotline:canned',
+  'hotline:canned-save',
+  'hotline:canned-delete',
+  'hotline:delegates',
+  'hotline:delegate',
 ] as const satisfies readonly (keyof ClientToServerEvents)[];
 
 /** Connection errors the handshake refuses with (`connect_error`'s `data`). */

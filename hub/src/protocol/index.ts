@@ -9,4 +9,5 @@ export * from './incidents.ts';
 export * from './groups.ts';
 export * from './matters.ts';
 export * from './registration.ts';
+export * from './hotline.ts';
 export * from './reports.ts';
