@@ -95,6 +95,16 @@ export interface ServerToClientEvents {
   'matter:changed': (payload: MatterView) => void;
   /** Bots only: a person asked for a report over REST; the bot adds the conversation summaries. */
   'report:created': (payload: { reportId: string }) => void;
+  /** A new message in one of this person's hotline threads (persisted, with its seq; groupId is the thread id). */
+  'hotline:message-created': (payload: MessageView) => void;
+  /** A hotline thread changed (or arrived in a staff inbox); residents get it with `staff: null`. */
+  'hotline:thread-changed': (payload: { thread: HotlineThreadView; change: HotlineChange }) => void;
+  /** An internal note on a thread (staff handling the station's hotline only). */
+  'hotline:note-added': (payload: HotlineNoteView) => void;
+  /** To the station head, once per thread: no first answer within the response target. */
+  'hotline:overdue': (payload: { thread: HotlineThreadView }) => void;
+  /** The station's canned replies changed: fetch them again with hotline:canned. */
+  'hotline:canned-changed': (payload: { stationId: string }) => void;
 }
 
 /** Commands clients send: `domain:verb`, one payload object, always acknowledged. */
