@@ -30,7 +30,7 @@ describe('chat rows', () => {
   });
 
   it('offers older messages when the start is not held, and puts pending ones last', () => {
-    const rows = buildRows([msg(7, 'a', 10)], [{ clientId: 'x', groupId: 'g', text: 'hi', replyToSeq: null, status: 'queued', queuedAt: 11 }], {
+    const rows = buildRows([msg(7, 'a', 10)], [{ clientId: 'x', groupId: 'g', text: 'hi', replyToSeq: null, imageId: null, status: 'queued', queuedAt: 11 }], {
       firstUnreadSeq: null,
       reachesStart: false,
       dayOf: () => 'd',

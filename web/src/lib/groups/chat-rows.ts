@@ -6,6 +6,8 @@ export interface PendingMessage {
   groupId: string;
   text: string;
   replyToSeq: number | null;
+  /** An image uploaded for it, if any. */
+  imageId: string | null;
   /** sending: on the wire; queued: waits for the connection; waiting: the hub asked to wait (rate); failed: refused. */
   status: 'sending' | 'queued' | 'waiting' | 'failed';
   queuedAt: number;

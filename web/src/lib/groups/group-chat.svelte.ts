@@ -1,5 +1,5 @@
 import { SvelteMap, SvelteSet } from 'svelte/reactivity';
-import type { GroupMemberView, GroupView, MessageView, Role } from '@fengqiao/hub/protocol';
+import type { GroupView, MessageView, Role, SendMessagePayload } from '@fengqiao/hub/protocol';
 import { newClientId } from '../realtime/client-id.ts';
 import { connection, type CommandAck, type CommandResult } from '../realtime/index.ts';
 import { outbox, type OutboxSettlement } from '../realtime/outbox.svelte.ts';
@@ -10,6 +10,7 @@ import { extend, firstSeq, indexOfSeq, lastSeq, prepend, reachesStart, replace }
 
 const SAVE_DELAY_MS = 500;
 const READ_DELAY_MS = 400;
+const LIST_DELAY_MS = 300;
 const SYNC_LIMIT = 500;
 /** The hub takes at most this many cursors in one `group:sync`. */
 const MAX_CURSORS = 500;
@@ -38,7 +39,6 @@ class GroupChat {
   #logs = new SvelteMap<string, MessageView[]>();
   #quotes = new SvelteMap<string, MessageView | null>();
   #failed = new SvelteMap<string, PendingMessage>();
-  #members = new SvelteMap<string, GroupMemberView[]>();
   #loadingOlder = new SvelteSet<string>();
   #active = $state(false);
   #listed = $state(false);
@@ -52,6 +52,7 @@ class GroupChat {
   #wanted = new Set<string>();
   #syncRunning = false;
   #saveTimer: ReturnType<typeof setTimeout> | undefined;
+  #listTimer: ReturnType<typeof setTimeout> | undefined;
   #stops: (() => void)[] = [];
 
   /** True while someone is signed in. */
@@ -120,9 +121,11 @@ class GroupChat {
       const c = e.command;
       let text: string;
       let replyToSeq: number | null;
+      let imageId: string | null = null;
       if (c.event === 'message:send' && c.payload.groupId === groupId) {
         text = c.payload.text;
         replyToSeq = c.payload.replyToSeq ?? null;
+        imageId = c.payload.imageId ?? null;
       } else if (c.event === 'matter:update' && groupMatters.get(c.payload.matterId)?.groupId === groupId) {
         // Resolving a matter posts its answer into the group, quoting the message it came from.
         text = c.payload.answer;
@@ -130,7 +133,7 @@ class GroupChat {
       } else continue;
       const id = c.payload.clientId;
       const status: PendingMessage['status'] = outbox.isSending(id) ? 'sending' : !online ? 'queued' : e.retryAt ? 'waiting' : 'sending';
-      out.push({ clientId: id, groupId, text, replyToSeq, status, queuedAt: e.queuedAt, ...(e.retryAt ? { retryAt: e.retryAt } : {}), ...(e.lastError ? { code: e.lastError } : {}) });
+      out.push({ clientId: id, groupId, text, replyToSeq, imageId, status, queuedAt: e.queuedAt, ...(e.retryAt ? { retryAt: e.retryAt } : {}), ...(e.lastError ? { code: e.lastError } : {}) });
     }
     for (const f of this.#failed.values()) if (f.groupId === groupId) out.push(f);
     if (out.length === 0) return out;
@@ -163,6 +166,7 @@ class GroupChat {
     this.#stops = [
       connection.on('message:created', (m) => this.#created(m)),
       connection.on('message:changed', (m) => this.#changed(m)),
+      connection.on('group:changed', () => this.#scheduleList()),
       connection.onConnected(() => void this.#catchUp()),
       outbox.onSettled((s) => this.#settled(s)),
     ];
@@ -174,6 +178,7 @@ class GroupChat {
     this.#stops = [];
     if (this.#me !== null) this.#saveNow();
     clearTimeout(this.#saveTimer);
+    clearTimeout(this.#listTimer);
     for (const timer of this.#readTimers.values()) clearTimeout(timer);
     this.#readTimers.clear();
     this.#readOwed.clear();
@@ -181,7 +186,6 @@ class GroupChat {
     this.#logs.clear();
     this.#quotes.clear();
     this.#failed.clear();
-    this.#members.clear();
     this.#drafts.clear();
     this.#wanted.clear();
     this.#me = null;
@@ -197,9 +201,13 @@ class GroupChat {
     if (me) clearGroupCache(me.id);
   }
 
-  /** Sends a message (queued in the outbox until the hub stores it). */
-  send(groupId: string, text: string, replyToSeq?: number): Promise<CommandAck<'message:send'>> {
-    const payload = replyToSeq === undefined ? { groupId, clientId: newClientId(), text } : { groupId, clientId: newClientId(), text, replyToSeq };
+  /** Sends a message (queued in the outbox until the hub stores it): text, a reply, mentions, an uploaded image. */
+  send(groupId: string, text: string, extra: Pick<SendMessagePayload, 'replyToSeq' | 'mentions' | 'mentionAll' | 'imageId'> = {}): Promise<CommandAck<'message:send'>> {
+    const payload: SendMessagePayload = { groupId, clientId: newClientId(), text };
+    if (extra.replyToSeq !== undefined) payload.replyToSeq = extra.replyToSeq;
+    if (extra.mentions && extra.mentions.length > 0) payload.mentions = extra.mentions;
+    if (extra.mentionAll) payload.mentionAll = true;
+    if (extra.imageId !== undefined) payload.imageId = extra.imageId;
     return outbox.send({ event: 'message:send', payload });
   }
 
@@ -285,26 +293,29 @@ class GroupChat {
     return undefined;
   }
 
-  /** The group's members, once fetched with `loadMembers` (staff pick who handles a matter from them). */
-  members(groupId: string): GroupMemberView[] | undefined {
-    return this.#members.get(groupId);
-  }
-
-  /** Fetches the group's members unless they are here already. */
-  async loadMembers(groupId: string): Promise<void> {
-    if (this.#members.has(groupId)) return;
-    const res = await connection.emit('group:members', { groupId });
-    if (res.ok && this.#active) this.#members.set(groupId, res.members);
-  }
-
   /** Searches the person's groups (or one) for a text; hits carry the match positions. */
   search(query: string, groupId?: string): Promise<CommandResult<'message:search'>> {
     return connection.emit('message:search', groupId ? { query, groupId } : { query });
   }
 
+  /** Lists the groups again (a notice was pinned, someone was let in). */
+  async refresh(): Promise<void> {
+    await this.#list();
+  }
+
+  /** Takes in a group the hub just opened for the person (a one-to-one conversation) and catches it up. */
+  adopt(group: GroupView): void {
+    if (!this.#groups.has(group.id)) this.#groups.set(group.id, group);
+    void this.#sync([group.id]);
+  }
+
+  /** The person has read the group's current notice. */
+  noticeRead(groupId: string): void {
+    const g = this.#groups.get(groupId);
+    if (g?.notice && !g.notice.read) this.#groups.set(groupId, { ...g, notice: { ...g.notice, read: true } });
+  }
+
   async #catchUp(): Promise<void> {
-    // Membership may have changed while away: fetched again when next needed.
-    this.#members.clear();
     for (const groupId of [...this.#readOwed.keys()]) await this.#sendRead(groupId);
     if (!(await this.#list())) return;
     await this.#sync([...this.#groups.keys()]);
@@ -437,7 +448,7 @@ class GroupChat {
         this.#absorb([result.message]);
       } else {
         const p = command.payload;
-        this.#failed.set(p.clientId, { clientId: p.clientId, groupId: p.groupId, text: p.text, replyToSeq: p.replyToSeq ?? null, status: 'failed', queuedAt: Date.now(), code: result.error.code });
+        this.#failed.set(p.clientId, { clientId: p.clientId, groupId: p.groupId, text: p.text, replyToSeq: p.replyToSeq ?? null, imageId: p.imageId ?? null, status: 'failed', queuedAt: Date.now(), code: result.error.code });
       }
     } else if (settled.event === 'matter:update' && settled.result.ok) {
       // The answer was posted into the group: make sure it is here even if its live event was missed.
@@ -454,6 +465,12 @@ class GroupChat {
     if (res.ok || (res.error.code !== 'not_connected' && res.error.code !== 'timeout')) {
       if (this.#readOwed.get(groupId) === seq) this.#readOwed.delete(groupId);
     }
+  }
+
+  /** Changes come in bursts (approving several residents): one listing after them. */
+  #scheduleList(): void {
+    clearTimeout(this.#listTimer);
+    this.#listTimer = setTimeout(() => void this.#list(), LIST_DELAY_MS);
   }
 
   #scheduleSave(): void {
