@@ -25,6 +25,8 @@ const envSchema = z.object({
   ORDER_SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(5000),
   MESSAGE_RATE_STAFF_PER_MINUTE: z.coerce.number().positive().default(120),
   MESSAGE_RATE_RESIDENT_PER_MINUTE: z.coerce.number().positive().default(12),
+  HOTLINE_RESPONSE_TARGET_MINUTES: z.coerce.number().positive().default(60),
+  HOTLINE_SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(10_000),
   LOGIN_THROTTLE_BASE_SECONDS: z.coerce.number().positive().default(30),
 });
 
@@ -52,6 +54,8 @@ export interface HubConfig {
   loginThrottleBaseS: number;
   /** Group message send rates (bursts of 30 for staff, 6 for residents). */
   messageRates: { staffPerMinute: number; staffBurst: number; residentPerMinute: number; residentBurst: number };
+  /** Station-head hotline: the promised time to a first answer, and how often overdue threads are looked for. */
+  hotline: { responseTargetMs: number; sweepEveryMs: number };
   /** The automatic chase of late orders: reminders, then escalation. */
   orderSweep: { remindersBeforeEscalation: number; reminderIntervalMs: number; claimLeaseMs: number; everyMs: number };
 }
@@ -83,6 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     maxBodyBytes: e.MAX_BODY_BYTES,
     loginThrottleBaseS: e.LOGIN_THROTTLE_BASE_SECONDS,
     messageRates: { staffPerMinute: e.MESSAGE_RATE_STAFF_PER_MINUTE, staffBurst: 30, residentPerMinute: e.MESSAGE_RATE_RESIDENT_PER_MINUTE, residentBurst: 6 },
+    hotline: { responseTargetMs: Math.round(e.HOTLINE_RESPONSE_TARGET_MINUTES * 60_000), sweepEveryMs: e.HOTLINE_SWEEP_INTERVAL_MS },
     orderSweep: {
       remindersBeforeEscalation: e.ORDER_REMINDERS_BEFORE_ESCALATION,
       reminderIntervalMs: e.ORDER_REMINDER_INTERVAL_SECONDS * 1000,

@@ -41,6 +41,12 @@ import { createMatterService } from './groups/matter.service.ts';
 import { createGroupAdminService } from './groups/group-admin.service.ts';
 import { createImageService } from './groups/image.service.ts';
 import { imageRoutes } from './groups/image.routes.ts';
+import { createHotlineNotifier } from './hotline/hotline-notifier.ts';
+import { hotlineRoutes } from './hotline/hotline.routes.ts';
+import { createHotlineService } from './hotline/hotline.service.ts';
+import { hotlineSocketModule } from './hotline/hotline.socket.ts';
+import { createHotlineSweep } from './hotline/hotline-sweep.ts';
+import { createHotlineViews } from './hotline/hotline-views.ts';
 import { memoryBackend, redisBackend } from './realtime/adapter.ts';
 import { createRealtime } from './realtime/realtime-server.ts';
 import { openStore, type Store } from './store/database.ts';
@@ -56,6 +62,8 @@ export interface Hub {
   realtime: ReturnType<typeof createRealtime>;
   /** Runs one reminder/escalation pass now (tests; production runs it on a timer). */
   sweepOrders: () => Promise<{ reminded: number; escalated: number }>;
+  /** Runs one overdue-hotline pass now (tests; production runs it on a timer). */
+  sweepHotline: () => Promise<{ flagged: number }>;
   seeded: { units: number; users: number } | null;
   webMounted: boolean;
   /** Graceful stop: refuse new connections, close sockets, close fan-out and store. */
@@ -101,6 +109,9 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   const provisioned = await provisionGroups(db);
   if (provisioned.groups || provisioned.members) log.info(provisioned, 'groups provisioned');
   const sweep = createOrderSweep({ db, notify: notifier, options: config.orderSweep });
+  const hotlineNotifier = createHotlineNotifier(() => io!);
+  const hotline = createHotlineService({ db, notify: hotlineNotifier, rates: config.messageRates, responseTargetMs: config.hotline.responseTargetMs });
+  const hotlineSweep = createHotlineSweep({ db, views: createHotlineViews(db, Date.now), notify: hotlineNotifier });
   const backend = config.redisUrl ? await redisBackend(config.redisUrl, config.redisChannelPrefix, log) : memoryBackend();
 
   const web = await loadWebHandler(config.webBuildDir ?? DEFAULT_WEB_BUILD, log);
@@ -116,7 +127,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     nodeId: config.nodeId,
     publicOrigin: config.publicOrigin,
     maxPayloadBytes: config.maxSocketPayloadBytes,
-    modules: [orderSocketModule(orders, duty), groupSocketModule(groups, matters, groupAdmin)],
+    modules: [orderSocketModule(orders, duty), groupSocketModule(groups, matters, groupAdmin), hotlineSocketModule(hotline)],
   });
   io = realtime.io;
   const app = createApp({
@@ -134,6 +145,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
       '/incidents': incidentRoutes(createIncidentService(db)),
       '/': imageRoutes(images),
       '/register': registrationRoutes({ registration, login, org, secureCookies }),
+      '/hotline': hotlineRoutes(hotline),
       '/org': orgRoutes({ db, duty, onlineAmong: (ids) => realtime.onlineAmong(ids) }),
     },
     web,
@@ -157,6 +169,8 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
       .finally(() => (sweeping = false));
   }, config.orderSweep.everyMs);
   orderSweep.unref();
+  const hotlineTimer = setInterval(() => void hotlineSweep.run().catch((err) => log.warn({ err }, 'hotline sweep failed')), config.hotline.sweepEveryMs);
+  hotlineTimer.unref();
 
   let closing: Promise<void> | undefined;
   return {
@@ -165,12 +179,14 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     store,
     realtime,
     sweepOrders: sweep.run,
+    sweepHotline: hotlineSweep.run,
     seeded,
     webMounted: web !== undefined,
     close: () =>
       (closing ??= (async () => {
         clearInterval(sessionSweep);
         clearInterval(orderSweep);
+        clearInterval(hotlineTimer);
         httpServer.closeIdleConnections();
         await realtime.close();
         await batcher.drain();

@@ -37,6 +37,16 @@ export const can = {
   writeDirect: (from: Role, to: Role): boolean => STAFF_ROLES.includes(from) && STAFF_ROLES.includes(to),
   /** Register, assign and resolve matters raised in a group: its staff members, never residents. */
   handleMatters: (role: Role): boolean => RECEIVING.includes(role),
+  /** Write to the station head (所长热线): residents, to their own station. */
+  openHotlineThread: (role: Role): boolean => role === 'resident',
+  /** Handle a station's hotline desk: its head, and sworn staff the head delegates to. */
+  handleHotline: (role: Role): boolean => role === 'station_head' || role === 'officer' || role === 'dispatcher',
+  /** Take a hotline thread assigned to them: staff of the station, never residents or bots. */
+  takeHotlineThread: (role: string): boolean => (RECEIVING as readonly string[]).includes(role),
+  /** Choose who else handles the station's hotline: the station head. */
+  delegateHotline: (role: Role): boolean => role === 'station_head',
+  /** Read hotline figures: station heads (their own stations), dispatchers, admins and report bots. */
+  readHotlineFigures: (role: Role): boolean => role === 'station_head' || role === 'dispatcher' || role === 'admin' || role === 'bot',
   /** Switch someone's duty status: their own only. */
   setDuty: (actor: Actor, userId: string): boolean => actor.id === userId && RECEIVING.includes(actor.role),
 };

@@ -4,8 +4,9 @@ import type { Actor } from '../auth/permissions.ts';
 import { can } from '../auth/permissions.ts';
 import { errors } from '../errors.ts';
 import { newId } from '../ids.ts';
-import { RECALL_WINDOW_MS, type GroupView, type ImageMimeType, type MessageView, type SendMessagePayload } from '../protocol/index.ts';
+import { HOTLINE_CONVERSATION_KIND, RECALL_WINDOW_MS, type GroupKind, type GroupView, type MessageView, type SendMessagePayload } from '../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
+import { createMessageLog } from './message-log.ts';
 
 /** What the service tells the transport once a message change is persisted. */
 export interface GroupNotifier {
@@ -36,33 +37,9 @@ export function createGroupService(deps: { db: Kysely<Database>; notify: GroupNo
   const staffRate = createRateLimiter({ capacity: deps.rates.staffBurst, perSecond: deps.rates.staffPerMinute / 60, now });
   const residentRate = createRateLimiter({ capacity: deps.rates.residentBurst, perSecond: deps.rates.residentPerMinute / 60, now });
 
-  const messageSelect = () =>
-    db
-      .selectFrom('messages as m')
-      .innerJoin('users as u', 'u.id', 'm.sender_id')
-      .leftJoin('images as i', 'i.id', 'm.image_id')
-      .select(['m.id', 'm.group_id', 'm.seq', 'm.client_id', 'm.text', 'm.reply_to_seq', 'm.mentions', 'm.status', 'm.created_at', 'u.id as sender_id', 'u.name as sender_name', 'u.role as sender_role'])
-      .select(['i.id as image_id', 'i.width as image_width', 'i.height as image_height', 'i.mime as image_mime']);
-  type Row = Awaited<ReturnType<ReturnType<typeof messageSelect>['executeTakeFirstOrThrow']>>;
-  const toView = (r: Row): MessageView => {
-    const visible = r.status === 'ok';
-    const mentions: unknown = visible && r.mentions ? JSON.parse(r.mentions) : [];
-    return {
-    id: r.id,
-    groupId: r.group_id,
-    seq: r.seq,
-    sender: { id: r.sender_id, name: r.sender_name, role: r.sender_role },
-    clientId: r.client_id,
-    // A recalled or removed message is a placeholder for everyone: its text never leaves the hub.
-    text: visible ? r.text : '',
-    replyToSeq: r.reply_to_seq,
-    mentions: Array.isArray(mentions) ? (mentions as string[]) : [],
-    mentionAll: mentions === 'all',
-    image: visible && r.image_id ? { id: r.image_id, width: r.image_width!, height: r.image_height!, mime: r.image_mime as ImageMimeType } : null,
-    status: r.status,
-    createdAt: r.created_at,
-    };
-  };
+  const log = createMessageLog({ db, now });
+  const messageSelect = log.select;
+  const toView = log.toView;
 
   /** The caller's active membership, or not_found: another grid's group looks like no group at all. */
   async function membership(actor: Actor, groupId: string) {
@@ -73,14 +50,24 @@ export function createGroupService(deps: { db: Kysely<Database>; notify: GroupNo
       .where('gm.group_id', '=', groupId)
       .where('gm.user_id', '=', actor.id)
       .where('gm.status', '=', 'active')
+      .where('g.kind', '!=', HOTLINE_CONVERSATION_KIND)
       .executeTakeFirst();
     if (!m) throw errors.notFound('group');
     return m;
   }
 
-  /** Ids of the groups a person belongs to (the transport joins their rooms). */
+  /** Ids of the groups a person belongs to (the transport joins their rooms); hotline threads are not groups. */
   async function groupIdsOf(userId: string): Promise<string[]> {
-    return (await db.selectFrom('group_members').select('group_id').where('user_id', '=', userId).where('status', '=', 'active').execute()).map((r) => r.group_id);
+    return (
+      await db
+        .selectFrom('group_members as gm')
+        .innerJoin('groups as g', 'g.id', 'gm.group_id')
+        .select('gm.group_id')
+        .where('gm.user_id', '=', userId)
+        .where('gm.status', '=', 'active')
+        .where('g.kind', '!=', HOTLINE_CONVERSATION_KIND)
+        .execute()
+    ).map((r) => r.group_id);
   }
 
   /** The caller's groups with unread counts. */
@@ -102,6 +89,7 @@ export function createGroupService(deps: { db: Kysely<Database>; notify: GroupNo
       .select((eb) => eb.selectFrom('group_members as all').select(eb.fn.countAll<number>().as('n')).whereRef('all.group_id', '=', 'g.id').where('all.status', '=', 'active').as('member_count'))
       .where('gm.user_id', '=', actor.id)
       .where('gm.status', '=', 'active')
+      .where('g.kind', '!=', HOTLINE_CONVERSATION_KIND)
       .orderBy('g.last_seq', 'desc')
       .execute();
     const directIds = rows.filter((r) => r.kind === 'direct').map((r) => r.id);
@@ -117,7 +105,7 @@ export function createGroupService(deps: { db: Kysely<Database>; notify: GroupNo
     const otherName = new Map(others.map((o) => [o.group_id, o.name]));
     return rows.map((r) => ({
       id: r.id,
-      kind: r.kind,
+      kind: r.kind as GroupKind,
       // A one-to-one conversation is named after the other person.
       name: r.kind === 'direct' ? (otherName.get(r.id) ?? r.name) : r.name,
       unitId: r.unit_id,
@@ -169,11 +157,8 @@ export function createGroupService(deps: { db: Kysely<Database>; notify: GroupNo
     /** Persists a message with the group's next seq, then announces it. A retried client id returns the first message. */
     async send(actor: Actor, p: SendMessagePayload): Promise<{ message: MessageView; duplicate: boolean }> {
       const group = await membership(actor, p.groupId);
-      const dup = await messageSelect().where('m.sender_id', '=', actor.id).where('m.client_id', '=', p.clientId).executeTakeFirst();
-      if (dup) {
-        if (dup.group_id !== p.groupId) throw errors.conflict('this client id was used for another group');
-        return { message: toView(dup), duplicate: true };
-      }
+      const dup = await log.earlier(actor.id, p.clientId, p.groupId);
+      if (dup) return { message: dup, duplicate: true };
       // A retry of a stored message (above) is free; only new messages spend the sender's rate.
       const wait = (actor.role === 'resident' ? residentRate : staffRate).take(actor.id);
       if (wait > 0) throw errors.rateLimited(wait);
@@ -186,38 +171,10 @@ export function createGroupService(deps: { db: Kysely<Database>; notify: GroupNo
         if (members.length !== mentioned.length) throw errors.invalid('a mentioned person is not in this group');
       }
       const mentions = p.mentionAll ? JSON.stringify('all') : mentioned.length ? JSON.stringify(mentioned) : null;
-      if (p.imageId) {
-        const img = await db.selectFrom('images').select(['group_id', 'uploader_id']).where('id', '=', p.imageId).executeTakeFirst();
-        if (!img || img.group_id !== p.groupId || img.uploader_id !== actor.id) throw errors.notFound('image');
-        const used = await db.selectFrom('messages').select('id').where('image_id', '=', p.imageId).executeTakeFirst();
-        if (used) throw errors.conflict('this image was already sent');
-      }
-      const id = newId();
-      const at = now();
-      try {
-        await db.transaction().execute(async (trx) => {
-          const { last_seq: seq } = await trx
-            .updateTable('groups')
-            .set((eb) => ({ last_seq: eb('last_seq', '+', 1) }))
-            .where('id', '=', p.groupId)
-            .returning('last_seq')
-            .executeTakeFirstOrThrow();
-          await trx
-            .insertInto('messages')
-            .values({ id, group_id: p.groupId, seq: Number(seq), sender_id: actor.id, client_id: p.clientId, text: p.text, reply_to_seq: p.replyToSeq ?? null, mentions, image_id: p.imageId ?? null, status: 'ok', created_at: at, changed_at: null })
-            .execute();
-          // The sender has read up to their own message.
-          await trx.updateTable('group_members').set({ read_seq: Number(seq) }).where('group_id', '=', p.groupId).where('user_id', '=', actor.id).execute();
-        });
-      } catch (err) {
-        // The same client id raced in from a second connection: the first insert won.
-        const won = await messageSelect().where('m.sender_id', '=', actor.id).where('m.client_id', '=', p.clientId).executeTakeFirst();
-        if (won) return { message: toView(won), duplicate: true };
-        throw err;
-      }
-      const message = toView(await messageSelect().where('m.id', '=', id).executeTakeFirstOrThrow());
-      notify.messageCreated(message);
-      return { message, duplicate: false };
+      if (p.imageId) await log.checkImage(p.imageId, p.groupId, actor.id);
+      const out = await log.append({ groupId: p.groupId, senderId: actor.id, clientId: p.clientId, text: p.text, replyToSeq: p.replyToSeq ?? null, mentions, imageId: p.imageId ?? null });
+      if (!out.duplicate) notify.messageCreated(out.message);
+      return out;
     },
 
     /**
@@ -227,26 +184,10 @@ export function createGroupService(deps: { db: Kysely<Database>; notify: GroupNo
      */
     async sync(actor: Actor, cursors: Record<string, number>, limit = SYNC_LIMIT): Promise<{ messages: MessageView[]; more: boolean }> {
       const mine = new Set(await groupIdsOf(actor.id));
-      const out: MessageView[] = [];
-      let more = false;
-      for (const groupId of Object.keys(cursors).filter((g) => mine.has(g))) {
-        const rows = await messageSelect()
-          .where('m.group_id', '=', groupId)
-          .where('m.seq', '>', cursors[groupId]!)
-          .orderBy('m.seq')
-          .limit(limit - out.length + 1)
-          .execute();
-        if (rows.length > limit - out.length) {
-          more = true;
-          rows.pop();
-        }
-        out.push(...rows.map(toView));
-        if (out.length >= limit) {
-          more = true;
-          break;
-        }
-      }
-      return { messages: out, more };
+      return log.after(
+        Object.entries(cursors).filter(([g]) => mine.has(g)),
+        limit,
+      );
     },
 
     /**
@@ -278,18 +219,14 @@ export function createGroupService(deps: { db: Kysely<Database>; notify: GroupNo
     /** Older messages of one group, for scrolling back. */
     async history(actor: Actor, groupId: string, beforeSeq: number | undefined, limit = 50): Promise<MessageView[]> {
       await membership(actor, groupId);
-      let q = messageSelect().where('m.group_id', '=', groupId).orderBy('m.seq', 'desc').limit(limit);
-      if (beforeSeq !== undefined) q = q.where('m.seq', '<', beforeSeq);
-      return (await q.execute()).reverse().map(toView);
+      return log.before(groupId, beforeSeq, limit);
     },
 
     /** Moves the caller's read cursor forward (never back, never past the last message). */
     async markRead(actor: Actor, groupId: string, seq: number): Promise<{ readSeq: number }> {
       const m = await membership(actor, groupId);
       const target = Math.min(seq, m.last_seq);
-      if (target > m.read_seq) {
-        await db.updateTable('group_members').set({ read_seq: target }).where('group_id', '=', groupId).where('user_id', '=', actor.id).where('read_seq', '<', target).execute();
-      }
+      if (target > m.read_seq) await log.advanceRead(groupId, actor.id, target);
       return { readSeq: Math.max(target, m.read_seq) };
     },
 

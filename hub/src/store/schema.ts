@@ -1,4 +1,4 @@
-import type { GroupKind, MatterCategory, MatterStatus, MessageStatus, OrderPriority, OrderStatus, RecipientState, Role, UnitKind } from '../protocol/index.ts';
+import type { GroupKind, HotlineCategory, HotlineStatus, MatterCategory, MatterStatus, MessageStatus, OrderPriority, OrderStatus, RecipientState, Role, UnitKind } from '../protocol/index.ts';
 
 /**
  * Table types for Kysely. Times are UTC milliseconds since the epoch (bigint in PostgreSQL,
@@ -23,6 +23,10 @@ export interface Database {
   matters: MatterTable;
   group_notice_reads: GroupNoticeReadTable;
   images: ImageTable;
+  hotline_threads: HotlineThreadTable;
+  hotline_notes: HotlineNoteTable;
+  hotline_canned: HotlineCannedTable;
+  hotline_delegates: HotlineDelegateTable;
 }
 
 export interface UnitTable {
@@ -171,7 +175,8 @@ export interface DutyStatusTable {
 
 export interface GroupTable {
   id: string;
-  kind: GroupKind;
+  /** Group kinds, or 'hotline': a hotline thread's conversation (never listed as a group). */
+  kind: GroupKind | 'hotline';
   unit_id: string | null;
   name: string;
   /** Highest seq handed out; the next message takes last_seq + 1 under the row's lock. */
@@ -232,6 +237,70 @@ export interface GroupNoticeReadTable {
   user_id: string;
   /** The notice version (its notice_at) the member has read. */
   notice_at: number;
+}
+
+/** A hotline thread; its id is the id of its conversation (`groups` row of kind 'hotline'). */
+export interface HotlineThreadTable {
+  id: string;
+  station_id: string;
+  resident_id: string;
+  /** The resident's client id of the create: a retried create returns the first thread. */
+  client_id: string;
+  category: HotlineCategory;
+  status: HotlineStatus;
+  subject: string;
+  place: string | null;
+  created_at: number;
+  /** The response target: a first answer is due by then. */
+  due_at: number;
+  first_answered_at: number | null;
+  assignee_id: string | null;
+  handoff_department: string | null;
+  handoff_reason: string | null;
+  handoff_at: number | null;
+  handoff_by: string | null;
+  resolution_summary: string | null;
+  resolved_at: number | null;
+  resolved_by: string | null;
+  rating_score: number | null;
+  rating_comment: string | null;
+  rated_at: number | null;
+  /** Set once, by the node whose sweep claimed the thread, when the head was told it is overdue. */
+  overdue_flagged_at: number | null;
+  staff_read_seq: number;
+  staff_read_at: number | null;
+  follow_up_at: number | null;
+  follow_up_note: string | null;
+  follow_up_done_at: number | null;
+  updated_at: number;
+}
+
+/** Internal notes on a thread: staff only, never part of the message pipeline. */
+export interface HotlineNoteTable {
+  id: string;
+  thread_id: string;
+  author_id: string;
+  client_id: string;
+  text: string;
+  created_at: number;
+}
+
+/** Canned replies (常用回复) of a station. */
+export interface HotlineCannedTable {
+  id: string;
+  station_id: string;
+  title: string;
+  text: string;
+  created_by: string;
+  updated_at: number;
+}
+
+/** Staff a station head lets handle the station's hotline besides themselves. */
+export interface HotlineDelegateTable {
+  station_id: string;
+  user_id: string;
+  granted_by: string;
+  granted_at: number;
 }
 
 export interface ImageTable {

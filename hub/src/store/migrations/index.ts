@@ -6,6 +6,7 @@ import * as matters from './0004-matters.ts';
 import * as groupExtras from './0005-group-extras.ts';
 import * as images from './0006-images.ts';
 import * as directGroups from './0007-direct-groups.ts';
+import * as hotline from './0008-hotline.ts';
 
 /** Migrations in order; the same set runs on SQLite and PostgreSQL. */
 const migrations: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '0005-group-extras': groupExtras,
   '0006-images': images,
   '0007-direct-groups': directGroups,
+  '0008-hotline': hotline,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,153 @@
+import type { Kysely } from 'kysely';
+import { errors } from '../errors.ts';
+import { newId } from '../ids.ts';
+import type { ImageMimeType, MessageView } from '../protocol/index.ts';
+import type { Database } from '../store/schema.ts';
+
+/** What one new message carries into the log. */
+export interface AppendInput {
+  groupId: string;
+  senderId: string;
+  clientId: string;
+  text: string;
+  replyToSeq?: number | null;
+  /** JSON of the mentioned ids or "all"; null when none. */
+  mentions?: string | null;
+  imageId?: string | null;
+}
+
+/**
+ * The message pipeline shared by group chat and the hotline: a conversation (a `groups` row) holds
+ * messages with a gap-free seq taken under the conversation row's lock in the transaction that
+ * stores the message; a client id makes a retried write return the first message; readers catch
+ * up by seq. Callers decide who may do what; this module only keeps the log.
+ */
+export function createMessageLog(deps: { db: Kysely<Database>; now: () => number }) {
+  const { db, now } = deps;
+
+  const select = () =>
+    db
+      .selectFrom('messages as m')
+      .innerJoin('users as u', 'u.id', 'm.sender_id')
+      .leftJoin('images as i', 'i.id', 'm.image_id')
+      .select(['m.id', 'm.group_id', 'm.seq', 'm.client_id', 'm.text', 'm.reply_to_seq', 'm.mentions', 'm.status', 'm.created_at', 'u.id as sender_id', 'u.name as sender_name', 'u.role as sender_role'])
+      .select(['i.id as image_id', 'i.width as image_width', 'i.height as image_height', 'i.mime as image_mime']);
+  type Row = Awaited<ReturnType<ReturnType<typeof select>['executeTakeFirstOrThrow']>>;
+
+  const toView = (r: Row): MessageView => {
+    const visible = r.status === 'ok';
+    const mentions: unknown = visible && r.mentions ? JSON.parse(r.mentions) : [];
+    return {
+      id: r.id,
+      groupId: r.group_id,
+      seq: r.seq,
+      sender: { id: r.sender_id, name: r.sender_name, role: r.sender_role },
+      clientId: r.client_id,
+      // A recalled or removed message is a placeholder for everyone: its text never leaves the hub.
+      text: visible ? r.text : '',
+      replyToSeq: r.reply_to_seq,
+      mentions: Array.isArray(mentions) ? (mentions as string[]) : [],
+      mentionAll: mentions === 'all',
+      image: visible && r.image_id ? { id: r.image_id, width: r.image_width!, height: r.image_height!, mime: r.image_mime as ImageMimeType } : null,
+      status: r.status,
+      createdAt: r.created_at,
+    };
+  };
+
+  /** The message a sender already stored under this client id, if any (in another conversation: conflict). */
+  async function earlier(senderId: string, clientId: string, groupId: string): Promise<MessageView | undefined> {
+    const dup = await select().where('m.sender_id', '=', senderId).where('m.client_id', '=', clientId).executeTakeFirst();
+    if (dup && dup.group_id !== groupId) throw errors.conflict('this client id was used for another conversation');
+    return dup ? toView(dup) : undefined;
+  }
+
+  return {
+    select,
+    toView,
+    earlier,
+
+    /** An image may be attached once, by its uploader, in the conversation it was uploaded to. */
+    async checkImage(imageId: string, groupId: string, senderId: string): Promise<void> {
+      const img = await db.selectFrom('images').select(['group_id', 'uploader_id']).where('id', '=', imageId).executeTakeFirst();
+      if (!img || img.group_id !== groupId || img.uploader_id !== senderId) throw errors.notFound('image');
+      const used = await db.selectFrom('messages').select('id').where('image_id', '=', imageId).executeTakeFirst();
+      if (used) throw errors.conflict('this image was already sent');
+    },
+
+    /** Stores the message with the conversation's next seq (the sender has read up to it). A client id racing in twice returns the winner. */
+    async append(input: AppendInput): Promise<{ message: MessageView; duplicate: boolean }> {
+      const id = newId();
+      const at = now();
+      try {
+        await db.transaction().execute(async (trx) => {
+          const { last_seq: seq } = await trx
+            .updateTable('groups')
+            .set((eb) => ({ last_seq: eb('last_seq', '+', 1) }))
+            .where('id', '=', input.groupId)
+            .returning('last_seq')
+            .executeTakeFirstOrThrow();
+          await trx
+            .insertInto('messages')
+            .values({
+              id,
+              group_id: input.groupId,
+              seq: Number(seq),
+              sender_id: input.senderId,
+              client_id: input.clientId,
+              text: input.text,
+              reply_to_seq: input.replyToSeq ?? null,
+              mentions: input.mentions ?? null,
+              image_id: input.imageId ?? null,
+              status: 'ok',
+              created_at: at,
+              changed_at: null,
+            })
+            .execute();
+          await trx.updateTable('group_members').set({ read_seq: Number(seq) }).where('group_id', '=', input.groupId).where('user_id', '=', input.senderId).execute();
+        });
+      } catch (err) {
+        const won = await earlier(input.senderId, input.clientId, input.groupId);
+        if (won) return { message: won, duplicate: true };
+        throw err;
+      }
+      return { message: toView(await select().where('m.id', '=', id).executeTakeFirstOrThrow()), duplicate: false };
+    },
+
+    /** For each conversation, the messages after the client's cursor, in seq order, up to `limit` in all. */
+    async after(cursors: [groupId: string, seq: number][], limit: number): Promise<{ messages: MessageView[]; more: boolean }> {
+      const out: MessageView[] = [];
+      let more = false;
+      for (const [groupId, cursor] of cursors) {
+        const rows = await select()
+          .where('m.group_id', '=', groupId)
+          .where('m.seq', '>', cursor)
+          .orderBy('m.seq')
+          .limit(limit - out.length + 1)
+          .execute();
+        if (rows.length > limit - out.length) {
+          more = true;
+          rows.pop();
+        }
+        out.push(...rows.map(toView));
+        if (out.length >= limit) {
+          more = true;
+          break;
+        }
+      }
+      return { messages: out, more };
+    },
+
+    /** Older messages of one conversation, oldest first. */
+    async before(groupId: string, beforeSeq: number | undefined, limit: number): Promise<MessageView[]> {
+      let q = select().where('m.group_id', '=', groupId).orderBy('m.seq', 'desc').limit(limit);
+      if (beforeSeq !== undefined) q = q.where('m.seq', '<', beforeSeq);
+      return (await q.execute()).reverse().map(toView);
+    },
+
+    /** Moves a member's read cursor forward to `target` (never back). */
+    async advanceRead(groupId: string, userId: string, target: number): Promise<void> {
+      await db.updateTable('group_members').set({ read_seq: target }).where('group_id', '=', groupId).where('user_id', '=', userId).where('read_seq', '<', target).execute();
+    },
+  };
+}
+export type MessageLog = ReturnType<typeof createMessageLog>;

@@ -1,0 +1,83 @@
+import type { Kysely, Selectable } from 'kysely';
+import { can, type Actor } from '../auth/permissions.ts';
+import { errors } from '../errors.ts';
+import type { Database, HotlineThreadTable } from '../store/schema.ts';
+
+export type ThreadRow = Selectable<HotlineThreadTable>;
+
+/** How the caller stands to a thread: its resident, or staff (a handler of its station, or its assignee). */
+export interface ThreadAccess {
+  row: ThreadRow;
+  as: 'resident' | 'staff';
+  /** The head or a delegate of the thread's station (may assign, manage canned replies). */
+  handler: boolean;
+}
+
+/**
+ * Who may see which hotline threads. A resident sees only their own; staff only the threads of
+ * the stations whose hotline they handle, or a thread assigned to them. Anything else is
+ * not_found, so a guessed or forged id reveals nothing.
+ */
+export function createHotlineAccess(db: Kysely<Database>) {
+  /** The station a unit lies in (the unit itself when it is one). */
+  async function stationOf(unitId: string): Promise<{ id: string; path: string; name: string; code: string } | undefined> {
+    const unit = await db.selectFrom('units').select('path').where('id', '=', unitId).executeTakeFirst();
+    if (!unit) return undefined;
+    const ids = unit.path.split('/').filter(Boolean);
+    return db.selectFrom('units').select(['id', 'path', 'name', 'code']).where('id', 'in', ids).where('kind', '=', 'station').executeTakeFirst();
+  }
+
+  /** Stations whose hotline the person handles: a station head's own, and those that delegated it to them. */
+  async function handledStations(actor: Actor): Promise<string[]> {
+    if (!can.handleHotline(actor.role)) return [];
+    const out = new Set<string>();
+    if (actor.role === 'station_head') {
+      const s = await stationOf(actor.unitId);
+      if (s) out.add(s.id);
+    }
+    const delegated = await db.selectFrom('hotline_delegates').select('station_id').where('user_id', '=', actor.id).execute();
+    for (const d of delegated) out.add(d.station_id);
+    return [...out];
+  }
+
+  return {
+    stationOf,
+    handledStations,
+
+    /** The thread, if the caller may see it at all. */
+    async thread(actor: Actor, threadId: string): Promise<ThreadAccess> {
+      const row = await db.selectFrom('hotline_threads').selectAll().where('id', '=', threadId).executeTakeFirst();
+      if (!row) throw errors.notFound('thread');
+      if (actor.role === 'resident') {
+        if (row.resident_id !== actor.id) throw errors.notFound('thread');
+        return { row, as: 'resident', handler: false };
+      }
+      const handler = (await handledStations(actor)).includes(row.station_id);
+      if (!handler && row.assignee_id !== actor.id) throw errors.notFound('thread');
+      return { row, as: 'staff', handler };
+    },
+
+    /** The thread, for staff only (residents and strangers: not_found). */
+    async staffThread(actor: Actor, threadId: string): Promise<ThreadAccess> {
+      const a = await this.thread(actor, threadId);
+      if (a.as !== 'staff') throw errors.notFound('thread');
+      return a;
+    },
+
+    /** Staff of a station who may take a thread (assignees, delegates): sworn and auxiliary staff within it. */
+    async staffOfStation(stationId: string, userId: string): Promise<{ id: string; name: string; role: string } | undefined> {
+      const station = await db.selectFrom('units').select('path').where('id', '=', stationId).executeTakeFirst();
+      if (!station) return undefined;
+      const u = await db
+        .selectFrom('users as u')
+        .innerJoin('units as un', 'un.id', 'u.unit_id')
+        .select(['u.id', 'u.name', 'u.role'])
+        .where('u.id', '=', userId)
+        .where('u.disabled_at', 'is', null)
+        .where('un.path', 'like', `${station.path}%`)
+        .executeTakeFirst();
+      return u && can.takeHotlineThread(u.role) ? u : undefined;
+    },
+  };
+}
+export type HotlineAccess = ReturnType<typeof createHotlineAccess>;

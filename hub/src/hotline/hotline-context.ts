@@ -1,0 +1,124 @@
+import type { Kysely } from 'kysely';
+import type { Actor } from '../auth/permissions.ts';
+import { errors } from '../errors.ts';
+import { createMessageLog, type MessageLog } from '../groups/message-log.ts';
+import type { MessageRates } from '../groups/group.service.ts';
+import { createRateLimiter } from '../rate-limiter.ts';
+import type { HotlineChange, HotlineNoteView, HotlineThreadView, MessageView } from '../protocol/index.ts';
+import type { Database } from '../store/schema.ts';
+import { createHotlineAccess, type HotlineAccess } from './hotline-access.ts';
+import { createHotlineViews, type HotlineViews } from './hotline-views.ts';
+
+/** Who hears about a thread: its resident, its station's desk, and its assignee. */
+export interface HotlineAudience {
+  stationId: string;
+  residentId: string;
+  assigneeId: string | null;
+}
+
+/** What the hotline tells the transport once a change is persisted. */
+export interface HotlineNotifier {
+  /** A message: to the resident and the staff side alike (messages hold nothing internal). */
+  message(message: MessageView, to: HotlineAudience): void;
+  /** The resident gets `resident` (staff: null), the desk and the assignee get `staff`. */
+  threadChanged(views: { resident: HotlineThreadView; staff: HotlineThreadView }, to: HotlineAudience, change: HotlineChange): void;
+  /** Staff side only. */
+  noteAdded(note: HotlineNoteView, to: HotlineAudience): void;
+  /** To these station heads' own rooms. */
+  overdue(thread: HotlineThreadView, headIds: string[]): void;
+  cannedChanged(stationId: string): void;
+  /** A person started or stopped handling a station's desk: their sockets join or leave its room. */
+  deskChanged(stationId: string, userId: string, enabled: boolean): void;
+}
+
+export interface HotlineDeps {
+  db: Kysely<Database>;
+  notify: HotlineNotifier;
+  rates: MessageRates;
+  /** The promised time to a first answer. */
+  responseTargetMs: number;
+  now?: () => number;
+}
+
+/** What the hotline's services share: access rules, views, the message log, rates and publishing. */
+export interface HotlineContext {
+  db: Kysely<Database>;
+  now: () => number;
+  notify: HotlineNotifier;
+  access: HotlineAccess;
+  views: HotlineViews;
+  log: MessageLog;
+  responseTargetMs: number;
+  /** Throws rate_limited when the person has sent too much. */
+  spend(actor: Actor): void;
+  /** Makes the person a member of the thread's conversation (read cursor, image access). */
+  join(threadId: string, userId: string): Promise<void>;
+  /** Sends the thread's new state to both sides. */
+  publish(threadId: string, change: HotlineChange): Promise<{ resident: HotlineThreadView; staff: HotlineThreadView }>;
+  /**
+   * Stores a message in the thread and tells both sides. A staff message is an answer: the first
+   * one stamps the first-answer time. A retried client id returns the first message.
+   */
+  post(actor: Actor, threadId: string, input: { clientId: string; text: string; imageId?: string | undefined }): Promise<{ message: MessageView; duplicate: boolean }>;
+}
+
+/** Builds the shared context of the hotline services. */
+export function createHotlineContext(deps: HotlineDeps): HotlineContext {
+  const { db, notify } = deps;
+  const now = deps.now ?? Date.now;
+  const staffRate = createRateLimiter({ capacity: deps.rates.staffBurst, perSecond: deps.rates.staffPerMinute / 60, now });
+  const residentRate = createRateLimiter({ capacity: deps.rates.residentBurst, perSecond: deps.rates.residentPerMinute / 60, now });
+  const access = createHotlineAccess(db);
+  const views = createHotlineViews(db, now);
+  const log = createMessageLog({ db, now });
+
+  const audience = (v: { stationId: string; residentId: string; assigneeId: string | null }): HotlineAudience => ({ stationId: v.stationId, residentId: v.residentId, assigneeId: v.assigneeId });
+
+  const ctx: HotlineContext = {
+    db,
+    now,
+    notify,
+    access,
+    views,
+    log,
+    responseTargetMs: deps.responseTargetMs,
+    spend(actor) {
+      const wait = (actor.role === 'resident' ? residentRate : staffRate).take(actor.id);
+      if (wait > 0) throw errors.rateLimited(wait);
+    },
+    async join(threadId, userId) {
+      await db
+        .insertInto('group_members')
+        .values({ group_id: threadId, user_id: userId, status: 'active', read_seq: 0, joined_at: now(), muted_until: null })
+        .onConflict((oc) => oc.columns(['group_id', 'user_id']).doUpdateSet({ status: 'active' }))
+        .execute();
+    },
+    async publish(threadId, change) {
+      const v = await views.both(threadId);
+      notify.threadChanged(v, audience(v), change);
+      return v;
+    },
+    async post(actor, threadId, input) {
+      const dup = await log.earlier(actor.id, input.clientId, threadId);
+      if (dup) return { message: dup, duplicate: true };
+      ctx.spend(actor);
+      await ctx.join(threadId, actor.id);
+      if (input.imageId) await log.checkImage(input.imageId, threadId, actor.id);
+      const out = await log.append({ groupId: threadId, senderId: actor.id, clientId: input.clientId, text: input.text, imageId: input.imageId ?? null });
+      if (out.duplicate) return out;
+      const at = out.message.createdAt;
+      if (actor.role !== 'resident') {
+        await db.updateTable('hotline_threads').set({ first_answered_at: at }).where('id', '=', threadId).where('first_answered_at', 'is', null).execute();
+        await db.updateTable('hotline_threads').set({ status: 'in_progress' }).where('id', '=', threadId).where('status', '=', 'open').execute();
+        // Whoever answers has read the thread up to their answer.
+        await db.updateTable('hotline_threads').set({ staff_read_seq: out.message.seq, staff_read_at: at }).where('id', '=', threadId).where('staff_read_seq', '<', out.message.seq).execute();
+      }
+      await db.updateTable('hotline_threads').set({ updated_at: at }).where('id', '=', threadId).execute();
+      const v = await views.both(threadId);
+      notify.message(out.message, audience(v));
+      notify.threadChanged(v, audience(v), 'message');
+      return out;
+    },
+  };
+  return ctx;
+}

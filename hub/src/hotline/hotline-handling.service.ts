@@ -1,0 +1,149 @@
+import type { Actor } from '../auth/permissions.ts';
+import { errors } from '../errors.ts';
+import {
+  HOTLINE_REOPEN_WINDOW_MS,
+  type HotlineAssignable,
+  type HotlineFollowUpPayload,
+  type HotlineHandOffPayload,
+  type HotlineRatePayload,
+  type HotlineReopenPayload,
+  type HotlineResolvePayload,
+  type HotlineThreadView,
+  type MessageView,
+} from '../protocol/index.ts';
+import type { HotlineContext } from './hotline-context.ts';
+
+/**
+ * What the desk does with a thread — assign, hand off to another department, resolve, schedule a
+ * follow-up visit — and what the resident does once it is resolved: rate once, or reopen within
+ * seven days. Each step that the resident must hear about is also a message in the thread, so a
+ * resident who was offline finds it on return.
+ */
+export function createHotlineHandling(ctx: HotlineContext) {
+  const { db, now, access, views, log } = ctx;
+
+  /** Staff may act; a thread closed for good may not change. */
+  async function staffOpen(actor: Actor, threadId: string) {
+    const a = await access.staffThread(actor, threadId);
+    if (a.row.status === 'resolved') throw errors.conflict('the thread is resolved');
+    return a;
+  }
+
+  /** A retried client id of a step that posts a message: the first outcome, unchanged. */
+  async function retried(actor: Actor, threadId: string, clientId: string, as: 'resident' | 'staff'): Promise<{ thread: HotlineThreadView; message: MessageView } | undefined> {
+    const earlier = await log.earlier(actor.id, clientId, threadId);
+    if (!earlier) return undefined;
+    const v = await views.both(threadId);
+    return { thread: as === 'resident' ? v.resident : v.staff, message: earlier };
+  }
+
+  return {
+    /** Hand the thread to an officer of the station (head and delegates only). */
+    async assign(actor: Actor, threadId: string, assigneeId: string): Promise<HotlineThreadView> {
+      const a = await staffOpen(actor, threadId);
+      if (!a.handler) throw errors.forbidden('only the station head and the desk assign threads');
+      const assignee = await access.staffOfStation(a.row.station_id, assigneeId);
+      if (!assignee) throw errors.invalid('the assignee must be staff of this station');
+      await db
+        .updateTable('hotline_threads')
+        .set({ assignee_id: assignee.id, status: a.row.status === 'open' ? 'in_progress' : a.row.status, updated_at: now() })
+        .where('id', '=', threadId)
+        .execute();
+      await ctx.join(threadId, assignee.id);
+      return (await ctx.publish(threadId, 'assigned')).staff;
+    },
+
+    /** 一报警三分发: not police business — passed to a department; the resident is told why in the thread. */
+    async handOff(actor: Actor, p: HotlineHandOffPayload): Promise<{ thread: HotlineThreadView; message: MessageView }> {
+      const again = await retried(actor, p.threadId, p.clientId, 'staff');
+      if (again) return again;
+      await staffOpen(actor, p.threadId);
+      const { message } = await ctx.post(actor, p.threadId, { clientId: p.clientId, text: `已转交${p.department}处理。${p.reason}` });
+      const t = now();
+      await db
+        .updateTable('hotline_threads')
+        .set({ status: 'handed_off', handoff_department: p.department, handoff_reason: p.reason, handoff_at: t, handoff_by: actor.id, updated_at: t })
+        .where('id', '=', p.threadId)
+        .execute();
+      return { thread: (await ctx.publish(p.threadId, 'handed_off')).staff, message };
+    },
+
+    /** Closes the thread; the summary reaches the resident as a message. */
+    async resolve(actor: Actor, p: HotlineResolvePayload): Promise<{ thread: HotlineThreadView; message: MessageView }> {
+      const again = await retried(actor, p.threadId, p.clientId, 'staff');
+      if (again) return again;
+      await staffOpen(actor, p.threadId);
+      const { message } = await ctx.post(actor, p.threadId, { clientId: p.clientId, text: p.summary });
+      const t = now();
+      await db.updateTable('hotline_threads').set({ status: 'resolved', resolution_summary: p.summary, resolved_at: t, resolved_by: actor.id, updated_at: t }).where('id', '=', p.threadId).execute();
+      return { thread: (await ctx.publish(p.threadId, 'resolved')).staff, message };
+    },
+
+    /** The resident rates a resolved thread, once. */
+    async rate(actor: Actor, p: HotlineRatePayload): Promise<HotlineThreadView> {
+      const a = await access.thread(actor, p.threadId);
+      if (a.as !== 'resident') throw errors.forbidden('only the resident who wrote may rate the answer');
+      if (a.row.status !== 'resolved') throw errors.conflict('a thread can be rated once it is resolved');
+      const t = now();
+      const r = await db
+        .updateTable('hotline_threads')
+        .set({ rating_score: p.score, rating_comment: p.comment || null, rated_at: t, updated_at: t })
+        .where('id', '=', p.threadId)
+        .where('rating_score', 'is', null)
+        .where('status', '=', 'resolved')
+        .executeTakeFirst();
+      if (Number(r.numUpdatedRows) === 0) throw errors.conflict('this thread has already been rated');
+      return (await ctx.publish(p.threadId, 'rated')).resident;
+    },
+
+    /** The resident reopens a resolved thread within seven days; the reason is a message to the desk. */
+    async reopen(actor: Actor, p: HotlineReopenPayload): Promise<{ thread: HotlineThreadView; message: MessageView }> {
+      const again = await retried(actor, p.threadId, p.clientId, 'resident');
+      if (again) return again;
+      const a = await access.thread(actor, p.threadId);
+      if (a.as !== 'resident') throw errors.forbidden('only the resident who wrote may reopen the thread');
+      if (a.row.status !== 'resolved' || a.row.resolved_at === null) throw errors.conflict('only a resolved thread can be reopened');
+      if (now() > a.row.resolved_at + HOTLINE_REOPEN_WINDOW_MS) throw errors.conflict('a thread can be reopened within 7 days of its resolution');
+      const { message } = await ctx.post(actor, p.threadId, { clientId: p.clientId, text: p.reason });
+      await db.updateTable('hotline_threads').set({ status: 'in_progress', updated_at: now() }).where('id', '=', p.threadId).where('status', '=', 'resolved').execute();
+      return { thread: (await ctx.publish(p.threadId, 'reopened')).resident, message };
+    },
+
+    /** Schedule a follow-up visit (回访), or record it done. */
+    async followUp(actor: Actor, p: HotlineFollowUpPayload): Promise<HotlineThreadView> {
+      const a = await access.staffThread(actor, p.threadId);
+      const t = now();
+      if (p.action === 'schedule') {
+        await db.updateTable('hotline_threads').set({ follow_up_at: p.at, follow_up_note: p.note, follow_up_done_at: null, updated_at: t }).where('id', '=', p.threadId).execute();
+      } else {
+        if (a.row.follow_up_at === null) throw errors.conflict('no follow-up visit is scheduled');
+        await db
+          .updateTable('hotline_threads')
+          .set({ follow_up_done_at: t, follow_up_note: p.note || a.row.follow_up_note, updated_at: t })
+          .where('id', '=', p.threadId)
+          .execute();
+      }
+      return (await ctx.publish(p.threadId, 'follow_up')).staff;
+    },
+
+    /** Who the thread may go to: staff of its station, the resident's community officer first. */
+    async assignable(actor: Actor, threadId: string): Promise<HotlineAssignable[]> {
+      const a = await access.staffThread(actor, threadId);
+      const station = await db.selectFrom('units').select('path').where('id', '=', a.row.station_id).executeTakeFirstOrThrow();
+      const suggested = (await views.both(threadId)).staff.staff?.suggestedAssignee?.id;
+      const rows = await db
+        .selectFrom('users as u')
+        .innerJoin('units as un', 'un.id', 'u.unit_id')
+        .select(['u.id', 'u.name', 'u.role', 'un.name as unit_name'])
+        .where('un.path', 'like', `${station.path}%`)
+        .where('u.role', 'in', ['station_head', 'officer', 'auxiliary', 'dispatcher'])
+        .where('u.disabled_at', 'is', null)
+        .orderBy('u.id')
+        .limit(500)
+        .execute();
+      return rows
+        .map((r) => ({ id: r.id, name: r.name, role: r.role, unitName: r.unit_name, suggested: r.id === suggested }))
+        .sort((x, y) => Number(y.suggested) - Number(x.suggested));
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema.ts';
+import type { HotlineNotifier } from './hotline-context.ts';
+import type { HotlineViews } from './hotline-views.ts';
+
+/**
+ * Flags threads with no first answer past their response target to the station head, once per
+ * thread. The claim is one UPDATE … RETURNING that sets `overdue_flagged_at` only where it is
+ * still null, so with several hub nodes sweeping each thread is flagged by exactly one of them.
+ */
+export function createHotlineSweep(deps: { db: Kysely<Database>; views: HotlineViews; notify: HotlineNotifier; now?: () => number }) {
+  const { db, views, notify } = deps;
+  const now = deps.now ?? Date.now;
+  return {
+    /** One pass; returns how many threads it flagged. */
+    async run(): Promise<{ flagged: number }> {
+      const t = now();
+      const claimed = await db
+        .updateTable('hotline_threads')
+        .set({ overdue_flagged_at: t })
+        .where('overdue_flagged_at', 'is', null)
+        .where('first_answered_at', 'is', null)
+        .where('status', '!=', 'resolved')
+        .where('due_at', '<=', t)
+        .returning(['id', 'station_id'])
+        .execute();
+      for (const row of claimed) {
+        const heads = await db.selectFrom('users').select('id').where('unit_id', '=', row.station_id).where('role', '=', 'station_head').where('disabled_at', 'is', null).execute();
+        const v = await views.both(row.id);
+        notify.overdue(v.staff, heads.map((h) => h.id));
+        notify.threadChanged(v, { stationId: v.stationId, residentId: v.residentId, assigneeId: v.assigneeId }, 'overdue');
+      }
+      return { flagged: claimed.length };
+    },
+  };
+}

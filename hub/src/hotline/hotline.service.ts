@@ -1,0 +1,212 @@
+import { can, type Actor } from '../auth/permissions.ts';
+import { errors } from '../errors.ts';
+import { newId } from '../ids.ts';
+import {
+  HOTLINE_CATEGORIES,
+  HOTLINE_CONVERSATION_KIND,
+  type HotlineCreatePayload,
+  type HotlineInboxPayload,
+  type HotlineSendPayload,
+  type HotlineStationInfo,
+  type HotlineThreadView,
+  type MessageView,
+} from '../protocol/index.ts';
+import { createHotlineContext, type HotlineDeps } from './hotline-context.ts';
+import { createHotlineDesk } from './hotline-desk.service.ts';
+import { hotlineFigures } from './hotline-figures.ts';
+import { createHotlineHandling } from './hotline-handling.service.ts';
+import { subjectOf } from './hotline-views.ts';
+
+const SYNC_LIMIT = 500;
+
+/**
+ * The station-head hotline, transport-free. A thread is a conversation of the shared message
+ * pipeline (gap-free seq, client ids, cursor sync) plus a hotline_threads row for what the desk
+ * tracks: category, status, response target, assignee, hand-off, resolution, rating.
+ */
+export function createHotlineService(deps: HotlineDeps) {
+  const ctx = createHotlineContext(deps);
+  const { db, now, access, views, log } = ctx;
+
+  /** Threads the person may read: a resident's own, or their desks' and those assigned to them. */
+  async function visibleIds(actor: Actor, ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    let q = db.selectFrom('hotline_threads').select('id').where('id', 'in', ids);
+    if (actor.role === 'resident') q = q.where('resident_id', '=', actor.id);
+    else {
+      const stations = await access.handledStations(actor);
+      q = q.where((eb) => eb.or([eb('assignee_id', '=', actor.id), ...(stations.length ? [eb('station_id', 'in', stations)] : [])]));
+    }
+    return new Set((await q.execute()).map((r) => r.id));
+  }
+
+  async function view(actor: Actor, threadId: string): Promise<HotlineThreadView> {
+    const a = await access.thread(actor, threadId);
+    const v = await views.both(a.row.id);
+    return a.as === 'resident' ? v.resident : v.staff;
+  }
+
+  return {
+    ...createHotlineHandling(ctx),
+    ...createHotlineDesk(ctx),
+
+    /** Figures for reports over threads created in [fromMs, toMs) at these stations. */
+    figures: (stationIds: string[], fromMs: number, toMs: number) => hotlineFigures(db, stationIds, fromMs, toMs),
+
+    /** Stations whose desk this person works (the transport joins their rooms). */
+    handledStations: (actor: Actor) => access.handledStations(actor),
+
+    /** Public landing of `/h/<code>`: the station, its head's name and initials, the promised response time. */
+    async stationInfo(code: string): Promise<HotlineStationInfo> {
+      const s = await db.selectFrom('units').select(['id', 'name', 'code']).where('code', '=', code).where('kind', '=', 'station').executeTakeFirst();
+      if (!s) throw errors.notFound('station');
+      const head = await db.selectFrom('users').select('name').where('unit_id', '=', s.id).where('role', '=', 'station_head').where('disabled_at', 'is', null).orderBy('id').executeTakeFirst();
+      return {
+        ok: true,
+        station: { code: s.code, name: s.name },
+        head: head ? { name: head.name, initials: [...head.name][0] ?? '' } : null,
+        responseTargetMinutes: Math.round(ctx.responseTargetMs / 60_000),
+        categories: HOTLINE_CATEGORIES,
+      };
+    },
+
+    /**
+     * A resident writes to the head of their own station. The thread, its conversation and the
+     * opening message are stored before anyone is told; a retried client id returns the first thread.
+     */
+    async create(actor: Actor, p: HotlineCreatePayload): Promise<{ thread: HotlineThreadView; message: MessageView; duplicate: boolean }> {
+      if (!can.openHotlineThread(actor.role)) throw errors.forbidden('only residents write to the station head');
+      const existing = await db.selectFrom('hotline_threads').select('id').where('resident_id', '=', actor.id).where('client_id', '=', p.clientId).executeTakeFirst();
+      if (!existing) {
+        const station = await access.stationOf(actor.unitId);
+        if (!station) throw errors.notFound('station');
+        ctx.spend(actor);
+        const id = newId();
+        const t = now();
+        try {
+          await db.transaction().execute(async (trx) => {
+            await trx.insertInto('groups').values({ id, kind: HOTLINE_CONVERSATION_KIND, unit_id: null, name: 'hotline', last_seq: 0, created_at: t, notice_text: null, notice_by: null, notice_at: null, pair_key: null }).execute();
+            await trx.insertInto('group_members').values({ group_id: id, user_id: actor.id, status: 'active', read_seq: 0, joined_at: t, muted_until: null }).execute();
+            await trx
+              .insertInto('hotline_threads')
+              .values({
+                id,
+                station_id: station.id,
+                resident_id: actor.id,
+                client_id: p.clientId,
+                category: p.category,
+                status: 'open',
+                subject: subjectOf(p.text),
+                place: p.place ?? null,
+                created_at: t,
+                due_at: t + ctx.responseTargetMs,
+                first_answered_at: null,
+                assignee_id: null,
+                handoff_department: null,
+                handoff_reason: null,
+                handoff_at: null,
+                handoff_by: null,
+                resolution_summary: null,
+                resolved_at: null,
+                resolved_by: null,
+                rating_score: null,
+                rating_comment: null,
+                rated_at: null,
+                overdue_flagged_at: null,
+                staff_read_seq: 0,
+                staff_read_at: null,
+                follow_up_at: null,
+                follow_up_note: null,
+                follow_up_done_at: null,
+                updated_at: t,
+              })
+              .execute();
+          });
+        } catch (err) {
+          // The same client id raced in from a second connection: the first create won.
+          const won = await db.selectFrom('hotline_threads').select('id').where('resident_id', '=', actor.id).where('client_id', '=', p.clientId).executeTakeFirst();
+          if (!won) throw err;
+        }
+      }
+      const row = await db.selectFrom('hotline_threads').select('id').where('resident_id', '=', actor.id).where('client_id', '=', p.clientId).executeTakeFirstOrThrow();
+      // The opening message carries the create's client id: a retry after a crash between the two writes completes it.
+      const first = await log.earlier(actor.id, p.clientId, row.id);
+      const stored = first ? { message: first, duplicate: true } : await log.append({ groupId: row.id, senderId: actor.id, clientId: p.clientId, text: p.text });
+      const v = await views.both(row.id);
+      if (!existing && !stored.duplicate) {
+        deps.notify.message(stored.message, { stationId: v.stationId, residentId: v.residentId, assigneeId: v.assigneeId });
+        deps.notify.threadChanged(v, { stationId: v.stationId, residentId: v.residentId, assigneeId: v.assigneeId }, 'created');
+      }
+      return { thread: v.resident, message: stored.message, duplicate: existing !== undefined };
+    },
+
+    /** A message in a thread: the resident's follow-up, or a reply from staff (an answer). */
+    async send(actor: Actor, p: HotlineSendPayload): Promise<{ message: MessageView; duplicate: boolean }> {
+      const a = await access.thread(actor, p.threadId);
+      const dup = await log.earlier(actor.id, p.clientId, p.threadId);
+      if (dup) return { message: dup, duplicate: true };
+      if (a.as === 'resident' && a.row.status === 'resolved') throw errors.conflict('the thread is resolved; reopen it to write again');
+      return ctx.post(actor, p.threadId, p);
+    },
+
+    /** A resident's own threads, latest activity first. */
+    async mine(actor: Actor): Promise<HotlineThreadView[]> {
+      if (actor.role !== 'resident') throw errors.forbidden('the hotline inbox is for staff; residents list their own threads');
+      const rows = await views.select().where('t.resident_id', '=', actor.id).orderBy('t.updated_at', 'desc').limit(200).execute();
+      return views.many(rows, 'resident');
+    },
+
+    /** The desk's inbox: threads of the stations the caller handles, and those assigned to them. */
+    async inbox(actor: Actor, p: Partial<HotlineInboxPayload>): Promise<HotlineThreadView[]> {
+      if (actor.role === 'resident' || actor.role === 'bot') throw errors.forbidden('the hotline inbox is for staff');
+      const stations = await access.handledStations(actor);
+      let q = views.select().where((eb) => eb.or([eb('t.assignee_id', '=', actor.id), ...(stations.length ? [eb('t.station_id', 'in', stations)] : [])]));
+      const filter = p.filter ?? 'all';
+      if (filter === 'unanswered') q = q.where('t.first_answered_at', 'is', null).where('t.status', '!=', 'resolved');
+      if (filter === 'mine') q = q.where('t.assignee_id', '=', actor.id);
+      if (filter === 'overdue') q = q.where('t.first_answered_at', 'is', null).where('t.status', '!=', 'resolved').where('t.due_at', '<=', now());
+      if (p.category) q = q.where('t.category', '=', p.category);
+      if (p.status) q = q.where('t.status', '=', p.status);
+      if (p.before) q = q.where('t.id', '<', p.before);
+      const rows = await q.orderBy('t.id', 'desc').limit(p.limit ?? 50).execute();
+      return views.many(rows, 'staff');
+    },
+
+    /** One thread as the caller may see it. */
+    thread: view,
+
+    /** Catch-up after (re)connecting: messages after each cursor, for the caller's threads only. */
+    async sync(actor: Actor, cursors: Record<string, number>, limit = SYNC_LIMIT): Promise<{ messages: MessageView[]; more: boolean }> {
+      const mine = await visibleIds(actor, Object.keys(cursors));
+      return log.after(
+        Object.entries(cursors).filter(([id]) => mine.has(id)),
+        limit,
+      );
+    },
+
+    /** Older messages of a thread. */
+    async history(actor: Actor, threadId: string, beforeSeq: number | undefined, limit = 50): Promise<MessageView[]> {
+      const a = await access.thread(actor, threadId);
+      if (a.as === 'staff') await ctx.join(threadId, actor.id);
+      return log.before(threadId, beforeSeq, limit);
+    },
+
+    /** The caller has read up to seq. Staff reading moves the desk's cursor, which the resident sees (已读). */
+    async read(actor: Actor, threadId: string, seq: number): Promise<{ readSeq: number }> {
+      const a = await access.thread(actor, threadId);
+      const { last_seq: last } = await db.selectFrom('groups').select('last_seq').where('id', '=', threadId).executeTakeFirstOrThrow();
+      const target = Math.min(seq, last);
+      if (a.as === 'resident') {
+        await log.advanceRead(threadId, actor.id, target);
+        const m = await db.selectFrom('group_members').select('read_seq').where('group_id', '=', threadId).where('user_id', '=', actor.id).executeTakeFirstOrThrow();
+        return { readSeq: m.read_seq };
+      }
+      await ctx.join(threadId, actor.id);
+      await log.advanceRead(threadId, actor.id, target);
+      const moved = await db.updateTable('hotline_threads').set({ staff_read_seq: target, staff_read_at: now() }).where('id', '=', threadId).where('staff_read_seq', '<', target).executeTakeFirst();
+      if (Number(moved.numUpdatedRows) > 0) await ctx.publish(threadId, 'read');
+      return { readSeq: Math.max(target, a.row.staff_read_seq) };
+    },
+  };
+}
+export type HotlineService = ReturnType<typeof createHotlineService>;

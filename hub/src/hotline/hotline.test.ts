@@ -1,0 +1,312 @@
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HotlineThreadView, MessageView } from '../protocol/index.ts';
+import { connectSocket, login, nextEvent, readJson, startTestHub, storeDialects, type TestHub, type TestSocket } from '../testing/index.ts';
+
+let n = 0;
+const cid = () => `hl-${Date.now()}-${++n}`;
+/** The first `event` on the socket whose payload passes `pred` (listening starts at once). */
+function eventWhere<T>(s: TestSocket, event: string, pred: (x: T) => boolean, ms = 5000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const on = s.on.bind(s) as (e: string, fn: (x: T) => void) => void;
+    const off = s.off.bind(s) as (e: string, fn: (x: T) => void) => void;
+    const timer = setTimeout(() => reject(new Error(`no matching ${event} within ${ms} ms`)), ms);
+    const fn = (x: T) => {
+      if (!pred(x)) return;
+      clearTimeout(timer);
+      off(event, fn);
+      resolve(x);
+    };
+    on(event, fn);
+  });
+}
+const NOTE = '内部备注：该住户曾多次反映，注意核实身份证号320102';
+
+for (const dialect of await storeDialects()) {
+  describe.skipIf(!dialect.available)(`station-head hotline on ${dialect.name}`, () => {
+    let t: TestHub;
+    let drop: () => Promise<void>;
+    let stationCode: string;
+    let headLogin: string;
+    let officerId: string;
+    let residentA: { login: string; id: string; phone: string };
+    let residentB: { login: string; id: string };
+    const sockets: TestSocket[] = [];
+    /** Every packet a resident's sockets received, serialised: the privacy assertions read this. */
+    const residentTraffic: string[] = [];
+    const open = async (l: string, capture = false) => {
+      const s = await connectSocket(t.url, { cookie: (await login(t.url, l)).cookie });
+      if (capture) s.onAny((event: string, ...args: unknown[]) => residentTraffic.push(JSON.stringify([event, ...args])));
+      sockets.push(s);
+      return s;
+    };
+    const api = async (l: string, method: string, path: string, body?: unknown) => {
+      const { cookie } = await login(t.url, l);
+      const res = await fetch(`${t.url}/api${path}`, { method, headers: { cookie, origin: t.url, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      const text = await res.text();
+      return { status: res.status, text, body: JSON.parse(text) as any };
+    };
+    const counts = async () => {
+      const db = t.hub.store.db;
+      const c = async (table: 'hotline_threads' | 'messages' | 'hotline_notes' | 'groups') => Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+      return { threads: await c('hotline_threads'), messages: await c('messages'), notes: await c('hotline_notes'), groups: await c('groups') };
+    };
+
+    beforeAll(async () => {
+      const target = await dialect.databaseUrl();
+      drop = target.drop;
+      t = await startTestHub({ databaseUrl: target.url, env: { MESSAGE_RATE_RESIDENT_PER_MINUTE: '100000', MESSAGE_RATE_STAFF_PER_MINUTE: '100000' } });
+      const db = t.hub.store.db;
+      const station = await db.selectFrom('units').select(['id', 'code', 'path']).where('kind', '=', 'station').orderBy('sort').executeTakeFirstOrThrow();
+      stationCode = station.code;
+      headLogin = (await db.selectFrom('users').select('login').where('unit_id', '=', station.id).where('role', '=', 'station_head').executeTakeFirstOrThrow()).login;
+      const residents = await db
+        .selectFrom('users')
+        .innerJoin('units', 'units.id', 'users.unit_id')
+        .select(['users.id', 'users.login', 'users.phone', 'units.parent_id'])
+        .where('users.role', '=', 'resident')
+        .where('units.path', 'like', `${station.path}%`)
+        .orderBy('users.id')
+        .limit(2)
+        .execute();
+      residentA = { login: residents[0]!.login, id: residents[0]!.id, phone: residents[0]!.phone! };
+      residentB = { login: residents[1]!.login, id: residents[1]!.id };
+      officerId = (await db.selectFrom('users').select('id').where('unit_id', '=', residents[0]!.parent_id!).where('role', '=', 'officer').executeTakeFirstOrThrow()).id;
+    });
+    afterAll(async () => {
+      for (const s of sockets) s.close();
+      await t?.close();
+      await drop?.();
+    });
+
+    it('shows a station\'s landing publicly: its head, initials and promised response time; an unknown code is not_found', async () => {
+      const res = await fetch(`${t.url}/api/hotline/stations/${stationCode}`);
+      const body = await readJson(res);
+      expect(body).toMatchObject({ ok: true, station: { code: stationCode }, responseTargetMinutes: 60 });
+      expect(body.head.initials).toHaveLength(1);
+      const missing = await fetch(`${t.url}/api/hotline/stations/NO-SUCH`);
+      expect(missing.status).toBe(404);
+      expect(await readJson(missing)).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    });
+
+    let thread: HotlineThreadView;
+    let head: TestSocket;
+    let resident: TestSocket;
+
+    it('a resident writes to the head; the head\'s inbox gets the thread and its message live, with the due time', async () => {
+      head = await open(headLogin);
+      resident = await open(residentA.login, true);
+      const arrived = nextEvent<{ thread: HotlineThreadView; change: string }>(head, 'hotline:thread-changed');
+      const live = nextEvent<MessageView>(head, 'hotline:message-created');
+      const res = await resident.emitWithAck('hotline:create', { clientId: cid(), category: 'help', text: '楼下烧烤摊每晚油烟扰民，已经持续一个月，希望派出所协调处理。', place: '桃源社区3号楼' });
+      if (!res.ok) throw new Error(res.error.message);
+      thread = res.thread;
+      expect(thread).toMatchObject({ status: 'open', category: 'help', staff: null, lastSeq: 1 });
+      expect(thread.resident.phone).toMatch(/^\d{3}\*{4}\d{4}$/);
+      expect(thread.dueAt - thread.createdAt).toBe(60 * 60_000);
+      const pushed = await arrived;
+      expect(pushed.change).toBe('created');
+      expect(pushed.thread.staff?.residentPhone).toBe(residentA.phone);
+      expect(pushed.thread.staff?.suggestedAssignee?.id).toBe(officerId);
+      expect((await live).text).toContain('油烟扰民');
+      const inbox = await head.emitWithAck('hotline:inbox', { filter: 'unanswered' });
+      expect(inbox.ok && inbox.threads.map((x) => x.id)).toContain(thread.id);
+    });
+
+    it('a retried create returns the first thread and stores nothing new', async () => {
+      const clientId = cid();
+      const first = await resident.emitWithAck('hotline:create', { clientId, category: 'consultation', text: '请问居住证办理需要哪些材料？' });
+      const before = await counts();
+      const again = await resident.emitWithAck('hotline:create', { clientId, category: 'consultation', text: '请问居住证办理需要哪些材料？' });
+      expect(first.ok && again.ok && again.duplicate && again.thread.id === first.thread.id).toBe(true);
+      expect(await counts()).toEqual(before);
+    });
+
+    it('refuses bad input with clear errors and stores nothing', async () => {
+      const before = await counts();
+      const bad: unknown[] = [
+        { clientId: cid(), category: 'gossip', text: '你好' },
+        { clientId: cid(), category: 'help', text: '长'.repeat(2001) },
+        { clientId: cid(), category: 'help', text: '   ' },
+        { clientId: 12345678, category: 'help', text: '你好' },
+        { clientId: cid(), category: 'help', text: ['数组'] },
+        'not an object',
+      ];
+      for (const p of bad) {
+        const res = await resident.emitWithAck('hotline:create', p as never);
+        expect(res).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+      }
+      const rest = await api(residentA.login, 'POST', '/hotline/threads', { clientId: cid(), category: 'complaint', text: 5 });
+      expect(rest.status).toBe(400);
+      const staffCreate = await head.emitWithAck('hotline:create', { clientId: cid(), category: 'help', text: '所长自己不能发起' });
+      expect(staffCreate).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+      const forged = await resident.emitWithAck('hotline:send', { threadId: '01FORGEDTHREADID0000000000', clientId: cid(), text: '你好' });
+      expect(forged).toMatchObject({ ok: false, error: { code: 'not_found' } });
+      expect(await counts()).toEqual(before);
+    });
+
+    it('a staff reply reaches the resident live and stamps the first answer; staff reading shows as read', async () => {
+      const reply = nextEvent<MessageView>(resident, 'hotline:message-created');
+      const res = await head.emitWithAck('hotline:send', { threadId: thread.id, clientId: cid(), text: '您好，已安排社区民警今晚到现场核实。' });
+      expect(res.ok).toBe(true);
+      expect((await reply).text).toContain('社区民警');
+      const view = await resident.emitWithAck('hotline:thread', { threadId: thread.id });
+      expect(view.ok && view.thread.status === 'in_progress' && view.thread.firstAnsweredAt !== null && view.thread.staffReadSeq === 2).toBe(true);
+    });
+
+    it('a resident offline during the reply finds it on return through cursor sync', async () => {
+      resident.close();
+      await head.emitWithAck('hotline:send', { threadId: thread.id, clientId: cid(), text: '民警已到现场，摊主同意加装油烟净化器。' });
+      resident = await open(residentA.login, true);
+      const sync = await resident.emitWithAck('hotline:sync', { cursors: { [thread.id]: 2 } });
+      expect(sync.ok && sync.messages.map((m) => m.seq)).toEqual([3]);
+      expect(sync.ok && sync.messages[0]!.text).toContain('油烟净化器');
+    });
+
+    it('resident B can neither read, reply to, rate nor sync resident A\'s thread', async () => {
+      const b = await open(residentB.login);
+      const before = await counts();
+      for (const [event, payload] of [
+        ['hotline:thread', { threadId: thread.id }],
+        ['hotline:history', { threadId: thread.id }],
+        ['hotline:send', { threadId: thread.id, clientId: cid(), text: '我也来说两句' }],
+        ['hotline:rate', { threadId: thread.id, score: 1 }],
+        ['hotline:read', { threadId: thread.id, seq: 3 }],
+        ['hotline:reopen', { threadId: thread.id, clientId: cid(), reason: '不满意' }],
+        ['hotline:notes', { threadId: thread.id }],
+      ] as const) {
+        const res = await b.emitWithAck(event as 'hotline:thread', payload as never);
+        expect(res, event).toMatchObject({ ok: false, error: { code: 'not_found' } });
+      }
+      const sync = await b.emitWithAck('hotline:sync', { cursors: { [thread.id]: 0 } });
+      expect(sync).toMatchObject({ ok: true, messages: [] });
+      expect((await api(residentB.login, 'GET', `/hotline/threads/${thread.id}`)).status).toBe(404);
+      expect((await api(residentB.login, 'POST', `/hotline/threads/${thread.id}/rating`, { score: 5 })).status).toBe(404);
+      const mine = await b.emitWithAck('hotline:mine', {});
+      expect(mine.ok && mine.threads.map((x) => x.id)).not.toContain(thread.id);
+      expect(await counts()).toEqual(before);
+    });
+
+    it('internal notes reach staff only: never a byte of them in the resident\'s socket traffic or REST bodies', async () => {
+      const staffGot = nextEvent<{ text: string }>(head, 'hotline:note-added');
+      const res = await head.emitWithAck('hotline:note', { threadId: thread.id, clientId: cid(), text: NOTE });
+      expect(res.ok).toBe(true);
+      expect((await staffGot).text).toBe(NOTE);
+      // Drive every resident-facing path after the note exists.
+      await head.emitWithAck('hotline:send', { threadId: thread.id, clientId: cid(), text: '请问您方便明天上午回访吗？' });
+      await resident.emitWithAck('hotline:send', { threadId: thread.id, clientId: cid(), text: '方便，谢谢。' });
+      const bodies = [
+        (await api(residentA.login, 'GET', '/hotline/threads')).text,
+        (await api(residentA.login, 'GET', `/hotline/threads/${thread.id}`)).text,
+        (await api(residentA.login, 'GET', `/hotline/threads/${thread.id}/messages`)).text,
+        (await api(residentA.login, 'GET', `/hotline/threads/${thread.id}/notes`)).text,
+        JSON.stringify(await resident.emitWithAck('hotline:history', { threadId: thread.id })),
+        JSON.stringify(await resident.emitWithAck('hotline:sync', { cursors: { [thread.id]: 0 } })),
+        JSON.stringify(await resident.emitWithAck('hotline:mine', {})),
+        JSON.stringify(await resident.emitWithAck('message:search', { query: '备注' })),
+        JSON.stringify(await resident.emitWithAck('hotline:notes', { threadId: thread.id })),
+      ];
+      const seen = [...residentTraffic, ...bodies].join('\n');
+      expect(residentTraffic.length).toBeGreaterThan(3);
+      expect(seen).not.toContain('内部备注');
+      expect(seen).not.toContain(residentA.phone);
+      expect(seen).not.toMatch(/"staff":\{/);
+      expect(seen).not.toContain('noteCount');
+    });
+
+    it('keeps hotline threads out of group lists and group search, and refuses group commands on them', async () => {
+      const groups = await resident.emitWithAck('group:list', {});
+      expect(groups.ok && groups.groups.map((g) => g.id)).not.toContain(thread.id);
+      const search = await resident.emitWithAck('message:search', { query: '油烟' });
+      expect(search).toMatchObject({ ok: true, hits: [] });
+      const viaGroups = await resident.emitWithAck('message:send', { groupId: thread.id, clientId: cid(), text: '绕过热线' });
+      expect(viaGroups).toMatchObject({ ok: false, error: { code: 'not_found' } });
+      const headGroups = await head.emitWithAck('group:list', {});
+      expect(headGroups.ok && headGroups.groups.map((g) => g.id)).not.toContain(thread.id);
+    });
+
+    it('a hand-off records the department and tells the resident, live and in the thread', async () => {
+      const told = eventWhere<{ thread: HotlineThreadView; change: string }>(resident, 'hotline:thread-changed', (c) => c.change === 'handed_off');
+      const msg = nextEvent<MessageView>(resident, 'hotline:message-created');
+      const res = await head.emitWithAck('hotline:hand-off', { threadId: thread.id, clientId: cid(), department: '区城市管理局', reason: '占道经营油烟问题属城管职责，已转交并跟踪。' });
+      expect(res.ok && res.thread.status).toBe('handed_off');
+      expect((await msg).text).toContain('区城市管理局');
+      const pushed = await told;
+      expect(pushed.thread.handoff).toMatchObject({ department: '区城市管理局' });
+      expect(pushed.thread.staff).toBeNull();
+      const row = await t.hub.store.db.selectFrom('hotline_threads').select(['handoff_department', 'status']).where('id', '=', thread.id).executeTakeFirstOrThrow();
+      expect(row).toEqual({ handoff_department: '区城市管理局', status: 'handed_off' });
+    });
+
+    it('a rating is taken once, only from the thread\'s resident, only once resolved; a resolved thread can be reopened', async () => {
+      const early = await resident.emitWithAck('hotline:rate', { threadId: thread.id, score: 5 });
+      expect(early).toMatchObject({ ok: false, error: { code: 'conflict' } });
+      const resolved = await head.emitWithAck('hotline:resolve', { threadId: thread.id, clientId: cid(), summary: '城管已责令摊主加装净化设备，油烟问题已解决。' });
+      expect(resolved.ok && resolved.thread.status).toBe('resolved');
+      const byStaff = await head.emitWithAck('hotline:rate', { threadId: thread.id, score: 5 });
+      expect(byStaff).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+      const badScore = await resident.emitWithAck('hotline:rate', { threadId: thread.id, score: 6 });
+      expect(badScore).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+      const rated = await resident.emitWithAck('hotline:rate', { threadId: thread.id, score: 4, comment: '处理及时' });
+      expect(rated.ok && rated.thread.rating).toMatchObject({ score: 4, comment: '处理及时' });
+      const twice = await resident.emitWithAck('hotline:rate', { threadId: thread.id, score: 1 });
+      expect(twice).toMatchObject({ ok: false, error: { code: 'conflict' } });
+      const row = await t.hub.store.db.selectFrom('hotline_threads').select(['rating_score']).where('id', '=', thread.id).executeTakeFirstOrThrow();
+      expect(row.rating_score).toBe(4);
+      const reopened = await resident.emitWithAck('hotline:reopen', { threadId: thread.id, clientId: cid(), reason: '晚上又开始冒烟了' });
+      expect(reopened.ok && reopened.thread.status).toBe('in_progress');
+    });
+
+    it('assigns to an officer of the station only; the officer then sees the thread and may answer', async () => {
+      const outsider = await t.hub.store.db.selectFrom('users').select('id').where('role', '=', 'officer').where('id', '!=', officerId).orderBy('id', 'desc').executeTakeFirstOrThrow();
+      const wrong = await head.emitWithAck('hotline:assign', { threadId: thread.id, assigneeId: outsider.id });
+      expect(wrong).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+      const res = await head.emitWithAck('hotline:assign', { threadId: thread.id, assigneeId: officerId });
+      expect(res.ok && res.thread.handler?.id).toBe(officerId);
+      const officerLogin = (await t.hub.store.db.selectFrom('users').select('login').where('id', '=', officerId).executeTakeFirstOrThrow()).login;
+      const officer = await open(officerLogin);
+      const mine = await officer.emitWithAck('hotline:inbox', { filter: 'mine' });
+      expect(mine.ok && mine.threads.map((x) => x.id)).toEqual([thread.id]);
+      const staff = await head.emitWithAck('hotline:staff', { threadId: thread.id });
+      expect(staff.ok && staff.staff[0]).toMatchObject({ id: officerId, suggested: true });
+    });
+
+    it('keeps canned replies per station for the desk, not for residents', async () => {
+      const saved = await head.emitWithAck('hotline:canned-save', { title: '已受理', text: '您好，您反映的问题已受理，我们会尽快处理并回复。' });
+      expect(saved.ok).toBe(true);
+      const list = await head.emitWithAck('hotline:canned', {});
+      expect(list.ok && list.replies.map((r) => r.title)).toContain('已受理');
+      const denied = await resident.emitWithAck('hotline:canned', {});
+      expect(denied).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    });
+
+    it('carries images through the group image pipeline, to the thread\'s participants only', async () => {
+      const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#c00' } }).png().toBuffer();
+      const { cookie } = await login(t.url, residentA.login);
+      const up = await fetch(`${t.url}/api/groups/${thread.id}/images`, { method: 'POST', headers: { cookie, origin: t.url, 'content-type': 'image/png' }, body: png });
+      expect(up.status).toBe(201);
+      const image = (await readJson(up)).image;
+      const sent = await resident.emitWithAck('hotline:send', { threadId: thread.id, clientId: cid(), text: '', imageId: image.id });
+      expect(sent.ok && sent.message.image?.id).toBe(image.id);
+      const other = await login(t.url, residentB.login);
+      expect((await fetch(`${t.url}/api/images/${image.id}`, { headers: { cookie: other.cookie } })).status).toBe(404);
+      await head.emitWithAck('hotline:history', { threadId: thread.id });
+      const headCookie = (await login(t.url, headLogin)).cookie;
+      expect((await fetch(`${t.url}/api/images/${image.id}`, { headers: { cookie: headCookie } })).status).toBe(200);
+    });
+
+    it('reports figures: counts by category, answered share, time to first answer, satisfaction', async () => {
+      const station = await t.hub.store.db.selectFrom('units').select('id').where('code', '=', stationCode).executeTakeFirstOrThrow();
+      const res = await api(headLogin, 'GET', `/hotline/figures?stationIds=${station.id}&from=0&to=${Date.now() + 1000}`);
+      expect(res.status).toBe(200);
+      const f = res.body.figures;
+      expect(f.total).toBe(2);
+      expect(f.byCategory).toMatchObject({ help: 1, consultation: 1 });
+      expect(f.answered).toBe(1);
+      expect(f.answeredShare).toBe(0.5);
+      expect(f.timeToFirstAnswer.count).toBe(1);
+      expect(f.satisfaction).toMatchObject({ ratings: 1, average: 4, distribution: [0, 0, 0, 1, 0] });
+      expect((await api(residentA.login, 'GET', `/hotline/figures?stationIds=${station.id}&from=0&to=1`)).status).toBe(403);
+    });
+  });
+}
