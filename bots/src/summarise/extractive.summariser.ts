@@ -36,22 +36,18 @@ export function createExtractiveSummariser(opts: ExtractiveOptions = {}): Summar
   const maxTopics = opts.maxTopics ?? 8;
   const stops = new Set([...(opts.stopWords ?? [])].map((w) => w.toLowerCase()));
   return {
-    summarise(messages, call = {}): Promise<Summary> {
-      try {
-        call.signal?.throwIfAborted();
-        const ordered = chronological(messages);
-        const candidates = splitSentences(ordered, stops);
-        call.signal?.throwIfAborted();
-        const picked = pick(candidates, call.maxSentences ?? opts.maxSentences ?? 5, lambda);
-        const position = new Map(ordered.map((m, i) => [m.id, i]));
-        const sentences: SummarySentence[] = picked.map((c) => ({
-          text: c.text,
-          sources: [...c.messageIds].sort((a, b) => position.get(a)! - position.get(b)!),
-        }));
-        return Promise.resolve({ sentences, topics: topTopics(ordered, maxTopics, stops), by: 'extractive' });
-      } catch (err) {
-        return Promise.reject(err);
-      }
+    async summarise(messages, call = {}): Promise<Summary> {
+      call.signal?.throwIfAborted();
+      const ordered = chronological(messages);
+      const candidates = splitSentences(ordered, stops);
+      call.signal?.throwIfAborted();
+      const picked = pick(candidates, call.maxSentences ?? opts.maxSentences ?? 5, lambda);
+      const position = new Map(ordered.map((m, i) => [m.id, i]));
+      const sentences: SummarySentence[] = picked.map((c) => ({
+        text: c.text,
+        sources: [...c.messageIds].sort((a, b) => position.get(a)! - position.get(b)!),
+      }));
+      return { sentences, topics: topTopics(ordered, maxTopics, stops), by: 'extractive' };
     },
   };
 }

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createExtractiveSummariser } from './extractive.summariser.ts';
 import { fraudWarning, parkingDispute } from './fixtures/index.ts';
 import { createLlmSummariser, type LlmFallbackReason } from './llm.summariser.ts';
+import { createSummariserFromEnv } from './summariser-from-env.ts';
 
 /** What the endpoint does with the next request. */
 type Behaviour = { status?: number; content?: string; raw?: string; delayMs?: number };
@@ -147,5 +148,26 @@ describe('LLM summariser against an OpenAI-compatible endpoint', () => {
     setTimeout(() => ac.abort(new Error('bot shutting down')), 50);
     await expect(pending).rejects.toThrow('bot shutting down');
     expect(reasons).toEqual(['too-long']);
+  });
+});
+
+describe('choosing the summariser from the environment', () => {
+  it('is extractive unless LLM_BASE_URL is set', async () => {
+    expect((await createSummariserFromEnv({}).summarise(parkingDispute.messages)).by).toBe('extractive');
+    expect((await createSummariserFromEnv({ LLM_BASE_URL: ' ', LLM_MODEL: 'm' }).summarise(parkingDispute.messages)).by).toBe('extractive');
+    expect(received).toHaveLength(0);
+  });
+
+  it('uses the endpoint LLM_BASE_URL names, with its model, key and timeout', async () => {
+    behaviour = { content: answer([{ text: '车已经挪走了。', sources: [15] }]) };
+    const summariser = createSummariserFromEnv({ LLM_BASE_URL: baseUrl, LLM_MODEL: 'qwen2.5:7b', LLM_API_KEY: 'sk-env', LLM_TIMEOUT_MS: '5000' });
+    expect(await summariser.summarise(parkingDispute.messages)).toMatchObject({ by: 'llm', sentences: [{ text: '车已经挪走了。', sources: [ids[14]] }] });
+    expect(received[0]).toMatchObject({ authorization: 'Bearer sk-env', body: { model: 'qwen2.5:7b' } });
+  });
+
+  it('refuses a half-done configuration', () => {
+    expect(() => createSummariserFromEnv({ LLM_BASE_URL: baseUrl })).toThrow('LLM_MODEL');
+    expect(() => createSummariserFromEnv({ LLM_BASE_URL: 'not a url', LLM_MODEL: 'm' })).toThrow('not a URL');
+    expect(() => createSummariserFromEnv({ LLM_BASE_URL: baseUrl, LLM_MODEL: 'm', LLM_TIMEOUT_MS: 'soon' })).toThrow('LLM_TIMEOUT_MS');
   });
 });

@@ -45,7 +45,7 @@ export function splitSentences(messages: readonly SourceMessage[], extraStops?: 
   const out: Candidate[] = [];
   const leads = new Map<string, Candidate>();
   for (const m of messages) {
-    for (const text of sentencesOf(m.text)) {
+    for (const text of sentencesOf(m.text, extraStops)) {
       const words = contentWords(text, extraStops);
       if (words.length < MIN_WORDS) continue;
       const key = text.replace(/[^\p{L}\p{N}]/gu, '');
@@ -67,12 +67,12 @@ export function splitSentences(messages: readonly SourceMessage[], extraStops?: 
   return out;
 }
 
-function sentencesOf(raw: string): string[] {
+function sentencesOf(raw: string, extraStops?: ReadonlySet<string>): string[] {
   const text = stripPlaceholders(raw.replace(URL, ' ').replace(MENTION, ' '));
   const out: string[] = [];
   for (const sentence of text.split(END)) {
     for (const piece of sentence.length > SOFT_CHARS ? packClauses(sentence.split(COMMA)) : [sentence]) {
-      const t = dropNoiseOpening(piece).replace(EDGE, '').replace(/\s+/gu, ' ');
+      const t = dropNoiseOpening(piece, extraStops).replace(EDGE, '').replace(/\s+/gu, ' ');
       if (t) out.push(t.length > MAX_CHARS ? `${t.slice(0, MAX_CHARS - 1)}…` : t);
     }
   }
@@ -80,10 +80,10 @@ function sentencesOf(raw: string): string[] {
 }
 
 /** Drops opening clauses that carry no content word: "收到，我马上过去" becomes "我马上过去". */
-function dropNoiseOpening(sentence: string): string {
+function dropNoiseOpening(sentence: string, extraStops?: ReadonlySet<string>): string {
   const clauses = sentence.split(COMMA);
   let i = 0;
-  while (i < clauses.length - 1 && contentWords(clauses[i]!).length === 0) i++;
+  while (i < clauses.length - 1 && contentWords(clauses[i]!, extraStops).length === 0) i++;
   return clauses.slice(i).join('');
 }
 
