@@ -3,7 +3,9 @@
  * phone) and the officer of its community (at a desk) talk in the grid's group. The resident
  * recalls a message and the officer sees the placeholder; a message written offline waits as
  * 待发送 and arrives once; the officer registers the resident's message as a matter (登记问题)
- * and answers it, and the answer reaches the resident quoting the original. Neither page reloads. Needs the web build (`pnpm build`); skips without Chromium
+ * and answers it, and the answer reaches the resident quoting the original. Between those: an
+ * @mention picked from the autocomplete, an image (and a file refused as no image), a pinned
+ * notice read live, and a message the officer removes. Neither page reloads. Needs the web build (`pnpm build`); skips without Chromium
  * unless REQUIRE_SERVICES=1.
  */
 import { existsSync } from 'node:fs';
@@ -18,6 +20,11 @@ if (!available && !required) console.log(`browser tests skipped: no Chromium at 
 
 const STEP_MS = 15_000;
 const TEST_MS = 60_000;
+
+/** A 2 × 2 PNG, made here so the test needs no image file. */
+function tinyPng(): Buffer {
+  return Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGM4kWIERAwQCgAorgV5QuEn7gAAAABJRU5ErkJggg==', 'base64');
+}
 
 /** Set on a page's window; still there later means the page never reloaded. */
 const MARK = '__fqNoReload';
@@ -38,6 +45,9 @@ const MARK = '__fqNoReload';
   const slip = `发错了，请忽略 ${stamp}`;
   const answer = `已联系物业，今晚修复东门路灯 ${stamp}`;
   const offline = `地下室进水了，电梯停用 ${stamp}`;
+  const mention = `请问是哪个门？ ${stamp}`;
+  const notice = `本周六上午在社区广场开展反诈宣传 ${stamp}`;
+  const rude = `广告：低价代办证件 ${stamp}`;
 
   async function signIn(context: BrowserContext, login: string): Promise<Page> {
     context.setDefaultTimeout(STEP_MS);
@@ -136,7 +146,61 @@ const MARK = '__fqNoReload';
     await message(phone, question).getByRole('button', { name: /已登记：.*待处理/ }).waitFor();
   }, TEST_MS);
 
+  it('the officer mentions the resident through the autocomplete; the resident sees it marked for them', async () => {
+    await desk.locator('#chat-input').fill('');
+    await desk.locator('#chat-input').pressSequentially(`@${resident.name.slice(0, 1)}`);
+    const option = desk.getByRole('option', { name: new RegExp(`@${resident.name}`) });
+    await option.waitFor();
+    await desk.keyboard.press('Enter');
+    expect(await desk.locator('#chat-input').inputValue()).toBe(`@${resident.name} `);
+    await desk.locator('#chat-input').pressSequentially(mention);
+    await desk.keyboard.press('Enter');
+    const seen = message(phone, mention);
+    await seen.locator('.mention', { hasText: `@${resident.name}` }).waitFor();
+    await seen.locator('.bubble.mentions-me').waitFor();
+  }, TEST_MS);
+
+  it('a resident is offered no @所有人, and a file that is no image is refused before upload', async () => {
+    await phone.locator('#chat-input').fill('');
+    await phone.locator('#chat-input').pressSequentially('@');
+    await phone.getByRole('option', { name: new RegExp(`@${officer.name}`) }).waitFor();
+    expect(await phone.getByRole('option', { name: /所有人/ }).count()).toBe(0);
+    await phone.locator('#chat-input').fill('');
+    await phone.locator('input[type=file]').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an image') });
+    await phone.getByRole('alert').filter({ hasText: '只能发送 JPG、PNG、WebP 或 GIF 格式的图片' }).waitFor();
+  }, TEST_MS);
+
+  it('the resident sends an image; the officer sees its thumbnail', async () => {
+    await phone.locator('input[type=file]').setInputFiles({ name: 'lamp.png', mimeType: 'image/png', buffer: tinyPng() });
+    const thumb = desk.locator('.message button.thumb img').last();
+    await thumb.waitFor();
+    await expect.poll(() => thumb.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+  }, TEST_MS);
+
+  it('the officer pins a notice; the resident sees it live and the officer sees it read', async () => {
+    await desk.getByRole('button', { name: '成员', exact: true }).click();
+    await desk.getByRole('button', { name: '发布群公告' }).click();
+    await desk.locator('#notice-text').fill(notice);
+    await desk.getByRole('button', { name: '发布', exact: true }).click();
+    await phone.locator('section.notice', { hasText: notice }).waitFor();
+    await desk.locator('section.notice .summary').click();
+    await desk.locator('section.notice .reads', { hasText: /已读 2\// }).waitFor();
+  }, TEST_MS);
+
+  it("the officer removes a resident's message; both see the placeholder", async () => {
+    await phone.fill('#chat-input', rude);
+    await phone.keyboard.press('Enter');
+    await message(desk, rude).getByRole('button', { name: '消息操作' }).click();
+    await desk.getByRole('dialog').getByRole('button', { name: '移除' }).click();
+    await phone.locator('[data-status=removed]', { hasText: '消息已被民警移除' }).waitFor();
+    await desk.locator('[data-status=removed]', { hasText: '消息已被民警移除' }).waitFor();
+    expect(await phone.getByText(rude).count()).toBe(0);
+  }, TEST_MS);
+
   it('the officer answers it; the resident gets the answer quoting the original', async () => {
+    // The members took the place of the matters beside the chat: bring the matters back.
+    const mattersButton = desk.getByRole('button', { name: /^问题/ });
+    if ((await mattersButton.getAttribute('aria-expanded')) !== 'true') await mattersButton.click();
     const card = desk.locator('article[data-matter-id]', { hasText: '东门路灯坏了' });
     await card.getByRole('button', { name: '答复办结' }).click();
     await card.getByLabel('答复内容').fill(answer);
