@@ -79,6 +79,22 @@ describe('extractive summariser, edges', () => {
     await expect(summariser.summarise(noiseComplaint.messages, { signal: ac.signal })).rejects.toThrow('stopped');
   });
 
+  it('refuses messages that are not SourceMessages, and takes a message given twice once', async () => {
+    const bad = [parkingDispute.messages[0], { ...parkingDispute.messages[1], text: null }] as unknown as SourceMessage[];
+    await expect(summariser.summarise(bad)).rejects.toThrow('message 1 needs a string id, groupId and text');
+    await expect(summariser.summarise(null as unknown as SourceMessage[])).rejects.toThrow('messages must be an array');
+    const twice = [...parkingDispute.messages, ...parkingDispute.messages];
+    expect(await summariser.summarise(twice)).toEqual(await summariser.summarise(parkingDispute.messages));
+  });
+
+  it('trims a huge message without punctuation to one bounded sentence', async () => {
+    const huge = { ...parkingDispute.messages[0]!, id: 'huge', text: '消防通道被堵'.repeat(40_000) };
+    const summary = await summariser.summarise([huge]);
+    expect(summary.sentences).toHaveLength(1);
+    expect(summary.sentences[0]!.text.length).toBeLessThanOrEqual(120);
+    expect(summary.sentences[0]!.sources).toEqual(['huge']);
+  });
+
   it('summarises 5,000 messages from many groups', async () => {
     const all = Object.values(conversations).flatMap((c) => c.messages);
     const big: SourceMessage[] = Array.from({ length: 5000 }, (_, i) => {

@@ -24,9 +24,22 @@ const MENTION = /@\S{1,16}\s/gu;
 const URL = /https?:\/\/\S+/gu;
 const EDGE = /^[\s，,、：:。；;~～\-—]+|[\s，,、：:；;~～\-—]+$/gu;
 
-/** Messages in the order they were written: time, then group and sequence, then id. */
+/**
+ * Messages in the order they were written: time, then group and sequence, then id. Throws a
+ * TypeError naming the first message that is not a SourceMessage (the summary would otherwise
+ * cite garbage); a message given twice (same id) is kept once.
+ */
 export function chronological(messages: readonly SourceMessage[]): SourceMessage[] {
-  return [...messages].sort(
+  if (!Array.isArray(messages)) throw new TypeError('summarise: messages must be an array');
+  const byId = new Map<string, SourceMessage>();
+  messages.forEach((m, i) => {
+    const ok =
+      typeof m === 'object' && m !== null && typeof m.id === 'string' && m.id !== '' && typeof m.groupId === 'string' &&
+      typeof m.text === 'string' && Number.isFinite(m.createdAt) && Number.isFinite(m.seq);
+    if (!ok) throw new TypeError(`summarise: message ${i} needs a string id, groupId and text, and numeric seq and createdAt`);
+    if (!byId.has(m.id)) byId.set(m.id, m);
+  });
+  return [...byId.values()].sort(
     (a, b) =>
       a.createdAt - b.createdAt ||
       (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0) ||
