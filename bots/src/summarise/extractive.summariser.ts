@@ -28,8 +28,8 @@ const FACT = /\d|[万千百]元/u;
 /**
  * The default summariser: deterministic extraction. Messages are cut into sentences and
  * segmented (Intl.Segmenter), ranked by TextRank over IDF-weighted word overlap, picked by MMR
- * (TF-IDF cosine) so no two say the same thing, and returned in the order they were written. Each sentence cites
- * the message it came from and every message that said the same thing.
+ * (TF-IDF cosine) so no two say the same thing, and returned in the order they were written.
+ * Each sentence cites the message it came from and every message that said the same thing.
  */
 export function createExtractiveSummariser(opts: ExtractiveOptions = {}): Summariser {
   const lambda = opts.lambda ?? 0.7;

@@ -79,6 +79,15 @@ describe('LLM summariser against an OpenAI-compatible endpoint', () => {
     expect(user).toContain('[15] 11-20 08:31 孙先生：车已经挪走了');
   });
 
+  it('reads the JSON out of a code fence, or a bare array', async () => {
+    const reasons: LlmFallbackReason[] = [];
+    behaviour = { content: `好的，摘要如下：\n\`\`\`json\n${answer([{ text: '车已经挪走了。', sources: [15] }])}\n\`\`\`` };
+    expect((await llm(reasons).summarise(parkingDispute.messages)).sentences).toEqual([{ text: '车已经挪走了。', sources: [ids[14]] }]);
+    behaviour = { content: JSON.stringify([{ text: '现场确认消防通道已经畅通。', sources: [16] }]) };
+    expect((await llm(reasons).summarise(parkingDispute.messages)).sentences).toEqual([{ text: '现场确认消防通道已经畅通。', sources: [ids[15]] }]);
+    expect(reasons).toEqual([]);
+  });
+
   it('drops a sentence citing a message it was not given, or one its sources do not bear out', async () => {
     behaviour = {
       content: answer([

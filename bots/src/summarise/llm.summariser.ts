@@ -112,12 +112,15 @@ function parseAnswer(raw: string): Proposed[] | undefined {
     const body = JSON.parse(raw) as { choices?: { message?: { content?: unknown } }[] };
     const content = body.choices?.[0]?.message?.content;
     if (typeof content !== 'string') return undefined;
-    const start = content.indexOf('{');
-    const end = content.lastIndexOf('}');
-    if (start < 0 || end < start) return undefined;
-    const parsed = JSON.parse(content.slice(start, end + 1)) as { sentences?: unknown };
-    if (!Array.isArray(parsed.sentences)) return undefined;
-    return parsed.sentences.filter(
+    // Models wrap JSON in prose or code fences, and some answer the bare array.
+    const start = content.search(/[[{]/u);
+    if (start < 0) return undefined;
+    const end = content.lastIndexOf(content[start] === '{' ? '}' : ']');
+    if (end < start) return undefined;
+    const parsed = JSON.parse(content.slice(start, end + 1)) as unknown;
+    const sentences = Array.isArray(parsed) ? parsed : (parsed as { sentences?: unknown }).sentences;
+    if (!Array.isArray(sentences)) return undefined;
+    return sentences.filter(
       (s): s is Proposed => typeof s === 'object' && s !== null && typeof (s as Proposed).text === 'string' && Array.isArray((s as Proposed).sources),
     );
   } catch {

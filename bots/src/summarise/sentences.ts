@@ -1,12 +1,13 @@
 import { contentWords, stripPlaceholders } from './segment.ts';
 import type { SourceMessage } from './summary.ts';
 
-/** A sentence that may go into a summary: its text, the messages that said it, where it first appeared, its content words. */
+/**
+ * A sentence that may go into a summary: its text, the messages that said it, its content words.
+ * Candidates come in the order they were first said; that position is the tie-break everywhere.
+ */
 export interface Candidate {
   text: string;
   messageIds: string[];
-  /** Position of its first occurrence in the chronological input; the tie-break everywhere. */
-  order: number;
   words: string[];
   /** The fullest sentence of the first message of its group that says anything: where a grid group states its matter. */
   lead: boolean;
@@ -67,7 +68,7 @@ export function splitSentences(messages: readonly SourceMessage[], extraStops?: 
         if (!seen.messageIds.includes(m.id)) seen.messageIds.push(m.id);
         continue;
       }
-      const c: Candidate = { text, messageIds: [m.id], order: out.length, words, lead: false };
+      const c: Candidate = { text, messageIds: [m.id], words, lead: false };
       byKey.set(key, c);
       out.push(c);
       // The lead is the fullest sentence of the first message in each group that gave a candidate.
