@@ -28,7 +28,18 @@ const envSchema = z.object({
   HOTLINE_RESPONSE_TARGET_MINUTES: z.coerce.number().positive().default(60),
   HOTLINE_SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(10_000),
   LOGIN_THROTTLE_BASE_SECONDS: z.coerce.number().positive().default(30),
+  REPORT_TIME_ZONE: z.string().min(1).default('Asia/Shanghai').refine(validTimeZone, 'an IANA time zone'),
+  BRIEFING_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM').default('07:30'),
 });
+
+function validTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export interface HubConfig {
   port: number;
@@ -58,6 +69,8 @@ export interface HubConfig {
   hotline: { responseTargetMs: number; sweepEveryMs: number };
   /** The automatic chase of late orders: reminders, then escalation. */
   orderSweep: { remindersBeforeEscalation: number; reminderIntervalMs: number; claimLeaseMs: number; everyMs: number };
+  /** Where report days start and when the morning briefing is due, unless a station sets its own. */
+  reports: { timeZone: string; briefingTime: string };
 }
 
 /** Reads and validates the environment; throws with every problem listed. */
@@ -94,5 +107,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
       claimLeaseMs: 60_000,
       everyMs: e.ORDER_SWEEP_INTERVAL_MS,
     },
+    reports: { timeZone: e.REPORT_TIME_ZONE, briefingTime: e.BRIEFING_TIME },
   };
 }

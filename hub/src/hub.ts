@@ -50,6 +50,10 @@ import { createHotlineViews } from './hotline/hotline-views.ts';
 import { memoryBackend, redisBackend } from './realtime/adapter.ts';
 import { createRealtime } from './realtime/realtime-server.ts';
 import { openStore, type Store } from './store/database.ts';
+import { writeDemoBotToken } from './reports/demo-bot-token.ts';
+import { reportRoutes } from './reports/report.routes.ts';
+import { createReportService } from './reports/report.service.ts';
+import { createReportNotifier, reportSocketModule } from './reports/report.socket.ts';
 
 const DEFAULT_WEB_BUILD = fileURLToPath(new URL('../../web/build/', import.meta.url));
 const SESSION_SWEEP_MS = 15 * 60_000;
@@ -112,6 +116,11 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   const hotlineNotifier = createHotlineNotifier(() => io!);
   const hotline = createHotlineService({ db, notify: hotlineNotifier, rates: config.messageRates, responseTargetMs: config.hotline.responseTargetMs });
   const hotlineSweep = createHotlineSweep({ db, views: createHotlineViews(db, Date.now), notify: hotlineNotifier });
+  const reports = createReportService({ db, notify: createReportNotifier(() => io!), defaults: config.reports, hotline: hotline.figures });
+  if (seeded) {
+    const tokenFile = await writeDemoBotToken(db, botTokens, config.dataDir);
+    if (tokenFile) log.info({ file: tokenFile }, 'demo bot token written');
+  }
   const backend = config.redisUrl ? await redisBackend(config.redisUrl, config.redisChannelPrefix, log) : memoryBackend();
 
   const web = await loadWebHandler(config.webBuildDir ?? DEFAULT_WEB_BUILD, log);
@@ -127,7 +136,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     nodeId: config.nodeId,
     publicOrigin: config.publicOrigin,
     maxPayloadBytes: config.maxSocketPayloadBytes,
-    modules: [orderSocketModule(orders, duty), groupSocketModule(groups, matters, groupAdmin), hotlineSocketModule(hotline)],
+    modules: [orderSocketModule(orders, duty), groupSocketModule(groups, matters, groupAdmin), hotlineSocketModule(hotline), reportSocketModule()],
   });
   io = realtime.io;
   const app = createApp({
@@ -147,6 +156,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
       '/register': registrationRoutes({ registration, login, org, secureCookies }),
       '/hotline': hotlineRoutes(hotline),
       '/org': orgRoutes({ db, duty, onlineAmong: (ids) => realtime.onlineAmong(ids) }),
+      '/reports': reportRoutes(reports),
     },
     web,
   });

@@ -16,7 +16,7 @@ const STAFF: Role[] = ['station_head', 'dispatcher', 'officer', 'auxiliary', 'gr
  * Creates the groups the unit tree implies and adds whoever belongs in them; safe to run at every
  * start (it only adds what is missing). A grid group holds the grid's grid workers and residents
  * plus the officers and auxiliaries of its community (一村(格)一警); a squad or command room
- * holds its staff (a command room also its station head); a station's staff group, all its staff.
+ * holds its staff (a command room also its station head and the bots); a station's staff group, all its staff.
  */
 export async function provisionGroups(db: Kysely<Database>, now = Date.now()): Promise<{ groups: number; members: number }> {
   const units = await db.selectFrom('units').select(['id', 'kind', 'name', 'parent_id', 'path']).execute();
@@ -68,5 +68,7 @@ async function expectedMembers(db: Kysely<Database>, kind: GroupKind, unit: { id
   }
   const own = await active.where('unit_id', '=', unit.id).where('role', 'in', STAFF).execute();
   const heads = kind === 'command_room' && unit.parent_id ? await active.where('unit_id', '=', unit.parent_id).where('role', '=', 'station_head').execute() : [];
-  return [...own, ...heads].map((u) => u.id);
+  // Bots post briefings and reports into command rooms and answer /briefing there.
+  const bots = kind === 'command_room' ? await active.where('role', '=', 'bot').execute() : [];
+  return [...own, ...heads, ...bots].map((u) => u.id);
 }

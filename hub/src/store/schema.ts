@@ -1,4 +1,4 @@
-import type { GroupKind, HotlineCategory, HotlineStatus, MatterCategory, MatterStatus, MessageStatus, OrderPriority, OrderStatus, RecipientState, Role, UnitKind } from '../protocol/index.ts';
+import type { GroupKind, HotlineCategory, HotlineStatus, MatterCategory, MatterStatus, MessageStatus, OrderPriority, OrderStatus, RecipientState, ReportKind, Role, UnitKind } from '../protocol/index.ts';
 
 /**
  * Table types for Kysely. Times are UTC milliseconds since the epoch (bigint in PostgreSQL,
@@ -27,6 +27,8 @@ export interface Database {
   hotline_notes: HotlineNoteTable;
   hotline_canned: HotlineCannedTable;
   hotline_delegates: HotlineDelegateTable;
+  reports: ReportTable;
+  report_settings: ReportSettingsTable;
 }
 
 export interface UnitTable {
@@ -315,4 +317,35 @@ export interface ImageTable {
   /** A small WebP for the chat list. */
   thumb: Buffer;
   created_at: number;
+}
+
+export interface ReportTable {
+  id: string;
+  unit_id: string;
+  kind: ReportKind;
+  period_start: number;
+  period_end: number;
+  time_zone: string;
+  trigger: 'schedule' | 'request';
+  requested_by: string | null;
+  /** JSON: ReportFigures. */
+  figures: string;
+  /** JSON: ReportSection[]. */
+  sections: string;
+  summarised_at: number | null;
+  generated_at: number;
+  /** A bot's claim to post it; another bot may take over after a lease. */
+  post_claimed_at: number | null;
+  posted_group_id: string | null;
+  posted_seq: number | null;
+  posted_at: number | null;
+}
+
+export interface ReportSettingsTable {
+  unit_id: string;
+  /** HH:MM local time of the morning briefing. */
+  briefing_time: string;
+  time_zone: string;
+  updated_by: string | null;
+  updated_at: number;
 }

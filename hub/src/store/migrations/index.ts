@@ -7,6 +7,7 @@ import * as groupExtras from './0005-group-extras.ts';
 import * as images from './0006-images.ts';
 import * as directGroups from './0007-direct-groups.ts';
 import * as hotline from './0008-hotline.ts';
+import * as reports from './0009-reports.ts';
 
 /** Migrations in order; the same set runs on SQLite and PostgreSQL. */
 const migrations: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '0006-images': images,
   '0007-direct-groups': directGroups,
   '0008-hotline': hotline,
+  '0009-reports': reports,
 };
 
 export const migrationProvider: MigrationProvider = {
