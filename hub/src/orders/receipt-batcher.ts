@@ -42,7 +42,9 @@ export function createReceiptBatcher(db: Kysely<Database>, onApplied: (applied: 
     const groups = new Map<string, number[]>();
     batch.forEach(({ t }, i) => {
       const key = `${t.orderId} ${t.state}`;
-      groups.set(key, [...(groups.get(key) ?? []), i]);
+      const list = groups.get(key);
+      if (list) list.push(i);
+      else groups.set(key, [i]);
     });
     try {
       await db.transaction().execute(async (trx) => {
@@ -51,31 +53,35 @@ export function createReceiptBatcher(db: Kysely<Database>, onApplied: (applied: 
           const { orderId, state } = batch[indexes[0]!]!.t;
           for (let c = 0; c < indexes.length; c += CHUNK) {
             const chunk = indexes.slice(c, c + CHUNK);
-            // Each receipt keeps its own time: CASE user_id WHEN … THEN its time (cast: PostgreSQL
-            // would type a bare parameter in CASE as text).
+            // Each receipt keeps its own time: the chunk's (person, time) pairs are a VALUES table
+            // the UPDATE joins on, so a row finds its time by the join, not by a CASE with a branch
+            // per receipt (which costs chunk² comparisons). Cast: PostgreSQL types a bare parameter
+            // in VALUES as text. The same person twice in one batch (two devices): one pair.
             const atOf = new Map(chunk.map((i) => [batch[i]!.t.userId, batch[i]!.t.at]));
-            const stamp = sql<number>`case user_id ${sql.join(
-              [...atOf].map(([u, at]) => sql`when ${u} then cast(${at} as bigint)`),
-              sql` `,
-            )} end`;
-            const rows = await trx
-              .updateTable('order_recipients')
-              .set((eb) => ({
-                state,
-                rev,
-                delivered_at: eb.fn.coalesce('delivered_at', stamp),
-                ...(state !== 'delivered' ? { read_at: eb.fn.coalesce('read_at', stamp) } : {}),
-                [STAMP[state]]: stamp,
-                // Acknowledged: stop chasing for acknowledgement; the completion deadline takes over.
-                ...(state === 'acknowledged'
-                  ? { next_chase_at: eb.selectFrom('orders').select('orders.complete_due_at').whereRef('orders.id', '=', 'order_recipients.order_id') }
-                  : {}),
-              }))
-              .where('order_id', '=', orderId)
-              .where('user_id', 'in', [...atOf.keys()])
-              .where('state', 'in', LOWER_STATES[state])
-              .returning('user_id')
-              .execute();
+            const pairs = sql.join([...atOf].map(([u, at]) => sql`(${u}, cast(${at} as bigint))`));
+            const keep = (col: 'delivered_at' | 'read_at') => (STAMP[state] === col ? sql`v.at` : sql`coalesce(${sql.ref(col)}, v.at)`);
+            const { rows } = await sql<{ user_id: string }>`
+              with v(user_id, at) as (values ${pairs})
+              update order_recipients
+              set state = ${state}, rev = ${rev}, delivered_at = ${keep('delivered_at')}
+                ${state !== 'delivered' ? sql`, read_at = ${keep('read_at')}` : sql``}
+                ${
+                  state === 'acknowledged'
+                    ? // Acknowledged: stop chasing for acknowledgement; the completion deadline takes over.
+                      sql`, acknowledged_at = v.at, next_chase_at = (select o.complete_due_at from orders o where o.id = order_recipients.order_id)`
+                    : sql``
+                }
+              from v
+              where order_recipients.order_id = ${orderId}
+                and order_recipients.user_id = v.user_id
+                and order_recipients.state in (${sql.join(LOWER_STATES[state])})
+                ${
+                  state === 'acknowledged'
+                    ? // Acknowledging a cancelled order is refused (the service answers why); receipts are not.
+                      sql`and exists (select 1 from orders o where o.id = order_recipients.order_id and o.status = 'active')`
+                    : sql``
+                }
+              returning order_recipients.user_id`.execute(trx);
             const moved = new Set(rows.map((r) => r.user_id));
             for (const i of chunk) {
               // The same person twice in one batch (two devices): only the first moved anything.
