@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Server } from 'socket.io';
+import { Server, type ServerOptions } from 'socket.io';
 
 /** A running plain Socket.IO server. */
 export interface BaselineServer {
@@ -12,10 +12,16 @@ export interface BaselineServer {
 /**
  * The yardstick: plain Socket.IO on loopback with the hub's transport settings but no
  * middleware, no rooms and no handlers, so hub/baseline isolates what the hub adds per connection.
+ * `adapter` is for several baseline nodes behind Redis, set up as the hub sets up its own.
  */
-export async function startBaselineServer(): Promise<BaselineServer> {
+export async function startBaselineServer(opts: { adapter?: ServerOptions['adapter'] | undefined } = {}): Promise<BaselineServer> {
   const httpServer = createServer();
-  const io = new Server(httpServer, { serveClient: false, pingInterval: 20_000, pingTimeout: 20_000 });
+  const io = new Server(httpServer, {
+    serveClient: false,
+    pingInterval: 20_000,
+    pingTimeout: 20_000,
+    ...(opts.adapter ? { adapter: opts.adapter } : {}),
+  });
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(0, '127.0.0.1', () => resolve());

@@ -22,15 +22,21 @@ export interface ConnectResult {
   failureSamples: string[];
 }
 
+/** Where one client connects and what it presents: per client, so N clients may carry N sessions. */
+export interface ConnectTarget {
+  url: string;
+  auth: Record<string, string>;
+}
+
 /** One client as the hub's bots connect: websocket only, its own Manager, no reconnection. */
-function openOne(url: string, opts: ConnectOptions): Promise<{ socket: Socket; ms: number }> {
+function openOne(target: ConnectTarget, timeoutMs: number): Promise<{ socket: Socket; ms: number }> {
   const started = performance.now();
-  const socket = io(url, {
+  const socket = io(target.url, {
     transports: ['websocket'],
     forceNew: true,
     reconnection: false,
-    auth: opts.auth,
-    timeout: opts.timeoutMs,
+    auth: target.auth,
+    timeout: timeoutMs,
   });
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve({ socket, ms: performance.now() - started }));
@@ -45,7 +51,13 @@ function openOne(url: string, opts: ConnectOptions): Promise<{ socket: Socket; m
  * Connects `n` clients with at most `concurrency` handshakes in flight, recording each one's
  * latency. Connections that fail are counted, not retried: a benchmark reports what happened.
  */
-export async function connectMany(url: string, n: number, opts: ConnectOptions): Promise<ConnectResult> {
+export function connectMany(url: string, n: number, opts: ConnectOptions): Promise<ConnectResult> {
+  return connectEach(Array.from({ length: n }, () => ({ url, auth: opts.auth })), opts);
+}
+
+/** As `connectMany`, but each client has its own server and credentials (several nodes, one session each). */
+export async function connectEach(targets: readonly ConnectTarget[], opts: Omit<ConnectOptions, 'auth'>): Promise<ConnectResult> {
+  const n = targets.length;
   const sockets: Socket[] = [];
   const latenciesMs: number[] = [];
   const failureSamples = new Set<string>();
@@ -55,9 +67,10 @@ export async function connectMany(url: string, n: number, opts: ConnectOptions):
 
   async function lane(): Promise<void> {
     while (next < n) {
+      const target = targets[next]!;
       next += 1;
       try {
-        const { socket, ms } = await openOne(url, opts);
+        const { socket, ms } = await openOne(target, opts.timeoutMs);
         sockets.push(socket);
         latenciesMs.push(ms);
       } catch (err) {

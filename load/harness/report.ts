@@ -116,10 +116,10 @@ export function renderMarkdown(result: BenchResult): string {
 
 const OUT_DIR = fileURLToPath(new URL('../out/', import.meta.url));
 
-/** Writes the JSON (everything, every round) and the Markdown to load/out/, named by start time. */
-export async function writeOutputs(result: BenchResult, markdown: string): Promise<{ json: string; md: string }> {
+/** Writes the JSON (everything, every round) and the Markdown to load/out/, named by bench and start time. */
+export async function writeOutputs(result: { startedAt: string }, markdown: string, bench = 'handshake'): Promise<{ json: string; md: string }> {
   await mkdir(OUT_DIR, { recursive: true });
-  const stem = `handshake-${result.startedAt.replace(/[:.]/g, '-')}`;
+  const stem = `${bench}-${result.startedAt.replace(/[:.]/g, '-')}`;
   const json = `${OUT_DIR}${stem}.json`;
   const md = `${OUT_DIR}${stem}.md`;
   await writeFile(json, `${JSON.stringify(result, null, 2)}\n`);

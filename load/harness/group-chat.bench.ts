@@ -1,0 +1,156 @@
+import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { killAll } from './children.ts';
+import { openFileLimit } from './fd-limit.ts';
+import type { MemberSpec } from './group-worker.ts';
+import { startGroupPool, type GroupPool } from './group-pool.ts';
+import { renderGroupMarkdown, type GroupResult, type Level } from './group-report.ts';
+import { prepareGroupStore } from './group-store.ts';
+import { codeVersion, commandLine, describeMachine } from './machine.ts';
+import { perConnection } from './memory.ts';
+import { writeOutputs } from './report.ts';
+import { clusterMemory, startHubNode, startRelayNode, type ServerNode } from './server-nodes.ts';
+
+/**
+ * Group chat benchmark (the issue: 200 groups × 25 connected members, a message per group per
+ * second; latency p50 / p99 and the highest rate with p99 under 200 ms, beside plain Socket.IO
+ * room broadcast of the same traffic; then a reconnect storm of all clients, each having missed 10
+ * messages: time until all are caught up, lost or doubled messages). One hub node on SQLite.
+ * BENCH_GROUPS, BENCH_MEMBERS, BENCH_STEADY_S, BENCH_STEP_S, BENCH_RATES (per group per second,
+ * after 1), BENCH_MISSED, BENCH_TIMEOUT_MIN. Markdown to stdout, JSON and Markdown to load/out/.
+ */
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const WORKERS = 2;
+const P99_LIMIT_MS = 200;
+const CONNECT_TIMEOUT_MS = 20_000;
+const DRAIN_MS = 5000;
+
+const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+const positive = (raw: string | undefined, fallback: number) => {
+  const v = Number(raw);
+  return Number.isFinite(v) && v > 0 ? v : fallback;
+};
+
+async function level(pool: GroupPool, side: 'hub' | 'plain', rate: number, seconds: number, groups: number, tag: string): Promise<Level> {
+  const t = await pool.traffic(rate, seconds * 1000, DRAIN_MS, tag);
+  const ok = t.latency.p99 < P99_LIMIT_MS && t.missing === 0 && t.sendFailures === 0;
+  log(`  ${side} ${rate}/s per group (${rate * groups}/s): p50 ${t.latency.p50.toFixed(0)} p99 ${t.latency.p99.toFixed(0)} ms, sent ${t.sent} (${t.sentPerSecond.toFixed(0)}/s), missing ${t.missing}, failures ${t.sendFailures}${ok ? '' : '  ← over'}`);
+  return { side, perGroup: rate, total: rate * groups, seconds, ok, traffic: t };
+}
+
+async function main(): Promise<void> {
+  const startedAt = new Date().toISOString();
+  const groups = positive(process.env.BENCH_GROUPS, 200);
+  const members = positive(process.env.BENCH_MEMBERS, 25);
+  const steadyS = positive(process.env.BENCH_STEADY_S, 20);
+  const stepS = positive(process.env.BENCH_STEP_S, 8);
+  const missed = positive(process.env.BENCH_MISSED, 10);
+  const rates = (process.env.BENCH_RATES ?? '2,4,6,8,12,16,24,32').split(',').map(Number).filter((r) => r > 1);
+  const timeoutMin = positive(process.env.BENCH_TIMEOUT_MIN, 20);
+  const machine = describeMachine();
+  const result: GroupResult = {
+    startedAt,
+    command: commandLine('group-chat.bench'),
+    code: codeVersion(REPO),
+    machine,
+    settings: { groups, members, steadyS, stepS, missed, workers: WORKERS, p99LimitMs: P99_LIMIT_MS, openFileLimit: openFileLimit() },
+    notes: [],
+    levels: [],
+  };
+  const deadline = setTimeout(() => {
+    log(`passed BENCH_TIMEOUT_MIN=${timeoutMin}; killed ${killAll()} processes`);
+    setTimeout(() => process.exit(1), 30_000).unref();
+  }, timeoutMin * 60_000);
+  process.once('exit', () => killAll());
+
+  log(`preparing the store: ${groups} groups × ${members} members (+1 poster each), sessions`);
+  const store = await prepareGroupStore('sqlite', groups, members);
+  const servers: ServerNode[] = [];
+  const pools: GroupPool[] = [];
+  try {
+    const hub = await startHubNode('hub', { ...store.env, REDIS_URL: '' });
+    const plain = await startRelayNode('plain');
+    servers.push(hub, plain);
+    const hubPool = await startGroupPool('hub-clients', 'hub', WORKERS);
+    const plainPool = await startGroupPool('plain-clients', 'plain', WORKERS);
+    pools.push(hubPool, plainPool);
+    const hubMembers: MemberSpec[][] = store.groups.map((g) => g.tokens.map((token) => ({ url: hub.url, auth: { token }, groupId: g.groupId })));
+    const posters: MemberSpec[] = store.groups.map((g) => ({ url: hub.url, auth: { token: g.posterToken }, groupId: g.groupId }));
+    const plainMembers: MemberSpec[][] = store.groups.map((g) => g.tokens.map(() => ({ url: plain.url, auth: { room: `group:${g.groupId}` }, groupId: g.groupId })));
+    const n = groups * members;
+
+    log(`hub: connecting ${n} members (each syncs its group) and ${groups} posters`);
+    let before = await clusterMemory([hub]);
+    result.hubConnect = await hubPool.setup(hubMembers, posters, undefined, 100, CONNECT_TIMEOUT_MS);
+    result.hubMemory = perConnection(before, await clusterMemory([hub]), n + groups);
+    log('hub warm-up');
+    let hubAcked = (await hubPool.traffic(1, 3000, DRAIN_MS, 'warm')).acked;
+    const sample = await hubPool.sample();
+    result.frameBytes = Buffer.byteLength(`42${JSON.stringify(['message:created', sample])}`);
+    log(`plain: connecting ${n} members`);
+    before = await clusterMemory([plain]);
+    result.plainConnect = await plainPool.setup(plainMembers, [], sample, 100, CONNECT_TIMEOUT_MS);
+    result.plainMemory = perConnection(before, await clusterMemory([plain]), n);
+    log('plain warm-up');
+    await plainPool.traffic(1, 3000, DRAIN_MS, 'warm');
+
+    // Rate 1 is the issue's load, held longer; then higher rates until each side goes over.
+    const live = { hub: true, plain: true };
+    for (const [i, rate] of [1, ...rates].entries()) {
+      if (!live.hub && !live.plain) break;
+      const seconds = rate === 1 ? steadyS : stepS;
+      const order = i % 2 === 0 ? (['plain', 'hub'] as const) : (['hub', 'plain'] as const);
+      for (const side of order) {
+        if (!live[side]) continue;
+        const l = await level(side === 'hub' ? hubPool : plainPool, side, rate, seconds, groups, `r${rate}`);
+        result.levels.push(l);
+        if (side === 'hub') hubAcked += l.traffic.acked;
+        if (!l.ok) live[side] = false;
+      }
+    }
+
+    log(`reconnect storm, plain: ${n} drop and reconnect at once`);
+    await plainPool.drop();
+    result.plainStorm = await plainPool.reconnect(120_000);
+    await plainPool.stop();
+    pools.splice(pools.indexOf(plainPool), 1);
+    log(`reconnect storm, hub: ${n} drop, ${missed} messages per group posted, all reconnect at once`);
+    await hubPool.drop();
+    const posted = await hubPool.post(missed, 'storm');
+    hubAcked += Object.keys(posted).length * missed;
+    result.hubStorm = await hubPool.reconnect(120_000);
+    log(`  all caught up in ${result.hubStorm.allDoneMs.toFixed(0)} ms (${result.hubStorm.clients} of ${n}, ${result.hubStorm.attempts} handshakes, ${result.hubStorm.failures} failed)`);
+
+    const counts = await store.counts();
+    const lastSeq = Object.fromEntries([...counts].map(([id, c]) => [id, c.lastSeq]));
+    result.check = await hubPool.check(lastSeq);
+    const stored = [...counts.values()];
+    result.store = {
+      messages: stored.reduce((a, c) => a + c.messages, 0),
+      acked: hubAcked,
+      seqGapsOrDoubles: stored.filter((c) => c.messages !== c.lastSeq || c.distinctSeqs !== c.messages).length,
+    };
+    log(`check: lost ${result.check.lost}, doubled ${result.check.doubled}, overlap dropped by seq ${result.check.syncOverlap}; store ${result.store.messages} messages`);
+  } catch (err) {
+    result.error = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    log(`failed: ${result.error}`);
+  } finally {
+    clearTimeout(deadline);
+    for (const p of pools) await p.stop().catch(() => {});
+    await Promise.all(servers.map((s) => s.stop()));
+    await store.dispose();
+  }
+  machine.loadAvgEnd = loadavg();
+  const markdown = renderGroupMarkdown(result);
+  process.stdout.write(`${markdown}\n`);
+  const files = await writeOutputs(result, markdown, 'group-chat');
+  log(`wrote ${files.json} and ${files.md}`);
+  if (result.error) process.exitCode = 1;
+}
+
+main().catch((err: unknown) => {
+  log(err instanceof Error ? (err.stack ?? err.message) : String(err));
+  killAll();
+  process.exitCode = 1;
+});

@@ -1,0 +1,17 @@
+import { now } from './clock.ts';
+import { announce, serve } from './ipc.ts';
+import { settledMemory } from './memory.ts';
+
+/**
+ * A hub node as the bench runs it: the hub's own `src/main.ts`, unchanged (configuration from the
+ * environment, banner, graceful stop on SIGTERM), plus the one thing only the process itself can
+ * tell: its memory after a full GC (so it runs with --expose-gc), its CPU time, and its monotonic
+ * clock, which is the clock of its --cpu-prof samples. Forked with cwd hub/.
+ */
+serve({
+  memory: () => settledMemory(),
+  cpu: async () => process.cpuUsage(),
+  clock: async () => ({ wall: now(), monoUs: Number(process.hrtime.bigint() / 1000n) }),
+});
+await import('../../hub/src/main.ts');
+announce({ pid: process.pid });

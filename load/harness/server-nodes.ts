@@ -1,0 +1,129 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { forkChild, stopChild, type Child } from './children.ts';
+import { now } from './clock.ts';
+import type { MemorySnapshot } from './memory.ts';
+
+/** A server process under test (hub node or baseline node), seen from the bench. */
+export interface ServerNode {
+  name: string;
+  url: string;
+  pid: number;
+  /** Its memory after a full GC, sampled inside it. */
+  memory(): Promise<MemorySnapshot>;
+  /** CPU time it has used so far, user + system, in ms. */
+  cpuMs(): Promise<number>;
+  /** Hub nodes: store queries run so far, from the hub's own /metrics. */
+  storeQueries?(): Promise<number>;
+  /**
+   * Hub nodes run with --cpu-prof: the folder their profiles are written to when they stop, one per
+   * thread (tsx's loader runs on a thread of its own); the main thread's is `CPU.*.<pid>.0.*`.
+   */
+  cpuProfileDir?: string;
+  /** Hub nodes: how to turn our wall-clock ms into its monotonic µs (the clock of its profile samples). */
+  monoOffsetUs?(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+const HUB_DIR = fileURLToPath(new URL('../../hub/', import.meta.url));
+const HUB_ENTRY = fileURLToPath(new URL('./hub-entry.ts', import.meta.url));
+const RELAY_ENTRY = fileURLToPath(new URL('./relay-entry.ts', import.meta.url));
+const START_TIMEOUT_MS = 90_000;
+
+function nodeOf(child: Child, url: string): ServerNode {
+  child.echo();
+  return {
+    name: child.name,
+    url,
+    pid: child.proc.pid!,
+    memory: () => child.peer.call<MemorySnapshot>('memory', undefined, 30_000),
+    cpuMs: async () => {
+      const c = await child.peer.call<NodeJS.CpuUsage>('cpu');
+      return (c.user + c.system) / 1000;
+    },
+    stop: () => stopChild(child),
+  };
+}
+
+/** `hub_store_query_seconds_count`, every outcome: how many queries the hub has run. */
+async function storeQueries(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  let n = 0;
+  for (const m of text.matchAll(/^hub_store_query_seconds_count\{[^}]*\} (\d+)/gm)) n += Number(m[1]);
+  return n;
+}
+
+/** The node's monotonic µs minus our wall-clock µs, from the quickest of a few calls. */
+async function monoOffsetUs(child: Child): Promise<number> {
+  let best = { rtt: Number.POSITIVE_INFINITY, offset: 0 };
+  for (let i = 0; i < 5; i += 1) {
+    const t1 = now();
+    const c = await child.peer.call<{ wall: number; monoUs: number }>('clock');
+    const t2 = now();
+    if (t2 - t1 < best.rtt) best = { rtt: t2 - t1, offset: c.monoUs - ((t1 + t2) / 2) * 1000 };
+  }
+  return best.offset;
+}
+
+/**
+ * Starts one hub node the way `node --import tsx src/main.ts` in hub/ does, with `env` on top of
+ * ours (PORT=0: the banner says which port it got). `cpuProfDir` adds --cpu-prof; the profile is
+ * written when the node stops.
+ */
+export async function startHubNode(name: string, env: Record<string, string>, cpuProfDir?: string): Promise<ServerNode> {
+  const profileDir = cpuProfDir && join(cpuProfDir, `${name}-${Date.now()}`);
+  const execArgv = ['--import', 'tsx', '--expose-gc', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])];
+  const child = forkChild(HUB_ENTRY, name, {
+    execArgv,
+    cwd: HUB_DIR,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', SEED_DEMO: 'auto', NODE_ID: name, ...env },
+  });
+  try {
+    const [, banner] = await Promise.all([withTimeout(child.peer.ready, name), child.printed(/open:\s+http:\/\/[^\s:]+:(\d+)/, START_TIMEOUT_MS)]);
+    const node: ServerNode = { ...nodeOf(child, `http://127.0.0.1:${banner[1]}`), storeQueries: () => storeQueries(`http://127.0.0.1:${banner[1]}`) };
+    return profileDir ? { ...node, cpuProfileDir: profileDir, monoOffsetUs: () => monoOffsetUs(child) } : node;
+  } catch (err) {
+    await stopChild(child, 2000);
+    throw err;
+  }
+}
+
+/** Starts one baseline node; with `redis`, it fans out to the other baseline nodes on the same prefix. */
+export async function startRelayNode(name: string, redis?: { url: string; prefix: string }): Promise<ServerNode> {
+  const child = forkChild(RELAY_ENTRY, name, {
+    execArgv: [...process.execArgv, '--expose-gc'],
+    env: { ...process.env, RELAY_REDIS_URL: redis?.url ?? '', RELAY_CHANNEL_PREFIX: redis?.prefix ?? '' },
+  });
+  try {
+    const { url } = (await withTimeout(child.peer.ready, name)) as { url: string };
+    return nodeOf(child, url);
+  } catch (err) {
+    await stopChild(child, 2000);
+    throw err;
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, name: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not start within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
+    p.then(
+      (v) => (clearTimeout(timer), resolve(v)),
+      (e: unknown) => (clearTimeout(timer), reject(e as Error)),
+    );
+  });
+}
+
+/** CPU ms and store queries so far, summed over nodes (queries: hub nodes only, else NaN). */
+export async function clusterWork(nodes: readonly ServerNode[]): Promise<{ cpuMs: number; queries: number }> {
+  const [cpu, queries] = await Promise.all([
+    Promise.all(nodes.map((n) => n.cpuMs())),
+    Promise.all(nodes.map((n) => (n.storeQueries ? n.storeQueries() : Number.NaN))),
+  ]);
+  return { cpuMs: cpu.reduce((a, b) => a + b, 0), queries: queries.reduce((a, b) => a + b, 0) };
+}
+
+/** Sum of the nodes' memory: a cluster's cost per connection counts every node. */
+export async function clusterMemory(nodes: readonly ServerNode[]): Promise<MemorySnapshot> {
+  const snaps = await Promise.all(nodes.map((n) => n.memory()));
+  return snaps.reduce((a, s) => ({ rss: a.rss + s.rss, heapUsed: a.heapUsed + s.heapUsed, external: a.external + s.external }), { rss: 0, heapUsed: 0, external: 0 });
+}
