@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { DAY_START, dailyReport } from './report.fixture.ts';
+import { citedIds, countText, durationText, hotlineView, incidentBars, orderFunnel, pctText, periodDate, periodText, shareText } from './report-view.ts';
+
+describe('report figures as the screens show them', () => {
+  it('words changes with a sign and "—" where there is nothing to compare', () => {
+    expect(pctText(20)).toBe('+20%');
+    expect(pctText(-12.5)).toBe('-12.5%');
+    expect(pctText(0)).toBe('0%');
+    expect(pctText(null)).toBe('—');
+    expect(countText(null)).toBe('—');
+    expect(countText(0)).toBe('0');
+    expect(shareText(null)).toBe('—');
+    expect(shareText(15 / 20)).toBe('75%');
+  });
+
+  it('charts only categories with incidents in some period, most frequent first', () => {
+    const bars = incidentBars(dailyReport().figures.incidents);
+    expect(bars.map((b) => b.category)).toEqual(['public_order', 'dispute', 'criminal']);
+    expect(bars[1]).toEqual({ category: 'dispute', current: 4, previous: 2, lastYear: null });
+  });
+
+  it('builds the order funnel over assignments with on-time shares of each stage', () => {
+    const [assigned, acked, done] = orderFunnel(dailyReport().figures.orders);
+    expect(assigned).toMatchObject({ key: 'assigned', count: 20, ofAll: 1, onTimeShare: null });
+    expect(acked).toMatchObject({ key: 'acknowledged', count: 18, ofAll: 0.9, onTime: 15, onTimeShare: 15 / 18 });
+    expect(done).toMatchObject({ key: 'completed', count: 12, ofAll: 0.6, onTime: 10, onTimeShare: 10 / 12 });
+    const empty = orderFunnel({ ...dailyReport().figures.orders, assignments: 0, acknowledged: 0, acknowledgedOnTime: 0, completed: 0, completedOnTime: 0 });
+    expect(empty.map((s) => s.ofAll)).toEqual([null, null, null]);
+  });
+
+  it('reads the hotline figures into bands of time to first answer, and nothing when unavailable', () => {
+    const h = hotlineView(dailyReport().figures.hotline);
+    expect(h?.bands).toEqual([
+      { key: 'in_target', count: 5 },
+      { key: 'late', count: 2 },
+      { key: 'unanswered', count: 2 },
+    ]);
+    expect(h).toMatchObject({ total: 9, answered: 7, overdue: 2, medianMs: 1_500_000, p90Ms: 7_500_000, average: 4.5, satisfiedShare: 0.75 });
+    expect(hotlineView({ available: false, reason: 'hotline module not running' })).toBeNull();
+    // Loose JSON from an older hub: missing fields read as zero or unknown, never throw.
+    expect(hotlineView({ available: true, figures: { total: 'x' } })).toMatchObject({ total: 0, medianMs: null, average: null, bands: [{ key: 'unanswered', count: 0 }] });
+  });
+
+  it('words durations in minutes and hours', () => {
+    expect(durationText(1_500_000, 'zh-CN')).toBe('25 分钟');
+    expect(durationText(7_500_000, 'zh-CN')).toBe('2 小时 5 分');
+    expect(durationText(7_200_000, 'en')).toBe('2 h');
+    expect(durationText(null, 'en')).toBe('—');
+  });
+
+  it("names the period in the report's time zone, the end being exclusive", () => {
+    const daily = dailyReport();
+    expect(periodText(daily, 'zh-CN')).toContain('2026年11月22日');
+    expect(periodDate(daily)).toBe('2026-11-22');
+    const weekly = { ...daily, kind: 'weekly' as const, periodStart: DAY_START - 6 * 86_400_000 };
+    expect(periodText(weekly, 'en')).toMatch(/Nov 16\s*–\s*22, 2026/);
+    const monthly = { ...daily, kind: 'monthly' as const, periodStart: Date.UTC(2026, 9, 31, 16), periodEnd: Date.UTC(2026, 10, 30, 16) };
+    expect(periodText(monthly, 'zh-CN')).toBe('2026年11月');
+    const briefing = { ...daily, kind: 'briefing' as const, periodStart: DAY_START + 8 * 3_600_000, periodEnd: DAY_START + 32 * 3_600_000 };
+    expect(periodText(briefing, 'zh-CN')).toBe('11月22日 08:00 – 11月23日 08:00');
+  });
+
+  it('lists every cited message id once', () => {
+    expect(citedIds(dailyReport())).toEqual(['m-1', 'm-2']);
+  });
+});

@@ -1,0 +1,169 @@
+import type { HotlineSection, IncidentFigures, OrderFigures, ReportDocument, ReportKind, Trend } from '@fengqiao/hub/protocol';
+
+/**
+ * What the report screens and the Markdown export derive from a report document: figures worded
+ * the way the report words them ("—" where there is nothing to compare), chart series, and the
+ * period as people name it. Pure, so tests hold it against constructed documents.
+ */
+/** The protocol's `REPORT_KINDS`, copied as `roles.ts` copies roles: a value import would ship zod. */
+export const REPORT_KINDS: readonly ReportKind[] = ['briefing', 'daily', 'weekly', 'monthly'];
+
+/** A count, or "—" when there is no data that far back. */
+export function countText(n: number | null): string {
+  return n === null ? '—' : String(n);
+}
+
+/** A percent change with its sign (环比 / 同比), or "—" when it cannot be computed. */
+export function pctText(pct: number | null): string {
+  if (pct === null) return '—';
+  const fixed = Math.abs(pct).toFixed(1).replace(/\.0$/, '');
+  return pct > 0 ? `+${fixed}%` : pct < 0 ? `-${fixed}%` : '0%';
+}
+
+/** part / whole as a share 0–1, or null when the whole is zero. */
+export function share(part: number, whole: number): number | null {
+  return whole === 0 ? null : part / whole;
+}
+
+/** A share as a rounded percent ("87.5%"), or "—". */
+export function shareText(s: number | null): string {
+  return s === null ? '—' : `${(Math.round(s * 1000) / 10).toString()}%`;
+}
+
+/** Which way a trend went, for colouring: more incidents is bad news, more messages is not. */
+export function trendDirection(t: Pick<Trend, 'changePct'>): 'up' | 'down' | 'flat' | 'none' {
+  if (t.changePct === null) return 'none';
+  return t.changePct > 0 ? 'up' : t.changePct < 0 ? 'down' : 'flat';
+}
+
+/** One category of the incident chart: this period beside the previous one and last year's. */
+export interface IncidentBar {
+  category: string;
+  current: number;
+  previous: number | null;
+  lastYear: number | null;
+}
+
+/** Categories that had any incident in any of the three periods, most frequent now first. */
+export function incidentBars(f: IncidentFigures): IncidentBar[] {
+  return f.byCategory
+    .filter((c) => c.current > 0 || (c.previous ?? 0) > 0 || (c.lastYear ?? 0) > 0)
+    .map((c) => ({ category: c.category, current: c.current, previous: c.previous, lastYear: c.lastYear }))
+    .sort((a, b) => b.current - a.current || (b.previous ?? 0) - (a.previous ?? 0));
+}
+
+/** One stage of the order loop: how many assignments reached it, and how many of those in time. */
+export interface FunnelStep {
+  key: 'assigned' | 'acknowledged' | 'completed';
+  count: number;
+  /** Share of all assignments (the bar's length). */
+  ofAll: number | null;
+  /** Reached in time, and its share of those that reached the stage; null for the first stage. */
+  onTime: number | null;
+  onTimeShare: number | null;
+}
+
+/** The order loop over the period's assignments: assigned → acknowledged → completed. */
+export function orderFunnel(o: OrderFigures): FunnelStep[] {
+  const all = o.assignments;
+  return [
+    { key: 'assigned', count: all, ofAll: share(all, all), onTime: null, onTimeShare: null },
+    { key: 'acknowledged', count: o.acknowledged, ofAll: share(o.acknowledged, all), onTime: o.acknowledgedOnTime, onTimeShare: share(o.acknowledgedOnTime, o.acknowledged) },
+    { key: 'completed', count: o.completed, ofAll: share(o.completed, all), onTime: o.completedOnTime, onTimeShare: share(o.completedOnTime, o.completed) },
+  ];
+}
+
+/** The hotline's figures a report shows, read defensively: the protocol passes them as loose JSON. */
+export interface HotlineView {
+  total: number;
+  answered: number;
+  answeredInTarget: number | null;
+  overdue: number;
+  medianMs: number | null;
+  p90Ms: number | null;
+  ratings: number;
+  average: number | null;
+  satisfiedShare: number | null;
+  /** Time to first answer in bands: within the response target, later, not answered yet. */
+  bands: { key: 'in_target' | 'late' | 'unanswered'; count: number }[];
+}
+
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const obj = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {});
+
+/** The hotline section as figures, or null when the report says they are not available. */
+export function hotlineView(h: HotlineSection): HotlineView | null {
+  if (!h.available) return null;
+  const f = h.figures;
+  const total = num(f.total) ?? 0;
+  const answered = num(f.answered) ?? 0;
+  const inTarget = num(f.answeredInTarget);
+  const first = obj(f.timeToFirstAnswer);
+  const sat = obj(f.satisfaction);
+  const ratings = num(sat.ratings) ?? 0;
+  const bands: HotlineView['bands'] =
+    inTarget === null
+      ? [{ key: 'unanswered', count: total - answered }]
+      : [
+          { key: 'in_target', count: inTarget },
+          { key: 'late', count: answered - inTarget },
+          { key: 'unanswered', count: total - answered },
+        ];
+  return {
+    total,
+    answered,
+    answeredInTarget: inTarget,
+    overdue: num(f.overdue) ?? 0,
+    medianMs: num(first.medianMs),
+    p90Ms: num(first.p90Ms),
+    ratings,
+    average: ratings > 0 ? num(sat.average) : null,
+    satisfiedShare: ratings > 0 ? num(sat.satisfiedShare) : null,
+    bands,
+  };
+}
+
+/** A duration in ms as minutes or hours and minutes ("42 分钟", "2 小时 5 分"), or "—". */
+export function durationText(ms: number | null, lang: 'zh-CN' | 'en'): string {
+  if (ms === null) return '—';
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 60) return lang === 'en' ? `${minutes} min` : `${minutes} 分钟`;
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  if (lang === 'en') return m ? `${h} h ${m} min` : `${h} h`;
+  return m ? `${h} 小时 ${m} 分` : `${h} 小时`;
+}
+
+/**
+ * The period as people name it, in the report's own time zone: a briefing's 24 hours with times,
+ * a day, a week's first and last day, a month. The end is exclusive, so the last day is end − 1 ms.
+ * Without `timeZone` (a list item carries none) the viewer's own zone is used.
+ */
+export function periodText(r: Pick<ReportDocument, 'kind' | 'periodStart' | 'periodEnd'> & { timeZone?: string }, lang: 'zh-CN' | 'en'): string {
+  const fmt = (opts: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat(lang, { timeZone: r.timeZone, ...opts });
+  const last = r.periodEnd - 1;
+  switch (r.kind) {
+    case 'briefing': {
+      const f = fmt({ month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+      return `${f.format(r.periodStart)} – ${f.format(r.periodEnd)}`;
+    }
+    case 'daily':
+      return fmt({ year: 'numeric', month: 'short', day: 'numeric', weekday: 'short' }).format(r.periodStart);
+    case 'weekly': {
+      const f = fmt({ year: 'numeric', month: 'short', day: 'numeric' });
+      return f.formatRange(r.periodStart, last);
+    }
+    case 'monthly':
+      return fmt({ year: 'numeric', month: 'long' }).format(r.periodStart);
+  }
+}
+
+/** The period's first local day as YYYY-MM-DD in the report's time zone (for file names). */
+export function periodDate(r: Pick<ReportDocument, 'periodStart' | 'timeZone'>): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: r.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(r.periodStart);
+}
+
+/** Every message id the report's sentences cite, each once, in reading order. */
+export function citedIds(r: Pick<ReportDocument, 'sections'>): string[] {
+  return [...new Set(r.sections.flatMap((s) => s.sentences.flatMap((x) => x.sources)))];
+}
