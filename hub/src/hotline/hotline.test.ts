@@ -31,6 +31,7 @@ for (const dialect of await storeDialects()) {
     let officerId: string;
     let residentA: { login: string; id: string; phone: string };
     let residentB: { login: string; id: string };
+    let startedAt: number;
     const sockets: TestSocket[] = [];
     /** Every packet a resident's sockets received, serialised: the privacy assertions read this. */
     const residentTraffic: string[] = [];
@@ -55,6 +56,7 @@ for (const dialect of await storeDialects()) {
     beforeAll(async () => {
       const target = await dialect.databaseUrl();
       drop = target.drop;
+      startedAt = Date.now();
       t = await startTestHub({ databaseUrl: target.url, env: { MESSAGE_RATE_RESIDENT_PER_MINUTE: '100000', MESSAGE_RATE_STAFF_PER_MINUTE: '100000' } });
       const db = t.hub.store.db;
       const station = await db.selectFrom('units').select(['id', 'code', 'path']).where('kind', '=', 'station').orderBy('sort').executeTakeFirstOrThrow();
@@ -87,6 +89,17 @@ for (const dialect of await storeDialects()) {
       const missing = await fetch(`${t.url}/api/hotline/stations/NO-SUCH`);
       expect(missing.status).toBe(404);
       expect(await readJson(missing)).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    });
+
+    it('seeds demo threads so the head\'s inbox is not empty on first start', async () => {
+      const h = await open(headLogin);
+      const inbox = await h.emitWithAck('hotline:inbox', {});
+      if (!inbox.ok) throw new Error(inbox.error.message);
+      expect(new Set(inbox.threads.map((x) => x.status))).toEqual(new Set(['open', 'in_progress', 'handed_off', 'resolved']));
+      expect(inbox.threads.some((x) => x.staff?.overdue)).toBe(true);
+      expect(inbox.threads.find((x) => x.status === 'resolved')?.rating?.score).toBe(5);
+      const history = await h.emitWithAck('hotline:history', { threadId: inbox.threads.find((x) => x.status === 'in_progress')!.id });
+      expect(history.ok && history.messages.map((m) => m.seq)).toEqual([1, 2, 3]);
     });
 
     let thread: HotlineThreadView;
@@ -297,7 +310,7 @@ for (const dialect of await storeDialects()) {
 
     it('reports figures: counts by category, answered share, time to first answer, satisfaction', async () => {
       const station = await t.hub.store.db.selectFrom('units').select('id').where('code', '=', stationCode).executeTakeFirstOrThrow();
-      const res = await api(headLogin, 'GET', `/hotline/figures?stationIds=${station.id}&from=0&to=${Date.now() + 1000}`);
+      const res = await api(headLogin, 'GET', `/hotline/figures?stationIds=${station.id}&from=${startedAt}&to=${Date.now() + 1000}`);
       expect(res.status).toBe(200);
       const f = res.body.figures;
       expect(f.total).toBe(2);

@@ -193,7 +193,7 @@ export interface HotlineThreadView {
   firstAnsweredAt: number | null;
   lastSeq: number;
   lastMessageAt: number;
-  /** The caller's own read cursor. */
+  /** A resident's own read cursor; in staff views, the desk's (= staffReadSeq), so unread = lastSeq - readSeq on both sides. */
   readSeq: number;
   /** How far staff have read, and when they last read (已读). */
   staffReadSeq: number;
