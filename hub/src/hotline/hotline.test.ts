@@ -284,6 +284,25 @@ for (const dialect of await storeDialects()) {
       expect(staff.ok && staff.staff[0]).toMatchObject({ id: officerId, suggested: true });
     });
 
+    it('the head delegates the desk to an officer, whose open socket then receives new threads live; residents cannot delegate', async () => {
+      const db = t.hub.store.db;
+      const station = await db.selectFrom('units').select(['id', 'path']).where('code', '=', stationCode).executeTakeFirstOrThrow();
+      const squadOfficer = await db.selectFrom('users').innerJoin('units', 'units.id', 'users.unit_id').select(['users.id', 'users.login']).where('users.role', '=', 'officer').where('units.kind', '=', 'squad').where('units.path', 'like', `${station.path}%`).orderBy('users.id').executeTakeFirstOrThrow();
+      const desk = await open(squadOfficer.login);
+      const before = await desk.emitWithAck('hotline:inbox', { filter: 'unanswered' });
+      expect(before).toMatchObject({ ok: true, threads: [] });
+      const denied = await resident.emitWithAck('hotline:delegate', { userId: squadOfficer.id, enabled: true });
+      expect(denied).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+      const res = await head.emitWithAck('hotline:delegate', { userId: squadOfficer.id, enabled: true });
+      expect(res.ok && res.delegates.map((d) => d.id)).toEqual([squadOfficer.id]);
+      await desk.emitWithAck('system:ping', {});
+      const arrived = eventWhere<{ thread: HotlineThreadView; change: string }>(desk, 'hotline:thread-changed', (c) => c.change === 'created');
+      const created = await resident.emitWithAck('hotline:create', { clientId: cid(), category: 'suggestion', text: '建议在社区公告栏张贴防诈骗宣传资料。' });
+      expect(created.ok && (await arrived).thread.id).toBe(created.ok && created.thread.id);
+      const after = await desk.emitWithAck('hotline:inbox', { filter: 'unanswered' });
+      expect(after.ok && after.threads.length).toBeGreaterThan(0);
+    });
+
     it('keeps canned replies per station for the desk, not for residents', async () => {
       const saved = await head.emitWithAck('hotline:canned-save', { title: '已受理', text: '您好，您反映的问题已受理，我们会尽快处理并回复。' });
       expect(saved.ok).toBe(true);
@@ -313,10 +332,10 @@ for (const dialect of await storeDialects()) {
       const res = await api(headLogin, 'GET', `/hotline/figures?stationIds=${station.id}&from=${startedAt}&to=${Date.now() + 1000}`);
       expect(res.status).toBe(200);
       const f = res.body.figures;
-      expect(f.total).toBe(2);
-      expect(f.byCategory).toMatchObject({ help: 1, consultation: 1 });
+      expect(f.total).toBe(3);
+      expect(f.byCategory).toMatchObject({ help: 1, consultation: 1, suggestion: 1 });
       expect(f.answered).toBe(1);
-      expect(f.answeredShare).toBe(0.5);
+      expect(f.answeredShare).toBeCloseTo(1 / 3);
       expect(f.timeToFirstAnswer.count).toBe(1);
       expect(f.satisfaction).toMatchObject({ ratings: 1, average: 4, distribution: [0, 0, 0, 1, 0] });
       expect((await api(residentA.login, 'GET', `/hotline/figures?stationIds=${station.id}&from=0&to=1`)).status).toBe(403);
