@@ -137,10 +137,7 @@ export function createReportService(deps: { db: Kysely<Database>; notify: Report
       else if (req.period) {
         const slot = latestSlot(settings.briefingTime, parseLocalDate(req.period, tz) + DAY - 1, tz);
         p = { start: slot - DAY, end: slot };
-      } else {
-        const end = anchor - (anchor % 60_000);
-        p = { start: end - DAY, end };
-      }
+      } else p = { start: anchor - DAY, end: anchor };
     } else {
       const at = req.periodStart ?? (req.period ? parseLocalDate(req.period, tz) : undefined);
       p = at === undefined ? lastCompleted(kind, anchor, tz) : periodOf(kind, at, tz);
