@@ -342,3 +342,28 @@ for (const dialect of await storeDialects()) {
     });
   });
 }
+
+describe('hotline send rate', () => {
+  let t: TestHub;
+  afterAll(async () => t?.close());
+
+  it('limits a resident\'s writes (creates and messages share the burst); a refused write stores nothing', async () => {
+    t = await startTestHub({ env: { MESSAGE_RATE_RESIDENT_PER_MINUTE: '1' } });
+    const db = t.hub.store.db;
+    const station = await db.selectFrom('units').select('path').where('kind', '=', 'station').orderBy('sort').executeTakeFirstOrThrow();
+    const r = await db.selectFrom('users').innerJoin('units', 'units.id', 'users.unit_id').select('users.login').where('users.role', '=', 'resident').where('units.path', 'like', `${station.path}%`).orderBy('users.id').executeTakeFirstOrThrow();
+    const s = await connectSocket(t.url, { cookie: (await login(t.url, r.login)).cookie });
+    try {
+      const created = await s.emitWithAck('hotline:create', { clientId: cid(), category: 'consultation', text: '请问身份证丢了怎么补办？' });
+      if (!created.ok) throw new Error(created.error.message);
+      const results = [];
+      for (let i = 0; i < 6; i++) results.push(await s.emitWithAck('hotline:send', { threadId: created.thread.id, clientId: cid(), text: `补充说明${i}` }));
+      expect(results.slice(0, 5).every((x) => x.ok)).toBe(true);
+      expect(results[5]).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
+      const stored = await db.selectFrom('messages').select('seq').where('group_id', '=', created.thread.id).execute();
+      expect(stored).toHaveLength(6);
+    } finally {
+      s.close();
+    }
+  });
+});
