@@ -44,6 +44,14 @@ export function canModerate(role: Role, groupKind: string): boolean {
   return groupKind !== 'direct' && (role === 'officer' || role === 'station_head');
 }
 
+/**
+ * Uses the station-head hotline (所长热线): residents write; station staff work the desk or the
+ * threads assigned to them (`can.openHotlineThread`, `can.takeHotlineThread`).
+ */
+export function usesHotline(role: Role): boolean {
+  return role === 'resident' || RECEIVING_ROLES.includes(role);
+}
+
 /** Narrows a role that arrives as a plain string (a message's sender) to a known role. */
 export function isRole(value: string): value is Role {
   return (ROLES as readonly string[]).includes(value);

@@ -12,6 +12,9 @@ export interface IdempotentPayloads {
   'message:send': CommandPayload<'message:send'>;
   'matter:create': CommandPayload<'matter:create'>;
   'matter:update': Extract<CommandPayload<'matter:update'>, { action: 'resolve' }>;
+  'hotline:create': CommandPayload<'hotline:create'>;
+  'hotline:send': CommandPayload<'hotline:send'>;
+  'hotline:note': CommandPayload<'hotline:note'>;
 }
 
 /** Commands that carry a client id. */
@@ -196,6 +199,12 @@ class Outbox {
         return connection.emit('matter:create', command.payload);
       case 'matter:update':
         return connection.emit('matter:update', command.payload);
+      case 'hotline:create':
+        return connection.emit('hotline:create', command.payload);
+      case 'hotline:send':
+        return connection.emit('hotline:send', command.payload);
+      case 'hotline:note':
+        return connection.emit('hotline:note', command.payload);
     }
   }
 

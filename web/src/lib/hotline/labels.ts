@@ -1,0 +1,29 @@
+import type { HotlineCategory, HotlineFilter, HotlineStatus } from '@fengqiao/hub/protocol';
+import type { MessageKey } from '../i18n/zh-cn.ts';
+
+/**
+ * Message ids of the hotline's closed lists. The lists are copied from the protocol (as in
+ * `auth/roles.ts`): a value import would ship zod to every phone; the records below fail the
+ * check if the protocol gains a value.
+ */
+export const CATEGORY_KEYS: Record<HotlineCategory, MessageKey> = {
+  consultation: 'hotline.category.consultation',
+  help: 'hotline.category.help',
+  suggestion: 'hotline.category.suggestion',
+  complaint: 'hotline.category.complaint',
+  dispute: 'hotline.category.dispute',
+};
+export const STATUS_KEYS: Record<HotlineStatus, MessageKey> = {
+  open: 'hotline.status.open',
+  in_progress: 'hotline.status.in_progress',
+  handed_off: 'hotline.status.handed_off',
+  resolved: 'hotline.status.resolved',
+};
+export const FILTER_KEYS: Record<HotlineFilter, MessageKey> = {
+  all: 'hotline.filter.all',
+  unanswered: 'hotline.filter.unanswered',
+  mine: 'hotline.filter.mine',
+  overdue: 'hotline.filter.overdue',
+};
+export const CATEGORIES = Object.keys(CATEGORY_KEYS) as HotlineCategory[];
+export const FILTERS = Object.keys(FILTER_KEYS) as HotlineFilter[];
