@@ -44,6 +44,12 @@ export function createHotlineAccess(db: Kysely<Database>) {
     stationOf,
     handledStations,
 
+    /** Whether this person works the station's desk (its head, or a delegate). */
+    async handles(userId: string, stationId: string): Promise<boolean> {
+      const u = await db.selectFrom('users').select(['id', 'role', 'unit_id']).where('id', '=', userId).executeTakeFirst();
+      return u !== undefined && (await handledStations({ id: u.id, role: u.role, unitId: u.unit_id })).includes(stationId);
+    },
+
     /** The thread, if the caller may see it at all. */
     async thread(actor: Actor, threadId: string): Promise<ThreadAccess> {
       const row = await db.selectFrom('hotline_threads').selectAll().where('id', '=', threadId).executeTakeFirst();

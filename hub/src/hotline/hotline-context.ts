@@ -53,6 +53,8 @@ export interface HotlineContext {
   spend(actor: Actor): void;
   /** Makes the person a member of the thread's conversation (read cursor, image access). */
   join(threadId: string, userId: string): Promise<void>;
+  /** Ends the person's membership of the thread's conversation (they lost access to the thread). */
+  leave(threadId: string, userId: string): Promise<void>;
   /** Sends the thread's new state to both sides. */
   publish(threadId: string, change: HotlineChange): Promise<{ resident: HotlineThreadView; staff: HotlineThreadView }>;
   /**
@@ -92,6 +94,9 @@ export function createHotlineContext(deps: HotlineDeps): HotlineContext {
         .values({ group_id: threadId, user_id: userId, status: 'active', read_seq: 0, joined_at: now(), muted_until: null })
         .onConflict((oc) => oc.columns(['group_id', 'user_id']).doUpdateSet({ status: 'active' }))
         .execute();
+    },
+    async leave(threadId, userId) {
+      await db.updateTable('group_members').set({ status: 'removed' }).where('group_id', '=', threadId).where('user_id', '=', userId).execute();
     },
     async publish(threadId, change) {
       const v = await views.both(threadId);

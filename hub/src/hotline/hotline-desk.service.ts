@@ -123,6 +123,19 @@ export function createHotlineDesk(ctx: HotlineContext) {
           .execute();
       } else {
         await db.deleteFrom('hotline_delegates').where('station_id', '=', stationId).where('user_id', '=', userId).execute();
+        // They keep only the threads assigned to them; the rest (and their images) close to them.
+        await db
+          .updateTable('group_members')
+          .set({ status: 'removed' })
+          .where('user_id', '=', userId)
+          .where('group_id', 'in', (eb) =>
+            eb
+              .selectFrom('hotline_threads')
+              .select('id')
+              .where('station_id', '=', stationId)
+              .where((w) => w.or([w('assignee_id', 'is', null), w('assignee_id', '!=', userId)])),
+          )
+          .execute();
       }
       ctx.notify.deskChanged(stationId, userId, enabled);
       return delegates(stationId);

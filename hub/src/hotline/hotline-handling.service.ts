@@ -50,6 +50,11 @@ export function createHotlineHandling(ctx: HotlineContext) {
         .where('id', '=', threadId)
         .execute();
       await ctx.join(threadId, assignee.id);
+      // The previous assignee, unless they work the desk, no longer sees the thread (nor its images).
+      const previous = a.row.assignee_id;
+      if (previous && previous !== assignee.id && !(await access.handles(previous, a.row.station_id))) {
+        await ctx.leave(threadId, previous);
+      }
       return (await ctx.publish(threadId, 'assigned')).staff;
     },
 

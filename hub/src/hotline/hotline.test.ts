@@ -340,6 +340,126 @@ for (const dialect of await storeDialects()) {
       expect(f.satisfaction).toMatchObject({ ratings: 1, average: 4, distribution: [0, 0, 0, 1, 0] });
       expect((await api(residentA.login, 'GET', `/hotline/figures?stationIds=${station.id}&from=0&to=1`)).status).toBe(403);
     });
+
+    it('staff of another station see nothing of the thread, by socket or REST', async () => {
+      const db = t.hub.store.db;
+      const other = await db.selectFrom('units').select('id').where('kind', '=', 'station').where('code', '!=', stationCode).orderBy('sort').executeTakeFirstOrThrow();
+      const otherHead = (await db.selectFrom('users').select('login').where('unit_id', '=', other.id).where('role', '=', 'station_head').executeTakeFirstOrThrow()).login;
+      const s = await open(otherHead);
+      const before = await counts();
+      for (const [event, payload] of [
+        ['hotline:thread', { threadId: thread.id }],
+        ['hotline:history', { threadId: thread.id }],
+        ['hotline:notes', { threadId: thread.id }],
+        ['hotline:send', { threadId: thread.id, clientId: cid(), text: '越权回复' }],
+        ['hotline:note', { threadId: thread.id, clientId: cid(), text: '越权备注' }],
+        ['hotline:hand-off', { threadId: thread.id, clientId: cid(), department: '某部门', reason: '越权' }],
+        ['hotline:resolve', { threadId: thread.id, clientId: cid(), summary: '越权办结' }],
+        ['hotline:assign', { threadId: thread.id, assigneeId: officerId }],
+      ] as const) {
+        const res = await s.emitWithAck(event as 'hotline:thread', payload as never);
+        expect(res, event).toMatchObject({ ok: false, error: { code: 'not_found' } });
+      }
+      const inbox = await s.emitWithAck('hotline:inbox', {});
+      expect(inbox.ok && inbox.threads.map((x) => x.id)).not.toContain(thread.id);
+      expect((await api(otherHead, 'GET', `/hotline/threads/${thread.id}/notes`)).status).toBe(404);
+      expect((await api(otherHead, 'GET', `/hotline/figures?stationIds=${(await db.selectFrom('units').select('id').where('code', '=', stationCode).executeTakeFirstOrThrow()).id}&from=0&to=1`)).status).toBe(403);
+      expect(await counts()).toEqual(before);
+    });
+
+    it('answers wrong types on every command with validation_failed and changes nothing', async () => {
+      const before = await counts();
+      for (const [who, event, payload] of [
+        [resident, 'hotline:send', { threadId: thread.id, clientId: cid(), text: 42 }],
+        [resident, 'hotline:send', { threadId: thread.id, clientId: 'short', text: '你好' }],
+        [resident, 'hotline:send', { threadId: thread.id, clientId: cid(), text: '长'.repeat(2001) }],
+        [resident, 'hotline:rate', { threadId: thread.id, score: '5' }],
+        [resident, 'hotline:rate', { threadId: thread.id, score: 3.5 }],
+        [resident, 'hotline:sync', { cursors: { [thread.id]: -1 } }],
+        [resident, 'hotline:read', { threadId: [thread.id], seq: 1 }],
+        [head, 'hotline:inbox', { filter: 'everything' }],
+        [head, 'hotline:inbox', { category: 'gossip' }],
+        [head, 'hotline:assign', { threadId: thread.id, assigneeId: 7 }],
+        [head, 'hotline:hand-off', { threadId: thread.id, clientId: cid(), department: '', reason: '空部门' }],
+        [head, 'hotline:note', { threadId: thread.id, clientId: cid(), text: '' }],
+        [head, 'hotline:follow-up', { action: 'later', threadId: thread.id }],
+        [head, 'hotline:canned-save', { title: '', text: '空标题' }],
+        [head, 'hotline:delegate', { userId: officerId, enabled: 'yes' }],
+      ] as const) {
+        const res = await (who as TestSocket).emitWithAck(event as 'hotline:thread', payload as never);
+        expect(res, `${event} ${JSON.stringify(payload).slice(0, 60)}`).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+      }
+      const rest = await api(residentA.login, 'POST', `/hotline/threads/${thread.id}/messages`, { clientId: cid(), text: { x: 1 } });
+      expect(rest.status).toBe(400);
+      expect(await counts()).toEqual(before);
+    });
+
+    it('staff reading the resident\'s message shows the resident it was read (已读), live', async () => {
+      const sent = await resident.emitWithAck('hotline:send', { threadId: thread.id, clientId: cid(), text: '今晚八点后油烟又大了。' });
+      if (!sent.ok) throw new Error(sent.error.message);
+      const told = eventWhere<{ thread: HotlineThreadView; change: string }>(resident, 'hotline:thread-changed', (c) => c.change === 'read');
+      const read = await head.emitWithAck('hotline:read', { threadId: thread.id, seq: sent.message.seq });
+      expect(read).toMatchObject({ ok: true, readSeq: sent.message.seq });
+      const got = await told;
+      expect(got.thread.staffReadSeq).toBe(sent.message.seq);
+      expect(got.thread.staffReadAt).not.toBeNull();
+      expect(got.thread.staff).toBeNull();
+    });
+
+    it('a retried reply, note, resolve or create returns the first outcome and stores nothing twice', async () => {
+      const created = await resident.emitWithAck('hotline:create', { clientId: cid(), category: 'consultation', text: '请问临时身份证多久能办好？' });
+      if (!created.ok) throw new Error(created.error.message);
+      const id = created.thread.id;
+      const reply = { threadId: id, clientId: cid(), text: '一般当场即可办理，请带户口本。' };
+      const r1 = await head.emitWithAck('hotline:send', reply);
+      const r2 = await head.emitWithAck('hotline:send', reply);
+      expect(r1.ok && r2.ok && r2.duplicate && r2.message.id === r1.message.id).toBe(true);
+      const note = { threadId: id, clientId: cid(), text: '已电话联系' };
+      const n1 = await head.emitWithAck('hotline:note', note);
+      const n2 = await head.emitWithAck('hotline:note', note);
+      expect(n1.ok && n2.ok && n2.duplicate && n2.note.id === n1.note.id).toBe(true);
+      const resolve = { threadId: id, clientId: cid(), summary: '已告知办理流程。' };
+      const s1 = await head.emitWithAck('hotline:resolve', resolve);
+      const s2 = await head.emitWithAck('hotline:resolve', resolve);
+      expect(s1.ok && s2.ok && s2.message.id === s1.message.id && s2.thread.status === 'resolved').toBe(true);
+      const db = t.hub.store.db;
+      expect((await db.selectFrom('messages').select('seq').where('group_id', '=', id).execute()).length).toBe(3);
+      expect((await db.selectFrom('hotline_notes').select('id').where('thread_id', '=', id).execute()).length).toBe(1);
+      const late = await resident.emitWithAck('hotline:send', { threadId: id, clientId: cid(), text: '再问一句' });
+      expect(late).toMatchObject({ ok: false, error: { code: 'conflict' } });
+      // Reopening is for seven days after resolution only.
+      await db.updateTable('hotline_threads').set({ resolved_at: Date.now() - 8 * 24 * 3600_000 }).where('id', '=', id).execute();
+      const tooLate = await resident.emitWithAck('hotline:reopen', { threadId: id, clientId: cid(), reason: '还有问题' });
+      expect(tooLate).toMatchObject({ ok: false, error: { code: 'conflict' } });
+      expect((await db.selectFrom('messages').select('seq').where('group_id', '=', id).execute()).length).toBe(3);
+    });
+
+    it('schedules a follow-up visit (回访) and records it done, for staff only', async () => {
+      const at = Date.now() + 24 * 3600_000;
+      const denied = await resident.emitWithAck('hotline:follow-up', { action: 'schedule', threadId: thread.id, at, note: '' });
+      expect(denied).toMatchObject({ ok: false, error: { code: 'not_found' } });
+      const planned = await head.emitWithAck('hotline:follow-up', { action: 'schedule', threadId: thread.id, at, note: '明晚回访确认油烟情况' });
+      expect(planned.ok && planned.thread.staff?.followUp).toMatchObject({ at, note: '明晚回访确认油烟情况', doneAt: null });
+      const done = await head.emitWithAck('hotline:follow-up', { action: 'done', threadId: thread.id, note: '已回访，住户满意' });
+      expect(done.ok && done.thread.staff?.followUp?.doneAt).not.toBeNull();
+      const mine = await resident.emitWithAck('hotline:thread', { threadId: thread.id });
+      expect(mine.ok && mine.thread.staff).toBeNull();
+    });
+
+    it('reassigning closes the thread to the previous assignee, images included', async () => {
+      const db = t.hub.store.db;
+      const officerLogin = (await db.selectFrom('users').select('login').where('id', '=', officerId).executeTakeFirstOrThrow()).login;
+      const image = await db.selectFrom('images').select('id').where('group_id', '=', thread.id).executeTakeFirstOrThrow();
+      const officerCookie = (await login(t.url, officerLogin)).cookie;
+      await api(officerLogin, 'GET', `/hotline/threads/${thread.id}/messages`);
+      expect((await fetch(`${t.url}/api/images/${image.id}`, { headers: { cookie: officerCookie } })).status).toBe(200);
+      const station = await db.selectFrom('units').select(['id', 'path']).where('code', '=', stationCode).executeTakeFirstOrThrow();
+      const next = await db.selectFrom('users').innerJoin('units', 'units.id', 'users.unit_id').select('users.id').where('users.role', '=', 'auxiliary').where('units.path', 'like', `${station.path}%`).orderBy('users.id').executeTakeFirstOrThrow();
+      const res = await head.emitWithAck('hotline:assign', { threadId: thread.id, assigneeId: next.id });
+      expect(res.ok && res.thread.handler?.id).toBe(next.id);
+      expect((await api(officerLogin, 'GET', `/hotline/threads/${thread.id}`)).status).toBe(404);
+      expect((await fetch(`${t.url}/api/images/${image.id}`, { headers: { cookie: officerCookie } })).status).toBe(404);
+    });
   });
 }
 
