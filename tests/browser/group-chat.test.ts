@@ -56,7 +56,8 @@ const MARK = '__fqNoReload';
     await page.fill('input[name=login]', login);
     await page.fill('input[name=password]', hub!.demoPassword);
     await page.click('button[type=submit]');
-    await page.waitForURL(url('/'));
+    // Each role lands on its own home (residents on the hotline): anywhere but the login page.
+    await page.waitForURL((u) => u.pathname !== '/login');
     await page.locator('[role=status][data-state=connected]').first().waitFor();
     return page;
   }

@@ -6,6 +6,7 @@ import { outbox, type OutboxSettlement } from '../realtime/outbox.svelte.ts';
 import type { PendingMessage } from './chat-rows.ts';
 import { clearGroupCache, loadGroupCache, saveGroupCache } from './group-cache.ts';
 import { groupMatters } from './group-matters.svelte.ts';
+import { pendingMessages } from './pending-messages.ts';
 import { extend, firstSeq, indexOfSeq, lastSeq, prepend, reachesStart, replace } from './message-log.ts';
 
 const SAVE_DELAY_MS = 500;
@@ -17,8 +18,6 @@ const MAX_CURSORS = 500;
 const HISTORY_PAGE = 50;
 /** How far back a jump (to the first unread, to a search hit) may load before giving up. */
 const MAX_JUMP_PAGES = 20;
-/** How far back from the newest message a pending one is looked for among those held. */
-const PENDING_LOOKBACK = 500;
 
 /** Newest activity first: the last held message's time, then the name. */
 function byActivity(a: { group: GroupView; at: number }, b: { group: GroupView; at: number }): number {
@@ -115,33 +114,15 @@ class GroupChat {
 
   /** The person's own messages for a group that the hub has not stored yet, or refused. */
   pending(groupId: string): PendingMessage[] {
-    const online = connection.state === 'connected';
-    const out: PendingMessage[] = [];
-    for (const e of outbox.entries) {
-      const c = e.command;
-      let text: string;
-      let replyToSeq: number | null;
-      let imageId: string | null = null;
-      if (c.event === 'message:send' && c.payload.groupId === groupId) {
-        text = c.payload.text;
-        replyToSeq = c.payload.replyToSeq ?? null;
-        imageId = c.payload.imageId ?? null;
-      } else if (c.event === 'matter:update' && groupMatters.get(c.payload.matterId)?.groupId === groupId) {
-        // Resolving a matter posts its answer into the group, quoting the message it came from.
-        text = c.payload.answer;
-        replyToSeq = groupMatters.get(c.payload.matterId)?.seq ?? null;
-      } else continue;
-      const id = c.payload.clientId;
-      const status: PendingMessage['status'] = outbox.isSending(id) ? 'sending' : !online ? 'queued' : e.retryAt ? 'waiting' : 'sending';
-      out.push({ clientId: id, groupId, text, replyToSeq, imageId, status, queuedAt: e.queuedAt, ...(e.retryAt ? { retryAt: e.retryAt } : {}), ...(e.lastError ? { code: e.lastError } : {}) });
-    }
-    for (const f of this.#failed.values()) if (f.groupId === groupId) out.push(f);
-    if (out.length === 0) return out;
-    // The live message can come in before the outbox hears the answer: one already held is not pending.
-    const held = new Set<string>();
-    const log = this.#logs.get(groupId) ?? [];
-    for (let i = log.length - 1; i >= 0 && i >= log.length - PENDING_LOOKBACK; i--) if (log[i]!.sender.id === this.#me?.id) held.add(log[i]!.clientId);
-    return out.filter((p) => !held.has(p.clientId));
+    return pendingMessages(groupId, {
+      entries: outbox.entries,
+      isSending: (id) => outbox.isSending(id),
+      online: connection.state === 'connected',
+      failed: this.#failed.values(),
+      log: this.#logs.get(groupId) ?? [],
+      selfId: this.#me?.id ?? null,
+      matterOf: (matterId) => groupMatters.get(matterId),
+    });
   }
 
   /** The unsent text of a group's composer. */
