@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Actor } from '../auth/permissions.ts';
 import { can } from '../auth/permissions.ts';
 import { errors } from '../errors.ts';
-import type { GroupMemberPayload, GroupMemberView } from '../protocol/index.ts';
+import { HOTLINE_CONVERSATION_KIND, type GroupMemberPayload, type GroupMemberView } from '../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
 
 /** What the transport must do when membership or the notice changes. */
@@ -32,6 +32,7 @@ export function createGroupAdminService(deps: { db: Kysely<Database>; notify: Gr
       .where('gm.group_id', '=', groupId)
       .where('gm.user_id', '=', actor.id)
       .where('gm.status', '=', 'active')
+      .where('g.kind', '!=', HOTLINE_CONVERSATION_KIND)
       .executeTakeFirst();
     if (!g) throw errors.notFound('group');
     if (!can.moderateGroup(actor, g.kind)) throw errors.forbidden('only the group\'s officers keep order here');
@@ -63,6 +64,7 @@ export function createGroupAdminService(deps: { db: Kysely<Database>; notify: Gr
         .where('gm.group_id', '=', groupId)
         .where('gm.user_id', '=', actor.id)
         .where('gm.status', '=', 'active')
+        .where('g.kind', '!=', HOTLINE_CONVERSATION_KIND)
         .executeTakeFirst();
       if (!g) throw errors.notFound('group');
       if (g.notice_at === null) throw errors.notFound('notice');
@@ -118,7 +120,16 @@ export function createGroupAdminService(deps: { db: Kysely<Database>; notify: Gr
 
     /** The members of a group the caller belongs to; staff also see who waits for approval. */
     async members(actor: Actor, groupId: string): Promise<GroupMemberView[]> {
-      const mine = await db.selectFrom('group_members').select('user_id').where('group_id', '=', groupId).where('user_id', '=', actor.id).where('status', '=', 'active').executeTakeFirst();
+      // A hotline thread is not a group: who handles it is not listed here.
+      const mine = await db
+        .selectFrom('group_members as gm')
+        .innerJoin('groups as g', 'g.id', 'gm.group_id')
+        .select('gm.user_id')
+        .where('gm.group_id', '=', groupId)
+        .where('gm.user_id', '=', actor.id)
+        .where('gm.status', '=', 'active')
+        .where('g.kind', '!=', HOTLINE_CONVERSATION_KIND)
+        .executeTakeFirst();
       if (!mine) throw errors.notFound('group');
       const rows = await db
         .selectFrom('group_members as gm')

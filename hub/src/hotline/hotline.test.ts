@@ -234,6 +234,17 @@ for (const dialect of await storeDialects()) {
       expect(search).toMatchObject({ ok: true, hits: [] });
       const viaGroups = await resident.emitWithAck('message:send', { groupId: thread.id, clientId: cid(), text: '绕过热线' });
       expect(viaGroups).toMatchObject({ ok: false, error: { code: 'not_found' } });
+      for (const [who, event, payload] of [
+        [resident, 'group:members', { groupId: thread.id }],
+        [resident, 'group:history', { groupId: thread.id }],
+        [resident, 'group:typing', { groupId: thread.id }],
+        [head, 'group:notice', { groupId: thread.id, text: '公告' }],
+        [head, 'group:member', { action: 'remove', groupId: thread.id, userId: residentA.id }],
+        [head, 'group:members', { groupId: thread.id }],
+      ] as const) {
+        const res = await (who as TestSocket).emitWithAck(event as 'group:members', payload as never);
+        expect(res, event).toMatchObject({ ok: false, error: { code: 'not_found' } });
+      }
       const headGroups = await head.emitWithAck('group:list', {});
       expect(headGroups.ok && headGroups.groups.map((g) => g.id)).not.toContain(thread.id);
     });
