@@ -59,10 +59,18 @@ const THREADS: DemoThread[] = [
   },
 ];
 
+/** The station's canned replies (常用回复) to start from. */
+const CANNED: [title: string, text: string][] = [
+  ['已受理', '您好，您反映的问题已收到并受理，我们将尽快核实处理，处理结果会在这里回复您。'],
+  ['转交说明', '您好，您反映的问题属于其他部门职责，我们已转交相关部门处理，并会跟踪办理结果。'],
+  ['回访', '您好，之前反映的问题现在解决了吗？如还有困难，请随时在这里告诉我们。'],
+  ['紧急情况', '如遇正在发生的违法犯罪或紧急危险，请立即拨打110报警。'],
+];
+
 /**
  * A few hotline threads for the first station, so the head's inbox is not empty on first start:
  * one waiting and urgent, one overdue, one under way, one handed to another department, one
- * resolved and rated. Stored through the same tables as live threads (conversation + messages).
+ * resolved and rated; and the station's first canned replies. Stored through the same tables as live threads (conversation + messages).
  */
 export async function seedHotlineDemo(db: Kysely<Database>, now = Date.now()): Promise<number> {
   const station = await db.selectFrom('units').select(['id', 'path']).where('kind', '=', 'station').orderBy('sort').executeTakeFirst();
@@ -79,6 +87,10 @@ export async function seedHotlineDemo(db: Kysely<Database>, now = Date.now()): P
     .execute();
   if (!head || residents.length < THREADS.length) return 0;
   await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('hotline_canned')
+      .values(CANNED.map(([title, text]) => ({ id: newId(), station_id: station.id, title, text, created_by: head.id, updated_at: now })))
+      .execute();
     for (const [i, d] of THREADS.entries()) {
       const id = newId();
       const residentId = residents[i]!.id;

@@ -100,6 +100,8 @@ for (const dialect of await storeDialects()) {
       expect(inbox.threads.find((x) => x.status === 'resolved')?.rating?.score).toBe(5);
       const history = await h.emitWithAck('hotline:history', { threadId: inbox.threads.find((x) => x.status === 'in_progress')!.id });
       expect(history.ok && history.messages.map((m) => m.seq)).toEqual([1, 2, 3]);
+      const canned = await h.emitWithAck('hotline:canned', {});
+      expect(canned.ok && canned.replies.map((r) => r.title)).toContain('已受理');
     });
 
     let thread: HotlineThreadView;
