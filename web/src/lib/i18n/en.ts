@@ -705,6 +705,8 @@ export const en: Messages = {
   'reports.units.title': 'By unit',
   'reports.people.title': 'Orders per person',
   'reports.people.assigned': 'Assigned',
+  'reports.people.none': 'No orders this period',
+  'reports.units.none': 'No units below this one',
   'reports.sources.title': 'Source messages',
   'reports.sources.sentence': 'Sentence',
   'reports.sources.loading': 'Loading the source messages…',
@@ -717,7 +719,7 @@ export const en: Messages = {
   'reports.md.sources': 'sources',
   'reports.md.figures': 'Figures',
 
-  'hotline.nav': 'Station head',
+  'hotline.nav': 'Hotline',
   'hotline.title': 'Station-head hotline',
   'hotline.category.consultation': 'Question',
   'hotline.category.help': 'Help',
