@@ -91,8 +91,10 @@ describe('keeping a grid group in order', () => {
     expect(echoed).toBe(false);
   });
 
-  it('removes a resident: no more live messages, no more access', async () => {
+  it('removes a resident, who is told at once: no more live messages, no more access', async () => {
+    const told = nextEvent<{ groupId: string }>(neighbour, 'group:changed');
     expect(await officer.emitWithAck('group:member', { action: 'remove', groupId, userId: neighbourId })).toMatchObject({ ok: true });
+    expect(await told).toEqual({ groupId });
     let leaked = false;
     neighbour.on('message:created', (m: MessageView) => (leaked ||= m.groupId === groupId));
     await officer.emitWithAck('message:send', { groupId, clientId: cid(), text: '移除之后的消息' });

@@ -13,8 +13,16 @@ export function createGroupNotifier(io: () => HubServer): GroupNotifier & Matter
     messageChanged: (m) => void io().to(groupRoom(m.groupId)).emit('message:changed', m),
     matterChanged: (m) => void io().to(groupRoom(m.groupId)).emit('matter:changed', m),
     groupChanged: (groupId) => void io().to(groupRoom(groupId)).emit('group:changed', { groupId }),
-    // On every node: the removed person's sockets stop receiving the group at once.
-    memberRemoved: (groupId, userId) => void io().in(rooms.user(userId)).socketsLeave(groupRoom(groupId)),
-    memberApproved: (groupId, userId) => void io().in(rooms.user(userId)).socketsJoin(groupRoom(groupId)),
+    // On every node: the removed person's sockets stop receiving the group at once, and are told
+    // (through their own room, which they keep) so that their list drops it.
+    memberRemoved: (groupId, userId) => {
+      io().to(rooms.user(userId)).emit('group:changed', { groupId });
+      void io().in(rooms.user(userId)).socketsLeave(groupRoom(groupId));
+    },
+    // Joined on every node, and told through their own room: the group's room may not hold them yet.
+    memberApproved: (groupId, userId) => {
+      void io().in(rooms.user(userId)).socketsJoin(groupRoom(groupId));
+      io().to(rooms.user(userId)).emit('group:changed', { groupId });
+    },
   };
 }

@@ -448,10 +448,19 @@ class GroupChat {
     }
   }
 
-  /** Changes come in bursts (approving several residents): one listing after them. */
+  /**
+   * A group changed (its notice, its members, the person let in or removed). Changes come in
+   * bursts, so one listing follows them; a group the person was just let into is caught up.
+   */
   #scheduleList(): void {
     clearTimeout(this.#listTimer);
-    this.#listTimer = setTimeout(() => void this.#list(), LIST_DELAY_MS);
+    this.#listTimer = setTimeout(() => {
+      void this.#list().then((ok) => {
+        if (!ok) return;
+        const behind = [...this.#groups.values()].filter((g) => lastSeq(this.messages(g.id)) < g.lastSeq).map((g) => g.id);
+        if (behind.length > 0) void this.#sync(behind);
+      });
+    }, LIST_DELAY_MS);
   }
 
   #scheduleSave(): void {
