@@ -723,6 +723,8 @@ export const zhCN = {
   'reports.units.title': '分单位',
   'reports.people.title': '个人指令（在不在、干不干、优不优）',
   'reports.people.assigned': '接收',
+  'reports.people.none': '本期无指令',
+  'reports.units.none': '无下级单位',
   'reports.sources.title': '来源消息',
   'reports.sources.sentence': '摘要句',
   'reports.sources.loading': '正在加载来源消息…',

@@ -59,6 +59,15 @@ describe('report figures as the screens show them', () => {
     expect(periodText(monthly, 'zh-CN')).toBe('2026年11月');
     const briefing = { ...daily, kind: 'briefing' as const, periodStart: DAY_START + 8 * 3_600_000, periodEnd: DAY_START + 32 * 3_600_000 };
     expect(periodText(briefing, 'zh-CN')).toBe('11月22日 08:00 – 11月23日 08:00');
+    expect(periodText(weekly, 'zh-CN')).toBe('2026年11月16日至22日');
+    // Without the report's zone (a list item), any zone within twelve hours names the same days.
+    for (const timeZone of ['UTC', 'America/Halifax', 'Pacific/Auckland']) {
+      expect(periodText({ ...daily, timeZone }, 'zh-CN')).toBe(periodText(daily, 'zh-CN'));
+      expect(periodText({ ...weekly, timeZone }, 'en')).toBe(periodText(weekly, 'en'));
+      expect(periodText({ ...monthly, timeZone }, 'zh-CN')).toBe('2026年11月');
+    }
+    const across = { ...weekly, periodStart: Date.UTC(2026, 10, 29, 16), periodEnd: Date.UTC(2026, 11, 6, 16) };
+    expect(periodText(across, 'zh-CN')).toBe('2026年11月30日至12月6日');
   });
 
   it('lists every cited message id once', () => {

@@ -134,28 +134,46 @@ export function durationText(ms: number | null, lang: 'zh-CN' | 'en'): string {
   return m ? `${h} 小时 ${m} 分` : `${h} 小时`;
 }
 
+const HALF_DAY = 43_200_000;
+
 /**
- * The period as people name it, in the report's own time zone: a briefing's 24 hours with times,
- * a day, a week's first and last day, a month. The end is exclusive, so the last day is end − 1 ms.
- * Without `timeZone` (a list item carries none) the viewer's own zone is used.
+ * The period as people name it: a briefing's 24 hours with times, a day, a week's first and last
+ * day, a month. Days are read half a day inside the period's edges, so the dates come out right
+ * in the report's own zone and in any zone within twelve hours of it (a list item carries no zone:
+ * the viewer's own is used then).
  */
 export function periodText(r: Pick<ReportDocument, 'kind' | 'periodStart' | 'periodEnd'> & { timeZone?: string }, lang: 'zh-CN' | 'en'): string {
   const fmt = (opts: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat(lang, { timeZone: r.timeZone, ...opts });
-  const last = r.periodEnd - 1;
   switch (r.kind) {
     case 'briefing': {
       const f = fmt({ month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
       return `${f.format(r.periodStart)} – ${f.format(r.periodEnd)}`;
     }
     case 'daily':
-      return fmt({ year: 'numeric', month: 'short', day: 'numeric', weekday: 'short' }).format(r.periodStart);
-    case 'weekly': {
-      const f = fmt({ year: 'numeric', month: 'short', day: 'numeric' });
-      return f.formatRange(r.periodStart, last);
-    }
+      return fmt({ year: 'numeric', month: lang === 'en' ? 'short' : 'long', day: 'numeric', weekday: 'short' }).format(r.periodStart + HALF_DAY);
+    case 'weekly':
+      return lang === 'en' ? fmt({ year: 'numeric', month: 'short', day: 'numeric' }).formatRange(r.periodStart + HALF_DAY, r.periodEnd - HALF_DAY) : zhRange(r.periodStart + HALF_DAY, r.periodEnd - HALF_DAY, r.timeZone);
     case 'monthly':
-      return fmt({ year: 'numeric', month: 'long' }).format(r.periodStart);
+      return fmt({ year: 'numeric', month: 'long' }).format((r.periodStart + r.periodEnd) / 2);
   }
+}
+
+/** "2026年11月16日至22日" (ICU words Chinese date ranges with slashes). */
+function zhRange(from: number, to: number, timeZone: string | undefined): string {
+  const parts = (ms: number) => {
+    const p = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric' }).formatToParts(ms);
+    const get = (type: string) => Number(p.find((x) => x.type === type)?.value);
+    return { y: get('year'), m: get('month'), d: get('day') };
+  };
+  const a = parts(from);
+  const b = parts(to);
+  const end = a.y !== b.y ? `${b.y}年${b.m}月${b.d}日` : a.m !== b.m ? `${b.m}月${b.d}日` : `${b.d}日`;
+  return `${a.y}年${a.m}月${a.d}日至${end}`;
+}
+
+/** A moment as short date and time in the report's own zone ("11月22日 09:30"). */
+export function momentText(ms: number, lang: 'zh-CN' | 'en', timeZone: string, withYear = false): string {
+  return new Intl.DateTimeFormat(lang, { timeZone, year: withYear ? 'numeric' : undefined, month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(ms);
 }
 
 /** The period's first local day as YYYY-MM-DD in the report's time zone (for file names). */

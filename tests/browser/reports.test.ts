@@ -1,0 +1,264 @@
+/**
+ * Reports in Chromium: a station dispatcher opens 报表, asks for a morning briefing, sees its
+ * figures and charts, clicks a cited summary sentence and lands on the group messages it was
+ * drawn from, and downloads the briefing as Markdown (the file's content is checked). The day
+ * before is made of real traffic: incidents logged over REST, an order sent and acknowledged over
+ * sockets, a resident and a grid worker talking in their grid group; the summary is written by
+ * the bot's API the way the report bot writes it. Residents see no Reports link and are sent home.
+ * Needs the web build (`pnpm build`); skips without Chromium unless REQUIRE_SERVICES=1.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ReportConversation, ReportDocument } from '@fengqiao/hub/protocol';
+import { connectSocket, login, startTestHub, type TestHub, type TestSocket } from '@fengqiao/hub/testing';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const required = process.env.REQUIRE_SERVICES === '1';
+const available = existsSync(CHROMIUM);
+if (!available && !required) console.log(`browser tests skipped: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH, or REQUIRE_SERVICES=1 to fail)`);
+
+const STEP_MS = 15_000;
+const TEST_MS = 60_000;
+
+let n = 0;
+const cid = () => `reports-web-${Date.now()}-${++n}`;
+
+const CHAT: [speaker: 'resident' | 'worker', text: string][] = [
+  ['resident', '小区东门的路灯坏了一个星期，晚上回家很黑，老人容易摔倒。'],
+  ['worker', '收到，我已经联系物业，物业说明天上午派电工来修东门路灯。'],
+  ['resident', '另外三号楼下面有人乱停车，消防通道被堵住了。'],
+  ['worker', '消防通道堵塞的问题我会和社区民警一起去现场劝离车辆。'],
+];
+
+/** The people of the first demo station the test needs, with their sockets where they act. */
+interface Station {
+  id: string;
+  name: string;
+  dispatcherLogin: string;
+  dispatcherCookie: string;
+  residentLogin: string;
+  gridGroupId: string;
+}
+
+/** A day of real traffic at the first demo station: incidents, an order with one 签收, a grid chat. */
+async function seedDay(t: TestHub, sockets: TestSocket[]): Promise<Station> {
+  const db = t.hub.store.db;
+  const station = await db.selectFrom('units').select(['id', 'name', 'path']).where('kind', '=', 'station').orderBy('sort').executeTakeFirstOrThrow();
+  const people = await db
+    .selectFrom('users as u')
+    .innerJoin('units as un', 'un.id', 'u.unit_id')
+    .select(['u.id', 'u.login', 'u.role', 'un.kind', 'un.path'])
+    .where('un.path', 'like', `${station.path}%`)
+    .orderBy('u.id')
+    .execute();
+  const dispatcher = people.find((p) => p.role === 'dispatcher')!;
+  const officers = people.filter((p) => p.role === 'officer').slice(0, 2);
+  const resident = people.find((p) => p.role === 'resident' && p.kind === 'grid')!;
+  const worker = people.find((p) => p.role === 'grid_worker' && p.path === resident.path)!;
+  const dispatcherCookie = (await login(t.url, dispatcher.login)).cookie;
+
+  const incidents: [string, string, string][] = [
+    ['criminal', '桃源小区3号楼', '电动车被盗'],
+    ['dispute', '长春路菜市场', '摊位纠纷'],
+    ['public_order', '友好广场', '深夜噪音扰民'],
+    ['public_order', '海港路口', '酒后滋事'],
+  ];
+  for (const [category, place, summary] of incidents) {
+    const res = await fetch(`${t.url}/api/incidents`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: t.url, cookie: dispatcherCookie },
+      body: JSON.stringify({ clientId: cid(), category, source: 'call_110', place, summary }),
+    });
+    expect(res.status).toBe(201);
+  }
+
+  const desk = await connectSocket(t.url, { cookie: dispatcherCookie });
+  const first = await connectSocket(t.url, { cookie: (await login(t.url, officers[0]!.login)).cookie });
+  sockets.push(desk, first);
+  const sent = await desk.emitWithAck('order:create', {
+    clientId: cid(),
+    title: '核查桃源社区出租屋',
+    body: '请于今日内核查辖区出租屋登记情况。',
+    priority: 'urgent',
+    targets: officers.map((o) => ({ kind: 'user' as const, userId: o.id })),
+  });
+  if (!sent.ok) throw new Error(sent.error.message);
+  const acked = await first.emitWithAck('order:act', { action: 'acknowledge', orderId: sent.order.id, clientId: cid() });
+  if (!acked.ok) throw new Error(acked.error.message);
+
+  const gridGroup = await db.selectFrom('groups as g').innerJoin('units as u', 'u.id', 'g.unit_id').select('g.id').where('u.path', '=', resident.path).where('g.kind', '=', 'grid').executeTakeFirstOrThrow();
+  const speakers = {
+    resident: await connectSocket(t.url, { cookie: (await login(t.url, resident.login)).cookie }),
+    worker: await connectSocket(t.url, { cookie: (await login(t.url, worker.login)).cookie }),
+  };
+  sockets.push(speakers.resident, speakers.worker);
+  for (const [who, text] of CHAT) {
+    const r = await speakers[who].emitWithAck('message:send', { groupId: gridGroup.id, clientId: cid(), text });
+    if (!r.ok) throw new Error(r.error.message);
+  }
+  return { id: station.id, name: station.name, dispatcherLogin: dispatcher.login, dispatcherCookie, residentLogin: resident.login, gridGroupId: gridGroup.id };
+}
+
+/** A bot token issued through the admin API, as an operator would. */
+async function botToken(t: TestHub): Promise<string> {
+  const admin = await login(t.url, 'admin');
+  const bot = await t.hub.store.db.selectFrom('users').select('id').where('role', '=', 'bot').executeTakeFirstOrThrow();
+  const res = await fetch(`${t.url}/api/admin/bot-tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: t.url, cookie: admin.cookie },
+    body: JSON.stringify({ botUserId: bot.id, name: 'web reports test' }),
+  });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { token: string }).token;
+}
+
+(available || required ? describe : describe.skip)('reports in Chromium', () => {
+  let hub: TestHub;
+  let browser: Browser | undefined;
+  let station: Station;
+  let desk: Page;
+  let reportId: string;
+  const sockets: TestSocket[] = [];
+
+  const url = (path: string) => `${hub.url}${path}`;
+
+  async function signIn(context: BrowserContext, account: string): Promise<Page> {
+    context.setDefaultTimeout(STEP_MS);
+    const page = await context.newPage();
+    await page.goto(url('/login'));
+    await page.fill('input[name=login]', account);
+    await page.fill('input[name=password]', hub.demoPassword);
+    await page.click('button[type=submit]');
+    // Each role has its own start page (residents land in the hotline).
+    await page.waitForURL((u) => u.origin === hub.url && !u.pathname.startsWith('/login'));
+    return page;
+  }
+
+  beforeAll(async () => {
+    hub = await startTestHub({ web: true });
+    station = await seedDay(hub, sockets);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    desk = await signIn(await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true }), station.dispatcherLogin);
+  }, TEST_MS);
+
+  afterAll(async () => {
+    for (const s of sockets) s.close();
+    await browser?.close();
+    await hub?.close();
+  }, TEST_MS);
+
+  it('the dispatcher opens 报表 and asks for a morning briefing of the station', async () => {
+    await desk.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '报表' }).click();
+    await desk.waitForURL(url('/reports'));
+    await desk.getByText('暂无简报或报表').waitFor();
+    await desk.getByRole('radio', { name: '早会' }).check();
+    await expect.poll(() => desk.getByRole('combobox', { name: '生成单位' }).inputValue()).toBe(station.id);
+    await desk.getByRole('button', { name: '生成早会简报' }).click();
+    await desk.waitForURL(/\/reports\/[^/]+$/);
+    reportId = decodeURIComponent(new URL(desk.url()).pathname.split('/').pop()!);
+    await desk.locator(`article[data-report-id="${reportId}"][data-kind=briefing]`).waitFor();
+    await desk.getByText(`早会简报${station.name}`).waitFor();
+  }, TEST_MS);
+
+  it("shows the briefing's figures and charts", async () => {
+    const incidents = desk.locator('[data-block=incidents]');
+    await incidents.getByRole('heading', { name: '警情 4' }).waitFor();
+    expect(await incidents.locator('tr[data-category=public_order] td').first().textContent()).toBe('2');
+    // Nothing a year back: 同比 reads "—".
+    expect(await incidents.locator('tr[data-category=total] td').nth(4).textContent()).toBe('—');
+    await incidents.getByRole('img', { name: /^分类警情/ }).waitFor();
+    expect(await incidents.locator('svg rect').count()).toBeGreaterThanOrEqual(3);
+    await incidents.getByText('电动车被盗').waitFor();
+
+    const orders = desk.locator('[data-block=orders]');
+    expect(await orders.locator('[data-stat=issued] dd').textContent()).toMatch(/^1\b/);
+    expect(await orders.locator('[data-stat=assignments] dd').textContent()).toBe('2');
+    expect(await orders.locator('[data-stat=ack-on-time] dd').textContent()).toMatch(/^1 50%/);
+    await orders.getByRole('img', { name: /接收 2 → 签收 1/ }).waitFor();
+
+    const groups = desk.locator('[data-block=groups]');
+    expect(await groups.locator('dd').first().textContent()).toMatch(/^4\b/);
+    await desk.locator('[data-block=hotline]').getByRole('heading', { name: '所长热线' }).waitFor();
+    await desk.locator('[data-section=conversations]').waitFor();
+  }, TEST_MS);
+
+  it('a summary sentence, once the bot has cited its messages, opens those messages', async () => {
+    const token = await botToken(hub);
+    const bot = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const conv = (await (await fetch(url(`/api/reports/${reportId}/conversations`), { headers: bot })).json()) as { conversations: ReportConversation[] };
+    const chat = conv.conversations.find((c) => c.groupId === station.gridGroupId)!;
+    const lamp = chat.messages.filter((m) => m.text.includes('路灯'));
+    expect(lamp).toHaveLength(2);
+    const put = await fetch(url(`/api/reports/${reportId}/summaries`), {
+      method: 'PUT',
+      headers: bot,
+      body: JSON.stringify({ conversations: [{ groupId: chat.groupId, sentences: [{ text: '居民反映东门路灯损坏，物业明天上午维修。', sources: lamp.map((m) => m.id) }] }], topics: [{ term: '路灯', count: 2 }] }),
+    });
+    expect(put.status).toBe(200);
+    expect(((await put.json()) as { report: ReportDocument }).report.summarised).toBe(true);
+
+    await desk.reload();
+    const sentence = desk.locator('[data-section=conversations] button.cited');
+    await sentence.waitFor();
+    expect(await sentence.getAttribute('data-sources')).toBe(lamp.map((m) => m.id).join(','));
+    await sentence.click();
+    const dialog = desk.getByRole('dialog', { name: '来源消息' });
+    const sources = dialog.getByTestId('report-sources');
+    await sources.waitFor();
+    expect(await sources.locator('li').count()).toBe(2);
+    for (const m of lamp) {
+      const item = sources.locator(`li[data-message-id="${m.id}"]`);
+      expect(await item.locator('.text').textContent()).toBe(m.text);
+      expect(await item.locator('.meta b').textContent()).toBe(m.senderName);
+    }
+    await dialog.getByRole('button', { name: '关闭' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+  }, TEST_MS);
+
+  it('downloads the briefing as Markdown with its figures and cited sources', async () => {
+    const [download] = await Promise.all([desk.waitForEvent('download'), desk.getByRole('button', { name: '下载 Markdown' }).click()]);
+    expect(download.suggestedFilename()).toMatch(new RegExp(`^briefing-${station.name}-\\d{4}-\\d{2}-\\d{2}\\.md$`));
+    const md = readFileSync((await download.path())!, 'utf8');
+    expect(md.split('\n')[0]).toBe(`# ${station.name} · 早会简报`);
+    expect(md).toContain('| 接报警情 | 4 |');
+    // A fresh store has nothing before today: 环比 and 同比 read "—".
+    expect(md).toContain('| 治安 | 2 | — | — | — | — |');
+    expect(md).toContain('- 桃源社区第一网格群：居民反映东门路灯损坏，物业明天上午维修。 (来源消息: ');
+    expect(md).toContain('热议话题: 路灯 (2)');
+
+    const [json] = await Promise.all([desk.waitForEvent('download'), desk.getByRole('button', { name: '下载数据 JSON' }).click()]);
+    const figures = JSON.parse(readFileSync((await json.path())!, 'utf8')) as ReportDocument;
+    expect(figures.id).toBe(reportId);
+    expect(figures.figures.incidents.total.current).toBe(4);
+  }, TEST_MS);
+
+  it('lists the briefing under its kind and unit, and not under another kind', async () => {
+    await desk.getByRole('link', { name: '返回列表' }).click();
+    await desk.waitForURL(url('/reports'));
+    const kinds = desk.getByRole('group', { name: '类型' });
+    await kinds.getByRole('button', { name: '早会' }).click();
+    await desk.locator(`a[data-report-id="${reportId}"]`).waitFor();
+    await kinds.getByRole('button', { name: '月报' }).click();
+    await desk.getByText('暂无简报或报表').waitFor();
+    expect(await desk.locator('a[data-report-id]').count()).toBe(0);
+  }, TEST_MS);
+
+  it('an unknown report id says it was not found', async () => {
+    await desk.goto(url('/reports/no-such-report'));
+    await desk.getByRole('alert').filter({ hasText: '无法加载报表' }).waitFor();
+  }, TEST_MS);
+
+  it('a resident sees no Reports link and is sent home from /reports', async () => {
+    const phone = await signIn(await browser!.newContext({ viewport: { width: 390, height: 844 } }), station.residentLogin);
+    await phone.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '群聊' }).waitFor();
+    expect(await phone.getByRole('link', { name: '报表' }).count()).toBe(0);
+    await phone.goto(url('/reports'));
+    await phone.waitForURL((u) => u.pathname !== '/reports');
+    const res = await fetch(url('/api/reports'), { headers: { cookie: (await login(hub.url, station.residentLogin)).cookie } });
+    expect(res.status).toBe(403);
+  }, TEST_MS);
+});
