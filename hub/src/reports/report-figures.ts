@@ -31,6 +31,7 @@ const OVERDUE_LIST_LIMIT = 20;
 const BUSIEST = 3;
 const ON_DUTY_LIMIT = 50;
 const PEOPLE_LIMIT = 200;
+const MAX_ID_LIST = 5000;
 
 /** Percent change one decimal, or null when the base is missing or zero. */
 export function changePct(current: number, base: number | null): number | null {
@@ -100,10 +101,9 @@ async function incidentFigures(db: Kysely<Database>, stationIds: string[], perio
       .execute();
     return new Map(rows.map((r) => [r.category, n(r.n)]));
   };
-  const earliest = await db.selectFrom('incidents').select((eb) => eb.fn.min<number>('reported_at').as('t')).where('station_id', 'in', stationIds).executeTakeFirst();
-  const since = earliest?.t === null || earliest?.t === undefined ? null : n(earliest.t);
-  const hasData = (p: Period) => since !== null && since < p.end;
-  const [cur, prev, ly] = await Promise.all([counts(period), hasData(previous) ? counts(previous) : null, hasData(lastYear) ? counts(lastYear) : null]);
+  // Records reach back into a comparison period when one exists before its end (an index range probe, not a scan).
+  const hasData = async (p: Period) => (await db.selectFrom('incidents').select('id').where('station_id', 'in', stationIds).where('reported_at', '<', p.end).limit(1).executeTakeFirst()) !== undefined;
+  const [cur, prev, ly] = await Promise.all([counts(period), (await hasData(previous)) ? counts(previous) : null, (await hasData(lastYear)) ? counts(lastYear) : null]);
   const sum = (m: Map<string, number> | null) => (m ? [...m.values()].reduce((a, b) => a + b, 0) : null);
   const categories = [...INCIDENT_CATEGORIES, ...[...cur.keys()].filter((c) => !(INCIDENT_CATEGORIES as readonly string[]).includes(c))];
   const byCategory = categories
@@ -145,14 +145,12 @@ async function orderFigures(db: Kysely<Database>, scope: FigureScope, unitIds: s
   const { period, previous, lastYear } = scope;
   const issued = async (p: Period) =>
     n((await db.selectFrom('orders').select((eb) => eb.fn.countAll<number>().as('n')).where('scope_unit_id', 'in', unitIds).where('status', '=', 'active').where(inPeriod(p)('created_at')).executeTakeFirst())?.n);
-  const earliest = await db.selectFrom('orders').select((eb) => eb.fn.min<number>('created_at').as('t')).where('scope_unit_id', 'in', unitIds).executeTakeFirst();
-  const since = earliest?.t === null || earliest?.t === undefined ? null : n(earliest.t);
-  const hasData = (p: Period) => since !== null && since < p.end;
+  const hasData = async (p: Period) => (await db.selectFrom('orders').select('id').where('scope_unit_id', 'in', unitIds).where('created_at', '<', p.end).limit(1).executeTakeFirst()) !== undefined;
   const s = stateSums(period.end);
   const [cur, prev, ly, totals] = await Promise.all([
     issued(period),
-    hasData(previous) ? issued(previous) : null,
-    hasData(lastYear) ? issued(lastYear) : null,
+    (await hasData(previous)) ? issued(previous) : null,
+    (await hasData(lastYear)) ? issued(lastYear) : null,
     db
       .selectFrom('order_recipients as r')
       .innerJoin('orders as o', 'o.id', 'r.order_id')
@@ -187,15 +185,17 @@ async function orderFigures(db: Kysely<Database>, scope: FigureScope, unitIds: s
     const ackLate = n(r.ack_due_at) < end && (r.acknowledged_at === null || n(r.acknowledged_at) >= end);
     return { orderId: r.order_id, title: r.title, userId: r.user_id, name: r.name, unitName: r.unit_name, stage: ackLate ? 'ack' : 'complete', dueAt: n(ackLate ? r.ack_due_at : r.complete_due_at) };
   });
-  const peopleRows = await db
+  // Start from the period's orders (orders_time_idx), not from each person's whole history.
+  const periodOrders = (await db.selectFrom('orders').select('id').where('status', '=', 'active').where(inPeriod(period)('created_at')).execute()).map((o) => o.id);
+  const peopleRows = periodOrders.length === 0 ? [] : await db
     .selectFrom('order_recipients as r')
     .innerJoin('orders as o', 'o.id', 'r.order_id')
     .innerJoin('users as u', 'u.id', 'r.user_id')
     .innerJoin('units as un', 'un.id', 'u.unit_id')
     .select(['r.user_id', 'u.name', 'u.unit_id', 'un.name as unit_name', (eb) => eb.fn.countAll<number>().as('assigned'), s.acknowledged, s.acknowledgedOnTime, s.completed, s.completedOnTime, s.overdue])
     .where('un.path', 'like', `${scope.unit.path}%`)
-    .where('o.status', '=', 'active')
-    .where(inPeriod(period)('o.created_at'))
+    // A literal id list plans well on any statistics; past a few thousand ids, the subquery.
+    .where('r.order_id', 'in', periodOrders.length <= MAX_ID_LIST ? periodOrders : (eb) => eb.selectFrom('orders').select('id').where('status', '=', 'active').where(inPeriod(period)('created_at')))
     .groupBy(['r.user_id', 'u.name', 'u.unit_id', 'un.name'])
     .orderBy('u.name')
     .limit(PEOPLE_LIMIT)
@@ -234,11 +234,10 @@ async function groupFigures(db: Kysely<Database>, grids: { id: string; name: str
     new Map(
       (await db.selectFrom('messages').select(['group_id', (eb) => eb.fn.countAll<number>().as('n')]).where('group_id', 'in', gridIds).where(inPeriod(p)('created_at')).groupBy('group_id').execute()).map((r) => [r.group_id, n(r.n)]),
     );
-  const earliest = await db.selectFrom('messages').select((eb) => eb.fn.min<number>('created_at').as('t')).where('group_id', 'in', gridIds).executeTakeFirst();
-  const since = earliest?.t === null || earliest?.t === undefined ? null : n(earliest.t);
+  const hasPrevious = (await db.selectFrom('messages').select('id').where('group_id', 'in', gridIds).where('created_at', '<', previous.end).limit(1).executeTakeFirst()) !== undefined;
   const [perGroup, prev, matters, open] = await Promise.all([
     perGroupOf(period),
-    since !== null && since < previous.end ? perGroupOf(previous) : null,
+    hasPrevious ? perGroupOf(previous) : null,
     db
       .selectFrom('matters')
       .select([(eb) => eb.fn.countAll<number>().as('total'), sql<number>`sum(case when category = 'dispute' then 1 else 0 end)`.as('disputes')])

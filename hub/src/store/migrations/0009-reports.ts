@@ -33,7 +33,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute();
 
-  // Figures over a period: messages of a group by time, orders of a scope by time.
+  // Figures over a period: messages of a group by time, orders of a scope by time, orders by time (per-person figures).
   await db.schema.createIndex('messages_group_time_idx').on('messages').columns(['group_id', 'created_at']).execute();
   await db.schema.createIndex('orders_scope_time_idx').on('orders').columns(['scope_unit_id', 'created_at']).execute();
+  await db.schema.createIndex('orders_time_idx').on('orders').column('created_at').execute();
 }
