@@ -307,6 +307,17 @@ for (const dialect of await storeDialects()) {
       await expect(reports.claimPost(dispatcher, report.id)).rejects.toMatchObject({ code: 'forbidden' });
     });
 
+    it('lets the station head move the briefing time, and the schedule follows it', async () => {
+      const head = (await store.db.selectFrom('users').select(['id', 'role', 'unit_id']).where('role', '=', 'station_head').where('unit_id', '=', station.id).executeTakeFirstOrThrow());
+      const headActor: Actor = { id: head.id, role: head.role, unitId: head.unit_id };
+      await expect(reports.setSettings(dispatcher, station.id, { briefingTime: '08:00', timeZone: 'Asia/Shanghai' })).rejects.toMatchObject({ code: 'forbidden' });
+      await expect(reports.setSettings(resident, station.id, { briefingTime: '08:00', timeZone: 'Asia/Shanghai' })).rejects.toMatchObject({ code: 'forbidden' });
+      expect(await reports.setSettings(headActor, station.id, { briefingTime: '08:45', timeZone: 'Asia/Shanghai' })).toEqual({ unitId: station.id, briefingTime: '08:45', timeZone: 'Asia/Shanghai' });
+      const briefing = (await reports.due(bot)).find((d) => d.unitId === station.id && d.kind === 'briefing');
+      expect(briefing?.periodEnd).toBe(DAY_END + 8.75 * H);
+      await reports.setSettings(headActor, station.id, { briefingTime: '07:30', timeZone: 'Asia/Shanghai' });
+    });
+
     it('lists what the schedule wants: the latest period of each kind per station and branch', async () => {
       const due = await reports.due(bot);
       const ours = due.filter((d) => d.unitId === station.id);
