@@ -5,7 +5,8 @@
  * 待发送 and arrives once; the officer registers the resident's message as a matter (登记问题)
  * and answers it, and the answer reaches the resident quoting the original. Between those: an
  * @mention picked from the autocomplete, an image (and a file refused as no image), a pinned
- * notice read live, and a message the officer removes. Neither page reloads. Needs the web build (`pnpm build`); skips without Chromium
+ * notice read live, a message the officer removes, and a mute the resident sees at once. Neither
+ * page reloads. Needs the web build (`pnpm build`); skips without Chromium
  * unless REQUIRE_SERVICES=1.
  */
 import { existsSync } from 'node:fs';
@@ -32,7 +33,7 @@ const MARK = '__fqNoReload';
 (available || required ? describe : describe.skip)('grid group chat in Chromium', () => {
   let hub: TestHub | undefined;
   let browser: Browser | undefined;
-  let resident: { login: string; name: string };
+  let resident: { id: string; login: string; name: string };
   let officer: { login: string; name: string };
   let group: { id: string; name: string };
   let phone: Page;
@@ -79,7 +80,7 @@ const MARK = '__fqNoReload';
     hub = await startTestHub({ web: true });
     const db = hub.hub.store.db;
     const grid = await db.selectFrom('units').select(['id', 'parent_id']).where('kind', '=', 'grid').orderBy('sort').executeTakeFirstOrThrow();
-    resident = await db.selectFrom('users').select(['login', 'name']).where('unit_id', '=', grid.id).where('role', '=', 'resident').orderBy('id').executeTakeFirstOrThrow();
+    resident = await db.selectFrom('users').select(['id', 'login', 'name']).where('unit_id', '=', grid.id).where('role', '=', 'resident').orderBy('id').executeTakeFirstOrThrow();
     officer = await db.selectFrom('users').select(['login', 'name']).where('unit_id', '=', grid.parent_id!).where('role', '=', 'officer').orderBy('id').executeTakeFirstOrThrow();
     group = await db.selectFrom('groups').select(['id', 'name']).where('unit_id', '=', grid.id).where('kind', '=', 'grid').executeTakeFirstOrThrow();
     browser = await chromium.launch({
@@ -196,6 +197,18 @@ const MARK = '__fqNoReload';
     await phone.locator('[data-status=removed]', { hasText: '消息已被民警移除' }).waitFor();
     await desk.locator('[data-status=removed]', { hasText: '消息已被民警移除' }).waitFor();
     expect(await phone.getByText(rude).count()).toBe(0);
+  }, TEST_MS);
+
+  it('the officer mutes the resident, whose composer says so at once, then lifts it', async () => {
+    const row = desk.locator(`li[data-user-id="${resident.id}"]`);
+    if ((await row.count()) === 0) await desk.getByRole('button', { name: '成员', exact: true }).click();
+    await row.getByRole('button', { name: '管理' }).click();
+    await row.getByRole('button', { name: '禁言', exact: true }).click();
+    await row.getByText(/禁言至/).waitFor();
+    await phone.getByRole('status').filter({ hasText: '您已被禁言' }).waitFor();
+    expect(await phone.locator('#chat-input').count()).toBe(0);
+    await row.getByRole('button', { name: '解除禁言' }).click();
+    await phone.locator('#chat-input').waitFor();
   }, TEST_MS);
 
   it('the officer answers it; the resident gets the answer quoting the original', async () => {
