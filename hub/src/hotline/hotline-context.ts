@@ -20,8 +20,8 @@ export interface HotlineAudience {
 export interface HotlineNotifier {
   /** A message: to the resident and the staff side alike (messages hold nothing internal). */
   message(message: MessageView, to: HotlineAudience): void;
-  /** The resident gets `resident` (staff: null), the desk and the assignee get `staff`. */
-  threadChanged(views: { resident: HotlineThreadView; staff: HotlineThreadView }, to: HotlineAudience, change: HotlineChange): void;
+  /** The resident gets `resident` (staff: null; none for a staff-only change), the desk and the assignee get `staff`. */
+  threadChanged(views: { resident: HotlineThreadView | null; staff: HotlineThreadView }, to: HotlineAudience, change: HotlineChange): void;
   /** Staff side only. */
   noteAdded(note: HotlineNoteView, to: HotlineAudience): void;
   /** To these station heads' own rooms. */
@@ -55,8 +55,8 @@ export interface HotlineContext {
   join(threadId: string, userId: string): Promise<void>;
   /** Ends the person's membership of the thread's conversation (they lost access to the thread). */
   leave(threadId: string, userId: string): Promise<void>;
-  /** Sends the thread's new state to both sides. */
-  publish(threadId: string, change: HotlineChange): Promise<{ resident: HotlineThreadView; staff: HotlineThreadView }>;
+  /** Sends the thread's new state to both sides, or to staff only (a change the resident has no part in). */
+  publish(threadId: string, change: HotlineChange, sides?: 'both' | 'staff'): Promise<{ resident: HotlineThreadView; staff: HotlineThreadView }>;
   /**
    * Stores a message in the thread and tells both sides. A staff message is an answer: the first
    * one stamps the first-answer time. A retried client id returns the first message.
@@ -98,9 +98,9 @@ export function createHotlineContext(deps: HotlineDeps): HotlineContext {
     async leave(threadId, userId) {
       await db.updateTable('group_members').set({ status: 'removed' }).where('group_id', '=', threadId).where('user_id', '=', userId).execute();
     },
-    async publish(threadId, change) {
+    async publish(threadId, change, sides = 'both') {
       const v = await views.both(threadId);
-      notify.threadChanged(v, audience(v), change);
+      notify.threadChanged({ resident: sides === 'both' ? v.resident : null, staff: v.staff }, audience(v), change);
       return v;
     },
     async post(actor, threadId, input) {

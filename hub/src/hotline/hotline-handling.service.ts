@@ -128,7 +128,7 @@ export function createHotlineHandling(ctx: HotlineContext) {
           .where('id', '=', p.threadId)
           .execute();
       }
-      return (await ctx.publish(p.threadId, 'follow_up')).staff;
+      return (await ctx.publish(p.threadId, 'follow_up', 'staff')).staff;
     },
 
     /** Who the thread may go to: staff of its station, the resident's community officer first. */

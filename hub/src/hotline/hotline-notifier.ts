@@ -16,7 +16,7 @@ export function createHotlineNotifier(io: () => HubServer): HotlineNotifier {
   return {
     message: (m, to) => void io().to([rooms.user(to.residentId), ...staffRooms(to)]).emit('hotline:message-created', m),
     threadChanged: (v, to, change) => {
-      io().to(rooms.user(to.residentId)).emit('hotline:thread-changed', { thread: v.resident, change });
+      if (v.resident) io().to(rooms.user(to.residentId)).emit('hotline:thread-changed', { thread: v.resident, change });
       io().to(staffRooms(to)).emit('hotline:thread-changed', { thread: v.staff, change });
     },
     noteAdded: (note, to) => void io().to(staffRooms(to)).emit('hotline:note-added', note),

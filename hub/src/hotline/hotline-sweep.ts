@@ -28,7 +28,7 @@ export function createHotlineSweep(deps: { db: Kysely<Database>; views: HotlineV
         const heads = await db.selectFrom('users').select('id').where('unit_id', '=', row.station_id).where('role', '=', 'station_head').where('disabled_at', 'is', null).execute();
         const v = await views.both(row.id);
         notify.overdue(v.staff, heads.map((h) => h.id));
-        notify.threadChanged(v, { stationId: v.stationId, residentId: v.residentId, assigneeId: v.assigneeId }, 'overdue');
+        notify.threadChanged({ resident: null, staff: v.staff }, { stationId: v.stationId, residentId: v.residentId, assigneeId: v.assigneeId }, 'overdue');
       }
       return { flagged: claimed.length };
     },
