@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HotlineThreadView, MessageView } from '../protocol/index.ts';
-import { login, nextEvent, readJson, storeDialects, type TestSocket } from '../testing/index.ts';
+import { connectSocket, login, nextEvent, readJson, storeDialects, type TestSocket } from '../testing/index.ts';
 import { cid, eventWhere, startHotlineFixture, type HotlineFixture } from './hotline-fixture.ts';
 
 /** The hotline's flow over real sockets: write, answer live, catch up, hand off, resolve, rate, reopen, the desk's tools. */
@@ -44,6 +44,29 @@ for (const dialect of await storeDialects()) {
       const missing = await fetch(`${t.url}/api/hotline/stations/NO-SUCH`);
       expect(missing.status).toBe(404);
       expect(await readJson(missing)).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    });
+
+    it('a resident who signs up from the station\'s link writes to its head at once, before the grid group lets them in', async () => {
+      const options = await readJson(await fetch(`${t.url}/api/register/stations/${stationCode}`));
+      const gridId = options.communities[0].grids[0].id as string;
+      const phone = `137${String(Date.now()).slice(-8)}`;
+      const res = await fetch(`${t.url}/api/register`, { method: 'POST', headers: { 'content-type': 'application/json', origin: t.url }, body: JSON.stringify({ phone, name: '韩雪', password: 'mima-2026-hotline', stationCode, gridId }) });
+      expect(res.status).toBe(201);
+      const cookie = /fq_session=[^;]+/.exec(res.headers.get('set-cookie') ?? '')![0];
+      const s = await connectSocket(t.url, { cookie });
+      try {
+        const h = await open(headLogin);
+        const arrived = eventWhere<{ thread: HotlineThreadView; change: string }>(h, 'hotline:thread-changed', (c) => c.change === 'created');
+        const created = await s.emitWithAck('hotline:create', { clientId: cid(), category: 'consultation', text: '刚搬来桃源社区，请问怎么申报居住登记？' });
+        if (!created.ok) throw new Error(created.error.message);
+        expect(created.thread.station.code).toBe(stationCode);
+        const got = await arrived;
+        expect(got.thread.id).toBe(created.thread.id);
+        expect(got.thread.staff?.residentPhone).toBe(phone);
+        expect(created.thread.resident.phone).toBe(`${phone.slice(0, 3)}****${phone.slice(-4)}`);
+      } finally {
+        s.close();
+      }
     });
 
     it('seeds demo threads so the head\'s inbox is not empty on first start', async () => {
@@ -200,10 +223,10 @@ for (const dialect of await storeDialects()) {
       const res = await api(headLogin, 'GET', `/hotline/figures?stationIds=${station.id}&from=${startedAt}&to=${Date.now() + 1000}`);
       expect(res.status).toBe(200);
       const f = res.body.figures;
-      expect(f.total).toBe(3);
-      expect(f.byCategory).toMatchObject({ help: 1, consultation: 1, suggestion: 1 });
+      expect(f.total).toBe(4);
+      expect(f.byCategory).toMatchObject({ help: 1, consultation: 2, suggestion: 1 });
       expect(f.answered).toBe(1);
-      expect(f.answeredShare).toBeCloseTo(1 / 3);
+      expect(f.answeredShare).toBeCloseTo(1 / 4);
       expect(f.timeToFirstAnswer.count).toBe(1);
       expect(f.satisfaction).toMatchObject({ ratings: 1, average: 4, distribution: [0, 0, 0, 1, 0] });
       expect((await api(residentA.login, 'GET', `/hotline/figures?stationIds=${station.id}&from=0&to=1`)).status).toBe(403);
