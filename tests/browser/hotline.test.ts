@@ -3,7 +3,8 @@
  * station's link (/h/<code>) on a phone and writes to the head; the head's inbox on a desk gets
  * the thread live; the head assigns it to the suggested community officer, notes something
  * internal and replies; the resident sees the reply, the handler and the read mark live (never
- * the note); the head resolves it and the resident rates it. Neither page reloads.
+ * the note); the head resolves it and the resident rates it, neither page reloading; the
+ * resident reopens it, and an answer written while they were away waits for them at home.
  * Needs the web build (`pnpm build`); skips without Chromium unless REQUIRE_SERVICES=1.
  */
 import { existsSync } from 'node:fs';
@@ -166,9 +167,29 @@ const markLoaded = (page: Page) => page.evaluate((mark) => Object.assign(window,
     expect(await stillLoaded(desk)).toBe(true);
   }, TEST_MS);
 
-  it("a resident's home is their letters to the station head", async () => {
+  it('the resident reopens it; an answer written while they are away waits for them at home', async () => {
+    const reason = `路灯又不亮了。${suffix}`;
+    const later = `已再次联系照明所，今晚前修好。${suffix}`;
+    await phone.getByRole('button', { name: /问题还没解决/ }).click();
+    await phone.getByRole('textbox', { name: '还需要什么帮助' }).fill(reason);
+    await phone.getByRole('button', { name: '重新打开' }).click();
+    await phone.getByTestId('thread-status').getByText('处理中').waitFor();
+    await desk.locator('[data-from=resident]', { hasText: reason }).waitFor();
+    await desk.locator('.side [data-testid=desk-panel]').getByTestId('thread-status').getByText('处理中').waitFor();
+
+    const context = phone.context();
+    await phone.close();
+    await desk.getByRole('textbox', { name: '发送' }).fill(later);
+    await desk.locator('form.composer button[type=submit]').click();
+    await desk.locator('[data-from=staff]', { hasText: later }).waitFor();
+
+    phone = await context.newPage();
     await phone.goto(url('/'));
     await phone.waitForURL(url('/hotline'));
-    await phone.getByTestId('my-threads').locator(`a[data-thread-id="${threadId}"][data-status=resolved]`).waitFor();
+    const row = phone.getByTestId('my-threads').locator(`a[data-thread-id="${threadId}"]`);
+    await row.getByText('新回复').waitFor();
+    await row.click();
+    await phone.locator('[data-from=staff]', { hasText: later }).waitFor();
+    await expect.poll(() => row.getByText('新回复').count()).toBe(0);
   }, TEST_MS);
 });
