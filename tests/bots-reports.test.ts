@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageView, ReportDocument, ReportSourceMessage } from '@fengqiao/hub/protocol';
 import { connectSocket, login, readJson, startTestHub, type TestHub, type TestSocket } from '@fengqiao/hub/testing';
 import { createReportApi } from '../bots/src/hub-api.ts';
-import { connectBot } from '../bots/src/hub-client.ts';
+import { connectBot, type BotSocket } from '../bots/src/hub-client.ts';
 import { createReportBot, type ReportBot } from '../bots/src/report-bot.ts';
 import { createExtractiveSummariser } from '../bots/src/summarise/index.ts';
 
@@ -18,11 +18,11 @@ async function issueToken(t: TestHub): Promise<string> {
   return ((await res.json()) as { token: string }).token;
 }
 
-async function startBot(t: TestHub, token: string): Promise<ReportBot> {
+async function startBot(t: TestHub, token: string): Promise<ReportBot & { socket: BotSocket }> {
   const { me, socket } = await connectBot({ hubUrl: t.url, token });
   const bot = createReportBot({ socket, api: createReportApi({ hubUrl: t.url, token }), summariser: createExtractiveSummariser(), botUserId: me.id, log: quiet });
   await bot.start();
-  return bot;
+  return Object.assign(bot, { socket });
 }
 
 /** The next message in a group from someone other than `notFrom`. */
@@ -39,7 +39,7 @@ function nextFrom(socket: TestSocket, groupId: string, senderRole: string): Prom
 
 describe('the report bot over real sockets', () => {
   let t: TestHub;
-  let bot: ReportBot;
+  let bot: ReportBot & { socket: BotSocket };
   let token: string;
   let stationId: string;
   let roomGroup: string;
@@ -145,6 +145,20 @@ describe('the report bot over real sockets', () => {
     expect((await answer).text).toMatch(/^【日报】桃源派出所/);
   });
 
+  it('answers a /briefing typed while it was disconnected, once it is back', async () => {
+    const gone = new Promise((r) => bot.socket.once('disconnect', r));
+    bot.socket.disconnect();
+    await gone;
+    const sent = await dispatcher.emitWithAck('message:send', { groupId: roomGroup, clientId: cid(), text: '/report weekly' });
+    if (!sent.ok) throw new Error(sent.error.message);
+    const answer = nextFrom(dispatcher, roomGroup, 'bot');
+    bot.socket.connect();
+    const m = await answer;
+    expect(m.replyToSeq).toBe(sent.message.seq);
+    expect(m.text).toMatch(/^【周报】/);
+    await bot.idle();
+  });
+
   it('keeps residents away from reports over REST', async () => {
     const resident = await t.hub.store.db.selectFrom('users').select('login').where('role', '=', 'resident').orderBy('id').executeTakeFirstOrThrow();
     const cookie = (await login(t.url, resident.login)).cookie;
@@ -173,7 +187,7 @@ describe('the report bot over real sockets', () => {
   });
 
   it('summarises a report a person asked for on the web (the bot hears report:created)', async () => {
-    const res = await fetch(`${t.url}/api/reports`, { method: 'POST', headers: { 'content-type': 'application/json', origin: t.url, cookie: dispatcherCookie }, body: JSON.stringify({ kind: 'weekly', unitId: stationId }) });
+    const res = await fetch(`${t.url}/api/reports`, { method: 'POST', headers: { 'content-type': 'application/json', origin: t.url, cookie: dispatcherCookie }, body: JSON.stringify({ kind: 'monthly', unitId: stationId }) });
     expect(res.status).toBe(201);
     const { report } = (await readJson(res)) as { report: ReportDocument };
     expect(report.summarised).toBe(false);

@@ -117,7 +117,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   const hotline = createHotlineService({ db, notify: hotlineNotifier, rates: config.messageRates, responseTargetMs: config.hotline.responseTargetMs });
   const hotlineSweep = createHotlineSweep({ db, views: createHotlineViews(db, Date.now), notify: hotlineNotifier });
   const reports = createReportService({ db, notify: createReportNotifier(() => io!), defaults: config.reports, hotline: hotline.figures });
-  if (seeded) {
+  if (config.seedDemo === 'auto') {
     const tokenFile = await writeDemoBotToken(db, botTokens, config.dataDir);
     if (tokenFile) log.info({ file: tokenFile }, 'demo bot token written');
   }

@@ -227,6 +227,19 @@ for (const dialect of await storeDialects()) {
       expect(notified).toContain(report.id);
     });
 
+    it('adds a branch up from its stations, one breakdown row per station', async () => {
+      // The first two demo stations (桃源, 海昌) are both in 中山分局.
+      const { parent_id: branchId } = await store.db.selectFrom('units').select('parent_id').where('id', '=', station.id).executeTakeFirstOrThrow();
+      const { report } = await reports.request(bot, { kind: 'daily', unitId: branchId! });
+      const e = expected(DAY_START, DAY_END);
+      const otherInPeriod = seeded.incidents.filter((i) => i.station === other.id && i.at >= DAY_START && i.at < DAY_END).length;
+      expect(report.figures.units.find((u) => u.unitId === station.id)).toMatchObject({ incidents: e.incidents, messages: e.messages });
+      expect(report.figures.units.find((u) => u.unitId === other.id)).toMatchObject({ incidents: otherInPeriod, messages: 15 });
+      expect(report.figures.incidents.total.current).toBe(e.incidents + otherInPeriod);
+      expect(report.figures.groups.messages.current).toBe(e.messages + 15);
+      await expect(reports.request(bot, { kind: 'briefing', unitId: branchId! })).rejects.toMatchObject({ code: 'validation_failed' });
+    });
+
     it('builds the briefing over the 24 hours up to now, with focus items drawn from what is late', async () => {
       const { report } = await reports.request(dispatcher, { kind: 'briefing', unitId: station.id });
       expect([report.periodStart, report.periodEnd]).toEqual([NOW - DAY, NOW]);
