@@ -187,6 +187,7 @@ async function botToken(t: TestHub): Promise<string> {
   }, TEST_MS);
 
   it('a summary sentence, once the bot has cited its messages, opens those messages', async () => {
+    await desk.getByText('热点会话摘要正在生成').waitFor();
     const token = await botToken(hub);
     const bot = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     const conv = (await (await fetch(url(`/api/reports/${reportId}/conversations`), { headers: bot })).json()) as { conversations: ReportConversation[] };
@@ -201,7 +202,7 @@ async function botToken(t: TestHub): Promise<string> {
     expect(put.status).toBe(200);
     expect(((await put.json()) as { report: ReportDocument }).report.summarised).toBe(true);
 
-    await desk.reload();
+    // The page looks again while the summaries are being written: no reload.
     const sentence = desk.locator('[data-section=conversations] button.cited');
     await sentence.waitFor();
     expect(await sentence.getAttribute('data-sources')).toBe(lamp.map((m) => m.id).join(','));

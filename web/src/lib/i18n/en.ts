@@ -626,7 +626,7 @@ export const en: Messages = {
   'reports.view.requested_by': 'Requested by {name}',
   'reports.view.scheduled': 'Scheduled',
   'reports.view.posted': 'Posted to the command room',
-  'reports.view.summarising': 'Conversation summaries are being written; reload later to see them',
+  'reports.view.summarising': 'Conversation summaries are being written…',
   'reports.view.summary': 'Summary',
   'reports.view.summary_hint': 'Underlined sentences open the messages they were drawn from',
   'reports.view.summary_lang': 'The summary is written in Chinese',

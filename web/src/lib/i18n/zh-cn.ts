@@ -644,7 +644,7 @@ export const zhCN = {
   'reports.view.requested_by': '由 {name} 请求生成',
   'reports.view.scheduled': '定时生成',
   'reports.view.posted': '已推送至指挥室群',
-  'reports.view.summarising': '热点会话摘要正在生成，稍后刷新可见',
+  'reports.view.summarising': '热点会话摘要正在生成…',
   'reports.view.summary': '摘要',
   'reports.view.summary_hint': '带下划线的句子可点击，查看其依据的原始消息',
   'reports.view.summary_lang': '摘要原文为中文',
