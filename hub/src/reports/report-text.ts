@@ -55,10 +55,10 @@ export function renderSections(kind: ReportKind, f: ReportFigures, summaries: Re
   sections.push({ key: 'conversations', title: '热点会话摘要', sentences: conversationSentences(g.busiest, summaries, groupNames) });
   sections.push({
     key: 'duty',
-    title: '今日在岗',
+    title: kind === 'briefing' ? '今日在岗' : '当前在岗',
     sentences: [line(f.onDuty.length ? f.onDuty.map((p) => `${p.name}（${p.unitName}）`).join('、') : '暂无在岗登记。')],
   });
-  sections.push({ key: 'focus', title: '今日重点', sentences: f.focus.length ? f.focus.map((x) => line(x.text)) : [line('无待办重点。')] });
+  sections.push({ key: 'focus', title: kind === 'briefing' ? '今日重点' : '重点关注', sentences: f.focus.length ? f.focus.map((x) => line(x.text)) : [line('无待办重点。')] });
   if (kind !== 'briefing') {
     sections.push({
       key: 'units',
