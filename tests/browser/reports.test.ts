@@ -248,6 +248,50 @@ async function botToken(t: TestHub): Promise<string> {
     expect(await desk.locator('a[data-report-id]').count()).toBe(0);
   }, TEST_MS);
 
+  it('prints without the navigation and buttons, and repeats table heads on each page', async () => {
+    await desk.goto(url(`/reports/${encodeURIComponent(reportId)}`));
+    await desk.locator('[data-block=incidents]').waitFor();
+    const shown = (selector: string) => desk.locator(selector).first().evaluate((el) => getComputedStyle(el).display !== 'none');
+    expect(await shown('nav.nav')).toBe(true);
+    await desk.emulateMedia({ media: 'print' });
+    expect(await shown('nav.nav')).toBe(false);
+    expect(await shown('header.header')).toBe(false);
+    expect(await shown('[role=group][aria-label=报表操作]')).toBe(false);
+    expect(await desk.locator('[data-block=incidents] thead').first().evaluate((el) => getComputedStyle(el).display)).toBe('table-header-group');
+    const pdf = await desk.pdf({ format: 'A4' });
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    await desk.emulateMedia({ media: 'screen' });
+  }, TEST_MS);
+
+  it('a branch dispatcher filters the list by unit', async () => {
+    const db = hub.hub.store.db;
+    const branch = await db.selectFrom('units').select('id').where('kind', '=', 'branch').orderBy('sort').executeTakeFirstOrThrow();
+    const other = await db.selectFrom('units').select(['id', 'name']).where('parent_id', '=', branch.id).where('kind', '=', 'station').where('id', '!=', station.id).orderBy('sort').executeTakeFirstOrThrow();
+    const room = await db.selectFrom('units').select('id').where('parent_id', '=', branch.id).where('kind', '=', 'command_room').executeTakeFirstOrThrow();
+    const branchDispatcher = await db.selectFrom('users').select('login').where('unit_id', '=', room.id).where('role', '=', 'dispatcher').executeTakeFirstOrThrow();
+    const cookie = (await login(hub.url, branchDispatcher.login)).cookie;
+    const made = await fetch(url('/api/reports'), { method: 'POST', headers: { 'content-type': 'application/json', origin: hub.url, cookie }, body: JSON.stringify({ kind: 'daily', unitId: other.id }) });
+    expect(made.status).toBe(201);
+    const daily = ((await made.json()) as { report: ReportDocument }).report;
+
+    const page = await signIn(await browser!.newContext({ viewport: { width: 1440, height: 900 } }), branchDispatcher.login);
+    await page.goto(url('/reports'));
+    await page.locator(`a[data-report-id="${reportId}"]`).waitFor();
+    await page.locator(`a[data-report-id="${daily.id}"]`).waitFor();
+    const unit = page.getByRole('combobox', { name: '单位', exact: true });
+    await unit.selectOption(other.id);
+    await page.locator(`a[data-report-id="${reportId}"]`).waitFor({ state: 'detached' });
+    expect(await page.locator('a[data-report-id]').count()).toBe(1);
+    await unit.selectOption(station.id);
+    await page.locator(`a[data-report-id="${daily.id}"]`).waitFor({ state: 'detached' });
+    await page.locator(`a[data-report-id="${reportId}"]`).waitFor();
+    // A briefing is per station: asked for the branch, the form says so and does not send.
+    await page.getByRole('radio', { name: '早会' }).check();
+    await page.getByRole('combobox', { name: '生成单位' }).selectOption(branch.id);
+    await page.getByText('早会简报仅针对派出所').waitFor();
+    expect(await page.getByRole('button', { name: '生成早会简报' }).isDisabled()).toBe(true);
+  }, TEST_MS);
+
   it('an unknown report id says it was not found', async () => {
     await desk.goto(url('/reports/no-such-report'));
     await desk.getByRole('alert').filter({ hasText: '无法加载报表' }).waitFor();
