@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { errors } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { ImageMimeType, MessageView } from '../protocol/index.ts';
@@ -61,10 +61,51 @@ export function createMessageLog(deps: { db: Kysely<Database>; now: () => number
     return dup ? toView(dup) : undefined;
   }
 
+  /** The three writes of a new message, inside the caller's transaction; returns its seq. */
+  async function write(trx: Transaction<Database>, input: AppendInput, id: string, at: number): Promise<number> {
+    const { last_seq: seq } = await trx
+      .updateTable('groups')
+      .set((eb) => ({ last_seq: eb('last_seq', '+', 1) }))
+      .where('id', '=', input.groupId)
+      .returning('last_seq')
+      .executeTakeFirstOrThrow();
+    await trx
+      .insertInto('messages')
+      .values({
+        id,
+        group_id: input.groupId,
+        seq: Number(seq),
+        sender_id: input.senderId,
+        client_id: input.clientId,
+        text: input.text,
+        reply_to_seq: input.replyToSeq ?? null,
+        mentions: input.mentions ?? null,
+        image_id: input.imageId ?? null,
+        status: 'ok',
+        created_at: at,
+        changed_at: null,
+      })
+      .execute();
+    await trx.updateTable('group_members').set({ read_seq: Number(seq) }).where('group_id', '=', input.groupId).where('user_id', '=', input.senderId).execute();
+    return Number(seq);
+  }
+
   return {
     select,
     toView,
     earlier,
+
+    /** Stores a message inside a transaction the caller holds (with other writes that must land together); returns the message id. */
+    async appendWithin(trx: Transaction<Database>, input: AppendInput): Promise<string> {
+      const id = newId();
+      await write(trx, input, id, now());
+      return id;
+    },
+
+    /** The stored message with this id. */
+    async byId(id: string): Promise<MessageView> {
+      return toView(await select().where('m.id', '=', id).executeTakeFirstOrThrow());
+    },
 
     /** An image may be attached once, by its uploader, in the conversation it was uploaded to. */
     async checkImage(imageId: string, groupId: string, senderId: string): Promise<void> {
@@ -79,32 +120,7 @@ export function createMessageLog(deps: { db: Kysely<Database>; now: () => number
       const id = newId();
       const at = now();
       try {
-        await db.transaction().execute(async (trx) => {
-          const { last_seq: seq } = await trx
-            .updateTable('groups')
-            .set((eb) => ({ last_seq: eb('last_seq', '+', 1) }))
-            .where('id', '=', input.groupId)
-            .returning('last_seq')
-            .executeTakeFirstOrThrow();
-          await trx
-            .insertInto('messages')
-            .values({
-              id,
-              group_id: input.groupId,
-              seq: Number(seq),
-              sender_id: input.senderId,
-              client_id: input.clientId,
-              text: input.text,
-              reply_to_seq: input.replyToSeq ?? null,
-              mentions: input.mentions ?? null,
-              image_id: input.imageId ?? null,
-              status: 'ok',
-              created_at: at,
-              changed_at: null,
-            })
-            .execute();
-          await trx.updateTable('group_members').set({ read_seq: Number(seq) }).where('group_id', '=', input.groupId).where('user_id', '=', input.senderId).execute();
-        });
+        await db.transaction().execute((trx) => write(trx, input, id, at));
       } catch (err) {
         const won = await earlier(input.senderId, input.clientId, input.groupId);
         if (won) return { message: won, duplicate: true };

@@ -66,6 +66,18 @@ for (const dialect of await storeDialects()) {
       expect(await counts()).toEqual(before);
     });
 
+    it('refuses a create whose client id already named one of the resident\'s group messages, storing nothing', async () => {
+      const groups = await resident.emitWithAck('group:list', {});
+      if (!groups.ok) throw new Error(groups.error.message);
+      const clientId = cid();
+      const sent = await resident.emitWithAck('message:send', { groupId: groups.groups[0]!.id, clientId, text: '大家好' });
+      expect(sent.ok).toBe(true);
+      const before = await counts();
+      const res = await resident.emitWithAck('hotline:create', { clientId, category: 'help', text: '同一个客户端编号' });
+      expect(res).toMatchObject({ ok: false, error: { code: 'conflict' } });
+      expect(await counts()).toEqual(before);
+    });
+
     it('resident B can neither read, reply to, rate nor sync resident A\'s thread', async () => {
       const b = await open(residentB.login);
       const before = await counts();

@@ -77,14 +77,19 @@ export function createHotlineService(deps: HotlineDeps) {
     async create(actor: Actor, p: HotlineCreatePayload): Promise<{ thread: HotlineThreadView; message: MessageView; duplicate: boolean }> {
       if (!can.openHotlineThread(actor.role)) throw errors.forbidden('only residents write to the station head');
       const existing = await db.selectFrom('hotline_threads').select('id').where('resident_id', '=', actor.id).where('client_id', '=', p.clientId).executeTakeFirst();
+      let created: string | undefined;
       if (!existing) {
         const station = await access.stationOf(actor.unitId);
         if (!station) throw errors.notFound('station');
+        // The opening message carries the create's client id, which must be new for this person.
+        if (await db.selectFrom('messages').select('id').where('sender_id', '=', actor.id).where('client_id', '=', p.clientId).executeTakeFirst()) {
+          throw errors.conflict('this client id was used for another conversation');
+        }
         ctx.spend(actor);
         const id = newId();
         const t = now();
         try {
-          await db.transaction().execute(async (trx) => {
+          created = await db.transaction().execute(async (trx) => {
             await trx.insertInto('groups').values({ id, kind: HOTLINE_CONVERSATION_KIND, unit_id: null, name: 'hotline', last_seq: 0, created_at: t, notice_text: null, notice_by: null, notice_at: null, pair_key: null }).execute();
             await trx.insertInto('group_members').values({ group_id: id, user_id: actor.id, status: 'active', read_seq: 0, joined_at: t, muted_until: null }).execute();
             await trx
@@ -121,6 +126,8 @@ export function createHotlineService(deps: HotlineDeps) {
                 updated_at: t,
               })
               .execute();
+            // One transaction: the thread never exists without its opening message.
+            return log.appendWithin(trx, { groupId: id, senderId: actor.id, clientId: p.clientId, text: p.text });
           });
         } catch (err) {
           // The same client id raced in from a second connection: the first create won.
@@ -129,15 +136,15 @@ export function createHotlineService(deps: HotlineDeps) {
         }
       }
       const row = await db.selectFrom('hotline_threads').select('id').where('resident_id', '=', actor.id).where('client_id', '=', p.clientId).executeTakeFirstOrThrow();
-      // The opening message carries the create's client id: a retry after a crash between the two writes completes it.
-      const first = await log.earlier(actor.id, p.clientId, row.id);
-      const stored = first ? { message: first, duplicate: true } : await log.append({ groupId: row.id, senderId: actor.id, clientId: p.clientId, text: p.text });
+      const message = created ? await log.byId(created) : await log.earlier(actor.id, p.clientId, row.id);
+      if (!message) throw errors.conflict('this client id was used for another conversation');
       const v = await views.both(row.id);
-      if (!existing && !stored.duplicate) {
-        deps.notify.message(stored.message, { stationId: v.stationId, residentId: v.residentId, assigneeId: v.assigneeId });
-        deps.notify.threadChanged(v, { stationId: v.stationId, residentId: v.residentId, assigneeId: v.assigneeId }, 'created');
+      if (created) {
+        const to = { stationId: v.stationId, residentId: v.residentId, assigneeId: v.assigneeId };
+        deps.notify.message(message, to);
+        deps.notify.threadChanged(v, to, 'created');
       }
-      return { thread: v.resident, message: stored.message, duplicate: existing !== undefined };
+      return { thread: v.resident, message, duplicate: created === undefined };
     },
 
     /** A message in a thread: the resident's follow-up, or a reply from staff (an answer). */
