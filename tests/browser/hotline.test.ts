@@ -4,7 +4,8 @@
  * the thread live; the head assigns it to the suggested community officer, notes something
  * internal and replies; the resident sees the reply, the handler and the read mark live (never
  * the note); the head resolves it and the resident rates it, neither page reloading; the
- * resident reopens it, and an answer written while they were away waits for them at home.
+ * resident reopens it, and an answer written while they were away waits for them at home; a
+ * second letter is handed to another department, and the resident sees where and why.
  * Needs the web build (`pnpm build`); skips without Chromium unless REQUIRE_SERVICES=1.
  */
 import { existsSync } from 'node:fs';
@@ -114,7 +115,7 @@ const markLoaded = (page: Page) => page.evaluate((mark) => Object.assign(window,
     expect(await stillLoaded(desk)).toBe(true);
   }, TEST_MS);
 
-  it('the head assigns it to the suggested community officer, notes something internal and replies', async () => {
+  it('the head assigns it to the suggested community officer, notes something internal, and replies (a canned reply offered)', async () => {
     await desk.locator(`a[data-thread-id="${threadId}"]`).click();
     await desk.waitForURL(url(`/hotline/${threadId}`));
     const panel = desk.locator('.side [data-testid=desk-panel]');
@@ -132,6 +133,17 @@ const markLoaded = (page: Page) => page.evaluate((mark) => Object.assign(window,
     await desk.getByTestId('internal-note').filter({ hasText: note }).getByText('居民不可见').waitFor();
 
     await desk.getByRole('tab', { name: '回复居民' }).click();
+    // A canned reply (常用回复): added in the manager, then dropped into the reply box.
+    const canned = `您好，您反映的情况已收到，我们会尽快核实处理。${suffix}`;
+    await desk.getByRole('button', { name: '管理常用回复' }).click();
+    const dialog = desk.getByRole('dialog', { name: '管理常用回复' });
+    await dialog.getByRole('textbox', { name: '标题' }).fill(`受理${suffix}`);
+    await dialog.getByRole('textbox', { name: '内容' }).fill(canned);
+    await dialog.getByRole('button', { name: '添加', exact: true }).click();
+    await dialog.getByText(canned).waitFor();
+    await dialog.getByRole('button', { name: '关闭' }).click();
+    await desk.getByRole('combobox', { name: '常用回复' }).selectOption({ label: `受理${suffix}` });
+    await expect.poll(() => desk.getByRole('textbox', { name: '发送' }).inputValue()).toBe(canned);
     await desk.getByRole('textbox', { name: '发送' }).fill(reply);
     await desk.locator('form.composer button[type=submit]').click();
     await desk.locator('[data-from=staff]', { hasText: reply }).waitFor();
@@ -191,5 +203,39 @@ const markLoaded = (page: Page) => page.evaluate((mark) => Object.assign(window,
     await row.click();
     await phone.locator('[data-from=staff]', { hasText: later }).waitFor();
     await expect.poll(() => row.getByText('新回复').count()).toBe(0);
+  }, TEST_MS);
+
+  it('a matter for another department is handed off: the resident sees where and why, live; the desk plans a follow-up visit', async () => {
+    const complaint = `小区南门外烧烤摊每天占道经营到凌晨。${suffix}`;
+    const why = `占道经营属城管职责，已转交并跟踪处理结果。${suffix}`;
+    await phone.getByRole('link', { name: '返回' }).click();
+    await phone.getByRole('link', { name: /给所长写信/ }).click();
+    await phone.getByText('投诉', { exact: true }).click();
+    await phone.fill('textarea[name=text]', complaint);
+    await phone.getByRole('button', { name: '发送给所长' }).click();
+    await phone.waitForURL((u) => /\/hotline\/[0-9A-Z]+$/.test(u.pathname) && !u.pathname.endsWith(threadId));
+    const second = phone.url().split('/').pop()!;
+    await markLoaded(phone);
+
+    await desk.locator(`a[data-thread-id="${second}"]`).click();
+    await desk.waitForURL(url(`/hotline/${second}`));
+    const panel = desk.locator('.side [data-testid=desk-panel]');
+    await panel.getByRole('button', { name: '转交部门' }).click();
+    await panel.getByRole('textbox', { name: '部门名称' }).fill('区城市管理局');
+    await panel.getByRole('textbox', { name: '转交原因' }).fill(why);
+    await panel.locator('form').getByRole('button', { name: '转交部门' }).click();
+    await panel.getByTestId('thread-status').getByText('已转交').waitFor();
+
+    const progress = phone.getByTestId('resident-progress');
+    await progress.getByText(/已转交区城市管理局/).waitFor();
+    await progress.getByText(`原因：${why}`).waitFor();
+    await phone.getByTestId('thread-status').getByText('已转交').waitFor();
+
+    await panel.getByRole('button', { name: '回访' }).click();
+    await panel.getByRole('textbox', { name: '回访事项' }).fill('回访烧烤摊整治情况');
+    await panel.locator('form').getByRole('button', { name: '安排回访' }).click();
+    await panel.getByText(/^回访：.* · 回访烧烤摊整治情况/).waitFor();
+    expect(await phone.getByText('回访烧烤摊整治情况').count()).toBe(0);
+    expect(await stillLoaded(phone)).toBe(true);
   }, TEST_MS);
 });
