@@ -701,6 +701,7 @@ export const en: Messages = {
   'reports.duty.title': 'On duty',
   'reports.duty.none': 'Nobody has signed on duty',
   'reports.focus.title': 'Today\'s focus',
+  'reports.focus.title_period': 'Points to watch',
   'reports.focus.none': 'Nothing pending',
   'reports.units.title': 'By unit',
   'reports.people.title': 'Orders per person',

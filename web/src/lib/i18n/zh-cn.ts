@@ -719,6 +719,7 @@ export const zhCN = {
   'reports.duty.title': '在岗人员',
   'reports.duty.none': '暂无在岗登记',
   'reports.focus.title': '今日重点',
+  'reports.focus.title_period': '重点关注',
   'reports.focus.none': '无待办重点',
   'reports.units.title': '分单位',
   'reports.people.title': '个人指令（在不在、干不干、优不优）',

@@ -37,7 +37,8 @@ describe('a report as Markdown', () => {
     expect(zh).toContain('| 340 | +13.3% | 8 | 5 | 3 | 1 |');
     expect(zh).toContain('热议话题: 停车 (14)');
     expect(zh).toContain('### 在岗人员\n\n王调度 (勤务管理指挥室)');
-    expect(zh).toContain('### 今日重点\n\n1. 李警官未签收《核查出租屋》');
+    expect(zh).toContain('### 重点关注\n\n1. 李警官未签收《核查出租屋》');
+    expect(reportMarkdown(dailyReport({ kind: 'briefing' }), translator('zh-CN'), 'zh-CN')).toContain('### 今日重点\n\n1. 李警官');
   });
 
   it('adds the per-unit and per-person tables to periodic reports, not to briefings', () => {

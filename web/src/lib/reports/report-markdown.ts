@@ -95,7 +95,7 @@ export function reportMarkdown(doc: ReportDocument, t: Translate, lang: 'zh-CN' 
 
   out.push(`### ${t('reports.duty.title')}`, '');
   out.push(f.onDuty.length ? f.onDuty.map((p) => `${p.name} (${p.unitName})`).join(', ') : t('reports.duty.none'), '');
-  out.push(`### ${t('reports.focus.title')}`, '');
+  out.push(`### ${t(doc.kind === 'briefing' ? 'reports.focus.title' : 'reports.focus.title_period')}`, '');
   if (f.focus.length) out.push(...f.focus.map((x, i) => `${i + 1}. ${x.text}`), '');
   else out.push(t('reports.focus.none'), '');
 
