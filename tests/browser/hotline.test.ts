@@ -112,6 +112,14 @@ const markLoaded = (page: Page) => page.evaluate((mark) => Object.assign(window,
     await row.waitFor();
     await row.getByText('新来信').waitFor();
     await row.locator('[data-timer=waiting]').waitFor();
+    // 已超时 lists only threads past the target without an answer (the demo data holds one), in red.
+    await desk.getByRole('tab', { name: /已超时/ }).click();
+    const overdue = desk.getByTestId('hotline-inbox').locator('a[data-thread-id]');
+    await overdue.first().locator('[data-timer=overdue]').waitFor();
+    expect(await overdue.count()).toBe(await desk.getByTestId('hotline-inbox').locator('[data-timer=overdue]').count());
+    expect(await row.count()).toBe(0);
+    await desk.getByRole('tab', { name: /全部/ }).click();
+    await row.waitFor();
     expect(await stillLoaded(desk)).toBe(true);
   }, TEST_MS);
 
@@ -148,6 +156,11 @@ const markLoaded = (page: Page) => page.evaluate((mark) => Object.assign(window,
     await desk.locator('form.composer button[type=submit]').click();
     await desk.locator('[data-from=staff]', { hasText: reply }).waitFor();
     await desk.locator(`a[data-thread-id="${threadId}"] [data-timer=answered]`).waitFor();
+    await desk.getByRole('tab', { name: /未回复/ }).click();
+    await expect.poll(() => desk.locator(`a[data-thread-id="${threadId}"]`).count()).toBe(0);
+    await desk.getByRole('tab', { name: /我负责的/ }).click();
+    await expect.poll(() => desk.locator(`a[data-thread-id="${threadId}"]`).count()).toBe(0);
+    await desk.getByRole('tab', { name: /全部/ }).click();
 
     // The resident sees it live: the answer, who handles it, that it was read; never the note.
     await phone.locator('[data-from=staff]', { hasText: reply }).waitFor();
