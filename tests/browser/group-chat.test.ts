@@ -6,8 +6,8 @@
  * and answers it, and the answer reaches the resident quoting the original. Between those: an
  * @mention picked from the autocomplete, an image (and a file refused as no image), a pinned
  * notice read live, a message the officer removes, and a mute the resident sees at once. Neither
- * page reloads. Needs the web build (`pnpm build`); skips without Chromium
- * unless REQUIRE_SERVICES=1.
+ * page reloads. Last, a long group (600 messages over three days) is scrolled back to its first
+ * message. Needs the web build (`pnpm build`); skips without Chromium unless REQUIRE_SERVICES=1.
  */
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -228,4 +228,53 @@ const MARK = '__fqNoReload';
     expect(await notReloaded(phone)).toBe(true);
     expect(await notReloaded(desk)).toBe(true);
   }, TEST_MS);
+  it('a long group opens at its newest message, renders only what is on screen, and loads older messages on scrolling up to the first', async () => {
+    const db = hub!.hub.store.db;
+    const second = await db.selectFrom('groups').select(['id', 'name', 'last_seq']).where('kind', '=', 'grid').where('id', '!=', group.id).where('name', 'like', '%第二网格%').executeTakeFirstOrThrow();
+    const me = await db.selectFrom('users').select('id').where('login', '=', officer.login).executeTakeFirstOrThrow();
+    const count = 600;
+    const now = Date.now();
+    const first = second.last_seq + 1;
+    // Seeded straight into the store: three days of history, every message already read by the officer.
+    const rows = Array.from({ length: count }, (_, i) => ({
+      id: `hist-${stamp}-${i}`,
+      group_id: second.id,
+      seq: first + i,
+      sender_id: me.id,
+      client_id: `hist-${stamp}-${i}`,
+      text: `历史消息 ${first + i}`,
+      reply_to_seq: null,
+      status: 'ok' as const,
+      created_at: now - (count - i) * 7 * 60_000,
+      changed_at: null,
+      mentions: null,
+      image_id: null,
+    }));
+    for (let i = 0; i < rows.length; i += 100) await db.insertInto('messages').values(rows.slice(i, i + 100)).execute();
+    const last = first + count - 1;
+    await db.updateTable('groups').set({ last_seq: last }).where('id', '=', second.id).execute();
+    await db.updateTable('group_members').set({ read_seq: last }).where('group_id', '=', second.id).where('user_id', '=', me.id).execute();
+
+    await desk.goto(url(`/groups/${second.id}`));
+    await desk.getByRole('heading', { name: second.name }).waitFor();
+    await desk.locator('.message .text', { hasText: new RegExp(`^历史消息 ${last}$`) }).waitFor();
+    expect(await desk.locator('.message').count()).toBeLessThan(50);
+
+    const list = desk.getByRole('region', { name: `${second.name} 的消息` });
+    await list.hover();
+    await expect
+      .poll(
+        async () => {
+          await desk.mouse.wheel(0, -5000);
+          return desk.getByText('以上是本群的全部消息').count();
+        },
+        { timeout: 50_000, interval: 150 },
+      )
+      .toBe(1);
+    await desk.locator('.message .text', { hasText: new RegExp(`^历史消息 ${first}$`) }).waitFor();
+    // All 600 are held now; the page still renders only a window of them.
+    expect(await desk.locator('.message').count()).toBeLessThan(100);
+    // The oldest messages are days old: their separator names a date, not 今天 or 昨天.
+    expect(await desk.locator('p.day').first().textContent()).not.toMatch(/今天|昨天/);
+  }, 90_000);
 });

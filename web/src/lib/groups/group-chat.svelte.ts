@@ -27,7 +27,8 @@ function byActivity(a: { group: GroupView; at: number }, b: { group: GroupView; 
 /**
  * The person's group chats (群聊), fed by the one connection. On every (re)connect it sends the
  * read cursors still owed, asks `group:list` for the groups and their unread counts, then
- * `group:sync` with the last seq it holds per group (0 for a group never seen), page by page.
+ * `group:sync` with the last seq it holds per group, page by page (a group never seen, or more
+ * than a page behind, starts from its newest messages; older ones are fetched on scrolling up).
  * Live messages are appended when they follow the last held seq, dropped when already held, and
  * a skipped seq (a gap) syncs that group. Messages go out through the outbox, so one typed
  * offline is sent on reconnect with the same client id and never doubled. The newest messages of
@@ -331,7 +332,10 @@ class GroupChat {
     return true;
   }
 
-  /** Catches the given groups up from their cursors, page by page; groups asked for meanwhile follow. */
+  /**
+   * Catches the given groups up from their cursors, page by page; groups asked for meanwhile
+   * follow. A group more than a sync page behind starts over from its newest messages instead.
+   */
   async #sync(groupIds: string[]): Promise<void> {
     for (const id of groupIds) this.#wanted.add(id);
     if (this.#syncRunning) return;
@@ -345,6 +349,14 @@ class GroupChat {
         if (batch.length === 0) {
           this.#wanted.clear();
           break;
+        }
+        for (const id of batch) {
+          const g = this.#groups.get(id);
+          if (!g || g.lastSeq - lastSeq(this.messages(id)) <= SYNC_LIMIT) continue;
+          // New on this device or far behind: start from the newest page; older ones load when scrolled to.
+          const res = await connection.emit('group:history', { groupId: id, limit: HISTORY_PAGE });
+          if (this.#me !== me) return;
+          if (res.ok && res.messages.length > 0) this.#logs.set(id, prepend([], res.messages));
         }
         for (;;) {
           const cursors = Object.fromEntries(batch.map((id) => [id, lastSeq(this.messages(id))]));
