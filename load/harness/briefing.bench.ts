@@ -20,7 +20,7 @@ import { createExtractiveSummariser, topTopics } from '../../bots/src/summarise/
  * conversations and summarise them). Baseline in the same run: one full count of the messages
  * table, so the ratio says how many table scans' worth a briefing costs on this machine.
  *
- *   pnpm --filter @fengqiao/load bench:briefing            (ROUNDS=7 by default)
+ *   pnpm --filter @fengqiao/load bench:briefing   (ROUNDS=7 rounds after a warm-up; MSGS= scales the messages)
  */
 const ROUNDS = Number(process.env.ROUNDS ?? 7);
 const INCIDENTS = 2_200;
