@@ -42,6 +42,8 @@ export function createHotlineService(deps: HotlineDeps) {
 
   async function view(actor: Actor, threadId: string): Promise<HotlineThreadView> {
     const a = await access.thread(actor, threadId);
+    // Staff opening a thread join its conversation (their read cursor, and image uploads).
+    if (a.as === 'staff') await ctx.join(threadId, actor.id);
     const v = await views.both(a.row.id);
     return a.as === 'resident' ? v.resident : v.staff;
   }

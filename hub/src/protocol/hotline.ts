@@ -10,7 +10,14 @@ import { MAX_MESSAGE_TEXT } from './groups.ts';
  * A thread is a conversation of the shared message pipeline (a `groups` row of kind `hotline`):
  * its messages carry the same gap-free `seq`, client-id idempotency and cursor sync as group
  * chat, and `threadId` is that conversation's id (also the `groupId` of its `MessageView`s).
- * Internal notes live outside the pipeline and are only ever sent to staff.
+ * Internal notes live outside the pipeline and are only ever sent to staff. Messages in a thread
+ * are a record: they are not recalled, and the group commands (`group:*`, `message:*`) treat a
+ * thread id as unknown.
+ *
+ * Live: a resident's sockets get `hotline:message-created` and `hotline:thread-changed` for their
+ * own threads; the desk (the station head and delegates) gets them for every thread of the
+ * station, and an assignee for the threads assigned to them. On (re)connect a client lists
+ * (`hotline:mine` / `hotline:inbox`) and catches up with `hotline:sync`.
  *
  * REST (all under `/api/hotline`, JSON, same bodies and errors as the socket commands):
  * - `GET  /stations/:code`               public: what the `/h/<code>` landing shows ({@link HotlineStationInfo})
@@ -25,7 +32,8 @@ import { MAX_MESSAGE_TEXT } from './groups.ts';
  * - `GET  /figures?stationIds=a,b&from=&to=`  staff and bots: `{ ok, figures }` ({@link HotlineFigures})
  * Images: upload with `POST /api/groups/:threadId/images` (raw body), then send `imageId`;
  * read with `GET /api/images/:id` and `/thumb` — the group image pipeline, open to the thread's
- * participants only.
+ * participants only (the resident, and staff once they have opened the thread with
+ * `hotline:thread`, `hotline:history` or `hotline:read`).
  */
 
 /** 咨询, 求助, 意见建议, 投诉, 纠纷. */
@@ -263,7 +271,10 @@ export interface HotlineStationInfo {
   categories: readonly HotlineCategory[];
 }
 
-/** What changed, so a client can tell the person (a toast, a badge). */
+/**
+ * What changed, so a client can tell the person (a toast, a badge). `follow_up` and `overdue`
+ * reach staff only; every other change reaches both sides, each with its own projection.
+ */
 export type HotlineChange = 'created' | 'message' | 'read' | 'assigned' | 'handed_off' | 'resolved' | 'rated' | 'reopened' | 'follow_up' | 'overdue';
 
 /** Median and 90th percentile of durations in ms; null when there is nothing to measure. */
