@@ -13,6 +13,10 @@ export interface Level {
   /** p99 under the limit, nothing missing, no send refused. */
   ok: boolean;
   traffic: PoolTraffic;
+  /** The server process's CPU time over the level, per message sent (ms). */
+  cpuMsPerMessage: number;
+  /** hub: store queries over the level, per message sent (NaN for plain). */
+  queriesPerMessage: number;
 }
 
 /** The whole run, as written to load/out/group-chat-*.json. */
@@ -42,8 +46,8 @@ const ratio = (h: number | undefined, p: number | undefined) => (h !== undefined
 
 function levelTable(result: GroupResult): string {
   const lines = [
-    '| rate per group (all groups) | plain p50 / p99 / max (ms) | hub p50 / p99 / max (ms) | hub / plain p99 | plain sent/s, missing | hub sent/s, missing, refused | p99 < 200 ms: plain / hub |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: | :---: |',
+    '| rate per group (all groups) | plain p50 / p99 / max (ms) | hub p50 / p99 / max (ms) | hub / plain p99 | plain sent/s, missing | hub sent/s, missing, refused | server CPU per message, plain / hub (ms) | hub store queries per message | p99 < 200 ms: plain / hub |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |',
   ];
   for (const rate of [...new Set(result.levels.map((l) => l.perGroup))]) {
     const p = result.levels.find((l) => l.perGroup === rate && l.side === 'plain');
@@ -52,18 +56,16 @@ function levelTable(result: GroupResult): string {
     const yes = (l?: Level) => (l ? (l.ok ? 'yes' : 'NO') : '–');
     lines.push(
       `| ${rate}/s (${p?.total ?? h?.total}/s)${p?.seconds === result.settings.steadyS || h?.seconds === result.settings.steadyS ? `, ${result.settings.steadyS} s` : ''} | ${lat(p)} | ${lat(h)} | ${ratio(h?.traffic.latency.p99, p?.traffic.latency.p99)} | ` +
-        `${p ? `${fmt(p.traffic.sentPerSecond, 0)}, ${p.traffic.missing}` : '–'} | ${h ? `${fmt(h.traffic.sentPerSecond, 0)}, ${h.traffic.missing}, ${h.traffic.sendFailures}` : '–'} | ${yes(p)} / ${yes(h)} |`,
+        `${p ? `${fmt(p.traffic.sentPerSecond, 0)}, ${p.traffic.missing}` : '–'} | ${h ? `${fmt(h.traffic.sentPerSecond, 0)}, ${h.traffic.missing}, ${h.traffic.sendFailures}` : '–'} | ${fmt(p?.cpuMsPerMessage, 2)} / ${fmt(h?.cpuMsPerMessage, 2)} | ${fmt(h?.queriesPerMessage, 1)} | ${yes(p)} / ${yes(h)} |`,
     );
   }
   return lines.join('\n');
 }
 
+/** The highest rate a side passed (a side stops after going over at two rates in a row). */
 const highest = (result: GroupResult, side: Level['side']) => {
   let best: Level | undefined;
-  for (const l of result.levels.filter((x) => x.side === side)) {
-    if (!l.ok) break;
-    best = l;
-  }
+  for (const l of result.levels.filter((x) => x.side === side && x.ok)) if (!best || l.perGroup > best.perGroup) best = l;
   return best ? `${best.total} messages/s (${best.perGroup}/s per group, ${best.total * result.settings.members} deliveries/s)` : 'none of the rates tried';
 };
 
@@ -96,7 +98,7 @@ export function renderGroupMarkdown(result: GroupResult): string {
     `| RSS / connection, server (KiB) | ${fmt(result.plainMemory?.rssKiB)} | ${fmt(result.hubMemory?.rssKiB)} | |`,
     `| connect all members, 100 handshakes in flight (ms; hub includes each member's first group:sync) | ${fmt(result.plainConnect?.allDoneMs, 0)} | ${fmt(result.hubConnect?.allDoneMs, 0)} | ${ratio(result.hubConnect?.allDoneMs, result.plainConnect?.allDoneMs)} |`,
     '',
-    'Every rate, same run (sides alternate which goes first at each rate; a side stops at its first rate over the limit):',
+    'Every rate, same run (sides alternate which goes first at each rate; a side stops once it has gone over the limit at two rates in a row):',
     '',
     levelTable(result),
     '',
@@ -112,6 +114,7 @@ export function renderGroupMarkdown(result: GroupResult): string {
       "(a refused or timed-out handshake retries after a full-jitter backoff, as a real client does), each asking `group:sync` for what came after its cursor; timed until every member holds its group's last seq.",
     "- lost = seqs between 1 and the group's last seq in the store that a member never got, live or by sync, over the whole run; doubled = one seq delivered live twice to a member, or one seq seen with two message ids. Seqs that came both live and in a sync answer are expected (the hub joins rooms before reading the catch-up) and dropped by seq: " +
       `${result.check?.syncOverlap ?? '–'} this run.`,
+    "- server CPU = `process.cpuUsage()` of the server process over a level, divided by the messages sent; store queries = the hub's `hub_store_query_seconds_count` from `/metrics`.",
     '- memory = `process.memoryUsage()` inside the server process after a full GC, before and after connecting the members (hub: members + posters), divided by the connections: the server alone.',
     '',
   ];
