@@ -17,6 +17,8 @@ class ReportList {
   #generating = $state(false);
   /** Bumped by every load, so an answer to an older filter is dropped. */
   #generation = 0;
+  /** Whose list this is: phones are shared between shifts. */
+  #userId: string | null = null;
 
   /** Kind filter; undefined shows every kind. */
   kind = $state<ReportKind | undefined>(undefined);
@@ -44,6 +46,21 @@ class ReportList {
 
   get generating(): boolean {
     return this.#generating;
+  }
+
+  /**
+   * Opens the list for a person: their filters and reports from an earlier visit stay, someone
+   * else's are dropped first; then loads the first page.
+   */
+  open(userId: string): Promise<void> {
+    if (this.#userId !== userId) {
+      this.#userId = userId;
+      this.#items = null;
+      this.#problem = null;
+      this.kind = undefined;
+      this.unitId = undefined;
+    }
+    return this.load();
   }
 
   /** Loads the first page for the current filters. */
