@@ -7,6 +7,7 @@ import type { PendingMessage } from './chat-rows.ts';
 import { clearGroupCache, loadGroupCache, saveGroupCache } from './group-cache.ts';
 import { groupMatters } from './group-matters.svelte.ts';
 import { pendingMessages } from './pending-messages.ts';
+import { QuotedMessages } from './quoted-messages.svelte.ts';
 import { extend, firstSeq, indexOfSeq, lastSeq, prepend, reachesStart, replace } from './message-log.ts';
 
 const SAVE_DELAY_MS = 500;
@@ -37,7 +38,7 @@ function byActivity(a: { group: GroupView; at: number }, b: { group: GroupView; 
 class GroupChat {
   #groups = new SvelteMap<string, GroupView>();
   #logs = new SvelteMap<string, MessageView[]>();
-  #quotes = new SvelteMap<string, MessageView | null>();
+  #quotes = new QuotedMessages();
   #failed = new SvelteMap<string, PendingMessage>();
   #loadingOlder = new SvelteSet<string>();
   #active = $state(false);
@@ -48,7 +49,6 @@ class GroupChat {
   #drafts = new Map<string, string>();
   #readOwed = new Map<string, number>();
   #readTimers = new Map<string, ReturnType<typeof setTimeout>>();
-  #quoteLoading = new Set<string>();
   #wanted = new Set<string>();
   #syncRunning = false;
   #saveTimer: ReturnType<typeof setTimeout> | undefined;
@@ -261,18 +261,7 @@ class GroupChat {
     const log = this.#logs.get(groupId) ?? [];
     const i = indexOfSeq(log, seq);
     if (i >= 0) return log[i];
-    const key = `${groupId}:${seq}`;
-    if (this.#quotes.has(key)) return this.#quotes.get(key);
-    if (!this.#quoteLoading.has(key) && connection.state === 'connected') {
-      this.#quoteLoading.add(key);
-      void connection.emit('group:history', { groupId, beforeSeq: seq + 1, limit: 1 }).then((res) => {
-        this.#quoteLoading.delete(key);
-        if (!this.#active) return;
-        const found = res.ok ? res.messages.find((m) => m.seq === seq) : undefined;
-        if (found || res.ok) this.#quotes.set(key, found ?? null);
-      });
-    }
-    return undefined;
+    return this.#quotes.get(groupId, seq, () => this.#active);
   }
 
   /** Searches the person's groups (or one) for a text; hits carry the match positions. */
@@ -399,7 +388,7 @@ class GroupChat {
       // The hub moves a sender's read cursor to their own message.
       for (const m of list) if (m.sender.id === this.#me?.id && m.seq <= held && m.seq > readSeq) readSeq = m.seq;
       if (last !== g.lastSeq || readSeq !== g.readSeq) this.#groups.set(groupId, { ...g, lastSeq: last, readSeq, unread: Math.max(0, last - readSeq) });
-      for (const m of list) if (m.status !== 'ok') this.#refreshQuote(m);
+      for (const m of list) if (m.status !== 'ok') this.#quotes.refresh(m);
     }
     if (messages.length > 0) this.#scheduleSave();
   }
@@ -425,12 +414,7 @@ class GroupChat {
         this.#scheduleSave();
       }
     }
-    this.#refreshQuote(m);
-  }
-
-  #refreshQuote(m: MessageView): void {
-    const key = `${m.groupId}:${m.seq}`;
-    if (this.#quotes.has(key)) this.#quotes.set(key, m);
+    this.#quotes.refresh(m);
   }
 
   #settled(settled: OutboxSettlement): void {
