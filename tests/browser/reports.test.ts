@@ -3,15 +3,20 @@
  * figures and charts, clicks a cited summary sentence and lands on the group messages it was
  * drawn from, and downloads the briefing as Markdown (the file's content is checked). The day
  * before is made of real traffic: incidents logged over REST, an order sent and acknowledged over
- * sockets, a resident and a grid worker talking in their grid group; the summary is written by
- * the bot's API the way the report bot writes it. Residents see no Reports link and are sent home.
+ * sockets, a resident and a grid worker talking in their grid group; the real report bot (token,
+ * socket, extractive summariser) adds the cited summary sentences. Residents see no Reports link
+ * and are sent home.
  * Needs the web build (`pnpm build`); skips without Chromium unless REQUIRE_SERVICES=1.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ReportConversation, ReportDocument } from '@fengqiao/hub/protocol';
+import type { ReportDocument } from '@fengqiao/hub/protocol';
 import { connectSocket, login, startTestHub, type TestHub, type TestSocket } from '@fengqiao/hub/testing';
+import { createReportApi } from '../../bots/src/hub-api.ts';
+import { connectBot } from '../../bots/src/hub-client.ts';
+import { createReportBot, type ReportBot } from '../../bots/src/report-bot.ts';
+import { createExtractiveSummariser } from '../../bots/src/summarise/index.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const required = process.env.REQUIRE_SERVICES === '1';
@@ -39,6 +44,7 @@ interface Station {
   dispatcherCookie: string;
   residentLogin: string;
   gridGroupId: string;
+  gridGroupName: string;
 }
 
 /** A day of real traffic at the first demo station: incidents, an order with one 签收, a grid chat. */
@@ -87,7 +93,7 @@ async function seedDay(t: TestHub, sockets: TestSocket[]): Promise<Station> {
   const acked = await first.emitWithAck('order:act', { action: 'acknowledge', orderId: sent.order.id, clientId: cid() });
   if (!acked.ok) throw new Error(acked.error.message);
 
-  const gridGroup = await db.selectFrom('groups as g').innerJoin('units as u', 'u.id', 'g.unit_id').select('g.id').where('u.path', '=', resident.path).where('g.kind', '=', 'grid').executeTakeFirstOrThrow();
+  const gridGroup = await db.selectFrom('groups as g').innerJoin('units as u', 'u.id', 'g.unit_id').select(['g.id', 'g.name']).where('u.path', '=', resident.path).where('g.kind', '=', 'grid').executeTakeFirstOrThrow();
   const speakers = {
     resident: await connectSocket(t.url, { cookie: (await login(t.url, resident.login)).cookie }),
     worker: await connectSocket(t.url, { cookie: (await login(t.url, worker.login)).cookie }),
@@ -97,7 +103,7 @@ async function seedDay(t: TestHub, sockets: TestSocket[]): Promise<Station> {
     const r = await speakers[who].emitWithAck('message:send', { groupId: gridGroup.id, clientId: cid(), text });
     if (!r.ok) throw new Error(r.error.message);
   }
-  return { id: station.id, name: station.name, dispatcherLogin: dispatcher.login, dispatcherCookie, residentLogin: resident.login, gridGroupId: gridGroup.id };
+  return { id: station.id, name: station.name, dispatcherLogin: dispatcher.login, dispatcherCookie, residentLogin: resident.login, gridGroupId: gridGroup.id, gridGroupName: gridGroup.name };
 }
 
 /** A bot token issued through the admin API, as an operator would. */
@@ -119,6 +125,8 @@ async function botToken(t: TestHub): Promise<string> {
   let station: Station;
   let desk: Page;
   let reportId: string;
+  let cited: { text: string; ids: string[] };
+  let bot: ReportBot | undefined;
   const sockets: TestSocket[] = [];
 
   const url = (path: string) => `${hub.url}${path}`;
@@ -138,6 +146,12 @@ async function botToken(t: TestHub): Promise<string> {
   beforeAll(async () => {
     hub = await startTestHub({ web: true });
     station = await seedDay(hub, sockets);
+    // The real report bot, signed in with a token an operator issued: it adds the summaries.
+    const token = await botToken(hub);
+    const { me, socket } = await connectBot({ hubUrl: hub.url, token });
+    sockets.push(socket);
+    bot = createReportBot({ socket, api: createReportApi({ hubUrl: hub.url, token }), summariser: createExtractiveSummariser(), botUserId: me.id, log: { info: () => {}, warn: () => {} } });
+    await bot.start();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -146,6 +160,7 @@ async function botToken(t: TestHub): Promise<string> {
   }, TEST_MS);
 
   afterAll(async () => {
+    bot?.stop();
     for (const s of sockets) s.close();
     await browser?.close();
     await hub?.close();
@@ -186,35 +201,26 @@ async function botToken(t: TestHub): Promise<string> {
     await desk.locator('[data-section=conversations]').waitFor();
   }, TEST_MS);
 
-  it('a summary sentence, once the bot has cited its messages, opens those messages', async () => {
-    await desk.getByText('热点会话摘要正在生成').waitFor();
-    const token = await botToken(hub);
-    const bot = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    const conv = (await (await fetch(url(`/api/reports/${reportId}/conversations`), { headers: bot })).json()) as { conversations: ReportConversation[] };
-    const chat = conv.conversations.find((c) => c.groupId === station.gridGroupId)!;
-    const lamp = chat.messages.filter((m) => m.text.includes('路灯'));
-    expect(lamp).toHaveLength(2);
-    const put = await fetch(url(`/api/reports/${reportId}/summaries`), {
-      method: 'PUT',
-      headers: bot,
-      body: JSON.stringify({ conversations: [{ groupId: chat.groupId, sentences: [{ text: '居民反映东门路灯损坏，物业明天上午维修。', sources: lamp.map((m) => m.id) }] }], topics: [{ term: '路灯', count: 2 }] }),
-    });
-    expect(put.status).toBe(200);
-    expect(((await put.json()) as { report: ReportDocument }).report.summarised).toBe(true);
-
-    // The page looks again while the summaries are being written: no reload.
-    const sentence = desk.locator('[data-section=conversations] button.cited');
+  it('a summary sentence the bot cited opens the messages it was drawn from', async () => {
+    // The bot heard of the request and summarises; the page looks again meanwhile, no reload.
+    const sentence = desk.locator('[data-section=conversations] button.cited').first();
     await sentence.waitFor();
-    expect(await sentence.getAttribute('data-sources')).toBe(lamp.map((m) => m.id).join(','));
+    cited = { text: (await sentence.evaluate((el) => el.firstChild?.textContent ?? '')).trim(), ids: (await sentence.getAttribute('data-sources'))!.split(',') };
+    expect(cited.text.startsWith(`${station.gridGroupName}：`)).toBe(true);
+    expect(cited.ids.length).toBeGreaterThan(0);
     await sentence.click();
     const dialog = desk.getByRole('dialog', { name: '来源消息' });
     const sources = dialog.getByTestId('report-sources');
     await sources.waitFor();
-    expect(await sources.locator('li').count()).toBe(2);
-    for (const m of lamp) {
+    expect(await sources.locator('li').count()).toBe(cited.ids.length);
+    const rows = await hub.hub.store.db.selectFrom('messages as m').innerJoin('users as u', 'u.id', 'm.sender_id').select(['m.id', 'm.text', 'm.group_id', 'u.name']).where('m.id', 'in', cited.ids).execute();
+    expect(rows).toHaveLength(cited.ids.length);
+    for (const m of rows) {
+      expect(m.group_id).toBe(station.gridGroupId);
+      expect(CHAT.map(([, text]) => text)).toContain(m.text);
       const item = sources.locator(`li[data-message-id="${m.id}"]`);
       expect(await item.locator('.text').textContent()).toBe(m.text);
-      expect(await item.locator('.meta b').textContent()).toBe(m.senderName);
+      expect(await item.locator('.meta b').textContent()).toBe(m.name);
     }
     await dialog.getByRole('button', { name: '关闭' }).click();
     await dialog.waitFor({ state: 'hidden' });
@@ -228,8 +234,8 @@ async function botToken(t: TestHub): Promise<string> {
     expect(md).toContain('| 接报警情 | 4 |');
     // A fresh store has nothing before today: 环比 and 同比 read "—".
     expect(md).toContain('| 治安 | 2 | — | — | — | — |');
-    expect(md).toContain('- 桃源社区第一网格群：居民反映东门路灯损坏，物业明天上午维修。 (来源消息: ');
-    expect(md).toContain('热议话题: 路灯 (2)');
+    expect(md).toContain(`- ${cited.text} (来源消息: ${cited.ids.join(', ')})`);
+    expect(md).toMatch(/热议话题: \S+ \(\d+\)/);
 
     const [json] = await Promise.all([desk.waitForEvent('download'), desk.getByRole('button', { name: '下载数据 JSON' }).click()]);
     const figures = JSON.parse(readFileSync((await json.path())!, 'utf8')) as ReportDocument;
