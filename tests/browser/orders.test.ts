@@ -2,6 +2,7 @@
  * The closed loop of a command order in Chromium, across two browser contexts: the station
  * dispatcher picks the officer in the target picker and sends; the officer sees the order arrive
  * live and acknowledges it; the dispatcher's board shows it acknowledged, neither page reloaded.
+ * The officer then reports progress and completes with feedback, which the board's timeline shows.
  * Needs the web build (`pnpm build`); skips without Chromium unless REQUIRE_SERVICES=1.
  */
 import { existsSync } from 'node:fs';
@@ -118,6 +119,26 @@ const MARK = '__fqNoReload';
     const card = desk.locator('article[data-order-id]', { hasText: title });
     await card.locator('[data-stat=acknowledged] dd', { hasText: '1/1' }).waitFor();
     expect(await card.locator('.pending').count()).toBe(0);
+    expect(await desk.evaluate((mark) => (window as unknown as Record<string, unknown>)[mark] === true, MARK)).toBe(true);
+  }, TEST_MS);
+  it('the officer reports progress and completes with feedback; the board shows it done and its timeline carries the feedback', async () => {
+    const progress = `已到现场，正在逐户核查 ${title}`;
+    const feedback = `核查出租屋 12 户，2 户未登记，已督促补登 ${title}`;
+    await phone.locator('article[data-order-id]', { hasText: title }).getByRole('link', { name: title }).click();
+    await phone.getByRole('heading', { name: title }).waitFor();
+    await phone.getByRole('button', { name: '报告进展' }).click();
+    await phone.locator('#report-note').fill(progress);
+    await phone.getByRole('button', { name: '提交进展' }).click();
+    await phone.getByText(progress).waitFor();
+    await phone.getByRole('button', { name: '办结', exact: true }).click();
+    await phone.locator('#report-complete').fill(feedback);
+    await phone.getByRole('button', { name: '确认办结' }).click();
+    await phone.locator('dl.facts div', { hasText: '当前状态' }).locator('.state', { hasText: '已办结' }).waitFor();
+
+    const card = desk.locator('article[data-order-id]', { hasText: title });
+    await card.locator('[data-stat=completed] dd', { hasText: '1/1' }).waitFor();
+    await card.getByRole('button', { name: title }).click();
+    await card.getByText(feedback).waitFor();
     expect(await desk.evaluate((mark) => (window as unknown as Record<string, unknown>)[mark] === true, MARK)).toBe(true);
   }, TEST_MS);
 });
