@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Actor } from '../auth/permissions.ts';
 import { can } from '../auth/permissions.ts';
 import { HubError, errors } from '../errors.ts';
@@ -145,28 +145,15 @@ export function createOrderService(deps: {
           updated_at: o.at,
         })
         .execute();
+      // One parameter per recipient: every other column is the same for all of them, so it comes
+      // from the SELECT rather than from N copies (13 parameters a row made PostgreSQL bind and parse
+      // 130,000 of them for 10,000 recipients: 4× slower). Columns left out are null.
       for (let i = 0; i < o.recipients.length; i += INSERT_CHUNK) {
-        await trx
-          .insertInto('order_recipients')
-          .values(
-            o.recipients.slice(i, i + INSERT_CHUNK).map((userId) => ({
-              order_id: id,
-              user_id: userId,
-              state: 'pending' as const,
-              delivered_at: null,
-              read_at: null,
-              acknowledged_at: null,
-              completed_at: null,
-              returned_at: null,
-              feedback: null,
-              ack_reminders: 0,
-              complete_reminders: 0,
-              next_chase_at: o.ackDueAt,
-              escalated_at: null,
-              rev,
-            })),
-          )
-          .execute();
+        const users = sql.join(o.recipients.slice(i, i + INSERT_CHUNK).map((userId) => sql`(${userId})`));
+        await sql`
+          with v(user_id) as (values ${users})
+          insert into order_recipients (order_id, user_id, state, ack_reminders, complete_reminders, next_chase_at, rev)
+          select ${id}, v.user_id, ${'pending' satisfies RecipientState}, 0, 0, cast(${o.ackDueAt} as bigint), cast(${rev} as bigint) from v`.execute(trx);
       }
       await writeEvent(trx, { orderId: id, actorId: o.actor.id, kind: o.parentOrderId ? 'forwarded' : 'created', at: o.at, text: String(o.recipients.length) });
       if (o.parentOrderId) await writeEvent(trx, { orderId: o.parentOrderId, actorId: o.actor.id, subjectId: o.actor.id, kind: 'forwarded', at: o.at, text: id });
