@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { REPORT_KINDS as PROTOCOL_KINDS } from '@fengqiao/hub/protocol';
 import { DAY_START, dailyReport } from './report.fixture.ts';
-import { citedIds, countText, durationText, hotlineView, incidentBars, orderFunnel, pctText, periodDate, periodText, shareText } from './report-view.ts';
+import { REPORT_KINDS, countText, durationText, hotlineView, incidentBars, orderFunnel, pctText, periodDate, periodText, shareText } from './report-view.ts';
 
 describe('report figures as the screens show them', () => {
+  it("copies the protocol's report kinds exactly", () => {
+    expect(REPORT_KINDS).toEqual(PROTOCOL_KINDS);
+  });
+
   it('words changes with a sign and "—" where there is nothing to compare', () => {
     expect(pctText(20)).toBe('+20%');
     expect(pctText(-12.5)).toBe('-12.5%');
@@ -68,9 +73,5 @@ describe('report figures as the screens show them', () => {
     }
     const across = { ...weekly, periodStart: Date.UTC(2026, 10, 29, 16), periodEnd: Date.UTC(2026, 11, 6, 16) };
     expect(periodText(across, 'zh-CN')).toBe('2026年11月30日至12月6日');
-  });
-
-  it('lists every cited message id once', () => {
-    expect(citedIds(dailyReport())).toEqual(['m-1', 'm-2']);
   });
 });

@@ -5,6 +5,7 @@ import type { HotlineSection, IncidentFigures, OrderFigures, ReportDocument, Rep
  * the way the report words them ("—" where there is nothing to compare), chart series, and the
  * period as people name it. Pure, so tests hold it against constructed documents.
  */
+
 /** The protocol's `REPORT_KINDS`, copied as `roles.ts` copies roles: a value import would ship zod. */
 export const REPORT_KINDS: readonly ReportKind[] = ['briefing', 'daily', 'weekly', 'monthly'];
 
@@ -179,9 +180,4 @@ export function momentText(ms: number, lang: 'zh-CN' | 'en', timeZone: string, w
 /** The period's first local day as YYYY-MM-DD in the report's time zone (for file names). */
 export function periodDate(r: Pick<ReportDocument, 'periodStart' | 'timeZone'>): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: r.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(r.periodStart);
-}
-
-/** Every message id the report's sentences cite, each once, in reading order. */
-export function citedIds(r: Pick<ReportDocument, 'sections'>): string[] {
-  return [...new Set(r.sections.flatMap((s) => s.sentences.flatMap((x) => x.sources)))];
 }

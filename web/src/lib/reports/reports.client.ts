@@ -18,8 +18,8 @@ export function fetchReports(filter: ReportListFilter): Promise<ApiOutcome<{ ok:
 }
 
 /** One stored briefing or report. */
-export function fetchReport(id: string, fetcher?: typeof fetch): Promise<ApiOutcome<{ ok: true; report: ReportDocument }>> {
-  return requestJson(`/api/reports/${encodeURIComponent(id)}`, { fetch: fetcher });
+export function fetchReport(id: string): Promise<ApiOutcome<{ ok: true; report: ReportDocument }>> {
+  return requestJson(`/api/reports/${encodeURIComponent(id)}`);
 }
 
 /** Asks for a briefing or report now: 201 when built, 200 when that period's was already stored. */
