@@ -483,6 +483,7 @@ export const en: Messages = {
   'members.wants_in': 'Asks to join this grid group',
   'members.approve': 'Let in',
   'members.is_online': 'online',
+  'members.self': ' (me)',
   'members.muted_until': 'muted until {time}',
   'members.direct': 'Message',
   'members.manage': 'Manage',

@@ -501,6 +501,7 @@ export const zhCN = {
   'members.wants_in': '申请加入本网格群',
   'members.approve': '通过',
   'members.is_online': '在线',
+  'members.self': '（我）',
   'members.muted_until': '禁言至 {time}',
   'members.direct': '私聊',
   'members.manage': '管理',
