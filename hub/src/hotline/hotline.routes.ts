@@ -24,8 +24,12 @@ export function hotlineRoutes(hotline: HotlineService) {
   });
   r.get('/threads', async (req, res: Response<unknown, HubLocals>) => {
     const a = actor(res);
-    const threads = a.role === 'resident' ? await hotline.mine(a) : await hotline.inbox(a, parse(inboxQuery, req.query));
-    res.json({ ok: true, threads });
+    if (a.role === 'resident') {
+      res.json({ ok: true, threads: await hotline.mine(a) });
+      return;
+    }
+    const threads = await hotline.inbox(a, parse(inboxQuery, req.query));
+    res.json({ ok: true, threads, deskStationIds: await hotline.deskStations(a) });
   });
   r.post('/threads', async (req, res: Response<unknown, HubLocals>) => {
     const out = await hotline.create(actor(res), parse(hotlineCreatePayload, req.body));

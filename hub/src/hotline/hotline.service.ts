@@ -165,6 +165,9 @@ export function createHotlineService(deps: HotlineDeps) {
       return views.many(rows, 'resident');
     },
 
+    /** Stations whose desk the caller works (head or delegate): only there may they assign and manage canned replies. */
+    deskStations: (actor: Actor): Promise<string[]> => access.handledStations(actor),
+
     /** The desk's inbox: threads of the stations the caller handles, and those assigned to them. */
     async inbox(actor: Actor, p: Partial<HotlineInboxPayload>): Promise<HotlineThreadView[]> {
       if (actor.role === 'resident' || actor.role === 'bot') throw errors.forbidden('the hotline inbox is for staff');

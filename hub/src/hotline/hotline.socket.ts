@@ -39,7 +39,7 @@ export function hotlineSocketModule(hotline: HotlineService): SocketModule {
     define('hotline:mine', hotlineMinePayload, async () => ({ threads: await hotline.mine(actor) }));
     define('hotline:inbox', hotlineInboxPayload, async (p) => {
       await joined;
-      return { threads: await hotline.inbox(actor, p) };
+      return { threads: await hotline.inbox(actor, p), deskStationIds: await hotline.deskStations(actor) };
     });
     define('hotline:thread', hotlineThreadPayload, async (p) => ({ thread: await hotline.thread(actor, p.threadId) }));
     define('hotline:sync', hotlineSyncPayload, async (p) => {

@@ -171,6 +171,10 @@ for (const dialect of await storeDialects()) {
       const officer = await open(officerLogin);
       const mine = await officer.emitWithAck('hotline:inbox', { filter: 'mine' });
       expect(mine.ok && mine.threads.map((x) => x.id)).toEqual([thread.id]);
+      // An assignee answers the thread but does not work the desk: the client hides 指派 for them.
+      expect(mine.ok && mine.deskStationIds).toEqual([]);
+      const desk = await head.emitWithAck('hotline:inbox', {});
+      expect(desk.ok && desk.deskStationIds).toEqual([thread.station.id]);
       const staff = await head.emitWithAck('hotline:staff', { threadId: thread.id });
       expect(staff.ok && staff.staff[0]).toMatchObject({ id: officerId, suggested: true });
     });

@@ -141,7 +141,7 @@ export interface ClientToServerEvents {
   'hotline:create': (payload: HotlineCreatePayload, ack: (res: Result<{ thread: HotlineThreadView; message: MessageView; duplicate: boolean }>) => void) => void;
   'hotline:send': (payload: HotlineSendPayload, ack: (res: Result<{ message: MessageView; duplicate: boolean }>) => void) => void;
   'hotline:mine': (payload: Record<string, never>, ack: (res: Result<{ threads: HotlineThreadView[] }>) => void) => void;
-  'hotline:inbox': (payload: Partial<HotlineInboxPayload>, ack: (res: Result<{ threads: HotlineThreadView[] }>) => void) => void;
+  'hotline:inbox': (payload: Partial<HotlineInboxPayload>, ack: (res: Result<{ threads: HotlineThreadView[]; /** Stations whose desk the caller works (head or delegate); a mere assignee has none. */ deskStationIds: string[] }>) => void) => void;
   'hotline:thread': (payload: { threadId: string }, ack: (res: Result<{ thread: HotlineThreadView }>) => void) => void;
   'hotline:sync': (payload: HotlineSyncPayload, ack: (res: Result<{ messages: MessageView[]; more: boolean }>) => void) => void;
   'hotline:history': (payload: HotlineHistoryPayload, ack: (res: Result<{ messages: MessageView[] }>) => void) => void;

@@ -35,6 +35,7 @@ class Hotline {
   #fresh = new SvelteSet<string>();
   #canned = $state<HotlineCannedView[]>([]);
   #listed = $state(false);
+  #deskStations = $state<string[]>([]);
   #listFailed = $state(false);
   #me = $state<{ id: string; role: Role } | null>(null);
   #readOwed = new Map<string, number>();
@@ -48,6 +49,10 @@ class Hotline {
   /** The signed-in person's id. */
   get meId(): string | null {
     return this.#me?.id ?? null;
+  }
+  /** Whether the caller works this station's desk (head or delegate), not merely answers threads assigned to them. */
+  worksDesk(stationId: string): boolean {
+    return this.#deskStations.includes(stationId);
   }
   /** True once the hub has listed the threads since the page loaded. */
   get listed(): boolean {
@@ -282,6 +287,7 @@ class Hotline {
       return;
     }
     for (const th of res.threads) this.#threads.set(th.id, th);
+    if ('deskStationIds' in res) this.#deskStations = res.deskStationIds as string[];
     this.#listed = true;
     this.#listFailed = false;
     await this.#sync([...this.#logs.keys()]);
