@@ -7,7 +7,7 @@ import { seedDemo } from '../org/demo-seed.ts';
 import type { HotlineCategory, HotlineStatus } from '../protocol/index.ts';
 import { openStore, type Store } from '../store/database.ts';
 import { storeDialects } from '../testing/services.ts';
-import { hotlineFigures } from './hotline-figures.ts';
+import { firstAnswerBands, hotlineFigures } from './hotline-figures.ts';
 
 const MIN = 60_000;
 const FROM = Date.UTC(2026, 10, 1);
@@ -105,6 +105,15 @@ for (const dialect of await storeDialects()) {
       expect(f.resolutionTime).toEqual({ count: 10, medianMs: 500 * MIN, p90Ms: 900 * MIN });
     });
 
+    it('counts first answers in the fixed bands, and the unanswered threads beside them', async () => {
+      const f = await hotlineFigures(store.db, [stationId], FROM, TO);
+      // 1..10 minutes → < 15 min; 90 minutes → 1–2 h; one thread never answered.
+      expect(f.firstAnswerBands).toEqual({ counts: [10, 0, 0, 1, 0, 0], unanswered: 1 });
+      expect(f.firstAnswerBands.counts.reduce((a, b) => a + b, 0) + f.firstAnswerBands.unanswered).toBe(f.total);
+      const empty = await hotlineFigures(store.db, [], FROM, TO);
+      expect(empty.firstAnswerBands).toEqual({ counts: [0, 0, 0, 0, 0, 0], unanswered: 0 });
+    });
+
     it('sums satisfaction from the ratings', async () => {
       const f = await hotlineFigures(store.db, [stationId], FROM, TO);
       expect(f.satisfaction.ratings).toBe(3);
@@ -120,3 +129,11 @@ for (const dialect of await storeDialects()) {
     });
   });
 }
+
+describe('first-answer bands', () => {
+  it('puts each bound into the band above it (bounds are exclusive upper limits)', () => {
+    const H = 60 * MIN;
+    const waits = [0, 15 * MIN - 1, 15 * MIN, 30 * MIN - 1, 30 * MIN, 60 * MIN, 2 * H - 1, 2 * H, 4 * H - 1, 4 * H, 50 * H];
+    expect(firstAnswerBands(waits, 3)).toEqual({ counts: [2, 2, 1, 2, 2, 2], unanswered: 3 });
+  });
+});

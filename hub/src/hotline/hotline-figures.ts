@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { HOTLINE_CATEGORIES, HOTLINE_STATUSES, type DurationFigures, type HotlineCategory, type HotlineFigures, type HotlineStatus } from '../protocol/index.ts';
+import { FIRST_ANSWER_BANDS_MS, HOTLINE_CATEGORIES, HOTLINE_STATUSES, type DurationFigures, type FirstAnswerBands, type HotlineCategory, type HotlineFigures, type HotlineStatus } from '../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
 
 /** Nearest-rank percentile of sorted values (p in (0, 1]). */
@@ -13,10 +13,20 @@ function durations(values: number[]): DurationFigures {
   return { count: sorted.length, medianMs: percentile(sorted, 0.5), p90Ms: percentile(sorted, 0.9) };
 }
 
+/** Counts of first answers per band of FIRST_ANSWER_BANDS_MS (the last band open-ended). */
+export function firstAnswerBands(waits: number[], unanswered: number): FirstAnswerBands {
+  const counts = Array.from({ length: FIRST_ANSWER_BANDS_MS.length + 1 }, () => 0);
+  for (const ms of waits) {
+    const band = FIRST_ANSWER_BANDS_MS.findIndex((limit) => ms < limit);
+    counts[band === -1 ? FIRST_ANSWER_BANDS_MS.length : band]!++;
+  }
+  return { counts, unanswered };
+}
+
 /**
  * The hotline's figures for reports, over threads created in [fromMs, toMs) at the given stations:
  * how many by category and status, the answered share, time to first answer and to resolution
- * (median, p90), and satisfaction from the residents' ratings.
+ * (median, p90, and counts in fixed bands), and satisfaction from the residents' ratings.
  */
 export async function hotlineFigures(db: Kysely<Database>, stationIds: string[], fromMs: number, toMs: number): Promise<HotlineFigures> {
   const rows = stationIds.length
@@ -63,6 +73,7 @@ export async function hotlineFigures(db: Kysely<Database>, stationIds: string[],
     overdue,
     handedOff,
     timeToFirstAnswer: durations(firstAnswer),
+    firstAnswerBands: firstAnswerBands(firstAnswer, rows.length - firstAnswer.length),
     resolutionTime: durations(resolution),
     satisfaction: {
       ratings,

@@ -285,6 +285,18 @@ export interface DurationFigures {
 }
 
 /**
+ * Upper bounds (exclusive) of the time-to-first-answer bands, in ms: < 15 min, 15–30 min,
+ * 30–60 min, 1–2 h, 2–4 h; a sixth band holds everything from 4 h on.
+ */
+export const FIRST_ANSWER_BANDS_MS = [15 * 60_000, 30 * 60_000, 60 * 60_000, 2 * 3_600_000, 4 * 3_600_000] as const;
+
+/** `counts[i]`: first answers in band i (six bands, see {@link FIRST_ANSWER_BANDS_MS}); `unanswered`: threads without one. */
+export interface FirstAnswerBands {
+  counts: number[];
+  unanswered: number;
+}
+
+/**
  * Figures for reports: threads created in [fromMs, toMs) at the given stations.
  * `HotlineService.figures(stationIds, fromMs, toMs)` returns this; so does GET /api/hotline/figures.
  */
@@ -305,6 +317,8 @@ export interface HotlineFigures {
   overdue: number;
   handedOff: number;
   timeToFirstAnswer: DurationFigures;
+  /** Answered threads by time to first answer, in the bands of {@link FIRST_ANSWER_BANDS_MS}; plus the unanswered ones. */
+  firstAnswerBands: FirstAnswerBands;
   /** From creation to (the last) resolution, over resolved threads. */
   resolutionTime: DurationFigures;
   satisfaction: {

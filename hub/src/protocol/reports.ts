@@ -88,9 +88,24 @@ export interface Trend {
   yearPct: number | null;
 }
 
+/** One local date's incidents by category (see {@link IncidentFigures.daily}). */
+export interface IncidentDay {
+  /** Local date YYYY-MM-DD in the report's time zone. */
+  date: string;
+  byCategory: Record<string, number>;
+}
+
 export interface IncidentFigures {
   total: Trend;
   byCategory: ({ category: string } & Trend)[];
+  /**
+   * Incidents per local date (the report's time zone, by reported time), every date the period
+   * touches in order, zeros included. A day, week or month gives its whole dates; a briefing's
+   * 24 hours usually give two partial dates (from the briefing time to midnight, and on to the
+   * briefing time). `byCategory` has a key for each category counted in the period (absent in
+   * reports stored before this field existed).
+   */
+  daily?: IncidentDay[];
   /** Criminal incidents and ones not yet closed, one line each. */
   notable: { id: string; number: string; category: string; place: string; summary: string; status: string; reportedAt: number }[];
 }
@@ -123,6 +138,12 @@ export interface OrderFigures {
   issued: Trend;
   /** Recipient assignments of the orders issued in the period. */
   assignments: number;
+  /**
+   * Assignments whose receipt had reached at least delivered (送达) / read (已读) by the period's
+   * end (an acknowledged one counts as both). Absent in reports stored before these fields existed.
+   */
+  delivered?: number;
+  read?: number;
   acknowledged: number;
   acknowledgedOnTime: number;
   completed: number;

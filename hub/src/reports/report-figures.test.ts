@@ -33,7 +33,7 @@ function rng(seed: number) {
 
 interface Seeded {
   incidents: { station: string; at: number; category: string; status: string }[];
-  orders: { id: string; scope: string; at: number; ackDue: number; completeDue: number; recipients: { user: string; unit: string; ack: number | null; done: number | null }[] }[];
+  orders: { id: string; scope: string; at: number; ackDue: number; completeDue: number; recipients: { user: string; unit: string; delivered: number | null; read: number | null; ack: number | null; done: number | null }[] }[];
   messages: { group: string; at: number }[];
   matters: { group: string; at: number; category: string; status: string }[];
 }
@@ -104,11 +104,14 @@ for (const dialect of await storeDialects()) {
         const completeDue = at + 6 * H;
         const pool = scope === station.id ? staff : otherStaff;
         const chosen = [...new Set(Array.from({ length: 3 }, () => pick(pool)))];
-        const recipients = chosen.map((p) => {
+        const recipients = chosen.map((p, j) => {
           const r = rand();
           const ack = r < 0.2 ? null : at + Math.floor(rand() * 60 * 60_000);
           const done = ack === null || rand() < 0.3 ? null : ack + Math.floor(rand() * 10 * H);
-          return { user: p.id, unit: p.unit_id, ack, done };
+          // Receipts: some never delivered, some read, some read only after the day's end; acknowledged ones may lack read_at.
+          const delivered = ack === null && j % 3 === 0 ? null : at + 60_000;
+          const read = delivered === null ? null : ack === null ? (j % 3 === 1 ? at + 2 * 60_000 : null) : j % 2 === 0 ? ack : null;
+          return { user: p.id, unit: p.unit_id, delivered, read: o === 3 && read !== null ? DAY_END + H : read, ack, done };
         });
         const id = newId();
         seeded.orders.push({ id, scope, at, ackDue, completeDue, recipients });
@@ -119,7 +122,7 @@ for (const dialect of await storeDialects()) {
         for (const r of recipients) {
           await db
             .insertInto('order_recipients')
-            .values({ order_id: id, user_id: r.user, state: r.done ? 'completed' : r.ack ? 'acknowledged' : 'delivered', delivered_at: at, read_at: null, acknowledged_at: r.ack, completed_at: r.done, returned_at: null, feedback: null, ack_reminders: 0, complete_reminders: 0, next_chase_at: null, escalated_at: null, rev: o + 1 })
+            .values({ order_id: id, user_id: r.user, state: r.done ? 'completed' : r.ack ? 'acknowledged' : r.read ? 'read' : r.delivered ? 'delivered' : 'pending', delivered_at: r.delivered, read_at: r.read, acknowledged_at: r.ack, completed_at: r.done, returned_at: null, feedback: null, ack_reminders: 0, complete_reminders: 0, next_chase_at: null, escalated_at: null, rev: o + 1 })
             .execute();
         }
       }
@@ -170,7 +173,20 @@ for (const dialect of await storeDialects()) {
         .flatMap((o) => o.recipients.map((r) => ({ o, r })))
         .filter(({ o, r }) => (o.ackDue < end && (r.ack === null || r.ack >= end)) || (o.completeDue < end && (r.done === null || r.done >= end)));
       const msgs = seeded.messages.filter((m) => grids.includes(m.group));
+      const before = (x: number | null) => x !== null && x < end;
+      // Local dates in Shanghai (UTC+8, no daylight saving), by hand: every date from start's to the one holding end - 1.
+      const dateOf = (at: number) => new Date(at + 8 * H).toISOString().slice(0, 10);
+      const dates: string[] = [];
+      for (let d = Date.parse(`${dateOf(start)}T00:00:00Z`); d <= Date.parse(`${dateOf(end - 1)}T00:00:00Z`); d += DAY) dates.push(new Date(d).toISOString().slice(0, 10));
+      const periodCats = Object.keys(byCat(start, end));
+      const daily = dates.map((date) => ({
+        date,
+        byCategory: Object.fromEntries(periodCats.map((c) => [c, inc.filter((i) => inP(i.at) && i.category === c && dateOf(i.at) === date).length])),
+      }));
       return {
+        daily,
+        delivered: rec.filter(({ r }) => before(r.delivered) || before(r.read) || before(r.ack) || before(r.done)).length,
+        read: rec.filter(({ r }) => before(r.read) || before(r.ack) || before(r.done)).length,
         incidents: inc.filter((i) => inP(i.at)).length,
         previousIncidents: inc.filter((i) => inP(i.at, start - (end - start), start)).length,
         byCategory: byCat(start, end),
@@ -201,7 +217,8 @@ for (const dialect of await storeDialects()) {
       // Nothing recorded a year back: 同比 is "—", not 0.
       expect(f.incidents.total.lastYear).toBeNull();
       expect(f.incidents.total.yearPct).toBeNull();
-      expect(f.orders).toMatchObject({ assignments: e.assignments, acknowledged: e.acknowledged, acknowledgedOnTime: e.acknowledgedOnTime, completed: e.completed, completedOnTime: e.completedOnTime, overdue: e.overdue });
+      expect(f.incidents.daily).toEqual(e.daily);
+      expect(f.orders).toMatchObject({ assignments: e.assignments, delivered: e.delivered, read: e.read, acknowledged: e.acknowledged, acknowledgedOnTime: e.acknowledgedOnTime, completed: e.completed, completedOnTime: e.completedOnTime, overdue: e.overdue });
       expect(f.orders.issued.current).toBe(e.issued);
       expect(f.groups).toMatchObject({ openMatters: e.openMatters, newMatters: e.newMatters, newDisputes: e.newDisputes });
       expect(f.groups.messages.current).toBe(e.messages);
@@ -215,6 +232,10 @@ for (const dialect of await storeDialects()) {
       expect([report.periodStart, report.periodEnd]).toEqual([DAY_START, DAY_END]);
       const e = checkFigures(report, DAY_START, DAY_END);
       expect(e.incidents).toBeGreaterThan(2);
+      expect(report.figures.incidents.daily?.map((d) => d.date)).toEqual(['2026-11-22']);
+      // The funnel narrows at each stage, and the seed makes every stage a different count.
+      const o = report.figures.orders;
+      expect(new Set([o.assignments, o.delivered, o.read, o.acknowledged, o.completed]).size).toBe(5);
       for (const p of report.figures.orders.people) {
         expect(e.people.get(p.userId)).toEqual({ assigned: p.assigned, acknowledgedOnTime: p.acknowledgedOnTime });
       }
@@ -244,6 +265,11 @@ for (const dialect of await storeDialects()) {
       const { report } = await reports.request(dispatcher, { kind: 'briefing', unitId: station.id });
       expect([report.periodStart, report.periodEnd]).toEqual([NOW - DAY, NOW]);
       const e = checkFigures(report, NOW - DAY, NOW);
+      // 24 hours from 09:00 local: two partial local dates, split at local midnight (16:00 UTC).
+      expect(report.figures.incidents.daily?.map((d) => d.date)).toEqual(['2026-11-22', '2026-11-23']);
+      const perDay = (report.figures.incidents.daily ?? []).map((d) => Object.values(d.byCategory).reduce((a, b) => a + b, 0));
+      expect(perDay).toEqual([seeded.incidents.filter((i) => i.station === station.id && i.at >= NOW - DAY && i.at < DAY_END).length, seeded.incidents.filter((i) => i.station === station.id && i.at >= DAY_END && i.at < NOW).length]);
+      expect(perDay[1]).toBeGreaterThan(0);
       if (e.overdue > 0) expect(report.figures.focus.some((x) => x.rule === 'overdue')).toBe(true);
       expect(report.sections.map((s) => s.key)).toEqual(['incidents', 'notable', 'orders', 'overdue', 'hotline', 'groups', 'conversations', 'duty', 'focus']);
     });
@@ -252,6 +278,10 @@ for (const dialect of await storeDialects()) {
       const results = await Promise.all(Array.from({ length: 6 }, () => reports.request(bot, { kind: 'weekly', unitId: station.id })));
       expect(new Set(results.map((r) => r.report.id)).size).toBe(1);
       expect(results.filter((r) => r.created).length).toBe(1);
+      // The week Monday 16 to Sunday 22 November: seven local dates, the seeded incidents of 20–22 on theirs.
+      const week = results[0]!.report;
+      expect(week.figures.incidents.daily).toEqual(expected(week.periodStart, week.periodEnd).daily);
+      expect(week.figures.incidents.daily?.map((d) => d.date)).toEqual(['2026-11-16', '2026-11-17', '2026-11-18', '2026-11-19', '2026-11-20', '2026-11-21', '2026-11-22']);
       const rows = await store.db.selectFrom('reports').select('id').where('kind', '=', 'weekly').execute();
       expect(rows).toHaveLength(1);
     });
@@ -259,6 +289,7 @@ for (const dialect of await storeDialects()) {
     it('reports an empty period as zeros, with comparisons "—" where there is no earlier data', async () => {
       const { report } = await reports.request(dispatcher, { kind: 'daily', unitId: station.id, period: '2026-11-01' });
       expect(report.figures.incidents.total).toEqual({ current: 0, previous: null, lastYear: null, changePct: null, yearPct: null });
+      expect(report.figures.incidents.daily).toEqual([{ date: '2026-11-01', byCategory: {} }]);
       expect(report.figures.groups.messages.current).toBe(0);
       expect(report.figures.orders.assignments).toBe(0);
       expect(report.sections.find((s) => s.key === 'incidents')?.sentences[0]?.text).toContain('同比 —');

@@ -3,6 +3,7 @@ import type { GroupFigures, IncidentFigures, OrderFigures, OverdueItem, PersonOr
 import { INCIDENT_CATEGORIES, STAFF_ROLES } from '../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
 import type { Period } from './local-period.ts';
+import { dailySeries } from './incident-daily.ts';
 import { focusOf } from './report-focus.ts';
 
 /** The hotline figures a report shows (the hotline module's HotlineFigures has these fields and more). */
@@ -11,13 +12,15 @@ export interface HotlineFiguresLike {
   answered: number;
   overdue: number;
   timeToFirstAnswer: { medianMs: number | null; p90Ms: number | null };
+  firstAnswerBands?: { counts: number[]; unanswered: number };
   satisfaction: { ratings: number; average: number | null; satisfiedShare: number };
 }
 export type HotlineFiguresSource = (stationIds: string[], fromMs: number, toMs: number) => Promise<HotlineFiguresLike>;
 
-/** The unit a report covers and the periods it compares. */
+/** The unit a report covers, the periods it compares and the time zone its local dates are cut in. */
 export interface FigureScope {
   unit: { id: string; path: string };
+  timeZone: string;
   period: Period;
   previous: Period;
   lastYear: Period;
@@ -62,7 +65,7 @@ export async function buildFigures(db: Kysely<Database>, scope: FigureScope, hot
   const gridIds = grids.map((g) => g.id);
 
   const [incidents, orders, grouped, onDuty, hotlineSection] = await Promise.all([
-    incidentFigures(db, stationIds, period, previous, lastYear),
+    incidentFigures(db, stationIds, scope),
     orderFigures(db, scope, unitIds),
     groupFigures(db, grids, period, previous),
     dutyFigures(db, scope.unit.path),
@@ -89,8 +92,9 @@ export async function buildFigures(db: Kysely<Database>, scope: FigureScope, hot
   return figures;
 }
 
-async function incidentFigures(db: Kysely<Database>, stationIds: string[], period: Period, previous: Period, lastYear: Period): Promise<IncidentFigures> {
-  if (stationIds.length === 0) return { total: trend(0, null, null), byCategory: [], notable: [] };
+async function incidentFigures(db: Kysely<Database>, stationIds: string[], scope: FigureScope): Promise<IncidentFigures> {
+  const { period, previous, lastYear, timeZone } = scope;
+  if (stationIds.length === 0) return { total: trend(0, null, null), byCategory: [], daily: dailySeries([], period, timeZone, []), notable: [] };
   const counts = async (p: Period) => {
     const rows = await db
       .selectFrom('incidents')
@@ -109,6 +113,9 @@ async function incidentFigures(db: Kysely<Database>, stationIds: string[], perio
   const byCategory = categories
     .map((category) => ({ category, ...trend(cur.get(category) ?? 0, prev ? (prev.get(category) ?? 0) : null, ly ? (ly.get(category) ?? 0) : null) }))
     .filter((c) => c.current > 0 || (c.previous ?? 0) > 0 || (c.lastYear ?? 0) > 0);
+  // The period's rows (a few thousand at most for a month), bucketed by local date here: the same on either dialect.
+  const rows = await db.selectFrom('incidents').select(['reported_at', 'category']).where('station_id', 'in', stationIds).where(inPeriod(period)('reported_at')).execute();
+  const daily = dailySeries(rows.map((r) => ({ at: n(r.reported_at), category: r.category })), period, timeZone, categories.filter((c) => (cur.get(c) ?? 0) > 0));
   const notable = await db
     .selectFrom('incidents')
     .select(['id', 'number', 'category', 'place', 'summary', 'status', 'reported_at'])
@@ -122,6 +129,7 @@ async function incidentFigures(db: Kysely<Database>, stationIds: string[], perio
   return {
     total: trend(sum(cur)!, sum(prev), sum(ly)),
     byCategory,
+    daily,
     notable: notable.map((r) => ({ id: r.id, number: r.number, category: r.category, place: r.place, summary: r.summary.slice(0, 80), status: r.status, reportedAt: n(r.reported_at) })),
   };
 }
@@ -129,10 +137,14 @@ async function incidentFigures(db: Kysely<Database>, stationIds: string[], perio
 /** Recipient states at the period's end, as SQL sums over order_recipients r joined to orders o. */
 function stateSums(end: number) {
   const acked = sql`r.acknowledged_at is not null and r.acknowledged_at < ${end}`;
+  const read = sql`(r.read_at is not null and r.read_at < ${end}) or (${acked}) or (r.completed_at is not null and r.completed_at < ${end})`;
+  const delivered = sql`(r.delivered_at is not null and r.delivered_at < ${end}) or (${read})`;
   const completed = sql`r.completed_at is not null and r.completed_at < ${end}`;
   const ackLate = sql`r.returned_at is null and o.ack_due_at < ${end} and not (${acked})`;
   const completeLate = sql`r.returned_at is null and o.complete_due_at < ${end} and not (${completed})`;
   return {
+    delivered: sql<number>`sum(case when ${delivered} then 1 else 0 end)`.as('delivered'),
+    read: sql<number>`sum(case when ${read} then 1 else 0 end)`.as('read'),
     acknowledged: sql<number>`sum(case when ${acked} then 1 else 0 end)`.as('acknowledged'),
     acknowledgedOnTime: sql<number>`sum(case when ${acked} and r.acknowledged_at <= o.ack_due_at then 1 else 0 end)`.as('acknowledged_on_time'),
     completed: sql<number>`sum(case when ${completed} then 1 else 0 end)`.as('completed'),
@@ -154,7 +166,7 @@ async function orderFigures(db: Kysely<Database>, scope: FigureScope, unitIds: s
     db
       .selectFrom('order_recipients as r')
       .innerJoin('orders as o', 'o.id', 'r.order_id')
-      .select([(eb) => eb.fn.countAll<number>().as('assignments'), s.acknowledged, s.acknowledgedOnTime, s.completed, s.completedOnTime])
+      .select([(eb) => eb.fn.countAll<number>().as('assignments'), s.delivered, s.read, s.acknowledged, s.acknowledgedOnTime, s.completed, s.completedOnTime])
       .where('o.scope_unit_id', 'in', unitIds)
       .where('o.status', '=', 'active')
       .where(inPeriod(period)('o.created_at'))
@@ -215,6 +227,8 @@ async function orderFigures(db: Kysely<Database>, scope: FigureScope, unitIds: s
   return {
     issued: trend(cur, prev, ly),
     assignments: n(totals.assignments),
+    delivered: n(totals.delivered),
+    read: n(totals.read),
     acknowledged: n(totals.acknowledged),
     acknowledgedOnTime: n(totals.acknowledged_on_time),
     completed: n(totals.completed),

@@ -178,7 +178,7 @@ export function createReportService(deps: { db: Kysely<Database>; notify: Report
       if (found) return { report: await toDocument(found), created: false };
 
       const tz = settings.timeZone;
-      const figures = await buildFigures(db, { unit, period, previous: previousPeriod(req.kind, period, tz), lastYear: lastYearPeriod(req.kind, period, tz) }, deps.hotline);
+      const figures = await buildFigures(db, { unit, timeZone: tz, period, previous: previousPeriod(req.kind, period, tz), lastYear: lastYearPeriod(req.kind, period, tz) }, deps.hotline);
       const sections = renderSections(req.kind, figures, null, new Map());
       const id = newId();
       const scheduled = req.periodStart !== undefined;
