@@ -186,6 +186,8 @@ async function botToken(t: TestHub): Promise<string> {
     // Nothing a year back: 同比 reads "—".
     expect(await incidents.locator('tr[data-category=total] td').nth(4).textContent()).toBe('—');
     await incidents.getByRole('img', { name: /^分类警情/ }).waitFor();
+    // The briefing's 24 hours touch two local dates: the per-date chart has both.
+    expect(await incidents.getByRole('img', { name: /^每日警情（按类别）: \d{4}-\d{2}-\d{2} \d+; \d{4}-\d{2}-\d{2} \d+$/ }).count()).toBe(1);
     expect(await incidents.locator('svg rect').count()).toBeGreaterThanOrEqual(3);
     await incidents.getByText('电动车被盗').waitFor();
 
@@ -193,7 +195,7 @@ async function botToken(t: TestHub): Promise<string> {
     expect(await orders.locator('[data-stat=issued] dd').textContent()).toMatch(/^1\b/);
     expect(await orders.locator('[data-stat=assignments] dd').textContent()).toBe('2');
     expect(await orders.locator('[data-stat=ack-on-time] dd').textContent()).toMatch(/^1 50%/);
-    await orders.getByRole('img', { name: /接收 2 → 签收 1/ }).waitFor();
+    await orders.getByRole('img', { name: /接收 2 → 送达 \d → 已读 \d → 签收 1/ }).waitFor();
 
     const groups = desk.locator('[data-block=groups]');
     expect(await groups.locator('dd').first().textContent()).toMatch(/^4\b/);

@@ -31,7 +31,9 @@ describe('a report as Markdown', () => {
   });
 
   it('has the order loop, who is overdue, the hotline, groups, duty and focus', () => {
-    expect(zh).toContain('| 6 | 20 | 18 | 15 (75%) | 12 | 10 (50%) | 3 |');
+    expect(zh).toContain('| 下发指令 | 接收人次 | 送达 | 已读 | 已签收 | 按时签收 | 已办结 | 按时办结 | 超时 |');
+    expect(zh).toContain('| 6 | 20 | 20 | 19 | 18 | 15 (75%) | 12 | 10 (50%) | 3 |');
+    expect(zh).toContain('首次答复用时分布:\n\n| <15分 | 15–30分 | 30–60分 | 1–2时 | 2–4时 | ≥4时 | 未答复 |\n| --- | --- | --- | --- | --- | --- | --- |\n| 2 | 2 | 1 | 1 | 1 | 0 | 2 |');
     expect(zh).toMatch(/\| 李警官 \| 社区警务中队 \| 未签收 \| 核查出租屋 \| .+ \|/);
     expect(zh).toContain('| 9 | 7 | 2 | 25 分钟 | 2 小时 5 分 | 4.5 (75%) |');
     expect(zh).toContain('| 340 | +13.3% | 8 | 5 | 3 | 1 |');
@@ -48,6 +50,21 @@ describe('a report as Markdown', () => {
     const briefing = reportMarkdown(dailyReport({ kind: 'briefing' }), translator('zh-CN'), 'zh-CN');
     expect(briefing).not.toContain('### 分单位');
     expect(briefing).not.toContain('在不在');
+  });
+
+  it('tabulates incidents per local date when the period has more than one, and keeps older reports readable', () => {
+    expect(zh).not.toContain('每日警情');
+    const week = dailyReport({ kind: 'weekly' });
+    week.figures.incidents.daily = [
+      { date: '2026-11-21', byCategory: { criminal: 1, dispute: 0 } },
+      { date: '2026-11-22', byCategory: { criminal: 0, dispute: 2 } },
+    ];
+    const md = reportMarkdown(week, translator('zh-CN'), 'zh-CN');
+    expect(md).toContain('### 每日警情（按类别）\n\n| 日期 | 合计 | 纠纷 | 刑事 |\n| --- | --- | --- | --- |\n| 2026-11-21 | 1 | 0 | 1 |\n| 2026-11-22 | 2 | 2 | 0 |');
+    const { delivered: _d, read: _r, ...orders } = week.figures.orders;
+    const older = reportMarkdown(dailyReport({ figures: { ...week.figures, orders, incidents: { ...week.figures.incidents, daily: undefined } } }), translator('zh-CN'), 'zh-CN');
+    expect(older).toContain('| 6 | 20 | 18 | 15 (75%) | 12 | 10 (50%) | 3 |');
+    expect(older).not.toContain('每日警情');
   });
 
   it('says so when the hotline figures are missing', () => {

@@ -2,7 +2,7 @@ import type { ReportDocument } from '@fengqiao/hub/protocol';
 import type { MessageParams } from '../i18n/locale.svelte.ts';
 import type { MessageKey } from '../i18n/zh-cn.ts';
 import { categoryLabel } from './report-labels.ts';
-import { countText, durationText, hotlineView, pctText, periodDate, periodText, share, shareText } from './report-view.ts';
+import { countText, durationText, hotlineView, incidentTrend, pctText, periodDate, periodText, share, shareText } from './report-view.ts';
 
 /** Words a message id in the language the export is written in (the app's `t`). */
 export type Translate = (key: MessageKey, params?: MessageParams) => string;
@@ -54,6 +54,11 @@ export function reportMarkdown(doc: ReportDocument, t: Translate, lang: 'zh-CN' 
       [trendRow(t('reports.incidents.total'), f.incidents.total), ...f.incidents.byCategory.map((c) => trendRow(categoryLabel(c.category, t), c))],
     ),
   );
+  const perDay = incidentTrend(f.incidents);
+  if (perDay) {
+    out.push(`### ${t('reports.incidents.trend')}`, '');
+    out.push(...table([t('reports.col.date'), t('reports.col.total'), ...perDay.categories.map((c) => categoryLabel(c, t))], perDay.days.map((d) => [d.date, d.total, ...d.counts])));
+  }
   if (f.incidents.notable.length) {
     out.push(`### ${t('reports.notable.title')}`, '');
     out.push(...table([t('reports.col.number'), t('reports.col.category'), t('reports.col.place'), t('reports.col.summary'), t('reports.col.reported')], f.incidents.notable.map((i) => [i.number, categoryLabel(i.category, t), i.place, i.summary, time(i.reportedAt)])));
@@ -63,8 +68,18 @@ export function reportMarkdown(doc: ReportDocument, t: Translate, lang: 'zh-CN' 
   out.push(`### ${t('reports.orders.title')}`, '');
   out.push(
     ...table(
-      [t('reports.orders.issued'), t('reports.orders.assignments'), t('reports.orders.acknowledged'), t('reports.orders.ack_on_time'), t('reports.orders.completed'), t('reports.orders.done_on_time'), t('reports.orders.overdue')],
-      [[o.issued.current, o.assignments, o.acknowledged, `${o.acknowledgedOnTime} (${shareText(share(o.acknowledgedOnTime, o.assignments))})`, o.completed, `${o.completedOnTime} (${shareText(share(o.completedOnTime, o.assignments))})`, o.overdue]],
+      [
+        t('reports.orders.issued'),
+        t('reports.orders.assignments'),
+        ...(o.delivered === undefined ? [] : [t('reports.orders.delivered')]),
+        ...(o.read === undefined ? [] : [t('reports.orders.read')]),
+        t('reports.orders.acknowledged'),
+        t('reports.orders.ack_on_time'),
+        t('reports.orders.completed'),
+        t('reports.orders.done_on_time'),
+        t('reports.orders.overdue'),
+      ],
+      [[o.issued.current, o.assignments, ...(o.delivered === undefined ? [] : [o.delivered]), ...(o.read === undefined ? [] : [o.read]), o.acknowledged, `${o.acknowledgedOnTime} (${shareText(share(o.acknowledgedOnTime, o.assignments))})`, o.completed, `${o.completedOnTime} (${shareText(share(o.completedOnTime, o.assignments))})`, o.overdue]],
     ),
   );
   if (o.overdueList.length) {
@@ -81,6 +96,9 @@ export function reportMarkdown(doc: ReportDocument, t: Translate, lang: 'zh-CN' 
         [t('reports.hotline.total'), t('reports.hotline.answered'), t('reports.hotline.overdue'), t('reports.hotline.median'), t('reports.hotline.p90'), t('reports.hotline.satisfaction')],
         [[h.total, h.answered, h.overdue, durationText(h.medianMs, lang), durationText(h.p90Ms, lang), h.average === null ? '—' : `${h.average.toFixed(1)} (${shareText(h.satisfiedShare)})`]],
       ),
+      `${t('reports.hotline.chart')}:`,
+      '',
+      ...table(h.bands.map((b) => t(`reports.hotline.band.${b.key}`)), [h.bands.map((b) => b.count)]),
     );
 
   const g = f.groups;

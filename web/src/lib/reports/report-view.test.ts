@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { REPORT_KINDS as PROTOCOL_KINDS } from '@fengqiao/hub/protocol';
 import { DAY_START, dailyReport } from './report.fixture.ts';
-import { REPORT_KINDS, countText, durationText, hotlineView, incidentBars, orderFunnel, pctText, periodDate, periodText, shareText } from './report-view.ts';
+import { REPORT_KINDS, countText, dayLabel, durationText, hotlineView, incidentBars, incidentTrend, orderFunnel, pctText, periodDate, periodText, shareText } from './report-view.ts';
 
 describe('report figures as the screens show them', () => {
   it("copies the protocol's report kinds exactly", () => {
@@ -25,18 +25,64 @@ describe('report figures as the screens show them', () => {
     expect(bars[1]).toEqual({ category: 'dispute', current: 4, previous: 2, lastYear: null });
   });
 
-  it('builds the order funnel over assignments with on-time shares of each stage', () => {
-    const [assigned, acked, done] = orderFunnel(dailyReport().figures.orders);
+  it('stacks incidents per local date by category, most frequent category first, zeros kept', () => {
+    const incidents = {
+      ...dailyReport().figures.incidents,
+      daily: [
+        { date: '2026-11-21', byCategory: { criminal: 1, dispute: 0, traffic: 0 } },
+        { date: '2026-11-22', byCategory: { criminal: 0, dispute: 3, traffic: 0 } },
+        { date: '2026-11-23', byCategory: { criminal: 1, dispute: 2, traffic: 0 } },
+      ],
+    };
+    expect(incidentTrend(incidents)).toEqual({
+      categories: ['dispute', 'criminal'],
+      days: [
+        { date: '2026-11-21', counts: [0, 1], total: 1 },
+        { date: '2026-11-22', counts: [3, 0], total: 3 },
+        { date: '2026-11-23', counts: [2, 1], total: 3 },
+      ],
+      max: 3,
+    });
+    // One date (a daily report) or a report stored before the series existed: no trend chart.
+    expect(incidentTrend(dailyReport().figures.incidents)).toBeNull();
+    expect(incidentTrend({ ...incidents, daily: undefined })).toBeNull();
+    // An empty week still has its days, all zero, scaled to at least 1.
+    const empty = incidentTrend({ ...incidents, daily: [{ date: '2026-11-01', byCategory: {} }, { date: '2026-11-02', byCategory: {} }] });
+    expect(empty).toEqual({ categories: [], days: [{ date: '2026-11-01', counts: [], total: 0 }, { date: '2026-11-02', counts: [], total: 0 }], max: 1 });
+    expect(dayLabel('2026-11-02')).toBe('11/2');
+    expect(dayLabel('2026-11-02', true)).toBe('2');
+  });
+
+  it('builds the order funnel over assignments: delivered and read, then acknowledged and completed with on-time shares', () => {
+    const steps = orderFunnel(dailyReport().figures.orders);
+    expect(steps.map((s) => [s.key, s.count])).toEqual([['assigned', 20], ['delivered', 20], ['read', 19], ['acknowledged', 18], ['completed', 12]]);
+    expect(steps[2]).toMatchObject({ ofAll: 0.95, onTime: null, onTimeShare: null });
+    // A report stored before receipts were counted keeps its three stages.
+    const { delivered: _d, read: _r, ...older } = dailyReport().figures.orders;
+    const [assigned, acked, done] = orderFunnel(older);
+    expect(orderFunnel(older)).toHaveLength(3);
     expect(assigned).toMatchObject({ key: 'assigned', count: 20, ofAll: 1, onTimeShare: null });
     expect(acked).toMatchObject({ key: 'acknowledged', count: 18, ofAll: 0.9, onTime: 15, onTimeShare: 15 / 18 });
     expect(done).toMatchObject({ key: 'completed', count: 12, ofAll: 0.6, onTime: 10, onTimeShare: 10 / 12 });
-    const empty = orderFunnel({ ...dailyReport().figures.orders, assignments: 0, acknowledged: 0, acknowledgedOnTime: 0, completed: 0, completedOnTime: 0 });
-    expect(empty.map((s) => s.ofAll)).toEqual([null, null, null]);
+    const empty = orderFunnel({ ...dailyReport().figures.orders, assignments: 0, delivered: 0, read: 0, acknowledged: 0, acknowledgedOnTime: 0, completed: 0, completedOnTime: 0 });
+    expect(empty.map((s) => s.ofAll)).toEqual([null, null, null, null, null]);
   });
 
-  it('reads the hotline figures into bands of time to first answer, and nothing when unavailable', () => {
+  it("reads the hotline figures into the hub's fixed bands of time to first answer, and nothing when unavailable", () => {
     const h = hotlineView(dailyReport().figures.hotline);
     expect(h?.bands).toEqual([
+      { key: 'lt15m', count: 2 },
+      { key: 'm15_30', count: 2 },
+      { key: 'm30_60', count: 1 },
+      { key: 'h1_2', count: 1 },
+      { key: 'h2_4', count: 1 },
+      { key: 'ge4h', count: 0 },
+      { key: 'unanswered', count: 2 },
+    ]);
+    // From a hub without the bands (or with malformed ones): within target, late, unanswered.
+    const { firstAnswerBands: _b, ...older } = (dailyReport().figures.hotline as { figures: Record<string, unknown> }).figures;
+    expect(hotlineView({ available: true, figures: { ...older, firstAnswerBands: { counts: [1, 'x', 0, 0, 0, 0], unanswered: 0 } } })?.bands.map((b) => b.key)).toEqual(['in_target', 'late', 'unanswered']);
+    expect(hotlineView({ available: true, figures: older })?.bands).toEqual([
       { key: 'in_target', count: 5 },
       { key: 'late', count: 2 },
       { key: 'unanswered', count: 2 },

@@ -53,22 +53,66 @@ export function incidentBars(f: IncidentFigures): IncidentBar[] {
     .sort((a, b) => b.current - a.current || (b.previous ?? 0) - (a.previous ?? 0));
 }
 
+/** The incidents of one local date, one count per category of {@link IncidentTrend.categories}. */
+export interface IncidentTrendDay {
+  date: string;
+  counts: number[];
+  total: number;
+}
+
+/** Incidents per local date, stacked by category: categories most frequent first. */
+export interface IncidentTrend {
+  categories: string[];
+  days: IncidentTrendDay[];
+  /** The largest day's total (at least 1), the height the chart scales to. */
+  max: number;
+}
+
+/**
+ * The per-date series of a report, or null when the report has none (stored before the hub
+ * counted it) or covers a single date, where the category chart says it all.
+ */
+export function incidentTrend(f: IncidentFigures): IncidentTrend | null {
+  const daily = f.daily;
+  if (!daily || daily.length < 2) return null;
+  const totals = new Map<string, number>();
+  for (const d of daily) for (const [c, n] of Object.entries(d.byCategory)) totals.set(c, (totals.get(c) ?? 0) + n);
+  const categories = [...totals].filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([c]) => c);
+  const days = daily.map((d) => {
+    const counts = categories.map((c) => d.byCategory[c] ?? 0);
+    return { date: d.date, counts, total: counts.reduce((a, b) => a + b, 0) };
+  });
+  return { categories, days, max: Math.max(1, ...days.map((d) => d.total)) };
+}
+
+/** A local date `YYYY-MM-DD` as an axis label: "11/22" (or "22" when `dayOnly`). */
+export function dayLabel(date: string, dayOnly = false): string {
+  const [, m, d] = date.split('-').map(Number) as [number, number, number];
+  return dayOnly ? String(d) : `${m}/${d}`;
+}
+
 /** One stage of the order loop: how many assignments reached it, and how many of those in time. */
 export interface FunnelStep {
-  key: 'assigned' | 'acknowledged' | 'completed';
+  key: 'assigned' | 'delivered' | 'read' | 'acknowledged' | 'completed';
   count: number;
   /** Share of all assignments (the bar's length). */
   ofAll: number | null;
-  /** Reached in time, and its share of those that reached the stage; null for the first stage. */
+  /** Reached in time, and its share of those that reached the stage; null where there is no deadline (assigned, delivered, read). */
   onTime: number | null;
   onTimeShare: number | null;
 }
 
-/** The order loop over the period's assignments: assigned → acknowledged → completed. */
+/**
+ * The order loop over the period's assignments: assigned → delivered → read → acknowledged →
+ * completed (a report stored before the hub counted receipts: assigned → acknowledged → completed).
+ */
 export function orderFunnel(o: OrderFigures): FunnelStep[] {
   const all = o.assignments;
+  const receipt = (key: 'delivered' | 'read', count: number | undefined): FunnelStep[] => (count === undefined ? [] : [{ key, count, ofAll: share(count, all), onTime: null, onTimeShare: null }]);
   return [
     { key: 'assigned', count: all, ofAll: share(all, all), onTime: null, onTimeShare: null },
+    ...receipt('delivered', o.delivered),
+    ...receipt('read', o.read),
     { key: 'acknowledged', count: o.acknowledged, ofAll: share(o.acknowledged, all), onTime: o.acknowledgedOnTime, onTimeShare: share(o.acknowledgedOnTime, o.acknowledged) },
     { key: 'completed', count: o.completed, ofAll: share(o.completed, all), onTime: o.completedOnTime, onTimeShare: share(o.completedOnTime, o.completed) },
   ];
@@ -85,9 +129,16 @@ export interface HotlineView {
   ratings: number;
   average: number | null;
   satisfiedShare: number | null;
-  /** Time to first answer in bands: within the response target, later, not answered yet. */
-  bands: { key: 'in_target' | 'late' | 'unanswered'; count: number }[];
+  /**
+   * Time to first answer in bands: the hub's fixed bands (< 15 min … ≥ 4 h) and the unanswered;
+   * from a hub that had no bands yet, within the response target, later, not answered yet.
+   */
+  bands: { key: HotlineBandKey; count: number }[];
 }
+
+/** The fixed bands of the hub's `FIRST_ANSWER_BANDS_MS`, in order, then the open-ended last one. */
+export const ANSWER_BAND_KEYS = ['lt15m', 'm15_30', 'm30_60', 'h1_2', 'h2_4', 'ge4h'] as const;
+export type HotlineBandKey = (typeof ANSWER_BAND_KEYS)[number] | 'in_target' | 'late' | 'unanswered';
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 const obj = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {});
@@ -102,8 +153,12 @@ export function hotlineView(h: HotlineSection): HotlineView | null {
   const first = obj(f.timeToFirstAnswer);
   const sat = obj(f.satisfaction);
   const ratings = num(sat.ratings) ?? 0;
+  const fixed = obj(f.firstAnswerBands);
+  const counts = Array.isArray(fixed.counts) && fixed.counts.length === ANSWER_BAND_KEYS.length ? fixed.counts.map(num) : null;
   const bands: HotlineView['bands'] =
-    inTarget === null
+    counts && !counts.includes(null)
+      ? [...ANSWER_BAND_KEYS.map((key, i) => ({ key, count: counts[i]! })), { key: 'unanswered', count: num(fixed.unanswered) ?? total - answered }]
+      : inTarget === null
       ? [{ key: 'unanswered', count: total - answered }]
       : [
           { key: 'in_target', count: inTarget },

@@ -37,11 +37,14 @@ export function dailyReport(over: Partial<ReportDocument> = {}): ReportDocument 
           { category: 'criminal', ...trend(3, 4, 1) },
           { category: 'traffic', ...trend(0, 0, null) },
         ],
+        daily: [{ date: '2026-11-22', byCategory: { public_order: 5, dispute: 4, criminal: 3 } }],
         notable: [{ id: 'inc-1', number: 'TY20261122001', category: 'criminal', place: '桃源小区3号楼', summary: '电动车被盗 | 已立案', status: 'dispatched', reportedAt: DAY_START + 7_200_000 }],
       },
       orders: {
         issued: trend(6, 5, null),
         assignments: 20,
+        delivered: 20,
+        read: 19,
         acknowledged: 18,
         acknowledgedOnTime: 15,
         completed: 12,
@@ -52,7 +55,7 @@ export function dailyReport(over: Partial<ReportDocument> = {}): ReportDocument 
       },
       hotline: {
         available: true,
-        figures: { total: 9, answered: 7, answeredInTarget: 5, overdue: 2, timeToFirstAnswer: { count: 7, medianMs: 1_500_000, p90Ms: 7_500_000 }, satisfaction: { ratings: 4, average: 4.5, satisfiedShare: 0.75 } },
+        figures: { total: 9, answered: 7, answeredInTarget: 5, overdue: 2, timeToFirstAnswer: { count: 7, medianMs: 1_500_000, p90Ms: 7_500_000 }, firstAnswerBands: { counts: [2, 2, 1, 1, 1, 0], unanswered: 2 }, satisfaction: { ratings: 4, average: 4.5, satisfiedShare: 0.75 } },
       },
       groups: {
         messages: trend(340, 300, null),
