@@ -360,6 +360,9 @@ export const en: Messages = {
   'shell.nav_groups': 'Groups',
   'shell.nav_unread': '{count} unread',
   'shell.nav_reports': 'Reports',
+  'shell.nav_more': 'More',
+  'shell.nav_more_badge': 'unread inside',
+  'shell.nav_close': 'Close',
 
   'groups.title': 'Groups',
   'groups.preview': '{name}: {text}',

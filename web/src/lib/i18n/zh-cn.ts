@@ -378,6 +378,9 @@ export const zhCN = {
   'shell.nav_groups': '群聊',
   'shell.nav_unread': '{count} 条未读',
   'shell.nav_reports': '报表',
+  'shell.nav_more': '更多',
+  'shell.nav_more_badge': '其中有未读',
+  'shell.nav_close': '关闭',
 
   'groups.title': '群聊',
   'groups.preview': '{name}：{text}',
