@@ -125,7 +125,9 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
 
   const web = await loadWebHandler(config.webBuildDir ?? DEFAULT_WEB_BUILD, log);
   const secureCookies = config.publicOrigin?.startsWith('https:') ?? false;
-  const httpServer = createServer();
+  // The handler is bound now, before Socket.IO attaches, so that engine.io wraps it and keeps
+  // /socket.io/ requests to itself; a listener added later would answer them a second time.
+  const httpServer = createServer((req, res) => app(req, res));
   const realtime = createRealtime({
     httpServer,
     auth,
@@ -160,7 +162,6 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     },
     web,
   });
-  httpServer.on('request', app);
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);

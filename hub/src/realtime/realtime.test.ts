@@ -30,6 +30,19 @@ describe('realtime', () => {
   });
 
   describe('handshake', () => {
+    it('leaves /socket.io/ requests to engine.io alone: Express never answers them too', async () => {
+      // Express times every request it handles; the first /metrics read is counted by the second.
+      const handled = async () => {
+        const text = await (await fetch(`${t.url}/metrics`)).text();
+        return [...text.matchAll(/^hub_http_request_seconds_count\{[^}]*\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+      };
+      const before = await handled();
+      const polling = await fetch(`${t.url}/socket.io/?EIO=4&transport=polling`);
+      expect(polling.status).toBe(200);
+      expect(await polling.text()).toMatch(/^0\{"sid":/);
+      expect(await handled()).toBe(before + 1);
+    });
+
     it('refuses a socket without credentials', async () => {
       expect(await refusal(connectSocket(t.url))).toBe('unauthenticated');
       expect(await refusal(connectSocket(t.url, { origin: null }))).toBe('unauthenticated');
