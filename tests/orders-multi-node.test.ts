@@ -74,6 +74,37 @@ describe.skipIf(!ready)('command orders on two nodes', () => {
       .toBe(officers.length);
   });
 
+  it("tells each person's other devices of their own acknowledgement on either node, and nobody else of it", async () => {
+    const [first] = officers;
+    // The first officer's second device is on node A; every officer acknowledges from node B.
+    const firstLogin = (await a.hub.store.db.selectFrom('users').select('login').where('id', '=', first!.id).executeTakeFirstOrThrow()).login;
+    const desk = await connectSocket(a.url, { cookie: (await login(a.url, firstLogin)).cookie });
+    sockets.push(desk);
+    const res = await dispatcher.emitWithAck('order:create', {
+      clientId: `progress-${Date.now()}`,
+      title: '多端签收同步',
+      body: '签收后本人其他终端同步，他人不受影响。',
+      priority: 'urgent',
+      targets: officers.map((o) => ({ kind: 'user' as const, userId: o.id })),
+    });
+    if (!res.ok) throw new Error(res.error.message);
+    const heard = new Map<TestSocket, AssignmentView[]>();
+    for (const s of [desk, ...officers.map((o) => o.socket)]) {
+      heard.set(s, []);
+      s.on('order:progressed', (v) => v.order.id === res.order.id && heard.get(s)!.push(v));
+    }
+    const acks = await Promise.all(officers.map((o) => o.socket.emitWithAck('order:act', { action: 'acknowledge', orderId: res.order.id, clientId: `pg-${o.id}` })));
+    expect(acks.every((r) => r.ok && r.state === 'acknowledged')).toBe(true);
+
+    await expect.poll(() => heard.get(desk)!.length, { timeout: 5000 }).toBe(1);
+    await new Promise((r) => setTimeout(r, 300)); // anything stray or doubled would have come by now
+    const [onDesk] = heard.get(desk)!;
+    expect(onDesk).toMatchObject({ state: 'acknowledged', order: { id: res.order.id, title: '多端签收同步' } });
+    expect(onDesk!.acknowledgedAt).toEqual(expect.any(Number));
+    // Each officer's own socket hears of their own acknowledgement once: not of twenty colleagues'.
+    for (const o of officers) expect(heard.get(o.socket)).toHaveLength(1);
+  });
+
   it('sends each reminder and escalation exactly once while both nodes sweep at the same moment', async () => {
     const [late] = officers;
     const res = await dispatcher.emitWithAck('order:create', {

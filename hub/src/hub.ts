@@ -93,7 +93,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   const login = createLoginService({ db, org, sessions, throttle: createLoginThrottle(db, { baseDelayS: config.loginThrottleBaseS }) });
   let io: HubServer | undefined;
   const views = createOrderViews(db, Date.now);
-  const notifier = createOrderNotifier({ io: () => io!, db, views, log: log.child({ module: 'orders' }) });
+  const notifier = createOrderNotifier({ db, views, log: log.child({ module: 'orders' }) });
   const batcher = createReceiptBatcher(db, (applied) => {
     for (const orderId of new Set(applied.map((a) => a.orderId))) {
       notifier.boardChanged(orderId);
@@ -141,6 +141,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     modules: [orderSocketModule(orders, duty), groupSocketModule(groups, matters, groupAdmin), hotlineSocketModule(hotline), reportSocketModule()],
   });
   io = realtime.io;
+  notifier.attach(io, backend.kind === 'redis');
   const app = createApp({
     log,
     metrics,

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from '../logger.ts';
 import { rooms, type HubServer } from '../realtime/types.ts';
+import type { ProgressBatch } from '../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
 import type { OrderNotifier } from './order.service.ts';
 import type { OrderViews } from './order-views.ts';
@@ -17,8 +18,11 @@ export const dispatchRoom = (scopeUnitId: string) => `dispatch:${scopeUnitId}`;
  * Turns the order service's persisted facts into Socket.IO events. One emit reaches a whole
  * recipient list (one adapter message across nodes); board updates are coalesced per order.
  */
-export function createOrderNotifier(deps: { io: () => HubServer; db: Kysely<Database>; views: OrderViews; log: Logger }): OrderNotifier & { close(): void } {
+export function createOrderNotifier(deps: { db: Kysely<Database>; views: OrderViews; log: Logger }): OrderNotifier & { attach(io: HubServer, crossNode: boolean): void; close(): void } {
   const { views, log } = deps;
+  let server: HubServer | undefined;
+  let crossNode = false;
+  const io = () => server!;
   const dirty = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
 
@@ -31,7 +35,16 @@ export function createOrderNotifier(deps: { io: () => HubServer; db: Kysely<Data
     // A forwarded sub-order rolls up into its parent's board: that one changed too.
     const parents = await deps.db.selectFrom('orders').select('parent_order_id').where('id', 'in', ids).where('parent_order_id', 'is not', null).execute();
     for (const p of parents) if (p.parent_order_id && !ids.includes(p.parent_order_id)) ids.push(p.parent_order_id);
-    for (const id of ids) deps.io().to(boardRoom(id)).emit('order:board', await views.board(id));
+    for (const id of ids) io().to(boardRoom(id)).emit('order:board', await views.board(id));
+  }
+
+  /** Hands this node's sockets their person's assignment; a person with no socket here costs a lookup. */
+  function progressLocally(batch: ProgressBatch): void {
+    const here = io().of('/').adapter.rooms;
+    for (const { userId, ...assignment } of batch.assignments) {
+      const room = rooms.user(userId);
+      if (here.has(room)) io().local.to(room).emit('order:progressed', { order: batch.order, ...assignment });
+    }
   }
 
   const titleOf = async (orderId: string) => (await views.order(orderId))!;
@@ -41,7 +54,7 @@ export function createOrderNotifier(deps: { io: () => HubServer; db: Kysely<Data
       void (async () => {
         const order = (await views.order(orderId))!;
         const rev = await deps.db.selectFrom('orders').select('rev').where('id', '=', orderId).executeTakeFirstOrThrow();
-        deps.io().to(userIds.map(rooms.user)).emit('order:assigned', {
+        io().to(userIds.map(rooms.user)).emit('order:assigned', {
           order,
           state: 'pending',
           deliveredAt: null,
@@ -54,10 +67,15 @@ export function createOrderNotifier(deps: { io: () => HubServer; db: Kysely<Data
       })().catch(fail('assigned'));
     },
     assignmentsChanged(orderId, userIds) {
-      // Two reads for the whole batch, then one small emit per person.
+      // Two reads for the whole batch and one adapter message for it, not one per person: emitting
+      // to each person's room would publish thousands of messages that every node decodes.
       void views
         .assignments(orderId, userIds)
-        .then((list) => list.forEach((a) => deps.io().to(rooms.user(a.userId)).emit('order:progressed', a.view)))
+        .then((batch) => {
+          if (!batch) return;
+          progressLocally(batch);
+          if (crossNode) io().serverSideEmit('order:progressed', batch);
+        })
         .catch(fail('progressed'));
     },
     issued(orderId, scopeUnitId) {
@@ -66,11 +84,11 @@ export function createOrderNotifier(deps: { io: () => HubServer; db: Kysely<Data
         const scope = await deps.db.selectFrom('units').select('path').where('id', '=', scopeUnitId).executeTakeFirstOrThrow();
         const order = (await views.order(orderId))!;
         const board = await views.board(orderId);
-        deps.io().to(scope.path.split('/').filter(Boolean).map(dispatchRoom)).emit('order:issued', { order, board });
+        io().to(scope.path.split('/').filter(Boolean).map(dispatchRoom)).emit('order:issued', { order, board });
       })().catch(fail('issued'));
     },
     orderChanged(orderId, userIds) {
-      void views.order(orderId).then((order) => deps.io().to(userIds.map(rooms.user)).emit('order:changed', order!)).catch(fail('changed'));
+      void views.order(orderId).then((order) => io().to(userIds.map(rooms.user)).emit('order:changed', order!)).catch(fail('changed'));
     },
     boardChanged(orderId) {
       dirty.add(orderId);
@@ -78,15 +96,21 @@ export function createOrderNotifier(deps: { io: () => HubServer; db: Kysely<Data
     },
     reminded(orderId, userIds, phase, manual) {
       void titleOf(orderId)
-        .then((o) => deps.io().to(userIds.map(rooms.user)).emit('order:reminded', { orderId, title: o.title, priority: o.priority, phase, manual }))
+        .then((o) => io().to(userIds.map(rooms.user)).emit('order:reminded', { orderId, title: o.title, priority: o.priority, phase, manual }))
         .catch(fail('reminded'));
     },
     escalated(orderId, subjectId, toUserIds, phase) {
       void (async () => {
         const o = await titleOf(orderId);
         const subject = await deps.db.selectFrom('users').select(['id', 'name']).where('id', '=', subjectId).executeTakeFirstOrThrow();
-        if (toUserIds.length) deps.io().to(toUserIds.map(rooms.user)).emit('order:escalated', { orderId, title: o.title, phase, subject });
+        if (toUserIds.length) io().to(toUserIds.map(rooms.user)).emit('order:escalated', { orderId, title: o.title, phase, subject });
       })().catch(fail('escalated'));
+    },
+    /** Binds the Socket.IO server once it exists; with other nodes, their batches arrive here. */
+    attach(hubServer, acrossNodes) {
+      server = hubServer;
+      crossNode = acrossNodes;
+      if (crossNode) hubServer.on('order:progressed', progressLocally);
     },
     close() {
       if (timer) clearTimeout(timer);

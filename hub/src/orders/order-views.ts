@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { AssignmentView, BoardView, OrderView, RecipientState } from '../protocol/index.ts';
+import type { AssignmentView, BoardView, OrderView, ProgressBatch, RecipientState } from '../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
 
 /** Reads that turn order rows into what clients see. */
@@ -88,20 +88,29 @@ export function createOrderViews(db: Kysely<Database>, now: () => number) {
     };
   }
 
-  /** Some people's assignments of one order as they stand now. */
-  async function assignments(orderId: string, userIds: string[]): Promise<{ userId: string; view: AssignmentView }[]> {
+  /** Some people's assignments of one order as they stand now, the order once for all of them. */
+  async function assignments(orderId: string, userIds: string[]): Promise<ProgressBatch | undefined> {
     const o = await order(orderId);
-    if (!o || userIds.length === 0) return [];
+    if (!o || userIds.length === 0) return undefined;
     const rows = await db
       .selectFrom('order_recipients')
       .select(['user_id', 'state', 'delivered_at', 'read_at', 'acknowledged_at', 'completed_at', 'feedback', 'rev'])
       .where('order_id', '=', orderId)
       .where('user_id', 'in', userIds)
       .execute();
-    return rows.map((r) => ({
-      userId: r.user_id,
-      view: { order: o, state: r.state, deliveredAt: r.delivered_at, readAt: r.read_at, acknowledgedAt: r.acknowledged_at, completedAt: r.completed_at, feedback: r.feedback, rev: r.rev },
-    }));
+    return {
+      order: o,
+      assignments: rows.map((r) => ({
+        userId: r.user_id,
+        state: r.state,
+        deliveredAt: r.delivered_at,
+        readAt: r.read_at,
+        acknowledgedAt: r.acknowledged_at,
+        completedAt: r.completed_at,
+        feedback: r.feedback,
+        rev: r.rev,
+      })),
+    };
   }
 
   /** The closed loop of one order, with its forwarded sub-assignments rolled up. */

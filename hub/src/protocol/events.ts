@@ -165,6 +165,14 @@ export interface ClientToServerEvents {
 /** Between hub nodes (the Redis adapter's serverSideEmit). */
 export interface InterServerEvents {
   ping: () => void;
+  /** A batch of one order's changed assignments: each node hands its own sockets their person's. */
+  'order:progressed': (batch: ProgressBatch) => void;
+}
+
+/** Changed assignments of one order, the order itself once (see order-notifier). */
+export interface ProgressBatch {
+  order: AssignmentView['order'];
+  assignments: (Omit<AssignmentView, 'order'> & { userId: string })[];
 }
 
 /** Names of every client command, for rejecting unknown events. */
