@@ -16,29 +16,30 @@ import type { SocketModule } from '../realtime/realtime-server.ts';
 import { boardRoom, dispatchRoom } from './order-notifier.ts';
 import type { OrderService } from './order.service.ts';
 
-/** Socket.IO handlers of command orders: validate (in define) → service → ack. No rules here. */
+/** Socket.IO commands of command orders: validate (in define) → service → ack. No rules here. */
 export function orderSocketModule(orders: OrderService, duty: DutyService): SocketModule {
-  return (socket, define) => {
-    const actor = actorOf(socket.data.principal);
-    let watching: string[] = [];
-    // Dispatchers hear of every new order in their command scope, whoever sent it.
-    void orders.dispatchScopeId(actor).then((scopeId) => scopeId && socket.join(dispatchRoom(scopeId)));
-
-    define('order:create', createOrderPayload, (p) => orders.create(actor, p));
-    define('order:receipt', orderReceiptPayload, (p) => orders.receipts(actor, p));
-    define('order:act', orderActionPayload, (p) => orders.act(actor, p));
-    define('order:forward', orderForwardPayload, (p) => orders.forward(actor, p));
-    define('order:sync', orderSyncPayload, (p) => orders.sync(actor, p.since));
-    define('order:watch', orderWatchPayload, async (p) => {
-      const allowed = await orders.watchable(actor, p.orderIds);
-      for (const id of watching) if (!allowed.includes(id)) void socket.leave(boardRoom(id));
-      await socket.join(allowed.map(boardRoom));
-      watching = allowed;
-      return { boards: await Promise.all(allowed.map((id) => orders.boardUnchecked(id))) };
-    });
-    define('order:chase', orderChasePayload, (p) => orders.chase(actor, p.orderId, p.userIds));
-    define('order:cancel', orderCancelPayload, async (p) => ({ order: await orders.cancel(actor, p.orderId, p.reason) }));
-    define('order:amend', orderAmendPayload, async (p) => ({ order: await orders.amend(actor, p) }));
-    define('duty:set', dutyPayload, (p) => duty.set(actor, p.onDuty));
+  return {
+    connect(socket) {
+      // Dispatchers hear of every new order in their command scope, whoever sent it.
+      void orders.dispatchScopeId(actorOf(socket.data.principal)).then((scopeId) => scopeId && socket.join(dispatchRoom(scopeId)));
+    },
+    commands(define) {
+      define('order:create', createOrderPayload, (p, { actor }) => orders.create(actor, p));
+      define('order:receipt', orderReceiptPayload, (p, { actor }) => orders.receipts(actor, p));
+      define('order:act', orderActionPayload, (p, { actor }) => orders.act(actor, p));
+      define('order:forward', orderForwardPayload, (p, { actor }) => orders.forward(actor, p));
+      define('order:sync', orderSyncPayload, (p, { actor }) => orders.sync(actor, p.since));
+      define('order:watch', orderWatchPayload, async (p, { actor, socket }) => {
+        const allowed = await orders.watchable(actor, p.orderIds);
+        // The boards watched so far are the socket's board rooms: the new list replaces them.
+        for (const room of socket.rooms) if (room.startsWith(boardRoom('')) && !allowed.includes(room.slice(boardRoom('').length))) void socket.leave(room);
+        await socket.join(allowed.map(boardRoom));
+        return { boards: await Promise.all(allowed.map((id) => orders.boardUnchecked(id))) };
+      });
+      define('order:chase', orderChasePayload, (p, { actor }) => orders.chase(actor, p.orderId, p.userIds));
+      define('order:cancel', orderCancelPayload, async (p, { actor }) => ({ order: await orders.cancel(actor, p.orderId, p.reason) }));
+      define('order:amend', orderAmendPayload, async (p, { actor }) => ({ order: await orders.amend(actor, p) }));
+      define('duty:set', dutyPayload, (p, { actor }) => duty.set(actor, p.onDuty));
+    },
   };
 }

@@ -164,7 +164,6 @@ export interface ClientToServerEvents {
 
 /** Between hub nodes (the Redis adapter's serverSideEmit). */
 export interface InterServerEvents {
-  ping: () => void;
   /** A batch of one order's changed assignments: each node hands its own sockets their person's. */
   'order:progressed': (batch: ProgressBatch) => void;
 }
@@ -174,61 +173,6 @@ export interface ProgressBatch {
   order: AssignmentView['order'];
   assignments: (Omit<AssignmentView, 'order'> & { userId: string })[];
 }
-
-/** Names of every client command, for rejecting unknown events. */
-export const CLIENT_EVENTS = [
-  'system:ping',
-  'presence:query',
-  'order:create',
-  'order:receipt',
-  'order:act',
-  'order:forward',
-  'order:sync',
-  'order:watch',
-  'order:chase',
-  'order:cancel',
-  'order:amend',
-  'duty:set',
-  'group:list',
-  'group:sync',
-  'group:history',
-  'group:read',
-  'message:send',
-  'message:recall',
-  'message:search',
-  'group:direct',
-  'group:notice',
-  'group:notice-read',
-  'group:member',
-  'group:members',
-  'group:typing',
-  'group:presence',
-  'matter:create',
-  'matter:update',
-  'matter:list',
-  'hotline:create',
-  'hotline:send',
-  'hotline:mine',
-  'hotline:inbox',
-  'hotline:thread',
-  'hotline:sync',
-  'hotline:history',
-  'hotline:read',
-  'hotline:assign',
-  'hotline:hand-off',
-  'hotline:resolve',
-  'hotline:rate',
-  'hotline:reopen',
-  'hotline:note',
-  'hotline:notes',
-  'hotline:follow-up',
-  'hotline:staff',
-  'hotline:canned',
-  'hotline:canned-save',
-  'hotline:canned-delete',
-  'hotline:delegates',
-  'hotline:delegate',
-] as const satisfies readonly (keyof ClientToServerEvents)[];
 
 /** Connection errors the handshake refuses with (`connect_error`'s `data`). */
 export type HandshakeErrorCode = 'unauthenticated' | 'session_expired' | 'origin_rejected' | 'account_disabled';

@@ -1,14 +1,13 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import type { Authenticator } from '../auth/authenticator.ts';
-import { actorOf } from '../auth/authenticator.ts';
 import { can } from '../auth/permissions.ts';
 import { errors } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../http/metrics.ts';
-import { CLIENT_EVENTS, pingPayload, presenceQueryPayload, type ClientToServerEvents, type RevokeReason } from '../protocol/index.ts';
+import { pingPayload, presenceQueryPayload, type RevokeReason } from '../protocol/index.ts';
 import type { FanoutBackend } from './adapter.ts';
-import { defineHandler } from './define-handler.ts';
+import { createCommandRouter, type Define } from './command-router.ts';
 import { handshakeMiddleware } from './handshake.ts';
 import { rooms, type HubServer, type HubSocket } from './types.ts';
 
@@ -23,24 +22,26 @@ export interface RealtimeOptions {
   nodeId: string;
   publicOrigin: string | undefined;
   maxPayloadBytes: number;
-  /** The domains' socket handlers (orders, groups, …), registered on every connection. */
+  /** The domains' socket commands and rooms (orders, groups, …). */
   modules: SocketModule[];
 }
 
-/** A domain's command handlers for one connected socket, each registered through `define`. */
-export type SocketModule = (socket: HubSocket, define: Define) => void;
-export type Define = <E extends keyof ClientToServerEvents>(event: E, schema: Parameters<typeof defineHandler<E>>[2], handle: Parameters<typeof defineHandler<E>>[3]) => void;
+/** A domain's part of the socket layer: its commands, defined once, and what each new connection joins. */
+export interface SocketModule {
+  commands?(define: Define): void;
+  /** Per connection: join the domain's rooms. Per-socket state costs memory on every connection; keep it out. */
+  connect?(socket: HubSocket): void;
+}
 
 /** Transport-level ceiling: a frame above it closes the connection before it is parsed. */
 const TRANSPORT_LIMIT_FACTOR = 16;
 const SESSION_KEEPALIVE_MS = 30 * 60_000;
-const KNOWN_EVENTS = new Set<string>(CLIENT_EVENTS);
 
 /** The Socket.IO side of the hub: handshake auth, rooms, command handlers, revocation on every node. */
 export function createRealtime(opts: RealtimeOptions) {
   const log = opts.log.child({ module: 'realtime' });
   const io: HubServer = new Server(opts.httpServer, {
-    // Larger than any valid event so oversize payloads still get an answer (see define-handler),
+    // Larger than any valid event so oversize payloads still get an answer (see command-router),
     // small enough that a client cannot make the hub buffer megabytes.
     maxHttpBufferSize: opts.maxPayloadBytes * TRANSPORT_LIMIT_FACTOR,
     serveClient: false,
@@ -50,40 +51,29 @@ export function createRealtime(opts: RealtimeOptions) {
   });
 
   io.use(handshakeMiddleware({ auth: opts.auth, publicOrigin: opts.publicOrigin, log }));
-  io.on('connection', (socket) => onConnection(socket));
 
-  const observer = { onEvent: (event: string, ok: boolean) => opts.metrics.socketEvents.inc({ event, ok: String(ok) }) };
+  const router = createCommandRouter({
+    log,
+    maxPayloadBytes: opts.maxPayloadBytes,
+    observer: { onEvent: (event, ok) => opts.metrics.socketEvents.inc({ event, ok: String(ok) }) },
+  });
+  router.define('system:ping', pingPayload, async (p) => ({ echo: p.echo ?? null, serverTime: Date.now(), node: opts.nodeId }));
+  router.define('presence:query', presenceQueryPayload, async (p, { actor }) => {
+    if (!can.queryPresence(actor)) throw errors.forbidden('presence is for staff');
+    return { online: await onlineAmong(p.userIds) };
+  });
+  for (const module of opts.modules) module.commands?.(router.define);
 
-  function onConnection(socket: HubSocket): void {
+  const countDisconnect = () => opts.metrics.socketConnections.dec();
+  io.on('connection', (socket) => {
     const principal = socket.data.principal;
-    const user = principal.user;
     opts.metrics.socketConnections.inc();
-    socket.once('disconnect', () => opts.metrics.socketConnections.dec());
-    void socket.join([rooms.user(user.id), rooms.unit(user.unit_id)]);
+    socket.once('disconnect', countDisconnect);
+    void socket.join([rooms.user(principal.user.id), rooms.unit(principal.user.unit_id)]);
     if (principal.kind === 'session') void socket.join(rooms.session(principal.session.id));
-
-    const ctx = { socket, log, maxPayloadBytes: opts.maxPayloadBytes, observer };
-    const define: Define = (event, schema, handle) => defineHandler(ctx, event, schema, handle);
-    for (const module of opts.modules) module(socket, define);
-    defineHandler(ctx, 'system:ping', pingPayload, async (p) => ({
-      echo: p.echo ?? null,
-      serverTime: Date.now(),
-      node: opts.nodeId,
-    }));
-    defineHandler(ctx, 'presence:query', presenceQueryPayload, async (p) => {
-      if (!can.queryPresence(actorOf(principal))) throw errors.forbidden('presence is for staff');
-      return { online: await onlineAmong(p.userIds) };
-    });
-
-    socket.onAny((event: string, ...args: unknown[]) => {
-      if (KNOWN_EVENTS.has(event)) return;
-      observer.onEvent('(unknown)', false);
-      const err = errors.unknownEvent(String(event));
-      const last = args[args.length - 1];
-      if (typeof last === 'function') last({ ok: false, error: err.toBody() });
-      else socket.emit('request:failed', { event: String(event).slice(0, 64), error: err.toBody() });
-    });
-  }
+    for (const module of opts.modules) module.connect?.(socket);
+    socket.onAny(router.listener);
+  });
 
   // Every half hour, the sessions behind this node's open sockets count as used.
   const keepAlive = setInterval(() => {

@@ -7,8 +7,10 @@ export const BOTS_ROOM = 'role:bot';
 
 /** Bots' sockets join the bots' room; reports have no socket commands (REST carries them). */
 export function reportSocketModule(): SocketModule {
-  return (socket) => {
-    if (socket.data.principal.user.role === 'bot') void socket.join(BOTS_ROOM);
+  return {
+    connect(socket) {
+      if (socket.data.principal.user.role === 'bot') void socket.join(BOTS_ROOM);
+    },
   };
 }
 
