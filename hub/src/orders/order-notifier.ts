@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from '../logger.ts';
+import { createFanout, type Fanout } from '../realtime/fanout.ts';
 import { rooms, type HubServer } from '../realtime/types.ts';
 import type { ProgressBatch } from '../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
@@ -16,12 +17,13 @@ export const dispatchRoom = (scopeUnitId: string) => `dispatch:${scopeUnitId}`;
 
 /**
  * Turns the order service's persisted facts into Socket.IO events. One emit reaches a whole
- * recipient list (one adapter message across nodes); board updates are coalesced per order.
+ * recipient list (one adapter message across nodes, served there before here: see fanout.ts);
+ * board updates are coalesced per order.
  */
 export function createOrderNotifier(deps: { db: Kysely<Database>; views: OrderViews; log: Logger }): OrderNotifier & { attach(io: HubServer, crossNode: boolean): void; close(): void } {
   const { views, log } = deps;
   let server: HubServer | undefined;
-  let crossNode = false;
+  let fanout: Fanout | undefined;
   const io = () => server!;
   const dirty = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
@@ -50,21 +52,9 @@ export function createOrderNotifier(deps: { db: Kysely<Database>; views: OrderVi
   const titleOf = async (orderId: string) => (await views.order(orderId))!;
 
   return {
-    assigned(orderId, userIds) {
-      void (async () => {
-        const order = (await views.order(orderId))!;
-        const rev = await deps.db.selectFrom('orders').select('rev').where('id', '=', orderId).executeTakeFirstOrThrow();
-        io().to(userIds.map(rooms.user)).emit('order:assigned', {
-          order,
-          state: 'pending',
-          deliveredAt: null,
-          readAt: null,
-          acknowledgedAt: null,
-          completedAt: null,
-          feedback: null,
-          rev: rev.rev,
-        });
-      })().catch(fail('assigned'));
+    assigned(order, rev, userIds) {
+      const view = { order, state: 'pending', deliveredAt: null, readAt: null, acknowledgedAt: null, completedAt: null, feedback: null, rev } as const;
+      fanout!.emit(userIds.map(rooms.user), 'order:assigned', view).catch(fail('assigned'));
     },
     assignmentsChanged(orderId, userIds) {
       // Two reads for the whole batch and one adapter message for it, not one per person: emitting
@@ -73,17 +63,16 @@ export function createOrderNotifier(deps: { db: Kysely<Database>; views: OrderVi
         .assignments(orderId, userIds)
         .then((batch) => {
           if (!batch) return;
-          progressLocally(batch);
-          if (crossNode) io().serverSideEmit('order:progressed', batch);
+          if (fanout!.crossNode) io().serverSideEmit('order:progressed', batch);
+          return fanout!.thenLocal(() => progressLocally(batch));
         })
         .catch(fail('progressed'));
     },
-    issued(orderId, scopeUnitId) {
+    issued(order, scopeUnitId) {
       void (async () => {
         // Every dispatcher whose scope holds the new order's scope: the scope and its ancestors.
         const scope = await deps.db.selectFrom('units').select('path').where('id', '=', scopeUnitId).executeTakeFirstOrThrow();
-        const order = (await views.order(orderId))!;
-        const board = await views.board(orderId);
+        const board = await views.board(order.id);
         io().to(scope.path.split('/').filter(Boolean).map(dispatchRoom)).emit('order:issued', { order, board });
       })().catch(fail('issued'));
     },
@@ -107,9 +96,9 @@ export function createOrderNotifier(deps: { db: Kysely<Database>; views: OrderVi
       })().catch(fail('escalated'));
     },
     /** Binds the Socket.IO server once it exists; with other nodes, their batches arrive here. */
-    attach(hubServer, acrossNodes) {
+    attach(hubServer, crossNode) {
       server = hubServer;
-      crossNode = acrossNodes;
+      fanout = createFanout(hubServer, crossNode);
       if (crossNode) hubServer.on('order:progressed', progressLocally);
     },
     close() {

@@ -2,6 +2,20 @@ import type { Kysely } from 'kysely';
 import type { AssignmentView, BoardView, OrderView, ProgressBatch, RecipientState } from '../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
 
+/** Names of those still to acknowledge on a board: enough to chase by name, not the whole list. */
+const BOARD_PENDING_NAMES = 50;
+const NOT_YET_ACKNOWLEDGED: RecipientState[] = ['pending', 'delivered', 'read'];
+type BoardCount = Exclude<keyof BoardView['counts'], 'total' | 'overdue'>;
+/** The counts a recipient in each state adds to: a later state has passed through the earlier ones. */
+const REACHED: Record<RecipientState, BoardCount[]> = {
+  pending: [],
+  delivered: ['delivered'],
+  read: ['delivered', 'read'],
+  acknowledged: ['delivered', 'read', 'acknowledged'],
+  completed: ['delivered', 'read', 'acknowledged', 'completed'],
+  returned: ['delivered', 'read', 'returned'],
+};
+
 /** Reads that turn order rows into what clients see. */
 export function createOrderViews(db: Kysely<Database>, now: () => number) {
   const orderSelect = () =>
@@ -113,44 +127,53 @@ export function createOrderViews(db: Kysely<Database>, now: () => number) {
     };
   }
 
-  /** The closed loop of one order, with its forwarded sub-assignments rolled up. */
+  /**
+   * The closed loop of one order, with its forwarded sub-assignments rolled up. Counted in the
+   * store (rows per state), so a board of 10,000 recipients reads a few rows, not 10,000.
+   */
   async function board(orderId: string): Promise<BoardView> {
     const t = now();
-    const ids = [orderId, ...(await db.selectFrom('orders').select('id').where('parent_order_id', '=', orderId).execute()).map((o) => o.id)];
-    const rows = await db
-      .selectFrom('order_recipients as r')
-      .innerJoin('orders as o', 'o.id', 'r.order_id')
-      .innerJoin('users as u', 'u.id', 'r.user_id')
-      .select(['r.order_id', 'r.user_id', 'r.state', 'u.name', 'o.ack_due_at', 'o.complete_due_at', 'o.status'])
-      .where('r.order_id', 'in', ids)
-      .orderBy('u.name')
-      .execute();
     const counts = { total: 0, delivered: 0, read: 0, acknowledged: 0, completed: 0, returned: 0, overdue: 0 };
-    const reached: Record<RecipientState, (keyof typeof counts)[]> = {
-      pending: [],
-      delivered: ['delivered'],
-      read: ['delivered', 'read'],
-      acknowledged: ['delivered', 'read', 'acknowledged'],
-      completed: ['delivered', 'read', 'acknowledged', 'completed'],
-      returned: ['delivered', 'read', 'returned'],
-    };
-    const pending: BoardView['pending'] = [];
-    for (const r of rows) {
-      if (r.order_id !== orderId) continue; // sub-assignments count below, once per person
-      counts.total++;
-      for (const k of reached[r.state]) counts[k]++;
-      if (isOverdue(r, t)) counts.overdue++;
-      if (r.state !== 'completed' && r.state !== 'returned' && r.state !== 'acknowledged' && pending.length < 50) {
-        pending.push({ userId: r.user_id, name: r.name, state: r.state });
-      }
+    const forwarded = { total: 0, acknowledged: 0, completed: 0 };
+    const o = await db.selectFrom('orders').select(['ack_due_at', 'complete_due_at', 'status']).where('id', '=', orderId).executeTakeFirst();
+    if (!o) return { orderId, counts, pending: [], forwarded };
+    const [states, pending, subStates] = await Promise.all([
+      db
+        .selectFrom('order_recipients')
+        .select(['state', (eb) => eb.fn.countAll<number | string>().as('n')])
+        .where('order_id', '=', orderId)
+        .groupBy('state')
+        .execute(),
+      db
+        .selectFrom('order_recipients as r')
+        .innerJoin('users as u', 'u.id', 'r.user_id')
+        .select(['r.user_id as userId', 'u.name', 'r.state'])
+        .where('r.order_id', '=', orderId)
+        .where('r.state', 'in', NOT_YET_ACKNOWLEDGED)
+        .orderBy('u.name')
+        .limit(BOARD_PENDING_NAMES)
+        .execute(),
+      db
+        .selectFrom('order_recipients as r')
+        .innerJoin('orders as sub', 'sub.id', 'r.order_id')
+        .select(['r.state', (eb) => eb.fn.countAll<number | string>().as('n')])
+        .where('sub.parent_order_id', '=', orderId)
+        .groupBy('r.state')
+        .execute(),
+    ]);
+    for (const { state, n } of states) {
+      const count = Number(n);
+      counts.total += count;
+      for (const k of REACHED[state]) counts[k] += count;
+      if (isOverdue({ state, ...o }, t)) counts.overdue += count;
     }
-    const sub = rows.filter((r) => r.order_id !== orderId);
-    return {
-      orderId,
-      counts,
-      pending,
-      forwarded: { total: sub.length, acknowledged: sub.filter((r) => ['acknowledged', 'completed'].includes(r.state)).length, completed: sub.filter((r) => r.state === 'completed').length },
-    };
+    for (const { state, n } of subStates) {
+      const count = Number(n);
+      forwarded.total += count;
+      if (state === 'acknowledged' || state === 'completed') forwarded.acknowledged += count;
+      if (state === 'completed') forwarded.completed += count;
+    }
+    return { orderId, counts, pending, forwarded };
   }
 
   return { order, assignments, assignmentsSince, board, toOrderView, orderSelect };

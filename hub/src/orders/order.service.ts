@@ -25,14 +25,14 @@ import type { ReceiptBatcher } from './receipt-batcher.ts';
 
 /** What the service tells the transport after a write has been persisted. It never emits itself. */
 export interface OrderNotifier {
-  /** New assignments: each of these people has a new order. */
-  assigned(orderId: string, userIds: string[]): void;
+  /** New assignments, all at `rev`: each of these people has a new order. */
+  assigned(order: OrderView, rev: number, userIds: string[]): void;
   /** The order changed (amended, cancelled) for these recipients. */
   orderChanged(orderId: string, userIds: string[]): void;
   /** These people's assignments of one order moved (their other devices follow). */
   assignmentsChanged(orderId: string, userIds: string[]): void;
   /** A new order in a command scope: the dispatchers whose scope holds it see it appear. */
-  issued(orderId: string, scopeUnitId: string): void;
+  issued(order: OrderView, scopeUnitId: string): void;
   /** The board of this order has changed; the transport coalesces. */
   boardChanged(orderId: string): void;
   /** Chase (催办) these recipients: by hand, or the sweep's reminder at a deadline. */
@@ -119,9 +119,9 @@ export function createOrderService(deps: {
     completeDueAt: number;
     recipients: string[];
     at: number;
-  }): Promise<string> {
+  }): Promise<{ order: OrderView; rev: number }> {
     const id = newId();
-    await db.transaction().execute(async (trx) => {
+    const rev = await db.transaction().execute(async (trx) => {
       const rev = await takeRevs(trx, 1);
       await trx
         .insertInto('orders')
@@ -157,8 +157,9 @@ export function createOrderService(deps: {
       }
       await writeEvent(trx, { orderId: id, actorId: o.actor.id, kind: o.parentOrderId ? 'forwarded' : 'created', at: o.at, text: String(o.recipients.length) });
       if (o.parentOrderId) await writeEvent(trx, { orderId: o.parentOrderId, actorId: o.actor.id, subjectId: o.actor.id, kind: 'forwarded', at: o.at, text: id });
+      return rev;
     });
-    return id;
+    return { order: (await views.order(id))!, rev };
   }
 
   function deadlines(p: { priority: CreateOrderPayload['priority']; ackDueAt?: number | undefined; completeDueAt?: number | undefined }, t: number) {
@@ -195,19 +196,20 @@ export function createOrderService(deps: {
         if (!incident || !incident.path.startsWith(scope.path)) throw errors.notFound('incident');
       }
       const recipients = await resolveTargets(db, scope.path, p.targets, actor.id);
-      let id: string;
+      let sent: Awaited<ReturnType<typeof insertOrder>>;
       try {
-        id = await insertOrder({ actor, clientId: p.clientId, scopeUnitId: scope.id, parentOrderId: null, p, ackDueAt, completeDueAt, recipients, at: t });
+        sent = await insertOrder({ actor, clientId: p.clientId, scopeUnitId: scope.id, parentOrderId: null, p, ackDueAt, completeDueAt, recipients, at: t });
       } catch (err) {
         // Two tabs sent the same client id at once: the other insert won; answer with its order.
         const won = await db.selectFrom('orders').select('id').where('issuer_id', '=', actor.id).where('client_id', '=', p.clientId).executeTakeFirst();
         if (!won) throw err;
         return { order: (await views.order(won.id))!, recipients: recipients.length, duplicate: true };
       }
-      notify.assigned(id, recipients);
-      notify.issued(id, scope.id);
-      notify.boardChanged(id);
-      return { order: (await views.order(id))!, recipients: recipients.length, duplicate: false };
+      // The recipients first: the dispatchers' board read comes after their fan-out has started.
+      notify.assigned(sent.order, sent.rev, recipients);
+      notify.issued(sent.order, scope.id);
+      notify.boardChanged(sent.order.id);
+      return { order: sent.order, recipients: recipients.length, duplicate: false };
     },
 
     /** Delivery and read receipts for the caller's own assignments (batched writes). */
@@ -291,7 +293,7 @@ export function createOrderService(deps: {
       const parent = await db.selectFrom('orders').selectAll().where('id', '=', p.orderId).executeTakeFirstOrThrow();
       const at = now();
       const body = p.note ? `${parent.body}\n\n【转派说明】${p.note}` : parent.body;
-      const id = await insertOrder({
+      const sent = await insertOrder({
         actor,
         clientId: p.clientId,
         scopeUnitId: ownUnit.id,
@@ -302,9 +304,9 @@ export function createOrderService(deps: {
         recipients,
         at,
       });
-      notify.assigned(id, recipients);
+      notify.assigned(sent.order, sent.rev, recipients);
       notify.boardChanged(parent.id);
-      return { order: (await views.order(id))!, recipients: recipients.length, duplicate: false };
+      return { order: sent.order, recipients: recipients.length, duplicate: false };
     },
 
     /**

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AssignmentView, BoardView, CreateOrderPayload, OrderRemindedEvent, OrderView } from '../protocol/index.ts';
+import type { AssignmentView, BoardView, CreateOrderPayload, OrderActionPayload, OrderRemindedEvent, OrderView } from '../protocol/index.ts';
 import {
   addStaff,
   connectSocket,
@@ -52,16 +52,22 @@ describe('command orders', () => {
     await t?.close();
   });
 
+  /** A new squad of `n` officers under the dispatcher's station. */
+  async function newSquad(name: string, n: number, prefix: string) {
+    const db = t.hub.store.db;
+    const id = `${prefix}${Date.now()}`;
+    const stationPath = (await db.selectFrom('units').select('path').where('id', '=', stationId).executeTakeFirstOrThrow()).path;
+    await db.insertInto('units').values({ id, parent_id: stationId, kind: 'squad', name, code: `${prefix}-${Date.now()}`, path: `${stationPath}${id}/`, sort: 999, created_at: Date.now() }).execute();
+    return { id, logins: await addStaff(t.hub, id, n, 'officer', prefix) };
+  }
+
   it('reaches a squad of 50 connected officers; all acknowledge; the board reaches 50/50', async () => {
     const db = t.hub.store.db;
-    const unit = await db.insertInto('units').values({ id: `squad50${Date.now()}`, parent_id: stationId, kind: 'squad', name: '巡逻中队', code: `SQ50-${Date.now()}`, path: '', sort: 999, created_at: Date.now() }).returning('id').executeTakeFirstOrThrow();
-    const stationPath = (await db.selectFrom('units').select('path').where('id', '=', stationId).executeTakeFirstOrThrow()).path;
-    await db.updateTable('units').set({ path: `${stationPath}${unit.id}/` }).where('id', '=', unit.id).execute();
-    const logins = await addStaff(t.hub, unit.id, 50, 'officer', 'p');
-    const officers = await Promise.all(logins.map(open));
+    const squad = await newSquad('巡逻中队', 50, 'p');
+    const officers = await Promise.all(squad.logins.map(open));
     const received = officers.map((s) => nextEvent<AssignmentView>(s, 'order:assigned'));
 
-    const res = await dispatcher.emitWithAck('order:create', order([{ kind: 'unit', unitId: unit.id }], { priority: 'flash' }));
+    const res = await dispatcher.emitWithAck('order:create', order([{ kind: 'unit', unitId: squad.id }], { priority: 'flash' }));
     if (!res.ok) throw new Error(res.error.message);
     expect(res.recipients).toBe(50);
     const watched = await dispatcher.emitWithAck('order:watch', { orderIds: [res.order.id] });
@@ -205,6 +211,33 @@ describe('command orders', () => {
     expect(await t.hub.sweepOrders()).toEqual({ reminded: 0, escalated: 0 });
     const kinds = (await db.selectFrom('order_events').select('kind').where('order_id', '=', sent.order.id).execute()).map((e) => e.kind);
     expect(kinds.filter((k) => k === 'escalated')).toHaveLength(1);
+  });
+
+  it('counts every state and the late on the board, and names the first 50 still to acknowledge by name', async () => {
+    const db = t.hub.store.db;
+    const squad = await newSquad('夜巡中队', 60, 'b');
+    const people = await db.selectFrom('users').select(['id', 'login', 'name']).where('unit_id', '=', squad.id).execute();
+    const sent = await dispatcher.emitWithAck('order:create', order([{ kind: 'unit', unitId: squad.id }]));
+    if (!sent.ok) throw new Error(sent.error.message);
+    const [acks, completes, returns, reads, delivers] = await Promise.all(people.slice(0, 5).map((p) => open(p.login)));
+    const act = async (s: TestSocket, p: OrderActionPayload) => expect(await s.emitWithAck('order:act', p)).toMatchObject({ ok: true, changed: true });
+    await act(acks!, { action: 'acknowledge', orderId: sent.order.id, clientId: cid() });
+    await act(completes!, { action: 'complete', orderId: sent.order.id, clientId: cid(), text: '已处置' });
+    await act(returns!, { action: 'return', orderId: sent.order.id, clientId: cid(), text: '不在辖区' });
+    expect(await reads!.emitWithAck('order:receipt', { orderIds: [sent.order.id], state: 'read' })).toMatchObject({ ok: true, updated: 1 });
+    expect(await delivers!.emitWithAck('order:receipt', { orderIds: [sent.order.id], state: 'delivered' })).toMatchObject({ ok: true, updated: 1 });
+    // The acknowledgement deadline passes; the completion deadline has not.
+    await db.updateTable('orders').set({ ack_due_at: Date.now() - 1000 }).where('id', '=', sent.order.id).execute();
+
+    const watched = await dispatcher.emitWithAck('order:watch', { orderIds: [sent.order.id] });
+    if (!watched.ok) throw new Error(watched.error.message);
+    const [board] = watched.boards;
+    // 55 untouched + delivered + read = 57 still to acknowledge, all late; the acknowledged one is not late yet.
+    expect(board!.counts).toEqual({ total: 60, delivered: 5, read: 4, acknowledged: 2, completed: 1, returned: 1, overdue: 57 });
+    const stillToAcknowledge = people.slice(3).map((p) => p.name).sort();
+    expect(board!.pending.map((p) => p.name)).toEqual(stillToAcknowledge.slice(0, 50));
+    expect(board!.pending.find((p) => p.userId === people[3]!.id)).toMatchObject({ state: 'read' });
+    expect(board!.pending.find((p) => p.userId === people[4]!.id)).toMatchObject({ state: 'delivered' });
   });
 
   it('lets a dispatcher chase pending recipients by hand', async () => {
