@@ -80,6 +80,8 @@ describe.skipIf(!ready)('command orders on two nodes', () => {
     const firstLogin = (await a.hub.store.db.selectFrom('users').select('login').where('id', '=', first!.id).executeTakeFirstOrThrow()).login;
     const desk = await connectSocket(a.url, { cookie: (await login(a.url, firstLogin)).cookie });
     sockets.push(desk);
+    // One order reaches both nodes' sockets: the local fan-out on A and the other node's on B.
+    const arrivals = [desk, ...officers.map((o) => o.socket)].map((s) => nextEvent<AssignmentView>(s, 'order:assigned'));
     const res = await dispatcher.emitWithAck('order:create', {
       clientId: `progress-${Date.now()}`,
       title: '多端签收同步',
@@ -88,6 +90,7 @@ describe.skipIf(!ready)('command orders on two nodes', () => {
       targets: officers.map((o) => ({ kind: 'user' as const, userId: o.id })),
     });
     if (!res.ok) throw new Error(res.error.message);
+    expect((await Promise.all(arrivals)).map((a) => a.order.id)).toEqual(Array(officers.length + 1).fill(res.order.id));
     const heard = new Map<TestSocket, AssignmentView[]>();
     for (const s of [desk, ...officers.map((o) => o.socket)]) {
       heard.set(s, []);
