@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, SelectQueryBuilder } from 'kysely';
 import { errors } from '../errors.ts';
 import type { OrderTarget, Role } from '../protocol/index.ts';
 import { can } from '../auth/permissions.ts';
@@ -6,19 +6,19 @@ import type { Database } from '../store/schema.ts';
 
 const RECEIVING: Role[] = ['station_head', 'dispatcher', 'officer', 'auxiliary', 'grid_worker'];
 
+/** The people an order goes to, as a query of their ids: the insert of their rows selects from it. */
+export type RecipientQuery = SelectQueryBuilder<Database, 'users' | 'units', { user_id: string }>;
+
 /**
- * Resolves a dispatcher's targets to the people who receive the order, at send time: unit
- * subtrees (optionally only some roles), and named people. Every target must lie inside the
+ * Checks a dispatcher's targets and turns them into the query of the people who receive the order:
+ * unit subtrees (optionally only some roles) and named people. Every target must lie inside the
  * dispatcher's scope; unknown ids and out-of-scope targets are refused, naming the target.
- * Disabled accounts, residents and bots never receive orders.
+ * Disabled accounts, residents and bots never receive orders. The list itself is read by the
+ * insert that stores it, at send time, so ten thousand ids never travel to the hub and back.
  */
-export async function resolveTargets(
-  db: Kysely<Database>,
-  scopePath: string,
-  targets: OrderTarget[],
-  excludeUserId: string,
-): Promise<string[]> {
-  const recipients = new Set<string>();
+export async function recipientQuery(db: Kysely<Database>, scopePath: string, targets: OrderTarget[], excludeUserId: string): Promise<RecipientQuery> {
+  const subtrees: { path: string; roles: Role[] }[] = [];
+  const people: string[] = [];
   for (const [i, t] of targets.entries()) {
     if (t.kind === 'unit') {
       const unit = await db.selectFrom('units').select(['id', 'path']).where('id', '=', t.unitId).executeTakeFirst();
@@ -26,15 +26,7 @@ export async function resolveTargets(
       if (!unit.path.startsWith(scopePath)) throw errors.forbidden(`target ${i} lies outside your command scope`);
       const roles = (t.roles ?? RECEIVING).filter((r) => can.receiveOrders(r));
       if (roles.length === 0) throw errors.invalid(`target ${i}: none of these roles receive orders`);
-      const rows = await db
-        .selectFrom('users')
-        .innerJoin('units', 'units.id', 'users.unit_id')
-        .select('users.id')
-        .where('units.path', 'like', `${unit.path}%`)
-        .where('users.role', 'in', roles)
-        .where('users.disabled_at', 'is', null)
-        .execute();
-      for (const r of rows) recipients.add(r.id);
+      subtrees.push({ path: unit.path, roles });
     } else {
       const user = await db
         .selectFrom('users')
@@ -46,10 +38,19 @@ export async function resolveTargets(
       if (!user.path.startsWith(scopePath)) throw errors.forbidden(`target ${i} lies outside your command scope`);
       if (!can.receiveOrders(user.role)) throw errors.invalid(`target ${i} cannot receive orders`);
       if (user.disabled_at !== null) throw errors.invalid(`target ${i} is disabled`);
-      recipients.add(user.id);
+      people.push(user.id);
     }
   }
-  recipients.delete(excludeUserId);
-  if (recipients.size === 0) throw errors.invalid('the targets hold nobody who can receive this order');
-  return [...recipients];
+  return db
+    .selectFrom('users')
+    .innerJoin('units', 'units.id', 'users.unit_id')
+    .select('users.id as user_id')
+    .where((eb) =>
+      eb.or([
+        ...subtrees.map((s) => eb.and([eb('units.path', 'like', `${s.path}%`), eb('users.role', 'in', s.roles)])),
+        ...(people.length ? [eb('users.id', 'in', people)] : []),
+      ]),
+    )
+    .where('users.disabled_at', 'is', null)
+    .where('users.id', '!=', excludeUserId);
 }
