@@ -8,6 +8,7 @@ import * as images from './0006-images.ts';
 import * as directGroups from './0007-direct-groups.ts';
 import * as hotline from './0008-hotline.ts';
 import * as reports from './0009-reports.ts';
+import * as orderRecipientsUnchecked from './0010-order-recipients-unchecked.ts';
 
 /** Migrations in order; the same set runs on SQLite and PostgreSQL. */
 const migrations: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '0007-direct-groups': directGroups,
   '0008-hotline': hotline,
   '0009-reports': reports,
+  '0010-order-recipients-unchecked': orderRecipientsUnchecked,
 };
 
 export const migrationProvider: MigrationProvider = {
