@@ -98,7 +98,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     for (const orderId of new Set(applied.map((a) => a.orderId))) {
       notifier.boardChanged(orderId);
       // Acknowledgements reach the person's other devices; delivery and read receipts need not.
-      const acknowledged = applied.filter((a) => a.orderId === orderId && a.state === 'acknowledged').map((a) => a.userId);
+      const acknowledged = applied.filter((a) => a.orderId === orderId && a.state === 'acknowledged').map(({ userId, origin }) => ({ userId, origin }));
       if (acknowledged.length) notifier.assignmentsChanged(orderId, acknowledged);
     }
   });

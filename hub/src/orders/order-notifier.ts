@@ -40,12 +40,18 @@ export function createOrderNotifier(deps: { db: Kysely<Database>; views: OrderVi
     for (const id of ids) io().to(boardRoom(id)).emit('order:board', await views.board(id));
   }
 
-  /** Hands this node's sockets their person's assignment; a person with no socket here costs a lookup. */
+  /**
+   * Hands this node's sockets their person's assignment, except the socket the change came from
+   * (answered already): when 10,000 officers acknowledge from their one device each, that is no
+   * frame at all rather than 10,000. A person with no other socket here costs a lookup.
+   */
   function progressLocally(batch: ProgressBatch): void {
     const here = io().of('/').adapter.rooms;
-    for (const { userId, ...assignment } of batch.assignments) {
+    for (const { userId, origin, ...assignment } of batch.assignments) {
       const room = rooms.user(userId);
-      if (here.has(room)) io().local.to(room).emit('order:progressed', { order: batch.order, ...assignment });
+      const sockets = here.get(room);
+      if (!sockets || (origin !== undefined && sockets.size === 1 && sockets.has(origin))) continue;
+      io().local.to(room).except(origin ?? []).emit('order:progressed', { order: batch.order, ...assignment });
     }
   }
 
@@ -56,13 +62,15 @@ export function createOrderNotifier(deps: { db: Kysely<Database>; views: OrderVi
       const view = { order, state: 'pending', deliveredAt: null, readAt: null, acknowledgedAt: null, completedAt: null, feedback: null, rev } as const;
       fanout!.emit(userIds.map(rooms.user), 'order:assigned', view).catch(fail('assigned'));
     },
-    assignmentsChanged(orderId, userIds) {
+    assignmentsChanged(orderId, changes) {
       // Two reads for the whole batch and one adapter message for it, not one per person: emitting
       // to each person's room would publish thousands of messages that every node decodes.
+      const origins = new Map(changes.map((c) => [c.userId, c.origin]));
       void views
-        .assignments(orderId, userIds)
+        .assignments(orderId, [...origins.keys()])
         .then((batch) => {
           if (!batch) return;
+          for (const a of batch.assignments) a.origin = origins.get(a.userId);
           if (fanout!.crossNode) io().serverSideEmit('order:progressed', batch);
           return fanout!.thenLocal(() => progressLocally(batch));
         })

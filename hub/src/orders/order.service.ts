@@ -23,14 +23,20 @@ import { recipientQuery, type RecipientQuery } from './order-targets.ts';
 import type { OrderViews } from './order-views.ts';
 import type { ReceiptBatcher } from './receipt-batcher.ts';
 
+/** Someone's assignment moved; `origin` is the opaque id of the connection that moved it, if any. */
+export interface AssignmentChange {
+  userId: string;
+  origin?: string | undefined;
+}
+
 /** What the service tells the transport after a write has been persisted. It never emits itself. */
 export interface OrderNotifier {
   /** New assignments, all at `rev`: each of these people has a new order. */
   assigned(order: OrderView, rev: number, userIds: string[]): void;
   /** The order changed (amended, cancelled) for these recipients. */
   orderChanged(orderId: string, userIds: string[]): void;
-  /** These people's assignments of one order moved (their other devices follow). */
-  assignmentsChanged(orderId: string, userIds: string[]): void;
+  /** These people's assignments of one order moved: their other devices follow (not `origin`, where the change was made). */
+  assignmentsChanged(orderId: string, changes: AssignmentChange[]): void;
   /** A new order in a command scope: the dispatchers whose scope holds it see it appear. */
   issued(order: OrderView, scopeUnitId: string): void;
   /** The board of this order has changed; the transport coalesces. */
@@ -230,14 +236,17 @@ export function createOrderService(deps: {
       return { updated: results.filter(Boolean).length };
     },
 
-    /** A recipient acts on their own assignment: acknowledge, note, complete, hand back. */
-    async act(actor: Actor, p: OrderActionPayload): Promise<{ state: RecipientState; changed: boolean }> {
+    /**
+     * A recipient acts on their own assignment: acknowledge, note, complete, hand back. `origin`
+     * names the connection it came from, which needs no news of it.
+     */
+    async act(actor: Actor, p: OrderActionPayload, origin?: string): Promise<{ state: RecipientState; changed: boolean }> {
       // Acknowledging needs no client-id lookup: state only moves forward, so a repeat is a no-op.
       // Nor a read first: the batched write moves only the caller's own row, below acknowledged, of
       // an active order. Only when it moved nothing is the row read, to answer why — so ten
       // thousand recipients acknowledging at once cost a few statements, not ten thousand reads.
       if (p.action === 'acknowledge') {
-        if (await deps.batcher.apply({ orderId: p.orderId, userId: actor.id, state: 'acknowledged', at: now() })) return { state: 'acknowledged', changed: true };
+        if (await deps.batcher.apply({ orderId: p.orderId, userId: actor.id, state: 'acknowledged', at: now(), origin })) return { state: 'acknowledged', changed: true };
         const row = await assignment(actor, p.orderId);
         // A retry answers as the first try did (also when another device got there first, and even
         // if the order was cancelled in between).
@@ -280,7 +289,7 @@ export function createOrderService(deps: {
         await writeEvent(trx, { orderId: p.orderId, actorId: actor.id, subjectId: actor.id, kind, clientId: p.clientId, text: p.text, at });
       });
       notify.boardChanged(p.orderId);
-      notify.assignmentsChanged(p.orderId, [actor.id]);
+      notify.assignmentsChanged(p.orderId, [{ userId: actor.id, origin }]);
       return { state, changed: true };
     },
 

@@ -26,7 +26,7 @@ export function orderSocketModule(orders: OrderService, duty: DutyService): Sock
     commands(define) {
       define('order:create', createOrderPayload, (p, { actor }) => orders.create(actor, p));
       define('order:receipt', orderReceiptPayload, (p, { actor }) => orders.receipts(actor, p));
-      define('order:act', orderActionPayload, (p, { actor }) => orders.act(actor, p));
+      define('order:act', orderActionPayload, (p, { actor, socket }) => orders.act(actor, p, socket.id));
       define('order:forward', orderForwardPayload, (p, { actor }) => orders.forward(actor, p));
       define('order:sync', orderSyncPayload, (p, { actor }) => orders.sync(actor, p.since));
       define('order:watch', orderWatchPayload, async (p, { actor, socket }) => {

@@ -302,9 +302,16 @@ describe('command orders', () => {
     const sent = await dispatcher.emitWithAck('order:create', order([{ kind: 'user', userId: me.id }], { title: '多端同步' }));
     if (!sent.ok) throw new Error(sent.error.message);
     expect((await issued).order.id).toBe(sent.order.id);
+    const echoes: AssignmentView[] = [];
+    phone.on('order:progressed', (a) => echoes.push(a));
     const progressed = nextEvent<AssignmentView>(desk, 'order:progressed');
     await phone.emitWithAck('order:act', { action: 'acknowledge', orderId: sent.order.id, clientId: cid() });
     expect(await progressed).toMatchObject({ state: 'acknowledged', order: { id: sent.order.id } });
+    const completed = nextEvent<AssignmentView>(desk, 'order:progressed');
+    await phone.emitWithAck('order:act', { action: 'complete', orderId: sent.order.id, clientId: cid(), text: '已核查，无异常' });
+    expect(await completed).toMatchObject({ state: 'completed', feedback: '已核查，无异常' });
+    // The phone acted: its answers told it; it gets no echo of either change.
+    expect(echoes).toEqual([]);
   });
 
   it('shows a recipient their order\'s history and their own entries, not their colleagues\'', async () => {

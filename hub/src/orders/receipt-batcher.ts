@@ -10,6 +10,8 @@ export interface Transition {
   userId: string;
   state: 'delivered' | 'read' | 'acknowledged';
   at: number;
+  /** The connection it came from (see OrderNotifier.assignmentsChanged). */
+  origin?: string | undefined;
 }
 
 const LOWER_STATES: Record<Transition['state'], RecipientState[]> = {

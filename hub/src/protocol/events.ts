@@ -173,7 +173,8 @@ export interface InterServerEvents {
 /** Changed assignments of one order, the order itself once (see order-notifier). */
 export interface ProgressBatch {
   order: AssignmentView['order'];
-  assignments: (Omit<AssignmentView, 'order'> & { userId: string })[];
+  /** `origin`: the socket the change came from, which knows already (its command was answered). */
+  assignments: (Omit<AssignmentView, 'order'> & { userId: string; origin?: string | undefined })[];
 }
 
 /** Connection errors the handshake refuses with (`connect_error`'s `data`). */
