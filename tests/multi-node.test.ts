@@ -60,7 +60,7 @@ describe.skipIf(!ready)('two hub nodes on PostgreSQL + Redis', () => {
     const officer = await login(a.url, await demoLogin(a.hub, 'officer'));
     const s = await connectSocket(b.url, { cookie: officer.cookie });
     sockets.push(s);
-    const room = `unit:${officer.body.me.unit.id}`;
+    const room = `unit:${officer.body.me.unit.id}:officer`; // everyone of one role in one unit
     const got = nextEvent<{ room: string; text: string }>(s, 'system:announced');
     // The adapter subscribes asynchronously: wait until node A sees B's socket in the room.
     await expect.poll(async () => (await a.hub.realtime.io.in(room).fetchSockets()).length, { timeout: 5000 }).toBeGreaterThan(0);

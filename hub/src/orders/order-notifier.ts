@@ -58,9 +58,10 @@ export function createOrderNotifier(deps: { db: Kysely<Database>; views: OrderVi
   const titleOf = async (orderId: string) => (await views.order(orderId))!;
 
   return {
-    assigned(order, rev, userIds) {
+    assigned(order, rev, audience) {
       const view = { order, state: 'pending', deliveredAt: null, readAt: null, acknowledgedAt: null, completedAt: null, feedback: null, rev } as const;
-      fanout!.emit(userIds.map(rooms.user), 'order:assigned', view).catch(fail('assigned'));
+      const to = [...audience.units.flatMap((u) => u.unitIds.flatMap((unitId) => u.roles.map((role) => rooms.unitRole(unitId, role)))), ...audience.people.map(rooms.user)];
+      fanout!.emit(to, 'order:assigned', view, [rooms.user(audience.except)]).catch(fail('assigned'));
     },
     assignmentsChanged(orderId, changes) {
       // Two reads for the whole batch and one adapter message for it, not one per person: emitting

@@ -19,7 +19,7 @@ import {
 import type { Database } from '../store/schema.ts';
 import { dispatchScope } from './dispatch-scope.ts';
 import { takeRevs } from './order-revs.ts';
-import { recipientQuery, type RecipientQuery } from './order-targets.ts';
+import { resolveRecipients, type Audience, type Recipients } from './order-targets.ts';
 import type { OrderViews } from './order-views.ts';
 import type { ReceiptBatcher } from './receipt-batcher.ts';
 
@@ -31,8 +31,8 @@ export interface AssignmentChange {
 
 /** What the service tells the transport after a write has been persisted. It never emits itself. */
 export interface OrderNotifier {
-  /** New assignments, all at `rev`: each of these people has a new order. */
-  assigned(order: OrderView, rev: number, userIds: string[]): void;
+  /** New assignments, all at `rev`: everyone in the audience has a new order. */
+  assigned(order: OrderView, rev: number, audience: Audience): void;
   /** The order changed (amended, cancelled) for these recipients. */
   orderChanged(orderId: string, userIds: string[]): void;
   /** These people's assignments of one order moved: their other devices follow (not `origin`, where the change was made). */
@@ -126,7 +126,7 @@ export function createOrderService(deps: {
 
   /**
    * Inserts an order and its recipients in one transaction; the caller has checked everything.
-   * Answers with the recipients as stored (none: refused, nothing stored).
+   * Answers with how many recipients it stored (none: refused, nothing stored).
    */
   async function insertOrder(o: {
     actor: Actor;
@@ -136,9 +136,9 @@ export function createOrderService(deps: {
     p: Pick<CreateOrderPayload, 'title' | 'body' | 'priority' | 'targets'> & { incidentId?: string | undefined };
     ackDueAt: number;
     completeDueAt: number;
-    recipients: RecipientQuery;
+    recipients: Recipients;
     at: number;
-  }): Promise<{ order: OrderView; rev: number; recipients: string[] }> {
+  }): Promise<{ order: OrderView; rev: number; recipients: number }> {
     const id = newId();
     const { rev, recipients } = await db.transaction().execute(async (trx) => {
       const rev = await takeRevs(trx, 1);
@@ -165,17 +165,17 @@ export function createOrderService(deps: {
         })
         .execute();
       // One statement selects the recipients and stores their rows: the list is resolved at send
-      // time, and for 10,000 recipients no ids travel to the hub and back as parameters. Columns
-      // left out are null; casts, because PostgreSQL types a bare parameter in a SELECT as text.
-      const { rows } = await sql<{ user_id: string }>`
+      // time, and for 10,000 recipients no ids travel to the hub and back. Columns left out are
+      // null; casts, because PostgreSQL types a bare parameter in a SELECT as text.
+      const inserted = await sql`
         insert into order_recipients (order_id, user_id, state, ack_reminders, complete_reminders, next_chase_at, rev)
         select ${id}, r.user_id, ${'pending' satisfies RecipientState}, 0, 0, cast(${o.ackDueAt} as bigint), cast(${rev} as bigint)
-        from (${o.recipients}) as r
-        returning user_id`.execute(trx);
-      if (rows.length === 0) throw errors.invalid('the targets hold nobody who can receive this order');
-      await writeEvent(trx, { orderId: id, actorId: o.actor.id, kind: o.parentOrderId ? 'forwarded' : 'created', at: o.at, text: String(rows.length) });
+        from (${o.recipients.query}) as r`.execute(trx);
+      const recipients = Number(inserted.numAffectedRows ?? 0);
+      if (recipients === 0) throw errors.invalid('the targets hold nobody who can receive this order');
+      await writeEvent(trx, { orderId: id, actorId: o.actor.id, kind: o.parentOrderId ? 'forwarded' : 'created', at: o.at, text: String(recipients) });
       if (o.parentOrderId) await writeEvent(trx, { orderId: o.parentOrderId, actorId: o.actor.id, subjectId: o.actor.id, kind: 'forwarded', at: o.at, text: id });
-      return { rev, recipients: rows.map((r) => r.user_id) };
+      return { rev, recipients };
     });
     return { order: (await views.order(id))!, rev, recipients };
   }
@@ -210,7 +210,7 @@ export function createOrderService(deps: {
           .executeTakeFirst();
         if (!incident || !incident.path.startsWith(scope.path)) throw errors.notFound('incident');
       }
-      const recipients = await recipientQuery(db, scope.path, p.targets, actor.id);
+      const recipients = await resolveRecipients(db, scope.path, p.targets, actor.id);
       let sent: Awaited<ReturnType<typeof insertOrder>>;
       try {
         sent = await insertOrder({ actor, clientId: p.clientId, scopeUnitId: scope.id, parentOrderId: null, p, ackDueAt, completeDueAt, recipients, at: t });
@@ -221,10 +221,10 @@ export function createOrderService(deps: {
         return duplicateOf(won);
       }
       // The recipients first: the dispatchers' board read comes after their fan-out has started.
-      notify.assigned(sent.order, sent.rev, sent.recipients);
+      notify.assigned(sent.order, sent.rev, recipients.audience);
       notify.issued(sent.order, scope.id);
       notify.boardChanged(sent.order.id);
-      return { order: sent.order, recipients: sent.recipients.length, duplicate: false };
+      return { order: sent.order, recipients: sent.recipients, duplicate: false };
     },
 
     /** Delivery and read receipts for the caller's own assignments (batched writes). */
@@ -304,7 +304,7 @@ export function createOrderService(deps: {
       const earlier = await sentBefore(actor, p.clientId);
       if (earlier) return duplicateOf(earlier);
       const ownUnit = await db.selectFrom('units').select(['id', 'path']).where('id', '=', actor.unitId).executeTakeFirstOrThrow();
-      const recipients = await recipientQuery(db, ownUnit.path, p.userIds.map((userId) => ({ kind: 'user' as const, userId })), actor.id);
+      const recipients = await resolveRecipients(db, ownUnit.path, p.userIds.map((userId) => ({ kind: 'user' as const, userId })), actor.id);
       const parent = await db.selectFrom('orders').selectAll().where('id', '=', p.orderId).executeTakeFirstOrThrow();
       const at = now();
       const body = p.note ? `${parent.body}\n\n【转派说明】${p.note}` : parent.body;
@@ -319,9 +319,9 @@ export function createOrderService(deps: {
         recipients,
         at,
       });
-      notify.assigned(sent.order, sent.rev, sent.recipients);
+      notify.assigned(sent.order, sent.rev, recipients.audience);
       notify.boardChanged(parent.id);
-      return { order: sent.order, recipients: sent.recipients.length, duplicate: false };
+      return { order: sent.order, recipients: sent.recipients, duplicate: false };
     },
 
     /**

@@ -213,6 +213,42 @@ describe('command orders', () => {
     expect(kinds.filter((k) => k === 'escalated')).toHaveLength(1);
   });
 
+  it('pushes a new order live to exactly the people it stored, whatever the mix of targets', async () => {
+    const db = t.hub.store.db;
+    const me = (await db.selectFrom('users').select(['id', 'unit_id']).where('login', '=', (await firstStation(t.hub)).dispatcherLogin).executeTakeFirstOrThrow());
+    const community = await db.selectFrom('units').select(['id', 'path']).where('parent_id', '=', stationId).where('kind', '=', 'community').orderBy('sort').executeTakeFirstOrThrow();
+    const named = await db.selectFrom('users').select(['id', 'login']).where('unit_id', '=', squadId).where('role', '=', 'officer').executeTakeFirstOrThrow();
+    // Everyone who could be caught by mistake: the whole community subtree (residents and officers
+    // too), the dispatcher's own command room (the dispatcher included), the named officer.
+    const around = await db
+      .selectFrom('users')
+      .innerJoin('units', 'units.id', 'users.unit_id')
+      .select(['users.id', 'users.login'])
+      .where((eb) => eb.or([eb('units.path', 'like', `${community.path}%`), eb('users.unit_id', '=', me.unit_id)]))
+      .where('users.role', '!=', 'bot')
+      .execute();
+    const listeners = await Promise.all([...around, named].filter((u) => u.id !== me.id).map(async (u) => ({ id: u.id, socket: await open(u.login) })));
+    listeners.push({ id: me.id, socket: dispatcher });
+    const heard = new Set<string>();
+    let title = '';
+    for (const l of listeners) l.socket.on('order:assigned', (a) => a.order.title === title && heard.add(l.id));
+    title = `混合目标 ${Date.now()}`;
+    const sent = await dispatcher.emitWithAck(
+      'order:create',
+      order([{ kind: 'unit', unitId: community.id, roles: ['grid_worker', 'auxiliary'] }, { kind: 'unit', unitId: me.unit_id }, { kind: 'user', userId: named.id }], { title }),
+    );
+    if (!sent.ok) throw new Error(sent.error.message);
+    const stored = (await db.selectFrom('order_recipients').select('user_id').where('order_id', '=', sent.order.id).execute()).map((r) => r.user_id);
+    await expect.poll(() => heard.size, { timeout: 5000 }).toBe(stored.length);
+    await new Promise((r) => setTimeout(r, 200)); // anyone else would have heard by now
+    expect([...heard].sort()).toEqual([...stored].sort());
+    expect(stored).toContain(named.id);
+    expect(stored).not.toContain(me.id);
+    const fromCommunity = await db.selectFrom('users').innerJoin('units', 'units.id', 'users.unit_id').select('users.role').where('users.id', 'in', stored).where('units.path', 'like', `${community.path}%`).execute();
+    expect(fromCommunity.length).toBeGreaterThan(0);
+    expect(new Set(fromCommunity.map((r) => r.role))).toEqual(new Set(['grid_worker', 'auxiliary']));
+  });
+
   it('counts every state and the late on the board, and names the first 50 still to acknowledge by name', async () => {
     const db = t.hub.store.db;
     const squad = await newSquad('夜巡中队', 60, 'b');

@@ -165,7 +165,7 @@ export interface ClientToServerEvents {
 /** Between hub nodes (the Redis adapter's serverSideEmit). */
 export interface InterServerEvents {
   /** A large fan-out: each node emits the event to its own sockets in these rooms (see realtime/fanout). */
-  'fanout:rooms': (m: { rooms: string[]; event: keyof ServerToClientEvents; payload: unknown }) => void;
+  'fanout:rooms': (m: { rooms: string[]; except: string[]; event: keyof ServerToClientEvents; payload: unknown }) => void;
   /** A batch of one order's changed assignments: each node hands its own sockets their person's. */
   'order:progressed': (batch: ProgressBatch) => void;
 }

@@ -69,7 +69,7 @@ export function createRealtime(opts: RealtimeOptions) {
     const principal = socket.data.principal;
     opts.metrics.socketConnections.inc();
     socket.once('disconnect', countDisconnect);
-    void socket.join([rooms.user(principal.user.id), rooms.unit(principal.user.unit_id)]);
+    void socket.join([rooms.user(principal.user.id), rooms.unitRole(principal.user.unit_id, principal.user.role)]);
     if (principal.kind === 'session') void socket.join(rooms.session(principal.session.id));
     for (const module of opts.modules) module.connect?.(socket);
     socket.onAny(router.listener);

@@ -14,5 +14,6 @@ export type HubSocket = Socket<ClientToServerEvents, ServerToClientEvents, Inter
 export const rooms = {
   user: (userId: string) => `user:${userId}`,
   session: (sessionId: string) => `session:${sessionId}`,
-  unit: (unitId: string) => `unit:${unitId}`,
+  /** Everyone of one role in one unit (not below it): an order to a unit subtree is a handful of these. */
+  unitRole: (unitId: string, role: string) => `unit:${unitId}:${role}`,
 };
