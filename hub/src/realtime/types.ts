@@ -14,6 +14,10 @@ export type HubSocket = Socket<ClientToServerEvents, ServerToClientEvents, Inter
 export const rooms = {
   user: (userId: string) => `user:${userId}`,
   session: (sessionId: string) => `session:${sessionId}`,
-  /** Everyone of one role in one unit (not below it): an order to a unit subtree is a handful of these. */
+  /**
+   * Everyone of one role in one unit (not below it): an order to a unit subtree is a handful of
+   * these. Joined at connect, so it holds only while a socket's unit and role stay fixed: code that
+   * changes either must close the person's sockets, as disabling an account does.
+   */
   unitRole: (unitId: string, role: string) => `unit:${unitId}:${role}`,
 };
