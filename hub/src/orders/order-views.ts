@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { AssignmentView, BoardView, OrderView, ProgressBatch, RecipientState } from '../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
 
@@ -15,6 +15,20 @@ const REACHED: Record<RecipientState, BoardCount[]> = {
   completed: ['delivered', 'read', 'acknowledged', 'completed'],
   returned: ['delivered', 'read', 'returned'],
 };
+
+/** A recipient row's columns that make their assignment (with its order). */
+const ASSIGNMENT_COLUMNS = ['state', 'delivered_at', 'read_at', 'acknowledged_at', 'completed_at', 'feedback', 'rev'] as const;
+type AssignmentRow = Pick<Selectable<Database['order_recipients']>, (typeof ASSIGNMENT_COLUMNS)[number]>;
+
+const assignmentOf = (r: AssignmentRow): Omit<AssignmentView, 'order'> => ({
+  state: r.state,
+  deliveredAt: r.delivered_at,
+  readAt: r.read_at,
+  acknowledgedAt: r.acknowledged_at,
+  completedAt: r.completed_at,
+  feedback: r.feedback,
+  rev: r.rev,
+});
 
 /** Reads that turn order rows into what clients see. */
 export function createOrderViews(db: Kysely<Database>, now: () => number) {
@@ -67,7 +81,7 @@ export function createOrderViews(db: Kysely<Database>, now: () => number) {
   async function assignmentsSince(userId: string, since: number, limit = 500): Promise<{ assignments: AssignmentView[]; cursor: number; more: boolean }> {
     const rows = await db
       .selectFrom('order_recipients as r')
-      .select(['r.order_id', 'r.state', 'r.delivered_at', 'r.read_at', 'r.acknowledged_at', 'r.completed_at', 'r.feedback', 'r.rev'])
+      .select(['r.order_id', ...ASSIGNMENT_COLUMNS.map((c) => `r.${c}` as const)])
       .where('r.user_id', '=', userId)
       .where('r.rev', '>', since)
       .orderBy('r.rev')
@@ -87,16 +101,7 @@ export function createOrderViews(db: Kysely<Database>, now: () => number) {
       : [];
     const byId = new Map(orders.map((o) => [o.id, toOrderView(o)]));
     return {
-      assignments: page.map((r) => ({
-        order: byId.get(r.order_id)!,
-        state: r.state,
-        deliveredAt: r.delivered_at,
-        readAt: r.read_at,
-        acknowledgedAt: r.acknowledged_at,
-        completedAt: r.completed_at,
-        feedback: r.feedback,
-        rev: r.rev,
-      })),
+      assignments: page.map((r) => ({ order: byId.get(r.order_id)!, ...assignmentOf(r) })),
       cursor: page.length ? page.at(-1)!.rev : since,
       more,
     };
@@ -108,23 +113,11 @@ export function createOrderViews(db: Kysely<Database>, now: () => number) {
     if (!o || userIds.length === 0) return undefined;
     const rows = await db
       .selectFrom('order_recipients')
-      .select(['user_id', 'state', 'delivered_at', 'read_at', 'acknowledged_at', 'completed_at', 'feedback', 'rev'])
+      .select(['user_id', ...ASSIGNMENT_COLUMNS])
       .where('order_id', '=', orderId)
       .where('user_id', 'in', userIds)
       .execute();
-    return {
-      order: o,
-      assignments: rows.map((r) => ({
-        userId: r.user_id,
-        state: r.state,
-        deliveredAt: r.delivered_at,
-        readAt: r.read_at,
-        acknowledgedAt: r.acknowledged_at,
-        completedAt: r.completed_at,
-        feedback: r.feedback,
-        rev: r.rev,
-      })),
-    };
+    return { order: o, assignments: rows.map((r) => ({ userId: r.user_id, ...assignmentOf(r) })) };
   }
 
   /**
