@@ -47,9 +47,6 @@ export interface OrderNotifier {
   escalated(orderId: string, subjectId: string, toUserIds: string[], phase: ChasePhase): void;
 }
 
-
-const INSERT_CHUNK = 500;
-
 /** Command orders: the rules of the closed loop, transport-free. */
 export function createOrderService(deps: {
   db: Kysely<Database>;
