@@ -1,3 +1,4 @@
+import type { Generated } from 'kysely';
 import type { GroupKind, HotlineCategory, HotlineStatus, MatterCategory, MatterStatus, MessageStatus, OrderPriority, OrderStatus, RecipientState, ReportKind, Role, UnitKind } from '../protocol/index.ts';
 
 /**
@@ -189,6 +190,8 @@ export interface GroupTable {
   notice_at: number | null;
   /** For a one-to-one group: the two member ids, sorted and joined, unique. */
   pair_key: string | null;
+  /** Highest edit count handed out (recall, removal); taken under the row's lock like last_seq. */
+  change_seq: Generated<number>;
 }
 
 export interface GroupMemberTable {
@@ -216,6 +219,8 @@ export interface MessageTable {
   /** JSON: the mentioned member ids, or "all" (@所有人, staff only). */
   mentions: string | null;
   image_id: string | null;
+  /** The conversation's change_seq at this message's last edit; 0 when never edited. */
+  change_seq: Generated<number>;
 }
 
 export interface MatterTable {

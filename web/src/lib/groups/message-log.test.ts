@@ -15,6 +15,7 @@ const msg = (seq: number, over: Partial<MessageView> = {}): MessageView => ({
   image: null,
   status: 'ok',
   createdAt: 1_000 * seq,
+  changeSeq: 0,
   ...over,
 });
 const seqs = (log: MessageView[]) => log.map((m) => m.seq);
