@@ -190,7 +190,12 @@ export function createGroupService(deps: { db: Kysely<Database>; notify: GroupNo
      * removals of held messages after its change cursor. Groups the caller does not belong to are
      * ignored, so guessed ids reveal nothing.
      */
-    async sync(actor: Actor, cursors: Record<string, number>, changes: Record<string, number> = {}, limit = SYNC_LIMIT): Promise<SyncAnswer> {
+    async sync(
+      actor: Actor,
+      cursors: Record<string, number>,
+      changes: Record<string, number> = {},
+      limit = SYNC_LIMIT,
+    ): Promise<SyncAnswer> {
       const mine = new Set(await groupIdsOf(actor.id));
       return log.after(
         Object.entries(cursors).filter(([g]) => mine.has(g)),

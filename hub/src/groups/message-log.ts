@@ -162,15 +162,28 @@ export function createMessageLog(deps: { db: Kysely<Database>; now: () => number
      * edits of messages it holds after its change cursor in change order; `limit` rows in all.
      * A conversation answered in full gets its current change seq as the next change cursor.
      */
-    async after(cursors: [groupId: string, seq: number][], changes: Record<string, number>, limit: number): Promise<SyncAnswer> {
+    async after(
+      cursors: [groupId: string, seq: number][],
+      changes: Record<string, number>,
+      limit: number,
+    ): Promise<SyncAnswer> {
       const out: SyncAnswer = { messages: [], edits: [], changes: {}, more: false };
       if (cursors.length === 0) return out;
       // Read before the messages: every edit counted here is committed, so the rows read next show it.
-      const counts = await db.selectFrom('groups').select(['id', 'change_seq']).where('id', 'in', cursors.map(([g]) => g)).execute();
+      const counts = await db
+        .selectFrom('groups')
+        .select(['id', 'change_seq'])
+        .where('id', 'in', cursors.map(([g]) => g))
+        .execute();
       const upTo = new Map(counts.map((c) => [c.id, Number(c.change_seq)]));
       const room = () => limit - out.messages.length - out.edits.length;
       for (const [groupId, cursor] of cursors) {
-        const fresh = await select().where('m.group_id', '=', groupId).where('m.seq', '>', cursor).orderBy('m.seq').limit(room() + 1).execute();
+        const fresh = await select()
+          .where('m.group_id', '=', groupId)
+          .where('m.seq', '>', cursor)
+          .orderBy('m.seq')
+          .limit(room() + 1)
+          .execute();
         if (fresh.length > room()) {
           out.more = true;
           out.messages.push(...fresh.slice(0, room()).map(toView));

@@ -189,8 +189,13 @@ export function createHotlineService(deps: HotlineDeps) {
     /** One thread as the caller may see it. */
     thread: view,
 
-    /** Catch-up after (re)connecting: messages after each cursor (and edits after each change cursor), for the caller's threads only. */
-    async sync(actor: Actor, cursors: Record<string, number>, changes: Record<string, number> = {}, limit = SYNC_LIMIT): Promise<SyncAnswer> {
+    /** Catch-up after (re)connecting: messages after each cursor, edits after each change cursor; the caller's threads only. */
+    async sync(
+      actor: Actor,
+      cursors: Record<string, number>,
+      changes: Record<string, number> = {},
+      limit = SYNC_LIMIT,
+    ): Promise<SyncAnswer> {
       const mine = await visibleIds(actor, Object.keys(cursors));
       return log.after(
         Object.entries(cursors).filter(([id]) => mine.has(id)),

@@ -42,7 +42,9 @@ export type SendMessagePayload = z.infer<typeof sendMessagePayload>;
  * Per conversation, the change cursor the last sync answer gave (`SyncAnswer.changes`): edits
  * (recall, removal) past it are returned. Absent or 0: every edit of the messages the client holds.
  */
-export const changeCursors = z.record(id, z.number().int().min(0)).refine((c) => Object.keys(c).length <= 500, 'at most 500 conversations');
+export const changeCursors = z
+  .record(id, z.number().int().min(0))
+  .refine((c) => Object.keys(c).length <= 500, 'at most 500 conversations');
 
 /** Catch-up: per group, the last seq the client has; the hub answers with what came after and what was edited. */
 export const groupSyncPayload = z.object({

@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { Generated, Insertable } from 'kysely';
 import type { GroupKind, HotlineCategory, HotlineStatus, MatterCategory, MatterStatus, MessageStatus, OrderPriority, OrderStatus, RecipientState, ReportKind, Role, UnitKind } from '../protocol/index.ts';
 
 /**
@@ -31,6 +31,9 @@ export interface Database {
   reports: ReportTable;
   report_settings: ReportSettingsTable;
 }
+
+/** A row as inserted: columns with a store default (`Generated`) may be left out. */
+export type NewRow<T extends keyof Database> = Insertable<Database[T]>;
 
 export interface UnitTable {
   id: string;

@@ -39,7 +39,8 @@ export function loadGroupCache(userId: string): GroupCache {
 export function saveGroupCache(userId: string, cache: GroupCache): void {
   const logs = Object.fromEntries(Object.entries(cache.logs).map(([id, log]) => [id, tail(log, KEEP_PER_GROUP)]));
   try {
-    localStorage.setItem(PREFIX + userId, JSON.stringify({ v: VERSION, groups: cache.groups, logs, changes: cache.changes }));
+    const stored = { v: VERSION, groups: cache.groups, logs, changes: cache.changes };
+    localStorage.setItem(PREFIX + userId, JSON.stringify(stored));
   } catch {
     // Storage full or blocked: the next visit syncs from further back; the hub has everything.
   }

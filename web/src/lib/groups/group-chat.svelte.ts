@@ -371,7 +371,10 @@ class GroupChat {
         }
         for (;;) {
           const cursors = Object.fromEntries(batch.map((id) => [id, lastSeq(this.messages(id))]));
-          const changes = Object.fromEntries(batch.flatMap((id) => (this.#changes.has(id) ? [[id, this.#changes.get(id)!]] : [])));
+          const changes = Object.fromEntries(batch.flatMap((id) => {
+            const cursor = this.#changes.get(id);
+            return cursor === undefined ? [] : [[id, cursor]];
+          }));
           const res = await connection.emit('group:sync', { cursors, changes, limit: SYNC_LIMIT });
           if (this.#me !== me) return;
           if (!res.ok) {
@@ -381,7 +384,9 @@ class GroupChat {
           }
           this.#absorb(res.messages);
           this.#edited(res.edits);
-          for (const [id, cursor] of Object.entries(res.changes)) if (this.#groups.has(id)) this.#changes.set(id, cursor);
+          for (const [id, cursor] of Object.entries(res.changes)) {
+            if (this.#groups.has(id)) this.#changes.set(id, cursor);
+          }
           if (!res.more) break;
         }
       }
@@ -542,7 +547,11 @@ class GroupChat {
   #saveNow(): void {
     clearTimeout(this.#saveTimer);
     if (this.#me === null) return;
-    saveGroupCache(this.#me.id, { groups: [...this.#groups.values()], logs: Object.fromEntries(this.#logs), changes: Object.fromEntries(this.#changes) });
+    saveGroupCache(this.#me.id, {
+      groups: [...this.#groups.values()],
+      logs: Object.fromEntries(this.#logs),
+      changes: Object.fromEntries(this.#changes),
+    });
   }
 }
 

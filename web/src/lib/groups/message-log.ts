@@ -90,13 +90,17 @@ export function replace(log: readonly MessageView[], changed: MessageView): Mess
  * the placeholder everyone sees, its text, mentions and image gone. Returns the same array when
  * nothing changed, and the placeholders made (to refresh quotes of them).
  */
-export function applyEdits(log: readonly MessageView[], edits: readonly MessageEdit[]): { log: MessageView[]; placeholders: MessageView[] } {
+export function applyEdits(
+  log: readonly MessageView[],
+  edits: readonly MessageEdit[],
+): { log: MessageView[]; placeholders: MessageView[] } {
   let out = log as MessageView[];
   const placeholders: MessageView[] = [];
   for (const e of edits) {
     const held = out[indexOfSeq(out, e.seq)];
     if (!held || held.id !== e.id || e.status === 'ok') continue;
-    const placeholder: MessageView = { ...held, status: e.status, text: '', mentions: [], mentionAll: false, image: null, changeSeq: e.changeSeq };
+    const gone = { text: '', mentions: [], mentionAll: false, image: null };
+    const placeholder: MessageView = { ...held, ...gone, status: e.status, changeSeq: e.changeSeq };
     const next = replace(out, placeholder);
     if (next !== out) placeholders.push(placeholder);
     out = next;

@@ -31,8 +31,9 @@ export interface PendingHotlineMessage {
  * are presented by seq: they extend a thread's log when they follow its last seq, are dropped when
  * already held, and one past a gap is held back briefly for the missing ones, then the thread
  * syncs. A thread whose listed last seq is past the one held syncs too: while connected the
- * threads are listed again now and then, so a message never announced (its node died) is noticed. Messages and notes go out through the outbox with client ids, so nothing
- * typed offline is lost or doubled. A new thread reaching a desk rings.
+ * threads are listed again now and then, so a message never announced (its node died) is noticed.
+ * Messages and notes go out through the outbox with client ids, so nothing typed offline is lost
+ * or doubled. A new thread reaching a desk rings.
  */
 class Hotline {
   #threads = new SvelteMap<string, HotlineThreadView>();
@@ -306,7 +307,8 @@ class Hotline {
     if ('deskStationIds' in res) this.#deskStations = res.deskStationIds as string[];
     this.#listed = true;
     this.#listFailed = false;
-    await this.#sync([...this.#logs.keys()].filter((id) => (this.#threads.get(id)?.lastSeq ?? Infinity) > lastSeq(this.messages(id))));
+    const behind = (id: string) => (this.#threads.get(id)?.lastSeq ?? Infinity) > lastSeq(this.messages(id));
+    await this.#sync([...this.#logs.keys()].filter(behind));
     if (this.staff && this.#canned.length === 0) await this.loadCanned();
   }
 
