@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { errors } from '../errors.ts';
 import { newId } from '../ids.ts';
-import type { ImageMimeType, MessageView } from '../protocol/index.ts';
+import type { ImageMimeType, MessageEdit, MessageView, SyncAnswer } from '../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
 
 /** What one new message carries into the log. */
@@ -20,7 +20,9 @@ export interface AppendInput {
  * The message pipeline shared by group chat and the hotline: a conversation (a `groups` row) holds
  * messages with a gap-free seq taken under the conversation row's lock in the transaction that
  * stores the message; a client id makes a retried write return the first message; readers catch
- * up by seq. Callers decide who may do what; this module only keeps the log.
+ * up by seq. An edit (recall, removal) takes the conversation's next change seq the same way, so
+ * a client that was away learns of it from its change cursor. Callers decide who may do what;
+ * this module only keeps the log.
  */
 export function createMessageLog(deps: { db: Kysely<Database>; now: () => number }) {
   const { db, now } = deps;
@@ -30,7 +32,7 @@ export function createMessageLog(deps: { db: Kysely<Database>; now: () => number
       .selectFrom('messages as m')
       .innerJoin('users as u', 'u.id', 'm.sender_id')
       .leftJoin('images as i', 'i.id', 'm.image_id')
-      .select(['m.id', 'm.group_id', 'm.seq', 'm.client_id', 'm.text', 'm.reply_to_seq', 'm.mentions', 'm.status', 'm.created_at', 'u.id as sender_id', 'u.name as sender_name', 'u.role as sender_role'])
+      .select(['m.id', 'm.group_id', 'm.seq', 'm.client_id', 'm.text', 'm.reply_to_seq', 'm.mentions', 'm.status', 'm.created_at', 'm.change_seq', 'u.id as sender_id', 'u.name as sender_name', 'u.role as sender_role'])
       .select(['i.id as image_id', 'i.width as image_width', 'i.height as image_height', 'i.mime as image_mime']);
   type Row = Awaited<ReturnType<ReturnType<typeof select>['executeTakeFirstOrThrow']>>;
 
@@ -51,6 +53,7 @@ export function createMessageLog(deps: { db: Kysely<Database>; now: () => number
       image: visible && r.image_id ? { id: r.image_id, width: r.image_width!, height: r.image_height!, mime: r.image_mime as ImageMimeType } : null,
       status: r.status,
       createdAt: r.created_at,
+      changeSeq: r.change_seq,
     };
   };
 
@@ -133,28 +136,92 @@ export function createMessageLog(deps: { db: Kysely<Database>; now: () => number
       }
     },
 
-    /** For each conversation, the messages after the client's cursor, in seq order, up to `limit` in all. */
-    async after(cursors: [groupId: string, seq: number][], limit: number): Promise<{ messages: MessageView[]; more: boolean }> {
-      const out: MessageView[] = [];
-      let more = false;
+    /**
+     * Marks a message recalled or removed with the conversation's next change seq, taken under the
+     * conversation row's lock in the same transaction; conflict when it was already taken back.
+     */
+    async edit(groupId: string, messageId: string, status: 'recalled' | 'removed'): Promise<number> {
+      return db.transaction().execute(async (trx) => {
+        const { change_seq: changeSeq } = await trx
+          .updateTable('groups')
+          .set((eb) => ({ change_seq: eb('change_seq', '+', 1) }))
+          .where('id', '=', groupId)
+          .returning('change_seq')
+          .executeTakeFirstOrThrow();
+        const done = await trx
+          .updateTable('messages')
+          .set({ status, changed_at: now(), change_seq: Number(changeSeq) })
+          .where('id', '=', messageId)
+          .where('group_id', '=', groupId)
+          .where('status', '=', 'ok')
+          .executeTakeFirst();
+        // Throwing rolls the change seq back: it only ever counts edits that happened.
+        if (Number(done.numUpdatedRows) === 0) throw errors.conflict('the message was already taken back');
+        return Number(changeSeq);
+      });
+    },
+
+    /**
+     * For each conversation, the messages after the client's seq cursor in seq order, then the
+     * edits of messages it holds after its change cursor in change order; `limit` rows in all.
+     * A conversation answered in full gets its current change seq as the next change cursor.
+     */
+    async after(
+      cursors: [groupId: string, seq: number][],
+      changes: Record<string, number>,
+      limit: number,
+    ): Promise<SyncAnswer> {
+      const out: SyncAnswer = { messages: [], edits: [], changes: {}, more: false };
+      if (cursors.length === 0) return out;
+      // Read before the messages: every edit counted here is committed, so the rows read next show it.
+      const counts = await db
+        .selectFrom('groups')
+        .select(['id', 'change_seq'])
+        .where('id', 'in', cursors.map(([g]) => g))
+        .execute();
+      const upTo = new Map(counts.map((c) => [c.id, Number(c.change_seq)]));
+      const room = () => limit - out.messages.length - out.edits.length;
       for (const [groupId, cursor] of cursors) {
-        const rows = await select()
+        const fresh = await select()
           .where('m.group_id', '=', groupId)
           .where('m.seq', '>', cursor)
           .orderBy('m.seq')
-          .limit(limit - out.length + 1)
+          .limit(room() + 1)
           .execute();
-        if (rows.length > limit - out.length) {
-          more = true;
-          rows.pop();
-        }
-        out.push(...rows.map(toView));
-        if (out.length >= limit) {
-          more = true;
+        if (fresh.length > room()) {
+          out.more = true;
+          out.messages.push(...fresh.slice(0, room()).map(toView));
           break;
         }
+        out.messages.push(...fresh.map(toView));
+        const since = changes[groupId] ?? 0;
+        const last = upTo.get(groupId) ?? 0;
+        const edited: MessageEdit[] =
+          last > since
+            ? (
+                await db
+                  .selectFrom('messages')
+                  .select(['id', 'seq', 'status', 'change_seq'])
+                  .where('group_id', '=', groupId)
+                  .where('seq', '<=', cursor)
+                  .where('change_seq', '>', since)
+                  .where('change_seq', '<=', last)
+                  .orderBy('change_seq')
+                  .limit(room() + 1)
+                  .execute()
+              ).map((r) => ({ groupId, id: r.id, seq: r.seq, status: r.status, changeSeq: r.change_seq }))
+            : [];
+        if (edited.length > room()) {
+          const given = edited.slice(0, room());
+          out.more = true;
+          out.edits.push(...given);
+          out.changes[groupId] = given.at(-1)?.changeSeq ?? since;
+          break;
+        }
+        out.edits.push(...edited);
+        out.changes[groupId] = last;
       }
-      return { messages: out, more };
+      return out;
     },
 
     /** Older messages of one conversation, oldest first. */

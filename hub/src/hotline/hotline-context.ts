@@ -51,6 +51,13 @@ export interface HotlineContext {
   responseTargetMs: number;
   /** Throws rate_limited when the person has sent too much. */
   spend(actor: Actor): void;
+  /** Spends a token for announcing a retried write again; false (and nothing spent) when the person has none. */
+  mayReannounce(actor: Actor): boolean;
+  /**
+   * Answers a retried message with the stored one and announces it again (its first node may have
+   * died between commit and announce; receivers drop a seq they hold), while rate allows.
+   */
+  reannounce(actor: Actor, message: MessageView): Promise<{ message: MessageView; duplicate: true }>;
   /** Makes the person a member of the thread's conversation (read cursor, image access). */
   join(threadId: string, userId: string): Promise<void>;
   /** Ends the person's membership of the thread's conversation (they lost access to the thread). */
@@ -94,6 +101,15 @@ export function createHotlineContext(deps: HotlineDeps): HotlineContext {
       const wait = (actor.role === 'resident' ? residentRate : staffRate).take(actor.id);
       if (wait > 0) throw errors.rateLimited(wait);
     },
+    mayReannounce: (actor) => (actor.role === 'resident' ? residentRate : staffRate).take(actor.id) === 0,
+    async reannounce(actor, message) {
+      if (ctx.mayReannounce(actor)) {
+        const v = await views.both(message.groupId);
+        notify.message(message, audience(v));
+        notify.threadChanged(v, audience(v), 'message');
+      }
+      return { message, duplicate: true };
+    },
     async join(threadId, userId) {
       await db
         .insertInto('group_members')
@@ -111,7 +127,7 @@ export function createHotlineContext(deps: HotlineDeps): HotlineContext {
     },
     async post(actor, threadId, input, alongside) {
       const dup = await log.earlier(actor.id, input.clientId, threadId);
-      if (dup) return { message: dup, duplicate: true };
+      if (dup) return ctx.reannounce(actor, dup);
       ctx.spend(actor);
       await ctx.join(threadId, actor.id);
       if (input.imageId) await log.checkImage(input.imageId, threadId, actor.id);
