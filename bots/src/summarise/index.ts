@@ -4,7 +4,8 @@
  * with an optional provider for any OpenAI-compatible endpoint behind the same interface.
  *
  *   // extractive, or the LLM provider when LLM_BASE_URL (+ LLM_MODEL, LLM_API_KEY, LLM_TIMEOUT_MS) is set
- *   const summariser = createSummariserFromConfig(loadBotConfig().llm, (reason) => log.warn({ reason }, 'llm summary fell back'));
+ *   const onFallback = (reason: LlmFallbackReason) => log.warn({ reason }, 'llm summary fell back');
+ *   const summariser = createSummariserFromConfig(loadBotConfig().llm, onFallback);
  *   const { sentences, topics } = await summariser.summarise(messages, { maxSentences: 5 });
  *   // sentences[i].sources: ids of the messages sentence i was taken from, to link back to them
  *
