@@ -5,7 +5,7 @@ import { HubApiError, type ReportApi } from './hub-api.ts';
 import type { BotSocket } from './hub-client.ts';
 import { reportMessages } from './report-message.ts';
 
-/** Where the bot says what it did: ids and counts only, never message text. */
+/** Where the bot says what it did (a pino child in the process): ids and counts only, never message text. */
 export interface BotLog {
   info(fields: Record<string, unknown>, msg: string): void;
   warn(fields: Record<string, unknown>, msg: string): void;
@@ -100,7 +100,7 @@ export function createReportBot(deps: { socket: BotSocket; api: ReportApi; summa
     cursors.set(m.groupId, Math.max(cursors.get(m.groupId) ?? 0, m.seq));
     if (m.sender.id === deps.botUserId || !commandRooms.has(m.groupId) || m.status !== 'ok') return;
     if (!m.text.startsWith('/')) return;
-    track(onCommand(m)).catch((err: unknown) => log.warn({ messageId: m.id, err: String(err) }, 'report command failed'));
+    track(onCommand(m)).catch((err: unknown) => log.warn({ messageId: m.id, err }, 'report command failed'));
   }
 
   async function refreshGroups(): Promise<void> {
@@ -124,12 +124,12 @@ export function createReportBot(deps: { socket: BotSocket; api: ReportApi; summa
   }
 
   const onReportCreated = ({ reportId }: { reportId: string }) => {
-    track(api.get(reportId).then(summarise)).catch((err: unknown) => log.warn({ reportId, err: String(err) }, 'summarising failed'));
+    track(api.get(reportId).then(summarise)).catch((err: unknown) => log.warn({ reportId, err }, 'summarising failed'));
   };
   let connectedOnce = false;
   const onConnect = () => {
     if (!connectedOnce) return;
-    track(catchUp()).catch((err: unknown) => log.warn({ err: String(err) }, 'catch-up failed'));
+    track(catchUp()).catch((err: unknown) => log.warn({ err }, 'catch-up failed'));
   };
 
   return {
@@ -156,7 +156,7 @@ export function createReportBot(deps: { socket: BotSocket; api: ReportApi; summa
           const { report } = await api.request({ kind: d.kind, unitId: d.unitId, periodStart: d.periodStart });
           if ((await publish(report, d.groupId)) !== null) posted++;
         } catch (err) {
-          log.warn({ kind: d.kind, unitId: d.unitId, err: String(err) }, 'scheduled report failed');
+          log.warn({ kind: d.kind, unitId: d.unitId, err }, 'scheduled report failed');
         }
       }
       return { posted };
