@@ -30,7 +30,13 @@ export async function openLimitStore(opts: { redisUrl: string | undefined; prefi
   if (!opts.redisUrl) return { kind: 'memory', limiter: memory, close: async () => {} };
 
   const log = opts.log;
-  const client = createClient({ url: opts.redisUrl, socket: { reconnectStrategy: (n: number) => Math.min(100 * 2 ** n, 5000) } });
+  const client = createClient({
+    url: opts.redisUrl,
+    socket: { reconnectStrategy: (n: number) => Math.min(100 * 2 ** n, 5000) },
+    // While disconnected every command fails at once and the insurance limiter answers: queued, a
+    // command would wait for Redis to return (the library's own readiness check skips delete).
+    disableOfflineQueue: true,
+  });
   let lastErrorLog = 0;
   client.on('error', (err: Error) => {
     // A down Redis errors on every retry: log at most every 10 s.
