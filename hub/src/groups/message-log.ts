@@ -25,8 +25,8 @@ export interface AppendInput {
 export function createMessageLog(deps: { db: Kysely<Database>; now: () => number }) {
   const { db, now } = deps;
 
-  const select = () =>
-    db
+  const select = (exec: Kysely<Database> = db) =>
+    exec
       .selectFrom('messages as m')
       .innerJoin('users as u', 'u.id', 'm.sender_id')
       .leftJoin('images as i', 'i.id', 'm.image_id')
@@ -61,8 +61,9 @@ export function createMessageLog(deps: { db: Kysely<Database>; now: () => number
     return dup ? toView(dup) : undefined;
   }
 
-  /** The three writes of a new message, inside the caller's transaction; returns its seq. */
-  async function write(trx: Transaction<Database>, input: AppendInput, id: string, at: number): Promise<number> {
+  /** Stores a message inside a transaction the caller holds (with other writes that must land together); returns it. */
+  async function appendWithin(trx: Transaction<Database>, input: AppendInput): Promise<MessageView> {
+    const id = newId();
     const { last_seq: seq } = await trx
       .updateTable('groups')
       .set((eb) => ({ last_seq: eb('last_seq', '+', 1) }))
@@ -82,25 +83,19 @@ export function createMessageLog(deps: { db: Kysely<Database>; now: () => number
         mentions: input.mentions ?? null,
         image_id: input.imageId ?? null,
         status: 'ok',
-        created_at: at,
+        created_at: now(),
         changed_at: null,
       })
       .execute();
     await trx.updateTable('group_members').set({ read_seq: Number(seq) }).where('group_id', '=', input.groupId).where('user_id', '=', input.senderId).execute();
-    return Number(seq);
+    return toView(await select(trx).where('m.id', '=', id).executeTakeFirstOrThrow());
   }
 
   return {
     select,
     toView,
     earlier,
-
-    /** Stores a message inside a transaction the caller holds (with other writes that must land together); returns the message id. */
-    async appendWithin(trx: Transaction<Database>, input: AppendInput): Promise<string> {
-      const id = newId();
-      await write(trx, input, id, now());
-      return id;
-    },
+    appendWithin,
 
     /** The stored message with this id. */
     async byId(id: string): Promise<MessageView> {
@@ -115,18 +110,27 @@ export function createMessageLog(deps: { db: Kysely<Database>; now: () => number
       if (used) throw errors.conflict('this image was already sent');
     },
 
-    /** Stores the message with the conversation's next seq (the sender has read up to it). A client id racing in twice returns the winner. */
-    async append(input: AppendInput): Promise<{ message: MessageView; duplicate: boolean }> {
-      const id = newId();
-      const at = now();
+    /**
+     * Stores the message with the conversation's next seq (the sender has read up to it). `alongside`
+     * runs in the same transaction, for the caller's writes that must land with the message or not
+     * at all (a status change the message announces). A client id racing in twice returns the winner.
+     */
+    async append(
+      input: AppendInput,
+      alongside?: (trx: Transaction<Database>, message: MessageView) => Promise<void>,
+    ): Promise<{ message: MessageView; duplicate: boolean }> {
       try {
-        await db.transaction().execute((trx) => write(trx, input, id, at));
+        const message = await db.transaction().execute(async (trx) => {
+          const m = await appendWithin(trx, input);
+          await alongside?.(trx, m);
+          return m;
+        });
+        return { message, duplicate: false };
       } catch (err) {
         const won = await earlier(input.senderId, input.clientId, input.groupId);
         if (won) return { message: won, duplicate: true };
         throw err;
       }
-      return { message: toView(await select().where('m.id', '=', id).executeTakeFirstOrThrow()), duplicate: false };
     },
 
     /** For each conversation, the messages after the client's cursor, in seq order, up to `limit` in all. */

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Actor } from '../auth/permissions.ts';
 import { errors } from '../errors.ts';
 import { createMessageLog, type MessageLog } from '../groups/message-log.ts';
@@ -59,9 +59,15 @@ export interface HotlineContext {
   publish(threadId: string, change: HotlineChange, sides?: 'both' | 'staff'): Promise<{ resident: HotlineThreadView; staff: HotlineThreadView }>;
   /**
    * Stores a message in the thread and tells both sides. A staff message is an answer: the first
-   * one stamps the first-answer time. A retried client id returns the first message.
+   * one stamps the first-answer time. A retried client id returns the first message. `alongside`
+   * writes in the message's own transaction (a status change the message announces).
    */
-  post(actor: Actor, threadId: string, input: { clientId: string; text: string; imageId?: string | undefined }): Promise<{ message: MessageView; duplicate: boolean }>;
+  post(
+    actor: Actor,
+    threadId: string,
+    input: { clientId: string; text: string; imageId?: string | undefined },
+    alongside?: (trx: Transaction<Database>, message: MessageView) => Promise<void>,
+  ): Promise<{ message: MessageView; duplicate: boolean }>;
 }
 
 /** Builds the shared context of the hotline services. */
@@ -103,22 +109,26 @@ export function createHotlineContext(deps: HotlineDeps): HotlineContext {
       notify.threadChanged({ resident: sides === 'both' ? v.resident : null, staff: v.staff }, audience(v), change);
       return v;
     },
-    async post(actor, threadId, input) {
+    async post(actor, threadId, input, alongside) {
       const dup = await log.earlier(actor.id, input.clientId, threadId);
       if (dup) return { message: dup, duplicate: true };
       ctx.spend(actor);
       await ctx.join(threadId, actor.id);
       if (input.imageId) await log.checkImage(input.imageId, threadId, actor.id);
-      const out = await log.append({ groupId: threadId, senderId: actor.id, clientId: input.clientId, text: input.text, imageId: input.imageId ?? null });
+      const message = { groupId: threadId, senderId: actor.id, clientId: input.clientId, text: input.text, imageId: input.imageId ?? null };
+      const out = await log.append(message, async (trx, m) => {
+        const at = m.createdAt;
+        const thread = () => trx.updateTable('hotline_threads').where('id', '=', threadId);
+        if (actor.role !== 'resident') {
+          await thread().set({ first_answered_at: at }).where('first_answered_at', 'is', null).execute();
+          await thread().set({ status: 'in_progress' }).where('status', '=', 'open').execute();
+          // Whoever answers has read the thread up to their answer.
+          await thread().set({ staff_read_seq: m.seq, staff_read_at: at }).where('staff_read_seq', '<', m.seq).execute();
+        }
+        await thread().set({ updated_at: at }).execute();
+        await alongside?.(trx, m);
+      });
       if (out.duplicate) return out;
-      const at = out.message.createdAt;
-      if (actor.role !== 'resident') {
-        await db.updateTable('hotline_threads').set({ first_answered_at: at }).where('id', '=', threadId).where('first_answered_at', 'is', null).execute();
-        await db.updateTable('hotline_threads').set({ status: 'in_progress' }).where('id', '=', threadId).where('status', '=', 'open').execute();
-        // Whoever answers has read the thread up to their answer.
-        await db.updateTable('hotline_threads').set({ staff_read_seq: out.message.seq, staff_read_at: at }).where('id', '=', threadId).where('staff_read_seq', '<', out.message.seq).execute();
-      }
-      await db.updateTable('hotline_threads').set({ updated_at: at }).where('id', '=', threadId).execute();
       const v = await views.both(threadId);
       notify.message(out.message, audience(v));
       notify.threadChanged(v, audience(v), 'message');

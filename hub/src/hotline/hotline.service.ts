@@ -129,7 +129,7 @@ export function createHotlineService(deps: HotlineDeps) {
               })
               .execute();
             // One transaction: the thread never exists without its opening message.
-            return log.appendWithin(trx, { groupId: id, senderId: actor.id, clientId: p.clientId, text: p.text });
+            return (await log.appendWithin(trx, { groupId: id, senderId: actor.id, clientId: p.clientId, text: p.text })).id;
           });
         } catch (err) {
           // The same client id raced in from a second connection: the first create won.
