@@ -91,7 +91,11 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   const sessions = createSessionService(db, { idleMs: config.sessionIdleMs });
   const botTokens = createBotTokenService(db);
   const auth = createAuthenticator({ sessions, botTokens, org });
-  const limitStore = await openLimitStore({ redisUrl: config.redisUrl, prefix: config.redisChannelPrefix, log: log.child({ module: 'limits' }) });
+  const limitStore = await openLimitStore({
+    redisUrl: config.redisUrl,
+    prefix: config.redisChannelPrefix,
+    log: log.child({ module: 'limits' }),
+  });
   const limits = createLoginLimits(limitStore, { baseBlockS: config.loginThrottleBaseS, ...config.loginLimits });
   const login = createLoginService({ db, org, sessions, limits });
   let io: HubServer | undefined;

@@ -20,8 +20,9 @@ export function authRoutes(deps: {
   r.post('/login', async (req, res) => {
     const body = parse(loginBody, req.body);
     const deviceToken = readCookie(req.headers.cookie, DEVICE_COOKIE);
-    const { user, token, session, ...signedIn } = await deps.login.login(body.login, body.password, { ip: req.ip, deviceToken });
-    setSessionCookie(res, token, session.expiresAt, deps.secureCookies);
+    const signedIn = await deps.login.login(body.login, body.password, { ip: req.ip, deviceToken });
+    const { user, session } = signedIn;
+    setSessionCookie(res, signedIn.token, session.expiresAt, deps.secureCookies);
     if (signedIn.deviceToken) setDeviceCookie(res, signedIn.deviceToken, deps.secureCookies);
     const out: LoginResponse = { ok: true, me: await deps.org.meView(user), session: { expiresAt: session.expiresAt } };
     res.json(out);

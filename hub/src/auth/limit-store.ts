@@ -24,9 +24,14 @@ const CONNECT_WAIT_MS = 3000;
  * unreachable, so an outage weakens the limits to per node but never blocks sign-in.
  * Keys are `<prefix>:limit:<name>:<key>`, so hubs sharing a prefix share limits.
  */
-export async function openLimitStore(opts: { redisUrl: string | undefined; prefix: string; log: Logger }): Promise<LimitStore> {
+export async function openLimitStore(opts: {
+  redisUrl: string | undefined;
+  prefix: string;
+  log: Logger;
+}): Promise<LimitStore> {
   const keyPrefix = (name: string) => `${opts.prefix}:limit:${name}`;
-  const memory = (s: LimitSpec) => new RateLimiterMemory({ keyPrefix: keyPrefix(s.name), points: s.points, duration: s.durationS });
+  const memory = (s: LimitSpec) =>
+    new RateLimiterMemory({ keyPrefix: keyPrefix(s.name), points: s.points, duration: s.durationS });
   if (!opts.redisUrl) return { kind: 'memory', limiter: memory, close: async () => {} };
 
   const log = opts.log;
@@ -73,7 +78,11 @@ export async function openLimitStore(opts: { redisUrl: string | undefined; prefi
  * Consumes points and says whether they were within the limit. rate-limiter-flexible rejects
  * with the result when over the limit (the points are counted all the same); other errors rethrow.
  */
-export async function take(limiter: RateLimiterAbstract, key: string, points = 1): Promise<{ allowed: boolean; res: RateLimiterRes }> {
+export async function take(
+  limiter: RateLimiterAbstract,
+  key: string,
+  points = 1,
+): Promise<{ allowed: boolean; res: RateLimiterRes }> {
   try {
     return { allowed: true, res: await limiter.consume(key, points) };
   } catch (err) {

@@ -1,23 +1,33 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { addStaff, demoLogin, readJson, startTestHub, type TestHub } from '../testing/index.ts';
 
 /**
  * Sign-in limits against a real hub over HTTP. The hub trusts the loopback proxy, so each case
  * names its own source address in X-Forwarded-For, as nginx would.
  */
+const attemptAt = (url: string, login: string, password: string, from: string, cookie?: string) =>
+  fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: url, 'x-forwarded-for': from, ...(cookie && { cookie }) },
+    body: JSON.stringify({ login, password }),
+  });
+
 describe('sign-in limits', () => {
   let t: TestHub;
   let source = 0;
   const nextSource = () => `203.0.113.${++source}`;
   const attempt = (login: string, password: string, from: string, cookie?: string) =>
-    fetch(`${t.url}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', origin: t.url, 'x-forwarded-for': from, ...(cookie ? { cookie } : {}) },
-      body: JSON.stringify({ login, password }),
-    });
+    attemptAt(t.url, login, password, from, cookie);
   /** Wrong passwords that reached the password check, seen in the audit log. */
   const checkedFailures = async (userId: string) =>
-    (await t.hub.store.db.selectFrom('audit_log').select('id').where('action', '=', 'auth.login_failed').where('actor_id', '=', userId).execute()).length;
+    (
+      await t.hub.store.db
+        .selectFrom('audit_log')
+        .select('id')
+        .where('action', '=', 'auth.login_failed')
+        .where('actor_id', '=', userId)
+        .execute()
+    ).length;
   const userId = async (login: string) =>
     (await t.hub.store.db.selectFrom('users').select('id').where('login', '=', login).executeTakeFirstOrThrow()).id;
   const deviceCookie = (res: Response) => /fq_device=[^;]+/.exec(res.headers.get('set-cookie') ?? '')?.[0];
@@ -25,9 +35,15 @@ describe('sign-in limits', () => {
 
   beforeAll(async () => {
     t = await startTestHub({
-      env: { TRUST_PROXY: 'loopback', LOGIN_THROTTLE_BASE_SECONDS: '1', LOGIN_SOURCE_FAILURES_PER_HOUR: '20', LOGIN_ACCOUNT_FAILURES_PER_HOUR: '15' },
+      env: {
+        TRUST_PROXY: 'loopback',
+        LOGIN_SOURCE_FAILURES_PER_HOUR: '20',
+        LOGIN_ACCOUNT_FAILURES_PER_HOUR: '15',
+      },
     });
-    unitId = (await t.hub.store.db.selectFrom('users').select('unit_id').where('role', '=', 'officer').executeTakeFirstOrThrow()).unit_id;
+    const db = t.hub.store.db;
+    const officer = await db.selectFrom('users').select('unit_id').where('role', '=', 'officer').executeTakeFirst();
+    unitId = officer!.unit_id;
   });
   afterAll(() => t?.close());
 
@@ -41,14 +57,15 @@ describe('sign-in limits', () => {
     expect(await checkedFailures(await userId(victim!))).toBe(5);
   });
 
-  it('lets the owner sign in from a device that signed in before while the account is attacked from elsewhere', async () => {
+  it('lets the owner in from a device that signed in before while the account is attacked from elsewhere', async () => {
     const [owner] = await addStaff(t.hub, unitId, 1, 'officer', 'own');
     const home = nextSource();
     const first = await attempt(owner!, t.demoPassword, home);
     expect(first.status).toBe(200);
     const device = deviceCookie(first);
     expect(device).toBeDefined();
-    expect(first.headers.get('set-cookie')).toMatch(/fq_device=[^;]+; Max-Age=\d+; Path=\/api\/auth; Expires=[^;]+; HttpOnly; SameSite=Strict/);
+    const attributes = /fq_device=[^;]+; Max-Age=\d+; Path=\/api\/auth; Expires=[^;]+; HttpOnly; SameSite=Strict/;
+    expect(first.headers.get('set-cookie')).toMatch(attributes);
 
     // Three attacking addresses, five tries each: each address is locked, and so is the account for
     // every untrusted source (15 an hour here).
@@ -90,15 +107,20 @@ describe('sign-in limits', () => {
   });
 
   it('forgives a run of misses on success, and makes each further run wait longer', async () => {
-    const login = await demoLogin(t.hub, 'auxiliary');
+    // A hub of its own whose first block is 1 s (the other cases need blocks that outlast a slow machine).
+    const quick = await startTestHub({ env: { TRUST_PROXY: 'loopback', LOGIN_THROTTLE_BASE_SECONDS: '1' } });
+    onTestFinished(() => quick.close());
+    const attempt = (login: string, password: string, from: string) => attemptAt(quick.url, login, password, from);
+    const login = await demoLogin(quick.hub, 'auxiliary');
     const from = nextSource();
     for (let i = 0; i < 4; i++) expect((await attempt(login, `guess-${i}`, from)).status).toBe(401);
     expect((await attempt(login, t.demoPassword, from)).status).toBe(200);
     for (let i = 0; i < 5; i++) expect((await attempt(login, `again-${i}`, from)).status).toBe(401);
     const first = await readJson(await attempt(login, t.demoPassword, from));
     expect(first.error).toMatchObject({ code: 'rate_limited', retryAfter: 1 });
-    // The first block is LOGIN_THROTTLE_BASE_SECONDS (1 s here); then five more tries, then twice as long.
-    await expect.poll(async () => (await attempt(login, 'after-block', from)).status, { timeout: 5000, interval: 250 }).toBe(401);
+    // The first block is LOGIN_THROTTLE_BASE_SECONDS; then five more tries, then twice as long.
+    const afterBlock = async () => (await attempt(login, 'after-block', from)).status;
+    await expect.poll(afterBlock, { timeout: 5000, interval: 250 }).toBe(401);
     for (let i = 0; i < 4; i++) expect((await attempt(login, `third-${i}`, from)).status).toBe(401);
     const second = await readJson(await attempt(login, t.demoPassword, from));
     expect(second.error).toMatchObject({ code: 'rate_limited', retryAfter: 2 });

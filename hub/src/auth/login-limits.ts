@@ -78,7 +78,8 @@ export function createLoginLimits(store: LimitStore, s: LoginLimitSettings) {
       }
       return {
         async succeeded() {
-          await Promise.all([consecutive.delete(runKey), runs.delete(runKey), ...taken.slice(1).map(([l, k]) => l.reward(k))]);
+          const refunds = taken.slice(1).map(([l, k]) => l.reward(k));
+          await Promise.all([consecutive.delete(runKey), runs.delete(runKey), ...refunds]);
         },
       };
     },

@@ -31,5 +31,11 @@ export const DEVICE_COOKIE = 'fq_device';
 const DEVICE_COOKIE_MS = 180 * 24 * 3600_000;
 
 export function setDeviceCookie(res: Response, token: string, secure: boolean): void {
-  res.cookie(DEVICE_COOKIE, token, { httpOnly: true, sameSite: 'strict', path: '/api/auth', secure, maxAge: DEVICE_COOKIE_MS });
+  res.cookie(DEVICE_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'strict',
+    path: '/api/auth',
+    secure,
+    maxAge: DEVICE_COOKIE_MS,
+  });
 }

@@ -88,7 +88,12 @@ describe('resident registration', () => {
 
   it('answers a registered number exactly as a new one, and changes nothing of the registered account', async () => {
     const db = t.hub.store.db;
-    const known = await db.selectFrom('users').select(['login', 'password_hash']).where('role', '=', 'resident').orderBy('id').executeTakeFirstOrThrow();
+    const known = await db
+      .selectFrom('users')
+      .select(['login', 'password_hash'])
+      .where('role', '=', 'resident')
+      .orderBy('id')
+      .executeTakeFirstOrThrow();
     const before = await residents();
     const fresh = await register(valid());
     const taken = await register({ ...valid(), phone: known.login, password: 'attacker-password' });
@@ -96,8 +101,8 @@ describe('resident registration', () => {
     expect(await readJson(taken)).toEqual(await readJson(fresh));
     expect([...taken.headers.keys()].sort()).toEqual([...fresh.headers.keys()].sort());
     expect(await residents()).toBe(before + 1);
-    const after = await db.selectFrom('users').select('password_hash').where('login', '=', known.login).executeTakeFirstOrThrow();
-    expect(after.password_hash).toBe(known.password_hash);
+    const after = await db.selectFrom('users').select('password_hash').where('login', '=', known.login).execute();
+    expect(after).toEqual([{ password_hash: known.password_hash }]);
     expect((await login(t.url, known.login)).body.me.login).toBe(known.login);
   });
 

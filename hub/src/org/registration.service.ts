@@ -44,7 +44,8 @@ export function createRegistrationService(deps: { db: Kysely<Database>; requestJ
       const grid = await db.selectFrom('units').select(['id', 'path', 'kind']).where('id', '=', body.gridId).executeTakeFirst();
       if (!grid || grid.kind !== 'grid' || !grid.path.startsWith(s.path)) throw errors.notFound('grid');
       const passwordHash = await hashPassword(body.password);
-      const taken = async () => (await db.selectFrom('users').select('id').where('login', '=', body.phone).executeTakeFirst()) !== undefined;
+      const taken = async () =>
+        (await db.selectFrom('users').select('id').where('login', '=', body.phone).executeTakeFirst()) !== undefined;
       const audit = (action: string, actorId: string | null) =>
         writeAudit(db, { actorId, action, targetType: 'unit', targetId: grid.id, detail: { ip: meta.ip ?? null } });
       if (await taken()) return audit('resident.register_taken', null);
@@ -53,7 +54,20 @@ export function createRegistrationService(deps: { db: Kysely<Database>; requestJ
       try {
         await db
           .insertInto('users')
-          .values({ id, login: body.phone, name: body.name, display_name: body.name, role: 'resident', rank: null, unit_id: grid.id, phone: body.phone, password_hash: passwordHash, disabled_at: null, created_at: t, updated_at: t })
+          .values({
+            id,
+            login: body.phone,
+            name: body.name,
+            display_name: body.name,
+            role: 'resident',
+            rank: null,
+            unit_id: grid.id,
+            phone: body.phone,
+            password_hash: passwordHash,
+            disabled_at: null,
+            created_at: t,
+            updated_at: t,
+          })
           .execute();
       } catch (err) {
         // The same phone raced in twice: the unique login decides, and the loser looks the same.
