@@ -34,10 +34,10 @@ export interface LoginTicket {
 /**
  * Sign-in limits (OWASP "login throttling"), counted atomically *before* the password is checked,
  * so parallel tries cannot all slip past: each try takes a point from
+ * - for untrusted sources only: its address (per hour and per day, across accounts);
  * - its account + source (address, or a trusted device instead): FREE_FAILURES in a row, then a
  *   block that doubles with each further run (30 s, 60 s, … 15 min); a right password forgives;
- * - for untrusted sources only: its address (per hour and per day, across accounts) and its
- *   account (per hour, across addresses).
+ * - for untrusted sources only: its account (per hour, across addresses).
  * A device that already signed in to the account skips the address and account buckets, so an
  * attacker elsewhere cannot lock the owner out. A try refused by one bucket is refunded to the
  * buckets before it, so refused tries do not use up the owner's allowance.
@@ -63,8 +63,10 @@ export function createLoginLimits(store: LimitStore, s: LoginLimitSettings) {
     async begin(login: string, from: LoginSource): Promise<LoginTicket> {
       const name = login.toLowerCase();
       const runKey = from.deviceId ? `${name}|device:${from.deviceId}` : `${name}|ip:${from.ip}`;
-      const buckets: [RateLimiterAbstract, string][] = [[consecutive, runKey]];
-      if (!from.deviceId) buckets.push([sourceHour, from.ip], [sourceDay, from.ip], [account, name]);
+      // The address first: once it is used up, its tries create no per-account keys at all.
+      const buckets: [RateLimiterAbstract, string][] = from.deviceId
+        ? [[consecutive, runKey]]
+        : [[sourceHour, from.ip], [sourceDay, from.ip], [consecutive, runKey], [account, name]];
       const taken: [RateLimiterAbstract, string][] = [];
       for (const [limiter, key] of buckets) {
         const { allowed, res } = await take(limiter, key);
@@ -78,7 +80,7 @@ export function createLoginLimits(store: LimitStore, s: LoginLimitSettings) {
       }
       return {
         async succeeded() {
-          const refunds = taken.slice(1).map(([l, k]) => l.reward(k));
+          const refunds = taken.filter(([l]) => l !== consecutive).map(([l, k]) => l.reward(k));
           await Promise.all([consecutive.delete(runKey), runs.delete(runKey), ...refunds]);
         },
       };
