@@ -3,7 +3,7 @@ import { errors } from '../errors.ts';
 import { retryAfterS, take, type LimitStore } from './limit-store.ts';
 
 /** Wrong passwords in a row on one account from one source (or one trusted device) before it must wait. */
-export const FREE_FAILURES = 5;
+const FREE_FAILURES = 5;
 const MAX_BLOCK_S = 15 * 60;
 const HOUR_S = 3600;
 const DAY_S = 24 * HOUR_S;
