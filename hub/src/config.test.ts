@@ -17,6 +17,14 @@ describe('configuration from the environment', () => {
     expect(c).toMatchObject({ port: 4100, databaseUrl: 'postgres://u@h:5432/db', redisUrl: undefined, sessionIdleMs: 8 * 3600_000, seedDemo: 'never' });
   });
 
+  it('trusts no proxy unless told, then takes Express\'s forms: a flag, a hop count or addresses', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toBe('loopback, 10.0.0.0/8');
+    expect(loadConfig({}).loginLimits).toEqual({ sourcePerHour: 50, sourcePerDay: 200, accountPerHour: 100 });
+  });
+
   it('refuses nonsense with every problem named', () => {
     expect(() => loadConfig({ PORT: 'eighty', DATABASE_URL: 'not a url', SEED_DEMO: 'sometimes' })).toThrow(/PORT[\s\S]*DATABASE_URL[\s\S]*SEED_DEMO/);
   });

@@ -28,9 +28,19 @@ const envSchema = z.object({
   HOTLINE_RESPONSE_TARGET_MINUTES: z.coerce.number().positive().default(60),
   HOTLINE_SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(10_000),
   LOGIN_THROTTLE_BASE_SECONDS: z.coerce.number().positive().default(30),
+  LOGIN_SOURCE_FAILURES_PER_HOUR: z.coerce.number().int().positive().default(50),
+  LOGIN_SOURCE_FAILURES_PER_DAY: z.coerce.number().int().positive().default(200),
+  LOGIN_ACCOUNT_FAILURES_PER_HOUR: z.coerce.number().int().positive().default(100),
+  TRUST_PROXY: z.string().default('false'),
   REPORT_TIME_ZONE: z.string().min(1).default('Asia/Shanghai').refine(validTimeZone, 'an IANA time zone'),
   BRIEFING_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM').default('07:30'),
 });
+
+/** `true`/`false`, a hop count, or Express's list form (`loopback`, `10.0.0.0/8, 127.0.0.1`). */
+function trustProxy(value: string): boolean | number | string {
+  if (value === 'true' || value === 'false') return value === 'true';
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
 
 function validTimeZone(tz: string): boolean {
   try {
@@ -63,6 +73,10 @@ export interface HubConfig {
   maxBodyBytes: number;
   /** First wait after five wrong passwords in a row; doubles with each further miss. */
   loginThrottleBaseS: number;
+  /** Failed sign-ins allowed per source (all accounts) and per account (all untrusted sources). */
+  loginLimits: { sourcePerHour: number; sourcePerDay: number; accountPerHour: number };
+  /** Express `trust proxy`: which proxies' X-Forwarded-For names the client (false: none). */
+  trustProxy: boolean | number | string;
   /** Group message send rates (bursts of 30 for staff, 6 for residents). */
   messageRates: { staffPerMinute: number; staffBurst: number; residentPerMinute: number; residentBurst: number };
   /** Station-head hotline: the promised time to a first answer, and how often overdue threads are looked for. */
@@ -99,6 +113,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     maxSocketPayloadBytes: e.MAX_SOCKET_PAYLOAD_BYTES,
     maxBodyBytes: e.MAX_BODY_BYTES,
     loginThrottleBaseS: e.LOGIN_THROTTLE_BASE_SECONDS,
+    loginLimits: {
+      sourcePerHour: e.LOGIN_SOURCE_FAILURES_PER_HOUR,
+      sourcePerDay: e.LOGIN_SOURCE_FAILURES_PER_DAY,
+      accountPerHour: e.LOGIN_ACCOUNT_FAILURES_PER_HOUR,
+    },
+    trustProxy: trustProxy(e.TRUST_PROXY),
     messageRates: { staffPerMinute: e.MESSAGE_RATE_STAFF_PER_MINUTE, staffBurst: 30, residentPerMinute: e.MESSAGE_RATE_RESIDENT_PER_MINUTE, residentBurst: 6 },
     hotline: { responseTargetMs: Math.round(e.HOTLINE_RESPONSE_TARGET_MINUTES * 60_000), sweepEveryMs: e.HOTLINE_SWEEP_INTERVAL_MS },
     orderSweep: {

@@ -7,7 +7,8 @@ import { adminRoutes } from './auth/admin.routes.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { createAuthenticator } from './auth/authenticator.ts';
 import { createBotTokenService } from './auth/bot-token.service.ts';
-import { createLoginThrottle } from './auth/login-throttle.ts';
+import { openLimitStore } from './auth/limit-store.ts';
+import { createLoginLimits } from './auth/login-limits.ts';
 import { createLoginService } from './auth/login.service.ts';
 import { createSessionService } from './auth/session.service.ts';
 import type { HubConfig } from './config.ts';
@@ -90,7 +91,13 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   const sessions = createSessionService(db, { idleMs: config.sessionIdleMs });
   const botTokens = createBotTokenService(db);
   const auth = createAuthenticator({ sessions, botTokens, org });
-  const login = createLoginService({ db, org, sessions, throttle: createLoginThrottle(db, { baseDelayS: config.loginThrottleBaseS }) });
+  const limitStore = await openLimitStore({
+    redisUrl: config.redisUrl,
+    prefix: config.redisChannelPrefix,
+    log: log.child({ module: 'limits' }),
+  });
+  const limits = createLoginLimits(limitStore, { baseBlockS: config.loginThrottleBaseS, ...config.loginLimits });
+  const login = createLoginService({ db, org, sessions, limits });
   let io: HubServer | undefined;
   const views = createOrderViews(db, Date.now);
   const notifier = createOrderNotifier({ db, views, log: log.child({ module: 'orders' }) });
@@ -147,6 +154,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     metrics,
     maxBodyBytes: config.maxBodyBytes,
     secure: secureCookies,
+    trustProxy: config.trustProxy,
     health: healthRoutes({ pingStore: store.ping, fanout: backend, metrics, nodeId: config.nodeId }),
     apiGuards: [originGuard(config.publicOrigin), authenticate(auth, config.publicOrigin)],
     api: {
@@ -156,7 +164,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
       '/orders': orderRoutes(orders),
       '/incidents': incidentRoutes(createIncidentService(db)),
       '/': imageRoutes(images),
-      '/register': registrationRoutes({ registration, login, org, secureCookies }),
+      '/register': registrationRoutes({ registration, limits: limitStore }),
       '/hotline': hotlineRoutes(hotline),
       '/org': orgRoutes({ db, duty, onlineAmong: (ids) => realtime.onlineAmong(ids) }),
       '/reports': reportRoutes(reports),
@@ -204,6 +212,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
         await batcher.drain();
         notifier.close();
         await backend.close();
+        await limitStore.close();
         await store.close();
       })()),
   };

@@ -8,13 +8,12 @@ import { openStore, type Store } from '../store/database.ts';
 import { storeDialects } from '../testing/services.ts';
 import { createAuthenticator } from './authenticator.ts';
 import { createBotTokenService } from './bot-token.service.ts';
-import { createLoginThrottle } from './login-throttle.ts';
 import { createSessionService } from './session.service.ts';
 
 const HOUR = 3600_000;
 
 for (const dialect of await storeDialects()) {
-  describe.skipIf(!dialect.available)(`sessions, bot tokens and throttle on ${dialect.name}`, () => {
+  describe.skipIf(!dialect.available)(`sessions and bot tokens on ${dialect.name}`, () => {
     let store: Store;
     let drop: () => Promise<void>;
     let officerId: string;
@@ -117,22 +116,6 @@ for (const dialect of await storeDialects()) {
       expect(await botTokens.revoke(issued.id)).toBe(true);
       await expect(auth.authenticate(issued.token)).rejects.toMatchObject({ code: 'unauthenticated' });
       expect((await botTokens.list()).find((t) => t.id === issued.id)?.revokedAt).toBe(clock);
-    });
-
-    it('lets five wrong passwords pass, then makes each further try wait longer', async () => {
-      const throttle = createLoginThrottle(store.db, { baseDelayS: 30, now });
-      const login = 'Throttle-Test';
-      for (let i = 0; i < 4; i++) await throttle.recordFailure(login);
-      expect(await throttle.waitSeconds(login)).toBe(0);
-      await throttle.recordFailure(login.toLowerCase()); // same account, any case
-      expect(await throttle.waitSeconds(login)).toBe(30);
-      clock += 31_000;
-      expect(await throttle.waitSeconds(login)).toBe(0);
-      await throttle.recordFailure(login);
-      expect(await throttle.waitSeconds(login)).toBe(60);
-      expect(await throttle.waitSeconds('someone-else')).toBe(0);
-      await throttle.clear(login);
-      expect(await throttle.waitSeconds(login)).toBe(0);
     });
   });
 }

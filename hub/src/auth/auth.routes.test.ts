@@ -58,6 +58,13 @@ describe('auth over HTTP', () => {
     expect(body.error.code).toBe('rate_limited');
     expect(body.error.retryAfter).toBeGreaterThan(0);
     expect(blocked.headers.get('set-cookie')).toBeNull();
+    // Without TRUST_PROXY a client cannot pose as another source through X-Forwarded-For.
+    const spoofed = await post(
+      '/api/auth/login',
+      { login: target, password: t.demoPassword },
+      { 'x-forwarded-for': '198.51.100.77' },
+    );
+    expect(spoofed.status).toBe(429);
     expect((await post('/api/auth/login', { login: officer, password: t.demoPassword })).status).toBe(200);
   });
 

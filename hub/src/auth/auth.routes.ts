@@ -3,7 +3,7 @@ import type { OrgService } from '../org/org.service.ts';
 import { loginBody, type LoginResponse, type MeResponse } from '../protocol/index.ts';
 import type { HubLocals } from '../http/auth-context.ts';
 import { requirePrincipal } from '../http/auth-context.ts';
-import { clearSessionCookie, setSessionCookie } from '../http/cookies.ts';
+import { clearSessionCookie, DEVICE_COOKIE, readCookie, setDeviceCookie, setSessionCookie } from '../http/cookies.ts';
 import { parse } from '../validate.ts';
 import { errors } from '../errors.ts';
 import type { LoginService } from './login.service.ts';
@@ -19,8 +19,11 @@ export function authRoutes(deps: {
 
   r.post('/login', async (req, res) => {
     const body = parse(loginBody, req.body);
-    const { user, token, session } = await deps.login.login(body.login, body.password, { ip: req.ip });
-    setSessionCookie(res, token, session.expiresAt, deps.secureCookies);
+    const deviceToken = readCookie(req.headers.cookie, DEVICE_COOKIE);
+    const signedIn = await deps.login.login(body.login, body.password, { ip: req.ip, deviceToken });
+    const { user, session } = signedIn;
+    setSessionCookie(res, signedIn.token, session.expiresAt, deps.secureCookies);
+    if (signedIn.deviceToken) setDeviceCookie(res, signedIn.deviceToken, deps.secureCookies);
     const out: LoginResponse = { ok: true, me: await deps.org.meView(user), session: { expiresAt: session.expiresAt } };
     res.json(out);
   });

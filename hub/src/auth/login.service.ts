@@ -3,33 +3,47 @@ import { writeAudit } from '../audit/audit-log.ts';
 import { errors } from '../errors.ts';
 import type { OrgService, UserRow } from '../org/org.service.ts';
 import type { Database } from '../store/schema.ts';
-import type { LoginThrottle } from './login-throttle.ts';
+import { issueDeviceToken, trustedDeviceId } from './device-trust.ts';
+import type { LoginLimits } from './login-limits.ts';
 import { verifyPassword } from './password.ts';
 import type { SessionRecord, SessionService } from './session.service.ts';
 
-/** Password log-in and log-out: throttled, audited, and the same answer for unknown accounts and wrong passwords. */
+/** Where a log-in comes from: the client's address and the trusted-device cookie it carried. */
+export interface LoginMeta {
+  ip?: string | undefined;
+  deviceToken?: string | undefined;
+}
+
+/** Password log-in and log-out: limited, audited, and the same answer for unknown accounts and wrong passwords. */
 export function createLoginService(deps: {
   db: Kysely<Database>;
   org: OrgService;
   sessions: SessionService;
-  throttle: LoginThrottle;
+  limits: LoginLimits;
 }) {
   return {
-    async login(login: string, password: string, meta: { ip?: string | undefined }): Promise<{ user: UserRow; token: string; session: SessionRecord }> {
-      const wait = await deps.throttle.waitSeconds(login);
-      if (wait > 0) throw errors.rateLimited(wait);
+    /** Signs in; also returns a trusted-device token for this account to keep on the device. */
+    async login(
+      login: string,
+      password: string,
+      meta: LoginMeta,
+    ): Promise<{ user: UserRow; token: string; session: SessionRecord; deviceToken: string | undefined }> {
+      const ip = meta.ip ?? 'unknown';
       const user = await deps.org.getUserByLogin(login);
+      const deviceId = trustedDeviceId(meta.deviceToken, user);
+      // Counted before the password is checked, atomically: parallel tries cannot all get through.
+      const ticket = await deps.limits.begin(login, { ip, deviceId });
       const ok = await verifyPassword(user?.password_hash ?? null, password);
       if (!user || !ok) {
-        await deps.throttle.recordFailure(login);
-        await writeAudit(deps.db, { actorId: user?.id ?? null, action: 'auth.login_failed', detail: { ip: meta.ip ?? null } });
+        const detail = { ip, trustedDevice: deviceId !== undefined };
+        await writeAudit(deps.db, { actorId: user?.id ?? null, action: 'auth.login_failed', detail });
         throw errors.invalidCredentials();
       }
+      await ticket.succeeded();
       if (user.disabled_at !== null) throw errors.accountDisabled();
-      await deps.throttle.clear(login);
       const { token, session } = await deps.sessions.create(user.id);
       await writeAudit(deps.db, { actorId: user.id, action: 'auth.login', targetType: 'session', targetId: session.id });
-      return { user, token, session };
+      return { user, token, session, deviceToken: issueDeviceToken(user, deviceId) };
     },
 
     async logout(userId: string, sessionId: string): Promise<void> {

@@ -15,6 +15,8 @@ export interface AppParts {
   apiGuards: RequestHandler[];
   /** Behind https: send HSTS (over plain http browsers ignore it, and it would mislead). */
   secure: boolean;
+  /** Express `trust proxy`: only then is `req.ip` taken from X-Forwarded-For (sign-in limits key on it). */
+  trustProxy?: boolean | number | string;
   /** Mounted under /api: path → router. */
   api: Record<string, express.Router>;
   /** The SvelteKit handler, when the web build is present. */
@@ -26,6 +28,7 @@ export function createApp(parts: AppParts): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.set('trust proxy', parts.trustProxy ?? false);
   // SvelteKit sets its own Content-Security-Policy (kit.csp); helmet covers the other headers.
   app.use(helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false, strictTransportSecurity: parts.secure }));
   app.use(

@@ -25,3 +25,17 @@ export function setSessionCookie(res: Response, token: string, expiresAt: number
 export function clearSessionCookie(res: Response, secure: boolean): void {
   res.cookie(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'lax', path: '/', secure, maxAge: 0 });
 }
+
+/** The trusted-device cookie (auth/device-trust.ts): sent only to the sign-in routes, kept half a year. */
+export const DEVICE_COOKIE = 'fq_device';
+const DEVICE_COOKIE_MS = 180 * 24 * 3600_000;
+
+export function setDeviceCookie(res: Response, token: string, secure: boolean): void {
+  res.cookie(DEVICE_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'strict',
+    path: '/api/auth',
+    secure,
+    maxAge: DEVICE_COOKIE_MS,
+  });
+}

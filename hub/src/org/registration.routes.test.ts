@@ -8,13 +8,20 @@ describe('resident registration', () => {
   let options: RegistrationOptions;
   let phone = 18600000000;
   const sockets: TestSocket[] = [];
-  const register = (body: Record<string, unknown>) =>
-    fetch(`${t.url}/api/register`, { method: 'POST', headers: { 'content-type': 'application/json', origin: t.url }, body: JSON.stringify(body) });
+  // The hub trusts the loopback proxy, so each test names its own source address.
+  let source = 0;
+  const nextSource = () => `198.51.100.${++source}`;
+  const register = (body: Record<string, unknown>, from = nextSource()) =>
+    fetch(`${t.url}/api/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: t.url, 'x-forwarded-for': from },
+      body: JSON.stringify(body),
+    });
   const valid = () => ({ phone: String(++phone), name: '李秀兰', password: 'lixiulan-2026', stationCode: options.station.code, gridId: options.communities[0]!.grids[0]!.id });
   const residents = async () => Number((await t.hub.store.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('role', '=', 'resident').executeTakeFirstOrThrow()).n);
 
   beforeAll(async () => {
-    t = await startTestHub();
+    t = await startTestHub({ env: { TRUST_PROXY: 'loopback' } });
     const station = await t.hub.store.db.selectFrom('units').select('code').where('kind', '=', 'station').orderBy('sort').executeTakeFirstOrThrow();
     options = await readJson(await fetch(`${t.url}/api/register/stations/${station.code}`));
   });
@@ -30,13 +37,14 @@ describe('resident registration', () => {
     expect((await fetch(`${t.url}/api/register/stations/NO-SUCH`)).status).toBe(404);
   });
 
-  it('registers and signs in; the grid group opens once an officer approves, live', async () => {
+  it('registers, then signs in with the number; the grid group opens once an officer approves, live', async () => {
     const body = valid();
     const res = await register(body);
-    expect(res.status).toBe(201);
-    const me = await readJson(res);
+    expect(res.status).toBe(202);
+    expect(await readJson(res)).toEqual({ ok: true, status: 'submitted' });
+    expect(res.headers.get('set-cookie')).toBeNull();
+    const { cookie, body: me } = await login(t.url, body.phone, body.password);
     expect(me.me).toMatchObject({ role: 'resident', name: '李秀兰', unit: { id: body.gridId } });
-    const cookie = res.headers.get('set-cookie')!.split(';')[0]!;
     const resident = await connectSocket(t.url, { cookie });
     sockets.push(resident);
     expect(await resident.emitWithAck('group:list', {})).toMatchObject({ ok: true, groups: [] });
@@ -69,7 +77,6 @@ describe('resident registration', () => {
       [{ ...valid(), name: 42 }, 400, 'validation_failed'],
       [{ ...valid(), stationCode: 'NO-SUCH' }, 404, 'not_found'],
       [{ ...valid(), gridId: otherStation.id }, 404, 'not_found'],
-      [{ ...valid(), phone: '13900000001' }, 409, 'conflict'],
     ];
     for (const [body, status, code] of cases) {
       const res = await register(body);
@@ -79,9 +86,44 @@ describe('resident registration', () => {
     expect(await residents()).toBe(before);
   });
 
-  it('slows down scripted sign-ups from one address', async () => {
+  it('answers a registered number exactly as a new one, and changes nothing of the registered account', async () => {
+    const db = t.hub.store.db;
+    const known = await db
+      .selectFrom('users')
+      .select(['login', 'password_hash'])
+      .where('role', '=', 'resident')
+      .orderBy('id')
+      .executeTakeFirstOrThrow();
+    const before = await residents();
+    const fresh = await register(valid());
+    const taken = await register({ ...valid(), phone: known.login, password: 'attacker-password' });
+    expect(taken.status).toBe(fresh.status);
+    expect(await readJson(taken)).toEqual(await readJson(fresh));
+    expect([...taken.headers.keys()].sort()).toEqual([...fresh.headers.keys()].sort());
+    expect(await residents()).toBe(before + 1);
+    const after = await db.selectFrom('users').select('password_hash').where('login', '=', known.login).execute();
+    expect(after).toEqual([{ password_hash: known.password_hash }]);
+    expect((await login(t.url, known.login)).body.me.login).toBe(known.login);
+  });
+
+  it('limits sign-ups per address: the sixth within the hour is refused and stores nobody', async () => {
+    const from = nextSource();
     const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) statuses.push((await register(valid())).status);
-    expect(statuses).toContain(429);
+    for (let i = 0; i < 5; i++) statuses.push((await register(valid(), from)).status);
+    expect(statuses).toEqual([202, 202, 202, 202, 202]);
+    const before = await residents();
+    const refused = await register(valid(), from);
+    expect(refused.status).toBe(429);
+    expect((await readJson(refused)).error).toMatchObject({ code: 'rate_limited', retryAfter: expect.any(Number) });
+    expect(await residents()).toBe(before);
+    expect((await register(valid())).status).toBe(202);
+  });
+
+  it('limits sign-ups per number, from any address: the fourth of the day is refused', async () => {
+    const body = valid();
+    for (let i = 0; i < 3; i++) expect((await register(body)).status).toBe(202);
+    const refused = await register(body);
+    expect(refused.status).toBe(429);
+    expect((await readJson(refused)).error.code).toBe('rate_limited');
   });
 });

@@ -1,18 +1,23 @@
 import { Router } from 'express';
-import type { LoginService } from '../auth/login.service.ts';
+import { retryAfterS, take, type LimitStore } from '../auth/limit-store.ts';
 import { errors } from '../errors.ts';
-import { setSessionCookie } from '../http/cookies.ts';
-import type { OrgService } from './org.service.ts';
-import { registerBody, type LoginResponse } from '../protocol/index.ts';
-import { createRateLimiter } from '../rate-limiter.ts';
+import { registerBody, type RegisterResponse } from '../protocol/index.ts';
 import { parse } from '../validate.ts';
 import type { RegistrationService } from './registration.service.ts';
 
-/** Public sign-up for residents: options by station code, then register and sign in at once. */
-export function registrationRoutes(deps: { registration: RegistrationService; login: LoginService; org: OrgService; secureCookies: boolean }) {
+const HOUR_S = 3600;
+
+/**
+ * Public sign-up for residents: options by station code, then register. The answer is the same
+ * for a new and an already registered number (202, no session); the page then signs in with the
+ * number and password. Tries are limited per address and per number on every node together, so
+ * probing numbers through sign-up (or sign-in after it) stays slow.
+ */
+export function registrationRoutes(deps: { registration: RegistrationService; limits: LimitStore }) {
   const r = Router();
-  // Sign-ups per address: a burst of 5, then one every 10 minutes, against scripted account farming.
-  const perIp = createRateLimiter({ capacity: 5, perSecond: 1 / 600 });
+  // Against scripted account farming and number probing: 5 an hour per address, 3 a day per number.
+  const perSource = deps.limits.limiter({ name: 'register-source', points: 5, durationS: HOUR_S });
+  const perNumber = deps.limits.limiter({ name: 'register-number', points: 3, durationS: 24 * HOUR_S });
 
   r.get('/stations/:code', async (req, res) => {
     res.json(await deps.registration.options(String(req.params.code)));
@@ -20,13 +25,13 @@ export function registrationRoutes(deps: { registration: RegistrationService; lo
 
   r.post('/', async (req, res) => {
     const body = parse(registerBody, req.body);
-    const wait = perIp.take(req.ip ?? 'unknown');
-    if (wait > 0) throw errors.rateLimited(wait);
+    for (const [limiter, key] of [[perSource, req.ip ?? 'unknown'], [perNumber, body.phone]] as const) {
+      const { allowed, res: limit } = await take(limiter, key);
+      if (!allowed) throw errors.rateLimited(retryAfterS(limit));
+    }
     await deps.registration.register(body, { ip: req.ip });
-    const { user, token, session } = await deps.login.login(body.phone, body.password, { ip: req.ip });
-    setSessionCookie(res, token, session.expiresAt, deps.secureCookies);
-    const out: LoginResponse = { ok: true, me: await deps.org.meView(user), session: { expiresAt: session.expiresAt } };
-    res.status(201).json(out);
+    const out: RegisterResponse = { ok: true, status: 'submitted' };
+    res.status(202).json(out);
   });
   return r;
 }

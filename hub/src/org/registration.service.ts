@@ -34,28 +34,48 @@ export function createRegistrationService(deps: { db: Kysely<Database>; requestJ
       };
     },
 
-    /** Creates the resident and asks to join their grid's group; returns the new person's id. */
-    async register(body: RegisterBody, meta: { ip?: string | undefined }): Promise<string> {
+    /**
+     * Creates the resident and asks to join their grid's group. A number already registered
+     * changes nothing and looks the same to the caller: no error, and the password is hashed
+     * either way so the time taken does not tell either.
+     */
+    async register(body: RegisterBody, meta: { ip?: string | undefined }): Promise<void> {
       const s = await station(body.stationCode);
       const grid = await db.selectFrom('units').select(['id', 'path', 'kind']).where('id', '=', body.gridId).executeTakeFirst();
       if (!grid || grid.kind !== 'grid' || !grid.path.startsWith(s.path)) throw errors.notFound('grid');
-      const taken = await db.selectFrom('users').select('id').where('login', '=', body.phone).executeTakeFirst();
-      if (taken) throw errors.conflict('this phone number is already registered; sign in instead');
+      const passwordHash = await hashPassword(body.password);
+      const taken = async () =>
+        (await db.selectFrom('users').select('id').where('login', '=', body.phone).executeTakeFirst()) !== undefined;
+      const audit = (action: string, actorId: string | null) =>
+        writeAudit(db, { actorId, action, targetType: 'unit', targetId: grid.id, detail: { ip: meta.ip ?? null } });
+      if (await taken()) return audit('resident.register_taken', null);
       const id = newId();
       const t = now();
       try {
         await db
           .insertInto('users')
-          .values({ id, login: body.phone, name: body.name, display_name: body.name, role: 'resident', rank: null, unit_id: grid.id, phone: body.phone, password_hash: await hashPassword(body.password), disabled_at: null, created_at: t, updated_at: t })
+          .values({
+            id,
+            login: body.phone,
+            name: body.name,
+            display_name: body.name,
+            role: 'resident',
+            rank: null,
+            unit_id: grid.id,
+            phone: body.phone,
+            password_hash: passwordHash,
+            disabled_at: null,
+            created_at: t,
+            updated_at: t,
+          })
           .execute();
       } catch (err) {
-        // The same phone raced in twice: the unique login decides.
-        if (await db.selectFrom('users').select('id').where('login', '=', body.phone).executeTakeFirst()) throw errors.conflict('this phone number is already registered; sign in instead');
+        // The same phone raced in twice: the unique login decides, and the loser looks the same.
+        if (await taken()) return audit('resident.register_taken', null);
         throw err;
       }
       await deps.requestJoin(grid.id, id);
-      await writeAudit(db, { actorId: id, action: 'resident.register', targetType: 'unit', targetId: grid.id, detail: { ip: meta.ip ?? null } });
-      return id;
+      await audit('resident.register', id);
     },
   };
 }

@@ -13,6 +13,15 @@ export const registerBody = z.object({
 });
 export type RegisterBody = z.infer<typeof registerBody>;
 
+/**
+ * POST /api/register answers 202 with this whether or not the number was already registered, so
+ * the answer does not tell who is; a new resident then signs in with the number and password.
+ */
+export interface RegisterResponse {
+  ok: true;
+  status: 'submitted';
+}
+
 /** GET /api/register/stations/:code: what the registration page (or a station's QR link) offers. */
 export interface RegistrationOptions {
   ok: true;

@@ -10,7 +10,6 @@ export interface Database {
   users: UserTable;
   sessions: SessionTable;
   bot_tokens: BotTokenTable;
-  login_throttle: LoginThrottleTable;
   audit_log: AuditLogTable;
   counters: CounterTable;
   incidents: IncidentTable;
@@ -78,12 +77,6 @@ export interface BotTokenTable {
   created_at: number;
   last_used_at: number | null;
   revoked_at: number | null;
-}
-
-export interface LoginThrottleTable {
-  key: string;
-  failures: number;
-  last_failure_at: number;
 }
 
 export interface AuditLogTable {

@@ -10,6 +10,7 @@ import * as hotline from './0008-hotline.ts';
 import * as reports from './0009-reports.ts';
 import * as orderRecipientsUnchecked from './0010-order-recipients-unchecked.ts';
 import * as messageEdits from './0011-message-edits.ts';
+import * as dropLoginThrottle from './0012-drop-login-throttle.ts';
 
 /** Migrations in order; the same set runs on SQLite and PostgreSQL. */
 const migrations: Record<string, Migration> = {
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '0009-reports': reports,
   '0010-order-recipients-unchecked': orderRecipientsUnchecked,
   '0011-message-edits': messageEdits,
+  '0012-drop-login-throttle': dropLoginThrottle,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,4 +1,4 @@
-import type { HotlineStationInfo, LoginResponse, RegisterBody, RegistrationOptions } from '@fengqiao/hub/protocol';
+import type { HotlineStationInfo, RegisterBody, RegisterResponse, RegistrationOptions } from '@fengqiao/hub/protocol';
 import { requestJson, type ApiOutcome } from '../api/request.ts';
 
 /** Public: what the landing `/h/<code>` shows (station, head, promised response time). */
@@ -11,7 +11,7 @@ export function fetchRegistrationOptions(code: string, fetchFn?: typeof fetch): 
   return requestJson<RegistrationOptions>(`/api/register/stations/${encodeURIComponent(code)}`, fetchFn ? { fetch: fetchFn } : {});
 }
 
-/** Signs a resident up and in at once; on success the hub sets the session cookie. */
-export function register(body: RegisterBody): Promise<ApiOutcome<LoginResponse>> {
-  return requestJson<LoginResponse>('/api/register', { method: 'POST', body });
+/** Submits a resident's sign-up; the answer is the same whether or not the number was registered. */
+export function register(body: RegisterBody): Promise<ApiOutcome<RegisterResponse>> {
+  return requestJson<RegisterResponse>('/api/register', { method: 'POST', body });
 }

@@ -895,7 +895,7 @@ export const en: Messages = {
   'hotline.register.error_name': 'Enter your name',
   'hotline.register.error_password': 'The password needs 8 characters or more',
   'hotline.register.error_grid': 'Choose your grid',
-  'hotline.register.error_conflict': 'This number is already registered; please sign in',
+  'hotline.register.submitted': 'Submitted. If this number can be registered you can now sign in with it and your password; if it was registered before, sign in with its existing password.',
   'hotline.register.note': 'Once signed up you can also ask to join your grid\'s group chat.',
   'hotline.login_link': 'Residents: sign up and write to the station head',
 };
