@@ -44,7 +44,7 @@ function validTimeZone(tz: string): boolean {
 export interface HubConfig {
   port: number;
   host: string;
-  /** Extra origins allowed for cookie-carrying requests besides the hub's own host. */
+  /** The origin browsers use (behind a proxy); when set, the only origin cookie-carrying requests may come from. */
   publicOrigin: string | undefined;
   dataDir: string;
   databaseUrl: string | undefined;

@@ -77,6 +77,14 @@ describe('realtime', () => {
       expect(await refusal(connectSocket(t.url, { cookie, origin: 'null' }))).toBe('origin_rejected');
     });
 
+    it('compares the whole origin: the same host under another scheme or port is foreign', async () => {
+      const { cookie } = await login(t.url, officer);
+      const own = new URL(t.url);
+      expect(await refusal(connectSocket(t.url, { cookie, origin: `https://${own.host}` }))).toBe('origin_rejected');
+      expect(await refusal(connectSocket(t.url, { cookie, origin: `http://${own.hostname}:1` }))).toBe('origin_rejected');
+      track(await connectSocket(t.url, { cookie, origin: `HTTP://${own.host.toUpperCase()}` }));
+    });
+
     it('never accepts a cookie on a handshake without Origin', async () => {
       const { cookie } = await login(t.url, officer);
       expect(await refusal(connectSocket(t.url, { cookie, origin: null }))).toBe('unauthenticated');
