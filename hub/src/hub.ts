@@ -15,6 +15,7 @@ import { createApp } from './http/app.ts';
 import { authenticate, originGuard } from './http/auth-context.ts';
 import { healthRoutes } from './http/health.routes.ts';
 import { createMetrics } from './http/metrics.ts';
+import { startMetricsServer } from './http/metrics-access.ts';
 import type { Logger } from './logger.ts';
 import { demoRoutes } from './org/demo.routes.ts';
 import { seedDemoIfEmpty } from './org/demo-seed.ts';
@@ -69,6 +70,8 @@ export interface Hub {
   /** Runs one overdue-hotline pass now (tests; production runs it on a timer). */
   sweepHotline: () => Promise<{ flagged: number }>;
   seeded: { units: number; users: number } | null;
+  /** The private /metrics listener, when METRICS_PORT is set. */
+  metricsUrl: string | undefined;
   webMounted: boolean;
   /** Graceful stop: refuse new connections, close sockets, close fan-out and store. */
   close(): Promise<void>;
@@ -147,7 +150,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     metrics,
     maxBodyBytes: config.maxBodyBytes,
     secure: secureCookies,
-    health: healthRoutes({ pingStore: store.ping, fanout: backend, metrics, nodeId: config.nodeId }),
+    health: healthRoutes({ pingStore: store.ping, fanout: backend, metrics, nodeId: config.nodeId, metricsToken: config.metrics.token }),
     apiGuards: [originGuard(config.publicOrigin), authenticate(auth, config.publicOrigin)],
     api: {
       '/auth': authRoutes({ login, org, secureCookies, revokeSession: (id) => realtime.revokeSession(id, 'logged_out') }),
@@ -169,6 +172,8 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     httpServer.listen(config.port, config.host, () => resolve());
   });
   const port = (httpServer.address() as AddressInfo).port;
+  const { port: metricsPort, host: metricsHost } = config.metrics;
+  const metricsServer = metricsPort === undefined ? undefined : await startMetricsServer(metrics, metricsHost, metricsPort);
   const sessionSweep = setInterval(() => void sessions.sweepExpired().catch((err) => log.warn({ err }, 'session sweep failed')), SESSION_SWEEP_MS);
   sessionSweep.unref();
   let sweeping = false;
@@ -193,6 +198,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     sweepOrders: sweep.run,
     sweepHotline: hotlineSweep.run,
     seeded,
+    metricsUrl: metricsServer?.url,
     webMounted: web !== undefined,
     close: () =>
       (closing ??= (async () => {
@@ -200,6 +206,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
         clearInterval(orderSweep);
         clearInterval(hotlineTimer);
         httpServer.closeIdleConnections();
+        await metricsServer?.close();
         await realtime.close();
         await batcher.drain();
         notifier.close();
