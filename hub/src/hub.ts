@@ -7,6 +7,7 @@ import { adminRoutes } from './auth/admin.routes.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { createAuthenticator } from './auth/authenticator.ts';
 import { createBotTokenService } from './auth/bot-token.service.ts';
+import { createCredentialCheck } from './auth/credential-check.ts';
 import { createLoginThrottle } from './auth/login-throttle.ts';
 import { createLoginService } from './auth/login.service.ts';
 import { createSessionService } from './auth/session.service.ts';
@@ -58,6 +59,8 @@ import { createReportNotifier, reportSocketModule } from './reports/report.socke
 
 const DEFAULT_WEB_BUILD = fileURLToPath(new URL('../../web/build/', import.meta.url));
 const SESSION_SWEEP_MS = 15 * 60_000;
+/** The keep-alive of open sockets: every half hour, or a quarter of the idle period when that is shorter. */
+const SESSION_KEEPALIVE_MS = 30 * 60_000;
 
 /** A running hub: what main.ts prints and tests talk to. */
 export interface Hub {
@@ -69,6 +72,8 @@ export interface Hub {
   sweepOrders: () => Promise<{ reminded: number; escalated: number }>;
   /** Runs one overdue-hotline pass now (tests; production runs it on a timer). */
   sweepHotline: () => Promise<{ flagged: number }>;
+  /** Runs one expired-session sweep now (tests; production runs it on a timer). */
+  sweepSessions: () => Promise<number>;
   seeded: { units: number; users: number } | null;
   /** The private /metrics listener, when METRICS_PORT is set. */
   metricsUrl: string | undefined;
@@ -90,7 +95,9 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
 
   const { db } = store;
   const org = createOrgService(db);
-  const sessions = createSessionService(db, { idleMs: config.sessionIdleMs });
+  // Sessions found idled out close their sockets on every node (realtime exists by the time any is found).
+  const onExpired = (ids: string[]) => ids.forEach((id) => realtime.revokeSession(id, 'session_expired'));
+  const sessions = createSessionService(db, { idleMs: config.sessionIdleMs, onExpired });
   const botTokens = createBotTokenService(db);
   const auth = createAuthenticator({ sessions, botTokens, org });
   const login = createLoginService({ db, org, sessions, throttle: createLoginThrottle(db, { baseDelayS: config.loginThrottleBaseS }) });
@@ -134,7 +141,8 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   const realtime = createRealtime({
     httpServer,
     auth,
-    touchSessions: sessions.touch,
+    checkCredentials: createCredentialCheck({ sessions, botTokens, org }),
+    keepAliveMs: Math.min(SESSION_KEEPALIVE_MS, config.sessionIdleMs / 4),
     backend,
     log,
     metrics,
@@ -154,7 +162,14 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     apiGuards: [originGuard(config.publicOrigin), authenticate(auth, config.publicOrigin)],
     api: {
       '/auth': authRoutes({ login, org, secureCookies, revokeSession: (id) => realtime.revokeSession(id, 'logged_out') }),
-      '/admin': adminRoutes({ db, org, sessions, botTokens, revokeUser: (id) => realtime.revokeUser(id, 'account_disabled') }),
+      '/admin': adminRoutes({
+        db,
+        org,
+        sessions,
+        botTokens,
+        revokeUser: (id) => realtime.revokeUser(id, 'account_disabled'),
+        revokeBotToken: realtime.revokeBotToken,
+      }),
       '/demo': demoRoutes(db, config.seedDemo === 'auto'),
       '/orders': orderRoutes(orders),
       '/incidents': incidentRoutes(createIncidentService(db)),
@@ -197,6 +212,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     realtime,
     sweepOrders: sweep.run,
     sweepHotline: hotlineSweep.run,
+    sweepSessions: sessions.sweepExpired,
     seeded,
     metricsUrl: metricsServer?.url,
     webMounted: web !== undefined,
