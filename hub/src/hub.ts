@@ -158,7 +158,13 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     metrics,
     maxBodyBytes: config.maxBodyBytes,
     secure: secureCookies,
-    health: healthRoutes({ pingStore: store.ping, fanout: backend, metrics, nodeId: config.nodeId, metricsToken: config.metrics.token }),
+    health: healthRoutes({
+      pingStore: store.ping,
+      fanout: backend,
+      metrics,
+      nodeId: config.nodeId,
+      metricsToken: config.metrics.token,
+    }),
     apiGuards: [originGuard(config.publicOrigin), authenticate(auth, config.publicOrigin)],
     api: {
       '/auth': authRoutes({ login, org, secureCookies, revokeSession: (id) => realtime.revokeSession(id, 'logged_out') }),
@@ -188,7 +194,8 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   });
   const port = (httpServer.address() as AddressInfo).port;
   const { port: metricsPort, host: metricsHost } = config.metrics;
-  const metricsServer = metricsPort === undefined ? undefined : await startMetricsServer(metrics, metricsHost, metricsPort);
+  const metricsServer =
+    metricsPort === undefined ? undefined : await startMetricsServer(metrics, metricsHost, metricsPort);
   const sessionSweep = setInterval(() => void sessions.sweepExpired().catch((err) => log.warn({ err }, 'session sweep failed')), SESSION_SWEEP_MS);
   sessionSweep.unref();
   let sweeping = false;

@@ -7,6 +7,8 @@ const iso = (ms: number) => new Date(ms).toISOString();
 export function checkWindow(field: string, at: number, window: TimeWindow, now: number): number {
   const earliest = now - window.pastMs;
   const latest = now + window.futureMs;
-  if (at < earliest || at > latest) throw errors.invalid(`${field} must lie between ${iso(earliest)} and ${iso(latest)}`);
+  if (at < earliest || at > latest) {
+    throw errors.invalid(`${field} must lie between ${iso(earliest)} and ${iso(latest)}`);
+  }
   return at;
 }

@@ -47,7 +47,12 @@ export function createBotTokenService(db: Kysely<Database>, now: () => number = 
     /** Which of these tokens are still in force (the rest were revoked while their sockets were open). */
     async activeAmong(tokenIds: string[]): Promise<Set<string>> {
       if (tokenIds.length === 0) return new Set();
-      const rows = await db.selectFrom('bot_tokens').select('id').where('id', 'in', tokenIds).where('revoked_at', 'is', null).execute();
+      const rows = await db
+        .selectFrom('bot_tokens')
+        .select('id')
+        .where('id', 'in', tokenIds)
+        .where('revoked_at', 'is', null)
+        .execute();
       return new Set(rows.map((r) => r.id));
     },
 

@@ -92,7 +92,7 @@ export function createSessionService(
         .execute();
     },
 
-    /** Which of these sessions still exist and have not idled out (the rest ended while their sockets were open). */
+    /** Which of these sessions still exist and have not idled out (the rest ended under open sockets). */
     async liveAmong(sessionIds: string[]): Promise<Set<string>> {
       if (sessionIds.length === 0) return new Set();
       const rows = await db
@@ -120,7 +120,11 @@ export function createSessionService(
      * removes them lazily). Each row is deleted, and so reported to onExpired, by one node only.
      */
     async sweepExpired(): Promise<number> {
-      const rows = await db.deleteFrom('sessions').where('last_verified_at', '<=', now() - idleMs).returning('id').execute();
+      const rows = await db
+        .deleteFrom('sessions')
+        .where('last_verified_at', '<=', now() - idleMs)
+        .returning('id')
+        .execute();
       expired(rows.map((r) => r.id));
       return rows.length;
     },

@@ -2,7 +2,10 @@ import { Router } from 'express';
 import { metricsGuard, sendMetrics } from './metrics-access.ts';
 import type { Metrics } from './metrics.ts';
 
-/** /healthz: the process is up. /readyz: store and fan-out reachable. /metrics: Prometheus, to the metrics token only. */
+/**
+ * /healthz: the process is up. /readyz: store and fan-out reachable. /metrics: Prometheus, to the
+ * metrics token only.
+ */
 export function healthRoutes(deps: {
   pingStore: () => Promise<void>;
   fanout: { kind: string; healthy: () => Promise<boolean> };

@@ -19,13 +19,16 @@ export function metricsGuard(token: string | undefined) {
     if (!expected) return next(errors.notFound('route'));
     const header = req.headers.authorization;
     const given = header?.startsWith('Bearer ') ? Buffer.from(hashSecret(header.slice(7).trim()), 'hex') : undefined;
-    if (!given || !timingSafeEqual(given, expected)) return next(errors.unauthenticated('metrics need the metrics token'));
-    next();
+    const ok = given !== undefined && timingSafeEqual(given, expected);
+    next(ok ? undefined : errors.unauthenticated('metrics need the metrics token'));
   };
 }
 
 /** Writes the Prometheus text of the hub's registry. */
-export async function sendMetrics(metrics: Metrics, res: { setHeader(k: string, v: string): unknown; end(body: string): unknown }) {
+export async function sendMetrics(
+  metrics: Metrics,
+  res: { setHeader(k: string, v: string): unknown; end(body: string): unknown },
+): Promise<void> {
   res.setHeader('content-type', metrics.registry.contentType);
   res.end(await metrics.registry.metrics());
 }
@@ -34,7 +37,11 @@ export async function sendMetrics(metrics: Metrics, res: { setHeader(k: string, 
  * A separate listener that serves only GET /metrics, meant for a private address (METRICS_HOST,
  * loopback by default) that the public proxy does not reach.
  */
-export async function startMetricsServer(metrics: Metrics, host: string, port: number): Promise<{ url: string; close(): Promise<void> }> {
+export async function startMetricsServer(
+  metrics: Metrics,
+  host: string,
+  port: number,
+): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
     if (req.method === 'GET' && req.url?.split('?')[0] === '/metrics') {
       sendMetrics(metrics, res).catch(() => {

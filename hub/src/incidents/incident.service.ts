@@ -5,7 +5,13 @@ import { errors } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { dispatchScope } from '../orders/dispatch-scope.ts';
 import { checkWindow } from '../time-window.ts';
-import { INCIDENT_STATUSES, TIME_WINDOWS, type CreateIncidentBody, type IncidentStatus, type IncidentView } from '../protocol/index.ts';
+import {
+  INCIDENT_STATUSES,
+  TIME_WINDOWS,
+  type CreateIncidentBody,
+  type IncidentStatus,
+  type IncidentView,
+} from '../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
 
 const SHANGHAI = 'Asia/Shanghai';

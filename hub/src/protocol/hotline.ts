@@ -174,7 +174,10 @@ export const hotlineFiguresQuery = z.object({
   stationIds: z.string().min(1).max(2000).transform((s) => s.split(',').filter(Boolean)).pipe(z.array(id).min(1).max(100)),
   from: instantQuery,
   to: instantQuery,
-}).refine((q) => q.from < q.to && q.to - q.from <= MAX_RANGE_MS, { message: 'from before to, at most 400 days apart', path: ['to'] });
+}).refine((q) => q.from < q.to && q.to - q.from <= MAX_RANGE_MS, {
+  message: 'from before to, at most 400 days apart',
+  path: ['to'],
+});
 
 export interface HotlinePerson {
   id: string;

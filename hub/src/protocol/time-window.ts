@@ -29,7 +29,10 @@ export const MAX_RANGE_MS = 400 * DAY;
 export const EARLIEST_INSTANT = Date.UTC(2000, 0, 1);
 export const LATEST_INSTANT = Date.UTC(2100, 0, 1);
 const bounded = (n: z.ZodNumber) =>
-  n.int().min(EARLIEST_INSTANT, 'a time after 2000-01-01 (ms since the epoch)').max(LATEST_INSTANT, 'a time before 2100-01-01');
+  n
+    .int()
+    .min(EARLIEST_INSTANT, 'a time after 2000-01-01 (ms since the epoch)')
+    .max(LATEST_INSTANT, 'a time before 2100-01-01');
 
 /** An instant in ms since the epoch, in JSON bodies and socket payloads. */
 export const instant = bounded(z.number());
@@ -44,5 +47,6 @@ export const localDate = z
     const [y, m, d] = s.split('-').map(Number) as [number, number, number];
     const t = Date.UTC(y, m - 1, d);
     const back = new Date(t);
-    return back.getUTCFullYear() === y && back.getUTCMonth() === m - 1 && back.getUTCDate() === d && t >= EARLIEST_INSTANT && t < LATEST_INSTANT;
+    const real = back.getUTCFullYear() === y && back.getUTCMonth() === m - 1 && back.getUTCDate() === d;
+    return real && t >= EARLIEST_INSTANT && t < LATEST_INSTANT;
   }, 'a real date between 2000 and 2100');

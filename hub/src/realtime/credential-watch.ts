@@ -34,15 +34,15 @@ export function watchCredentials(deps: {
     for (const id of ended.sessions) deps.revoke(rooms.session(id), 'session_expired');
     for (const id of ended.tokens) deps.revoke(rooms.botToken(id), 'token_revoked');
     for (const id of ended.users) deps.revoke(rooms.user(id), 'account_disabled');
-    if (ended.sessions.length + ended.tokens.length + ended.users.length > 0) {
-      deps.log.info({ sessions: ended.sessions.length, tokens: ended.tokens.length, users: ended.users.length }, 'ended credentials closed');
-    }
+    const counts = { sessions: ended.sessions.length, tokens: ended.tokens.length, users: ended.users.length };
+    if (counts.sessions + counts.tokens + counts.users > 0) deps.log.info(counts, 'ended credentials closed');
   }
 
   /** One pass now; a pass already under way is joined, never doubled. */
   const run = (): Promise<void> => (running ??= pass().finally(() => (running = undefined)));
 
-  const timer = setInterval(() => void run().catch((err: unknown) => deps.log.warn({ err }, 'credential keep-alive failed')), deps.everyMs);
+  const tick = () => void run().catch((err: unknown) => deps.log.warn({ err }, 'credential keep-alive failed'));
+  const timer = setInterval(tick, deps.everyMs);
   timer.unref();
   return { run, stop: () => clearInterval(timer) };
 }

@@ -73,7 +73,10 @@ export function createRealtime(opts: RealtimeOptions) {
     opts.metrics.socketConnections.inc();
     socket.once('disconnect', countDisconnect);
     void socket.join([rooms.user(principal.user.id), rooms.unitRole(principal.user.unit_id, principal.user.role)]);
-    void socket.join(principal.kind === 'session' ? rooms.session(principal.session.id) : rooms.botToken(principal.tokenId));
+    // Its credential's room: ending the session or revoking the bot token closes exactly these sockets.
+    const credential =
+      principal.kind === 'session' ? rooms.session(principal.session.id) : rooms.botToken(principal.tokenId);
+    void socket.join(credential);
     for (const module of opts.modules) module.connect?.(socket);
     socket.onAny(router.listener);
   });

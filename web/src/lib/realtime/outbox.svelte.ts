@@ -65,7 +65,10 @@ export function laneOf(event: IdempotentEvent): OutboxLane {
 }
 
 /** Sends one queued command. Generic over the event so one call serves every command. */
-function emitCommand<E extends IdempotentEvent>(command: { event: E; payload: IdempotentPayloads[E] }): Promise<CommandResult<E>> {
+function emitCommand<E extends IdempotentEvent>(command: {
+  event: E;
+  payload: IdempotentPayloads[E];
+}): Promise<CommandResult<E>> {
   return connection.emit(command.event, command.payload as CommandPayload<E>);
 }
 
@@ -178,8 +181,9 @@ class Outbox {
     return () => this.#settledListeners.delete(listener);
   }
 
-  /** Sends what is queued, lane by lane in parallel, until the lanes are empty or the hub cannot answer (sending tab only). */
+  /** Sends what is queued, lane by lane in parallel, until the lanes are empty or the hub cannot answer. */
   async flush(): Promise<void> {
+    // Only the tab holding the lock sends; the others' commands reach it through storage.
     if (!this.#sender) return;
     await Promise.all(LANES.map((lane) => this.#flushLane(lane)));
   }
@@ -218,7 +222,8 @@ class Outbox {
         }
         store.remove(id);
         this.#reload();
-        const settled = { event: entry.command.event, command: $state.snapshot(entry.command), result } as OutboxSettlement;
+        const command = $state.snapshot(entry.command);
+        const settled = { event: command.event, command, result } as OutboxSettlement;
         this.#channel?.postMessage({ kind: 'settled', settled } satisfies TabMessage);
         this.#settle(settled);
       }
