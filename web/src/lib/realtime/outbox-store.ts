@@ -24,11 +24,13 @@ export function createOutboxStore<T extends StoredCommand>(userId: string, onCha
     }
   }
 
-  function put(entry: T): void {
+  /** False when storage is full or blocked: the caller keeps the command in memory instead. */
+  function put(entry: T): boolean {
     try {
       localStorage.setItem(keyOf(entry.command.payload.clientId), JSON.stringify(entry));
+      return true;
     } catch {
-      // Storage full or blocked: the command still lives in this tab's memory until it closes.
+      return false;
     }
   }
 

@@ -88,6 +88,8 @@ class Outbox {
   #sending = $state<string[]>([]);
   #userId: string | null = null;
   #store: OutboxStore<OutboxEntry> | null = null;
+  /** Commands storage refused (full or blocked): they live in this tab until it closes. */
+  #unstored = new Map<string, OutboxEntry>();
   #channel: BroadcastChannel | null = null;
   /** True in the one tab that sends. */
   #sender = false;
@@ -148,6 +150,7 @@ class Outbox {
     for (const timer of this.#retryTimers.values()) clearTimeout(timer);
     this.#retryTimers.clear();
     this.#userId = null;
+    this.#unstored.clear();
     this.#entries = [];
     this.#sending = [];
     // Whoever waited has left with the page; the commands stay stored and are sent next visit.
@@ -158,8 +161,9 @@ class Outbox {
   send<E extends IdempotentEvent>(command: { event: E; payload: IdempotentPayloads[E] }): Promise<CommandAck<E>> {
     const id = command.payload.clientId;
     const answer = new Promise<CommandAck<E>>((resolve) => this.#waiters.set(id, resolve as (r: CommandResult<IdempotentEvent>) => void));
-    if (this.#store && !this.#store.has(id)) {
-      this.#store.put({ command: command as OutboxCommand, queuedAt: Date.now(), attempts: 0 });
+    if (this.#store && !this.#store.has(id) && !this.#unstored.has(id)) {
+      const entry: OutboxEntry = { command: command as OutboxCommand, queuedAt: Date.now(), attempts: 0 };
+      if (!this.#store.put(entry)) this.#unstored.set(id, entry);
       this.#reload();
     }
     void this.flush();
@@ -168,8 +172,10 @@ class Outbox {
 
   /** Drops a queued command that has not gone out yet (the person thought better of it). False if it is on the wire. */
   discard(clientId: string): boolean {
-    if (this.#sending.includes(clientId) || !this.#store?.has(clientId)) return false;
-    this.#store.remove(clientId);
+    const queued = this.#entries.some((e) => e.command.payload.clientId === clientId);
+    if (this.#sending.includes(clientId) || !queued) return false;
+    this.#store?.remove(clientId);
+    this.#unstored.delete(clientId);
     this.#waiters.delete(clientId);
     this.#reload();
     return true;
@@ -183,13 +189,11 @@ class Outbox {
 
   /** Sends what is queued, lane by lane in parallel, until the lanes are empty or the hub cannot answer. */
   async flush(): Promise<void> {
-    // Only the tab holding the lock sends; the others' commands reach it through storage.
-    if (!this.#sender) return;
     await Promise.all(LANES.map((lane) => this.#flushLane(lane)));
   }
 
   async #flushLane(lane: OutboxLane): Promise<void> {
-    if (this.#flushing.has(lane) || this.#userId === null || !this.#sender) return;
+    if (this.#flushing.has(lane) || this.#userId === null) return;
     this.#flushing.add(lane);
     clearTimeout(this.#retryTimers.get(lane));
     this.#retryTimers.delete(lane);
@@ -197,7 +201,7 @@ class Outbox {
     const store = this.#store!;
     try {
       for (;;) {
-        const entry = this.#entries.find((e) => laneOf(e.command.event) === lane);
+        const entry = this.#sendable().find((e) => laneOf(e.command.event) === lane);
         if (!entry || this.#userId !== owner) return;
         const id = entry.command.payload.clientId;
         this.#setSending([...this.#sending, id]);
@@ -217,10 +221,13 @@ class Outbox {
             this.#retryTimers.set(lane, setTimeout(() => void this.#flushLane(lane), delay));
           } else entry.retryAt = undefined;
           // Not if another tab discarded it meanwhile.
-          if (store.has(id)) store.put($state.snapshot(entry) as OutboxEntry);
+          const updated = $state.snapshot(entry) as OutboxEntry;
+          if (this.#unstored.has(id)) this.#unstored.set(id, updated);
+          else if (store.has(id)) store.put(updated);
           return;
         }
         store.remove(id);
+        this.#unstored.delete(id);
         this.#reload();
         const command = $state.snapshot(entry.command);
         const settled = { event: command.event, command, result } as OutboxSettlement;
@@ -230,6 +237,15 @@ class Outbox {
     } finally {
       this.#flushing.delete(lane);
     }
+  }
+
+  /**
+   * What this tab sends: everything when it holds the lock; otherwise only what storage refused
+   * (the sending tab cannot see those), as others' commands reach the sender through storage.
+   */
+  #sendable(): readonly OutboxEntry[] {
+    if (this.#sender) return this.#entries;
+    return this.#entries.filter((e) => this.#unstored.has(e.command.payload.clientId));
   }
 
   /** This tab's view of what is on the wire, shared with the other tabs. */
@@ -254,7 +270,9 @@ class Outbox {
   }
 
   #reload(): void {
-    this.#entries = this.#store?.all() ?? [];
+    const stored = this.#store?.all() ?? [];
+    const all = this.#unstored.size ? [...stored, ...this.#unstored.values()] : stored;
+    this.#entries = all.sort((a, b) => a.queuedAt - b.queuedAt);
   }
 }
 
