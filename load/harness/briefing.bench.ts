@@ -10,7 +10,7 @@ import { newId } from '../../hub/src/ids.ts';
 import { seedDemo } from '../../hub/src/org/demo-seed.ts';
 import { createReportService } from '../../hub/src/reports/report.service.ts';
 import { openStore, type Store } from '../../hub/src/store/database.ts';
-import type { Database } from '../../hub/src/store/schema.ts';
+import type { Database, NewRow } from '../../hub/src/store/schema.ts';
 import { createExtractiveSummariser, topTopics } from '../../bots/src/summarise/index.ts';
 
 /**
@@ -51,8 +51,8 @@ function rng(seed: number) {
 }
 
 type Db = Store['db'];
-/** A row to insert (the bench fills every column itself). */
-type Row<T extends keyof Database> = { [K in keyof Database[T]]: Database[T][K] };
+/** A row to insert (the bench fills every column itself; columns with a store default may be left out). */
+type Row<T extends keyof Database> = NewRow<T>;
 
 async function insertAll<T extends keyof Database>(db: Db, table: T, rows: Row<T>[]): Promise<void> {
   await db.transaction().execute(async (trx) => {

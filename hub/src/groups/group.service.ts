@@ -4,7 +4,7 @@ import type { Actor } from '../auth/permissions.ts';
 import { can } from '../auth/permissions.ts';
 import { errors } from '../errors.ts';
 import { newId } from '../ids.ts';
-import { HOTLINE_CONVERSATION_KIND, RECALL_WINDOW_MS, type GroupKind, type GroupView, type MessageView, type SendMessagePayload } from '../protocol/index.ts';
+import { HOTLINE_CONVERSATION_KIND, RECALL_WINDOW_MS, type GroupKind, type GroupView, type MessageView, type SendMessagePayload, type SyncAnswer } from '../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
 import { createMessageLog } from './message-log.ts';
 
@@ -154,13 +154,20 @@ export function createGroupService(deps: { db: Kysely<Database>; notify: GroupNo
     },
 
 
-    /** Persists a message with the group's next seq, then announces it. A retried client id returns the first message. */
+    /**
+     * Persists a message with the group's next seq, then announces it. A retried client id returns
+     * the first message and announces it again: its node may have died between commit and announce
+     * (receivers drop a seq they hold). A retry is always answered, but re-announced only while the
+     * sender has rate to spare, so retries cannot flood the group.
+     */
     async send(actor: Actor, p: SendMessagePayload): Promise<{ message: MessageView; duplicate: boolean }> {
       const group = await membership(actor, p.groupId);
       const dup = await log.earlier(actor.id, p.clientId, p.groupId);
-      if (dup) return { message: dup, duplicate: true };
-      // A retry of a stored message (above) is free; only new messages spend the sender's rate.
       const wait = (actor.role === 'resident' ? residentRate : staffRate).take(actor.id);
+      if (dup) {
+        if (wait === 0) notify.messageCreated(dup);
+        return { message: dup, duplicate: true };
+      }
       if (wait > 0) throw errors.rateLimited(wait);
       if (group.muted_until !== null && group.muted_until > now()) throw errors.forbidden('you are muted in this group');
       if (p.replyToSeq !== undefined && p.replyToSeq > group.last_seq) throw errors.invalid('the quoted message does not exist');
@@ -173,19 +180,26 @@ export function createGroupService(deps: { db: Kysely<Database>; notify: GroupNo
       const mentions = p.mentionAll ? JSON.stringify('all') : mentioned.length ? JSON.stringify(mentioned) : null;
       if (p.imageId) await log.checkImage(p.imageId, p.groupId, actor.id);
       const out = await log.append({ groupId: p.groupId, senderId: actor.id, clientId: p.clientId, text: p.text, replyToSeq: p.replyToSeq ?? null, mentions, imageId: p.imageId ?? null });
-      if (!out.duplicate) notify.messageCreated(out.message);
+      notify.messageCreated(out.message);
       return out;
     },
 
     /**
      * Catch-up after (re)connecting: for each group the caller belongs to, the messages after the
-     * cursor the client holds (0 for a group it has never seen), in seq order. Groups the caller
-     * does not belong to are ignored, so guessed ids reveal nothing.
+     * cursor the client holds (0 for a group it has never seen), in seq order, and the recalls and
+     * removals of held messages after its change cursor. Groups the caller does not belong to are
+     * ignored, so guessed ids reveal nothing.
      */
-    async sync(actor: Actor, cursors: Record<string, number>, limit = SYNC_LIMIT): Promise<{ messages: MessageView[]; more: boolean }> {
+    async sync(
+      actor: Actor,
+      cursors: Record<string, number>,
+      changes: Record<string, number> = {},
+      limit = SYNC_LIMIT,
+    ): Promise<SyncAnswer> {
       const mine = new Set(await groupIdsOf(actor.id));
       return log.after(
         Object.entries(cursors).filter(([g]) => mine.has(g)),
+        changes,
         limit,
       );
     },
@@ -246,8 +260,8 @@ export function createGroupService(deps: { db: Kysely<Database>; notify: GroupNo
       else if (moderator) status = 'removed';
       else if (own) throw errors.forbidden('a message can be recalled within 2 minutes only');
       else throw errors.forbidden('only its sender or the group\'s officer may take a message back');
-      await db.updateTable('messages').set({ status, changed_at: now() }).where('id', '=', row.id).where('status', '=', 'ok').execute();
-      const message = toView({ ...row, status });
+      const changeSeq = await log.edit(groupId, row.id, status);
+      const message = toView({ ...row, status, change_seq: changeSeq });
       notify.messageChanged(message);
       return message;
     },

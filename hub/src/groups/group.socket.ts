@@ -45,7 +45,7 @@ export function groupSocketModule(groups: GroupService, matters: MatterService, 
       define('group:list', groupListPayload, async (_p, { actor }) => ({ groups: await groups.list(actor) }));
       define('group:sync', groupSyncPayload, async (p, { actor, socket }) => {
         await rooms.joined(socket);
-        return groups.sync(actor, p.cursors, p.limit);
+        return groups.sync(actor, p.cursors, p.changes, p.limit);
       });
       define('group:history', groupHistoryPayload, async (p, { actor }) => ({ messages: await groups.history(actor, p.groupId, p.beforeSeq, p.limit) }));
       define('group:read', groupReadPayload, (p, { actor }) => groups.markRead(actor, p.groupId, p.seq));

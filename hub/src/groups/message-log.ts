@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { errors } from '../errors.ts';
 import { newId } from '../ids.ts';
-import type { ImageMimeType, MessageView } from '../protocol/index.ts';
+import type { ImageMimeType, MessageEdit, MessageView, SyncAnswer } from '../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
 
 /** What one new message carries into the log. */
@@ -20,17 +20,19 @@ export interface AppendInput {
  * The message pipeline shared by group chat and the hotline: a conversation (a `groups` row) holds
  * messages with a gap-free seq taken under the conversation row's lock in the transaction that
  * stores the message; a client id makes a retried write return the first message; readers catch
- * up by seq. Callers decide who may do what; this module only keeps the log.
+ * up by seq. An edit (recall, removal) takes the conversation's next change seq the same way, so
+ * a client that was away learns of it from its change cursor. Callers decide who may do what;
+ * this module only keeps the log.
  */
 export function createMessageLog(deps: { db: Kysely<Database>; now: () => number }) {
   const { db, now } = deps;
 
-  const select = () =>
-    db
+  const select = (exec: Kysely<Database> = db) =>
+    exec
       .selectFrom('messages as m')
       .innerJoin('users as u', 'u.id', 'm.sender_id')
       .leftJoin('images as i', 'i.id', 'm.image_id')
-      .select(['m.id', 'm.group_id', 'm.seq', 'm.client_id', 'm.text', 'm.reply_to_seq', 'm.mentions', 'm.status', 'm.created_at', 'u.id as sender_id', 'u.name as sender_name', 'u.role as sender_role'])
+      .select(['m.id', 'm.group_id', 'm.seq', 'm.client_id', 'm.text', 'm.reply_to_seq', 'm.mentions', 'm.status', 'm.created_at', 'm.change_seq', 'u.id as sender_id', 'u.name as sender_name', 'u.role as sender_role'])
       .select(['i.id as image_id', 'i.width as image_width', 'i.height as image_height', 'i.mime as image_mime']);
   type Row = Awaited<ReturnType<ReturnType<typeof select>['executeTakeFirstOrThrow']>>;
 
@@ -51,6 +53,7 @@ export function createMessageLog(deps: { db: Kysely<Database>; now: () => number
       image: visible && r.image_id ? { id: r.image_id, width: r.image_width!, height: r.image_height!, mime: r.image_mime as ImageMimeType } : null,
       status: r.status,
       createdAt: r.created_at,
+      changeSeq: r.change_seq,
     };
   };
 
@@ -61,8 +64,9 @@ export function createMessageLog(deps: { db: Kysely<Database>; now: () => number
     return dup ? toView(dup) : undefined;
   }
 
-  /** The three writes of a new message, inside the caller's transaction; returns its seq. */
-  async function write(trx: Transaction<Database>, input: AppendInput, id: string, at: number): Promise<number> {
+  /** Stores a message inside a transaction the caller holds (with other writes that must land together); returns it. */
+  async function appendWithin(trx: Transaction<Database>, input: AppendInput): Promise<MessageView> {
+    const id = newId();
     const { last_seq: seq } = await trx
       .updateTable('groups')
       .set((eb) => ({ last_seq: eb('last_seq', '+', 1) }))
@@ -82,25 +86,19 @@ export function createMessageLog(deps: { db: Kysely<Database>; now: () => number
         mentions: input.mentions ?? null,
         image_id: input.imageId ?? null,
         status: 'ok',
-        created_at: at,
+        created_at: now(),
         changed_at: null,
       })
       .execute();
     await trx.updateTable('group_members').set({ read_seq: Number(seq) }).where('group_id', '=', input.groupId).where('user_id', '=', input.senderId).execute();
-    return Number(seq);
+    return toView(await select(trx).where('m.id', '=', id).executeTakeFirstOrThrow());
   }
 
   return {
     select,
     toView,
     earlier,
-
-    /** Stores a message inside a transaction the caller holds (with other writes that must land together); returns the message id. */
-    async appendWithin(trx: Transaction<Database>, input: AppendInput): Promise<string> {
-      const id = newId();
-      await write(trx, input, id, now());
-      return id;
-    },
+    appendWithin,
 
     /** The stored message with this id. */
     async byId(id: string): Promise<MessageView> {
@@ -115,42 +113,115 @@ export function createMessageLog(deps: { db: Kysely<Database>; now: () => number
       if (used) throw errors.conflict('this image was already sent');
     },
 
-    /** Stores the message with the conversation's next seq (the sender has read up to it). A client id racing in twice returns the winner. */
-    async append(input: AppendInput): Promise<{ message: MessageView; duplicate: boolean }> {
-      const id = newId();
-      const at = now();
+    /**
+     * Stores the message with the conversation's next seq (the sender has read up to it). `alongside`
+     * runs in the same transaction, for the caller's writes that must land with the message or not
+     * at all (a status change the message announces). A client id racing in twice returns the winner.
+     */
+    async append(
+      input: AppendInput,
+      alongside?: (trx: Transaction<Database>, message: MessageView) => Promise<void>,
+    ): Promise<{ message: MessageView; duplicate: boolean }> {
       try {
-        await db.transaction().execute((trx) => write(trx, input, id, at));
+        const message = await db.transaction().execute(async (trx) => {
+          const m = await appendWithin(trx, input);
+          await alongside?.(trx, m);
+          return m;
+        });
+        return { message, duplicate: false };
       } catch (err) {
         const won = await earlier(input.senderId, input.clientId, input.groupId);
         if (won) return { message: won, duplicate: true };
         throw err;
       }
-      return { message: toView(await select().where('m.id', '=', id).executeTakeFirstOrThrow()), duplicate: false };
     },
 
-    /** For each conversation, the messages after the client's cursor, in seq order, up to `limit` in all. */
-    async after(cursors: [groupId: string, seq: number][], limit: number): Promise<{ messages: MessageView[]; more: boolean }> {
-      const out: MessageView[] = [];
-      let more = false;
+    /**
+     * Marks a message recalled or removed with the conversation's next change seq, taken under the
+     * conversation row's lock in the same transaction; conflict when it was already taken back.
+     */
+    async edit(groupId: string, messageId: string, status: 'recalled' | 'removed'): Promise<number> {
+      return db.transaction().execute(async (trx) => {
+        const { change_seq: changeSeq } = await trx
+          .updateTable('groups')
+          .set((eb) => ({ change_seq: eb('change_seq', '+', 1) }))
+          .where('id', '=', groupId)
+          .returning('change_seq')
+          .executeTakeFirstOrThrow();
+        const done = await trx
+          .updateTable('messages')
+          .set({ status, changed_at: now(), change_seq: Number(changeSeq) })
+          .where('id', '=', messageId)
+          .where('group_id', '=', groupId)
+          .where('status', '=', 'ok')
+          .executeTakeFirst();
+        // Throwing rolls the change seq back: it only ever counts edits that happened.
+        if (Number(done.numUpdatedRows) === 0) throw errors.conflict('the message was already taken back');
+        return Number(changeSeq);
+      });
+    },
+
+    /**
+     * For each conversation, the messages after the client's seq cursor in seq order, then the
+     * edits of messages it holds after its change cursor in change order; `limit` rows in all.
+     * A conversation answered in full gets its current change seq as the next change cursor.
+     */
+    async after(
+      cursors: [groupId: string, seq: number][],
+      changes: Record<string, number>,
+      limit: number,
+    ): Promise<SyncAnswer> {
+      const out: SyncAnswer = { messages: [], edits: [], changes: {}, more: false };
+      if (cursors.length === 0) return out;
+      // Read before the messages: every edit counted here is committed, so the rows read next show it.
+      const counts = await db
+        .selectFrom('groups')
+        .select(['id', 'change_seq'])
+        .where('id', 'in', cursors.map(([g]) => g))
+        .execute();
+      const upTo = new Map(counts.map((c) => [c.id, Number(c.change_seq)]));
+      const room = () => limit - out.messages.length - out.edits.length;
       for (const [groupId, cursor] of cursors) {
-        const rows = await select()
+        const fresh = await select()
           .where('m.group_id', '=', groupId)
           .where('m.seq', '>', cursor)
           .orderBy('m.seq')
-          .limit(limit - out.length + 1)
+          .limit(room() + 1)
           .execute();
-        if (rows.length > limit - out.length) {
-          more = true;
-          rows.pop();
-        }
-        out.push(...rows.map(toView));
-        if (out.length >= limit) {
-          more = true;
+        if (fresh.length > room()) {
+          out.more = true;
+          out.messages.push(...fresh.slice(0, room()).map(toView));
           break;
         }
+        out.messages.push(...fresh.map(toView));
+        const since = changes[groupId] ?? 0;
+        const last = upTo.get(groupId) ?? 0;
+        const edited: MessageEdit[] =
+          last > since
+            ? (
+                await db
+                  .selectFrom('messages')
+                  .select(['id', 'seq', 'status', 'change_seq'])
+                  .where('group_id', '=', groupId)
+                  .where('seq', '<=', cursor)
+                  .where('change_seq', '>', since)
+                  .where('change_seq', '<=', last)
+                  .orderBy('change_seq')
+                  .limit(room() + 1)
+                  .execute()
+              ).map((r) => ({ groupId, id: r.id, seq: r.seq, status: r.status, changeSeq: r.change_seq }))
+            : [];
+        if (edited.length > room()) {
+          const given = edited.slice(0, room());
+          out.more = true;
+          out.edits.push(...given);
+          out.changes[groupId] = given.at(-1)?.changeSeq ?? since;
+          break;
+        }
+        out.edits.push(...edited);
+        out.changes[groupId] = last;
       }
-      return { messages: out, more };
+      return out;
     },
 
     /** Older messages of one conversation, oldest first. */

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Actor } from '../auth/permissions.ts';
 import { errors } from '../errors.ts';
 import { createMessageLog, type MessageLog } from '../groups/message-log.ts';
@@ -51,6 +51,13 @@ export interface HotlineContext {
   responseTargetMs: number;
   /** Throws rate_limited when the person has sent too much. */
   spend(actor: Actor): void;
+  /** Spends a token for announcing a retried write again; false (and nothing spent) when the person has none. */
+  mayReannounce(actor: Actor): boolean;
+  /**
+   * Answers a retried message with the stored one and announces it again (its first node may have
+   * died between commit and announce; receivers drop a seq they hold), while rate allows.
+   */
+  reannounce(actor: Actor, message: MessageView): Promise<{ message: MessageView; duplicate: true }>;
   /** Makes the person a member of the thread's conversation (read cursor, image access). */
   join(threadId: string, userId: string): Promise<void>;
   /** Ends the person's membership of the thread's conversation (they lost access to the thread). */
@@ -59,9 +66,15 @@ export interface HotlineContext {
   publish(threadId: string, change: HotlineChange, sides?: 'both' | 'staff'): Promise<{ resident: HotlineThreadView; staff: HotlineThreadView }>;
   /**
    * Stores a message in the thread and tells both sides. A staff message is an answer: the first
-   * one stamps the first-answer time. A retried client id returns the first message.
+   * one stamps the first-answer time. A retried client id returns the first message. `alongside`
+   * writes in the message's own transaction (a status change the message announces).
    */
-  post(actor: Actor, threadId: string, input: { clientId: string; text: string; imageId?: string | undefined }): Promise<{ message: MessageView; duplicate: boolean }>;
+  post(
+    actor: Actor,
+    threadId: string,
+    input: { clientId: string; text: string; imageId?: string | undefined },
+    alongside?: (trx: Transaction<Database>, message: MessageView) => Promise<void>,
+  ): Promise<{ message: MessageView; duplicate: boolean }>;
 }
 
 /** Builds the shared context of the hotline services. */
@@ -88,6 +101,15 @@ export function createHotlineContext(deps: HotlineDeps): HotlineContext {
       const wait = (actor.role === 'resident' ? residentRate : staffRate).take(actor.id);
       if (wait > 0) throw errors.rateLimited(wait);
     },
+    mayReannounce: (actor) => (actor.role === 'resident' ? residentRate : staffRate).take(actor.id) === 0,
+    async reannounce(actor, message) {
+      if (ctx.mayReannounce(actor)) {
+        const v = await views.both(message.groupId);
+        notify.message(message, audience(v));
+        notify.threadChanged(v, audience(v), 'message');
+      }
+      return { message, duplicate: true };
+    },
     async join(threadId, userId) {
       await db
         .insertInto('group_members')
@@ -103,22 +125,26 @@ export function createHotlineContext(deps: HotlineDeps): HotlineContext {
       notify.threadChanged({ resident: sides === 'both' ? v.resident : null, staff: v.staff }, audience(v), change);
       return v;
     },
-    async post(actor, threadId, input) {
+    async post(actor, threadId, input, alongside) {
       const dup = await log.earlier(actor.id, input.clientId, threadId);
-      if (dup) return { message: dup, duplicate: true };
+      if (dup) return ctx.reannounce(actor, dup);
       ctx.spend(actor);
       await ctx.join(threadId, actor.id);
       if (input.imageId) await log.checkImage(input.imageId, threadId, actor.id);
-      const out = await log.append({ groupId: threadId, senderId: actor.id, clientId: input.clientId, text: input.text, imageId: input.imageId ?? null });
+      const message = { groupId: threadId, senderId: actor.id, clientId: input.clientId, text: input.text, imageId: input.imageId ?? null };
+      const out = await log.append(message, async (trx, m) => {
+        const at = m.createdAt;
+        const thread = () => trx.updateTable('hotline_threads').where('id', '=', threadId);
+        if (actor.role !== 'resident') {
+          await thread().set({ first_answered_at: at }).where('first_answered_at', 'is', null).execute();
+          await thread().set({ status: 'in_progress' }).where('status', '=', 'open').execute();
+          // Whoever answers has read the thread up to their answer.
+          await thread().set({ staff_read_seq: m.seq, staff_read_at: at }).where('staff_read_seq', '<', m.seq).execute();
+        }
+        await thread().set({ updated_at: at }).execute();
+        await alongside?.(trx, m);
+      });
       if (out.duplicate) return out;
-      const at = out.message.createdAt;
-      if (actor.role !== 'resident') {
-        await db.updateTable('hotline_threads').set({ first_answered_at: at }).where('id', '=', threadId).where('first_answered_at', 'is', null).execute();
-        await db.updateTable('hotline_threads').set({ status: 'in_progress' }).where('id', '=', threadId).where('status', '=', 'open').execute();
-        // Whoever answers has read the thread up to their answer.
-        await db.updateTable('hotline_threads').set({ staff_read_seq: out.message.seq, staff_read_at: at }).where('id', '=', threadId).where('staff_read_seq', '<', out.message.seq).execute();
-      }
-      await db.updateTable('hotline_threads').set({ updated_at: at }).where('id', '=', threadId).execute();
       const v = await views.both(threadId);
       notify.message(out.message, audience(v));
       notify.threadChanged(v, audience(v), 'message');

@@ -1,8 +1,10 @@
+import type { Kysely } from 'kysely';
 import type { Actor } from '../auth/permissions.ts';
 import { errors } from '../errors.ts';
 import {
   HOTLINE_REOPEN_WINDOW_MS,
   type HotlineAssignable,
+  type HotlineChange,
   type HotlineFollowUpPayload,
   type HotlineHandOffPayload,
   type HotlineRatePayload,
@@ -12,8 +14,16 @@ import {
   type MessageView,
   TIME_WINDOWS,
 } from '../protocol/index.ts';
+import type { Database } from '../store/schema.ts';
 import { checkWindow } from '../time-window.ts';
 import type { HotlineContext } from './hotline-context.ts';
+
+/**
+ * A step's status change, in the transaction of its message (`repair` false). With `repair` it runs
+ * again on a retried client id: it then applies only where the step never took effect and nothing
+ * has moved the thread since — the state an older hub left when it crashed between the two writes.
+ */
+type Settle = (exec: Kysely<Database>, message: MessageView, repair: boolean) => Promise<unknown>;
 
 /**
  * What the desk does with a thread — assign, hand off to another department, resolve, schedule a
@@ -31,12 +41,27 @@ export function createHotlineHandling(ctx: HotlineContext) {
     return a;
   }
 
-  /** A retried client id of a step that posts a message: the first outcome, unchanged. */
-  async function retried(actor: Actor, threadId: string, clientId: string, as: 'resident' | 'staff'): Promise<{ thread: HotlineThreadView; message: MessageView } | undefined> {
-    const earlier = await log.earlier(actor.id, clientId, threadId);
-    if (!earlier) return undefined;
-    const v = await views.both(threadId);
-    return { thread: as === 'resident' ? v.resident : v.staff, message: earlier };
+  /**
+   * A step that posts a message and moves the thread's status: both in one transaction. A retried
+   * client id answers with the first outcome, completed by `settle` if it was left half done, and
+   * announces the thread again (the first try may have died before it did).
+   */
+  async function step(
+    actor: Actor,
+    s: { threadId: string; clientId: string; text: string; as: 'resident' | 'staff'; change: HotlineChange },
+    check: () => Promise<unknown>,
+    settle: Settle,
+  ): Promise<{ thread: HotlineThreadView; message: MessageView }> {
+    let message = await log.earlier(actor.id, s.clientId, s.threadId);
+    if (message) await settle(db, message, true);
+    else {
+      await check();
+      const out = await ctx.post(actor, s.threadId, { clientId: s.clientId, text: s.text }, (trx, m) => settle(trx, m, false).then(() => {}));
+      message = out.message;
+      if (out.duplicate) await settle(db, message, true);
+    }
+    const v = await ctx.publish(s.threadId, s.change);
+    return { thread: s.as === 'resident' ? v.resident : v.staff, message };
   }
 
   return {
@@ -61,29 +86,30 @@ export function createHotlineHandling(ctx: HotlineContext) {
     },
 
     /** 一报警三分发: not police business — passed to a department; the resident is told why in the thread. */
-    async handOff(actor: Actor, p: HotlineHandOffPayload): Promise<{ thread: HotlineThreadView; message: MessageView }> {
-      const again = await retried(actor, p.threadId, p.clientId, 'staff');
-      if (again) return again;
-      await staffOpen(actor, p.threadId);
-      const { message } = await ctx.post(actor, p.threadId, { clientId: p.clientId, text: `已转交${p.department}处理。${p.reason}` });
-      const t = now();
-      await db
-        .updateTable('hotline_threads')
-        .set({ status: 'handed_off', handoff_department: p.department, handoff_reason: p.reason, handoff_at: t, handoff_by: actor.id, updated_at: t })
-        .where('id', '=', p.threadId)
-        .execute();
-      return { thread: (await ctx.publish(p.threadId, 'handed_off')).staff, message };
+    handOff(actor: Actor, p: HotlineHandOffPayload): Promise<{ thread: HotlineThreadView; message: MessageView }> {
+      const text = `已转交${p.department}处理。${p.reason}`;
+      return step(actor, { ...p, text, as: 'staff', change: 'handed_off' }, () => staffOpen(actor, p.threadId), (exec, m, repair) => {
+        const at = m.createdAt;
+        let q = exec
+          .updateTable('hotline_threads')
+          .set({ status: 'handed_off', handoff_department: p.department, handoff_reason: p.reason, handoff_at: at, handoff_by: actor.id, updated_at: repair ? now() : at })
+          .where('id', '=', p.threadId);
+        if (repair) q = q.where('status', '!=', 'resolved').where((eb) => eb.or([eb('handoff_at', 'is', null), eb('handoff_at', '<', at)]));
+        return q.execute();
+      });
     },
 
     /** Closes the thread; the summary reaches the resident as a message. */
-    async resolve(actor: Actor, p: HotlineResolvePayload): Promise<{ thread: HotlineThreadView; message: MessageView }> {
-      const again = await retried(actor, p.threadId, p.clientId, 'staff');
-      if (again) return again;
-      await staffOpen(actor, p.threadId);
-      const { message } = await ctx.post(actor, p.threadId, { clientId: p.clientId, text: p.summary });
-      const t = now();
-      await db.updateTable('hotline_threads').set({ status: 'resolved', resolution_summary: p.summary, resolved_at: t, resolved_by: actor.id, updated_at: t }).where('id', '=', p.threadId).execute();
-      return { thread: (await ctx.publish(p.threadId, 'resolved')).staff, message };
+    resolve(actor: Actor, p: HotlineResolvePayload): Promise<{ thread: HotlineThreadView; message: MessageView }> {
+      return step(actor, { ...p, text: p.summary, as: 'staff', change: 'resolved' }, () => staffOpen(actor, p.threadId), (exec, m, repair) => {
+        const at = m.createdAt;
+        let q = exec
+          .updateTable('hotline_threads')
+          .set({ status: 'resolved', resolution_summary: p.summary, resolved_at: at, resolved_by: actor.id, updated_at: repair ? now() : at })
+          .where('id', '=', p.threadId);
+        if (repair) q = q.where('status', '!=', 'resolved').where((eb) => eb.or([eb('resolved_at', 'is', null), eb('resolved_at', '<', at)]));
+        return q.execute();
+      });
     },
 
     /** The resident rates a resolved thread, once. */
@@ -104,16 +130,19 @@ export function createHotlineHandling(ctx: HotlineContext) {
     },
 
     /** The resident reopens a resolved thread within seven days; the reason is a message to the desk. */
-    async reopen(actor: Actor, p: HotlineReopenPayload): Promise<{ thread: HotlineThreadView; message: MessageView }> {
-      const again = await retried(actor, p.threadId, p.clientId, 'resident');
-      if (again) return again;
-      const a = await access.thread(actor, p.threadId);
-      if (a.as !== 'resident') throw errors.forbidden('only the resident who wrote may reopen the thread');
-      if (a.row.status !== 'resolved' || a.row.resolved_at === null) throw errors.conflict('only a resolved thread can be reopened');
-      if (now() > a.row.resolved_at + HOTLINE_REOPEN_WINDOW_MS) throw errors.conflict('a thread can be reopened within 7 days of its resolution');
-      const { message } = await ctx.post(actor, p.threadId, { clientId: p.clientId, text: p.reason });
-      await db.updateTable('hotline_threads').set({ status: 'in_progress', updated_at: now() }).where('id', '=', p.threadId).where('status', '=', 'resolved').execute();
-      return { thread: (await ctx.publish(p.threadId, 'reopened')).resident, message };
+    reopen(actor: Actor, p: HotlineReopenPayload): Promise<{ thread: HotlineThreadView; message: MessageView }> {
+      const check = async () => {
+        const a = await access.thread(actor, p.threadId);
+        if (a.as !== 'resident') throw errors.forbidden('only the resident who wrote may reopen the thread');
+        if (a.row.status !== 'resolved' || a.row.resolved_at === null) throw errors.conflict('only a resolved thread can be reopened');
+        if (now() > a.row.resolved_at + HOTLINE_REOPEN_WINDOW_MS) throw errors.conflict('a thread can be reopened within 7 days of its resolution');
+      };
+      return step(actor, { ...p, text: p.reason, as: 'resident', change: 'reopened' }, check, (exec, m, repair) => {
+        let q = exec.updateTable('hotline_threads').set({ status: 'in_progress', updated_at: repair ? now() : m.createdAt }).where('id', '=', p.threadId).where('status', '=', 'resolved');
+        // Resolved again after this reopen: the retry must not undo that.
+        if (repair) q = q.where('resolved_at', '<', m.createdAt);
+        return q.execute();
+      });
     },
 
     /** Schedule a follow-up visit (回访), or record it done. */

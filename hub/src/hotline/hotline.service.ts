@@ -10,6 +10,7 @@ import {
   type HotlineStationInfo,
   type HotlineThreadView,
   type MessageView,
+  type SyncAnswer,
   TIME_WINDOWS,
 } from '../protocol/index.ts';
 import { createHotlineContext, type HotlineDeps } from './hotline-context.ts';
@@ -138,7 +139,7 @@ export function createHotlineService(deps: HotlineDeps) {
               })
               .execute();
             // One transaction: the thread never exists without its opening message.
-            return log.appendWithin(trx, { groupId: id, senderId: actor.id, clientId: p.clientId, text: p.text });
+            return (await log.appendWithin(trx, { groupId: id, senderId: actor.id, clientId: p.clientId, text: p.text })).id;
           });
         } catch (err) {
           // The same client id raced in from a second connection: the first create won.
@@ -150,7 +151,8 @@ export function createHotlineService(deps: HotlineDeps) {
       const message = created ? await log.byId(created) : await log.earlier(actor.id, p.clientId, row.id);
       if (!message) throw errors.conflict('this client id was used for another conversation');
       const v = await views.both(row.id);
-      if (created) {
+      // A retry is announced again: the first attempt's node may have died before announcing it.
+      if (created || ctx.mayReannounce(actor)) {
         const to = { stationId: v.stationId, residentId: v.residentId, assigneeId: v.assigneeId };
         deps.notify.message(message, to);
         deps.notify.threadChanged(v, to, 'created');
@@ -162,7 +164,7 @@ export function createHotlineService(deps: HotlineDeps) {
     async send(actor: Actor, p: HotlineSendPayload): Promise<{ message: MessageView; duplicate: boolean }> {
       const a = await access.thread(actor, p.threadId);
       const dup = await log.earlier(actor.id, p.clientId, p.threadId);
-      if (dup) return { message: dup, duplicate: true };
+      if (dup) return ctx.reannounce(actor, dup);
       if (a.as === 'resident' && a.row.status === 'resolved') throw errors.conflict('the thread is resolved; reopen it to write again');
       return ctx.post(actor, p.threadId, p);
     },
@@ -196,11 +198,17 @@ export function createHotlineService(deps: HotlineDeps) {
     /** One thread as the caller may see it. */
     thread: view,
 
-    /** Catch-up after (re)connecting: messages after each cursor, for the caller's threads only. */
-    async sync(actor: Actor, cursors: Record<string, number>, limit = SYNC_LIMIT): Promise<{ messages: MessageView[]; more: boolean }> {
+    /** Catch-up after (re)connecting: messages after each cursor, edits after each change cursor; the caller's threads only. */
+    async sync(
+      actor: Actor,
+      cursors: Record<string, number>,
+      changes: Record<string, number> = {},
+      limit = SYNC_LIMIT,
+    ): Promise<SyncAnswer> {
       const mine = await visibleIds(actor, Object.keys(cursors));
       return log.after(
         Object.entries(cursors).filter(([id]) => mine.has(id)),
+        changes,
         limit,
       );
     },

@@ -46,7 +46,7 @@ export function hotlineSocketModule(hotline: HotlineService): SocketModule {
       define('hotline:thread', hotlineThreadPayload, async (p, { actor }) => ({ thread: await hotline.thread(actor, p.threadId) }));
       define('hotline:sync', hotlineSyncPayload, async (p, { actor, socket }) => {
         await rooms.joined(socket);
-        return hotline.sync(actor, p.cursors, p.limit);
+        return hotline.sync(actor, p.cursors, p.changes, p.limit);
       });
       define('hotline:history', hotlineHistoryPayload, async (p, { actor }) => ({ messages: await hotline.history(actor, p.threadId, p.beforeSeq, p.limit) }));
       define('hotline:read', hotlineReadPayload, (p, { actor }) => hotline.read(actor, p.threadId, p.seq));

@@ -77,24 +77,27 @@ export function createOrderViews(db: Kysely<Database>, now: () => number) {
     return r && toOrderView(r);
   }
 
-  /** A person's assignments changed after `since` (by rev), oldest first; a whole rev is never split across pages. */
+  /**
+   * A person's assignments changed after `since` (by rev), oldest first. The cursor is a rev, so a
+   * page ends on a whole rev: its last rev is left to the next page, or, when the page holds
+   * nothing else, read whole — a rev is one write (one batch of receipts, one order), so it
+   * touches one person's rows a bounded number of times.
+   */
   async function assignmentsSince(userId: string, since: number, limit = 500): Promise<{ assignments: AssignmentView[]; cursor: number; more: boolean }> {
-    const rows = await db
-      .selectFrom('order_recipients as r')
-      .select(['r.order_id', ...ASSIGNMENT_COLUMNS.map((c) => `r.${c}` as const)])
-      .where('r.user_id', '=', userId)
-      .where('r.rev', '>', since)
-      .orderBy('r.rev')
-      .orderBy('r.order_id')
-      .limit(limit + 1)
-      .execute();
-    let more = rows.length > limit;
+    const changed = () =>
+      db
+        .selectFrom('order_recipients as r')
+        .select(['r.order_id', ...ASSIGNMENT_COLUMNS.map((c) => `r.${c}` as const)])
+        .where('r.user_id', '=', userId)
+        .orderBy('r.rev')
+        .orderBy('r.order_id');
+    const rows = await changed().where('r.rev', '>', since).limit(limit + 1).execute();
+    const more = rows.length > limit;
     let page = rows.slice(0, limit);
     if (more) {
       const lastRev = page.at(-1)!.rev;
       const whole = page.filter((r) => r.rev !== lastRev);
-      if (whole.length > 0) page = whole;
-      else more = rows.length > limit;
+      page = whole.length > 0 ? whole : await changed().where('r.rev', '=', lastRev).execute();
     }
     const orders = page.length
       ? await orderSelect().where('orders.id', 'in', page.map((r) => r.order_id)).execute()

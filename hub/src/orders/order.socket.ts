@@ -12,24 +12,32 @@ import {
   orderSyncPayload,
   orderWatchPayload,
 } from '../protocol/index.ts';
+import { createJoinTracker } from '../realtime/join-tracker.ts';
 import type { SocketModule } from '../realtime/realtime-server.ts';
 import { boardRoom, dispatchRoom } from './order-notifier.ts';
 import type { OrderService } from './order.service.ts';
 
 /** Socket.IO commands of command orders: validate (in define) → service → ack. No rules here. */
 export function orderSocketModule(orders: OrderService, duty: DutyService): SocketModule {
+  const rooms = createJoinTracker();
   return {
     connect(socket) {
-      // Dispatchers hear of every new order in their command scope, whoever sent it.
-      void orders.dispatchScopeId(actorOf(socket.data.principal)).then((scopeId) => scopeId && socket.join(dispatchRoom(scopeId)));
+      // Dispatchers hear of every new order in their command scope, whoever sent it. Tracked: the
+      // catch-up commands answer only once the room is joined, so an order sent after their answer
+      // arrives live (one sent before it is in what the client reads next).
+      rooms.track(socket, orders.dispatchScopeId(actorOf(socket.data.principal)).then((scopeId) => scopeId && socket.join(dispatchRoom(scopeId))));
     },
     commands(define) {
       define('order:create', createOrderPayload, (p, { actor }) => orders.create(actor, p));
       define('order:receipt', orderReceiptPayload, (p, { actor }) => orders.receipts(actor, p));
       define('order:act', orderActionPayload, (p, { actor, socket }) => orders.act(actor, p, socket.id));
       define('order:forward', orderForwardPayload, (p, { actor }) => orders.forward(actor, p));
-      define('order:sync', orderSyncPayload, (p, { actor }) => orders.sync(actor, p.since));
+      define('order:sync', orderSyncPayload, async (p, { actor, socket }) => {
+        await rooms.joined(socket);
+        return orders.sync(actor, p.since);
+      });
       define('order:watch', orderWatchPayload, async (p, { actor, socket }) => {
+        await rooms.joined(socket);
         const allowed = await orders.watchable(actor, p.orderIds);
         // The boards watched so far are the socket's board rooms: the new list replaces them.
         for (const room of socket.rooms) if (room.startsWith(boardRoom('')) && !allowed.includes(room.slice(boardRoom('').length))) void socket.leave(room);

@@ -13,6 +13,7 @@ import type {
   MessageRecallPayload,
   MessageSearchPayload,
   MessageView,
+  SyncAnswer,
   SearchHit,
   SendMessagePayload,
 } from './groups.ts';
@@ -122,7 +123,7 @@ export interface ClientToServerEvents {
   'order:amend': (payload: OrderAmendPayload, ack: (res: Result<{ order: OrderView }>) => void) => void;
   'duty:set': (payload: DutyPayload, ack: (res: Result<{ onDuty: boolean }>) => void) => void;
   'group:list': (payload: Record<string, never>, ack: (res: Result<{ groups: GroupView[] }>) => void) => void;
-  'group:sync': (payload: GroupSyncPayload, ack: (res: Result<{ messages: MessageView[]; more: boolean }>) => void) => void;
+  'group:sync': (payload: GroupSyncPayload, ack: (res: Result<SyncAnswer>) => void) => void;
   'group:history': (payload: GroupHistoryPayload, ack: (res: Result<{ messages: MessageView[] }>) => void) => void;
   'group:read': (payload: GroupReadPayload, ack: (res: Result<{ readSeq: number }>) => void) => void;
   'message:send': (payload: SendMessagePayload, ack: (res: Result<{ message: MessageView; duplicate: boolean }>) => void) => void;
@@ -143,7 +144,7 @@ export interface ClientToServerEvents {
   'hotline:mine': (payload: Record<string, never>, ack: (res: Result<{ threads: HotlineThreadView[] }>) => void) => void;
   'hotline:inbox': (payload: Partial<HotlineInboxPayload>, ack: (res: Result<{ threads: HotlineThreadView[]; /** Stations whose desk the caller works (head or delegate); a mere assignee has none. */ deskStationIds: string[] }>) => void) => void;
   'hotline:thread': (payload: { threadId: string }, ack: (res: Result<{ thread: HotlineThreadView }>) => void) => void;
-  'hotline:sync': (payload: HotlineSyncPayload, ack: (res: Result<{ messages: MessageView[]; more: boolean }>) => void) => void;
+  'hotline:sync': (payload: HotlineSyncPayload, ack: (res: Result<SyncAnswer>) => void) => void;
   'hotline:history': (payload: HotlineHistoryPayload, ack: (res: Result<{ messages: MessageView[] }>) => void) => void;
   'hotline:read': (payload: HotlineReadPayload, ack: (res: Result<{ readSeq: number }>) => void) => void;
   'hotline:assign': (payload: HotlineAssignPayload, ack: (res: Result<{ thread: HotlineThreadView }>) => void) => void;

@@ -38,9 +38,18 @@ export const sendMessagePayload = z.object({
 }).refine((p) => p.text.length > 0 || p.imageId !== undefined, { message: 'a message needs text or an image', path: ['text'] });
 export type SendMessagePayload = z.infer<typeof sendMessagePayload>;
 
-/** Catch-up: per group, the last seq the client has; the hub answers with what came after. */
+/**
+ * Per conversation, the change cursor the last sync answer gave (`SyncAnswer.changes`): edits
+ * (recall, removal) past it are returned. Absent or 0: every edit of the messages the client holds.
+ */
+export const changeCursors = z
+  .record(id, z.number().int().min(0))
+  .refine((c) => Object.keys(c).length <= 500, 'at most 500 conversations');
+
+/** Catch-up: per group, the last seq the client has; the hub answers with what came after and what was edited. */
 export const groupSyncPayload = z.object({
   cursors: z.record(id, z.number().int().min(0)).refine((c) => Object.keys(c).length <= 500, 'at most 500 groups'),
+  changes: changeCursors.optional(),
   limit: z.number().int().min(1).max(1000).optional(),
 });
 export type GroupSyncPayload = z.infer<typeof groupSyncPayload>;
@@ -109,6 +118,29 @@ export interface MessageView {
   image: ImageView | null;
   status: MessageStatus;
   createdAt: number;
+  /** The conversation's change seq of this message's last edit (0: never edited). */
+  changeSeq: number;
+}
+
+/** An edit of a message the client already holds (its seq ≤ the client's cursor): what replaces the cached copy. */
+export interface MessageEdit {
+  groupId: string;
+  id: string;
+  seq: number;
+  status: MessageStatus;
+  changeSeq: number;
+}
+
+/**
+ * The answer of `group:sync` and `hotline:sync`: new messages after each seq cursor, edits of held
+ * messages after each change cursor, and per conversation the change cursor to send next time
+ * (conversations the answer did not reach, when `more`, keep theirs).
+ */
+export interface SyncAnswer {
+  messages: MessageView[];
+  edits: MessageEdit[];
+  changes: Record<string, number>;
+  more: boolean;
 }
 
 /** Pin a notice (群公告): officers and station heads of the group. */

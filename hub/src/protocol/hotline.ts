@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { instant, instantQuery, MAX_RANGE_MS } from './time-window.ts';
 import type { MessageView } from './groups.ts';
-import { MAX_MESSAGE_TEXT } from './groups.ts';
+import { changeCursors, MAX_MESSAGE_TEXT } from './groups.ts';
 
 /**
  * Station-head hotline (所长热线 / 微信所长): a resident writes to the head of their own station; the
@@ -107,6 +107,7 @@ export type HotlineThreadPayload = z.infer<typeof hotlineThreadPayload>;
 /** `hotline:sync`: per thread, the last seq the client holds; answers what came after (threads not the caller's are ignored). */
 export const hotlineSyncPayload = z.object({
   cursors: z.record(id, z.number().int().min(0)).refine((c) => Object.keys(c).length <= 500, 'at most 500 threads'),
+  changes: changeCursors.optional(),
   limit: z.number().int().min(1).max(1000).optional(),
 });
 export type HotlineSyncPayload = z.infer<typeof hotlineSyncPayload>;

@@ -1,3 +1,4 @@
+import type { Generated, Insertable } from 'kysely';
 import type { GroupKind, HotlineCategory, HotlineStatus, MatterCategory, MatterStatus, MessageStatus, OrderPriority, OrderStatus, RecipientState, ReportKind, Role, UnitKind } from '../protocol/index.ts';
 
 /**
@@ -30,6 +31,9 @@ export interface Database {
   reports: ReportTable;
   report_settings: ReportSettingsTable;
 }
+
+/** A row as inserted: columns with a store default (`Generated`) may be left out. */
+export type NewRow<T extends keyof Database> = Insertable<Database[T]>;
 
 export interface UnitTable {
   id: string;
@@ -189,6 +193,8 @@ export interface GroupTable {
   notice_at: number | null;
   /** For a one-to-one group: the two member ids, sorted and joined, unique. */
   pair_key: string | null;
+  /** Highest edit count handed out (recall, removal); taken under the row's lock like last_seq. */
+  change_seq: Generated<number>;
 }
 
 export interface GroupMemberTable {
@@ -216,6 +222,8 @@ export interface MessageTable {
   /** JSON: the mentioned member ids, or "all" (@所有人, staff only). */
   mentions: string | null;
   image_id: string | null;
+  /** The conversation's change_seq at this message's last edit; 0 when never edited. */
+  change_seq: Generated<number>;
 }
 
 export interface MatterTable {

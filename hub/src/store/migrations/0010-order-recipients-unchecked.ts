@@ -7,7 +7,9 @@ import { PostgresAdapter, type Kysely } from 'kysely';
  * fan-out bench), time every recipient waits before the order leaves. The rows are written in one
  * place (order.service insertOrder), in the transaction that inserts their order, selecting the
  * user ids from users; orders and users are never deleted (accounts are disabled). SQLite keeps
- * its checks: there they are plain index lookups.
+ * its checks: there they are plain index lookups. This is the one difference between the two
+ * schemas; store/schema-parity.test.ts proves everything else (tables, columns, nullability,
+ * indexes, unique constraints) is the same.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return;

@@ -15,6 +15,7 @@ const msg = (seq: number, sender: string, at: number, over: Partial<MessageView>
   image: null,
   status: 'ok',
   createdAt: at,
+  changeSeq: 0,
   ...over,
 });
 const dayOf = (ms: number) => String(Math.floor(ms / 86_400_000));

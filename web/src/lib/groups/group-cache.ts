@@ -6,6 +6,8 @@ export interface GroupCache {
   groups: GroupView[];
   /** Per group, a gap-free run of its newest messages; its last seq is the group's sync cursor. */
   logs: Record<string, MessageView[]>;
+  /** Per group, the change cursor the last sync gave: edits after it are fetched (absent: all of the held ones). */
+  changes: Record<string, number>;
 }
 
 const PREFIX = 'fq.groups.';
@@ -15,7 +17,7 @@ const KEEP_PER_GROUP = 200;
 
 /** An empty cache: every group syncs from 0. */
 export function emptyGroupCache(): GroupCache {
-  return { groups: [], logs: {} };
+  return { groups: [], logs: {}, changes: {} };
 }
 
 /** The person's cache, or an empty one if there is none or it cannot be read. */
@@ -25,7 +27,9 @@ export function loadGroupCache(userId: string): GroupCache {
     if (!raw) return emptyGroupCache();
     const parsed = JSON.parse(raw) as Partial<GroupCache> & { v?: number };
     if (parsed.v !== VERSION || !Array.isArray(parsed.groups) || typeof parsed.logs !== 'object' || parsed.logs === null) return emptyGroupCache();
-    return { groups: parsed.groups, logs: parsed.logs };
+    // A cache from before change cursors has none: its groups fetch every edit of what they hold once.
+    const changes = typeof parsed.changes === 'object' && parsed.changes !== null ? parsed.changes : {};
+    return { groups: parsed.groups, logs: parsed.logs, changes };
   } catch {
     return emptyGroupCache();
   }
@@ -35,7 +39,8 @@ export function loadGroupCache(userId: string): GroupCache {
 export function saveGroupCache(userId: string, cache: GroupCache): void {
   const logs = Object.fromEntries(Object.entries(cache.logs).map(([id, log]) => [id, tail(log, KEEP_PER_GROUP)]));
   try {
-    localStorage.setItem(PREFIX + userId, JSON.stringify({ v: VERSION, groups: cache.groups, logs }));
+    const stored = { v: VERSION, groups: cache.groups, logs, changes: cache.changes };
+    localStorage.setItem(PREFIX + userId, JSON.stringify(stored));
   } catch {
     // Storage full or blocked: the next visit syncs from further back; the hub has everything.
   }

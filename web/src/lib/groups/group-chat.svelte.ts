@@ -1,14 +1,15 @@
 import { SvelteMap, SvelteSet } from 'svelte/reactivity';
-import type { GroupView, MessageView, Role, SendMessagePayload } from '@fengqiao/hub/protocol';
+import type { GroupView, MessageEdit, MessageView, Role, SendMessagePayload } from '@fengqiao/hub/protocol';
 import { newClientId } from '../realtime/client-id.ts';
 import { connection, type CommandAck, type CommandResult } from '../realtime/index.ts';
 import { outbox, type OutboxSettlement } from '../realtime/outbox.svelte.ts';
+import { SeqOrder } from '../realtime/seq-order.ts';
 import type { PendingMessage } from './chat-rows.ts';
 import { clearGroupCache, loadGroupCache, saveGroupCache } from './group-cache.ts';
 import { groupMatters } from './group-matters.svelte.ts';
 import { pendingMessages } from './pending-messages.ts';
 import { QuotedMessages } from './quoted-messages.svelte.ts';
-import { extend, firstSeq, indexOfSeq, lastSeq, prepend, reachesStart, replace } from './message-log.ts';
+import { applyEdits, extend, firstSeq, indexOfSeq, lastSeq, prepend, reachesStart, replace } from './message-log.ts';
 
 const SAVE_DELAY_MS = 500;
 const READ_DELAY_MS = 400;
@@ -19,6 +20,10 @@ const MAX_CURSORS = 500;
 const HISTORY_PAGE = 50;
 /** How far back a jump (to the first unread, to a search hit) may load before giving up. */
 const MAX_JUMP_PAGES = 20;
+/** How long a live seq past a gap waits for the missing ones (another node's) before the group syncs. */
+const HOLD_MS = 1000;
+/** While connected, how often the groups are listed to catch one whose last message was never announced. */
+const STALE_CHECK_MS = 60_000;
 
 /** Newest activity first: the last held message's time, then the name. */
 function byActivity(a: { group: GroupView; at: number }, b: { group: GroupView; at: number }): number {
@@ -30,14 +35,23 @@ function byActivity(a: { group: GroupView; at: number }, b: { group: GroupView; 
  * read cursors still owed, asks `group:list` for the groups and their unread counts, then
  * `group:sync` with the last seq it holds per group, page by page (a group never seen, or more
  * than a page behind, starts from its newest messages; older ones are fetched on scrolling up).
- * Live messages are appended when they follow the last held seq, dropped when already held, and
- * a skipped seq (a gap) syncs that group. Messages go out through the outbox, so one typed
+ * Live messages are presented by seq: appended when they follow the last held seq, dropped when
+ * already held, and one past a gap held back briefly for the missing ones (another node may
+ * announce them later), then the group syncs. Sync also brings recalls and removals of held
+ * messages after each group's change cursor. While connected the groups are listed again now and
+ * then, so a message committed but never announced (its node died) is noticed even when the group
+ * stays quiet. Messages go out through the outbox, so one typed
  * offline is sent on reconnect with the same client id and never doubled. The newest messages of
  * each group are kept per person in localStorage.
  */
 class GroupChat {
   #groups = new SvelteMap<string, GroupView>();
   #logs = new SvelteMap<string, MessageView[]>();
+  /** Per group, the change cursor the last sync gave. */
+  #changes = new Map<string, number>();
+  #order = new SeqOrder<MessageView>({ holdMs: HOLD_MS });
+  #orderTimer: ReturnType<typeof setTimeout> | undefined;
+  #staleTimer: ReturnType<typeof setInterval> | undefined;
   #quotes = new QuotedMessages();
   #failed = new SvelteMap<string, PendingMessage>();
   #loadingOlder = new SvelteSet<string>();
@@ -145,6 +159,10 @@ class GroupChat {
     const cache = loadGroupCache(me.id);
     for (const g of cache.groups) this.#groups.set(g.id, g);
     for (const [id, log] of Object.entries(cache.logs)) if (this.#groups.has(id)) this.#logs.set(id, log);
+    for (const [id, cursor] of Object.entries(cache.changes)) if (this.#logs.has(id)) this.#changes.set(id, cursor);
+    this.#staleTimer = setInterval(() => {
+      if (connection.state === 'connected') void this.#listAndSyncBehind();
+    }, STALE_CHECK_MS);
     this.#stops = [
       connection.on('message:created', (m) => this.#created(m)),
       connection.on('message:changed', (m) => this.#changed(m)),
@@ -161,6 +179,10 @@ class GroupChat {
     if (this.#me !== null) this.#saveNow();
     clearTimeout(this.#saveTimer);
     clearTimeout(this.#listTimer);
+    clearTimeout(this.#orderTimer);
+    clearInterval(this.#staleTimer);
+    this.#order.clear();
+    this.#changes.clear();
     for (const timer of this.#readTimers.values()) clearTimeout(timer);
     this.#readTimers.clear();
     this.#readOwed.clear();
@@ -305,13 +327,13 @@ class GroupChat {
     for (const id of [...this.#groups.keys()]) {
       if (!listed.has(id)) {
         this.#groups.delete(id);
-        this.#logs.delete(id);
+        this.#forgetLog(id);
       }
     }
     for (const g of res.groups) {
       const log = this.#logs.get(g.id);
       // Holding more than the group has means the hub's data was reset or restored: start the group over.
-      if (log && lastSeq(log) > g.lastSeq) this.#logs.delete(g.id);
+      if (log && lastSeq(log) > g.lastSeq) this.#forgetLog(g.id);
       const owed = this.#readOwed.get(g.id) ?? 0;
       const readSeq = Math.max(g.readSeq, owed);
       this.#groups.set(g.id, { ...g, readSeq, unread: Math.max(0, g.lastSeq - readSeq) });
@@ -349,7 +371,11 @@ class GroupChat {
         }
         for (;;) {
           const cursors = Object.fromEntries(batch.map((id) => [id, lastSeq(this.messages(id))]));
-          const res = await connection.emit('group:sync', { cursors, limit: SYNC_LIMIT });
+          const changes = Object.fromEntries(batch.flatMap((id) => {
+            const cursor = this.#changes.get(id);
+            return cursor === undefined ? [] : [[id, cursor]];
+          }));
+          const res = await connection.emit('group:sync', { cursors, changes, limit: SYNC_LIMIT });
           if (this.#me !== me) return;
           if (!res.ok) {
             // The next connection catches everything up again.
@@ -357,6 +383,10 @@ class GroupChat {
             return;
           }
           this.#absorb(res.messages);
+          this.#edited(res.edits);
+          for (const [id, cursor] of Object.entries(res.changes)) {
+            if (this.#groups.has(id)) this.#changes.set(id, cursor);
+          }
           if (!res.more) break;
         }
       }
@@ -367,8 +397,11 @@ class GroupChat {
     }
   }
 
-  /** Folds messages into their groups' logs; a gap asks for that group's sync. */
-  #absorb(messages: readonly MessageView[]): void {
+  /**
+   * Folds messages into their groups' logs: a sync page as it comes, live ones through the
+   * hold-back (presented by seq; a gap that stays open, or one in a sync page, syncs the group).
+   */
+  #absorb(messages: readonly MessageView[], live = false): void {
     const byGroup = new Map<string, MessageView[]>();
     for (const m of messages) {
       const list = byGroup.get(m.groupId) ?? [];
@@ -378,11 +411,22 @@ class GroupChat {
     for (const [groupId, list] of byGroup) {
       const g = this.#groups.get(groupId);
       if (!g) continue;
-      const r = extend(this.#logs.get(groupId) ?? [], list);
-      if (r.changed) this.#logs.set(groupId, r.log);
-      if (r.gap) void this.#sync([groupId]);
-      const held = lastSeq(r.log);
-      // A seq past a gap still counts as unread while its group syncs.
+      let log = this.#logs.get(groupId) ?? [];
+      let changed = false;
+      let gap = false;
+      if (!live) ({ log, changed, gap } = extend(log, list));
+      if (live || this.#order.holds(groupId)) {
+        // A sync page may have brought what held seqs waited for: they are released with it.
+        const held = this.#order.offer(groupId, lastSeq(log), live ? list : [], Date.now());
+        const r = extend(log, held.ready);
+        if (r.changed) ({ log, changed } = { log: r.log, changed: true });
+        gap ||= held.expired;
+        this.#armOrder();
+      }
+      if (changed) this.#logs.set(groupId, log);
+      if (gap) void this.#sync([groupId]);
+      const held = lastSeq(log);
+      // A seq held back past a gap still counts as unread while it waits.
       const last = Math.max(g.lastSeq, held, ...list.map((m) => m.seq));
       let readSeq = g.readSeq;
       // The hub moves a sender's read cursor to their own message.
@@ -393,6 +437,39 @@ class GroupChat {
     if (messages.length > 0) this.#scheduleSave();
   }
 
+  /** One timer for the earliest held gap; a gap still open when it fires syncs its group. */
+  #armOrder(): void {
+    clearTimeout(this.#orderTimer);
+    const deadline = this.#order.nextDeadline();
+    if (deadline === null) return;
+    this.#orderTimer = setTimeout(() => {
+      const open = this.#order.expired(Date.now());
+      if (open.length > 0) void this.#sync(open);
+      this.#armOrder();
+    }, Math.max(0, deadline - Date.now()));
+  }
+
+  /** Recalls and removals made while away: the held copies (and the cache) become placeholders. */
+  #edited(edits: readonly MessageEdit[]): void {
+    const byGroup = new Map<string, MessageEdit[]>();
+    for (const e of edits) byGroup.set(e.groupId, [...(byGroup.get(e.groupId) ?? []), e]);
+    for (const [groupId, list] of byGroup) {
+      const log = this.#logs.get(groupId);
+      if (!log) continue;
+      const r = applyEdits(log, list);
+      if (r.log === log) continue;
+      this.#logs.set(groupId, r.log);
+      for (const m of r.placeholders) this.#quotes.refresh(m);
+    }
+    if (edits.length > 0) this.#scheduleSave();
+  }
+
+  #forgetLog(groupId: string): void {
+    this.#logs.delete(groupId);
+    this.#changes.delete(groupId);
+    this.#order.clear(groupId);
+  }
+
   #created(m: MessageView): void {
     if (!this.#groups.has(m.groupId)) {
       // A group this device has not listed yet (the person was just added): list and sync.
@@ -401,11 +478,13 @@ class GroupChat {
       });
       return;
     }
-    this.#absorb([m]);
+    this.#absorb([m], true);
   }
 
   /** A recall or removal: the placeholder replaces the held message and any quote of it. */
   #changed(m: MessageView): void {
+    // The next edit in order moves the change cursor; one after a missed edit waits for the sync.
+    if (this.#changes.get(m.groupId) === m.changeSeq - 1) this.#changes.set(m.groupId, m.changeSeq);
     const log = this.#logs.get(m.groupId);
     if (log) {
       const next = replace(log, m);
@@ -422,7 +501,7 @@ class GroupChat {
       const { command, result } = settled;
       if (result.ok) {
         this.#failed.delete(command.payload.clientId);
-        this.#absorb([result.message]);
+        this.#absorb([result.message], true);
       } else {
         const p = command.payload;
         this.#failed.set(p.clientId, { clientId: p.clientId, groupId: p.groupId, text: p.text, replyToSeq: p.replyToSeq ?? null, imageId: p.imageId ?? null, status: 'failed', queuedAt: Date.now(), code: result.error.code });
@@ -450,13 +529,14 @@ class GroupChat {
    */
   #scheduleList(): void {
     clearTimeout(this.#listTimer);
-    this.#listTimer = setTimeout(() => {
-      void this.#list().then((ok) => {
-        if (!ok) return;
-        const behind = [...this.#groups.values()].filter((g) => lastSeq(this.messages(g.id)) < g.lastSeq).map((g) => g.id);
-        if (behind.length > 0) void this.#sync(behind);
-      });
-    }, LIST_DELAY_MS);
+    this.#listTimer = setTimeout(() => void this.#listAndSyncBehind(), LIST_DELAY_MS);
+  }
+
+  /** Lists the groups and syncs those whose last seq is past the last one held (stale). */
+  async #listAndSyncBehind(): Promise<void> {
+    if (!(await this.#list())) return;
+    const behind = [...this.#groups.values()].filter((g) => lastSeq(this.messages(g.id)) < g.lastSeq).map((g) => g.id);
+    if (behind.length > 0) await this.#sync(behind);
   }
 
   #scheduleSave(): void {
@@ -467,7 +547,11 @@ class GroupChat {
   #saveNow(): void {
     clearTimeout(this.#saveTimer);
     if (this.#me === null) return;
-    saveGroupCache(this.#me.id, { groups: [...this.#groups.values()], logs: Object.fromEntries(this.#logs) });
+    saveGroupCache(this.#me.id, {
+      groups: [...this.#groups.values()],
+      logs: Object.fromEntries(this.#logs),
+      changes: Object.fromEntries(this.#changes),
+    });
   }
 }
 

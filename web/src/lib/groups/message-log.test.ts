@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MessageView } from '@fengqiao/hub/protocol';
-import { extend, indexOfSeq, lastSeq, prepend, reachesStart, replace, tail } from './message-log.ts';
+import { applyEdits, extend, indexOfSeq, lastSeq, prepend, reachesStart, replace, tail } from './message-log.ts';
 
 const msg = (seq: number, over: Partial<MessageView> = {}): MessageView => ({
   id: `m${seq}`,
@@ -15,6 +15,7 @@ const msg = (seq: number, over: Partial<MessageView> = {}): MessageView => ({
   image: null,
   status: 'ok',
   createdAt: 1_000 * seq,
+  changeSeq: 0,
   ...over,
 });
 const seqs = (log: MessageView[]) => log.map((m) => m.seq);
@@ -44,6 +45,20 @@ describe('message log', () => {
     expect(r.log[1]!.status).toBe('recalled');
     expect(replace(r.log, msg(2))).toBe(r.log);
     expect(replace(log, msg(9, { status: 'removed' }))).toBe(log);
+  });
+
+  it('turns held messages edited while away into placeholders from a sync\'s compact edits', () => {
+    const log = [msg(1), msg(2, { text: '加微信领红包', mentions: ['u1'], image: { id: 'i', width: 1, height: 1, mime: 'image/png' } }), msg(3)];
+    const r = applyEdits(log, [
+      { groupId: 'g', id: 'm2', seq: 2, status: 'removed', changeSeq: 4 },
+      // Not held here, or a different message under the same seq (a restored store): ignored.
+      { groupId: 'g', id: 'm9', seq: 9, status: 'recalled', changeSeq: 5 },
+      { groupId: 'g', id: 'other', seq: 3, status: 'recalled', changeSeq: 6 },
+    ]);
+    expect(r.log[1]).toMatchObject({ seq: 2, status: 'removed', text: '', mentions: [], image: null, changeSeq: 4 });
+    expect(r.log[2]).toBe(log[2]);
+    expect(r.placeholders.map((m) => m.seq)).toEqual([2]);
+    expect(applyEdits(r.log, [{ groupId: 'g', id: 'm2', seq: 2, status: 'removed', changeSeq: 4 }]).log).toBe(r.log);
   });
 
   it('prepends a history page only where it joins the log without a gap', () => {

@@ -1,4 +1,4 @@
-import type { MessageView } from '@fengqiao/hub/protocol';
+import type { MessageEdit, MessageView } from '@fengqiao/hub/protocol';
 
 /*
  * One group's messages as this device holds them: sorted by seq and gap-free, from some first
@@ -83,6 +83,29 @@ export function replace(log: readonly MessageView[], changed: MessageView): Mess
   const out = [...log];
   out[i] = changed;
   return out;
+}
+
+/**
+ * Applies edits from a sync answer (recalls, removals of held messages): each held copy becomes
+ * the placeholder everyone sees, its text, mentions and image gone. Returns the same array when
+ * nothing changed, and the placeholders made (to refresh quotes of them).
+ */
+export function applyEdits(
+  log: readonly MessageView[],
+  edits: readonly MessageEdit[],
+): { log: MessageView[]; placeholders: MessageView[] } {
+  let out = log as MessageView[];
+  const placeholders: MessageView[] = [];
+  for (const e of edits) {
+    const held = out[indexOfSeq(out, e.seq)];
+    if (!held || held.id !== e.id || e.status === 'ok') continue;
+    const gone = { text: '', mentions: [], mentionAll: false, image: null };
+    const placeholder: MessageView = { ...held, ...gone, status: e.status, changeSeq: e.changeSeq };
+    const next = replace(out, placeholder);
+    if (next !== out) placeholders.push(placeholder);
+    out = next;
+  }
+  return { log: out, placeholders };
 }
 
 /** Where a seq sits in the log, or -1. Seqs are gap-free, so this is arithmetic. */

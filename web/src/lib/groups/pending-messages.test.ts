@@ -17,6 +17,7 @@ const held = (seq: number, sender: string, clientId: string): MessageView => ({
   image: null,
   status: 'ok',
   createdAt: seq,
+  changeSeq: 0,
 });
 
 const send = (clientId: string, groupId = 'g', extra: { imageId?: string; replyToSeq?: number } = {}): OutboxEntry => ({

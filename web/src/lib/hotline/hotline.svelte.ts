@@ -5,10 +5,15 @@ import { extend, firstSeq, lastSeq, prepend } from '../groups/message-log.ts';
 import { newClientId } from '../realtime/client-id.ts';
 import { connection, type CommandAck, type CommandResult } from '../realtime/index.ts';
 import { outbox, type OutboxSettlement } from '../realtime/outbox.svelte.ts';
+import { SeqOrder } from '../realtime/seq-order.ts';
 
 const HISTORY_PAGE = 50;
 const SYNC_LIMIT = 500;
 const READ_DELAY_MS = 400;
+/** How long a live seq past a gap waits for the missing ones (another node's) before the thread syncs. */
+const HOLD_MS = 1000;
+/** While connected, how often the threads are listed to catch one whose last message was never announced. */
+const STALE_CHECK_MS = 60_000;
 
 /** A message of the person's that the hub has not stored yet. */
 export interface PendingHotlineMessage {
@@ -23,9 +28,12 @@ export interface PendingHotlineMessage {
  * The person's hotline threads (所长热线), fed by the one connection: a resident's own threads, or
  * the desk's inbox for staff. On every (re)connect it lists the threads, then asks `hotline:sync`
  * for what came after the last seq held of every thread whose messages it holds. Live messages
- * extend a thread's log when they follow its last seq, are dropped when already held, and a gap
- * syncs that thread. Messages and notes go out through the outbox with client ids, so nothing
- * typed offline is lost or doubled. A new thread reaching a desk rings.
+ * are presented by seq: they extend a thread's log when they follow its last seq, are dropped when
+ * already held, and one past a gap is held back briefly for the missing ones, then the thread
+ * syncs. A thread whose listed last seq is past the one held syncs too: while connected the
+ * threads are listed again now and then, so a message never announced (its node died) is noticed.
+ * Messages and notes go out through the outbox with client ids, so nothing typed offline is lost
+ * or doubled. A new thread reaching a desk rings.
  */
 class Hotline {
   #threads = new SvelteMap<string, HotlineThreadView>();
@@ -40,6 +48,9 @@ class Hotline {
   #me = $state<{ id: string; role: Role } | null>(null);
   #readOwed = new Map<string, number>();
   #readTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  #order = new SeqOrder<MessageView>({ holdMs: HOLD_MS });
+  #orderTimer: ReturnType<typeof setTimeout> | undefined;
+  #staleTimer: ReturnType<typeof setInterval> | undefined;
   #stops: (() => void)[] = [];
 
   /** True for the desk's side (staff); false for a resident. */
@@ -120,7 +131,7 @@ class Hotline {
     this.stop();
     this.#me = me;
     this.#stops = [
-      connection.on('hotline:message-created', (m) => this.#absorb(m.groupId, [m])),
+      connection.on('hotline:message-created', (m) => this.#absorb(m.groupId, [m], { live: true })),
       connection.on('hotline:thread-changed', ({ thread, change }) => this.#changed(thread, change)),
       connection.on('hotline:note-added', (n) => this.#noteAdded(n)),
       connection.on('hotline:overdue', ({ thread }) => {
@@ -131,6 +142,9 @@ class Hotline {
       connection.onConnected(() => void this.#catchUp()),
       outbox.onSettled((s) => this.#settled(s)),
     ];
+    this.#staleTimer = setInterval(() => {
+      if (connection.state === 'connected') void this.#catchUp();
+    }, STALE_CHECK_MS);
   }
 
   /** Stops listening and empties memory. */
@@ -138,6 +152,9 @@ class Hotline {
     for (const stop of this.#stops) stop();
     this.#stops = [];
     for (const timer of this.#readTimers.values()) clearTimeout(timer);
+    clearTimeout(this.#orderTimer);
+    clearInterval(this.#staleTimer);
+    this.#order.clear();
     this.#readTimers.clear();
     this.#readOwed.clear();
     this.#threads.clear();
@@ -159,7 +176,7 @@ class Hotline {
     this.#threads.set(threadId, res.thread);
     if (!this.#logs.has(threadId)) {
       const history = await connection.emit('hotline:history', { threadId, limit: HISTORY_PAGE });
-      if (history.ok) this.#absorb(threadId, history.messages, true);
+      if (history.ok) this.#absorb(threadId, history.messages, { start: true });
     } else await this.#sync([threadId]);
     if (this.staff) {
       const notes = await connection.emit('hotline:notes', { threadId });
@@ -181,7 +198,7 @@ class Hotline {
     const res = await outbox.send({ event: 'hotline:create', payload: { ...p, clientId: newClientId() } });
     if (res.ok) {
       this.#threads.set(res.thread.id, res.thread);
-      this.#absorb(res.thread.id, [res.message], true);
+      this.#absorb(res.thread.id, [res.message], { start: true });
     }
     return res;
   }
@@ -272,7 +289,7 @@ class Hotline {
     }
     if (res.ok && 'message' in res) {
       const m = res.message as MessageView;
-      this.#absorb(m.groupId, [m]);
+      this.#absorb(m.groupId, [m], { live: true });
     }
     return res;
   }
@@ -290,7 +307,8 @@ class Hotline {
     if ('deskStationIds' in res) this.#deskStations = res.deskStationIds as string[];
     this.#listed = true;
     this.#listFailed = false;
-    await this.#sync([...this.#logs.keys()]);
+    const behind = (id: string) => (this.#threads.get(id)?.lastSeq ?? Infinity) > lastSeq(this.messages(id));
+    await this.#sync([...this.#logs.keys()].filter(behind));
     if (this.staff && this.#canned.length === 0) await this.loadCanned();
   }
 
@@ -308,19 +326,45 @@ class Hotline {
     }
   }
 
-  /** Folds messages into a thread's log; only threads opened on this page hold a log (`start` starts one). */
-  #absorb(threadId: string, messages: readonly MessageView[], start = false): void {
+  /**
+   * Folds messages into a thread's log; only threads opened on this page hold a log (`start` starts
+   * one). Live messages go through the hold-back: presented by seq, a gap that stays open syncs.
+   */
+  #absorb(threadId: string, messages: readonly MessageView[], how: { start?: boolean; live?: boolean } = {}): void {
     const log = this.#logs.get(threadId);
-    if (!log && !start) return;
-    const r = extend(log ?? [], messages);
-    if (r.changed || !log) this.#logs.set(threadId, r.log);
-    if (r.gap) void this.#sync([threadId]);
+    if (!log && !how.start) return;
+    let next = log ?? [];
+    let gap = false;
+    if (!how.live) ({ log: next, gap } = extend(next, messages));
+    if (how.live || this.#order.holds(threadId)) {
+      const held = this.#order.offer(threadId, lastSeq(next), how.live ? messages : [], Date.now());
+      next = extend(next, held.ready).log;
+      gap ||= held.expired;
+      this.#armOrder();
+    }
+    if (next !== log) this.#logs.set(threadId, next);
+    if (gap) void this.#sync([threadId]);
+  }
+
+  /** One timer for the earliest held gap; a gap still open when it fires syncs its thread. */
+  #armOrder(): void {
+    clearTimeout(this.#orderTimer);
+    const deadline = this.#order.nextDeadline();
+    if (deadline === null) return;
+    this.#orderTimer = setTimeout(() => {
+      const open = this.#order.expired(Date.now());
+      if (open.length > 0) void this.#sync(open);
+      this.#armOrder();
+    }, Math.max(0, deadline - Date.now()));
   }
 
   #changed(thread: HotlineThreadView, change: HotlineChange): void {
     const known = this.#threads.get(thread.id);
     // Keep the read cursor this device already moved ahead of the hub's answer.
     this.#threads.set(thread.id, known && known.readSeq > thread.readSeq ? { ...thread, readSeq: known.readSeq } : thread);
+    // Messages are announced before the thread's change: a held log still behind it missed one.
+    const log = this.#logs.get(thread.id);
+    if (log && thread.lastSeq > lastSeq(log) && !this.#order.holds(thread.id)) void this.#sync([thread.id]);
     if (!this.staff) return;
     if (change === 'created' || !known) {
       this.#fresh.add(thread.id);
@@ -339,7 +383,7 @@ class Hotline {
     const p = s.command.payload;
     if (s.result.ok) {
       this.#failed.delete(p.clientId);
-      this.#absorb(p.threadId, [s.result.message]);
+      this.#absorb(p.threadId, [s.result.message], { live: true });
     } else this.#failed.set(p.clientId, { threadId: p.threadId, clientId: p.clientId, text: p.text, imageId: p.imageId ?? null, status: 'failed', code: s.result.error.code });
   }
 

@@ -23,6 +23,8 @@ class CommandBoard {
   #loaded = $state(false);
   #running = false;
   #stops: (() => void)[] = [];
+  /** Orders that arrived live while a list fetch was under way: the fetch may have been read before them. */
+  #arrivedDuringLoad: Map<string, OrderView> | null = null;
 
   /** Active orders, newest first. */
   get orders(): OrderView[] {
@@ -73,15 +75,19 @@ class CommandBoard {
   /** Fetches the active orders and watches their boards. */
   async load(): Promise<void> {
     this.#loading = true;
+    const arrived = (this.#arrivedDuringLoad = new Map());
     const res = await fetchIssuedOrders('active');
     this.#loading = false;
+    if (this.#arrivedDuringLoad === arrived) this.#arrivedDuringLoad = null;
     if (!res.ok) {
       this.#loadFailed = res.code;
       return;
     }
     this.#loadFailed = null;
     this.#loaded = true;
-    this.#orders = res.body.orders.map((o) => o.order);
+    const fetched = res.body.orders.map((o) => o.order);
+    const missed = [...arrived.values()].filter((o) => !fetched.some((f) => f.id === o.id));
+    this.#orders = [...missed.reverse(), ...fetched];
     for (const { order, board } of res.body.orders) this.#boards.set(order.id, board);
     await this.#watch();
   }
@@ -115,6 +121,7 @@ class CommandBoard {
   }
 
   #put(order: OrderView): void {
+    this.#arrivedDuringLoad?.set(order.id, order);
     const i = this.#orders.findIndex((o) => o.id === order.id);
     if (i >= 0) this.#orders[i] = order;
     else this.#orders = [order, ...this.#orders];
