@@ -103,4 +103,32 @@ describe.skipIf(!ready)('two hub nodes on PostgreSQL + Redis', () => {
     expect(res.status).toBe(200);
     expect(await gone).toBe('io server disconnect');
   });
+
+  it('revoking a bot token on node B closes the bot\'s socket on node A, and only that token\'s', async () => {
+    const admin = await login(b.url, 'admin');
+    const bot = await a.hub.store.db.selectFrom('users').select('id').where('role', '=', 'bot').executeTakeFirstOrThrow();
+    const issue = async (name: string) =>
+      readJson(
+        await fetch(`${b.url}/api/admin/bot-tokens`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', origin: b.url, cookie: admin.cookie },
+          body: JSON.stringify({ botUserId: bot.id, name }),
+        }),
+      );
+    const [revokedToken, keptToken] = [await issue('two-node bot 1'), await issue('two-node bot 2')];
+    const s = await connectSocket(a.url, { token: revokedToken.token, origin: null });
+    const kept = await connectSocket(a.url, { token: keptToken.token, origin: null });
+    sockets.push(s, kept);
+    const revoked = nextEvent<{ reason: string }>(s, 'session:revoked');
+    const gone = nextEvent<string>(s, 'disconnect');
+    // The adapter subscribes asynchronously: wait until node B sees A's socket in its token's room.
+    await expect.poll(async () => (await b.hub.realtime.io.in(`bot-token:${revokedToken.id}`).fetchSockets()).length, { timeout: 5000 }).toBe(1);
+    const res = await fetch(`${b.url}/api/admin/bot-tokens/${revokedToken.id}`, { method: 'DELETE', headers: { origin: b.url, cookie: admin.cookie } });
+    expect(res.status).toBe(200);
+    expect(await revoked).toEqual({ reason: 'token_revoked' });
+    expect(await gone).toBe('io server disconnect');
+    expect(await kept.emitWithAck('system:ping', {})).toMatchObject({ ok: true, node: 'hub-a' });
+    const again = await connectSocket(a.url, { token: revokedToken.token, origin: null }).catch((err: { data?: { code: string } }) => err.data?.code);
+    expect(again).toBe('unauthenticated');
+  });
 });

@@ -33,6 +33,9 @@ const envSchema = z.object({
   LOGIN_ACCOUNT_FAILURES_PER_HOUR: z.coerce.number().int().positive().default(100),
   TRUST_PROXY: z.string().default('false'),
   REPORT_TIME_ZONE: z.string().min(1).default('Asia/Shanghai').refine(validTimeZone, 'an IANA time zone'),
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  METRICS_HOST: z.string().default('127.0.0.1'),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   BRIEFING_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM').default('07:30'),
 });
 
@@ -54,7 +57,7 @@ function validTimeZone(tz: string): boolean {
 export interface HubConfig {
   port: number;
   host: string;
-  /** Extra origins allowed for cookie-carrying requests besides the hub's own host. */
+  /** The origin browsers use (behind a proxy); when set, the only origin cookie-carrying requests may come from. */
   publicOrigin: string | undefined;
   dataDir: string;
   databaseUrl: string | undefined;
@@ -83,6 +86,11 @@ export interface HubConfig {
   hotline: { responseTargetMs: number; sweepEveryMs: number };
   /** The automatic chase of late orders: reminders, then escalation. */
   orderSweep: { remindersBeforeEscalation: number; reminderIntervalMs: number; claimLeaseMs: number; everyMs: number };
+  /**
+   * /metrics: on the public listener only with `Authorization: Bearer <token>`; a port opens a
+   * separate listener (on `host`, loopback by default) serving /metrics without a token.
+   */
+  metrics: { token: string | undefined; host: string; port: number | undefined };
   /** Where report days start and when the morning briefing is due, unless a station sets its own. */
   reports: { timeZone: string; briefingTime: string };
 }
@@ -128,5 +136,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
       everyMs: e.ORDER_SWEEP_INTERVAL_MS,
     },
     reports: { timeZone: e.REPORT_TIME_ZONE, briefingTime: e.BRIEFING_TIME },
+    metrics: { token: e.METRICS_TOKEN, host: e.METRICS_HOST, port: e.METRICS_PORT },
   };
 }

@@ -7,6 +7,7 @@ import { adminRoutes } from './auth/admin.routes.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { createAuthenticator } from './auth/authenticator.ts';
 import { createBotTokenService } from './auth/bot-token.service.ts';
+import { createCredentialCheck } from './auth/credential-check.ts';
 import { openLimitStore } from './auth/limit-store.ts';
 import { createLoginLimits } from './auth/login-limits.ts';
 import { createLoginService } from './auth/login.service.ts';
@@ -16,6 +17,7 @@ import { createApp } from './http/app.ts';
 import { authenticate, originGuard } from './http/auth-context.ts';
 import { healthRoutes } from './http/health.routes.ts';
 import { createMetrics } from './http/metrics.ts';
+import { startMetricsServer } from './http/metrics-access.ts';
 import type { Logger } from './logger.ts';
 import { demoRoutes } from './org/demo.routes.ts';
 import { seedDemoIfEmpty } from './org/demo-seed.ts';
@@ -58,6 +60,8 @@ import { createReportNotifier, reportSocketModule } from './reports/report.socke
 
 const DEFAULT_WEB_BUILD = fileURLToPath(new URL('../../web/build/', import.meta.url));
 const SESSION_SWEEP_MS = 15 * 60_000;
+/** The keep-alive of open sockets: every half hour, or a quarter of the idle period when that is shorter. */
+const SESSION_KEEPALIVE_MS = 30 * 60_000;
 
 /** A running hub: what main.ts prints and tests talk to. */
 export interface Hub {
@@ -69,7 +73,11 @@ export interface Hub {
   sweepOrders: () => Promise<{ reminded: number; escalated: number }>;
   /** Runs one overdue-hotline pass now (tests; production runs it on a timer). */
   sweepHotline: () => Promise<{ flagged: number }>;
+  /** Runs one expired-session sweep now (tests; production runs it on a timer). */
+  sweepSessions: () => Promise<number>;
   seeded: { units: number; users: number } | null;
+  /** The private /metrics listener, when METRICS_PORT is set. */
+  metricsUrl: string | undefined;
   webMounted: boolean;
   /** Graceful stop: refuse new connections, close sockets, close fan-out and store. */
   close(): Promise<void>;
@@ -88,7 +96,9 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
 
   const { db } = store;
   const org = createOrgService(db);
-  const sessions = createSessionService(db, { idleMs: config.sessionIdleMs });
+  // Sessions found idled out close their sockets on every node (realtime exists by the time any is found).
+  const onExpired = (ids: string[]) => ids.forEach((id) => realtime.revokeSession(id, 'session_expired'));
+  const sessions = createSessionService(db, { idleMs: config.sessionIdleMs, onExpired });
   const botTokens = createBotTokenService(db);
   const auth = createAuthenticator({ sessions, botTokens, org });
   const limitStore = await openLimitStore({
@@ -138,7 +148,8 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   const realtime = createRealtime({
     httpServer,
     auth,
-    touchSessions: sessions.touch,
+    checkCredentials: createCredentialCheck({ sessions, botTokens, org }),
+    keepAliveMs: Math.min(SESSION_KEEPALIVE_MS, config.sessionIdleMs / 4),
     backend,
     log,
     metrics,
@@ -155,11 +166,24 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     maxBodyBytes: config.maxBodyBytes,
     secure: secureCookies,
     trustProxy: config.trustProxy,
-    health: healthRoutes({ pingStore: store.ping, fanout: backend, metrics, nodeId: config.nodeId }),
+    health: healthRoutes({
+      pingStore: store.ping,
+      fanout: backend,
+      metrics,
+      nodeId: config.nodeId,
+      metricsToken: config.metrics.token,
+    }),
     apiGuards: [originGuard(config.publicOrigin), authenticate(auth, config.publicOrigin)],
     api: {
       '/auth': authRoutes({ login, org, secureCookies, revokeSession: (id) => realtime.revokeSession(id, 'logged_out') }),
-      '/admin': adminRoutes({ db, org, sessions, botTokens, revokeUser: (id) => realtime.revokeUser(id, 'account_disabled') }),
+      '/admin': adminRoutes({
+        db,
+        org,
+        sessions,
+        botTokens,
+        revokeUser: (id) => realtime.revokeUser(id, 'account_disabled'),
+        revokeBotToken: realtime.revokeBotToken,
+      }),
       '/demo': demoRoutes(db, config.seedDemo === 'auto'),
       '/orders': orderRoutes(orders),
       '/incidents': incidentRoutes(createIncidentService(db)),
@@ -177,6 +201,9 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     httpServer.listen(config.port, config.host, () => resolve());
   });
   const port = (httpServer.address() as AddressInfo).port;
+  const { port: metricsPort, host: metricsHost } = config.metrics;
+  const metricsServer =
+    metricsPort === undefined ? undefined : await startMetricsServer(metrics, metricsHost, metricsPort);
   const sessionSweep = setInterval(() => void sessions.sweepExpired().catch((err) => log.warn({ err }, 'session sweep failed')), SESSION_SWEEP_MS);
   sessionSweep.unref();
   let sweeping = false;
@@ -200,7 +227,9 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     realtime,
     sweepOrders: sweep.run,
     sweepHotline: hotlineSweep.run,
+    sweepSessions: sessions.sweepExpired,
     seeded,
+    metricsUrl: metricsServer?.url,
     webMounted: web !== undefined,
     close: () =>
       (closing ??= (async () => {
@@ -208,6 +237,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
         clearInterval(orderSweep);
         clearInterval(hotlineTimer);
         httpServer.closeIdleConnections();
+        await metricsServer?.close();
         await realtime.close();
         await batcher.drain();
         notifier.close();

@@ -29,6 +29,8 @@ const HUB_DIR = fileURLToPath(new URL('../../hub/', import.meta.url));
 const HUB_ENTRY = fileURLToPath(new URL('./hub-entry.ts', import.meta.url));
 const RELAY_ENTRY = fileURLToPath(new URL('./relay-entry.ts', import.meta.url));
 const START_TIMEOUT_MS = 90_000;
+/** The hub serves /metrics only to its metrics token; the bench sets one for its own nodes. */
+const BENCH_METRICS_TOKEN = 'load-bench-metrics-token';
 
 function nodeOf(child: Child, url: string): ServerNode {
   child.echo();
@@ -47,7 +49,8 @@ function nodeOf(child: Child, url: string): ServerNode {
 
 /** `hub_store_query_seconds_count`, every outcome: how many queries the hub has run. */
 async function storeQueries(url: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
+  const res = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` } });
+  const text = await res.text();
   let n = 0;
   for (const m of text.matchAll(/^hub_store_query_seconds_count\{[^}]*\} (\d+)/gm)) n += Number(m[1]);
   return n;
@@ -76,7 +79,16 @@ export async function startHubNode(name: string, env: Record<string, string>, cp
   const child = forkChild(HUB_ENTRY, name, {
     execArgv,
     cwd: HUB_DIR,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', SEED_DEMO: 'auto', NODE_ID: name, ...env },
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      SEED_DEMO: 'auto',
+      NODE_ID: name,
+      METRICS_TOKEN: BENCH_METRICS_TOKEN,
+      ...env,
+    },
   });
   try {
     const [, banner] = await Promise.all([withTimeout(child.peer.ready, name), child.printed(/open:\s+http:\/\/[^\s:]+:(\d+)/, START_TIMEOUT_MS)]);

@@ -13,13 +13,14 @@ import type { BotTokenService } from './bot-token.service.ts';
 import { can } from './permissions.ts';
 import type { SessionService } from './session.service.ts';
 
-/** Account administration: disabling a person ends their sessions and sockets everywhere; bot tokens. */
+/** Account administration: disabling a person or revoking a bot token closes their sockets everywhere. */
 export function adminRoutes(deps: {
   db: Kysely<Database>;
   org: OrgService;
   sessions: SessionService;
   botTokens: BotTokenService;
   revokeUser: (userId: string) => void;
+  revokeBotToken: (tokenId: string) => void;
 }) {
   const r = Router();
 
@@ -62,6 +63,7 @@ export function adminRoutes(deps: {
     if (!can.manageBotTokens(actor)) throw errors.forbidden('only an admin revokes bot tokens');
     const id = String(req.params.id);
     if (!(await deps.botTokens.revoke(id))) throw errors.notFound('bot token');
+    deps.revokeBotToken(id);
     await writeAudit(deps.db, { actorId: actor.id, action: 'bot_token.revoke', targetType: 'bot_token', targetId: id });
     res.json({ ok: true });
   });

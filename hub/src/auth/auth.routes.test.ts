@@ -98,6 +98,14 @@ describe('auth over HTTP', () => {
     expect((await me({ cookie })).status).toBe(200);
   });
 
+  it('refuses a write from the same host under another scheme (the whole origin counts)', async () => {
+    const { cookie } = await login(t.url, officer);
+    const res = await post('/api/auth/logout', {}, { cookie, origin: `https://${new URL(t.url).host}` });
+    expect(res.status).toBe(403);
+    expect((await readJson(res)).error.code).toBe('origin_rejected');
+    expect((await me({ cookie })).status).toBe(200);
+  });
+
   it('does not let a write without Origin ride on the cookie', async () => {
     const { cookie } = await login(t.url, officer);
     const res = await fetch(`${t.url}/api/auth/logout`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '{}' });

@@ -44,6 +44,18 @@ export function createBotTokenService(db: Kysely<Database>, now: () => number = 
       return rows.map((r) => ({ id: r.id, botUserId: r.user_id, name: r.name, createdAt: r.created_at, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at }));
     },
 
+    /** Which of these tokens are still in force (the rest were revoked while their sockets were open). */
+    async activeAmong(tokenIds: string[]): Promise<Set<string>> {
+      if (tokenIds.length === 0) return new Set();
+      const rows = await db
+        .selectFrom('bot_tokens')
+        .select('id')
+        .where('id', 'in', tokenIds)
+        .where('revoked_at', 'is', null)
+        .execute();
+      return new Set(rows.map((r) => r.id));
+    },
+
     async revoke(tokenId: string): Promise<boolean> {
       const res = await db
         .updateTable('bot_tokens')
@@ -53,7 +65,6 @@ export function createBotTokenService(db: Kysely<Database>, now: () => number = 
         .executeTakeFirst();
       return Number(res.numUpdatedRows) > 0;
     },
-
   };
 }
 export type BotTokenService = ReturnType<typeof createBotTokenService>;

@@ -20,8 +20,19 @@ export type SessionCheck =
   | { status: 'expired' };
 
 /** Sessions after the current Lucia guide: token `id.secret`, only SHA-256(secret) stored, sliding idle expiry. */
-export function createSessionService(db: Kysely<Database>, opts: { idleMs: number; now?: () => number }) {
+export function createSessionService(
+  db: Kysely<Database>,
+  opts: {
+    idleMs: number;
+    now?: () => number;
+    /** Sessions that ended by idling out (found by validation or the sweep): their sockets must close. */
+    onExpired?: (sessionIds: string[]) => void;
+  },
+) {
   const now = opts.now ?? Date.now;
+  const expired = (ids: string[]) => {
+    if (ids.length) opts.onExpired?.(ids);
+  };
   const idleMs = opts.idleMs;
   // The activity check never exceeds the idle period, so short test periods still slide.
   const checkMs = Math.min(ACTIVITY_CHECK_MS, idleMs / 2);
@@ -54,6 +65,7 @@ export function createSessionService(db: Kysely<Database>, opts: { idleMs: numbe
       const t = now();
       if (t - row.last_verified_at >= idleMs) {
         await db.deleteFrom('sessions').where('id', '=', row.id).execute();
+        expired([row.id]);
         return { status: 'expired' };
       }
       if (t - row.last_verified_at >= checkMs) {
@@ -65,7 +77,8 @@ export function createSessionService(db: Kysely<Database>, opts: { idleMs: numbe
 
     /**
      * Counts an open socket as activity: a dispatcher who works all shift over the socket alone
-     * keeps their session. Writes only sessions not refreshed within the activity interval.
+     * keeps their session. Writes only sessions not refreshed within the activity interval, and
+     * never one already past its expiry: an ended session stays ended.
      */
     async touch(sessionIds: string[]): Promise<void> {
       if (sessionIds.length === 0) return;
@@ -75,7 +88,20 @@ export function createSessionService(db: Kysely<Database>, opts: { idleMs: numbe
         .set({ last_verified_at: t })
         .where('id', 'in', sessionIds)
         .where('last_verified_at', '<=', t - checkMs)
+        .where('last_verified_at', '>', t - idleMs)
         .execute();
+    },
+
+    /** Which of these sessions still exist and have not idled out (the rest ended under open sockets). */
+    async liveAmong(sessionIds: string[]): Promise<Set<string>> {
+      if (sessionIds.length === 0) return new Set();
+      const rows = await db
+        .selectFrom('sessions')
+        .select('id')
+        .where('id', 'in', sessionIds)
+        .where('last_verified_at', '>', now() - idleMs)
+        .execute();
+      return new Set(rows.map((r) => r.id));
     },
 
     async invalidate(sessionId: string): Promise<void> {
@@ -89,10 +115,18 @@ export function createSessionService(db: Kysely<Database>, opts: { idleMs: numbe
       return rows.map((r) => r.id);
     },
 
-    /** Deletes sessions idle past their expiry (run periodically; validation also removes them lazily). */
+    /**
+     * Deletes sessions idle past their expiry (run periodically on every node; validation also
+     * removes them lazily). Each row is deleted, and so reported to onExpired, by one node only.
+     */
     async sweepExpired(): Promise<number> {
-      const res = await db.deleteFrom('sessions').where('last_verified_at', '<=', now() - idleMs).executeTakeFirst();
-      return Number(res.numDeletedRows);
+      const rows = await db
+        .deleteFrom('sessions')
+        .where('last_verified_at', '<=', now() - idleMs)
+        .returning('id')
+        .execute();
+      expired(rows.map((r) => r.id));
+      return rows.length;
     },
   };
 }

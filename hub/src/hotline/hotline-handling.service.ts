@@ -12,8 +12,10 @@ import {
   type HotlineResolvePayload,
   type HotlineThreadView,
   type MessageView,
+  TIME_WINDOWS,
 } from '../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
+import { checkWindow } from '../time-window.ts';
 import type { HotlineContext } from './hotline-context.ts';
 
 /**
@@ -148,6 +150,7 @@ export function createHotlineHandling(ctx: HotlineContext) {
       const a = await access.staffThread(actor, p.threadId);
       const t = now();
       if (p.action === 'schedule') {
+        checkWindow('at', p.at, TIME_WINDOWS.due, t);
         await db.updateTable('hotline_threads').set({ follow_up_at: p.at, follow_up_note: p.note, follow_up_done_at: null, updated_at: t }).where('id', '=', p.threadId).execute();
       } else {
         if (a.row.follow_up_at === null) throw errors.conflict('no follow-up visit is scheduled');

@@ -68,7 +68,7 @@ export function hotlineRoutes(hotline: HotlineService) {
       const own = await hotline.handledStations(a);
       if (q.stationIds.some((s) => !own.includes(s))) throw errors.forbidden('a station head reads the figures of their own station');
     }
-    res.json({ ok: true, figures: await hotline.figures(q.stationIds, q.from, q.to) });
+    res.json({ ok: true, figures: await hotline.requestedFigures(q.stationIds, q.from, q.to) });
   });
   return r;
 }

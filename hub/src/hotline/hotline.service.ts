@@ -11,9 +11,11 @@ import {
   type HotlineThreadView,
   type MessageView,
   type SyncAnswer,
+  TIME_WINDOWS,
 } from '../protocol/index.ts';
 import { createHotlineContext, type HotlineDeps } from './hotline-context.ts';
 import { createHotlineDesk } from './hotline-desk.service.ts';
+import { checkWindow } from '../time-window.ts';
 import { hotlineFigures } from './hotline-figures.ts';
 import { createHotlineHandling } from './hotline-handling.service.ts';
 import { subjectOf } from './hotline-views.ts';
@@ -55,6 +57,13 @@ export function createHotlineService(deps: HotlineDeps) {
 
     /** Figures for reports over threads created in [fromMs, toMs) at these stations. */
     figures: (stationIds: string[], fromMs: number, toMs: number) => hotlineFigures(db, stationIds, fromMs, toMs),
+
+    /** The same, asked for by a client: the range must lie within the history window. */
+    requestedFigures(stationIds: string[], fromMs: number, toMs: number) {
+      checkWindow('from', fromMs, TIME_WINDOWS.history, now());
+      checkWindow('to', toMs, TIME_WINDOWS.history, now());
+      return hotlineFigures(db, stationIds, fromMs, toMs);
+    },
 
     /** Stations whose desk this person works (the transport joins their rooms). */
     handledStations: (actor: Actor) => access.handledStations(actor),

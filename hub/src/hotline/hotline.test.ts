@@ -280,6 +280,12 @@ for (const dialect of await storeDialects()) {
       const at = Date.now() + 24 * 3600_000;
       const denied = await resident.emitWithAck('hotline:follow-up', { action: 'schedule', threadId: thread.id, at, note: '' });
       expect(denied).toMatchObject({ ok: false, error: { code: 'not_found' } });
+      for (const absurd of [1000, Date.now() + 2 * 366 * 24 * 3600_000, Number.MAX_SAFE_INTEGER]) {
+        const refused = await head.emitWithAck('hotline:follow-up', { action: 'schedule', threadId: thread.id, at: absurd, note: '' });
+        expect(refused).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+      }
+      const untouched = await head.emitWithAck('hotline:thread', { threadId: thread.id });
+      expect(untouched.ok && untouched.thread.staff?.followUp).toBeNull();
       const planned = await head.emitWithAck('hotline:follow-up', { action: 'schedule', threadId: thread.id, at, note: '明晚回访确认油烟情况' });
       expect(planned.ok && planned.thread.staff?.followUp).toMatchObject({ at, note: '明晚回访确认油烟情况', doneAt: null });
       const done = await head.emitWithAck('hotline:follow-up', { action: 'done', threadId: thread.id, note: '已回访，住户满意' });

@@ -20,7 +20,7 @@ export interface HubLocals {
 export function originGuard(publicOrigin: string | undefined) {
   return (req: Request, _res: Response, next: NextFunction) => {
     if (SAFE_METHODS.has(req.method)) return next();
-    if (checkOrigin(req.headers, publicOrigin) === 'foreign') return next(errors.originRejected());
+    if (checkOrigin(originRequest(req), publicOrigin) === 'foreign') return next(errors.originRejected());
     next();
   };
 }
@@ -30,7 +30,7 @@ export function authenticate(auth: Authenticator, publicOrigin: string | undefin
   return async (req: Request, res: Response<unknown, HubLocals>, next: NextFunction) => {
     const header = req.headers.authorization;
     const bearer = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
-    const cookieAllowed = SAFE_METHODS.has(req.method) || checkOrigin(req.headers, publicOrigin) === 'same';
+    const cookieAllowed = SAFE_METHODS.has(req.method) || checkOrigin(originRequest(req), publicOrigin) === 'same';
     const token = bearer ?? (cookieAllowed ? readCookie(req.headers.cookie, SESSION_COOKIE) : undefined);
     if (!token) return next();
     try {
@@ -41,6 +41,9 @@ export function authenticate(auth: Authenticator, publicOrigin: string | undefin
     }
   };
 }
+
+/** The request as the origin check sees it; `req.secure` is the socket's TLS (no proxy trust configured). */
+const originRequest = (req: Request) => ({ headers: req.headers, secure: req.secure });
 
 /** Route guard: the caller must be signed in. */
 export function requirePrincipal(res: Response<unknown, HubLocals>): Principal {

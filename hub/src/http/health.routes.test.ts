@@ -1,12 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readJson, startTestHub, type TestHub } from '../testing/index.ts';
 
+const METRICS_TOKEN = 'metrics-token-for-tests';
+
 describe('operations endpoints', () => {
   let t: TestHub;
+  let m: TestHub;
   beforeAll(async () => {
     t = await startTestHub();
+    m = await startTestHub({ env: { METRICS_TOKEN } });
   });
-  afterAll(() => t?.close());
+  afterAll(async () => {
+    await t?.close();
+    await m?.close();
+  });
 
   it('/healthz says the process is up', async () => {
     const res = await fetch(`${t.url}/healthz`);
@@ -19,11 +26,39 @@ describe('operations endpoints', () => {
     expect(body).toMatchObject({ ok: true, store: true, fanout: { kind: 'memory', reachable: true } });
   });
 
-  it('/metrics exposes connections, events, HTTP and store timings in Prometheus text', async () => {
-    await fetch(`${t.url}/api/auth/me`);
-    const text = await (await fetch(`${t.url}/metrics`)).text();
+  it('/metrics exposes connections, events, HTTP and store timings to the metrics token', async () => {
+    await fetch(`${m.url}/api/auth/me`);
+    const res = await fetch(`${m.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    expect(res.status).toBe(200);
+    const text = await res.text();
     for (const name of ['hub_socket_connections', 'hub_socket_events_in_total', 'hub_http_request_seconds_bucket', 'hub_store_query_seconds_bucket']) {
       expect(text).toContain(name);
+    }
+  });
+
+  it('/metrics is refused without the token or with a wrong one, and not served at all when none is set', async () => {
+    const tries: Record<string, string>[] = [{}, { authorization: 'Bearer wrong-token-of-some-length' }, { authorization: METRICS_TOKEN }];
+    for (const headers of tries) {
+      const res = await fetch(`${m.url}/metrics`, { headers });
+      expect(res.status).toBe(401);
+      expect(await res.text()).not.toContain('hub_');
+    }
+    const open = await fetch(`${t.url}/metrics`);
+    expect(open.status).toBe(404);
+    expect(await open.text()).not.toContain('hub_');
+  });
+
+  it('METRICS_PORT serves /metrics on a separate loopback listener, and only /metrics', async () => {
+    const p = await startTestHub({ env: { METRICS_PORT: '0' } });
+    try {
+      expect(p.hub.metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const res = await fetch(`${p.hub.metricsUrl}/metrics`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('hub_socket_connections');
+      expect((await fetch(`${p.hub.metricsUrl}/healthz`)).status).toBe(404);
+      expect((await fetch(`${p.url}/metrics`)).status).toBe(404);
+    } finally {
+      await p.close();
     }
   });
 

@@ -1,12 +1,18 @@
 import { Router } from 'express';
+import { metricsGuard, sendMetrics } from './metrics-access.ts';
 import type { Metrics } from './metrics.ts';
 
-/** /healthz: the process is up. /readyz: store and fan-out reachable. /metrics: Prometheus. */
+/**
+ * /healthz: the process is up. /readyz: store and fan-out reachable. /metrics: Prometheus, to the
+ * metrics token only.
+ */
 export function healthRoutes(deps: {
   pingStore: () => Promise<void>;
   fanout: { kind: string; healthy: () => Promise<boolean> };
   metrics: Metrics;
   nodeId: string;
+  /** Bearer token for /metrics on this listener; without it /metrics is not served here. */
+  metricsToken: string | undefined;
 }) {
   const r = Router();
   r.get('/healthz', (_req, res) => {
@@ -18,8 +24,8 @@ export function healthRoutes(deps: {
     const ready = store && fanout;
     res.status(ready ? 200 : 503).json({ ok: ready, node: deps.nodeId, store, fanout: { kind: deps.fanout.kind, reachable: fanout } });
   });
-  r.get('/metrics', async (_req, res) => {
-    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  r.get('/metrics', metricsGuard(deps.metricsToken), async (_req, res) => {
+    await sendMetrics(deps.metrics, res);
   });
   return r;
 }

@@ -64,7 +64,7 @@ describe('incident register', () => {
 
   it('refuses bad input and other roles, storing nothing', async () => {
     const before = await count();
-    for (const bad of [incident({ category: 'alien' }), incident({ place: '' }), incident({ summary: 'x'.repeat(2001) }), incident({ reportedAt: Date.now() + 86_400_000 }), { clientId: 'short' }]) {
+    for (const bad of [incident({ category: 'alien' }), incident({ place: '' }), incident({ summary: 'x'.repeat(2001) }), incident({ reportedAt: Date.now() + 86_400_000 }), incident({ reportedAt: 1000 }), incident({ reportedAt: Date.now() - 60 * 86_400_000 }), { clientId: 'short' }]) {
       const res = await call('POST', '/api/incidents', bad);
       expect(res.status).toBe(400);
       expect((await readJson(res)).error.code).toBe('validation_failed');

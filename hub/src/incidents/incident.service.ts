@@ -4,7 +4,14 @@ import { can } from '../auth/permissions.ts';
 import { errors } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { dispatchScope } from '../orders/dispatch-scope.ts';
-import { INCIDENT_STATUSES, type CreateIncidentBody, type IncidentStatus, type IncidentView } from '../protocol/index.ts';
+import { checkWindow } from '../time-window.ts';
+import {
+  INCIDENT_STATUSES,
+  TIME_WINDOWS,
+  type CreateIncidentBody,
+  type IncidentStatus,
+  type IncidentView,
+} from '../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
 
 const SHANGHAI = 'Asia/Shanghai';
@@ -61,8 +68,7 @@ export function createIncidentService(db: Kysely<Database>, now: () => number = 
       const existing = await db.selectFrom('incidents').select('id').where('created_by', '=', actor.id).where('client_id', '=', body.clientId).executeTakeFirst();
       if (existing) return (await views({ id: existing.id }))[0]!;
       const t = now();
-      const reportedAt = body.reportedAt ?? t;
-      if (reportedAt > t + 60_000) throw errors.invalid('the report time is in the future');
+      const reportedAt = checkWindow('reportedAt', body.reportedAt ?? t, TIME_WINDOWS.reported, t);
       const day = localDay(reportedAt);
       const id = newId();
       await db.transaction().execute(async (trx) => {

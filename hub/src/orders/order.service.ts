@@ -15,8 +15,10 @@ import {
   type OrderReceiptPayload,
   type OrderView,
   type RecipientState,
+  TIME_WINDOWS,
 } from '../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
+import { checkWindow } from '../time-window.ts';
 import { dispatchScope } from './dispatch-scope.ts';
 import { takeRevs } from './order-revs.ts';
 import { resolveRecipients, type Audience, type Recipients } from './order-targets.ts';
@@ -177,8 +179,15 @@ export function createOrderService(deps: {
     return { order: (await views.order(id))!, rev, recipients };
   }
 
+  /** Deadlines a client gives lie within the due window (now − 5 min … now + 1 year). */
+  function dueWindow(p: { ackDueAt?: number | undefined; completeDueAt?: number | undefined }, t: number): void {
+    if (p.ackDueAt !== undefined) checkWindow('ackDueAt', p.ackDueAt, TIME_WINDOWS.due, t);
+    if (p.completeDueAt !== undefined) checkWindow('completeDueAt', p.completeDueAt, TIME_WINDOWS.due, t);
+  }
+
   function deadlines(p: { priority: CreateOrderPayload['priority']; ackDueAt?: number | undefined; completeDueAt?: number | undefined }, t: number) {
     const d = DEFAULT_DEADLINES_MIN[p.priority];
+    dueWindow(p, t);
     const ackDueAt = p.ackDueAt ?? t + d.ack * 60_000;
     const completeDueAt = p.completeDueAt ?? Math.max(ackDueAt, t + d.complete * 60_000);
     if (ackDueAt <= t) throw errors.invalid('the acknowledgement deadline is in the past');
@@ -448,6 +457,7 @@ export function createOrderService(deps: {
       const order = await managedOrder(actor, p.orderId);
       if (order.status !== 'active') throw errors.conflict('a cancelled order cannot be amended');
       const at = now();
+      dueWindow(p, at);
       const ackDueAt = p.ackDueAt ?? order.ack_due_at;
       const completeDueAt = p.completeDueAt ?? order.complete_due_at;
       if (p.ackDueAt !== undefined && p.ackDueAt <= at) throw errors.invalid('the acknowledgement deadline is in the past');

@@ -197,6 +197,31 @@ for (const dialect of await storeDialects()) {
       expect(await s.emitWithAck('order:act', { action: 'acknowledge', orderId: sent.order.id, clientId: cid() })).toMatchObject({ ok: false, error: { code: 'conflict' } });
     });
 
+    it('refuses absurd deadlines on create and amend, changing nothing', async () => {
+      const me = (await login(t.url, await demoLogin(t.hub, 'officer'))).body.me;
+      const to = [{ kind: 'user' as const, userId: me.id }];
+      const before = await countOrders();
+      const year = 366 * 86_400_000;
+      const absurd = [{ completeDueAt: Number.MAX_SAFE_INTEGER }, { completeDueAt: Date.now() + 2 * year }, { ackDueAt: 1000 }];
+      for (const extra of [...absurd, { ackDueAt: Date.now() + 3_600_000, completeDueAt: 86_400_000 }]) {
+        const res = await dispatcher.emitWithAck('order:create', order(to, extra));
+        expect(res).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+      }
+      expect(await countOrders()).toBe(before);
+      const sent = await dispatcher.emitWithAck('order:create', order(to, { completeDueAt: Date.now() + 30 * 86_400_000 }));
+      if (!sent.ok) throw new Error(sent.error.message);
+      for (const extra of absurd) {
+        const res = await dispatcher.emitWithAck('order:amend', { orderId: sent.order.id, ...extra });
+        expect(res).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+      }
+      const stored = await t.hub.store.db
+        .selectFrom('orders')
+        .select(['ack_due_at', 'complete_due_at'])
+        .where('id', '=', sent.order.id)
+        .executeTakeFirstOrThrow();
+      expect([Number(stored.ack_due_at), Number(stored.complete_due_at)]).toEqual([sent.order.ackDueAt, sent.order.completeDueAt]);
+    });
+
     it('reminds at the deadline, escalates once to the station head and the issuer, and never twice', async () => {
       const db = t.hub.store.db;
       const officerLogin = await demoLogin(t.hub, 'officer');

@@ -36,6 +36,14 @@ export function createOrgService(db: Kysely<Database>) {
       return unit !== undefined && unit.path.includes(`/${ancestorId}/`);
     },
 
+    /** Which of these people are disabled or gone (their open sockets must close). */
+    async inactiveAmong(userIds: string[]): Promise<string[]> {
+      if (userIds.length === 0) return [];
+      const rows = await db.selectFrom('users').select(['id', 'disabled_at']).where('id', 'in', userIds).execute();
+      const active = new Set(rows.filter((r) => r.disabled_at === null).map((r) => r.id));
+      return userIds.filter((id) => !active.has(id));
+    },
+
     async setDisabled(userId: string, disabled: boolean, at = Date.now()): Promise<UserRow | undefined> {
       await db
         .updateTable('users')

@@ -59,8 +59,8 @@ import type {
   HotlineThreadView,
 } from './hotline.ts';
 
-/** Why the hub closed a session's sockets. */
-export type RevokeReason = 'logged_out' | 'account_disabled' | 'session_expired';
+/** Why the hub closed a session's (or a bot token's) sockets. */
+export type RevokeReason = 'logged_out' | 'account_disabled' | 'session_expired' | 'token_revoked';
 
 /** Events the hub emits to clients: facts, named in the past tense. */
 export interface ServerToClientEvents {

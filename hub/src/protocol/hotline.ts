@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { instant, instantQuery, MAX_RANGE_MS } from './time-window.ts';
 import type { MessageView } from './groups.ts';
 import { changeCursors, MAX_MESSAGE_TEXT } from './groups.ts';
 
@@ -149,7 +150,7 @@ export type HotlineNotePayload = z.infer<typeof hotlineNotePayload>;
 
 /** `hotline:follow-up` (staff): schedule a follow-up visit (回访), or record it done. */
 export const hotlineFollowUpPayload = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('schedule'), threadId: id, at: z.number().int().positive(), note: z.string().trim().max(500).default('') }),
+  z.object({ action: z.literal('schedule'), threadId: id, at: instant, note: z.string().trim().max(500).default('') }),
   z.object({ action: z.literal('done'), threadId: id, note: z.string().trim().max(500).default('') }),
 ]);
 export type HotlineFollowUpPayload = z.infer<typeof hotlineFollowUpPayload>;
@@ -172,8 +173,11 @@ export const hotlineStaffPayload = z.object({ threadId: id });
 /** GET /api/hotline/figures query: station ids (comma-separated), period [from, to) in ms. */
 export const hotlineFiguresQuery = z.object({
   stationIds: z.string().min(1).max(2000).transform((s) => s.split(',').filter(Boolean)).pipe(z.array(id).min(1).max(100)),
-  from: z.coerce.number().int().min(0),
-  to: z.coerce.number().int().positive(),
+  from: instantQuery,
+  to: instantQuery,
+}).refine((q) => q.from < q.to && q.to - q.from <= MAX_RANGE_MS, {
+  message: 'from before to, at most 400 days apart',
+  path: ['to'],
 });
 
 export interface HotlinePerson {

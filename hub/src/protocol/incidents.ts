@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { instant } from './time-window.ts';
 
 /** 刑事 criminal, 治安 public order, 求助 assistance, 交通 traffic, 纠纷 dispute, 其他 other. */
 export const INCIDENT_CATEGORIES = ['criminal', 'public_order', 'assistance', 'traffic', 'dispute', 'other'] as const;
@@ -14,7 +15,7 @@ export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 
 export const createIncidentBody = z.object({
   clientId: z.string().min(8).max(64),
-  reportedAt: z.number().int().positive().optional(),
+  reportedAt: instant.optional(),
   category: z.enum(INCIDENT_CATEGORIES),
   source: z.enum(INCIDENT_SOURCES),
   place: z.string().trim().min(1).max(200),

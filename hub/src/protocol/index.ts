@@ -11,3 +11,4 @@ export * from './matters.ts';
 export * from './registration.ts';
 export * from './hotline.ts';
 export * from './reports.ts';
+export * from './time-window.ts';

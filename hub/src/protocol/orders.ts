@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { instant } from './time-window.ts';
 import { ROLES, type Role, type UnitKind } from './roles.ts';
 
 /** 特急 flash / 紧急 urgent / 一般 routine. */
@@ -41,8 +42,8 @@ export const createOrderPayload = z.object({
   body: z.string().trim().min(1).max(MAX_ORDER_BODY),
   priority: z.enum(ORDER_PRIORITIES),
   incidentId: id.optional(),
-  ackDueAt: z.number().int().positive().optional(),
-  completeDueAt: z.number().int().positive().optional(),
+  ackDueAt: instant.optional(),
+  completeDueAt: instant.optional(),
   targets: z.array(orderTarget).min(1).max(200),
 });
 export type CreateOrderPayload = z.infer<typeof createOrderPayload>;
@@ -79,8 +80,8 @@ export const orderAmendPayload = z
     orderId: id,
     title: z.string().trim().min(1).max(100).optional(),
     body: z.string().trim().min(1).max(MAX_ORDER_BODY).optional(),
-    ackDueAt: z.number().int().positive().optional(),
-    completeDueAt: z.number().int().positive().optional(),
+    ackDueAt: instant.optional(),
+    completeDueAt: instant.optional(),
   })
   .refine((p) => p.title !== undefined || p.body !== undefined || p.ackDueAt !== undefined || p.completeDueAt !== undefined, {
     message: 'nothing to amend',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { instant, instantQuery, localDate } from './time-window.ts';
 
 /**
  * Morning briefings (早会) and daily / weekly / monthly reports (日报 / 周报 / 月报).
@@ -46,9 +47,9 @@ export const reportRequest = z
     kind: z.enum(REPORT_KINDS),
     unitId: id.optional(),
     via: z.object({ groupId: id, seq: z.number().int().positive() }).strict().optional(),
-    period: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a local date YYYY-MM-DD').optional(),
+    period: localDate.optional(),
     /** Scheduled runs of the bots give the exact period start they are due for (see /due). */
-    periodStart: z.number().int().nonnegative().optional(),
+    periodStart: instant.optional(),
   })
   .strict()
   .refine((r) => r.unitId !== undefined || r.via !== undefined, { message: 'give unitId or via', path: ['unitId'] });
@@ -57,7 +58,7 @@ export type ReportRequest = z.infer<typeof reportRequest>;
 export const reportListQuery = z.object({
   unitId: id.optional(),
   kind: z.enum(REPORT_KINDS).optional(),
-  before: z.coerce.number().int().positive().optional(),
+  before: instantQuery.optional(),
   limit: z.coerce.number().int().min(1).max(100).optional(),
 });
 

@@ -22,7 +22,7 @@ function refusal(code: string, message: string): ExtendedError {
 export function handshakeMiddleware(deps: { auth: Authenticator; publicOrigin: string | undefined; log: Logger }) {
   return async (socket: HubSocket, next: (err?: ExtendedError) => void) => {
     const headers = socket.handshake.headers;
-    const origin = checkOrigin(headers, deps.publicOrigin);
+    const origin = checkOrigin({ headers, secure: socket.handshake.secure }, deps.publicOrigin);
     if (origin === 'foreign') return next(refusal('origin_rejected', 'handshake from a foreign origin refused'));
     const authToken: unknown = socket.handshake.auth?.token;
     const token = typeof authToken === 'string' && authToken.length > 0

@@ -1,6 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import type { Authenticator } from '../auth/authenticator.ts';
+import type { CredentialCheck } from '../auth/credential-check.ts';
 import { can } from '../auth/permissions.ts';
 import { errors } from '../errors.ts';
 import type { Logger } from '../logger.ts';
@@ -8,14 +9,17 @@ import type { Metrics } from '../http/metrics.ts';
 import { pingPayload, presenceQueryPayload, type RevokeReason } from '../protocol/index.ts';
 import type { FanoutBackend } from './adapter.ts';
 import { createCommandRouter, type Define } from './command-router.ts';
+import { watchCredentials } from './credential-watch.ts';
 import { handshakeMiddleware } from './handshake.ts';
 import { rooms, type HubServer, type HubSocket } from './types.ts';
 
 export interface RealtimeOptions {
   httpServer: HttpServer;
   auth: Authenticator;
-  /** Marks sessions with open sockets as active (sessions slide on use, and a socket is use). */
-  touchSessions: (sessionIds: string[]) => Promise<void>;
+  /** Slides the sessions of open sockets (a socket is use) and finds credentials that ended since. */
+  checkCredentials: CredentialCheck;
+  /** How often that runs: often enough that a session with an open socket never idles out. */
+  keepAliveMs: number;
   backend: FanoutBackend;
   log: Logger;
   metrics: Metrics;
@@ -35,7 +39,6 @@ export interface SocketModule {
 
 /** Transport-level ceiling: a frame above it closes the connection before it is parsed. */
 const TRANSPORT_LIMIT_FACTOR = 16;
-const SESSION_KEEPALIVE_MS = 30 * 60_000;
 
 /** The Socket.IO side of the hub: handshake auth, rooms, command handlers, revocation on every node. */
 export function createRealtime(opts: RealtimeOptions) {
@@ -70,21 +73,13 @@ export function createRealtime(opts: RealtimeOptions) {
     opts.metrics.socketConnections.inc();
     socket.once('disconnect', countDisconnect);
     void socket.join([rooms.user(principal.user.id), rooms.unitRole(principal.user.unit_id, principal.user.role)]);
-    if (principal.kind === 'session') void socket.join(rooms.session(principal.session.id));
+    // Its credential's room: ending the session or revoking the bot token closes exactly these sockets.
+    const credential =
+      principal.kind === 'session' ? rooms.session(principal.session.id) : rooms.botToken(principal.tokenId);
+    void socket.join(credential);
     for (const module of opts.modules) module.connect?.(socket);
     socket.onAny(router.listener);
   });
-
-  // Every half hour, the sessions behind this node's open sockets count as used.
-  const keepAlive = setInterval(() => {
-    const ids = new Set<string>();
-    for (const s of io.of('/').sockets.values()) {
-      const p = s.data.principal;
-      if (p?.kind === 'session') ids.add(p.session.id);
-    }
-    opts.touchSessions([...ids]).catch((err: unknown) => log.warn({ err }, 'session keep-alive failed'));
-  }, SESSION_KEEPALIVE_MS);
-  keepAlive.unref();
 
   /** Which of these people have at least one socket on any node. */
   async function onlineAmong(userIds: string[]): Promise<string[]> {
@@ -101,13 +96,18 @@ export function createRealtime(opts: RealtimeOptions) {
     io.in(room).disconnectSockets(true);
   }
 
+  const keepAlive = watchCredentials({ io, check: opts.checkCredentials, revoke, everyMs: opts.keepAliveMs, log });
+
   return {
     io,
     onlineAmong,
     revokeSession: (sessionId: string, reason: RevokeReason) => revoke(rooms.session(sessionId), reason),
     revokeUser: (userId: string, reason: RevokeReason) => revoke(rooms.user(userId), reason),
+    revokeBotToken: (tokenId: string) => revoke(rooms.botToken(tokenId), 'token_revoked'),
+    /** One keep-alive pass now (tests; production runs it on a timer). */
+    checkCredentials: keepAlive.run,
     async close(): Promise<void> {
-      clearInterval(keepAlive);
+      keepAlive.stop();
       // Only this node's sockets: io.disconnectSockets would close every node's through the adapter.
       io.local.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));

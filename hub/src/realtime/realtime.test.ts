@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectSocket, demoLogin, login, nextEvent, readJson, startTestHub, type TestHub, type TestSocket } from '../testing/index.ts';
 
+const METRICS_TOKEN = 'metrics-token-for-tests';
+
 type ConnectError = Error & { data?: { code: string; message: string } };
 
 async function refusal(p: Promise<TestSocket>): Promise<string | undefined> {
@@ -21,7 +23,7 @@ describe('realtime', () => {
   const track = (s: TestSocket) => (open.push(s), s);
 
   beforeAll(async () => {
-    t = await startTestHub();
+    t = await startTestHub({ env: { METRICS_TOKEN } });
     officer = await demoLogin(t.hub, 'officer');
   });
   afterAll(async () => {
@@ -33,7 +35,7 @@ describe('realtime', () => {
     it('leaves /socket.io/ requests to engine.io alone: Express never answers them too', async () => {
       // Express times every request it handles; the first /metrics read is counted by the second.
       const handled = async () => {
-        const text = await (await fetch(`${t.url}/metrics`)).text();
+        const text = await (await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
         return [...text.matchAll(/^hub_http_request_seconds_count\{[^}]*\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
       };
       const before = await handled();
@@ -75,6 +77,14 @@ describe('realtime', () => {
       const { cookie } = await login(t.url, officer);
       expect(await refusal(connectSocket(t.url, { cookie, origin: 'https://evil.example' }))).toBe('origin_rejected');
       expect(await refusal(connectSocket(t.url, { cookie, origin: 'null' }))).toBe('origin_rejected');
+    });
+
+    it('compares the whole origin: the same host under another scheme or port is foreign', async () => {
+      const { cookie } = await login(t.url, officer);
+      const own = new URL(t.url);
+      expect(await refusal(connectSocket(t.url, { cookie, origin: `https://${own.host}` }))).toBe('origin_rejected');
+      expect(await refusal(connectSocket(t.url, { cookie, origin: `http://${own.hostname}:1` }))).toBe('origin_rejected');
+      track(await connectSocket(t.url, { cookie, origin: `HTTP://${own.host.toUpperCase()}` }));
     });
 
     it('never accepts a cookie on a handshake without Origin', async () => {

@@ -14,6 +14,8 @@ export type HubSocket = Socket<ClientToServerEvents, ServerToClientEvents, Inter
 export const rooms = {
   user: (userId: string) => `user:${userId}`,
   session: (sessionId: string) => `session:${sessionId}`,
+  /** A bot's sockets opened with one token: revoking the token closes them. */
+  botToken: (tokenId: string) => `bot-token:${tokenId}`,
   /**
    * Everyone of one role in one unit (not below it): an order to a unit subtree is a handful of
    * these. Joined at connect, so it holds only while a socket's unit and role stay fixed: code that

@@ -302,6 +302,9 @@ for (const dialect of await storeDialects()) {
       await expect(reports.request(foreignDispatcher, { kind: 'daily', unitId: station.id })).rejects.toMatchObject({ code: 'forbidden' });
       await expect(reports.request(dispatcher, { kind: 'daily', unitId: station.id, period: '2026-11-23' })).rejects.toMatchObject({ code: 'validation_failed' });
       await expect(reports.request(dispatcher, { kind: 'monthly', unitId: station.id, period: '2027-01-05' })).rejects.toMatchObject({ code: 'validation_failed' });
+      // A period years back (or in 1970) is not looked back on: no report of nothing is stored.
+      await expect(reports.request(dispatcher, { kind: 'daily', unitId: station.id, period: '2019-05-01' })).rejects.toMatchObject({ code: 'validation_failed' });
+      await expect(reports.request(bot, { kind: 'daily', unitId: station.id, periodStart: shMidnight(1970, 1, 2) })).rejects.toMatchObject({ code: 'validation_failed' });
       await expect(reports.request(dispatcher, { kind: 'daily', unitId: 'no-such-unit' })).rejects.toMatchObject({ code: 'not_found' });
       await expect(reports.request(dispatcher, { kind: 'daily', unitId: dispatcher.unitId })).rejects.toMatchObject({ code: 'validation_failed' });
       await expect(reports.request(bot, { kind: 'daily', unitId: station.id, periodStart: DAY_START + H })).rejects.toMatchObject({ code: 'validation_failed' });

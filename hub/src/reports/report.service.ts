@@ -18,7 +18,8 @@ import type {
   ReportSummariesBody,
   ReportUnitKind,
 } from '../protocol/index.ts';
-import { REPORT_UNIT_KINDS } from '../protocol/index.ts';
+import { REPORT_UNIT_KINDS, TIME_WINDOWS } from '../protocol/index.ts';
+import { checkWindow } from '../time-window.ts';
 import type { Database, ReportTable } from '../store/schema.ts';
 import { lastCompleted, lastYearPeriod, latestSlot, parseLocalDate, periodOf, previousPeriod, type Period } from './local-period.ts';
 import { buildFigures, type HotlineFiguresSource } from './report-figures.ts';
@@ -144,6 +145,7 @@ export function createReportService(deps: { db: Kysely<Database>; notify: Report
       if (req.periodStart !== undefined && p.start !== req.periodStart) throw errors.invalid(`periodStart is not the start of a ${kind} period in ${tz}`);
     }
     if (p.end > t) throw errors.invalid('that period is not over yet');
+    checkWindow('period', p.start, TIME_WINDOWS.history, t);
     return p;
   }
 

@@ -11,6 +11,8 @@ const NOTICE_KEYS: Record<LoginNotice, MessageKey> = {
   account_disabled: 'login.notice.account_disabled',
   origin_rejected: 'login.notice.origin_rejected',
   unauthenticated: 'login.notice.unauthenticated',
+  // Bot tokens only; a browser never holds one.
+  token_revoked: 'login.notice.unauthenticated',
 };
 
 /** The /login address that explains why the person landed there. */

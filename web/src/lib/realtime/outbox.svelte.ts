@@ -1,5 +1,7 @@
 import type { ErrorCode } from '@fengqiao/hub/protocol';
 import { connection, type CommandAck, type CommandPayload, type CommandResult } from './connection.svelte.ts';
+import { createOutboxStore, type OutboxStore } from './outbox-store.ts';
+import { holdTabLock } from './tab-lock.ts';
 
 /**
  * The payload of each command that carries a client id: the hub answers a resend with the first
@@ -48,8 +50,10 @@ export interface OutboxEntry {
 const TRANSIENT: readonly (ErrorCode | 'not_connected' | 'timeout')[] = ['not_connected', 'timeout', 'internal', 'unavailable', 'rate_limited'];
 const RETRY_BASE_MS = 5_000;
 const RETRY_MAX_MS = 60_000;
-const STORAGE_PREFIX = 'fq.outbox.';
 const LANES: readonly OutboxLane[] = ['orders', 'chat'];
+
+/** What the sending tab tells the person's other tabs. */
+type TabMessage = { kind: 'sending'; clientIds: string[] } | { kind: 'settled'; settled: OutboxSettlement };
 
 function isTransient(result: { ok: boolean; error?: { code: string } }): boolean {
   return !result.ok && result.error !== undefined && (TRANSIENT as readonly string[]).includes(result.error.code);
@@ -60,24 +64,43 @@ export function laneOf(event: IdempotentEvent): OutboxLane {
   return event.startsWith('order:') ? 'orders' : 'chat';
 }
 
+/** Sends one queued command. Generic over the event so one call serves every command. */
+function emitCommand<E extends IdempotentEvent>(command: {
+  event: E;
+  payload: IdempotentPayloads[E];
+}): Promise<CommandResult<E>> {
+  return connection.emit(command.event, command.payload as CommandPayload<E>);
+}
+
 /**
  * The person's writes that must reach the hub exactly once: each command gets its client id when
  * it is made and keeps it; it is sent in order within its lane and sent again (same id) after
  * every reconnect or failed attempt until the hub answers (a `rate_limited` answer is retried after
- * the `retryAfter` it names). Kept in localStorage per person, so a reload or a dead battery loses
+ * the `retryAfter` it names). Kept in localStorage per command, so a reload or a dead battery loses
  * nothing; the hub's idempotency makes sure nothing is doubled.
+ *
+ * Several tabs of one person share the queue: each tab stores what it queues under keys of its own,
+ * and one tab at a time (the holder of a Web Lock) sends the whole queue; the others hear every
+ * answer over a BroadcastChannel. When the sending tab closes, the next one takes over.
  */
 class Outbox {
   #entries = $state<OutboxEntry[]>([]);
   #sending = $state<string[]>([]);
   #userId: string | null = null;
+  #store: OutboxStore<OutboxEntry> | null = null;
+  /** Commands storage refused (full or blocked): they live in this tab until it closes. */
+  #unstored = new Map<string, OutboxEntry>();
+  #channel: BroadcastChannel | null = null;
+  /** True in the one tab that sends. */
+  #sender = false;
+  #releaseLock: (() => void) | null = null;
   #flushing = new Set<OutboxLane>();
   #retryTimers = new Map<OutboxLane, ReturnType<typeof setTimeout>>();
   #stopConnected: (() => void) | null = null;
   #waiters = new Map<string, (result: CommandResult<IdempotentEvent>) => void>();
   #settledListeners = new Set<(settled: OutboxSettlement) => void>();
 
-  /** Commands not yet answered, oldest first. */
+  /** Commands not yet answered, oldest first, whichever tab queued them. */
   get entries(): readonly OutboxEntry[] {
     return this.#entries;
   }
@@ -87,22 +110,47 @@ class Outbox {
     return this.#sending.includes(clientId);
   }
 
-  /** Loads this person's unsent commands and sends them whenever the connection is up. */
+  /** Loads this person's unsent commands; the tab that gets to send sends them whenever the connection is up. */
   start(userId: string): void {
     if (this.#userId === userId) return;
     this.stop();
     this.#userId = userId;
-    this.#entries = this.#load();
+    // Another tab queued, retried or settled a command: show it, and send it if this tab sends.
+    this.#store = createOutboxStore<OutboxEntry>(userId, () => {
+      this.#reload();
+      void this.flush();
+    });
+    this.#reload();
+    if (typeof BroadcastChannel !== 'undefined') {
+      const channel = new BroadcastChannel(`fq.outbox.${userId}`);
+      channel.onmessage = (e: MessageEvent<TabMessage>) => this.#heard(e.data);
+      this.#channel = channel;
+    }
+    this.#releaseLock = holdTabLock(`fq.outbox.${userId}`, () => {
+      this.#sender = true;
+      this.#setSending([]);
+      // Whatever the previous sender left in flight is sent again: the hub answers it from its first result.
+      this.#reload();
+      void this.flush();
+    });
     this.#stopConnected = connection.onConnected(() => void this.flush());
   }
 
-  /** Stops sending; what is queued stays stored for the person's next visit. */
+  /** Stops sending; what is queued stays stored for the person's next visit (or another tab). */
   stop(): void {
     this.#stopConnected?.();
     this.#stopConnected = null;
+    this.#releaseLock?.();
+    this.#releaseLock = null;
+    this.#sender = false;
+    this.#channel?.close();
+    this.#channel = null;
+    this.#store?.close();
+    this.#store = null;
     for (const timer of this.#retryTimers.values()) clearTimeout(timer);
     this.#retryTimers.clear();
     this.#userId = null;
+    this.#unstored.clear();
     this.#entries = [];
     this.#sending = [];
     // Whoever waited has left with the page; the commands stay stored and are sent next visit.
@@ -112,27 +160,28 @@ class Outbox {
   /** Queues a command and resolves with the hub's final answer (or never, if the outbox is stopped first). */
   send<E extends IdempotentEvent>(command: { event: E; payload: IdempotentPayloads[E] }): Promise<CommandAck<E>> {
     const id = command.payload.clientId;
-    const queued = this.#entries.some((e) => e.command.payload.clientId === id);
-    if (!queued) {
-      this.#entries.push({ command: command as OutboxCommand, queuedAt: Date.now(), attempts: 0 });
-      this.#save();
-    }
     const answer = new Promise<CommandAck<E>>((resolve) => this.#waiters.set(id, resolve as (r: CommandResult<IdempotentEvent>) => void));
+    if (this.#store && !this.#store.has(id) && !this.#unstored.has(id)) {
+      const entry: OutboxEntry = { command: command as OutboxCommand, queuedAt: Date.now(), attempts: 0 };
+      if (!this.#store.put(entry)) this.#unstored.set(id, entry);
+      this.#reload();
+    }
     void this.flush();
     return answer;
   }
 
   /** Drops a queued command that has not gone out yet (the person thought better of it). False if it is on the wire. */
   discard(clientId: string): boolean {
-    if (this.#sending.includes(clientId)) return false;
-    const before = this.#entries.length;
-    this.#entries = this.#entries.filter((e) => e.command.payload.clientId !== clientId);
+    const queued = this.#entries.some((e) => e.command.payload.clientId === clientId);
+    if (this.#sending.includes(clientId) || !queued) return false;
+    this.#store?.remove(clientId);
+    this.#unstored.delete(clientId);
     this.#waiters.delete(clientId);
-    this.#save();
-    return this.#entries.length !== before;
+    this.#reload();
+    return true;
   }
 
-  /** Called with every final answer, including those of commands queued before a reload. */
+  /** Called with every final answer, including those of commands queued before a reload or in another tab. */
   onSettled(listener: (settled: OutboxSettlement) => void): () => void {
     this.#settledListeners.add(listener);
     return () => this.#settledListeners.delete(listener);
@@ -149,14 +198,15 @@ class Outbox {
     clearTimeout(this.#retryTimers.get(lane));
     this.#retryTimers.delete(lane);
     const owner = this.#userId;
+    const store = this.#store!;
     try {
       for (;;) {
-        const entry = this.#entries.find((e) => laneOf(e.command.event) === lane);
+        const entry = this.#sendable().find((e) => laneOf(e.command.event) === lane);
         if (!entry || this.#userId !== owner) return;
         const id = entry.command.payload.clientId;
-        this.#sending = [...this.#sending, id];
-        const result = await this.#emit(entry.command);
-        this.#sending = this.#sending.filter((s) => s !== id);
+        this.#setSending([...this.#sending, id]);
+        const result = await emitCommand(entry.command);
+        this.#setSending(this.#sending.filter((s) => s !== id));
         if (this.#userId !== owner) return;
         if (isTransient(result)) {
           const error = result.ok ? undefined : result.error;
@@ -170,62 +220,59 @@ class Outbox {
             entry.retryAt = Date.now() + delay;
             this.#retryTimers.set(lane, setTimeout(() => void this.#flushLane(lane), delay));
           } else entry.retryAt = undefined;
-          this.#save();
+          // Not if another tab discarded it meanwhile.
+          const updated = $state.snapshot(entry) as OutboxEntry;
+          if (this.#unstored.has(id)) this.#unstored.set(id, updated);
+          else if (store.has(id)) store.put(updated);
           return;
         }
-        this.#entries = this.#entries.filter((e) => e.command.payload.clientId !== id);
-        this.#save();
-        const settled = { event: entry.command.event, command: entry.command, result } as OutboxSettlement;
-        for (const listener of this.#settledListeners) listener(settled);
-        this.#waiters.get(id)?.(result);
-        this.#waiters.delete(id);
+        store.remove(id);
+        this.#unstored.delete(id);
+        this.#reload();
+        const command = $state.snapshot(entry.command);
+        const settled = { event: command.event, command, result } as OutboxSettlement;
+        this.#channel?.postMessage({ kind: 'settled', settled } satisfies TabMessage);
+        this.#settle(settled);
       }
     } finally {
       this.#flushing.delete(lane);
     }
   }
 
-  #emit(command: OutboxCommand): Promise<CommandResult<IdempotentEvent>> {
-    switch (command.event) {
-      case 'order:act':
-        return connection.emit('order:act', command.payload);
-      case 'order:create':
-        return connection.emit('order:create', command.payload);
-      case 'order:forward':
-        return connection.emit('order:forward', command.payload);
-      case 'message:send':
-        return connection.emit('message:send', command.payload);
-      case 'matter:create':
-        return connection.emit('matter:create', command.payload);
-      case 'matter:update':
-        return connection.emit('matter:update', command.payload);
-      case 'hotline:create':
-        return connection.emit('hotline:create', command.payload);
-      case 'hotline:send':
-        return connection.emit('hotline:send', command.payload);
-      case 'hotline:note':
-        return connection.emit('hotline:note', command.payload);
+  /**
+   * What this tab sends: everything when it holds the lock; otherwise only what storage refused
+   * (the sending tab cannot see those), as others' commands reach the sender through storage.
+   */
+  #sendable(): readonly OutboxEntry[] {
+    if (this.#sender) return this.#entries;
+    return this.#entries.filter((e) => this.#unstored.has(e.command.payload.clientId));
+  }
+
+  /** This tab's view of what is on the wire, shared with the other tabs. */
+  #setSending(ids: string[]): void {
+    this.#sending = ids;
+    this.#channel?.postMessage({ kind: 'sending', clientIds: ids } satisfies TabMessage);
+  }
+
+  #heard(message: TabMessage): void {
+    if (message.kind === 'sending') this.#sending = message.clientIds;
+    else {
+      this.#reload();
+      this.#settle(message.settled);
     }
   }
 
-  #load(): OutboxEntry[] {
-    try {
-      const raw = localStorage.getItem(STORAGE_PREFIX + this.#userId);
-      const parsed: unknown = raw ? JSON.parse(raw) : [];
-      return Array.isArray(parsed) ? (parsed as OutboxEntry[]).map((e) => ({ ...e, retryAt: undefined })) : [];
-    } catch {
-      return [];
-    }
+  #settle(settled: OutboxSettlement): void {
+    for (const listener of this.#settledListeners) listener(settled);
+    const id = settled.command.payload.clientId;
+    this.#waiters.get(id)?.(settled.result);
+    this.#waiters.delete(id);
   }
 
-  #save(): void {
-    if (this.#userId === null) return;
-    try {
-      if (this.#entries.length === 0) localStorage.removeItem(STORAGE_PREFIX + this.#userId);
-      else localStorage.setItem(STORAGE_PREFIX + this.#userId, JSON.stringify(this.#entries));
-    } catch {
-      // Storage full or blocked: the queue still lives in memory until the page closes.
-    }
+  #reload(): void {
+    const stored = this.#store?.all() ?? [];
+    const all = this.#unstored.size ? [...stored, ...this.#unstored.values()] : stored;
+    this.#entries = all.sort((a, b) => a.queuedAt - b.queuedAt);
   }
 }
 

@@ -1,0 +1,42 @@
+import type { OrgService } from '../org/org.service.ts';
+import type { BotTokenService } from './bot-token.service.ts';
+import type { SessionService } from './session.service.ts';
+
+/** The credentials behind a node's open sockets. */
+export interface HeldCredentials {
+  sessionIds: string[];
+  tokenIds: string[];
+  userIds: string[];
+}
+
+/** Store look-ups are split so a node with many sockets never exceeds a dialect's bound-parameter limit. */
+const CHUNK = 500;
+
+async function inChunks<T>(ids: string[], look: (chunk: string[]) => Promise<Iterable<T>>): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < ids.length; i += CHUNK) out.push(...(await look(ids.slice(i, i + CHUNK))));
+  return out;
+}
+
+/**
+ * The realtime keep-alive's store side. First the sessions of open sockets count as used (they
+ * slide, as use does); then the credentials valid at the handshake are checked again: which
+ * sessions ended (idled out, logged out or deleted elsewhere), which bot tokens were revoked, which
+ * people were disabled, so that no path that ends a credential leaves a socket working.
+ */
+export function createCredentialCheck(deps: { sessions: SessionService; botTokens: BotTokenService; org: OrgService }) {
+  return async (held: HeldCredentials): Promise<{ sessions: string[]; tokens: string[]; users: string[] }> => {
+    await inChunks(held.sessionIds, async (chunk) => {
+      await deps.sessions.touch(chunk);
+      return [];
+    });
+    const liveSessions = new Set(await inChunks(held.sessionIds, deps.sessions.liveAmong));
+    const liveTokens = new Set(await inChunks(held.tokenIds, deps.botTokens.activeAmong));
+    return {
+      sessions: held.sessionIds.filter((id) => !liveSessions.has(id)),
+      tokens: held.tokenIds.filter((id) => !liveTokens.has(id)),
+      users: await inChunks(held.userIds, deps.org.inactiveAmong),
+    };
+  };
+}
+export type CredentialCheck = ReturnType<typeof createCredentialCheck>;

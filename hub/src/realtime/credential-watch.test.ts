@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectSocket, demoLogin, login, nextEvent, readJson, startTestHub, type TestHub, type TestSocket } from '../testing/index.ts';
+
+const HOUR = 3600_000;
+
+/** Sockets whose credential ended after the handshake are closed, whichever way it ended. */
+describe('credential keep-alive', () => {
+  let t: TestHub;
+  let officer: string;
+  const open: TestSocket[] = [];
+  const track = (s: TestSocket) => (open.push(s), s);
+
+  beforeAll(async () => {
+    t = await startTestHub();
+    officer = await demoLogin(t.hub, 'officer');
+  });
+  afterAll(async () => {
+    for (const s of open) s.close();
+    await t?.close();
+  });
+
+  const idleOut = (sessionId: string) =>
+    t.hub.store.db.updateTable('sessions').set({ last_verified_at: Date.now() - 13 * HOUR }).where('id', '=', sessionId).execute();
+
+  /** A signed-in socket, its session id, and promises of its revocation and disconnect. */
+  async function openSession() {
+    const session = await login(t.url, officer);
+    const s = track(await connectSocket(t.url, { cookie: session.cookie }));
+    return {
+      session,
+      id: session.token.split('.')[0]!,
+      revoked: nextEvent<{ reason: string }>(s, 'session:revoked'),
+      gone: nextEvent<string>(s, 'disconnect'),
+      socket: s,
+    };
+  }
+
+  it('closes a socket whose session idled out, and the keep-alive does not bring the session back', async () => {
+    const live = await openSession();
+    const dead = await openSession();
+    await idleOut(dead.id);
+    await t.hub.realtime.checkCredentials();
+    expect(await dead.revoked).toEqual({ reason: 'session_expired' });
+    expect(await dead.gone).toBe('io server disconnect');
+    expect((await fetch(`${t.url}/api/auth/me`, { headers: { cookie: dead.session.cookie } })).status).toBe(401);
+    // The live session's socket still works: its answer is the sentinel that nothing closed it.
+    expect(await live.socket.emitWithAck('system:ping', {})).toMatchObject({ ok: true });
+  });
+
+  it('closes a socket whose session was deleted elsewhere', async () => {
+    const s = await openSession();
+    await t.hub.store.db.deleteFrom('sessions').where('id', '=', s.id).execute();
+    await t.hub.realtime.checkCredentials();
+    expect(await s.revoked).toEqual({ reason: 'session_expired' });
+    expect(await s.gone).toBe('io server disconnect');
+  });
+
+  it('closes the sockets of sessions the expiry sweep deletes', async () => {
+    const s = await openSession();
+    await idleOut(s.id);
+    expect(await t.hub.sweepSessions()).toBeGreaterThanOrEqual(1);
+    expect(await s.revoked).toEqual({ reason: 'session_expired' });
+    expect(await s.gone).toBe('io server disconnect');
+  });
+
+  it('closes the sockets of a session found idled out when its token is next presented', async () => {
+    const s = await openSession();
+    await idleOut(s.id);
+    const me = await fetch(`${t.url}/api/auth/me`, { headers: { cookie: s.session.cookie } });
+    expect((await readJson(me)).error.code).toBe('session_expired');
+    expect(await s.revoked).toEqual({ reason: 'session_expired' });
+    expect(await s.gone).toBe('io server disconnect');
+  });
+
+  it('closes the sockets of an account disabled outside the admin route', async () => {
+    const login2 = await demoLogin(t.hub, 'grid_worker');
+    const session = await login(t.url, login2);
+    const s = track(await connectSocket(t.url, { token: session.token, origin: null }));
+    const revoked = nextEvent<{ reason: string }>(s, 'session:revoked');
+    await t.hub.store.db.updateTable('users').set({ disabled_at: Date.now() }).where('id', '=', session.body.me.id).execute();
+    await t.hub.realtime.checkCredentials();
+    expect(await revoked).toEqual({ reason: 'account_disabled' });
+  });
+
+  it('closes a bot socket whose token was revoked outside the admin route', async () => {
+    const admin = await login(t.url, 'admin');
+    const bot = await t.hub.store.db.selectFrom('users').select('id').where('role', '=', 'bot').executeTakeFirstOrThrow();
+    const issued = await readJson(
+      await fetch(`${t.url}/api/admin/bot-tokens`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: t.url, cookie: admin.cookie },
+        body: JSON.stringify({ botUserId: bot.id, name: 'keep-alive bot' }),
+      }),
+    );
+    const s = track(await connectSocket(t.url, { token: issued.token, origin: null }));
+    const revoked = nextEvent<{ reason: string }>(s, 'session:revoked');
+    await t.hub.store.db.updateTable('bot_tokens').set({ revoked_at: Date.now() }).where('id', '=', issued.id).execute();
+    await t.hub.realtime.checkCredentials();
+    expect(await revoked).toEqual({ reason: 'token_revoked' });
+  });
+});
+
+describe('credential keep-alive on its own timer (short SESSION_IDLE_HOURS)', () => {
+  it('a session that idles out while its socket is open loses the socket at the next keep-alive', async () => {
+    // 7.2 s idle period: the keep-alive runs every 1.8 s and slides the sessions of open sockets.
+    const t = await startTestHub({ env: { SESSION_IDLE_HOURS: '0.002' } });
+    try {
+      const session = await login(t.url, await demoLogin(t.hub, 'officer'));
+      const s = await connectSocket(t.url, { cookie: session.cookie });
+      const revoked = nextEvent<{ reason: string }>(s, 'session:revoked');
+      const id = session.token.split('.')[0]!;
+      await t.hub.store.db.updateTable('sessions').set({ last_verified_at: Date.now() - 60_000 }).where('id', '=', id).execute();
+      expect(await revoked).toEqual({ reason: 'session_expired' });
+      s.close();
+    } finally {
+      await t.close();
+    }
+  });
+});

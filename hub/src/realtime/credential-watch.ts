@@ -1,0 +1,48 @@
+import type { CredentialCheck, HeldCredentials } from '../auth/credential-check.ts';
+import type { Logger } from '../logger.ts';
+import type { RevokeReason } from '../protocol/index.ts';
+import { rooms, type HubServer } from './types.ts';
+
+/**
+ * The keep-alive of this node's open sockets: on every tick their sessions count as used, and
+ * every socket whose credential ended since its handshake (session idled out or deleted, bot token
+ * revoked, account disabled) is told why and closed, on whichever node it is.
+ */
+export function watchCredentials(deps: {
+  io: HubServer;
+  check: CredentialCheck;
+  revoke: (room: string, reason: RevokeReason) => void;
+  everyMs: number;
+  log: Logger;
+}) {
+  let running: Promise<void> | undefined;
+
+  async function pass(): Promise<void> {
+    const sessionIds = new Set<string>();
+    const tokenIds = new Set<string>();
+    const userIds = new Set<string>();
+    // This node's sockets only: every node checks its own.
+    for (const s of deps.io.of('/').sockets.values()) {
+      const p = s.data.principal;
+      if (!p) continue;
+      userIds.add(p.user.id);
+      if (p.kind === 'session') sessionIds.add(p.session.id);
+      else tokenIds.add(p.tokenId);
+    }
+    const held: HeldCredentials = { sessionIds: [...sessionIds], tokenIds: [...tokenIds], userIds: [...userIds] };
+    const ended = await deps.check(held);
+    for (const id of ended.sessions) deps.revoke(rooms.session(id), 'session_expired');
+    for (const id of ended.tokens) deps.revoke(rooms.botToken(id), 'token_revoked');
+    for (const id of ended.users) deps.revoke(rooms.user(id), 'account_disabled');
+    const counts = { sessions: ended.sessions.length, tokens: ended.tokens.length, users: ended.users.length };
+    if (counts.sessions + counts.tokens + counts.users > 0) deps.log.info(counts, 'ended credentials closed');
+  }
+
+  /** One pass now; a pass already under way is joined, never doubled. */
+  const run = (): Promise<void> => (running ??= pass().finally(() => (running = undefined)));
+
+  const tick = () => void run().catch((err: unknown) => deps.log.warn({ err }, 'credential keep-alive failed'));
+  const timer = setInterval(tick, deps.everyMs);
+  timer.unref();
+  return { run, stop: () => clearInterval(timer) };
+}
