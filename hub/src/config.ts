@@ -20,6 +20,14 @@ const envSchema = z.object({
   NODE_ID: z.string().optional(),
   MAX_SOCKET_PAYLOAD_BYTES: z.coerce.number().int().positive().default(64 * 1024),
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024),
+  MAX_SOCKETS_PER_PERSON: z.coerce.number().int().positive().default(20),
+  MAX_SOCKETS_PER_BOT: z.coerce.number().int().positive().default(200),
+  SOCKET_COMMANDS_IN_FLIGHT: z.coerce.number().int().positive().default(32),
+  PERSON_COMMANDS_IN_FLIGHT: z.coerce.number().int().positive().default(64),
+  SOCKET_READS_IN_FLIGHT: z.coerce.number().int().positive().default(8),
+  PERSON_READS_IN_FLIGHT: z.coerce.number().int().positive().default(16),
+  SIGNAL_RATE_PER_SECOND: z.coerce.number().positive().default(2),
+  SIGNAL_BURST: z.coerce.number().int().positive().default(10),
   ORDER_REMINDERS_BEFORE_ESCALATION: z.coerce.number().int().min(0).max(20).default(2),
   ORDER_REMINDER_INTERVAL_SECONDS: z.coerce.number().positive().default(120),
   ORDER_SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(5000),
@@ -61,6 +69,8 @@ export interface HubConfig {
   /** Largest JSON payload of one socket event; larger ones are answered payload_too_large. */
   maxSocketPayloadBytes: number;
   maxBodyBytes: number;
+  /** Per-node bounds on one socket and one person (see realtime/command-limits, connection-cap). */
+  socketLimits: SocketLimits;
   /** First wait after five wrong passwords in a row; doubles with each further miss. */
   loginThrottleBaseS: number;
   /** Group message send rates (bursts of 30 for staff, 6 for residents). */
@@ -71,6 +81,21 @@ export interface HubConfig {
   orderSweep: { remindersBeforeEscalation: number; reminderIntervalMs: number; claimLeaseMs: number; everyMs: number };
   /** Where report days start and when the morning briefing is due, unless a station sets its own. */
   reports: { timeZone: string; briefingTime: string };
+}
+
+/** Bounds on what one connection, and one person's connections on this node, may hold or send. */
+export interface SocketLimits {
+  /** Open sockets of one person (a bot: one bot token's person) on this node. */
+  socketsPerPerson: number;
+  socketsPerBot: number;
+  /** Commands awaiting their answer: any command, then the expensive reads among them. */
+  inFlightPerSocket: number;
+  inFlightPerPerson: number;
+  readsInFlightPerSocket: number;
+  readsInFlightPerPerson: number;
+  /** Ephemeral signals (typing, presence) per socket and per person: token buckets. */
+  signalsPerSecond: number;
+  signalBurst: number;
 }
 
 /** Reads and validates the environment; throws with every problem listed. */
@@ -98,6 +123,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     nodeId: e.NODE_ID ?? `hub-${process.pid}`,
     maxSocketPayloadBytes: e.MAX_SOCKET_PAYLOAD_BYTES,
     maxBodyBytes: e.MAX_BODY_BYTES,
+    socketLimits: {
+      socketsPerPerson: e.MAX_SOCKETS_PER_PERSON,
+      socketsPerBot: e.MAX_SOCKETS_PER_BOT,
+      inFlightPerSocket: e.SOCKET_COMMANDS_IN_FLIGHT,
+      inFlightPerPerson: e.PERSON_COMMANDS_IN_FLIGHT,
+      readsInFlightPerSocket: e.SOCKET_READS_IN_FLIGHT,
+      readsInFlightPerPerson: e.PERSON_READS_IN_FLIGHT,
+      signalsPerSecond: e.SIGNAL_RATE_PER_SECOND,
+      signalBurst: e.SIGNAL_BURST,
+    },
     loginThrottleBaseS: e.LOGIN_THROTTLE_BASE_SECONDS,
     messageRates: { staffPerMinute: e.MESSAGE_RATE_STAFF_PER_MINUTE, staffBurst: 30, residentPerMinute: e.MESSAGE_RATE_RESIDENT_PER_MINUTE, residentBurst: 6 },
     hotline: { responseTargetMs: Math.round(e.HOTLINE_RESPONSE_TARGET_MINUTES * 60_000), sweepEveryMs: e.HOTLINE_SWEEP_INTERVAL_MS },

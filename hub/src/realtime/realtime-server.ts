@@ -1,13 +1,16 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import type { Authenticator } from '../auth/authenticator.ts';
+import type { SocketLimits } from '../config.ts';
 import { can } from '../auth/permissions.ts';
 import { errors } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../http/metrics.ts';
 import { pingPayload, presenceQueryPayload, type RevokeReason } from '../protocol/index.ts';
 import type { FanoutBackend } from './adapter.ts';
+import { createCommandLimits } from './command-limits.ts';
 import { createCommandRouter, type Define } from './command-router.ts';
+import { createConnectionCap } from './connection-cap.ts';
 import { handshakeMiddleware } from './handshake.ts';
 import { rooms, type HubServer, type HubSocket } from './types.ts';
 
@@ -22,6 +25,7 @@ export interface RealtimeOptions {
   nodeId: string;
   publicOrigin: string | undefined;
   maxPayloadBytes: number;
+  limits: SocketLimits;
   /** The domains' socket commands and rooms (orders, groups, …). */
   modules: SocketModule[];
 }
@@ -51,9 +55,12 @@ export function createRealtime(opts: RealtimeOptions) {
   });
 
   io.use(handshakeMiddleware({ auth: opts.auth, publicOrigin: opts.publicOrigin, log }));
+  io.use(createConnectionCap({ perPerson: opts.limits.socketsPerPerson, perBot: opts.limits.socketsPerBot }).middleware);
 
+  const limits = createCommandLimits(opts.limits);
   const router = createCommandRouter({
     log,
+    limits,
     maxPayloadBytes: opts.maxPayloadBytes,
     observer: { onEvent: (event, ok) => opts.metrics.socketEvents.inc({ event, ok: String(ok) }) },
   });
@@ -64,11 +71,14 @@ export function createRealtime(opts: RealtimeOptions) {
   });
   for (const module of opts.modules) module.commands?.(router.define);
 
-  const countDisconnect = () => opts.metrics.socketConnections.dec();
+  function onDisconnect(this: HubSocket) {
+    opts.metrics.socketConnections.dec();
+    limits.forget(this);
+  }
   io.on('connection', (socket) => {
     const principal = socket.data.principal;
     opts.metrics.socketConnections.inc();
-    socket.once('disconnect', countDisconnect);
+    socket.once('disconnect', onDisconnect);
     void socket.join([rooms.user(principal.user.id), rooms.unitRole(principal.user.unit_id, principal.user.role)]);
     if (principal.kind === 'session') void socket.join(rooms.session(principal.session.id));
     for (const module of opts.modules) module.connect?.(socket);
