@@ -56,7 +56,9 @@ export const errors = {
     new HubError('rate_limited', `too many attempts; try again in ${retryAfter} s`, { retryAfter }),
   /** More commands awaiting answers than the connection (or person) may have: wait for some answers. */
   tooManyInFlight: (scope: 'connection' | 'person', what: 'commands' | 'reads') =>
-    new HubError('rate_limited', `too many ${what} in flight on this ${scope}; wait for their answers`, { retryAfter: 1 }),
+    new HubError('rate_limited', `too many ${what} in flight on this ${scope}; wait for their answers`, {
+      retryAfter: 1,
+    }),
   tooManyConnections: (limit: number) =>
     new HubError('too_many_connections', `at most ${limit} open connections per person; close one first`),
   /** Nested deeper than any protocol payload: refused before anything walks it recursively. */

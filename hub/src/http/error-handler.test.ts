@@ -6,7 +6,8 @@ describe('REST error mapping', () => {
   let t: TestHub;
   const levels: number[] = [];
   beforeAll(async () => {
-    t = await startTestHub({ log: pino({ level: 'info' }, { write: (s: string) => void levels.push((JSON.parse(s) as { level: number }).level) }) });
+    const write = (s: string) => void levels.push((JSON.parse(s) as { level: number }).level);
+    t = await startTestHub({ log: pino({ level: 'info' }, { write }) });
   });
   afterAll(() => t?.close());
 
@@ -16,7 +17,10 @@ describe('REST error mapping', () => {
     for (const path of ['/api/hotline/stations/%E0%A4%A', '/api/register/stations/%ZZ', '/api/reports/%C0']) {
       const res = await fetch(`${t.url}${path}`, { headers: { cookie, origin: t.url } });
       expect({ path, status: res.status }).toEqual({ path, status: 400 });
-      expect(await readJson(res)).toMatchObject({ ok: false, error: { code: 'validation_failed', message: expect.stringMatching(/percent-encoding/) } });
+      expect(await readJson(res)).toMatchObject({
+        ok: false,
+        error: { code: 'validation_failed', message: expect.stringMatching(/percent-encoding/) },
+      });
     }
     // The access log notes each request; nothing at error level (no stack trace per probe).
     expect(levels.slice(before).filter((l) => l >= 50)).toEqual([]);

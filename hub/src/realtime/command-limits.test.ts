@@ -7,7 +7,7 @@ import type { HubSocket } from './types.ts';
 
 type Answer = { ok: boolean; error?: { code: string; message: string; retryAfter?: number } };
 
-/** The admission rules alone, on plain socket-shaped objects: which bound refuses, and that answers give places back. */
+/** The admission rules alone, on plain socket-shaped objects: which bound refuses; answers give places back. */
 describe('command limits', () => {
   const limits = {
     ...loadConfig({}).socketLimits,
@@ -16,7 +16,8 @@ describe('command limits', () => {
     readsInFlightPerSocket: 1,
     readsInFlightPerPerson: 2,
   };
-  const socket = (id: string, userId: string) => ({ id, data: { principal: { user: { id: userId } } } }) as unknown as HubSocket;
+  const socket = (id: string, userId: string) =>
+    ({ id, data: { principal: { user: { id: userId } } } }) as unknown as HubSocket;
 
   it('bounds commands in flight per socket, then per person, and expensive reads sooner', () => {
     const l = createCommandLimits(limits);
@@ -58,7 +59,9 @@ describe('command limits on a running hub', () => {
   let cookies: [string, string];
 
   beforeAll(async () => {
-    t = await startTestHub({ env: { SIGNAL_BURST: '5', SIGNAL_RATE_PER_SECOND: '0.001', SOCKET_READS_IN_FLIGHT: '2' } });
+    t = await startTestHub({
+      env: { SIGNAL_BURST: '5', SIGNAL_RATE_PER_SECOND: '0.001', SOCKET_READS_IN_FLIGHT: '2' },
+    });
     // Two staff members of one group: a sender and the neighbour who sees its signals.
     const db = t.hub.store.db;
     const group = await db
@@ -97,20 +100,27 @@ describe('command limits on a running hub', () => {
     const [sender, neighbour] = [await connect(cookies[0]), await connect(cookies[1])];
     let relayed = 0;
     neighbour.on('group:typing', () => (relayed += 1));
-    const answers = (await Promise.all(Array.from({ length: 500 }, () => sender.emitWithAck('group:typing', { groupId })))) as Answer[];
+    const typing = Array.from({ length: 500 }, () => sender.emitWithAck('group:typing', { groupId }));
+    const answers = (await Promise.all(typing)) as Answer[];
     expect(answers.filter((a) => a.ok)).toHaveLength(5);
-    expect(answers.filter((a) => !a.ok).every((a) => a.error?.code === 'rate_limited' && a.error.retryAfter! > 0)).toBe(true);
+    const refused = answers.filter((a) => !a.ok);
+    expect(refused.every((a) => a.error?.code === 'rate_limited' && a.error.retryAfter! > 0)).toBe(true);
     // Sentinel: a message sent after the flood arrives after every relayed signal.
     const sentinel = nextEvent(neighbour, 'message:created');
-    expect(await sender.emitWithAck('message:send', { groupId, clientId: `typing-${Date.now()}`, text: '收到' })).toMatchObject({ ok: true });
+    const sent = await sender.emitWithAck('message:send', { groupId, clientId: `typing-${Date.now()}`, text: '收到' });
+    expect(sent).toMatchObject({ ok: true });
     await sentinel;
     expect(relayed).toBe(5);
   });
 
   it('refuses history reads beyond the socket\'s in-flight budget at once, and keeps answering others', async () => {
     const [flooder, other] = [await connect(cookies[0]), await connect(cookies[1])];
-    const flood = Promise.all(Array.from({ length: 2000 }, () => flooder.emitWithAck('group:history', { groupId, limit: 200 })));
-    const pings = Promise.all(Array.from({ length: 20 }, (_, i) => other.emitWithAck('system:ping', { echo: String(i) })));
+    const flood = Promise.all(
+      Array.from({ length: 2000 }, () => flooder.emitWithAck('group:history', { groupId, limit: 200 })),
+    );
+    const pings = Promise.all(
+      Array.from({ length: 20 }, (_, i) => other.emitWithAck('system:ping', { echo: String(i) })),
+    );
     const reads = Promise.all(Array.from({ length: 2 }, () => other.emitWithAck('group:history', { groupId })));
     const answers = (await flood) as Answer[];
     const ok = answers.filter((a) => a.ok).length;

@@ -38,7 +38,11 @@ export function createCommandLimits(limits: SocketLimits, now: () => number = Da
   const signalBucket = { capacity: limits.signalBurst, perSecond: limits.signalsPerSecond, now };
   const socketSignals = createRateLimiter(signalBucket);
   // A person's sockets together get a few sockets' worth, not one each.
-  const personSignals = createRateLimiter({ ...signalBucket, capacity: limits.signalBurst * 2, perSecond: limits.signalsPerSecond * 2 });
+  const personSignals = createRateLimiter({
+    ...signalBucket,
+    capacity: limits.signalBurst * 2,
+    perSecond: limits.signalsPerSecond * 2,
+  });
 
   return {
     /** Admits one command (counting it in flight), or says why not; `release` must follow an admission. */
@@ -51,7 +55,8 @@ export function createCommandLimits(limits: SocketLimits, now: () => number = Da
       if (person.all >= limits.inFlightPerPerson) return errors.tooManyInFlight('person', 'commands');
       const read = EXPENSIVE_READS.has(event);
       if (read) {
-        if ((d.readsInFlight ?? 0) >= limits.readsInFlightPerSocket) return errors.tooManyInFlight('connection', 'reads');
+        const reads = d.readsInFlight ?? 0;
+        if (reads >= limits.readsInFlightPerSocket) return errors.tooManyInFlight('connection', 'reads');
         if (person.reads >= limits.readsInFlightPerPerson) return errors.tooManyInFlight('person', 'reads');
       }
       if (SIGNALS.has(event)) {

@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectSocket, demoLogin, login, nextEvent, startTestHub, type TestHub, type TestSocket } from '../testing/index.ts';
+import { connectSocket, demoLogin, login, nextEvent, startTestHub } from '../testing/index.ts';
+import type { TestHub, TestSocket } from '../testing/index.ts';
 
 /** Every client command the protocol declares, read from its event map (the source of event names). */
 function declaredCommands(): string[] {
   const source = readFileSync(new URL('../protocol/events.ts', import.meta.url), 'utf8');
-  const block = source.slice(source.indexOf('interface ClientToServerEvents {'), source.indexOf('interface InterServerEvents'));
+  const from = source.indexOf('interface ClientToServerEvents {');
+  const block = source.slice(from, source.indexOf('interface InterServerEvents'));
   return [...block.matchAll(/^ {2}'([a-z-]+:[a-z-]+)':/gm)].map((m) => m[1]!);
 }
 
@@ -47,7 +49,8 @@ describe('command router against malformed input', () => {
     const raw = s as unknown as { emitWithAck(ev: string): Promise<{ ok: boolean; error?: { code: string } }> };
     const before = lines.length;
     for (const event of commands) {
-      expect({ event, res: await raw.emitWithAck(event) }).toMatchObject({ event, res: { ok: false, error: { code: 'validation_failed' } } });
+      const res = await raw.emitWithAck(event);
+      expect({ event, res }).toMatchObject({ event, res: { ok: false, error: { code: 'validation_failed' } } });
     }
     // One warning for the socket (the rest muted and counted), no stack trace at error level.
     const logged = lines.slice(before);
@@ -61,7 +64,10 @@ describe('command router against malformed input', () => {
     const failed = nextEvent<{ event: string; error: { code: string; message: string } }>(s, 'request:failed');
     // Written as a raw Socket.IO frame: the client library itself recurses over what it encodes.
     (s.io.engine as unknown as { write(packet: string): void }).write(`2["system:ping",{"echo":${deep}}]`);
-    expect(await failed).toMatchObject({ event: 'system:ping', error: { code: 'validation_failed', message: expect.stringMatching(/nested/) } });
+    expect(await failed).toMatchObject({
+      event: 'system:ping',
+      error: { code: 'validation_failed', message: expect.stringMatching(/nested/) },
+    });
     expect(await s.emitWithAck('system:ping', { echo: 'still here' })).toMatchObject({ ok: true, echo: 'still here' });
     expect(lines.filter((l) => l.level > WARN)).toEqual([]);
   });

@@ -29,7 +29,12 @@ export interface CommandObserver {
 }
 
 /** A client's own fault, worth a (muted) warning: a probe or a broken client, never the hub's. */
-const CLIENT_FAULTS: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['validation_failed', 'payload_too_large', 'unknown_event', 'rate_limited']);
+const CLIENT_FAULTS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'validation_failed',
+  'payload_too_large',
+  'unknown_event',
+  'rate_limited',
+]);
 /** One socket logs at most one line per this interval; the next one counts the lines left out. */
 const LOG_INTERVAL_MS = 10_000;
 
@@ -47,7 +52,12 @@ interface Route {
  * client sent none; no exception escapes to Socket.IO. Failures are logged per socket at most once
  * per interval, so a client cannot flood the logs.
  */
-export function createCommandRouter(opts: { log: Logger; maxPayloadBytes: number; observer: CommandObserver; limits: CommandLimits }) {
+export function createCommandRouter(opts: {
+  log: Logger;
+  maxPayloadBytes: number;
+  observer: CommandObserver;
+  limits: CommandLimits;
+}) {
   const routes = new Map<string, Route>();
 
   function logFailure(socket: HubSocket, event: string, e: HubError): void {
@@ -59,7 +69,13 @@ export function createCommandRouter(opts: { log: Logger; maxPayloadBytes: number
       d.logSuppressed = (d.logSuppressed ?? 0) + 1;
       return;
     }
-    const fields = { socket: socket.id, userId: d.principal.user.id, event: event.slice(0, 64), code: e.code, suppressed: d.logSuppressed ?? 0 };
+    const fields = {
+      socket: socket.id,
+      userId: d.principal.user.id,
+      event: event.slice(0, 64),
+      code: e.code,
+      suppressed: d.logSuppressed ?? 0,
+    };
     d.logMutedUntil = t + LOG_INTERVAL_MS;
     d.logSuppressed = 0;
     if (internal) opts.log.error({ ...fields, err: e.cause ?? e }, 'socket handler failed');

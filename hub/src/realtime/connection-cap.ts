@@ -44,7 +44,5 @@ export function createConnectionCap(caps: { perPerson: number; perBot: number })
       socket.client.conn.once('close', () => release(socket));
       next();
     },
-    /** Open sockets of a person on this node (health details, tests). */
-    count: (userId: string) => open.get(userId) ?? 0,
   };
 }

@@ -55,7 +55,8 @@ export function createRealtime(opts: RealtimeOptions) {
   });
 
   io.use(handshakeMiddleware({ auth: opts.auth, publicOrigin: opts.publicOrigin, log }));
-  io.use(createConnectionCap({ perPerson: opts.limits.socketsPerPerson, perBot: opts.limits.socketsPerBot }).middleware);
+  const cap = createConnectionCap({ perPerson: opts.limits.socketsPerPerson, perBot: opts.limits.socketsPerBot });
+  io.use(cap.middleware);
 
   const limits = createCommandLimits(opts.limits);
   const router = createCommandRouter({
