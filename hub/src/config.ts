@@ -85,7 +85,7 @@ export interface HubConfig {
 
 /** Bounds on what one connection, and one person's connections on this node, may hold or send. */
 export interface SocketLimits {
-  /** Open sockets of one person (a bot: one bot token's person) on this node. */
+  /** Open sockets of one person on this node; bot accounts have a cap of their own. */
   socketsPerPerson: number;
   socketsPerBot: number;
   /** Commands awaiting their answer: any command, then the expensive reads among them. */
