@@ -35,6 +35,20 @@ const SIGNALS: ReadonlySet<string> = new Set<Command>(['group:typing', 'group:pr
  */
 export function createCommandLimits(limits: SocketLimits, now: () => number = Date.now) {
   const perPerson = new Map<string, { all: number; reads: number }>();
+  // Refusals are made once: an Error captures a stack trace when it is made, which in a flood costs
+  // more than the refusing itself. Nothing logs their stacks (they are client faults, not internal).
+  const refuse = {
+    socketCommands: errors.tooManyInFlight('connection', 'commands'),
+    personCommands: errors.tooManyInFlight('person', 'commands'),
+    socketReads: errors.tooManyInFlight('connection', 'reads'),
+    personReads: errors.tooManyInFlight('person', 'reads'),
+  };
+  const signalRefusals = new Map<number, HubError>();
+  const refuseSignal = (wait: number) => {
+    let e = signalRefusals.get(wait);
+    if (!e) signalRefusals.set(wait, (e = errors.rateLimited(wait)));
+    return e;
+  };
   const signalBucket = { capacity: limits.signalBurst, perSecond: limits.signalsPerSecond, now };
   const socketSignals = createRateLimiter(signalBucket);
   // A person's sockets together get a few sockets' worth, not one each.
@@ -51,17 +65,16 @@ export function createCommandLimits(limits: SocketLimits, now: () => number = Da
       const userId = d.principal.user.id;
       const person = perPerson.get(userId) ?? { all: 0, reads: 0 };
       const inFlight = d.inFlight ?? 0;
-      if (inFlight >= limits.inFlightPerSocket) return errors.tooManyInFlight('connection', 'commands');
-      if (person.all >= limits.inFlightPerPerson) return errors.tooManyInFlight('person', 'commands');
+      if (inFlight >= limits.inFlightPerSocket) return refuse.socketCommands;
+      if (person.all >= limits.inFlightPerPerson) return refuse.personCommands;
       const read = EXPENSIVE_READS.has(event);
       if (read) {
-        const reads = d.readsInFlight ?? 0;
-        if (reads >= limits.readsInFlightPerSocket) return errors.tooManyInFlight('connection', 'reads');
-        if (person.reads >= limits.readsInFlightPerPerson) return errors.tooManyInFlight('person', 'reads');
+        if ((d.readsInFlight ?? 0) >= limits.readsInFlightPerSocket) return refuse.socketReads;
+        if (person.reads >= limits.readsInFlightPerPerson) return refuse.personReads;
       }
       if (SIGNALS.has(event)) {
         const wait = socketSignals.take(socket.id) || personSignals.take(userId);
-        if (wait > 0) return errors.rateLimited(wait);
+        if (wait > 0) return refuseSignal(wait);
       }
       d.inFlight = inFlight + 1;
       person.all += 1;
