@@ -36,16 +36,16 @@ function summary(ms: number[]): string {
   return `n=${s.length} p50=${at(0.5)} p95=${at(0.95)} max=${s[s.length - 1]!.toFixed(1)} ms`;
 }
 
-/** Sequential probes until `done` resolves: each probe's latency. */
-async function probeUntil(done: Promise<unknown>, probe: () => Promise<void>): Promise<number[]> {
+/** Sequential probes, `n` of them or until `done` settles: each probe's latency. */
+async function probe(run: () => Promise<void>, until: { n: number } | { done: Promise<unknown> }): Promise<number[]> {
   let finished = false;
-  void done.finally(() => (finished = true));
+  if ('done' in until) void until.done.then(() => (finished = true), () => (finished = true));
   const times: number[] = [];
   do {
     const t0 = performance.now();
-    await probe();
+    await run();
     times.push(performance.now() - t0);
-  } while (!finished);
+  } while ('n' in until ? times.length < until.n : !finished);
   return times;
 }
 
@@ -90,15 +90,12 @@ describe('a burst from one socket', () => {
   };
 
   it('refuses the excess with rate_limited and keeps answering everyone else', async () => {
-    const idlePings = await probeUntil(Promise.resolve(), async () => {
-      for (let i = 0; i < 50; i += 1) await ping();
-    });
-    const idleHealth: number[] = [];
-    for (let i = 0; i < 20; i += 1) idleHealth.push(...(await probeUntil(Promise.resolve(), healthz)));
+    const idlePings = await probe(ping, { n: 50 });
+    const idleHealth = await probe(healthz, { n: 20 });
 
     const { ready, done, stop } = flood(t.url, flooderCookie, groupId);
     const [result, pings, health] = await ready
-      .then(() => Promise.all([done, probeUntil(done, ping), probeUntil(done, healthz)]))
+      .then(() => Promise.all([done, probe(ping, { done }), probe(healthz, { done })]))
       .finally(stop);
     const line = (event: string) => `${event} ${JSON.stringify(result.tally[event])}`;
     console.log(
@@ -106,8 +103,7 @@ describe('a burst from one socket', () => {
         `burst: ${PLAN.map((p) => `${p.count} ${p.event}`).join(' + ')} from one socket,` +
           ` answered in ${result.ms.toFixed(0)} ms`,
         `  ${PLAN.map((p) => line(p.event)).join('  ')}`,
-        `  other socket's pings  idle ${summary(idlePings.map((ms) => ms / 50))} (per ping)` +
-          ` | during burst ${summary(pings)}`,
+        `  other socket's pings  idle ${summary(idlePings)} | during burst ${summary(pings)}`,
         `  /healthz              idle ${summary(idleHealth)} | during burst ${summary(health)}`,
       ].join('\n'),
     );

@@ -9,7 +9,7 @@ export function parse<T>(schema: ZodType<T>, input: unknown): T {
 }
 
 /** Deepest nesting of arrays and objects any protocol payload has, with room to spare. */
-export const MAX_PAYLOAD_DEPTH = 32;
+const MAX_PAYLOAD_DEPTH = 32;
 
 /**
  * Refuses values nested deeper than `max` with validation_failed. Iterative, so a payload nested
