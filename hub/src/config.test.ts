@@ -25,6 +25,13 @@ describe('configuration from the environment', () => {
     expect(loadConfig({}).loginLimits).toEqual({ sourcePerHour: 50, sourcePerDay: 200, accountPerHour: 100 });
   });
 
+  it('bounds sockets and commands per connection and person, each bound configurable', () => {
+    expect(loadConfig({}).socketLimits).toMatchObject({ socketsPerPerson: 20, inFlightPerSocket: 32, readsInFlightPerSocket: 8 });
+    const c = loadConfig({ MAX_SOCKETS_PER_PERSON: '5', SIGNAL_BURST: '3', PERSON_READS_IN_FLIGHT: '4' });
+    expect(c.socketLimits).toMatchObject({ socketsPerPerson: 5, signalBurst: 3, readsInFlightPerPerson: 4 });
+    expect(() => loadConfig({ MAX_SOCKETS_PER_PERSON: '0' })).toThrow(/MAX_SOCKETS_PER_PERSON/);
+  });
+
   it('refuses nonsense with every problem named', () => {
     expect(() => loadConfig({ PORT: 'eighty', DATABASE_URL: 'not a url', SEED_DEMO: 'sometimes' })).toThrow(/PORT[\s\S]*DATABASE_URL[\s\S]*SEED_DEMO/);
   });

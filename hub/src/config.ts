@@ -20,6 +20,14 @@ const envSchema = z.object({
   NODE_ID: z.string().optional(),
   MAX_SOCKET_PAYLOAD_BYTES: z.coerce.number().int().positive().default(64 * 1024),
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024),
+  MAX_SOCKETS_PER_PERSON: z.coerce.number().int().positive().default(20),
+  MAX_SOCKETS_PER_BOT: z.coerce.number().int().positive().default(200),
+  SOCKET_COMMANDS_IN_FLIGHT: z.coerce.number().int().positive().default(32),
+  PERSON_COMMANDS_IN_FLIGHT: z.coerce.number().int().positive().default(64),
+  SOCKET_READS_IN_FLIGHT: z.coerce.number().int().positive().default(8),
+  PERSON_READS_IN_FLIGHT: z.coerce.number().int().positive().default(16),
+  SIGNAL_RATE_PER_SECOND: z.coerce.number().positive().default(2),
+  SIGNAL_BURST: z.coerce.number().int().positive().default(10),
   ORDER_REMINDERS_BEFORE_ESCALATION: z.coerce.number().int().min(0).max(20).default(2),
   ORDER_REMINDER_INTERVAL_SECONDS: z.coerce.number().positive().default(120),
   ORDER_SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(5000),
@@ -74,6 +82,8 @@ export interface HubConfig {
   /** Largest JSON payload of one socket event; larger ones are answered payload_too_large. */
   maxSocketPayloadBytes: number;
   maxBodyBytes: number;
+  /** Per-node bounds on one socket and one person (see realtime/command-limits, connection-cap). */
+  socketLimits: SocketLimits;
   /** First wait after five wrong passwords in a row; doubles with each further miss. */
   loginThrottleBaseS: number;
   /** Failed sign-ins allowed per source (all accounts) and per account (all untrusted sources). */
@@ -93,6 +103,21 @@ export interface HubConfig {
   metrics: { token: string | undefined; host: string; port: number | undefined };
   /** Where report days start and when the morning briefing is due, unless a station sets its own. */
   reports: { timeZone: string; briefingTime: string };
+}
+
+/** Bounds on what one connection, and one person's connections on this node, may hold or send. */
+export interface SocketLimits {
+  /** Open sockets of one person on this node; bot accounts have a cap of their own. */
+  socketsPerPerson: number;
+  socketsPerBot: number;
+  /** Commands awaiting their answer: any command, then the expensive reads among them. */
+  inFlightPerSocket: number;
+  inFlightPerPerson: number;
+  readsInFlightPerSocket: number;
+  readsInFlightPerPerson: number;
+  /** Ephemeral signals (typing, presence) per socket and per person: token buckets. */
+  signalsPerSecond: number;
+  signalBurst: number;
 }
 
 /** Reads and validates the environment; throws with every problem listed. */
@@ -120,6 +145,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     nodeId: e.NODE_ID ?? `hub-${process.pid}`,
     maxSocketPayloadBytes: e.MAX_SOCKET_PAYLOAD_BYTES,
     maxBodyBytes: e.MAX_BODY_BYTES,
+    socketLimits: {
+      socketsPerPerson: e.MAX_SOCKETS_PER_PERSON,
+      socketsPerBot: e.MAX_SOCKETS_PER_BOT,
+      inFlightPerSocket: e.SOCKET_COMMANDS_IN_FLIGHT,
+      inFlightPerPerson: e.PERSON_COMMANDS_IN_FLIGHT,
+      readsInFlightPerSocket: e.SOCKET_READS_IN_FLIGHT,
+      readsInFlightPerPerson: e.PERSON_READS_IN_FLIGHT,
+      signalsPerSecond: e.SIGNAL_RATE_PER_SECOND,
+      signalBurst: e.SIGNAL_BURST,
+    },
     loginThrottleBaseS: e.LOGIN_THROTTLE_BASE_SECONDS,
     loginLimits: {
       sourcePerHour: e.LOGIN_SOURCE_FAILURES_PER_HOUR,

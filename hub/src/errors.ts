@@ -54,6 +54,15 @@ export const errors = {
   notFound: (what: string) => new HubError('not_found', `${what} not found`),
   rateLimited: (retryAfter: number) =>
     new HubError('rate_limited', `too many attempts; try again in ${retryAfter} s`, { retryAfter }),
+  /** More commands awaiting answers than the connection (or person) may have: wait for some answers. */
+  tooManyInFlight: (scope: 'connection' | 'person', what: 'commands' | 'reads') =>
+    new HubError('rate_limited', `too many ${what} in flight on this ${scope}; wait for their answers`, {
+      retryAfter: 1,
+    }),
+  tooManyConnections: (limit: number) =>
+    new HubError('too_many_connections', `at most ${limit} open connections per person; close one first`),
+  /** Nested deeper than any protocol payload: refused before anything walks it recursively. */
+  tooDeep: (limit: number) => new HubError('validation_failed', `the payload is nested deeper than ${limit} levels`),
   tooLarge: (limit: number) => new HubError('payload_too_large', `payload exceeds ${limit} bytes`),
   unknownEvent: (event: string) => new HubError('unknown_event', `unknown event "${event.slice(0, 64)}"`),
 };

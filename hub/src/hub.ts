@@ -156,6 +156,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     nodeId: config.nodeId,
     publicOrigin: config.publicOrigin,
     maxPayloadBytes: config.maxSocketPayloadBytes,
+    limits: config.socketLimits,
     modules: [orderSocketModule(orders, duty), groupSocketModule(groups, matters, groupAdmin), hotlineSocketModule(hotline), reportSocketModule()],
   });
   io = realtime.io;

@@ -22,6 +22,10 @@ export function createRateLimiter(opts: { capacity: number; perSecond: number; n
       else buckets.set(key, b);
       return 0;
     },
+    /** Drops a key's bucket (its owner is gone: a closed socket), so keys do not pile up. */
+    forget(key: string): void {
+      buckets.delete(key);
+    },
   };
 }
 export type RateLimiter = ReturnType<typeof createRateLimiter>;

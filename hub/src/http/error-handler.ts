@@ -11,10 +11,15 @@ function fromBodyParser(err: unknown): HubError | undefined {
   return undefined;
 }
 
+/** Express decodes path parameters with decodeURIComponent: malformed percent-encoding throws URIError. */
+function fromPathDecoding(err: unknown): HubError | undefined {
+  return err instanceof URIError ? errors.invalid('the path has malformed percent-encoding') : undefined;
+}
+
 /** The one place errors become HTTP responses: `{ ok: false, error: { code, message } }` with a fitting status. */
 export function errorHandler(log: Logger) {
   return (err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    const e = fromBodyParser(err) ?? toHubError(err);
+    const e = fromBodyParser(err) ?? fromPathDecoding(err) ?? toHubError(err);
     if (e.code === 'internal') log.error({ err: e.cause ?? e }, 'request failed');
     if (e.retryAfter !== undefined) res.setHeader('Retry-After', String(e.retryAfter));
     if (res.headersSent) return;

@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   not_found: 404,
   conflict: 409,
   rate_limited: 429,
+  too_many_connections: 429,
   internal: 500,
   unavailable: 503,
 } as const;

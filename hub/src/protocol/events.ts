@@ -178,5 +178,7 @@ export interface ProgressBatch {
   assignments: (Omit<AssignmentView, 'order'> & { userId: string; origin?: string | undefined })[];
 }
 
-/** Connection errors the handshake refuses with (`connect_error`'s `data`). */
+/** Connection errors the handshake refuses with (`connect_error`'s `data`) that end the session. */
 export type HandshakeErrorCode = 'unauthenticated' | 'session_expired' | 'origin_rejected' | 'account_disabled';
+/** Every handshake refusal: the above, or a passing one to retry later (the person's connection cap). */
+export type HandshakeRefusalCode = HandshakeErrorCode | 'too_many_connections';

@@ -1,10 +1,11 @@
 import type { ZodType } from 'zod';
 import type { Actor } from '../auth/permissions.ts';
 import { actorOf } from '../auth/authenticator.ts';
-import { errors, failure, toHubError } from '../errors.ts';
-import { parse } from '../validate.ts';
+import { errors, failure, toHubError, type HubError } from '../errors.ts';
+import { assertDepth, parse } from '../validate.ts';
 import type { Logger } from '../logger.ts';
-import type { ClientToServerEvents, Failure } from '../protocol/index.ts';
+import type { ClientToServerEvents, ErrorCode, Failure } from '../protocol/index.ts';
+import type { CommandLimits } from './command-limits.ts';
 import type { HubSocket } from './types.ts';
 
 type AckOf<E extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[E]>[1];
@@ -27,6 +28,16 @@ export interface CommandObserver {
   onEvent(event: string, ok: boolean): void;
 }
 
+/** A client's own fault, worth a (muted) warning: a probe or a broken client, never the hub's. */
+const CLIENT_FAULTS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'validation_failed',
+  'payload_too_large',
+  'unknown_event',
+  'rate_limited',
+]);
+/** One socket logs at most one line per this interval; the next one counts the lines left out. */
+const LOG_INTERVAL_MS = 10_000;
+
 interface Route {
   schema: ZodType<unknown>;
   handle: (payload: unknown, ctx: CommandContext) => Promise<object>;
@@ -35,16 +46,47 @@ interface Route {
 /**
  * Every client command, in one table shared by all sockets: a socket carries one listener (the
  * router's), not a closure per command, which would cost kilobytes per connection at 50 commands.
- * Each command is validated before anything else happens (its size against the limit, its payload
- * against its protocol schema) and every outcome is answered through the ack, or a
- * `request:failed` event when the client sent none; no exception escapes to Socket.IO.
+ * Each command is admitted first (in-flight bounds, signal rates: see command-limits), then
+ * validated (its nesting depth, its size against the limit, its payload against its protocol
+ * schema), and every outcome is answered through the ack, or a `request:failed` event when the
+ * client sent none; no exception escapes to Socket.IO. Failures are logged per socket at most once
+ * per interval, so a client cannot flood the logs.
  */
-export function createCommandRouter(opts: { log: Logger; maxPayloadBytes: number; observer: CommandObserver }) {
+export function createCommandRouter(opts: {
+  log: Logger;
+  maxPayloadBytes: number;
+  observer: CommandObserver;
+  limits: CommandLimits;
+}) {
   const routes = new Map<string, Route>();
+
+  function logFailure(socket: HubSocket, event: string, e: HubError): void {
+    const internal = e.code === 'internal';
+    if (!internal && !CLIENT_FAULTS.has(e.code)) return;
+    const d = socket.data;
+    const t = Date.now();
+    if ((d.logMutedUntil ?? 0) > t) {
+      d.logSuppressed = (d.logSuppressed ?? 0) + 1;
+      return;
+    }
+    const fields = {
+      socket: socket.id,
+      userId: d.principal.user.id,
+      event: event.slice(0, 64),
+      code: e.code,
+      suppressed: d.logSuppressed ?? 0,
+    };
+    d.logMutedUntil = t + LOG_INTERVAL_MS;
+    d.logSuppressed = 0;
+    if (internal) opts.log.error({ ...fields, err: e.cause ?? e }, 'socket handler failed');
+    else opts.log.warn(fields, 'socket command refused');
+  }
 
   async function run(socket: HubSocket, event: string, args: unknown[]): Promise<void> {
     const last = args[args.length - 1];
     const ack = typeof last === 'function' ? (last as (res: unknown) => void) : undefined;
+    // With only an ack, args[0] is the ack itself: the payload is missing, not a function.
+    const raw = ack && args.length === 1 ? undefined : args[0];
     const respond = (res: unknown) => {
       if (ack) ack(res);
       else if (typeof res === 'object' && res !== null && 'error' in res) {
@@ -52,9 +94,13 @@ export function createCommandRouter(opts: { log: Logger; maxPayloadBytes: number
       }
     };
     const route = routes.get(event);
+    let admitted = false;
     try {
       if (!route) throw errors.unknownEvent(event);
-      const raw = args[0];
+      const refused = opts.limits.admit(socket, event);
+      if (refused) throw refused;
+      admitted = true;
+      assertDepth(raw);
       const size = Buffer.byteLength(JSON.stringify(raw ?? null));
       if (size > opts.maxPayloadBytes) throw errors.tooLarge(opts.maxPayloadBytes);
       const body = await route.handle(parse(route.schema, raw), { socket, actor: actorOf(socket.data.principal) });
@@ -62,9 +108,11 @@ export function createCommandRouter(opts: { log: Logger; maxPayloadBytes: number
       respond({ ok: true, ...body });
     } catch (err) {
       const e = toHubError(err);
-      if (e.code === 'internal') opts.log.error({ err: e.cause ?? e, event }, 'socket handler failed');
+      logFailure(socket, event, e);
       opts.observer.onEvent(route ? event : '(unknown)', false);
       respond(failure(e));
+    } finally {
+      if (admitted) opts.limits.release(socket, event);
     }
   }
 

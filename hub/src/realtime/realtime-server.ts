@@ -2,14 +2,17 @@ import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import type { Authenticator } from '../auth/authenticator.ts';
 import type { CredentialCheck } from '../auth/credential-check.ts';
+import type { SocketLimits } from '../config.ts';
 import { can } from '../auth/permissions.ts';
 import { errors } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../http/metrics.ts';
 import { pingPayload, presenceQueryPayload, type RevokeReason } from '../protocol/index.ts';
 import type { FanoutBackend } from './adapter.ts';
+import { createCommandLimits } from './command-limits.ts';
 import { createCommandRouter, type Define } from './command-router.ts';
 import { watchCredentials } from './credential-watch.ts';
+import { createConnectionCap } from './connection-cap.ts';
 import { handshakeMiddleware } from './handshake.ts';
 import { rooms, type HubServer, type HubSocket } from './types.ts';
 
@@ -26,6 +29,7 @@ export interface RealtimeOptions {
   nodeId: string;
   publicOrigin: string | undefined;
   maxPayloadBytes: number;
+  limits: SocketLimits;
   /** The domains' socket commands and rooms (orders, groups, …). */
   modules: SocketModule[];
 }
@@ -54,9 +58,13 @@ export function createRealtime(opts: RealtimeOptions) {
   });
 
   io.use(handshakeMiddleware({ auth: opts.auth, publicOrigin: opts.publicOrigin, log }));
+  const cap = createConnectionCap({ perPerson: opts.limits.socketsPerPerson, perBot: opts.limits.socketsPerBot });
+  io.use(cap.middleware);
 
+  const limits = createCommandLimits(opts.limits);
   const router = createCommandRouter({
     log,
+    limits,
     maxPayloadBytes: opts.maxPayloadBytes,
     observer: { onEvent: (event, ok) => opts.metrics.socketEvents.inc({ event, ok: String(ok) }) },
   });
@@ -67,11 +75,14 @@ export function createRealtime(opts: RealtimeOptions) {
   });
   for (const module of opts.modules) module.commands?.(router.define);
 
-  const countDisconnect = () => opts.metrics.socketConnections.dec();
+  function onDisconnect(this: HubSocket) {
+    opts.metrics.socketConnections.dec();
+    limits.forget(this);
+  }
   io.on('connection', (socket) => {
     const principal = socket.data.principal;
     opts.metrics.socketConnections.inc();
-    socket.once('disconnect', countDisconnect);
+    socket.once('disconnect', onDisconnect);
     void socket.join([rooms.user(principal.user.id), rooms.unitRole(principal.user.unit_id, principal.user.role)]);
     // Its credential's room: ending the session or revoking the bot token closes exactly these sockets.
     const credential =

@@ -5,6 +5,14 @@ import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents } fr
 /** What the handshake attaches to each socket. */
 export interface SocketData {
   principal: Principal;
+  /** Commands awaiting their answer, and the expensive reads among them (see command-limits). */
+  inFlight?: number;
+  readsInFlight?: number;
+  /** Client-fault logging of this socket is muted until then; how many lines were left out meanwhile. */
+  logMutedUntil?: number;
+  logSuppressed?: number;
+  /** This socket holds a place in its person's connection cap (see connection-cap). */
+  counted?: boolean;
 }
 
 export type HubServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;

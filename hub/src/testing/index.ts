@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { loadConfig } from '../config.ts';
 import { startHub, type Hub } from '../hub.ts';
-import { createLogger } from '../logger.ts';
+import { createLogger, type Logger } from '../logger.ts';
 import { DEMO_PASSWORD } from '../org/demo-seed.ts';
 import type { ClientToServerEvents, LoginResponse, Role, ServerToClientEvents } from '../protocol/index.ts';
 import { SESSION_COOKIE } from '../protocol/index.ts';
@@ -28,6 +28,8 @@ export interface TestHubOptions {
   dataDir?: string;
   /** Extra environment settings, as in production. */
   env?: Record<string, string>;
+  /** A logger of the test's own (to read what the hub logs); silent by default. */
+  log?: Logger;
 }
 
 /** Starts a real hub on a free loopback port with its own fresh store and the demo data. */
@@ -44,7 +46,7 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
     ...opts.env,
   };
   const config = loadConfig(env);
-  const hub = await startHub(config, createLogger(config.logLevel));
+  const hub = await startHub(config, opts.log ?? createLogger(config.logLevel));
   return {
     url: hub.url,
     hub,
