@@ -13,7 +13,8 @@ import { createSessionService } from './auth/session.service.ts';
 import type { HubConfig } from './config.ts';
 import { createApp } from './http/app.ts';
 import { authenticate, originGuard } from './http/auth-context.ts';
-import { healthRoutes } from './http/health.routes.ts';
+import { healthRoutes, type SweepStatus } from './http/health.routes.ts';
+import { toHubError } from './errors.ts';
 import { createMetrics } from './http/metrics.ts';
 import type { Logger } from './logger.ts';
 import { demoRoutes } from './org/demo.routes.ts';
@@ -70,7 +71,7 @@ export interface Hub {
   sweepHotline: () => Promise<{ flagged: number }>;
   seeded: { units: number; users: number } | null;
   webMounted: boolean;
-  /** Graceful stop: refuse new connections, close sockets, close fan-out and store. */
+  /** Graceful stop: refuse new commands, drain running ones, close sockets, fan-out and store. */
   close(): Promise<void>;
 }
 
@@ -80,7 +81,12 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   const store = await openStore({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
-    onQuery: (ms, failed) => metrics.storeQueries.observe({ failed: String(failed) }, ms / 1000),
+    nodeId: config.nodeId,
+    log: log.child({ module: 'store' }),
+    onQuery: (ms, failed, failure) => {
+      metrics.storeQueries.observe({ failed: String(failed) }, ms / 1000);
+      if (failure) metrics.storeFailures.inc({ code: failure });
+    },
   });
   const seeded = config.seedDemo === 'auto' ? await seedDemoIfEmpty(store.db) : null;
   if (seeded) log.info(seeded, 'demo data created');
@@ -121,7 +127,9 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     const tokenFile = await writeDemoBotToken(db, botTokens, config.dataDir);
     if (tokenFile) log.info({ file: tokenFile }, 'demo bot token written');
   }
-  const backend = config.redisUrl ? await redisBackend(config.redisUrl, config.redisChannelPrefix, log) : memoryBackend();
+  const backend = config.redisUrl
+    ? await redisBackend(config.redisUrl, config.redisChannelPrefix, log, config.fanoutProbeEveryMs)
+    : memoryBackend();
 
   const web = await loadWebHandler(config.webBuildDir ?? DEFAULT_WEB_BUILD, log);
   const secureCookies = config.publicOrigin?.startsWith('https:') ?? false;
@@ -147,7 +155,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     metrics,
     maxBodyBytes: config.maxBodyBytes,
     secure: secureCookies,
-    health: healthRoutes({ pingStore: store.ping, fanout: backend, metrics, nodeId: config.nodeId }),
+    health: healthRoutes({ storeHealth: store.health, fanout: backend, sweeps: () => sweeps, metrics, nodeId: config.nodeId }),
     apiGuards: [originGuard(config.publicOrigin), authenticate(auth, config.publicOrigin)],
     api: {
       '/auth': authRoutes({ login, org, secureCookies, revokeSession: (id) => realtime.revokeSession(id, 'logged_out') }),
@@ -169,19 +177,26 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     httpServer.listen(config.port, config.host, () => resolve());
   });
   const port = (httpServer.address() as AddressInfo).port;
+  // For /healthz: when each sweep last finished and whether it failed.
+  const sweeps: SweepStatus = { orders: { lastRunAt: null, lastError: null }, hotline: { lastRunAt: null, lastError: null } };
+  const track = (name: 'orders' | 'hotline', run: Promise<unknown>) =>
+    run.then(
+      () => (sweeps[name] = { lastRunAt: Date.now(), lastError: null }),
+      (err: unknown) => {
+        log.warn({ err }, `${name} sweep failed`);
+        sweeps[name] = { lastRunAt: Date.now(), lastError: toHubError(err).code };
+      },
+    );
   const sessionSweep = setInterval(() => void sessions.sweepExpired().catch((err) => log.warn({ err }, 'session sweep failed')), SESSION_SWEEP_MS);
   sessionSweep.unref();
   let sweeping = false;
   const orderSweep = setInterval(() => {
     if (sweeping) return;
     sweeping = true;
-    sweep
-      .run()
-      .catch((err) => log.warn({ err }, 'order sweep failed'))
-      .finally(() => (sweeping = false));
+    void track('orders', sweep.run()).finally(() => (sweeping = false));
   }, config.orderSweep.everyMs);
   orderSweep.unref();
-  const hotlineTimer = setInterval(() => void hotlineSweep.run().catch((err) => log.warn({ err }, 'hotline sweep failed')), config.hotline.sweepEveryMs);
+  const hotlineTimer = setInterval(() => void track('hotline', hotlineSweep.run()), config.hotline.sweepEveryMs);
   hotlineTimer.unref();
 
   let closing: Promise<void> | undefined;
@@ -200,6 +215,9 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
         clearInterval(orderSweep);
         clearInterval(hotlineTimer);
         httpServer.closeIdleConnections();
+        // Commands already running finish (and announce) before sockets and the store close.
+        const { unfinished } = await realtime.drain(config.shutdownDrainMs);
+        if (unfinished) log.warn({ unfinished }, 'stopping with commands still running');
         await realtime.close();
         await batcher.drain();
         notifier.close();

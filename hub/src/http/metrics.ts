@@ -20,6 +20,15 @@ export function createMetrics() {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     }),
+    storeFailures: new Counter({
+      name: 'hub_store_unavailable_errors_total',
+      help: 'Queries that failed for the store itself (full or read-only disk, I/O, database gone), by code',
+      labelNames: ['code'],
+      registers: [registry],
+    }),
+    storeReady: new Gauge({ name: 'hub_store_ready', help: '1 when the store answered and took a write at the last readiness check', registers: [registry] }),
+    fanoutReachable: new Gauge({ name: 'hub_fanout_reachable', help: '1 when this node\'s probe came back through the fan-out backend', registers: [registry] }),
+    fanoutRebuilds: new Gauge({ name: 'hub_fanout_subscriber_rebuilds', help: 'Redis subscriber connections rebuilt since start', registers: [registry] }),
     storeQueries: new Histogram({
       name: 'hub_store_query_seconds',
       help: 'Store query duration',

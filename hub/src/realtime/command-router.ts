@@ -41,6 +41,9 @@ interface Route {
  */
 export function createCommandRouter(opts: { log: Logger; maxPayloadBytes: number; observer: CommandObserver }) {
   const routes = new Map<string, Route>();
+  // For a graceful stop: commands still running, and whether new ones are refused.
+  const inFlight = new Set<Promise<void>>();
+  let draining = false;
 
   async function run(socket: HubSocket, event: string, args: unknown[]): Promise<void> {
     const last = args[args.length - 1];
@@ -54,6 +57,7 @@ export function createCommandRouter(opts: { log: Logger; maxPayloadBytes: number
     const route = routes.get(event);
     try {
       if (!route) throw errors.unknownEvent(event);
+      if (draining) throw errors.stopping();
       const raw = args[0];
       const size = Buffer.byteLength(JSON.stringify(raw ?? null));
       if (size > opts.maxPayloadBytes) throw errors.tooLarge(opts.maxPayloadBytes);
@@ -75,7 +79,16 @@ export function createCommandRouter(opts: { log: Logger; maxPayloadBytes: number
     }) as Define,
     /** The listener each socket gets through `socket.onAny`: Socket.IO calls it with the socket as `this`. */
     listener(this: HubSocket, event: unknown, ...args: unknown[]): void {
-      void run(this, String(event), args);
+      const running = run(this, String(event), args);
+      inFlight.add(running);
+      void running.finally(() => inFlight.delete(running));
+    },
+    /** Refuses new commands (retryable `unavailable`) and waits up to `maxMs` for those running. */
+    async drain(maxMs: number): Promise<{ unfinished: number }> {
+      draining = true;
+      const wait = new Promise<void>((r) => setTimeout(r, maxMs).unref());
+      await Promise.race([Promise.allSettled([...inFlight]), wait]);
+      return { unfinished: inFlight.size };
     },
   };
 }

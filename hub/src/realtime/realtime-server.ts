@@ -106,6 +106,8 @@ export function createRealtime(opts: RealtimeOptions) {
     onlineAmong,
     revokeSession: (sessionId: string, reason: RevokeReason) => revoke(rooms.session(sessionId), reason),
     revokeUser: (userId: string, reason: RevokeReason) => revoke(rooms.user(userId), reason),
+    /** First step of a graceful stop: new commands are refused, those running finish (bounded). */
+    drain: (maxMs: number) => router.drain(maxMs),
     async close(): Promise<void> {
       clearInterval(keepAlive);
       // Only this node's sockets: io.disconnectSockets would close every node's through the adapter.
