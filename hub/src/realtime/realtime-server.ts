@@ -36,6 +36,8 @@ export interface SocketModule {
 /** Transport-level ceiling: a frame above it closes the connection before it is parsed. */
 const TRANSPORT_LIMIT_FACTOR = 16;
 const SESSION_KEEPALIVE_MS = 30 * 60_000;
+/** At a graceful stop, how long closing connections may take to write what they still hold. */
+const FLUSH_WAIT_MS = 2000;
 
 /** The Socket.IO side of the hub: handshake auth, rooms, command handlers, revocation on every node. */
 export function createRealtime(opts: RealtimeOptions) {
@@ -111,7 +113,11 @@ export function createRealtime(opts: RealtimeOptions) {
     async close(): Promise<void> {
       clearInterval(keepAlive);
       // Only this node's sockets: io.disconnectSockets would close every node's through the adapter.
+      // Their last acks and events are still being written: io.close() discards what is unsent, so
+      // it waits (bounded) for the connections to finish closing after they flushed.
+      const closing = [...io.of('/').sockets.values()].map((s) => new Promise((resolve) => s.conn.once('close', resolve)));
       io.local.disconnectSockets(true);
+      await Promise.race([Promise.all(closing), new Promise((resolve) => setTimeout(resolve, FLUSH_WAIT_MS).unref())]);
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },
   };
