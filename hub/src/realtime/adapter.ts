@@ -9,17 +9,15 @@ export interface FanoutBackend {
   kind: 'memory' | 'redis';
   /** Socket.IO adapter constructor; undefined means Socket.IO's own in-memory adapter. */
   adapter: ReturnType<typeof createAdapter> | undefined;
-  /** True when live fan-out reaches other nodes right now. */
-  healthy(): Promise<boolean>;
-  /** Details for /healthz and the metrics. */
+  /** Whether live fan-out reaches other nodes, for /healthz and the metrics. */
   status(): FanoutStatus;
   close(): Promise<void>;
 }
 
 const CONNECT_WAIT_MS = 3000;
 
-/** Commands the adapter sends without handling their failure. */
-const UNGUARDED = new Set(['publish', 'subscribe', 'pSubscribe', 'unsubscribe', 'pUnsubscribe']);
+/** Commands the adapter sends on its publisher without handling their failure. */
+const UNGUARDED = new Set(['publish']);
 
 /**
  * The adapter fires these commands and drops their promises; while Redis is down they reject,
@@ -46,7 +44,6 @@ export function memoryBackend(): FanoutBackend {
   return {
     kind: 'memory',
     adapter: undefined,
-    healthy: async () => true,
     status: () => ({ reachable: true, lastProbeOkAt: null, rebuilds: 0 }),
     close: async () => {},
   };
@@ -143,9 +140,6 @@ export async function redisBackend(url: string, channelPrefix: string, log: Logg
   return {
     kind: 'redis',
     adapter: createAdapter(guardCommands(pub, log), subscriber.facade, { key: channelPrefix, requestsTimeout: 3000 }),
-    async healthy() {
-      return pub.isReady && status.reachable;
-    },
     status: () => ({ ...status, reachable: pub.isReady && status.reachable }),
     async close() {
       stopped = true;

@@ -9,7 +9,7 @@ import * as directGroups from './0007-direct-groups.ts';
 import * as hotline from './0008-hotline.ts';
 import * as reports from './0009-reports.ts';
 import * as orderRecipientsUnchecked from './0010-order-recipients-unchecked.ts';
-import * as storeProbes from './0011-store-probes.ts';
+import * as storeProbes from './0013-store-probes.ts';
 
 /** Migrations in order; the same set runs on SQLite and PostgreSQL. */
 const migrations: Record<string, Migration> = {
@@ -23,7 +23,7 @@ const migrations: Record<string, Migration> = {
   '0008-hotline': hotline,
   '0009-reports': reports,
   '0010-order-recipients-unchecked': orderRecipientsUnchecked,
-  '0011-store-probes': storeProbes,
+  '0013-store-probes': storeProbes,
 };
 
 export const migrationProvider: MigrationProvider = {
