@@ -26,9 +26,21 @@ export function createMetrics() {
       labelNames: ['code'],
       registers: [registry],
     }),
-    storeReady: new Gauge({ name: 'hub_store_ready', help: '1 when the store answered and took a write at the last readiness check', registers: [registry] }),
-    fanoutReachable: new Gauge({ name: 'hub_fanout_reachable', help: '1 when this node\'s probe came back through the fan-out backend', registers: [registry] }),
-    fanoutRebuilds: new Gauge({ name: 'hub_fanout_subscriber_rebuilds', help: 'Redis subscriber connections rebuilt since start', registers: [registry] }),
+    storeReady: new Gauge({
+      name: 'hub_store_ready',
+      help: '1 when the store answered and took a write at the last readiness check',
+      registers: [registry],
+    }),
+    fanoutReachable: new Gauge({
+      name: 'hub_fanout_reachable',
+      help: '1 when this node\'s probe came back through the fan-out backend',
+      registers: [registry],
+    }),
+    fanoutRebuilds: new Gauge({
+      name: 'hub_fanout_subscriber_rebuilds',
+      help: 'Redis subscriber connections rebuilt since start',
+      registers: [registry],
+    }),
     storeQueries: new Histogram({
       name: 'hub_store_query_seconds',
       help: 'Store query duration',

@@ -68,7 +68,12 @@ const PROBE_WAIT_MS = 2000;
  * the node publishes a probe on the adapter's own broadcast pattern and waits for it on its
  * subscriber: when Redis answers but the probe does not come back, the subscriber is rebuilt.
  */
-export async function redisBackend(url: string, channelPrefix: string, log: Logger, probeEveryMs = 5000): Promise<FanoutBackend> {
+export async function redisBackend(
+  url: string,
+  channelPrefix: string,
+  log: Logger,
+  probeEveryMs = 5000,
+): Promise<FanoutBackend> {
   let lastErrorLog = 0;
   const watch = <C extends ReturnType<typeof createClient>>(name: string, client: C): C => {
     client.on('error', (err: Error) => {

@@ -55,10 +55,13 @@ export function createFanoutSubscriber(opts: {
     else given(message, channel);
   };
   const remove = (pattern: boolean, channels: string | string[], given: Listener, buffers: boolean | undefined) => {
-    const i = subscriptions.findIndex((s) => s.pattern === pattern && s.given === given && String(s.channels) === String(channels));
+    const same = (s: Subscription) => s.pattern === pattern && s.given === given && String(s.channels) === String(channels);
+    const i = subscriptions.findIndex(same);
     const [s] = i >= 0 ? subscriptions.splice(i, 1) : [];
     if (!s || !client.isReady) return Promise.resolve();
-    const run = pattern ? client.pUnsubscribe(channels, s.held, buffers) : client.unsubscribe(channels, s.held, buffers);
+    const run = pattern
+      ? client.pUnsubscribe(channels, s.held, buffers)
+      : client.unsubscribe(channels, s.held, buffers);
     return run.catch(() => {});
   };
   const add = (pattern: boolean, channels: string | string[], given: Listener, buffers: boolean | undefined) => {

@@ -5,7 +5,14 @@
  */
 
 /** SQLite result codes (better-sqlite3 `code`, extended codes included) that mean the store cannot write. */
-const SQLITE_PREFIXES = ['SQLITE_FULL', 'SQLITE_READONLY', 'SQLITE_IOERR', 'SQLITE_CANTOPEN', 'SQLITE_CORRUPT', 'SQLITE_NOTADB'];
+const SQLITE_PREFIXES = [
+  'SQLITE_FULL',
+  'SQLITE_READONLY',
+  'SQLITE_IOERR',
+  'SQLITE_CANTOPEN',
+  'SQLITE_CORRUPT',
+  'SQLITE_NOTADB',
+];
 /** PostgreSQL SQLSTATEs: 53xxx insufficient resources (53100 disk full), 57P0x shutdown, 08xxx connection. */
 const PG_CLASSES = ['53', '57P', '08'];
 /** Socket errors from the PostgreSQL client while the server is unreachable. */

@@ -23,7 +23,12 @@ const CHECK_CACHE_MS = 1000;
  * `store_probes`, which this module owns), and no query failed lately with a store-level failure.
  * A full disk may still take a one-row write into WAL space already allocated, so both count.
  */
-export function createStoreHealth(opts: { db: () => Kysely<Database>; nodeId: string; log?: Logger | undefined; now?: () => number }) {
+export function createStoreHealth(opts: {
+  db: () => Kysely<Database>;
+  nodeId: string;
+  log?: Logger | undefined;
+  now?: () => number;
+}) {
   const now = opts.now ?? Date.now;
   let failure: StoreHealth['failure'] = null;
   let last: { at: number; result: Promise<StoreHealth> } | undefined;
