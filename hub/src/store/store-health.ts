@@ -15,6 +15,8 @@ export interface StoreHealth {
 
 /** How long a store failure keeps the node unready after it was seen, even if a small probe write then passes. */
 const FAILURE_HOLD_MS = 10_000;
+/** A probe row older than this belongs to a node that is gone. */
+const STALE_PROBE_MS = 24 * 3600_000;
 /** Readiness is polled by load balancers: one probe per second at most, shared by concurrent callers. */
 const CHECK_CACHE_MS = 1000;
 
@@ -56,6 +58,8 @@ export function createStoreHealth(opts: {
       .onConflict((oc) => oc.column('node').doUpdateSet({ at }))
       .execute()
       .then(() => true, (err: unknown) => (noteFailure(err), false));
+    // Node names change with every restart (hub-<pid>): rows of nodes silent for a day go.
+    if (wrote) await db.deleteFrom('store_probes').where('at', '<', at - STALE_PROBE_MS).execute().catch(() => undefined);
     const held = recent();
     return { answers, writable: wrote && !held, failure: held };
   }
