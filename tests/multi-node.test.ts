@@ -45,7 +45,7 @@ describe.skipIf(!ready)('two hub nodes on PostgreSQL + Redis', () => {
     expect(Number(units.n)).toBeGreaterThan(30);
     for (const node of [a, b]) {
       const body = await readJson(await fetch(`${node.url}/readyz`));
-      expect(body).toMatchObject({ ok: true, store: true, fanout: { kind: 'redis', reachable: true } });
+      expect(body).toMatchObject({ ok: true, store: { answers: true, writable: true }, fanout: { kind: 'redis', reachable: true } });
     }
   });
 

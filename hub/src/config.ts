@@ -13,6 +13,8 @@ const envSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
   REDIS_URL: z.string().url().optional(),
   REDIS_CHANNEL_PREFIX: z.string().min(1).default('fengqiao'),
+  FANOUT_PROBE_INTERVAL_MS: z.coerce.number().int().min(50).default(5000),
+  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).default(5000),
   SESSION_IDLE_HOURS: z.coerce.number().positive().default(12),
   SEED_DEMO: z.enum(['auto', 'never']).default('auto'),
   WEB_BUILD_DIR: z.string().optional(),
@@ -72,6 +74,10 @@ export interface HubConfig {
   redisUrl: string | undefined;
   /** Prefix of the adapter's pub/sub channels: hubs sharing it form one cluster. */
   redisChannelPrefix: string;
+  /** How often each node sends itself a probe through Redis; a probe that does not return rebuilds the subscriber. */
+  fanoutProbeEveryMs: number;
+  /** Graceful stop: how long commands already running may take before the store closes anyway. */
+  shutdownDrainMs: number;
   sessionIdleMs: number;
   /** auto: create the demo data when the store is empty; never: leave an empty store empty. */
   seedDemo: 'auto' | 'never';
@@ -138,6 +144,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     redisChannelPrefix: e.REDIS_CHANNEL_PREFIX,
+    fanoutProbeEveryMs: e.FANOUT_PROBE_INTERVAL_MS,
+    shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
     sessionIdleMs: e.SESSION_IDLE_HOURS * 3600_000,
     seedDemo: e.SEED_DEMO,
     webBuildDir: e.WEB_BUILD_DIR,

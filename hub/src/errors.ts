@@ -1,5 +1,6 @@
 import type { ZodError } from 'zod';
 import { ERROR_CODES, type ErrorBody, type ErrorCode, type Failure } from './protocol/index.ts';
+import { storeFailureCode } from './store/store-errors.ts';
 
 /** The hub's one error type: a code from the protocol's list, a message for people, an HTTP status. */
 export class HubError extends Error {
@@ -25,9 +26,17 @@ export class HubError extends Error {
   }
 }
 
-/** Turns anything thrown into a HubError; unknown errors become `internal` without leaking details. */
+/** Seconds a client waits before retrying a command the store could not take. */
+const STORE_RETRY_AFTER_S = 5;
+
+/**
+ * Turns anything thrown into a HubError; a store failure (full disk, database gone) becomes the
+ * retryable `store_unavailable`, other unknown errors `internal` without leaking details.
+ */
 export function toHubError(err: unknown): HubError {
   if (err instanceof HubError) return err;
+  const storeFailure = storeFailureCode(err);
+  if (storeFailure) return errors.storeUnavailable(storeFailure, err);
   return new HubError('internal', 'internal error', { cause: err });
 }
 
@@ -65,4 +74,8 @@ export const errors = {
   tooDeep: (limit: number) => new HubError('validation_failed', `the payload is nested deeper than ${limit} levels`),
   tooLarge: (limit: number) => new HubError('payload_too_large', `payload exceeds ${limit} bytes`),
   unknownEvent: (event: string) => new HubError('unknown_event', `unknown event "${event.slice(0, 64)}"`),
+  storeUnavailable: (code: string, cause?: unknown) =>
+    new HubError('store_unavailable', `the store cannot take this now (${code}); try again shortly`, { cause, retryAfter: STORE_RETRY_AFTER_S }),
+  /** The node is stopping: the client reconnects (to another node) and sends again. */
+  stopping: () => new HubError('unavailable', 'this hub node is stopping; reconnect and try again', { retryAfter: 1 }),
 };

@@ -15,7 +15,8 @@ import { createSessionService } from './auth/session.service.ts';
 import type { HubConfig } from './config.ts';
 import { createApp } from './http/app.ts';
 import { authenticate, originGuard } from './http/auth-context.ts';
-import { healthRoutes } from './http/health.routes.ts';
+import { healthRoutes, type SweepStatus } from './http/health.routes.ts';
+import { toHubError } from './errors.ts';
 import { createMetrics } from './http/metrics.ts';
 import { startMetricsServer } from './http/metrics-access.ts';
 import type { Logger } from './logger.ts';
@@ -79,7 +80,7 @@ export interface Hub {
   /** The private /metrics listener, when METRICS_PORT is set. */
   metricsUrl: string | undefined;
   webMounted: boolean;
-  /** Graceful stop: refuse new connections, close sockets, close fan-out and store. */
+  /** Graceful stop: refuse new commands, drain running ones, close sockets, fan-out and store. */
   close(): Promise<void>;
 }
 
@@ -89,7 +90,12 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   const store = await openStore({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
-    onQuery: (ms, failed) => metrics.storeQueries.observe({ failed: String(failed) }, ms / 1000),
+    nodeId: config.nodeId,
+    log: log.child({ module: 'store' }),
+    onQuery: (ms, failed, failure) => {
+      metrics.storeQueries.observe({ failed: String(failed) }, ms / 1000);
+      if (failure) metrics.storeFailures.inc({ code: failure });
+    },
   });
   const seeded = config.seedDemo === 'auto' ? await seedDemoIfEmpty(store.db) : null;
   if (seeded) log.info(seeded, 'demo data created');
@@ -138,7 +144,9 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     const tokenFile = await writeDemoBotToken(db, botTokens, config.dataDir);
     if (tokenFile) log.info({ file: tokenFile }, 'demo bot token written');
   }
-  const backend = config.redisUrl ? await redisBackend(config.redisUrl, config.redisChannelPrefix, log) : memoryBackend();
+  const backend = config.redisUrl
+    ? await redisBackend(config.redisUrl, config.redisChannelPrefix, log, config.fanoutProbeEveryMs)
+    : memoryBackend();
 
   const web = await loadWebHandler(config.webBuildDir ?? DEFAULT_WEB_BUILD, log);
   const secureCookies = config.publicOrigin?.startsWith('https:') ?? false;
@@ -168,8 +176,9 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     secure: secureCookies,
     trustProxy: config.trustProxy,
     health: healthRoutes({
-      pingStore: store.ping,
+      storeHealth: store.health,
       fanout: backend,
+      sweeps: () => sweeps,
       metrics,
       nodeId: config.nodeId,
       metricsToken: config.metrics.token,
@@ -205,19 +214,26 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   const { port: metricsPort, host: metricsHost } = config.metrics;
   const metricsServer =
     metricsPort === undefined ? undefined : await startMetricsServer(metrics, metricsHost, metricsPort);
+  // For /healthz: when each sweep last finished and whether it failed.
+  const sweeps: SweepStatus = { orders: { lastRunAt: null, lastError: null }, hotline: { lastRunAt: null, lastError: null } };
+  const track = (name: 'orders' | 'hotline', run: Promise<unknown>) =>
+    run.then(
+      () => (sweeps[name] = { lastRunAt: Date.now(), lastError: null }),
+      (err: unknown) => {
+        log.warn({ err }, `${name} sweep failed`);
+        sweeps[name] = { lastRunAt: Date.now(), lastError: toHubError(err).code };
+      },
+    );
   const sessionSweep = setInterval(() => void sessions.sweepExpired().catch((err) => log.warn({ err }, 'session sweep failed')), SESSION_SWEEP_MS);
   sessionSweep.unref();
   let sweeping = false;
   const orderSweep = setInterval(() => {
     if (sweeping) return;
     sweeping = true;
-    sweep
-      .run()
-      .catch((err) => log.warn({ err }, 'order sweep failed'))
-      .finally(() => (sweeping = false));
+    void track('orders', sweep.run()).finally(() => (sweeping = false));
   }, config.orderSweep.everyMs);
   orderSweep.unref();
-  const hotlineTimer = setInterval(() => void hotlineSweep.run().catch((err) => log.warn({ err }, 'hotline sweep failed')), config.hotline.sweepEveryMs);
+  const hotlineTimer = setInterval(() => void track('hotline', hotlineSweep.run()), config.hotline.sweepEveryMs);
   hotlineTimer.unref();
 
   let closing: Promise<void> | undefined;
@@ -238,6 +254,9 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
         clearInterval(orderSweep);
         clearInterval(hotlineTimer);
         httpServer.closeIdleConnections();
+        // Commands already running finish (and announce) before sockets and the store close.
+        const { unfinished } = await realtime.drain(config.shutdownDrainMs);
+        if (unfinished) log.warn({ unfinished }, 'stopping with commands still running');
         await metricsServer?.close();
         await realtime.close();
         await batcher.drain();

@@ -8,13 +8,18 @@ import { DEMO_PASSWORD } from './org/demo-seed.ts';
 const config = loadConfig();
 const log = createLogger(config.logLevel);
 const started = Date.now();
-const hub = await startHub(config, log);
+const hub = await startHub(config, log).catch((err: unknown) => {
+  // One line that says why (a read-only data folder, an unreachable database), not a stack trace.
+  log.fatal(`cannot start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
 
 process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
     log.info({ signal }, 'stopping');
-    const force = setTimeout(() => process.exit(1), 10_000);
+    // Draining commands takes up to SHUTDOWN_DRAIN_MS; closing sockets and the store a little more.
+    const force = setTimeout(() => process.exit(1), config.shutdownDrainMs + 10_000);
     force.unref();
     hub.close().then(
       () => process.exit(0),

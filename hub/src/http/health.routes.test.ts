@@ -15,15 +15,23 @@ describe('operations endpoints', () => {
     await m?.close();
   });
 
-  it('/healthz says the process is up', async () => {
+  it('/healthz says the process is up, with details of store, fan-out and sweeps', async () => {
+    await t.hub.sweepOrders();
     const res = await fetch(`${t.url}/healthz`);
     expect(res.status).toBe(200);
-    expect((await readJson(res)).ok).toBe(true);
+    expect(await readJson(res)).toMatchObject({
+      ok: true,
+      store: { answers: true, writable: true, failure: null },
+      fanout: { kind: 'memory', reachable: true },
+      sweeps: { orders: { lastError: null }, hotline: { lastError: null } },
+    });
   });
 
-  it('/readyz reports the store and the fan-out backend', async () => {
+  it('/readyz reports the store (answers and takes a write) and the fan-out backend', async () => {
     const body = await readJson(await fetch(`${t.url}/readyz`));
-    expect(body).toMatchObject({ ok: true, store: true, fanout: { kind: 'memory', reachable: true } });
+    expect(body).toMatchObject({ ok: true, store: { answers: true, writable: true }, fanout: { kind: 'memory', reachable: true } });
+    const probe = await t.hub.store.db.selectFrom('store_probes').selectAll().execute();
+    expect(probe).toEqual([{ node: expect.any(String), at: expect.any(Number) }]);
   });
 
   it('/metrics exposes connections, events, HTTP and store timings to the metrics token', async () => {
@@ -31,7 +39,7 @@ describe('operations endpoints', () => {
     const res = await fetch(`${m.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
     expect(res.status).toBe(200);
     const text = await res.text();
-    for (const name of ['hub_socket_connections', 'hub_socket_events_in_total', 'hub_http_request_seconds_bucket', 'hub_store_query_seconds_bucket']) {
+    for (const name of ['hub_socket_connections', 'hub_socket_events_in_total', 'hub_http_request_seconds_bucket', 'hub_store_query_seconds_bucket', 'hub_store_ready', 'hub_fanout_reachable']) {
       expect(text).toContain(name);
     }
   });
@@ -74,7 +82,7 @@ describe('operations endpoints', () => {
     await other.hub.store.close();
     const res = await fetch(`${other.url}/readyz`);
     expect(res.status).toBe(503);
-    expect((await readJson(res)).store).toBe(false);
+    expect((await readJson(res)).store).toMatchObject({ answers: false, writable: false });
     other.hub.store.close = async () => {};
     await other.close();
   });

@@ -29,6 +29,7 @@ export async function sendMetrics(
   metrics: Metrics,
   res: { setHeader(k: string, v: string): unknown; end(body: string): unknown },
 ): Promise<void> {
+  await Promise.all(metrics.beforeScrape.map((refresh) => refresh()));
   res.setHeader('content-type', metrics.registry.contentType);
   res.end(await metrics.registry.metrics());
 }

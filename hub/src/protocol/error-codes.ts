@@ -16,6 +16,8 @@ export const ERROR_CODES = {
   too_many_connections: 429,
   internal: 500,
   unavailable: 503,
+  /** The node's store cannot take the command now (full or read-only disk, database gone); retry later. */
+  store_unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -24,7 +26,7 @@ export type ErrorCode = keyof typeof ERROR_CODES;
 export interface ErrorBody {
   code: ErrorCode;
   message: string;
-  /** Seconds to wait before trying again (rate_limited only). */
+  /** Seconds to wait before trying again (rate_limited, unavailable, store_unavailable). */
   retryAfter?: number;
   /** Which fields failed validation (validation_failed only). */
   issues?: { path: string; message: string }[];

@@ -1,21 +1,23 @@
 import { createAdapter } from '@socket.io/redis-adapter';
+import { randomUUID } from 'node:crypto';
 import { createClient } from 'redis';
 import type { Logger } from '../logger.ts';
+import { createFanoutSubscriber } from './fanout-subscriber.ts';
 
 /** The fan-out backend: in-memory (one node) or Redis pub/sub (many nodes). */
 export interface FanoutBackend {
   kind: 'memory' | 'redis';
   /** Socket.IO adapter constructor; undefined means Socket.IO's own in-memory adapter. */
   adapter: ReturnType<typeof createAdapter> | undefined;
-  /** True when live fan-out reaches other nodes right now. */
-  healthy(): Promise<boolean>;
+  /** Whether live fan-out reaches other nodes, for /healthz and the metrics. */
+  status(): FanoutStatus;
   close(): Promise<void>;
 }
 
 const CONNECT_WAIT_MS = 3000;
 
-/** Commands the adapter sends without handling their failure. */
-const UNGUARDED = new Set(['publish', 'subscribe', 'pSubscribe', 'unsubscribe', 'pUnsubscribe']);
+/** Commands the adapter sends on its publisher without handling their failure. */
+const UNGUARDED = new Set(['publish']);
 
 /**
  * The adapter fires these commands and drops their promises; while Redis is down they reject,
@@ -39,22 +41,41 @@ function guardCommands<C extends object>(client: C, log: Logger): C {
 
 /** In-memory fan-out: every client is on this node. */
 export function memoryBackend(): FanoutBackend {
-  return { kind: 'memory', adapter: undefined, healthy: async () => true, close: async () => {} };
+  return {
+    kind: 'memory',
+    adapter: undefined,
+    status: () => ({ reachable: true, lastProbeOkAt: null, rebuilds: 0 }),
+    close: async () => {},
+  };
 }
+
+/** What the fan-out probe last found, for /healthz and the metrics. */
+export interface FanoutStatus {
+  /** A probe sent through Redis came back through the adapter's subscription. */
+  reachable: boolean;
+  /** When a probe last came back (ms since epoch); null before the first. */
+  lastProbeOkAt: number | null;
+  /** How often the subscriber connection was replaced because probes stopped coming back. */
+  rebuilds: number;
+}
+
+/** How long a probe may take to come back before the receive path counts as broken. */
+const PROBE_WAIT_MS = 2000;
 
 /**
  * Redis fan-out through @socket.io/redis-adapter. Redis carries live events only; when it is down
- * the hub keeps serving its own clients, /readyz says so, and node-redis reconnects and
- * re-subscribes by itself.
+ * the hub keeps serving its own clients and /healthz says fan-out is degraded. Every `probeEveryMs`
+ * the node publishes a probe on the adapter's own broadcast pattern and waits for it on its
+ * subscriber: when Redis answers but the probe does not come back, the subscriber is rebuilt.
  */
-export async function redisBackend(url: string, channelPrefix: string, log: Logger): Promise<FanoutBackend> {
-  const pub = createClient({
-    url,
-    socket: { reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 5000) },
-  });
-  const sub = pub.duplicate();
+export async function redisBackend(
+  url: string,
+  channelPrefix: string,
+  log: Logger,
+  probeEveryMs = 5000,
+): Promise<FanoutBackend> {
   let lastErrorLog = 0;
-  for (const [name, client] of [['pub', pub], ['sub', sub]] as const) {
+  const watch = <C extends ReturnType<typeof createClient>>(name: string, client: C): C => {
     client.on('error', (err: Error) => {
       // A down Redis errors on every retry: log at most every 10 s.
       if (Date.now() - lastErrorLog > 10_000) {
@@ -63,29 +84,75 @@ export async function redisBackend(url: string, channelPrefix: string, log: Logg
       }
     });
     client.on('ready', () => log.info({ client: name }, 'redis ready'));
-  }
-  const connected = Promise.all([pub.connect(), sub.connect()]);
+    return client;
+  };
+  const pub = watch('pub', createClient({
+    url,
+    socket: { reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 5000) },
+  }));
+
+  // The probe travels on the adapter's broadcast pattern (`<prefix>#/#*`), so it takes the same
+  // Redis subscription and client listener as real events; other nodes drop it unseen.
+  const probePrefix = `${channelPrefix}#/#fanout-probe:`;
+  const probeChannel = `${probePrefix}${randomUUID()}#`;
+  let probeReturned: (() => void) | undefined;
+  const subscriber = createFanoutSubscriber({
+    make: () => watch('sub', pub.duplicate()),
+    log,
+    isProbe: (channel) => channel.startsWith(probePrefix),
+    onProbe: (channel) => channel === probeChannel && probeReturned?.(),
+  });
+
+  const connected = Promise.all([pub.connect(), subscriber.current().connect()]);
   const timer = new Promise<'timeout'>((r) => setTimeout(r, CONNECT_WAIT_MS, 'timeout').unref());
   const first = await Promise.race([connected.then(() => 'ok' as const), timer]).catch(() => 'failed' as const);
   if (first !== 'ok') log.warn({ first }, 'redis not reachable at start-up; continuing with local fan-out');
 
+  // Until the first probe (the adapter subscribes once Socket.IO starts), trust the connection.
+  const status: FanoutStatus = { reachable: first === 'ok', lastProbeOkAt: null, rebuilds: 0 };
+  const probeOnce = async (): Promise<boolean> => {
+    if (!pub.isReady) return false;
+    const back = new Promise<boolean>((resolve) => {
+      const wait = setTimeout(resolve, PROBE_WAIT_MS, false);
+      probeReturned = () => (clearTimeout(wait), resolve(true));
+    });
+    await pub.publish(probeChannel, '1').catch(() => undefined);
+    const ok = await back;
+    probeReturned = undefined;
+    if (ok) status.lastProbeOkAt = Date.now();
+    return ok;
+  };
+  const probe = async (): Promise<void> => {
+    status.reachable = await probeOnce();
+    if (status.reachable || !pub.isReady) return;
+    log.warn({ rebuilds: status.rebuilds }, 'fan-out probe did not come back; rebuilding the redis subscriber');
+    try {
+      await subscriber.rebuild();
+      status.rebuilds++;
+      status.reachable = await probeOnce();
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, 'redis subscriber rebuild failed; trying again next probe');
+    }
+  };
+  let stopped = false;
+  let probeTimer: NodeJS.Timeout | undefined;
+  const loop = (): void => {
+    probeTimer = setTimeout(() => void probe().finally(() => !stopped && loop()), probeEveryMs);
+    probeTimer.unref();
+  };
+  loop();
+
   return {
     kind: 'redis',
-    adapter: createAdapter(guardCommands(pub, log), guardCommands(sub, log), { key: channelPrefix, requestsTimeout: 3000 }),
-    async healthy() {
-      if (!pub.isReady || !sub.isReady) return false;
-      const reply = await Promise.race([
-        pub.ping(),
-        new Promise<null>((r) => setTimeout(r, 1000, null).unref()),
-      ]).catch(() => null);
-      return reply === 'PONG';
-    },
+    adapter: createAdapter(guardCommands(pub, log), subscriber.facade, { key: channelPrefix, requestsTimeout: 3000 }),
+    status: () => ({ ...status, reachable: pub.isReady && status.reachable }),
     async close() {
+      stopped = true;
+      clearTimeout(probeTimer);
+      await subscriber.close();
       // close() waits for pending replies, which never come while Redis is down: then destroy.
-      for (const client of [pub, sub]) {
-        if (client.isReady) await client.close().catch(() => client.destroy());
-        else if (client.isOpen) client.destroy();
-      }
+      if (pub.isReady) await pub.close().catch(() => pub.destroy());
+      else if (pub.isOpen) pub.destroy();
     },
   };
 }

@@ -59,6 +59,9 @@ export function createCommandRouter(opts: {
   limits: CommandLimits;
 }) {
   const routes = new Map<string, Route>();
+  // For a graceful stop: commands still running, and whether new ones are refused.
+  const inFlight = new Set<Promise<void>>();
+  let draining = false;
 
   function logFailure(socket: HubSocket, event: string, e: HubError): void {
     const internal = e.code === 'internal';
@@ -97,6 +100,7 @@ export function createCommandRouter(opts: {
     let admitted = false;
     try {
       if (!route) throw errors.unknownEvent(event);
+      if (draining) throw errors.stopping();
       const refused = opts.limits.admit(socket, event);
       if (refused) throw refused;
       admitted = true;
@@ -123,7 +127,16 @@ export function createCommandRouter(opts: {
     }) as Define,
     /** The listener each socket gets through `socket.onAny`: Socket.IO calls it with the socket as `this`. */
     listener(this: HubSocket, event: unknown, ...args: unknown[]): void {
-      void run(this, String(event), args);
+      const running = run(this, String(event), args);
+      inFlight.add(running);
+      void running.finally(() => inFlight.delete(running));
+    },
+    /** Refuses new commands (retryable `unavailable`) and waits up to `maxMs` for those running. */
+    async drain(maxMs: number): Promise<{ unfinished: number }> {
+      draining = true;
+      const wait = new Promise<void>((r) => setTimeout(r, maxMs).unref());
+      await Promise.race([Promise.allSettled([...inFlight]), wait]);
+      return { unfinished: inFlight.size };
     },
   };
 }

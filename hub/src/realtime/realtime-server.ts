@@ -43,6 +43,8 @@ export interface SocketModule {
 
 /** Transport-level ceiling: a frame above it closes the connection before it is parsed. */
 const TRANSPORT_LIMIT_FACTOR = 16;
+/** At a graceful stop, how long closing connections may take to write what they still hold. */
+const FLUSH_WAIT_MS = 2000;
 
 /** The Socket.IO side of the hub: handshake auth, rooms, command handlers, revocation on every node. */
 export function createRealtime(opts: RealtimeOptions) {
@@ -117,10 +119,16 @@ export function createRealtime(opts: RealtimeOptions) {
     revokeBotToken: (tokenId: string) => revoke(rooms.botToken(tokenId), 'token_revoked'),
     /** One keep-alive pass now (tests; production runs it on a timer). */
     checkCredentials: keepAlive.run,
+    /** First step of a graceful stop: new commands are refused, those running finish (bounded). */
+    drain: (maxMs: number) => router.drain(maxMs),
     async close(): Promise<void> {
       keepAlive.stop();
       // Only this node's sockets: io.disconnectSockets would close every node's through the adapter.
+      // Their last acks and events are still being written: io.close() discards what is unsent, so
+      // it waits (bounded) for the connections to finish closing after they flushed.
+      const closing = [...io.of('/').sockets.values()].map((s) => new Promise((resolve) => s.conn.once('close', resolve)));
       io.local.disconnectSockets(true);
+      await Promise.race([Promise.all(closing), new Promise((resolve) => setTimeout(resolve, FLUSH_WAIT_MS).unref())]);
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },
   };

@@ -1,11 +1,13 @@
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type LogEvent } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type LogEvent } from 'kysely';
 import pg from 'pg';
+import type { Logger } from '../logger.ts';
 import { migrationProvider } from './migrations/index.ts';
 import type { Database } from './schema.ts';
 import { withStatementCache } from './statement-cache.ts';
+import { createStoreHealth, type StoreHealth } from './store-health.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -15,6 +17,8 @@ export interface Store {
   dialect: DialectName;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
+  /** Readiness: answers, takes a write, no store-level failure lately (cached for a second). */
+  health(): Promise<StoreHealth>;
   close(): Promise<void>;
 }
 
@@ -24,7 +28,52 @@ export interface StoreOptions {
   dataDir: string;
   /** SQLite file name inside dataDir; ':memory:' is allowed for throwaway stores. */
   sqliteFile?: string;
-  onQuery?: (durationMs: number, failed: boolean) => void;
+  /** Every query's time; `failure` is the store failure code (SQLITE_FULL, 53100, …) when it was one. */
+  onQuery?: (durationMs: number, failed: boolean, failure: string | undefined) => void;
+  /** This node's name, for its row in the write probe. */
+  nodeId?: string;
+  log?: Logger;
+}
+
+/**
+ * SQLite rolls a transaction back by itself when a statement fails with SQLITE_FULL or an I/O
+ * error; Kysely's ROLLBACK after it then fails with "cannot rollback - no transaction is active",
+ * and that error replaces the one that says what happened. Roll back only what is still open.
+ */
+class RollbackSafeSqliteDriver extends SqliteDriver {
+  readonly #sqlite: SQLite.Database;
+  constructor(config: ConstructorParameters<typeof SqliteDriver>[0], sqlite: SQLite.Database) {
+    super(config);
+    this.#sqlite = sqlite;
+  }
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    if (this.#sqlite.inTransaction) await super.rollbackTransaction(connection);
+  }
+}
+
+class StoreSqliteDialect extends SqliteDialect {
+  readonly #config: { database: ReturnType<typeof withStatementCache> };
+  readonly #sqlite: SQLite.Database;
+  constructor(sqlite: SQLite.Database) {
+    const config = { database: withStatementCache(sqlite) };
+    super(config);
+    this.#config = config;
+    this.#sqlite = sqlite;
+  }
+  override createDriver() {
+    return new RollbackSafeSqliteDriver(this.#config, this.#sqlite);
+  }
+}
+
+/** Fails start-up with one line when SQLite could not write its file, journal or WAL in the folder. */
+function assertWritableDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'unknown';
+    throw new Error(`data directory ${dir} is not writable (${code}); the SQLite store needs to write there`);
+  }
 }
 
 // PostgreSQL returns bigint (int8) as strings; every bigint here is a millisecond time or a count.
@@ -32,39 +81,43 @@ pg.types.setTypeParser(20, (v) => Number(v));
 
 /** Opens the store for the configured dialect and brings its schema up to date. */
 export async function openStore(opts: StoreOptions): Promise<Store> {
-  const log = opts.onQuery
-    ? (e: LogEvent) => opts.onQuery!(e.queryDurationMillis, e.level === 'error')
-    : undefined;
-  let store: Store;
+  let db: Kysely<Database> | undefined;
+  const health = createStoreHealth({ db: () => db!, nodeId: opts.nodeId ?? 'hub', log: opts.log });
+  const log = (e: LogEvent) => {
+    const failure = e.level === 'error' ? health.noteFailure(e.error) : undefined;
+    opts.onQuery?.(e.queryDurationMillis, e.level === 'error', failure);
+  };
+  let store: Omit<Store, 'health'>;
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
     // An idle client's error (server restart) must not crash the process; the pool replaces it.
     pool.on('error', () => {});
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
+    const pgDb = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
     store = {
-      db,
+      db: pgDb,
       dialect: 'postgres',
-      ping: async () => void (await sql`select 1`.execute(db)),
-      close: () => db.destroy(),
+      ping: async () => void (await sql`select 1`.execute(pgDb)),
+      close: () => pgDb.destroy(),
     };
   } else {
     const file = opts.sqliteFile ?? 'fengqiao.sqlite';
-    if (file !== ':memory:') mkdirSync(opts.dataDir, { recursive: true });
+    if (file !== ':memory:') assertWritableDir(opts.dataDir);
     const sqlite = new SQLite(file === ':memory:' ? file : join(opts.dataDir, file));
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('synchronous = NORMAL');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), log });
+    const liteDb = new Kysely<Database>({ dialect: new StoreSqliteDialect(sqlite), log });
     store = {
-      db,
+      db: liteDb,
       dialect: 'sqlite',
-      ping: async () => void (await sql`select 1`.execute(db)),
-      close: () => db.destroy(),
+      ping: async () => void (await sql`select 1`.execute(liteDb)),
+      close: () => liteDb.destroy(),
     };
   }
+  db = store.db;
   await migrate(store.db);
-  return store;
+  return { ...store, health: health.check };
 }
 
 async function migrate(db: Kysely<Database>): Promise<void> {

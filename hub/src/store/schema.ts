@@ -29,6 +29,13 @@ export interface Database {
   hotline_delegates: HotlineDelegateTable;
   reports: ReportTable;
   report_settings: ReportSettingsTable;
+  store_probes: StoreProbeTable;
+}
+
+/** Owned by store/store-health.ts: each node's last write probe. */
+export interface StoreProbeTable {
+  node: string;
+  at: number;
 }
 
 /** A row as inserted: columns with a store default (`Generated`) may be left out. */

@@ -11,6 +11,7 @@ import * as reports from './0009-reports.ts';
 import * as orderRecipientsUnchecked from './0010-order-recipients-unchecked.ts';
 import * as messageEdits from './0011-message-edits.ts';
 import * as dropLoginThrottle from './0012-drop-login-throttle.ts';
+import * as storeProbes from './0013-store-probes.ts';
 
 /** Migrations in order; the same set runs on SQLite and PostgreSQL. */
 const migrations: Record<string, Migration> = {
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '0010-order-recipients-unchecked': orderRecipientsUnchecked,
   '0011-message-edits': messageEdits,
   '0012-drop-login-throttle': dropLoginThrottle,
+  '0013-store-probes': storeProbes,
 };
 
 export const migrationProvider: MigrationProvider = {

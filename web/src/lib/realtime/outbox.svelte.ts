@@ -47,7 +47,7 @@ export interface OutboxEntry {
 }
 
 /** Answers that say "not now" rather than "no": the same command is sent again later. */
-const TRANSIENT: readonly (ErrorCode | 'not_connected' | 'timeout')[] = ['not_connected', 'timeout', 'internal', 'unavailable', 'rate_limited'];
+const TRANSIENT: readonly (ErrorCode | 'not_connected' | 'timeout')[] = ['not_connected', 'timeout', 'internal', 'unavailable', 'store_unavailable', 'rate_limited'];
 const RETRY_BASE_MS = 5_000;
 const RETRY_MAX_MS = 60_000;
 const LANES: readonly OutboxLane[] = ['orders', 'chat'];
