@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectSocket, demoLogin, freePort, login, nextEvent, readJson, startTestHub, type TestHub, type TestSocket } from '../testing/index.ts';
 
+const METRICS_TOKEN = 'metrics-token-for-tests';
+
 describe('hub with its Redis unreachable', () => {
   let t: TestHub;
   let s: TestSocket;
   beforeAll(async () => {
-    t = await startTestHub({ redisUrl: `redis://127.0.0.1:${await freePort()}` });
+    t = await startTestHub({ redisUrl: `redis://127.0.0.1:${await freePort()}`, env: { METRICS_TOKEN } });
   });
   afterAll(async () => {
     s?.close();
@@ -19,7 +21,7 @@ describe('hub with its Redis unreachable', () => {
     const health = await fetch(`${t.url}/healthz`);
     expect(health.status).toBe(200);
     expect(await readJson(health)).toMatchObject({ ok: true, fanout: { kind: 'redis', reachable: false, lastProbeOkAt: null } });
-    expect(await (await fetch(`${t.url}/metrics`)).text()).toMatch(/hub_fanout_reachable 0/);
+    expect(await (await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text()).toMatch(/hub_fanout_reachable 0/);
   });
 
   it('keeps serving its own clients: log-in, socket, commands and local room events', async () => {

@@ -6,13 +6,15 @@ import { connectSocket, login, readJson, startTestHub, type TestHub, type TestSo
  * A full disk, made without root: SQLite's max_page_count caps the file where it stands, and every
  * write that needs a new page fails with SQLITE_FULL as it would on a full file system.
  */
+const METRICS_TOKEN = 'metrics-token-for-tests';
+
 describe('a store that has run out of space', () => {
   let t: TestHub;
   let s: TestSocket;
   let groupId: string;
 
   beforeAll(async () => {
-    t = await startTestHub({ env: { MESSAGE_RATE_STAFF_PER_MINUTE: '1000000' } });
+    t = await startTestHub({ env: { MESSAGE_RATE_STAFF_PER_MINUTE: '1000000', METRICS_TOKEN } });
     const db = t.hub.store.db;
     const grid = await db.selectFrom('units').select(['id', 'parent_id']).where('kind', '=', 'grid').orderBy('sort').executeTakeFirstOrThrow();
     groupId = (await db.selectFrom('groups').select('id').where('unit_id', '=', grid.id).where('kind', '=', 'grid').executeTakeFirstOrThrow()).id;
@@ -44,7 +46,7 @@ describe('a store that has run out of space', () => {
     expect(ready.status).toBe(503);
     expect((await readJson(ready)).store).toMatchObject({ answers: true, writable: false, failure: { code: 'SQLITE_FULL' } });
     expect((await readJson(await fetch(`${t.url}/healthz`))).store.failure.code).toBe('SQLITE_FULL');
-    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    const metrics = await (await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
     expect(metrics).toMatch(/hub_store_unavailable_errors_total\{code="SQLITE_FULL"\} [1-9]/);
     expect(metrics).toMatch(/hub_store_ready 0/);
 
