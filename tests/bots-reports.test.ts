@@ -14,13 +14,23 @@ const cid = () => `bots-${Date.now()}-${++n}`;
 async function issueToken(t: TestHub): Promise<string> {
   const admin = await login(t.url, 'admin');
   const bot = await t.hub.store.db.selectFrom('users').select('id').where('role', '=', 'bot').executeTakeFirstOrThrow();
-  const res = await fetch(`${t.url}/api/admin/bot-tokens`, { method: 'POST', headers: { 'content-type': 'application/json', origin: t.url, cookie: admin.cookie }, body: JSON.stringify({ botUserId: bot.id, name: `bot-${++n}` }) });
+  const res = await fetch(`${t.url}/api/admin/bot-tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: t.url, cookie: admin.cookie },
+    body: JSON.stringify({ botUserId: bot.id, name: `bot-${++n}` }),
+  });
   return ((await res.json()) as { token: string }).token;
 }
 
 async function startBot(t: TestHub, token: string): Promise<ReportBot & { socket: BotSocket }> {
   const { me, socket } = await connectBot({ hubUrl: t.url, token });
-  const bot = createReportBot({ socket, api: createReportApi({ hubUrl: t.url, token }), summariser: createExtractiveSummariser(), botUserId: me.id, log: quiet });
+  const bot = createReportBot({
+    socket,
+    api: createReportApi({ hubUrl: t.url, token }),
+    summariser: createExtractiveSummariser(),
+    botUserId: me.id,
+    log: quiet,
+  });
   await bot.start();
   return Object.assign(bot, { socket });
 }
@@ -51,15 +61,42 @@ describe('the report bot over real sockets', () => {
   beforeAll(async () => {
     t = await startTestHub();
     const db = t.hub.store.db;
-    const station = await db.selectFrom('units').select(['id', 'path']).where('kind', '=', 'station').orderBy('sort').executeTakeFirstOrThrow();
+    const station = await db
+      .selectFrom('units')
+      .select(['id', 'path'])
+      .where('kind', '=', 'station')
+      .orderBy('sort')
+      .executeTakeFirstOrThrow();
     stationId = station.id;
-    const room = await db.selectFrom('units').select('id').where('parent_id', '=', station.id).where('kind', '=', 'command_room').executeTakeFirstOrThrow();
-    roomGroup = (await db.selectFrom('groups').select('id').where('unit_id', '=', room.id).executeTakeFirstOrThrow()).id;
-    const people = await db.selectFrom('users as u').innerJoin('units as un', 'un.id', 'u.unit_id').select(['u.id', 'u.login', 'u.role', 'un.path', 'un.kind']).where('un.path', 'like', `${station.path}%`).orderBy('u.id').execute();
+    const room = await db
+      .selectFrom('units')
+      .select('id')
+      .where('parent_id', '=', station.id)
+      .where('kind', '=', 'command_room')
+      .executeTakeFirstOrThrow();
+    roomGroup = (await db.selectFrom('groups').select('id').where('unit_id', '=', room.id).executeTakeFirstOrThrow())
+      .id;
+    const people = await db
+      .selectFrom('users as u')
+      .innerJoin('units as un', 'un.id', 'u.unit_id')
+      .select(['u.id', 'u.login', 'u.role', 'un.path', 'un.kind'])
+      .where('un.path', 'like', `${station.path}%`)
+      .orderBy('u.id')
+      .execute();
     const d = people.find((p) => p.role === 'dispatcher')!;
     const o = people.find((p) => p.role === 'officer')!;
     // An officer seated in the command room (not a dispatcher): may talk there, may not order reports.
-    await db.insertInto('group_members').values({ group_id: roomGroup, user_id: o.id, status: 'active', read_seq: 0, joined_at: Date.now(), muted_until: null }).execute();
+    await db
+      .insertInto('group_members')
+      .values({
+        group_id: roomGroup,
+        user_id: o.id,
+        status: 'active',
+        read_seq: 0,
+        joined_at: Date.now(),
+        muted_until: null,
+      })
+      .execute();
     dispatcherCookie = (await login(t.url, d.login)).cookie;
     dispatcher = await connectSocket(t.url, { cookie: dispatcherCookie });
     officer = await connectSocket(t.url, { cookie: (await login(t.url, o.login)).cookie });
@@ -71,7 +108,12 @@ describe('the report bot over real sockets', () => {
     const resident = await connectSocket(t.url, { cookie: (await login(t.url, gridUnit.login)).cookie });
     const gw = await connectSocket(t.url, { cookie: (await login(t.url, worker.login)).cookie });
     sockets.push(resident, gw);
-    const grid = await db.selectFrom('groups as g').innerJoin('units as u', 'u.id', 'g.unit_id').select('g.id').where('u.path', '=', gridUnit.path).executeTakeFirstOrThrow();
+    const grid = await db
+      .selectFrom('groups as g')
+      .innerJoin('units as u', 'u.id', 'g.unit_id')
+      .select('g.id')
+      .where('u.path', '=', gridUnit.path)
+      .executeTakeFirstOrThrow();
     const lines: [TestSocket, string][] = [
       [resident, '小区东门的路灯坏了一个星期，晚上回家很黑，老人容易摔倒。'],
       [gw, '收到，我已经联系物业，物业说明天上午派电工来修东门路灯。'],
@@ -94,7 +136,11 @@ describe('the report bot over real sockets', () => {
 
   it('answers /briefing from a dispatcher with the briefing, each summary sentence citing its messages', async () => {
     const answer = nextFrom(dispatcher, roomGroup, 'bot');
-    const sent = await dispatcher.emitWithAck('message:send', { groupId: roomGroup, clientId: cid(), text: '/briefing' });
+    const sent = await dispatcher.emitWithAck('message:send', {
+      groupId: roomGroup,
+      clientId: cid(),
+      text: '/briefing',
+    });
     if (!sent.ok) throw new Error(sent.error.message);
     const m = await answer;
     expect(m.replyToSeq).toBe(sent.message.seq);
@@ -103,9 +149,15 @@ describe('the report bot over real sockets', () => {
     expect(m.text).toContain('■ 热点会话摘要');
     await bot.idle();
 
-    const list = await readJson(await fetch(`${t.url}/api/reports?unitId=${stationId}&kind=briefing`, { headers: { cookie: dispatcherCookie } }));
+    const list = await readJson(
+      await fetch(`${t.url}/api/reports?unitId=${stationId}&kind=briefing`, { headers: { cookie: dispatcherCookie } }),
+    );
     expect(list.reports).toHaveLength(1);
-    const report = (await readJson(await fetch(`${t.url}/api/reports/${list.reports[0].id}`, { headers: { cookie: dispatcherCookie } }))).report as ReportDocument;
+    const report = (
+      await readJson(
+        await fetch(`${t.url}/api/reports/${list.reports[0].id}`, { headers: { cookie: dispatcherCookie } }),
+      )
+    ).report as ReportDocument;
     expect(report.posted).toMatchObject({ groupId: roomGroup, seq: m.seq });
     expect(report.summarised).toBe(true);
     expect(report.requestedBy?.id).toBe(sent.message.sender.id);
@@ -113,7 +165,11 @@ describe('the report bot over real sockets', () => {
     const cited = report.sections.find((s) => s.key === 'conversations')!.sentences;
     expect(cited.length).toBeGreaterThan(0);
     for (const s of cited) expect(s.sources.length).toBeGreaterThan(0);
-    const sources = (await readJson(await fetch(`${t.url}/api/reports/${report.id}/sources`, { headers: { cookie: dispatcherCookie } }))).messages as ReportSourceMessage[];
+    const sources = (
+      await readJson(
+        await fetch(`${t.url}/api/reports/${report.id}/sources`, { headers: { cookie: dispatcherCookie } }),
+      )
+    ).messages as ReportSourceMessage[];
     expect(new Set(sources.map((x) => x.id))).toEqual(new Set(cited.flatMap((s) => s.sources)));
     expect(sources.every((x) => x.text.length > 0)).toBe(true);
   });
@@ -121,7 +177,11 @@ describe('the report bot over real sockets', () => {
   it('refuses /briefing from a non-dispatch role with a reply, storing nothing', async () => {
     const before = await t.hub.store.db.selectFrom('reports').select('id').execute();
     const answer = nextFrom(officer, roomGroup, 'bot');
-    const sent = await officer.emitWithAck('message:send', { groupId: roomGroup, clientId: cid(), text: '/report daily' });
+    const sent = await officer.emitWithAck('message:send', {
+      groupId: roomGroup,
+      clientId: cid(),
+      text: '/report daily',
+    });
     if (!sent.ok) throw new Error(sent.error.message);
     const m = await answer;
     expect(m.replyToSeq).toBe(sent.message.seq);
@@ -139,7 +199,7 @@ describe('the report bot over real sockets', () => {
     expect((await bare).text).toMatch(/^可用命令/);
   });
 
-  it('answers /report daily with yesterday\'s daily report', async () => {
+  it("answers /report daily with yesterday's daily report", async () => {
     const answer = nextFrom(dispatcher, roomGroup, 'bot');
     await dispatcher.emitWithAck('message:send', { groupId: roomGroup, clientId: cid(), text: '/report daily' });
     expect((await answer).text).toMatch(/^【日报】桃源派出所/);
@@ -149,7 +209,11 @@ describe('the report bot over real sockets', () => {
     const gone = new Promise((r) => bot.socket.once('disconnect', r));
     bot.socket.disconnect();
     await gone;
-    const sent = await dispatcher.emitWithAck('message:send', { groupId: roomGroup, clientId: cid(), text: '/report weekly' });
+    const sent = await dispatcher.emitWithAck('message:send', {
+      groupId: roomGroup,
+      clientId: cid(),
+      text: '/report weekly',
+    });
     if (!sent.ok) throw new Error(sent.error.message);
     const answer = nextFrom(dispatcher, roomGroup, 'bot');
     bot.socket.connect();
@@ -160,16 +224,30 @@ describe('the report bot over real sockets', () => {
   });
 
   it('keeps residents away from reports over REST', async () => {
-    const resident = await t.hub.store.db.selectFrom('users').select('login').where('role', '=', 'resident').orderBy('id').executeTakeFirstOrThrow();
+    const resident = await t.hub.store.db
+      .selectFrom('users')
+      .select('login')
+      .where('role', '=', 'resident')
+      .orderBy('id')
+      .executeTakeFirstOrThrow();
     const cookie = (await login(t.url, resident.login)).cookie;
-    const post = await fetch(`${t.url}/api/reports`, { method: 'POST', headers: { 'content-type': 'application/json', origin: t.url, cookie }, body: JSON.stringify({ kind: 'briefing', unitId: stationId }) });
+    const post = await fetch(`${t.url}/api/reports`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: t.url, cookie },
+      body: JSON.stringify({ kind: 'briefing', unitId: stationId }),
+    });
     expect(post.status).toBe(403);
     expect((await readJson(post)).error.code).toBe('forbidden');
     expect((await fetch(`${t.url}/api/reports`, { headers: { cookie } })).status).toBe(403);
   });
 
   it('refuses bad REST input with clear errors', async () => {
-    const post = (body: unknown) => fetch(`${t.url}/api/reports`, { method: 'POST', headers: { 'content-type': 'application/json', origin: t.url, cookie: dispatcherCookie }, body: JSON.stringify(body) });
+    const post = (body: unknown) =>
+      fetch(`${t.url}/api/reports`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: t.url, cookie: dispatcherCookie },
+        body: JSON.stringify(body),
+      });
     const bad = [
       { kind: 'yearly', unitId: stationId },
       { kind: 'daily' },
@@ -187,13 +265,19 @@ describe('the report bot over real sockets', () => {
   });
 
   it('summarises a report a person asked for on the web (the bot hears report:created)', async () => {
-    const res = await fetch(`${t.url}/api/reports`, { method: 'POST', headers: { 'content-type': 'application/json', origin: t.url, cookie: dispatcherCookie }, body: JSON.stringify({ kind: 'monthly', unitId: stationId }) });
+    const res = await fetch(`${t.url}/api/reports`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: t.url, cookie: dispatcherCookie },
+      body: JSON.stringify({ kind: 'monthly', unitId: stationId }),
+    });
     expect(res.status).toBe(201);
     const { report } = (await readJson(res)) as { report: ReportDocument };
     expect(report.summarised).toBe(false);
     for (let i = 0; i < 100; i++) {
       await bot.idle();
-      const again = (await readJson(await fetch(`${t.url}/api/reports/${report.id}`, { headers: { cookie: dispatcherCookie } }))).report as ReportDocument;
+      const again = (
+        await readJson(await fetch(`${t.url}/api/reports/${report.id}`, { headers: { cookie: dispatcherCookie } }))
+      ).report as ReportDocument;
       if (again.summarised) return;
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -213,7 +297,13 @@ describe('the schedule: missed reports caught up once, two bots never post twice
   });
 
   const postedCounts = async () => {
-    const rows = await t.hub.store.db.selectFrom('messages as m').innerJoin('users as u', 'u.id', 'm.sender_id').select('m.client_id').where('u.role', '=', 'bot').where('m.client_id', 'like', 'report-%-0').execute();
+    const rows = await t.hub.store.db
+      .selectFrom('messages as m')
+      .innerJoin('users as u', 'u.id', 'm.sender_id')
+      .select('m.client_id')
+      .where('u.role', '=', 'bot')
+      .where('m.client_id', 'like', 'report-%-0')
+      .execute();
     return rows.map((r) => r.client_id);
   };
 
@@ -228,7 +318,10 @@ describe('the schedule: missed reports caught up once, two bots never post twice
     const posted = await postedCounts();
     expect(posted).toHaveLength(18);
     expect(new Set(posted).size).toBe(18);
-    const reports = await t.hub.store.db.selectFrom('reports').select(['unit_id', 'kind', 'period_start', 'posted_group_id']).execute();
+    const reports = await t.hub.store.db
+      .selectFrom('reports')
+      .select(['unit_id', 'kind', 'period_start', 'posted_group_id'])
+      .execute();
     expect(reports).toHaveLength(18);
     expect(reports.every((r) => r.posted_group_id !== null)).toBe(true);
   });
@@ -245,29 +338,67 @@ describe('the schedule: missed reports caught up once, two bots never post twice
   it('a bot that was down when a report was due but stored (built, never posted) posts it once on return', async () => {
     const db = t.hub.store.db;
     // The daily report of one station was built but its post never happened (the bot died mid-way, lease long gone).
-    const r = await db.selectFrom('reports').select(['id']).where('kind', '=', 'daily').orderBy('id').executeTakeFirstOrThrow();
-    await db.updateTable('reports').set({ posted_at: null, posted_group_id: null, posted_seq: null, post_claimed_at: Date.now() - 10 * 60_000 }).where('id', '=', r.id).execute();
+    const r = await db
+      .selectFrom('reports')
+      .select(['id'])
+      .where('kind', '=', 'daily')
+      .orderBy('id')
+      .executeTakeFirstOrThrow();
+    await db
+      .updateTable('reports')
+      .set({ posted_at: null, posted_group_id: null, posted_seq: null, post_claimed_at: Date.now() - 10 * 60_000 })
+      .where('id', '=', r.id)
+      .execute();
     await db.deleteFrom('messages').where('client_id', 'like', `report-${r.id}-%`).execute();
     const res = await bots[0]!.runSchedule();
     expect(res.posted).toBe(1);
     expect(await bots[0]!.runSchedule()).toEqual({ posted: 0 });
-    expect((await db.selectFrom('messages').select('id').where('client_id', '=', `report-${r.id}-0`).execute())).toHaveLength(1);
+    expect(
+      await db.selectFrom('messages').select('id').where('client_id', '=', `report-${r.id}-0`).execute(),
+    ).toHaveLength(1);
   });
 
-  it('waits out another bot\'s fresh claim rather than posting beside it', async () => {
+  it("waits out another bot's fresh claim rather than posting beside it", async () => {
     const db = t.hub.store.db;
-    const r = await db.selectFrom('reports').select(['id']).where('kind', '=', 'weekly').orderBy('id').executeTakeFirstOrThrow();
-    await db.updateTable('reports').set({ posted_at: null, posted_group_id: null, posted_seq: null, post_claimed_at: Date.now() }).where('id', '=', r.id).execute();
+    const r = await db
+      .selectFrom('reports')
+      .select(['id'])
+      .where('kind', '=', 'weekly')
+      .orderBy('id')
+      .executeTakeFirstOrThrow();
+    await db
+      .updateTable('reports')
+      .set({ posted_at: null, posted_group_id: null, posted_seq: null, post_claimed_at: Date.now() })
+      .where('id', '=', r.id)
+      .execute();
     expect(await bots[0]!.runSchedule()).toEqual({ posted: 0 });
   });
 
   it('two bots seeing the same /briefing answer it once', async () => {
     bots.push(await startBot(t, await issueToken(t)));
     const db = t.hub.store.db;
-    const station = await db.selectFrom('units').select('id').where('kind', '=', 'station').orderBy('sort').executeTakeFirstOrThrow();
-    const room = await db.selectFrom('units').select('id').where('parent_id', '=', station.id).where('kind', '=', 'command_room').executeTakeFirstOrThrow();
-    const groupId = (await db.selectFrom('groups').select('id').where('unit_id', '=', room.id).executeTakeFirstOrThrow()).id;
-    const d = await db.selectFrom('users').select('login').where('unit_id', '=', room.id).where('role', '=', 'dispatcher').orderBy('id').executeTakeFirstOrThrow();
+    const station = await db
+      .selectFrom('units')
+      .select('id')
+      .where('kind', '=', 'station')
+      .orderBy('sort')
+      .executeTakeFirstOrThrow();
+    const room = await db
+      .selectFrom('units')
+      .select('id')
+      .where('parent_id', '=', station.id)
+      .where('kind', '=', 'command_room')
+      .executeTakeFirstOrThrow();
+    const groupId = (
+      await db.selectFrom('groups').select('id').where('unit_id', '=', room.id).executeTakeFirstOrThrow()
+    ).id;
+    const d = await db
+      .selectFrom('users')
+      .select('login')
+      .where('unit_id', '=', room.id)
+      .where('role', '=', 'dispatcher')
+      .orderBy('id')
+      .executeTakeFirstOrThrow();
     const s = await connectSocket(t.url, { cookie: (await login(t.url, d.login)).cookie });
     try {
       const answer = nextFrom(s, groupId, 'bot');
@@ -275,7 +406,12 @@ describe('the schedule: missed reports caught up once, two bots never post twice
       if (!sent.ok) throw new Error(sent.error.message);
       await answer;
       await Promise.all(bots.map((b) => b.idle()));
-      const replies = await db.selectFrom('messages').select('id').where('group_id', '=', groupId).where('reply_to_seq', '=', sent.message.seq).execute();
+      const replies = await db
+        .selectFrom('messages')
+        .select('id')
+        .where('group_id', '=', groupId)
+        .where('reply_to_seq', '=', sent.message.seq)
+        .execute();
       expect(replies).toHaveLength(1);
     } finally {
       s.close();

@@ -50,9 +50,26 @@ describe.skipIf(!isRoot)('a full disk under the SQLite store', () => {
     const dir = mountTmpfs('full', 'size=64m');
     t = await startTestHub({ dataDir: dir, env: { MESSAGE_RATE_STAFF_PER_MINUTE: '1000000' } });
     const db = t.hub.store.db;
-    const grid = await db.selectFrom('units').select(['id', 'parent_id']).where('kind', '=', 'grid').orderBy('sort').executeTakeFirstOrThrow();
-    const groupId = (await db.selectFrom('groups').select('id').where('unit_id', '=', grid.id).where('kind', '=', 'grid').executeTakeFirstOrThrow()).id;
-    const officer = await db.selectFrom('users').select('login').where('unit_id', '=', grid.parent_id!).where('role', '=', 'officer').executeTakeFirstOrThrow();
+    const grid = await db
+      .selectFrom('units')
+      .select(['id', 'parent_id'])
+      .where('kind', '=', 'grid')
+      .orderBy('sort')
+      .executeTakeFirstOrThrow();
+    const groupId = (
+      await db
+        .selectFrom('groups')
+        .select('id')
+        .where('unit_id', '=', grid.id)
+        .where('kind', '=', 'grid')
+        .executeTakeFirstOrThrow()
+    ).id;
+    const officer = await db
+      .selectFrom('users')
+      .select('login')
+      .where('unit_id', '=', grid.parent_id!)
+      .where('role', '=', 'officer')
+      .executeTakeFirstOrThrow();
     const s = await connectSocket(t.url, { cookie: (await login(t.url, officer.login)).cookie });
 
     // Fill what is left of the file system.

@@ -1,6 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectSocket, createTempPostgres, login, REDIS_URL, serviceAvailable, startTestHub, type TestHub, type TestSocket } from '@fengqiao/hub/testing';
+import {
+  connectSocket,
+  createTempPostgres,
+  login,
+  REDIS_URL,
+  serviceAvailable,
+  startTestHub,
+  type TestHub,
+  type TestSocket,
+} from '@fengqiao/hub/testing';
 import type { MessageView } from '@fengqiao/hub/protocol';
 
 const ready = (await serviceAvailable('postgres')) && (await serviceAvailable('redis'));
@@ -16,7 +25,10 @@ describe.skipIf(!ready)('group chat when a hub node dies', () => {
     const pg = await createTempPostgres();
     drop = pg.drop;
     // The officer posts 75 messages in a burst: lift the send rate so only node death is tested.
-    const env = { REDIS_CHANNEL_PREFIX: `fq-groups-${randomBytes(4).toString('hex')}`, MESSAGE_RATE_STAFF_PER_MINUTE: '1000000' };
+    const env = {
+      REDIS_CHANNEL_PREFIX: `fq-groups-${randomBytes(4).toString('hex')}`,
+      MESSAGE_RATE_STAFF_PER_MINUTE: '1000000',
+    };
     a = await startTestHub({ databaseUrl: pg.url, redisUrl: REDIS_URL, env: { ...env, NODE_ID: 'hub-a' } });
     b = await startTestHub({ databaseUrl: pg.url, redisUrl: REDIS_URL, env: { ...env, NODE_ID: 'hub-b' } });
   });
@@ -28,10 +40,37 @@ describe.skipIf(!ready)('group chat when a hub node dies', () => {
 
   it('a reader on the dying node reconnects to the other and ends with every message exactly once, in order', async () => {
     const db = a.hub.store.db;
-    const grid = await db.selectFrom('units').select(['id', 'parent_id']).where('kind', '=', 'grid').orderBy('sort').executeTakeFirstOrThrow();
-    const groupId = (await db.selectFrom('groups').select('id').where('unit_id', '=', grid.id).where('kind', '=', 'grid').executeTakeFirstOrThrow()).id;
-    const residentLogin = (await db.selectFrom('users').select('login').where('unit_id', '=', grid.id).where('role', '=', 'resident').orderBy('id').executeTakeFirstOrThrow()).login;
-    const officerLogin = (await db.selectFrom('users').select('login').where('unit_id', '=', grid.parent_id!).where('role', '=', 'officer').executeTakeFirstOrThrow()).login;
+    const grid = await db
+      .selectFrom('units')
+      .select(['id', 'parent_id'])
+      .where('kind', '=', 'grid')
+      .orderBy('sort')
+      .executeTakeFirstOrThrow();
+    const groupId = (
+      await db
+        .selectFrom('groups')
+        .select('id')
+        .where('unit_id', '=', grid.id)
+        .where('kind', '=', 'grid')
+        .executeTakeFirstOrThrow()
+    ).id;
+    const residentLogin = (
+      await db
+        .selectFrom('users')
+        .select('login')
+        .where('unit_id', '=', grid.id)
+        .where('role', '=', 'resident')
+        .orderBy('id')
+        .executeTakeFirstOrThrow()
+    ).login;
+    const officerLogin = (
+      await db
+        .selectFrom('users')
+        .select('login')
+        .where('unit_id', '=', grid.parent_id!)
+        .where('role', '=', 'officer')
+        .executeTakeFirstOrThrow()
+    ).login;
 
     const session = await login(a.url, residentLogin);
     const writer = await connectSocket(a.url, { cookie: (await login(a.url, officerLogin)).cookie });
@@ -46,7 +85,11 @@ describe.skipIf(!ready)('group chat when a hub node dies', () => {
 
     const sendSome = async (from: number, count: number) => {
       for (let i = from; i < from + count; i++) {
-        const res = await writer.emitWithAck('message:send', { groupId, clientId: `death-${i}-${Date.now()}`, text: `第${i}条` });
+        const res = await writer.emitWithAck('message:send', {
+          groupId,
+          clientId: `death-${i}-${Date.now()}`,
+          text: `第${i}条`,
+        });
         if (!res.ok) throw new Error(`send ${i} failed: ${res.error.code}`);
       }
     };
@@ -69,7 +112,12 @@ describe.skipIf(!ready)('group chat when a hub node dies', () => {
     await sendSome(70, 5);
     await expect.poll(() => held.size, { timeout: 5000 }).toBe(75);
 
-    const store = await db.selectFrom('messages').select(['seq', 'text']).where('group_id', '=', groupId).orderBy('seq').execute();
+    const store = await db
+      .selectFrom('messages')
+      .select(['seq', 'text'])
+      .where('group_id', '=', groupId)
+      .orderBy('seq')
+      .execute();
     expect([...held.keys()].sort((x, y) => x - y)).toEqual(store.map((m) => m.seq));
     expect(store.map((m) => m.text)).toEqual(Array.from({ length: 75 }, (_, i) => `第${i}条`));
   });

@@ -9,12 +9,21 @@ import { connectSocket, freePort, login, nextEvent } from '@fengqiao/hub/testing
 const hubDir = fileURLToPath(new URL('../hub/', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'fq-process-'));
 
-
 /** Starts `hub/src/main.ts` as its own process, the way `pnpm start` does; resolves with its banner. */
-async function startProcess(port: number): Promise<{ child: ChildProcess; banner: string; exited: Promise<number | null> }> {
+async function startProcess(
+  port: number,
+): Promise<{ child: ChildProcess; banner: string; exited: Promise<number | null> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: hubDir,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', REDIS_URL: '', DATABASE_URL: '' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      REDIS_URL: '',
+      DATABASE_URL: '',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
@@ -42,7 +51,8 @@ describe('the hub as a process', () => {
     const first = await startProcess(port);
     expect(first.banner).toContain(`http://localhost:${port}`);
     expect(first.banner).toMatch(/password fengqiao2026/);
-    for (const role of ['dispatcher', 'station_head', 'officer', 'resident', 'admin']) expect(first.banner).toContain(role);
+    for (const role of ['dispatcher', 'station_head', 'officer', 'resident', 'admin'])
+      expect(first.banner).toContain(role);
 
     const url = `http://127.0.0.1:${port}`;
     const officerLogin = /\n\s+(\d{6})\s+officer/.exec(first.banner)![1]!;
@@ -58,7 +68,9 @@ describe('the hub as a process', () => {
     try {
       const me = await fetch(`${url}/api/auth/me`, { headers: { cookie: session.cookie } });
       expect(me.status).toBe(200);
-      const users = await fetch(`${url}/api/demo/accounts`).then((r) => r.json() as Promise<{ accounts: { login: string }[] }>);
+      const users = await fetch(`${url}/api/demo/accounts`).then(
+        (r) => r.json() as Promise<{ accounts: { login: string }[] }>,
+      );
       expect(users.accounts.map((a) => a.login)).toContain(officerLogin);
     } finally {
       second.child.kill('SIGTERM');

@@ -90,7 +90,7 @@ function startRedis(port: number): Promise<ChildProcess> {
   });
 }
 
-describe.skipIf(!hasRedisServer)('sign-in while the limits\' Redis is down', () => {
+describe.skipIf(!hasRedisServer)("sign-in while the limits' Redis is down", () => {
   let redis: ChildProcess;
   let hub: TestHub;
 

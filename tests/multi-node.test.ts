@@ -41,11 +41,18 @@ describe.skipIf(!ready)('two hub nodes on PostgreSQL + Redis', () => {
 
   it('both nodes start together on one empty database, seed it once and report Redis fan-out ready', async () => {
     expect([a.hub.seeded, b.hub.seeded].filter(Boolean)).toHaveLength(1);
-    const units = await a.hub.store.db.selectFrom('units').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const units = await a.hub.store.db
+      .selectFrom('units')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(units.n)).toBeGreaterThan(30);
     for (const node of [a, b]) {
       const body = await readJson(await fetch(`${node.url}/readyz`));
-      expect(body).toMatchObject({ ok: true, store: { answers: true, writable: true }, fanout: { kind: 'redis', reachable: true } });
+      expect(body).toMatchObject({
+        ok: true,
+        store: { answers: true, writable: true },
+        fanout: { kind: 'redis', reachable: true },
+      });
     }
   });
 
@@ -63,7 +70,9 @@ describe.skipIf(!ready)('two hub nodes on PostgreSQL + Redis', () => {
     const room = `unit:${officer.body.me.unit.id}:officer`; // everyone of one role in one unit
     const got = nextEvent<{ room: string; text: string }>(s, 'system:announced');
     // The adapter subscribes asynchronously: wait until node A sees B's socket in the room.
-    await expect.poll(async () => (await a.hub.realtime.io.in(room).fetchSockets()).length, { timeout: 5000 }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => (await a.hub.realtime.io.in(room).fetchSockets()).length, { timeout: 5000 })
+      .toBeGreaterThan(0);
     a.hub.realtime.io.to(room).emit('system:announced', { room, text: '早会 08:00 开始', at: Date.now() });
     expect(await got).toMatchObject({ room, text: '早会 08:00 开始' });
   });
@@ -74,16 +83,22 @@ describe.skipIf(!ready)('two hub nodes on PostgreSQL + Redis', () => {
     const dispatcher = await login(a.url, await demoLogin(a.hub, 'dispatcher'));
     const s = await connectSocket(a.url, { cookie: dispatcher.cookie });
     sockets.push(s);
-    expect(await s.emitWithAck('presence:query', { userIds: [resident.body.me.id] })).toMatchObject({ ok: true, online: [resident.body.me.id] });
+    expect(await s.emitWithAck('presence:query', { userIds: [resident.body.me.id] })).toMatchObject({
+      ok: true,
+      online: [resident.body.me.id],
+    });
   });
 
-  it('logging out on node A closes that session\'s socket on node B', async () => {
+  it("logging out on node A closes that session's socket on node B", async () => {
     const session = await login(a.url, await demoLogin(a.hub, 'grid_worker'));
     const s = await connectSocket(b.url, { cookie: session.cookie });
     sockets.push(s);
     const revoked = nextEvent<{ reason: string }>(s, 'session:revoked');
     const gone = nextEvent<string>(s, 'disconnect');
-    const res = await fetch(`${a.url}/api/auth/logout`, { method: 'POST', headers: { origin: a.url, cookie: session.cookie } });
+    const res = await fetch(`${a.url}/api/auth/logout`, {
+      method: 'POST',
+      headers: { origin: a.url, cookie: session.cookie },
+    });
     expect(res.status).toBe(200);
     expect(await revoked).toEqual({ reason: 'logged_out' });
     expect(await gone).toBe('io server disconnect');
@@ -104,9 +119,13 @@ describe.skipIf(!ready)('two hub nodes on PostgreSQL + Redis', () => {
     expect(await gone).toBe('io server disconnect');
   });
 
-  it('revoking a bot token on node B closes the bot\'s socket on node A, and only that token\'s', async () => {
+  it("revoking a bot token on node B closes the bot's socket on node A, and only that token's", async () => {
     const admin = await login(b.url, 'admin');
-    const bot = await a.hub.store.db.selectFrom('users').select('id').where('role', '=', 'bot').executeTakeFirstOrThrow();
+    const bot = await a.hub.store.db
+      .selectFrom('users')
+      .select('id')
+      .where('role', '=', 'bot')
+      .executeTakeFirstOrThrow();
     const issue = async (name: string) =>
       readJson(
         await fetch(`${b.url}/api/admin/bot-tokens`, {
@@ -122,13 +141,22 @@ describe.skipIf(!ready)('two hub nodes on PostgreSQL + Redis', () => {
     const revoked = nextEvent<{ reason: string }>(s, 'session:revoked');
     const gone = nextEvent<string>(s, 'disconnect');
     // The adapter subscribes asynchronously: wait until node B sees A's socket in its token's room.
-    await expect.poll(async () => (await b.hub.realtime.io.in(`bot-token:${revokedToken.id}`).fetchSockets()).length, { timeout: 5000 }).toBe(1);
-    const res = await fetch(`${b.url}/api/admin/bot-tokens/${revokedToken.id}`, { method: 'DELETE', headers: { origin: b.url, cookie: admin.cookie } });
+    await expect
+      .poll(async () => (await b.hub.realtime.io.in(`bot-token:${revokedToken.id}`).fetchSockets()).length, {
+        timeout: 5000,
+      })
+      .toBe(1);
+    const res = await fetch(`${b.url}/api/admin/bot-tokens/${revokedToken.id}`, {
+      method: 'DELETE',
+      headers: { origin: b.url, cookie: admin.cookie },
+    });
     expect(res.status).toBe(200);
     expect(await revoked).toEqual({ reason: 'token_revoked' });
     expect(await gone).toBe('io server disconnect');
     expect(await kept.emitWithAck('system:ping', {})).toMatchObject({ ok: true, node: 'hub-a' });
-    const again = await connectSocket(a.url, { token: revokedToken.token, origin: null }).catch((err: { data?: { code: string } }) => err.data?.code);
+    const again = await connectSocket(a.url, { token: revokedToken.token, origin: null }).catch(
+      (err: { data?: { code: string } }) => err.data?.code,
+    );
     expect(again).toBe('unauthenticated');
   });
 });

@@ -1,7 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageView } from '@fengqiao/hub/protocol';
-import { connectSocket, createTempPostgres, login, REDIS_URL, serviceAvailable, startTestHub, type TestHub, type TestSocket } from '@fengqiao/hub/testing';
+import {
+  connectSocket,
+  createTempPostgres,
+  login,
+  REDIS_URL,
+  serviceAvailable,
+  startTestHub,
+  type TestHub,
+  type TestSocket,
+} from '@fengqiao/hub/testing';
 import { spawnHub, type HubProcess } from './support/hub-process.ts';
 
 const ready = (await serviceAvailable('postgres')) && (await serviceAvailable('redis'));
@@ -23,13 +32,45 @@ describe.skipIf(!ready)('a hub node killed or stopped mid-conversation', () => {
   beforeAll(async () => {
     const pg = await createTempPostgres();
     drop = pg.drop;
-    env = { DATABASE_URL: pg.url, REDIS_URL, REDIS_CHANNEL_PREFIX: `fq-faults-${randomBytes(4).toString('hex')}`, MESSAGE_RATE_STAFF_PER_MINUTE: '1000000' };
+    env = {
+      DATABASE_URL: pg.url,
+      REDIS_URL,
+      REDIS_CHANNEL_PREFIX: `fq-faults-${randomBytes(4).toString('hex')}`,
+      MESSAGE_RATE_STAFF_PER_MINUTE: '1000000',
+    };
     b = await startTestHub({ databaseUrl: pg.url, redisUrl: REDIS_URL, env: { ...env, NODE_ID: 'hub-b' } });
     const db = b.hub.store.db;
-    const grid = await db.selectFrom('units').select(['id', 'parent_id']).where('kind', '=', 'grid').orderBy('sort').executeTakeFirstOrThrow();
-    groupId = (await db.selectFrom('groups').select('id').where('unit_id', '=', grid.id).where('kind', '=', 'grid').executeTakeFirstOrThrow()).id;
-    officerLogin = (await db.selectFrom('users').select('login').where('unit_id', '=', grid.parent_id!).where('role', '=', 'officer').executeTakeFirstOrThrow()).login;
-    residentLogin = (await db.selectFrom('users').select('login').where('unit_id', '=', grid.id).where('role', '=', 'resident').orderBy('id').executeTakeFirstOrThrow()).login;
+    const grid = await db
+      .selectFrom('units')
+      .select(['id', 'parent_id'])
+      .where('kind', '=', 'grid')
+      .orderBy('sort')
+      .executeTakeFirstOrThrow();
+    groupId = (
+      await db
+        .selectFrom('groups')
+        .select('id')
+        .where('unit_id', '=', grid.id)
+        .where('kind', '=', 'grid')
+        .executeTakeFirstOrThrow()
+    ).id;
+    officerLogin = (
+      await db
+        .selectFrom('users')
+        .select('login')
+        .where('unit_id', '=', grid.parent_id!)
+        .where('role', '=', 'officer')
+        .executeTakeFirstOrThrow()
+    ).login;
+    residentLogin = (
+      await db
+        .selectFrom('users')
+        .select('login')
+        .where('unit_id', '=', grid.id)
+        .where('role', '=', 'resident')
+        .orderBy('id')
+        .executeTakeFirstOrThrow()
+    ).login;
   });
   afterAll(async () => {
     for (const s of sockets) s.close();
@@ -60,11 +101,20 @@ describe.skipIf(!ready)('a hub node killed or stopped mid-conversation', () => {
   };
   /** One send; undefined when the connection is gone (a disconnected client would only buffer it). */
   const send = (s: TestSocket, clientId: string, text: string) =>
-    s.timeout(5000).emitWithAck('message:send', { groupId, clientId, text }).catch(() => undefined);
+    s
+      .timeout(5000)
+      .emitWithAck('message:send', { groupId, clientId, text })
+      .catch(() => undefined);
   const storedTexts = async (prefix: string) =>
-    (await b.hub.store.db.selectFrom('messages').select(['seq', 'text', 'client_id']).where('group_id', '=', groupId).where('client_id', 'like', `${prefix}%`).orderBy('seq').execute());
+    await b.hub.store.db
+      .selectFrom('messages')
+      .select(['seq', 'text', 'client_id'])
+      .where('group_id', '=', groupId)
+      .where('client_id', 'like', `${prefix}%`)
+      .orderBy('seq')
+      .execute();
 
-  it('kill -9 of the writer\'s node: the writer resends to the other node, and every message is there once, in order', async () => {
+  it("kill -9 of the writer's node: the writer resends to the other node, and every message is there once, in order", async () => {
     const a = await startA('hub-a-kill');
     const { reader, held } = await readerOnB();
     let writer = await open(a.url, officerLogin);

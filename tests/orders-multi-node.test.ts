@@ -30,12 +30,28 @@ describe.skipIf(!ready)('command orders on two nodes', () => {
   beforeAll(async () => {
     const pg = await createTempPostgres();
     drop = pg.drop;
-    const env = { REDIS_CHANNEL_PREFIX: `fq-orders-${randomBytes(4).toString('hex')}`, ORDER_SWEEP_INTERVAL_MS: '3600000', ORDER_REMINDERS_BEFORE_ESCALATION: '1' };
+    const env = {
+      REDIS_CHANNEL_PREFIX: `fq-orders-${randomBytes(4).toString('hex')}`,
+      ORDER_SWEEP_INTERVAL_MS: '3600000',
+      ORDER_REMINDERS_BEFORE_ESCALATION: '1',
+    };
     a = await startTestHub({ databaseUrl: pg.url, redisUrl: REDIS_URL, env: { ...env, NODE_ID: 'hub-a' } });
     b = await startTestHub({ databaseUrl: pg.url, redisUrl: REDIS_URL, env: { ...env, NODE_ID: 'hub-b' } });
     const db = a.hub.store.db;
-    const station = await db.selectFrom('units').select('id').where('kind', '=', 'station').orderBy('sort').executeTakeFirstOrThrow();
-    squadId = (await db.selectFrom('units').select('id').where('parent_id', '=', station.id).where('name', '=', '案件打处中队').executeTakeFirstOrThrow()).id;
+    const station = await db
+      .selectFrom('units')
+      .select('id')
+      .where('kind', '=', 'station')
+      .orderBy('sort')
+      .executeTakeFirstOrThrow();
+    squadId = (
+      await db
+        .selectFrom('units')
+        .select('id')
+        .where('parent_id', '=', station.id)
+        .where('name', '=', '案件打处中队')
+        .executeTakeFirstOrThrow()
+    ).id;
     const logins = await addStaff(a.hub, squadId, 20, 'officer', 'mn');
     officers = await Promise.all(
       logins.map(async (l) => {
@@ -68,20 +84,30 @@ describe.skipIf(!ready)('command orders on two nodes', () => {
     await dispatcher.emitWithAck('order:watch', { orderIds: [res.order.id] });
     expect((await Promise.all(received)).every((r) => r.order.id === res.order.id)).toBe(true);
 
-    await Promise.all(officers.map((o) => o.socket.emitWithAck('order:act', { action: 'acknowledge', orderId: res.order.id, clientId: `ack-${o.id}` })));
+    await Promise.all(
+      officers.map((o) =>
+        o.socket.emitWithAck('order:act', { action: 'acknowledge', orderId: res.order.id, clientId: `ack-${o.id}` }),
+      ),
+    );
     await expect
-      .poll(async () => (await nextEvent<BoardView>(dispatcher, 'order:board', 2000)).counts.acknowledged, { timeout: 5000 })
+      .poll(async () => (await nextEvent<BoardView>(dispatcher, 'order:board', 2000)).counts.acknowledged, {
+        timeout: 5000,
+      })
       .toBe(officers.length);
   });
 
   it("tells each person's other devices of their own acknowledgement on either node, and nobody else of it, not even the acting socket", async () => {
     const [first] = officers;
     // The first officer's second device is on node A; every officer acknowledges from node B.
-    const firstLogin = (await a.hub.store.db.selectFrom('users').select('login').where('id', '=', first!.id).executeTakeFirstOrThrow()).login;
+    const firstLogin = (
+      await a.hub.store.db.selectFrom('users').select('login').where('id', '=', first!.id).executeTakeFirstOrThrow()
+    ).login;
     const desk = await connectSocket(a.url, { cookie: (await login(a.url, firstLogin)).cookie });
     sockets.push(desk);
     // One order reaches both nodes' sockets: the local fan-out on A and the other node's on B.
-    const arrivals = [desk, ...officers.map((o) => o.socket)].map((s) => nextEvent<AssignmentView>(s, 'order:assigned'));
+    const arrivals = [desk, ...officers.map((o) => o.socket)].map((s) =>
+      nextEvent<AssignmentView>(s, 'order:assigned'),
+    );
     const res = await dispatcher.emitWithAck('order:create', {
       clientId: `progress-${Date.now()}`,
       title: '多端签收同步',
@@ -96,7 +122,11 @@ describe.skipIf(!ready)('command orders on two nodes', () => {
       heard.set(s, []);
       s.on('order:progressed', (v) => v.order.id === res.order.id && heard.get(s)!.push(v));
     }
-    const acks = await Promise.all(officers.map((o) => o.socket.emitWithAck('order:act', { action: 'acknowledge', orderId: res.order.id, clientId: `pg-${o.id}` })));
+    const acks = await Promise.all(
+      officers.map((o) =>
+        o.socket.emitWithAck('order:act', { action: 'acknowledge', orderId: res.order.id, clientId: `pg-${o.id}` }),
+      ),
+    );
     expect(acks.every((r) => r.ok && r.state === 'acknowledged')).toBe(true);
 
     await expect.poll(() => heard.get(desk)!.length, { timeout: 5000 }).toBe(1);
@@ -125,8 +155,17 @@ describe.skipIf(!ready)('command orders on two nodes', () => {
     dispatcher.on('order:escalated', (e) => e.orderId === res.order.id && escalations.push(e));
 
     for (let round = 0; round < 2; round++) {
-      await db.updateTable('order_recipients').set({ next_chase_at: Date.now() - 1000 }).where('order_id', '=', res.order.id).execute();
-      const results = await Promise.all([a.hub.sweepOrders(), b.hub.sweepOrders(), a.hub.sweepOrders(), b.hub.sweepOrders()]);
+      await db
+        .updateTable('order_recipients')
+        .set({ next_chase_at: Date.now() - 1000 })
+        .where('order_id', '=', res.order.id)
+        .execute();
+      const results = await Promise.all([
+        a.hub.sweepOrders(),
+        b.hub.sweepOrders(),
+        a.hub.sweepOrders(),
+        b.hub.sweepOrders(),
+      ]);
       const total = results.reduce((n, r) => n + r.reminded + r.escalated, 0);
       expect(total).toBe(1);
     }
@@ -134,7 +173,12 @@ describe.skipIf(!ready)('command orders on two nodes', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(reminders).toHaveLength(1);
     expect(escalations).toHaveLength(1);
-    const events = await db.selectFrom('order_events').select('kind').where('order_id', '=', res.order.id).where('kind', 'in', ['reminded', 'escalated']).execute();
+    const events = await db
+      .selectFrom('order_events')
+      .select('kind')
+      .where('order_id', '=', res.order.id)
+      .where('kind', 'in', ['reminded', 'escalated'])
+      .execute();
     expect(events.map((e) => e.kind).sort()).toEqual(['escalated', 'reminded']);
   });
 });

@@ -1,6 +1,16 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectSocket, demoLogin, freePort, login, nextEvent, readJson, startTestHub, type TestHub, type TestSocket } from '@fengqiao/hub/testing';
+import {
+  connectSocket,
+  demoLogin,
+  freePort,
+  login,
+  nextEvent,
+  readJson,
+  startTestHub,
+  type TestHub,
+  type TestSocket,
+} from '@fengqiao/hub/testing';
 
 const hasRedisServer = spawnSync('redis-server', ['--version']).status === 0;
 if (!hasRedisServer) {
@@ -13,7 +23,11 @@ const PROBE_MS = '200';
 
 /** A private, throwaway Redis we may kill and restart without disturbing the machine's own. */
 function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'pipe' });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'pipe' },
+  );
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => d.toString().includes('Ready to accept connections') && resolve(child));
     child.once('exit', (code) => reject(new Error(`redis-server exited ${code}`)));
@@ -32,8 +46,14 @@ describe.skipIf(!hasRedisServer)('fan-out across a Redis restart', () => {
     port = await freePort();
     redis = await startRedis(port);
     // Two nodes on SQLite stores of their own: only fan-out is shared here, and that is what is tested.
-    a = await startTestHub({ redisUrl: `redis://127.0.0.1:${port}`, env: { NODE_ID: 'hub-a', FANOUT_PROBE_INTERVAL_MS: PROBE_MS } });
-    b = await startTestHub({ redisUrl: `redis://127.0.0.1:${port}`, env: { NODE_ID: 'hub-b', FANOUT_PROBE_INTERVAL_MS: PROBE_MS } });
+    a = await startTestHub({
+      redisUrl: `redis://127.0.0.1:${port}`,
+      env: { NODE_ID: 'hub-a', FANOUT_PROBE_INTERVAL_MS: PROBE_MS },
+    });
+    b = await startTestHub({
+      redisUrl: `redis://127.0.0.1:${port}`,
+      env: { NODE_ID: 'hub-b', FANOUT_PROBE_INTERVAL_MS: PROBE_MS },
+    });
     const officer = await login(b.url, await demoLogin(b.hub, 'officer'));
     s = await connectSocket(b.url, { cookie: officer.cookie });
     room = `user:${officer.body.me.id}`;
@@ -56,16 +76,22 @@ describe.skipIf(!hasRedisServer)('fan-out across a Redis restart', () => {
     redis.kill('SIGKILL');
     await new Promise((r) => redis.once('exit', r));
     // Both nodes stay ready (each serves its own clients); their details say fan-out is down.
-    await expect.poll(async () => (await readJson(await fetch(`${a.url}/healthz`))).fanout.reachable, { timeout: 5000 }).toBe(false);
+    await expect
+      .poll(async () => (await readJson(await fetch(`${a.url}/healthz`))).fanout.reachable, { timeout: 5000 })
+      .toBe(false);
     expect((await fetch(`${a.url}/readyz`)).status).toBe(200);
     expect((await readJson(await fetch(`${b.url}/readyz`))).fanout.reachable).toBe(false);
     expect(s.connected).toBe(true);
     expect(await s.emitWithAck('system:ping', {})).toMatchObject({ ok: true });
 
     redis = await startRedis(port);
-    await expect.poll(async () => (await readJson(await fetch(`${a.url}/healthz`))).fanout.reachable, { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(async () => (await readJson(await fetch(`${a.url}/healthz`))).fanout.reachable, { timeout: 10_000 })
+      .toBe(true);
     // Node B's subscriber re-subscribed by itself: A's emits reach B's client again.
-    await expect.poll(() => crossNodeDelivery('after').catch(() => 'lost'), { timeout: 10_000, interval: 500 }).toBe('after');
+    await expect
+      .poll(() => crossNodeDelivery('after').catch(() => 'lost'), { timeout: 10_000, interval: 500 })
+      .toBe('after');
   });
 });
 
@@ -102,7 +128,12 @@ describe.skipIf(!hasRedisServer)('a hub started while Redis is down', () => {
       other.hub.realtime.io.to(room).emit('system:announced', { room, text: 'from the other node', at: Date.now() });
       return (await got).text;
     };
-    await expect.poll(() => viaOther().catch(() => 'lost'), { timeout: 10_000, interval: 200 }).toBe('from the other node');
-    expect((await readJson(await fetch(`${late.url}/healthz`))).fanout).toMatchObject({ kind: 'redis', reachable: true });
+    await expect
+      .poll(() => viaOther().catch(() => 'lost'), { timeout: 10_000, interval: 200 })
+      .toBe('from the other node');
+    expect((await readJson(await fetch(`${late.url}/healthz`))).fanout).toMatchObject({
+      kind: 'redis',
+      reachable: true,
+    });
   });
 });

@@ -39,7 +39,11 @@ function summary(ms: number[]): string {
 /** Sequential probes, `n` of them or until `done` settles: each probe's latency. */
 async function probe(run: () => Promise<void>, until: { n: number } | { done: Promise<unknown> }): Promise<number[]> {
   let finished = false;
-  if ('done' in until) void until.done.then(() => (finished = true), () => (finished = true));
+  if ('done' in until)
+    void until.done.then(
+      () => (finished = true),
+      () => (finished = true),
+    );
   const times: number[] = [];
   do {
     const t0 = performance.now();

@@ -2,9 +2,7 @@ import { REPORT_KINDS, type ReportKind } from '@fengqiao/hub/protocol';
 
 /** What a message typed in a command room asks of the report bot. */
 export type BotCommand =
-  | { type: 'report'; kind: ReportKind }
-  | { type: 'unknown_kind'; given: string }
-  | { type: 'usage' };
+  { type: 'report'; kind: ReportKind } | { type: 'unknown_kind'; given: string } | { type: 'usage' };
 
 /** The help line the bot answers with when a command is incomplete or unknown. */
 export const USAGE = '可用命令：/briefing（早会简报）、/report daily|weekly|monthly（日报、周报、月报）';

@@ -47,7 +47,10 @@ describe('bot configuration from the environment', () => {
     } catch (err) {
       message = (err as Error).message;
     }
-    const named = message.split('\n').slice(1).map((line) => line.trim().split(':')[0]);
+    const named = message
+      .split('\n')
+      .slice(1)
+      .map((line) => line.trim().split(':')[0]);
     expect(named.sort()).toEqual([...Object.keys(bad), 'LLM_MODEL'].sort());
   });
 

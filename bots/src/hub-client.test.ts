@@ -8,7 +8,11 @@ describe('a bot signs in to the hub with its API token', () => {
   beforeAll(async () => {
     t = await startTestHub();
     const admin = await login(t.url, 'admin');
-    const bot = await t.hub.store.db.selectFrom('users').select('id').where('role', '=', 'bot').executeTakeFirstOrThrow();
+    const bot = await t.hub.store.db
+      .selectFrom('users')
+      .select('id')
+      .where('role', '=', 'bot')
+      .executeTakeFirstOrThrow();
     const res = await fetch(`${t.url}/api/admin/bot-tokens`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', origin: t.url, cookie: admin.cookie },

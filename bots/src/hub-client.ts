@@ -15,7 +15,9 @@ export interface BotCredentials {
  * from it). Resolves with who the hub says the bot is and the connected socket.
  */
 export async function connectBot(creds: BotCredentials): Promise<{ me: MeResponse['me']; socket: BotSocket }> {
-  const res = await fetch(new URL('/api/auth/me', creds.hubUrl), { headers: { authorization: `Bearer ${creds.token}` } });
+  const res = await fetch(new URL('/api/auth/me', creds.hubUrl), {
+    headers: { authorization: `Bearer ${creds.token}` },
+  });
   const body = (await res.json()) as MeResponse | { ok: false; error: { code: string; message: string } };
   if (!body.ok) throw new Error(`hub refused the bot token: ${body.error.code}: ${body.error.message}`);
   const socket: BotSocket = io(creds.hubUrl, { transports: ['websocket'], auth: { token: creds.token } });

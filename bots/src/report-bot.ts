@@ -24,7 +24,14 @@ const COMMAND_FRESH_MS = 10 * 60_000;
  * hub's post claim and a client id derived from the report, so two bot processes never post
  * the same report twice.
  */
-export function createReportBot(deps: { socket: BotSocket; api: ReportApi; summariser: Summariser; botUserId: string; log: BotLog; now?: () => number }) {
+export function createReportBot(deps: {
+  socket: BotSocket;
+  api: ReportApi;
+  summariser: Summariser;
+  botUserId: string;
+  log: BotLog;
+  now?: () => number;
+}) {
   const { socket, api, summariser, log } = deps;
   const now = deps.now ?? Date.now;
   const commandRooms = new Set<string>();
@@ -38,7 +45,12 @@ export function createReportBot(deps: { socket: BotSocket; api: ReportApi; summa
   };
 
   async function send(groupId: string, clientId: string, text: string, replyToSeq?: number): Promise<MessageView> {
-    const res = await socket.emitWithAck('message:send', { groupId, clientId, text, ...(replyToSeq ? { replyToSeq } : {}) });
+    const res = await socket.emitWithAck('message:send', {
+      groupId,
+      clientId,
+      text,
+      ...(replyToSeq ? { replyToSeq } : {}),
+    });
     if (!res.ok) throw new Error(`message refused: ${res.error.code}`);
     return res.message;
   }
@@ -47,15 +59,26 @@ export function createReportBot(deps: { socket: BotSocket; api: ReportApi; summa
   async function summarise(report: ReportDocument): Promise<ReportDocument> {
     if (report.summarised) return report;
     const conversations = await api.conversations(report.id);
-    const body: ReportSummariesBody = { conversations: [], topics: topTopics(conversations.flatMap((c) => c.messages), TOPICS) };
+    const body: ReportSummariesBody = {
+      conversations: [],
+      topics: topTopics(
+        conversations.flatMap((c) => c.messages),
+        TOPICS,
+      ),
+    };
     for (const c of conversations) {
       if (c.messages.length === 0) continue;
       const summary = await summariser.summarise(c.messages, { maxSentences: SUMMARY_SENTENCES });
-      const sentences = summary.sentences.filter((s) => s.sources.length > 0).map((s) => ({ text: s.text.slice(0, 500), sources: s.sources.slice(0, 20) }));
+      const sentences = summary.sentences
+        .filter((s) => s.sources.length > 0)
+        .map((s) => ({ text: s.text.slice(0, 500), sources: s.sources.slice(0, 20) }));
       body.conversations.push({ groupId: c.groupId, sentences });
     }
     const out = await api.storeSummaries(report.id, body);
-    log.info({ reportId: report.id, conversations: body.conversations.length, stored: out.stored }, 'report summarised');
+    log.info(
+      { reportId: report.id, conversations: body.conversations.length, stored: out.stored },
+      'report summarised',
+    );
     return out.report;
   }
 
@@ -87,10 +110,16 @@ export function createReportBot(deps: { socket: BotSocket; api: ReportApi; summa
     try {
       const { report } = await api.request({ kind: cmd.kind, via: { groupId: m.groupId, seq: m.seq } });
       const seq = await publish(report, m.groupId, m.seq);
-      if (seq === null && report.posted) await reply(`该${cmd.kind === 'briefing' ? '简报' : '报告'}已发布，见第 ${report.posted.seq} 条消息。`);
+      if (seq === null && report.posted)
+        await reply(`该${cmd.kind === 'briefing' ? '简报' : '报告'}已发布，见第 ${report.posted.seq} 条消息。`);
     } catch (err) {
       if (!(err instanceof HubApiError)) throw err;
-      const why = err.code === 'forbidden' ? '您没有生成报告的权限（仅指挥调度、所长可用）。' : err.code === 'validation_failed' ? `无法生成：${err.message}` : `生成失败（${err.code}）。`;
+      const why =
+        err.code === 'forbidden'
+          ? '您没有生成报告的权限（仅指挥调度、所长可用）。'
+          : err.code === 'validation_failed'
+            ? `无法生成：${err.message}`
+            : `生成失败（${err.code}）。`;
       await reply(why);
       log.info({ messageId: m.id, code: err.code }, 'report command refused');
     }
@@ -117,10 +146,13 @@ export function createReportBot(deps: { socket: BotSocket; api: ReportApi; summa
   /** After a reconnect: fetch what was said meanwhile and answer the commands that are still fresh. */
   async function catchUp(): Promise<void> {
     await refreshGroups();
-    const res = await socket.emitWithAck('group:sync', { cursors: Object.fromEntries([...cursors].filter(([g]) => commandRooms.has(g))) });
+    const res = await socket.emitWithAck('group:sync', {
+      cursors: Object.fromEntries([...cursors].filter(([g]) => commandRooms.has(g))),
+    });
     if (!res.ok) return;
-    for (const m of res.messages) if (now() - m.createdAt < COMMAND_FRESH_MS) onMessage(m);
-    else cursors.set(m.groupId, Math.max(cursors.get(m.groupId) ?? 0, m.seq));
+    for (const m of res.messages)
+      if (now() - m.createdAt < COMMAND_FRESH_MS) onMessage(m);
+      else cursors.set(m.groupId, Math.max(cursors.get(m.groupId) ?? 0, m.seq));
   }
 
   const onReportCreated = ({ reportId }: { reportId: string }) => {

@@ -3,7 +3,14 @@ import { MAX_MESSAGE_TEXT, type ReportDocument } from '@fengqiao/hub/protocol';
 const KIND_ZH = { briefing: '早会简报', daily: '日报', weekly: '周报', monthly: '月报' } as const;
 
 function parts(ms: number, tz: string): Record<string, string> {
-  const f = new Intl.DateTimeFormat('en-US', { timeZone: tz, month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  const f = new Intl.DateTimeFormat('en-US', {
+    timeZone: tz,
+    month: 'numeric',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
   return Object.fromEntries(f.formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
 }
 function localDay(ms: number, tz: string): string {
@@ -35,7 +42,10 @@ export function reportTitle(r: ReportDocument): string {
 export function reportMessages(r: ReportDocument, max = MAX_MESSAGE_TEXT): string[] {
   const blocks: string[] = [reportTitle(r)];
   for (const s of r.sections) {
-    const lines = s.sentences.map((x, i) => `${s.sentences.length > 1 ? `${i + 1}. ` : ''}${x.text}${x.sources.length ? `〔${x.sources.length} 条原文〕` : ''}`);
+    const lines = s.sentences.map(
+      (x, i) =>
+        `${s.sentences.length > 1 ? `${i + 1}. ` : ''}${x.text}${x.sources.length ? `〔${x.sources.length} 条原文〕` : ''}`,
+    );
     blocks.push([`■ ${s.title}`, ...lines].join('\n'));
   }
   const out: string[] = [];

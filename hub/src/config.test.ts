@@ -13,11 +13,23 @@ describe('configuration from the environment', () => {
   });
 
   it('reads every variable, and treats empty ones as unset', () => {
-    const c = loadConfig({ PORT: '4100', DATABASE_URL: 'postgres://u@h:5432/db', REDIS_URL: '', SESSION_IDLE_HOURS: '8', SEED_DEMO: 'never' });
-    expect(c).toMatchObject({ port: 4100, databaseUrl: 'postgres://u@h:5432/db', redisUrl: undefined, sessionIdleMs: 8 * 3600_000, seedDemo: 'never' });
+    const c = loadConfig({
+      PORT: '4100',
+      DATABASE_URL: 'postgres://u@h:5432/db',
+      REDIS_URL: '',
+      SESSION_IDLE_HOURS: '8',
+      SEED_DEMO: 'never',
+    });
+    expect(c).toMatchObject({
+      port: 4100,
+      databaseUrl: 'postgres://u@h:5432/db',
+      redisUrl: undefined,
+      sessionIdleMs: 8 * 3600_000,
+      seedDemo: 'never',
+    });
   });
 
-  it('trusts no proxy unless told, then takes Express\'s forms: a flag, a hop count or addresses', () => {
+  it("trusts no proxy unless told, then takes Express's forms: a flag, a hop count or addresses", () => {
     expect(loadConfig({}).trustProxy).toBe(false);
     expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
     expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
@@ -26,13 +38,19 @@ describe('configuration from the environment', () => {
   });
 
   it('bounds sockets and commands per connection and person, each bound configurable', () => {
-    expect(loadConfig({}).socketLimits).toMatchObject({ socketsPerPerson: 20, inFlightPerSocket: 32, readsInFlightPerSocket: 8 });
+    expect(loadConfig({}).socketLimits).toMatchObject({
+      socketsPerPerson: 20,
+      inFlightPerSocket: 32,
+      readsInFlightPerSocket: 8,
+    });
     const c = loadConfig({ MAX_SOCKETS_PER_PERSON: '5', SIGNAL_BURST: '3', PERSON_READS_IN_FLIGHT: '4' });
     expect(c.socketLimits).toMatchObject({ socketsPerPerson: 5, signalBurst: 3, readsInFlightPerPerson: 4 });
     expect(() => loadConfig({ MAX_SOCKETS_PER_PERSON: '0' })).toThrow(/MAX_SOCKETS_PER_PERSON/);
   });
 
   it('refuses nonsense with every problem named', () => {
-    expect(() => loadConfig({ PORT: 'eighty', DATABASE_URL: 'not a url', SEED_DEMO: 'sometimes' })).toThrow(/PORT[\s\S]*DATABASE_URL[\s\S]*SEED_DEMO/);
+    expect(() => loadConfig({ PORT: 'eighty', DATABASE_URL: 'not a url', SEED_DEMO: 'sometimes' })).toThrow(
+      /PORT[\s\S]*DATABASE_URL[\s\S]*SEED_DEMO/,
+    );
   });
 });

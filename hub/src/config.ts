@@ -20,8 +20,16 @@ const envSchema = z.object({
   WEB_BUILD_DIR: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ID: z.string().optional(),
-  MAX_SOCKET_PAYLOAD_BYTES: z.coerce.number().int().positive().default(64 * 1024),
-  MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024),
+  MAX_SOCKET_PAYLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1024),
+  MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1024),
   MAX_SOCKETS_PER_PERSON: z.coerce.number().int().positive().default(20),
   MAX_SOCKETS_PER_BOT: z.coerce.number().int().positive().default(200),
   SOCKET_COMMANDS_IN_FLIGHT: z.coerce.number().int().positive().default(32),
@@ -46,7 +54,10 @@ const envSchema = z.object({
   METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   METRICS_HOST: z.string().default('127.0.0.1'),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
-  BRIEFING_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM').default('07:30'),
+  BRIEFING_TIME: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM')
+    .default('07:30'),
 });
 
 /** `true`/`false`, a hop count, or Express's list form (`loopback`, `10.0.0.0/8, 127.0.0.1`). */
@@ -170,8 +181,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
       accountPerHour: e.LOGIN_ACCOUNT_FAILURES_PER_HOUR,
     },
     trustProxy: trustProxy(e.TRUST_PROXY),
-    messageRates: { staffPerMinute: e.MESSAGE_RATE_STAFF_PER_MINUTE, staffBurst: 30, residentPerMinute: e.MESSAGE_RATE_RESIDENT_PER_MINUTE, residentBurst: 6 },
-    hotline: { responseTargetMs: Math.round(e.HOTLINE_RESPONSE_TARGET_MINUTES * 60_000), sweepEveryMs: e.HOTLINE_SWEEP_INTERVAL_MS },
+    messageRates: {
+      staffPerMinute: e.MESSAGE_RATE_STAFF_PER_MINUTE,
+      staffBurst: 30,
+      residentPerMinute: e.MESSAGE_RATE_RESIDENT_PER_MINUTE,
+      residentBurst: 6,
+    },
+    hotline: {
+      responseTargetMs: Math.round(e.HOTLINE_RESPONSE_TARGET_MINUTES * 60_000),
+      sweepEveryMs: e.HOTLINE_SWEEP_INTERVAL_MS,
+    },
     orderSweep: {
       remindersBeforeEscalation: e.ORDER_REMINDERS_BEFORE_ESCALATION,
       reminderIntervalMs: e.ORDER_REMINDER_INTERVAL_SECONDS * 1000,

@@ -9,7 +9,11 @@ export class HubError extends Error {
   readonly retryAfter: number | undefined;
   readonly issues: ErrorBody['issues'];
 
-  constructor(code: ErrorCode, message: string, opts: { cause?: unknown; retryAfter?: number; issues?: ErrorBody['issues'] } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    opts: { cause?: unknown; retryAfter?: number; issues?: ErrorBody['issues'] } = {},
+  ) {
     super(message, { cause: opts.cause });
     this.name = 'HubError';
     this.code = code;
@@ -75,7 +79,10 @@ export const errors = {
   tooLarge: (limit: number) => new HubError('payload_too_large', `payload exceeds ${limit} bytes`),
   unknownEvent: (event: string) => new HubError('unknown_event', `unknown event "${event.slice(0, 64)}"`),
   storeUnavailable: (code: string, cause?: unknown) =>
-    new HubError('store_unavailable', `the store cannot take this now (${code}); try again shortly`, { cause, retryAfter: STORE_RETRY_AFTER_S }),
+    new HubError('store_unavailable', `the store cannot take this now (${code}); try again shortly`, {
+      cause,
+      retryAfter: STORE_RETRY_AFTER_S,
+    }),
   /** The node is stopping: the client reconnects (to another node) and sends again. */
   stopping: () => new HubError('unavailable', 'this hub node is stopping; reconnect and try again', { retryAfter: 1 }),
 };

@@ -121,7 +121,9 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     for (const orderId of new Set(applied.map((a) => a.orderId))) {
       notifier.boardChanged(orderId);
       // Acknowledgements reach the person's other devices; delivery and read receipts need not.
-      const acknowledged = applied.filter((a) => a.orderId === orderId && a.state === 'acknowledged').map(({ userId, origin }) => ({ userId, origin }));
+      const acknowledged = applied
+        .filter((a) => a.orderId === orderId && a.state === 'acknowledged')
+        .map(({ userId, origin }) => ({ userId, origin }));
       if (acknowledged.length) notifier.assignmentsChanged(orderId, acknowledged);
     }
   });
@@ -137,9 +139,19 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   if (provisioned.groups || provisioned.members) log.info(provisioned, 'groups provisioned');
   const sweep = createOrderSweep({ db, notify: notifier, options: config.orderSweep });
   const hotlineNotifier = createHotlineNotifier(() => io!);
-  const hotline = createHotlineService({ db, notify: hotlineNotifier, rates: config.messageRates, responseTargetMs: config.hotline.responseTargetMs });
+  const hotline = createHotlineService({
+    db,
+    notify: hotlineNotifier,
+    rates: config.messageRates,
+    responseTargetMs: config.hotline.responseTargetMs,
+  });
   const hotlineSweep = createHotlineSweep({ db, views: createHotlineViews(db, Date.now), notify: hotlineNotifier });
-  const reports = createReportService({ db, notify: createReportNotifier(() => io!), defaults: config.reports, hotline: hotline.figures });
+  const reports = createReportService({
+    db,
+    notify: createReportNotifier(() => io!),
+    defaults: config.reports,
+    hotline: hotline.figures,
+  });
   if (config.seedDemo === 'auto') {
     const tokenFile = await writeDemoBotToken(db, botTokens, config.dataDir);
     if (tokenFile) log.info({ file: tokenFile }, 'demo bot token written');
@@ -165,7 +177,12 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     publicOrigin: config.publicOrigin,
     maxPayloadBytes: config.maxSocketPayloadBytes,
     limits: config.socketLimits,
-    modules: [orderSocketModule(orders, duty), groupSocketModule(groups, matters, groupAdmin), hotlineSocketModule(hotline), reportSocketModule()],
+    modules: [
+      orderSocketModule(orders, duty),
+      groupSocketModule(groups, matters, groupAdmin),
+      hotlineSocketModule(hotline),
+      reportSocketModule(),
+    ],
   });
   io = realtime.io;
   notifier.attach(io, backend.kind === 'redis');
@@ -185,7 +202,12 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     }),
     apiGuards: [originGuard(config.publicOrigin), authenticate(auth, config.publicOrigin)],
     api: {
-      '/auth': authRoutes({ login, org, secureCookies, revokeSession: (id) => realtime.revokeSession(id, 'logged_out') }),
+      '/auth': authRoutes({
+        login,
+        org,
+        secureCookies,
+        revokeSession: (id) => realtime.revokeSession(id, 'logged_out'),
+      }),
       '/admin': adminRoutes({
         db,
         org,
@@ -215,7 +237,10 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   const metricsServer =
     metricsPort === undefined ? undefined : await startMetricsServer(metrics, metricsHost, metricsPort);
   // For /healthz: when each sweep last finished and whether it failed.
-  const sweeps: SweepStatus = { orders: { lastRunAt: null, lastError: null }, hotline: { lastRunAt: null, lastError: null } };
+  const sweeps: SweepStatus = {
+    orders: { lastRunAt: null, lastError: null },
+    hotline: { lastRunAt: null, lastError: null },
+  };
   const track = (name: 'orders' | 'hotline', run: Promise<unknown>) =>
     run.then(
       () => (sweeps[name] = { lastRunAt: Date.now(), lastError: null }),
@@ -224,7 +249,10 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
         sweeps[name] = { lastRunAt: Date.now(), lastError: toHubError(err).code };
       },
     );
-  const sessionSweep = setInterval(() => void sessions.sweepExpired().catch((err) => log.warn({ err }, 'session sweep failed')), SESSION_SWEEP_MS);
+  const sessionSweep = setInterval(
+    () => void sessions.sweepExpired().catch((err) => log.warn({ err }, 'session sweep failed')),
+    SESSION_SWEEP_MS,
+  );
   sessionSweep.unref();
   let sweeping = false;
   const orderSweep = setInterval(() => {

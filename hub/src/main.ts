@@ -36,6 +36,7 @@ const lines = [
 ];
 if (config.seedDemo === 'auto') {
   lines.push(`  demo log-ins (password ${DEMO_PASSWORD}):`);
-  for (const a of await listDemoAccounts(hub.store.db)) lines.push(`    ${a.login.padEnd(12)} ${a.role.padEnd(13)} ${a.name}  ${a.unitName}`);
+  for (const a of await listDemoAccounts(hub.store.db))
+    lines.push(`    ${a.login.padEnd(12)} ${a.role.padEnd(13)} ${a.name}  ${a.unitName}`);
 }
 process.stdout.write(`${lines.join('\n')}\n\n`);

@@ -14,7 +14,9 @@ export interface BaselineServer {
  * middleware, no rooms and no handlers, so hub/baseline isolates what the hub adds per connection.
  * `adapter` is for several baseline nodes behind Redis, set up as the hub sets up its own.
  */
-export async function startBaselineServer(opts: { adapter?: ServerOptions['adapter'] | undefined } = {}): Promise<BaselineServer> {
+export async function startBaselineServer(
+  opts: { adapter?: ServerOptions['adapter'] | undefined } = {},
+): Promise<BaselineServer> {
   const httpServer = createServer();
   const io = new Server(httpServer, {
     serveClient: false,

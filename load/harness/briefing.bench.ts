@@ -56,7 +56,11 @@ type Row<T extends keyof Database> = NewRow<T>;
 
 async function insertAll<T extends keyof Database>(db: Db, table: T, rows: Row<T>[]): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    for (let i = 0; i < rows.length; i += 500) await trx.insertInto(table).values(rows.slice(i, i + 500) as never).execute();
+    for (let i = 0; i < rows.length; i += 500)
+      await trx
+        .insertInto(table)
+        .values(rows.slice(i, i + 500) as never)
+        .execute();
   });
 }
 
@@ -65,20 +69,61 @@ async function seedYear(db: Db, now: number) {
   const rand = rng(2026);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
   const at = () => now - Math.floor(rand() * 365 * DAY);
-  const station = await db.selectFrom('units').select(['id', 'path']).where('kind', '=', 'station').orderBy('sort').executeTakeFirstOrThrow();
-  const people = await db.selectFrom('users as u').innerJoin('units as un', 'un.id', 'u.unit_id').select(['u.id', 'u.role']).where('un.path', 'like', `${station.path}%`).execute();
+  const station = await db
+    .selectFrom('units')
+    .select(['id', 'path'])
+    .where('kind', '=', 'station')
+    .orderBy('sort')
+    .executeTakeFirstOrThrow();
+  const people = await db
+    .selectFrom('users as u')
+    .innerJoin('units as un', 'un.id', 'u.unit_id')
+    .select(['u.id', 'u.role'])
+    .where('un.path', 'like', `${station.path}%`)
+    .execute();
   const dispatcher = people.find((p) => p.role === 'dispatcher')!;
   const staff = people.filter((p) => ['officer', 'auxiliary', 'grid_worker'].includes(p.role));
   const speakers = people.filter((p) => ['resident', 'grid_worker', 'officer'].includes(p.role));
-  const grids = await db.selectFrom('groups as g').innerJoin('units as u', 'u.id', 'g.unit_id').select('g.id').where('g.kind', '=', 'grid').where('u.path', 'like', `${station.path}%`).execute();
-  const categories = ['criminal', 'public_order', 'public_order', 'assistance', 'assistance', 'assistance', 'traffic', 'dispute', 'other'];
+  const grids = await db
+    .selectFrom('groups as g')
+    .innerJoin('units as u', 'u.id', 'g.unit_id')
+    .select('g.id')
+    .where('g.kind', '=', 'grid')
+    .where('u.path', 'like', `${station.path}%`)
+    .execute();
+  const categories = [
+    'criminal',
+    'public_order',
+    'public_order',
+    'assistance',
+    'assistance',
+    'assistance',
+    'traffic',
+    'dispute',
+    'other',
+  ];
 
   await insertAll(
     db,
     'incidents',
     Array.from({ length: INCIDENTS }, (_, i) => {
       const t = at();
-      return { id: newId(), station_id: station.id, number: `B-${i}`, client_id: `bench-inc-${i}`, created_by: dispatcher.id, reported_at: t, category: pick(categories), source: 'call_110', place: '某路', caller: null, summary: '警情摘要', status: rand() < 0.95 ? 'closed' : 'received', created_at: t, updated_at: t };
+      return {
+        id: newId(),
+        station_id: station.id,
+        number: `B-${i}`,
+        client_id: `bench-inc-${i}`,
+        created_by: dispatcher.id,
+        reported_at: t,
+        category: pick(categories),
+        source: 'call_110',
+        place: '某路',
+        caller: null,
+        summary: '警情摘要',
+        status: rand() < 0.95 ? 'closed' : 'received',
+        created_at: t,
+        updated_at: t,
+      };
     }),
   );
   const orders: Row<'orders'>[] = [];
@@ -86,11 +131,44 @@ async function seedYear(db: Db, now: number) {
   for (let o = 0; recipients.length < RECEIPTS; o++) {
     const t = at();
     const id = newId();
-    orders.push({ id, issuer_id: dispatcher.id, client_id: `bench-ord-${o}`, scope_unit_id: station.id, parent_order_id: null, incident_id: null, title: `指令 ${o}`, body: '核查', priority: 'routine', status: 'active', targets: '[]', ack_due_at: t + 30 * 60_000, complete_due_at: t + 8 * 3600_000, cancel_reason: null, rev: o + 1, created_at: t, updated_at: t });
+    orders.push({
+      id,
+      issuer_id: dispatcher.id,
+      client_id: `bench-ord-${o}`,
+      scope_unit_id: station.id,
+      parent_order_id: null,
+      incident_id: null,
+      title: `指令 ${o}`,
+      body: '核查',
+      priority: 'routine',
+      status: 'active',
+      targets: '[]',
+      ack_due_at: t + 30 * 60_000,
+      complete_due_at: t + 8 * 3600_000,
+      cancel_reason: null,
+      rev: o + 1,
+      created_at: t,
+      updated_at: t,
+    });
     for (const u of new Set(Array.from({ length: PER_ORDER }, () => pick(staff).id))) {
       const ack = rand() < 0.97 ? t + Math.floor(rand() * 50 * 60_000) : null;
       const done = ack !== null && rand() < 0.95 ? ack + Math.floor(rand() * 10 * 3600_000) : null;
-      recipients.push({ order_id: id, user_id: u, state: done ? 'completed' : ack ? 'acknowledged' : 'delivered', delivered_at: t, read_at: null, acknowledged_at: ack, completed_at: done, returned_at: null, feedback: null, ack_reminders: 0, complete_reminders: 0, next_chase_at: null, escalated_at: null, rev: o + 1 });
+      recipients.push({
+        order_id: id,
+        user_id: u,
+        state: done ? 'completed' : ack ? 'acknowledged' : 'delivered',
+        delivered_at: t,
+        read_at: null,
+        acknowledged_at: ack,
+        completed_at: done,
+        returned_at: null,
+        feedback: null,
+        ack_reminders: 0,
+        complete_reminders: 0,
+        next_chase_at: null,
+        escalated_at: null,
+        rev: o + 1,
+      });
     }
   }
   await insertAll(db, 'orders', orders);
@@ -101,7 +179,20 @@ async function seedYear(db: Db, now: number) {
     const group = pick(grids).id;
     const seq = (seqs.get(group) ?? 0) + 1;
     seqs.set(group, seq);
-    return { id: newId(), group_id: group, seq, sender_id: pick(speakers).id, client_id: `bench-msg-${i}`, text: pick(TEXTS), reply_to_seq: null, status: 'ok', created_at: t, changed_at: null, mentions: null, image_id: null };
+    return {
+      id: newId(),
+      group_id: group,
+      seq,
+      sender_id: pick(speakers).id,
+      client_id: `bench-msg-${i}`,
+      text: pick(TEXTS),
+      reply_to_seq: null,
+      status: 'ok',
+      created_at: t,
+      changed_at: null,
+      mentions: null,
+      image_id: null,
+    };
   });
   await insertAll(db, 'messages', messages);
   for (const [g, seq] of seqs) await db.updateTable('groups').set({ last_seq: seq }).where('id', '=', g).execute();
@@ -110,7 +201,21 @@ async function seedYear(db: Db, now: number) {
     'matters',
     Array.from({ length: MATTERS }, (_, i) => {
       const t = at();
-      return { id: newId(), group_id: pick(grids).id, seq: 1, client_id: `bench-mat-${i}`, category: pick(['dispute', 'safety', 'help'] as const), title: `事项 ${i}`, status: pick(['open', 'resolved', 'resolved', 'handed_off'] as const), assignee_id: null, department: null, answer_seq: null, created_by: dispatcher.id, created_at: t, updated_at: t };
+      return {
+        id: newId(),
+        group_id: pick(grids).id,
+        seq: 1,
+        client_id: `bench-mat-${i}`,
+        category: pick(['dispute', 'safety', 'help'] as const),
+        title: `事项 ${i}`,
+        status: pick(['open', 'resolved', 'resolved', 'handed_off'] as const),
+        assignee_id: null,
+        department: null,
+        answer_seq: null,
+        created_by: dispatcher.id,
+        created_at: t,
+        updated_at: t,
+      };
     }),
   );
   return { stationId: station.id, receipts: recipients.length };
@@ -130,11 +235,21 @@ async function benchDialect(name: 'sqlite' | 'postgres') {
     const seedStart = performance.now();
     const { stationId, receipts } = await seedYear(store.db, now);
     const seedMs = performance.now() - seedStart;
-    const bot = await store.db.selectFrom('users').select(['id', 'role', 'unit_id']).where('role', '=', 'bot').executeTakeFirstOrThrow();
+    const bot = await store.db
+      .selectFrom('users')
+      .select(['id', 'role', 'unit_id'])
+      .where('role', '=', 'bot')
+      .executeTakeFirstOrThrow();
     const actor: Actor = { id: bot.id, role: bot.role, unitId: bot.unit_id };
     let clock = now;
     const db = store.db;
-    const reports = createReportService({ db, notify: { reportCreated: () => {} }, defaults: { briefingTime: '07:30', timeZone: 'Asia/Shanghai' }, hotline: (ids, from, to) => hotlineFigures(db, ids, from, to), now: () => clock });
+    const reports = createReportService({
+      db,
+      notify: { reportCreated: () => {} },
+      defaults: { briefingTime: '07:30', timeZone: 'Asia/Shanghai' },
+      hotline: (ids, from, to) => hotlineFigures(db, ids, from, to),
+      now: () => clock,
+    });
     const summariser = createExtractiveSummariser();
     const figuresMs: number[] = [];
     const fullMs: number[] = [];
@@ -142,13 +257,26 @@ async function benchDialect(name: 'sqlite' | 'postgres') {
     for (let round = 0; round <= ROUNDS; round++) {
       clock = now + round * 60_000;
       const b0 = performance.now();
-      await db.selectFrom('messages').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+      await db
+        .selectFrom('messages')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirst();
       const b1 = performance.now();
       const { report } = await reports.request(actor, { kind: 'briefing', unitId: stationId });
       const t1 = performance.now();
       const conversations = await reports.conversations(actor, report.id);
-      const summaries = { conversations: [] as { groupId: string; sentences: { text: string; sources: string[] }[] }[], topics: topTopics(conversations.flatMap((c) => c.messages), 8) };
-      for (const c of conversations) summaries.conversations.push({ groupId: c.groupId, sentences: (await summariser.summarise(c.messages, { maxSentences: 3 })).sentences });
+      const summaries = {
+        conversations: [] as { groupId: string; sentences: { text: string; sources: string[] }[] }[],
+        topics: topTopics(
+          conversations.flatMap((c) => c.messages),
+          8,
+        ),
+      };
+      for (const c of conversations)
+        summaries.conversations.push({
+          groupId: c.groupId,
+          sentences: (await summariser.summarise(c.messages, { maxSentences: 3 })).sentences,
+        });
       await reports.storeSummaries(actor, report.id, summaries);
       const t2 = performance.now();
       // Round 0 warms caches and prepared plans; it is not counted.

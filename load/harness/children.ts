@@ -16,8 +16,17 @@ export interface Child {
 const live = new Set<ChildProcess>();
 const KEEP_BYTES = 64 * 1024;
 
-export function forkChild(file: string, name: string, opts: { execArgv: string[]; env?: NodeJS.ProcessEnv; cwd?: string }): Child {
-  const proc = fork(file, [], { execArgv: opts.execArgv, env: opts.env ?? process.env, cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+export function forkChild(
+  file: string,
+  name: string,
+  opts: { execArgv: string[]; env?: NodeJS.ProcessEnv; cwd?: string },
+): Child {
+  const proc = fork(file, [], {
+    execArgv: opts.execArgv,
+    env: opts.env ?? process.env,
+    cwd: opts.cwd,
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
   live.add(proc);
   proc.once('exit', () => live.delete(proc));
   let out = '';
@@ -48,7 +57,10 @@ export function forkChild(file: string, name: string, opts: { execArgv: string[]
           if (m) (done(), resolve(m));
         };
         const exited = () => (done(), reject(new Error(`${name} exited before printing ${pattern}:\n${out}`)));
-        const timer = setTimeout(() => (done(), reject(new Error(`${name} did not print ${pattern} within ${timeoutMs} ms:\n${out}`))), timeoutMs);
+        const timer = setTimeout(
+          () => (done(), reject(new Error(`${name} did not print ${pattern} within ${timeoutMs} ms:\n${out}`))),
+          timeoutMs,
+        );
         watchers.add(check);
         proc.once('exit', exited);
         check();

@@ -58,11 +58,14 @@ export interface ClientPool {
 }
 
 export async function startClientPool(size: number): Promise<ClientPool> {
-  const workers: Child[] = Array.from({ length: size }, (_, w) => forkChild(WORKER, `clients-${w + 1}`, { execArgv: process.execArgv }));
+  const workers: Child[] = Array.from({ length: size }, (_, w) =>
+    forkChild(WORKER, `clients-${w + 1}`, { execArgv: process.execArgv }),
+  );
   await Promise.all(workers.map((w) => w.peer.ready));
   for (const w of workers) w.echo();
   const clock = await measureClock(workers);
-  const all = <T>(cmd: string, args: (w: number) => unknown, timeoutMs: number) => Promise.all(workers.map((w, i) => w.peer.call<T>(cmd, args(i), timeoutMs)));
+  const all = <T>(cmd: string, args: (w: number) => unknown, timeoutMs: number) =>
+    Promise.all(workers.map((w, i) => w.peer.call<T>(cmd, args(i), timeoutMs)));
 
   return {
     size,
@@ -71,7 +74,11 @@ export async function startClientPool(size: number): Promise<ClientPool> {
       const share = (w: number) => targets.filter((_, i) => i % size === w);
       // Each worker keeps `concurrency / size` handshakes in flight: the total is what was asked.
       const per = Math.max(1, Math.round(concurrency / size));
-      const res = await all<WorkerConnect>('connect', (w) => ({ targets: share(w), concurrency: per, timeoutMs }), timeoutMs + targets.length * 20);
+      const res = await all<WorkerConnect>(
+        'connect',
+        (w) => ({ targets: share(w), concurrency: per, timeoutMs }),
+        timeoutMs + targets.length * 20,
+      );
       const latencies = res.flatMap((r) => r.latenciesMs);
       return {
         connected: latencies.length,
@@ -88,10 +95,19 @@ export async function startClientPool(size: number): Promise<ClientPool> {
       const res = await all<WorkerReceipts>('collect', () => ({ timeoutMs }), timeoutMs + 30_000);
       const byOrder: Record<string, number> = {};
       for (const r of res) for (const [id, n] of Object.entries(r.byOrder)) byOrder[id] = (byOrder[id] ?? 0) + n;
-      return { times: res.flatMap((r) => r.times), byOrder, missing: res.reduce((a, r) => a + r.missing, 0), sample: res.find((r) => r.sample !== undefined)?.sample };
+      return {
+        times: res.flatMap((r) => r.times),
+        byOrder,
+        missing: res.reduce((a, r) => a + r.missing, 0),
+        sample: res.find((r) => r.sample !== undefined)?.sample,
+      };
     },
     async acknowledge(orderId, tag, timeoutMs) {
-      const res = await all<WorkerActs>('acknowledge', (w) => ({ orderId, tag: `${tag}-${w}`, timeoutMs }), timeoutMs + 30_000);
+      const res = await all<WorkerActs>(
+        'acknowledge',
+        (w) => ({ orderId, tag: `${tag}-${w}`, timeoutMs }),
+        timeoutMs + 30_000,
+      );
       const returned = res.flatMap((r) => r.returnedAt);
       const first = Math.min(...res.map((r) => r.firstFiredAt));
       const last = returned.length ? returned.reduce((a, t) => Math.max(a, t)) : Number.NaN;

@@ -49,7 +49,13 @@ serve({
     const startedAt = now();
     const res = await connectEach(args.targets, { concurrency: args.concurrency, timeoutMs: args.timeoutMs });
     sockets.push(...res.sockets);
-    return { startedAt, endedAt: now(), latenciesMs: res.latenciesMs, failures: res.failures, failureSamples: res.failureSamples };
+    return {
+      startedAt,
+      endedAt: now(),
+      latenciesMs: res.latenciesMs,
+      failures: res.failures,
+      failureSamples: res.failureSamples,
+    };
   },
 
   async arm(args: { event: string; keepSample: boolean }): Promise<number> {
@@ -84,7 +90,14 @@ serve({
 
   /** Every socket acknowledges the order at once, each with its own client id; answers are awaited. */
   async acknowledge(args: { orderId: string; tag: string; timeoutMs: number }): Promise<WorkerActs> {
-    const acts: WorkerActs = { firstFiredAt: now(), lastFiredAt: 0, returnedAt: [], latenciesMs: [], failures: 0, failureSamples: [] };
+    const acts: WorkerActs = {
+      firstFiredAt: now(),
+      lastFiredAt: 0,
+      returnedAt: [],
+      latenciesMs: [],
+      failures: 0,
+      failureSamples: [],
+    };
     await new Promise<void>((resolve) => {
       let pending = sockets.length;
       if (pending === 0) return resolve();

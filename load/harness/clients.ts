@@ -52,11 +52,17 @@ function openOne(target: ConnectTarget, timeoutMs: number): Promise<{ socket: So
  * latency. Connections that fail are counted, not retried: a benchmark reports what happened.
  */
 export function connectMany(url: string, n: number, opts: ConnectOptions): Promise<ConnectResult> {
-  return connectEach(Array.from({ length: n }, () => ({ url, auth: opts.auth })), opts);
+  return connectEach(
+    Array.from({ length: n }, () => ({ url, auth: opts.auth })),
+    opts,
+  );
 }
 
 /** As `connectMany`, but each client has its own server and credentials (several nodes, one session each). */
-export async function connectEach(targets: readonly ConnectTarget[], opts: Omit<ConnectOptions, 'auth'>): Promise<ConnectResult> {
+export async function connectEach(
+  targets: readonly ConnectTarget[],
+  opts: Omit<ConnectOptions, 'auth'>,
+): Promise<ConnectResult> {
   const n = targets.length;
   const sockets: Socket[] = [];
   const latenciesMs: number[] = [];
@@ -99,7 +105,12 @@ export interface BroadcastResult {
  * it or `timeoutMs` passes. Server and clients share this process, so one `performance.now()`
  * clock timestamps both ends; the payload's own `at` is the wall-clock send time, in ms only.
  */
-export function awaitBroadcast(sockets: Socket[], event: string, send: () => void, timeoutMs: number): Promise<BroadcastResult> {
+export function awaitBroadcast(
+  sockets: Socket[],
+  event: string,
+  send: () => void,
+  timeoutMs: number,
+): Promise<BroadcastResult> {
   const latenciesMs: number[] = [];
   let sentAt = 0;
   let emitMs = 0;

@@ -42,13 +42,18 @@ function areaOf(url: string, name: string): string {
   return url.replace(/^file:\/\//, '');
 }
 
-const fnOf = (f: CallFrame) => `${f.functionName || '(anonymous)'}  ${areaOf(f.url, f.functionName)}:${f.lineNumber + 1}`;
+const fnOf = (f: CallFrame) =>
+  `${f.functionName || '(anonymous)'}  ${areaOf(f.url, f.functionName)}:${f.lineNumber + 1}`;
 
 function main(): void {
   const given = process.argv.slice(2).find((a) => !a.startsWith('--'));
-  if (!given) throw new Error('usage: cpu-profile-summary <folder | file.cpuprofile> [--phase=acks|delivery|connect] [--top=25]');
-  const main = statSync(given).isDirectory() ? readdirSync(given).find((f) => /^CPU\..*\.\d+\.0\.\d+\.cpuprofile$/.test(f)) : undefined;
-  if (statSync(given).isDirectory() && !main) throw new Error(`no main-thread profile (CPU.*.<pid>.0.*.cpuprofile) in ${given}`);
+  if (!given)
+    throw new Error('usage: cpu-profile-summary <folder | file.cpuprofile> [--phase=acks|delivery|connect] [--top=25]');
+  const main = statSync(given).isDirectory()
+    ? readdirSync(given).find((f) => /^CPU\..*\.\d+\.0\.\d+\.cpuprofile$/.test(f))
+    : undefined;
+  if (statSync(given).isDirectory() && !main)
+    throw new Error(`no main-thread profile (CPU.*.<pid>.0.*.cpuprofile) in ${given}`);
   const file = main ? join(given, main) : given;
   const phase = process.argv.find((a) => a.startsWith('--phase='))?.slice('--phase='.length);
   const top = Number(process.argv.find((a) => a.startsWith('--top='))?.slice('--top='.length) ?? 25);
@@ -100,7 +105,11 @@ function main(): void {
   const pct = (us: number) => `${((100 * us) / total).toFixed(1).padStart(5)}%`;
   const list = (title: string, m: Map<string, number>, filter: (k: string) => boolean = () => true) => {
     console.log(`\n${title}`);
-    for (const [k, v] of [...m].filter(([k]) => filter(k)).sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${ms(v)} ms ${pct(v)}  ${k}`);
+    for (const [k, v] of [...m]
+      .filter(([k]) => filter(k))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top))
+      console.log(`${ms(v)} ms ${pct(v)}  ${k}`);
   };
   const span = windows ? `${windows.length} windows of phase "${phase}"` : 'the whole profile';
   console.log(`${file}\n${span}: ${ms(total)} ms on CPU, ${ms(idle)} ms idle`);

@@ -82,7 +82,11 @@ const BODY =
   '接分局指令，今晚二十点起全所开展统一清查行动。各中队按网格分片到岗，重点检查出租屋、旅馆、网吧等场所，发现可疑情况立即上报指挥室。请在收到后两分钟内签收，行动结束后在系统内反馈清查结果。';
 
 /** Clients of a side: client i on node ⌊i / workers⌋ mod nodes, so every worker holds a share of every node. */
-export function targetsOf(nodes: readonly ServerNode[], workers: number, auths: readonly Record<string, string>[]): ConnectTarget[] {
+export function targetsOf(
+  nodes: readonly ServerNode[],
+  workers: number,
+  auths: readonly Record<string, string>[],
+): ConnectTarget[] {
   return auths.map((auth, i) => ({ url: nodes[Math.floor(i / workers) % nodes.length]!.url, auth }));
 }
 
@@ -107,15 +111,32 @@ async function sendOrder(dispatcher: HubSocket, squad: Squad, clientId: string, 
 export async function warmUp(ctx: SizeContext, tag: string): Promise<unknown> {
   const { pool, settings } = ctx;
   const warm = ctx.store.squads.get(0)!;
-  await pool.connect(targetsOf(ctx.hub.nodes, pool.size, warm.tokens.map((token) => ({ token }))), settings.concurrency, settings.connectTimeoutMs);
+  await pool.connect(
+    targetsOf(
+      ctx.hub.nodes,
+      pool.size,
+      warm.tokens.map((token) => ({ token })),
+    ),
+    settings.concurrency,
+    settings.connectTimeoutMs,
+  );
   await pool.arm(EVENT, true);
   const { orderId } = await sendOrder(ctx.hub.sender as HubSocket, warm, `warm-${tag}`, settings.deliveryTimeoutMs);
   const got = await pool.collect(settings.deliveryTimeoutMs);
-  if (got.missing || got.sample === undefined) throw new Error(`warm-up: ${got.missing} of ${warm.tokens.length} never got the order`);
+  if (got.missing || got.sample === undefined)
+    throw new Error(`warm-up: ${got.missing} of ${warm.tokens.length} never got the order`);
   await pool.acknowledge(orderId, `warm-ack-${tag}`, settings.deliveryTimeoutMs);
   await pool.closeClients();
 
-  await pool.connect(targetsOf(ctx.baseline.nodes, pool.size, warm.tokens.map(() => ({}))), settings.concurrency, settings.connectTimeoutMs);
+  await pool.connect(
+    targetsOf(
+      ctx.baseline.nodes,
+      pool.size,
+      warm.tokens.map(() => ({})),
+    ),
+    settings.concurrency,
+    settings.connectTimeoutMs,
+  );
   await pool.arm(EVENT);
   await ctx.baseline.sender.timeout(settings.deliveryTimeoutMs).emitWithAck('relay', EVENT, got.sample);
   await pool.collect(settings.deliveryTimeoutMs);
@@ -129,14 +150,23 @@ export async function warmUp(ctx: SizeContext, tag: string): Promise<unknown> {
  * fan-out to all N timed from just before the sender's emit, and on the hub every recipient's
  * acknowledgement; then close all N.
  */
-export async function measureRound(ctx: SizeContext, target: Round['target'], payload: unknown, tag: string): Promise<Round> {
+export async function measureRound(
+  ctx: SizeContext,
+  target: Round['target'],
+  payload: unknown,
+  tag: string,
+): Promise<Round> {
   const { pool, settings, n } = ctx;
   const side = ctx[target];
   const squad = ctx.store.squads.get(n)!;
   const auths = target === 'hub' ? squad.tokens.map((token) => ({ token })) : squad.tokens.map(() => ({}));
   const before = await clusterMemory(side.nodes);
   const connectedFrom = now();
-  const connect = await pool.connect(targetsOf(side.nodes, pool.size, auths), settings.concurrency, settings.connectTimeoutMs);
+  const connect = await pool.connect(
+    targetsOf(side.nodes, pool.size, auths),
+    settings.concurrency,
+    settings.connectTimeoutMs,
+  );
   const phases: Round['phases'] = { connect: [connectedFrom, now()] };
   const memoryWithN = await clusterMemory(side.nodes);
   const round: Round = {

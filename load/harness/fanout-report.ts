@@ -19,7 +19,13 @@ export interface FanoutResult {
   command: string;
   code: string;
   machine: Machine;
-  settings: FanoutSettings & { rounds: number; workers: number; warmup: number; openFileLimit: number | undefined; cpuProfiles: string | undefined };
+  settings: FanoutSettings & {
+    rounds: number;
+    workers: number;
+    warmup: number;
+    openFileLimit: number | undefined;
+    cpuProfiles: string | undefined;
+  };
   clock: { maxOffsetMs: number; uncertaintyMs: number };
   notes: string[];
   runs: SizeRun[];
@@ -29,7 +35,8 @@ export interface FanoutResult {
 export const TARGETS = { deliveryP99Ratio: 1.5, acksAt10kMs: 3000 };
 
 const fmt = (v: number | undefined, digits = 1) => (v !== undefined && Number.isFinite(v) ? v.toFixed(digits) : '–');
-const label = (r: SizeRun) => (r.nodes === 1 ? 'one node (SQLite, in-memory adapter)' : 'two nodes (PostgreSQL + Redis adapter)');
+const label = (r: SizeRun) =>
+  r.nodes === 1 ? 'one node (SQLite, in-memory adapter)' : 'two nodes (PostgreSQL + Redis adapter)';
 
 interface Row {
   label: string;
@@ -43,15 +50,33 @@ const ROWS: Row[] = [
   { label: 'delivery p50 (ms)', pick: (r) => r.delivery.latency.p50 },
   { label: 'delivery p99 (ms)', pick: (r) => r.delivery.latency.p99 },
   { label: 'delivery max = all N have it (ms)', pick: (r) => r.delivery.latency.max },
-  { label: "sender's emit answered (ms): plain = relayed; hub = order + recipients persisted", pick: (r) => r.delivery.senderAnsweredMs },
+  {
+    label: "sender's emit answered (ms): plain = relayed; hub = order + recipients persisted",
+    pick: (r) => r.delivery.senderAnsweredMs,
+  },
   { label: 'all N acknowledgements answered = persisted (ms)', pick: (r) => r.acks?.allAnsweredMs, hubOnly: true },
   { label: 'acknowledgement answer p50 (ms)', pick: (r) => r.acks?.latency.p50, hubOnly: true },
   { label: 'acknowledgement answer p99 (ms)', pick: (r) => r.acks?.latency.p99, hubOnly: true },
   { label: "clients' loop firing all N acknowledgements (ms)", pick: (r) => r.acks?.firingMs, hubOnly: true },
   { label: 'server CPU during delivery, all nodes (ms)', pick: (r) => r.work.delivery?.cpuMs },
-  { label: 'store queries for the order: create + fan-out', pick: (r) => r.work.delivery?.queries, hubOnly: true, digits: 0 },
-  { label: 'hub CPU per acknowledgement, all nodes (ms)', pick: (r) => (r.acks?.answered ? r.work.acks!.cpuMs / r.acks.answered : undefined), hubOnly: true, digits: 2 },
-  { label: 'store queries per acknowledgement', pick: (r) => (r.acks?.answered ? r.work.acks!.queries / r.acks.answered : undefined), hubOnly: true, digits: 2 },
+  {
+    label: 'store queries for the order: create + fan-out',
+    pick: (r) => r.work.delivery?.queries,
+    hubOnly: true,
+    digits: 0,
+  },
+  {
+    label: 'hub CPU per acknowledgement, all nodes (ms)',
+    pick: (r) => (r.acks?.answered ? r.work.acks!.cpuMs / r.acks.answered : undefined),
+    hubOnly: true,
+    digits: 2,
+  },
+  {
+    label: 'store queries per acknowledgement',
+    pick: (r) => (r.acks?.answered ? r.work.acks!.queries / r.acks.answered : undefined),
+    hubOnly: true,
+    digits: 2,
+  },
   { label: 'heap / connection, server processes (KiB)', pick: (r) => r.memory.heapKiB },
   { label: 'RSS / connection, server processes (KiB)', pick: (r) => r.memory.rssKiB },
   { label: 'heap with N connected, all nodes (MiB)', pick: (r) => r.memoryWithN.heapUsed / 2 ** 20 },
@@ -72,18 +97,26 @@ function ratios(run: SizeRun, pick: Row['pick']): { median: number; min: number;
   return { median: median(rs), min: Math.min(...rs), max: Math.max(...rs), count: rs.length };
 }
 
-const ratioCell = (r: ReturnType<typeof ratios>) => (r.count ? `${fmt(r.median, 2)}${r.count > 1 ? ` (${fmt(r.min, 2)}–${fmt(r.max, 2)})` : ''}` : '–');
-const med = (run: SizeRun, side: 'baseline' | 'hub', pick: Row['pick']) => median(run.rounds.map((r) => pick(r[side]) ?? Number.NaN));
-const sum = (run: SizeRun, side: 'baseline' | 'hub', pick: (r: Round) => number) => run.rounds.reduce((a, r) => a + pick(r[side]), 0);
+const ratioCell = (r: ReturnType<typeof ratios>) =>
+  r.count ? `${fmt(r.median, 2)}${r.count > 1 ? ` (${fmt(r.min, 2)}–${fmt(r.max, 2)})` : ''}` : '–';
+const med = (run: SizeRun, side: 'baseline' | 'hub', pick: Row['pick']) =>
+  median(run.rounds.map((r) => pick(r[side]) ?? Number.NaN));
+const sum = (run: SizeRun, side: 'baseline' | 'hub', pick: (r: Round) => number) =>
+  run.rounds.reduce((a, r) => a + pick(r[side]), 0);
 
 function sizeTable(run: SizeRun): string {
   const lines = [`### ${label(run)}, N = ${run.n.toLocaleString('en')} (${run.rounds.length} rounds, medians)`, ''];
   if (run.error) lines.push(`**Failed:** ${run.error}`, '');
   if (!run.rounds.length) return lines.join('\n');
-  lines.push('| metric | plain Socket.IO | hub | hub / plain: median of rounds (min–max) |', '| --- | ---: | ---: | ---: |');
+  lines.push(
+    '| metric | plain Socket.IO | hub | hub / plain: median of rounds (min–max) |',
+    '| --- | ---: | ---: | ---: |',
+  );
   for (const row of ROWS) {
     const base = row.hubOnly ? '' : fmt(med(run, 'baseline', row.pick), row.digits);
-    lines.push(`| ${row.label} | ${base} | ${fmt(med(run, 'hub', row.pick), row.digits)} | ${row.hubOnly ? '' : ratioCell(ratios(run, row.pick))} |`);
+    lines.push(
+      `| ${row.label} | ${base} | ${fmt(med(run, 'hub', row.pick), row.digits)} | ${row.hubOnly ? '' : ratioCell(ratios(run, row.pick))} |`,
+    );
   }
   const n = run.n * run.rounds.length;
   lines.push(
@@ -95,7 +128,14 @@ function sizeTable(run: SizeRun): string {
     `| acknowledged rows in the store / N (all rounds) | | ${sum(run, 'hub', (r) => r.acks?.acknowledgedInStore ?? 0)} / ${n} | |`,
     '',
   );
-  const errors = [...new Set(run.rounds.flatMap((r) => [r.baseline, r.hub]).flatMap((r) => [r.error, ...r.connect.failureSamples, ...(r.acks?.failureSamples ?? [])]).filter(Boolean))];
+  const errors = [
+    ...new Set(
+      run.rounds
+        .flatMap((r) => [r.baseline, r.hub])
+        .flatMap((r) => [r.error, ...r.connect.failureSamples, ...(r.acks?.failureSamples ?? [])])
+        .filter(Boolean),
+    ),
+  ];
   if (errors.length) lines.push(`Errors seen: ${errors.map((e) => `\`${e}\``).join(', ')}`, '');
   return lines.join('\n');
 }
@@ -116,7 +156,9 @@ function summaryTable(result: FanoutResult): string {
     }
     const r = ratios(run, p99);
     const ackMs = med(run, 'hub', acks);
-    const incomplete = run.rounds.some((x) => x.hub.delivery.missing > 0 || (x.hub.acks?.acknowledgedInStore ?? 0) < run.n);
+    const incomplete = run.rounds.some(
+      (x) => x.hub.delivery.missing > 0 || (x.hub.acks?.acknowledgedInStore ?? 0) < run.n,
+    );
     const ackOk = run.n >= 10_000 ? (ackMs <= TARGETS.acksAt10kMs && !incomplete ? 'yes' : 'NO') : '';
     lines.push(
       `| ${run.nodes} | ${run.n.toLocaleString('en')} | ${fmt(med(run, 'baseline', p99))} / ${fmt(med(run, 'hub', p99))} | ${ratioCell(r)} | ${r.median <= TARGETS.deliveryP99Ratio && !incomplete ? 'yes' : 'NO'} | ${fmt(ackMs, 0)} | ${ackOk} | ${fmt(med(run, 'baseline', heap))} / ${fmt(med(run, 'hub', heap))} |`,
@@ -155,7 +197,7 @@ export function renderMarkdown(result: FanoutResult): string {
       'Measured from the first one fired to the last answer back, then the store is asked how many rows of the order are `acknowledged`.',
     "- server CPU = `process.cpuUsage()` (user + system) of the server processes over the phase, summed over nodes; on loopback the kernel's TCP work for a write is charged to the writer. " +
       "Store queries = the hub's own `hub_store_query_seconds_count` from `/metrics`, before and after the phase.",
-    '- memory = `process.memoryUsage()` inside each server process after a full GC (--expose-gc), before and after connecting N, summed over nodes, divided by N: the servers\' cost alone, clients excluded. RSS is coarse; read heap.',
+    "- memory = `process.memoryUsage()` inside each server process after a full GC (--expose-gc), before and after connecting N, summed over nodes, divided by N: the servers' cost alone, clients excluded. RSS is coarse; read heap.",
     '',
   ];
   const notes = result.notes.length ? ['Notes:', ...result.notes.map((n) => `- ${n}`), ''] : [];

@@ -35,12 +35,23 @@ const positive = (raw: string | undefined, fallback: number) => {
 };
 
 /** One side at one rate; the server's CPU time and store queries over it, per message sent. */
-async function level(pool: GroupPool, server: ServerNode, side: 'hub' | 'plain', rate: number, seconds: number, groups: number, tag: string): Promise<Level> {
+async function level(
+  pool: GroupPool,
+  server: ServerNode,
+  side: 'hub' | 'plain',
+  rate: number,
+  seconds: number,
+  groups: number,
+  tag: string,
+): Promise<Level> {
   const w0 = await clusterWork([server]);
   const t = await pool.traffic(rate, seconds * 1000, DRAIN_MS, tag);
   const w1 = await clusterWork([server]);
   const ok = t.latency.p99 < P99_LIMIT_MS && t.missing === 0 && t.sendFailures === 0;
-  const work = { cpuMsPerMessage: (w1.cpuMs - w0.cpuMs) / t.sent, queriesPerMessage: (w1.queries - w0.queries) / t.sent };
+  const work = {
+    cpuMsPerMessage: (w1.cpuMs - w0.cpuMs) / t.sent,
+    queriesPerMessage: (w1.queries - w0.queries) / t.sent,
+  };
   log(
     `  ${side} ${rate}/s per group (${rate * groups}/s): p50 ${t.latency.p50.toFixed(0)} p99 ${t.latency.p99.toFixed(0)} ms, sent ${t.sent} (${t.sentPerSecond.toFixed(0)}/s), missing ${t.missing}, failures ${t.sendFailures}; ` +
       `server CPU ${work.cpuMsPerMessage.toFixed(2)} ms per message${ok ? '' : '  ← over'}`,
@@ -55,9 +66,15 @@ async function main(): Promise<void> {
   const steadyS = positive(process.env.BENCH_STEADY_S, 20);
   const stepS = positive(process.env.BENCH_STEP_S, 8);
   const missed = positive(process.env.BENCH_MISSED, 10);
-  const rates = (process.env.BENCH_RATES ?? '2,4,6,8,12,16,24,32').split(',').map(Number).filter((r) => r > 1);
+  const rates = (process.env.BENCH_RATES ?? '2,4,6,8,12,16,24,32')
+    .split(',')
+    .map(Number)
+    .filter((r) => r > 1);
   const timeoutMin = positive(process.env.BENCH_TIMEOUT_MIN, 20);
-  const cpuProfDir = process.env.BENCH_CPU_PROF === '1' ? fileURLToPath(new URL(`../out/cpu-groups-${startedAt.replace(/[:.]/g, '-')}`, import.meta.url)) : undefined;
+  const cpuProfDir =
+    process.env.BENCH_CPU_PROF === '1'
+      ? fileURLToPath(new URL(`../out/cpu-groups-${startedAt.replace(/[:.]/g, '-')}`, import.meta.url))
+      : undefined;
   if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true });
   const machine = describeMachine();
   const result: GroupResult = {
@@ -65,7 +82,16 @@ async function main(): Promise<void> {
     command: commandLine('group-chat.bench'),
     code: codeVersion(REPO),
     machine,
-    settings: { groups, members, steadyS, stepS, missed, workers: WORKERS, p99LimitMs: P99_LIMIT_MS, openFileLimit: openFileLimit() },
+    settings: {
+      groups,
+      members,
+      steadyS,
+      stepS,
+      missed,
+      workers: WORKERS,
+      p99LimitMs: P99_LIMIT_MS,
+      openFileLimit: openFileLimit(),
+    },
     notes: [],
     levels: [],
   };
@@ -86,9 +112,17 @@ async function main(): Promise<void> {
     const hubPool = await startGroupPool('hub-clients', 'hub', WORKERS);
     const plainPool = await startGroupPool('plain-clients', 'plain', WORKERS);
     pools.push(hubPool, plainPool);
-    const hubMembers: MemberSpec[][] = store.groups.map((g) => g.tokens.map((token) => ({ url: hub.url, auth: { token }, groupId: g.groupId })));
-    const posters: MemberSpec[] = store.groups.map((g) => ({ url: hub.url, auth: { token: g.posterToken }, groupId: g.groupId }));
-    const plainMembers: MemberSpec[][] = store.groups.map((g) => g.tokens.map(() => ({ url: plain.url, auth: { room: `group:${g.groupId}` }, groupId: g.groupId })));
+    const hubMembers: MemberSpec[][] = store.groups.map((g) =>
+      g.tokens.map((token) => ({ url: hub.url, auth: { token }, groupId: g.groupId })),
+    );
+    const posters: MemberSpec[] = store.groups.map((g) => ({
+      url: hub.url,
+      auth: { token: g.posterToken },
+      groupId: g.groupId,
+    }));
+    const plainMembers: MemberSpec[][] = store.groups.map((g) =>
+      g.tokens.map(() => ({ url: plain.url, auth: { room: `group:${g.groupId}` }, groupId: g.groupId })),
+    );
     const n = groups * members;
 
     log(`hub: connecting ${n} members (each syncs its group) and ${groups} posters`);
@@ -116,7 +150,15 @@ async function main(): Promise<void> {
       const order = i % 2 === 0 ? (['plain', 'hub'] as const) : (['hub', 'plain'] as const);
       for (const side of order) {
         if (!live[side]) continue;
-        const l = await level(side === 'hub' ? hubPool : plainPool, side === 'hub' ? hub : plain, side, rate, seconds, groups, `r${rate}`);
+        const l = await level(
+          side === 'hub' ? hubPool : plainPool,
+          side === 'hub' ? hub : plain,
+          side,
+          rate,
+          seconds,
+          groups,
+          `r${rate}`,
+        );
         result.levels.push(l);
         if (side === 'hub') hubAcked += l.traffic.acked;
         misses[side] = l.ok ? 0 : misses[side] + 1;
@@ -134,7 +176,9 @@ async function main(): Promise<void> {
     const posted = await hubPool.post(missed, 'storm');
     hubAcked += Object.keys(posted).length * missed;
     result.hubStorm = await hubPool.reconnect(120_000);
-    log(`  all caught up in ${result.hubStorm.allDoneMs.toFixed(0)} ms (${result.hubStorm.clients} of ${n}, ${result.hubStorm.attempts} handshakes, ${result.hubStorm.failures} failed)`);
+    log(
+      `  all caught up in ${result.hubStorm.allDoneMs.toFixed(0)} ms (${result.hubStorm.clients} of ${n}, ${result.hubStorm.attempts} handshakes, ${result.hubStorm.failures} failed)`,
+    );
 
     const counts = await store.counts();
     const lastSeq = Object.fromEntries([...counts].map(([id, c]) => [id, c.lastSeq]));
@@ -145,7 +189,9 @@ async function main(): Promise<void> {
       acked: hubAcked,
       seqGapsOrDoubles: stored.filter((c) => c.messages !== c.lastSeq || c.distinctSeqs !== c.messages).length,
     };
-    log(`check: lost ${result.check.lost}, doubled ${result.check.doubled}, overlap dropped by seq ${result.check.syncOverlap}; store ${result.store.messages} messages`);
+    log(
+      `check: lost ${result.check.lost}, doubled ${result.check.doubled}, overlap dropped by seq ${result.check.syncOverlap}; store ${result.store.messages} messages`,
+    );
   } catch (err) {
     result.error = err instanceof Error ? (err.stack ?? err.message) : String(err);
     log(`failed: ${result.error}`);

@@ -32,7 +32,13 @@ export interface PoolTraffic {
 
 /** The client workers of one side (hub or plain); a group and all its members live in one worker. */
 export interface GroupPool {
-  setup(members: MemberSpec[][], posters: MemberSpec[], sample: unknown, concurrency: number, timeoutMs: number): Promise<PoolConnectRound>;
+  setup(
+    members: MemberSpec[][],
+    posters: MemberSpec[],
+    sample: unknown,
+    concurrency: number,
+    timeoutMs: number,
+  ): Promise<PoolConnectRound>;
   traffic(rate: number, durationMs: number, drainMs: number, tag: string): Promise<PoolTraffic>;
   sample(): Promise<unknown>;
   drop(): Promise<void>;
@@ -57,20 +63,40 @@ function round(res: ConnectStats[]): PoolConnectRound {
 
 /** Starts `size` group workers for one side (`hub` or `plain`). Group g goes to worker g mod size. */
 export async function startGroupPool(name: string, mode: 'hub' | 'plain', size: number): Promise<GroupPool> {
-  const workers: Child[] = Array.from({ length: size }, (_, w) => forkChild(WORKER, `${name}-${w + 1}`, { execArgv: process.execArgv }));
+  const workers: Child[] = Array.from({ length: size }, (_, w) =>
+    forkChild(WORKER, `${name}-${w + 1}`, { execArgv: process.execArgv }),
+  );
   await Promise.all(workers.map((w) => w.peer.ready));
   for (const w of workers) w.echo();
-  const all = <T>(cmd: string, args: (w: number) => unknown, timeoutMs: number) => Promise.all(workers.map((w, i) => w.peer.call<T>(cmd, args(i), timeoutMs)));
+  const all = <T>(cmd: string, args: (w: number) => unknown, timeoutMs: number) =>
+    Promise.all(workers.map((w, i) => w.peer.call<T>(cmd, args(i), timeoutMs)));
   const share = <T>(items: readonly T[], w: number) => items.filter((_, i) => i % size === w);
 
   return {
     async setup(members, posters, sample, concurrency, timeoutMs) {
       const per = Math.max(1, Math.round(concurrency / size));
       const n = members.reduce((a, g) => a + g.length, 0);
-      return round(await all<ConnectStats>('setup', (w) => ({ mode, members: share(members, w).flat(), posters: share(posters, w), sample, concurrency: per, timeoutMs }), timeoutMs + n * 40));
+      return round(
+        await all<ConnectStats>(
+          'setup',
+          (w) => ({
+            mode,
+            members: share(members, w).flat(),
+            posters: share(posters, w),
+            sample,
+            concurrency: per,
+            timeoutMs,
+          }),
+          timeoutMs + n * 40,
+        ),
+      );
     },
     async traffic(rate, durationMs, drainMs, tag) {
-      const res = await all<TrafficStats>('traffic', () => ({ rate, durationMs, drainMs, tag }), durationMs + drainMs + 120_000);
+      const res = await all<TrafficStats>(
+        'traffic',
+        () => ({ rate, durationMs, drainMs, tag }),
+        durationMs + drainMs + 120_000,
+      );
       const sent = res.reduce((a, r) => a + r.sent, 0);
       return {
         sent,
@@ -90,14 +116,22 @@ export async function startGroupPool(name: string, mode: 'hub' | 'plain', size: 
       await all('drop', () => undefined, 60_000);
     },
     async post(count, tag) {
-      return Object.assign({}, ...(await all<Record<string, number>>('post', () => ({ count, tag }), 300_000))) as Record<string, number>;
+      return Object.assign(
+        {},
+        ...(await all<Record<string, number>>('post', () => ({ count, tag }), 300_000)),
+      ) as Record<string, number>;
     },
     async reconnect(timeoutMs) {
       return round(await all<ConnectStats>('reconnect', () => ({ timeoutMs }), timeoutMs + 60_000));
     },
     async check(lastSeq) {
       const res = await all<CheckStats>('check', () => ({ lastSeq }), 60_000);
-      return res.reduce((a, r) => ({ members: a.members + r.members, lost: a.lost + r.lost, doubled: a.doubled + r.doubled, syncOverlap: a.syncOverlap + r.syncOverlap }));
+      return res.reduce((a, r) => ({
+        members: a.members + r.members,
+        lost: a.lost + r.lost,
+        doubled: a.doubled + r.doubled,
+        syncOverlap: a.syncOverlap + r.syncOverlap,
+      }));
     },
     async stop() {
       await all('close', () => undefined, 60_000).catch(() => {});

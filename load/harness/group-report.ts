@@ -25,7 +25,16 @@ export interface GroupResult {
   command: string;
   code: string;
   machine: Machine;
-  settings: { groups: number; members: number; steadyS: number; stepS: number; missed: number; workers: number; p99LimitMs: number; openFileLimit: number | undefined };
+  settings: {
+    groups: number;
+    members: number;
+    steadyS: number;
+    stepS: number;
+    missed: number;
+    workers: number;
+    p99LimitMs: number;
+    openFileLimit: number | undefined;
+  };
   notes: string[];
   frameBytes?: number;
   hubConnect?: PoolConnectRound;
@@ -42,7 +51,8 @@ export interface GroupResult {
 }
 
 const fmt = (v: number | undefined, digits = 1) => (v !== undefined && Number.isFinite(v) ? v.toFixed(digits) : '–');
-const ratio = (h: number | undefined, p: number | undefined) => (h !== undefined && p !== undefined && p > 0 ? fmt(h / p, 2) : '–');
+const ratio = (h: number | undefined, p: number | undefined) =>
+  h !== undefined && p !== undefined && p > 0 ? fmt(h / p, 2) : '–';
 
 function levelTable(result: GroupResult): string {
   const lines = [
@@ -52,7 +62,8 @@ function levelTable(result: GroupResult): string {
   for (const rate of [...new Set(result.levels.map((l) => l.perGroup))]) {
     const p = result.levels.find((l) => l.perGroup === rate && l.side === 'plain');
     const h = result.levels.find((l) => l.perGroup === rate && l.side === 'hub');
-    const lat = (l?: Level) => (l ? `${fmt(l.traffic.latency.p50)} / ${fmt(l.traffic.latency.p99)} / ${fmt(l.traffic.latency.max)}` : 'not run');
+    const lat = (l?: Level) =>
+      l ? `${fmt(l.traffic.latency.p50)} / ${fmt(l.traffic.latency.p99)} / ${fmt(l.traffic.latency.max)}` : 'not run';
     const yes = (l?: Level) => (l ? (l.ok ? 'yes' : 'NO') : '–');
     lines.push(
       `| ${rate}/s (${p?.total ?? h?.total}/s)${p?.seconds === result.settings.steadyS || h?.seconds === result.settings.steadyS ? `, ${result.settings.steadyS} s` : ''} | ${lat(p)} | ${lat(h)} | ${ratio(h?.traffic.latency.p99, p?.traffic.latency.p99)} | ` +
@@ -65,12 +76,17 @@ function levelTable(result: GroupResult): string {
 /** The highest rate a side passed (a side stops after going over at two rates in a row). */
 const highest = (result: GroupResult, side: Level['side']) => {
   let best: Level | undefined;
-  for (const l of result.levels.filter((x) => x.side === side && x.ok)) if (!best || l.perGroup > best.perGroup) best = l;
-  return best ? `${best.total} messages/s (${best.perGroup}/s per group, ${best.total * result.settings.members} deliveries/s)` : 'none of the rates tried';
+  for (const l of result.levels.filter((x) => x.side === side && x.ok))
+    if (!best || l.perGroup > best.perGroup) best = l;
+  return best
+    ? `${best.total} messages/s (${best.perGroup}/s per group, ${best.total * result.settings.members} deliveries/s)`
+    : 'none of the rates tried';
 };
 
 const storm = (r?: PoolConnectRound) =>
-  r ? `${fmt(r.allDoneMs, 0)} ms (per client p50 ${fmt(r.doneMs.p50, 0)}, p99 ${fmt(r.doneMs.p99, 0)}); ${r.clients} done, ${r.attempts} handshakes, ${r.failures} failed${r.failureSamples.length ? ` (${r.failureSamples.map((s) => `\`${s}\``).join(', ')})` : ''}` : 'not run';
+  r
+    ? `${fmt(r.allDoneMs, 0)} ms (per client p50 ${fmt(r.doneMs.p50, 0)}, p99 ${fmt(r.doneMs.p99, 0)}); ${r.clients} done, ${r.attempts} handshakes, ${r.failures} failed${r.failureSamples.length ? ` (${r.failureSamples.map((s) => `\`${s}\``).join(', ')})` : ''}`
+    : 'not run';
 
 export function renderGroupMarkdown(result: GroupResult): string {
   const m = result.machine;
@@ -105,8 +121,8 @@ export function renderGroupMarkdown(result: GroupResult): string {
     'What is measured:',
     "- hub = `hub/src/main.ts` unchanged (SQLite, LOG_LEVEL=warn) in its own process; its store is prepared first with the hub's own functions: demo seed, then " +
       `${s.groups} squads of ${s.members} officers + 1 poster each under the first station, a session per officer, and the squads' groups by \`provisionGroups\`. ` +
-      "Each member connects with its own token, syncs its group from seq 0 (`group:sync`) and keeps the seqs it holds.",
-    '- plain = a `socket.io` server in its own process, no middleware; each member joins the room its handshake names; a member emits `relay-room` and the server does `io.to(room).emit(\'message:created\', …)` — the sender included, as the hub does — with the payload shape the hub sent (a `MessageView`).',
+      'Each member connects with its own token, syncs its group from seq 0 (`group:sync`) and keeps the seqs it holds.',
+    "- plain = a `socket.io` server in its own process, no middleware; each member joins the room its handshake names; a member emits `relay-room` and the server does `io.to(room).emit('message:created', …)` — the sender included, as the hub does — with the payload shape the hub sent (a `MessageView`).",
     "- traffic: at rate r each group gets r messages a second, the groups' phases spread evenly over the second; the sender is the group's next member in turn (hub: `message:send` with a client id; the hub persists, then emits to the group's room). " +
       "Latency runs from when the message was due (not when a busy loop sent it: no coordinated omission) to each member's `message:created` handler, the sender's own copy included; sender and members of a group live in one worker, one clock. " +
       'Missing = deliveries not in within 5 s after the last send; refused = a send the hub answered with an error.',

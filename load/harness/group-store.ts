@@ -59,13 +59,28 @@ export function prepareGroupStore(dialect: Store['dialect'], groups: number, mem
     });
     await provisionGroups(db, t);
     const groupOf = new Map(
-      (await db.selectFrom('groups').select(['id', 'unit_id']).where('kind', '=', 'squad').where('unit_id', 'in', made.map((m) => m.unitId)).execute()).map((r) => [r.unit_id, r.id]),
+      (
+        await db
+          .selectFrom('groups')
+          .select(['id', 'unit_id'])
+          .where('kind', '=', 'squad')
+          .where(
+            'unit_id',
+            'in',
+            made.map((m) => m.unitId),
+          )
+          .execute()
+      ).map((r) => [r.unit_id, r.id]),
     );
 
     return {
       dialect,
       env,
-      groups: made.map(({ unitId, tokens }) => ({ groupId: groupOf.get(unitId)!, tokens: tokens.slice(0, members), posterToken: tokens[members]! })),
+      groups: made.map(({ unitId, tokens }) => ({
+        groupId: groupOf.get(unitId)!,
+        tokens: tokens.slice(0, members),
+        posterToken: tokens[members]!,
+      })),
       async counts() {
         const ids = [...groupOf.values()];
         const rows = await db
@@ -76,7 +91,9 @@ export function prepareGroupStore(dialect: Store['dialect'], groups: number, mem
           .where('g.id', 'in', ids)
           .groupBy(['g.id', 'g.last_seq'])
           .execute();
-        return new Map(rows.map((r) => [r.id, { lastSeq: Number(r.last_seq), messages: Number(r.n), distinctSeqs: Number(r.c) }]));
+        return new Map(
+          rows.map((r) => [r.id, { lastSeq: Number(r.last_seq), messages: Number(r.n), distinctSeqs: Number(r.c) }]),
+        );
       },
       dispose,
     };

@@ -117,7 +117,9 @@ function onMessage(m: Member, msg: MessageView): void {
 /** Hub: asks for everything after the member's cursor, page by page, as the web client does on connect. */
 async function sync(m: Member): Promise<void> {
   for (;;) {
-    const res = await m.socket.timeout(60_000).emitWithAck('group:sync', { cursors: { [m.group.id]: m.cursor }, limit: 1000 });
+    const res = await m.socket
+      .timeout(60_000)
+      .emitWithAck('group:sync', { cursors: { [m.group.id]: m.cursor }, limit: 1000 });
     if (!res.ok) throw new Error(`group:sync: ${res.error.code}`);
     for (const msg of res.messages as MessageView[]) if (msg.groupId === m.group.id) apply(m, msg.seq, msg.id, 'sync');
     if (!res.more) return;
@@ -152,7 +154,8 @@ async function connectOne(m: Member, stats: ConnectStats, deadline: number): Pro
     m.onProgress = undefined;
     if (!caughtUp(m)) {
       stats.failures += 1;
-      if (stats.failureSamples.length < 5) stats.failureSamples.push(`not caught up: at ${m.cursor} of ${m.group.target}`);
+      if (stats.failureSamples.length < 5)
+        stats.failureSamples.push(`not caught up: at ${m.cursor} of ${m.group.target}`);
       return;
     }
   }
@@ -162,13 +165,22 @@ async function connectOne(m: Member, stats: ConnectStats, deadline: number): Pro
 /** Runs `fn` over `items` with at most `lanes` in flight. */
 async function inLanes<T>(items: readonly T[], lanes: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(lanes, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(lanes, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
 }
 
 function newSocket(url: string, auth: Record<string, string>, timeoutMs: number): Socket {
-  return io(url, { transports: ['websocket'], forceNew: true, reconnection: false, autoConnect: false, auth, timeout: timeoutMs });
+  return io(url, {
+    transports: ['websocket'],
+    forceNew: true,
+    reconnection: false,
+    autoConnect: false,
+    auth,
+    timeout: timeoutMs,
+  });
 }
 
 /** One message from the group's next member in turn, due at `dueAt`; resolves when the server acknowledged it. */
@@ -181,12 +193,22 @@ async function sendOne(g: Group, tag: string, n: number, dueAt: number, stats: T
   stats.sent += 1;
   try {
     if (mode === 'hub') {
-      const res = await sender.socket.timeout(30_000).emitWithAck('message:send', { groupId: g.id, clientId, text: TEXT });
+      const res = await sender.socket
+        .timeout(30_000)
+        .emitWithAck('message:send', { groupId: g.id, clientId, text: TEXT });
       if (!res.ok) throw new Error(res.error.code);
       stats.lastSeq[g.id] = Math.max(stats.lastSeq[g.id] ?? 0, res.message.seq);
     } else {
       g.seq += 1;
-      const msg = { ...(sample as MessageView), id: `${clientId}-id`, groupId: g.id, seq: g.seq, clientId, text: TEXT, createdAt: Date.now() };
+      const msg = {
+        ...(sample as MessageView),
+        id: `${clientId}-id`,
+        groupId: g.id,
+        seq: g.seq,
+        clientId,
+        text: TEXT,
+        createdAt: Date.now(),
+      };
       await sender.socket.timeout(30_000).emitWithAck('relay-room', groupRoom(g.id), 'message:created', msg);
     }
     stats.acked += 1;
@@ -200,13 +222,31 @@ async function sendOne(g: Group, tag: string, n: number, dueAt: number, stats: T
 
 serve({
   /** Opens this worker's share: members with bounded handshakes in flight, then the posters. */
-  async setup(args: { mode: Mode; members: MemberSpec[]; posters: MemberSpec[]; sample?: unknown; concurrency: number; timeoutMs: number }): Promise<ConnectStats> {
+  async setup(args: {
+    mode: Mode;
+    members: MemberSpec[];
+    posters: MemberSpec[];
+    sample?: unknown;
+    concurrency: number;
+    timeoutMs: number;
+  }): Promise<ConnectStats> {
     mode = args.mode;
     sample = args.sample;
     for (const spec of args.members) {
       let g = groups.get(spec.groupId);
-      if (!g) groups.set(spec.groupId, (g = { id: spec.groupId, members: [], nextSender: 0, seq: 0, ids: new Map(), target: 0 }));
-      const m: Member = { socket: newSocket(spec.url, spec.auth, args.timeoutMs), group: g, cursor: 0, ahead: new Set(), doubled: 0, syncOverlap: 0 };
+      if (!g)
+        groups.set(
+          spec.groupId,
+          (g = { id: spec.groupId, members: [], nextSender: 0, seq: 0, ids: new Map(), target: 0 }),
+        );
+      const m: Member = {
+        socket: newSocket(spec.url, spec.auth, args.timeoutMs),
+        group: g,
+        cursor: 0,
+        ahead: new Set(),
+        doubled: 0,
+        syncOverlap: 0,
+      };
       m.socket.on('message:created', (msg: MessageView) => onMessage(m, msg));
       g.members.push(m);
       members.push(m);
@@ -216,7 +256,9 @@ serve({
     await inLanes(members, args.concurrency, (m) => connectOne(m, stats, deadline));
     for (const spec of args.posters) {
       const poster = newSocket(spec.url, spec.auth, args.timeoutMs);
-      await new Promise<void>((resolve, reject) => (poster.once('connect', resolve), poster.once('connect_error', reject), poster.connect()));
+      await new Promise<void>(
+        (resolve, reject) => (poster.once('connect', resolve), poster.once('connect_error', reject), poster.connect()),
+      );
       groups.get(spec.groupId)!.poster = poster;
     }
     return stats;
@@ -224,7 +266,16 @@ serve({
 
   /** `rate` messages a second per group for `durationMs`, group phases spread evenly; then waits for every delivery. */
   async traffic(args: { rate: number; durationMs: number; drainMs: number; tag: string }): Promise<TrafficStats> {
-    const stats: TrafficStats = { sent: 0, acked: 0, sendFailures: 0, failureSamples: [], latencies: [], missing: 0, sendingMs: 0, lastSeq: {} };
+    const stats: TrafficStats = {
+      sent: 0,
+      acked: 0,
+      sendFailures: 0,
+      failureSamples: [],
+      latencies: [],
+      missing: 0,
+      sendingMs: 0,
+      lastSeq: {},
+    };
     pending = new Map();
     latencies = [];
     const list = [...groups.values()];
@@ -271,7 +322,9 @@ serve({
     await Promise.all(
       [...groups.values()].map(async (g) => {
         for (let i = 0; i < args.count; i += 1) {
-          const res = await g.poster!.timeout(30_000).emitWithAck('message:send', { groupId: g.id, clientId: `${args.tag}-${g.id.slice(-8)}-${i}`, text: TEXT });
+          const res = await g
+            .poster!.timeout(30_000)
+            .emitWithAck('message:send', { groupId: g.id, clientId: `${args.tag}-${g.id.slice(-8)}-${i}`, text: TEXT });
           if (!res.ok) throw new Error(`poster: ${res.error.code}`);
           last[g.id] = res.message.seq;
         }

@@ -62,7 +62,12 @@ function runJob<T>(job: Job, timeoutMs: number, notes: string[]): Promise<T> {
       clearTimeout(deadline);
       if (exitTimer) clearTimeout(exitTimer);
       if (reply?.ok) resolve(reply.result as T);
-      else reject(new Error(reply && !reply.ok ? reply.error : `${describe(job)} worker exited with ${signal ?? code} and no result`));
+      else
+        reject(
+          new Error(
+            reply && !reply.ok ? reply.error : `${describe(job)} worker exited with ${signal ?? code} and no result`,
+          ),
+        );
     });
   });
 }
@@ -93,7 +98,9 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2).join(' ');
   const result: BenchResult = {
     startedAt: new Date().toISOString(),
-    command: viaScript ? `pnpm --filter @fengqiao/load ${viaScript}${args ? ` ${args}` : ''}  →  ${script}` : `tsx ${process.argv.slice(1).join(' ')}`,
+    command: viaScript
+      ? `pnpm --filter @fengqiao/load ${viaScript}${args ? ` ${args}` : ''}  →  ${script}`
+      : `tsx ${process.argv.slice(1).join(' ')}`,
     machine: {
       cpus: cpus().length,
       cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
@@ -124,7 +131,11 @@ async function main(): Promise<void> {
         size.rounds.push({ baseline: runs.baseline!, hub: runs.hub! });
       }
       log(`N=${n}: clients alone`);
-      size.clients = await runJob<ClientsRun>({ kind: 'clients', url: clientsServer.url, n, settings }, timeoutMs, notes);
+      size.clients = await runJob<ClientsRun>(
+        { kind: 'clients', url: clientsServer.url, n, settings },
+        timeoutMs,
+        notes,
+      );
       result.sizes.push(size);
     }
   } finally {

@@ -14,7 +14,12 @@ export function serve(handlers: Record<string, (args: never) => Promise<unknown>
     const run = handler ? handler(m.args as never) : Promise.reject(new Error(`unknown command ${m.cmd}`));
     run.then(
       (result) => process.send?.({ id: m.id, ok: true, result } satisfies Reply),
-      (err: unknown) => process.send?.({ id: m.id, ok: false, error: err instanceof Error ? (err.stack ?? err.message) : String(err) } satisfies Reply),
+      (err: unknown) =>
+        process.send?.({
+          id: m.id,
+          ok: false,
+          error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+        } satisfies Reply),
     );
   });
   // The bench is gone (crashed, killed): a child must not outlive it holding ports and sockets.
@@ -35,7 +40,10 @@ export interface Peer {
 
 export function peerOf(child: ChildProcess, name: string): Peer {
   let nextId = 1;
-  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+  const pending = new Map<
+    number,
+    { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }
+  >();
   let announced: (v: unknown) => void = () => {};
   let died: (e: Error) => void = () => {};
   const ready = new Promise<unknown>((resolve, reject) => ((announced = resolve), (died = reject)));

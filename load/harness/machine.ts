@@ -29,7 +29,9 @@ export function commandLine(entry: string): string {
   const script = process.env.npm_lifecycle_script;
   const viaScript = script?.includes(entry) ? process.env.npm_lifecycle_event : undefined;
   const args = process.argv.slice(2).join(' ');
-  return viaScript ? `pnpm --filter @fengqiao/load ${viaScript}${args ? ` ${args}` : ''}  →  ${script}` : `tsx ${process.argv.slice(1).join(' ')}`;
+  return viaScript
+    ? `pnpm --filter @fengqiao/load ${viaScript}${args ? ` ${args}` : ''}  →  ${script}`
+    : `tsx ${process.argv.slice(1).join(' ')}`;
 }
 
 /**
@@ -39,7 +41,9 @@ export function commandLine(entry: string): string {
 export function codeVersion(repoDir: string): string {
   try {
     const head = execFileSync('git', ['-C', repoDir, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['--no-optional-locks', '-C', repoDir, 'status', '--porcelain', '--', 'hub'], { encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['--no-optional-locks', '-C', repoDir, 'status', '--porcelain', '--', 'hub'], {
+      encoding: 'utf8',
+    }).trim();
     return dirty ? `${head} + uncommitted changes in hub/ (${dirty.split('\n').length} files)` : head;
   } catch {
     return 'unknown';

@@ -14,7 +14,11 @@ export interface ClientsRun {
  * measures this process's growth: the client-side share of an in-process run, to subtract.
  */
 export async function measureClients(url: string, n: number, settings: RunSettings): Promise<ClientsRun> {
-  const opts = { auth: { token: `${'b'.repeat(24)}.${'b'.repeat(24)}` }, concurrency: settings.concurrency, timeoutMs: settings.connectTimeoutMs };
+  const opts = {
+    auth: { token: `${'b'.repeat(24)}.${'b'.repeat(24)}` },
+    concurrency: settings.concurrency,
+    timeoutMs: settings.connectTimeoutMs,
+  };
   if (settings.warmup > 0) await closeAll((await connectMany(url, settings.warmup, opts)).sockets);
   const before = await settledMemory();
   const conn = await connectMany(url, n, opts);

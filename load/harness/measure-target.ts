@@ -35,12 +35,21 @@ const NOTICE = '各单位注意：今晚二十点起开展夜间巡逻，请按�
  */
 export async function measureTarget(name: TargetName, n: number, settings: RunSettings): Promise<TargetRun> {
   const target = await startTarget(name);
-  const opts: ConnectOptions = { auth: target.auth, concurrency: settings.concurrency, timeoutMs: settings.connectTimeoutMs };
+  const opts: ConnectOptions = {
+    auth: target.auth,
+    concurrency: settings.concurrency,
+    timeoutMs: settings.connectTimeoutMs,
+  };
   let sockets: Awaited<ReturnType<typeof connectMany>>['sockets'] = [];
   try {
     if (settings.warmup > 0) {
       const warm = await connectMany(target.url, settings.warmup, opts);
-      await awaitBroadcast(warm.sockets, BROADCAST_EVENT, () => target.broadcast({ room: 'all', text: 'warm-up', at: Date.now() }), settings.broadcastTimeoutMs);
+      await awaitBroadcast(
+        warm.sockets,
+        BROADCAST_EVENT,
+        () => target.broadcast({ room: 'all', text: 'warm-up', at: Date.now() }),
+        settings.broadcastTimeoutMs,
+      );
       await closeAll(warm.sockets);
     }
     const before = await settledMemory();
@@ -57,7 +66,12 @@ export async function measureTarget(name: TargetName, n: number, settings: RunSe
     return {
       target: name,
       n,
-      connect: { latency: summarize(conn.latenciesMs), totalMs: conn.totalMs, failures: conn.failures, failureSamples: conn.failureSamples },
+      connect: {
+        latency: summarize(conn.latenciesMs),
+        totalMs: conn.totalMs,
+        failures: conn.failures,
+        failureSamples: conn.failureSamples,
+      },
       serverClients,
       memory: perConnection(before, after, conn.sockets.length),
       gcExposed,

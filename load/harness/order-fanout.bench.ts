@@ -7,7 +7,14 @@ import { REDIS_URL, serviceAvailable } from '@fengqiao/hub/testing';
 import { prepareStore } from './bench-store.ts';
 import { killAll } from './children.ts';
 import { startClientPool, type ClientPool } from './client-pool.ts';
-import { EVENT, measureRound, warmUp, type FanoutSettings, type HubSocket, type SizeContext } from './fanout-measure.ts';
+import {
+  EVENT,
+  measureRound,
+  warmUp,
+  type FanoutSettings,
+  type HubSocket,
+  type SizeContext,
+} from './fanout-measure.ts';
 import { renderMarkdown, type FanoutResult, type SizeRun } from './fanout-report.ts';
 import { openFileLimit } from './fd-limit.ts';
 import { writeProfilePhases } from './profile-phases.ts';
@@ -47,7 +54,8 @@ function requestedSizes(): number[] {
 }
 
 function requestedNodes(): (1 | 2)[] {
-  const raw = process.argv.find((a) => a.startsWith('--nodes='))?.slice('--nodes='.length) ?? process.env.BENCH_NODES ?? 'both';
+  const raw =
+    process.argv.find((a) => a.startsWith('--nodes='))?.slice('--nodes='.length) ?? process.env.BENCH_NODES ?? 'both';
   if (raw === '1') return [1];
   if (raw === '2') return [2];
   if (raw === 'both') return [1, 2];
@@ -64,7 +72,15 @@ function openSocket(url: string, auth: Record<string, string>): Promise<Socket> 
 }
 
 /** Runs every round of one (nodes, N) on fresh server processes; stops them whatever happens. */
-async function runSize(nodes: 1 | 2, n: number, pool: ClientPool, store: Awaited<ReturnType<typeof prepareStore>>, rounds: number, settings: FanoutSettings, cpuProfDir: string | undefined): Promise<SizeRun> {
+async function runSize(
+  nodes: 1 | 2,
+  n: number,
+  pool: ClientPool,
+  store: Awaited<ReturnType<typeof prepareStore>>,
+  rounds: number,
+  settings: FanoutSettings,
+  cpuProfDir: string | undefined,
+): Promise<SizeRun> {
   const run: SizeRun = { nodes, store: store.dialect, n, rounds: [], frameBytes: 0 };
   const servers: ServerNode[] = [];
   const sockets: Socket[] = [];
@@ -88,7 +104,14 @@ async function runSize(nodes: 1 | 2, n: number, pool: ClientPool, store: Awaited
     const dispatcher = await openSocket(hubs[0]!.url, { token: store.dispatcherToken });
     const sender = await openSocket(relays[0]!.url, { sender: '1' });
     sockets.push(dispatcher, sender);
-    const ctx: SizeContext = { n, pool, store, settings, hub: { nodes: hubs, sender: dispatcher as HubSocket }, baseline: { nodes: relays, sender } };
+    const ctx: SizeContext = {
+      n,
+      pool,
+      store,
+      settings,
+      hub: { nodes: hubs, sender: dispatcher as HubSocket },
+      baseline: { nodes: relays, sender },
+    };
 
     log(`${nodes} node(s), N=${n}: warm-up (${WARMUP} clients each side)`);
     const payload = await warmUp(ctx, prefix);
@@ -101,13 +124,22 @@ async function runSize(nodes: 1 | 2, n: number, pool: ClientPool, store: Awaited
         log(`${nodes} node(s), N=${n} round ${r + 1}/${rounds}: ${target}`);
         pair[target] = await measureRound(ctx, target, payload, `${prefix}-${r}`);
         const d = pair[target].delivery;
-        log(`  delivery p50 ${d.latency.p50.toFixed(0)} p99 ${d.latency.p99.toFixed(0)} max ${d.latency.max.toFixed(0)} ms, missing ${d.missing}` +
-          (pair[target].acks ? `; ${pair[target].acks.answered} acks in ${pair[target].acks.allAnsweredMs.toFixed(0)} ms, ${pair[target].acks.acknowledgedInStore} in store` : '') +
-          (pair[target].error ? `; error: ${pair[target].error}` : ''));
+        log(
+          `  delivery p50 ${d.latency.p50.toFixed(0)} p99 ${d.latency.p99.toFixed(0)} max ${d.latency.max.toFixed(0)} ms, missing ${d.missing}` +
+            (pair[target].acks
+              ? `; ${pair[target].acks.answered} acks in ${pair[target].acks.allAnsweredMs.toFixed(0)} ms, ${pair[target].acks.acknowledgedInStore} in store`
+              : '') +
+            (pair[target].error ? `; error: ${pair[target].error}` : ''),
+        );
       }
       run.rounds.push({ baseline: pair.baseline!, hub: pair.hub! });
     }
-    if (cpuProfDir) await writeProfilePhases(hubs, run.rounds.map((r) => r.hub), `${nodes} node(s), N=${n}`);
+    if (cpuProfDir)
+      await writeProfilePhases(
+        hubs,
+        run.rounds.map((r) => r.hub),
+        `${nodes} node(s), N=${n}`,
+      );
   } catch (err) {
     run.error = err instanceof Error ? err.message : String(err);
     log(`${nodes} node(s), N=${n} failed: ${run.error}`);
@@ -128,7 +160,12 @@ async function main(): Promise<void> {
   const timeoutMin = positive(process.env.BENCH_TIMEOUT_MIN, 40);
   const cpuProfDir = process.env.BENCH_CPU_PROF === '1' ? `${OUT}cpu-${startedAt.replace(/[:.]/g, '-')}` : undefined;
   if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true });
-  const settings: FanoutSettings = { concurrency: positive(process.env.BENCH_CONCURRENCY, 100), connectTimeoutMs: 20_000, deliveryTimeoutMs: 60_000, settleMs: 1000 };
+  const settings: FanoutSettings = {
+    concurrency: positive(process.env.BENCH_CONCURRENCY, 100),
+    connectTimeoutMs: 20_000,
+    deliveryTimeoutMs: 60_000,
+    settleMs: 1000,
+  };
 
   // Every process holds at most its share: a server node N / nodes sockets, a worker N / workers.
   const sizes = requestedSizes().filter((n) => {
@@ -151,7 +188,14 @@ async function main(): Promise<void> {
     command: commandLine('order-fanout.bench'),
     code: codeVersion(REPO),
     machine,
-    settings: { ...settings, rounds, workers, warmup: WARMUP, openFileLimit: limit, cpuProfiles: cpuProfDir?.replace(REPO, '') },
+    settings: {
+      ...settings,
+      rounds,
+      workers,
+      warmup: WARMUP,
+      openFileLimit: limit,
+      cpuProfiles: cpuProfDir?.replace(REPO, ''),
+    },
     clock: { maxOffsetMs: Number.NaN, uncertaintyMs: Number.NaN },
     notes,
     runs: [],
@@ -168,8 +212,12 @@ async function main(): Promise<void> {
     // If clean-up itself hangs, leave anyway.
     setTimeout(() => process.exit(1), 60_000).unref();
   };
-  const deadline = setTimeout(() => abort(`the run passed BENCH_TIMEOUT_MIN=${timeoutMin} and was stopped; the results below are partial`), timeoutMin * 60_000);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => abort(`stopped by ${signal}; the results below are partial`));
+  const deadline = setTimeout(
+    () => abort(`the run passed BENCH_TIMEOUT_MIN=${timeoutMin} and was stopped; the results below are partial`),
+    timeoutMin * 60_000,
+  );
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => abort(`stopped by ${signal}; the results below are partial`));
   process.once('exit', () => killAll());
 
   const pool = await startClientPool(workers);
@@ -177,7 +225,9 @@ async function main(): Promise<void> {
   try {
     for (const nodes of modes) {
       if (timedOut) break;
-      log(`${nodes} node(s): preparing the store (${[0, ...sizes].reduce((a, n) => a + (n || WARMUP), 0)} officers with sessions)`);
+      log(
+        `${nodes} node(s): preparing the store (${[0, ...sizes].reduce((a, n) => a + (n || WARMUP), 0)} officers with sessions)`,
+      );
       const store = await prepareStore(nodes === 1 ? 'sqlite' : 'postgres', sizes, WARMUP);
       try {
         for (const n of sizes) {

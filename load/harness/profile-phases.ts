@@ -17,12 +17,22 @@ export interface ProfileWindow {
  * and acknowledgement phases ran, so `cpu-profile-summary.ts --phase=acks` can cut the profile to
  * one phase. Wall-clock ms become the node's monotonic µs through an offset measured over IPC.
  */
-export async function writeProfilePhases(hubs: readonly ServerNode[], rounds: readonly Round[], label: string): Promise<void> {
+export async function writeProfilePhases(
+  hubs: readonly ServerNode[],
+  rounds: readonly Round[],
+  label: string,
+): Promise<void> {
   for (const hub of hubs) {
     if (!hub.cpuProfileDir || !hub.monoOffsetUs) continue;
     const offsetUs = await hub.monoOffsetUs();
     const windows: ProfileWindow[] = rounds.flatMap((r, round) =>
-      Object.entries(r.phases).map(([phase, [from, to]]) => ({ label, round: round + 1, phase: phase as Phase, fromUs: from * 1000 + offsetUs, toUs: to * 1000 + offsetUs })),
+      Object.entries(r.phases).map(([phase, [from, to]]) => ({
+        label,
+        round: round + 1,
+        phase: phase as Phase,
+        fromUs: from * 1000 + offsetUs,
+        toUs: to * 1000 + offsetUs,
+      })),
     );
     await mkdir(hub.cpuProfileDir, { recursive: true });
     await writeFile(join(hub.cpuProfileDir, 'phases.json'), `${JSON.stringify(windows, null, 2)}\n`);

@@ -12,7 +12,9 @@ import { settledMemory } from './memory.ts';
  * sender's socket gets a handler; the N measured sockets get nothing, as in the handshake bench.
  */
 const redisUrl = process.env.RELAY_REDIS_URL || undefined;
-const backend = redisUrl ? await redisBackend(redisUrl, process.env.RELAY_CHANNEL_PREFIX ?? 'fq-bench-plain', createLogger('warn')) : undefined;
+const backend = redisUrl
+  ? await redisBackend(redisUrl, process.env.RELAY_CHANNEL_PREFIX ?? 'fq-bench-plain', createLogger('warn'))
+  : undefined;
 const server = await startBaselineServer({ adapter: backend?.adapter });
 
 server.io.on('connection', (socket) => {

@@ -15,7 +15,15 @@ export interface SizeResult {
 export interface BenchResult {
   startedAt: string;
   command: string;
-  machine: { cpus: number; cpuModel: string; totalMemGiB: number; node: string; os: string; loadAvgStart: number[]; loadAvgEnd: number[] };
+  machine: {
+    cpus: number;
+    cpuModel: string;
+    totalMemGiB: number;
+    node: string;
+    os: string;
+    loadAvgStart: number[];
+    loadAvgEnd: number[];
+  };
   settings: RunSettings & { rounds: number; openFileLimit: number | undefined; gcExposed: boolean };
   notes: string[];
   sizes: SizeResult[];
@@ -59,7 +67,9 @@ function sizeTable(size: SizeResult): string {
     const base = size.rounds.map((r) => row.pick(r.baseline, size.clients));
     const hub = size.rounds.map((r) => row.pick(r.hub, size.clients));
     // A ratio of a negative or zero figure (RSS that shrank) means nothing: left out.
-    const ratios = size.rounds.map((_, i) => (base[i]! > 0 && hub[i]! >= 0 ? hub[i]! / base[i]! : Number.NaN)).filter((v) => Number.isFinite(v));
+    const ratios = size.rounds
+      .map((_, i) => (base[i]! > 0 && hub[i]! >= 0 ? hub[i]! / base[i]! : Number.NaN))
+      .filter((v) => Number.isFinite(v));
     const range = ratios.length > 1 ? ` (${fmt(Math.min(...ratios), 2)}–${fmt(Math.max(...ratios), 2)})` : '';
     lines.push(`| ${row.label} | ${fmt(median(base))} | ${fmt(median(hub))} | ${fmt(median(ratios), 2)}${range} |`);
   }
@@ -81,7 +91,9 @@ function sizeTable(size: SizeResult): string {
       '',
     );
   }
-  const samples = [...new Set(size.rounds.flatMap((r) => [...r.baseline.connect.failureSamples, ...r.hub.connect.failureSamples]))];
+  const samples = [
+    ...new Set(size.rounds.flatMap((r) => [...r.baseline.connect.failureSamples, ...r.hub.connect.failureSamples])),
+  ];
   if (samples.length) lines.push(`Connection errors seen: ${samples.map((s) => `\`${s}\``).join(', ')}`, '');
   return lines.join('\n');
 }
@@ -101,12 +113,12 @@ export function renderMarkdown(result: BenchResult): string {
     '- Each (server, N, round) runs in a fresh Node process holding the server AND its N socket.io-client clients on 127.0.0.1: ' +
       'latencies include client-side work on the same 2 cores, and memory growth per connection is server + client.',
     '- baseline = plain `socket.io` Server, no middleware; hub = `startTestHub()` (SQLite, demo data), every client presenting the same ' +
-      'officer\'s session token in `auth.token` (one HTTP log-in per process). Both: websocket only, `forceNew`, no reconnection, identical handshake bytes.',
-    '- connect latency = `io()` to the client\'s `connect` event; total = first `io()` to last connection settled.',
+      "officer's session token in `auth.token` (one HTTP log-in per process). Both: websocket only, `forceNew`, no reconnection, identical handshake bytes.",
+    "- connect latency = `io()` to the client's `connect` event; total = first `io()` to last connection settled.",
     '- memory = `process.memoryUsage()` after full GC, before vs after connecting N, divided by N. "server only ≈" subtracts the client side ' +
       'measured separately (N clients in a process without a server, against a plain Socket.IO server in the bench process). RSS is coarse: pages freed after the warm-up are reused, so it understates; compare heap.',
-    '- broadcast = one `system:announced` payload (a 183-byte frame) emitted to all N; receive latency from just before the emit to each client\'s ' +
-      'handler, on the process\'s one `performance.now()` clock. hub emits via `hub.realtime.io.emit`.',
+    "- broadcast = one `system:announced` payload (a 183-byte frame) emitted to all N; receive latency from just before the emit to each client's " +
+      "handler, on the process's one `performance.now()` clock. hub emits via `hub.realtime.io.emit`.",
     '- ratios: each round pairs a baseline and a hub process back to back (alternating which goes first); the ratio column is the median of the per-round ratios, so it can differ from the ratio of the two median columns. The range shows the noise.',
     '',
   ];
@@ -117,7 +129,11 @@ export function renderMarkdown(result: BenchResult): string {
 const OUT_DIR = fileURLToPath(new URL('../out/', import.meta.url));
 
 /** Writes the JSON (everything, every round) and the Markdown to load/out/, named by bench and start time. */
-export async function writeOutputs(result: { startedAt: string }, markdown: string, bench = 'handshake'): Promise<{ json: string; md: string }> {
+export async function writeOutputs(
+  result: { startedAt: string },
+  markdown: string,
+  bench = 'handshake',
+): Promise<{ json: string; md: string }> {
   await mkdir(OUT_DIR, { recursive: true });
   const stem = `${bench}-${result.startedAt.replace(/[:.]/g, '-')}`;
   const json = `${OUT_DIR}${stem}.json`;

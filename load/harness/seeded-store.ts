@@ -24,7 +24,11 @@ export interface SeededStore {
  * state a hub's first start leaves: migrations and the demo seed, by the hub's own functions.
  * `fill` adds the bench's people; if it throws, the store is removed before the error goes on.
  */
-export async function openSeededStore<T>(dialect: Store['dialect'], folderPrefix: string, fill: (seeded: SeededStore) => Promise<T>): Promise<T> {
+export async function openSeededStore<T>(
+  dialect: Store['dialect'],
+  folderPrefix: string,
+  fill: (seeded: SeededStore) => Promise<T>,
+): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), folderPrefix));
   const pg = dialect === 'postgres' ? await createTempPostgres() : undefined;
   let store: Store | undefined;
@@ -36,7 +40,12 @@ export async function openSeededStore<T>(dialect: Store['dialect'], folderPrefix
   try {
     store = await openStore({ databaseUrl: pg?.url, dataDir: dir });
     await seedDemoIfEmpty(store.db);
-    const station = await store.db.selectFrom('units').select(['id', 'path']).where('kind', '=', 'station').orderBy('sort').executeTakeFirstOrThrow();
+    const station = await store.db
+      .selectFrom('units')
+      .select(['id', 'path'])
+      .where('kind', '=', 'station')
+      .orderBy('sort')
+      .executeTakeFirstOrThrow();
     return await fill({ store, station, env: { DATA_DIR: dir, DATABASE_URL: pg?.url ?? '' }, dispose });
   } catch (err) {
     await dispose();
@@ -48,12 +57,29 @@ export async function openSeededStore<T>(dialect: Store['dialect'], folderPrefix
 export async function addBenchSquad(
   trx: Store['db'],
   parent: { id: string; path: string },
-  squad: { name: string; code: string; sort: number; size: number; officer: (j: number) => string; login: (j: number) => string; at: number },
+  squad: {
+    name: string;
+    code: string;
+    sort: number;
+    size: number;
+    officer: (j: number) => string;
+    login: (j: number) => string;
+    at: number;
+  },
 ): Promise<{ unitId: string; userIds: string[] }> {
   const unitId = newId();
   await trx
     .insertInto('units')
-    .values({ id: unitId, parent_id: parent.id, kind: 'squad', name: squad.name, code: squad.code, path: `${parent.path}${unitId}/`, sort: squad.sort, created_at: squad.at })
+    .values({
+      id: unitId,
+      parent_id: parent.id,
+      kind: 'squad',
+      name: squad.name,
+      code: squad.code,
+      path: `${parent.path}${unitId}/`,
+      sort: squad.sort,
+      created_at: squad.at,
+    })
     .execute();
   const users = Array.from({ length: squad.size }, (_, j) => ({
     id: newId(),
@@ -69,6 +95,10 @@ export async function addBenchSquad(
     created_at: squad.at,
     updated_at: squad.at,
   }));
-  for (let k = 0; k < users.length; k += INSERT_CHUNK) await trx.insertInto('users').values(users.slice(k, k + INSERT_CHUNK)).execute();
+  for (let k = 0; k < users.length; k += INSERT_CHUNK)
+    await trx
+      .insertInto('users')
+      .values(users.slice(k, k + INSERT_CHUNK))
+      .execute();
   return { unitId, userIds: users.map((u) => u.id) };
 }

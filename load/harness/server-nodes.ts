@@ -73,9 +73,18 @@ async function monoOffsetUs(child: Child): Promise<number> {
  * ours (PORT=0: the banner says which port it got). `cpuProfDir` adds --cpu-prof; the profile is
  * written when the node stops.
  */
-export async function startHubNode(name: string, env: Record<string, string>, cpuProfDir?: string): Promise<ServerNode> {
+export async function startHubNode(
+  name: string,
+  env: Record<string, string>,
+  cpuProfDir?: string,
+): Promise<ServerNode> {
   const profileDir = cpuProfDir && join(cpuProfDir, `${name}-${Date.now()}`);
-  const execArgv = ['--import', 'tsx', '--expose-gc', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])];
+  const execArgv = [
+    '--import',
+    'tsx',
+    '--expose-gc',
+    ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+  ];
   const child = forkChild(HUB_ENTRY, name, {
     execArgv,
     cwd: HUB_DIR,
@@ -91,8 +100,14 @@ export async function startHubNode(name: string, env: Record<string, string>, cp
     },
   });
   try {
-    const [, banner] = await Promise.all([withTimeout(child.peer.ready, name), child.printed(/open:\s+http:\/\/[^\s:]+:(\d+)/, START_TIMEOUT_MS)]);
-    const node: ServerNode = { ...nodeOf(child, `http://127.0.0.1:${banner[1]}`), storeQueries: () => storeQueries(`http://127.0.0.1:${banner[1]}`) };
+    const [, banner] = await Promise.all([
+      withTimeout(child.peer.ready, name),
+      child.printed(/open:\s+http:\/\/[^\s:]+:(\d+)/, START_TIMEOUT_MS),
+    ]);
+    const node: ServerNode = {
+      ...nodeOf(child, `http://127.0.0.1:${banner[1]}`),
+      storeQueries: () => storeQueries(`http://127.0.0.1:${banner[1]}`),
+    };
     return profileDir ? { ...node, cpuProfileDir: profileDir, monoOffsetUs: () => monoOffsetUs(child) } : node;
   } catch (err) {
     await stopChild(child, 2000);
@@ -117,7 +132,10 @@ export async function startRelayNode(name: string, redis?: { url: string; prefix
 
 function withTimeout<T>(p: Promise<T>, name: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`${name} did not start within ${START_TIMEOUT_MS} ms`)),
+      START_TIMEOUT_MS,
+    );
     p.then(
       (v) => (clearTimeout(timer), resolve(v)),
       (e: unknown) => (clearTimeout(timer), reject(e as Error)),
@@ -137,5 +155,8 @@ export async function clusterWork(nodes: readonly ServerNode[]): Promise<{ cpuMs
 /** Sum of the nodes' memory: a cluster's cost per connection counts every node. */
 export async function clusterMemory(nodes: readonly ServerNode[]): Promise<MemorySnapshot> {
   const snaps = await Promise.all(nodes.map((n) => n.memory()));
-  return snaps.reduce((a, s) => ({ rss: a.rss + s.rss, heapUsed: a.heapUsed + s.heapUsed, external: a.external + s.external }), { rss: 0, heapUsed: 0, external: 0 });
+  return snaps.reduce(
+    (a, s) => ({ rss: a.rss + s.rss, heapUsed: a.heapUsed + s.heapUsed, external: a.external + s.external }),
+    { rss: 0, heapUsed: 0, external: 0 },
+  );
 }

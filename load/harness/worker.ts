@@ -16,7 +16,10 @@ if (process.send) {
   const job = JSON.parse(process.argv[2] ?? '{}') as Job;
   let reply: JobReply;
   try {
-    const result = job.kind === 'target' ? await measureTarget(job.target, job.n, job.settings) : await measureClients(job.url, job.n, job.settings);
+    const result =
+      job.kind === 'target'
+        ? await measureTarget(job.target, job.n, job.settings)
+        : await measureClients(job.url, job.n, job.settings);
     reply = { ok: true, result };
   } catch (err) {
     reply = { ok: false, error: err instanceof Error ? (err.stack ?? err.message) : String(err) };

@@ -36,7 +36,10 @@ const CREATED = 'message:created' satisfies keyof ServerToClientEvents;
 const HUB_URL = (__ENV.HUB_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
 const PASSWORD = __ENV.HUB_PASSWORD ?? '';
 const MEMBERS = accountsFromEnv();
-const POSTERS = (__ENV.HUB_POSTERS ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+const POSTERS = (__ENV.HUB_POSTERS ?? '')
+  .split(',')
+  .map((s) => s.trim())
+  .filter((s) => s.length > 0);
 const GROUP_KIND = __ENV.HUB_GROUP_KIND ?? 'squad';
 const SEND_EVERY_S = Number(__ENV.SEND_EVERY_S ?? 25);
 const HOLD_S = Number(__ENV.HOLD_S ?? 120);
@@ -58,9 +61,24 @@ const caughtUp = new Rate('chat_caught_up');
 export const options: Options = {
   setupTimeout: '30m',
   scenarios: {
-    members: { executor: 'per-vu-iterations', exec: 'member', vus: Math.max(1, MEMBERS.length), iterations: 1, maxDuration: `${HOLD_S + STORM_GAP_S + AFTER_S + 120}s` },
+    members: {
+      executor: 'per-vu-iterations',
+      exec: 'member',
+      vus: Math.max(1, MEMBERS.length),
+      iterations: 1,
+      maxDuration: `${HOLD_S + STORM_GAP_S + AFTER_S + 120}s`,
+    },
     ...(POSTERS.length
-      ? { posters: { executor: 'per-vu-iterations' as const, exec: 'poster', vus: POSTERS.length, iterations: 1, startTime: `${HOLD_S + 2}s`, maxDuration: `${STORM_GAP_S + 60}s` } }
+      ? {
+          posters: {
+            executor: 'per-vu-iterations' as const,
+            exec: 'poster',
+            vus: POSTERS.length,
+            iterations: 1,
+            startTime: `${HOLD_S + 2}s`,
+            maxDuration: `${STORM_GAP_S + 60}s`,
+          },
+        }
       : {}),
   },
   thresholds: {
@@ -78,7 +96,10 @@ interface Data {
 }
 
 export function setup(): Data {
-  return { members: loginAll(HUB_URL, MEMBERS, PASSWORD), posters: POSTERS.length ? loginAll(HUB_URL, POSTERS, PASSWORD) : [] };
+  return {
+    members: loginAll(HUB_URL, MEMBERS, PASSWORD),
+    posters: POSTERS.length ? loginAll(HUB_URL, POSTERS, PASSWORD) : [],
+  };
 }
 
 /** A member's view of its groups: the highest seq held without a gap, per group. */
@@ -90,70 +111,90 @@ type Call = (event: string, payload: unknown, then: (args: unknown[]) => void) =
  * One connection: list the groups (first time) or sync from the cursors, then `ready` once caught
  * up; live traffic is taken in until `untilMs` (or `close()`); `sending` adds this member's own.
  */
-function session(who: SessionCookie, cursors: Cursors, untilMs: number, sending: boolean, ready: (call: Call, close: () => void) => void): void {
-  const res = ws.connect(socketUrl(HUB_URL), { headers: { Cookie: who.cookie, Origin: HUB_URL }, tags: { name: 'socket.io' } }, (socket) => {
-    const acks = new Map<number, (args: unknown[]) => void>();
-    const call: Call = (event, payload, then) => acks.set(sio.emit(event, payload), then);
-    const close = () => socket.close();
-    let sent = 0;
-    let syncing = false;
-    const take = (m: MessageView) => {
-      const at = cursors[m.groupId];
-      if (at === undefined) return;
-      if (m.seq <= at) {
-        // During a sync, live and catch-up overlap by design; the seq drops the copy.
-        if (!syncing) doubled.add(1);
-        return;
-      }
-      // A gap: a sync fetches the missing seqs (lost only if the end check still finds them missing).
-      if (m.seq > at + 1) return syncNow(() => {});
-      cursors[m.groupId] = m.seq;
-      const mark = m.text.indexOf(MARK);
-      if (mark >= 0) latencyMs.add(Date.now() - Number(m.text.slice(mark + MARK.length)));
-    };
-    const syncNow = (then: () => void) => {
-      syncing = true;
-      call(SYNC, { cursors }, (args) => {
-        const r = args[0] as SyncAck;
-        if (r.ok) for (const m of r.messages) if (m.seq === (cursors[m.groupId] ?? -2) + 1) cursors[m.groupId] = m.seq;
-        if (r.ok && r.more) return syncNow(then);
-        syncing = false;
-        then();
-      });
-    };
-    const send = () => {
-      for (const groupId of Object.keys(cursors)) {
-        call(SEND, { groupId, clientId: `k6-${__VU}-${Date.now()}-${sent++}`, text: `收到，马上到位。${MARK}${Date.now()}` }, (args) => sendOk.add((args[0] as SendAck).ok));
-      }
-    };
-    const sio = createSocketIoSession({
-      send: (frame) => socket.send(frame),
-      onConnected: () => {
-        if (Object.keys(cursors).length > 0) syncNow(() => ready(call, close));
-        else {
-          call(LIST, {}, (args) => {
-            const r = args[0] as ListAck;
-            if (r.ok) for (const g of r.groups.filter((x: GroupView) => x.kind === GROUP_KIND)) cursors[g.id] = g.lastSeq;
-            ready(call, close);
-          });
+function session(
+  who: SessionCookie,
+  cursors: Cursors,
+  untilMs: number,
+  sending: boolean,
+  ready: (call: Call, close: () => void) => void,
+): void {
+  const res = ws.connect(
+    socketUrl(HUB_URL),
+    { headers: { Cookie: who.cookie, Origin: HUB_URL }, tags: { name: 'socket.io' } },
+    (socket) => {
+      const acks = new Map<number, (args: unknown[]) => void>();
+      const call: Call = (event, payload, then) => acks.set(sio.emit(event, payload), then);
+      const close = () => socket.close();
+      let sent = 0;
+      let syncing = false;
+      const take = (m: MessageView) => {
+        const at = cursors[m.groupId];
+        if (at === undefined) return;
+        if (m.seq <= at) {
+          // During a sync, live and catch-up overlap by design; the seq drops the copy.
+          if (!syncing) doubled.add(1);
+          return;
         }
-        // A random phase, so a group's members do not all send in the same second.
-        if (sending) socket.setTimeout(() => (send(), socket.setInterval(send, SEND_EVERY_S * 1000)), Math.random() * SEND_EVERY_S * 1000);
-      },
-      onConnectError: (message) => {
-        console.warn(`VU ${__VU}: refused: ${message}`);
-        socket.close();
-      },
-      onEvent: (name, args) => name === CREATED && take(args[0] as MessageView),
-      onAck: (id, args) => {
-        acks.get(id)?.(args);
-        acks.delete(id);
-      },
-      onDisconnect: () => socket.close(),
-    });
-    socket.on('message', (frame) => sio.onMessage(frame));
-    socket.setTimeout(() => socket.close(), Math.max(0, untilMs - Date.now()));
-  });
+        // A gap: a sync fetches the missing seqs (lost only if the end check still finds them missing).
+        if (m.seq > at + 1) return syncNow(() => {});
+        cursors[m.groupId] = m.seq;
+        const mark = m.text.indexOf(MARK);
+        if (mark >= 0) latencyMs.add(Date.now() - Number(m.text.slice(mark + MARK.length)));
+      };
+      const syncNow = (then: () => void) => {
+        syncing = true;
+        call(SYNC, { cursors }, (args) => {
+          const r = args[0] as SyncAck;
+          if (r.ok)
+            for (const m of r.messages) if (m.seq === (cursors[m.groupId] ?? -2) + 1) cursors[m.groupId] = m.seq;
+          if (r.ok && r.more) return syncNow(then);
+          syncing = false;
+          then();
+        });
+      };
+      const send = () => {
+        for (const groupId of Object.keys(cursors)) {
+          call(
+            SEND,
+            { groupId, clientId: `k6-${__VU}-${Date.now()}-${sent++}`, text: `收到，马上到位。${MARK}${Date.now()}` },
+            (args) => sendOk.add((args[0] as SendAck).ok),
+          );
+        }
+      };
+      const sio = createSocketIoSession({
+        send: (frame) => socket.send(frame),
+        onConnected: () => {
+          if (Object.keys(cursors).length > 0) syncNow(() => ready(call, close));
+          else {
+            call(LIST, {}, (args) => {
+              const r = args[0] as ListAck;
+              if (r.ok)
+                for (const g of r.groups.filter((x: GroupView) => x.kind === GROUP_KIND)) cursors[g.id] = g.lastSeq;
+              ready(call, close);
+            });
+          }
+          // A random phase, so a group's members do not all send in the same second.
+          if (sending)
+            socket.setTimeout(
+              () => (send(), socket.setInterval(send, SEND_EVERY_S * 1000)),
+              Math.random() * SEND_EVERY_S * 1000,
+            );
+        },
+        onConnectError: (message) => {
+          console.warn(`VU ${__VU}: refused: ${message}`);
+          socket.close();
+        },
+        onEvent: (name, args) => name === CREATED && take(args[0] as MessageView),
+        onAck: (id, args) => {
+          acks.get(id)?.(args);
+          acks.delete(id);
+        },
+        onDisconnect: () => socket.close(),
+      });
+      socket.on('message', (frame) => sio.onMessage(frame));
+      socket.setTimeout(() => socket.close(), Math.max(0, untilMs - Date.now()));
+    },
+  );
   check(res, { 'websocket: 101 Switching Protocols': (r) => r !== undefined && r.status === 101 });
 }
 
@@ -172,7 +213,9 @@ export function member(data: Data): void {
     // Caught up means holding each group's last seq: whatever is still short of it is lost.
     call(LIST, {}, (args) => {
       const r = args[0] as ListAck;
-      if (r.ok) for (const g of r.groups) if (cursors[g.id] !== undefined && g.lastSeq > cursors[g.id]!) lost.add(g.lastSeq - cursors[g.id]!);
+      if (r.ok)
+        for (const g of r.groups)
+          if (cursors[g.id] !== undefined && g.lastSeq > cursors[g.id]!) lost.add(g.lastSeq - cursors[g.id]!);
     });
   });
   caughtUp.add(done);
@@ -187,10 +230,14 @@ export function poster(data: Data): void {
     if (left === 0) return close();
     for (let i = 0; i < MISSED; i += 1) {
       for (const groupId of Object.keys(cursors)) {
-        call(SEND, { groupId, clientId: `k6-post-${__VU}-${groupId}-${i}`, text: `压测：离线期间的消息 ${i + 1}` }, (args) => {
-          sendOk.add((args[0] as SendAck).ok);
-          if (--left === 0) close();
-        });
+        call(
+          SEND,
+          { groupId, clientId: `k6-post-${__VU}-${groupId}-${i}`, text: `压测：离线期间的消息 ${i + 1}` },
+          (args) => {
+            sendOk.add((args[0] as SendAck).ok);
+            if (--left === 0) close();
+          },
+        );
       }
     }
   });

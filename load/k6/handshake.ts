@@ -23,7 +23,10 @@ const PING_EVENT = 'system:ping' satisfies keyof ClientToServerEvents;
 
 const HUB_URL = (__ENV.HUB_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
 const WS_URL = `${HUB_URL.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`;
-const ACCOUNTS = (__ENV.HUB_ACCOUNTS ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+const ACCOUNTS = (__ENV.HUB_ACCOUNTS ?? '')
+  .split(',')
+  .map((s) => s.trim())
+  .filter((s) => s.length > 0);
 const PASSWORD = __ENV.HUB_PASSWORD ?? '';
 /** The hub's session cookie (protocol/api.ts SESSION_COOKIE); a variable only for a renamed deployment. */
 const SESSION_COOKIE = __ENV.HUB_SESSION_COOKIE ?? 'fq_session';

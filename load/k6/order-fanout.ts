@@ -52,8 +52,21 @@ const createOk = new Rate('order_create_ok');
 export const options: Options = {
   setupTimeout: '30m',
   scenarios: {
-    recipients: { executor: 'per-vu-iterations', exec: 'recipient', vus: Math.max(1, RECIPIENTS.length), iterations: 1, maxDuration: `${Math.ceil(HOLD_MS / 1000) + 60}s` },
-    dispatcher: { executor: 'per-vu-iterations', exec: 'dispatcher', vus: 1, iterations: 1, startTime: `${CONNECT_S}s`, maxDuration: `${ORDERS * ORDER_GAP_S + 60}s` },
+    recipients: {
+      executor: 'per-vu-iterations',
+      exec: 'recipient',
+      vus: Math.max(1, RECIPIENTS.length),
+      iterations: 1,
+      maxDuration: `${Math.ceil(HOLD_MS / 1000) + 60}s`,
+    },
+    dispatcher: {
+      executor: 'per-vu-iterations',
+      exec: 'dispatcher',
+      vus: 1,
+      iterations: 1,
+      startTime: `${CONNECT_S}s`,
+      maxDuration: `${ORDERS * ORDER_GAP_S + 60}s`,
+    },
   },
   thresholds: {
     order_create_ok: ['rate==1'],
@@ -71,12 +84,19 @@ interface Data {
 
 export function setup(): Data {
   if (TARGET_UNIT === '' || !__ENV.HUB_DISPATCHER) fail('set HUB_DISPATCHER and HUB_TARGET_UNIT');
-  return { recipients: loginAll(HUB_URL, RECIPIENTS, PASSWORD), dispatcher: loginAll(HUB_URL, [__ENV.HUB_DISPATCHER], PASSWORD)[0]! };
+  return {
+    recipients: loginAll(HUB_URL, RECIPIENTS, PASSWORD),
+    dispatcher: loginAll(HUB_URL, [__ENV.HUB_DISPATCHER], PASSWORD)[0]!,
+  };
 }
 
 /** Opens the hub's websocket as a browser would (cookie + the hub's Origin); `body` drives it until it closes. */
 function open(session: SessionCookie, body: (socket: ws.Socket) => void): void {
-  const res = ws.connect(socketUrl(HUB_URL), { headers: { Cookie: session.cookie, Origin: HUB_URL }, tags: { name: 'socket.io' } }, body);
+  const res = ws.connect(
+    socketUrl(HUB_URL),
+    { headers: { Cookie: session.cookie, Origin: HUB_URL }, tags: { name: 'socket.io' } },
+    body,
+  );
   check(res, { 'websocket: 101 Switching Protocols': (r) => r !== undefined && r.status === 101 });
 }
 
@@ -101,7 +121,10 @@ export function recipient(data: Data): void {
         deliveryMs.add(Date.now() - sentAt);
         delivered.add(1);
         const actAt = Date.now();
-        pending.set(sio.emit(ACT, { action: 'acknowledge', orderId: a.order.id, clientId: `k6-ack-${__VU}-${a.order.id}` }), { sentAt, actAt });
+        pending.set(
+          sio.emit(ACT, { action: 'acknowledge', orderId: a.order.id, clientId: `k6-ack-${__VU}-${a.order.id}` }),
+          { sentAt, actAt },
+        );
       },
       onAck: (id, args) => {
         const p = pending.get(id);

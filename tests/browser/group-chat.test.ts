@@ -17,14 +17,18 @@ import { startTestHub, type TestHub } from '@fengqiao/hub/testing';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const required = process.env.REQUIRE_SERVICES === '1';
 const available = existsSync(CHROMIUM);
-if (!available && !required) console.log(`browser tests skipped: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH, or REQUIRE_SERVICES=1 to fail)`);
+if (!available && !required)
+  console.log(`browser tests skipped: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH, or REQUIRE_SERVICES=1 to fail)`);
 
 const STEP_MS = 15_000;
 const TEST_MS = 60_000;
 
 /** A 2 × 2 PNG, made here so the test needs no image file. */
 function tinyPng(): Buffer {
-  return Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGM4kWIERAwQCgAorgV5QuEn7gAAAABJRU5ErkJggg==', 'base64');
+  return Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGM4kWIERAwQCgAorgV5QuEn7gAAAABJRU5ErkJggg==',
+    'base64',
+  );
 }
 
 /** Set on a page's window; still there later means the page never reloaded. */
@@ -74,20 +78,54 @@ const MARK = '__fqNoReload';
   }
 
   const message = (page: Page, text: string) => page.locator('.message', { hasText: text });
-  const notReloaded = (page: Page) => page.evaluate((mark) => (window as unknown as Record<string, unknown>)[mark] === true, MARK);
+  const notReloaded = (page: Page) =>
+    page.evaluate((mark) => (window as unknown as Record<string, unknown>)[mark] === true, MARK);
 
   beforeAll(async () => {
     hub = await startTestHub({ web: true });
     const db = hub.hub.store.db;
-    const grid = await db.selectFrom('units').select(['id', 'parent_id']).where('kind', '=', 'grid').orderBy('sort').executeTakeFirstOrThrow();
-    resident = await db.selectFrom('users').select(['id', 'login', 'name']).where('unit_id', '=', grid.id).where('role', '=', 'resident').orderBy('id').executeTakeFirstOrThrow();
-    officer = await db.selectFrom('users').select(['login', 'name']).where('unit_id', '=', grid.parent_id!).where('role', '=', 'officer').orderBy('id').executeTakeFirstOrThrow();
-    group = await db.selectFrom('groups').select(['id', 'name']).where('unit_id', '=', grid.id).where('kind', '=', 'grid').executeTakeFirstOrThrow();
+    const grid = await db
+      .selectFrom('units')
+      .select(['id', 'parent_id'])
+      .where('kind', '=', 'grid')
+      .orderBy('sort')
+      .executeTakeFirstOrThrow();
+    resident = await db
+      .selectFrom('users')
+      .select(['id', 'login', 'name'])
+      .where('unit_id', '=', grid.id)
+      .where('role', '=', 'resident')
+      .orderBy('id')
+      .executeTakeFirstOrThrow();
+    officer = await db
+      .selectFrom('users')
+      .select(['login', 'name'])
+      .where('unit_id', '=', grid.parent_id!)
+      .where('role', '=', 'officer')
+      .orderBy('id')
+      .executeTakeFirstOrThrow();
+    group = await db
+      .selectFrom('groups')
+      .select(['id', 'name'])
+      .where('unit_id', '=', grid.id)
+      .where('kind', '=', 'grid')
+      .executeTakeFirstOrThrow();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
-    phone = await signIn(await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true }), resident.login);
+    phone = await signIn(
+      await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true }),
+      resident.login,
+    );
     desk = await signIn(await browser.newContext({ viewport: { width: 1440, height: 900 } }), officer.login);
   }, TEST_MS);
 
@@ -96,141 +134,209 @@ const MARK = '__fqNoReload';
     await hub?.close();
   }, TEST_MS);
 
-  it('both open the grid group from 群聊, the resident too', async () => {
-    await openGroup(phone);
-    await openGroup(desk);
-  }, TEST_MS);
+  it(
+    'both open the grid group from 群聊, the resident too',
+    async () => {
+      await openGroup(phone);
+      await openGroup(desk);
+    },
+    TEST_MS,
+  );
 
-  it("the resident's message reaches the officer live", async () => {
-    await phone.fill('#chat-input', question);
-    await phone.getByRole('button', { name: '发送', exact: true }).click();
-    await message(phone, question).waitFor();
-    await message(desk, question).waitFor();
-    await expect.poll(() => phone.locator('.pending').count()).toBe(0);
-  }, TEST_MS);
+  it(
+    "the resident's message reaches the officer live",
+    async () => {
+      await phone.fill('#chat-input', question);
+      await phone.getByRole('button', { name: '发送', exact: true }).click();
+      await message(phone, question).waitFor();
+      await message(desk, question).waitFor();
+      await expect.poll(() => phone.locator('.pending').count()).toBe(0);
+    },
+    TEST_MS,
+  );
 
-  it('the resident recalls a message and the officer sees the placeholder', async () => {
-    await phone.fill('#chat-input', slip);
-    await phone.keyboard.press('Enter');
-    await message(desk, slip).waitFor();
-    await message(phone, slip).getByRole('button', { name: '消息操作' }).click();
-    await phone.getByRole('dialog').getByRole('button', { name: '撤回' }).click();
-    await phone.locator('[data-status=recalled]', { hasText: '消息已撤回' }).waitFor();
-    await desk.locator('[data-status=recalled]', { hasText: '消息已撤回' }).waitFor();
-    expect(await desk.getByText(slip).count()).toBe(0);
-    expect(await phone.getByText(slip).count()).toBe(0);
-  }, TEST_MS);
+  it(
+    'the resident recalls a message and the officer sees the placeholder',
+    async () => {
+      await phone.fill('#chat-input', slip);
+      await phone.keyboard.press('Enter');
+      await message(desk, slip).waitFor();
+      await message(phone, slip).getByRole('button', { name: '消息操作' }).click();
+      await phone.getByRole('dialog').getByRole('button', { name: '撤回' }).click();
+      await phone.locator('[data-status=recalled]', { hasText: '消息已撤回' }).waitFor();
+      await desk.locator('[data-status=recalled]', { hasText: '消息已撤回' }).waitFor();
+      expect(await desk.getByText(slip).count()).toBe(0);
+      expect(await phone.getByText(slip).count()).toBe(0);
+    },
+    TEST_MS,
+  );
 
-  it('a message written offline waits as 待发送 and arrives once the phone is back', async () => {
-    await phone.context().setOffline(true);
-    await phone.locator('[role=status][data-state=connecting], [role=status][data-state=disconnected]').first().waitFor();
-    await phone.fill('#chat-input', offline);
-    await phone.keyboard.press('Enter');
-    await phone.locator('.pending[data-status=queued]', { hasText: offline }).getByText('待发送').waitFor();
-    await phone.context().setOffline(false);
-    await message(desk, offline).waitFor();
-    await message(phone, offline).waitFor();
-    await expect.poll(() => phone.locator('.pending').count()).toBe(0);
-    expect(await message(desk, offline).count()).toBe(1);
-  }, TEST_MS);
+  it(
+    'a message written offline waits as 待发送 and arrives once the phone is back',
+    async () => {
+      await phone.context().setOffline(true);
+      await phone
+        .locator('[role=status][data-state=connecting], [role=status][data-state=disconnected]')
+        .first()
+        .waitFor();
+      await phone.fill('#chat-input', offline);
+      await phone.keyboard.press('Enter');
+      await phone.locator('.pending[data-status=queued]', { hasText: offline }).getByText('待发送').waitFor();
+      await phone.context().setOffline(false);
+      await message(desk, offline).waitFor();
+      await message(phone, offline).waitFor();
+      await expect.poll(() => phone.locator('.pending').count()).toBe(0);
+      expect(await message(desk, offline).count()).toBe(1);
+    },
+    TEST_MS,
+  );
 
-  it("the officer registers the resident's message as a matter", async () => {
-    await message(desk, question).getByRole('button', { name: '消息操作' }).click();
-    await desk.getByRole('dialog').getByRole('button', { name: '登记问题' }).click();
-    const form = desk.getByRole('dialog', { name: '登记问题' });
-    await form.locator('label', { hasText: '安全隐患' }).click();
-    expect(await form.getByLabel('安全隐患').isChecked()).toBe(true);
-    await form.getByRole('button', { name: '登记', exact: true }).click();
-    await desk.getByText(/^已登记：/).first().waitFor();
-    const card = desk.locator('article[data-matter-id]', { hasText: '东门路灯坏了' });
-    await card.getByText('待处理').waitFor();
-    // The resident sees it registered on their own message.
-    await message(phone, question).getByRole('button', { name: /已登记：.*待处理/ }).waitFor();
-  }, TEST_MS);
+  it(
+    "the officer registers the resident's message as a matter",
+    async () => {
+      await message(desk, question).getByRole('button', { name: '消息操作' }).click();
+      await desk.getByRole('dialog').getByRole('button', { name: '登记问题' }).click();
+      const form = desk.getByRole('dialog', { name: '登记问题' });
+      await form.locator('label', { hasText: '安全隐患' }).click();
+      expect(await form.getByLabel('安全隐患').isChecked()).toBe(true);
+      await form.getByRole('button', { name: '登记', exact: true }).click();
+      await desk
+        .getByText(/^已登记：/)
+        .first()
+        .waitFor();
+      const card = desk.locator('article[data-matter-id]', { hasText: '东门路灯坏了' });
+      await card.getByText('待处理').waitFor();
+      // The resident sees it registered on their own message.
+      await message(phone, question)
+        .getByRole('button', { name: /已登记：.*待处理/ })
+        .waitFor();
+    },
+    TEST_MS,
+  );
 
-  it('the officer mentions the resident through the autocomplete; the resident sees it marked for them', async () => {
-    await desk.locator('#chat-input').fill('');
-    await desk.locator('#chat-input').pressSequentially(`@${resident.name.slice(0, 1)}`);
-    const option = desk.getByRole('option', { name: new RegExp(`@${resident.name}`) });
-    await option.waitFor();
-    await desk.keyboard.press('Enter');
-    expect(await desk.locator('#chat-input').inputValue()).toBe(`@${resident.name} `);
-    await desk.locator('#chat-input').pressSequentially(mention);
-    await desk.keyboard.press('Enter');
-    const seen = message(phone, mention);
-    await seen.locator('.mention', { hasText: `@${resident.name}` }).waitFor();
-    await seen.locator('.bubble.mentions-me').waitFor();
-  }, TEST_MS);
+  it(
+    'the officer mentions the resident through the autocomplete; the resident sees it marked for them',
+    async () => {
+      await desk.locator('#chat-input').fill('');
+      await desk.locator('#chat-input').pressSequentially(`@${resident.name.slice(0, 1)}`);
+      const option = desk.getByRole('option', { name: new RegExp(`@${resident.name}`) });
+      await option.waitFor();
+      await desk.keyboard.press('Enter');
+      expect(await desk.locator('#chat-input').inputValue()).toBe(`@${resident.name} `);
+      await desk.locator('#chat-input').pressSequentially(mention);
+      await desk.keyboard.press('Enter');
+      const seen = message(phone, mention);
+      await seen.locator('.mention', { hasText: `@${resident.name}` }).waitFor();
+      await seen.locator('.bubble.mentions-me').waitFor();
+    },
+    TEST_MS,
+  );
 
-  it('a resident is offered no @所有人, and a file that is no image is refused before upload', async () => {
-    await phone.locator('#chat-input').fill('');
-    await phone.locator('#chat-input').pressSequentially('@');
-    await phone.getByRole('option', { name: new RegExp(`@${officer.name}`) }).waitFor();
-    expect(await phone.getByRole('option', { name: /所有人/ }).count()).toBe(0);
-    await phone.locator('#chat-input').fill('');
-    await phone.locator('input[type=file]').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an image') });
-    await phone.getByRole('alert').filter({ hasText: '只能发送 JPG、PNG、WebP 或 GIF 格式的图片' }).waitFor();
-  }, TEST_MS);
+  it(
+    'a resident is offered no @所有人, and a file that is no image is refused before upload',
+    async () => {
+      await phone.locator('#chat-input').fill('');
+      await phone.locator('#chat-input').pressSequentially('@');
+      await phone.getByRole('option', { name: new RegExp(`@${officer.name}`) }).waitFor();
+      expect(await phone.getByRole('option', { name: /所有人/ }).count()).toBe(0);
+      await phone.locator('#chat-input').fill('');
+      await phone
+        .locator('input[type=file]')
+        .setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an image') });
+      await phone.getByRole('alert').filter({ hasText: '只能发送 JPG、PNG、WebP 或 GIF 格式的图片' }).waitFor();
+    },
+    TEST_MS,
+  );
 
-  it('the resident sends an image; the officer sees its thumbnail', async () => {
-    await phone.locator('input[type=file]').setInputFiles({ name: 'lamp.png', mimeType: 'image/png', buffer: tinyPng() });
-    const thumb = desk.locator('.message button.thumb img').last();
-    await thumb.waitFor();
-    await expect.poll(() => thumb.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
-  }, TEST_MS);
+  it(
+    'the resident sends an image; the officer sees its thumbnail',
+    async () => {
+      await phone
+        .locator('input[type=file]')
+        .setInputFiles({ name: 'lamp.png', mimeType: 'image/png', buffer: tinyPng() });
+      const thumb = desk.locator('.message button.thumb img').last();
+      await thumb.waitFor();
+      await expect.poll(() => thumb.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+    },
+    TEST_MS,
+  );
 
-  it('the officer pins a notice; the resident sees it live and the officer sees it read', async () => {
-    await desk.getByRole('button', { name: '成员', exact: true }).click();
-    await desk.getByRole('button', { name: '发布群公告' }).click();
-    await desk.locator('#notice-text').fill(notice);
-    await desk.getByRole('button', { name: '发布', exact: true }).click();
-    await phone.locator('section.notice', { hasText: notice }).waitFor();
-    await desk.locator('section.notice .summary').click();
-    await desk.locator('section.notice .reads', { hasText: /已读 2\// }).waitFor();
-  }, TEST_MS);
+  it(
+    'the officer pins a notice; the resident sees it live and the officer sees it read',
+    async () => {
+      await desk.getByRole('button', { name: '成员', exact: true }).click();
+      await desk.getByRole('button', { name: '发布群公告' }).click();
+      await desk.locator('#notice-text').fill(notice);
+      await desk.getByRole('button', { name: '发布', exact: true }).click();
+      await phone.locator('section.notice', { hasText: notice }).waitFor();
+      await desk.locator('section.notice .summary').click();
+      await desk.locator('section.notice .reads', { hasText: /已读 2\// }).waitFor();
+    },
+    TEST_MS,
+  );
 
-  it("the officer removes a resident's message; both see the placeholder", async () => {
-    await phone.fill('#chat-input', rude);
-    await phone.keyboard.press('Enter');
-    await message(desk, rude).getByRole('button', { name: '消息操作' }).click();
-    await desk.getByRole('dialog').getByRole('button', { name: '移除' }).click();
-    await phone.locator('[data-status=removed]', { hasText: '消息已被民警移除' }).waitFor();
-    await desk.locator('[data-status=removed]', { hasText: '消息已被民警移除' }).waitFor();
-    expect(await phone.getByText(rude).count()).toBe(0);
-  }, TEST_MS);
+  it(
+    "the officer removes a resident's message; both see the placeholder",
+    async () => {
+      await phone.fill('#chat-input', rude);
+      await phone.keyboard.press('Enter');
+      await message(desk, rude).getByRole('button', { name: '消息操作' }).click();
+      await desk.getByRole('dialog').getByRole('button', { name: '移除' }).click();
+      await phone.locator('[data-status=removed]', { hasText: '消息已被民警移除' }).waitFor();
+      await desk.locator('[data-status=removed]', { hasText: '消息已被民警移除' }).waitFor();
+      expect(await phone.getByText(rude).count()).toBe(0);
+    },
+    TEST_MS,
+  );
 
-  it('the officer mutes the resident, whose composer says so at once, then lifts it', async () => {
-    const row = desk.locator(`li[data-user-id="${resident.id}"]`);
-    if ((await row.count()) === 0) await desk.getByRole('button', { name: '成员', exact: true }).click();
-    await row.getByRole('button', { name: '管理' }).click();
-    await row.getByRole('button', { name: '禁言', exact: true }).click();
-    await row.getByText(/禁言至/).waitFor();
-    await phone.getByRole('status').filter({ hasText: '您已被禁言' }).waitFor();
-    expect(await phone.locator('#chat-input').count()).toBe(0);
-    await row.getByRole('button', { name: '解除禁言' }).click();
-    await phone.locator('#chat-input').waitFor();
-  }, TEST_MS);
+  it(
+    'the officer mutes the resident, whose composer says so at once, then lifts it',
+    async () => {
+      const row = desk.locator(`li[data-user-id="${resident.id}"]`);
+      if ((await row.count()) === 0) await desk.getByRole('button', { name: '成员', exact: true }).click();
+      await row.getByRole('button', { name: '管理' }).click();
+      await row.getByRole('button', { name: '禁言', exact: true }).click();
+      await row.getByText(/禁言至/).waitFor();
+      await phone.getByRole('status').filter({ hasText: '您已被禁言' }).waitFor();
+      expect(await phone.locator('#chat-input').count()).toBe(0);
+      await row.getByRole('button', { name: '解除禁言' }).click();
+      await phone.locator('#chat-input').waitFor();
+    },
+    TEST_MS,
+  );
 
-  it('the officer answers it; the resident gets the answer quoting the original', async () => {
-    // The members took the place of the matters beside the chat: bring the matters back.
-    const mattersButton = desk.getByRole('button', { name: /^问题/ });
-    if ((await mattersButton.getAttribute('aria-expanded')) !== 'true') await mattersButton.click();
-    const card = desk.locator('article[data-matter-id]', { hasText: '东门路灯坏了' });
-    await card.getByRole('button', { name: '答复办结' }).click();
-    await card.getByLabel('答复内容').fill(answer);
-    await card.getByRole('button', { name: '发送答复并办结' }).click();
-    await message(desk, question).getByRole('button', { name: /已登记：.*已办结/ }).waitFor();
+  it(
+    'the officer answers it; the resident gets the answer quoting the original',
+    async () => {
+      // The members took the place of the matters beside the chat: bring the matters back.
+      const mattersButton = desk.getByRole('button', { name: /^问题/ });
+      if ((await mattersButton.getAttribute('aria-expanded')) !== 'true') await mattersButton.click();
+      const card = desk.locator('article[data-matter-id]', { hasText: '东门路灯坏了' });
+      await card.getByRole('button', { name: '答复办结' }).click();
+      await card.getByLabel('答复内容').fill(answer);
+      await card.getByRole('button', { name: '发送答复并办结' }).click();
+      await message(desk, question)
+        .getByRole('button', { name: /已登记：.*已办结/ })
+        .waitFor();
 
-    const reply = message(phone, answer);
-    await reply.waitFor();
-    await reply.locator('.quote', { hasText: question }).waitFor();
-    expect(await reply.locator('.who').textContent()).toContain(officer.name);
-    expect(await notReloaded(phone)).toBe(true);
-    expect(await notReloaded(desk)).toBe(true);
-  }, TEST_MS);
+      const reply = message(phone, answer);
+      await reply.waitFor();
+      await reply.locator('.quote', { hasText: question }).waitFor();
+      expect(await reply.locator('.who').textContent()).toContain(officer.name);
+      expect(await notReloaded(phone)).toBe(true);
+      expect(await notReloaded(desk)).toBe(true);
+    },
+    TEST_MS,
+  );
   it('a long group opens at its newest message, renders only what is on screen, and loads older messages on scrolling up to the first', async () => {
     const db = hub!.hub.store.db;
-    const second = await db.selectFrom('groups').select(['id', 'name', 'last_seq']).where('kind', '=', 'grid').where('id', '!=', group.id).where('name', 'like', '%第二网格%').executeTakeFirstOrThrow();
+    const second = await db
+      .selectFrom('groups')
+      .select(['id', 'name', 'last_seq'])
+      .where('kind', '=', 'grid')
+      .where('id', '!=', group.id)
+      .where('name', 'like', '%第二网格%')
+      .executeTakeFirstOrThrow();
     const me = await db.selectFrom('users').select('id').where('login', '=', officer.login).executeTakeFirstOrThrow();
     const count = 600;
     const now = Date.now();
@@ -250,10 +356,19 @@ const MARK = '__fqNoReload';
       mentions: null,
       image_id: null,
     }));
-    for (let i = 0; i < rows.length; i += 100) await db.insertInto('messages').values(rows.slice(i, i + 100)).execute();
+    for (let i = 0; i < rows.length; i += 100)
+      await db
+        .insertInto('messages')
+        .values(rows.slice(i, i + 100))
+        .execute();
     const last = first + count - 1;
     await db.updateTable('groups').set({ last_seq: last }).where('id', '=', second.id).execute();
-    await db.updateTable('group_members').set({ read_seq: last }).where('group_id', '=', second.id).where('user_id', '=', me.id).execute();
+    await db
+      .updateTable('group_members')
+      .set({ read_seq: last })
+      .where('group_id', '=', second.id)
+      .where('user_id', '=', me.id)
+      .execute();
 
     await desk.goto(url(`/groups/${second.id}`));
     await desk.getByRole('heading', { name: second.name }).waitFor();

@@ -12,7 +12,8 @@ import type { Role } from '@fengqiao/hub/protocol';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const required = process.env.REQUIRE_SERVICES === '1';
 const available = existsSync(CHROMIUM);
-if (!available && !required) console.log(`browser tests skipped: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH, or REQUIRE_SERVICES=1 to fail)`);
+if (!available && !required)
+  console.log(`browser tests skipped: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH, or REQUIRE_SERVICES=1 to fail)`);
 
 const STEP_MS = 15_000;
 const TEST_MS = 60_000;
@@ -40,7 +41,15 @@ interface DemoAccount {
     dispatcher = found;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
     context.setDefaultTimeout(STEP_MS);
@@ -54,35 +63,51 @@ interface DemoAccount {
 
   const url = (path: string) => `${hub!.url}${path}`;
 
-  it('refuses a wrong password and stays on /login', async () => {
-    await page.goto(url('/login'));
-    await page.fill('input[name=login]', dispatcher.login);
-    await page.fill('input[name=password]', 'not-the-password');
-    await page.click('button[type=submit]');
-    await page.getByText('账号或密码错误').waitFor();
-    expect(new URL(page.url()).pathname).toBe('/login');
-  }, TEST_MS);
+  it(
+    'refuses a wrong password and stays on /login',
+    async () => {
+      await page.goto(url('/login'));
+      await page.fill('input[name=login]', dispatcher.login);
+      await page.fill('input[name=password]', 'not-the-password');
+      await page.click('button[type=submit]');
+      await page.getByText('账号或密码错误').waitFor();
+      expect(new URL(page.url()).pathname).toBe('/login');
+    },
+    TEST_MS,
+  );
 
-  it('signs in, shows the person and a live connection', async () => {
-    await page.fill('input[name=password]', hub!.demoPassword);
-    await page.click('button[type=submit]');
-    await page.waitForURL(url('/'));
-    await page.getByText(dispatcher.name).first().waitFor();
-    await page.locator('[role=status][data-state=connected]').first().waitFor();
-    await page.getByText('已连接').first().waitFor();
-  }, TEST_MS);
+  it(
+    'signs in, shows the person and a live connection',
+    async () => {
+      await page.fill('input[name=password]', hub!.demoPassword);
+      await page.click('button[type=submit]');
+      await page.waitForURL(url('/'));
+      await page.getByText(dispatcher.name).first().waitFor();
+      await page.locator('[role=status][data-state=connected]').first().waitFor();
+      await page.getByText('已连接').first().waitFor();
+    },
+    TEST_MS,
+  );
 
-  it('switches to English', async () => {
-    await page.getByRole('button', { name: 'EN' }).click();
-    await page.getByText('Connected').first().waitFor();
-    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
-  }, TEST_MS);
+  it(
+    'switches to English',
+    async () => {
+      await page.getByRole('button', { name: 'EN' }).click();
+      await page.getByText('Connected').first().waitFor();
+      expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    },
+    TEST_MS,
+  );
 
-  it('signs out, and / then sends back to /login', async () => {
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.waitForURL((u) => u.pathname === '/login');
-    await page.goto(url('/'));
-    await page.waitForURL((u) => u.pathname === '/login');
-    await page.locator('input[name=login]').waitFor();
-  }, TEST_MS);
+  it(
+    'signs out, and / then sends back to /login',
+    async () => {
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.waitForURL((u) => u.pathname === '/login');
+      await page.goto(url('/'));
+      await page.waitForURL((u) => u.pathname === '/login');
+      await page.locator('input[name=login]').waitFor();
+    },
+    TEST_MS,
+  );
 });

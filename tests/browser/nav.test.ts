@@ -13,7 +13,8 @@ import type { Role } from '@fengqiao/hub/protocol';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const required = process.env.REQUIRE_SERVICES === '1';
 const available = existsSync(CHROMIUM);
-if (!available && !required) console.log(`browser tests skipped: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH, or REQUIRE_SERVICES=1 to fail)`);
+if (!available && !required)
+  console.log(`browser tests skipped: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH, or REQUIRE_SERVICES=1 to fail)`);
 
 const STEP_MS = 15_000;
 const TEST_MS = 60_000;
@@ -22,7 +23,10 @@ const TEST_MS = 60_000;
 const SECTIONS: Partial<Record<Role, { sections: string[]; first: string[] }>> = {
   officer: { sections: ['首页', '我的指令', '群聊', '所长热线'], first: ['我的指令', '群聊'] },
   dispatcher: { sections: ['首页', '指挥台', '警情登记', '我的指令', '群聊', '所长热线', '报表'], first: ['指挥台'] },
-  station_head: { sections: ['首页', '指挥台', '警情登记', '我的指令', '群聊', '所长热线', '报表'], first: ['所长热线', '报表'] },
+  station_head: {
+    sections: ['首页', '指挥台', '警情登记', '我的指令', '群聊', '所长热线', '报表'],
+    first: ['所长热线', '报表'],
+  },
   resident: { sections: ['所长热线', '群聊'], first: ['所长热线', '群聊'] },
 };
 
@@ -58,7 +62,15 @@ const SECTIONS: Partial<Record<Role, { sections: string[]; first: string[] }>> =
     for (const a of accounts) if (!logins.has(a.role)) logins.set(a.role, a.login);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   }, TEST_MS);
 
@@ -67,51 +79,64 @@ const SECTIONS: Partial<Record<Role, { sections: string[]; first: string[] }>> =
     await hub?.close();
   }, TEST_MS);
 
-  for (const [role, { sections, first }] of Object.entries(SECTIONS) as [Role, { sections: string[]; first: string[] }][]) {
-    it(`${role}: at 390 px every section is a tab or in 更多, the role's own first`, async () => {
-      const page = await signIn(role, 390);
-      const nav = page.getByRole('navigation', { name: '主导航' });
-      const tabs = await visibleLinks(page);
-      expect(tabs.length).toBeLessThanOrEqual(5);
-      expect(tabs.slice(0, first.length)).toEqual(first);
-      const more = nav.getByRole('button', { name: /^更多/ });
-      let inSheet: string[] = [];
-      if ((await more.count()) > 0) {
-        expect(tabs.length).toBe(4);
-        await more.click();
-        const sheet = page.getByRole('dialog', { name: '更多' });
-        await sheet.waitFor();
-        inSheet = await sheet.getByRole('link').evaluateAll((els) => els.map((el) => (el.textContent ?? '').replace(/[\d+]/g, '').trim()));
-        expect(await more.getAttribute('aria-expanded')).toBe('true');
-        await page.keyboard.press('Escape');
-        await sheet.waitFor({ state: 'hidden' });
-        // The dialog's close event, which the bar listens to, comes a moment after it hides.
-        await expect.poll(() => more.getAttribute('aria-expanded')).toBe('false');
-        // A tap on the dimmed page above the sheet closes it too.
-        await more.click();
-        await sheet.waitFor();
-        await page.mouse.click(195, 60);
-        await sheet.waitFor({ state: 'hidden' });
-        // A section in the sheet opens, and 更多 then holds the current page.
-        await more.click();
-        const last = inSheet[inSheet.length - 1]!;
-        await sheet.getByRole('link', { name: last }).click();
-        await sheet.waitFor({ state: 'hidden' });
-        await page.waitForURL((u) => u.pathname !== '/');
-        await more.click();
-        expect(await sheet.getByRole('link', { name: last }).getAttribute('aria-current')).toBe('page');
-      }
-      expect([...tabs, ...inSheet].sort()).toEqual([...sections].sort());
-      await page.context().close();
-    }, TEST_MS);
+  for (const [role, { sections, first }] of Object.entries(SECTIONS) as [
+    Role,
+    { sections: string[]; first: string[] },
+  ][]) {
+    it(
+      `${role}: at 390 px every section is a tab or in 更多, the role's own first`,
+      async () => {
+        const page = await signIn(role, 390);
+        const nav = page.getByRole('navigation', { name: '主导航' });
+        const tabs = await visibleLinks(page);
+        expect(tabs.length).toBeLessThanOrEqual(5);
+        expect(tabs.slice(0, first.length)).toEqual(first);
+        const more = nav.getByRole('button', { name: /^更多/ });
+        let inSheet: string[] = [];
+        if ((await more.count()) > 0) {
+          expect(tabs.length).toBe(4);
+          await more.click();
+          const sheet = page.getByRole('dialog', { name: '更多' });
+          await sheet.waitFor();
+          inSheet = await sheet
+            .getByRole('link')
+            .evaluateAll((els) => els.map((el) => (el.textContent ?? '').replace(/[\d+]/g, '').trim()));
+          expect(await more.getAttribute('aria-expanded')).toBe('true');
+          await page.keyboard.press('Escape');
+          await sheet.waitFor({ state: 'hidden' });
+          // The dialog's close event, which the bar listens to, comes a moment after it hides.
+          await expect.poll(() => more.getAttribute('aria-expanded')).toBe('false');
+          // A tap on the dimmed page above the sheet closes it too.
+          await more.click();
+          await sheet.waitFor();
+          await page.mouse.click(195, 60);
+          await sheet.waitFor({ state: 'hidden' });
+          // A section in the sheet opens, and 更多 then holds the current page.
+          await more.click();
+          const last = inSheet[inSheet.length - 1]!;
+          await sheet.getByRole('link', { name: last }).click();
+          await sheet.waitFor({ state: 'hidden' });
+          await page.waitForURL((u) => u.pathname !== '/');
+          await more.click();
+          expect(await sheet.getByRole('link', { name: last }).getAttribute('aria-current')).toBe('page');
+        }
+        expect([...tabs, ...inSheet].sort()).toEqual([...sections].sort());
+        await page.context().close();
+      },
+      TEST_MS,
+    );
 
-    it(`${role}: at 1440 px every section is in view, with no 更多`, async () => {
-      const page = await signIn(role, 1440);
-      const nav = page.getByRole('navigation', { name: '主导航' });
-      expect((await visibleLinks(page)).sort()).toEqual([...sections].sort());
-      for (const name of sections) expect(await nav.getByRole('link', { name }).isVisible()).toBe(true);
-      expect(await nav.getByRole('button', { name: /^更多/ }).count()).toBe(0);
-      await page.context().close();
-    }, TEST_MS);
+    it(
+      `${role}: at 1440 px every section is in view, with no 更多`,
+      async () => {
+        const page = await signIn(role, 1440);
+        const nav = page.getByRole('navigation', { name: '主导航' });
+        expect((await visibleLinks(page)).sort()).toEqual([...sections].sort());
+        for (const name of sections) expect(await nav.getByRole('link', { name }).isVisible()).toBe(true);
+        expect(await nav.getByRole('button', { name: /^更多/ }).count()).toBe(0);
+        await page.context().close();
+      },
+      TEST_MS,
+    );
   }
 });

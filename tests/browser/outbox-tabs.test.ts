@@ -12,7 +12,8 @@ import { startTestHub, type TestHub } from '@fengqiao/hub/testing';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const required = process.env.REQUIRE_SERVICES === '1';
 const available = existsSync(CHROMIUM);
-if (!available && !required) console.log(`browser tests skipped: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH, or REQUIRE_SERVICES=1 to fail)`);
+if (!available && !required)
+  console.log(`browser tests skipped: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH, or REQUIRE_SERVICES=1 to fail)`);
 
 const STEP_MS = 15_000;
 const METRICS_TOKEN = 'outbox-tabs-metrics-token';
@@ -30,13 +31,26 @@ const TEST_MS = 60_000;
   const url = (path: string) => `${hub!.url.replace('//localhost:', '//127.0.0.1:')}${path}`;
   const message = (page: Page, text: string) => page.locator('.message', { hasText: text });
   const stored = async (text: string) =>
-    (await hub!.hub.store.db.selectFrom('messages').select('id').where('group_id', '=', group.id).where('text', '=', text).execute()).length;
+    (
+      await hub!.hub.store.db
+        .selectFrom('messages')
+        .select('id')
+        .where('group_id', '=', group.id)
+        .where('text', '=', text)
+        .execute()
+    ).length;
   /** How many message:send commands the hub has received over sockets, from its own metrics. */
   const sendsReceived = async () => {
-    const text = await (await fetch(`${hub!.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
-    return [...text.matchAll(/^hub_socket_events_in_total\{[^}]*event="message:send"[^}]*\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+    const text = await (
+      await fetch(`${hub!.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+    ).text();
+    return [...text.matchAll(/^hub_socket_events_in_total\{[^}]*event="message:send"[^}]*\} (\d+)$/gm)].reduce(
+      (n, m) => n + Number(m[1]),
+      0,
+    );
   };
-  const outboxKeys = (page: Page) => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('fq.outbox.')));
+  const outboxKeys = (page: Page) =>
+    page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('fq.outbox.')));
 
   /** A tab on the group's page, connected. */
   async function openTab(): Promise<Page> {
@@ -49,7 +63,8 @@ const TEST_MS = 60_000;
 
   async function goOffline(pages: Page[]): Promise<void> {
     await context.setOffline(true);
-    for (const p of pages) await p.locator('[role=status][data-state=connecting], [role=status][data-state=disconnected]').first().waitFor();
+    for (const p of pages)
+      await p.locator('[role=status][data-state=connecting], [role=status][data-state=disconnected]').first().waitFor();
   }
 
   async function queue(page: Page, text: string): Promise<void> {
@@ -61,12 +76,38 @@ const TEST_MS = 60_000;
   beforeAll(async () => {
     hub = await startTestHub({ web: true, env: { METRICS_TOKEN } });
     const db = hub.hub.store.db;
-    const grid = await db.selectFrom('units').select('id').where('kind', '=', 'grid').orderBy('sort').executeTakeFirstOrThrow();
-    residentLogin = (await db.selectFrom('users').select('login').where('unit_id', '=', grid.id).where('role', '=', 'resident').orderBy('id').executeTakeFirstOrThrow()).login;
-    group = await db.selectFrom('groups').select(['id', 'name']).where('unit_id', '=', grid.id).where('kind', '=', 'grid').executeTakeFirstOrThrow();
+    const grid = await db
+      .selectFrom('units')
+      .select('id')
+      .where('kind', '=', 'grid')
+      .orderBy('sort')
+      .executeTakeFirstOrThrow();
+    residentLogin = (
+      await db
+        .selectFrom('users')
+        .select('login')
+        .where('unit_id', '=', grid.id)
+        .where('role', '=', 'resident')
+        .orderBy('id')
+        .executeTakeFirstOrThrow()
+    ).login;
+    group = await db
+      .selectFrom('groups')
+      .select(['id', 'name'])
+      .where('unit_id', '=', grid.id)
+      .where('kind', '=', 'grid')
+      .executeTakeFirstOrThrow();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     context = await browser.newContext();
     context.setDefaultTimeout(STEP_MS);
@@ -84,42 +125,50 @@ const TEST_MS = 60_000;
     await hub?.close();
   }, TEST_MS);
 
-  it('what two tabs queued offline is sent once each, though the tab that queued first closed meanwhile', async () => {
-    const first = await openTab();
-    const second = await openTab();
-    await goOffline([first, second]);
-    const fromFirst = `一号标签页离线消息 ${stamp}`;
-    const fromSecond = `二号标签页离线消息 ${stamp}`;
-    await queue(first, fromFirst);
-    await queue(second, fromSecond);
-    await first.close();
-    await context.setOffline(false);
-    await message(second, fromFirst).waitFor();
-    await message(second, fromSecond).waitFor();
-    await expect.poll(() => second.locator('.pending').count()).toBe(0);
-    expect([await stored(fromFirst), await stored(fromSecond)]).toEqual([1, 1]);
-    await expect.poll(() => outboxKeys(second)).toEqual([]);
-    await second.close();
-  }, TEST_MS);
+  it(
+    'what two tabs queued offline is sent once each, though the tab that queued first closed meanwhile',
+    async () => {
+      const first = await openTab();
+      const second = await openTab();
+      await goOffline([first, second]);
+      const fromFirst = `一号标签页离线消息 ${stamp}`;
+      const fromSecond = `二号标签页离线消息 ${stamp}`;
+      await queue(first, fromFirst);
+      await queue(second, fromSecond);
+      await first.close();
+      await context.setOffline(false);
+      await message(second, fromFirst).waitFor();
+      await message(second, fromSecond).waitFor();
+      await expect.poll(() => second.locator('.pending').count()).toBe(0);
+      expect([await stored(fromFirst), await stored(fromSecond)]).toEqual([1, 1]);
+      await expect.poll(() => outboxKeys(second)).toEqual([]);
+      await second.close();
+    },
+    TEST_MS,
+  );
 
-  it('with both tabs open, each tab\'s queued message is sent once and neither tab stays pending', async () => {
-    const first = await openTab();
-    const second = await openTab();
-    await goOffline([first, second]);
-    const fromFirst = `一号标签页再发 ${stamp}`;
-    const fromSecond = `二号标签页再发 ${stamp}`;
-    await queue(first, fromFirst);
-    await queue(second, fromSecond);
-    const sentBefore = await sendsReceived();
-    await context.setOffline(false);
-    for (const page of [first, second]) {
-      await message(page, fromFirst).waitFor();
-      await message(page, fromSecond).waitFor();
-      await expect.poll(() => page.locator('.pending').count()).toBe(0);
-    }
-    expect([await stored(fromFirst), await stored(fromSecond)]).toEqual([1, 1]);
-    // One tab sent both: two commands on the wire, not one per tab per command.
-    expect(await sendsReceived()).toBe(sentBefore + 2);
-    await expect.poll(() => outboxKeys(first)).toEqual([]);
-  }, TEST_MS);
+  it(
+    "with both tabs open, each tab's queued message is sent once and neither tab stays pending",
+    async () => {
+      const first = await openTab();
+      const second = await openTab();
+      await goOffline([first, second]);
+      const fromFirst = `一号标签页再发 ${stamp}`;
+      const fromSecond = `二号标签页再发 ${stamp}`;
+      await queue(first, fromFirst);
+      await queue(second, fromSecond);
+      const sentBefore = await sendsReceived();
+      await context.setOffline(false);
+      for (const page of [first, second]) {
+        await message(page, fromFirst).waitFor();
+        await message(page, fromSecond).waitFor();
+        await expect.poll(() => page.locator('.pending').count()).toBe(0);
+      }
+      expect([await stored(fromFirst), await stored(fromSecond)]).toEqual([1, 1]);
+      // One tab sent both: two commands on the wire, not one per tab per command.
+      expect(await sendsReceived()).toBe(sentBefore + 2);
+      await expect.poll(() => outboxKeys(first)).toEqual([]);
+    },
+    TEST_MS,
+  );
 });

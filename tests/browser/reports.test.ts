@@ -21,7 +21,8 @@ import { createExtractiveSummariser } from '../../bots/src/summarise/index.ts';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const required = process.env.REQUIRE_SERVICES === '1';
 const available = existsSync(CHROMIUM);
-if (!available && !required) console.log(`browser tests skipped: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH, or REQUIRE_SERVICES=1 to fail)`);
+if (!available && !required)
+  console.log(`browser tests skipped: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH, or REQUIRE_SERVICES=1 to fail)`);
 
 const STEP_MS = 15_000;
 const TEST_MS = 60_000;
@@ -50,7 +51,12 @@ interface Station {
 /** A day of real traffic at the first demo station: incidents, an order with one 签收, a grid chat. */
 async function seedDay(t: TestHub, sockets: TestSocket[]): Promise<Station> {
   const db = t.hub.store.db;
-  const station = await db.selectFrom('units').select(['id', 'name', 'path']).where('kind', '=', 'station').orderBy('sort').executeTakeFirstOrThrow();
+  const station = await db
+    .selectFrom('units')
+    .select(['id', 'name', 'path'])
+    .where('kind', '=', 'station')
+    .orderBy('sort')
+    .executeTakeFirstOrThrow();
   const people = await db
     .selectFrom('users as u')
     .innerJoin('units as un', 'un.id', 'u.unit_id')
@@ -90,10 +96,20 @@ async function seedDay(t: TestHub, sockets: TestSocket[]): Promise<Station> {
     targets: officers.map((o) => ({ kind: 'user' as const, userId: o.id })),
   });
   if (!sent.ok) throw new Error(sent.error.message);
-  const acked = await first.emitWithAck('order:act', { action: 'acknowledge', orderId: sent.order.id, clientId: cid() });
+  const acked = await first.emitWithAck('order:act', {
+    action: 'acknowledge',
+    orderId: sent.order.id,
+    clientId: cid(),
+  });
   if (!acked.ok) throw new Error(acked.error.message);
 
-  const gridGroup = await db.selectFrom('groups as g').innerJoin('units as u', 'u.id', 'g.unit_id').select(['g.id', 'g.name']).where('u.path', '=', resident.path).where('g.kind', '=', 'grid').executeTakeFirstOrThrow();
+  const gridGroup = await db
+    .selectFrom('groups as g')
+    .innerJoin('units as u', 'u.id', 'g.unit_id')
+    .select(['g.id', 'g.name'])
+    .where('u.path', '=', resident.path)
+    .where('g.kind', '=', 'grid')
+    .executeTakeFirstOrThrow();
   const speakers = {
     resident: await connectSocket(t.url, { cookie: (await login(t.url, resident.login)).cookie }),
     worker: await connectSocket(t.url, { cookie: (await login(t.url, worker.login)).cookie }),
@@ -103,7 +119,15 @@ async function seedDay(t: TestHub, sockets: TestSocket[]): Promise<Station> {
     const r = await speakers[who].emitWithAck('message:send', { groupId: gridGroup.id, clientId: cid(), text });
     if (!r.ok) throw new Error(r.error.message);
   }
-  return { id: station.id, name: station.name, dispatcherLogin: dispatcher.login, dispatcherCookie, residentLogin: resident.login, gridGroupId: gridGroup.id, gridGroupName: gridGroup.name };
+  return {
+    id: station.id,
+    name: station.name,
+    dispatcherLogin: dispatcher.login,
+    dispatcherCookie,
+    residentLogin: resident.login,
+    gridGroupId: gridGroup.id,
+    gridGroupName: gridGroup.name,
+  };
 }
 
 /** A bot token issued through the admin API, as an operator would. */
@@ -150,13 +174,30 @@ async function botToken(t: TestHub): Promise<string> {
     const token = await botToken(hub);
     const { me, socket } = await connectBot({ hubUrl: hub.url, token });
     sockets.push(socket);
-    bot = createReportBot({ socket, api: createReportApi({ hubUrl: hub.url, token }), summariser: createExtractiveSummariser(), botUserId: me.id, log: { info: () => {}, warn: () => {} } });
+    bot = createReportBot({
+      socket,
+      api: createReportApi({ hubUrl: hub.url, token }),
+      summariser: createExtractiveSummariser(),
+      botUserId: me.id,
+      log: { info: () => {}, warn: () => {} },
+    });
     await bot.start();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
-    desk = await signIn(await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true }), station.dispatcherLogin);
+    desk = await signIn(
+      await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true }),
+      station.dispatcherLogin,
+    );
   }, TEST_MS);
 
   afterAll(async () => {
@@ -166,152 +207,249 @@ async function botToken(t: TestHub): Promise<string> {
     await hub?.close();
   }, TEST_MS);
 
-  it('the dispatcher opens 报表 and asks for a morning briefing of the station', async () => {
-    await desk.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '报表' }).click();
-    await desk.waitForURL(url('/reports'));
-    await desk.getByText('暂无简报或报表').waitFor();
-    await desk.getByRole('radio', { name: '早会' }).check();
-    await expect.poll(() => desk.getByRole('combobox', { name: '生成单位' }).inputValue()).toBe(station.id);
-    await desk.getByRole('button', { name: '生成早会简报' }).click();
-    await desk.waitForURL(/\/reports\/[^/]+$/);
-    reportId = decodeURIComponent(new URL(desk.url()).pathname.split('/').pop()!);
-    await desk.locator(`article[data-report-id="${reportId}"][data-kind=briefing]`).waitFor();
-    await desk.getByText(`早会简报${station.name}`).waitFor();
-  }, TEST_MS);
+  it(
+    'the dispatcher opens 报表 and asks for a morning briefing of the station',
+    async () => {
+      await desk.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '报表' }).click();
+      await desk.waitForURL(url('/reports'));
+      await desk.getByText('暂无简报或报表').waitFor();
+      await desk.getByRole('radio', { name: '早会' }).check();
+      await expect.poll(() => desk.getByRole('combobox', { name: '生成单位' }).inputValue()).toBe(station.id);
+      await desk.getByRole('button', { name: '生成早会简报' }).click();
+      await desk.waitForURL(/\/reports\/[^/]+$/);
+      reportId = decodeURIComponent(new URL(desk.url()).pathname.split('/').pop()!);
+      await desk.locator(`article[data-report-id="${reportId}"][data-kind=briefing]`).waitFor();
+      await desk.getByText(`早会简报${station.name}`).waitFor();
+    },
+    TEST_MS,
+  );
 
-  it("shows the briefing's figures and charts", async () => {
-    const incidents = desk.locator('[data-block=incidents]');
-    await incidents.getByRole('heading', { name: '警情 4' }).waitFor();
-    expect(await incidents.locator('tr[data-category=public_order] td').first().textContent()).toBe('2');
-    // Nothing a year back: 同比 reads "—".
-    expect(await incidents.locator('tr[data-category=total] td').nth(4).textContent()).toBe('—');
-    await incidents.getByRole('img', { name: /^分类警情/ }).waitFor();
-    // The briefing's 24 hours touch two local dates: the per-date chart has both.
-    expect(await incidents.getByRole('img', { name: /^每日警情（按类别）: \d{4}-\d{2}-\d{2} \d+; \d{4}-\d{2}-\d{2} \d+$/ }).count()).toBe(1);
-    expect(await incidents.locator('svg rect').count()).toBeGreaterThanOrEqual(3);
-    await incidents.getByText('电动车被盗').waitFor();
+  it(
+    "shows the briefing's figures and charts",
+    async () => {
+      const incidents = desk.locator('[data-block=incidents]');
+      await incidents.getByRole('heading', { name: '警情 4' }).waitFor();
+      expect(await incidents.locator('tr[data-category=public_order] td').first().textContent()).toBe('2');
+      // Nothing a year back: 同比 reads "—".
+      expect(await incidents.locator('tr[data-category=total] td').nth(4).textContent()).toBe('—');
+      await incidents.getByRole('img', { name: /^分类警情/ }).waitFor();
+      // The briefing's 24 hours touch two local dates: the per-date chart has both.
+      expect(
+        await incidents
+          .getByRole('img', { name: /^每日警情（按类别）: \d{4}-\d{2}-\d{2} \d+; \d{4}-\d{2}-\d{2} \d+$/ })
+          .count(),
+      ).toBe(1);
+      expect(await incidents.locator('svg rect').count()).toBeGreaterThanOrEqual(3);
+      await incidents.getByText('电动车被盗').waitFor();
 
-    const orders = desk.locator('[data-block=orders]');
-    expect(await orders.locator('[data-stat=issued] dd').textContent()).toMatch(/^1\b/);
-    expect(await orders.locator('[data-stat=assignments] dd').textContent()).toBe('2');
-    expect(await orders.locator('[data-stat=ack-on-time] dd').textContent()).toMatch(/^1 50%/);
-    await orders.getByRole('img', { name: /接收 2 → 送达 \d → 已读 \d → 签收 1/ }).waitFor();
+      const orders = desk.locator('[data-block=orders]');
+      expect(await orders.locator('[data-stat=issued] dd').textContent()).toMatch(/^1\b/);
+      expect(await orders.locator('[data-stat=assignments] dd').textContent()).toBe('2');
+      expect(await orders.locator('[data-stat=ack-on-time] dd').textContent()).toMatch(/^1 50%/);
+      await orders.getByRole('img', { name: /接收 2 → 送达 \d → 已读 \d → 签收 1/ }).waitFor();
 
-    const groups = desk.locator('[data-block=groups]');
-    expect(await groups.locator('dd').first().textContent()).toMatch(/^4\b/);
-    await desk.locator('[data-block=hotline]').getByRole('heading', { name: '所长热线' }).waitFor();
-    await desk.locator('[data-section=conversations]').waitFor();
-  }, TEST_MS);
+      const groups = desk.locator('[data-block=groups]');
+      expect(await groups.locator('dd').first().textContent()).toMatch(/^4\b/);
+      await desk.locator('[data-block=hotline]').getByRole('heading', { name: '所长热线' }).waitFor();
+      await desk.locator('[data-section=conversations]').waitFor();
+    },
+    TEST_MS,
+  );
 
-  it('a summary sentence the bot cited opens the messages it was drawn from', async () => {
-    // The bot heard of the request and summarises; the page looks again meanwhile, no reload.
-    const sentence = desk.locator('[data-section=conversations] button.cited').first();
-    await sentence.waitFor();
-    cited = { text: (await sentence.evaluate((el) => el.firstChild?.textContent ?? '')).trim(), ids: (await sentence.getAttribute('data-sources'))!.split(',') };
-    expect(cited.text.startsWith(`${station.gridGroupName}：`)).toBe(true);
-    expect(cited.ids.length).toBeGreaterThan(0);
-    await sentence.click();
-    const dialog = desk.getByRole('dialog', { name: '来源消息' });
-    const sources = dialog.getByTestId('report-sources');
-    await sources.waitFor();
-    expect(await sources.locator('li').count()).toBe(cited.ids.length);
-    const rows = await hub.hub.store.db.selectFrom('messages as m').innerJoin('users as u', 'u.id', 'm.sender_id').select(['m.id', 'm.text', 'm.group_id', 'u.name']).where('m.id', 'in', cited.ids).execute();
-    expect(rows).toHaveLength(cited.ids.length);
-    for (const m of rows) {
-      expect(m.group_id).toBe(station.gridGroupId);
-      expect(CHAT.map(([, text]) => text)).toContain(m.text);
-      const item = sources.locator(`li[data-message-id="${m.id}"]`);
-      expect(await item.locator('.text').textContent()).toBe(m.text);
-      expect(await item.locator('.meta b').textContent()).toBe(m.name);
-    }
-    await dialog.getByRole('button', { name: '关闭' }).click();
-    await dialog.waitFor({ state: 'hidden' });
-  }, TEST_MS);
+  it(
+    'a summary sentence the bot cited opens the messages it was drawn from',
+    async () => {
+      // The bot heard of the request and summarises; the page looks again meanwhile, no reload.
+      const sentence = desk.locator('[data-section=conversations] button.cited').first();
+      await sentence.waitFor();
+      cited = {
+        text: (await sentence.evaluate((el) => el.firstChild?.textContent ?? '')).trim(),
+        ids: (await sentence.getAttribute('data-sources'))!.split(','),
+      };
+      expect(cited.text.startsWith(`${station.gridGroupName}：`)).toBe(true);
+      expect(cited.ids.length).toBeGreaterThan(0);
+      await sentence.click();
+      const dialog = desk.getByRole('dialog', { name: '来源消息' });
+      const sources = dialog.getByTestId('report-sources');
+      await sources.waitFor();
+      expect(await sources.locator('li').count()).toBe(cited.ids.length);
+      const rows = await hub.hub.store.db
+        .selectFrom('messages as m')
+        .innerJoin('users as u', 'u.id', 'm.sender_id')
+        .select(['m.id', 'm.text', 'm.group_id', 'u.name'])
+        .where('m.id', 'in', cited.ids)
+        .execute();
+      expect(rows).toHaveLength(cited.ids.length);
+      for (const m of rows) {
+        expect(m.group_id).toBe(station.gridGroupId);
+        expect(CHAT.map(([, text]) => text)).toContain(m.text);
+        const item = sources.locator(`li[data-message-id="${m.id}"]`);
+        expect(await item.locator('.text').textContent()).toBe(m.text);
+        expect(await item.locator('.meta b').textContent()).toBe(m.name);
+      }
+      await dialog.getByRole('button', { name: '关闭' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+    },
+    TEST_MS,
+  );
 
-  it('downloads the briefing as Markdown with its figures and cited sources', async () => {
-    const [download] = await Promise.all([desk.waitForEvent('download'), desk.getByRole('button', { name: '下载 Markdown' }).click()]);
-    expect(download.suggestedFilename()).toMatch(new RegExp(`^briefing-${station.name}-\\d{4}-\\d{2}-\\d{2}\\.md$`));
-    const md = readFileSync((await download.path())!, 'utf8');
-    expect(md.split('\n')[0]).toBe(`# ${station.name} · 早会简报`);
-    expect(md).toContain('| 接报警情 | 4 |');
-    // A fresh store has nothing before today: 环比 and 同比 read "—".
-    expect(md).toContain('| 治安 | 2 | — | — | — | — |');
-    expect(md).toContain(`- ${cited.text} (来源消息: ${cited.ids.join(', ')})`);
-    expect(md).toMatch(/热议话题: \S+ \(\d+\)/);
+  it(
+    'downloads the briefing as Markdown with its figures and cited sources',
+    async () => {
+      const [download] = await Promise.all([
+        desk.waitForEvent('download'),
+        desk.getByRole('button', { name: '下载 Markdown' }).click(),
+      ]);
+      expect(download.suggestedFilename()).toMatch(new RegExp(`^briefing-${station.name}-\\d{4}-\\d{2}-\\d{2}\\.md$`));
+      const md = readFileSync((await download.path())!, 'utf8');
+      expect(md.split('\n')[0]).toBe(`# ${station.name} · 早会简报`);
+      expect(md).toContain('| 接报警情 | 4 |');
+      // A fresh store has nothing before today: 环比 and 同比 read "—".
+      expect(md).toContain('| 治安 | 2 | — | — | — | — |');
+      expect(md).toContain(`- ${cited.text} (来源消息: ${cited.ids.join(', ')})`);
+      expect(md).toMatch(/热议话题: \S+ \(\d+\)/);
 
-    const [json] = await Promise.all([desk.waitForEvent('download'), desk.getByRole('button', { name: '下载数据 JSON' }).click()]);
-    const figures = JSON.parse(readFileSync((await json.path())!, 'utf8')) as ReportDocument;
-    expect(figures.id).toBe(reportId);
-    expect(figures.figures.incidents.total.current).toBe(4);
-  }, TEST_MS);
+      const [json] = await Promise.all([
+        desk.waitForEvent('download'),
+        desk.getByRole('button', { name: '下载数据 JSON' }).click(),
+      ]);
+      const figures = JSON.parse(readFileSync((await json.path())!, 'utf8')) as ReportDocument;
+      expect(figures.id).toBe(reportId);
+      expect(figures.figures.incidents.total.current).toBe(4);
+    },
+    TEST_MS,
+  );
 
-  it('lists the briefing under its kind and unit, and not under another kind', async () => {
-    await desk.getByRole('link', { name: '返回列表' }).click();
-    await desk.waitForURL(url('/reports'));
-    const kinds = desk.getByRole('group', { name: '类型' });
-    await kinds.getByRole('button', { name: '早会' }).click();
-    await desk.locator(`a[data-report-id="${reportId}"]`).waitFor();
-    await kinds.getByRole('button', { name: '月报' }).click();
-    await desk.getByText('暂无简报或报表').waitFor();
-    expect(await desk.locator('a[data-report-id]').count()).toBe(0);
-  }, TEST_MS);
+  it(
+    'lists the briefing under its kind and unit, and not under another kind',
+    async () => {
+      await desk.getByRole('link', { name: '返回列表' }).click();
+      await desk.waitForURL(url('/reports'));
+      const kinds = desk.getByRole('group', { name: '类型' });
+      await kinds.getByRole('button', { name: '早会' }).click();
+      await desk.locator(`a[data-report-id="${reportId}"]`).waitFor();
+      await kinds.getByRole('button', { name: '月报' }).click();
+      await desk.getByText('暂无简报或报表').waitFor();
+      expect(await desk.locator('a[data-report-id]').count()).toBe(0);
+    },
+    TEST_MS,
+  );
 
-  it('prints without the navigation and buttons, and repeats table heads on each page', async () => {
-    await desk.goto(url(`/reports/${encodeURIComponent(reportId)}`));
-    await desk.locator('[data-block=incidents]').waitFor();
-    const shown = (selector: string) => desk.locator(selector).first().evaluate((el) => getComputedStyle(el).display !== 'none');
-    expect(await shown('nav.nav')).toBe(true);
-    await desk.emulateMedia({ media: 'print' });
-    expect(await shown('nav.nav')).toBe(false);
-    expect(await shown('header.header')).toBe(false);
-    expect(await shown('[role=group][aria-label=报表操作]')).toBe(false);
-    expect(await desk.locator('[data-block=incidents] thead').first().evaluate((el) => getComputedStyle(el).display)).toBe('table-header-group');
-    const pdf = await desk.pdf({ format: 'A4' });
-    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
-    await desk.emulateMedia({ media: 'screen' });
-  }, TEST_MS);
+  it(
+    'prints without the navigation and buttons, and repeats table heads on each page',
+    async () => {
+      await desk.goto(url(`/reports/${encodeURIComponent(reportId)}`));
+      await desk.locator('[data-block=incidents]').waitFor();
+      const shown = (selector: string) =>
+        desk
+          .locator(selector)
+          .first()
+          .evaluate((el) => getComputedStyle(el).display !== 'none');
+      expect(await shown('nav.nav')).toBe(true);
+      await desk.emulateMedia({ media: 'print' });
+      expect(await shown('nav.nav')).toBe(false);
+      expect(await shown('header.header')).toBe(false);
+      expect(await shown('[role=group][aria-label=报表操作]')).toBe(false);
+      expect(
+        await desk
+          .locator('[data-block=incidents] thead')
+          .first()
+          .evaluate((el) => getComputedStyle(el).display),
+      ).toBe('table-header-group');
+      const pdf = await desk.pdf({ format: 'A4' });
+      expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+      await desk.emulateMedia({ media: 'screen' });
+    },
+    TEST_MS,
+  );
 
-  it('a branch dispatcher filters the list by unit', async () => {
-    const db = hub.hub.store.db;
-    const branch = await db.selectFrom('units').select('id').where('kind', '=', 'branch').orderBy('sort').executeTakeFirstOrThrow();
-    const other = await db.selectFrom('units').select(['id', 'name']).where('parent_id', '=', branch.id).where('kind', '=', 'station').where('id', '!=', station.id).orderBy('sort').executeTakeFirstOrThrow();
-    const room = await db.selectFrom('units').select('id').where('parent_id', '=', branch.id).where('kind', '=', 'command_room').executeTakeFirstOrThrow();
-    const branchDispatcher = await db.selectFrom('users').select('login').where('unit_id', '=', room.id).where('role', '=', 'dispatcher').executeTakeFirstOrThrow();
-    const cookie = (await login(hub.url, branchDispatcher.login)).cookie;
-    const made = await fetch(url('/api/reports'), { method: 'POST', headers: { 'content-type': 'application/json', origin: hub.url, cookie }, body: JSON.stringify({ kind: 'daily', unitId: other.id }) });
-    expect(made.status).toBe(201);
-    const daily = ((await made.json()) as { report: ReportDocument }).report;
+  it(
+    'a branch dispatcher filters the list by unit',
+    async () => {
+      const db = hub.hub.store.db;
+      const branch = await db
+        .selectFrom('units')
+        .select('id')
+        .where('kind', '=', 'branch')
+        .orderBy('sort')
+        .executeTakeFirstOrThrow();
+      const other = await db
+        .selectFrom('units')
+        .select(['id', 'name'])
+        .where('parent_id', '=', branch.id)
+        .where('kind', '=', 'station')
+        .where('id', '!=', station.id)
+        .orderBy('sort')
+        .executeTakeFirstOrThrow();
+      const room = await db
+        .selectFrom('units')
+        .select('id')
+        .where('parent_id', '=', branch.id)
+        .where('kind', '=', 'command_room')
+        .executeTakeFirstOrThrow();
+      const branchDispatcher = await db
+        .selectFrom('users')
+        .select('login')
+        .where('unit_id', '=', room.id)
+        .where('role', '=', 'dispatcher')
+        .executeTakeFirstOrThrow();
+      const cookie = (await login(hub.url, branchDispatcher.login)).cookie;
+      const made = await fetch(url('/api/reports'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: hub.url, cookie },
+        body: JSON.stringify({ kind: 'daily', unitId: other.id }),
+      });
+      expect(made.status).toBe(201);
+      const daily = ((await made.json()) as { report: ReportDocument }).report;
 
-    const page = await signIn(await browser!.newContext({ viewport: { width: 1440, height: 900 } }), branchDispatcher.login);
-    await page.goto(url('/reports'));
-    await page.locator(`a[data-report-id="${reportId}"]`).waitFor();
-    await page.locator(`a[data-report-id="${daily.id}"]`).waitFor();
-    const unit = page.getByRole('combobox', { name: '单位', exact: true });
-    await unit.selectOption(other.id);
-    await page.locator(`a[data-report-id="${reportId}"]`).waitFor({ state: 'detached' });
-    expect(await page.locator('a[data-report-id]').count()).toBe(1);
-    await unit.selectOption(station.id);
-    await page.locator(`a[data-report-id="${daily.id}"]`).waitFor({ state: 'detached' });
-    await page.locator(`a[data-report-id="${reportId}"]`).waitFor();
-    // A briefing is per station: asked for the branch, the form says so and does not send.
-    await page.getByRole('radio', { name: '早会' }).check();
-    await page.getByRole('combobox', { name: '生成单位' }).selectOption(branch.id);
-    await page.getByText('早会简报仅针对派出所').waitFor();
-    expect(await page.getByRole('button', { name: '生成早会简报' }).isDisabled()).toBe(true);
-  }, TEST_MS);
+      const page = await signIn(
+        await browser!.newContext({ viewport: { width: 1440, height: 900 } }),
+        branchDispatcher.login,
+      );
+      await page.goto(url('/reports'));
+      await page.locator(`a[data-report-id="${reportId}"]`).waitFor();
+      await page.locator(`a[data-report-id="${daily.id}"]`).waitFor();
+      const unit = page.getByRole('combobox', { name: '单位', exact: true });
+      await unit.selectOption(other.id);
+      await page.locator(`a[data-report-id="${reportId}"]`).waitFor({ state: 'detached' });
+      expect(await page.locator('a[data-report-id]').count()).toBe(1);
+      await unit.selectOption(station.id);
+      await page.locator(`a[data-report-id="${daily.id}"]`).waitFor({ state: 'detached' });
+      await page.locator(`a[data-report-id="${reportId}"]`).waitFor();
+      // A briefing is per station: asked for the branch, the form says so and does not send.
+      await page.getByRole('radio', { name: '早会' }).check();
+      await page.getByRole('combobox', { name: '生成单位' }).selectOption(branch.id);
+      await page.getByText('早会简报仅针对派出所').waitFor();
+      expect(await page.getByRole('button', { name: '生成早会简报' }).isDisabled()).toBe(true);
+    },
+    TEST_MS,
+  );
 
-  it('an unknown report id says it was not found', async () => {
-    await desk.goto(url('/reports/no-such-report'));
-    await desk.getByRole('alert').filter({ hasText: '无法加载报表' }).waitFor();
-  }, TEST_MS);
+  it(
+    'an unknown report id says it was not found',
+    async () => {
+      await desk.goto(url('/reports/no-such-report'));
+      await desk.getByRole('alert').filter({ hasText: '无法加载报表' }).waitFor();
+    },
+    TEST_MS,
+  );
 
-  it('a resident sees no Reports link and is sent home from /reports', async () => {
-    const phone = await signIn(await browser!.newContext({ viewport: { width: 390, height: 844 } }), station.residentLogin);
-    await phone.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '群聊' }).waitFor();
-    expect(await phone.getByRole('link', { name: '报表' }).count()).toBe(0);
-    await phone.goto(url('/reports'));
-    await phone.waitForURL((u) => u.pathname !== '/reports');
-    const res = await fetch(url('/api/reports'), { headers: { cookie: (await login(hub.url, station.residentLogin)).cookie } });
-    expect(res.status).toBe(403);
-  }, TEST_MS);
+  it(
+    'a resident sees no Reports link and is sent home from /reports',
+    async () => {
+      const phone = await signIn(
+        await browser!.newContext({ viewport: { width: 390, height: 844 } }),
+        station.residentLogin,
+      );
+      await phone.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '群聊' }).waitFor();
+      expect(await phone.getByRole('link', { name: '报表' }).count()).toBe(0);
+      await phone.goto(url('/reports'));
+      await phone.waitForURL((u) => u.pathname !== '/reports');
+      const res = await fetch(url('/api/reports'), {
+        headers: { cookie: (await login(hub.url, station.residentLogin)).cookie },
+      });
+      expect(res.status).toBe(403);
+    },
+    TEST_MS,
+  );
 });

@@ -1,13 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { createExtractiveSummariser } from './extractive.summariser.ts';
-import { conversations, fraudWarning, lostElderly, noiseComplaint, parkingDispute, type Conversation } from './fixtures/index.ts';
+import {
+  conversations,
+  fraudWarning,
+  lostElderly,
+  noiseComplaint,
+  parkingDispute,
+  type Conversation,
+} from './fixtures/index.ts';
 import type { SourceMessage, Summary } from './summary.ts';
 
 const summariser = createExtractiveSummariser();
 
 /** A fixed permutation (no Math.random), so a shuffled input is the same on every run. */
 function shuffled<T>(items: readonly T[]): T[] {
-  return items.map((item, i) => ({ item, key: (i * 7919) % 104729 })).sort((a, b) => (a.key % 97) - (b.key % 97) || a.key - b.key).map((x) => x.item);
+  return items
+    .map((item, i) => ({ item, key: (i * 7919) % 104729 }))
+    .sort((a, b) => (a.key % 97) - (b.key % 97) || a.key - b.key)
+    .map((x) => x.item);
 }
 
 /** Every sentence cites at least one message of `messages`, and its text comes from a cited message. */
@@ -25,7 +35,11 @@ describe.each(Object.entries(conversations))('extractive summary of %s', (_name,
   it('carries the key facts, cites only this conversation, in the order things were said', async () => {
     const summary = await summariser.summarise(c.messages);
     const text = summary.sentences.map((s) => s.text).join('\n');
-    for (const alternatives of c.keyFacts) expect(alternatives.some((a) => text.includes(a)), `${alternatives.join('|')} in\n${text}`).toBe(true);
+    for (const alternatives of c.keyFacts)
+      expect(
+        alternatives.some((a) => text.includes(a)),
+        `${alternatives.join('|')} in\n${text}`,
+      ).toBe(true);
     expect(summary.by).toBe('extractive');
     expect(summary.sentences.length).toBeGreaterThan(0);
     expect(summary.sentences.length).toBeLessThanOrEqual(5);
@@ -46,7 +60,10 @@ describe.each(Object.entries(conversations))('extractive summary of %s', (_name,
 describe('extractive summariser, edges', () => {
   it('gives an empty summary for no messages and for chat noise only', async () => {
     expect(await summariser.summarise([])).toEqual({ sentences: [], topics: [], by: 'extractive' });
-    const noise = parkingDispute.messages.map((m, i) => ({ ...m, text: ['收到', '好的👍', '谢谢[表情]', '哈哈哈', '嗯嗯'][i % 5]! }));
+    const noise = parkingDispute.messages.map((m, i) => ({
+      ...m,
+      text: ['收到', '好的👍', '谢谢[表情]', '哈哈哈', '嗯嗯'][i % 5]!,
+    }));
     expect((await summariser.summarise(noise)).sentences).toEqual([]);
   });
 
@@ -63,8 +80,22 @@ describe('extractive summariser, edges', () => {
   it('shows a sentence said twice once, citing both messages', async () => {
     const messages = [...lostElderly.messages];
     const repeat = messages[17]!;
-    messages.push({ ...repeat, id: 'grid-heping-07:forward', seq: 99, senderId: 'r-lin', createdAt: repeat.createdAt + 600_000, text: `${repeat.text.replace('！', '')}` });
-    messages.push({ ...repeat, id: 'grid-heping-07:near', seq: 100, senderId: 'r-zhou', createdAt: repeat.createdAt + 700_000, text: '巡逻队员在纺织厂宿舍门口找到了王秀英老人，身体没有什么大碍。' });
+    messages.push({
+      ...repeat,
+      id: 'grid-heping-07:forward',
+      seq: 99,
+      senderId: 'r-lin',
+      createdAt: repeat.createdAt + 600_000,
+      text: `${repeat.text.replace('！', '')}`,
+    });
+    messages.push({
+      ...repeat,
+      id: 'grid-heping-07:near',
+      seq: 100,
+      senderId: 'r-zhou',
+      createdAt: repeat.createdAt + 700_000,
+      text: '巡逻队员在纺织厂宿舍门口找到了王秀英老人，身体没有什么大碍。',
+    });
     const summary = await summariser.summarise(messages);
     const found = summary.sentences.filter((s) => s.text.includes('纺织厂宿舍门口找到'));
     expect(found).toHaveLength(1);
@@ -80,7 +111,10 @@ describe('extractive summariser, edges', () => {
   });
 
   it('refuses messages that are not SourceMessages, and takes a message given twice once', async () => {
-    const bad = [parkingDispute.messages[0], { ...parkingDispute.messages[1], text: null }] as unknown as SourceMessage[];
+    const bad = [
+      parkingDispute.messages[0],
+      { ...parkingDispute.messages[1], text: null },
+    ] as unknown as SourceMessage[];
     await expect(summariser.summarise(bad)).rejects.toThrow('message 1 needs a string id, groupId and text');
     await expect(summariser.summarise(null as unknown as SourceMessage[])).rejects.toThrow('messages must be an array');
     const twice = [...parkingDispute.messages, ...parkingDispute.messages];
@@ -100,7 +134,14 @@ describe('extractive summariser, edges', () => {
     const big: SourceMessage[] = Array.from({ length: 5000 }, (_, i) => {
       const m = all[i % all.length]!;
       const round = Math.floor(i / all.length);
-      return { ...m, id: `${m.id}#${round}`, groupId: `${m.groupId}#${round % 40}`, seq: i, createdAt: m.createdAt + round * 86_400_000, text: `${m.text}（第${round}天）` };
+      return {
+        ...m,
+        id: `${m.id}#${round}`,
+        groupId: `${m.groupId}#${round % 40}`,
+        seq: i,
+        createdAt: m.createdAt + round * 86_400_000,
+        text: `${m.text}（第${round}天）`,
+      };
     });
     const summary = await summariser.summarise(big, { maxSentences: 10 });
     expect(summary.sentences.length).toBeGreaterThan(0);

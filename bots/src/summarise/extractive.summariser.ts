@@ -21,7 +21,8 @@ const SAME = 0.8;
 const GRAPH_LIMIT = 800;
 // The matter as first raised, its outcome, warnings and concrete facts (numbers, plates) are
 // what a command room reads a summary for; they score higher than TextRank alone would give them.
-const OUTCOME = /已经?(?:挪|找到|送|止付|冻结|解决|处理|调解|办结|化解|联系上|畅通)|找到了|挪走|送回|畅通|化解|办结|(?<!被)冻结了|和解/u;
+const OUTCOME =
+  /已经?(?:挪|找到|送|止付|冻结|解决|处理|调解|办结|化解|联系上|畅通)|找到了|挪走|送回|畅通|化解|办结|(?<!被)冻结了|和解/u;
 const CUE = /已|解决|处理|调解|协商|回访|出警|到场|报警|警惕|提醒|注意|不要|切勿|严禁|核实|止付/u;
 const FACT = /\d|[万千百]元/u;
 
@@ -56,7 +57,10 @@ export function createExtractiveSummariser(opts: ExtractiveOptions = {}): Summar
 function pick(all: Candidate[], k: number, lambda: number): Candidate[] {
   if (all.length === 0 || k <= 0) return [];
   const idf = inverseFrequencies(all.map((c) => c.words));
-  const allVectors = tfidfVectors(all.map((c) => c.words), idf);
+  const allVectors = tfidfVectors(
+    all.map((c) => c.words),
+    idf,
+  );
   const pool = shortlist(all, allVectors);
   const vectors = pool.map((i) => allVectors[i]!);
   const sets = pool.map((i) => new Set(all[i]!.words));
@@ -97,7 +101,9 @@ function shortlist(all: Candidate[], vectors: TermVector[]): number[] {
 
 /** Added to a sentence's TextRank score (scaled so the best is 1). */
 function bonus(c: Candidate): number {
-  return (c.lead ? 0.5 : 0) + (OUTCOME.test(c.text) ? 0.4 : CUE.test(c.text) ? 0.2 : 0) + (FACT.test(c.text) ? 0.15 : 0);
+  return (
+    (c.lead ? 0.5 : 0) + (OUTCOME.test(c.text) ? 0.4 : CUE.test(c.text) ? 0.2 : 0) + (FACT.test(c.text) ? 0.15 : 0)
+  );
 }
 
 /** The candidate with every message id of the other candidates that say the same thing and are closest to it among the picked. */
@@ -107,7 +113,10 @@ function withDuplicates(all: Candidate[], vectors: TermVector[], i: number, pick
     if (j === i || picked.includes(j)) continue;
     const sim = cosine(vectors[i]!, vectors[j]!);
     if (sim < SAME) continue;
-    const nearest = picked.reduce((b, p) => (cosine(vectors[p]!, vectors[j]!) > cosine(vectors[b]!, vectors[j]!) ? p : b), i);
+    const nearest = picked.reduce(
+      (b, p) => (cosine(vectors[p]!, vectors[j]!) > cosine(vectors[b]!, vectors[j]!) ? p : b),
+      i,
+    );
     if (nearest !== i) continue;
     for (const id of all[j]!.messageIds) if (!ids.includes(id)) ids.push(id);
   }

@@ -14,9 +14,18 @@ type Behaviour = { status?: number; content?: string; raw?: string; delayMs?: nu
 let server: Server;
 let baseUrl: string;
 let behaviour: Behaviour;
-let received: { url: string; authorization: string | undefined; body: { model: string; messages: { role: string; content: string }[] } }[];
+let received: {
+  url: string;
+  authorization: string | undefined;
+  body: { model: string; messages: { role: string; content: string }[] };
+}[];
 
-const completion = (content: string) => JSON.stringify({ id: 'c1', object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }] });
+const completion = (content: string) =>
+  JSON.stringify({
+    id: 'c1',
+    object: 'chat.completion',
+    choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+  });
 const answer = (sentences: { text: string; sources: unknown[] }[]) => JSON.stringify({ sentences });
 
 beforeAll(async () => {
@@ -49,7 +58,14 @@ beforeEach(() => {
 
 const extractive = createExtractiveSummariser();
 function llm(reasons: LlmFallbackReason[], timeoutMs = 5_000) {
-  return createLlmSummariser({ baseUrl, apiKey: 'sk-test', model: 'qwen-test', timeoutMs, fallback: extractive, onFallback: (r) => reasons.push(r) });
+  return createLlmSummariser({
+    baseUrl,
+    apiKey: 'sk-test',
+    model: 'qwen-test',
+    timeoutMs,
+    fallback: extractive,
+    onFallback: (r) => reasons.push(r),
+  });
 }
 const ids = parkingDispute.messages.map((m) => m.id);
 
@@ -82,10 +98,16 @@ describe('LLM summariser against an OpenAI-compatible endpoint', () => {
 
   it('reads the JSON out of a code fence, or a bare array', async () => {
     const reasons: LlmFallbackReason[] = [];
-    behaviour = { content: `好的，摘要如下：\n\`\`\`json\n${answer([{ text: '车已经挪走了。', sources: [15] }])}\n\`\`\`` };
-    expect((await llm(reasons).summarise(parkingDispute.messages)).sentences).toEqual([{ text: '车已经挪走了。', sources: [ids[14]] }]);
+    behaviour = {
+      content: `好的，摘要如下：\n\`\`\`json\n${answer([{ text: '车已经挪走了。', sources: [15] }])}\n\`\`\``,
+    };
+    expect((await llm(reasons).summarise(parkingDispute.messages)).sentences).toEqual([
+      { text: '车已经挪走了。', sources: [ids[14]] },
+    ]);
     behaviour = { content: JSON.stringify([{ text: '现场确认消防通道已经畅通。', sources: [16] }]) };
-    expect((await llm(reasons).summarise(parkingDispute.messages)).sentences).toEqual([{ text: '现场确认消防通道已经畅通。', sources: [ids[15]] }]);
+    expect((await llm(reasons).summarise(parkingDispute.messages)).sentences).toEqual([
+      { text: '现场确认消防通道已经畅通。', sources: [ids[15]] },
+    ]);
     expect(reasons).toEqual([]);
   });
 
@@ -109,7 +131,9 @@ describe('LLM summariser against an OpenAI-compatible endpoint', () => {
   it('falls back to the extractive summary when every sentence is invented', async () => {
     behaviour = { content: answer([{ text: '嫌疑人已被抓获。', sources: [3] }]) };
     const reasons: LlmFallbackReason[] = [];
-    expect(await llm(reasons).summarise(fraudWarning.messages)).toEqual(await extractive.summarise(fraudWarning.messages));
+    expect(await llm(reasons).summarise(fraudWarning.messages)).toEqual(
+      await extractive.summarise(fraudWarning.messages),
+    );
     expect(reasons).toEqual(['empty']);
   });
 
@@ -131,7 +155,9 @@ describe('LLM summariser against an OpenAI-compatible endpoint', () => {
   it('falls back when the endpoint is too slow, and when nothing listens', async () => {
     behaviour = { delayMs: 3_000, content: answer([{ text: '车已经挪走了。', sources: [15] }]) };
     const reasons: LlmFallbackReason[] = [];
-    expect(await llm(reasons, 200).summarise(parkingDispute.messages)).toEqual(await extractive.summarise(parkingDispute.messages));
+    expect(await llm(reasons, 200).summarise(parkingDispute.messages)).toEqual(
+      await extractive.summarise(parkingDispute.messages),
+    );
     expect(reasons).toEqual(['timeout']);
     expect(received).toHaveLength(1);
 
@@ -139,7 +165,13 @@ describe('LLM summariser against an OpenAI-compatible endpoint', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
-    const offline = createLlmSummariser({ baseUrl: `http://127.0.0.1:${port}/v1`, model: 'm', timeoutMs: 5_000, fallback: extractive, onFallback: (r) => reasons.push(r) });
+    const offline = createLlmSummariser({
+      baseUrl: `http://127.0.0.1:${port}/v1`,
+      model: 'm',
+      timeoutMs: 5_000,
+      fallback: extractive,
+      onFallback: (r) => reasons.push(r),
+    });
     expect((await offline.summarise(parkingDispute.messages)).by).toBe('extractive');
     expect(reasons).toEqual(['timeout', 'network']);
   });
@@ -147,7 +179,14 @@ describe('LLM summariser against an OpenAI-compatible endpoint', () => {
   it('does not call the endpoint for no messages or an oversized prompt, and rejects when the caller aborts', async () => {
     const reasons: LlmFallbackReason[] = [];
     expect(await llm(reasons).summarise([])).toEqual({ sentences: [], topics: [], by: 'extractive' });
-    const small = createLlmSummariser({ baseUrl, model: 'm', timeoutMs: 5_000, fallback: extractive, maxInputChars: 100, onFallback: (r) => reasons.push(r) });
+    const small = createLlmSummariser({
+      baseUrl,
+      model: 'm',
+      timeoutMs: 5_000,
+      fallback: extractive,
+      maxInputChars: 100,
+      onFallback: (r) => reasons.push(r),
+    });
     expect((await small.summarise(parkingDispute.messages)).by).toBe('extractive');
     expect(reasons).toEqual(['too-long']);
     expect(received).toHaveLength(0);
@@ -175,7 +214,10 @@ describe('choosing the summariser from the configuration', () => {
     const env = { LLM_BASE_URL: baseUrl, LLM_MODEL: 'qwen2.5:7b', LLM_API_KEY: 'sk-env', LLM_TIMEOUT_MS: '5000' };
     const config = loadBotConfig(env);
     const summariser = createSummariserFromConfig(config.llm);
-    expect(await summariser.summarise(parkingDispute.messages)).toMatchObject({ by: 'llm', sentences: [{ text: '车已经挪走了。', sources: [ids[14]] }] });
+    expect(await summariser.summarise(parkingDispute.messages)).toMatchObject({
+      by: 'llm',
+      sentences: [{ text: '车已经挪走了。', sources: [ids[14]] }],
+    });
     expect(received[0]).toMatchObject({ authorization: 'Bearer sk-env', body: { model: 'qwen2.5:7b' } });
   });
 });

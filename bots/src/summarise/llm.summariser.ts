@@ -41,14 +41,19 @@ export function createLlmSummariser(opts: LlmOptions): Summariser {
       if (messages.length === 0) return opts.fallback.summarise(messages, call);
       const ordered = chronological(messages);
       const maxSentences = call.maxSentences ?? 5;
-      const prompt = ordered.map((m, i) => `[${i + 1}] ${clock(m.createdAt)} ${m.senderName ?? m.senderId}：${m.text.replace(/\s+/gu, ' ')}`).join('\n');
+      const prompt = ordered
+        .map(
+          (m, i) => `[${i + 1}] ${clock(m.createdAt)} ${m.senderName ?? m.senderId}：${m.text.replace(/\s+/gu, ' ')}`,
+        )
+        .join('\n');
       let outcome: SummarySentence[] | LlmFallbackReason = 'too-long';
       if (prompt.length <= (opts.maxInputChars ?? 24_000)) {
         const timeout = AbortSignal.timeout(opts.timeoutMs);
         const signal = call.signal ? AbortSignal.any([call.signal, timeout]) : timeout;
         try {
           const answer = await ask(send, url, opts, instructions(maxSentences), prompt, signal);
-          outcome = typeof answer === 'string' ? answer : tie(answer, ordered, opts.minSupport ?? 0.5).slice(0, maxSentences);
+          outcome =
+            typeof answer === 'string' ? answer : tie(answer, ordered, opts.minSupport ?? 0.5).slice(0, maxSentences);
           if (outcome.length === 0) outcome = 'empty';
         } catch {
           if (call.signal?.aborted) throw call.signal.reason;
@@ -121,7 +126,11 @@ function parseAnswer(raw: string): Proposed[] | undefined {
     const sentences = Array.isArray(parsed) ? parsed : (parsed as { sentences?: unknown }).sentences;
     if (!Array.isArray(sentences)) return undefined;
     return sentences.filter(
-      (s): s is Proposed => typeof s === 'object' && s !== null && typeof (s as Proposed).text === 'string' && Array.isArray((s as Proposed).sources),
+      (s): s is Proposed =>
+        typeof s === 'object' &&
+        s !== null &&
+        typeof (s as Proposed).text === 'string' &&
+        Array.isArray((s as Proposed).sources),
     );
   } catch {
     return undefined;
@@ -150,7 +159,8 @@ function tie(proposed: Proposed[], ordered: SourceMessage[], minSupport: number)
 /** Position of a cited message: 1-based number (as number or string), or a message id. */
 function resolve(source: unknown, count: number, byId: ReadonlyMap<string, number>): number | undefined {
   if (typeof source === 'string' && byId.has(source)) return byId.get(source);
-  const n = typeof source === 'number' ? source : typeof source === 'string' ? Number(source.replace(/^\[|\]$/gu, '')) : NaN;
+  const n =
+    typeof source === 'number' ? source : typeof source === 'string' ? Number(source.replace(/^\[|\]$/gu, '')) : NaN;
   return Number.isInteger(n) && n >= 1 && n <= count ? n - 1 : undefined;
 }
 

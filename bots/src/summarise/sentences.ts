@@ -35,9 +35,16 @@ export function chronological(messages: readonly SourceMessage[]): SourceMessage
   const byId = new Map<string, SourceMessage>();
   messages.forEach((m, i) => {
     const ok =
-      typeof m === 'object' && m !== null && typeof m.id === 'string' && m.id !== '' && typeof m.groupId === 'string' &&
-      typeof m.text === 'string' && Number.isFinite(m.createdAt) && Number.isFinite(m.seq);
-    if (!ok) throw new TypeError(`summarise: message ${i} needs a string id, groupId and text, and numeric seq and createdAt`);
+      typeof m === 'object' &&
+      m !== null &&
+      typeof m.id === 'string' &&
+      m.id !== '' &&
+      typeof m.groupId === 'string' &&
+      typeof m.text === 'string' &&
+      Number.isFinite(m.createdAt) &&
+      Number.isFinite(m.seq);
+    if (!ok)
+      throw new TypeError(`summarise: message ${i} needs a string id, groupId and text, and numeric seq and createdAt`);
     if (!byId.has(m.id)) byId.set(m.id, m);
   });
   return [...byId.values()].sort(

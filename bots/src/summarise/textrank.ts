@@ -56,7 +56,12 @@ export function overlap(a: ReadonlySet<string>, b: ReadonlySet<string>, idf: Rea
  * non-negative). A fixed number of iterations in a fixed order makes the scores identical run
  * to run.
  */
-export function textRank(n: number, similarity: (i: number, j: number) => number, damping = 0.85, iterations = 30): number[] {
+export function textRank(
+  n: number,
+  similarity: (i: number, j: number) => number,
+  damping = 0.85,
+  iterations = 30,
+): number[] {
   if (n === 0) return [];
   const weights: Float64Array[] = Array.from({ length: n }, () => new Float64Array(n));
   const outSum = new Float64Array(n);

@@ -3,11 +3,21 @@ import { lostElderly, parkingDispute } from './fixtures/index.ts';
 import type { SourceMessage } from './summary.ts';
 import { topTopics } from './topics.ts';
 
-const msg = (id: string, text: string, createdAt: number): SourceMessage => ({ id, groupId: 'g', seq: createdAt, senderId: 'u', text, createdAt });
+const msg = (id: string, text: string, createdAt: number): SourceMessage => ({
+  id,
+  groupId: 'g',
+  seq: createdAt,
+  senderId: 'u',
+  text,
+  createdAt,
+});
 
 describe('topTopics', () => {
   it('counts each term once per message and ranks the most discussed first', () => {
-    const topics = topTopics([msg('1', '消防通道消防通道又堵了', 1), msg('2', '消防通道畅通了，物业来了', 2), msg('3', '物业说电梯坏了', 3)], 2);
+    const topics = topTopics(
+      [msg('1', '消防通道消防通道又堵了', 1), msg('2', '消防通道畅通了，物业来了', 2), msg('3', '物业说电梯坏了', 3)],
+      2,
+    );
     expect(topics).toEqual([
       { term: '消防通道', count: 2 },
       { term: '物业', count: 2 },
@@ -15,7 +25,9 @@ describe('topTopics', () => {
   });
 
   it('leaves out stop words, chat noise, single characters and bare numbers', () => {
-    const terms = topTopics([msg('1', '收到 好的 谢谢 12 345 车 哈哈', 1), msg('2', '收到 345 车', 2)], 10).map((t) => t.term);
+    const terms = topTopics([msg('1', '收到 好的 谢谢 12 345 车 哈哈', 1), msg('2', '收到 345 车', 2)], 10).map(
+      (t) => t.term,
+    );
     expect(terms).toEqual([]);
   });
 

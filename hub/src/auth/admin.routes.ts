@@ -37,7 +37,12 @@ export function adminRoutes(deps: {
       await deps.sessions.invalidateAllForUser(id);
       deps.revokeUser(id);
     }
-    await writeAudit(deps.db, { actorId: actor.id, action: body.disabled ? 'user.disable' : 'user.enable', targetType: 'user', targetId: id });
+    await writeAudit(deps.db, {
+      actorId: actor.id,
+      action: body.disabled ? 'user.disable' : 'user.enable',
+      targetType: 'user',
+      targetId: id,
+    });
     res.json({ ok: true, disabled: body.disabled });
   });
 
@@ -48,7 +53,12 @@ export function adminRoutes(deps: {
     const bot = await deps.org.getUser(body.botUserId);
     if (!bot || bot.role !== 'bot') throw errors.notFound('bot user');
     const issued = await deps.botTokens.issue(bot.id, body.name);
-    await writeAudit(deps.db, { actorId: actor.id, action: 'bot_token.issue', targetType: 'bot_token', targetId: issued.id });
+    await writeAudit(deps.db, {
+      actorId: actor.id,
+      action: 'bot_token.issue',
+      targetType: 'bot_token',
+      targetId: issued.id,
+    });
     const out: BotTokenResponse = { ok: true, id: issued.id, token: issued.token };
     res.status(201).json(out);
   });

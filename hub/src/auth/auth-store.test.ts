@@ -27,7 +27,9 @@ for (const dialect of await storeDialects()) {
       drop = target.drop;
       store = await openStore({ databaseUrl: target.url, dataDir: dir });
       await seedDemo(store.db);
-      officerId = (await store.db.selectFrom('users').select('id').where('role', '=', 'officer').executeTakeFirstOrThrow()).id;
+      officerId = (
+        await store.db.selectFrom('users').select('id').where('role', '=', 'officer').executeTakeFirstOrThrow()
+      ).id;
       botId = (await store.db.selectFrom('users').select('id').where('role', '=', 'bot').executeTakeFirstOrThrow()).id;
     });
     afterAll(async () => {
@@ -70,7 +72,9 @@ for (const dialect of await storeDialects()) {
       expect(later.status === 'valid' && later.session.expiresAt).toBe(clock + 12 * HOUR);
       clock += 12 * HOUR; // idle for exactly the period
       expect((await sessions.validate(token)).status).toBe('expired');
-      expect(await store.db.selectFrom('sessions').select('id').where('id', '=', session.id).executeTakeFirst()).toBeUndefined();
+      expect(
+        await store.db.selectFrom('sessions').select('id').where('id', '=', session.id).executeTakeFirst(),
+      ).toBeUndefined();
       expect((await sessions.validate(token)).status).toBe('invalid');
     });
 
@@ -80,7 +84,11 @@ for (const dialect of await storeDialects()) {
       clock += 2 * HOUR;
       const fresh = await sessions.create(officerId);
       await sessions.touch([stale.session.id, fresh.session.id]);
-      const rows = await store.db.selectFrom('sessions').select(['id', 'last_verified_at']).where('id', 'in', [stale.session.id, fresh.session.id]).execute();
+      const rows = await store.db
+        .selectFrom('sessions')
+        .select(['id', 'last_verified_at'])
+        .where('id', 'in', [stale.session.id, fresh.session.id])
+        .execute();
       const at = Object.fromEntries(rows.map((r) => [r.id, r.last_verified_at]));
       expect(at[stale.session.id]).toBe(clock);
       expect(at[fresh.session.id]).toBe(fresh.session.lastVerifiedAt);
@@ -88,7 +96,7 @@ for (const dialect of await storeDialects()) {
       expect((await sessions.validate(stale.token)).status).toBe('valid');
     });
 
-    it('ends one session on log-out and all of a person\'s sessions when disabled', async () => {
+    it("ends one session on log-out and all of a person's sessions when disabled", async () => {
       const sessions = createSessionService(store.db, { idleMs: 12 * HOUR, now });
       const a = await sessions.create(officerId);
       const b = await sessions.create(officerId);
@@ -109,7 +117,9 @@ for (const dialect of await storeDialects()) {
       expect(issued.token.startsWith('fqb_')).toBe(true);
       const p = await auth.authenticate(issued.token);
       expect(p.kind === 'bot' && p.user.id).toBe(botId);
-      await expect(auth.authenticate(`${issued.token.slice(0, -3)}abc`)).rejects.toMatchObject({ code: 'unauthenticated' });
+      await expect(auth.authenticate(`${issued.token.slice(0, -3)}abc`)).rejects.toMatchObject({
+        code: 'unauthenticated',
+      });
       await org.setDisabled(botId, true);
       await expect(auth.authenticate(issued.token)).rejects.toMatchObject({ code: 'account_disabled' });
       await org.setDisabled(botId, false);

@@ -50,7 +50,8 @@ describe('auth over HTTP', () => {
 
   it('slows down after five wrong tries in a row, even for the right password, and only for that account', async () => {
     const target = await demoLogin(t.hub, 'grid_worker');
-    for (let i = 0; i < 5; i++) expect((await post('/api/auth/login', { login: target, password: `guess-${i}` })).status).toBe(401);
+    for (let i = 0; i < 5; i++)
+      expect((await post('/api/auth/login', { login: target, password: `guess-${i}` })).status).toBe(401);
     const blocked = await post('/api/auth/login', { login: target, password: t.demoPassword });
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
@@ -93,7 +94,10 @@ describe('auth over HTTP', () => {
     const res = await post('/api/auth/logout', {}, { cookie, origin: 'https://evil.example' });
     expect(res.status).toBe(403);
     expect((await readJson(res)).error.code).toBe('origin_rejected');
-    const viaFetchMetadata = await fetch(`${t.url}/api/auth/logout`, { method: 'POST', headers: { cookie, 'sec-fetch-site': 'cross-site' } });
+    const viaFetchMetadata = await fetch(`${t.url}/api/auth/logout`, {
+      method: 'POST',
+      headers: { cookie, 'sec-fetch-site': 'cross-site' },
+    });
     expect(viaFetchMetadata.status).toBe(403);
     expect((await me({ cookie })).status).toBe(200);
   });
@@ -108,7 +112,11 @@ describe('auth over HTTP', () => {
 
   it('does not let a write without Origin ride on the cookie', async () => {
     const { cookie } = await login(t.url, officer);
-    const res = await fetch(`${t.url}/api/auth/logout`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '{}' });
+    const res = await fetch(`${t.url}/api/auth/logout`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(res.status).toBe(401);
     expect((await me({ cookie })).status).toBe(200);
   });
@@ -137,7 +145,9 @@ describe('auth over HTTP', () => {
       const res = await post('/api/auth/login', { login, password: `' OR '1'='1` });
       expect(res.status).toBe(401);
     }
-    expect(await t.hub.store.db.selectFrom('users').select('id').where('login', '=', 'admin').executeTakeFirst()).toBeDefined();
+    expect(
+      await t.hub.store.db.selectFrom('users').select('id').where('login', '=', 'admin').executeTakeFirst(),
+    ).toBeDefined();
   });
 
   it('answers unknown API paths with JSON 404', async () => {
@@ -149,7 +159,11 @@ describe('auth over HTTP', () => {
   describe('admin', () => {
     it('issues bot tokens that authenticate by bearer and keep their name verbatim; others may not', async () => {
       const admin = await login(t.url, 'admin');
-      const bot = await t.hub.store.db.selectFrom('users').select('id').where('role', '=', 'bot').executeTakeFirstOrThrow();
+      const bot = await t.hub.store.db
+        .selectFrom('users')
+        .select('id')
+        .where('role', '=', 'bot')
+        .executeTakeFirstOrThrow();
       const name = `<img src=x onerror=alert(1)> '); DROP TABLE bot_tokens; -- 早会`;
       const res = await post('/api/admin/bot-tokens', { botUserId: bot.id, name }, { cookie: admin.cookie });
       expect(res.status).toBe(201);
@@ -165,9 +179,15 @@ describe('auth over HTTP', () => {
       const { cookie } = await login(t.url, officer);
       const refused = await post('/api/admin/bot-tokens', { botUserId: bot.id, name: 'mine' }, { cookie });
       expect(refused.status).toBe(403);
-      const notABot = await post('/api/admin/bot-tokens', { botUserId: admin.body.me.id, name: 'x' }, { cookie: admin.cookie });
+      const notABot = await post(
+        '/api/admin/bot-tokens',
+        { botUserId: admin.body.me.id, name: 'x' },
+        { cookie: admin.cookie },
+      );
       expect(notABot.status).toBe(404);
-      const countBefore = (await fetch(`${t.url}/api/admin/bot-tokens`, { headers: { cookie: admin.cookie } }).then(readJson)).tokens.length;
+      const countBefore = (
+        await fetch(`${t.url}/api/admin/bot-tokens`, { headers: { cookie: admin.cookie } }).then(readJson)
+      ).tokens.length;
       expect(countBefore).toBe(list.tokens.length);
     });
 

@@ -7,8 +7,7 @@ import type { SessionRecord, SessionService } from './session.service.ts';
 
 /** Who a request or socket belongs to, and through which credential. */
 export type Principal =
-  | { kind: 'session'; user: Person; session: SessionRecord }
-  | { kind: 'bot'; user: Person; tokenId: string };
+  { kind: 'session'; user: Person; session: SessionRecord } | { kind: 'bot'; user: Person; tokenId: string };
 
 export const actorOf = (p: Principal): Actor => ({ id: p.user.id, role: p.user.role, unitId: p.user.unit_id });
 

@@ -15,7 +15,15 @@ export function createBotTokenService(db: Kysely<Database>, now: () => number = 
       const secret = randomString(40);
       await db
         .insertInto('bot_tokens')
-        .values({ id, user_id: userId, name, secret_hash: hashSecret(secret), created_at: now(), last_used_at: null, revoked_at: null })
+        .values({
+          id,
+          user_id: userId,
+          name,
+          secret_hash: hashSecret(secret),
+          created_at: now(),
+          last_used_at: null,
+          revoked_at: null,
+        })
         .execute();
       return { id, token: `${BOT_TOKEN_PREFIX}${id}.${secret}` };
     },
@@ -41,7 +49,14 @@ export function createBotTokenService(db: Kysely<Database>, now: () => number = 
         .select(['id', 'user_id', 'name', 'created_at', 'last_used_at', 'revoked_at'])
         .orderBy('id')
         .execute();
-      return rows.map((r) => ({ id: r.id, botUserId: r.user_id, name: r.name, createdAt: r.created_at, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at }));
+      return rows.map((r) => ({
+        id: r.id,
+        botUserId: r.user_id,
+        name: r.name,
+        createdAt: r.created_at,
+        lastUsedAt: r.last_used_at,
+        revokedAt: r.revoked_at,
+      }));
     },
 
     /** Which of these tokens are still in force (the rest were revoked while their sockets were open). */

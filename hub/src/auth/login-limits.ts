@@ -66,7 +66,12 @@ export function createLoginLimits(store: LimitStore, s: LoginLimitSettings) {
       // The address first: once it is used up, its tries create no per-account keys at all.
       const buckets: [RateLimiterAbstract, string][] = from.deviceId
         ? [[consecutive, runKey]]
-        : [[sourceHour, from.ip], [sourceDay, from.ip], [consecutive, runKey], [account, name]];
+        : [
+            [sourceHour, from.ip],
+            [sourceDay, from.ip],
+            [consecutive, runKey],
+            [account, name],
+          ];
       const taken: [RateLimiterAbstract, string][] = [];
       for (const [limiter, key] of buckets) {
         const { allowed, res } = await take(limiter, key);

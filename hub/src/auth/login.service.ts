@@ -42,7 +42,12 @@ export function createLoginService(deps: {
       await ticket.succeeded();
       if (user.disabled_at !== null) throw errors.accountDisabled();
       const { token, session } = await deps.sessions.create(user.id);
-      await writeAudit(deps.db, { actorId: user.id, action: 'auth.login', targetType: 'session', targetId: session.id });
+      await writeAudit(deps.db, {
+        actorId: user.id,
+        action: 'auth.login',
+        targetType: 'session',
+        targetId: session.id,
+      });
       return { user, token, session, deviceToken: issueDeviceToken(user, deviceId) };
     },
 

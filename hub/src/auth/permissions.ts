@@ -46,7 +46,8 @@ export const can = {
   /** Choose who else handles the station's hotline: the station head. */
   delegateHotline: (role: Role): boolean => role === 'station_head',
   /** Read hotline figures: station heads (their own stations), dispatchers, admins and report bots. */
-  readHotlineFigures: (role: Role): boolean => role === 'station_head' || role === 'dispatcher' || role === 'admin' || role === 'bot',
+  readHotlineFigures: (role: Role): boolean =>
+    role === 'station_head' || role === 'dispatcher' || role === 'admin' || role === 'bot',
   /** Ask for and read briefings and reports: the command room, station heads, admins and bots (within their command scope); never residents. */
   viewReports: (actor: Actor): boolean => DISPATCHING.includes(actor.role) || actor.role === 'bot',
   /** Set a station's briefing time: its station head or an admin. */

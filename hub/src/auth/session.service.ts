@@ -14,10 +14,7 @@ export interface SessionRecord {
   expiresAt: number;
 }
 
-export type SessionCheck =
-  | { status: 'valid'; session: SessionRecord }
-  | { status: 'invalid' }
-  | { status: 'expired' };
+export type SessionCheck = { status: 'valid'; session: SessionRecord } | { status: 'invalid' } | { status: 'expired' };
 
 /** Sessions after the current Lucia guide: token `id.secret`, only SHA-256(secret) stored, sliding idle expiry. */
 export function createSessionService(
@@ -37,7 +34,12 @@ export function createSessionService(
   // The activity check never exceeds the idle period, so short test periods still slide.
   const checkMs = Math.min(ACTIVITY_CHECK_MS, idleMs / 2);
 
-  const toRecord = (row: { id: string; user_id: string; created_at: number; last_verified_at: number }): SessionRecord => ({
+  const toRecord = (row: {
+    id: string;
+    user_id: string;
+    created_at: number;
+    last_verified_at: number;
+  }): SessionRecord => ({
     id: row.id,
     userId: row.user_id,
     createdAt: row.created_at,

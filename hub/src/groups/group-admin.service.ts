@@ -20,7 +20,11 @@ export interface GroupAdminNotifier {
  * removing residents. Only the group's officers and station heads moderate, and only residents
  * are moderated: staff membership follows the unit tree.
  */
-export function createGroupAdminService(deps: { db: Kysely<Database>; notify: GroupAdminNotifier; now?: () => number }) {
+export function createGroupAdminService(deps: {
+  db: Kysely<Database>;
+  notify: GroupAdminNotifier;
+  now?: () => number;
+}) {
   const { db, notify } = deps;
   const now = deps.now ?? Date.now;
 
@@ -35,7 +39,7 @@ export function createGroupAdminService(deps: { db: Kysely<Database>; notify: Gr
       .where('g.kind', '!=', HOTLINE_CONVERSATION_KIND)
       .executeTakeFirst();
     if (!g) throw errors.notFound('group');
-    if (!can.moderateGroup(actor, g.kind)) throw errors.forbidden('only the group\'s officers keep order here');
+    if (!can.moderateGroup(actor, g.kind)) throw errors.forbidden("only the group's officers keep order here");
     return g;
   }
 
@@ -44,7 +48,11 @@ export function createGroupAdminService(deps: { db: Kysely<Database>; notify: Gr
     async setNotice(actor: Actor, groupId: string, text: string): Promise<{ at: number }> {
       await moderatedGroup(actor, groupId);
       const at = now();
-      await db.updateTable('groups').set({ notice_text: text, notice_by: actor.id, notice_at: at }).where('id', '=', groupId).execute();
+      await db
+        .updateTable('groups')
+        .set({ notice_text: text, notice_by: actor.id, notice_at: at })
+        .where('id', '=', groupId)
+        .execute();
       // The author has read what they wrote.
       await db
         .insertInto('group_notice_reads')
@@ -90,14 +98,29 @@ export function createGroupAdminService(deps: { db: Kysely<Database>; notify: Gr
       if (target.role !== 'resident') throw errors.forbidden('staff membership follows the unit tree');
       let mutedUntil: number | null = target.muted_until;
       if (p.action === 'approve') {
-        await db.updateTable('group_members').set({ status: 'active', joined_at: now() }).where('group_id', '=', p.groupId).where('user_id', '=', p.userId).execute();
+        await db
+          .updateTable('group_members')
+          .set({ status: 'active', joined_at: now() })
+          .where('group_id', '=', p.groupId)
+          .where('user_id', '=', p.userId)
+          .execute();
         notify.memberApproved(p.groupId, p.userId);
       } else if (p.action === 'remove') {
-        await db.updateTable('group_members').set({ status: 'removed' }).where('group_id', '=', p.groupId).where('user_id', '=', p.userId).execute();
+        await db
+          .updateTable('group_members')
+          .set({ status: 'removed' })
+          .where('group_id', '=', p.groupId)
+          .where('user_id', '=', p.userId)
+          .execute();
         notify.memberRemoved(p.groupId, p.userId);
       } else {
         mutedUntil = p.action === 'mute' ? now() + p.minutes * 60_000 : null;
-        await db.updateTable('group_members').set({ muted_until: mutedUntil }).where('group_id', '=', p.groupId).where('user_id', '=', p.userId).execute();
+        await db
+          .updateTable('group_members')
+          .set({ muted_until: mutedUntil })
+          .where('group_id', '=', p.groupId)
+          .where('user_id', '=', p.userId)
+          .execute();
       }
       notify.groupChanged(p.groupId);
       return { id: target.id, name: target.name, role: target.role, mutedUntil, status: 'active' };
@@ -108,11 +131,23 @@ export function createGroupAdminService(deps: { db: Kysely<Database>; notify: Gr
      * group approves them. Called by registration.
      */
     async requestJoin(gridUnitId: string, userId: string): Promise<void> {
-      const group = await db.selectFrom('groups').select('id').where('unit_id', '=', gridUnitId).where('kind', '=', 'grid').executeTakeFirst();
+      const group = await db
+        .selectFrom('groups')
+        .select('id')
+        .where('unit_id', '=', gridUnitId)
+        .where('kind', '=', 'grid')
+        .executeTakeFirst();
       if (!group) return;
       await db
         .insertInto('group_members')
-        .values({ group_id: group.id, user_id: userId, status: 'pending', read_seq: 0, joined_at: now(), muted_until: null })
+        .values({
+          group_id: group.id,
+          user_id: userId,
+          status: 'pending',
+          read_seq: 0,
+          joined_at: now(),
+          muted_until: null,
+        })
         .onConflict((oc) => oc.columns(['group_id', 'user_id']).doNothing())
         .execute();
       notify.groupChanged(group.id);

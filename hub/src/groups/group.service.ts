@@ -4,7 +4,15 @@ import type { Actor } from '../auth/permissions.ts';
 import { can } from '../auth/permissions.ts';
 import { errors } from '../errors.ts';
 import { newId } from '../ids.ts';
-import { HOTLINE_CONVERSATION_KIND, RECALL_WINDOW_MS, type GroupKind, type GroupView, type MessageView, type SendMessagePayload, type SyncAnswer } from '../protocol/index.ts';
+import {
+  HOTLINE_CONVERSATION_KIND,
+  RECALL_WINDOW_MS,
+  type GroupKind,
+  type GroupView,
+  type MessageView,
+  type SendMessagePayload,
+  type SyncAnswer,
+} from '../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
 import { createMessageLog } from './message-log.ts';
 
@@ -31,11 +39,24 @@ export interface MessageRates {
  * transaction that stores it; the group row's lock orders concurrent senders. A client catches up
  * by asking for what came after its last seq per group.
  */
-export function createGroupService(deps: { db: Kysely<Database>; notify: GroupNotifier; rates: MessageRates; now?: () => number }) {
+export function createGroupService(deps: {
+  db: Kysely<Database>;
+  notify: GroupNotifier;
+  rates: MessageRates;
+  now?: () => number;
+}) {
   const { db, notify } = deps;
   const now = deps.now ?? Date.now;
-  const staffRate = createRateLimiter({ capacity: deps.rates.staffBurst, perSecond: deps.rates.staffPerMinute / 60, now });
-  const residentRate = createRateLimiter({ capacity: deps.rates.residentBurst, perSecond: deps.rates.residentPerMinute / 60, now });
+  const staffRate = createRateLimiter({
+    capacity: deps.rates.staffBurst,
+    perSecond: deps.rates.staffPerMinute / 60,
+    now,
+  });
+  const residentRate = createRateLimiter({
+    capacity: deps.rates.residentBurst,
+    perSecond: deps.rates.residentPerMinute / 60,
+    now,
+  });
 
   const log = createMessageLog({ db, now });
   const messageSelect = log.select;
@@ -77,7 +98,20 @@ export function createGroupService(deps: { db: Kysely<Database>; notify: GroupNo
       .innerJoin('groups as g', 'g.id', 'gm.group_id')
       .leftJoin('users as nb', 'nb.id', 'g.notice_by')
       .leftJoin('group_notice_reads as nr', (j) => j.onRef('nr.group_id', '=', 'g.id').on('nr.user_id', '=', actor.id))
-      .select(['g.id', 'g.kind', 'g.name', 'g.unit_id', 'g.last_seq', 'gm.read_seq', 'gm.muted_until', 'g.notice_text', 'g.notice_at', 'nb.id as nb_id', 'nb.name as nb_name', 'nr.notice_at as read_notice_at'])
+      .select([
+        'g.id',
+        'g.kind',
+        'g.name',
+        'g.unit_id',
+        'g.last_seq',
+        'gm.read_seq',
+        'gm.muted_until',
+        'g.notice_text',
+        'g.notice_at',
+        'nb.id as nb_id',
+        'nb.name as nb_name',
+        'nr.notice_at as read_notice_at',
+      ])
       .select((eb) =>
         eb
           .selectFrom('group_notice_reads as r')
@@ -86,7 +120,14 @@ export function createGroupService(deps: { db: Kysely<Database>; notify: GroupNo
           .whereRef('r.notice_at', '=', 'g.notice_at')
           .as('notice_reads'),
       )
-      .select((eb) => eb.selectFrom('group_members as all').select(eb.fn.countAll<number>().as('n')).whereRef('all.group_id', '=', 'g.id').where('all.status', '=', 'active').as('member_count'))
+      .select((eb) =>
+        eb
+          .selectFrom('group_members as all')
+          .select(eb.fn.countAll<number>().as('n'))
+          .whereRef('all.group_id', '=', 'g.id')
+          .where('all.status', '=', 'active')
+          .as('member_count'),
+      )
       .where('gm.user_id', '=', actor.id)
       .where('gm.status', '=', 'active')
       .where('g.kind', '!=', HOTLINE_CONVERSATION_KIND)
@@ -134,25 +175,53 @@ export function createGroupService(deps: { db: Kysely<Database>; notify: GroupNo
     /** Finds or opens the one-to-one conversation between two staff members. */
     async direct(actor: Actor, userId: string): Promise<GroupView> {
       if (userId === actor.id) throw errors.invalid('a conversation needs someone else');
-      const other = await db.selectFrom('users').select(['id', 'name', 'role', 'disabled_at']).where('id', '=', userId).executeTakeFirst();
-      if (!other || other.disabled_at !== null || !can.writeDirect(actor.role, other.role)) throw errors.notFound('person');
+      const other = await db
+        .selectFrom('users')
+        .select(['id', 'name', 'role', 'disabled_at'])
+        .where('id', '=', userId)
+        .executeTakeFirst();
+      if (!other || other.disabled_at !== null || !can.writeDirect(actor.role, other.role))
+        throw errors.notFound('person');
       const pairKey = [actor.id, userId].sort().join(':');
       const at = now();
       await db
         .insertInto('groups')
-        .values({ id: newId(), kind: 'direct', unit_id: null, name: 'direct', last_seq: 0, created_at: at, notice_text: null, notice_by: null, notice_at: null, pair_key: pairKey })
+        .values({
+          id: newId(),
+          kind: 'direct',
+          unit_id: null,
+          name: 'direct',
+          last_seq: 0,
+          created_at: at,
+          notice_text: null,
+          notice_by: null,
+          notice_at: null,
+          pair_key: pairKey,
+        })
         .onConflict((oc) => oc.column('pair_key').doNothing())
         .execute();
-      const group = await db.selectFrom('groups').select('id').where('pair_key', '=', pairKey).executeTakeFirstOrThrow();
+      const group = await db
+        .selectFrom('groups')
+        .select('id')
+        .where('pair_key', '=', pairKey)
+        .executeTakeFirstOrThrow();
       await db
         .insertInto('group_members')
-        .values([actor.id, userId].map((user_id) => ({ group_id: group.id, user_id, status: 'active' as const, read_seq: 0, joined_at: at, muted_until: null })))
+        .values(
+          [actor.id, userId].map((user_id) => ({
+            group_id: group.id,
+            user_id,
+            status: 'active' as const,
+            read_seq: 0,
+            joined_at: at,
+            muted_until: null,
+          })),
+        )
         .onConflict((oc) => oc.columns(['group_id', 'user_id']).doNothing())
         .execute();
       notify.joined(group.id, [actor.id, userId]);
       return (await list(actor)).find((g) => g.id === group.id)!;
     },
-
 
     /**
      * Persists a message with the group's next seq, then announces it. A retried client id returns
@@ -169,17 +238,33 @@ export function createGroupService(deps: { db: Kysely<Database>; notify: GroupNo
         return { message: dup, duplicate: true };
       }
       if (wait > 0) throw errors.rateLimited(wait);
-      if (group.muted_until !== null && group.muted_until > now()) throw errors.forbidden('you are muted in this group');
-      if (p.replyToSeq !== undefined && p.replyToSeq > group.last_seq) throw errors.invalid('the quoted message does not exist');
+      if (group.muted_until !== null && group.muted_until > now())
+        throw errors.forbidden('you are muted in this group');
+      if (p.replyToSeq !== undefined && p.replyToSeq > group.last_seq)
+        throw errors.invalid('the quoted message does not exist');
       if (p.mentionAll && !can.mentionAll(actor.role)) throw errors.forbidden('only staff may mention everyone');
       const mentioned = [...new Set(p.mentions ?? [])];
       if (mentioned.length) {
-        const members = await db.selectFrom('group_members').select('user_id').where('group_id', '=', p.groupId).where('status', '=', 'active').where('user_id', 'in', mentioned).execute();
+        const members = await db
+          .selectFrom('group_members')
+          .select('user_id')
+          .where('group_id', '=', p.groupId)
+          .where('status', '=', 'active')
+          .where('user_id', 'in', mentioned)
+          .execute();
         if (members.length !== mentioned.length) throw errors.invalid('a mentioned person is not in this group');
       }
       const mentions = p.mentionAll ? JSON.stringify('all') : mentioned.length ? JSON.stringify(mentioned) : null;
       if (p.imageId) await log.checkImage(p.imageId, p.groupId, actor.id);
-      const out = await log.append({ groupId: p.groupId, senderId: actor.id, clientId: p.clientId, text: p.text, replyToSeq: p.replyToSeq ?? null, mentions, imageId: p.imageId ?? null });
+      const out = await log.append({
+        groupId: p.groupId,
+        senderId: actor.id,
+        clientId: p.clientId,
+        text: p.text,
+        replyToSeq: p.replyToSeq ?? null,
+        mentions,
+        imageId: p.imageId ?? null,
+      });
       notify.messageCreated(out.message);
       return out;
     },
@@ -208,7 +293,11 @@ export function createGroupService(deps: { db: Kysely<Database>; notify: GroupNo
      * Searches the text of the caller's groups (Chinese included: substring match), newest first,
      * with the match positions for highlighting. Recalled and removed messages are never found.
      */
-    async search(actor: Actor, query: string, groupId?: string): Promise<{ message: MessageView; matches: [number, number][] }[]> {
+    async search(
+      actor: Actor,
+      query: string,
+      groupId?: string,
+    ): Promise<{ message: MessageView; matches: [number, number][] }[]> {
       const mine = await groupIdsOf(actor.id);
       const scope = groupId ? mine.filter((g) => g === groupId) : mine;
       if (groupId && scope.length === 0) throw errors.notFound('group');
@@ -225,7 +314,8 @@ export function createGroupService(deps: { db: Kysely<Database>; notify: GroupNo
       return rows.map((r) => {
         const matches: [number, number][] = [];
         const hay = r.text.toLowerCase();
-        for (let i = hay.indexOf(needle); i >= 0; i = hay.indexOf(needle, i + needle.length)) matches.push([i, i + query.length]);
+        for (let i = hay.indexOf(needle); i >= 0; i = hay.indexOf(needle, i + needle.length))
+          matches.push([i, i + query.length]);
         return { message: toView(r), matches };
       });
     },
@@ -259,7 +349,7 @@ export function createGroupService(deps: { db: Kysely<Database>; notify: GroupNo
       if (own && now() - row.created_at <= RECALL_WINDOW_MS) status = 'recalled';
       else if (moderator) status = 'removed';
       else if (own) throw errors.forbidden('a message can be recalled within 2 minutes only');
-      else throw errors.forbidden('only its sender or the group\'s officer may take a message back');
+      else throw errors.forbidden("only its sender or the group's officer may take a message back");
       const changeSeq = await log.edit(groupId, row.id, status);
       const message = toView({ ...row, status, change_seq: changeSeq });
       notify.messageChanged(message);

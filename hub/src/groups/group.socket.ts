@@ -28,7 +28,11 @@ import type { GroupService } from './group.service.ts';
 export const groupRoom = (groupId: string) => `group:${groupId}`;
 
 /** Socket.IO commands of group chat: validate (in define) → service → ack. */
-export function groupSocketModule(groups: GroupService, matters: MatterService, admin: GroupAdminService): SocketModule {
+export function groupSocketModule(
+  groups: GroupService,
+  matters: MatterService,
+  admin: GroupAdminService,
+): SocketModule {
   const rooms = createJoinTracker();
   // Ephemeral signals go only to rooms this socket has joined, i.e. its own groups.
   const inGroup = async (socket: HubSocket, groupId: string) => {
@@ -39,7 +43,10 @@ export function groupSocketModule(groups: GroupService, matters: MatterService, 
     connect(socket) {
       // Join the rooms before any catch-up is read, so a message is either in the sync answer or
       // arrives live after it (or both: clients drop a seq they already hold). Never neither.
-      rooms.track(socket, groups.groupIdsOf(socket.data.principal.user.id).then((ids) => socket.join(ids.map(groupRoom))));
+      rooms.track(
+        socket,
+        groups.groupIdsOf(socket.data.principal.user.id).then((ids) => socket.join(ids.map(groupRoom))),
+      );
     },
     commands(define) {
       define('group:list', groupListPayload, async (_p, { actor }) => ({ groups: await groups.list(actor) }));
@@ -47,17 +54,25 @@ export function groupSocketModule(groups: GroupService, matters: MatterService, 
         await rooms.joined(socket);
         return groups.sync(actor, p.cursors, p.changes, p.limit);
       });
-      define('group:history', groupHistoryPayload, async (p, { actor }) => ({ messages: await groups.history(actor, p.groupId, p.beforeSeq, p.limit) }));
+      define('group:history', groupHistoryPayload, async (p, { actor }) => ({
+        messages: await groups.history(actor, p.groupId, p.beforeSeq, p.limit),
+      }));
       define('group:read', groupReadPayload, (p, { actor }) => groups.markRead(actor, p.groupId, p.seq));
       define('message:send', sendMessagePayload, (p, { actor }) => groups.send(actor, p));
-      define('group:direct', groupDirectPayload, async (p, { actor }) => ({ group: await groups.direct(actor, p.userId) }));
+      define('group:direct', groupDirectPayload, async (p, { actor }) => ({
+        group: await groups.direct(actor, p.userId),
+      }));
       define('group:notice', groupNoticePayload, (p, { actor }) => admin.setNotice(actor, p.groupId, p.text));
       define('group:notice-read', groupNoticeReadPayload, (p, { actor }) => admin.readNotice(actor, p.groupId));
       define('group:member', groupMemberPayload, async (p, { actor }) => ({ member: await admin.member(actor, p) }));
-      define('group:members', groupNoticeReadPayload, async (p, { actor }) => ({ members: await admin.members(actor, p.groupId) }));
+      define('group:members', groupNoticeReadPayload, async (p, { actor }) => ({
+        members: await admin.members(actor, p.groupId),
+      }));
       define('group:typing', groupTypingPayload, async (p, { actor, socket }) => {
         await inGroup(socket, p.groupId);
-        socket.to(groupRoom(p.groupId)).emit('group:typing', { groupId: p.groupId, user: { id: actor.id, name: socket.data.principal.user.name } });
+        socket
+          .to(groupRoom(p.groupId))
+          .emit('group:typing', { groupId: p.groupId, user: { id: actor.id, name: socket.data.principal.user.name } });
         return {};
       });
       define('group:presence', groupPresencePayload, async (p, { socket }) => {
@@ -65,11 +80,21 @@ export function groupSocketModule(groups: GroupService, matters: MatterService, 
         const here = await socket.nsp.in(groupRoom(p.groupId)).fetchSockets();
         return { online: [...new Set(here.map((s) => s.data.principal.user.id))] };
       });
-      define('matter:create', matterCreatePayload, async (p, { actor }) => ({ matter: await matters.create(actor, p) }));
-      define('matter:update', matterUpdatePayload, async (p, { actor }) => ({ matter: await matters.update(actor, p) }));
-      define('matter:list', matterListPayload, async (p, { actor }) => ({ matters: await matters.list(actor, p.groupId, p.status) }));
-      define('message:search', messageSearchPayload, async (p, { actor }) => ({ hits: await groups.search(actor, p.query, p.groupId) }));
-      define('message:recall', messageRecallPayload, async (p, { actor }) => ({ message: await groups.recall(actor, p.groupId, p.seq) }));
+      define('matter:create', matterCreatePayload, async (p, { actor }) => ({
+        matter: await matters.create(actor, p),
+      }));
+      define('matter:update', matterUpdatePayload, async (p, { actor }) => ({
+        matter: await matters.update(actor, p),
+      }));
+      define('matter:list', matterListPayload, async (p, { actor }) => ({
+        matters: await matters.list(actor, p.groupId, p.status),
+      }));
+      define('message:search', messageSearchPayload, async (p, { actor }) => ({
+        hits: await groups.search(actor, p.query, p.groupId),
+      }));
+      define('message:recall', messageRecallPayload, async (p, { actor }) => ({
+        message: await groups.recall(actor, p.groupId, p.seq),
+      }));
     },
   };
 }

@@ -10,10 +10,16 @@ import type { Database } from '../store/schema.ts';
 const SIGNATURES: Record<ImageMimeType, (b: Buffer) => boolean> = {
   'image/jpeg': (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff,
   'image/png': (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
-  'image/webp': (b) => b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP',
+  'image/webp': (b) =>
+    b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP',
   'image/gif': (b) => ['GIF87a', 'GIF89a'].includes(b.subarray(0, 6).toString('latin1')),
 };
-const SHARP_FORMAT: Record<ImageMimeType, string> = { 'image/jpeg': 'jpeg', 'image/png': 'png', 'image/webp': 'webp', 'image/gif': 'gif' };
+const SHARP_FORMAT: Record<ImageMimeType, string> = {
+  'image/jpeg': 'jpeg',
+  'image/png': 'png',
+  'image/webp': 'webp',
+  'image/gif': 'gif',
+};
 const MAX_PIXELS = 40_000_000;
 const THUMB_EDGE = 320;
 
@@ -23,7 +29,13 @@ export function createImageService(deps: { db: Kysely<Database>; now?: () => num
   const now = deps.now ?? Date.now;
 
   async function isMember(userId: string, groupId: string): Promise<boolean> {
-    const m = await db.selectFrom('group_members').select('user_id').where('group_id', '=', groupId).where('user_id', '=', userId).where('status', '=', 'active').executeTakeFirst();
+    const m = await db
+      .selectFrom('group_members')
+      .select('user_id')
+      .where('group_id', '=', groupId)
+      .where('user_id', '=', userId)
+      .where('status', '=', 'active')
+      .executeTakeFirst();
     return m !== undefined;
   }
 
@@ -41,14 +53,29 @@ export function createImageService(deps: { db: Kysely<Database>; now?: () => num
       try {
         meta = await sharp(bytes, { limitInputPixels: MAX_PIXELS }).metadata();
         if (meta.format !== SHARP_FORMAT[mime] || !meta.width || !meta.height) throw new Error('format mismatch');
-        thumb = await sharp(bytes, { limitInputPixels: MAX_PIXELS }).rotate().resize(THUMB_EDGE, THUMB_EDGE, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 70 }).toBuffer();
+        thumb = await sharp(bytes, { limitInputPixels: MAX_PIXELS })
+          .rotate()
+          .resize(THUMB_EDGE, THUMB_EDGE, { fit: 'inside', withoutEnlargement: true })
+          .webp({ quality: 70 })
+          .toBuffer();
       } catch {
         throw errors.invalid('the image cannot be decoded');
       }
       const id = newId();
       await db
         .insertInto('images')
-        .values({ id, group_id: groupId, uploader_id: actor.id, mime, width: meta.width, height: meta.height, size: bytes.length, data: bytes, thumb, created_at: now() })
+        .values({
+          id,
+          group_id: groupId,
+          uploader_id: actor.id,
+          mime,
+          width: meta.width,
+          height: meta.height,
+          size: bytes.length,
+          data: bytes,
+          thumb,
+          created_at: now(),
+        })
         .execute();
       return { id, width: meta.width, height: meta.height, mime };
     },
@@ -58,9 +85,18 @@ export function createImageService(deps: { db: Kysely<Database>; now?: () => num
      * removed is gone for everyone, like the text.
      */
     async read(actor: Actor, imageId: string, variant: 'full' | 'thumb'): Promise<{ mime: string; bytes: Buffer }> {
-      const img = await db.selectFrom('images').select(['group_id', 'mime', variant === 'full' ? 'data' : 'thumb']).where('id', '=', imageId).executeTakeFirst();
+      const img = await db
+        .selectFrom('images')
+        .select(['group_id', 'mime', variant === 'full' ? 'data' : 'thumb'])
+        .where('id', '=', imageId)
+        .executeTakeFirst();
       if (!img || !(await isMember(actor.id, img.group_id))) throw errors.notFound('image');
-      const hidden = await db.selectFrom('messages').select('id').where('image_id', '=', imageId).where('status', '!=', 'ok').executeTakeFirst();
+      const hidden = await db
+        .selectFrom('messages')
+        .select('id')
+        .where('image_id', '=', imageId)
+        .where('status', '!=', 'ok')
+        .executeTakeFirst();
       if (hidden) throw errors.notFound('image');
       const bytes = (img as { data?: Buffer; thumb?: Buffer })[variant === 'full' ? 'data' : 'thumb']!;
       return { mime: variant === 'full' ? img.mime : 'image/webp', bytes: Buffer.from(bytes) };

@@ -14,20 +14,51 @@ describe('group images', () => {
   let s: TestSocket;
   let png: Buffer;
   const upload = (body: Buffer, type: string, c = cookie, g = groupId) =>
-    fetch(`${t.url}/api/groups/${g}/images`, { method: 'POST', headers: { 'content-type': type, origin: t.url, cookie: c }, body });
-  const imageCount = async () => Number((await t.hub.store.db.selectFrom('images').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    fetch(`${t.url}/api/groups/${g}/images`, {
+      method: 'POST',
+      headers: { 'content-type': type, origin: t.url, cookie: c },
+      body,
+    });
+  const imageCount = async () =>
+    Number(
+      (
+        await t.hub.store.db
+          .selectFrom('images')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   beforeAll(async () => {
     t = await startTestHub();
     const db = t.hub.store.db;
-    const grid = await db.selectFrom('units').select('id').where('kind', '=', 'grid').orderBy('sort').executeTakeFirstOrThrow();
+    const grid = await db
+      .selectFrom('units')
+      .select('id')
+      .where('kind', '=', 'grid')
+      .orderBy('sort')
+      .executeTakeFirstOrThrow();
     groupId = (await db.selectFrom('groups').select('id').where('unit_id', '=', grid.id).executeTakeFirstOrThrow()).id;
-    const resident = await db.selectFrom('users').select('login').where('unit_id', '=', grid.id).where('role', '=', 'resident').orderBy('id').executeTakeFirstOrThrow();
-    const stranger = await db.selectFrom('users').innerJoin('units', 'units.id', 'users.unit_id').select('users.login').where('users.role', '=', 'resident').where('units.id', '!=', grid.id).executeTakeFirstOrThrow();
+    const resident = await db
+      .selectFrom('users')
+      .select('login')
+      .where('unit_id', '=', grid.id)
+      .where('role', '=', 'resident')
+      .orderBy('id')
+      .executeTakeFirstOrThrow();
+    const stranger = await db
+      .selectFrom('users')
+      .innerJoin('units', 'units.id', 'users.unit_id')
+      .select('users.login')
+      .where('users.role', '=', 'resident')
+      .where('units.id', '!=', grid.id)
+      .executeTakeFirstOrThrow();
     cookie = (await login(t.url, resident.login)).cookie;
     strangerCookie = (await login(t.url, stranger.login)).cookie;
     s = await connectSocket(t.url, { cookie });
-    png = await sharp({ create: { width: 1200, height: 800, channels: 3, background: '#3366cc' } }).png().toBuffer();
+    png = await sharp({ create: { width: 1200, height: 800, channels: 3, background: '#3366cc' } })
+      .png()
+      .toBuffer();
   });
   afterAll(async () => {
     s?.close();
@@ -50,14 +81,19 @@ describe('group images', () => {
     const full = await fetch(`${t.url}/api/images/${image.id}`, { headers: { cookie } });
     expect(Buffer.from(await full.arrayBuffer()).equals(png)).toBe(true);
     expect((await fetch(`${t.url}/api/images/${image.id}`, { headers: { cookie: strangerCookie } })).status).toBe(404);
-    expect(await s.emitWithAck('message:send', { groupId, clientId: cid(), text: '', imageId: image.id })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(
+      await s.emitWithAck('message:send', { groupId, clientId: cid(), text: '', imageId: image.id }),
+    ).toMatchObject({ ok: false, error: { code: 'conflict' } });
   });
 
   it('hides the image with the message when it is recalled', async () => {
     const { image } = await readJson(await upload(png, 'image/png'));
     const sent = await s.emitWithAck('message:send', { groupId, clientId: cid(), text: '', imageId: image.id });
     if (!sent.ok) throw new Error(sent.error.message);
-    expect(await s.emitWithAck('message:recall', { groupId, seq: sent.message.seq })).toMatchObject({ ok: true, message: { image: null } });
+    expect(await s.emitWithAck('message:recall', { groupId, seq: sent.message.seq })).toMatchObject({
+      ok: true,
+      message: { image: null },
+    });
     expect((await fetch(`${t.url}/api/images/${image.id}/thumb`, { headers: { cookie } })).status).toBe(404);
   });
 
@@ -76,12 +112,25 @@ describe('group images', () => {
     expect(await imageCount()).toBe(before);
   });
 
-  it('refuses a message with someone else\'s image, an unknown image, or nothing at all', async () => {
+  it("refuses a message with someone else's image, an unknown image, or nothing at all", async () => {
     const db = t.hub.store.db;
-    const neighbour = await db.selectFrom('group_members').innerJoin('users', 'users.id', 'group_members.user_id').select('users.login').where('group_id', '=', groupId).where('users.role', '=', 'grid_worker').executeTakeFirstOrThrow();
+    const neighbour = await db
+      .selectFrom('group_members')
+      .innerJoin('users', 'users.id', 'group_members.user_id')
+      .select('users.login')
+      .where('group_id', '=', groupId)
+      .where('users.role', '=', 'grid_worker')
+      .executeTakeFirstOrThrow();
     const { image } = await readJson(await upload(png, 'image/png', (await login(t.url, neighbour.login)).cookie));
-    expect(await s.emitWithAck('message:send', { groupId, clientId: cid(), text: '', imageId: image.id })).toMatchObject({ ok: false, error: { code: 'not_found' } });
-    expect(await s.emitWithAck('message:send', { groupId, clientId: cid(), text: '', imageId: 'no-such-image' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
-    expect(await s.emitWithAck('message:send', { groupId, clientId: cid(), text: '  ' })).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+    expect(
+      await s.emitWithAck('message:send', { groupId, clientId: cid(), text: '', imageId: image.id }),
+    ).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(
+      await s.emitWithAck('message:send', { groupId, clientId: cid(), text: '', imageId: 'no-such-image' }),
+    ).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await s.emitWithAck('message:send', { groupId, clientId: cid(), text: '  ' })).toMatchObject({
+      ok: false,
+      error: { code: 'validation_failed' },
+    });
   });
 });

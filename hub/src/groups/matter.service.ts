@@ -17,7 +17,12 @@ export interface MatterNotifier {
  * status; resolving it posts the answer back into the group, quoting the original message
  * (问题在群内反映、矛盾在群内解决、结果在群内反馈).
  */
-export function createMatterService(deps: { db: Kysely<Database>; groups: GroupService; notify: MatterNotifier; now?: () => number }) {
+export function createMatterService(deps: {
+  db: Kysely<Database>;
+  groups: GroupService;
+  notify: MatterNotifier;
+  now?: () => number;
+}) {
   const { db, groups, notify } = deps;
   const now = deps.now ?? Date.now;
 
@@ -26,7 +31,22 @@ export function createMatterService(deps: { db: Kysely<Database>; groups: GroupS
       .selectFrom('matters as m')
       .innerJoin('users as c', 'c.id', 'm.created_by')
       .leftJoin('users as a', 'a.id', 'm.assignee_id')
-      .select(['m.id', 'm.group_id', 'm.seq', 'm.category', 'm.title', 'm.status', 'm.department', 'm.answer_seq', 'm.created_at', 'm.updated_at', 'c.id as c_id', 'c.name as c_name', 'a.id as a_id', 'a.name as a_name']);
+      .select([
+        'm.id',
+        'm.group_id',
+        'm.seq',
+        'm.category',
+        'm.title',
+        'm.status',
+        'm.department',
+        'm.answer_seq',
+        'm.created_at',
+        'm.updated_at',
+        'c.id as c_id',
+        'c.name as c_name',
+        'a.id as a_id',
+        'a.name as a_name',
+      ]);
   type Row = Awaited<ReturnType<ReturnType<typeof select>['executeTakeFirstOrThrow']>>;
   const toView = (r: Row): MatterView => ({
     id: r.id,
@@ -62,7 +82,11 @@ export function createMatterService(deps: { db: Kysely<Database>; groups: GroupS
 
   /** A matter the caller may change: a staff member of its group. Others see not_found. */
   async function managed(actor: Actor, matterId: string) {
-    const row = await db.selectFrom('matters').select(['id', 'group_id', 'seq', 'status']).where('id', '=', matterId).executeTakeFirst();
+    const row = await db
+      .selectFrom('matters')
+      .select(['id', 'group_id', 'seq', 'status'])
+      .where('id', '=', matterId)
+      .executeTakeFirst();
     if (!row) throw errors.notFound('matter');
     await requireMember(actor, row.group_id).catch(() => {
       throw errors.notFound('matter');
@@ -71,8 +95,16 @@ export function createMatterService(deps: { db: Kysely<Database>; groups: GroupS
     return row;
   }
 
-  async function setStatus(matterId: string, status: MatterStatus, extra: { assignee_id?: string; department?: string; answer_seq?: number } = {}) {
-    await db.updateTable('matters').set({ status, updated_at: now(), ...extra }).where('id', '=', matterId).execute();
+  async function setStatus(
+    matterId: string,
+    status: MatterStatus,
+    extra: { assignee_id?: string; department?: string; answer_seq?: number } = {},
+  ) {
+    await db
+      .updateTable('matters')
+      .set({ status, updated_at: now(), ...extra })
+      .where('id', '=', matterId)
+      .execute();
     const v = await view(matterId);
     notify.matterChanged(v);
     return v;
@@ -82,16 +114,40 @@ export function createMatterService(deps: { db: Kysely<Database>; groups: GroupS
     async create(actor: Actor, p: MatterCreatePayload): Promise<MatterView> {
       await requireMember(actor, p.groupId);
       if (!can.handleMatters(actor.role)) throw errors.forbidden('only staff register matters');
-      const existing = await db.selectFrom('matters').select('id').where('created_by', '=', actor.id).where('client_id', '=', p.clientId).executeTakeFirst();
+      const existing = await db
+        .selectFrom('matters')
+        .select('id')
+        .where('created_by', '=', actor.id)
+        .where('client_id', '=', p.clientId)
+        .executeTakeFirst();
       if (existing) return view(existing.id);
-      const msg = await db.selectFrom('messages').select('status').where('group_id', '=', p.groupId).where('seq', '=', p.seq).executeTakeFirst();
+      const msg = await db
+        .selectFrom('messages')
+        .select('status')
+        .where('group_id', '=', p.groupId)
+        .where('seq', '=', p.seq)
+        .executeTakeFirst();
       if (!msg) throw errors.notFound('message');
       if (p.assigneeId) await requireStaffMember(p.groupId, p.assigneeId);
       const id = newId();
       const t = now();
       await db
         .insertInto('matters')
-        .values({ id, group_id: p.groupId, seq: p.seq, client_id: p.clientId, category: p.category, title: p.title, status: 'open', assignee_id: p.assigneeId ?? null, department: null, answer_seq: null, created_by: actor.id, created_at: t, updated_at: t })
+        .values({
+          id,
+          group_id: p.groupId,
+          seq: p.seq,
+          client_id: p.clientId,
+          category: p.category,
+          title: p.title,
+          status: 'open',
+          assignee_id: p.assigneeId ?? null,
+          department: null,
+          answer_seq: null,
+          created_by: actor.id,
+          created_at: t,
+          updated_at: t,
+        })
         .execute();
       const v = await view(id);
       notify.matterChanged(v);
@@ -100,7 +156,8 @@ export function createMatterService(deps: { db: Kysely<Database>; groups: GroupS
 
     async update(actor: Actor, p: MatterUpdatePayload): Promise<MatterView> {
       const m = await managed(actor, p.matterId);
-      if (m.status === 'resolved' || m.status === 'handed_off') throw errors.conflict(`the matter is already ${m.status}`);
+      if (m.status === 'resolved' || m.status === 'handed_off')
+        throw errors.conflict(`the matter is already ${m.status}`);
       switch (p.action) {
         case 'start':
           return setStatus(m.id, 'in_progress');
@@ -110,7 +167,12 @@ export function createMatterService(deps: { db: Kysely<Database>; groups: GroupS
         case 'hand_off':
           return setStatus(m.id, 'handed_off', { department: p.department });
         case 'resolve': {
-          const { message } = await groups.send(actor, { groupId: m.group_id, clientId: p.clientId, text: p.answer, replyToSeq: m.seq });
+          const { message } = await groups.send(actor, {
+            groupId: m.group_id,
+            clientId: p.clientId,
+            text: p.answer,
+            replyToSeq: m.seq,
+          });
           return setStatus(m.id, 'resolved', { answer_seq: message.seq });
         }
       }

@@ -29,10 +29,38 @@ for (const dialect of await storeDialects()) {
       drop = target.drop;
       f = await startHotlineFixture({ databaseUrl: target.url });
       const db = f.t.hub.store.db;
-      const grid = await db.selectFrom('units').select(['id', 'parent_id']).where('kind', '=', 'grid').orderBy('sort').executeTakeFirstOrThrow();
-      groupId = (await db.selectFrom('groups').select('id').where('unit_id', '=', grid.id).where('kind', '=', 'grid').executeTakeFirstOrThrow()).id;
-      residentLogins = (await db.selectFrom('users').select('login').where('unit_id', '=', grid.id).where('role', '=', 'resident').orderBy('id').limit(2).execute()).map((u) => u.login);
-      officerLogin = (await db.selectFrom('users').select('login').where('unit_id', '=', grid.parent_id!).where('role', '=', 'officer').executeTakeFirstOrThrow()).login;
+      const grid = await db
+        .selectFrom('units')
+        .select(['id', 'parent_id'])
+        .where('kind', '=', 'grid')
+        .orderBy('sort')
+        .executeTakeFirstOrThrow();
+      groupId = (
+        await db
+          .selectFrom('groups')
+          .select('id')
+          .where('unit_id', '=', grid.id)
+          .where('kind', '=', 'grid')
+          .executeTakeFirstOrThrow()
+      ).id;
+      residentLogins = (
+        await db
+          .selectFrom('users')
+          .select('login')
+          .where('unit_id', '=', grid.id)
+          .where('role', '=', 'resident')
+          .orderBy('id')
+          .limit(2)
+          .execute()
+      ).map((u) => u.login);
+      officerLogin = (
+        await db
+          .selectFrom('users')
+          .select('login')
+          .where('unit_id', '=', grid.parent_id!)
+          .where('role', '=', 'officer')
+          .executeTakeFirstOrThrow()
+      ).login;
     });
     afterAll(async () => {
       await f?.close();
@@ -61,8 +89,14 @@ for (const dialect of await storeDialects()) {
       expect(changes[groupId]).toEqual(expect.any(Number));
       reader.close();
 
-      expect(await officer.emitWithAck('message:recall', { groupId, seq: own.seq })).toMatchObject({ ok: true, message: { status: 'recalled' } });
-      expect(await officer.emitWithAck('message:recall', { groupId, seq: other.seq })).toMatchObject({ ok: true, message: { status: 'removed' } });
+      expect(await officer.emitWithAck('message:recall', { groupId, seq: own.seq })).toMatchObject({
+        ok: true,
+        message: { status: 'recalled' },
+      });
+      expect(await officer.emitWithAck('message:recall', { groupId, seq: other.seq })).toMatchObject({
+        ok: true,
+        message: { status: 'removed' },
+      });
       const later = await send(officer, '停水通知已撤回，改日再发');
       await officer.emitWithAck('message:recall', { groupId, seq: later.seq });
 
@@ -85,7 +119,10 @@ for (const dialect of await storeDialects()) {
       const cold = await back.emitWithAck('group:sync', { cursors: { [groupId]: later.seq } });
       expect(cold.ok && cold.edits.map((e) => e.seq)).toEqual(expect.arrayContaining([own.seq, other.seq, later.seq]));
       // Recalling twice is refused and moves nothing.
-      expect(await officer.emitWithAck('message:recall', { groupId, seq: own.seq })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+      expect(await officer.emitWithAck('message:recall', { groupId, seq: own.seq })).toMatchObject({
+        ok: false,
+        error: { code: 'conflict' },
+      });
       const still = await back.emitWithAck('group:sync', { cursors: { [groupId]: later.seq }, changes: after.changes });
       expect(still).toMatchObject({ ok: true, edits: [], changes: after.changes });
     });
@@ -103,7 +140,11 @@ for (const dialect of await storeDialects()) {
       if (!page.ok) throw new Error(page.error.message);
       expect(page.edits.map((e) => e.seq)).toEqual([sent[0]!.seq, sent[1]!.seq]);
       expect(page.more).toBe(true);
-      const rest = await reader.emitWithAck('group:sync', { cursors: { [groupId]: cursor }, changes: page.changes, limit: 2 });
+      const rest = await reader.emitWithAck('group:sync', {
+        cursors: { [groupId]: cursor },
+        changes: page.changes,
+        limit: 2,
+      });
       expect(rest).toMatchObject({ ok: true, more: false, edits: [{ seq: sent[2]!.seq, status: 'recalled' }] });
     });
 
@@ -111,14 +152,25 @@ for (const dialect of await storeDialects()) {
       const db = f.t.hub.store.db;
       const officer = await f.open(officerLogin);
       const member = await f.open(residentLogins[0]!);
-      const officerId = (await db.selectFrom('users').select('id').where('login', '=', officerLogin).executeTakeFirstOrThrow()).id;
+      const officerId = (
+        await db.selectFrom('users').select('id').where('login', '=', officerLogin).executeTakeFirstOrThrow()
+      ).id;
       // Stored exactly as a send stores it, but nobody was told: its node died before the announcement.
       const clientId = cid();
-      const orphan = await createMessageLog({ db, now: Date.now }).append({ groupId, senderId: officerId, clientId, text: '节点宕机前已保存的消息' });
+      const orphan = await createMessageLog({ db, now: Date.now }).append({
+        groupId,
+        senderId: officerId,
+        clientId,
+        text: '节点宕机前已保存的消息',
+      });
 
       const arrived = collectUntil<MessageView>(member, 'message:created', (m) => m.text === '哨兵');
       const retry = await officer.emitWithAck('message:send', { groupId, clientId, text: '节点宕机前已保存的消息' });
-      expect(retry).toMatchObject({ ok: true, duplicate: true, message: { id: orphan.message.id, seq: orphan.message.seq } });
+      expect(retry).toMatchObject({
+        ok: true,
+        duplicate: true,
+        message: { id: orphan.message.id, seq: orphan.message.seq },
+      });
       await send(officer, '哨兵');
       const seqs = (await arrived).map((m) => m.seq);
       expect(seqs[0]).toBe(orphan.message.seq);
@@ -129,7 +181,11 @@ for (const dialect of await storeDialects()) {
 
     it('announces a hotline message again when its send is retried, to the desk and the resident', async () => {
       const resident = await f.open(f.residentA.login);
-      const created = await resident.emitWithAck('hotline:create', { clientId: cid(), category: 'consultation', text: '请问户口迁移要带什么材料？' });
+      const created = await resident.emitWithAck('hotline:create', {
+        clientId: cid(),
+        category: 'consultation',
+        text: '请问户口迁移要带什么材料？',
+      });
       if (!created.ok) throw new Error(created.error.message);
       const threadId = created.thread.id;
       const head = await f.open(f.headLogin);
@@ -142,7 +198,9 @@ for (const dialect of await storeDialects()) {
       const arrived = collectUntil<MessageView>(resident, 'hotline:message-created', (m) => m.text === '哨兵');
       const retry = await head.emitWithAck('hotline:send', { threadId, clientId, text: '带身份证和户口本' });
       expect(retry).toMatchObject({ ok: true, duplicate: true, message: { id: first.message.id } });
-      expect(await head.emitWithAck('hotline:send', { threadId, clientId: cid(), text: '哨兵' })).toMatchObject({ ok: true });
+      expect(await head.emitWithAck('hotline:send', { threadId, clientId: cid(), text: '哨兵' })).toMatchObject({
+        ok: true,
+      });
       expect((await arrived).map((m) => m.seq)).toEqual([first.message.seq, first.message.seq + 1]);
     });
   });

@@ -32,7 +32,21 @@ export function createMessageLog(deps: { db: Kysely<Database>; now: () => number
       .selectFrom('messages as m')
       .innerJoin('users as u', 'u.id', 'm.sender_id')
       .leftJoin('images as i', 'i.id', 'm.image_id')
-      .select(['m.id', 'm.group_id', 'm.seq', 'm.client_id', 'm.text', 'm.reply_to_seq', 'm.mentions', 'm.status', 'm.created_at', 'm.change_seq', 'u.id as sender_id', 'u.name as sender_name', 'u.role as sender_role'])
+      .select([
+        'm.id',
+        'm.group_id',
+        'm.seq',
+        'm.client_id',
+        'm.text',
+        'm.reply_to_seq',
+        'm.mentions',
+        'm.status',
+        'm.created_at',
+        'm.change_seq',
+        'u.id as sender_id',
+        'u.name as sender_name',
+        'u.role as sender_role',
+      ])
       .select(['i.id as image_id', 'i.width as image_width', 'i.height as image_height', 'i.mime as image_mime']);
   type Row = Awaited<ReturnType<ReturnType<typeof select>['executeTakeFirstOrThrow']>>;
 
@@ -50,7 +64,10 @@ export function createMessageLog(deps: { db: Kysely<Database>; now: () => number
       replyToSeq: r.reply_to_seq,
       mentions: Array.isArray(mentions) ? (mentions as string[]) : [],
       mentionAll: mentions === 'all',
-      image: visible && r.image_id ? { id: r.image_id, width: r.image_width!, height: r.image_height!, mime: r.image_mime as ImageMimeType } : null,
+      image:
+        visible && r.image_id
+          ? { id: r.image_id, width: r.image_width!, height: r.image_height!, mime: r.image_mime as ImageMimeType }
+          : null,
       status: r.status,
       createdAt: r.created_at,
       changeSeq: r.change_seq,
@@ -59,7 +76,10 @@ export function createMessageLog(deps: { db: Kysely<Database>; now: () => number
 
   /** The message a sender already stored under this client id, if any (in another conversation: conflict). */
   async function earlier(senderId: string, clientId: string, groupId: string): Promise<MessageView | undefined> {
-    const dup = await select().where('m.sender_id', '=', senderId).where('m.client_id', '=', clientId).executeTakeFirst();
+    const dup = await select()
+      .where('m.sender_id', '=', senderId)
+      .where('m.client_id', '=', clientId)
+      .executeTakeFirst();
     if (dup && dup.group_id !== groupId) throw errors.conflict('this client id was used for another conversation');
     return dup ? toView(dup) : undefined;
   }
@@ -90,7 +110,12 @@ export function createMessageLog(deps: { db: Kysely<Database>; now: () => number
         changed_at: null,
       })
       .execute();
-    await trx.updateTable('group_members').set({ read_seq: Number(seq) }).where('group_id', '=', input.groupId).where('user_id', '=', input.senderId).execute();
+    await trx
+      .updateTable('group_members')
+      .set({ read_seq: Number(seq) })
+      .where('group_id', '=', input.groupId)
+      .where('user_id', '=', input.senderId)
+      .execute();
     return toView(await select(trx).where('m.id', '=', id).executeTakeFirstOrThrow());
   }
 
@@ -107,7 +132,11 @@ export function createMessageLog(deps: { db: Kysely<Database>; now: () => number
 
     /** An image may be attached once, by its uploader, in the conversation it was uploaded to. */
     async checkImage(imageId: string, groupId: string, senderId: string): Promise<void> {
-      const img = await db.selectFrom('images').select(['group_id', 'uploader_id']).where('id', '=', imageId).executeTakeFirst();
+      const img = await db
+        .selectFrom('images')
+        .select(['group_id', 'uploader_id'])
+        .where('id', '=', imageId)
+        .executeTakeFirst();
       if (!img || img.group_id !== groupId || img.uploader_id !== senderId) throw errors.notFound('image');
       const used = await db.selectFrom('messages').select('id').where('image_id', '=', imageId).executeTakeFirst();
       if (used) throw errors.conflict('this image was already sent');
@@ -177,7 +206,11 @@ export function createMessageLog(deps: { db: Kysely<Database>; now: () => number
       const counts = await db
         .selectFrom('groups')
         .select(['id', 'change_seq'])
-        .where('id', 'in', cursors.map(([g]) => g))
+        .where(
+          'id',
+          'in',
+          cursors.map(([g]) => g),
+        )
         .execute();
       const upTo = new Map(counts.map((c) => [c.id, Number(c.change_seq)]));
       const room = () => limit - out.messages.length - out.edits.length;
@@ -233,7 +266,13 @@ export function createMessageLog(deps: { db: Kysely<Database>; now: () => number
 
     /** Moves a member's read cursor forward to `target` (never back). */
     async advanceRead(groupId: string, userId: string, target: number): Promise<void> {
-      await db.updateTable('group_members').set({ read_seq: target }).where('group_id', '=', groupId).where('user_id', '=', userId).where('read_seq', '<', target).execute();
+      await db
+        .updateTable('group_members')
+        .set({ read_seq: target })
+        .where('group_id', '=', groupId)
+        .where('user_id', '=', userId)
+        .where('read_seq', '<', target)
+        .execute();
     },
   };
 }

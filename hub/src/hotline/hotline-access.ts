@@ -20,11 +20,18 @@ export interface ThreadAccess {
  */
 export function createHotlineAccess(db: Kysely<Database>) {
   /** The station a unit lies in (the unit itself when it is one). */
-  async function stationOf(unitId: string): Promise<{ id: string; path: string; name: string; code: string } | undefined> {
+  async function stationOf(
+    unitId: string,
+  ): Promise<{ id: string; path: string; name: string; code: string } | undefined> {
     const unit = await db.selectFrom('units').select('path').where('id', '=', unitId).executeTakeFirst();
     if (!unit) return undefined;
     const ids = unit.path.split('/').filter(Boolean);
-    return db.selectFrom('units').select(['id', 'path', 'name', 'code']).where('id', 'in', ids).where('kind', '=', 'station').executeTakeFirst();
+    return db
+      .selectFrom('units')
+      .select(['id', 'path', 'name', 'code'])
+      .where('id', 'in', ids)
+      .where('kind', '=', 'station')
+      .executeTakeFirst();
   }
 
   /** Stations whose hotline the person handles: a station head's own, and those that delegated it to them. */
@@ -35,7 +42,11 @@ export function createHotlineAccess(db: Kysely<Database>) {
       const s = await stationOf(actor.unitId);
       if (s) out.add(s.id);
     }
-    const delegated = await db.selectFrom('hotline_delegates').select('station_id').where('user_id', '=', actor.id).execute();
+    const delegated = await db
+      .selectFrom('hotline_delegates')
+      .select('station_id')
+      .where('user_id', '=', actor.id)
+      .execute();
     for (const d of delegated) out.add(d.station_id);
     return [...out];
   }
@@ -46,8 +57,14 @@ export function createHotlineAccess(db: Kysely<Database>) {
 
     /** Whether this person works the station's desk (its head, or a delegate). */
     async handles(userId: string, stationId: string): Promise<boolean> {
-      const u = await db.selectFrom('users').select(['id', 'role', 'unit_id']).where('id', '=', userId).executeTakeFirst();
-      return u !== undefined && (await handledStations({ id: u.id, role: u.role, unitId: u.unit_id })).includes(stationId);
+      const u = await db
+        .selectFrom('users')
+        .select(['id', 'role', 'unit_id'])
+        .where('id', '=', userId)
+        .executeTakeFirst();
+      return (
+        u !== undefined && (await handledStations({ id: u.id, role: u.role, unitId: u.unit_id })).includes(stationId)
+      );
     },
 
     /** The thread, if the caller may see it at all. */
@@ -71,7 +88,10 @@ export function createHotlineAccess(db: Kysely<Database>) {
     },
 
     /** Staff of a station who may take a thread (assignees, delegates): sworn and auxiliary staff within it. */
-    async staffOfStation(stationId: string, userId: string): Promise<{ id: string; name: string; role: string } | undefined> {
+    async staffOfStation(
+      stationId: string,
+      userId: string,
+    ): Promise<{ id: string; name: string; role: string } | undefined> {
       const station = await db.selectFrom('units').select('path').where('id', '=', stationId).executeTakeFirst();
       if (!station) return undefined;
       const u = await db

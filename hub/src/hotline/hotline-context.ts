@@ -21,7 +21,11 @@ export interface HotlineNotifier {
   /** A message: to the resident and the staff side alike (messages hold nothing internal). */
   message(message: MessageView, to: HotlineAudience): void;
   /** The resident gets `resident` (staff: null; none for a staff-only change), the desk and the assignee get `staff`. */
-  threadChanged(views: { resident: HotlineThreadView | null; staff: HotlineThreadView }, to: HotlineAudience, change: HotlineChange): void;
+  threadChanged(
+    views: { resident: HotlineThreadView | null; staff: HotlineThreadView },
+    to: HotlineAudience,
+    change: HotlineChange,
+  ): void;
   /** Staff side only. */
   noteAdded(note: HotlineNoteView, to: HotlineAudience): void;
   /** To these station heads' own rooms. */
@@ -63,7 +67,11 @@ export interface HotlineContext {
   /** Ends the person's membership of the thread's conversation (they lost access to the thread). */
   leave(threadId: string, userId: string): Promise<void>;
   /** Sends the thread's new state to both sides, or to staff only (a change the resident has no part in). */
-  publish(threadId: string, change: HotlineChange, sides?: 'both' | 'staff'): Promise<{ resident: HotlineThreadView; staff: HotlineThreadView }>;
+  publish(
+    threadId: string,
+    change: HotlineChange,
+    sides?: 'both' | 'staff',
+  ): Promise<{ resident: HotlineThreadView; staff: HotlineThreadView }>;
   /**
    * Stores a message in the thread and tells both sides. A staff message is an answer: the first
    * one stamps the first-answer time. A retried client id returns the first message. `alongside`
@@ -81,13 +89,25 @@ export interface HotlineContext {
 export function createHotlineContext(deps: HotlineDeps): HotlineContext {
   const { db, notify } = deps;
   const now = deps.now ?? Date.now;
-  const staffRate = createRateLimiter({ capacity: deps.rates.staffBurst, perSecond: deps.rates.staffPerMinute / 60, now });
-  const residentRate = createRateLimiter({ capacity: deps.rates.residentBurst, perSecond: deps.rates.residentPerMinute / 60, now });
+  const staffRate = createRateLimiter({
+    capacity: deps.rates.staffBurst,
+    perSecond: deps.rates.staffPerMinute / 60,
+    now,
+  });
+  const residentRate = createRateLimiter({
+    capacity: deps.rates.residentBurst,
+    perSecond: deps.rates.residentPerMinute / 60,
+    now,
+  });
   const access = createHotlineAccess(db);
   const views = createHotlineViews(db, now);
   const log = createMessageLog({ db, now });
 
-  const audience = (v: { stationId: string; residentId: string; assigneeId: string | null }): HotlineAudience => ({ stationId: v.stationId, residentId: v.residentId, assigneeId: v.assigneeId });
+  const audience = (v: { stationId: string; residentId: string; assigneeId: string | null }): HotlineAudience => ({
+    stationId: v.stationId,
+    residentId: v.residentId,
+    assigneeId: v.assigneeId,
+  });
 
   const ctx: HotlineContext = {
     db,
@@ -113,12 +133,24 @@ export function createHotlineContext(deps: HotlineDeps): HotlineContext {
     async join(threadId, userId) {
       await db
         .insertInto('group_members')
-        .values({ group_id: threadId, user_id: userId, status: 'active', read_seq: 0, joined_at: now(), muted_until: null })
+        .values({
+          group_id: threadId,
+          user_id: userId,
+          status: 'active',
+          read_seq: 0,
+          joined_at: now(),
+          muted_until: null,
+        })
         .onConflict((oc) => oc.columns(['group_id', 'user_id']).doUpdateSet({ status: 'active' }))
         .execute();
     },
     async leave(threadId, userId) {
-      await db.updateTable('group_members').set({ status: 'removed' }).where('group_id', '=', threadId).where('user_id', '=', userId).execute();
+      await db
+        .updateTable('group_members')
+        .set({ status: 'removed' })
+        .where('group_id', '=', threadId)
+        .where('user_id', '=', userId)
+        .execute();
     },
     async publish(threadId, change, sides = 'both') {
       const v = await views.both(threadId);
@@ -131,7 +163,13 @@ export function createHotlineContext(deps: HotlineDeps): HotlineContext {
       ctx.spend(actor);
       await ctx.join(threadId, actor.id);
       if (input.imageId) await log.checkImage(input.imageId, threadId, actor.id);
-      const message = { groupId: threadId, senderId: actor.id, clientId: input.clientId, text: input.text, imageId: input.imageId ?? null };
+      const message = {
+        groupId: threadId,
+        senderId: actor.id,
+        clientId: input.clientId,
+        text: input.text,
+        imageId: input.imageId ?? null,
+      };
       const out = await log.append(message, async (trx, m) => {
         const at = m.createdAt;
         const thread = () => trx.updateTable('hotline_threads').where('id', '=', threadId);
@@ -139,7 +177,10 @@ export function createHotlineContext(deps: HotlineDeps): HotlineContext {
           await thread().set({ first_answered_at: at }).where('first_answered_at', 'is', null).execute();
           await thread().set({ status: 'in_progress' }).where('status', '=', 'open').execute();
           // Whoever answers has read the thread up to their answer.
-          await thread().set({ staff_read_seq: m.seq, staff_read_at: at }).where('staff_read_seq', '<', m.seq).execute();
+          await thread()
+            .set({ staff_read_seq: m.seq, staff_read_at: at })
+            .where('staff_read_seq', '<', m.seq)
+            .execute();
         }
         await thread().set({ updated_at: at }).execute();
         await alongside?.(trx, m);

@@ -21,8 +21,24 @@ interface DemoThread {
 
 /** Threads modelled on what residents write to a station head (domain.md: 咨询、求助、意见建议、投诉、纠纷). */
 const THREADS: DemoThread[] = [
-  { category: 'help', status: 'open', ago: 20 * MIN, place: '长春路12号楼下', turns: [[0, '所长您好，我家老人今天早上出门买菜到现在还没回来，电话也打不通，老人有轻度老年痴呆，穿灰色外套，请帮忙找一找。']] },
-  { category: 'consultation', status: 'open', ago: 3 * HOUR, turns: [[0, '请问办理居住证需要带哪些材料？我在桃源社区租房，租房合同是去年签的，还需要房东到场吗？']] },
+  {
+    category: 'help',
+    status: 'open',
+    ago: 20 * MIN,
+    place: '长春路12号楼下',
+    turns: [
+      [
+        0,
+        '所长您好，我家老人今天早上出门买菜到现在还没回来，电话也打不通，老人有轻度老年痴呆，穿灰色外套，请帮忙找一找。',
+      ],
+    ],
+  },
+  {
+    category: 'consultation',
+    status: 'open',
+    ago: 3 * HOUR,
+    turns: [[0, '请问办理居住证需要带哪些材料？我在桃源社区租房，租房合同是去年签的，还需要房东到场吗？']],
+  },
   {
     category: 'dispute',
     status: 'in_progress',
@@ -41,7 +57,10 @@ const THREADS: DemoThread[] = [
     place: '海港社区南门',
     turns: [
       [0, '小区南门外的烧烤摊每天占道经营到凌晨，油烟和噪音很大，投诉过好几次了。'],
-      [40, '您好，占道经营和油烟问题属于城管部门职责，我们已将情况转交区城市管理局，并会跟踪处理结果。夜间噪音如扰民可随时拨打110。'],
+      [
+        40,
+        '您好，占道经营和油烟问题属于城管部门职责，我们已将情况转交区城市管理局，并会跟踪处理结果。夜间噪音如扰民可随时拨打110。',
+      ],
     ],
     handoff: { department: '区城市管理局', reason: '占道经营与油烟问题属城管职责，已转交并跟踪处理结果。' },
   },
@@ -73,9 +92,19 @@ const CANNED: [title: string, text: string][] = [
  * resolved and rated; and the station's first canned replies. Stored through the same tables as live threads (conversation + messages).
  */
 export async function seedHotlineDemo(db: Kysely<Database>, now = Date.now()): Promise<number> {
-  const station = await db.selectFrom('units').select(['id', 'path']).where('kind', '=', 'station').orderBy('sort').executeTakeFirst();
+  const station = await db
+    .selectFrom('units')
+    .select(['id', 'path'])
+    .where('kind', '=', 'station')
+    .orderBy('sort')
+    .executeTakeFirst();
   if (!station) return 0;
-  const head = await db.selectFrom('users').select('id').where('unit_id', '=', station.id).where('role', '=', 'station_head').executeTakeFirst();
+  const head = await db
+    .selectFrom('users')
+    .select('id')
+    .where('unit_id', '=', station.id)
+    .where('role', '=', 'station_head')
+    .executeTakeFirst();
   const residents = await db
     .selectFrom('users')
     .innerJoin('units', 'units.id', 'users.unit_id')
@@ -89,7 +118,16 @@ export async function seedHotlineDemo(db: Kysely<Database>, now = Date.now()): P
   await db.transaction().execute(async (trx) => {
     await trx
       .insertInto('hotline_canned')
-      .values(CANNED.map(([title, text]) => ({ id: newId(), station_id: station.id, title, text, created_by: head.id, updated_at: now })))
+      .values(
+        CANNED.map(([title, text]) => ({
+          id: newId(),
+          station_id: station.id,
+          title,
+          text,
+          created_by: head.id,
+          updated_at: now,
+        })),
+      )
       .execute();
     for (const [i, d] of THREADS.entries()) {
       const id = newId();
@@ -98,12 +136,40 @@ export async function seedHotlineDemo(db: Kysely<Database>, now = Date.now()): P
       const at = (m: number) => created + m * MIN;
       const answered = d.turns.length > 1 ? at(d.turns[1]![0]) : null;
       const last = at(d.turns[d.turns.length - 1]![0]);
-      await trx.insertInto('groups').values({ id, kind: 'hotline', unit_id: null, name: 'hotline', last_seq: d.turns.length, created_at: created, notice_text: null, notice_by: null, notice_at: null, pair_key: null }).execute();
+      await trx
+        .insertInto('groups')
+        .values({
+          id,
+          kind: 'hotline',
+          unit_id: null,
+          name: 'hotline',
+          last_seq: d.turns.length,
+          created_at: created,
+          notice_text: null,
+          notice_by: null,
+          notice_at: null,
+          pair_key: null,
+        })
+        .execute();
       await trx
         .insertInto('group_members')
         .values([
-          { group_id: id, user_id: residentId, status: 'active', read_seq: d.turns.length, joined_at: created, muted_until: null },
-          { group_id: id, user_id: head.id, status: 'active', read_seq: d.turns.length, joined_at: created, muted_until: null },
+          {
+            group_id: id,
+            user_id: residentId,
+            status: 'active',
+            read_seq: d.turns.length,
+            joined_at: created,
+            muted_until: null,
+          },
+          {
+            group_id: id,
+            user_id: head.id,
+            status: 'active',
+            read_seq: d.turns.length,
+            joined_at: created,
+            muted_until: null,
+          },
         ])
         .execute();
       const row: Insertable<HotlineThreadTable> = {

@@ -1,7 +1,13 @@
 import { can, type Actor } from '../auth/permissions.ts';
 import { errors } from '../errors.ts';
 import { newId } from '../ids.ts';
-import type { HotlineCannedSavePayload, HotlineCannedView, HotlineNotePayload, HotlineNoteView, HotlinePerson } from '../protocol/index.ts';
+import type {
+  HotlineCannedSavePayload,
+  HotlineCannedView,
+  HotlineNotePayload,
+  HotlineNoteView,
+  HotlinePerson,
+} from '../protocol/index.ts';
 import type { HotlineContext } from './hotline-context.ts';
 
 /**
@@ -15,9 +21,25 @@ export function createHotlineDesk(ctx: HotlineContext) {
     db
       .selectFrom('hotline_notes as n')
       .innerJoin('users as u', 'u.id', 'n.author_id')
-      .select(['n.id', 'n.thread_id', 'n.client_id', 'n.text', 'n.created_at', 'u.id as u_id', 'u.name as u_name', 'u.role as u_role']);
+      .select([
+        'n.id',
+        'n.thread_id',
+        'n.client_id',
+        'n.text',
+        'n.created_at',
+        'u.id as u_id',
+        'u.name as u_name',
+        'u.role as u_role',
+      ]);
   type NoteRow = Awaited<ReturnType<ReturnType<typeof noteSelect>['executeTakeFirstOrThrow']>>;
-  const noteView = (r: NoteRow): HotlineNoteView => ({ id: r.id, threadId: r.thread_id, author: { id: r.u_id, name: r.u_name, role: r.u_role }, clientId: r.client_id, text: r.text, createdAt: r.created_at });
+  const noteView = (r: NoteRow): HotlineNoteView => ({
+    id: r.id,
+    threadId: r.thread_id,
+    author: { id: r.u_id, name: r.u_name, role: r.u_role },
+    clientId: r.client_id,
+    text: r.text,
+    createdAt: r.created_at,
+  });
 
   /** The station whose canned replies and delegates the caller manages: the first desk they work. */
   async function deskStation(actor: Actor): Promise<string> {
@@ -40,16 +62,32 @@ export function createHotlineDesk(ctx: HotlineContext) {
     /** An internal note on a thread (staff only); a retried client id returns the first note. */
     async note(actor: Actor, p: HotlineNotePayload): Promise<{ note: HotlineNoteView; duplicate: boolean }> {
       await access.staffThread(actor, p.threadId);
-      const earlier = await noteSelect().where('n.author_id', '=', actor.id).where('n.client_id', '=', p.clientId).executeTakeFirst();
+      const earlier = await noteSelect()
+        .where('n.author_id', '=', actor.id)
+        .where('n.client_id', '=', p.clientId)
+        .executeTakeFirst();
       if (earlier) {
         if (earlier.thread_id !== p.threadId) throw errors.conflict('this client id was used for another thread');
         return { note: noteView(earlier), duplicate: true };
       }
       const id = newId();
       try {
-        await db.insertInto('hotline_notes').values({ id, thread_id: p.threadId, author_id: actor.id, client_id: p.clientId, text: p.text, created_at: now() }).execute();
+        await db
+          .insertInto('hotline_notes')
+          .values({
+            id,
+            thread_id: p.threadId,
+            author_id: actor.id,
+            client_id: p.clientId,
+            text: p.text,
+            created_at: now(),
+          })
+          .execute();
       } catch (err) {
-        const won = await noteSelect().where('n.author_id', '=', actor.id).where('n.client_id', '=', p.clientId).executeTakeFirst();
+        const won = await noteSelect()
+          .where('n.author_id', '=', actor.id)
+          .where('n.client_id', '=', p.clientId)
+          .executeTakeFirst();
         if (won) return { note: noteView(won), duplicate: true };
         throw err;
       }
@@ -69,11 +107,27 @@ export function createHotlineDesk(ctx: HotlineContext) {
     async canned(actor: Actor): Promise<HotlineCannedView[]> {
       if (actor.role === 'resident' || actor.role === 'bot') throw errors.forbidden('canned replies are for staff');
       const stations = new Set(await access.handledStations(actor));
-      const assigned = await db.selectFrom('hotline_threads').select('station_id').where('assignee_id', '=', actor.id).distinct().execute();
+      const assigned = await db
+        .selectFrom('hotline_threads')
+        .select('station_id')
+        .where('assignee_id', '=', actor.id)
+        .distinct()
+        .execute();
       for (const a of assigned) stations.add(a.station_id);
       if (stations.size === 0) return [];
-      const rows = await db.selectFrom('hotline_canned').selectAll().where('station_id', 'in', [...stations]).orderBy('title').execute();
-      return rows.map((r) => ({ id: r.id, stationId: r.station_id, title: r.title, text: r.text, updatedAt: r.updated_at }));
+      const rows = await db
+        .selectFrom('hotline_canned')
+        .selectAll()
+        .where('station_id', 'in', [...stations])
+        .orderBy('title')
+        .execute();
+      return rows.map((r) => ({
+        id: r.id,
+        stationId: r.station_id,
+        title: r.title,
+        text: r.text,
+        updatedAt: r.updated_at,
+      }));
     },
 
     /** Adds a canned reply to the caller's desk, or changes one of its own. */
@@ -81,22 +135,37 @@ export function createHotlineDesk(ctx: HotlineContext) {
       const stations = await access.handledStations(actor);
       const t = now();
       if (p.id) {
-        const row = await db.selectFrom('hotline_canned').select(['id', 'station_id']).where('id', '=', p.id).executeTakeFirst();
+        const row = await db
+          .selectFrom('hotline_canned')
+          .select(['id', 'station_id'])
+          .where('id', '=', p.id)
+          .executeTakeFirst();
         if (!row || !stations.includes(row.station_id)) throw errors.notFound('canned reply');
-        await db.updateTable('hotline_canned').set({ title: p.title, text: p.text, updated_at: t }).where('id', '=', p.id).execute();
+        await db
+          .updateTable('hotline_canned')
+          .set({ title: p.title, text: p.text, updated_at: t })
+          .where('id', '=', p.id)
+          .execute();
         ctx.notify.cannedChanged(row.station_id);
         return { id: row.id, stationId: row.station_id, title: p.title, text: p.text, updatedAt: t };
       }
       const stationId = await deskStation(actor);
       const id = newId();
-      await db.insertInto('hotline_canned').values({ id, station_id: stationId, title: p.title, text: p.text, created_by: actor.id, updated_at: t }).execute();
+      await db
+        .insertInto('hotline_canned')
+        .values({ id, station_id: stationId, title: p.title, text: p.text, created_by: actor.id, updated_at: t })
+        .execute();
       ctx.notify.cannedChanged(stationId);
       return { id, stationId, title: p.title, text: p.text, updatedAt: t };
     },
 
     async deleteCanned(actor: Actor, id: string): Promise<{ deleted: boolean }> {
       const stations = await access.handledStations(actor);
-      const row = await db.selectFrom('hotline_canned').select(['id', 'station_id']).where('id', '=', id).executeTakeFirst();
+      const row = await db
+        .selectFrom('hotline_canned')
+        .select(['id', 'station_id'])
+        .where('id', '=', id)
+        .executeTakeFirst();
       if (!row || !stations.includes(row.station_id)) throw errors.notFound('canned reply');
       await db.deleteFrom('hotline_canned').where('id', '=', id).execute();
       ctx.notify.cannedChanged(row.station_id);
@@ -114,7 +183,8 @@ export function createHotlineDesk(ctx: HotlineContext) {
       if (!can.delegateHotline(actor.role)) throw errors.forbidden('only the station head chooses the hotline desk');
       const stationId = await deskStation(actor);
       const person = await access.staffOfStation(stationId, userId);
-      if (!person || !can.handleHotline(person.role as Actor['role']) || person.id === actor.id) throw errors.invalid('a delegate must be an officer or dispatcher of this station');
+      if (!person || !can.handleHotline(person.role as Actor['role']) || person.id === actor.id)
+        throw errors.invalid('a delegate must be an officer or dispatcher of this station');
       if (enabled) {
         await db
           .insertInto('hotline_delegates')
@@ -122,7 +192,11 @@ export function createHotlineDesk(ctx: HotlineContext) {
           .onConflict((oc) => oc.columns(['station_id', 'user_id']).doNothing())
           .execute();
       } else {
-        await db.deleteFrom('hotline_delegates').where('station_id', '=', stationId).where('user_id', '=', userId).execute();
+        await db
+          .deleteFrom('hotline_delegates')
+          .where('station_id', '=', stationId)
+          .where('user_id', '=', userId)
+          .execute();
         // They keep only the threads assigned to them; the rest (and their images) close to them.
         await db
           .updateTable('group_members')

@@ -21,11 +21,40 @@ for (const dialect of await storeDialects()) {
     let otherStationId: string;
     const dir = mkdtempSync(join(tmpdir(), 'fq-hotline-fig-'));
 
-    const thread = async (o: { station?: string; created: number; answeredAfterMin?: number; category?: HotlineCategory; status?: HotlineStatus; resolvedAfterMin?: number; score?: number; handedOff?: boolean; flagged?: boolean }) => {
+    const thread = async (o: {
+      station?: string;
+      created: number;
+      answeredAfterMin?: number;
+      category?: HotlineCategory;
+      status?: HotlineStatus;
+      resolvedAfterMin?: number;
+      score?: number;
+      handedOff?: boolean;
+      flagged?: boolean;
+    }) => {
       const db = store.db;
-      const resident = await db.selectFrom('users').select('id').where('role', '=', 'resident').orderBy('id').executeTakeFirstOrThrow();
+      const resident = await db
+        .selectFrom('users')
+        .select('id')
+        .where('role', '=', 'resident')
+        .orderBy('id')
+        .executeTakeFirstOrThrow();
       const id = newId();
-      await db.insertInto('groups').values({ id, kind: 'hotline', unit_id: null, name: 'hotline', last_seq: 0, created_at: o.created, notice_text: null, notice_by: null, notice_at: null, pair_key: null }).execute();
+      await db
+        .insertInto('groups')
+        .values({
+          id,
+          kind: 'hotline',
+          unit_id: null,
+          name: 'hotline',
+          last_seq: 0,
+          created_at: o.created,
+          notice_text: null,
+          notice_by: null,
+          notice_at: null,
+          pair_key: null,
+        })
+        .execute();
       await db
         .insertInto('hotline_threads')
         .values({
@@ -67,16 +96,34 @@ for (const dialect of await storeDialects()) {
       drop = target.drop;
       store = await openStore({ databaseUrl: target.url, dataDir: dir });
       await seedDemo(store.db);
-      const stations = await store.db.selectFrom('units').select('id').where('kind', '=', 'station').orderBy('sort').execute();
+      const stations = await store.db
+        .selectFrom('units')
+        .select('id')
+        .where('kind', '=', 'station')
+        .orderBy('sort')
+        .execute();
       stationId = stations[0]!.id;
       otherStationId = stations[1]!.id;
       // Ten answered after 1..10 minutes (all within the 60-minute target) and resolved after 100..1000.
       for (let i = 1; i <= 10; i++) {
-        await thread({ created: FROM + i * 3600_000, answeredAfterMin: i, resolvedAfterMin: i * 100, category: i <= 6 ? 'help' : 'complaint', score: i === 1 ? 5 : i === 2 ? 4 : i === 3 ? 2 : undefined });
+        await thread({
+          created: FROM + i * 3600_000,
+          answeredAfterMin: i,
+          resolvedAfterMin: i * 100,
+          category: i <= 6 ? 'help' : 'complaint',
+          score: i === 1 ? 5 : i === 2 ? 4 : i === 3 ? 2 : undefined,
+        });
       }
       // One never answered and flagged overdue, one answered late and handed off.
       await thread({ created: FROM + 20 * 3600_000, category: 'dispute', flagged: true });
-      await thread({ created: FROM + 21 * 3600_000, answeredAfterMin: 90, category: 'suggestion', status: 'handed_off', handedOff: true, flagged: true });
+      await thread({
+        created: FROM + 21 * 3600_000,
+        answeredAfterMin: 90,
+        category: 'suggestion',
+        status: 'handed_off',
+        handedOff: true,
+        flagged: true,
+      });
       // Outside the period (the end is excluded) or at another station: never counted.
       await thread({ created: TO, answeredAfterMin: 1 });
       await thread({ created: FROM - 1, answeredAfterMin: 1 });
@@ -123,8 +170,17 @@ for (const dialect of await storeDialects()) {
     });
 
     it('reports an empty period or no stations as zeros, with null durations', async () => {
-      for (const f of [await hotlineFigures(store.db, [stationId], TO + 1, TO + 2), await hotlineFigures(store.db, [], FROM, TO)]) {
-        expect(f).toMatchObject({ total: 0, answered: 0, answeredShare: 0, timeToFirstAnswer: { count: 0, medianMs: null, p90Ms: null }, satisfaction: { ratings: 0, average: null, satisfiedShare: 0 } });
+      for (const f of [
+        await hotlineFigures(store.db, [stationId], TO + 1, TO + 2),
+        await hotlineFigures(store.db, [], FROM, TO),
+      ]) {
+        expect(f).toMatchObject({
+          total: 0,
+          answered: 0,
+          answeredShare: 0,
+          timeToFirstAnswer: { count: 0, medianMs: null, p90Ms: null },
+          satisfaction: { ratings: 0, average: null, satisfiedShare: 0 },
+        });
       }
     });
   });
@@ -133,7 +189,19 @@ for (const dialect of await storeDialects()) {
 describe('first-answer bands', () => {
   it('puts each bound into the band above it (bounds are exclusive upper limits)', () => {
     const H = 60 * MIN;
-    const waits = [0, 15 * MIN - 1, 15 * MIN, 30 * MIN - 1, 30 * MIN, 60 * MIN, 2 * H - 1, 2 * H, 4 * H - 1, 4 * H, 50 * H];
+    const waits = [
+      0,
+      15 * MIN - 1,
+      15 * MIN,
+      30 * MIN - 1,
+      30 * MIN,
+      60 * MIN,
+      2 * H - 1,
+      2 * H,
+      4 * H - 1,
+      4 * H,
+      50 * H,
+    ];
     expect(firstAnswerBands(waits, 3)).toEqual({ counts: [2, 2, 1, 2, 2, 2], unanswered: 3 });
   });
 });

@@ -1,5 +1,14 @@
 import type { Kysely } from 'kysely';
-import { FIRST_ANSWER_BANDS_MS, HOTLINE_CATEGORIES, HOTLINE_STATUSES, type DurationFigures, type FirstAnswerBands, type HotlineCategory, type HotlineFigures, type HotlineStatus } from '../protocol/index.ts';
+import {
+  FIRST_ANSWER_BANDS_MS,
+  HOTLINE_CATEGORIES,
+  HOTLINE_STATUSES,
+  type DurationFigures,
+  type FirstAnswerBands,
+  type HotlineCategory,
+  type HotlineFigures,
+  type HotlineStatus,
+} from '../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
 
 /** Nearest-rank percentile of sorted values (p in (0, 1]). */
@@ -28,11 +37,26 @@ export function firstAnswerBands(waits: number[], unanswered: number): FirstAnsw
  * how many by category and status, the answered share, time to first answer and to resolution
  * (median, p90, and counts in fixed bands), and satisfaction from the residents' ratings.
  */
-export async function hotlineFigures(db: Kysely<Database>, stationIds: string[], fromMs: number, toMs: number): Promise<HotlineFigures> {
+export async function hotlineFigures(
+  db: Kysely<Database>,
+  stationIds: string[],
+  fromMs: number,
+  toMs: number,
+): Promise<HotlineFigures> {
   const rows = stationIds.length
     ? await db
         .selectFrom('hotline_threads')
-        .select(['category', 'status', 'created_at', 'due_at', 'first_answered_at', 'resolved_at', 'overdue_flagged_at', 'handoff_at', 'rating_score'])
+        .select([
+          'category',
+          'status',
+          'created_at',
+          'due_at',
+          'first_answered_at',
+          'resolved_at',
+          'overdue_flagged_at',
+          'handoff_at',
+          'rating_score',
+        ])
         .where('station_id', 'in', stationIds)
         .where('created_at', '>=', fromMs)
         .where('created_at', '<', toMs)

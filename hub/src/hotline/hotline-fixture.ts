@@ -25,12 +25,29 @@ export function eventWhere<T>(s: TestSocket, event: string, pred: (x: T) => bool
  * two of its residents and the community officer of the first one's grid. Sockets opened with
  * `capture` record every packet they receive in `traffic` (the privacy assertions read it).
  */
-export async function startHotlineFixture(opts: { databaseUrl?: string | undefined; env?: Record<string, string> } = {}) {
+export async function startHotlineFixture(
+  opts: { databaseUrl?: string | undefined; env?: Record<string, string> } = {},
+) {
   const startedAt = Date.now();
-  const t: TestHub = await startTestHub({ databaseUrl: opts.databaseUrl, env: { MESSAGE_RATE_RESIDENT_PER_MINUTE: '100000', MESSAGE_RATE_STAFF_PER_MINUTE: '100000', ...opts.env } });
+  const t: TestHub = await startTestHub({
+    databaseUrl: opts.databaseUrl,
+    env: { MESSAGE_RATE_RESIDENT_PER_MINUTE: '100000', MESSAGE_RATE_STAFF_PER_MINUTE: '100000', ...opts.env },
+  });
   const db = t.hub.store.db;
-  const station = await db.selectFrom('units').select(['id', 'code', 'path']).where('kind', '=', 'station').orderBy('sort').executeTakeFirstOrThrow();
-  const headLogin = (await db.selectFrom('users').select('login').where('unit_id', '=', station.id).where('role', '=', 'station_head').executeTakeFirstOrThrow()).login;
+  const station = await db
+    .selectFrom('units')
+    .select(['id', 'code', 'path'])
+    .where('kind', '=', 'station')
+    .orderBy('sort')
+    .executeTakeFirstOrThrow();
+  const headLogin = (
+    await db
+      .selectFrom('users')
+      .select('login')
+      .where('unit_id', '=', station.id)
+      .where('role', '=', 'station_head')
+      .executeTakeFirstOrThrow()
+  ).login;
   const residents = await db
     .selectFrom('users')
     .innerJoin('units', 'units.id', 'users.unit_id')
@@ -40,7 +57,14 @@ export async function startHotlineFixture(opts: { databaseUrl?: string | undefin
     .orderBy('users.id')
     .limit(2)
     .execute();
-  const officerId = (await db.selectFrom('users').select('id').where('unit_id', '=', residents[0]!.parent_id!).where('role', '=', 'officer').executeTakeFirstOrThrow()).id;
+  const officerId = (
+    await db
+      .selectFrom('users')
+      .select('id')
+      .where('unit_id', '=', residents[0]!.parent_id!)
+      .where('role', '=', 'officer')
+      .executeTakeFirstOrThrow()
+  ).id;
   const sockets: TestSocket[] = [];
   const traffic: string[] = [];
 
@@ -62,9 +86,18 @@ export async function startHotlineFixture(opts: { databaseUrl?: string | undefin
     },
 
     /** A REST call as this person: status, raw text and parsed body. */
-    async api(l: string, method: string, path: string, body?: unknown): Promise<{ status: number; text: string; body: any }> {
+    async api(
+      l: string,
+      method: string,
+      path: string,
+      body?: unknown,
+    ): Promise<{ status: number; text: string; body: any }> {
       const { cookie } = await login(t.url, l);
-      const res = await fetch(`${t.url}/api${path}`, { method, headers: { cookie, origin: t.url, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      const res = await fetch(`${t.url}/api${path}`, {
+        method,
+        headers: { cookie, origin: t.url, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
       const text = await res.text();
       return { status: res.status, text, body: JSON.parse(text) as unknown };
     },
@@ -72,8 +105,21 @@ export async function startHotlineFixture(opts: { databaseUrl?: string | undefin
     /** Rows that a refused command must not have added. */
     async counts() {
       const c = async (table: 'hotline_threads' | 'messages' | 'hotline_notes' | 'groups' | 'group_members') =>
-        Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-      return { threads: await c('hotline_threads'), messages: await c('messages'), notes: await c('hotline_notes'), groups: await c('groups'), members: await c('group_members') };
+        Number(
+          (
+            await db
+              .selectFrom(table)
+              .select((eb) => eb.fn.countAll<number>().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+      return {
+        threads: await c('hotline_threads'),
+        messages: await c('messages'),
+        notes: await c('hotline_notes'),
+        groups: await c('groups'),
+        members: await c('group_members'),
+      };
     },
 
     async close() {

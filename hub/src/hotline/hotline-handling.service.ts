@@ -56,7 +56,9 @@ export function createHotlineHandling(ctx: HotlineContext) {
     if (message) await settle(db, message, true);
     else {
       await check();
-      const out = await ctx.post(actor, s.threadId, { clientId: s.clientId, text: s.text }, (trx, m) => settle(trx, m, false).then(() => {}));
+      const out = await ctx.post(actor, s.threadId, { clientId: s.clientId, text: s.text }, (trx, m) =>
+        settle(trx, m, false).then(() => {}),
+      );
       message = out.message;
       if (out.duplicate) await settle(db, message, true);
     }
@@ -73,7 +75,11 @@ export function createHotlineHandling(ctx: HotlineContext) {
       if (!assignee) throw errors.invalid('the assignee must be staff of this station');
       await db
         .updateTable('hotline_threads')
-        .set({ assignee_id: assignee.id, status: a.row.status === 'open' ? 'in_progress' : a.row.status, updated_at: now() })
+        .set({
+          assignee_id: assignee.id,
+          status: a.row.status === 'open' ? 'in_progress' : a.row.status,
+          updated_at: now(),
+        })
         .where('id', '=', threadId)
         .execute();
       await ctx.join(threadId, assignee.id);
@@ -88,28 +94,57 @@ export function createHotlineHandling(ctx: HotlineContext) {
     /** 一报警三分发: not police business — passed to a department; the resident is told why in the thread. */
     handOff(actor: Actor, p: HotlineHandOffPayload): Promise<{ thread: HotlineThreadView; message: MessageView }> {
       const text = `已转交${p.department}处理。${p.reason}`;
-      return step(actor, { ...p, text, as: 'staff', change: 'handed_off' }, () => staffOpen(actor, p.threadId), (exec, m, repair) => {
-        const at = m.createdAt;
-        let q = exec
-          .updateTable('hotline_threads')
-          .set({ status: 'handed_off', handoff_department: p.department, handoff_reason: p.reason, handoff_at: at, handoff_by: actor.id, updated_at: repair ? now() : at })
-          .where('id', '=', p.threadId);
-        if (repair) q = q.where('status', '!=', 'resolved').where((eb) => eb.or([eb('handoff_at', 'is', null), eb('handoff_at', '<', at)]));
-        return q.execute();
-      });
+      return step(
+        actor,
+        { ...p, text, as: 'staff', change: 'handed_off' },
+        () => staffOpen(actor, p.threadId),
+        (exec, m, repair) => {
+          const at = m.createdAt;
+          let q = exec
+            .updateTable('hotline_threads')
+            .set({
+              status: 'handed_off',
+              handoff_department: p.department,
+              handoff_reason: p.reason,
+              handoff_at: at,
+              handoff_by: actor.id,
+              updated_at: repair ? now() : at,
+            })
+            .where('id', '=', p.threadId);
+          if (repair)
+            q = q
+              .where('status', '!=', 'resolved')
+              .where((eb) => eb.or([eb('handoff_at', 'is', null), eb('handoff_at', '<', at)]));
+          return q.execute();
+        },
+      );
     },
 
     /** Closes the thread; the summary reaches the resident as a message. */
     resolve(actor: Actor, p: HotlineResolvePayload): Promise<{ thread: HotlineThreadView; message: MessageView }> {
-      return step(actor, { ...p, text: p.summary, as: 'staff', change: 'resolved' }, () => staffOpen(actor, p.threadId), (exec, m, repair) => {
-        const at = m.createdAt;
-        let q = exec
-          .updateTable('hotline_threads')
-          .set({ status: 'resolved', resolution_summary: p.summary, resolved_at: at, resolved_by: actor.id, updated_at: repair ? now() : at })
-          .where('id', '=', p.threadId);
-        if (repair) q = q.where('status', '!=', 'resolved').where((eb) => eb.or([eb('resolved_at', 'is', null), eb('resolved_at', '<', at)]));
-        return q.execute();
-      });
+      return step(
+        actor,
+        { ...p, text: p.summary, as: 'staff', change: 'resolved' },
+        () => staffOpen(actor, p.threadId),
+        (exec, m, repair) => {
+          const at = m.createdAt;
+          let q = exec
+            .updateTable('hotline_threads')
+            .set({
+              status: 'resolved',
+              resolution_summary: p.summary,
+              resolved_at: at,
+              resolved_by: actor.id,
+              updated_at: repair ? now() : at,
+            })
+            .where('id', '=', p.threadId);
+          if (repair)
+            q = q
+              .where('status', '!=', 'resolved')
+              .where((eb) => eb.or([eb('resolved_at', 'is', null), eb('resolved_at', '<', at)]));
+          return q.execute();
+        },
+      );
     },
 
     /** The resident rates a resolved thread, once. */
@@ -134,11 +169,17 @@ export function createHotlineHandling(ctx: HotlineContext) {
       const check = async () => {
         const a = await access.thread(actor, p.threadId);
         if (a.as !== 'resident') throw errors.forbidden('only the resident who wrote may reopen the thread');
-        if (a.row.status !== 'resolved' || a.row.resolved_at === null) throw errors.conflict('only a resolved thread can be reopened');
-        if (now() > a.row.resolved_at + HOTLINE_REOPEN_WINDOW_MS) throw errors.conflict('a thread can be reopened within 7 days of its resolution');
+        if (a.row.status !== 'resolved' || a.row.resolved_at === null)
+          throw errors.conflict('only a resolved thread can be reopened');
+        if (now() > a.row.resolved_at + HOTLINE_REOPEN_WINDOW_MS)
+          throw errors.conflict('a thread can be reopened within 7 days of its resolution');
       };
       return step(actor, { ...p, text: p.reason, as: 'resident', change: 'reopened' }, check, (exec, m, repair) => {
-        let q = exec.updateTable('hotline_threads').set({ status: 'in_progress', updated_at: repair ? now() : m.createdAt }).where('id', '=', p.threadId).where('status', '=', 'resolved');
+        let q = exec
+          .updateTable('hotline_threads')
+          .set({ status: 'in_progress', updated_at: repair ? now() : m.createdAt })
+          .where('id', '=', p.threadId)
+          .where('status', '=', 'resolved');
         // Resolved again after this reopen: the retry must not undo that.
         if (repair) q = q.where('resolved_at', '<', m.createdAt);
         return q.execute();
@@ -151,7 +192,11 @@ export function createHotlineHandling(ctx: HotlineContext) {
       const t = now();
       if (p.action === 'schedule') {
         checkWindow('at', p.at, TIME_WINDOWS.due, t);
-        await db.updateTable('hotline_threads').set({ follow_up_at: p.at, follow_up_note: p.note, follow_up_done_at: null, updated_at: t }).where('id', '=', p.threadId).execute();
+        await db
+          .updateTable('hotline_threads')
+          .set({ follow_up_at: p.at, follow_up_note: p.note, follow_up_done_at: null, updated_at: t })
+          .where('id', '=', p.threadId)
+          .execute();
       } else {
         if (a.row.follow_up_at === null) throw errors.conflict('no follow-up visit is scheduled');
         await db
@@ -166,7 +211,11 @@ export function createHotlineHandling(ctx: HotlineContext) {
     /** Who the thread may go to: staff of its station, the resident's community officer first. */
     async assignable(actor: Actor, threadId: string): Promise<HotlineAssignable[]> {
       const a = await access.staffThread(actor, threadId);
-      const station = await db.selectFrom('units').select('path').where('id', '=', a.row.station_id).executeTakeFirstOrThrow();
+      const station = await db
+        .selectFrom('units')
+        .select('path')
+        .where('id', '=', a.row.station_id)
+        .executeTakeFirstOrThrow();
       const suggested = (await views.both(threadId)).staff.staff?.suggestedAssignee?.id;
       const rows = await db
         .selectFrom('users as u')

@@ -6,7 +6,10 @@ import type { HotlineAudience, HotlineNotifier } from './hotline-context.ts';
 export const hotlineDeskRoom = (stationId: string) => `hotline-desk:${stationId}`;
 
 /** The staff side of a thread: the desk's room and the assignee's own room (one emit; Socket.IO sends once per socket). */
-const staffRooms = (to: HotlineAudience) => [hotlineDeskRoom(to.stationId), ...(to.assigneeId ? [rooms.user(to.assigneeId)] : [])];
+const staffRooms = (to: HotlineAudience) => [
+  hotlineDeskRoom(to.stationId),
+  ...(to.assigneeId ? [rooms.user(to.assigneeId)] : []),
+];
 
 /**
  * Hotline fan-out. The resident's projection goes only to the resident's own room; the staff
@@ -14,7 +17,10 @@ const staffRooms = (to: HotlineAudience) => [hotlineDeskRoom(to.stationId), ...(
  */
 export function createHotlineNotifier(io: () => HubServer): HotlineNotifier {
   return {
-    message: (m, to) => void io().to([rooms.user(to.residentId), ...staffRooms(to)]).emit('hotline:message-created', m),
+    message: (m, to) =>
+      void io()
+        .to([rooms.user(to.residentId), ...staffRooms(to)])
+        .emit('hotline:message-created', m),
     threadChanged: (v, to, change) => {
       if (v.resident) io().to(rooms.user(to.residentId)).emit('hotline:thread-changed', { thread: v.resident, change });
       io().to(staffRooms(to)).emit('hotline:thread-changed', { thread: v.staff, change });
@@ -23,7 +29,8 @@ export function createHotlineNotifier(io: () => HubServer): HotlineNotifier {
     overdue: (thread, headIds) => {
       if (headIds.length) io().to(headIds.map(rooms.user)).emit('hotline:overdue', { thread });
     },
-    cannedChanged: (stationId) => void io().to(hotlineDeskRoom(stationId)).emit('hotline:canned-changed', { stationId }),
+    cannedChanged: (stationId) =>
+      void io().to(hotlineDeskRoom(stationId)).emit('hotline:canned-changed', { stationId }),
     deskChanged: (stationId, userId, enabled) => {
       if (enabled) io().in(rooms.user(userId)).socketsJoin(hotlineDeskRoom(stationId));
       else io().in(rooms.user(userId)).socketsLeave(hotlineDeskRoom(stationId));

@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HotlineThreadView } from '../protocol/index.ts';
-import { connectSocket, login, nextEvent, startTestHub, storeDialects, type TestHub, type TestSocket } from '../testing/index.ts';
+import {
+  connectSocket,
+  login,
+  nextEvent,
+  startTestHub,
+  storeDialects,
+  type TestHub,
+  type TestSocket,
+} from '../testing/index.ts';
 import { cid, startHotlineFixture, type HotlineFixture } from './hotline-fixture.ts';
 
 const NOTE = '内部备注：该住户曾多次反映，注意核实身份证号320102';
@@ -32,10 +40,19 @@ for (const dialect of await storeDialects()) {
       stationCode = f.station.code;
       head = await f.open(headLogin);
       resident = await f.open(residentA.login, true);
-      const created = await resident.emitWithAck('hotline:create', { clientId: cid(), category: 'complaint', text: '小区门口共享单车乱停乱放，堵住消防通道，多次反映无人处理。', place: '桃源社区北门' });
+      const created = await resident.emitWithAck('hotline:create', {
+        clientId: cid(),
+        category: 'complaint',
+        text: '小区门口共享单车乱停乱放，堵住消防通道，多次反映无人处理。',
+        place: '桃源社区北门',
+      });
       if (!created.ok) throw new Error(created.error.message);
       thread = created.thread;
-      const reply = await head.emitWithAck('hotline:send', { threadId: thread.id, clientId: cid(), text: '您好，已通知社区民警到现场查看。' });
+      const reply = await head.emitWithAck('hotline:send', {
+        threadId: thread.id,
+        clientId: cid(),
+        text: '您好，已通知社区民警到现场查看。',
+      });
       if (!reply.ok) throw new Error(reply.error.message);
     });
     afterAll(async () => {
@@ -57,28 +74,48 @@ for (const dialect of await storeDialects()) {
         const res = await resident.emitWithAck('hotline:create', p as never);
         expect(res).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
       }
-      const rest = await api(residentA.login, 'POST', '/hotline/threads', { clientId: cid(), category: 'complaint', text: 5 });
+      const rest = await api(residentA.login, 'POST', '/hotline/threads', {
+        clientId: cid(),
+        category: 'complaint',
+        text: 5,
+      });
       expect(rest.status).toBe(400);
-      const staffCreate = await head.emitWithAck('hotline:create', { clientId: cid(), category: 'help', text: '所长自己不能发起' });
+      const staffCreate = await head.emitWithAck('hotline:create', {
+        clientId: cid(),
+        category: 'help',
+        text: '所长自己不能发起',
+      });
       expect(staffCreate).toMatchObject({ ok: false, error: { code: 'forbidden' } });
-      const forged = await resident.emitWithAck('hotline:send', { threadId: '01FORGEDTHREADID0000000000', clientId: cid(), text: '你好' });
+      const forged = await resident.emitWithAck('hotline:send', {
+        threadId: '01FORGEDTHREADID0000000000',
+        clientId: cid(),
+        text: '你好',
+      });
       expect(forged).toMatchObject({ ok: false, error: { code: 'not_found' } });
       expect(await counts()).toEqual(before);
     });
 
-    it('refuses a create whose client id already named one of the resident\'s group messages, storing nothing', async () => {
+    it("refuses a create whose client id already named one of the resident's group messages, storing nothing", async () => {
       const groups = await resident.emitWithAck('group:list', {});
       if (!groups.ok) throw new Error(groups.error.message);
       const clientId = cid();
-      const sent = await resident.emitWithAck('message:send', { groupId: groups.groups[0]!.id, clientId, text: '大家好' });
+      const sent = await resident.emitWithAck('message:send', {
+        groupId: groups.groups[0]!.id,
+        clientId,
+        text: '大家好',
+      });
       expect(sent.ok).toBe(true);
       const before = await counts();
-      const res = await resident.emitWithAck('hotline:create', { clientId, category: 'help', text: '同一个客户端编号' });
+      const res = await resident.emitWithAck('hotline:create', {
+        clientId,
+        category: 'help',
+        text: '同一个客户端编号',
+      });
       expect(res).toMatchObject({ ok: false, error: { code: 'conflict' } });
       expect(await counts()).toEqual(before);
     });
 
-    it('resident B can neither read, reply to, rate nor sync resident A\'s thread', async () => {
+    it("resident B can neither read, reply to, rate nor sync resident A's thread", async () => {
       const b = await open(residentB.login);
       const before = await counts();
       for (const [event, payload] of [
@@ -96,25 +133,45 @@ for (const dialect of await storeDialects()) {
       const sync = await b.emitWithAck('hotline:sync', { cursors: { [thread.id]: 0 } });
       expect(sync).toMatchObject({ ok: true, messages: [] });
       expect((await api(residentB.login, 'GET', `/hotline/threads/${thread.id}`)).status).toBe(404);
-      expect((await api(residentB.login, 'POST', `/hotline/threads/${thread.id}/rating`, { score: 5 })).status).toBe(404);
+      expect((await api(residentB.login, 'POST', `/hotline/threads/${thread.id}/rating`, { score: 5 })).status).toBe(
+        404,
+      );
       const mine = await b.emitWithAck('hotline:mine', {});
       expect(mine.ok && mine.threads.map((x) => x.id)).not.toContain(thread.id);
       expect(await counts()).toEqual(before);
     });
 
-    it('internal notes reach staff only: never a byte of them in the resident\'s socket traffic or REST bodies', async () => {
+    it("internal notes reach staff only: never a byte of them in the resident's socket traffic or REST bodies", async () => {
       const staffGot = nextEvent<{ text: string }>(head, 'hotline:note-added');
       const res = await head.emitWithAck('hotline:note', { threadId: thread.id, clientId: cid(), text: NOTE });
       expect(res.ok).toBe(true);
       expect((await staffGot).text).toBe(NOTE);
       // Drive every resident-facing path after the note exists.
-      await head.emitWithAck('hotline:send', { threadId: thread.id, clientId: cid(), text: '请问您方便明天上午回访吗？' });
+      await head.emitWithAck('hotline:send', {
+        threadId: thread.id,
+        clientId: cid(),
+        text: '请问您方便明天上午回访吗？',
+      });
       await resident.emitWithAck('hotline:send', { threadId: thread.id, clientId: cid(), text: '方便，谢谢。' });
       await head.emitWithAck('hotline:read', { threadId: thread.id, seq: 100 });
       await head.emitWithAck('hotline:assign', { threadId: thread.id, assigneeId: officerId });
-      await head.emitWithAck('hotline:follow-up', { action: 'schedule', threadId: thread.id, at: Date.now() + 3600_000, note: '内部备注：回访时带上物业' });
-      await head.emitWithAck('hotline:hand-off', { threadId: thread.id, clientId: cid(), department: '区交通运输局', reason: '共享单车停放管理属交通部门职责。' });
-      await head.emitWithAck('hotline:resolve', { threadId: thread.id, clientId: cid(), summary: '运营企业已清理北门车辆并设置停放区。' });
+      await head.emitWithAck('hotline:follow-up', {
+        action: 'schedule',
+        threadId: thread.id,
+        at: Date.now() + 3600_000,
+        note: '内部备注：回访时带上物业',
+      });
+      await head.emitWithAck('hotline:hand-off', {
+        threadId: thread.id,
+        clientId: cid(),
+        department: '区交通运输局',
+        reason: '共享单车停放管理属交通部门职责。',
+      });
+      await head.emitWithAck('hotline:resolve', {
+        threadId: thread.id,
+        clientId: cid(),
+        summary: '运营企业已清理北门车辆并设置停放区。',
+      });
       await resident.emitWithAck('hotline:rate', { threadId: thread.id, score: 5 });
       await resident.emitWithAck('system:ping', {});
       const bodies = [
@@ -130,8 +187,12 @@ for (const dialect of await storeDialects()) {
       ];
       const seen = [...f.traffic, ...bodies].join('\n');
       // Every change of theirs reached the resident (so the check below looked at real traffic); the follow-up plan did not.
-      const changes = f.traffic.filter((x) => x.startsWith('["hotline:thread-changed"')).map((x) => (JSON.parse(x) as [string, { change: string }])[1].change);
-      expect(new Set(changes)).toEqual(new Set(['created', 'message', 'read', 'assigned', 'handed_off', 'resolved', 'rated']));
+      const changes = f.traffic
+        .filter((x) => x.startsWith('["hotline:thread-changed"'))
+        .map((x) => (JSON.parse(x) as [string, { change: string }])[1].change);
+      expect(new Set(changes)).toEqual(
+        new Set(['created', 'message', 'read', 'assigned', 'handed_off', 'resolved', 'rated']),
+      );
       expect(seen).not.toContain('内部备注');
       expect(seen).not.toContain(residentA.phone);
       expect(seen).not.toMatch(/"staff":\{/);
@@ -143,7 +204,11 @@ for (const dialect of await storeDialects()) {
       expect(groups.ok && groups.groups.map((g) => g.id)).not.toContain(thread.id);
       const search = await resident.emitWithAck('message:search', { query: '单车' });
       expect(search).toMatchObject({ ok: true, hits: [] });
-      const viaGroups = await resident.emitWithAck('message:send', { groupId: thread.id, clientId: cid(), text: '绕过热线' });
+      const viaGroups = await resident.emitWithAck('message:send', {
+        groupId: thread.id,
+        clientId: cid(),
+        text: '绕过热线',
+      });
       expect(viaGroups).toMatchObject({ ok: false, error: { code: 'not_found' } });
       for (const [who, event, payload] of [
         [resident, 'group:members', { groupId: thread.id }],
@@ -162,8 +227,21 @@ for (const dialect of await storeDialects()) {
 
     it('staff of another station see nothing of the thread, by socket or REST', async () => {
       const db = t.hub.store.db;
-      const other = await db.selectFrom('units').select('id').where('kind', '=', 'station').where('code', '!=', stationCode).orderBy('sort').executeTakeFirstOrThrow();
-      const otherHead = (await db.selectFrom('users').select('login').where('unit_id', '=', other.id).where('role', '=', 'station_head').executeTakeFirstOrThrow()).login;
+      const other = await db
+        .selectFrom('units')
+        .select('id')
+        .where('kind', '=', 'station')
+        .where('code', '!=', stationCode)
+        .orderBy('sort')
+        .executeTakeFirstOrThrow();
+      const otherHead = (
+        await db
+          .selectFrom('users')
+          .select('login')
+          .where('unit_id', '=', other.id)
+          .where('role', '=', 'station_head')
+          .executeTakeFirstOrThrow()
+      ).login;
       const s = await open(otherHead);
       const before = await counts();
       for (const [event, payload] of [
@@ -182,7 +260,15 @@ for (const dialect of await storeDialects()) {
       const inbox = await s.emitWithAck('hotline:inbox', {});
       expect(inbox.ok && inbox.threads.map((x) => x.id)).not.toContain(thread.id);
       expect((await api(otherHead, 'GET', `/hotline/threads/${thread.id}/notes`)).status).toBe(404);
-      expect((await api(otherHead, 'GET', `/hotline/figures?stationIds=${(await db.selectFrom('units').select('id').where('code', '=', stationCode).executeTakeFirstOrThrow()).id}&from=${Date.now() - 86_400_000}&to=${Date.now()}`)).status).toBe(403);
+      expect(
+        (
+          await api(
+            otherHead,
+            'GET',
+            `/hotline/figures?stationIds=${(await db.selectFrom('units').select('id').where('code', '=', stationCode).executeTakeFirstOrThrow()).id}&from=${Date.now() - 86_400_000}&to=${Date.now()}`,
+          )
+        ).status,
+      ).toBe(403);
       expect(await counts()).toEqual(before);
     });
 
@@ -206,9 +292,15 @@ for (const dialect of await storeDialects()) {
         [head, 'hotline:delegate', { userId: officerId, enabled: 'yes' }],
       ] as const) {
         const res = await (who as TestSocket).emitWithAck(event as 'hotline:thread', payload as never);
-        expect(res, `${event} ${JSON.stringify(payload).slice(0, 60)}`).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+        expect(res, `${event} ${JSON.stringify(payload).slice(0, 60)}`).toMatchObject({
+          ok: false,
+          error: { code: 'validation_failed' },
+        });
       }
-      const rest = await api(residentA.login, 'POST', `/hotline/threads/${thread.id}/messages`, { clientId: cid(), text: { x: 1 } });
+      const rest = await api(residentA.login, 'POST', `/hotline/threads/${thread.id}/messages`, {
+        clientId: cid(),
+        text: { x: 1 },
+      });
       expect(rest.status).toBe(400);
       expect(await counts()).toEqual(before);
     });
@@ -219,17 +311,36 @@ describe('hotline send rate', () => {
   let t: TestHub;
   afterAll(async () => t?.close());
 
-  it('limits a resident\'s writes (creates and messages share the burst); a refused write stores nothing', async () => {
+  it("limits a resident's writes (creates and messages share the burst); a refused write stores nothing", async () => {
     t = await startTestHub({ env: { MESSAGE_RATE_RESIDENT_PER_MINUTE: '1' } });
     const db = t.hub.store.db;
-    const station = await db.selectFrom('units').select('path').where('kind', '=', 'station').orderBy('sort').executeTakeFirstOrThrow();
-    const r = await db.selectFrom('users').innerJoin('units', 'units.id', 'users.unit_id').select('users.login').where('users.role', '=', 'resident').where('units.path', 'like', `${station.path}%`).orderBy('users.id').executeTakeFirstOrThrow();
+    const station = await db
+      .selectFrom('units')
+      .select('path')
+      .where('kind', '=', 'station')
+      .orderBy('sort')
+      .executeTakeFirstOrThrow();
+    const r = await db
+      .selectFrom('users')
+      .innerJoin('units', 'units.id', 'users.unit_id')
+      .select('users.login')
+      .where('users.role', '=', 'resident')
+      .where('units.path', 'like', `${station.path}%`)
+      .orderBy('users.id')
+      .executeTakeFirstOrThrow();
     const s = await connectSocket(t.url, { cookie: (await login(t.url, r.login)).cookie });
     try {
-      const created = await s.emitWithAck('hotline:create', { clientId: cid(), category: 'consultation', text: '请问身份证丢了怎么补办？' });
+      const created = await s.emitWithAck('hotline:create', {
+        clientId: cid(),
+        category: 'consultation',
+        text: '请问身份证丢了怎么补办？',
+      });
       if (!created.ok) throw new Error(created.error.message);
       const results = [];
-      for (let i = 0; i < 6; i++) results.push(await s.emitWithAck('hotline:send', { threadId: created.thread.id, clientId: cid(), text: `补充说明${i}` }));
+      for (let i = 0; i < 6; i++)
+        results.push(
+          await s.emitWithAck('hotline:send', { threadId: created.thread.id, clientId: cid(), text: `补充说明${i}` }),
+        );
       expect(results.slice(0, 5).every((x) => x.ok)).toBe(true);
       expect(results[5]).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
       const stored = await db.selectFrom('messages').select('seq').where('group_id', '=', created.thread.id).execute();

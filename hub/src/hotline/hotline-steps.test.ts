@@ -22,7 +22,8 @@ for (const dialect of await storeDialects()) {
       f = await startHotlineFixture({ databaseUrl: target.url });
       head = await f.open(f.headLogin);
       resident = await f.open(f.residentA.login);
-      headId = (await db().selectFrom('users').select('id').where('login', '=', f.headLogin).executeTakeFirstOrThrow()).id;
+      headId = (await db().selectFrom('users').select('id').where('login', '=', f.headLogin).executeTakeFirstOrThrow())
+        .id;
     });
     afterAll(async () => {
       await f?.close();
@@ -30,35 +31,74 @@ for (const dialect of await storeDialects()) {
     });
 
     async function newThread(): Promise<string> {
-      const res = await resident.emitWithAck('hotline:create', { clientId: cid(), category: 'consultation', text: '楼下夜市噪音很大，能管一管吗？' });
+      const res = await resident.emitWithAck('hotline:create', {
+        clientId: cid(),
+        category: 'consultation',
+        text: '楼下夜市噪音很大，能管一管吗？',
+      });
       if (!res.ok) throw new Error(res.error.message);
       return res.thread.id;
     }
-    const stored = (threadId: string) => db().selectFrom('hotline_threads').selectAll().where('id', '=', threadId).executeTakeFirstOrThrow();
+    const stored = (threadId: string) =>
+      db().selectFrom('hotline_threads').selectAll().where('id', '=', threadId).executeTakeFirstOrThrow();
     const messagesOf = async (threadId: string, clientId: string) =>
-      (await db().selectFrom('messages').select('id').where('group_id', '=', threadId).where('client_id', '=', clientId).execute()).length;
+      (
+        await db()
+          .selectFrom('messages')
+          .select('id')
+          .where('group_id', '=', threadId)
+          .where('client_id', '=', clientId)
+          .execute()
+      ).length;
 
     /** What a hub that died between the two writes left: the step's message, the thread unchanged. */
     async function halfDone(threadId: string, senderId: string, clientId: string, text: string): Promise<void> {
-      await db().transaction().execute(async (trx) => {
-        const g = await trx.updateTable('groups').set((eb) => ({ last_seq: eb('last_seq', '+', 1) })).where('id', '=', threadId).returning('last_seq').executeTakeFirstOrThrow();
-        await trx
-          .insertInto('messages')
-          .values({ id: `m-${clientId}`, group_id: threadId, seq: Number(g.last_seq), sender_id: senderId, client_id: clientId, text, reply_to_seq: null, mentions: null, image_id: null, status: 'ok', created_at: Date.now(), changed_at: null })
-          .execute();
-      });
+      await db()
+        .transaction()
+        .execute(async (trx) => {
+          const g = await trx
+            .updateTable('groups')
+            .set((eb) => ({ last_seq: eb('last_seq', '+', 1) }))
+            .where('id', '=', threadId)
+            .returning('last_seq')
+            .executeTakeFirstOrThrow();
+          await trx
+            .insertInto('messages')
+            .values({
+              id: `m-${clientId}`,
+              group_id: threadId,
+              seq: Number(g.last_seq),
+              sender_id: senderId,
+              client_id: clientId,
+              text,
+              reply_to_seq: null,
+              mentions: null,
+              image_id: null,
+              status: 'ok',
+              created_at: Date.now(),
+              changed_at: null,
+            })
+            .execute();
+        });
     }
 
     /** A real failure of the status write: the store refuses to mark a thread resolved while the trigger exists. */
     async function refuseResolve(on: boolean): Promise<void> {
       if (dialect.name === 'sqlite') {
-        if (on) await sql`create trigger refuse_resolve before update of status on hotline_threads when new.status = 'resolved' begin select raise(abort, 'refused'); end`.execute(db());
+        if (on)
+          await sql`create trigger refuse_resolve before update of status on hotline_threads when new.status = 'resolved' begin select raise(abort, 'refused'); end`.execute(
+            db(),
+          );
         else await sql`drop trigger refuse_resolve`.execute(db());
         return;
       }
       if (on) {
-        await sql`create function refuse_resolve() returns trigger language plpgsql as $$ begin raise exception 'refused'; end $$`.execute(db());
-        await sql`create trigger refuse_resolve before update on hotline_threads for each row when (new.status = 'resolved') execute function refuse_resolve()`.execute(db());
+        await sql`create function refuse_resolve() returns trigger language plpgsql as $$ begin raise exception 'refused'; end $$`.execute(
+          db(),
+        );
+        await sql`create trigger refuse_resolve before update on hotline_threads for each row when (new.status = 'resolved') execute function refuse_resolve()`.execute(
+          db(),
+        );
       } else {
         await sql`drop trigger refuse_resolve on hotline_threads`.execute(db());
         await sql`drop function refuse_resolve()`.execute(db());
@@ -100,7 +140,11 @@ for (const dialect of await storeDialects()) {
       const payload = { threadId, clientId, department: '区城管局', reason: '油烟' };
       const res = await head.emitWithAck('hotline:hand-off', payload);
       expect(res.ok && res.thread.status).toBe('handed_off');
-      expect(await stored(threadId)).toMatchObject({ status: 'handed_off', handoff_department: '区城管局', handoff_by: headId });
+      expect(await stored(threadId)).toMatchObject({
+        status: 'handed_off',
+        handoff_department: '区城管局',
+        handoff_by: headId,
+      });
 
       // Resolved since: a late retry of the hand-off changes nothing.
       const done = await head.emitWithAck('hotline:resolve', { threadId, clientId: cid(), summary: '城管已处理。' });
@@ -115,7 +159,11 @@ for (const dialect of await storeDialects()) {
       expect(resolved.ok).toBe(true);
       // The reopen's message is later than the resolution (as it was when the resident wrote it).
       const clientId = cid();
-      await db().updateTable('hotline_threads').set({ resolved_at: Date.now() - 1000 }).where('id', '=', threadId).execute();
+      await db()
+        .updateTable('hotline_threads')
+        .set({ resolved_at: Date.now() - 1000 })
+        .where('id', '=', threadId)
+        .execute();
       await halfDone(threadId, f.residentA.id, clientId, '又吵起来了');
       const res = await resident.emitWithAck('hotline:reopen', { threadId, clientId, reason: '又吵起来了' });
       expect(res.ok && res.thread.status).toBe('in_progress');

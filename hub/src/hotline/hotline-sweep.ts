@@ -8,7 +8,12 @@ import type { HotlineViews } from './hotline-views.ts';
  * thread. The claim is one UPDATE … RETURNING that sets `overdue_flagged_at` only where it is
  * still null, so with several hub nodes sweeping each thread is flagged by exactly one of them.
  */
-export function createHotlineSweep(deps: { db: Kysely<Database>; views: HotlineViews; notify: HotlineNotifier; now?: () => number }) {
+export function createHotlineSweep(deps: {
+  db: Kysely<Database>;
+  views: HotlineViews;
+  notify: HotlineNotifier;
+  now?: () => number;
+}) {
   const { db, views, notify } = deps;
   const now = deps.now ?? Date.now;
   return {
@@ -25,10 +30,23 @@ export function createHotlineSweep(deps: { db: Kysely<Database>; views: HotlineV
         .returning(['id', 'station_id'])
         .execute();
       for (const row of claimed) {
-        const heads = await db.selectFrom('users').select('id').where('unit_id', '=', row.station_id).where('role', '=', 'station_head').where('disabled_at', 'is', null).execute();
+        const heads = await db
+          .selectFrom('users')
+          .select('id')
+          .where('unit_id', '=', row.station_id)
+          .where('role', '=', 'station_head')
+          .where('disabled_at', 'is', null)
+          .execute();
         const v = await views.both(row.id);
-        notify.overdue(v.staff, heads.map((h) => h.id));
-        notify.threadChanged({ resident: null, staff: v.staff }, { stationId: v.stationId, residentId: v.residentId, assigneeId: v.assigneeId }, 'overdue');
+        notify.overdue(
+          v.staff,
+          heads.map((h) => h.id),
+        );
+        notify.threadChanged(
+          { resident: null, staff: v.staff },
+          { stationId: v.stationId, residentId: v.residentId, assigneeId: v.assigneeId },
+          'overdue',
+        );
       }
       return { flagged: claimed.length };
     },

@@ -32,23 +32,63 @@ export function createHotlineViews(db: Kysely<Database>, now: () => number) {
       .leftJoin('users as a', 'a.id', 't.assignee_id')
       .leftJoin('users as hb', 'hb.id', 't.handoff_by')
       .leftJoin('users as rb', 'rb.id', 't.resolved_by')
-      .leftJoin('group_members as rm', (j) => j.onRef('rm.group_id', '=', 't.id').onRef('rm.user_id', '=', 't.resident_id'))
+      .leftJoin('group_members as rm', (j) =>
+        j.onRef('rm.group_id', '=', 't.id').onRef('rm.user_id', '=', 't.resident_id'),
+      )
       .selectAll('t')
-      .select(['g.last_seq', 's.name as s_name', 's.code as s_code', 'r.name as r_name', 'r.phone as r_phone', 'ru.id as ru_id', 'ru.name as ru_name', 'ru.parent_id as ru_parent'])
-      .select(['a.name as a_name', 'a.role as a_role', 'hb.name as hb_name', 'hb.role as hb_role', 'rb.name as rb_name', 'rb.role as rb_role', 'rm.read_seq as r_read_seq'])
-      .select((eb) => eb.selectFrom('hotline_notes as n').select(eb.fn.countAll<number>().as('c')).whereRef('n.thread_id', '=', 't.id').as('note_count'))
-      .select((eb) => eb.selectFrom('messages as lm').select((e2) => e2.fn.max('lm.created_at').as('x')).whereRef('lm.group_id', '=', 't.id').as('last_message_at'));
+      .select([
+        'g.last_seq',
+        's.name as s_name',
+        's.code as s_code',
+        'r.name as r_name',
+        'r.phone as r_phone',
+        'ru.id as ru_id',
+        'ru.name as ru_name',
+        'ru.parent_id as ru_parent',
+      ])
+      .select([
+        'a.name as a_name',
+        'a.role as a_role',
+        'hb.name as hb_name',
+        'hb.role as hb_role',
+        'rb.name as rb_name',
+        'rb.role as rb_role',
+        'rm.read_seq as r_read_seq',
+      ])
+      .select((eb) =>
+        eb
+          .selectFrom('hotline_notes as n')
+          .select(eb.fn.countAll<number>().as('c'))
+          .whereRef('n.thread_id', '=', 't.id')
+          .as('note_count'),
+      )
+      .select((eb) =>
+        eb
+          .selectFrom('messages as lm')
+          .select((e2) => e2.fn.max('lm.created_at').as('x'))
+          .whereRef('lm.group_id', '=', 't.id')
+          .as('last_message_at'),
+      );
   type Row = Awaited<ReturnType<ReturnType<typeof select>['executeTakeFirstOrThrow']>>;
 
-  const person = (id: string | null, name: string | null, role: string | null): HotlinePerson | null => (id ? { id, name: name ?? '', role: role ?? '' } : null);
+  const person = (id: string | null, name: string | null, role: string | null): HotlinePerson | null =>
+    id ? { id, name: name ?? '', role: role ?? '' } : null;
 
   /** The community officers of residents' grids (an officer of the grid itself or of its community). */
   async function suggestions(rows: Row[]): Promise<Map<string, HotlinePerson>> {
     const units = [...new Set(rows.flatMap((r) => [r.ru_id, r.ru_parent]).filter((u): u is string => u !== null))];
     if (units.length === 0) return new Map();
-    const officers = await db.selectFrom('users').select(['id', 'name', 'role', 'unit_id']).where('unit_id', 'in', units).where('role', '=', 'officer').where('disabled_at', 'is', null).orderBy('id').execute();
+    const officers = await db
+      .selectFrom('users')
+      .select(['id', 'name', 'role', 'unit_id'])
+      .where('unit_id', 'in', units)
+      .where('role', '=', 'officer')
+      .where('disabled_at', 'is', null)
+      .orderBy('id')
+      .execute();
     const byUnit = new Map<string, HotlinePerson>();
-    for (const o of officers) if (!byUnit.has(o.unit_id)) byUnit.set(o.unit_id, { id: o.id, name: o.name, role: o.role });
+    for (const o of officers)
+      if (!byUnit.has(o.unit_id)) byUnit.set(o.unit_id, { id: o.id, name: o.name, role: o.role });
     return byUnit;
   }
 
@@ -71,9 +111,27 @@ export function createHotlineViews(db: Kysely<Database>, now: () => number) {
       staffReadSeq: r.staff_read_seq,
       staffReadAt: r.staff_read_at,
       handler: person(r.assignee_id, r.a_name, r.a_role),
-      handoff: r.handoff_department && r.handoff_at !== null ? { department: r.handoff_department, reason: r.handoff_reason ?? '', at: r.handoff_at, by: person(r.handoff_by, r.hb_name, r.hb_role) ?? { id: '', name: '', role: '' } } : null,
-      resolution: r.status === 'resolved' && r.resolved_at !== null ? { summary: r.resolution_summary ?? '', at: r.resolved_at, by: person(r.resolved_by, r.rb_name, r.rb_role) ?? { id: '', name: '', role: '' } } : null,
-      rating: r.rating_score !== null && r.rated_at !== null ? { score: r.rating_score, comment: r.rating_comment, at: r.rated_at } : null,
+      handoff:
+        r.handoff_department && r.handoff_at !== null
+          ? {
+              department: r.handoff_department,
+              reason: r.handoff_reason ?? '',
+              at: r.handoff_at,
+              by: person(r.handoff_by, r.hb_name, r.hb_role) ?? { id: '', name: '', role: '' },
+            }
+          : null,
+      resolution:
+        r.status === 'resolved' && r.resolved_at !== null
+          ? {
+              summary: r.resolution_summary ?? '',
+              at: r.resolved_at,
+              by: person(r.resolved_by, r.rb_name, r.rb_role) ?? { id: '', name: '', role: '' },
+            }
+          : null,
+      rating:
+        r.rating_score !== null && r.rated_at !== null
+          ? { score: r.rating_score, comment: r.rating_comment, at: r.rated_at }
+          : null,
       reopenUntil: r.status === 'resolved' && r.resolved_at !== null ? r.resolved_at + HOTLINE_REOPEN_WINDOW_MS : null,
       updatedAt: r.updated_at,
       staff: null,
@@ -87,8 +145,14 @@ export function createHotlineViews(db: Kysely<Database>, now: () => number) {
         overdue: r.first_answered_at === null && r.status !== 'resolved' && r.due_at <= t,
         overdueFlaggedAt: r.overdue_flagged_at,
         noteCount: Number(r.note_count ?? 0),
-        followUp: r.follow_up_at !== null ? { at: r.follow_up_at, note: r.follow_up_note ?? '', doneAt: r.follow_up_done_at } : null,
-        suggestedAssignee: (r.ru_id ? suggested.get(r.ru_id) : undefined) ?? (r.ru_parent ? suggested.get(r.ru_parent) : undefined) ?? null,
+        followUp:
+          r.follow_up_at !== null
+            ? { at: r.follow_up_at, note: r.follow_up_note ?? '', doneAt: r.follow_up_done_at }
+            : null,
+        suggestedAssignee:
+          (r.ru_id ? suggested.get(r.ru_id) : undefined) ??
+          (r.ru_parent ? suggested.get(r.ru_parent) : undefined) ??
+          null,
       },
     };
   }
@@ -103,10 +167,22 @@ export function createHotlineViews(db: Kysely<Database>, now: () => number) {
     },
 
     /** One thread, for the resident and for staff (what the notifier sends each side). */
-    async both(threadId: string): Promise<{ resident: HotlineThreadView; staff: HotlineThreadView; stationId: string; residentId: string; assigneeId: string | null }> {
+    async both(threadId: string): Promise<{
+      resident: HotlineThreadView;
+      staff: HotlineThreadView;
+      stationId: string;
+      residentId: string;
+      assigneeId: string | null;
+    }> {
       const r = await select().where('t.id', '=', threadId).executeTakeFirstOrThrow();
       const suggested = await suggestions([r]);
-      return { resident: project(r, 'resident', suggested), staff: project(r, 'staff', suggested), stationId: r.station_id, residentId: r.resident_id, assigneeId: r.assignee_id };
+      return {
+        resident: project(r, 'resident', suggested),
+        staff: project(r, 'staff', suggested),
+        stationId: r.station_id,
+        residentId: r.resident_id,
+        assigneeId: r.assignee_id,
+      };
     },
   };
 }

@@ -38,7 +38,9 @@ export function createHotlineService(deps: HotlineDeps) {
     if (actor.role === 'resident') q = q.where('resident_id', '=', actor.id);
     else {
       const stations = await access.handledStations(actor);
-      q = q.where((eb) => eb.or([eb('assignee_id', '=', actor.id), ...(stations.length ? [eb('station_id', 'in', stations)] : [])]));
+      q = q.where((eb) =>
+        eb.or([eb('assignee_id', '=', actor.id), ...(stations.length ? [eb('station_id', 'in', stations)] : [])]),
+      );
     }
     return new Set((await q.execute()).map((r) => r.id));
   }
@@ -70,9 +72,21 @@ export function createHotlineService(deps: HotlineDeps) {
 
     /** Public landing of `/h/<code>`: the station, its head's name and initials, the promised response time. */
     async stationInfo(code: string): Promise<HotlineStationInfo> {
-      const s = await db.selectFrom('units').select(['id', 'name', 'code']).where('code', '=', code).where('kind', '=', 'station').executeTakeFirst();
+      const s = await db
+        .selectFrom('units')
+        .select(['id', 'name', 'code'])
+        .where('code', '=', code)
+        .where('kind', '=', 'station')
+        .executeTakeFirst();
       if (!s) throw errors.notFound('station');
-      const head = await db.selectFrom('users').select('name').where('unit_id', '=', s.id).where('role', '=', 'station_head').where('disabled_at', 'is', null).orderBy('id').executeTakeFirst();
+      const head = await db
+        .selectFrom('users')
+        .select('name')
+        .where('unit_id', '=', s.id)
+        .where('role', '=', 'station_head')
+        .where('disabled_at', 'is', null)
+        .orderBy('id')
+        .executeTakeFirst();
       return {
         ok: true,
         station: { code: s.code, name: s.name },
@@ -86,15 +100,30 @@ export function createHotlineService(deps: HotlineDeps) {
      * A resident writes to the head of their own station. The thread, its conversation and the
      * opening message are stored before anyone is told; a retried client id returns the first thread.
      */
-    async create(actor: Actor, p: HotlineCreatePayload): Promise<{ thread: HotlineThreadView; message: MessageView; duplicate: boolean }> {
+    async create(
+      actor: Actor,
+      p: HotlineCreatePayload,
+    ): Promise<{ thread: HotlineThreadView; message: MessageView; duplicate: boolean }> {
       if (!can.openHotlineThread(actor.role)) throw errors.forbidden('only residents write to the station head');
-      const existing = await db.selectFrom('hotline_threads').select('id').where('resident_id', '=', actor.id).where('client_id', '=', p.clientId).executeTakeFirst();
+      const existing = await db
+        .selectFrom('hotline_threads')
+        .select('id')
+        .where('resident_id', '=', actor.id)
+        .where('client_id', '=', p.clientId)
+        .executeTakeFirst();
       let created: string | undefined;
       if (!existing) {
         const station = await access.stationOf(actor.unitId);
         if (!station) throw errors.notFound('station');
         // The opening message carries the create's client id, which must be new for this person.
-        if (await db.selectFrom('messages').select('id').where('sender_id', '=', actor.id).where('client_id', '=', p.clientId).executeTakeFirst()) {
+        if (
+          await db
+            .selectFrom('messages')
+            .select('id')
+            .where('sender_id', '=', actor.id)
+            .where('client_id', '=', p.clientId)
+            .executeTakeFirst()
+        ) {
           throw errors.conflict('this client id was used for another conversation');
         }
         ctx.spend(actor);
@@ -102,8 +131,32 @@ export function createHotlineService(deps: HotlineDeps) {
         const t = now();
         try {
           created = await db.transaction().execute(async (trx) => {
-            await trx.insertInto('groups').values({ id, kind: HOTLINE_CONVERSATION_KIND, unit_id: null, name: 'hotline', last_seq: 0, created_at: t, notice_text: null, notice_by: null, notice_at: null, pair_key: null }).execute();
-            await trx.insertInto('group_members').values({ group_id: id, user_id: actor.id, status: 'active', read_seq: 0, joined_at: t, muted_until: null }).execute();
+            await trx
+              .insertInto('groups')
+              .values({
+                id,
+                kind: HOTLINE_CONVERSATION_KIND,
+                unit_id: null,
+                name: 'hotline',
+                last_seq: 0,
+                created_at: t,
+                notice_text: null,
+                notice_by: null,
+                notice_at: null,
+                pair_key: null,
+              })
+              .execute();
+            await trx
+              .insertInto('group_members')
+              .values({
+                group_id: id,
+                user_id: actor.id,
+                status: 'active',
+                read_seq: 0,
+                joined_at: t,
+                muted_until: null,
+              })
+              .execute();
             await trx
               .insertInto('hotline_threads')
               .values({
@@ -139,15 +192,27 @@ export function createHotlineService(deps: HotlineDeps) {
               })
               .execute();
             // One transaction: the thread never exists without its opening message.
-            return (await log.appendWithin(trx, { groupId: id, senderId: actor.id, clientId: p.clientId, text: p.text })).id;
+            return (
+              await log.appendWithin(trx, { groupId: id, senderId: actor.id, clientId: p.clientId, text: p.text })
+            ).id;
           });
         } catch (err) {
           // The same client id raced in from a second connection: the first create won.
-          const won = await db.selectFrom('hotline_threads').select('id').where('resident_id', '=', actor.id).where('client_id', '=', p.clientId).executeTakeFirst();
+          const won = await db
+            .selectFrom('hotline_threads')
+            .select('id')
+            .where('resident_id', '=', actor.id)
+            .where('client_id', '=', p.clientId)
+            .executeTakeFirst();
           if (!won) throw err;
         }
       }
-      const row = await db.selectFrom('hotline_threads').select('id').where('resident_id', '=', actor.id).where('client_id', '=', p.clientId).executeTakeFirstOrThrow();
+      const row = await db
+        .selectFrom('hotline_threads')
+        .select('id')
+        .where('resident_id', '=', actor.id)
+        .where('client_id', '=', p.clientId)
+        .executeTakeFirstOrThrow();
       const message = created ? await log.byId(created) : await log.earlier(actor.id, p.clientId, row.id);
       if (!message) throw errors.conflict('this client id was used for another conversation');
       const v = await views.both(row.id);
@@ -165,14 +230,21 @@ export function createHotlineService(deps: HotlineDeps) {
       const a = await access.thread(actor, p.threadId);
       const dup = await log.earlier(actor.id, p.clientId, p.threadId);
       if (dup) return ctx.reannounce(actor, dup);
-      if (a.as === 'resident' && a.row.status === 'resolved') throw errors.conflict('the thread is resolved; reopen it to write again');
+      if (a.as === 'resident' && a.row.status === 'resolved')
+        throw errors.conflict('the thread is resolved; reopen it to write again');
       return ctx.post(actor, p.threadId, p);
     },
 
     /** A resident's own threads, latest activity first. */
     async mine(actor: Actor): Promise<HotlineThreadView[]> {
-      if (actor.role !== 'resident') throw errors.forbidden('the hotline inbox is for staff; residents list their own threads');
-      const rows = await views.select().where('t.resident_id', '=', actor.id).orderBy('t.updated_at', 'desc').limit(200).execute();
+      if (actor.role !== 'resident')
+        throw errors.forbidden('the hotline inbox is for staff; residents list their own threads');
+      const rows = await views
+        .select()
+        .where('t.resident_id', '=', actor.id)
+        .orderBy('t.updated_at', 'desc')
+        .limit(200)
+        .execute();
       return views.many(rows, 'resident');
     },
 
@@ -183,15 +255,26 @@ export function createHotlineService(deps: HotlineDeps) {
     async inbox(actor: Actor, p: Partial<HotlineInboxPayload>): Promise<HotlineThreadView[]> {
       if (actor.role === 'resident' || actor.role === 'bot') throw errors.forbidden('the hotline inbox is for staff');
       const stations = await access.handledStations(actor);
-      let q = views.select().where((eb) => eb.or([eb('t.assignee_id', '=', actor.id), ...(stations.length ? [eb('t.station_id', 'in', stations)] : [])]));
+      let q = views
+        .select()
+        .where((eb) =>
+          eb.or([eb('t.assignee_id', '=', actor.id), ...(stations.length ? [eb('t.station_id', 'in', stations)] : [])]),
+        );
       const filter = p.filter ?? 'all';
       if (filter === 'unanswered') q = q.where('t.first_answered_at', 'is', null).where('t.status', '!=', 'resolved');
       if (filter === 'mine') q = q.where('t.assignee_id', '=', actor.id);
-      if (filter === 'overdue') q = q.where('t.first_answered_at', 'is', null).where('t.status', '!=', 'resolved').where('t.due_at', '<=', now());
+      if (filter === 'overdue')
+        q = q
+          .where('t.first_answered_at', 'is', null)
+          .where('t.status', '!=', 'resolved')
+          .where('t.due_at', '<=', now());
       if (p.category) q = q.where('t.category', '=', p.category);
       if (p.status) q = q.where('t.status', '=', p.status);
       if (p.before) q = q.where('t.id', '<', p.before);
-      const rows = await q.orderBy('t.id', 'desc').limit(p.limit ?? 50).execute();
+      const rows = await q
+        .orderBy('t.id', 'desc')
+        .limit(p.limit ?? 50)
+        .execute();
       return views.many(rows, 'staff');
     },
 
@@ -223,16 +306,30 @@ export function createHotlineService(deps: HotlineDeps) {
     /** The caller has read up to seq. Staff reading moves the desk's cursor, which the resident sees (已读). */
     async read(actor: Actor, threadId: string, seq: number): Promise<{ readSeq: number }> {
       const a = await access.thread(actor, threadId);
-      const { last_seq: last } = await db.selectFrom('groups').select('last_seq').where('id', '=', threadId).executeTakeFirstOrThrow();
+      const { last_seq: last } = await db
+        .selectFrom('groups')
+        .select('last_seq')
+        .where('id', '=', threadId)
+        .executeTakeFirstOrThrow();
       const target = Math.min(seq, last);
       if (a.as === 'resident') {
         await log.advanceRead(threadId, actor.id, target);
-        const m = await db.selectFrom('group_members').select('read_seq').where('group_id', '=', threadId).where('user_id', '=', actor.id).executeTakeFirstOrThrow();
+        const m = await db
+          .selectFrom('group_members')
+          .select('read_seq')
+          .where('group_id', '=', threadId)
+          .where('user_id', '=', actor.id)
+          .executeTakeFirstOrThrow();
         return { readSeq: m.read_seq };
       }
       await ctx.join(threadId, actor.id);
       await log.advanceRead(threadId, actor.id, target);
-      const moved = await db.updateTable('hotline_threads').set({ staff_read_seq: target, staff_read_at: now() }).where('id', '=', threadId).where('staff_read_seq', '<', target).executeTakeFirst();
+      const moved = await db
+        .updateTable('hotline_threads')
+        .set({ staff_read_seq: target, staff_read_at: now() })
+        .where('id', '=', threadId)
+        .where('staff_read_seq', '<', target)
+        .executeTakeFirst();
       if (Number(moved.numUpdatedRows) > 0) await ctx.publish(threadId, 'read');
       return { readSeq: Math.max(target, a.row.staff_read_seq) };
     },

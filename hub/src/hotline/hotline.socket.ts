@@ -33,7 +33,10 @@ export function hotlineSocketModule(hotline: HotlineService): SocketModule {
   return {
     connect(socket) {
       // Desk rooms first, so a thread is either in the inbox answer or arrives live after it.
-      rooms.track(socket, hotline.handledStations(actorOf(socket.data.principal)).then((ids) => socket.join(ids.map(hotlineDeskRoom))));
+      rooms.track(
+        socket,
+        hotline.handledStations(actorOf(socket.data.principal)).then((ids) => socket.join(ids.map(hotlineDeskRoom))),
+      );
     },
     commands(define) {
       define('hotline:create', hotlineCreatePayload, (p, { actor }) => hotline.create(actor, p));
@@ -43,27 +46,47 @@ export function hotlineSocketModule(hotline: HotlineService): SocketModule {
         await rooms.joined(socket);
         return { threads: await hotline.inbox(actor, p), deskStationIds: await hotline.deskStations(actor) };
       });
-      define('hotline:thread', hotlineThreadPayload, async (p, { actor }) => ({ thread: await hotline.thread(actor, p.threadId) }));
+      define('hotline:thread', hotlineThreadPayload, async (p, { actor }) => ({
+        thread: await hotline.thread(actor, p.threadId),
+      }));
       define('hotline:sync', hotlineSyncPayload, async (p, { actor, socket }) => {
         await rooms.joined(socket);
         return hotline.sync(actor, p.cursors, p.changes, p.limit);
       });
-      define('hotline:history', hotlineHistoryPayload, async (p, { actor }) => ({ messages: await hotline.history(actor, p.threadId, p.beforeSeq, p.limit) }));
+      define('hotline:history', hotlineHistoryPayload, async (p, { actor }) => ({
+        messages: await hotline.history(actor, p.threadId, p.beforeSeq, p.limit),
+      }));
       define('hotline:read', hotlineReadPayload, (p, { actor }) => hotline.read(actor, p.threadId, p.seq));
-      define('hotline:assign', hotlineAssignPayload, async (p, { actor }) => ({ thread: await hotline.assign(actor, p.threadId, p.assigneeId) }));
+      define('hotline:assign', hotlineAssignPayload, async (p, { actor }) => ({
+        thread: await hotline.assign(actor, p.threadId, p.assigneeId),
+      }));
       define('hotline:hand-off', hotlineHandOffPayload, (p, { actor }) => hotline.handOff(actor, p));
       define('hotline:resolve', hotlineResolvePayload, (p, { actor }) => hotline.resolve(actor, p));
       define('hotline:rate', hotlineRatePayload, async (p, { actor }) => ({ thread: await hotline.rate(actor, p) }));
       define('hotline:reopen', hotlineReopenPayload, (p, { actor }) => hotline.reopen(actor, p));
       define('hotline:note', hotlineNotePayload, (p, { actor }) => hotline.note(actor, p));
-      define('hotline:notes', hotlineThreadPayload, async (p, { actor }) => ({ notes: await hotline.notes(actor, p.threadId) }));
-      define('hotline:follow-up', hotlineFollowUpPayload, async (p, { actor }) => ({ thread: await hotline.followUp(actor, p) }));
-      define('hotline:staff', hotlineStaffPayload, async (p, { actor }) => ({ staff: await hotline.assignable(actor, p.threadId) }));
-      define('hotline:canned', hotlineCannedListPayload, async (_p, { actor }) => ({ replies: await hotline.canned(actor) }));
-      define('hotline:canned-save', hotlineCannedSavePayload, async (p, { actor }) => ({ reply: await hotline.saveCanned(actor, p) }));
+      define('hotline:notes', hotlineThreadPayload, async (p, { actor }) => ({
+        notes: await hotline.notes(actor, p.threadId),
+      }));
+      define('hotline:follow-up', hotlineFollowUpPayload, async (p, { actor }) => ({
+        thread: await hotline.followUp(actor, p),
+      }));
+      define('hotline:staff', hotlineStaffPayload, async (p, { actor }) => ({
+        staff: await hotline.assignable(actor, p.threadId),
+      }));
+      define('hotline:canned', hotlineCannedListPayload, async (_p, { actor }) => ({
+        replies: await hotline.canned(actor),
+      }));
+      define('hotline:canned-save', hotlineCannedSavePayload, async (p, { actor }) => ({
+        reply: await hotline.saveCanned(actor, p),
+      }));
       define('hotline:canned-delete', hotlineCannedDeletePayload, (p, { actor }) => hotline.deleteCanned(actor, p.id));
-      define('hotline:delegates', hotlineDelegatesPayload, async (_p, { actor }) => ({ delegates: await hotline.delegates(actor) }));
-      define('hotline:delegate', hotlineDelegatePayload, async (p, { actor }) => ({ delegates: await hotline.delegate(actor, p.userId, p.enabled) }));
+      define('hotline:delegates', hotlineDelegatesPayload, async (_p, { actor }) => ({
+        delegates: await hotline.delegates(actor),
+      }));
+      define('hotline:delegate', hotlineDelegatePayload, async (p, { actor }) => ({
+        delegates: await hotline.delegate(actor, p.userId, p.enabled),
+      }));
     },
   };
 }

@@ -30,7 +30,9 @@ export function createApp(parts: AppParts): express.Express {
   app.set('query parser', 'simple');
   app.set('trust proxy', parts.trustProxy ?? false);
   // SvelteKit sets its own Content-Security-Policy (kit.csp); helmet covers the other headers.
-  app.use(helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false, strictTransportSecurity: parts.secure }));
+  app.use(
+    helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false, strictTransportSecurity: parts.secure }),
+  );
   app.use(
     pinoHttp({
       logger: parts.log.child({ module: 'http' }),

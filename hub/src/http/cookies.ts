@@ -19,7 +19,13 @@ export function readCookie(header: string | undefined, name: string): string | u
 
 /** Sets the session cookie as the Lucia guide prescribes: HttpOnly, SameSite=Lax, Path=/, Secure behind https. */
 export function setSessionCookie(res: Response, token: string, expiresAt: number, secure: boolean): void {
-  res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', path: '/', secure, expires: new Date(expiresAt) });
+  res.cookie(SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'lax',
+    path: '/',
+    secure,
+    expires: new Date(expiresAt),
+  });
 }
 
 export function clearSessionCookie(res: Response, secure: boolean): void {

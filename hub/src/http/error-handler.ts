@@ -7,7 +7,8 @@ function fromBodyParser(err: unknown): HubError | undefined {
   const type = (err as { type?: unknown } | null)?.type;
   if (type === 'entity.parse.failed') return new HubError('bad_json', 'the body is not valid JSON');
   if (type === 'entity.too.large') return errors.tooLarge((err as { limit: number }).limit);
-  if (type === 'encoding.unsupported' || type === 'charset.unsupported') return new HubError('bad_json', 'unsupported body encoding');
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported')
+    return new HubError('bad_json', 'unsupported body encoding');
   return undefined;
 }
 

@@ -29,7 +29,11 @@ describe('operations endpoints', () => {
 
   it('/readyz reports the store (answers and takes a write) and the fan-out backend', async () => {
     const body = await readJson(await fetch(`${t.url}/readyz`));
-    expect(body).toMatchObject({ ok: true, store: { answers: true, writable: true }, fanout: { kind: 'memory', reachable: true } });
+    expect(body).toMatchObject({
+      ok: true,
+      store: { answers: true, writable: true },
+      fanout: { kind: 'memory', reachable: true },
+    });
     const probe = await t.hub.store.db.selectFrom('store_probes').selectAll().execute();
     expect(probe).toEqual([{ node: expect.any(String), at: expect.any(Number) }]);
   });
@@ -39,13 +43,24 @@ describe('operations endpoints', () => {
     const res = await fetch(`${m.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
     expect(res.status).toBe(200);
     const text = await res.text();
-    for (const name of ['hub_socket_connections', 'hub_socket_events_in_total', 'hub_http_request_seconds_bucket', 'hub_store_query_seconds_bucket', 'hub_store_ready', 'hub_fanout_reachable']) {
+    for (const name of [
+      'hub_socket_connections',
+      'hub_socket_events_in_total',
+      'hub_http_request_seconds_bucket',
+      'hub_store_query_seconds_bucket',
+      'hub_store_ready',
+      'hub_fanout_reachable',
+    ]) {
       expect(text).toContain(name);
     }
   });
 
   it('/metrics is refused without the token or with a wrong one, and not served at all when none is set', async () => {
-    const tries: Record<string, string>[] = [{}, { authorization: 'Bearer wrong-token-of-some-length' }, { authorization: METRICS_TOKEN }];
+    const tries: Record<string, string>[] = [
+      {},
+      { authorization: 'Bearer wrong-token-of-some-length' },
+      { authorization: METRICS_TOKEN },
+    ];
     for (const headers of tries) {
       const res = await fetch(`${m.url}/metrics`, { headers });
       expect(res.status).toBe(401);

@@ -8,7 +8,11 @@ export function createMetrics() {
     registry,
     /** Run before each scrape, on whichever listener serves it: gauges read from live state. */
     beforeScrape: [] as (() => Promise<void>)[],
-    socketConnections: new Gauge({ name: 'hub_socket_connections', help: 'Open Socket.IO connections on this node', registers: [registry] }),
+    socketConnections: new Gauge({
+      name: 'hub_socket_connections',
+      help: 'Open Socket.IO connections on this node',
+      registers: [registry],
+    }),
     socketEvents: new Counter({
       name: 'hub_socket_events_in_total',
       help: 'Client commands handled, by event and outcome',
@@ -35,7 +39,7 @@ export function createMetrics() {
     }),
     fanoutReachable: new Gauge({
       name: 'hub_fanout_reachable',
-      help: '1 when this node\'s probe came back through the fan-out backend',
+      help: "1 when this node's probe came back through the fan-out backend",
       registers: [registry],
     }),
     fanoutRebuilds: new Gauge({

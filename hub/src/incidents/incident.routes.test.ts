@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectSocket, demoLogin, firstStation, login, readJson, startTestHub, type TestHub } from '../testing/index.ts';
+import {
+  connectSocket,
+  demoLogin,
+  firstStation,
+  login,
+  readJson,
+  startTestHub,
+  type TestHub,
+} from '../testing/index.ts';
 
 /** The incident register over REST, and orders sent for an incident, on a real hub. */
 describe('incident register', () => {
@@ -7,7 +15,11 @@ describe('incident register', () => {
   let cookie: string;
   let seq = 0;
   const call = (method: string, path: string, body?: unknown, c = cookie) =>
-    fetch(`${t.url}${path}`, { method, headers: { 'content-type': 'application/json', origin: t.url, cookie: c }, ...(body ? { body: JSON.stringify(body) } : {}) });
+    fetch(`${t.url}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', origin: t.url, cookie: c },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
   const incident = (extra: Record<string, unknown> = {}) => ({
     clientId: `inc-${Date.now()}-${++seq}`,
     category: 'dispute',
@@ -17,7 +29,15 @@ describe('incident register', () => {
     summary: '楼上楼下因漏水发生争吵',
     ...extra,
   });
-  const count = async () => Number((await t.hub.store.db.selectFrom('incidents').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  const count = async () =>
+    Number(
+      (
+        await t.hub.store.db
+          .selectFrom('incidents')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   beforeAll(async () => {
     t = await startTestHub();
@@ -54,7 +74,9 @@ describe('incident register', () => {
     });
     d.close();
     expect(sent.ok).toBe(true);
-    expect((await readJson(await call('PATCH', `/api/incidents/${inc.id}`, { status: 'dispatched' }))).incident.status).toBe('dispatched');
+    expect(
+      (await readJson(await call('PATCH', `/api/incidents/${inc.id}`, { status: 'dispatched' }))).incident.status,
+    ).toBe('dispatched');
     const back = await call('PATCH', `/api/incidents/${inc.id}`, { status: 'received' });
     expect(back.status).toBe(409);
     const list = await readJson(await call('GET', '/api/incidents'));
@@ -64,7 +86,15 @@ describe('incident register', () => {
 
   it('refuses bad input and other roles, storing nothing', async () => {
     const before = await count();
-    for (const bad of [incident({ category: 'alien' }), incident({ place: '' }), incident({ summary: 'x'.repeat(2001) }), incident({ reportedAt: Date.now() + 86_400_000 }), incident({ reportedAt: 1000 }), incident({ reportedAt: Date.now() - 60 * 86_400_000 }), { clientId: 'short' }]) {
+    for (const bad of [
+      incident({ category: 'alien' }),
+      incident({ place: '' }),
+      incident({ summary: 'x'.repeat(2001) }),
+      incident({ reportedAt: Date.now() + 86_400_000 }),
+      incident({ reportedAt: 1000 }),
+      incident({ reportedAt: Date.now() - 60 * 86_400_000 }),
+      { clientId: 'short' },
+    ]) {
       const res = await call('POST', '/api/incidents', bad);
       expect(res.status).toBe(400);
       expect((await readJson(res)).error.code).toBe('validation_failed');

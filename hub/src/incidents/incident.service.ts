@@ -18,7 +18,9 @@ const SHANGHAI = 'Asia/Shanghai';
 
 /** The station's day in its own time zone, for incident numbers: 20261123-0007. */
 function localDay(t: number, timeZone = SHANGHAI): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(t).replaceAll('-', '');
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })
+    .format(t)
+    .replaceAll('-', '');
 }
 
 /** The incident register (警情): logged by the command room, counted by the reports. */
@@ -26,7 +28,13 @@ export function createIncidentService(db: Kysely<Database>, now: () => number = 
   async function station(actor: Actor) {
     if (!can.issueOrders(actor)) throw errors.forbidden('only the command room logs incidents');
     const scope = await dispatchScope(db, actor.unitId);
-    const unit = scope && (await db.selectFrom('units').select(['id', 'kind', 'code', 'path']).where('id', '=', scope.id).executeTakeFirst());
+    const unit =
+      scope &&
+      (await db
+        .selectFrom('units')
+        .select(['id', 'kind', 'code', 'path'])
+        .where('id', '=', scope.id)
+        .executeTakeFirst());
     if (!unit || unit.kind !== 'station') throw errors.forbidden('incidents are logged by a station');
     return unit;
   }
@@ -36,14 +44,35 @@ export function createIncidentService(db: Kysely<Database>, now: () => number = 
       .selectFrom('incidents as i')
       .innerJoin('units as s', 's.id', 'i.station_id')
       .innerJoin('users as u', 'u.id', 'i.created_by')
-      .select(['i.id', 'i.number', 'i.station_id', 'i.reported_at', 'i.category', 'i.source', 'i.place', 'i.caller', 'i.summary', 'i.status', 'u.id as user_id', 'u.name as user_name'])
+      .select([
+        'i.id',
+        'i.number',
+        'i.station_id',
+        'i.reported_at',
+        'i.category',
+        'i.source',
+        'i.place',
+        'i.caller',
+        'i.summary',
+        'i.status',
+        'u.id as user_id',
+        'u.name as user_name',
+      ])
       .orderBy('i.reported_at', 'desc')
       .limit(limit);
     if (where.stationPath) q = q.where('s.path', 'like', `${where.stationPath}%`);
     if (where.id) q = q.where('i.id', '=', where.id);
     const rows = await q.execute();
     const orders = rows.length
-      ? await db.selectFrom('orders').select(['id', 'incident_id']).where('incident_id', 'in', rows.map((r) => r.id)).execute()
+      ? await db
+          .selectFrom('orders')
+          .select(['id', 'incident_id'])
+          .where(
+            'incident_id',
+            'in',
+            rows.map((r) => r.id),
+          )
+          .execute()
       : [];
     return rows.map((r) => ({
       id: r.id,
@@ -65,7 +94,12 @@ export function createIncidentService(db: Kysely<Database>, now: () => number = 
     /** Logs an incident; a retry with the same client id returns the first. */
     async create(actor: Actor, body: CreateIncidentBody): Promise<IncidentView> {
       const st = await station(actor);
-      const existing = await db.selectFrom('incidents').select('id').where('created_by', '=', actor.id).where('client_id', '=', body.clientId).executeTakeFirst();
+      const existing = await db
+        .selectFrom('incidents')
+        .select('id')
+        .where('created_by', '=', actor.id)
+        .where('client_id', '=', body.clientId)
+        .executeTakeFirst();
       if (existing) return (await views({ id: existing.id }))[0]!;
       const t = now();
       const reportedAt = checkWindow('reportedAt', body.reportedAt ?? t, TIME_WINDOWS.reported, t);
@@ -111,7 +145,11 @@ export function createIncidentService(db: Kysely<Database>, now: () => number = 
     /** Moves an incident forward: received → dispatched → on scene → closed. */
     async setStatus(actor: Actor, id: string, status: IncidentStatus): Promise<IncidentView> {
       const st = await station(actor);
-      const row = await db.selectFrom('incidents').select(['status', 'station_id']).where('id', '=', id).executeTakeFirst();
+      const row = await db
+        .selectFrom('incidents')
+        .select(['status', 'station_id'])
+        .where('id', '=', id)
+        .executeTakeFirst();
       if (!row || row.station_id !== st.id) throw errors.notFound('incident');
       if (INCIDENT_STATUSES.indexOf(status) <= INCIDENT_STATUSES.indexOf(row.status as IncidentStatus)) {
         throw errors.conflict(`the incident is already ${row.status}`);

@@ -9,7 +9,10 @@ const COMMANDING_KINDS: readonly UnitKind[] = ['station', 'branch', 'city'];
  * The unit subtree a person may send orders into: the nearest station, branch or city at or above
  * their own unit (a station's command room dispatches for the whole station).
  */
-export async function dispatchScope(db: Kysely<Database>, unitId: string): Promise<{ id: string; path: string; name: string } | undefined> {
+export async function dispatchScope(
+  db: Kysely<Database>,
+  unitId: string,
+): Promise<{ id: string; path: string; name: string } | undefined> {
   const unit = await db.selectFrom('units').select(['path']).where('id', '=', unitId).executeTakeFirst();
   if (!unit) return undefined;
   const ids = unit.path.split('/').filter(Boolean);

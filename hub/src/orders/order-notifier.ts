@@ -20,7 +20,11 @@ export const dispatchRoom = (scopeUnitId: string) => `dispatch:${scopeUnitId}`;
  * recipient list (one adapter message across nodes, served there before here: see fanout.ts);
  * board updates are coalesced per order.
  */
-export function createOrderNotifier(deps: { db: Kysely<Database>; views: OrderViews; log: Logger }): OrderNotifier & { attach(io: HubServer, crossNode: boolean): void; close(): void } {
+export function createOrderNotifier(deps: {
+  db: Kysely<Database>;
+  views: OrderViews;
+  log: Logger;
+}): OrderNotifier & { attach(io: HubServer, crossNode: boolean): void; close(): void } {
   const { views, log } = deps;
   let server: HubServer | undefined;
   let fanout: Fanout | undefined;
@@ -35,9 +39,17 @@ export function createOrderNotifier(deps: { db: Kysely<Database>; views: OrderVi
     const ids = [...dirty];
     dirty.clear();
     // A forwarded sub-order rolls up into its parent's board: that one changed too.
-    const parents = await deps.db.selectFrom('orders').select('parent_order_id').where('id', 'in', ids).where('parent_order_id', 'is not', null).execute();
+    const parents = await deps.db
+      .selectFrom('orders')
+      .select('parent_order_id')
+      .where('id', 'in', ids)
+      .where('parent_order_id', 'is not', null)
+      .execute();
     for (const p of parents) if (p.parent_order_id && !ids.includes(p.parent_order_id)) ids.push(p.parent_order_id);
-    for (const id of ids) io().to(boardRoom(id)).emit('order:board', await views.board(id));
+    for (const id of ids)
+      io()
+        .to(boardRoom(id))
+        .emit('order:board', await views.board(id));
   }
 
   /**
@@ -51,7 +63,10 @@ export function createOrderNotifier(deps: { db: Kysely<Database>; views: OrderVi
       const room = rooms.user(userId);
       const sockets = here.get(room);
       if (!sockets || (origin !== undefined && sockets.size === 1 && sockets.has(origin))) continue;
-      io().local.to(room).except(origin ?? []).emit('order:progressed', { order: batch.order, ...assignment });
+      io()
+        .local.to(room)
+        .except(origin ?? [])
+        .emit('order:progressed', { order: batch.order, ...assignment });
     }
   }
 
@@ -59,8 +74,22 @@ export function createOrderNotifier(deps: { db: Kysely<Database>; views: OrderVi
 
   return {
     assigned(order, rev, audience) {
-      const view = { order, state: 'pending', deliveredAt: null, readAt: null, acknowledgedAt: null, completedAt: null, feedback: null, rev } as const;
-      const to = [...audience.units.flatMap((u) => u.unitIds.flatMap((unitId) => u.roles.map((role) => rooms.unitRole(unitId, role)))), ...audience.people.map(rooms.user)];
+      const view = {
+        order,
+        state: 'pending',
+        deliveredAt: null,
+        readAt: null,
+        acknowledgedAt: null,
+        completedAt: null,
+        feedback: null,
+        rev,
+      } as const;
+      const to = [
+        ...audience.units.flatMap((u) =>
+          u.unitIds.flatMap((unitId) => u.roles.map((role) => rooms.unitRole(unitId, role))),
+        ),
+        ...audience.people.map(rooms.user),
+      ];
       fanout!.emit(to, 'order:assigned', view, [rooms.user(audience.except)]).catch(fail('assigned'));
     },
     assignmentsChanged(orderId, changes) {
@@ -80,13 +109,20 @@ export function createOrderNotifier(deps: { db: Kysely<Database>; views: OrderVi
     issued(order, scopeUnitId) {
       void (async () => {
         // Every dispatcher whose scope holds the new order's scope: the scope and its ancestors.
-        const scope = await deps.db.selectFrom('units').select('path').where('id', '=', scopeUnitId).executeTakeFirstOrThrow();
+        const scope = await deps.db
+          .selectFrom('units')
+          .select('path')
+          .where('id', '=', scopeUnitId)
+          .executeTakeFirstOrThrow();
         const board = await views.board(order.id);
         io().to(scope.path.split('/').filter(Boolean).map(dispatchRoom)).emit('order:issued', { order, board });
       })().catch(fail('issued'));
     },
     orderChanged(orderId, userIds) {
-      void views.order(orderId).then((order) => io().to(userIds.map(rooms.user)).emit('order:changed', order!)).catch(fail('changed'));
+      void views
+        .order(orderId)
+        .then((order) => io().to(userIds.map(rooms.user)).emit('order:changed', order!))
+        .catch(fail('changed'));
     },
     boardChanged(orderId) {
       dirty.add(orderId);
@@ -94,14 +130,23 @@ export function createOrderNotifier(deps: { db: Kysely<Database>; views: OrderVi
     },
     reminded(orderId, userIds, phase, manual) {
       void titleOf(orderId)
-        .then((o) => io().to(userIds.map(rooms.user)).emit('order:reminded', { orderId, title: o.title, priority: o.priority, phase, manual }))
+        .then((o) =>
+          io()
+            .to(userIds.map(rooms.user))
+            .emit('order:reminded', { orderId, title: o.title, priority: o.priority, phase, manual }),
+        )
         .catch(fail('reminded'));
     },
     escalated(orderId, subjectId, toUserIds, phase) {
       void (async () => {
         const o = await titleOf(orderId);
-        const subject = await deps.db.selectFrom('users').select(['id', 'name']).where('id', '=', subjectId).executeTakeFirstOrThrow();
-        if (toUserIds.length) io().to(toUserIds.map(rooms.user)).emit('order:escalated', { orderId, title: o.title, phase, subject });
+        const subject = await deps.db
+          .selectFrom('users')
+          .select(['id', 'name'])
+          .where('id', '=', subjectId)
+          .executeTakeFirstOrThrow();
+        if (toUserIds.length)
+          io().to(toUserIds.map(rooms.user)).emit('order:escalated', { orderId, title: o.title, phase, subject });
       })().catch(fail('escalated'));
     },
     /** Binds the Socket.IO server once it exists; with other nodes, their batches arrive here. */

@@ -3,7 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChasePhase, CreateOrderPayload } from '../protocol/index.ts';
 import { openStore, type Store } from '../store/database.ts';
 import type { Database } from '../store/schema.ts';
-import { addStaff, connectSocket, firstStation, login, startTestHub, storeDialects, type TestHub, type TestSocket } from '../testing/index.ts';
+import {
+  addStaff,
+  connectSocket,
+  firstStation,
+  login,
+  startTestHub,
+  storeDialects,
+  type TestHub,
+  type TestSocket,
+} from '../testing/index.ts';
 import { createOrderSweep, type SweepOptions } from './order-sweep.ts';
 import type { OrderNotifier } from './order.service.ts';
 
@@ -47,9 +56,25 @@ for (const dialect of await storeDialects()) {
       const first = await firstStation(t.hub);
       dispatcher = await connectSocket(t.url, { cookie: (await login(t.url, first.dispatcherLogin)).cookie });
       sockets.push(dispatcher);
-      const station = await db().selectFrom('units').select('path').where('id', '=', first.stationId).executeTakeFirstOrThrow();
+      const station = await db()
+        .selectFrom('units')
+        .select('path')
+        .where('id', '=', first.stationId)
+        .executeTakeFirstOrThrow();
       squadId = `sw${Date.now()}`;
-      await db().insertInto('units').values({ id: squadId, parent_id: first.stationId, kind: 'squad', name: '清查中队', code: `sw-${Date.now()}`, path: `${station.path}${squadId}/`, sort: 999, created_at: Date.now() }).execute();
+      await db()
+        .insertInto('units')
+        .values({
+          id: squadId,
+          parent_id: first.stationId,
+          kind: 'squad',
+          name: '清查中队',
+          code: `sw-${Date.now()}`,
+          path: `${station.path}${squadId}/`,
+          sort: 999,
+          created_at: Date.now(),
+        })
+        .execute();
       logins = await addStaff(t.hub, squadId, 300, 'officer', 'sw');
     });
     afterAll(async () => {
@@ -60,14 +85,31 @@ for (const dialect of await storeDialects()) {
 
     /** An order to the whole squad, every recipient already due for an acknowledgement reminder. */
     async function dueOrder(): Promise<string> {
-      const payload: CreateOrderPayload = { clientId: cid(), title: '清查出租屋', body: '请于今晚完成辖区出租屋清查。', priority: 'urgent', targets: [{ kind: 'unit', unitId: squadId }] };
+      const payload: CreateOrderPayload = {
+        clientId: cid(),
+        title: '清查出租屋',
+        body: '请于今晚完成辖区出租屋清查。',
+        priority: 'urgent',
+        targets: [{ kind: 'unit', unitId: squadId }],
+      };
       const res = await dispatcher.emitWithAck('order:create', payload);
       if (!res.ok) throw new Error(res.error.message);
-      await db().updateTable('order_recipients').set({ next_chase_at: Date.now() - 1000 }).where('order_id', '=', res.order.id).execute();
+      await db()
+        .updateTable('order_recipients')
+        .set({ next_chase_at: Date.now() - 1000 })
+        .where('order_id', '=', res.order.id)
+        .execute();
       return res.order.id;
     }
     const remindedEvents = async (orderId: string) =>
-      (await db().selectFrom('order_events').select('subject_id').where('order_id', '=', orderId).where('kind', '=', 'reminded').execute()).map((e) => e.subject_id!);
+      (
+        await db()
+          .selectFrom('order_events')
+          .select('subject_id')
+          .where('order_id', '=', orderId)
+          .where('kind', '=', 'reminded')
+          .execute()
+      ).map((e) => e.subject_id!);
 
     it('claims at most one batch at a time and announces one reminder per order for the whole pass', async () => {
       const orderId = await dueOrder();
@@ -91,15 +133,25 @@ for (const dialect of await storeDialects()) {
       expect(claimed).toHaveLength(300);
       const officer = await connectSocket(t.url, { cookie: (await login(t.url, logins[0]!)).cookie });
       sockets.push(officer);
-      const me = (await db().selectFrom('users').select('id').where('login', '=', logins[0]!).executeTakeFirstOrThrow()).id;
+      const me = (await db().selectFrom('users').select('id').where('login', '=', logins[0]!).executeTakeFirstOrThrow())
+        .id;
       const ack = await officer.emitWithAck('order:act', { orderId, action: 'acknowledge', clientId: cid() });
       expect(ack).toMatchObject({ ok: true, state: 'acknowledged', changed: true });
 
       const settled = await sweep.settle(claimed, Date.now());
       expect(settled.flatMap((g) => g.userIds)).toHaveLength(299);
       expect(settled.flatMap((g) => g.userIds)).not.toContain(me);
-      const row = await db().selectFrom('order_recipients').select(['state', 'next_chase_at', 'ack_reminders']).where('order_id', '=', orderId).where('user_id', '=', me).executeTakeFirstOrThrow();
-      const order = await db().selectFrom('orders').select('complete_due_at').where('id', '=', orderId).executeTakeFirstOrThrow();
+      const row = await db()
+        .selectFrom('order_recipients')
+        .select(['state', 'next_chase_at', 'ack_reminders'])
+        .where('order_id', '=', orderId)
+        .where('user_id', '=', me)
+        .executeTakeFirstOrThrow();
+      const order = await db()
+        .selectFrom('orders')
+        .select('complete_due_at')
+        .where('id', '=', orderId)
+        .executeTakeFirstOrThrow();
       // The completion deadline set by the acknowledgement stands: no early completion reminder.
       expect(row).toEqual({ state: 'acknowledged', next_chase_at: order.complete_due_at, ack_reminders: 0 });
       expect(await remindedEvents(orderId)).not.toContain(me);
@@ -111,7 +163,12 @@ for (const dialect of await storeDialects()) {
       const slow = createOrderSweep({ db: db(), notify: recorder().notify, options: OPTIONS, now: () => start });
       const claimed = await slow.claim(start);
       const later = recorder();
-      const other = createOrderSweep({ db: db(), notify: later.notify, options: OPTIONS, now: () => start + OPTIONS.claimLeaseMs + 1 });
+      const other = createOrderSweep({
+        db: db(),
+        notify: later.notify,
+        options: OPTIONS,
+        now: () => start + OPTIONS.claimLeaseMs + 1,
+      });
       expect(await other.run()).toEqual({ reminded: 300, escalated: 0 });
       expect(await slow.settle(claimed, start)).toEqual([]);
       const subjects = await remindedEvents(orderId);

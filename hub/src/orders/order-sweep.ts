@@ -35,7 +35,10 @@ export interface Settled {
   userIds: string[];
 }
 
-const PHASE_STATES: Record<ChasePhase, RecipientState[]> = { ack: ['pending', 'delivered', 'read'], complete: ['acknowledged'] };
+const PHASE_STATES: Record<ChasePhase, RecipientState[]> = {
+  ack: ['pending', 'delivered', 'read'],
+  complete: ['acknowledged'],
+};
 const CHASED: RecipientState[] = [...PHASE_STATES.ack, ...PHASE_STATES.complete];
 const DEFAULT_BATCH = 500;
 
@@ -48,7 +51,12 @@ const DEFAULT_BATCH = 500;
  * acknowledged meanwhile, or re-claimed by another node after the lease ran out, is left alone and
  * nothing is sent for it here — so each notice goes out once.
  */
-export function createOrderSweep(deps: { db: Kysely<Database>; notify: OrderNotifier; options: SweepOptions; now?: () => number }) {
+export function createOrderSweep(deps: {
+  db: Kysely<Database>;
+  notify: OrderNotifier;
+  options: SweepOptions;
+  now?: () => number;
+}) {
   const { db, notify, options } = deps;
   const now = deps.now ?? Date.now;
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
@@ -90,7 +98,13 @@ export function createOrderSweep(deps: { db: Kysely<Database>; notify: OrderNoti
     const user = await db.selectFrom('users').select('unit_id').where('id', '=', userId).executeTakeFirstOrThrow();
     const station = await dispatchScope(db, user.unit_id);
     const heads = station
-      ? await db.selectFrom('users').select('id').where('unit_id', '=', station.id).where('role', '=', 'station_head').where('disabled_at', 'is', null).execute()
+      ? await db
+          .selectFrom('users')
+          .select('id')
+          .where('unit_id', '=', station.id)
+          .where('role', '=', 'station_head')
+          .where('disabled_at', 'is', null)
+          .execute()
       : [];
     return [...new Set([order.issuer_id, ...heads.map((h) => h.id)])].filter((id) => id !== userId);
   }
@@ -102,12 +116,17 @@ export function createOrderSweep(deps: { db: Kysely<Database>; notify: OrderNoti
   async function settle(claimed: ClaimedRow[], t: number): Promise<Settled[]> {
     if (claimed.length === 0) return [];
     const orderIds = [...new Set(claimed.map((r) => r.order_id))];
-    const dues = new Map((await db.selectFrom('orders').select(['id', 'complete_due_at']).where('id', 'in', orderIds).execute()).map((o) => [o.id, o.complete_due_at]));
+    const dues = new Map(
+      (await db.selectFrom('orders').select(['id', 'complete_due_at']).where('id', 'in', orderIds).execute()).map(
+        (o) => [o.id, o.complete_due_at],
+      ),
+    );
     // Rows that take the same update: one order, phase, outcome and lease.
     const groups = new Map<string, Settled & { lease: number }>();
     for (const row of claimed) {
       const phase: ChasePhase = row.state === 'acknowledged' ? 'complete' : 'ack';
-      const escalate = (phase === 'ack' ? row.ack_reminders : row.complete_reminders) >= options.remindersBeforeEscalation;
+      const escalate =
+        (phase === 'ack' ? row.ack_reminders : row.complete_reminders) >= options.remindersBeforeEscalation;
       const key = `${row.order_id} ${phase} ${escalate} ${row.lease}`;
       const g = groups.get(key) ?? { orderId: row.order_id, phase, escalate, lease: row.lease, userIds: [] };
       g.userIds.push(row.user_id);
@@ -118,13 +137,21 @@ export function createOrderSweep(deps: { db: Kysely<Database>; notify: OrderNoti
       const rev = await takeRevs(trx, 1);
       for (const g of groups.values()) {
         // After escalating for acknowledgement, watch the completion deadline; after that, nothing more.
-        const next = g.escalate ? (g.phase === 'ack' ? Math.max(dues.get(g.orderId)!, t + options.reminderIntervalMs) : null) : t + options.reminderIntervalMs;
+        const next = g.escalate
+          ? g.phase === 'ack'
+            ? Math.max(dues.get(g.orderId)!, t + options.reminderIntervalMs)
+            : null
+          : t + options.reminderIntervalMs;
         const moved = await trx
           .updateTable('order_recipients')
           .set((eb) => ({
             next_chase_at: next,
             rev,
-            ...(g.escalate ? { escalated_at: t } : g.phase === 'ack' ? { ack_reminders: eb('ack_reminders', '+', 1) } : { complete_reminders: eb('complete_reminders', '+', 1) }),
+            ...(g.escalate
+              ? { escalated_at: t }
+              : g.phase === 'ack'
+                ? { ack_reminders: eb('ack_reminders', '+', 1) }
+                : { complete_reminders: eb('complete_reminders', '+', 1) }),
           }))
           .where('order_id', '=', g.orderId)
           .where('user_id', 'in', g.userIds)
@@ -137,7 +164,18 @@ export function createOrderSweep(deps: { db: Kysely<Database>; notify: OrderNoti
         const kind = g.escalate ? 'escalated' : 'reminded';
         await trx
           .insertInto('order_events')
-          .values(userIds.map((u) => ({ id: newId(), order_id: g.orderId, at: t, actor_id: null, subject_id: u, kind, client_id: null, text: g.phase })))
+          .values(
+            userIds.map((u) => ({
+              id: newId(),
+              order_id: g.orderId,
+              at: t,
+              actor_id: null,
+              subject_id: u,
+              kind,
+              client_id: null,
+              text: g.phase,
+            })),
+          )
           .execute();
         done.push({ orderId: g.orderId, phase: g.phase, escalate: g.escalate, userIds });
       }

@@ -31,7 +31,12 @@ export interface Audience {
  * residents and bots never receive orders. The list itself is read by the insert that stores it,
  * at send time, so ten thousand ids never travel to the hub and back.
  */
-export async function resolveRecipients(db: Kysely<Database>, scopePath: string, targets: OrderTarget[], excludeUserId: string): Promise<Recipients> {
+export async function resolveRecipients(
+  db: Kysely<Database>,
+  scopePath: string,
+  targets: OrderTarget[],
+  excludeUserId: string,
+): Promise<Recipients> {
   const subtrees: { path: string; roles: Role[] }[] = [];
   const audience: Audience = { units: [], people: [], except: excludeUserId };
   for (const [i, t] of targets.entries()) {

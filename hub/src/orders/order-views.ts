@@ -17,7 +17,15 @@ const REACHED: Record<RecipientState, BoardCount[]> = {
 };
 
 /** A recipient row's columns that make their assignment (with its order). */
-const ASSIGNMENT_COLUMNS = ['state', 'delivered_at', 'read_at', 'acknowledged_at', 'completed_at', 'feedback', 'rev'] as const;
+const ASSIGNMENT_COLUMNS = [
+  'state',
+  'delivered_at',
+  'read_at',
+  'acknowledged_at',
+  'completed_at',
+  'feedback',
+  'rev',
+] as const;
 type AssignmentRow = Pick<Selectable<Database['order_recipients']>, (typeof ASSIGNMENT_COLUMNS)[number]>;
 
 const assignmentOf = (r: AssignmentRow): Omit<AssignmentView, 'order'> => ({
@@ -83,7 +91,11 @@ export function createOrderViews(db: Kysely<Database>, now: () => number) {
    * nothing else, read whole — a rev is one write (one batch of receipts, one order), so it
    * touches one person's rows a bounded number of times.
    */
-  async function assignmentsSince(userId: string, since: number, limit = 500): Promise<{ assignments: AssignmentView[]; cursor: number; more: boolean }> {
+  async function assignmentsSince(
+    userId: string,
+    since: number,
+    limit = 500,
+  ): Promise<{ assignments: AssignmentView[]; cursor: number; more: boolean }> {
     const changed = () =>
       db
         .selectFrom('order_recipients as r')
@@ -91,7 +103,10 @@ export function createOrderViews(db: Kysely<Database>, now: () => number) {
         .where('r.user_id', '=', userId)
         .orderBy('r.rev')
         .orderBy('r.order_id');
-    const rows = await changed().where('r.rev', '>', since).limit(limit + 1).execute();
+    const rows = await changed()
+      .where('r.rev', '>', since)
+      .limit(limit + 1)
+      .execute();
     const more = rows.length > limit;
     let page = rows.slice(0, limit);
     if (more) {
@@ -100,7 +115,13 @@ export function createOrderViews(db: Kysely<Database>, now: () => number) {
       page = whole.length > 0 ? whole : await changed().where('r.rev', '=', lastRev).execute();
     }
     const orders = page.length
-      ? await orderSelect().where('orders.id', 'in', page.map((r) => r.order_id)).execute()
+      ? await orderSelect()
+          .where(
+            'orders.id',
+            'in',
+            page.map((r) => r.order_id),
+          )
+          .execute()
       : [];
     const byId = new Map(orders.map((o) => [o.id, toOrderView(o)]));
     return {
@@ -131,7 +152,11 @@ export function createOrderViews(db: Kysely<Database>, now: () => number) {
     const t = now();
     const counts = { total: 0, delivered: 0, read: 0, acknowledged: 0, completed: 0, returned: 0, overdue: 0 };
     const forwarded = { total: 0, acknowledged: 0, completed: 0 };
-    const o = await db.selectFrom('orders').select(['ack_due_at', 'complete_due_at', 'status']).where('id', '=', orderId).executeTakeFirst();
+    const o = await db
+      .selectFrom('orders')
+      .select(['ack_due_at', 'complete_due_at', 'status'])
+      .where('id', '=', orderId)
+      .executeTakeFirst();
     if (!o) return { orderId, counts, pending: [], forwarded };
     const [states, pending, subStates] = await Promise.all([
       db
@@ -176,7 +201,10 @@ export function createOrderViews(db: Kysely<Database>, now: () => number) {
 }
 
 /** Late: not acknowledged by the acknowledgement deadline, or not completed by the completion deadline. */
-export function isOverdue(r: { state: RecipientState; ack_due_at: number; complete_due_at: number; status: string }, t: number): boolean {
+export function isOverdue(
+  r: { state: RecipientState; ack_due_at: number; complete_due_at: number; status: string },
+  t: number,
+): boolean {
   if (r.status !== 'active' || r.state === 'completed' || r.state === 'returned') return false;
   if (r.state !== 'acknowledged' && t > r.ack_due_at) return true;
   return t > r.complete_due_at;

@@ -72,7 +72,14 @@ export function createOrderService(deps: {
     const order = await db
       .selectFrom('orders')
       .innerJoin('units', 'units.id', 'orders.scope_unit_id')
-      .select(['orders.id', 'orders.issuer_id', 'orders.status', 'orders.ack_due_at', 'orders.complete_due_at', 'units.path as scope_path'])
+      .select([
+        'orders.id',
+        'orders.issuer_id',
+        'orders.status',
+        'orders.ack_due_at',
+        'orders.complete_due_at',
+        'units.path as scope_path',
+      ])
       .where('orders.id', '=', orderId)
       .executeTakeFirst();
     if (!order) throw errors.notFound('order');
@@ -100,26 +107,56 @@ export function createOrderService(deps: {
   }
 
   async function recipientsOf(orderId: string): Promise<string[]> {
-    return (await db.selectFrom('order_recipients').select('user_id').where('order_id', '=', orderId).execute()).map((r) => r.user_id);
+    return (await db.selectFrom('order_recipients').select('user_id').where('order_id', '=', orderId).execute()).map(
+      (r) => r.user_id,
+    );
   }
 
   async function writeEvent(
     exec: Kysely<Database>,
-    e: { orderId: string; actorId: string | null; subjectId?: string | null; kind: string; clientId?: string | null; text?: string | null; at: number },
+    e: {
+      orderId: string;
+      actorId: string | null;
+      subjectId?: string | null;
+      kind: string;
+      clientId?: string | null;
+      text?: string | null;
+      at: number;
+    },
   ) {
     await exec
       .insertInto('order_events')
-      .values({ id: newId(), order_id: e.orderId, at: e.at, actor_id: e.actorId, subject_id: e.subjectId ?? null, kind: e.kind, client_id: e.clientId ?? null, text: e.text ?? null })
+      .values({
+        id: newId(),
+        order_id: e.orderId,
+        at: e.at,
+        actor_id: e.actorId,
+        subject_id: e.subjectId ?? null,
+        kind: e.kind,
+        client_id: e.clientId ?? null,
+        text: e.text ?? null,
+      })
       .execute();
   }
 
   /** The order this person already sent with this client id, if any: a retry gets the first answer. */
   async function sentBefore(actor: Actor, clientId: string): Promise<string | undefined> {
-    return (await db.selectFrom('orders').select('id').where('issuer_id', '=', actor.id).where('client_id', '=', clientId).executeTakeFirst())?.id;
+    return (
+      await db
+        .selectFrom('orders')
+        .select('id')
+        .where('issuer_id', '=', actor.id)
+        .where('client_id', '=', clientId)
+        .executeTakeFirst()
+    )?.id;
   }
 
   async function duplicateOf(orderId: string) {
-    const n = await db.selectFrom('order_recipients').select((eb) => eb.fn.countAll<number>().as('n')).where('order_id', '=', orderId).executeTakeFirstOrThrow();
+    const n = await db
+      .selectFrom('order_recipients')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('order_id', '=', orderId)
+      .executeTakeFirstOrThrow();
     return { order: (await views.order(orderId))!, recipients: Number(n.n), duplicate: true };
   }
 
@@ -172,8 +209,22 @@ export function createOrderService(deps: {
         from (${o.recipients.query}) as r`.execute(trx);
       const recipients = Number(inserted.numAffectedRows ?? 0);
       if (recipients === 0) throw errors.invalid('the targets hold nobody who can receive this order');
-      await writeEvent(trx, { orderId: id, actorId: o.actor.id, kind: o.parentOrderId ? 'forwarded' : 'created', at: o.at, text: String(recipients) });
-      if (o.parentOrderId) await writeEvent(trx, { orderId: o.parentOrderId, actorId: o.actor.id, subjectId: o.actor.id, kind: 'forwarded', at: o.at, text: id });
+      await writeEvent(trx, {
+        orderId: id,
+        actorId: o.actor.id,
+        kind: o.parentOrderId ? 'forwarded' : 'created',
+        at: o.at,
+        text: String(recipients),
+      });
+      if (o.parentOrderId)
+        await writeEvent(trx, {
+          orderId: o.parentOrderId,
+          actorId: o.actor.id,
+          subjectId: o.actor.id,
+          kind: 'forwarded',
+          at: o.at,
+          text: id,
+        });
       return { rev, recipients };
     });
     return { order: (await views.order(id))!, rev, recipients };
@@ -185,13 +236,17 @@ export function createOrderService(deps: {
     if (p.completeDueAt !== undefined) checkWindow('completeDueAt', p.completeDueAt, TIME_WINDOWS.due, t);
   }
 
-  function deadlines(p: { priority: CreateOrderPayload['priority']; ackDueAt?: number | undefined; completeDueAt?: number | undefined }, t: number) {
+  function deadlines(
+    p: { priority: CreateOrderPayload['priority']; ackDueAt?: number | undefined; completeDueAt?: number | undefined },
+    t: number,
+  ) {
     const d = DEFAULT_DEADLINES_MIN[p.priority];
     dueWindow(p, t);
     const ackDueAt = p.ackDueAt ?? t + d.ack * 60_000;
     const completeDueAt = p.completeDueAt ?? Math.max(ackDueAt, t + d.complete * 60_000);
     if (ackDueAt <= t) throw errors.invalid('the acknowledgement deadline is in the past');
-    if (completeDueAt < ackDueAt) throw errors.invalid('the completion deadline is before the acknowledgement deadline');
+    if (completeDueAt < ackDueAt)
+      throw errors.invalid('the completion deadline is before the acknowledgement deadline');
     if (ackDueAt > t + 90 * 86_400_000) throw errors.invalid('the acknowledgement deadline is more than 90 days away');
     return { ackDueAt, completeDueAt };
   }
@@ -201,7 +256,10 @@ export function createOrderService(deps: {
      * Sends an order: resolves targets to recipients at send time, persists order and recipients,
      * then announces it. A retry with the same client id returns the first order.
      */
-    async create(actor: Actor, p: CreateOrderPayload): Promise<{ order: OrderView; recipients: number; duplicate: boolean }> {
+    async create(
+      actor: Actor,
+      p: CreateOrderPayload,
+    ): Promise<{ order: OrderView; recipients: number; duplicate: boolean }> {
       const scope = await requireScope(actor);
       const earlier = await sentBefore(actor, p.clientId);
       if (earlier) return duplicateOf(earlier);
@@ -219,7 +277,17 @@ export function createOrderService(deps: {
       const recipients = await resolveRecipients(db, scope.path, p.targets, actor.id);
       let sent: Awaited<ReturnType<typeof insertOrder>>;
       try {
-        sent = await insertOrder({ actor, clientId: p.clientId, scopeUnitId: scope.id, parentOrderId: null, p, ackDueAt, completeDueAt, recipients, at: t });
+        sent = await insertOrder({
+          actor,
+          clientId: p.clientId,
+          scopeUnitId: scope.id,
+          parentOrderId: null,
+          p,
+          ackDueAt,
+          completeDueAt,
+          recipients,
+          at: t,
+        });
       } catch (err) {
         // Two tabs sent the same client id at once: the other insert won; answer with its order.
         const won = await sentBefore(actor, p.clientId);
@@ -237,7 +305,9 @@ export function createOrderService(deps: {
     async receipts(actor: Actor, p: OrderReceiptPayload): Promise<{ updated: number }> {
       const at = now();
       const results = await Promise.all(
-        [...new Set(p.orderIds)].map((orderId) => deps.batcher.apply({ orderId, userId: actor.id, state: p.state, at })),
+        [...new Set(p.orderIds)].map((orderId) =>
+          deps.batcher.apply({ orderId, userId: actor.id, state: p.state, at }),
+        ),
       );
       return { updated: results.filter(Boolean).length };
     },
@@ -246,25 +316,39 @@ export function createOrderService(deps: {
      * A recipient acts on their own assignment: acknowledge, note, complete, hand back. `origin`
      * names the connection it came from, which needs no news of it.
      */
-    async act(actor: Actor, p: OrderActionPayload, origin?: string): Promise<{ state: RecipientState; changed: boolean }> {
+    async act(
+      actor: Actor,
+      p: OrderActionPayload,
+      origin?: string,
+    ): Promise<{ state: RecipientState; changed: boolean }> {
       // Acknowledging needs no client-id lookup: state only moves forward, so a repeat is a no-op.
       // Nor a read first: the batched write moves only the caller's own row, below acknowledged, of
       // an active order. Only when it moved nothing is the row read, to answer why — so ten
       // thousand recipients acknowledging at once cost a few statements, not ten thousand reads.
       if (p.action === 'acknowledge') {
-        if (await deps.batcher.apply({ orderId: p.orderId, userId: actor.id, state: 'acknowledged', at: now(), origin })) return { state: 'acknowledged', changed: true };
+        if (
+          await deps.batcher.apply({ orderId: p.orderId, userId: actor.id, state: 'acknowledged', at: now(), origin })
+        )
+          return { state: 'acknowledged', changed: true };
         const row = await assignment(actor, p.orderId);
         // A retry answers as the first try did (also when another device got there first, and even
         // if the order was cancelled in between).
-        if (STATE_RANK[row.state] >= STATE_RANK.acknowledged || row.status === 'active') return { state: row.state, changed: false };
+        if (STATE_RANK[row.state] >= STATE_RANK.acknowledged || row.status === 'active')
+          return { state: row.state, changed: false };
         throw errors.conflict('the order was cancelled');
       }
       const row = await assignment(actor, p.orderId);
       // A retry answers as the first try did, even if the order was cancelled in between.
-      const dup = await db.selectFrom('order_events').select('kind').where('actor_id', '=', actor.id).where('client_id', '=', p.clientId).executeTakeFirst();
+      const dup = await db
+        .selectFrom('order_events')
+        .select('kind')
+        .where('actor_id', '=', actor.id)
+        .where('client_id', '=', p.clientId)
+        .executeTakeFirst();
       if (dup) return { state: row.state, changed: false };
       if (row.status !== 'active') throw errors.conflict('the order was cancelled');
-      if (row.state === 'completed' || row.state === 'returned') throw errors.conflict(`the assignment is already ${row.state}`);
+      if (row.state === 'completed' || row.state === 'returned')
+        throw errors.conflict(`the assignment is already ${row.state}`);
       const at = now();
       let state: RecipientState = row.state;
       await db.transaction().execute(async (trx) => {
@@ -289,10 +373,23 @@ export function createOrderService(deps: {
             .where('state', 'not in', ['completed', 'returned'])
             .execute();
         } else {
-          await trx.updateTable('order_recipients').set({ rev }).where('order_id', '=', p.orderId).where('user_id', '=', actor.id).execute();
+          await trx
+            .updateTable('order_recipients')
+            .set({ rev })
+            .where('order_id', '=', p.orderId)
+            .where('user_id', '=', actor.id)
+            .execute();
         }
         const kind = { note: 'note', complete: 'completed', return: 'returned' }[p.action];
-        await writeEvent(trx, { orderId: p.orderId, actorId: actor.id, subjectId: actor.id, kind, clientId: p.clientId, text: p.text, at });
+        await writeEvent(trx, {
+          orderId: p.orderId,
+          actorId: actor.id,
+          subjectId: actor.id,
+          kind,
+          clientId: p.clientId,
+          text: p.text,
+          at,
+        });
       });
       notify.boardChanged(p.orderId);
       notify.assignmentsChanged(p.orderId, [{ userId: actor.id, origin }]);
@@ -303,14 +400,27 @@ export function createOrderService(deps: {
      * Forwards (转派) the caller's assignment to people of their own unit as a sub-order. The
      * caller stays responsible for their own assignment; the original board rolls the sub-order up.
      */
-    async forward(actor: Actor, p: OrderForwardPayload): Promise<{ order: OrderView; recipients: number; duplicate: boolean }> {
+    async forward(
+      actor: Actor,
+      p: OrderForwardPayload,
+    ): Promise<{ order: OrderView; recipients: number; duplicate: boolean }> {
       const row = await assignment(actor, p.orderId);
       if (row.status !== 'active') throw errors.conflict('the order was cancelled');
-      if (row.state === 'completed' || row.state === 'returned') throw errors.conflict(`the assignment is already ${row.state}`);
+      if (row.state === 'completed' || row.state === 'returned')
+        throw errors.conflict(`the assignment is already ${row.state}`);
       const earlier = await sentBefore(actor, p.clientId);
       if (earlier) return duplicateOf(earlier);
-      const ownUnit = await db.selectFrom('units').select(['id', 'path']).where('id', '=', actor.unitId).executeTakeFirstOrThrow();
-      const recipients = await resolveRecipients(db, ownUnit.path, p.userIds.map((userId) => ({ kind: 'user' as const, userId })), actor.id);
+      const ownUnit = await db
+        .selectFrom('units')
+        .select(['id', 'path'])
+        .where('id', '=', actor.unitId)
+        .executeTakeFirstOrThrow();
+      const recipients = await resolveRecipients(
+        db,
+        ownUnit.path,
+        p.userIds.map((userId) => ({ kind: 'user' as const, userId })),
+        actor.id,
+      );
       const parent = await db.selectFrom('orders').selectAll().where('id', '=', p.orderId).executeTakeFirstOrThrow();
       const at = now();
       const body = p.note ? `${parent.body}\n\n【转派说明】${p.note}` : parent.body;
@@ -319,7 +429,13 @@ export function createOrderService(deps: {
         clientId: p.clientId,
         scopeUnitId: ownUnit.id,
         parentOrderId: parent.id,
-        p: { title: parent.title, body, priority: parent.priority, targets: p.userIds.map((userId) => ({ kind: 'user' as const, userId })), incidentId: parent.incident_id ?? undefined },
+        p: {
+          title: parent.title,
+          body,
+          priority: parent.priority,
+          targets: p.userIds.map((userId) => ({ kind: 'user' as const, userId })),
+          incidentId: parent.incident_id ?? undefined,
+        },
         ackDueAt: Math.max(parent.ack_due_at, at + 60_000),
         completeDueAt: Math.max(parent.complete_due_at, at + 60_000),
         recipients,
@@ -336,7 +452,11 @@ export function createOrderService(deps: {
      * starts again from 0.
      */
     async sync(actor: Actor, since: number) {
-      const counter = await db.selectFrom('counters').select('value').where('name', '=', 'order_rev').executeTakeFirstOrThrow();
+      const counter = await db
+        .selectFrom('counters')
+        .select('value')
+        .where('name', '=', 'order_rev')
+        .executeTakeFirstOrThrow();
       if (since > Number(counter.value)) return { assignments: [], cursor: 0, more: false, reset: true };
       return { ...(await views.assignmentsSince(actor.id, since)), reset: false };
     },
@@ -387,9 +507,26 @@ export function createOrderService(deps: {
         .selectFrom('order_events as e')
         .leftJoin('users as a', 'a.id', 'e.actor_id')
         .leftJoin('users as s', 's.id', 'e.subject_id')
-        .select(['e.id', 'e.at', 'e.kind', 'e.text', 'e.actor_id', 'a.name as actor_name', 'e.subject_id', 's.name as subject_name'])
+        .select([
+          'e.id',
+          'e.at',
+          'e.kind',
+          'e.text',
+          'e.actor_id',
+          'a.name as actor_name',
+          'e.subject_id',
+          's.name as subject_name',
+        ])
         .where('e.order_id', '=', orderId)
-        .$if(ownOnly, (q) => q.where((eb) => eb.or([eb('e.subject_id', '=', actor.id), eb('e.actor_id', '=', actor.id), eb('e.kind', 'in', ['created', 'amended', 'cancelled'])])))
+        .$if(ownOnly, (q) =>
+          q.where((eb) =>
+            eb.or([
+              eb('e.subject_id', '=', actor.id),
+              eb('e.actor_id', '=', actor.id),
+              eb('e.kind', 'in', ['created', 'amended', 'cancelled']),
+            ]),
+          ),
+        )
         .orderBy('e.id')
         .execute();
       return rows.map((r) => ({
@@ -421,7 +558,11 @@ export function createOrderService(deps: {
     async chase(actor: Actor, orderId: string, userIds?: string[]): Promise<{ chased: string[] }> {
       const order = await managedOrder(actor, orderId);
       if (order.status !== 'active') throw errors.conflict('the order was cancelled');
-      let q = db.selectFrom('order_recipients').select('user_id').where('order_id', '=', orderId).where('state', 'not in', ['completed', 'returned']);
+      let q = db
+        .selectFrom('order_recipients')
+        .select('user_id')
+        .where('order_id', '=', orderId)
+        .where('state', 'not in', ['completed', 'returned']);
       if (userIds) q = q.where('user_id', 'in', userIds);
       const chased = (await q.execute()).map((r) => r.user_id);
       const at = now();
@@ -429,7 +570,14 @@ export function createOrderService(deps: {
         for (const u of chased) await writeEvent(trx, { orderId, actorId: actor.id, subjectId: u, kind: 'chased', at });
       });
       const notAcknowledged = new Set(
-        (await db.selectFrom('order_recipients').select('user_id').where('order_id', '=', orderId).where('state', 'in', ['pending', 'delivered', 'read']).execute()).map((r) => r.user_id),
+        (
+          await db
+            .selectFrom('order_recipients')
+            .select('user_id')
+            .where('order_id', '=', orderId)
+            .where('state', 'in', ['pending', 'delivered', 'read'])
+            .execute()
+        ).map((r) => r.user_id),
       );
       const ackPhase = chased.filter((u) => notAcknowledged.has(u));
       const completePhase = chased.filter((u) => !notAcknowledged.has(u));
@@ -444,8 +592,16 @@ export function createOrderService(deps: {
       const at = now();
       await db.transaction().execute(async (trx) => {
         const rev = await takeRevs(trx, 1);
-        await trx.updateTable('orders').set({ status: 'cancelled', cancel_reason: reason, updated_at: at, rev }).where('id', '=', orderId).execute();
-        await trx.updateTable('order_recipients').set({ rev, next_chase_at: null }).where('order_id', '=', orderId).execute();
+        await trx
+          .updateTable('orders')
+          .set({ status: 'cancelled', cancel_reason: reason, updated_at: at, rev })
+          .where('id', '=', orderId)
+          .execute();
+        await trx
+          .updateTable('order_recipients')
+          .set({ rev, next_chase_at: null })
+          .where('order_id', '=', orderId)
+          .execute();
         await writeEvent(trx, { orderId, actorId: actor.id, kind: 'cancelled', text: reason, at });
       });
       notify.orderChanged(orderId, await recipientsOf(orderId));
@@ -453,29 +609,62 @@ export function createOrderService(deps: {
       return (await views.order(orderId))!;
     },
 
-    async amend(actor: Actor, p: { orderId: string; title?: string | undefined; body?: string | undefined; ackDueAt?: number | undefined; completeDueAt?: number | undefined }): Promise<OrderView> {
+    async amend(
+      actor: Actor,
+      p: {
+        orderId: string;
+        title?: string | undefined;
+        body?: string | undefined;
+        ackDueAt?: number | undefined;
+        completeDueAt?: number | undefined;
+      },
+    ): Promise<OrderView> {
       const order = await managedOrder(actor, p.orderId);
       if (order.status !== 'active') throw errors.conflict('a cancelled order cannot be amended');
       const at = now();
       dueWindow(p, at);
       const ackDueAt = p.ackDueAt ?? order.ack_due_at;
       const completeDueAt = p.completeDueAt ?? order.complete_due_at;
-      if (p.ackDueAt !== undefined && p.ackDueAt <= at) throw errors.invalid('the acknowledgement deadline is in the past');
-      if (completeDueAt < ackDueAt) throw errors.invalid('the completion deadline is before the acknowledgement deadline');
-      const changed = Object.entries({ title: p.title, body: p.body, ackDueAt: p.ackDueAt, completeDueAt: p.completeDueAt })
+      if (p.ackDueAt !== undefined && p.ackDueAt <= at)
+        throw errors.invalid('the acknowledgement deadline is in the past');
+      if (completeDueAt < ackDueAt)
+        throw errors.invalid('the completion deadline is before the acknowledgement deadline');
+      const changed = Object.entries({
+        title: p.title,
+        body: p.body,
+        ackDueAt: p.ackDueAt,
+        completeDueAt: p.completeDueAt,
+      })
         .filter(([, v]) => v !== undefined)
         .map(([k]) => k);
       await db.transaction().execute(async (trx) => {
         const rev = await takeRevs(trx, 1);
         await trx
           .updateTable('orders')
-          .set({ ...(p.title ? { title: p.title } : {}), ...(p.body ? { body: p.body } : {}), ack_due_at: ackDueAt, complete_due_at: completeDueAt, updated_at: at, rev })
+          .set({
+            ...(p.title ? { title: p.title } : {}),
+            ...(p.body ? { body: p.body } : {}),
+            ack_due_at: ackDueAt,
+            complete_due_at: completeDueAt,
+            updated_at: at,
+            rev,
+          })
           .where('id', '=', p.orderId)
           .execute();
         await trx.updateTable('order_recipients').set({ rev }).where('order_id', '=', p.orderId).execute();
         // New deadlines re-arm the chase of those still due.
-        await trx.updateTable('order_recipients').set({ next_chase_at: ackDueAt }).where('order_id', '=', p.orderId).where('state', 'in', ['pending', 'delivered', 'read']).execute();
-        await trx.updateTable('order_recipients').set({ next_chase_at: completeDueAt }).where('order_id', '=', p.orderId).where('state', '=', 'acknowledged').execute();
+        await trx
+          .updateTable('order_recipients')
+          .set({ next_chase_at: ackDueAt })
+          .where('order_id', '=', p.orderId)
+          .where('state', 'in', ['pending', 'delivered', 'read'])
+          .execute();
+        await trx
+          .updateTable('order_recipients')
+          .set({ next_chase_at: completeDueAt })
+          .where('order_id', '=', p.orderId)
+          .where('state', '=', 'acknowledged')
+          .execute();
         await writeEvent(trx, { orderId: p.orderId, actorId: actor.id, kind: 'amended', text: changed.join(','), at });
       });
       notify.orderChanged(p.orderId, await recipientsOf(p.orderId));

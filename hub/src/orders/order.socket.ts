@@ -25,7 +25,12 @@ export function orderSocketModule(orders: OrderService, duty: DutyService): Sock
       // Dispatchers hear of every new order in their command scope, whoever sent it. Tracked: the
       // catch-up commands answer only once the room is joined, so an order sent after their answer
       // arrives live (one sent before it is in what the client reads next).
-      rooms.track(socket, orders.dispatchScopeId(actorOf(socket.data.principal)).then((scopeId) => scopeId && socket.join(dispatchRoom(scopeId))));
+      rooms.track(
+        socket,
+        orders
+          .dispatchScopeId(actorOf(socket.data.principal))
+          .then((scopeId) => scopeId && socket.join(dispatchRoom(scopeId))),
+      );
     },
     commands(define) {
       define('order:create', createOrderPayload, (p, { actor }) => orders.create(actor, p));
@@ -40,12 +45,16 @@ export function orderSocketModule(orders: OrderService, duty: DutyService): Sock
         await rooms.joined(socket);
         const allowed = await orders.watchable(actor, p.orderIds);
         // The boards watched so far are the socket's board rooms: the new list replaces them.
-        for (const room of socket.rooms) if (room.startsWith(boardRoom('')) && !allowed.includes(room.slice(boardRoom('').length))) void socket.leave(room);
+        for (const room of socket.rooms)
+          if (room.startsWith(boardRoom('')) && !allowed.includes(room.slice(boardRoom('').length)))
+            void socket.leave(room);
         await socket.join(allowed.map(boardRoom));
         return { boards: await Promise.all(allowed.map((id) => orders.boardUnchecked(id))) };
       });
       define('order:chase', orderChasePayload, (p, { actor }) => orders.chase(actor, p.orderId, p.userIds));
-      define('order:cancel', orderCancelPayload, async (p, { actor }) => ({ order: await orders.cancel(actor, p.orderId, p.reason) }));
+      define('order:cancel', orderCancelPayload, async (p, { actor }) => ({
+        order: await orders.cancel(actor, p.orderId, p.reason),
+      }));
       define('order:amend', orderAmendPayload, async (p, { actor }) => ({ order: await orders.amend(actor, p) }));
       define('duty:set', dutyPayload, (p, { actor }) => duty.set(actor, p.onDuty));
     },

@@ -61,7 +61,8 @@ export function createReceiptBatcher(db: Kysely<Database>, onApplied: (applied: 
             // in VALUES as text. The same person twice in one batch (two devices): one pair.
             const atOf = new Map(chunk.map((i) => [batch[i]!.t.userId, batch[i]!.t.at]));
             const pairs = sql.join([...atOf].map(([u, at]) => sql`(${u}, cast(${at} as bigint))`));
-            const keep = (col: 'delivered_at' | 'read_at') => (STAMP[state] === col ? sql`v.at` : sql`coalesce(${sql.ref(col)}, v.at)`);
+            const keep = (col: 'delivered_at' | 'read_at') =>
+              STAMP[state] === col ? sql`v.at` : sql`coalesce(${sql.ref(col)}, v.at)`;
             const { rows } = await sql<{ user_id: string }>`
               with v(user_id, at) as (values ${pairs})
               update order_recipients
@@ -95,7 +96,18 @@ export function createReceiptBatcher(db: Kysely<Database>, onApplied: (applied: 
             if (acknowledged.length) {
               await trx
                 .insertInto('order_events')
-                .values(acknowledged.map((t) => ({ id: newId(), order_id: t.orderId, at: t.at, actor_id: t.userId, subject_id: t.userId, kind: 'acknowledged', client_id: null, text: null })))
+                .values(
+                  acknowledged.map((t) => ({
+                    id: newId(),
+                    order_id: t.orderId,
+                    at: t.at,
+                    actor_id: t.userId,
+                    subject_id: t.userId,
+                    kind: 'acknowledged',
+                    client_id: null,
+                    text: null,
+                  })),
+                )
                 .execute();
             }
           }

@@ -71,11 +71,25 @@ export async function seedDemo(db: Kysely<Database>): Promise<{ units: number; u
 
   const unit = (parent: Insertable<UnitTable> | null, kind: UnitKind, name: string, code: string) => {
     const uid = id(BASE_TIME);
-    const row: Insertable<UnitTable> = { id: uid, parent_id: parent?.id ?? null, kind, name, code, path: `${parent?.path ?? '/'}${uid}/`, sort: sort++, created_at: BASE_TIME };
+    const row: Insertable<UnitTable> = {
+      id: uid,
+      parent_id: parent?.id ?? null,
+      kind,
+      name,
+      code,
+      path: `${parent?.path ?? '/'}${uid}/`,
+      sort: sort++,
+      created_at: BASE_TIME,
+    };
     units.push(row);
     return row;
   };
-  const person = (u: Insertable<UnitTable>, role: Role, rank: string | null, opts: { login?: string; name?: string; title?: string } = {}) => {
+  const person = (
+    u: Insertable<UnitTable>,
+    role: Role,
+    rank: string | null,
+    opts: { login?: string; name?: string; title?: string } = {},
+  ) => {
     const name = opts.name ?? personName();
     const isResident = role === 'resident';
     const login = opts.login ?? (isResident ? String(++phone) : String(++badge));
@@ -97,7 +111,9 @@ export async function seedDemo(db: Kysely<Database>): Promise<{ units: number; u
 
   const city = unit(null, 'city', CITY.name, CITY.code);
   person(city, 'admin', null, { login: 'admin', name: '系统管理员' });
-  person(unit(city, 'command_room', '市局指挥中心', `${CITY.code}-ZH`), 'dispatcher', RANKS.senior, { title: '市局指挥中心' });
+  person(unit(city, 'command_room', '市局指挥中心', `${CITY.code}-ZH`), 'dispatcher', RANKS.senior, {
+    title: '市局指挥中心',
+  });
   person(city, 'bot', null, { login: 'bot-briefing', name: '早会简报机器人' });
 
   for (const b of BRANCHES) {
@@ -130,8 +146,16 @@ export async function seedDemo(db: Kysely<Database>): Promise<{ units: number; u
   }
 
   await db.transaction().execute(async (trx) => {
-    for (let i = 0; i < units.length; i += 200) await trx.insertInto('units').values(units.slice(i, i + 200)).execute();
-    for (let i = 0; i < users.length; i += 200) await trx.insertInto('users').values(users.slice(i, i + 200)).execute();
+    for (let i = 0; i < units.length; i += 200)
+      await trx
+        .insertInto('units')
+        .values(units.slice(i, i + 200))
+        .execute();
+    for (let i = 0; i < users.length; i += 200)
+      await trx
+        .insertInto('users')
+        .values(users.slice(i, i + 200))
+        .execute();
   });
   return { units: units.length, users: users.length };
 }

@@ -10,7 +10,12 @@ const SHOWN_ROLES: Role[] = ['dispatcher', 'station_head', 'officer', 'auxiliary
 
 /** Demo accounts of the first station, one per role, for the log-in page of a demo hub. */
 export async function listDemoAccounts(db: Kysely<Database>) {
-  const station = await db.selectFrom('units').select(['id', 'path']).where('kind', '=', 'station').orderBy('sort').executeTakeFirst();
+  const station = await db
+    .selectFrom('units')
+    .select(['id', 'path'])
+    .where('kind', '=', 'station')
+    .orderBy('sort')
+    .executeTakeFirst();
   if (!station) return [];
   const rows = await db
     .selectFrom('users')

@@ -21,7 +21,12 @@ export function createDutyService(db: Kysely<Database>, now: () => number = Date
     /** The ones among these people who are on duty now. */
     async onDutyAmong(userIds: string[]): Promise<string[]> {
       if (userIds.length === 0) return [];
-      const rows = await db.selectFrom('duty_status').select('user_id').where('user_id', 'in', userIds).where('on_duty', '=', 1).execute();
+      const rows = await db
+        .selectFrom('duty_status')
+        .select('user_id')
+        .where('user_id', 'in', userIds)
+        .where('on_duty', '=', 1)
+        .execute();
       return rows.map((r) => r.user_id);
     },
   };

@@ -10,14 +10,23 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.ts';
 
 /** GET /api/org/scope: the unit tree and people a dispatcher may send orders to, with duty and online status. */
-export function orgRoutes(deps: { db: Kysely<Database>; duty: DutyService; onlineAmong: (ids: string[]) => Promise<string[]> }) {
+export function orgRoutes(deps: {
+  db: Kysely<Database>;
+  duty: DutyService;
+  onlineAmong: (ids: string[]) => Promise<string[]>;
+}) {
   const r = Router();
   r.get('/scope', async (_req, res: Response<unknown, HubLocals>) => {
     const actor = actorOf(requirePrincipal(res));
     if (!can.issueOrders(actor)) throw errors.forbidden('only the command room sees the dispatch tree');
     const scope = await dispatchScope(deps.db, actor.unitId);
     if (!scope) throw errors.forbidden('you have no command scope');
-    const units = await deps.db.selectFrom('units').select(['id', 'parent_id', 'kind', 'name', 'code']).where('path', 'like', `${scope.path}%`).orderBy('sort').execute();
+    const units = await deps.db
+      .selectFrom('units')
+      .select(['id', 'parent_id', 'kind', 'name', 'code'])
+      .where('path', 'like', `${scope.path}%`)
+      .orderBy('sort')
+      .execute();
     const people = await deps.db
       .selectFrom('users')
       .innerJoin('units', 'units.id', 'users.unit_id')
@@ -35,7 +44,15 @@ export function orgRoutes(deps: { db: Kysely<Database>; duty: DutyService; onlin
       ok: true,
       scopeId: scope.id,
       units: units.map((u) => ({ id: u.id, parentId: u.parent_id, kind: u.kind, name: u.name, code: u.code })),
-      people: people.map((p) => ({ id: p.id, name: p.name, role: p.role, rank: p.rank, unitId: p.unit_id, onDuty: dutySet.has(p.id), online: onlineSet.has(p.id) })),
+      people: people.map((p) => ({
+        id: p.id,
+        name: p.name,
+        role: p.role,
+        rank: p.rank,
+        unitId: p.unit_id,
+        onDuty: dutySet.has(p.id),
+        online: onlineSet.has(p.id),
+      })),
     });
   });
   return r;

@@ -5,7 +5,19 @@ import type { Database, UnitTable, UserTable } from '../store/schema.ts';
 export type UserRow = Selectable<UserTable>;
 /** A person as the hub carries them around (sockets, requests): never the password hash. */
 export type Person = Omit<UserRow, 'password_hash'>;
-const PERSON_COLUMNS = ['id', 'login', 'name', 'display_name', 'role', 'rank', 'unit_id', 'phone', 'disabled_at', 'created_at', 'updated_at'] as const;
+const PERSON_COLUMNS = [
+  'id',
+  'login',
+  'name',
+  'display_name',
+  'role',
+  'rank',
+  'unit_id',
+  'phone',
+  'disabled_at',
+  'created_at',
+  'updated_at',
+] as const;
 export type UnitRow = Selectable<UnitTable>;
 
 const toUnitView = (u: UnitRow): UnitView => ({ id: u.id, kind: u.kind, name: u.name, code: u.code });
@@ -27,7 +39,8 @@ export function createOrgService(db: Kysely<Database>) {
     unitPath,
     getUser: (id: string) => db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst(),
     /** The person without secrets: what a session or socket keeps. */
-    getPerson: (id: string): Promise<Person | undefined> => db.selectFrom('users').select(PERSON_COLUMNS).where('id', '=', id).executeTakeFirst(),
+    getPerson: (id: string): Promise<Person | undefined> =>
+      db.selectFrom('users').select(PERSON_COLUMNS).where('id', '=', id).executeTakeFirst(),
     getUserByLogin: (login: string) => db.selectFrom('users').selectAll().where('login', '=', login).executeTakeFirst(),
 
     /** True when `unitId` is `ancestorId` or lies below it. */
@@ -58,7 +71,11 @@ export function createOrgService(db: Kysely<Database>) {
       const unit = await getUnit(user.unit_id);
       if (!unit) throw new Error(`user ${user.id} has no unit`);
       const path = await unitPath(unit);
-      const duty = await db.selectFrom('duty_status').select('on_duty').where('user_id', '=', user.id).executeTakeFirst();
+      const duty = await db
+        .selectFrom('duty_status')
+        .select('on_duty')
+        .where('user_id', '=', user.id)
+        .executeTakeFirst();
       return {
         onDuty: duty ? duty.on_duty === 1 : null,
         id: user.id,

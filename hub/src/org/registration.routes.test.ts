@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageView, RegistrationOptions } from '../protocol/index.ts';
-import { connectSocket, login, nextEvent, readJson, startTestHub, type TestHub, type TestSocket } from '../testing/index.ts';
+import {
+  connectSocket,
+  login,
+  nextEvent,
+  readJson,
+  startTestHub,
+  type TestHub,
+  type TestSocket,
+} from '../testing/index.ts';
 
 /** Residents sign up for their grid, then a staff member approves them into its group. */
 describe('resident registration', () => {
@@ -17,12 +25,32 @@ describe('resident registration', () => {
       headers: { 'content-type': 'application/json', origin: t.url, 'x-forwarded-for': from },
       body: JSON.stringify(body),
     });
-  const valid = () => ({ phone: String(++phone), name: '李秀兰', password: 'lixiulan-2026', stationCode: options.station.code, gridId: options.communities[0]!.grids[0]!.id });
-  const residents = async () => Number((await t.hub.store.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('role', '=', 'resident').executeTakeFirstOrThrow()).n);
+  const valid = () => ({
+    phone: String(++phone),
+    name: '李秀兰',
+    password: 'lixiulan-2026',
+    stationCode: options.station.code,
+    gridId: options.communities[0]!.grids[0]!.id,
+  });
+  const residents = async () =>
+    Number(
+      (
+        await t.hub.store.db
+          .selectFrom('users')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('role', '=', 'resident')
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   beforeAll(async () => {
     t = await startTestHub({ env: { TRUST_PROXY: 'loopback' } });
-    const station = await t.hub.store.db.selectFrom('units').select('code').where('kind', '=', 'station').orderBy('sort').executeTakeFirstOrThrow();
+    const station = await t.hub.store.db
+      .selectFrom('units')
+      .select('code')
+      .where('kind', '=', 'station')
+      .orderBy('sort')
+      .executeTakeFirstOrThrow();
     options = await readJson(await fetch(`${t.url}/api/register/stations/${station.code}`));
   });
   afterAll(async () => {
@@ -30,7 +58,7 @@ describe('resident registration', () => {
     await t?.close();
   });
 
-  it('offers a station\'s communities and grids by its code, and 404 for an unknown code', async () => {
+  it("offers a station's communities and grids by its code, and 404 for an unknown code", async () => {
     expect(options.station.name).toBe('桃源派出所');
     expect(options.communities.length).toBeGreaterThanOrEqual(3);
     expect(options.communities.every((c) => c.grids.length > 0)).toBe(true);
@@ -50,18 +78,42 @@ describe('resident registration', () => {
     expect(await resident.emitWithAck('group:list', {})).toMatchObject({ ok: true, groups: [] });
 
     const db = t.hub.store.db;
-    const group = await db.selectFrom('groups').select('id').where('unit_id', '=', body.gridId).executeTakeFirstOrThrow();
-    const grid = await db.selectFrom('units').select('parent_id').where('id', '=', body.gridId).executeTakeFirstOrThrow();
-    const officerLogin = (await db.selectFrom('users').select('login').where('unit_id', '=', grid.parent_id!).where('role', '=', 'officer').executeTakeFirstOrThrow()).login;
+    const group = await db
+      .selectFrom('groups')
+      .select('id')
+      .where('unit_id', '=', body.gridId)
+      .executeTakeFirstOrThrow();
+    const grid = await db
+      .selectFrom('units')
+      .select('parent_id')
+      .where('id', '=', body.gridId)
+      .executeTakeFirstOrThrow();
+    const officerLogin = (
+      await db
+        .selectFrom('users')
+        .select('login')
+        .where('unit_id', '=', grid.parent_id!)
+        .where('role', '=', 'officer')
+        .executeTakeFirstOrThrow()
+    ).login;
     const officer = await connectSocket(t.url, { cookie: (await login(t.url, officerLogin)).cookie });
     sockets.push(officer);
     const members = await officer.emitWithAck('group:members', { groupId: group.id });
     expect(members.ok && members.members.find((m) => m.id === me.me.id)).toMatchObject({ status: 'pending' });
-    expect(await resident.emitWithAck('group:history', { groupId: group.id })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await resident.emitWithAck('group:history', { groupId: group.id })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
 
-    expect(await officer.emitWithAck('group:member', { action: 'approve', groupId: group.id, userId: me.me.id })).toMatchObject({ ok: true, member: { status: 'active' } });
+    expect(
+      await officer.emitWithAck('group:member', { action: 'approve', groupId: group.id, userId: me.me.id }),
+    ).toMatchObject({ ok: true, member: { status: 'active' } });
     const welcome = nextEvent<MessageView>(resident, 'message:created');
-    await officer.emitWithAck('message:send', { groupId: group.id, clientId: `welcome-${Date.now()}`, text: '欢迎李秀兰加入本网格群' });
+    await officer.emitWithAck('message:send', {
+      groupId: group.id,
+      clientId: `welcome-${Date.now()}`,
+      text: '欢迎李秀兰加入本网格群',
+    });
     expect((await welcome).text).toBe('欢迎李秀兰加入本网格群');
     const list = await resident.emitWithAck('group:list', {});
     expect(list.ok && list.groups.map((g) => g.id)).toEqual([group.id]);
@@ -69,7 +121,12 @@ describe('resident registration', () => {
 
   it('refuses bad input clearly and stores nobody', async () => {
     const before = await residents();
-    const otherStation = await t.hub.store.db.selectFrom('units').select('id').where('kind', '=', 'grid').where('code', 'like', 'BH-XC-%').executeTakeFirstOrThrow();
+    const otherStation = await t.hub.store.db
+      .selectFrom('units')
+      .select('id')
+      .where('kind', '=', 'grid')
+      .where('code', 'like', 'BH-XC-%')
+      .executeTakeFirstOrThrow();
     const cases: [Record<string, unknown>, number, string][] = [
       [{ ...valid(), phone: '12345' }, 400, 'validation_failed'],
       [{ ...valid(), password: 'short' }, 400, 'validation_failed'],

@@ -25,7 +25,10 @@ export function registrationRoutes(deps: { registration: RegistrationService; li
 
   r.post('/', async (req, res) => {
     const body = parse(registerBody, req.body);
-    for (const [limiter, key] of [[perSource, req.ip ?? 'unknown'], [perNumber, body.phone]] as const) {
+    for (const [limiter, key] of [
+      [perSource, req.ip ?? 'unknown'],
+      [perNumber, body.phone],
+    ] as const) {
       const { allowed, res: limit } = await take(limiter, key);
       if (!allowed) throw errors.rateLimited(retryAfterS(limit));
     }

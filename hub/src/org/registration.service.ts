@@ -10,12 +10,21 @@ import type { Database } from '../store/schema.ts';
  * Residents sign themselves up for a grid of a station (from the station's link or QR code,
  * `/h/<station code>`); they join the grid's group once a staff member approves them.
  */
-export function createRegistrationService(deps: { db: Kysely<Database>; requestJoin: (gridUnitId: string, userId: string) => Promise<void>; now?: () => number }) {
+export function createRegistrationService(deps: {
+  db: Kysely<Database>;
+  requestJoin: (gridUnitId: string, userId: string) => Promise<void>;
+  now?: () => number;
+}) {
   const { db } = deps;
   const now = deps.now ?? Date.now;
 
   async function station(code: string) {
-    const s = await db.selectFrom('units').select(['id', 'name', 'code', 'path']).where('code', '=', code).where('kind', '=', 'station').executeTakeFirst();
+    const s = await db
+      .selectFrom('units')
+      .select(['id', 'name', 'code', 'path'])
+      .where('code', '=', code)
+      .where('kind', '=', 'station')
+      .executeTakeFirst();
     if (!s) throw errors.notFound('station');
     return s;
   }
@@ -24,13 +33,25 @@ export function createRegistrationService(deps: { db: Kysely<Database>; requestJ
     /** The communities and grids of a station, for the sign-up form. */
     async options(code: string): Promise<RegistrationOptions> {
       const s = await station(code);
-      const units = await db.selectFrom('units').select(['id', 'name', 'kind', 'parent_id']).where('path', 'like', `${s.path}%`).where('kind', 'in', ['community', 'grid']).orderBy('sort').execute();
+      const units = await db
+        .selectFrom('units')
+        .select(['id', 'name', 'kind', 'parent_id'])
+        .where('path', 'like', `${s.path}%`)
+        .where('kind', 'in', ['community', 'grid'])
+        .orderBy('sort')
+        .execute();
       return {
         ok: true,
         station: { code: s.code, name: s.name },
         communities: units
           .filter((u) => u.kind === 'community')
-          .map((c) => ({ id: c.id, name: c.name, grids: units.filter((g) => g.kind === 'grid' && g.parent_id === c.id).map((g) => ({ id: g.id, name: g.name })) })),
+          .map((c) => ({
+            id: c.id,
+            name: c.name,
+            grids: units
+              .filter((g) => g.kind === 'grid' && g.parent_id === c.id)
+              .map((g) => ({ id: g.id, name: g.name })),
+          })),
       };
     },
 
@@ -41,7 +62,11 @@ export function createRegistrationService(deps: { db: Kysely<Database>; requestJ
      */
     async register(body: RegisterBody, meta: { ip?: string | undefined }): Promise<void> {
       const s = await station(body.stationCode);
-      const grid = await db.selectFrom('units').select(['id', 'path', 'kind']).where('id', '=', body.gridId).executeTakeFirst();
+      const grid = await db
+        .selectFrom('units')
+        .select(['id', 'path', 'kind'])
+        .where('id', '=', body.gridId)
+        .executeTakeFirst();
       if (!grid || grid.kind !== 'grid' || !grid.path.startsWith(s.path)) throw errors.notFound('grid');
       const passwordHash = await hashPassword(body.password);
       const taken = async () =>

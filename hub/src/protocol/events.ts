@@ -110,13 +110,28 @@ export interface ServerToClientEvents {
 
 /** Commands clients send: `domain:verb`, one payload object, always acknowledged. */
 export interface ClientToServerEvents {
-  'system:ping': (payload: PingPayload, ack: (res: Result<{ echo: string | null; serverTime: number; node: string }>) => void) => void;
+  'system:ping': (
+    payload: PingPayload,
+    ack: (res: Result<{ echo: string | null; serverTime: number; node: string }>) => void,
+  ) => void;
   'presence:query': (payload: PresenceQueryPayload, ack: (res: Result<{ online: string[] }>) => void) => void;
-  'order:create': (payload: CreateOrderPayload, ack: (res: Result<{ order: OrderView; recipients: number; duplicate: boolean }>) => void) => void;
+  'order:create': (
+    payload: CreateOrderPayload,
+    ack: (res: Result<{ order: OrderView; recipients: number; duplicate: boolean }>) => void,
+  ) => void;
   'order:receipt': (payload: OrderReceiptPayload, ack: (res: Result<{ updated: number }>) => void) => void;
-  'order:act': (payload: OrderActionPayload, ack: (res: Result<{ state: RecipientState; changed: boolean }>) => void) => void;
-  'order:forward': (payload: OrderForwardPayload, ack: (res: Result<{ order: OrderView; recipients: number; duplicate: boolean }>) => void) => void;
-  'order:sync': (payload: OrderSyncPayload, ack: (res: Result<{ assignments: AssignmentView[]; cursor: number; more: boolean; reset: boolean }>) => void) => void;
+  'order:act': (
+    payload: OrderActionPayload,
+    ack: (res: Result<{ state: RecipientState; changed: boolean }>) => void,
+  ) => void;
+  'order:forward': (
+    payload: OrderForwardPayload,
+    ack: (res: Result<{ order: OrderView; recipients: number; duplicate: boolean }>) => void,
+  ) => void;
+  'order:sync': (
+    payload: OrderSyncPayload,
+    ack: (res: Result<{ assignments: AssignmentView[]; cursor: number; more: boolean; reset: boolean }>) => void,
+  ) => void;
   'order:watch': (payload: OrderWatchPayload, ack: (res: Result<{ boards: BoardView[] }>) => void) => void;
   'order:chase': (payload: OrderChasePayload, ack: (res: Result<{ chased: string[] }>) => void) => void;
   'order:cancel': (payload: OrderCancelPayload, ack: (res: Result<{ order: OrderView }>) => void) => void;
@@ -126,7 +141,10 @@ export interface ClientToServerEvents {
   'group:sync': (payload: GroupSyncPayload, ack: (res: Result<SyncAnswer>) => void) => void;
   'group:history': (payload: GroupHistoryPayload, ack: (res: Result<{ messages: MessageView[] }>) => void) => void;
   'group:read': (payload: GroupReadPayload, ack: (res: Result<{ readSeq: number }>) => void) => void;
-  'message:send': (payload: SendMessagePayload, ack: (res: Result<{ message: MessageView; duplicate: boolean }>) => void) => void;
+  'message:send': (
+    payload: SendMessagePayload,
+    ack: (res: Result<{ message: MessageView; duplicate: boolean }>) => void,
+  ) => void;
   'message:recall': (payload: MessageRecallPayload, ack: (res: Result<{ message: MessageView }>) => void) => void;
   'message:search': (payload: MessageSearchPayload, ack: (res: Result<{ hits: SearchHit[] }>) => void) => void;
   'group:direct': (payload: { userId: string }, ack: (res: Result<{ group: GroupView }>) => void) => void;
@@ -139,34 +157,83 @@ export interface ClientToServerEvents {
   'matter:create': (payload: MatterCreatePayload, ack: (res: Result<{ matter: MatterView }>) => void) => void;
   'matter:update': (payload: MatterUpdatePayload, ack: (res: Result<{ matter: MatterView }>) => void) => void;
   'matter:list': (payload: MatterListPayload, ack: (res: Result<{ matters: MatterView[] }>) => void) => void;
-  'hotline:create': (payload: HotlineCreatePayload, ack: (res: Result<{ thread: HotlineThreadView; message: MessageView; duplicate: boolean }>) => void) => void;
-  'hotline:send': (payload: HotlineSendPayload, ack: (res: Result<{ message: MessageView; duplicate: boolean }>) => void) => void;
-  'hotline:mine': (payload: Record<string, never>, ack: (res: Result<{ threads: HotlineThreadView[] }>) => void) => void;
-  'hotline:inbox': (payload: Partial<HotlineInboxPayload>, ack: (res: Result<{ threads: HotlineThreadView[]; /** Stations whose desk the caller works (head or delegate); a mere assignee has none. */ deskStationIds: string[] }>) => void) => void;
+  'hotline:create': (
+    payload: HotlineCreatePayload,
+    ack: (res: Result<{ thread: HotlineThreadView; message: MessageView; duplicate: boolean }>) => void,
+  ) => void;
+  'hotline:send': (
+    payload: HotlineSendPayload,
+    ack: (res: Result<{ message: MessageView; duplicate: boolean }>) => void,
+  ) => void;
+  'hotline:mine': (
+    payload: Record<string, never>,
+    ack: (res: Result<{ threads: HotlineThreadView[] }>) => void,
+  ) => void;
+  'hotline:inbox': (
+    payload: Partial<HotlineInboxPayload>,
+    ack: (
+      res: Result<{
+        threads: HotlineThreadView[];
+        /** Stations whose desk the caller works (head or delegate); a mere assignee has none. */ deskStationIds: string[];
+      }>,
+    ) => void,
+  ) => void;
   'hotline:thread': (payload: { threadId: string }, ack: (res: Result<{ thread: HotlineThreadView }>) => void) => void;
   'hotline:sync': (payload: HotlineSyncPayload, ack: (res: Result<SyncAnswer>) => void) => void;
   'hotline:history': (payload: HotlineHistoryPayload, ack: (res: Result<{ messages: MessageView[] }>) => void) => void;
   'hotline:read': (payload: HotlineReadPayload, ack: (res: Result<{ readSeq: number }>) => void) => void;
   'hotline:assign': (payload: HotlineAssignPayload, ack: (res: Result<{ thread: HotlineThreadView }>) => void) => void;
-  'hotline:hand-off': (payload: HotlineHandOffPayload, ack: (res: Result<{ thread: HotlineThreadView; message: MessageView }>) => void) => void;
-  'hotline:resolve': (payload: HotlineResolvePayload, ack: (res: Result<{ thread: HotlineThreadView; message: MessageView }>) => void) => void;
+  'hotline:hand-off': (
+    payload: HotlineHandOffPayload,
+    ack: (res: Result<{ thread: HotlineThreadView; message: MessageView }>) => void,
+  ) => void;
+  'hotline:resolve': (
+    payload: HotlineResolvePayload,
+    ack: (res: Result<{ thread: HotlineThreadView; message: MessageView }>) => void,
+  ) => void;
   'hotline:rate': (payload: HotlineRatePayload, ack: (res: Result<{ thread: HotlineThreadView }>) => void) => void;
-  'hotline:reopen': (payload: HotlineReopenPayload, ack: (res: Result<{ thread: HotlineThreadView; message: MessageView }>) => void) => void;
-  'hotline:note': (payload: HotlineNotePayload, ack: (res: Result<{ note: HotlineNoteView; duplicate: boolean }>) => void) => void;
+  'hotline:reopen': (
+    payload: HotlineReopenPayload,
+    ack: (res: Result<{ thread: HotlineThreadView; message: MessageView }>) => void,
+  ) => void;
+  'hotline:note': (
+    payload: HotlineNotePayload,
+    ack: (res: Result<{ note: HotlineNoteView; duplicate: boolean }>) => void,
+  ) => void;
   'hotline:notes': (payload: { threadId: string }, ack: (res: Result<{ notes: HotlineNoteView[] }>) => void) => void;
-  'hotline:follow-up': (payload: HotlineFollowUpPayload, ack: (res: Result<{ thread: HotlineThreadView }>) => void) => void;
+  'hotline:follow-up': (
+    payload: HotlineFollowUpPayload,
+    ack: (res: Result<{ thread: HotlineThreadView }>) => void,
+  ) => void;
   'hotline:staff': (payload: { threadId: string }, ack: (res: Result<{ staff: HotlineAssignable[] }>) => void) => void;
-  'hotline:canned': (payload: Record<string, never>, ack: (res: Result<{ replies: HotlineCannedView[] }>) => void) => void;
-  'hotline:canned-save': (payload: HotlineCannedSavePayload, ack: (res: Result<{ reply: HotlineCannedView }>) => void) => void;
+  'hotline:canned': (
+    payload: Record<string, never>,
+    ack: (res: Result<{ replies: HotlineCannedView[] }>) => void,
+  ) => void;
+  'hotline:canned-save': (
+    payload: HotlineCannedSavePayload,
+    ack: (res: Result<{ reply: HotlineCannedView }>) => void,
+  ) => void;
   'hotline:canned-delete': (payload: { id: string }, ack: (res: Result<{ deleted: boolean }>) => void) => void;
-  'hotline:delegates': (payload: Record<string, never>, ack: (res: Result<{ delegates: HotlinePerson[] }>) => void) => void;
-  'hotline:delegate': (payload: HotlineDelegatePayload, ack: (res: Result<{ delegates: HotlinePerson[] }>) => void) => void;
+  'hotline:delegates': (
+    payload: Record<string, never>,
+    ack: (res: Result<{ delegates: HotlinePerson[] }>) => void,
+  ) => void;
+  'hotline:delegate': (
+    payload: HotlineDelegatePayload,
+    ack: (res: Result<{ delegates: HotlinePerson[] }>) => void,
+  ) => void;
 }
 
 /** Between hub nodes (the Redis adapter's serverSideEmit). */
 export interface InterServerEvents {
   /** A large fan-out: each node emits the event to its own sockets in these rooms (see realtime/fanout). */
-  'fanout:rooms': (m: { rooms: string[]; except: string[]; event: keyof ServerToClientEvents; payload: unknown }) => void;
+  'fanout:rooms': (m: {
+    rooms: string[];
+    except: string[];
+    event: keyof ServerToClientEvents;
+    payload: unknown;
+  }) => void;
   /** A batch of one order's changed assignments: each node hands its own sockets their person's. */
   'order:progressed': (batch: ProgressBatch) => void;
 }

@@ -22,20 +22,25 @@ export interface ImageView {
   mime: ImageMimeType;
 }
 
-export const sendMessagePayload = z.object({
-  groupId: id,
-  /** Client-chosen id: a retried send returns the first message instead of storing a second. */
-  clientId: z.string().min(8).max(64),
-  /** May be empty when the message is an image. */
-  text: z.string().trim().max(MAX_MESSAGE_TEXT).default(''),
-  /** An image uploaded first to POST /api/groups/:groupId/images. */
-  imageId: id.optional(),
-  replyToSeq: z.number().int().positive().optional(),
-  /** Members mentioned with @; they must belong to the group. */
-  mentions: z.array(id).max(50).optional(),
-  /** @所有人: staff only. */
-  mentionAll: z.boolean().optional(),
-}).refine((p) => p.text.length > 0 || p.imageId !== undefined, { message: 'a message needs text or an image', path: ['text'] });
+export const sendMessagePayload = z
+  .object({
+    groupId: id,
+    /** Client-chosen id: a retried send returns the first message instead of storing a second. */
+    clientId: z.string().min(8).max(64),
+    /** May be empty when the message is an image. */
+    text: z.string().trim().max(MAX_MESSAGE_TEXT).default(''),
+    /** An image uploaded first to POST /api/groups/:groupId/images. */
+    imageId: id.optional(),
+    replyToSeq: z.number().int().positive().optional(),
+    /** Members mentioned with @; they must belong to the group. */
+    mentions: z.array(id).max(50).optional(),
+    /** @所有人: staff only. */
+    mentionAll: z.boolean().optional(),
+  })
+  .refine((p) => p.text.length > 0 || p.imageId !== undefined, {
+    message: 'a message needs text or an image',
+    path: ['text'],
+  });
 export type SendMessagePayload = z.infer<typeof sendMessagePayload>;
 
 /**
@@ -65,7 +70,11 @@ export interface SearchHit {
 
 export const groupListPayload = z.object({}).strict();
 
-export const groupHistoryPayload = z.object({ groupId: id, beforeSeq: z.number().int().positive().optional(), limit: z.number().int().min(1).max(200).optional() });
+export const groupHistoryPayload = z.object({
+  groupId: id,
+  beforeSeq: z.number().int().positive().optional(),
+  limit: z.number().int().min(1).max(200).optional(),
+});
 export type GroupHistoryPayload = z.infer<typeof groupHistoryPayload>;
 
 export const groupReadPayload = z.object({ groupId: id, seq: z.number().int().min(0) });
@@ -150,7 +159,16 @@ export const groupNoticeReadPayload = z.object({ groupId: id });
 
 /** Staff keep order: mute (禁言) for a while, unmute, or remove a member. */
 export const groupMemberPayload = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('mute'), groupId: id, userId: id, minutes: z.number().int().min(1).max(7 * 24 * 60) }),
+  z.object({
+    action: z.literal('mute'),
+    groupId: id,
+    userId: id,
+    minutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 24 * 60),
+  }),
   z.object({ action: z.literal('unmute'), groupId: id, userId: id }),
   z.object({ action: z.literal('remove'), groupId: id, userId: id }),
   z.object({ action: z.literal('approve'), groupId: id, userId: id }),

@@ -84,7 +84,10 @@ export const hotlineSendPayload = z
     /** Uploaded first to `POST /api/groups/:threadId/images`. */
     imageId: id.optional(),
   })
-  .refine((p) => p.text.length > 0 || p.imageId !== undefined, { message: 'a message needs text or an image', path: ['text'] });
+  .refine((p) => p.text.length > 0 || p.imageId !== undefined, {
+    message: 'a message needs text or an image',
+    path: ['text'],
+  });
 export type HotlineSendPayload = z.infer<typeof hotlineSendPayload>;
 
 /** `hotline:mine` (resident): their own threads, newest activity first. */
@@ -112,7 +115,11 @@ export const hotlineSyncPayload = z.object({
 });
 export type HotlineSyncPayload = z.infer<typeof hotlineSyncPayload>;
 
-export const hotlineHistoryPayload = z.object({ threadId: id, beforeSeq: z.number().int().positive().optional(), limit: z.number().int().min(1).max(200).optional() });
+export const hotlineHistoryPayload = z.object({
+  threadId: id,
+  beforeSeq: z.number().int().positive().optional(),
+  limit: z.number().int().min(1).max(200).optional(),
+});
 export type HotlineHistoryPayload = z.infer<typeof hotlineHistoryPayload>;
 
 /** `hotline:read`: the caller has read up to `seq`. When staff read, the resident sees it (已读). */
@@ -133,19 +140,35 @@ export const hotlineHandOffPayload = z.object({
 export type HotlineHandOffPayload = z.infer<typeof hotlineHandOffPayload>;
 
 /** `hotline:resolve`: closes the thread; the summary is posted to the resident as a message. */
-export const hotlineResolvePayload = z.object({ threadId: id, clientId, summary: z.string().trim().min(1).max(MAX_HOTLINE_TEXT) });
+export const hotlineResolvePayload = z.object({
+  threadId: id,
+  clientId,
+  summary: z.string().trim().min(1).max(MAX_HOTLINE_TEXT),
+});
 export type HotlineResolvePayload = z.infer<typeof hotlineResolvePayload>;
 
 /** `hotline:rate` (the thread's resident, once, when resolved). */
-export const hotlineRatePayload = z.object({ threadId: id, score: z.number().int().min(1).max(5), comment: z.string().trim().max(500).optional() });
+export const hotlineRatePayload = z.object({
+  threadId: id,
+  score: z.number().int().min(1).max(5),
+  comment: z.string().trim().max(500).optional(),
+});
 export type HotlineRatePayload = z.infer<typeof hotlineRatePayload>;
 
 /** `hotline:reopen` (the thread's resident, within 7 days of resolution): the reason is posted as a message. */
-export const hotlineReopenPayload = z.object({ threadId: id, clientId, reason: z.string().trim().min(1).max(MAX_HOTLINE_TEXT) });
+export const hotlineReopenPayload = z.object({
+  threadId: id,
+  clientId,
+  reason: z.string().trim().min(1).max(MAX_HOTLINE_TEXT),
+});
 export type HotlineReopenPayload = z.infer<typeof hotlineReopenPayload>;
 
 /** `hotline:note` (staff): an internal note the resident never sees. */
-export const hotlineNotePayload = z.object({ threadId: id, clientId, text: z.string().trim().min(1).max(MAX_HOTLINE_NOTE) });
+export const hotlineNotePayload = z.object({
+  threadId: id,
+  clientId,
+  text: z.string().trim().min(1).max(MAX_HOTLINE_NOTE),
+});
 export type HotlineNotePayload = z.infer<typeof hotlineNotePayload>;
 
 /** `hotline:follow-up` (staff): schedule a follow-up visit (回访), or record it done. */
@@ -158,7 +181,11 @@ export type HotlineFollowUpPayload = z.infer<typeof hotlineFollowUpPayload>;
 /** `hotline:canned` (staff): the canned replies (常用回复) of the caller's station. */
 export const hotlineCannedListPayload = z.object({}).strict();
 /** `hotline:canned-save` (head / delegates): add one, or change it when `id` is given. */
-export const hotlineCannedSavePayload = z.object({ id: id.optional(), title: z.string().trim().min(1).max(50), text: z.string().trim().min(1).max(MAX_HOTLINE_TEXT) });
+export const hotlineCannedSavePayload = z.object({
+  id: id.optional(),
+  title: z.string().trim().min(1).max(50),
+  text: z.string().trim().min(1).max(MAX_HOTLINE_TEXT),
+});
 export type HotlineCannedSavePayload = z.infer<typeof hotlineCannedSavePayload>;
 export const hotlineCannedDeletePayload = z.object({ id });
 
@@ -171,14 +198,21 @@ export type HotlineDelegatePayload = z.infer<typeof hotlineDelegatePayload>;
 export const hotlineStaffPayload = z.object({ threadId: id });
 
 /** GET /api/hotline/figures query: station ids (comma-separated), period [from, to) in ms. */
-export const hotlineFiguresQuery = z.object({
-  stationIds: z.string().min(1).max(2000).transform((s) => s.split(',').filter(Boolean)).pipe(z.array(id).min(1).max(100)),
-  from: instantQuery,
-  to: instantQuery,
-}).refine((q) => q.from < q.to && q.to - q.from <= MAX_RANGE_MS, {
-  message: 'from before to, at most 400 days apart',
-  path: ['to'],
-});
+export const hotlineFiguresQuery = z
+  .object({
+    stationIds: z
+      .string()
+      .min(1)
+      .max(2000)
+      .transform((s) => s.split(',').filter(Boolean))
+      .pipe(z.array(id).min(1).max(100)),
+    from: instantQuery,
+    to: instantQuery,
+  })
+  .refine((q) => q.from < q.to && q.to - q.from <= MAX_RANGE_MS, {
+    message: 'from before to, at most 400 days apart',
+    path: ['to'],
+  });
 
 export interface HotlinePerson {
   id: string;
@@ -280,7 +314,17 @@ export interface HotlineStationInfo {
  * What changed, so a client can tell the person (a toast, a badge). `follow_up` and `overdue`
  * reach staff only; every other change reaches both sides, each with its own projection.
  */
-export type HotlineChange = 'created' | 'message' | 'read' | 'assigned' | 'handed_off' | 'resolved' | 'rated' | 'reopened' | 'follow_up' | 'overdue';
+export type HotlineChange =
+  | 'created'
+  | 'message'
+  | 'read'
+  | 'assigned'
+  | 'handed_off'
+  | 'resolved'
+  | 'rated'
+  | 'reopened'
+  | 'follow_up'
+  | 'overdue';
 
 /** Median and 90th percentile of durations in ms; null when there is nothing to measure. */
 export interface DurationFigures {

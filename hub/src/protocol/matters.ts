@@ -24,9 +24,19 @@ export type MatterCreatePayload = z.infer<typeof matterCreatePayload>;
 export const matterUpdatePayload = z.discriminatedUnion('action', [
   z.object({ action: z.literal('start'), matterId: id }),
   z.object({ action: z.literal('assign'), matterId: id, assigneeId: id }),
-  z.object({ action: z.literal('hand_off'), matterId: id, department: z.string().trim().min(1).max(100), note: z.string().trim().max(500).optional() }),
+  z.object({
+    action: z.literal('hand_off'),
+    matterId: id,
+    department: z.string().trim().min(1).max(100),
+    note: z.string().trim().max(500).optional(),
+  }),
   /** Resolving posts the answer into the group, quoting the message the matter came from. */
-  z.object({ action: z.literal('resolve'), matterId: id, clientId: z.string().min(8).max(64), answer: z.string().trim().min(1).max(2000) }),
+  z.object({
+    action: z.literal('resolve'),
+    matterId: id,
+    clientId: z.string().min(8).max(64),
+    answer: z.string().trim().min(1).max(2000),
+  }),
 ]);
 export type MatterUpdatePayload = z.infer<typeof matterUpdatePayload>;
 

@@ -19,7 +19,14 @@ export const DEFAULT_DEADLINES_MIN: Record<OrderPriority, { ack: number; complet
  */
 export const RECIPIENT_STATES = ['pending', 'delivered', 'read', 'acknowledged', 'completed', 'returned'] as const;
 export type RecipientState = (typeof RECIPIENT_STATES)[number];
-export const STATE_RANK: Record<RecipientState, number> = { pending: 0, delivered: 1, read: 2, acknowledged: 3, completed: 4, returned: 4 };
+export const STATE_RANK: Record<RecipientState, number> = {
+  pending: 0,
+  delivered: 1,
+  read: 2,
+  acknowledged: 3,
+  completed: 4,
+  returned: 4,
+};
 
 export const ORDER_STATUSES = ['active', 'cancelled'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
@@ -59,7 +66,12 @@ export type OrderReceiptPayload = z.infer<typeof orderReceiptPayload>;
 export const orderActionPayload = z.discriminatedUnion('action', [
   z.object({ action: z.literal('acknowledge'), orderId: id, clientId }),
   z.object({ action: z.literal('note'), orderId: id, clientId, text: z.string().trim().min(1).max(MAX_ORDER_BODY) }),
-  z.object({ action: z.literal('complete'), orderId: id, clientId, text: z.string().trim().min(1).max(MAX_ORDER_BODY) }),
+  z.object({
+    action: z.literal('complete'),
+    orderId: id,
+    clientId,
+    text: z.string().trim().min(1).max(MAX_ORDER_BODY),
+  }),
   z.object({ action: z.literal('return'), orderId: id, clientId, text: z.string().trim().min(1).max(MAX_ORDER_BODY) }),
 ]);
 export type OrderActionPayload = z.infer<typeof orderActionPayload>;
@@ -83,9 +95,12 @@ export const orderAmendPayload = z
     ackDueAt: instant.optional(),
     completeDueAt: instant.optional(),
   })
-  .refine((p) => p.title !== undefined || p.body !== undefined || p.ackDueAt !== undefined || p.completeDueAt !== undefined, {
-    message: 'nothing to amend',
-  });
+  .refine(
+    (p) => p.title !== undefined || p.body !== undefined || p.ackDueAt !== undefined || p.completeDueAt !== undefined,
+    {
+      message: 'nothing to amend',
+    },
+  );
 export const orderSyncPayload = z.object({ since: z.number().int().min(0) });
 export const orderWatchPayload = z.object({ orderIds: z.array(id).max(200) });
 export const dutyPayload = z.object({ onDuty: z.boolean() });
@@ -195,7 +210,13 @@ export interface OrderTimelineEntry {
 /** Roles that send orders (the command room, station heads, admins). */
 export const DISPATCH_ROLES = ['dispatcher', 'station_head', 'admin'] as const satisfies readonly Role[];
 /** Roles that receive and act on orders. */
-export const RECEIVING_ROLES = ['station_head', 'dispatcher', 'officer', 'auxiliary', 'grid_worker'] as const satisfies readonly Role[];
+export const RECEIVING_ROLES = [
+  'station_head',
+  'dispatcher',
+  'officer',
+  'auxiliary',
+  'grid_worker',
+] as const satisfies readonly Role[];
 
 /** GET /api/orders: the orders of the dispatcher's scope with their boards. */
 export interface IssuedOrdersResponse {
@@ -208,5 +229,13 @@ export interface OrgScopeResponse {
   ok: true;
   scopeId: string;
   units: { id: string; parentId: string | null; kind: UnitKind; name: string; code: string }[];
-  people: { id: string; name: string; role: Role; rank: string | null; unitId: string; onDuty: boolean; online: boolean }[];
+  people: {
+    id: string;
+    name: string;
+    role: Role;
+    rank: string | null;
+    unitId: string;
+    onDuty: boolean;
+    online: boolean;
+  }[];
 }

@@ -68,7 +68,19 @@ export interface ReportSentence {
   sources: string[];
 }
 
-export const REPORT_SECTION_KEYS = ['incidents', 'notable', 'orders', 'overdue', 'hotline', 'groups', 'conversations', 'duty', 'focus', 'units', 'people'] as const;
+export const REPORT_SECTION_KEYS = [
+  'incidents',
+  'notable',
+  'orders',
+  'overdue',
+  'hotline',
+  'groups',
+  'conversations',
+  'duty',
+  'focus',
+  'units',
+  'people',
+] as const;
 export type ReportSectionKey = (typeof REPORT_SECTION_KEYS)[number];
 
 export interface ReportSection {
@@ -108,7 +120,15 @@ export interface IncidentFigures {
    */
   daily?: IncidentDay[];
   /** Criminal incidents and ones not yet closed, one line each. */
-  notable: { id: string; number: string; category: string; place: string; summary: string; status: string; reportedAt: number }[];
+  notable: {
+    id: string;
+    number: string;
+    category: string;
+    place: string;
+    summary: string;
+    status: string;
+    reportedAt: number;
+  }[];
 }
 
 export interface OverdueItem {
@@ -156,7 +176,8 @@ export interface OrderFigures {
 }
 
 /** The hotline's figures as its module reports them, or why they are missing. */
-export type HotlineSection = { available: false; reason: string } | { available: true; figures: Record<string, unknown> };
+export type HotlineSection =
+  { available: false; reason: string } | { available: true; figures: Record<string, unknown> };
 
 export interface GroupFigures {
   messages: Trend;
@@ -240,14 +261,24 @@ export interface ReportSourceMessage {
 export interface ReportConversation {
   groupId: string;
   name: string;
-  messages: { id: string; groupId: string; seq: number; senderId: string; senderName: string; text: string; createdAt: number }[];
+  messages: {
+    id: string;
+    groupId: string;
+    seq: number;
+    senderId: string;
+    senderName: string;
+    text: string;
+    createdAt: number;
+  }[];
 }
 
 const sentence = z.object({ text: z.string().trim().min(1).max(500), sources: z.array(id).max(20) }).strict();
 export const reportSummariesBody = z
   .object({
     conversations: z.array(z.object({ groupId: id, sentences: z.array(sentence).max(10) }).strict()).max(20),
-    topics: z.array(z.object({ term: z.string().trim().min(1).max(30), count: z.number().int().nonnegative() }).strict()).max(20),
+    topics: z
+      .array(z.object({ term: z.string().trim().min(1).max(30), count: z.number().int().nonnegative() }).strict())
+      .max(20),
   })
   .strict();
 export type ReportSummariesBody = z.infer<typeof reportSummariesBody>;
@@ -269,14 +300,18 @@ export interface DueReport {
 export const reportSettingsBody = z
   .object({
     briefingTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM'),
-    timeZone: z.string().min(1).max(64).refine((tz) => {
-      try {
-        new Intl.DateTimeFormat('en', { timeZone: tz });
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'an IANA time zone'),
+    timeZone: z
+      .string()
+      .min(1)
+      .max(64)
+      .refine((tz) => {
+        try {
+          new Intl.DateTimeFormat('en', { timeZone: tz });
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'an IANA time zone'),
   })
   .strict();
 export type ReportSettingsBody = z.infer<typeof reportSettingsBody>;

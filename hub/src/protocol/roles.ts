@@ -16,4 +16,11 @@ export const UNIT_KINDS = ['city', 'branch', 'station', 'squad', 'command_room',
 export type UnitKind = (typeof UNIT_KINDS)[number];
 
 /** Roles that are staff of a unit rather than residents or machines. */
-export const STAFF_ROLES: readonly Role[] = ['admin', 'station_head', 'dispatcher', 'officer', 'auxiliary', 'grid_worker'];
+export const STAFF_ROLES: readonly Role[] = [
+  'admin',
+  'station_head',
+  'dispatcher',
+  'officer',
+  'auxiliary',
+  'grid_worker',
+];

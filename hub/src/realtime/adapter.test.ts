@@ -1,5 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectSocket, demoLogin, freePort, login, nextEvent, readJson, startTestHub, type TestHub, type TestSocket } from '../testing/index.ts';
+import {
+  connectSocket,
+  demoLogin,
+  freePort,
+  login,
+  nextEvent,
+  readJson,
+  startTestHub,
+  type TestHub,
+  type TestSocket,
+} from '../testing/index.ts';
 
 const METRICS_TOKEN = 'metrics-token-for-tests';
 
@@ -17,11 +27,20 @@ describe('hub with its Redis unreachable', () => {
   it('starts anyway and stays ready (it serves its own clients); /healthz and /metrics say fan-out is down', async () => {
     const res = await fetch(`${t.url}/readyz`);
     expect(res.status).toBe(200);
-    expect(await readJson(res)).toMatchObject({ ok: true, store: { answers: true, writable: true }, fanout: { kind: 'redis', reachable: false } });
+    expect(await readJson(res)).toMatchObject({
+      ok: true,
+      store: { answers: true, writable: true },
+      fanout: { kind: 'redis', reachable: false },
+    });
     const health = await fetch(`${t.url}/healthz`);
     expect(health.status).toBe(200);
-    expect(await readJson(health)).toMatchObject({ ok: true, fanout: { kind: 'redis', reachable: false, lastProbeOkAt: null } });
-    expect(await (await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text()).toMatch(/hub_fanout_reachable 0/);
+    expect(await readJson(health)).toMatchObject({
+      ok: true,
+      fanout: { kind: 'redis', reachable: false, lastProbeOkAt: null },
+    });
+    expect(
+      await (await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text(),
+    ).toMatch(/hub_fanout_reachable 0/);
   });
 
   it('keeps serving its own clients: log-in, socket, commands and local room events', async () => {

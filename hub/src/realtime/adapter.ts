@@ -32,7 +32,8 @@ function guardCommands<C extends object>(client: C, log: Logger): C {
       if (typeof prop !== 'string' || !UNGUARDED.has(prop)) return value.bind(target);
       return (...args: unknown[]) => {
         const result: unknown = value.apply(target, args);
-        if (result instanceof Promise) result.catch((err: Error) => log.debug({ command: prop, err: err.message }, 'redis command failed'));
+        if (result instanceof Promise)
+          result.catch((err: Error) => log.debug({ command: prop, err: err.message }, 'redis command failed'));
         return result;
       };
     },
@@ -86,10 +87,13 @@ export async function redisBackend(
     client.on('ready', () => log.info({ client: name }, 'redis ready'));
     return client;
   };
-  const pub = watch('pub', createClient({
-    url,
-    socket: { reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 5000) },
-  }));
+  const pub = watch(
+    'pub',
+    createClient({
+      url,
+      socket: { reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 5000) },
+    }),
+  );
 
   // The probe travels on the adapter's broadcast pattern (`<prefix>#/#*`), so it takes the same
   // Redis subscription and client listener as real events; other nodes drop it unseen.

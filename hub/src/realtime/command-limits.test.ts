@@ -96,7 +96,7 @@ describe('command limits on a running hub', () => {
     return s;
   };
 
-  it('relays only the typing signals within the socket\'s rate and refuses the flood with rate_limited', async () => {
+  it("relays only the typing signals within the socket's rate and refuses the flood with rate_limited", async () => {
     const [sender, neighbour] = [await connect(cookies[0]), await connect(cookies[1])];
     let relayed = 0;
     neighbour.on('group:typing', () => (relayed += 1));
@@ -113,7 +113,7 @@ describe('command limits on a running hub', () => {
     expect(relayed).toBe(5);
   });
 
-  it('refuses history reads beyond the socket\'s in-flight budget at once, and keeps answering others', async () => {
+  it("refuses history reads beyond the socket's in-flight budget at once, and keeps answering others", async () => {
     const [flooder, other] = [await connect(cookies[0]), await connect(cookies[1])];
     const flood = Promise.all(
       Array.from({ length: 2000 }, () => flooder.emitWithAck('group:history', { groupId, limit: 200 })),

@@ -72,7 +72,7 @@ describe('command router against malformed input', () => {
     expect(lines.filter((l) => l.level > WARN)).toEqual([]);
   });
 
-  it('logs a socket\'s client faults at most once per interval, counting the ones left out', async () => {
+  it("logs a socket's client faults at most once per interval, counting the ones left out", async () => {
     const s = await connect();
     const before = lines.length;
     for (let i = 0; i < 50; i += 1) await s.emitWithAck('system:ping', { echo: 42 } as never);

@@ -18,10 +18,17 @@ export interface CommandContext {
   actor: Actor;
 }
 
-export type CommandHandler<E extends keyof ClientToServerEvents> = (payload: Payload<E>, ctx: CommandContext) => Promise<Omit<AckBody<E>, 'ok'>>;
+export type CommandHandler<E extends keyof ClientToServerEvents> = (
+  payload: Payload<E>,
+  ctx: CommandContext,
+) => Promise<Omit<AckBody<E>, 'ok'>>;
 
 /** Registers a command once, for every socket. */
-export type Define = <E extends keyof ClientToServerEvents>(event: E, schema: ZodType<Payload<E>>, handle: CommandHandler<E>) => void;
+export type Define = <E extends keyof ClientToServerEvents>(
+  event: E,
+  schema: ZodType<Payload<E>>,
+  handle: CommandHandler<E>,
+) => void;
 
 /** Hooks the socket layer uses to count events, without knowing the metrics library. */
 export interface CommandObserver {

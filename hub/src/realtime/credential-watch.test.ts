@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectSocket, demoLogin, login, nextEvent, readJson, startTestHub, type TestHub, type TestSocket } from '../testing/index.ts';
+import {
+  connectSocket,
+  demoLogin,
+  login,
+  nextEvent,
+  readJson,
+  startTestHub,
+  type TestHub,
+  type TestSocket,
+} from '../testing/index.ts';
 
 const HOUR = 3600_000;
 
@@ -20,7 +29,11 @@ describe('credential keep-alive', () => {
   });
 
   const idleOut = (sessionId: string) =>
-    t.hub.store.db.updateTable('sessions').set({ last_verified_at: Date.now() - 13 * HOUR }).where('id', '=', sessionId).execute();
+    t.hub.store.db
+      .updateTable('sessions')
+      .set({ last_verified_at: Date.now() - 13 * HOUR })
+      .where('id', '=', sessionId)
+      .execute();
 
   /** A signed-in socket, its session id, and promises of its revocation and disconnect. */
   async function openSession() {
@@ -77,14 +90,22 @@ describe('credential keep-alive', () => {
     const session = await login(t.url, login2);
     const s = track(await connectSocket(t.url, { token: session.token, origin: null }));
     const revoked = nextEvent<{ reason: string }>(s, 'session:revoked');
-    await t.hub.store.db.updateTable('users').set({ disabled_at: Date.now() }).where('id', '=', session.body.me.id).execute();
+    await t.hub.store.db
+      .updateTable('users')
+      .set({ disabled_at: Date.now() })
+      .where('id', '=', session.body.me.id)
+      .execute();
     await t.hub.realtime.checkCredentials();
     expect(await revoked).toEqual({ reason: 'account_disabled' });
   });
 
   it('closes a bot socket whose token was revoked outside the admin route', async () => {
     const admin = await login(t.url, 'admin');
-    const bot = await t.hub.store.db.selectFrom('users').select('id').where('role', '=', 'bot').executeTakeFirstOrThrow();
+    const bot = await t.hub.store.db
+      .selectFrom('users')
+      .select('id')
+      .where('role', '=', 'bot')
+      .executeTakeFirstOrThrow();
     const issued = await readJson(
       await fetch(`${t.url}/api/admin/bot-tokens`, {
         method: 'POST',
@@ -94,7 +115,11 @@ describe('credential keep-alive', () => {
     );
     const s = track(await connectSocket(t.url, { token: issued.token, origin: null }));
     const revoked = nextEvent<{ reason: string }>(s, 'session:revoked');
-    await t.hub.store.db.updateTable('bot_tokens').set({ revoked_at: Date.now() }).where('id', '=', issued.id).execute();
+    await t.hub.store.db
+      .updateTable('bot_tokens')
+      .set({ revoked_at: Date.now() })
+      .where('id', '=', issued.id)
+      .execute();
     await t.hub.realtime.checkCredentials();
     expect(await revoked).toEqual({ reason: 'token_revoked' });
   });
@@ -109,7 +134,11 @@ describe('credential keep-alive on its own timer (short SESSION_IDLE_HOURS)', ()
       const s = await connectSocket(t.url, { cookie: session.cookie });
       const revoked = nextEvent<{ reason: string }>(s, 'session:revoked');
       const id = session.token.split('.')[0]!;
-      await t.hub.store.db.updateTable('sessions').set({ last_verified_at: Date.now() - 60_000 }).where('id', '=', id).execute();
+      await t.hub.store.db
+        .updateTable('sessions')
+        .set({ last_verified_at: Date.now() - 60_000 })
+        .where('id', '=', id)
+        .execute();
       expect(await revoked).toEqual({ reason: 'session_expired' });
       s.close();
     } finally {

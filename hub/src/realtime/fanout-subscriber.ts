@@ -49,13 +49,16 @@ export function createFanoutSubscriber(opts: {
     const run = s.pattern ? c.pSubscribe(s.channels, s.held, s.buffers) : c.subscribe(s.channels, s.held, s.buffers);
     return run.catch((err: Error) => opts.log.debug({ err: err.message }, 'redis subscribe failed'));
   };
-  const filter = (given: Listener): Listener => (message, channel) => {
-    const name = String(channel);
-    if (opts.isProbe(name)) opts.onProbe(name);
-    else given(message, channel);
-  };
+  const filter =
+    (given: Listener): Listener =>
+    (message, channel) => {
+      const name = String(channel);
+      if (opts.isProbe(name)) opts.onProbe(name);
+      else given(message, channel);
+    };
   const remove = (pattern: boolean, channels: string | string[], given: Listener, buffers: boolean | undefined) => {
-    const same = (s: Subscription) => s.pattern === pattern && s.given === given && String(s.channels) === String(channels);
+    const same = (s: Subscription) =>
+      s.pattern === pattern && s.given === given && String(s.channels) === String(channels);
     const i = subscriptions.findIndex(same);
     const [s] = i >= 0 ? subscriptions.splice(i, 1) : [];
     if (!s || !client.isReady) return Promise.resolve();

@@ -16,14 +16,22 @@ const publishWritten = () => new Promise<void>((resolve) => setImmediate(resolve
  */
 export function createFanout(io: HubServer, crossNode: boolean) {
   const local = (targets: string[], except: string[], event: string, payload: unknown) =>
-    io.local.to(targets).except(except).emit(event as 'order:assigned', payload as Payload<'order:assigned'>);
+    io.local
+      .to(targets)
+      .except(except)
+      .emit(event as 'order:assigned', payload as Payload<'order:assigned'>);
   if (crossNode) io.on('fanout:rooms', (m) => local(m.rooms, m.except, m.event, m.payload));
 
   return {
     /** Whether other nodes take part (the Redis adapter) or this node is alone. */
     crossNode,
     /** To every socket in `targets` but not in `except`, on every node. */
-    async emit<E extends keyof ServerToClientEvents>(targets: string[], event: E, payload: Payload<E>, except: string[] = []): Promise<void> {
+    async emit<E extends keyof ServerToClientEvents>(
+      targets: string[],
+      event: E,
+      payload: Payload<E>,
+      except: string[] = [],
+    ): Promise<void> {
       if (crossNode) {
         io.serverSideEmit('fanout:rooms', { rooms: targets, except, event, payload });
         await publishWritten();

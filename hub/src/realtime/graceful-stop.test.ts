@@ -1,7 +1,16 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageView } from '../protocol/index.ts';
-import { connectSocket, createTempPostgres, login, nextEvent, serviceAvailable, startTestHub, type TestHub, type TestSocket } from '../testing/index.ts';
+import {
+  connectSocket,
+  createTempPostgres,
+  login,
+  nextEvent,
+  serviceAvailable,
+  startTestHub,
+  type TestHub,
+  type TestSocket,
+} from '../testing/index.ts';
 
 const ready = await serviceAvailable('postgres');
 
@@ -29,10 +38,33 @@ describe.skipIf(!ready)('graceful stop with a command in flight', () => {
 
   it('refuses new commands (retryable), lets the running one commit, answer and announce, then closes', async () => {
     const db = t.hub.store.db;
-    const grid = await db.selectFrom('units').select(['id', 'parent_id']).where('kind', '=', 'grid').orderBy('sort').executeTakeFirstOrThrow();
-    const groupId = (await db.selectFrom('groups').select('id').where('unit_id', '=', grid.id).where('kind', '=', 'grid').executeTakeFirstOrThrow()).id;
-    const officer = await db.selectFrom('users').select('login').where('unit_id', '=', grid.parent_id!).where('role', '=', 'officer').executeTakeFirstOrThrow();
-    const resident = await db.selectFrom('users').select('login').where('unit_id', '=', grid.id).where('role', '=', 'resident').orderBy('id').executeTakeFirstOrThrow();
+    const grid = await db
+      .selectFrom('units')
+      .select(['id', 'parent_id'])
+      .where('kind', '=', 'grid')
+      .orderBy('sort')
+      .executeTakeFirstOrThrow();
+    const groupId = (
+      await db
+        .selectFrom('groups')
+        .select('id')
+        .where('unit_id', '=', grid.id)
+        .where('kind', '=', 'grid')
+        .executeTakeFirstOrThrow()
+    ).id;
+    const officer = await db
+      .selectFrom('users')
+      .select('login')
+      .where('unit_id', '=', grid.parent_id!)
+      .where('role', '=', 'officer')
+      .executeTakeFirstOrThrow();
+    const resident = await db
+      .selectFrom('users')
+      .select('login')
+      .where('unit_id', '=', grid.id)
+      .where('role', '=', 'resident')
+      .orderBy('id')
+      .executeTakeFirstOrThrow();
     const writer = await connectSocket(t.url, { cookie: (await login(t.url, officer.login)).cookie });
     const reader = await connectSocket(t.url, { cookie: (await login(t.url, resident.login)).cookie });
     sockets.push(writer, reader);
@@ -45,7 +77,9 @@ describe.skipIf(!ready)('graceful stop with a command in flight', () => {
     await blocker.query('select id from groups where id = $1 for update', [groupId]);
     const announced = nextEvent<MessageView>(reader, 'message:created', 10_000);
     const sent = writer.emitWithAck('message:send', { groupId, clientId: 'stop-in-flight-1', text: '停机前的消息' });
-    await expect.poll(async () => (await blocker.query("select count(*)::int as n from pg_locks where not granted")).rows[0].n).toBeGreaterThan(0);
+    await expect
+      .poll(async () => (await blocker.query('select count(*)::int as n from pg_locks where not granted')).rows[0].n)
+      .toBeGreaterThan(0);
 
     const closed = t.hub.close();
     const refused = await writer.emitWithAck('system:ping', {});
@@ -66,7 +100,8 @@ async function createTempStoreReader(url: string, clientId: string): Promise<num
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
-    return (await c.query('select count(*)::int as n from messages where client_id = $1', [clientId])).rows[0].n as number;
+    return (await c.query('select count(*)::int as n from messages where client_id = $1', [clientId])).rows[0]
+      .n as number;
   } finally {
     await c.end();
   }

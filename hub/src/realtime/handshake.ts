@@ -25,11 +25,12 @@ export function handshakeMiddleware(deps: { auth: Authenticator; publicOrigin: s
     const origin = checkOrigin({ headers, secure: socket.handshake.secure }, deps.publicOrigin);
     if (origin === 'foreign') return next(refusal('origin_rejected', 'handshake from a foreign origin refused'));
     const authToken: unknown = socket.handshake.auth?.token;
-    const token = typeof authToken === 'string' && authToken.length > 0
-      ? authToken
-      : origin === 'same'
-        ? readCookie(headers.cookie, SESSION_COOKIE)
-        : undefined;
+    const token =
+      typeof authToken === 'string' && authToken.length > 0
+        ? authToken
+        : origin === 'same'
+          ? readCookie(headers.cookie, SESSION_COOKIE)
+          : undefined;
     if (!token) return next(refusal('unauthenticated', 'no credentials: sign in, or pass auth.token'));
     try {
       socket.data.principal = await deps.auth.authenticate(token);

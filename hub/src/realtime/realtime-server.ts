@@ -70,7 +70,11 @@ export function createRealtime(opts: RealtimeOptions) {
     maxPayloadBytes: opts.maxPayloadBytes,
     observer: { onEvent: (event, ok) => opts.metrics.socketEvents.inc({ event, ok: String(ok) }) },
   });
-  router.define('system:ping', pingPayload, async (p) => ({ echo: p.echo ?? null, serverTime: Date.now(), node: opts.nodeId }));
+  router.define('system:ping', pingPayload, async (p) => ({
+    echo: p.echo ?? null,
+    serverTime: Date.now(),
+    node: opts.nodeId,
+  }));
   router.define('presence:query', presenceQueryPayload, async (p, { actor }) => {
     if (!can.queryPresence(actor)) throw errors.forbidden('presence is for staff');
     return { online: await onlineAmong(p.userIds) };
@@ -126,7 +130,9 @@ export function createRealtime(opts: RealtimeOptions) {
       // Only this node's sockets: io.disconnectSockets would close every node's through the adapter.
       // Their last acks and events are still being written: io.close() discards what is unsent, so
       // it waits (bounded) for the connections to finish closing after they flushed.
-      const closing = [...io.of('/').sockets.values()].map((s) => new Promise((resolve) => s.conn.once('close', resolve)));
+      const closing = [...io.of('/').sockets.values()].map(
+        (s) => new Promise((resolve) => s.conn.once('close', resolve)),
+      );
       io.local.disconnectSockets(true);
       await Promise.race([Promise.all(closing), new Promise((resolve) => setTimeout(resolve, FLUSH_WAIT_MS).unref())]);
       await new Promise<void>((resolve) => io.close(() => resolve()));

@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectSocket, demoLogin, login, nextEvent, readJson, startTestHub, type TestHub, type TestSocket } from '../testing/index.ts';
+import {
+  connectSocket,
+  demoLogin,
+  login,
+  nextEvent,
+  readJson,
+  startTestHub,
+  type TestHub,
+  type TestSocket,
+} from '../testing/index.ts';
 
 const METRICS_TOKEN = 'metrics-token-for-tests';
 
@@ -35,8 +44,13 @@ describe('realtime', () => {
     it('leaves /socket.io/ requests to engine.io alone: Express never answers them too', async () => {
       // Express times every request it handles; the first /metrics read is counted by the second.
       const handled = async () => {
-        const text = await (await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
-        return [...text.matchAll(/^hub_http_request_seconds_count\{[^}]*\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+        const text = await (
+          await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+        ).text();
+        return [...text.matchAll(/^hub_http_request_seconds_count\{[^}]*\} (\d+)$/gm)].reduce(
+          (n, m) => n + Number(m[1]),
+          0,
+        );
       };
       const before = await handled();
       const polling = await fetch(`${t.url}/socket.io/?EIO=4&transport=polling`);
@@ -51,7 +65,11 @@ describe('realtime', () => {
     });
 
     it('refuses forged and malformed tokens', async () => {
-      for (const token of [`${'a'.repeat(24)}.${'b'.repeat(24)}`, 'garbage', `fqb_${'c'.repeat(24)}.${'d'.repeat(40)}`]) {
+      for (const token of [
+        `${'a'.repeat(24)}.${'b'.repeat(24)}`,
+        'garbage',
+        `fqb_${'c'.repeat(24)}.${'d'.repeat(40)}`,
+      ]) {
         expect(await refusal(connectSocket(t.url, { token, origin: null }))).toBe('unauthenticated');
       }
     });
@@ -59,7 +77,11 @@ describe('realtime', () => {
     it('refuses an expired session with session_expired', async () => {
       const { token } = await login(t.url, officer);
       const [id] = token.split('.');
-      await t.hub.store.db.updateTable('sessions').set({ last_verified_at: Date.now() - 13 * 3600_000 }).where('id', '=', id!).execute();
+      await t.hub.store.db
+        .updateTable('sessions')
+        .set({ last_verified_at: Date.now() - 13 * 3600_000 })
+        .where('id', '=', id!)
+        .execute();
       expect(await refusal(connectSocket(t.url, { cookie: `fq_session=${token}` }))).toBe('session_expired');
     });
 
@@ -83,7 +105,9 @@ describe('realtime', () => {
       const { cookie } = await login(t.url, officer);
       const own = new URL(t.url);
       expect(await refusal(connectSocket(t.url, { cookie, origin: `https://${own.host}` }))).toBe('origin_rejected');
-      expect(await refusal(connectSocket(t.url, { cookie, origin: `http://${own.hostname}:1` }))).toBe('origin_rejected');
+      expect(await refusal(connectSocket(t.url, { cookie, origin: `http://${own.hostname}:1` }))).toBe(
+        'origin_rejected',
+      );
       track(await connectSocket(t.url, { cookie, origin: `HTTP://${own.host.toUpperCase()}` }));
     });
 
@@ -96,7 +120,11 @@ describe('realtime', () => {
       const { token } = await login(t.url, officer);
       track(await connectSocket(t.url, { token, origin: null }));
       const admin = await login(t.url, 'admin');
-      const bot = await t.hub.store.db.selectFrom('users').select('id').where('role', '=', 'bot').executeTakeFirstOrThrow();
+      const bot = await t.hub.store.db
+        .selectFrom('users')
+        .select('id')
+        .where('role', '=', 'bot')
+        .executeTakeFirstOrThrow();
       const issued = await readJson(
         await fetch(`${t.url}/api/admin/bot-tokens`, {
           method: 'POST',
@@ -141,7 +169,10 @@ describe('realtime', () => {
 
     it('answers unknown events with unknown_event, through the ack or request:failed', async () => {
       const raw = s as unknown as { emitWithAck(ev: string, p: unknown): Promise<unknown> };
-      expect(await raw.emitWithAck('order:launch-missiles', {})).toMatchObject({ ok: false, error: { code: 'unknown_event' } });
+      expect(await raw.emitWithAck('order:launch-missiles', {})).toMatchObject({
+        ok: false,
+        error: { code: 'unknown_event' },
+      });
       const failed = nextEvent<{ event: string; error: { code: string } }>(s, 'request:failed');
       (s as unknown as { emit(ev: string, p: unknown): void }).emit('nope:nothing', {});
       expect(await failed).toMatchObject({ event: 'nope:nothing', error: { code: 'unknown_event' } });
@@ -169,12 +200,17 @@ describe('realtime', () => {
     });
 
     it('tells staff who is online, and refuses residents', async () => {
-      const me = await readJson(await fetch(`${t.url}/api/auth/me`, { headers: { cookie: (await login(t.url, officer)).cookie } }));
+      const me = await readJson(
+        await fetch(`${t.url}/api/auth/me`, { headers: { cookie: (await login(t.url, officer)).cookie } }),
+      );
       const res = await s.emitWithAck('presence:query', { userIds: [me.me.id, 'nobody'] });
       expect(res).toMatchObject({ ok: true, online: [me.me.id] });
       const resident = await login(t.url, await demoLogin(t.hub, 'resident'));
       const rs = track(await connectSocket(t.url, { cookie: resident.cookie }));
-      expect(await rs.emitWithAck('presence:query', { userIds: [me.me.id] })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+      expect(await rs.emitWithAck('presence:query', { userIds: [me.me.id] })).toMatchObject({
+        ok: false,
+        error: { code: 'forbidden' },
+      });
     });
   });
 
@@ -186,7 +222,10 @@ describe('realtime', () => {
       const sb = track(await connectSocket(t.url, { cookie: b.cookie }));
       const revoked = nextEvent<{ reason: string }>(sa, 'session:revoked');
       const gone = nextEvent<string>(sa, 'disconnect');
-      const out = await fetch(`${t.url}/api/auth/logout`, { method: 'POST', headers: { origin: t.url, cookie: a.cookie } });
+      const out = await fetch(`${t.url}/api/auth/logout`, {
+        method: 'POST',
+        headers: { origin: t.url, cookie: a.cookie },
+      });
       expect(out.status).toBe(200);
       expect(await revoked).toEqual({ reason: 'logged_out' });
       expect(await gone).toBe('io server disconnect');

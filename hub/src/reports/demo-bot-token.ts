@@ -15,10 +15,20 @@ const DEMO_BOT_LOGIN = 'bot-briefing';
  * started beside the hub can sign in — on the first start and on a data folder from before.
  * Production bots get their token from an admin (POST /api/admin/bot-tokens) through BOT_TOKEN.
  */
-export async function writeDemoBotToken(db: Kysely<Database>, botTokens: BotTokenService, dataDir: string): Promise<string | null> {
+export async function writeDemoBotToken(
+  db: Kysely<Database>,
+  botTokens: BotTokenService,
+  dataDir: string,
+): Promise<string | null> {
   const file = join(dataDir, DEMO_BOT_TOKEN_FILE);
   if (existsSync(file)) return null;
-  const bot = await db.selectFrom('users').select('id').where('login', '=', DEMO_BOT_LOGIN).where('role', '=', 'bot').where('disabled_at', 'is', null).executeTakeFirst();
+  const bot = await db
+    .selectFrom('users')
+    .select('id')
+    .where('login', '=', DEMO_BOT_LOGIN)
+    .where('role', '=', 'bot')
+    .where('disabled_at', 'is', null)
+    .executeTakeFirst();
   if (!bot) return null;
   const { token } = await botTokens.issue(bot.id, 'demo briefing bot');
   mkdirSync(dataDir, { recursive: true });

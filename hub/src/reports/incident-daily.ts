@@ -17,8 +17,18 @@ export function localDates(period: Period, tz: string): string[] {
  * Incidents per local date of the period, every date present and every given category keyed
  * on each (zeros included). Rows outside the period are ignored.
  */
-export function dailySeries(rows: { at: number; category: string }[], period: Period, tz: string, categories: string[]): IncidentDay[] {
-  const days = new Map(localDates(period, tz).map((date) => [date, Object.fromEntries(categories.map((c) => [c, 0])) as Record<string, number>]));
+export function dailySeries(
+  rows: { at: number; category: string }[],
+  period: Period,
+  tz: string,
+  categories: string[],
+): IncidentDay[] {
+  const days = new Map(
+    localDates(period, tz).map((date) => [
+      date,
+      Object.fromEntries(categories.map((c) => [c, 0])) as Record<string, number>,
+    ]),
+  );
   for (const r of rows) {
     if (r.at < period.start || r.at >= period.end) continue;
     const day = days.get(localDate(r.at, tz));

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { fromLocal, lastCompleted, lastYearPeriod, latestSlot, localDate, localTime, periodOf, previousPeriod } from './local-period.ts';
+import {
+  fromLocal,
+  lastCompleted,
+  lastYearPeriod,
+  latestSlot,
+  localDate,
+  localTime,
+  periodOf,
+  previousPeriod,
+} from './local-period.ts';
 
 const SH = 'Asia/Shanghai';
 const H = 3600_000;
@@ -12,7 +21,10 @@ describe('local periods (Asia/Shanghai and a zone with daylight saving)', () => 
     const after = Date.UTC(2026, 10, 23, 16, 0);
     expect(localDate(before, SH)).toBe('2026-11-23');
     expect(localDate(after, SH)).toBe('2026-11-24');
-    expect(periodOf('daily', before, SH)).toEqual({ start: Date.UTC(2026, 10, 22, 16), end: Date.UTC(2026, 10, 23, 16) });
+    expect(periodOf('daily', before, SH)).toEqual({
+      start: Date.UTC(2026, 10, 22, 16),
+      end: Date.UTC(2026, 10, 23, 16),
+    });
     expect(periodOf('daily', after, SH).start).toBe(Date.UTC(2026, 10, 23, 16));
   });
 
@@ -25,28 +37,49 @@ describe('local periods (Asia/Shanghai and a zone with daylight saving)', () => 
     expect(localTime(week.start, SH).weekday).toBe(1);
     // A week spanning the new year.
     const jan1 = fromLocal(SH, 2027, 1, 1, 12);
-    expect(periodOf('weekly', jan1, SH)).toEqual({ start: fromLocal(SH, 2026, 12, 28), end: fromLocal(SH, 2027, 1, 4) });
-    expect(periodOf('monthly', fromLocal(SH, 2026, 12, 31, 23, 59), SH)).toEqual({ start: fromLocal(SH, 2026, 12, 1), end: fromLocal(SH, 2027, 1, 1) });
+    expect(periodOf('weekly', jan1, SH)).toEqual({
+      start: fromLocal(SH, 2026, 12, 28),
+      end: fromLocal(SH, 2027, 1, 4),
+    });
+    expect(periodOf('monthly', fromLocal(SH, 2026, 12, 31, 23, 59), SH)).toEqual({
+      start: fromLocal(SH, 2026, 12, 1),
+      end: fromLocal(SH, 2027, 1, 1),
+    });
   });
 
   it('gives the last completed period and the one before it', () => {
     const now = fromLocal(SH, 2026, 3, 1, 0, 5);
-    expect(lastCompleted('daily', now, SH)).toEqual({ start: fromLocal(SH, 2026, 2, 28), end: fromLocal(SH, 2026, 3, 1) });
-    expect(lastCompleted('monthly', now, SH)).toEqual({ start: fromLocal(SH, 2026, 2, 1), end: fromLocal(SH, 2026, 3, 1) });
+    expect(lastCompleted('daily', now, SH)).toEqual({
+      start: fromLocal(SH, 2026, 2, 28),
+      end: fromLocal(SH, 2026, 3, 1),
+    });
+    expect(lastCompleted('monthly', now, SH)).toEqual({
+      start: fromLocal(SH, 2026, 2, 1),
+      end: fromLocal(SH, 2026, 3, 1),
+    });
     const feb = lastCompleted('monthly', now, SH);
-    expect(previousPeriod('monthly', feb, SH)).toEqual({ start: fromLocal(SH, 2026, 1, 1), end: fromLocal(SH, 2026, 2, 1) });
+    expect(previousPeriod('monthly', feb, SH)).toEqual({
+      start: fromLocal(SH, 2026, 1, 1),
+      end: fromLocal(SH, 2026, 2, 1),
+    });
     const briefing = { start: now - DAY, end: now };
     expect(previousPeriod('briefing', briefing, SH)).toEqual({ start: now - 2 * DAY, end: now - DAY });
   });
 
   it('finds the same period last year (同比): same dates, 29 February to the 28th, weeks 52 weeks back', () => {
     const leapDay = periodOf('daily', fromLocal(SH, 2028, 2, 29, 10), SH);
-    expect(lastYearPeriod('daily', leapDay, SH)).toEqual({ start: fromLocal(SH, 2027, 2, 28), end: fromLocal(SH, 2027, 3, 1) });
+    expect(lastYearPeriod('daily', leapDay, SH)).toEqual({
+      start: fromLocal(SH, 2027, 2, 28),
+      end: fromLocal(SH, 2027, 3, 1),
+    });
     const week = periodOf('weekly', fromLocal(SH, 2026, 11, 25), SH);
     const ly = lastYearPeriod('weekly', week, SH);
     expect(localTime(ly.start, SH).weekday).toBe(1);
     expect(localDate(ly.start, SH)).toBe('2025-11-24');
-    expect(lastYearPeriod('monthly', periodOf('monthly', fromLocal(SH, 2026, 11, 5), SH), SH)).toEqual({ start: fromLocal(SH, 2025, 11, 1), end: fromLocal(SH, 2025, 12, 1) });
+    expect(lastYearPeriod('monthly', periodOf('monthly', fromLocal(SH, 2026, 11, 5), SH), SH)).toEqual({
+      start: fromLocal(SH, 2025, 11, 1),
+      end: fromLocal(SH, 2025, 12, 1),
+    });
   });
 
   it('finds the latest briefing time at or before now', () => {

@@ -20,7 +20,17 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatter(tz: string): Intl.DateTimeFormat {
   let f = formatters.get(tz);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', weekday: 'short' });
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: tz,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+      weekday: 'short',
+    });
     formatters.set(tz, f);
   }
   return f;
@@ -29,8 +39,19 @@ const WEEKDAYS: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 
 
 /** The local calendar reading of an instant in `tz`. */
 export function localTime(ms: number, tz: string): LocalTime {
-  const parts = Object.fromEntries(formatter(tz).formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
-  return { year: Number(parts.year), month: Number(parts.month), day: Number(parts.day), hour: Number(parts.hour), minute: Number(parts.minute), weekday: WEEKDAYS[parts.weekday!]! };
+  const parts = Object.fromEntries(
+    formatter(tz)
+      .formatToParts(new Date(ms))
+      .map((p) => [p.type, p.value]),
+  );
+  return {
+    year: Number(parts.year),
+    month: Number(parts.month),
+    day: Number(parts.day),
+    hour: Number(parts.hour),
+    minute: Number(parts.minute),
+    weekday: WEEKDAYS[parts.weekday!]!,
+  };
 }
 
 /** Offset of `tz` from UTC at an instant, in ms (Asia/Shanghai: +8 h). */
@@ -61,7 +82,8 @@ export function localDate(ms: number, tz: string): string {
 /** The day, week (Monday first) or month that holds the instant, cut in `tz`. */
 export function periodOf(kind: PeriodKind, ms: number, tz: string): Period {
   const t = localTime(ms, tz);
-  if (kind === 'daily') return { start: fromLocal(tz, t.year, t.month, t.day), end: fromLocal(tz, t.year, t.month, t.day + 1) };
+  if (kind === 'daily')
+    return { start: fromLocal(tz, t.year, t.month, t.day), end: fromLocal(tz, t.year, t.month, t.day + 1) };
   if (kind === 'weekly') {
     const monday = t.day - (t.weekday - 1);
     return { start: fromLocal(tz, t.year, t.month, monday), end: fromLocal(tz, t.year, t.month, monday + 7) };

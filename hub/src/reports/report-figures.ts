@@ -1,5 +1,14 @@
 import { sql, type Kysely } from 'kysely';
-import type { GroupFigures, IncidentFigures, OrderFigures, OverdueItem, PersonOrderFigures, ReportFigures, Trend, UnitBreakdown } from '../protocol/index.ts';
+import type {
+  GroupFigures,
+  IncidentFigures,
+  OrderFigures,
+  OverdueItem,
+  PersonOrderFigures,
+  ReportFigures,
+  Trend,
+  UnitBreakdown,
+} from '../protocol/index.ts';
 import { INCIDENT_CATEGORIES, STAFF_ROLES } from '../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
 import type { Period } from './local-period.ts';
@@ -43,24 +52,44 @@ export function changePct(current: number, base: number | null): number | null {
 }
 
 export function trend(current: number, previous: number | null, lastYear: number | null): Trend {
-  return { current, previous, lastYear, changePct: changePct(current, previous), yearPct: changePct(current, lastYear) };
+  return {
+    current,
+    previous,
+    lastYear,
+    changePct: changePct(current, previous),
+    yearPct: changePct(current, lastYear),
+  };
 }
 
 const n = (v: unknown): number => Number(v ?? 0);
-const inPeriod = (p: Period) => (col: string) => sql<boolean>`${sql.ref(col)} >= ${p.start} and ${sql.ref(col)} < ${p.end}`;
+const inPeriod = (p: Period) => (col: string) =>
+  sql<boolean>`${sql.ref(col)} >= ${p.start} and ${sql.ref(col)} < ${p.end}`;
 
 /**
  * Every figure of a briefing or report, counted by the store (SQL aggregates on either
  * dialect) over the unit's subtree. Comparisons are null ("—") where the store holds nothing
  * that old: a count of zero is only claimed when records reach back that far.
  */
-export async function buildFigures(db: Kysely<Database>, scope: FigureScope, hotline?: HotlineFiguresSource): Promise<ReportFigures> {
+export async function buildFigures(
+  db: Kysely<Database>,
+  scope: FigureScope,
+  hotline?: HotlineFiguresSource,
+): Promise<ReportFigures> {
   const { period, previous, lastYear } = scope;
-  const units = await db.selectFrom('units').select(['id', 'parent_id', 'kind', 'name', 'path']).where('path', 'like', `${scope.unit.path}%`).execute();
+  const units = await db
+    .selectFrom('units')
+    .select(['id', 'parent_id', 'kind', 'name', 'path'])
+    .where('path', 'like', `${scope.unit.path}%`)
+    .execute();
   const unitIds = units.map((u) => u.id);
   const stationIds = units.filter((u) => u.kind === 'station').map((u) => u.id);
   const grids = unitIds.length
-    ? await db.selectFrom('groups').select(['id', 'name', 'unit_id']).where('kind', '=', 'grid').where('unit_id', 'in', unitIds).execute()
+    ? await db
+        .selectFrom('groups')
+        .select(['id', 'name', 'unit_id'])
+        .where('kind', '=', 'grid')
+        .where('unit_id', 'in', unitIds)
+        .execute()
     : [];
   const gridIds = grids.map((g) => g.id);
 
@@ -87,14 +116,30 @@ export async function buildFigures(db: Kysely<Database>, scope: FigureScope, hot
         .execute()
     : [];
   const people = orders.people.map(({ unitId: _unit, ...p }) => p);
-  const figures: ReportFigures = { incidents, orders: { ...orders, people }, hotline: hotlineSection, groups, onDuty, units: breakdown, focus: [] };
-  figures.focus = focusOf(figures, openDisputes.map((d) => ({ title: d.title, group: d.name, days: Math.floor((period.end - d.created_at) / DAY) })));
+  const figures: ReportFigures = {
+    incidents,
+    orders: { ...orders, people },
+    hotline: hotlineSection,
+    groups,
+    onDuty,
+    units: breakdown,
+    focus: [],
+  };
+  figures.focus = focusOf(
+    figures,
+    openDisputes.map((d) => ({ title: d.title, group: d.name, days: Math.floor((period.end - d.created_at) / DAY) })),
+  );
   return figures;
 }
 
-async function incidentFigures(db: Kysely<Database>, stationIds: string[], scope: FigureScope): Promise<IncidentFigures> {
+async function incidentFigures(
+  db: Kysely<Database>,
+  stationIds: string[],
+  scope: FigureScope,
+): Promise<IncidentFigures> {
   const { period, previous, lastYear, timeZone } = scope;
-  if (stationIds.length === 0) return { total: trend(0, null, null), byCategory: [], daily: dailySeries([], period, timeZone, []), notable: [] };
+  if (stationIds.length === 0)
+    return { total: trend(0, null, null), byCategory: [], daily: dailySeries([], period, timeZone, []), notable: [] };
   const counts = async (p: Period) => {
     const rows = await db
       .selectFrom('incidents')
@@ -106,16 +151,43 @@ async function incidentFigures(db: Kysely<Database>, stationIds: string[], scope
     return new Map(rows.map((r) => [r.category, n(r.n)]));
   };
   // Records reach back into a comparison period when one exists before its end (an index range probe, not a scan).
-  const hasData = async (p: Period) => (await db.selectFrom('incidents').select('id').where('station_id', 'in', stationIds).where('reported_at', '<', p.end).limit(1).executeTakeFirst()) !== undefined;
-  const [cur, prev, ly] = await Promise.all([counts(period), (await hasData(previous)) ? counts(previous) : null, (await hasData(lastYear)) ? counts(lastYear) : null]);
+  const hasData = async (p: Period) =>
+    (await db
+      .selectFrom('incidents')
+      .select('id')
+      .where('station_id', 'in', stationIds)
+      .where('reported_at', '<', p.end)
+      .limit(1)
+      .executeTakeFirst()) !== undefined;
+  const [cur, prev, ly] = await Promise.all([
+    counts(period),
+    (await hasData(previous)) ? counts(previous) : null,
+    (await hasData(lastYear)) ? counts(lastYear) : null,
+  ]);
   const sum = (m: Map<string, number> | null) => (m ? [...m.values()].reduce((a, b) => a + b, 0) : null);
-  const categories = [...INCIDENT_CATEGORIES, ...[...cur.keys()].filter((c) => !(INCIDENT_CATEGORIES as readonly string[]).includes(c))];
+  const categories = [
+    ...INCIDENT_CATEGORIES,
+    ...[...cur.keys()].filter((c) => !(INCIDENT_CATEGORIES as readonly string[]).includes(c)),
+  ];
   const byCategory = categories
-    .map((category) => ({ category, ...trend(cur.get(category) ?? 0, prev ? (prev.get(category) ?? 0) : null, ly ? (ly.get(category) ?? 0) : null) }))
+    .map((category) => ({
+      category,
+      ...trend(cur.get(category) ?? 0, prev ? (prev.get(category) ?? 0) : null, ly ? (ly.get(category) ?? 0) : null),
+    }))
     .filter((c) => c.current > 0 || (c.previous ?? 0) > 0 || (c.lastYear ?? 0) > 0);
   // The period's rows (a few thousand at most for a month), bucketed by local date here: the same on either dialect.
-  const rows = await db.selectFrom('incidents').select(['reported_at', 'category']).where('station_id', 'in', stationIds).where(inPeriod(period)('reported_at')).execute();
-  const daily = dailySeries(rows.map((r) => ({ at: n(r.reported_at), category: r.category })), period, timeZone, categories.filter((c) => (cur.get(c) ?? 0) > 0));
+  const rows = await db
+    .selectFrom('incidents')
+    .select(['reported_at', 'category'])
+    .where('station_id', 'in', stationIds)
+    .where(inPeriod(period)('reported_at'))
+    .execute();
+  const daily = dailySeries(
+    rows.map((r) => ({ at: n(r.reported_at), category: r.category })),
+    period,
+    timeZone,
+    categories.filter((c) => (cur.get(c) ?? 0) > 0),
+  );
   const notable = await db
     .selectFrom('incidents')
     .select(['id', 'number', 'category', 'place', 'summary', 'status', 'reported_at'])
@@ -130,7 +202,15 @@ async function incidentFigures(db: Kysely<Database>, stationIds: string[], scope
     total: trend(sum(cur)!, sum(prev), sum(ly)),
     byCategory,
     daily,
-    notable: notable.map((r) => ({ id: r.id, number: r.number, category: r.category, place: r.place, summary: r.summary.slice(0, 80), status: r.status, reportedAt: n(r.reported_at) })),
+    notable: notable.map((r) => ({
+      id: r.id,
+      number: r.number,
+      category: r.category,
+      place: r.place,
+      summary: r.summary.slice(0, 80),
+      status: r.status,
+      reportedAt: n(r.reported_at),
+    })),
   };
 }
 
@@ -146,18 +226,44 @@ function stateSums(end: number) {
     delivered: sql<number>`sum(case when ${delivered} then 1 else 0 end)`.as('delivered'),
     read: sql<number>`sum(case when ${read} then 1 else 0 end)`.as('read'),
     acknowledged: sql<number>`sum(case when ${acked} then 1 else 0 end)`.as('acknowledged'),
-    acknowledgedOnTime: sql<number>`sum(case when ${acked} and r.acknowledged_at <= o.ack_due_at then 1 else 0 end)`.as('acknowledged_on_time'),
+    acknowledgedOnTime: sql<number>`sum(case when ${acked} and r.acknowledged_at <= o.ack_due_at then 1 else 0 end)`.as(
+      'acknowledged_on_time',
+    ),
     completed: sql<number>`sum(case when ${completed} then 1 else 0 end)`.as('completed'),
-    completedOnTime: sql<number>`sum(case when ${completed} and r.completed_at <= o.complete_due_at then 1 else 0 end)`.as('completed_on_time'),
+    completedOnTime:
+      sql<number>`sum(case when ${completed} and r.completed_at <= o.complete_due_at then 1 else 0 end)`.as(
+        'completed_on_time',
+      ),
     overdue: sql<number>`sum(case when (${ackLate}) or (${completeLate}) then 1 else 0 end)`.as('overdue'),
   };
 }
 
-async function orderFigures(db: Kysely<Database>, scope: FigureScope, unitIds: string[]): Promise<Omit<OrderFigures, 'people'> & { people: (PersonOrderFigures & { unitId: string })[] }> {
+async function orderFigures(
+  db: Kysely<Database>,
+  scope: FigureScope,
+  unitIds: string[],
+): Promise<Omit<OrderFigures, 'people'> & { people: (PersonOrderFigures & { unitId: string })[] }> {
   const { period, previous, lastYear } = scope;
   const issued = async (p: Period) =>
-    n((await db.selectFrom('orders').select((eb) => eb.fn.countAll<number>().as('n')).where('scope_unit_id', 'in', unitIds).where('status', '=', 'active').where(inPeriod(p)('created_at')).executeTakeFirst())?.n);
-  const hasData = async (p: Period) => (await db.selectFrom('orders').select('id').where('scope_unit_id', 'in', unitIds).where('created_at', '<', p.end).limit(1).executeTakeFirst()) !== undefined;
+    n(
+      (
+        await db
+          .selectFrom('orders')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('scope_unit_id', 'in', unitIds)
+          .where('status', '=', 'active')
+          .where(inPeriod(p)('created_at'))
+          .executeTakeFirst()
+      )?.n,
+    );
+  const hasData = async (p: Period) =>
+    (await db
+      .selectFrom('orders')
+      .select('id')
+      .where('scope_unit_id', 'in', unitIds)
+      .where('created_at', '<', p.end)
+      .limit(1)
+      .executeTakeFirst()) !== undefined;
   const s = stateSums(period.end);
   const [cur, prev, ly, totals] = await Promise.all([
     issued(period),
@@ -166,7 +272,15 @@ async function orderFigures(db: Kysely<Database>, scope: FigureScope, unitIds: s
     db
       .selectFrom('order_recipients as r')
       .innerJoin('orders as o', 'o.id', 'r.order_id')
-      .select([(eb) => eb.fn.countAll<number>().as('assignments'), s.delivered, s.read, s.acknowledged, s.acknowledgedOnTime, s.completed, s.completedOnTime])
+      .select([
+        (eb) => eb.fn.countAll<number>().as('assignments'),
+        s.delivered,
+        s.read,
+        s.acknowledged,
+        s.acknowledgedOnTime,
+        s.completed,
+        s.completedOnTime,
+      ])
       .where('o.scope_unit_id', 'in', unitIds)
       .where('o.status', '=', 'active')
       .where(inPeriod(period)('o.created_at'))
@@ -179,7 +293,16 @@ async function orderFigures(db: Kysely<Database>, scope: FigureScope, unitIds: s
     .innerJoin('orders as o', 'o.id', 'r.order_id')
     .innerJoin('users as u', 'u.id', 'r.user_id')
     .innerJoin('units as un', 'un.id', 'u.unit_id')
-    .select(['o.id as order_id', 'o.title', 'o.ack_due_at', 'o.complete_due_at', 'r.user_id', 'u.name', 'un.name as unit_name', 'r.acknowledged_at'])
+    .select([
+      'o.id as order_id',
+      'o.title',
+      'o.ack_due_at',
+      'o.complete_due_at',
+      'r.user_id',
+      'u.name',
+      'un.name as unit_name',
+      'r.acknowledged_at',
+    ])
     .where('o.scope_unit_id', 'in', unitIds)
     .where('o.status', '=', 'active')
     .where('o.created_at', '>=', end - lookback)
@@ -187,31 +310,77 @@ async function orderFigures(db: Kysely<Database>, scope: FigureScope, unitIds: s
     .where('r.returned_at', 'is', null)
     .where((eb) =>
       eb.or([
-        eb.and([eb('o.ack_due_at', '<', end), eb.or([eb('r.acknowledged_at', 'is', null), eb('r.acknowledged_at', '>=', end)])]),
-        eb.and([eb('o.complete_due_at', '<', end), eb.or([eb('r.completed_at', 'is', null), eb('r.completed_at', '>=', end)])]),
+        eb.and([
+          eb('o.ack_due_at', '<', end),
+          eb.or([eb('r.acknowledged_at', 'is', null), eb('r.acknowledged_at', '>=', end)]),
+        ]),
+        eb.and([
+          eb('o.complete_due_at', '<', end),
+          eb.or([eb('r.completed_at', 'is', null), eb('r.completed_at', '>=', end)]),
+        ]),
       ]),
     )
     .orderBy('o.created_at')
     .execute();
   const overdueList: OverdueItem[] = late.map((r) => {
     const ackLate = n(r.ack_due_at) < end && (r.acknowledged_at === null || n(r.acknowledged_at) >= end);
-    return { orderId: r.order_id, title: r.title, userId: r.user_id, name: r.name, unitName: r.unit_name, stage: ackLate ? 'ack' : 'complete', dueAt: n(ackLate ? r.ack_due_at : r.complete_due_at) };
+    return {
+      orderId: r.order_id,
+      title: r.title,
+      userId: r.user_id,
+      name: r.name,
+      unitName: r.unit_name,
+      stage: ackLate ? 'ack' : 'complete',
+      dueAt: n(ackLate ? r.ack_due_at : r.complete_due_at),
+    };
   });
   // Start from the period's orders (orders_time_idx), not from each person's whole history.
-  const periodOrders = (await db.selectFrom('orders').select('id').where('status', '=', 'active').where(inPeriod(period)('created_at')).execute()).map((o) => o.id);
-  const peopleRows = periodOrders.length === 0 ? [] : await db
-    .selectFrom('order_recipients as r')
-    .innerJoin('orders as o', 'o.id', 'r.order_id')
-    .innerJoin('users as u', 'u.id', 'r.user_id')
-    .innerJoin('units as un', 'un.id', 'u.unit_id')
-    .select(['r.user_id', 'u.name', 'u.unit_id', 'un.name as unit_name', (eb) => eb.fn.countAll<number>().as('assigned'), s.acknowledged, s.acknowledgedOnTime, s.completed, s.completedOnTime, s.overdue])
-    .where('un.path', 'like', `${scope.unit.path}%`)
-    // A literal id list plans well on any statistics; past a few thousand ids, the subquery.
-    .where('r.order_id', 'in', periodOrders.length <= MAX_ID_LIST ? periodOrders : (eb) => eb.selectFrom('orders').select('id').where('status', '=', 'active').where(inPeriod(period)('created_at')))
-    .groupBy(['r.user_id', 'u.name', 'u.unit_id', 'un.name'])
-    .orderBy('u.name')
-    .limit(PEOPLE_LIMIT)
-    .execute();
+  const periodOrders = (
+    await db
+      .selectFrom('orders')
+      .select('id')
+      .where('status', '=', 'active')
+      .where(inPeriod(period)('created_at'))
+      .execute()
+  ).map((o) => o.id);
+  const peopleRows =
+    periodOrders.length === 0
+      ? []
+      : await db
+          .selectFrom('order_recipients as r')
+          .innerJoin('orders as o', 'o.id', 'r.order_id')
+          .innerJoin('users as u', 'u.id', 'r.user_id')
+          .innerJoin('units as un', 'un.id', 'u.unit_id')
+          .select([
+            'r.user_id',
+            'u.name',
+            'u.unit_id',
+            'un.name as unit_name',
+            (eb) => eb.fn.countAll<number>().as('assigned'),
+            s.acknowledged,
+            s.acknowledgedOnTime,
+            s.completed,
+            s.completedOnTime,
+            s.overdue,
+          ])
+          .where('un.path', 'like', `${scope.unit.path}%`)
+          // A literal id list plans well on any statistics; past a few thousand ids, the subquery.
+          .where(
+            'r.order_id',
+            'in',
+            periodOrders.length <= MAX_ID_LIST
+              ? periodOrders
+              : (eb) =>
+                  eb
+                    .selectFrom('orders')
+                    .select('id')
+                    .where('status', '=', 'active')
+                    .where(inPeriod(period)('created_at')),
+          )
+          .groupBy(['r.user_id', 'u.name', 'u.unit_id', 'un.name'])
+          .orderBy('u.name')
+          .limit(PEOPLE_LIMIT)
+          .execute();
   const people: (PersonOrderFigures & { unitId: string })[] = peopleRows.map((r) => ({
     userId: r.user_id,
     name: r.name,
@@ -239,22 +408,55 @@ async function orderFigures(db: Kysely<Database>, scope: FigureScope, unitIds: s
   };
 }
 
-async function groupFigures(db: Kysely<Database>, grids: { id: string; name: string }[], period: Period, previous: Period): Promise<GroupFigures & { perGroup: Map<string, number>; openPerGroup: Map<string, number> }> {
+async function groupFigures(
+  db: Kysely<Database>,
+  grids: { id: string; name: string }[],
+  period: Period,
+  previous: Period,
+): Promise<GroupFigures & { perGroup: Map<string, number>; openPerGroup: Map<string, number> }> {
   const gridIds = grids.map((g) => g.id);
   if (gridIds.length === 0) {
-    return { messages: trend(0, null, null), activeGroups: 0, openMatters: 0, newMatters: 0, newDisputes: 0, topics: [], busiest: [], perGroup: new Map(), openPerGroup: new Map() };
+    return {
+      messages: trend(0, null, null),
+      activeGroups: 0,
+      openMatters: 0,
+      newMatters: 0,
+      newDisputes: 0,
+      topics: [],
+      busiest: [],
+      perGroup: new Map(),
+      openPerGroup: new Map(),
+    };
   }
   const perGroupOf = async (p: Period) =>
     new Map(
-      (await db.selectFrom('messages').select(['group_id', (eb) => eb.fn.countAll<number>().as('n')]).where('group_id', 'in', gridIds).where(inPeriod(p)('created_at')).groupBy('group_id').execute()).map((r) => [r.group_id, n(r.n)]),
+      (
+        await db
+          .selectFrom('messages')
+          .select(['group_id', (eb) => eb.fn.countAll<number>().as('n')])
+          .where('group_id', 'in', gridIds)
+          .where(inPeriod(p)('created_at'))
+          .groupBy('group_id')
+          .execute()
+      ).map((r) => [r.group_id, n(r.n)]),
     );
-  const hasPrevious = (await db.selectFrom('messages').select('id').where('group_id', 'in', gridIds).where('created_at', '<', previous.end).limit(1).executeTakeFirst()) !== undefined;
+  const hasPrevious =
+    (await db
+      .selectFrom('messages')
+      .select('id')
+      .where('group_id', 'in', gridIds)
+      .where('created_at', '<', previous.end)
+      .limit(1)
+      .executeTakeFirst()) !== undefined;
   const [perGroup, prev, matters, open] = await Promise.all([
     perGroupOf(period),
     hasPrevious ? perGroupOf(previous) : null,
     db
       .selectFrom('matters')
-      .select([(eb) => eb.fn.countAll<number>().as('total'), sql<number>`sum(case when category = 'dispute' then 1 else 0 end)`.as('disputes')])
+      .select([
+        (eb) => eb.fn.countAll<number>().as('total'),
+        sql<number>`sum(case when category = 'dispute' then 1 else 0 end)`.as('disputes'),
+      ])
       .where('group_id', 'in', gridIds)
       .where(inPeriod(period)('created_at'))
       .executeTakeFirstOrThrow(),
@@ -304,7 +506,11 @@ async function dutyFigures(db: Kysely<Database>, path: string): Promise<ReportFi
   return rows.map((r) => ({ userId: r.id, name: r.name, role: r.role, unitName: r.unit_name }));
 }
 
-async function hotlineFigures(source: HotlineFiguresSource | undefined, stationIds: string[], period: Period): Promise<ReportFigures['hotline']> {
+async function hotlineFigures(
+  source: HotlineFiguresSource | undefined,
+  stationIds: string[],
+  period: Period,
+): Promise<ReportFigures['hotline']> {
   if (!source) return { available: false, reason: 'hotline module not running' };
   if (stationIds.length === 0) return { available: false, reason: 'no station in this unit' };
   const f = await source(stationIds, period.start, period.end);
@@ -328,11 +534,31 @@ async function unitBreakdown(
     return p ? children.find((c) => p.startsWith(c.path)) : undefined;
   };
   const rows = new Map<string, UnitBreakdown>(
-    children.map((c) => [c.id, { unitId: c.id, name: c.name, kind: c.kind, incidents: 0, assignments: 0, acknowledgedOnTime: 0, completedOnTime: 0, overdue: 0, messages: 0, openMatters: 0 }]),
+    children.map((c) => [
+      c.id,
+      {
+        unitId: c.id,
+        name: c.name,
+        kind: c.kind,
+        incidents: 0,
+        assignments: 0,
+        acknowledgedOnTime: 0,
+        completedOnTime: 0,
+        overdue: 0,
+        messages: 0,
+        openMatters: 0,
+      },
+    ]),
   );
   const stationIds = units.filter((u) => u.kind === 'station' && u.id !== scope.unit.id).map((u) => u.id);
   if (stationIds.length) {
-    const inc = await db.selectFrom('incidents').select(['station_id', (eb) => eb.fn.countAll<number>().as('n')]).where('station_id', 'in', stationIds).where(inPeriod(scope.period)('reported_at')).groupBy('station_id').execute();
+    const inc = await db
+      .selectFrom('incidents')
+      .select(['station_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('station_id', 'in', stationIds)
+      .where(inPeriod(scope.period)('reported_at'))
+      .groupBy('station_id')
+      .execute();
     for (const r of inc) {
       const row = rows.get(childOf(r.station_id)?.id ?? '');
       if (row) row.incidents += n(r.n);

@@ -15,16 +15,27 @@ const RISING_PCT = 50;
  * - `open_incidents`: incidents of the period not yet closed;
  * - `hotline_unanswered`: hotline threads without a first answer.
  */
-export function focusOf(f: Omit<ReportFigures, 'focus'>, openDisputes: { title: string; group: string; days: number }[]): ReportFigures['focus'] {
+export function focusOf(
+  f: Omit<ReportFigures, 'focus'>,
+  openDisputes: { title: string; group: string; days: number }[],
+): ReportFigures['focus'] {
   const out: ReportFigures['focus'] = [];
   for (const o of f.orders.overdueList.slice(0, MAX_OVERDUE)) {
-    out.push({ rule: 'overdue', text: `盯办：${o.name}（${o.unitName}）${o.stage === 'ack' ? '未签收' : '未办结'}《${o.title}》` });
+    out.push({
+      rule: 'overdue',
+      text: `盯办：${o.name}（${o.unitName}）${o.stage === 'ack' ? '未签收' : '未办结'}《${o.title}》`,
+    });
   }
-  if (f.orders.overdue > MAX_OVERDUE) out.push({ rule: 'overdue', text: `另有 ${f.orders.overdue - MAX_OVERDUE} 项指令超时，逐一盯办` });
-  for (const d of openDisputes) out.push({ rule: 'open_dispute', text: `${d.group}「${d.title}」登记 ${d.days} 天未化解，组织回访调解` });
+  if (f.orders.overdue > MAX_OVERDUE)
+    out.push({ rule: 'overdue', text: `另有 ${f.orders.overdue - MAX_OVERDUE} 项指令超时，逐一盯办` });
+  for (const d of openDisputes)
+    out.push({ rule: 'open_dispute', text: `${d.group}「${d.title}」登记 ${d.days} 天未化解，组织回访调解` });
   for (const c of f.incidents.byCategory) {
     if (c.current >= RISING_MIN && c.changePct !== null && c.changePct >= RISING_PCT) {
-      out.push({ rule: 'rising', text: `${CATEGORY_ZH[c.category] ?? c.category}警情 ${c.current} 起，环比 ${pctText(c.changePct)}，加强研判和巡防` });
+      out.push({
+        rule: 'rising',
+        text: `${CATEGORY_ZH[c.category] ?? c.category}警情 ${c.current} 起，环比 ${pctText(c.changePct)}，加强研判和巡防`,
+      });
     }
   }
   const open = f.incidents.notable.filter((i) => i.status !== 'closed').length;

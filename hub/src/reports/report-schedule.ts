@@ -18,13 +18,22 @@ const KINDS_OF: Record<string, ReportKind[]> = {
  * last completed day, week from Monday, month), cut in the unit's time zone. Only the latest
  * period is listed, so a bot that was down produces each missed report once, not a backlog.
  */
-export function createReportSchedule(deps: { db: Kysely<Database>; settingsOf: (unitId: string) => Promise<ReportSettings>; now: () => number }) {
+export function createReportSchedule(deps: {
+  db: Kysely<Database>;
+  settingsOf: (unitId: string) => Promise<ReportSettings>;
+  now: () => number;
+}) {
   const { db } = deps;
   return {
     async due(actor: Actor): Promise<DueReport[]> {
       if (actor.role !== 'bot') throw errors.forbidden('the schedule is read by bots');
       const t = deps.now();
-      const units = await db.selectFrom('units').select(['id', 'kind']).where('kind', 'in', ['station', 'branch']).orderBy('sort').execute();
+      const units = await db
+        .selectFrom('units')
+        .select(['id', 'kind'])
+        .where('kind', 'in', ['station', 'branch'])
+        .orderBy('sort')
+        .execute();
       const rooms = await db
         .selectFrom('groups as g')
         .innerJoin('units as room', 'room.id', 'g.unit_id')
@@ -41,7 +50,15 @@ export function createReportSchedule(deps: { db: Kysely<Database>; settingsOf: (
             const slot = latestSlot(s.briefingTime, t, s.timeZone);
             p = { start: slot - DAY, end: slot };
           } else p = lastCompleted(kind, t, s.timeZone);
-          wanted.push({ kind, unitId: u.id, periodStart: p.start, periodEnd: p.end, groupId: roomOf.get(u.id) ?? null, reportId: null, posted: false });
+          wanted.push({
+            kind,
+            unitId: u.id,
+            periodStart: p.start,
+            periodEnd: p.end,
+            groupId: roomOf.get(u.id) ?? null,
+            reportId: null,
+            posted: false,
+          });
         }
       }
       if (wanted.length === 0) return [];

@@ -3,12 +3,25 @@ import { z } from 'zod';
 import { actorOf } from '../auth/authenticator.ts';
 import type { HubLocals } from '../http/auth-context.ts';
 import { requirePrincipal } from '../http/auth-context.ts';
-import { reportListQuery, reportPostedBody, reportRequest, reportSettingsBody, reportSummariesBody } from '../protocol/index.ts';
+import {
+  reportListQuery,
+  reportPostedBody,
+  reportRequest,
+  reportSettingsBody,
+  reportSummariesBody,
+} from '../protocol/index.ts';
 import { parse } from '../validate.ts';
 import type { ReportService } from './report.service.ts';
 
 const idParam = z.string().min(1).max(64);
-const sourcesQuery = z.object({ ids: z.string().max(2000).transform((s) => s.split(',').filter(Boolean)).pipe(z.array(idParam).min(1).max(200)).optional() });
+const sourcesQuery = z.object({
+  ids: z
+    .string()
+    .max(2000)
+    .transform((s) => s.split(',').filter(Boolean))
+    .pipe(z.array(idParam).min(1).max(200))
+    .optional(),
+});
 
 /** REST of briefings and reports (paths in protocol/reports.ts), calling the report service. */
 export function reportRoutes(reports: ReportService) {
@@ -28,7 +41,14 @@ export function reportRoutes(reports: ReportService) {
     res.json({ ok: true, settings: await reports.settings(actor(res), parse(idParam, req.params.unitId)) });
   });
   r.put('/settings/:unitId', async (req, res: Response<unknown, HubLocals>) => {
-    res.json({ ok: true, settings: await reports.setSettings(actor(res), parse(idParam, req.params.unitId), parse(reportSettingsBody, req.body)) });
+    res.json({
+      ok: true,
+      settings: await reports.setSettings(
+        actor(res),
+        parse(idParam, req.params.unitId),
+        parse(reportSettingsBody, req.body),
+      ),
+    });
   });
   r.get('/:id', async (req, res: Response<unknown, HubLocals>) => {
     res.json({ ok: true, report: await reports.get(actor(res), parse(idParam, req.params.id)) });
@@ -41,13 +61,23 @@ export function reportRoutes(reports: ReportService) {
     res.json({ ok: true, conversations: await reports.conversations(actor(res), parse(idParam, req.params.id)) });
   });
   r.put('/:id/summaries', async (req, res: Response<unknown, HubLocals>) => {
-    res.json({ ok: true, ...(await reports.storeSummaries(actor(res), parse(idParam, req.params.id), parse(reportSummariesBody, req.body))) });
+    res.json({
+      ok: true,
+      ...(await reports.storeSummaries(
+        actor(res),
+        parse(idParam, req.params.id),
+        parse(reportSummariesBody, req.body),
+      )),
+    });
   });
   r.post('/:id/post-claim', async (req, res: Response<unknown, HubLocals>) => {
     res.json({ ok: true, ...(await reports.claimPost(actor(res), parse(idParam, req.params.id))) });
   });
   r.post('/:id/posted', async (req, res: Response<unknown, HubLocals>) => {
-    res.json({ ok: true, report: await reports.markPosted(actor(res), parse(idParam, req.params.id), parse(reportPostedBody, req.body)) });
+    res.json({
+      ok: true,
+      report: await reports.markPosted(actor(res), parse(idParam, req.params.id), parse(reportPostedBody, req.body)),
+    });
   });
   return r;
 }

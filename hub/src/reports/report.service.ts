@@ -21,7 +21,15 @@ import type {
 import { REPORT_UNIT_KINDS, TIME_WINDOWS } from '../protocol/index.ts';
 import { checkWindow } from '../time-window.ts';
 import type { Database, ReportTable } from '../store/schema.ts';
-import { lastCompleted, lastYearPeriod, latestSlot, parseLocalDate, periodOf, previousPeriod, type Period } from './local-period.ts';
+import {
+  lastCompleted,
+  lastYearPeriod,
+  latestSlot,
+  parseLocalDate,
+  periodOf,
+  previousPeriod,
+  type Period,
+} from './local-period.ts';
 import { buildFigures, type HotlineFiguresSource } from './report-figures.ts';
 import { renderSections } from './report-text.ts';
 import { createReportSchedule } from './report-schedule.ts';
@@ -47,14 +55,25 @@ type Unit = { id: string; name: string; kind: ReportUnitKind; path: string };
  * figures once per unit, kind and period (the unique row is the claim), summaries from bots,
  * exactly-once posting, and the cited source messages.
  */
-export function createReportService(deps: { db: Kysely<Database>; notify: ReportNotifier; defaults: ReportDefaults; hotline?: HotlineFiguresSource; now?: () => number }) {
+export function createReportService(deps: {
+  db: Kysely<Database>;
+  notify: ReportNotifier;
+  defaults: ReportDefaults;
+  hotline?: HotlineFiguresSource;
+  now?: () => number;
+}) {
   const { db, notify, defaults } = deps;
   const now = deps.now ?? Date.now;
 
   async function unitOf(unitId: string): Promise<Unit> {
-    const u = await db.selectFrom('units').select(['id', 'name', 'kind', 'path']).where('id', '=', unitId).executeTakeFirst();
+    const u = await db
+      .selectFrom('units')
+      .select(['id', 'name', 'kind', 'path'])
+      .where('id', '=', unitId)
+      .executeTakeFirst();
     if (!u) throw errors.notFound('unit');
-    if (!(REPORT_UNIT_KINDS as readonly string[]).includes(u.kind)) throw errors.invalid('reports cover a station, a branch or the city');
+    if (!(REPORT_UNIT_KINDS as readonly string[]).includes(u.kind))
+      throw errors.invalid('reports cover a station, a branch or the city');
     return { ...u, kind: u.kind as ReportUnitKind };
   }
 
@@ -67,13 +86,27 @@ export function createReportService(deps: { db: Kysely<Database>; notify: Report
   }
 
   async function settingsOf(unitId: string): Promise<ReportSettings> {
-    const row = await db.selectFrom('report_settings').select(['briefing_time', 'time_zone']).where('unit_id', '=', unitId).executeTakeFirst();
-    return { unitId, briefingTime: row?.briefing_time ?? defaults.briefingTime, timeZone: row?.time_zone ?? defaults.timeZone };
+    const row = await db
+      .selectFrom('report_settings')
+      .select(['briefing_time', 'time_zone'])
+      .where('unit_id', '=', unitId)
+      .executeTakeFirst();
+    return {
+      unitId,
+      briefingTime: row?.briefing_time ?? defaults.briefingTime,
+      timeZone: row?.time_zone ?? defaults.timeZone,
+    };
   }
 
   async function toDocument(r: Selectable<ReportTable>): Promise<ReportDocument> {
-    const unit = await db.selectFrom('units').select(['id', 'name', 'kind']).where('id', '=', r.unit_id).executeTakeFirstOrThrow();
-    const by = r.requested_by ? await db.selectFrom('users').select(['id', 'name']).where('id', '=', r.requested_by).executeTakeFirst() : undefined;
+    const unit = await db
+      .selectFrom('units')
+      .select(['id', 'name', 'kind'])
+      .where('id', '=', r.unit_id)
+      .executeTakeFirstOrThrow();
+    const by = r.requested_by
+      ? await db.selectFrom('users').select(['id', 'name']).where('id', '=', r.requested_by).executeTakeFirst()
+      : undefined;
     return {
       id: r.id,
       kind: r.kind,
@@ -87,7 +120,10 @@ export function createReportService(deps: { db: Kysely<Database>; notify: Report
       figures: JSON.parse(r.figures) as ReportFigures,
       sections: JSON.parse(r.sections) as ReportSection[],
       summarised: r.summarised_at !== null,
-      posted: r.posted_at !== null && r.posted_group_id !== null ? { groupId: r.posted_group_id, seq: Number(r.posted_seq), at: Number(r.posted_at) } : null,
+      posted:
+        r.posted_at !== null && r.posted_group_id !== null
+          ? { groupId: r.posted_group_id, seq: Number(r.posted_seq), at: Number(r.posted_at) }
+          : null,
     };
   }
 
@@ -106,7 +142,12 @@ export function createReportService(deps: { db: Kysely<Database>; notify: Report
 
   async function groupNames(ids: string[]): Promise<Map<string, string>> {
     if (ids.length === 0) return new Map();
-    return new Map((await db.selectFrom('groups').select(['id', 'name']).where('id', 'in', ids).execute()).map((g) => [g.id, g.name]));
+    return new Map(
+      (await db.selectFrom('groups').select(['id', 'name']).where('id', 'in', ids).execute()).map((g) => [
+        g.id,
+        g.name,
+      ]),
+    );
   }
 
   /** The `/briefing` message a bot relays: its sender is who asks, its command room's unit what for. */
@@ -115,14 +156,24 @@ export function createReportService(deps: { db: Kysely<Database>; notify: Report
     const m = await db
       .selectFrom('messages as m')
       .innerJoin('groups as g', 'g.id', 'm.group_id')
-      .innerJoin('group_members as gm', (j) => j.onRef('gm.group_id', '=', 'g.id').on('gm.user_id', '=', actor.id).on('gm.status', '=', 'active'))
+      .innerJoin('group_members as gm', (j) =>
+        j.onRef('gm.group_id', '=', 'g.id').on('gm.user_id', '=', actor.id).on('gm.status', '=', 'active'),
+      )
       .innerJoin('users as u', 'u.id', 'm.sender_id')
-      .select(['m.created_at', 'g.kind as group_kind', 'g.unit_id', 'u.id as sender_id', 'u.role as sender_role', 'u.unit_id as sender_unit'])
+      .select([
+        'm.created_at',
+        'g.kind as group_kind',
+        'g.unit_id',
+        'u.id as sender_id',
+        'u.role as sender_role',
+        'u.unit_id as sender_unit',
+      ])
       .where('m.group_id', '=', via.groupId)
       .where('m.seq', '=', via.seq)
       .executeTakeFirst();
     if (!m) throw errors.notFound('message');
-    if (m.group_kind !== 'command_room' || !m.unit_id) throw errors.invalid('reports are asked for in a command-room group');
+    if (m.group_kind !== 'command_room' || !m.unit_id)
+      throw errors.invalid('reports are asked for in a command-room group');
     const room = await db.selectFrom('units').select('parent_id').where('id', '=', m.unit_id).executeTakeFirstOrThrow();
     if (!room.parent_id) throw errors.invalid('this command room belongs to no unit');
     const requester: Actor = { id: m.sender_id, role: m.sender_role, unitId: m.sender_unit };
@@ -130,7 +181,13 @@ export function createReportService(deps: { db: Kysely<Database>; notify: Report
   }
 
   /** Which period a request means; refuses periods that are not over. */
-  function periodFor(kind: ReportKind, req: ReportRequest, settings: ReportSettings, anchor: number, t: number): Period {
+  function periodFor(
+    kind: ReportKind,
+    req: ReportRequest,
+    settings: ReportSettings,
+    anchor: number,
+    t: number,
+  ): Period {
     const tz = settings.timeZone;
     let p: Period;
     if (kind === 'briefing') {
@@ -142,7 +199,8 @@ export function createReportService(deps: { db: Kysely<Database>; notify: Report
     } else {
       const at = req.periodStart ?? (req.period ? parseLocalDate(req.period, tz) : undefined);
       p = at === undefined ? lastCompleted(kind, anchor, tz) : periodOf(kind, at, tz);
-      if (req.periodStart !== undefined && p.start !== req.periodStart) throw errors.invalid(`periodStart is not the start of a ${kind} period in ${tz}`);
+      if (req.periodStart !== undefined && p.start !== req.periodStart)
+        throw errors.invalid(`periodStart is not the start of a ${kind} period in ${tz}`);
     }
     if (p.end > t) throw errors.invalid('that period is not over yet');
     checkWindow('period', p.start, TIME_WINDOWS.history, t);
@@ -150,7 +208,13 @@ export function createReportService(deps: { db: Kysely<Database>; notify: Report
   }
 
   async function existing(unitId: string, kind: ReportKind, start: number) {
-    return db.selectFrom('reports').selectAll().where('unit_id', '=', unitId).where('kind', '=', kind).where('period_start', '=', start).executeTakeFirst();
+    return db
+      .selectFrom('reports')
+      .selectAll()
+      .where('unit_id', '=', unitId)
+      .where('kind', '=', kind)
+      .where('period_start', '=', start)
+      .executeTakeFirst();
   }
 
   const service = {
@@ -167,20 +231,32 @@ export function createReportService(deps: { db: Kysely<Database>; notify: Report
         const via = await viaMessage(actor, req.via);
         requester = via.requester;
         anchor = via.at;
-        if (unitId !== undefined && unitId !== via.unitId) throw errors.invalid('unitId does not match the command room of the message');
+        if (unitId !== undefined && unitId !== via.unitId)
+          throw errors.invalid('unitId does not match the command room of the message');
         unitId = via.unitId;
       }
       const unit = await unitOf(unitId!);
       await authorise(requester, unit);
       if (req.kind === 'briefing' && unit.kind !== 'station') throw errors.invalid('morning briefings are per station');
-      if (req.periodStart !== undefined && actor.role !== 'bot') throw errors.forbidden('periodStart is for scheduled runs of bots');
+      if (req.periodStart !== undefined && actor.role !== 'bot')
+        throw errors.forbidden('periodStart is for scheduled runs of bots');
       const settings = await settingsOf(unit.id);
       const period = periodFor(req.kind, req, settings, anchor, t);
       const found = await existing(unit.id, req.kind, period.start);
       if (found) return { report: await toDocument(found), created: false };
 
       const tz = settings.timeZone;
-      const figures = await buildFigures(db, { unit, timeZone: tz, period, previous: previousPeriod(req.kind, period, tz), lastYear: lastYearPeriod(req.kind, period, tz) }, deps.hotline);
+      const figures = await buildFigures(
+        db,
+        {
+          unit,
+          timeZone: tz,
+          period,
+          previous: previousPeriod(req.kind, period, tz),
+          lastYear: lastYearPeriod(req.kind, period, tz),
+        },
+        deps.hotline,
+      );
       const sections = renderSections(req.kind, figures, null, new Map());
       const id = newId();
       const scheduled = req.periodStart !== undefined;
@@ -218,7 +294,10 @@ export function createReportService(deps: { db: Kysely<Database>; notify: Report
     },
 
     /** Reports of the units the actor may see, newest first. */
-    async list(actor: Actor, q: { unitId?: string; kind?: ReportKind; before?: number; limit?: number }): Promise<ReportListItem[]> {
+    async list(
+      actor: Actor,
+      q: { unitId?: string; kind?: ReportKind; before?: number; limit?: number },
+    ): Promise<ReportListItem[]> {
       if (!can.viewReports(actor)) throw errors.forbidden('reports are for the command room, station heads and bots');
       let path = '/';
       if (q.unitId) {
@@ -233,12 +312,27 @@ export function createReportService(deps: { db: Kysely<Database>; notify: Report
       let query = db
         .selectFrom('reports as r')
         .innerJoin('units as u', 'u.id', 'r.unit_id')
-        .select(['r.id', 'r.kind', 'r.period_start', 'r.period_end', 'r.generated_at', 'r.trigger', 'r.posted_at', 'u.id as unit_id', 'u.name as unit_name', 'u.kind as unit_kind'])
+        .select([
+          'r.id',
+          'r.kind',
+          'r.period_start',
+          'r.period_end',
+          'r.generated_at',
+          'r.trigger',
+          'r.posted_at',
+          'u.id as unit_id',
+          'u.name as unit_name',
+          'u.kind as unit_kind',
+        ])
         .where('u.path', 'like', `${path}%`);
       if (q.unitId) query = query.where('r.unit_id', '=', q.unitId);
       if (q.kind) query = query.where('r.kind', '=', q.kind);
       if (q.before) query = query.where('r.generated_at', '<', q.before);
-      const rows = await query.orderBy('r.generated_at', 'desc').orderBy('r.id', 'desc').limit(q.limit ?? 30).execute();
+      const rows = await query
+        .orderBy('r.generated_at', 'desc')
+        .orderBy('r.id', 'desc')
+        .limit(q.limit ?? 30)
+        .execute();
       return rows.map((r) => ({
         id: r.id,
         kind: r.kind,
@@ -254,7 +348,9 @@ export function createReportService(deps: { db: Kysely<Database>; notify: Report
     /** The messages the report's sentences cite (optionally only some of them), for a permitted viewer. */
     async sources(actor: Actor, id: string, only?: string[]): Promise<ReportSourceMessage[]> {
       const r = await readable(actor, id);
-      const cited = new Set((JSON.parse(r.sections) as ReportSection[]).flatMap((s) => s.sentences.flatMap((x) => x.sources)));
+      const cited = new Set(
+        (JSON.parse(r.sections) as ReportSection[]).flatMap((s) => s.sentences.flatMap((x) => x.sources)),
+      );
       const ids = only ? only.filter((x) => cited.has(x)) : [...cited];
       if (only && ids.length !== only.length) throw errors.notFound('cited message');
       if (ids.length === 0) return [];
@@ -262,7 +358,17 @@ export function createReportService(deps: { db: Kysely<Database>; notify: Report
         .selectFrom('messages as m')
         .innerJoin('groups as g', 'g.id', 'm.group_id')
         .innerJoin('users as u', 'u.id', 'm.sender_id')
-        .select(['m.id', 'm.group_id', 'g.name as group_name', 'm.seq', 'm.text', 'm.status', 'm.created_at', 'u.id as sender_id', 'u.name as sender_name'])
+        .select([
+          'm.id',
+          'm.group_id',
+          'g.name as group_name',
+          'm.seq',
+          'm.text',
+          'm.status',
+          'm.created_at',
+          'u.id as sender_id',
+          'u.name as sender_name',
+        ])
         .where('m.id', 'in', ids)
         .orderBy('m.group_id')
         .orderBy('m.seq')
@@ -301,14 +407,26 @@ export function createReportService(deps: { db: Kysely<Database>; notify: Report
         out.push({
           groupId: b.groupId,
           name: b.name,
-          messages: rows.reverse().map((m) => ({ id: m.id, groupId: m.group_id, seq: Number(m.seq), senderId: m.sender_id, senderName: m.sender_name, text: m.text, createdAt: Number(m.created_at) })),
+          messages: rows.reverse().map((m) => ({
+            id: m.id,
+            groupId: m.group_id,
+            seq: Number(m.seq),
+            senderId: m.sender_id,
+            senderName: m.sender_name,
+            text: m.text,
+            createdAt: Number(m.created_at),
+          })),
         });
       }
       return out;
     },
 
     /** Bots: the summaries and topics; the first write wins, every citation must be a message of its conversation in the period. */
-    async storeSummaries(actor: Actor, id: string, body: ReportSummariesBody): Promise<{ report: ReportDocument; stored: boolean }> {
+    async storeSummaries(
+      actor: Actor,
+      id: string,
+      body: ReportSummariesBody,
+    ): Promise<{ report: ReportDocument; stored: boolean }> {
       if (actor.role !== 'bot') throw errors.forbidden('summaries are written by bots');
       const r = await row(id);
       const figures = JSON.parse(r.figures) as ReportFigures;
@@ -316,7 +434,8 @@ export function createReportService(deps: { db: Kysely<Database>; notify: Report
       for (const c of body.conversations) {
         if (!busiest.has(c.groupId)) throw errors.invalid('a summary is for a conversation this report does not cover');
         const cited = [...new Set(c.sentences.flatMap((s) => s.sources))];
-        if (c.sentences.some((s) => s.sources.length === 0)) throw errors.invalid('every summary sentence cites its messages');
+        if (c.sentences.some((s) => s.sources.length === 0))
+          throw errors.invalid('every summary sentence cites its messages');
         if (cited.length === 0) continue;
         const found = await db
           .selectFrom('messages')
@@ -326,7 +445,8 @@ export function createReportService(deps: { db: Kysely<Database>; notify: Report
           .where('created_at', '>=', Number(r.period_start))
           .where('created_at', '<', Number(r.period_end))
           .execute();
-        if (found.length !== cited.length) throw errors.invalid('a cited message is not in this conversation and period');
+        if (found.length !== cited.length)
+          throw errors.invalid('a cited message is not in this conversation and period');
       }
       if (r.summarised_at !== null) return { report: await toDocument(r), stored: false };
       figures.groups.topics = body.topics;
@@ -360,9 +480,20 @@ export function createReportService(deps: { db: Kysely<Database>; notify: Report
     async markPosted(actor: Actor, id: string, at: { groupId: string; seq: number }): Promise<ReportDocument> {
       if (actor.role !== 'bot') throw errors.forbidden('reports are posted by bots');
       await row(id);
-      const m = await db.selectFrom('messages').select('id').where('group_id', '=', at.groupId).where('seq', '=', at.seq).where('sender_id', '=', actor.id).executeTakeFirst();
+      const m = await db
+        .selectFrom('messages')
+        .select('id')
+        .where('group_id', '=', at.groupId)
+        .where('seq', '=', at.seq)
+        .where('sender_id', '=', actor.id)
+        .executeTakeFirst();
       if (!m) throw errors.notFound('message');
-      await db.updateTable('reports').set({ posted_group_id: at.groupId, posted_seq: at.seq, posted_at: now() }).where('id', '=', id).where('posted_at', 'is', null).execute();
+      await db
+        .updateTable('reports')
+        .set({ posted_group_id: at.groupId, posted_seq: at.seq, posted_at: now() })
+        .where('id', '=', id)
+        .where('posted_at', 'is', null)
+        .execute();
       return toDocument(await row(id));
     },
 
@@ -381,8 +512,21 @@ export function createReportService(deps: { db: Kysely<Database>; notify: Report
       const t = now();
       await db
         .insertInto('report_settings')
-        .values({ unit_id: unitId, briefing_time: body.briefingTime, time_zone: body.timeZone, updated_by: actor.id, updated_at: t })
-        .onConflict((oc) => oc.column('unit_id').doUpdateSet({ briefing_time: body.briefingTime, time_zone: body.timeZone, updated_by: actor.id, updated_at: t }))
+        .values({
+          unit_id: unitId,
+          briefing_time: body.briefingTime,
+          time_zone: body.timeZone,
+          updated_by: actor.id,
+          updated_at: t,
+        })
+        .onConflict((oc) =>
+          oc.column('unit_id').doUpdateSet({
+            briefing_time: body.briefingTime,
+            time_zone: body.timeZone,
+            updated_by: actor.id,
+            updated_at: t,
+          }),
+        )
         .execute();
       return settingsOf(unitId);
     },

@@ -16,13 +16,25 @@ interface Shape {
 }
 
 async function sqliteShape(db: Kysely<Database>): Promise<Shape> {
-  const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%'`.execute(db);
+  const tables = await sql<{
+    name: string;
+  }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%'`.execute(
+    db,
+  );
   const columns: string[] = [];
   const indexes: string[] = [];
   for (const { name } of tables.rows) {
-    const cols = await sql<{ name: string; notnull: number; pk: number }>`select name, "notnull", pk from pragma_table_info(${name})`.execute(db);
+    const cols = await sql<{
+      name: string;
+      notnull: number;
+      pk: number;
+    }>`select name, "notnull", pk from pragma_table_info(${name})`.execute(db);
     for (const c of cols.rows) columns.push(`${name}.${c.name} ${c.notnull || c.pk ? 'not null' : 'null'}`);
-    const list = await sql<{ name: string; unique: number; origin: string }>`select name, "unique", origin from pragma_index_list(${name})`.execute(db);
+    const list = await sql<{
+      name: string;
+      unique: number;
+      origin: string;
+    }>`select name, "unique", origin from pragma_index_list(${name})`.execute(db);
     for (const ix of list.rows) {
       const on = await sql<{ name: string }>`select name from pragma_index_info(${ix.name}) order by seqno`.execute(db);
       indexes.push(`${name}(${on.rows.map((r) => r.name).join(',')})${ix.unique ? ' unique' : ''}`);

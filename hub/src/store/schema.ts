@@ -1,5 +1,18 @@
 import type { Generated, Insertable } from 'kysely';
-import type { GroupKind, HotlineCategory, HotlineStatus, MatterCategory, MatterStatus, MessageStatus, OrderPriority, OrderStatus, RecipientState, ReportKind, Role, UnitKind } from '../protocol/index.ts';
+import type {
+  GroupKind,
+  HotlineCategory,
+  HotlineStatus,
+  MatterCategory,
+  MatterStatus,
+  MessageStatus,
+  OrderPriority,
+  OrderStatus,
+  RecipientState,
+  ReportKind,
+  Role,
+  UnitKind,
+} from '../protocol/index.ts';
 
 /**
  * Table types for Kysely. Times are UTC milliseconds since the epoch (bigint in PostgreSQL,

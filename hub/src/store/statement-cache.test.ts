@@ -8,9 +8,19 @@ describe('statement cache', () => {
     const sqlite = new SQLite(':memory:');
     let prepared = 0;
     const counting = { close: () => sqlite.close(), prepare: (text: string) => (prepared++, sqlite.prepare(text)) };
-    const db = new Kysely<{ notes: { id: number; text: string } }>({ dialect: new SqliteDialect({ database: withStatementCache(counting) }) });
-    await db.schema.createTable('notes').addColumn('id', 'integer', (c) => c.primaryKey()).addColumn('text', 'text').execute();
-    for (let i = 1; i <= 3; i++) await db.insertInto('notes').values({ id: i, text: `n${i}` }).execute();
+    const db = new Kysely<{ notes: { id: number; text: string } }>({
+      dialect: new SqliteDialect({ database: withStatementCache(counting) }),
+    });
+    await db.schema
+      .createTable('notes')
+      .addColumn('id', 'integer', (c) => c.primaryKey())
+      .addColumn('text', 'text')
+      .execute();
+    for (let i = 1; i <= 3; i++)
+      await db
+        .insertInto('notes')
+        .values({ id: i, text: `n${i}` })
+        .execute();
     const first = await db.selectFrom('notes').select('text').where('id', '=', 2).execute();
     await db.updateTable('notes').set({ text: 'changed' }).where('id', '=', 2).execute();
     const second = await db.selectFrom('notes').select('text').where('id', '=', 2).execute();

@@ -16,9 +16,26 @@ describe('a store that has run out of space', () => {
   beforeAll(async () => {
     t = await startTestHub({ env: { MESSAGE_RATE_STAFF_PER_MINUTE: '1000000', METRICS_TOKEN } });
     const db = t.hub.store.db;
-    const grid = await db.selectFrom('units').select(['id', 'parent_id']).where('kind', '=', 'grid').orderBy('sort').executeTakeFirstOrThrow();
-    groupId = (await db.selectFrom('groups').select('id').where('unit_id', '=', grid.id).where('kind', '=', 'grid').executeTakeFirstOrThrow()).id;
-    const officer = await db.selectFrom('users').select('login').where('unit_id', '=', grid.parent_id!).where('role', '=', 'officer').executeTakeFirstOrThrow();
+    const grid = await db
+      .selectFrom('units')
+      .select(['id', 'parent_id'])
+      .where('kind', '=', 'grid')
+      .orderBy('sort')
+      .executeTakeFirstOrThrow();
+    groupId = (
+      await db
+        .selectFrom('groups')
+        .select('id')
+        .where('unit_id', '=', grid.id)
+        .where('kind', '=', 'grid')
+        .executeTakeFirstOrThrow()
+    ).id;
+    const officer = await db
+      .selectFrom('users')
+      .select('login')
+      .where('unit_id', '=', grid.parent_id!)
+      .where('role', '=', 'officer')
+      .executeTakeFirstOrThrow();
     s = await connectSocket(t.url, { cookie: (await login(t.url, officer.login)).cookie });
   });
   afterAll(async () => {
@@ -44,15 +61,23 @@ describe('a store that has run out of space', () => {
 
     const ready = await fetch(`${t.url}/readyz`);
     expect(ready.status).toBe(503);
-    expect((await readJson(ready)).store).toMatchObject({ answers: true, writable: false, failure: { code: 'SQLITE_FULL' } });
+    expect((await readJson(ready)).store).toMatchObject({
+      answers: true,
+      writable: false,
+      failure: { code: 'SQLITE_FULL' },
+    });
     expect((await readJson(await fetch(`${t.url}/healthz`))).store.failure.code).toBe('SQLITE_FULL');
-    const metrics = await (await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+    const metrics = await (
+      await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+    ).text();
     expect(metrics).toMatch(/hub_store_unavailable_errors_total\{code="SQLITE_FULL"\} [1-9]/);
     expect(metrics).toMatch(/hub_store_ready 0/);
 
     await sql.raw('pragma max_page_count = 1073741823').execute(db);
     const retried = await s.emitWithAck('message:send', { groupId, clientId: refused!.clientId, text: 'again' });
     expect(retried).toMatchObject({ ok: true });
-    expect(await db.selectFrom('messages').select('id').where('client_id', '=', refused!.clientId).execute()).toHaveLength(1);
+    expect(
+      await db.selectFrom('messages').select('id').where('client_id', '=', refused!.clientId).execute(),
+    ).toHaveLength(1);
   });
 });

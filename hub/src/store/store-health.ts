@@ -49,7 +49,10 @@ export function createStoreHealth(opts: {
 
   async function probe(): Promise<StoreHealth> {
     const db = opts.db();
-    const answers = await sql`select 1`.execute(db).then(() => true, () => false);
+    const answers = await sql`select 1`.execute(db).then(
+      () => true,
+      () => false,
+    );
     if (!answers) return { answers, writable: false, failure: recent() };
     const at = now();
     const wrote = await db
@@ -57,9 +60,17 @@ export function createStoreHealth(opts: {
       .values({ node: opts.nodeId, at })
       .onConflict((oc) => oc.column('node').doUpdateSet({ at }))
       .execute()
-      .then(() => true, (err: unknown) => (noteFailure(err), false));
+      .then(
+        () => true,
+        (err: unknown) => (noteFailure(err), false),
+      );
     // Node names change with every restart (hub-<pid>): rows of nodes silent for a day go.
-    if (wrote) await db.deleteFrom('store_probes').where('at', '<', at - STALE_PROBE_MS).execute().catch(() => undefined);
+    if (wrote)
+      await db
+        .deleteFrom('store_probes')
+        .where('at', '<', at - STALE_PROBE_MS)
+        .execute()
+        .catch(() => undefined);
     const held = recent();
     return { answers, writable: wrote && !held, failure: held };
   }

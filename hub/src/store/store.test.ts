@@ -31,14 +31,22 @@ for (const dialect of await storeDialects()) {
     });
 
     it('seeds the demo organisation: one city, two branches, three stations with their squads, rooms, communities and grids', async () => {
-      const counts = await store.db.selectFrom('units').select(['kind', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('kind').execute();
+      const counts = await store.db
+        .selectFrom('units')
+        .select(['kind', (eb) => eb.fn.countAll<number>().as('n')])
+        .groupBy('kind')
+        .execute();
       const byKind = Object.fromEntries(counts.map((c) => [c.kind, Number(c.n)]));
       expect(byKind).toMatchObject({ city: 1, branch: 2, station: 3, squad: 6 });
       // every station has its own command room; city and branches have theirs too
       expect(byKind.command_room).toBe(3 + 2 + 1);
       expect(byKind.community).toBeGreaterThanOrEqual(9);
       expect(byKind.grid).toBe(byKind.community! * 2);
-      const stations = await store.db.selectFrom('units').select(['id', 'path']).where('kind', '=', 'station').execute();
+      const stations = await store.db
+        .selectFrom('units')
+        .select(['id', 'path'])
+        .where('kind', '=', 'station')
+        .execute();
       for (const s of stations) {
         const children = await store.db.selectFrom('units').select('kind').where('parent_id', '=', s.id).execute();
         const communities = children.filter((c) => c.kind === 'community').length;
@@ -48,7 +56,11 @@ for (const dialect of await storeDialects()) {
     });
 
     it('seeds about sixty staff, about two hundred residents and one bot, every resident in a grid', async () => {
-      const people = await store.db.selectFrom('users').innerJoin('units', 'units.id', 'users.unit_id').select(['users.role', 'units.kind']).execute();
+      const people = await store.db
+        .selectFrom('users')
+        .innerJoin('units', 'units.id', 'users.unit_id')
+        .select(['users.role', 'units.kind'])
+        .execute();
       const staff = people.filter((p) => !['resident', 'bot'].includes(p.role));
       const residents = people.filter((p) => p.role === 'resident');
       expect(staff.length).toBeGreaterThanOrEqual(50);
@@ -76,20 +88,39 @@ for (const dialect of await storeDialects()) {
 
     it('answers subtree questions through the materialised path', async () => {
       const org = createOrgService(store.db);
-      const grid = await store.db.selectFrom('units').selectAll().where('kind', '=', 'grid').orderBy('sort').executeTakeFirstOrThrow();
+      const grid = await store.db
+        .selectFrom('units')
+        .selectAll()
+        .where('kind', '=', 'grid')
+        .orderBy('sort')
+        .executeTakeFirstOrThrow();
       const path = await org.unitPath(grid);
       expect(path.map((u) => u.kind)).toEqual(['city', 'branch', 'station', 'community', 'grid']);
       const [, branch, station] = path;
       expect(await org.isWithin(grid.id, station!.id)).toBe(true);
       expect(await org.isWithin(grid.id, branch!.id)).toBe(true);
-      const otherBranch = await store.db.selectFrom('units').select('id').where('kind', '=', 'branch').where('id', '!=', branch!.id).executeTakeFirstOrThrow();
+      const otherBranch = await store.db
+        .selectFrom('units')
+        .select('id')
+        .where('kind', '=', 'branch')
+        .where('id', '!=', branch!.id)
+        .executeTakeFirstOrThrow();
       expect(await org.isWithin(grid.id, otherBranch.id)).toBe(false);
     });
 
     it('refuses a second person with the same login', async () => {
       const someone = await store.db.selectFrom('users').selectAll().executeTakeFirstOrThrow();
-      await expect(store.db.insertInto('users').values({ ...someone, id: 'duplicate-login-user' }).execute()).rejects.toThrow();
-      const n = await store.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('login', '=', someone.login).executeTakeFirstOrThrow();
+      await expect(
+        store.db
+          .insertInto('users')
+          .values({ ...someone, id: 'duplicate-login-user' })
+          .execute(),
+      ).rejects.toThrow();
+      const n = await store.db
+        .selectFrom('users')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('login', '=', someone.login)
+        .executeTakeFirstOrThrow();
       expect(Number(n.n)).toBe(1);
     });
 

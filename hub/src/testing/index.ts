@@ -61,7 +61,11 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** Logs in through the REST API; returns the session token (the cookie's value) and the person. */
-export async function login(url: string, loginName: string, password = DEMO_PASSWORD): Promise<{ token: string; cookie: string; body: LoginResponse }> {
+export async function login(
+  url: string,
+  loginName: string,
+  password = DEMO_PASSWORD,
+): Promise<{ token: string; cookie: string; body: LoginResponse }> {
   const res = await fetch(`${url}/api/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', origin: url },
@@ -76,7 +80,12 @@ export async function login(url: string, loginName: string, password = DEMO_PASS
 
 /** The login of the first demo person with this role (the seed is deterministic; ids are not hard-coded). */
 export async function demoLogin(hub: Hub, role: Role): Promise<string> {
-  const row = await hub.store.db.selectFrom('users').select('login').where('role', '=', role).orderBy('id').executeTakeFirstOrThrow();
+  const row = await hub.store.db
+    .selectFrom('users')
+    .select('login')
+    .where('role', '=', role)
+    .orderBy('id')
+    .executeTakeFirstOrThrow();
   return row.login;
 }
 
@@ -105,7 +114,11 @@ export function connectSocket(
 }
 
 /** Resolves with the next occurrence of an event (or rejects after `ms`). */
-export function nextEvent<T = unknown>(socket: { once(ev: string, fn: (arg: T) => void): unknown }, event: string, ms = 5000): Promise<T> {
+export function nextEvent<T = unknown>(
+  socket: { once(ev: string, fn: (arg: T) => void): unknown },
+  event: string,
+  ms = 5000,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no ${event} within ${ms} ms`)), ms);
     socket.once(event, (arg: T) => {
@@ -123,8 +136,18 @@ export const readJson = (res: Response): Promise<any> => res.json();
  * Adds `n` extra staff with the demo password to a unit (tests that need a squad of 50 officers).
  * Returns their logins.
  */
-export async function addStaff(hub: Hub, unitId: string, n: number, role: Role = 'officer', prefix = 'x'): Promise<string[]> {
-  const template = await hub.store.db.selectFrom('users').select('password_hash').where('role', '=', 'officer').executeTakeFirstOrThrow();
+export async function addStaff(
+  hub: Hub,
+  unitId: string,
+  n: number,
+  role: Role = 'officer',
+  prefix = 'x',
+): Promise<string[]> {
+  const template = await hub.store.db
+    .selectFrom('users')
+    .select('password_hash')
+    .where('role', '=', 'officer')
+    .executeTakeFirstOrThrow();
   const t = Date.now();
   const rows = Array.from({ length: n }, (_, i) => ({
     id: `${prefix}${String(i).padStart(5, '0')}${t}`,
@@ -140,14 +163,23 @@ export async function addStaff(hub: Hub, unitId: string, n: number, role: Role =
     created_at: t,
     updated_at: t,
   }));
-  for (let i = 0; i < rows.length; i += 200) await hub.store.db.insertInto('users').values(rows.slice(i, i + 200)).execute();
+  for (let i = 0; i < rows.length; i += 200)
+    await hub.store.db
+      .insertInto('users')
+      .values(rows.slice(i, i + 200))
+      .execute();
   return rows.map((r) => r.login);
 }
 
 /** The first demo station and the login of a dispatcher in its own command room (scope: that station). */
 export async function firstStation(hub: Hub): Promise<{ stationId: string; dispatcherLogin: string }> {
   const db = hub.store.db;
-  const station = await db.selectFrom('units').select('id').where('kind', '=', 'station').orderBy('sort').executeTakeFirstOrThrow();
+  const station = await db
+    .selectFrom('units')
+    .select('id')
+    .where('kind', '=', 'station')
+    .orderBy('sort')
+    .executeTakeFirstOrThrow();
   const d = await db
     .selectFrom('users')
     .innerJoin('units', 'units.id', 'users.unit_id')

@@ -9,7 +9,10 @@ const REQUIRED = process.env.REQUIRE_SERVICES === '1';
 
 async function reachable(probe: () => Promise<unknown>): Promise<boolean> {
   try {
-    await Promise.race([probe(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref())]);
+    await Promise.race([
+      probe(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref()),
+    ]);
     return true;
   } catch {
     return false;
@@ -65,7 +68,13 @@ export async function createTempPostgres(): Promise<{ url: string; drop(): Promi
 }
 
 /** A store per dialect for suites that must pass on both: SQLite always, PostgreSQL when reachable. */
-export async function storeDialects(): Promise<{ name: 'sqlite' | 'postgres'; available: boolean; databaseUrl: () => Promise<{ url: string | undefined; drop(): Promise<void> }> }[]> {
+export async function storeDialects(): Promise<
+  {
+    name: 'sqlite' | 'postgres';
+    available: boolean;
+    databaseUrl: () => Promise<{ url: string | undefined; drop(): Promise<void> }>;
+  }[]
+> {
   const pgUp = await serviceAvailable('postgres');
   return [
     { name: 'sqlite', available: true, databaseUrl: async () => ({ url: undefined, drop: async () => {} }) },

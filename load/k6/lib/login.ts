@@ -18,7 +18,10 @@ export const socketUrl = (hubUrl: string) => `${hubUrl.replace(/^http/, 'ws')}/s
  * to HUB_ACCOUNT_DIGITS, e.g. loadtest0001 … loadtest5000): accounts made for the test.
  */
 export function accountsFromEnv(): string[] {
-  const listed = (__ENV.HUB_ACCOUNTS ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const listed = (__ENV.HUB_ACCOUNTS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   if (listed.length) return listed;
   const prefix = __ENV.HUB_ACCOUNT_PREFIX ?? '';
   const count = Number(__ENV.HUB_ACCOUNT_COUNT ?? 0);
@@ -28,7 +31,8 @@ export function accountsFromEnv(): string[] {
 
 /** Logs each account in once (setup), so the run measures sockets, not argon2. Fails the run on a refused log-in. */
 export function loginAll(hubUrl: string, logins: readonly string[], password: string): SessionCookie[] {
-  if (logins.length === 0 || password === '') fail('set HUB_ACCOUNTS (or HUB_ACCOUNT_PREFIX and HUB_ACCOUNT_COUNT) and HUB_PASSWORD');
+  if (logins.length === 0 || password === '')
+    fail('set HUB_ACCOUNTS (or HUB_ACCOUNT_PREFIX and HUB_ACCOUNT_COUNT) and HUB_PASSWORD');
   return logins.map((login) => {
     const res = http.post(`${hubUrl}/api/auth/login`, JSON.stringify({ login, password }), {
       // Origin: the hub refuses cookie-setting writes from another origin.

@@ -8,7 +8,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('name', 'text', (c) => c.primaryKey())
     .addColumn('value', 'bigint', (c) => c.notNull())
     .execute();
-  await db.insertInto('counters' as never).values({ name: 'order_rev', value: 0 } as never).execute();
+  await db
+    .insertInto('counters' as never)
+    .values({ name: 'order_rev', value: 0 } as never)
+    .execute();
 
   await db.schema
     .createTable('incidents')

@@ -16,5 +16,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('thumb', bytes, (c) => c.notNull())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .execute();
-  await db.schema.alterTable('messages').addColumn('image_id', 'text', (c) => c.references('images.id')).execute();
+  await db.schema
+    .alterTable('messages')
+    .addColumn('image_id', 'text', (c) => c.references('images.id'))
+    .execute();
 }

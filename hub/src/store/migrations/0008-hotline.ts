@@ -35,8 +35,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .addUniqueConstraint('hotline_threads_client_uq', ['resident_id', 'client_id'])
     .execute();
-  await db.schema.createIndex('hotline_threads_station_idx').on('hotline_threads').columns(['station_id', 'created_at']).execute();
-  await db.schema.createIndex('hotline_threads_due_idx').on('hotline_threads').columns(['overdue_flagged_at', 'due_at']).execute();
+  await db.schema
+    .createIndex('hotline_threads_station_idx')
+    .on('hotline_threads')
+    .columns(['station_id', 'created_at'])
+    .execute();
+  await db.schema
+    .createIndex('hotline_threads_due_idx')
+    .on('hotline_threads')
+    .columns(['overdue_flagged_at', 'due_at'])
+    .execute();
 
   await db.schema
     .createTable('hotline_notes')

@@ -16,4 +16,3 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('order_recipients').dropConstraint('order_recipients_order_id_fkey').execute();
   await db.schema.alterTable('order_recipients').dropConstraint('order_recipients_user_id_fkey').execute();
 }
-

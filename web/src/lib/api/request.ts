@@ -29,7 +29,10 @@ export async function requestJson<T>(
     response = await send(path, {
       method,
       credentials: 'same-origin',
-      headers: init.body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      headers:
+        init.body === undefined
+          ? { accept: 'application/json' }
+          : { accept: 'application/json', 'content-type': 'application/json' },
       body: init.body === undefined ? null : JSON.stringify(init.body),
     });
   } catch {
@@ -44,6 +47,9 @@ export async function requestJson<T>(
   if (response.ok && typeof parsed === 'object' && parsed !== null && 'ok' in parsed && parsed.ok === true) {
     return { ok: true, status: response.status, body: parsed as T };
   }
-  const error = typeof parsed === 'object' && parsed !== null && 'error' in parsed && isErrorBody(parsed.error) ? parsed.error : null;
+  const error =
+    typeof parsed === 'object' && parsed !== null && 'error' in parsed && isErrorBody(parsed.error)
+      ? parsed.error
+      : null;
   return { ok: false, status: response.status, code: error?.code ?? 'bad_response', error };
 }

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DISPATCH_ROLES as HUB_DISPATCH, RECEIVING_ROLES as HUB_RECEIVING, ROLES as HUB_ROLES, STAFF_ROLES as HUB_STAFF } from '@fengqiao/hub/protocol';
+import {
+  DISPATCH_ROLES as HUB_DISPATCH,
+  RECEIVING_ROLES as HUB_RECEIVING,
+  ROLES as HUB_ROLES,
+  STAFF_ROLES as HUB_STAFF,
+} from '@fengqiao/hub/protocol';
 import { DISPATCH_ROLES, RECEIVING_ROLES, ROLES, STAFF_ROLES } from './roles.ts';
 
 describe('role lists', () => {

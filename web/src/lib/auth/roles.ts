@@ -8,11 +8,27 @@ import type { Role } from '@fengqiao/hub/protocol';
  * them beside its zod schemas, and a value import would ship zod to every phone.
  */
 /** Every role (the protocol's `ROLES`). */
-export const ROLES: readonly Role[] = ['admin', 'station_head', 'dispatcher', 'officer', 'auxiliary', 'grid_worker', 'resident', 'bot'];
+export const ROLES: readonly Role[] = [
+  'admin',
+  'station_head',
+  'dispatcher',
+  'officer',
+  'auxiliary',
+  'grid_worker',
+  'resident',
+  'bot',
+];
 export const DISPATCH_ROLES: readonly Role[] = ['dispatcher', 'station_head', 'admin'];
 export const RECEIVING_ROLES: readonly Role[] = ['station_head', 'dispatcher', 'officer', 'auxiliary', 'grid_worker'];
 /** Staff, people who work for the station (the protocol's `STAFF_ROLES`). */
-export const STAFF_ROLES: readonly Role[] = ['admin', 'station_head', 'dispatcher', 'officer', 'auxiliary', 'grid_worker'];
+export const STAFF_ROLES: readonly Role[] = [
+  'admin',
+  'station_head',
+  'dispatcher',
+  'officer',
+  'auxiliary',
+  'grid_worker',
+];
 
 /** May send orders, watch their boards and keep the incident register (指挥台, 警情登记). */
 export function canDispatch(role: Role): boolean {

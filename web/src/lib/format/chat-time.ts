@@ -25,7 +25,12 @@ export function formatClock(ms: number, code: LocaleCode): string {
 /** A calendar day with its weekday ("11月20日 星期五"), the year only when it is not this year's. */
 export function formatDay(ms: number, code: LocaleCode, now: number): string {
   const sameYear = new Date(ms).getFullYear() === new Date(now).getFullYear();
-  return new Intl.DateTimeFormat(code, { year: sameYear ? undefined : 'numeric', month: 'short', day: 'numeric', weekday: 'short' }).format(ms);
+  return new Intl.DateTimeFormat(code, {
+    year: sameYear ? undefined : 'numeric',
+    month: 'short',
+    day: 'numeric',
+    weekday: 'short',
+  }).format(ms);
 }
 
 /** A short date for lists ("11/20"). */

@@ -12,7 +12,13 @@ export function formatTime(ms: number, code: LocaleCode): string {
 
 /** A moment as short date and time ("11月23日 09:30"), for lists where the year goes without saying. */
 export function formatShortDateTime(ms: number, code: LocaleCode): string {
-  return new Intl.DateTimeFormat(code, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(ms);
+  return new Intl.DateTimeFormat(code, {
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(ms);
 }
 
 /** A moment as the value of an `<input type="datetime-local">` in the viewer's zone. */

@@ -31,21 +31,34 @@ describe('chat rows', () => {
   });
 
   it('offers older messages when the start is not held, and puts pending ones last', () => {
-    const rows = buildRows([msg(7, 'a', 10)], [{ clientId: 'x', groupId: 'g', text: 'hi', replyToSeq: null, imageId: null, status: 'queued', queuedAt: 11 }], {
-      firstUnreadSeq: null,
-      reachesStart: false,
-      dayOf: () => 'd',
-    });
+    const rows = buildRows(
+      [msg(7, 'a', 10)],
+      [{ clientId: 'x', groupId: 'g', text: 'hi', replyToSeq: null, imageId: null, status: 'queued', queuedAt: 11 }],
+      {
+        firstUnreadSeq: null,
+        reachesStart: false,
+        dayOf: () => 'd',
+      },
+    );
     expect(rows.map((r) => r.key)).toEqual(['more', 'day:d', 'm:7', 'p:x']);
   });
 
   it('never continues a run across a recalled message', () => {
-    const rows = buildRows([msg(1, 'a', 1), msg(2, 'a', 2, { status: 'recalled', text: '' }), msg(3, 'a', 3)], [], { firstUnreadSeq: null, reachesStart: true, dayOf });
+    const rows = buildRows([msg(1, 'a', 1), msg(2, 'a', 2, { status: 'recalled', text: '' }), msg(3, 'a', 3)], [], {
+      firstUnreadSeq: null,
+      reachesStart: true,
+      dayOf,
+    });
     expect(rows.flatMap((r) => (r.kind === 'message' ? [r.continued] : []))).toEqual([false, false, false]);
   });
 
   it('splits a text at the match positions, as text runs', () => {
-    expect(highlight('楼道堆放杂物，楼道不通', [[0, 2], [7, 9]])).toEqual([
+    expect(
+      highlight('楼道堆放杂物，楼道不通', [
+        [0, 2],
+        [7, 9],
+      ]),
+    ).toEqual([
       { text: '楼道', hit: true },
       { text: '堆放杂物，', hit: false },
       { text: '楼道', hit: true },

@@ -66,7 +66,12 @@ export function buildRows(
       rows.push({ kind: 'unread', key: 'unread' });
       prev = null;
     }
-    const continued = prev !== null && prev.sender.id === m.sender.id && prev.status === 'ok' && m.status === 'ok' && m.createdAt - prev.createdAt < RUN_MS;
+    const continued =
+      prev !== null &&
+      prev.sender.id === m.sender.id &&
+      prev.status === 'ok' &&
+      m.status === 'ok' &&
+      m.createdAt - prev.createdAt < RUN_MS;
     rows.push({ kind: 'message', key: messageKey(m.seq), message: m, continued });
     prev = m;
   }
@@ -85,7 +90,10 @@ export function buildRows(
  * Splits a text into plain and highlighted runs at the hub's match positions ([start, end)
  * UTF-16 offsets), so a search hit is rendered as text, never as HTML.
  */
-export function highlight(text: string, matches: readonly (readonly [number, number])[]): { text: string; hit: boolean }[] {
+export function highlight(
+  text: string,
+  matches: readonly (readonly [number, number])[],
+): { text: string; hit: boolean }[] {
   const out: { text: string; hit: boolean }[] = [];
   let at = 0;
   for (const [start, end] of [...matches].sort((a, b) => a[0] - b[0])) {

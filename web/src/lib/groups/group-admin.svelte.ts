@@ -71,7 +71,9 @@ class GroupAdmin {
   }
 
   /** Finds or opens the one-to-one conversation with a colleague; its group id, or the failure. */
-  async direct(userId: string): Promise<{ ok: true; groupId: string } | Extract<CommandResult<'group:direct'>, { ok: false }>> {
+  async direct(
+    userId: string,
+  ): Promise<{ ok: true; groupId: string } | Extract<CommandResult<'group:direct'>, { ok: false }>> {
     const res = await connection.emit('group:direct', { userId });
     if (!res.ok) return res;
     groupChat.adopt(res.group);

@@ -26,7 +26,13 @@ export function loadGroupCache(userId: string): GroupCache {
     const raw = localStorage.getItem(PREFIX + userId);
     if (!raw) return emptyGroupCache();
     const parsed = JSON.parse(raw) as Partial<GroupCache> & { v?: number };
-    if (parsed.v !== VERSION || !Array.isArray(parsed.groups) || typeof parsed.logs !== 'object' || parsed.logs === null) return emptyGroupCache();
+    if (
+      parsed.v !== VERSION ||
+      !Array.isArray(parsed.groups) ||
+      typeof parsed.logs !== 'object' ||
+      parsed.logs === null
+    )
+      return emptyGroupCache();
     // A cache from before change cursors has none: its groups fetch every edit of what they hold once.
     const changes = typeof parsed.changes === 'object' && parsed.changes !== null ? parsed.changes : {};
     return { groups: parsed.groups, logs: parsed.logs, changes };

@@ -206,7 +206,11 @@ class GroupChat {
   }
 
   /** Sends a message (queued in the outbox until the hub stores it): text, a reply, mentions, an uploaded image. */
-  send(groupId: string, text: string, extra: Pick<SendMessagePayload, 'replyToSeq' | 'mentions' | 'mentionAll' | 'imageId'> = {}): Promise<CommandAck<'message:send'>> {
+  send(
+    groupId: string,
+    text: string,
+    extra: Pick<SendMessagePayload, 'replyToSeq' | 'mentions' | 'mentionAll' | 'imageId'> = {},
+  ): Promise<CommandAck<'message:send'>> {
     const payload: SendMessagePayload = { groupId, clientId: newClientId(), text };
     if (extra.replyToSeq !== undefined) payload.replyToSeq = extra.replyToSeq;
     if (extra.mentions && extra.mentions.length > 0) payload.mentions = extra.mentions;
@@ -371,10 +375,12 @@ class GroupChat {
         }
         for (;;) {
           const cursors = Object.fromEntries(batch.map((id) => [id, lastSeq(this.messages(id))]));
-          const changes = Object.fromEntries(batch.flatMap((id) => {
-            const cursor = this.#changes.get(id);
-            return cursor === undefined ? [] : [[id, cursor]];
-          }));
+          const changes = Object.fromEntries(
+            batch.flatMap((id) => {
+              const cursor = this.#changes.get(id);
+              return cursor === undefined ? [] : [[id, cursor]];
+            }),
+          );
           const res = await connection.emit('group:sync', { cursors, changes, limit: SYNC_LIMIT });
           if (this.#me !== me) return;
           if (!res.ok) {
@@ -431,7 +437,8 @@ class GroupChat {
       let readSeq = g.readSeq;
       // The hub moves a sender's read cursor to their own message.
       for (const m of list) if (m.sender.id === this.#me?.id && m.seq <= held && m.seq > readSeq) readSeq = m.seq;
-      if (last !== g.lastSeq || readSeq !== g.readSeq) this.#groups.set(groupId, { ...g, lastSeq: last, readSeq, unread: Math.max(0, last - readSeq) });
+      if (last !== g.lastSeq || readSeq !== g.readSeq)
+        this.#groups.set(groupId, { ...g, lastSeq: last, readSeq, unread: Math.max(0, last - readSeq) });
       for (const m of list) if (m.status !== 'ok') this.#quotes.refresh(m);
     }
     if (messages.length > 0) this.#scheduleSave();
@@ -442,11 +449,14 @@ class GroupChat {
     clearTimeout(this.#orderTimer);
     const deadline = this.#order.nextDeadline();
     if (deadline === null) return;
-    this.#orderTimer = setTimeout(() => {
-      const open = this.#order.expired(Date.now());
-      if (open.length > 0) void this.#sync(open);
-      this.#armOrder();
-    }, Math.max(0, deadline - Date.now()));
+    this.#orderTimer = setTimeout(
+      () => {
+        const open = this.#order.expired(Date.now());
+        if (open.length > 0) void this.#sync(open);
+        this.#armOrder();
+      },
+      Math.max(0, deadline - Date.now()),
+    );
   }
 
   /** Recalls and removals made while away: the held copies (and the cache) become placeholders. */
@@ -504,7 +514,16 @@ class GroupChat {
         this.#absorb([result.message], true);
       } else {
         const p = command.payload;
-        this.#failed.set(p.clientId, { clientId: p.clientId, groupId: p.groupId, text: p.text, replyToSeq: p.replyToSeq ?? null, imageId: p.imageId ?? null, status: 'failed', queuedAt: Date.now(), code: result.error.code });
+        this.#failed.set(p.clientId, {
+          clientId: p.clientId,
+          groupId: p.groupId,
+          text: p.text,
+          replyToSeq: p.replyToSeq ?? null,
+          imageId: p.imageId ?? null,
+          status: 'failed',
+          queuedAt: Date.now(),
+          code: result.error.code,
+        });
       }
     } else if (settled.event === 'matter:update' && settled.result.ok) {
       // The answer was posted into the group: make sure it is here even if its live event was missed.

@@ -19,7 +19,8 @@ export function imageSrc(imageId: string, variant: 'full' | 'thumb'): string {
 }
 
 /** What an upload came to: the stored image, or a code (the hub's, or `network`). */
-export type UploadOutcome = { ok: true; image: ImageView } | { ok: false; code: ErrorCode | 'network' | 'bad_response' };
+export type UploadOutcome =
+  { ok: true; image: ImageView } | { ok: false; code: ErrorCode | 'network' | 'bad_response' };
 
 /**
  * Uploads an image to a group (POST /api/groups/:groupId/images, the bytes as the body with

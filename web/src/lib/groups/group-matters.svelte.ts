@@ -95,7 +95,13 @@ class GroupMatters {
   }
 
   /** 登记问题 from a message. */
-  register(p: { groupId: string; seq: number; category: MatterCategory; title: string; assigneeId?: string }): Promise<CommandAck<'matter:create'>> {
+  register(p: {
+    groupId: string;
+    seq: number;
+    category: MatterCategory;
+    title: string;
+    assigneeId?: string;
+  }): Promise<CommandAck<'matter:create'>> {
     return outbox.send({ event: 'matter:create', payload: { ...p, clientId: newClientId() } });
   }
 
@@ -111,18 +117,25 @@ class GroupMatters {
 
   /** 移交 to another department (一报警三分发). */
   handOff(matterId: string, department: string, note: string): Promise<CommandResult<'matter:update'>> {
-    return this.#update(note === '' ? { action: 'hand_off', matterId, department } : { action: 'hand_off', matterId, department, note });
+    return this.#update(
+      note === '' ? { action: 'hand_off', matterId, department } : { action: 'hand_off', matterId, department, note },
+    );
   }
 
   /** 答复办结: the answer is posted into the group quoting the original message. */
   resolve(matterId: string, answer: string): Promise<CommandAck<'matter:update'>> {
-    return outbox.send({ event: 'matter:update', payload: { action: 'resolve', matterId, clientId: newClientId(), answer } });
+    return outbox.send({
+      event: 'matter:update',
+      payload: { action: 'resolve', matterId, clientId: newClientId(), answer },
+    });
   }
 
   /** Registrations and answers of a group still waiting in the outbox. */
   queued(groupId: string): OutboxEntry[] {
     return outbox.entries.filter(
-      (e) => (e.command.event === 'matter:create' && e.command.payload.groupId === groupId) || (e.command.event === 'matter:update' && this.#byId.get(e.command.payload.matterId)?.groupId === groupId),
+      (e) =>
+        (e.command.event === 'matter:create' && e.command.payload.groupId === groupId) ||
+        (e.command.event === 'matter:update' && this.#byId.get(e.command.payload.matterId)?.groupId === groupId),
     );
   }
 
@@ -139,7 +152,8 @@ class GroupMatters {
   }
 
   #settled(settled: OutboxSettlement): void {
-    if ((settled.event === 'matter:create' || settled.event === 'matter:update') && settled.result.ok) this.#put(settled.result.matter);
+    if ((settled.event === 'matter:create' || settled.event === 'matter:update') && settled.result.ok)
+      this.#put(settled.result.matter);
   }
 }
 

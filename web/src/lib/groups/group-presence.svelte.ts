@@ -77,7 +77,10 @@ class GroupPresence {
     this.#typing.set(groupId, next);
     const key = `${groupId}:${userId}`;
     clearTimeout(this.#timers.get(key));
-    this.#timers.set(key, setTimeout(() => this.#clearTyping(groupId, userId), TYPING_SHOWN_MS));
+    this.#timers.set(
+      key,
+      setTimeout(() => this.#clearTyping(groupId, userId), TYPING_SHOWN_MS),
+    );
   }
 
   #clearTyping(groupId: string, userId: string): void {

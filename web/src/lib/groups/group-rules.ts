@@ -22,7 +22,14 @@ export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 export const MAX_NOTICE_TEXT = 1000;
 
 /** What a matter is about (the protocol's `MATTER_CATEGORIES`). */
-export const MATTER_CATEGORIES: readonly MatterCategory[] = ['dispute', 'safety', 'public_order', 'help', 'suggestion', 'other'];
+export const MATTER_CATEGORIES: readonly MatterCategory[] = [
+  'dispute',
+  'safety',
+  'public_order',
+  'help',
+  'suggestion',
+  'other',
+];
 
 /** open → in progress → resolved, or handed to another department (the protocol's `MATTER_STATUSES`). */
 export const MATTER_STATUSES: readonly MatterStatus[] = ['open', 'in_progress', 'resolved', 'handed_off'];

@@ -24,12 +24,21 @@ describe('mentions', () => {
     expect(mentionCandidates(members, '', { selfId: 'me', allowAll: true, allLabel: '所有人' }).all).toBe(true);
     expect(mentionCandidates(members, '所', { selfId: 'me', allowAll: true, allLabel: '所有人' }).all).toBe(true);
     expect(mentionCandidates(members, '', { selfId: 'me', allowAll: false, allLabel: '所有人' }).all).toBe(false);
-    expect(mentionCandidates(members, '', { selfId: 'me', allowAll: false, allLabel: '所有人' }).members.map((m) => m.id)).not.toContain('me');
-    expect(mentionCandidates(members, '小明', { selfId: 'me', allowAll: false, allLabel: '所有人' }).members.map((m) => m.id)).toEqual(['u3']);
+    expect(
+      mentionCandidates(members, '', { selfId: 'me', allowAll: false, allLabel: '所有人' }).members.map((m) => m.id),
+    ).not.toContain('me');
+    expect(
+      mentionCandidates(members, '小明', { selfId: 'me', allowAll: false, allLabel: '所有人' }).members.map(
+        (m) => m.id,
+      ),
+    ).toEqual(['u3']);
   });
 
   it('writes the picked name in place of the query and puts the caret after it', () => {
-    expect(insertMention('请@王看看', { start: 1, query: '王' }, 3, '王警官')).toEqual({ text: '请@王警官 看看', caret: 6 });
+    expect(insertMention('请@王看看', { start: 1, query: '王' }, 3, '王警官')).toEqual({
+      text: '请@王警官 看看',
+      caret: 6,
+    });
   });
 
   it('sends only the picked people still named in the text, and everyone only when allowed', () => {

@@ -47,12 +47,21 @@ export function mentionCandidates<T extends MentionCandidate>(
   const all = opts.allowAll && (q === '' || [opts.allLabel, ...ALL_TOKENS].some((w) => w.toLowerCase().startsWith(q)));
   const found = members.filter((m) => m.id !== opts.selfId && m.name.toLowerCase().includes(q));
   // Names that start with the query come first.
-  found.sort((a, b) => Number(!a.name.toLowerCase().startsWith(q)) - Number(!b.name.toLowerCase().startsWith(q)) || a.name.localeCompare(b.name, 'zh-CN'));
+  found.sort(
+    (a, b) =>
+      Number(!a.name.toLowerCase().startsWith(q)) - Number(!b.name.toLowerCase().startsWith(q)) ||
+      a.name.localeCompare(b.name, 'zh-CN'),
+  );
   return { all, members: found.slice(0, opts.limit ?? 8) };
 }
 
 /** Replaces the "@query" at `mention` with "@name " and says where the caret goes. */
-export function insertMention(text: string, mention: ActiveMention, caret: number, name: string): { text: string; caret: number } {
+export function insertMention(
+  text: string,
+  mention: ActiveMention,
+  caret: number,
+  name: string,
+): { text: string; caret: number } {
   const inserted = `@${name} `;
   const next = text.slice(0, mention.start) + inserted + text.slice(caret).replace(/^ /, '');
   return { text: next, caret: mention.start + inserted.length };
@@ -72,7 +81,11 @@ function names(text: string, word: string): boolean {
  * What a message mentions when sent: the picked people still named in its text, and "everyone"
  * if it names @所有人 (or @all) and the person may use it.
  */
-export function mentionsIn(text: string, picked: readonly MentionCandidate[], allowAll: boolean): { mentions: string[]; mentionAll: boolean } {
+export function mentionsIn(
+  text: string,
+  picked: readonly MentionCandidate[],
+  allowAll: boolean,
+): { mentions: string[]; mentionAll: boolean } {
   const mentionAll = allowAll && ALL_TOKENS.some((w) => names(text, w));
   const mentions = mentionAll ? [] : [...new Set(picked.filter((p) => names(text, p.name)).map((p) => p.id))];
   return { mentions, mentionAll };
@@ -82,8 +95,14 @@ export function mentionsIn(text: string, picked: readonly MentionCandidate[], al
  * Splits a message's text into plain runs and mention runs: "@name" for the given names (longest
  * first) and @所有人 / @all when the message mentions everyone. Rendered as text, never as HTML.
  */
-export function mentionRuns(text: string, mentionedNames: readonly string[], mentionAll: boolean): { text: string; mention: boolean }[] {
-  const words = [...new Set([...mentionedNames, ...(mentionAll ? ALL_TOKENS : [])])].filter((w) => w.length > 0).sort((a, b) => b.length - a.length);
+export function mentionRuns(
+  text: string,
+  mentionedNames: readonly string[],
+  mentionAll: boolean,
+): { text: string; mention: boolean }[] {
+  const words = [...new Set([...mentionedNames, ...(mentionAll ? ALL_TOKENS : [])])]
+    .filter((w) => w.length > 0)
+    .sort((a, b) => b.length - a.length);
   const out: { text: string; mention: boolean }[] = [];
   if (words.length === 0) return text === '' ? out : [{ text, mention: false }];
   let plain = '';

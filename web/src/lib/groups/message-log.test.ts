@@ -47,8 +47,12 @@ describe('message log', () => {
     expect(replace(log, msg(9, { status: 'removed' }))).toBe(log);
   });
 
-  it('turns held messages edited while away into placeholders from a sync\'s compact edits', () => {
-    const log = [msg(1), msg(2, { text: '加微信领红包', mentions: ['u1'], image: { id: 'i', width: 1, height: 1, mime: 'image/png' } }), msg(3)];
+  it("turns held messages edited while away into placeholders from a sync's compact edits", () => {
+    const log = [
+      msg(1),
+      msg(2, { text: '加微信领红包', mentions: ['u1'], image: { id: 'i', width: 1, height: 1, mime: 'image/png' } }),
+      msg(3),
+    ];
     const r = applyEdits(log, [
       { groupId: 'g', id: 'm2', seq: 2, status: 'removed', changeSeq: 4 },
       // Not held here, or a different message under the same seq (a restored store): ignored.

@@ -41,13 +41,30 @@ export function pendingMessages(groupId: string, src: PendingSources): PendingMe
       replyToSeq = src.matterOf(c.payload.matterId)?.seq ?? null;
     } else continue;
     const id = c.payload.clientId;
-    const status: PendingMessage['status'] = src.isSending(id) ? 'sending' : !src.online ? 'queued' : e.retryAt ? 'waiting' : 'sending';
-    out.push({ clientId: id, groupId, text, replyToSeq, imageId, status, queuedAt: e.queuedAt, ...(e.retryAt ? { retryAt: e.retryAt } : {}), ...(e.lastError ? { code: e.lastError } : {}) });
+    const status: PendingMessage['status'] = src.isSending(id)
+      ? 'sending'
+      : !src.online
+        ? 'queued'
+        : e.retryAt
+          ? 'waiting'
+          : 'sending';
+    out.push({
+      clientId: id,
+      groupId,
+      text,
+      replyToSeq,
+      imageId,
+      status,
+      queuedAt: e.queuedAt,
+      ...(e.retryAt ? { retryAt: e.retryAt } : {}),
+      ...(e.lastError ? { code: e.lastError } : {}),
+    });
   }
   for (const f of src.failed) if (f.groupId === groupId) out.push(f);
   if (out.length === 0) return out;
   const held = new Set<string>();
   const log = src.log;
-  for (let i = log.length - 1; i >= 0 && i >= log.length - PENDING_LOOKBACK; i--) if (log[i]!.sender.id === src.selfId) held.add(log[i]!.clientId);
+  for (let i = log.length - 1; i >= 0 && i >= log.length - PENDING_LOOKBACK; i--)
+    if (log[i]!.sender.id === src.selfId) held.add(log[i]!.clientId);
   return out.filter((p) => !held.has(p.clientId));
 }

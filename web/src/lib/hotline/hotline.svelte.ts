@@ -1,5 +1,13 @@
 import { SvelteMap, SvelteSet } from 'svelte/reactivity';
-import type { HotlineCannedView, HotlineChange, HotlineCreatePayload, HotlineNoteView, HotlineThreadView, MessageView, Role } from '@fengqiao/hub/protocol';
+import type {
+  HotlineCannedView,
+  HotlineChange,
+  HotlineCreatePayload,
+  HotlineNoteView,
+  HotlineThreadView,
+  MessageView,
+  Role,
+} from '@fengqiao/hub/protocol';
 import { beep } from '../alerts/alert-sound.ts';
 import { extend, firstSeq, lastSeq, prepend } from '../groups/message-log.ts';
 import { newClientId } from '../realtime/client-id.ts';
@@ -115,12 +123,19 @@ class Hotline {
   /** The person's messages to a thread that the hub has not stored yet, or refused. */
   pending(threadId: string): PendingHotlineMessage[] {
     const online = connection.state === 'connected';
-    const held = new Set((this.#logs.get(threadId) ?? []).filter((m) => m.sender.id === this.#me?.id).map((m) => m.clientId));
+    const held = new Set(
+      (this.#logs.get(threadId) ?? []).filter((m) => m.sender.id === this.#me?.id).map((m) => m.clientId),
+    );
     const out: PendingHotlineMessage[] = [];
     for (const e of outbox.entries) {
       const c = e.command;
       if (c.event !== 'hotline:send' || c.payload.threadId !== threadId || held.has(c.payload.clientId)) continue;
-      out.push({ clientId: c.payload.clientId, text: c.payload.text, imageId: c.payload.imageId ?? null, status: outbox.isSending(c.payload.clientId) || online ? 'sending' : 'queued' });
+      out.push({
+        clientId: c.payload.clientId,
+        text: c.payload.text,
+        imageId: c.payload.imageId ?? null,
+        status: outbox.isSending(c.payload.clientId) || online ? 'sending' : 'queued',
+      });
     }
     for (const f of this.#failed.values()) if (f.threadId === threadId) out.push(f);
     return out;
@@ -205,7 +220,10 @@ class Hotline {
 
   /** A message in a thread (queued in the outbox until the hub stores it). */
   send(threadId: string, text: string, imageId?: string): Promise<CommandAck<'hotline:send'>> {
-    return outbox.send({ event: 'hotline:send', payload: { threadId, clientId: newClientId(), text, ...(imageId ? { imageId } : {}) } });
+    return outbox.send({
+      event: 'hotline:send',
+      payload: { threadId, clientId: newClientId(), text, ...(imageId ? { imageId } : {}) },
+    });
   }
 
   /** Clears a message the hub refused, or takes back one not yet sent. */
@@ -241,7 +259,9 @@ class Hotline {
     return this.#took(await connection.emit('hotline:assign', { threadId, assigneeId }));
   }
   async handOff(threadId: string, department: string, reason: string): Promise<CommandResult<'hotline:hand-off'>> {
-    return this.#took(await connection.emit('hotline:hand-off', { threadId, clientId: newClientId(), department, reason }));
+    return this.#took(
+      await connection.emit('hotline:hand-off', { threadId, clientId: newClientId(), department, reason }),
+    );
   }
   async resolve(threadId: string, summary: string): Promise<CommandResult<'hotline:resolve'>> {
     return this.#took(await connection.emit('hotline:resolve', { threadId, clientId: newClientId(), summary }));
@@ -297,7 +317,9 @@ class Hotline {
   async #catchUp(): Promise<void> {
     for (const id of [...this.#readOwed.keys()]) await this.#sendRead(id);
     const me = this.#me;
-    const res = this.staff ? await connection.emit('hotline:inbox', { filter: 'all', limit: 200 }) : await connection.emit('hotline:mine', {});
+    const res = this.staff
+      ? await connection.emit('hotline:inbox', { filter: 'all', limit: 200 })
+      : await connection.emit('hotline:mine', {});
     if (this.#me !== me) return;
     if (!res.ok) {
       this.#listFailed = true;
@@ -351,17 +373,23 @@ class Hotline {
     clearTimeout(this.#orderTimer);
     const deadline = this.#order.nextDeadline();
     if (deadline === null) return;
-    this.#orderTimer = setTimeout(() => {
-      const open = this.#order.expired(Date.now());
-      if (open.length > 0) void this.#sync(open);
-      this.#armOrder();
-    }, Math.max(0, deadline - Date.now()));
+    this.#orderTimer = setTimeout(
+      () => {
+        const open = this.#order.expired(Date.now());
+        if (open.length > 0) void this.#sync(open);
+        this.#armOrder();
+      },
+      Math.max(0, deadline - Date.now()),
+    );
   }
 
   #changed(thread: HotlineThreadView, change: HotlineChange): void {
     const known = this.#threads.get(thread.id);
     // Keep the read cursor this device already moved ahead of the hub's answer.
-    this.#threads.set(thread.id, known && known.readSeq > thread.readSeq ? { ...thread, readSeq: known.readSeq } : thread);
+    this.#threads.set(
+      thread.id,
+      known && known.readSeq > thread.readSeq ? { ...thread, readSeq: known.readSeq } : thread,
+    );
     // Messages are announced before the thread's change: a held log still behind it missed one.
     const log = this.#logs.get(thread.id);
     if (log && thread.lastSeq > lastSeq(log) && !this.#order.holds(thread.id)) void this.#sync([thread.id]);
@@ -369,7 +397,12 @@ class Hotline {
     if (change === 'created' || !known) {
       this.#fresh.add(thread.id);
       beep('urgent');
-    } else if (change === 'message' && thread.lastSeq > known.lastSeq && this.#logs.get(thread.id)?.at(-1)?.sender.id !== this.#me?.id) beep('gentle');
+    } else if (
+      change === 'message' &&
+      thread.lastSeq > known.lastSeq &&
+      this.#logs.get(thread.id)?.at(-1)?.sender.id !== this.#me?.id
+    )
+      beep('gentle');
   }
 
   #noteAdded(n: HotlineNoteView): void {
@@ -384,7 +417,15 @@ class Hotline {
     if (s.result.ok) {
       this.#failed.delete(p.clientId);
       this.#absorb(p.threadId, [s.result.message], { live: true });
-    } else this.#failed.set(p.clientId, { threadId: p.threadId, clientId: p.clientId, text: p.text, imageId: p.imageId ?? null, status: 'failed', code: s.result.error.code });
+    } else
+      this.#failed.set(p.clientId, {
+        threadId: p.threadId,
+        clientId: p.clientId,
+        text: p.text,
+        imageId: p.imageId ?? null,
+        status: 'failed',
+        code: s.result.error.code,
+      });
   }
 
   async #sendRead(threadId: string): Promise<void> {

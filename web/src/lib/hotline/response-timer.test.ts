@@ -14,8 +14,14 @@ describe('responseState', () => {
   });
 
   it('says how long the first answer took and whether it was in time', () => {
-    expect(responseState({ ...thread, firstAnsweredAt: thread.createdAt + 60_000 }, thread.dueAt + 1)).toEqual({ kind: 'answered', tookMs: 60_000, inTarget: true });
-    expect(responseState({ ...thread, status: 'in_progress', firstAnsweredAt: thread.dueAt + 1 }, thread.dueAt + 5)).toEqual({ kind: 'answered', tookMs: 3_600_001, inTarget: false });
+    expect(responseState({ ...thread, firstAnsweredAt: thread.createdAt + 60_000 }, thread.dueAt + 1)).toEqual({
+      kind: 'answered',
+      tookMs: 60_000,
+      inTarget: true,
+    });
+    expect(
+      responseState({ ...thread, status: 'in_progress', firstAnsweredAt: thread.dueAt + 1 }, thread.dueAt + 5),
+    ).toEqual({ kind: 'answered', tookMs: 3_600_001, inTarget: false });
   });
 
   it('a thread resolved without any answer is closed, never overdue', () => {

@@ -8,7 +8,10 @@ export type ResponseState =
   | { kind: 'closed' };
 
 /** Waiting counts down to `dueAt`; past it and still unanswered it is overdue; answered ones show how long they took. */
-export function responseState(thread: Pick<HotlineThreadView, 'status' | 'createdAt' | 'dueAt' | 'firstAnsweredAt'>, now: number): ResponseState {
+export function responseState(
+  thread: Pick<HotlineThreadView, 'status' | 'createdAt' | 'dueAt' | 'firstAnsweredAt'>,
+  now: number,
+): ResponseState {
   if (thread.firstAnsweredAt !== null) {
     const tookMs = Math.max(0, thread.firstAnsweredAt - thread.createdAt);
     return { kind: 'answered', tookMs, inTarget: thread.firstAnsweredAt <= thread.dueAt };
@@ -33,5 +36,7 @@ export function formatTimer(ms: number): string {
 
 /** A promised response time in words-ready parts: whole hours when it divides, else minutes. */
 export function targetParts(minutes: number): { unit: 'hours' | 'minutes'; value: number } {
-  return minutes >= 60 && minutes % 60 === 0 ? { unit: 'hours', value: minutes / 60 } : { unit: 'minutes', value: minutes };
+  return minutes >= 60 && minutes % 60 === 0
+    ? { unit: 'hours', value: minutes / 60 }
+    : { unit: 'minutes', value: minutes };
 }

@@ -913,7 +913,8 @@ export const zhCN = {
   'hotline.register.error_name': '请填写姓名',
   'hotline.register.error_password': '密码至少 8 位',
   'hotline.register.error_grid': '请选择您所在的网格',
-  'hotline.register.submitted': '注册申请已提交。如果该手机号可以注册，现在即可用它和密码登录；如果此前已注册过，请用原来的密码登录。',
+  'hotline.register.submitted':
+    '注册申请已提交。如果该手机号可以注册，现在即可用它和密码登录；如果此前已注册过，请用原来的密码登录。',
   'hotline.register.note': '注册后还可以申请加入所在网格的群聊。',
   'hotline.login_link': '居民注册 / 给所长写信',
 } as const satisfies Record<string, string> &

@@ -12,6 +12,9 @@ export function createIncident(body: CreateIncidentBody): Promise<ApiOutcome<{ o
 }
 
 /** Moves an incident forward (received → dispatched → on scene → closed). */
-export function setIncidentStatus(id: string, status: IncidentStatus): Promise<ApiOutcome<{ ok: true; incident: IncidentView }>> {
+export function setIncidentStatus(
+  id: string,
+  status: IncidentStatus,
+): Promise<ApiOutcome<{ ok: true; incident: IncidentView }>> {
   return requestJson(`/api/incidents/${encodeURIComponent(id)}`, { method: 'PATCH', body: { status } });
 }

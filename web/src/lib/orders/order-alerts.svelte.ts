@@ -37,7 +37,11 @@ type NewNotice = DistributiveOmit<OrderNotice, 'id' | 'at' | 'href'>;
 
 /** Notices with the same key replace each other: a second chase of one order is not a second banner. */
 function noticeKey(n: OrderNotice): string {
-  return n.kind === 'escalated' ? `${n.kind}:${n.orderId}:${n.subject}` : n.kind === 'failed' ? `${n.kind}:${n.id}` : `${n.kind}:${n.orderId}`;
+  return n.kind === 'escalated'
+    ? `${n.kind}:${n.orderId}:${n.subject}`
+    : n.kind === 'failed'
+      ? `${n.kind}:${n.id}`
+      : `${n.kind}:${n.orderId}`;
 }
 
 /**
@@ -61,8 +65,19 @@ class OrderAlerts {
     this.stop();
     this.#dispatcher = canDispatch(me.role);
     this.#stops = [
-      connection.on('order:reminded', (e) => this.push({ kind: 'reminded', orderId: e.orderId, title: e.title, priority: e.priority, phase: e.phase, manual: e.manual })),
-      connection.on('order:escalated', (e) => this.push({ kind: 'escalated', orderId: e.orderId, title: e.title, phase: e.phase, subject: e.subject.name })),
+      connection.on('order:reminded', (e) =>
+        this.push({
+          kind: 'reminded',
+          orderId: e.orderId,
+          title: e.title,
+          priority: e.priority,
+          phase: e.phase,
+          manual: e.manual,
+        }),
+      ),
+      connection.on('order:escalated', (e) =>
+        this.push({ kind: 'escalated', orderId: e.orderId, title: e.title, phase: e.phase, subject: e.subject.name }),
+      ),
     ];
   }
 
@@ -77,12 +92,18 @@ class OrderAlerts {
   push(notice: NewNotice): void {
     // A notice about someone else's lateness leads to the board; everything else to the person's own order.
     const href =
-      notice.kind === 'escalated' && this.#dispatcher ? `/command?order=${encodeURIComponent(notice.orderId)}` : `/orders/${encodeURIComponent(notice.orderId)}`;
+      notice.kind === 'escalated' && this.#dispatcher
+        ? `/command?order=${encodeURIComponent(notice.orderId)}`
+        : `/orders/${encodeURIComponent(notice.orderId)}`;
     const full = { ...notice, id: this.#nextId++, at: Date.now(), href } as OrderNotice;
     this.#notices = [...this.#notices.filter((n) => noticeKey(n) !== noticeKey(full)), full].slice(-MAX_SHOWN);
     this.#announce(full);
     // Flash orders, chases and notices stay until dealt with; the rest fade.
-    if (full.kind === 'amended' || full.kind === 'cancelled' || (full.kind === 'arrived' && full.priority !== 'flash')) {
+    if (
+      full.kind === 'amended' ||
+      full.kind === 'cancelled' ||
+      (full.kind === 'arrived' && full.priority !== 'flash')
+    ) {
       setTimeout(() => this.dismiss(full.id), FADE_MS);
     }
   }
@@ -94,7 +115,8 @@ class OrderAlerts {
   settle(orderId: string, reached: 'read' | RecipientState): void {
     const rank = reached === 'read' ? 0 : STATE_ORDER[reached];
     const gone = (n: OrderNotice) =>
-      n.kind === 'arrived' || (n.kind === 'reminded' && (n.phase === 'ack' ? rank >= STATE_ORDER.acknowledged : rank >= STATE_ORDER.completed));
+      n.kind === 'arrived' ||
+      (n.kind === 'reminded' && (n.phase === 'ack' ? rank >= STATE_ORDER.acknowledged : rank >= STATE_ORDER.completed));
     const kept = this.#notices.filter((n) => n.orderId !== orderId || !gone(n));
     if (kept.length !== this.#notices.length) this.#notices = kept;
   }
@@ -115,11 +137,21 @@ class OrderAlerts {
         break;
       case 'reminded':
         beep(n.priority === 'flash' ? 'urgent' : 'gentle');
-        desktopNotice.show(t(n.phase === 'ack' ? 'alert.reminded.ack' : 'alert.reminded.complete'), n.title, `remind-${n.orderId}`, open);
+        desktopNotice.show(
+          t(n.phase === 'ack' ? 'alert.reminded.ack' : 'alert.reminded.complete'),
+          n.title,
+          `remind-${n.orderId}`,
+          open,
+        );
         break;
       case 'escalated':
         beep('urgent');
-        desktopNotice.show(t(n.phase === 'ack' ? 'alert.escalated.ack' : 'alert.escalated.complete', { name: n.subject }), n.title, `escalate-${n.orderId}`, open);
+        desktopNotice.show(
+          t(n.phase === 'ack' ? 'alert.escalated.ack' : 'alert.escalated.complete', { name: n.subject }),
+          n.title,
+          `escalate-${n.orderId}`,
+          open,
+        );
         break;
       default:
         break;

@@ -23,7 +23,8 @@ export function loadCache(userId: string): OrderCache {
     const raw = localStorage.getItem(PREFIX + userId);
     if (!raw) return emptyCache();
     const parsed = JSON.parse(raw) as Partial<OrderCache> & { v?: number };
-    if (parsed.v !== VERSION || typeof parsed.cursor !== 'number' || !Array.isArray(parsed.assignments)) return emptyCache();
+    if (parsed.v !== VERSION || typeof parsed.cursor !== 'number' || !Array.isArray(parsed.assignments))
+      return emptyCache();
     return { cursor: parsed.cursor, assignments: parsed.assignments };
   } catch {
     return emptyCache();
@@ -33,9 +34,15 @@ export function loadCache(userId: string): OrderCache {
 /** Stores the cache, keeping every open assignment and the newest finished ones. */
 export function saveCache(userId: string, cache: OrderCache): void {
   const open = cache.assignments.filter(isOpen);
-  const finished = cache.assignments.filter((a) => !isOpen(a)).sort((a, b) => b.rev - a.rev).slice(0, KEEP_FINISHED);
+  const finished = cache.assignments
+    .filter((a) => !isOpen(a))
+    .sort((a, b) => b.rev - a.rev)
+    .slice(0, KEEP_FINISHED);
   try {
-    localStorage.setItem(PREFIX + userId, JSON.stringify({ v: VERSION, cursor: cache.cursor, assignments: [...open, ...finished] }));
+    localStorage.setItem(
+      PREFIX + userId,
+      JSON.stringify({ v: VERSION, cursor: cache.cursor, assignments: [...open, ...finished] }),
+    );
   } catch {
     // Storage full or blocked: the next visit syncs from further back, nothing is lost on the hub.
   }

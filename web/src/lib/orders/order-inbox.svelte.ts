@@ -7,7 +7,17 @@ import { connection, type CommandAck } from '../realtime/index.ts';
 import { outbox, type OutboxEntry, type OutboxSettlement } from '../realtime/outbox.svelte.ts';
 import { clearCache, loadCache, saveCache } from './order-cache.ts';
 import { orderAlerts } from './order-alerts.svelte.ts';
-import { advance, INBOX_TABS, isOpen, mergeAssignment, newerOrder, priorityWeight, STATE_ORDER, tabOf, type InboxTab } from './order-states.ts';
+import {
+  advance,
+  INBOX_TABS,
+  isOpen,
+  mergeAssignment,
+  newerOrder,
+  priorityWeight,
+  STATE_ORDER,
+  tabOf,
+  type InboxTab,
+} from './order-states.ts';
 import { ReceiptQueue, type ReceiptState } from './receipt-queue.ts';
 
 /** What a recipient can do with text: report progress (进展), complete with feedback (办结), hand back (退回). */
@@ -104,7 +114,11 @@ class OrderInbox {
 
   /** Actions and forwards of this order still waiting in the outbox. */
   queued(orderId: string): OutboxEntry[] {
-    return outbox.entries.filter((e) => (e.command.event === 'order:act' || e.command.event === 'order:forward') && e.command.payload.orderId === orderId);
+    return outbox.entries.filter(
+      (e) =>
+        (e.command.event === 'order:act' || e.command.event === 'order:forward') &&
+        e.command.payload.orderId === orderId,
+    );
   }
 
   /** Starts for the signed-in person: loads the cache, listens, and syncs on every connection. */
@@ -153,7 +167,8 @@ class OrderInbox {
   markRead(orderId: string): void {
     orderAlerts.settle(orderId, 'read');
     const a = this.#byId.get(orderId);
-    if (!a || a.order.status !== 'active' || a.readAt !== null || a.state === 'completed' || a.state === 'returned') return;
+    if (!a || a.order.status !== 'active' || a.readAt !== null || a.state === 'completed' || a.state === 'returned')
+      return;
     this.#byId.set(orderId, advance(a, 'read', Date.now()));
     this.#receipts.add('read', orderId);
     this.#scheduleSave();
@@ -174,12 +189,15 @@ class OrderInbox {
    * stays responsible for their own assignment. Through the outbox, with a stable client id.
    */
   forward(orderId: string, userIds: string[], note: string): Promise<CommandAck<'order:forward'>> {
-    const payload = note === '' ? { orderId, clientId: newClientId(), userIds } : { orderId, clientId: newClientId(), userIds, note };
+    const payload =
+      note === '' ? { orderId, clientId: newClientId(), userIds } : { orderId, clientId: newClientId(), userIds, note };
     return outbox.send({ event: 'order:forward', payload });
   }
 
   /** Switches 在岗 / 离岗 on the hub. */
-  async setDuty(onDuty: boolean): Promise<CommandAck<'duty:set'> | { ok: false; error: { code: string; message: string } }> {
+  async setDuty(
+    onDuty: boolean,
+  ): Promise<CommandAck<'duty:set'> | { ok: false; error: { code: string; message: string } }> {
     this.#dutySaving = true;
     const res = await connection.emit('duty:set', { onDuty });
     this.#dutySaving = false;
@@ -241,15 +259,30 @@ class OrderInbox {
       // Changed while this device was away: say so, as the live `order:changed` would have.
       if (held && merged.order.updatedAt > held.order.updatedAt) {
         const cancelled = merged.order.status === 'cancelled' && held.order.status === 'active';
-        if (cancelled || merged.order.status === 'active') orderAlerts.push({ kind: cancelled ? 'cancelled' : 'amended', orderId: merged.order.id, title: merged.order.title });
+        if (cancelled || merged.order.status === 'active')
+          orderAlerts.push({
+            kind: cancelled ? 'cancelled' : 'amended',
+            orderId: merged.order.id,
+            title: merged.order.title,
+          });
       }
       if (merged.order.status === 'active') {
         if (merged.state === 'pending') {
           merged = advance(merged, 'delivered', now);
-          if (!held) orderAlerts.push({ kind: 'arrived', orderId: merged.order.id, title: merged.order.title, priority: merged.order.priority, issuer: merged.order.issuer.name });
+          if (!held)
+            orderAlerts.push({
+              kind: 'arrived',
+              orderId: merged.order.id,
+              title: merged.order.title,
+              priority: merged.order.priority,
+              issuer: merged.order.issuer.name,
+            });
         }
         // Ahead of the hub's copy: a receipt from an earlier visit never arrived. Receipts are idempotent; send again.
-        if ((merged.state === 'delivered' || merged.state === 'read') && STATE_ORDER[merged.state] > STATE_ORDER[incoming.state]) {
+        if (
+          (merged.state === 'delivered' || merged.state === 'read') &&
+          STATE_ORDER[merged.state] > STATE_ORDER[incoming.state]
+        ) {
           this.#receipts.add(merged.state, merged.order.id);
         }
       }
@@ -291,7 +324,11 @@ class OrderInbox {
     const next = newerOrder(held.order, order);
     if (next === held.order) return;
     this.#byId.set(order.id, { ...held, order: next });
-    orderAlerts.push({ kind: next.status === 'cancelled' ? 'cancelled' : 'amended', orderId: order.id, title: next.title });
+    orderAlerts.push({
+      kind: next.status === 'cancelled' ? 'cancelled' : 'amended',
+      orderId: order.id,
+      title: next.title,
+    });
     this.#scheduleSave();
   }
 
@@ -300,7 +337,12 @@ class OrderInbox {
     if (settled.event === 'order:forward') {
       if (!settled.result.ok) {
         const held = this.#byId.get(settled.command.payload.orderId);
-        orderAlerts.push({ kind: 'failed', orderId: settled.command.payload.orderId, title: held?.order.title ?? '', reason: failureKey(settled.result.error.code) });
+        orderAlerts.push({
+          kind: 'failed',
+          orderId: settled.command.payload.orderId,
+          title: held?.order.title ?? '',
+          reason: failureKey(settled.result.error.code),
+        });
       }
       return;
     }
@@ -309,13 +351,22 @@ class OrderInbox {
     const p = command.payload;
     const held = this.#byId.get(p.orderId);
     if (!result.ok) {
-      orderAlerts.push({ kind: 'failed', orderId: p.orderId, title: held?.order.title ?? '', reason: failureKey(result.error.code) });
+      orderAlerts.push({
+        kind: 'failed',
+        orderId: p.orderId,
+        title: held?.order.title ?? '',
+        reason: failureKey(result.error.code),
+      });
       return;
     }
     orderAlerts.settle(p.orderId, result.state);
     if (held) {
       let next = advance(held, result.state, Date.now());
-      if ((p.action === 'complete' && result.state === 'completed') || (p.action === 'return' && result.state === 'returned')) next = { ...next, feedback: p.text };
+      if (
+        (p.action === 'complete' && result.state === 'completed') ||
+        (p.action === 'return' && result.state === 'returned')
+      )
+        next = { ...next, feedback: p.text };
       this.#byId.set(p.orderId, next);
     }
     this.#scheduleSave();

@@ -54,6 +54,11 @@ describe('order states', () => {
     const acked = advance(assignment({}), 'acknowledged', 7);
     expect(acked).toMatchObject({ state: 'acknowledged', deliveredAt: 7, readAt: 7, acknowledgedAt: 7 });
     expect(advance(acked, 'delivered', 8)).toBe(acked);
-    expect([tabOf('pending'), tabOf('read'), tabOf('acknowledged'), tabOf('returned')]).toEqual(['open', 'open', 'acknowledged', 'returned']);
+    expect([tabOf('pending'), tabOf('read'), tabOf('acknowledged'), tabOf('returned')]).toEqual([
+      'open',
+      'open',
+      'acknowledged',
+      'returned',
+    ]);
   });
 });

@@ -30,13 +30,30 @@ describe('order targets', () => {
   });
 
   it('resolves units by subtree and role, adds people, and leaves the sender out', () => {
-    expect([...resolveRecipients(tree, { units: [{ unitId: 'st', roles: null }], people: [] }, 'me')].sort()).toEqual(['aux', 'cop', 'grid', 'head']);
-    expect([...resolveRecipients(tree, { units: [{ unitId: 'c1', roles: ['grid_worker'] }], people: ['cop', 'cop'] }, 'me')].sort()).toEqual(['cop', 'grid']);
+    expect([...resolveRecipients(tree, { units: [{ unitId: 'st', roles: null }], people: [] }, 'me')].sort()).toEqual([
+      'aux',
+      'cop',
+      'grid',
+      'head',
+    ]);
+    expect(
+      [
+        ...resolveRecipients(tree, { units: [{ unitId: 'c1', roles: ['grid_worker'] }], people: ['cop', 'cop'] }, 'me'),
+      ].sort(),
+    ).toEqual(['cop', 'grid']);
     expect(resolveRecipients(tree, { units: [], people: ['me'] }, 'me').size).toBe(0);
   });
 
   it('writes the selection as protocol targets', () => {
-    expect(toTargets({ units: [{ unitId: 'c1', roles: null }, { unitId: 'g1', roles: ['grid_worker'] }], people: ['cop'] })).toEqual([
+    expect(
+      toTargets({
+        units: [
+          { unitId: 'c1', roles: null },
+          { unitId: 'g1', roles: ['grid_worker'] },
+        ],
+        people: ['cop'],
+      }),
+    ).toEqual([
       { kind: 'unit', unitId: 'c1' },
       { kind: 'unit', unitId: 'g1', roles: ['grid_worker'] },
       { kind: 'user', userId: 'cop' },

@@ -86,7 +86,9 @@ export function resolveRecipients(tree: ScopeTree, selection: TargetSelection, s
 /** The selection as the `targets` of `order:create`. */
 export function toTargets(selection: TargetSelection): OrderTarget[] {
   return [
-    ...selection.units.map((u): OrderTarget => (u.roles === null ? { kind: 'unit', unitId: u.unitId } : { kind: 'unit', unitId: u.unitId, roles: u.roles })),
+    ...selection.units.map((u): OrderTarget =>
+      u.roles === null ? { kind: 'unit', unitId: u.unitId } : { kind: 'unit', unitId: u.unitId, roles: u.roles },
+    ),
     ...selection.people.map((userId): OrderTarget => ({ kind: 'user', userId })),
   ];
 }

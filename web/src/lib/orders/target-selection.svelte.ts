@@ -31,7 +31,10 @@ export class TargetSelectionState {
 
   /** The selection as plain data (for `toTargets`). */
   get value(): TargetSelection {
-    return { units: this.#units.map((u) => ({ unitId: u.unitId, roles: u.roles ? [...u.roles] : null })), people: [...this.#people] };
+    return {
+      units: this.#units.map((u) => ({ unitId: u.unitId, roles: u.roles ? [...u.roles] : null })),
+      people: [...this.#people],
+    };
   }
 
   /** Everyone the selection reaches, resolved as the hub will at send time. */
@@ -67,7 +70,9 @@ export class TargetSelectionState {
 
   /** Picks or drops one person. */
   togglePerson(userId: string): void {
-    this.#people = this.#people.includes(userId) ? this.#people.filter((id) => id !== userId) : [...this.#people, userId];
+    this.#people = this.#people.includes(userId)
+      ? this.#people.filter((id) => id !== userId)
+      : [...this.#people, userId];
   }
 
   /** Clears everything (after sending). */

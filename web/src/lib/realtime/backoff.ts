@@ -14,7 +14,11 @@ export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 500, maxMs: 20_000 };
  * a uniform delay in [0, min(max, base·2^attempt)]. Spreading retries over the whole window
  * keeps thousands of clients from reconnecting in lockstep after a hub restart.
  */
-export function backoffDelay(attempt: number, options: BackoffOptions = DEFAULT_BACKOFF, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  options: BackoffOptions = DEFAULT_BACKOFF,
+  random: () => number = Math.random,
+): number {
   const cap = Math.min(options.maxMs, options.baseMs * 2 ** Math.min(attempt, 30));
   return Math.floor(random() * cap);
 }

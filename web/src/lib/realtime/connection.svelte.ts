@@ -166,9 +166,12 @@ class Connection {
     timeoutMs: number = COMMAND_TIMEOUT_MS,
   ): Promise<CommandResult<E>> {
     const socket = this.#socket;
-    if (!socket || this.#state !== 'connected') return { ok: false, error: { code: 'not_connected', message: 'not connected' } };
+    if (!socket || this.#state !== 'connected')
+      return { ok: false, error: { code: 'not_connected', message: 'not connected' } };
     // The event name is generic here, which socket.io's overloads cannot narrow; the map still types both ends.
-    const send = socket.timeout(timeoutMs) as unknown as { emitWithAck(event: E, payload: CommandPayload<E>): Promise<CommandAck<E>> };
+    const send = socket.timeout(timeoutMs) as unknown as {
+      emitWithAck(event: E, payload: CommandPayload<E>): Promise<CommandAck<E>>;
+    };
     try {
       return await send.emitWithAck(event, payload);
     } catch {

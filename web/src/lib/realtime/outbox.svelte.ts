@@ -26,7 +26,9 @@ export type IdempotentEvent = keyof IdempotentPayloads;
 export type OutboxCommand = { [E in IdempotentEvent]: { event: E; payload: IdempotentPayloads[E] } }[IdempotentEvent];
 
 /** A command and the hub's final answer to it. */
-export type OutboxSettlement = { [E in IdempotentEvent]: { event: E; command: { event: E; payload: IdempotentPayloads[E] }; result: CommandAck<E> } }[IdempotentEvent];
+export type OutboxSettlement = {
+  [E in IdempotentEvent]: { event: E; command: { event: E; payload: IdempotentPayloads[E] }; result: CommandAck<E> };
+}[IdempotentEvent];
 
 /**
  * Independent queues: order within a lane is kept, but a chat message held back by the send rate
@@ -47,7 +49,14 @@ export interface OutboxEntry {
 }
 
 /** Answers that say "not now" rather than "no": the same command is sent again later. */
-const TRANSIENT: readonly (ErrorCode | 'not_connected' | 'timeout')[] = ['not_connected', 'timeout', 'internal', 'unavailable', 'store_unavailable', 'rate_limited'];
+const TRANSIENT: readonly (ErrorCode | 'not_connected' | 'timeout')[] = [
+  'not_connected',
+  'timeout',
+  'internal',
+  'unavailable',
+  'store_unavailable',
+  'rate_limited',
+];
 const RETRY_BASE_MS = 5_000;
 const RETRY_MAX_MS = 60_000;
 const LANES: readonly OutboxLane[] = ['orders', 'chat'];
@@ -160,7 +169,9 @@ class Outbox {
   /** Queues a command and resolves with the hub's final answer (or never, if the outbox is stopped first). */
   send<E extends IdempotentEvent>(command: { event: E; payload: IdempotentPayloads[E] }): Promise<CommandAck<E>> {
     const id = command.payload.clientId;
-    const answer = new Promise<CommandAck<E>>((resolve) => this.#waiters.set(id, resolve as (r: CommandResult<IdempotentEvent>) => void));
+    const answer = new Promise<CommandAck<E>>((resolve) =>
+      this.#waiters.set(id, resolve as (r: CommandResult<IdempotentEvent>) => void),
+    );
     if (this.#store && !this.#store.has(id) && !this.#unstored.has(id)) {
       const entry: OutboxEntry = { command: command as OutboxCommand, queuedAt: Date.now(), attempts: 0 };
       if (!this.#store.put(entry)) this.#unstored.set(id, entry);
@@ -215,10 +226,14 @@ class Outbox {
           // Offline: the next connection flushes. Otherwise the hub is busy or limiting: wait as long as it asks, at least a little.
           if (connection.state === 'connected') {
             const backoff = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.min(entry.attempts - 1, 4));
-            const asked = error && 'retryAfter' in error && typeof error.retryAfter === 'number' ? error.retryAfter * 1000 : 0;
+            const asked =
+              error && 'retryAfter' in error && typeof error.retryAfter === 'number' ? error.retryAfter * 1000 : 0;
             const delay = asked > 0 ? asked : backoff;
             entry.retryAt = Date.now() + delay;
-            this.#retryTimers.set(lane, setTimeout(() => void this.#flushLane(lane), delay));
+            this.#retryTimers.set(
+              lane,
+              setTimeout(() => void this.#flushLane(lane), delay),
+            );
           } else entry.retryAt = undefined;
           // Not if another tab discarded it meanwhile.
           const updated = $state.snapshot(entry) as OutboxEntry;

@@ -101,14 +101,27 @@ class ReportList {
    * Asks the hub for a briefing or report of a unit now; the new (or already stored) report is put
    * at the top of the list when it matches the filters.
    */
-  async generate(kind: ReportKind, unitId: string): Promise<{ ok: true; report: ReportDocument } | { ok: false; problem: MessageKey }> {
+  async generate(
+    kind: ReportKind,
+    unitId: string,
+  ): Promise<{ ok: true; report: ReportDocument } | { ok: false; problem: MessageKey }> {
     this.#generating = true;
     const res = await requestReport({ kind, unitId });
     this.#generating = false;
     if (!res.ok) return { ok: false, problem: failureKey(res.code) };
     const r = res.body.report;
-    const item: ReportListItem = { id: r.id, kind: r.kind, unit: r.unit, periodStart: r.periodStart, periodEnd: r.periodEnd, generatedAt: r.generatedAt, trigger: r.trigger, posted: r.posted !== null };
-    const fits = (this.kind === undefined || this.kind === r.kind) && (this.unitId === undefined || this.unitId === r.unit.id);
+    const item: ReportListItem = {
+      id: r.id,
+      kind: r.kind,
+      unit: r.unit,
+      periodStart: r.periodStart,
+      periodEnd: r.periodEnd,
+      generatedAt: r.generatedAt,
+      trigger: r.trigger,
+      posted: r.posted !== null,
+    };
+    const fits =
+      (this.kind === undefined || this.kind === r.kind) && (this.unitId === undefined || this.unitId === r.unit.id);
     if (fits && this.#items) this.#items = [item, ...this.#items.filter((x) => x.id !== r.id)];
     return { ok: true, report: r };
   }

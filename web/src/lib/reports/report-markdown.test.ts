@@ -33,14 +33,18 @@ describe('a report as Markdown', () => {
   it('has the order loop, who is overdue, the hotline, groups, duty and focus', () => {
     expect(zh).toContain('| 下发指令 | 接收人次 | 送达 | 已读 | 已签收 | 按时签收 | 已办结 | 按时办结 | 超时 |');
     expect(zh).toContain('| 6 | 20 | 20 | 19 | 18 | 15 (75%) | 12 | 10 (50%) | 3 |');
-    expect(zh).toContain('首次答复用时分布:\n\n| <15分 | 15–30分 | 30–60分 | 1–2时 | 2–4时 | ≥4时 | 未答复 |\n| --- | --- | --- | --- | --- | --- | --- |\n| 2 | 2 | 1 | 1 | 1 | 0 | 2 |');
+    expect(zh).toContain(
+      '首次答复用时分布:\n\n| <15分 | 15–30分 | 30–60分 | 1–2时 | 2–4时 | ≥4时 | 未答复 |\n| --- | --- | --- | --- | --- | --- | --- |\n| 2 | 2 | 1 | 1 | 1 | 0 | 2 |',
+    );
     expect(zh).toMatch(/\| 李警官 \| 社区警务中队 \| 未签收 \| 核查出租屋 \| .+ \|/);
     expect(zh).toContain('| 9 | 7 | 2 | 25 分钟 | 2 小时 5 分 | 4.5 (75%) |');
     expect(zh).toContain('| 340 | +13.3% | 8 | 5 | 3 | 1 |');
     expect(zh).toContain('热议话题: 停车 (14)');
     expect(zh).toContain('### 在岗人员\n\n王调度 (勤务管理指挥室)');
     expect(zh).toContain('### 重点关注\n\n1. 李警官未签收《核查出租屋》');
-    expect(reportMarkdown(dailyReport({ kind: 'briefing' }), translator('zh-CN'), 'zh-CN')).toContain('### 今日重点\n\n1. 李警官');
+    expect(reportMarkdown(dailyReport({ kind: 'briefing' }), translator('zh-CN'), 'zh-CN')).toContain(
+      '### 今日重点\n\n1. 李警官',
+    );
   });
 
   it('adds the per-unit and per-person tables to periodic reports, not to briefings', () => {
@@ -60,15 +64,25 @@ describe('a report as Markdown', () => {
       { date: '2026-11-22', byCategory: { criminal: 0, dispute: 2 } },
     ];
     const md = reportMarkdown(week, translator('zh-CN'), 'zh-CN');
-    expect(md).toContain('### 每日警情（按类别）\n\n| 日期 | 合计 | 纠纷 | 刑事 |\n| --- | --- | --- | --- |\n| 2026-11-21 | 1 | 0 | 1 |\n| 2026-11-22 | 2 | 2 | 0 |');
+    expect(md).toContain(
+      '### 每日警情（按类别）\n\n| 日期 | 合计 | 纠纷 | 刑事 |\n| --- | --- | --- | --- |\n| 2026-11-21 | 1 | 0 | 1 |\n| 2026-11-22 | 2 | 2 | 0 |',
+    );
     const { delivered: _d, read: _r, ...orders } = week.figures.orders;
-    const older = reportMarkdown(dailyReport({ figures: { ...week.figures, orders, incidents: { ...week.figures.incidents, daily: undefined } } }), translator('zh-CN'), 'zh-CN');
+    const older = reportMarkdown(
+      dailyReport({ figures: { ...week.figures, orders, incidents: { ...week.figures.incidents, daily: undefined } } }),
+      translator('zh-CN'),
+      'zh-CN',
+    );
     expect(older).toContain('| 6 | 20 | 18 | 15 (75%) | 12 | 10 (50%) | 3 |');
     expect(older).not.toContain('每日警情');
   });
 
   it('says so when the hotline figures are missing', () => {
-    const md = reportMarkdown(dailyReport({ figures: { ...dailyReport().figures, hotline: { available: false, reason: 'x' } } }), translator('zh-CN'), 'zh-CN');
+    const md = reportMarkdown(
+      dailyReport({ figures: { ...dailyReport().figures, hotline: { available: false, reason: 'x' } } }),
+      translator('zh-CN'),
+      'zh-CN',
+    );
     expect(md).toContain('### 所长热线\n\n热线数据暂不可用');
   });
 
@@ -82,8 +96,14 @@ describe('a report as Markdown', () => {
 
   it('names the files by kind, unit and first day, and exports the figures as JSON', () => {
     expect(reportFileName(dailyReport(), 'md')).toBe('daily-桃源派出所-2026-11-22.md');
-    expect(reportFileName(dailyReport({ unit: { id: 'x', name: '海昌 派出所/二', kind: 'station' } }), 'json')).toBe('daily-海昌_派出所_二-2026-11-22.json');
-    const json = JSON.parse(reportFiguresJson(dailyReport())) as { id: string; figures: { orders: { assignments: number } }; sections?: unknown };
+    expect(reportFileName(dailyReport({ unit: { id: 'x', name: '海昌 派出所/二', kind: 'station' } }), 'json')).toBe(
+      'daily-海昌_派出所_二-2026-11-22.json',
+    );
+    const json = JSON.parse(reportFiguresJson(dailyReport())) as {
+      id: string;
+      figures: { orders: { assignments: number } };
+      sections?: unknown;
+    };
     expect(json.id).toBe('rep-1');
     expect(json.figures.orders.assignments).toBe(20);
     expect(json.sections).toBeUndefined();

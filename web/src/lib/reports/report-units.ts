@@ -40,5 +40,13 @@ export function reportUnitsOf(units: ScopeUnit[]): ReportUnit[] {
 export async function reportUnits(me: MeView): Promise<ReportUnit[]> {
   const res = await fetchScope();
   if (res.ok) return reportUnitsOf(res.body.units);
-  return reportUnitsOf(me.unitPath.map((u, i) => ({ id: u.id, parentId: me.unitPath[i - 1]?.id ?? null, kind: u.kind, name: u.name, code: u.code })));
+  return reportUnitsOf(
+    me.unitPath.map((u, i) => ({
+      id: u.id,
+      parentId: me.unitPath[i - 1]?.id ?? null,
+      kind: u.kind,
+      name: u.name,
+      code: u.code,
+    })),
+  );
 }

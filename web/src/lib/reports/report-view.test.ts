@@ -1,7 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { REPORT_KINDS as PROTOCOL_KINDS } from '@fengqiao/hub/protocol';
 import { DAY_START, dailyReport } from './report.fixture.ts';
-import { REPORT_KINDS, countText, dayLabel, durationText, hotlineView, incidentBars, incidentTrend, orderFunnel, pctText, periodDate, periodText, shareText } from './report-view.ts';
+import {
+  REPORT_KINDS,
+  countText,
+  dayLabel,
+  durationText,
+  hotlineView,
+  incidentBars,
+  incidentTrend,
+  orderFunnel,
+  pctText,
+  periodDate,
+  periodText,
+  shareText,
+} from './report-view.ts';
 
 describe('report figures as the screens show them', () => {
   it("copies the protocol's report kinds exactly", () => {
@@ -47,15 +60,34 @@ describe('report figures as the screens show them', () => {
     expect(incidentTrend(dailyReport().figures.incidents)).toBeNull();
     expect(incidentTrend({ ...incidents, daily: undefined })).toBeNull();
     // An empty week still has its days, all zero, scaled to at least 1.
-    const empty = incidentTrend({ ...incidents, daily: [{ date: '2026-11-01', byCategory: {} }, { date: '2026-11-02', byCategory: {} }] });
-    expect(empty).toEqual({ categories: [], days: [{ date: '2026-11-01', counts: [], total: 0 }, { date: '2026-11-02', counts: [], total: 0 }], max: 1 });
+    const empty = incidentTrend({
+      ...incidents,
+      daily: [
+        { date: '2026-11-01', byCategory: {} },
+        { date: '2026-11-02', byCategory: {} },
+      ],
+    });
+    expect(empty).toEqual({
+      categories: [],
+      days: [
+        { date: '2026-11-01', counts: [], total: 0 },
+        { date: '2026-11-02', counts: [], total: 0 },
+      ],
+      max: 1,
+    });
     expect(dayLabel('2026-11-02')).toBe('11/2');
     expect(dayLabel('2026-11-02', true)).toBe('2');
   });
 
   it('builds the order funnel over assignments: delivered and read, then acknowledged and completed with on-time shares', () => {
     const steps = orderFunnel(dailyReport().figures.orders);
-    expect(steps.map((s) => [s.key, s.count])).toEqual([['assigned', 20], ['delivered', 20], ['read', 19], ['acknowledged', 18], ['completed', 12]]);
+    expect(steps.map((s) => [s.key, s.count])).toEqual([
+      ['assigned', 20],
+      ['delivered', 20],
+      ['read', 19],
+      ['acknowledged', 18],
+      ['completed', 12],
+    ]);
     expect(steps[2]).toMatchObject({ ofAll: 0.95, onTime: null, onTimeShare: null });
     // A report stored before receipts were counted keeps its three stages.
     const { delivered: _d, read: _r, ...older } = dailyReport().figures.orders;
@@ -64,7 +96,16 @@ describe('report figures as the screens show them', () => {
     expect(assigned).toMatchObject({ key: 'assigned', count: 20, ofAll: 1, onTimeShare: null });
     expect(acked).toMatchObject({ key: 'acknowledged', count: 18, ofAll: 0.9, onTime: 15, onTimeShare: 15 / 18 });
     expect(done).toMatchObject({ key: 'completed', count: 12, ofAll: 0.6, onTime: 10, onTimeShare: 10 / 12 });
-    const empty = orderFunnel({ ...dailyReport().figures.orders, assignments: 0, delivered: 0, read: 0, acknowledged: 0, acknowledgedOnTime: 0, completed: 0, completedOnTime: 0 });
+    const empty = orderFunnel({
+      ...dailyReport().figures.orders,
+      assignments: 0,
+      delivered: 0,
+      read: 0,
+      acknowledged: 0,
+      acknowledgedOnTime: 0,
+      completed: 0,
+      completedOnTime: 0,
+    });
     expect(empty.map((s) => s.ofAll)).toEqual([null, null, null, null, null]);
   });
 
@@ -80,17 +121,36 @@ describe('report figures as the screens show them', () => {
       { key: 'unanswered', count: 2 },
     ]);
     // From a hub without the bands (or with malformed ones): within target, late, unanswered.
-    const { firstAnswerBands: _b, ...older } = (dailyReport().figures.hotline as { figures: Record<string, unknown> }).figures;
-    expect(hotlineView({ available: true, figures: { ...older, firstAnswerBands: { counts: [1, 'x', 0, 0, 0, 0], unanswered: 0 } } })?.bands.map((b) => b.key)).toEqual(['in_target', 'late', 'unanswered']);
+    const { firstAnswerBands: _b, ...older } = (dailyReport().figures.hotline as { figures: Record<string, unknown> })
+      .figures;
+    expect(
+      hotlineView({
+        available: true,
+        figures: { ...older, firstAnswerBands: { counts: [1, 'x', 0, 0, 0, 0], unanswered: 0 } },
+      })?.bands.map((b) => b.key),
+    ).toEqual(['in_target', 'late', 'unanswered']);
     expect(hotlineView({ available: true, figures: older })?.bands).toEqual([
       { key: 'in_target', count: 5 },
       { key: 'late', count: 2 },
       { key: 'unanswered', count: 2 },
     ]);
-    expect(h).toMatchObject({ total: 9, answered: 7, overdue: 2, medianMs: 1_500_000, p90Ms: 7_500_000, average: 4.5, satisfiedShare: 0.75 });
+    expect(h).toMatchObject({
+      total: 9,
+      answered: 7,
+      overdue: 2,
+      medianMs: 1_500_000,
+      p90Ms: 7_500_000,
+      average: 4.5,
+      satisfiedShare: 0.75,
+    });
     expect(hotlineView({ available: false, reason: 'hotline module not running' })).toBeNull();
     // Loose JSON from an older hub: missing fields read as zero or unknown, never throw.
-    expect(hotlineView({ available: true, figures: { total: 'x' } })).toMatchObject({ total: 0, medianMs: null, average: null, bands: [{ key: 'unanswered', count: 0 }] });
+    expect(hotlineView({ available: true, figures: { total: 'x' } })).toMatchObject({
+      total: 0,
+      medianMs: null,
+      average: null,
+      bands: [{ key: 'unanswered', count: 0 }],
+    });
   });
 
   it('words durations in minutes and hours', () => {
@@ -106,9 +166,19 @@ describe('report figures as the screens show them', () => {
     expect(periodDate(daily)).toBe('2026-11-22');
     const weekly = { ...daily, kind: 'weekly' as const, periodStart: DAY_START - 6 * 86_400_000 };
     expect(periodText(weekly, 'en')).toMatch(/Nov 16\s*–\s*22, 2026/);
-    const monthly = { ...daily, kind: 'monthly' as const, periodStart: Date.UTC(2026, 9, 31, 16), periodEnd: Date.UTC(2026, 10, 30, 16) };
+    const monthly = {
+      ...daily,
+      kind: 'monthly' as const,
+      periodStart: Date.UTC(2026, 9, 31, 16),
+      periodEnd: Date.UTC(2026, 10, 30, 16),
+    };
     expect(periodText(monthly, 'zh-CN')).toBe('2026年11月');
-    const briefing = { ...daily, kind: 'briefing' as const, periodStart: DAY_START + 8 * 3_600_000, periodEnd: DAY_START + 32 * 3_600_000 };
+    const briefing = {
+      ...daily,
+      kind: 'briefing' as const,
+      periodStart: DAY_START + 8 * 3_600_000,
+      periodEnd: DAY_START + 32 * 3_600_000,
+    };
     expect(periodText(briefing, 'zh-CN')).toBe('11月22日 08:00 – 11月23日 08:00');
     expect(periodText(weekly, 'zh-CN')).toBe('2026年11月16日至22日');
     // Without the report's zone (a list item), any zone within twelve hours names the same days.

@@ -1,4 +1,11 @@
-import type { HotlineSection, IncidentFigures, OrderFigures, ReportDocument, ReportKind, Trend } from '@fengqiao/hub/protocol';
+import type {
+  HotlineSection,
+  IncidentFigures,
+  OrderFigures,
+  ReportDocument,
+  ReportKind,
+  Trend,
+} from '@fengqiao/hub/protocol';
 
 /**
  * What the report screens and the Markdown export derive from a report document: figures worded
@@ -77,7 +84,10 @@ export function incidentTrend(f: IncidentFigures): IncidentTrend | null {
   if (!daily || daily.length < 2) return null;
   const totals = new Map<string, number>();
   for (const d of daily) for (const [c, n] of Object.entries(d.byCategory)) totals.set(c, (totals.get(c) ?? 0) + n);
-  const categories = [...totals].filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([c]) => c);
+  const categories = [...totals]
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([c]) => c);
   const days = daily.map((d) => {
     const counts = categories.map((c) => d.byCategory[c] ?? 0);
     return { date: d.date, counts, total: counts.reduce((a, b) => a + b, 0) };
@@ -108,13 +118,26 @@ export interface FunnelStep {
  */
 export function orderFunnel(o: OrderFigures): FunnelStep[] {
   const all = o.assignments;
-  const receipt = (key: 'delivered' | 'read', count: number | undefined): FunnelStep[] => (count === undefined ? [] : [{ key, count, ofAll: share(count, all), onTime: null, onTimeShare: null }]);
+  const receipt = (key: 'delivered' | 'read', count: number | undefined): FunnelStep[] =>
+    count === undefined ? [] : [{ key, count, ofAll: share(count, all), onTime: null, onTimeShare: null }];
   return [
     { key: 'assigned', count: all, ofAll: share(all, all), onTime: null, onTimeShare: null },
     ...receipt('delivered', o.delivered),
     ...receipt('read', o.read),
-    { key: 'acknowledged', count: o.acknowledged, ofAll: share(o.acknowledged, all), onTime: o.acknowledgedOnTime, onTimeShare: share(o.acknowledgedOnTime, o.acknowledged) },
-    { key: 'completed', count: o.completed, ofAll: share(o.completed, all), onTime: o.completedOnTime, onTimeShare: share(o.completedOnTime, o.completed) },
+    {
+      key: 'acknowledged',
+      count: o.acknowledged,
+      ofAll: share(o.acknowledged, all),
+      onTime: o.acknowledgedOnTime,
+      onTimeShare: share(o.acknowledgedOnTime, o.acknowledged),
+    },
+    {
+      key: 'completed',
+      count: o.completed,
+      ofAll: share(o.completed, all),
+      onTime: o.completedOnTime,
+      onTimeShare: share(o.completedOnTime, o.completed),
+    },
   ];
 }
 
@@ -141,7 +164,8 @@ export const ANSWER_BAND_KEYS = ['lt15m', 'm15_30', 'm30_60', 'h1_2', 'h2_4', 'g
 export type HotlineBandKey = (typeof ANSWER_BAND_KEYS)[number] | 'in_target' | 'late' | 'unanswered';
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-const obj = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {});
+const obj = (v: unknown): Record<string, unknown> =>
+  typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {};
 
 /** The hotline section as figures, or null when the report says they are not available. */
 export function hotlineView(h: HotlineSection): HotlineView | null {
@@ -154,17 +178,21 @@ export function hotlineView(h: HotlineSection): HotlineView | null {
   const sat = obj(f.satisfaction);
   const ratings = num(sat.ratings) ?? 0;
   const fixed = obj(f.firstAnswerBands);
-  const counts = Array.isArray(fixed.counts) && fixed.counts.length === ANSWER_BAND_KEYS.length ? fixed.counts.map(num) : null;
+  const counts =
+    Array.isArray(fixed.counts) && fixed.counts.length === ANSWER_BAND_KEYS.length ? fixed.counts.map(num) : null;
   const bands: HotlineView['bands'] =
     counts && !counts.includes(null)
-      ? [...ANSWER_BAND_KEYS.map((key, i) => ({ key, count: counts[i]! })), { key: 'unanswered', count: num(fixed.unanswered) ?? total - answered }]
+      ? [
+          ...ANSWER_BAND_KEYS.map((key, i) => ({ key, count: counts[i]! })),
+          { key: 'unanswered', count: num(fixed.unanswered) ?? total - answered },
+        ]
       : inTarget === null
-      ? [{ key: 'unanswered', count: total - answered }]
-      : [
-          { key: 'in_target', count: inTarget },
-          { key: 'late', count: answered - inTarget },
-          { key: 'unanswered', count: total - answered },
-        ];
+        ? [{ key: 'unanswered', count: total - answered }]
+        : [
+            { key: 'in_target', count: inTarget },
+            { key: 'late', count: answered - inTarget },
+            { key: 'unanswered', count: total - answered },
+          ];
   return {
     total,
     answered,
@@ -198,7 +226,10 @@ const HALF_DAY = 43_200_000;
  * in the report's own zone and in any zone within twelve hours of it (a list item carries no zone:
  * the viewer's own is used then).
  */
-export function periodText(r: Pick<ReportDocument, 'kind' | 'periodStart' | 'periodEnd'> & { timeZone?: string }, lang: 'zh-CN' | 'en'): string {
+export function periodText(
+  r: Pick<ReportDocument, 'kind' | 'periodStart' | 'periodEnd'> & { timeZone?: string },
+  lang: 'zh-CN' | 'en',
+): string {
   const fmt = (opts: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat(lang, { timeZone: r.timeZone, ...opts });
   switch (r.kind) {
     case 'briefing': {
@@ -206,9 +237,16 @@ export function periodText(r: Pick<ReportDocument, 'kind' | 'periodStart' | 'per
       return `${f.format(r.periodStart)} – ${f.format(r.periodEnd)}`;
     }
     case 'daily':
-      return fmt({ year: 'numeric', month: lang === 'en' ? 'short' : 'long', day: 'numeric', weekday: 'short' }).format(r.periodStart + HALF_DAY);
+      return fmt({ year: 'numeric', month: lang === 'en' ? 'short' : 'long', day: 'numeric', weekday: 'short' }).format(
+        r.periodStart + HALF_DAY,
+      );
     case 'weekly':
-      return lang === 'en' ? fmt({ year: 'numeric', month: 'short', day: 'numeric' }).formatRange(r.periodStart + HALF_DAY, r.periodEnd - HALF_DAY) : zhRange(r.periodStart + HALF_DAY, r.periodEnd - HALF_DAY, r.timeZone);
+      return lang === 'en'
+        ? fmt({ year: 'numeric', month: 'short', day: 'numeric' }).formatRange(
+            r.periodStart + HALF_DAY,
+            r.periodEnd - HALF_DAY,
+          )
+        : zhRange(r.periodStart + HALF_DAY, r.periodEnd - HALF_DAY, r.timeZone);
     case 'monthly':
       return fmt({ year: 'numeric', month: 'long' }).format((r.periodStart + r.periodEnd) / 2);
   }
@@ -217,7 +255,12 @@ export function periodText(r: Pick<ReportDocument, 'kind' | 'periodStart' | 'per
 /** "2026年11月16日至22日" (ICU words Chinese date ranges with slashes). */
 function zhRange(from: number, to: number, timeZone: string | undefined): string {
   const parts = (ms: number) => {
-    const p = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric' }).formatToParts(ms);
+    const p = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+    }).formatToParts(ms);
     const get = (type: string) => Number(p.find((x) => x.type === type)?.value);
     return { y: get('year'), m: get('month'), d: get('day') };
   };
@@ -229,10 +272,23 @@ function zhRange(from: number, to: number, timeZone: string | undefined): string
 
 /** A moment as short date and time in the report's own zone ("11月22日 09:30"). */
 export function momentText(ms: number, lang: 'zh-CN' | 'en', timeZone: string, withYear = false): string {
-  return new Intl.DateTimeFormat(lang, { timeZone, year: withYear ? 'numeric' : undefined, month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(ms);
+  return new Intl.DateTimeFormat(lang, {
+    timeZone,
+    year: withYear ? 'numeric' : undefined,
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(ms);
 }
 
 /** The period's first local day as YYYY-MM-DD in the report's time zone (for file names). */
 export function periodDate(r: Pick<ReportDocument, 'periodStart' | 'timeZone'>): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: r.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(r.periodStart);
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: r.timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(r.periodStart);
 }

@@ -38,7 +38,17 @@ export function dailyReport(over: Partial<ReportDocument> = {}): ReportDocument 
           { category: 'traffic', ...trend(0, 0, null) },
         ],
         daily: [{ date: '2026-11-22', byCategory: { public_order: 5, dispute: 4, criminal: 3 } }],
-        notable: [{ id: 'inc-1', number: 'TY20261122001', category: 'criminal', place: '桃源小区3号楼', summary: '电动车被盗 | 已立案', status: 'dispatched', reportedAt: DAY_START + 7_200_000 }],
+        notable: [
+          {
+            id: 'inc-1',
+            number: 'TY20261122001',
+            category: 'criminal',
+            place: '桃源小区3号楼',
+            summary: '电动车被盗 | 已立案',
+            status: 'dispatched',
+            reportedAt: DAY_START + 7_200_000,
+          },
+        ],
       },
       orders: {
         issued: trend(6, 5, null),
@@ -50,12 +60,42 @@ export function dailyReport(over: Partial<ReportDocument> = {}): ReportDocument 
         completed: 12,
         completedOnTime: 10,
         overdue: 3,
-        overdueList: [{ orderId: 'o-1', title: '核查出租屋', userId: 'u-li', name: '李警官', unitName: '社区警务中队', stage: 'ack', dueAt: DAY_START + 36_000_000 }],
-        people: [{ userId: 'u-li', name: '李警官', unitName: '社区警务中队', assigned: 4, acknowledged: 3, acknowledgedOnTime: 2, completed: 2, completedOnTime: 1, overdue: 1 }],
+        overdueList: [
+          {
+            orderId: 'o-1',
+            title: '核查出租屋',
+            userId: 'u-li',
+            name: '李警官',
+            unitName: '社区警务中队',
+            stage: 'ack',
+            dueAt: DAY_START + 36_000_000,
+          },
+        ],
+        people: [
+          {
+            userId: 'u-li',
+            name: '李警官',
+            unitName: '社区警务中队',
+            assigned: 4,
+            acknowledged: 3,
+            acknowledgedOnTime: 2,
+            completed: 2,
+            completedOnTime: 1,
+            overdue: 1,
+          },
+        ],
       },
       hotline: {
         available: true,
-        figures: { total: 9, answered: 7, answeredInTarget: 5, overdue: 2, timeToFirstAnswer: { count: 7, medianMs: 1_500_000, p90Ms: 7_500_000 }, firstAnswerBands: { counts: [2, 2, 1, 1, 1, 0], unanswered: 2 }, satisfaction: { ratings: 4, average: 4.5, satisfiedShare: 0.75 } },
+        figures: {
+          total: 9,
+          answered: 7,
+          answeredInTarget: 5,
+          overdue: 2,
+          timeToFirstAnswer: { count: 7, medianMs: 1_500_000, p90Ms: 7_500_000 },
+          firstAnswerBands: { counts: [2, 2, 1, 1, 1, 0], unanswered: 2 },
+          satisfaction: { ratings: 4, average: 4.5, satisfiedShare: 0.75 },
+        },
       },
       groups: {
         messages: trend(340, 300, null),
@@ -67,12 +107,29 @@ export function dailyReport(over: Partial<ReportDocument> = {}): ReportDocument 
         busiest: [{ groupId: 'g-1', name: '桃源社区第一网格', messages: 120 }],
       },
       onDuty: [{ userId: 'u-d', name: '王调度', role: 'dispatcher', unitName: '勤务管理指挥室' }],
-      units: [{ unitId: 'sq-1', name: '社区警务中队', kind: 'squad', incidents: 7, assignments: 12, acknowledgedOnTime: 9, completedOnTime: 6, overdue: 2, messages: 200, openMatters: 3 }],
+      units: [
+        {
+          unitId: 'sq-1',
+          name: '社区警务中队',
+          kind: 'squad',
+          incidents: 7,
+          assignments: 12,
+          acknowledgedOnTime: 9,
+          completedOnTime: 6,
+          overdue: 2,
+          messages: 200,
+          openMatters: 3,
+        },
+      ],
       focus: [{ text: '李警官未签收《核查出租屋》', rule: 'overdue_ack' }],
     },
     sections: [
       { key: 'incidents', title: '警情', sentences: [{ text: '接报警情 12 起，环比 +20%。', sources: [] }] },
-      { key: 'conversations', title: '热点会话摘要', sentences: [{ text: '桃源社区第一网格：居民反映夜间停车占道。', sources: ['m-1', 'm-2'] }] },
+      {
+        key: 'conversations',
+        title: '热点会话摘要',
+        sentences: [{ text: '桃源社区第一网格：居民反映夜间停车占道。', sources: ['m-1', 'm-2'] }],
+      },
     ],
     summarised: true,
     posted: null,
@@ -82,5 +139,8 @@ export function dailyReport(over: Partial<ReportDocument> = {}): ReportDocument 
 
 /** The app's `t` over one dictionary, outside Svelte. */
 export function translator(code: LocaleCode): Translate {
-  return (key, params) => DICTIONARIES[code][key].replace(/\{(\w+)\}/g, (whole, name: string) => (params?.[name] === undefined ? whole : String(params[name])));
+  return (key, params) =>
+    DICTIONARIES[code][key].replace(/\{(\w+)\}/g, (whole, name: string) =>
+      params?.[name] === undefined ? whole : String(params[name]),
+    );
 }

@@ -1,4 +1,10 @@
-import type { ReportDocument, ReportKind, ReportListItem, ReportRequest, ReportSourceMessage } from '@fengqiao/hub/protocol';
+import type {
+  ReportDocument,
+  ReportKind,
+  ReportListItem,
+  ReportRequest,
+  ReportSourceMessage,
+} from '@fengqiao/hub/protocol';
 import { requestJson, type ApiOutcome } from '../api/request.ts';
 
 /** Filters of the report list (GET /api/reports); `before` pages back by generation time. */
@@ -23,11 +29,16 @@ export function fetchReport(id: string): Promise<ApiOutcome<{ ok: true; report: 
 }
 
 /** Asks for a briefing or report now: 201 when built, 200 when that period's was already stored. */
-export function requestReport(body: ReportRequest): Promise<ApiOutcome<{ ok: true; report: ReportDocument; created: boolean }>> {
+export function requestReport(
+  body: ReportRequest,
+): Promise<ApiOutcome<{ ok: true; report: ReportDocument; created: boolean }>> {
   return requestJson('/api/reports', { method: 'POST', body });
 }
 
 /** The group messages some summary sentences of a report cite. */
-export function fetchReportSources(id: string, ids: string[]): Promise<ApiOutcome<{ ok: true; messages: ReportSourceMessage[] }>> {
+export function fetchReportSources(
+  id: string,
+  ids: string[],
+): Promise<ApiOutcome<{ ok: true; messages: ReportSourceMessage[] }>> {
   return requestJson(`/api/reports/${encodeURIComponent(id)}/sources?ids=${ids.map(encodeURIComponent).join(',')}`);
 }

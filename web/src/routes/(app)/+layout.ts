@@ -7,6 +7,7 @@ import type { LayoutLoad } from './$types';
 export const load: LayoutLoad = async ({ fetch }) => {
   const outcome = await fetchMe(fetch);
   if (outcome.ok) return { me: outcome.body.me, session: outcome.body.session };
-  if (outcome.status === 401) redirect(307, loginPath(outcome.code === 'session_expired' ? 'session_expired' : undefined));
+  if (outcome.status === 401)
+    redirect(307, loginPath(outcome.code === 'session_expired' ? 'session_expired' : undefined));
   error(503, 'load_me');
 };
