@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageView } from '@fengqiao/hub/protocol';
-import { connectSocket, login, startTestHub, type TestHub } from '@fengqiao/hub/testing';
+import { connectSocket, login, startTestHub, type TestHub } from '@fengqiao/hub/test-support';
 
 const botsDir = fileURLToPath(new URL('../bots/', import.meta.url));
 

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageView, ReportDocument, ReportSourceMessage } from '@fengqiao/hub/protocol';
-import { connectSocket, login, readJson, startTestHub, type TestHub, type TestSocket } from '@fengqiao/hub/testing';
+import {
+  connectSocket,
+  login,
+  readJson,
+  startTestHub,
+  type TestHub,
+  type TestSocket,
+} from '@fengqiao/hub/test-support';
 import { createReportApi } from '../bots/src/hub-api.ts';
 import { connectBot, type BotSocket } from '../bots/src/hub-client.ts';
 import { createReportBot, type ReportBot } from '../bots/src/report-bot.ts';

@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, mkdtempSync, openSync, rmSync, unlinkSync, writeS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { connectSocket, login, readJson, startTestHub, type TestHub } from '@fengqiao/hub/testing';
+import { connectSocket, login, readJson, startTestHub, type TestHub } from '@fengqiao/hub/test-support';
 import { spawnHub } from './support/hub-process.ts';
 
 /** tmpfs mounts need root; without it the full-disk case is skipped with a line saying so. */

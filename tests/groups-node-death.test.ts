@@ -9,7 +9,7 @@ import {
   startTestHub,
   type TestHub,
   type TestSocket,
-} from '@fengqiao/hub/testing';
+} from '@fengqiao/hub/test-support';
 import type { MessageView } from '@fengqiao/hub/protocol';
 
 const ready = (await serviceAvailable('postgres')) && (await serviceAvailable('redis'));

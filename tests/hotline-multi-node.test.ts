@@ -11,7 +11,7 @@ import {
   startTestHub,
   type TestHub,
   type TestSocket,
-} from '@fengqiao/hub/testing';
+} from '@fengqiao/hub/test-support';
 
 const ready = (await serviceAvailable('postgres')) && (await serviceAvailable('redis'));
 let n = 0;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { connectSocket, freePort, login, nextEvent } from '@fengqiao/hub/testing';
+import { connectSocket, freePort, login, nextEvent } from '@fengqiao/hub/test-support';
 
 const hubDir = fileURLToPath(new URL('../hub/', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'fq-process-'));

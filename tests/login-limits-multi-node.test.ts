@@ -9,7 +9,7 @@ import {
   serviceAvailable,
   startTestHub,
   type TestHub,
-} from '@fengqiao/hub/testing';
+} from '@fengqiao/hub/test-support';
 
 const ready = (await serviceAvailable('postgres')) && (await serviceAvailable('redis'));
 const hasRedisServer = spawnSync('redis-server', ['--version']).status === 0;

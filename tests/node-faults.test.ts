@@ -10,7 +10,7 @@ import {
   startTestHub,
   type TestHub,
   type TestSocket,
-} from '@fengqiao/hub/testing';
+} from '@fengqiao/hub/test-support';
 import { spawnHub, type HubProcess } from './support/hub-process.ts';
 
 const ready = (await serviceAvailable('postgres')) && (await serviceAvailable('redis'));

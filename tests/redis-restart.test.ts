@@ -10,7 +10,7 @@ import {
   startTestHub,
   type TestHub,
   type TestSocket,
-} from '@fengqiao/hub/testing';
+} from '@fengqiao/hub/test-support';
 
 const hasRedisServer = spawnSync('redis-server', ['--version']).status === 0;
 if (!hasRedisServer) {

@@ -1,7 +1,14 @@
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectSocket, demoLogin, login, startTestHub, type TestHub, type TestSocket } from '@fengqiao/hub/testing';
+import {
+  connectSocket,
+  demoLogin,
+  login,
+  startTestHub,
+  type TestHub,
+  type TestSocket,
+} from '@fengqiao/hub/test-support';
 
 type Tally = Record<string, Record<string, number>>;
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login, startTestHub, type TestHub } from '@fengqiao/hub/testing';
+import { login, startTestHub, type TestHub } from '@fengqiao/hub/test-support';
 import { connectBot } from './hub-client.ts';
 
 describe('a bot signs in to the hub with its API token', () => {

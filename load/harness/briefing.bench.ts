@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createTempPostgres, serviceAvailable } from '@fengqiao/hub/testing';
+import { createTempPostgres, serviceAvailable } from '@fengqiao/hub/test-support';
 import type { Actor } from '../../hub/src/auth/permissions.ts';
 import { provisionGroups } from '../../hub/src/groups/group-provisioning.ts';
 import { hotlineFigures } from '../../hub/src/hotline/hotline-figures.ts';

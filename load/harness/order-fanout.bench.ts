@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
-import { REDIS_URL, serviceAvailable } from '@fengqiao/hub/testing';
+import { REDIS_URL, serviceAvailable } from '@fengqiao/hub/test-support';
 import { prepareStore } from './bench-store.ts';
 import { killAll } from './children.ts';
 import { startClientPool, type ClientPool } from './client-pool.ts';

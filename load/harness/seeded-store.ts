@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTempPostgres } from '@fengqiao/hub/testing';
+import { createTempPostgres } from '@fengqiao/hub/test-support';
 import { newId } from '../../hub/src/ids.ts';
 import { seedDemoIfEmpty } from '../../hub/src/org/demo-seed.ts';
 import { openStore, type Store } from '../../hub/src/store/database.ts';

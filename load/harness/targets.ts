@@ -1,4 +1,4 @@
-import { demoLogin, login, startTestHub } from '@fengqiao/hub/testing';
+import { demoLogin, login, startTestHub } from '@fengqiao/hub/test-support';
 import type { ServerToClientEvents } from '@fengqiao/hub/protocol';
 import { startBaselineServer } from './baseline-server.ts';
 

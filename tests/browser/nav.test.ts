@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestHub, type TestHub } from '@fengqiao/hub/testing';
+import { startTestHub, type TestHub } from '@fengqiao/hub/test-support';
 import type { Role } from '@fengqiao/hub/protocol';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -12,7 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReportDocument } from '@fengqiao/hub/protocol';
-import { connectSocket, login, startTestHub, type TestHub, type TestSocket } from '@fengqiao/hub/testing';
+import { connectSocket, login, startTestHub, type TestHub, type TestSocket } from '@fengqiao/hub/test-support';
 import { createReportApi } from '../../bots/src/hub-api.ts';
 import { connectBot } from '../../bots/src/hub-client.ts';
 import { createReportBot, type ReportBot } from '../../bots/src/report-bot.ts';

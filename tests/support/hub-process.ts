@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '@fengqiao/hub/testing';
+import { freePort } from '@fengqiao/hub/test-support';
 
 const hubDir = fileURLToPath(new URL('../../hub/', import.meta.url));
 

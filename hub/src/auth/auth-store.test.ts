@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../org/demo-seed.ts';
 import { createOrgService } from '../org/org.service.ts';
 import { openStore, type Store } from '../store/database.ts';
-import { storeDialects } from '../testing/services.ts';
+import { storeDialects } from '../../test-support/services.ts';
 import { createAuthenticator } from './authenticator.ts';
 import { createBotTokenService } from './bot-token.service.ts';
 import { createSessionService } from './session.service.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoLogin, login, readJson, startTestHub, type TestHub } from '../testing/index.ts';
+import { demoLogin, login, readJson, startTestHub, type TestHub } from '../../test-support/index.ts';
 
 /** REST log-in, log-out, "who am I", and the admin routes, against a real hub on a real port. */
 describe('auth over HTTP', () => {

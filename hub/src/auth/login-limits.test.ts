@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { addStaff, demoLogin, readJson, startTestHub, type TestHub } from '../testing/index.ts';
+import { addStaff, demoLogin, readJson, startTestHub, type TestHub } from '../../test-support/index.ts';
 
 /**
  * Sign-in limits against a real hub over HTTP. The hub trusts the loopback proxy, so each case

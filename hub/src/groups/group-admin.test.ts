@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GroupView, MessageView } from '../protocol/index.ts';
-import { connectSocket, login, nextEvent, startTestHub, type TestHub, type TestSocket } from '../testing/index.ts';
+import {
+  connectSocket,
+  login,
+  nextEvent,
+  startTestHub,
+  type TestHub,
+  type TestSocket,
+} from '../../test-support/index.ts';
 
 let n = 0;
 const cid = () => `extra-${Date.now()}-${++n}`;

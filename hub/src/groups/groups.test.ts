@@ -9,7 +9,7 @@ import {
   storeDialects,
   type TestHub,
   type TestSocket,
-} from '../testing/index.ts';
+} from '../../test-support/index.ts';
 import { provisionGroups } from './group-provisioning.ts';
 
 let n = 0;

@@ -1,6 +1,13 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectSocket, login, readJson, startTestHub, type TestHub, type TestSocket } from '../testing/index.ts';
+import {
+  connectSocket,
+  login,
+  readJson,
+  startTestHub,
+  type TestHub,
+  type TestSocket,
+} from '../../test-support/index.ts';
 
 let n = 0;
 const cid = () => `img-${Date.now()}-${++n}`;

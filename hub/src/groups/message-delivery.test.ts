@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageView } from '../protocol/index.ts';
-import { storeDialects, type TestSocket } from '../testing/index.ts';
-import { cid, eventWhere, startHotlineFixture, type HotlineFixture } from '../hotline/hotline-fixture.ts';
+import { storeDialects, type TestSocket } from '../../test-support/index.ts';
+import { cid, eventWhere, startHotlineFixture, type HotlineFixture } from '../../test-support/hotline-fixture.ts';
 import { createMessageLog } from './message-log.ts';
 
 /** Every `event` a socket receives until `pred` matches one (the sentinel), in arrival order. */

@@ -6,7 +6,7 @@ import { newId } from '../ids.ts';
 import { seedDemo } from '../org/demo-seed.ts';
 import type { HotlineCategory, HotlineStatus } from '../protocol/index.ts';
 import { openStore, type Store } from '../store/database.ts';
-import { storeDialects } from '../testing/services.ts';
+import { storeDialects } from '../../test-support/services.ts';
 import { firstAnswerBands, hotlineFigures } from './hotline-figures.ts';
 
 const MIN = 60_000;

@@ -8,8 +8,8 @@ import {
   storeDialects,
   type TestHub,
   type TestSocket,
-} from '../testing/index.ts';
-import { cid, startHotlineFixture, type HotlineFixture } from './hotline-fixture.ts';
+} from '../../test-support/index.ts';
+import { cid, startHotlineFixture, type HotlineFixture } from '../../test-support/hotline-fixture.ts';
 
 const NOTE = '内部备注：该住户曾多次反映，注意核实身份证号320102';
 

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { storeDialects, type TestSocket } from '../testing/index.ts';
-import { cid, startHotlineFixture, type HotlineFixture } from './hotline-fixture.ts';
+import { storeDialects, type TestSocket } from '../../test-support/index.ts';
+import { cid, startHotlineFixture, type HotlineFixture } from '../../test-support/hotline-fixture.ts';
 
 /**
  * Hand-off, resolve and reopen post a message and move the thread's status: both land or neither

@@ -1,8 +1,8 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HotlineThreadView, MessageView } from '../protocol/index.ts';
-import { connectSocket, login, nextEvent, readJson, storeDialects, type TestSocket } from '../testing/index.ts';
-import { cid, eventWhere, startHotlineFixture, type HotlineFixture } from './hotline-fixture.ts';
+import { connectSocket, login, nextEvent, readJson, storeDialects, type TestSocket } from '../../test-support/index.ts';
+import { cid, eventWhere, startHotlineFixture, type HotlineFixture } from '../../test-support/hotline-fixture.ts';
 
 /** The hotline's flow over real sockets: write, answer live, catch up, hand off, resolve, rate, reopen, the desk's tools. */
 for (const dialect of await storeDialects()) {

@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoLogin, login, readJson, startTestHub, type TestHub } from '../testing/index.ts';
+import { demoLogin, login, readJson, startTestHub, type TestHub } from '../../test-support/index.ts';
 
 describe('REST error mapping', () => {
   let t: TestHub;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readJson, startTestHub, type TestHub } from '../testing/index.ts';
+import { readJson, startTestHub, type TestHub } from '../../test-support/index.ts';
 
 const METRICS_TOKEN = 'metrics-token-for-tests';
 

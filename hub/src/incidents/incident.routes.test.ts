@@ -7,7 +7,7 @@ import {
   readJson,
   startTestHub,
   type TestHub,
-} from '../testing/index.ts';
+} from '../../test-support/index.ts';
 
 /** The incident register over REST, and orders sent for an incident, on a real hub. */
 describe('incident register', () => {

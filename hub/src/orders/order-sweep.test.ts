@@ -12,7 +12,7 @@ import {
   storeDialects,
   type TestHub,
   type TestSocket,
-} from '../testing/index.ts';
+} from '../../test-support/index.ts';
 import { createOrderSweep, type SweepOptions } from './order-sweep.ts';
 import type { OrderNotifier } from './order.service.ts';
 

@@ -19,7 +19,7 @@ import {
   storeDialects,
   type TestHub,
   type TestSocket,
-} from '../testing/index.ts';
+} from '../../test-support/index.ts';
 import { dispatchRoom } from './order-notifier.ts';
 import { takeRevs } from './order-revs.ts';
 import { createOrderViews } from './order-views.ts';

@@ -8,7 +8,7 @@ import {
   startTestHub,
   type TestHub,
   type TestSocket,
-} from '../testing/index.ts';
+} from '../../test-support/index.ts';
 
 /** Residents sign up for their grid, then a staff member approves them into its group. */
 describe('resident registration', () => {

@@ -9,7 +9,7 @@ import {
   startTestHub,
   type TestHub,
   type TestSocket,
-} from '../testing/index.ts';
+} from '../../test-support/index.ts';
 
 const METRICS_TOKEN = 'metrics-token-for-tests';
 

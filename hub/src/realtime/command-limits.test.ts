@@ -1,7 +1,14 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.ts';
-import { connectSocket, login, nextEvent, startTestHub, type TestHub, type TestSocket } from '../testing/index.ts';
+import {
+  connectSocket,
+  login,
+  nextEvent,
+  startTestHub,
+  type TestHub,
+  type TestSocket,
+} from '../../test-support/index.ts';
 import { createCommandLimits } from './command-limits.ts';
 import type { HubSocket } from './types.ts';
 

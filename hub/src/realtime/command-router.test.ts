@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectSocket, demoLogin, login, nextEvent, startTestHub } from '../testing/index.ts';
-import type { TestHub, TestSocket } from '../testing/index.ts';
+import { connectSocket, demoLogin, login, nextEvent, startTestHub } from '../../test-support/index.ts';
+import type { TestHub, TestSocket } from '../../test-support/index.ts';
 
 /** Every client command the protocol declares, read from its event map (the source of event names). */
 function declaredCommands(): string[] {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectSocket, demoLogin, login, nextEvent, startTestHub } from '../testing/index.ts';
-import type { TestHub, TestSocket } from '../testing/index.ts';
+import { connectSocket, demoLogin, login, nextEvent, startTestHub } from '../../test-support/index.ts';
+import type { TestHub, TestSocket } from '../../test-support/index.ts';
 
 type ConnectError = Error & { data?: { code: string; message: string } };
 

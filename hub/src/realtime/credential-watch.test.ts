@@ -8,7 +8,7 @@ import {
   startTestHub,
   type TestHub,
   type TestSocket,
-} from '../testing/index.ts';
+} from '../../test-support/index.ts';
 
 const HOUR = 3600_000;
 

@@ -10,7 +10,7 @@ import {
   startTestHub,
   type TestHub,
   type TestSocket,
-} from '../testing/index.ts';
+} from '../../test-support/index.ts';
 
 const ready = await serviceAvailable('postgres');
 

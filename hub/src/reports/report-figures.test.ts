@@ -8,7 +8,7 @@ import { newId } from '../ids.ts';
 import { seedDemo } from '../org/demo-seed.ts';
 import type { ReportDocument } from '../protocol/index.ts';
 import { openStore, type Store } from '../store/database.ts';
-import { storeDialects } from '../testing/services.ts';
+import { storeDialects } from '../../test-support/services.ts';
 import { hotlineFigures } from '../hotline/hotline-figures.ts';
 import { createReportService, type ReportService } from './report.service.ts';
 

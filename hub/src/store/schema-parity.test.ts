@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTempPostgres, serviceAvailable } from '../testing/index.ts';
+import { createTempPostgres, serviceAvailable } from '../../test-support/index.ts';
 import { openStore, type Store } from './database.ts';
 import type { Database } from './schema.ts';
 

@@ -1,6 +1,13 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectSocket, login, readJson, startTestHub, type TestHub, type TestSocket } from '../testing/index.ts';
+import {
+  connectSocket,
+  login,
+  readJson,
+  startTestHub,
+  type TestHub,
+  type TestSocket,
+} from '../../test-support/index.ts';
 
 /**
  * A full disk, made without root: SQLite's max_page_count caps the file where it stands, and every

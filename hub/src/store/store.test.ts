@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeAudit } from '../audit/audit-log.ts';
 import { seedDemo, seedDemoIfEmpty } from '../org/demo-seed.ts';
 import { createOrgService } from '../org/org.service.ts';
-import { storeDialects } from '../testing/services.ts';
+import { storeDialects } from '../../test-support/services.ts';
 import { openStore, type Store } from './database.ts';
 
 for (const dialect of await storeDialects()) {

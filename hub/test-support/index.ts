@@ -3,12 +3,12 @@ import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
-import { loadConfig } from '../config.ts';
-import { startHub, type Hub } from '../hub.ts';
-import { createLogger, type Logger } from '../logger.ts';
-import { DEMO_PASSWORD } from '../org/demo-seed.ts';
-import type { ClientToServerEvents, LoginResponse, Role, ServerToClientEvents } from '../protocol/index.ts';
-import { SESSION_COOKIE } from '../protocol/index.ts';
+import { loadConfig } from '../src/config.ts';
+import { startHub, type Hub } from '../src/hub.ts';
+import { createLogger, type Logger } from '../src/logger.ts';
+import { DEMO_PASSWORD } from '../src/org/demo-seed.ts';
+import type { ClientToServerEvents, LoginResponse, Role, ServerToClientEvents } from '../src/protocol/index.ts';
+import { SESSION_COOKIE } from '../src/protocol/index.ts';
 
 export { createTempPostgres, serviceAvailable, storeDialects, POSTGRES_URL, REDIS_URL } from './services.ts';
 

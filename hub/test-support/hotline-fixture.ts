@@ -1,4 +1,4 @@
-import { connectSocket, login, startTestHub, type TestHub, type TestSocket } from '../testing/index.ts';
+import { connectSocket, login, startTestHub, type TestHub, type TestSocket } from './index.ts';
 
 let n = 0;
 /** A fresh client id. */
