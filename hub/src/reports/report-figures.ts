@@ -75,7 +75,7 @@ export async function buildFigures(
   scope: FigureScope,
   hotline?: HotlineFiguresSource,
 ): Promise<ReportFigures> {
-  const { period, previous, lastYear } = scope;
+  const { period, previous } = scope;
   const units = await db
     .selectFrom('units')
     .select(['id', 'parent_id', 'kind', 'name', 'path'])
