@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Assert, Equals } from './type-equality.ts';
 import {
   MAX_MESSAGE_TEXT,
+  MAX_NOTICE_TEXT,
   type ChangeCursors,
   type GroupHistoryPayload,
   type GroupMemberPayload,
@@ -55,7 +56,7 @@ export const groupReadPayload = z.object({ groupId: id, seq: z.number().int().mi
 
 export const messageRecallPayload = z.object({ groupId: id, seq: z.number().int().positive() });
 
-export const groupNoticePayload = z.object({ groupId: id, text: z.string().trim().min(1).max(1000) });
+export const groupNoticePayload = z.object({ groupId: id, text: z.string().trim().min(1).max(MAX_NOTICE_TEXT) });
 export const groupNoticeReadPayload = z.object({ groupId: id });
 
 export const groupMemberPayload = z.discriminatedUnion('action', [

@@ -3,6 +3,8 @@ export const GROUP_KINDS = ['grid', 'squad', 'command_room', 'station_staff', 'd
 export type GroupKind = (typeof GROUP_KINDS)[number];
 
 export const MAX_MESSAGE_TEXT = 2000;
+/** Longest pinned notice (群公告). */
+export const MAX_NOTICE_TEXT = 1000;
 /** How long a sender may recall their own message (撤回). */
 export const RECALL_WINDOW_MS = 2 * 60_000;
 

@@ -3,6 +3,8 @@ import type { Assert, Equals } from './type-equality.ts';
 import {
   MATTER_CATEGORIES,
   MATTER_STATUSES,
+  MAX_MATTER_DEPARTMENT,
+  MAX_MATTER_TITLE,
   type MatterCreatePayload,
   type MatterListPayload,
   type MatterUpdatePayload,
@@ -16,7 +18,7 @@ export const matterCreatePayload = z.object({
   seq: z.number().int().positive(),
   clientId: z.string().min(8).max(64),
   category: z.enum(MATTER_CATEGORIES),
-  title: z.string().trim().min(1).max(100),
+  title: z.string().trim().min(1).max(MAX_MATTER_TITLE),
   assigneeId: id.optional(),
 });
 
@@ -26,7 +28,7 @@ export const matterUpdatePayload = z.discriminatedUnion('action', [
   z.object({
     action: z.literal('hand_off'),
     matterId: id,
-    department: z.string().trim().min(1).max(100),
+    department: z.string().trim().min(1).max(MAX_MATTER_DEPARTMENT),
     note: z.string().trim().max(500).optional(),
   }),
   /** Resolving posts the answer into the group, quoting the message the matter came from. */

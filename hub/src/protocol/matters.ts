@@ -6,6 +6,10 @@ export type MatterCategory = (typeof MATTER_CATEGORIES)[number];
 export const MATTER_STATUSES = ['open', 'in_progress', 'resolved', 'handed_off'] as const;
 export type MatterStatus = (typeof MATTER_STATUSES)[number];
 
+/** Longest matter title, and longest name of the department a matter is handed to. */
+export const MAX_MATTER_TITLE = 100;
+export const MAX_MATTER_DEPARTMENT = 100;
+
 /** 登记问题: turn a group message into a tracked matter. */
 export interface MatterCreatePayload {
   groupId: string;
