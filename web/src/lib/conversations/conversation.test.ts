@@ -1,22 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { MessageView, SyncAnswer } from '@fengqiao/hub/protocol';
 import { ConversationStore, type ConversationCommands } from './conversation.svelte.ts';
+import { fixtureMessage } from './message.fixture.ts';
 
-const message = (groupId: string, seq: number): MessageView => ({
-  id: `${groupId}-${seq}`,
-  groupId,
-  seq,
-  sender: { id: 'u1', name: '李警官', role: 'officer' },
-  clientId: `client-${groupId}-${seq}`,
-  text: `第${seq}条`,
-  replyToSeq: null,
-  mentions: [],
-  mentionAll: false,
-  image: null,
-  status: 'ok',
-  createdAt: seq * 1000,
-  changeSeq: 0,
-});
+const message = (groupId: string, seq: number): MessageView => fixtureMessage(seq, { groupId });
 
 type SyncReply = { ok: true } & SyncAnswer;
 
