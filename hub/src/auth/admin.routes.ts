@@ -6,7 +6,7 @@ import type { HubLocals } from '../http/auth-context.ts';
 import { requirePrincipal } from '../http/auth-context.ts';
 import { parse } from '../validate.ts';
 import type { OrgService } from '../org/org.service.ts';
-import { botTokenBody, userStatusBody, type BotTokenResponse } from '../protocol/index.ts';
+import { botTokenBody, userStatusBody, type BotTokenResponse } from '../protocol/schemas.ts';
 import type { Database } from '../store/schema.ts';
 import { actorOf } from './authenticator.ts';
 import type { BotTokenService } from './bot-token.service.ts';

@@ -1,6 +1,6 @@
 import { Router, type Response } from 'express';
 import type { OrgService } from '../org/org.service.ts';
-import { loginBody, type LoginResponse, type MeResponse } from '../protocol/index.ts';
+import { loginBody, type LoginResponse, type MeResponse } from '../protocol/schemas.ts';
 import type { HubLocals } from '../http/auth-context.ts';
 import { requirePrincipal } from '../http/auth-context.ts';
 import { clearSessionCookie, DEVICE_COOKIE, readCookie, setDeviceCookie, setSessionCookie } from '../http/cookies.ts';

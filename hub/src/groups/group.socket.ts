@@ -15,7 +15,7 @@ import {
   messageRecallPayload,
   messageSearchPayload,
   sendMessagePayload,
-} from '../protocol/index.ts';
+} from '../protocol/schemas.ts';
 import type { MatterService } from './matter.service.ts';
 import type { GroupAdminService } from './group-admin.service.ts';
 import { errors } from '../errors.ts';

@@ -13,7 +13,7 @@ import {
   hotlineNotePayload,
   hotlineRatePayload,
   hotlineSendPayload,
-} from '../protocol/index.ts';
+} from '../protocol/schemas.ts';
 import { parse } from '../validate.ts';
 import type { HotlineService } from './hotline.service.ts';
 

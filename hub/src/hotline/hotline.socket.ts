@@ -21,7 +21,7 @@ import {
   hotlineStaffPayload,
   hotlineSyncPayload,
   hotlineThreadPayload,
-} from '../protocol/index.ts';
+} from '../protocol/schemas.ts';
 import { createJoinTracker } from '../realtime/join-tracker.ts';
 import type { SocketModule } from '../realtime/realtime-server.ts';
 import { hotlineDeskRoom } from './hotline-notifier.ts';

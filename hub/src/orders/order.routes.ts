@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { actorOf } from '../auth/authenticator.ts';
 import type { HubLocals } from '../http/auth-context.ts';
 import { requirePrincipal } from '../http/auth-context.ts';
-import { createOrderPayload } from '../protocol/index.ts';
+import { createOrderPayload } from '../protocol/schemas.ts';
 import { parse } from '../validate.ts';
 import type { OrderService } from './order.service.ts';
 

@@ -1,6 +1,6 @@
 import type { Result } from './error-codes.ts';
 import type { ErrorBody } from './error-codes.ts';
-import type { PingPayload, PresenceQueryPayload } from './schemas.ts';
+import type { PingPayload, PresenceQueryPayload } from './system.ts';
 import type { MatterCreatePayload, MatterListPayload, MatterUpdatePayload, MatterView } from './matters.ts';
 import type {
   GroupHistoryPayload,

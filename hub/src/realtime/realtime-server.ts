@@ -7,7 +7,7 @@ import { can } from '../auth/permissions.ts';
 import { errors } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../http/metrics.ts';
-import { pingPayload, presenceQueryPayload, type RevokeReason } from '../protocol/index.ts';
+import { pingPayload, presenceQueryPayload, type RevokeReason } from '../protocol/schemas.ts';
 import type { FanoutBackend } from './adapter.ts';
 import { createCommandLimits } from './command-limits.ts';
 import { createCommandRouter, type Define } from './command-router.ts';

@@ -9,7 +9,7 @@ import {
   reportRequest,
   reportSettingsBody,
   reportSummariesBody,
-} from '../protocol/index.ts';
+} from '../protocol/schemas.ts';
 import { parse } from '../validate.ts';
 import type { ReportService } from './report.service.ts';
 
