@@ -52,7 +52,7 @@ export function groupSocketModule(
       define('group:list', groupListPayload, async (_p, { actor }) => ({ groups: await groups.list(actor) }));
       define('group:sync', groupSyncPayload, async (p, { actor, socket }) => {
         await rooms.joined(socket);
-        return groups.sync(actor, p.cursors, p.changes, p.limit);
+        return groups.sync(actor, p);
       });
       define('group:history', groupHistoryPayload, async (p, { actor }) => ({
         messages: await groups.history(actor, p.groupId, p.beforeSeq, p.limit),

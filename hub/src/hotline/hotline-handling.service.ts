@@ -32,7 +32,7 @@ type Settle = (exec: Kysely<Database>, message: MessageView, repair: boolean) =>
  * resident who was offline finds it on return.
  */
 export function createHotlineHandling(ctx: HotlineContext) {
-  const { db, now, access, views, log } = ctx;
+  const { db, now, access, views } = ctx;
 
   /** Staff may act; a thread closed for good may not change. */
   async function staffOpen(actor: Actor, threadId: string) {
@@ -44,7 +44,7 @@ export function createHotlineHandling(ctx: HotlineContext) {
   /**
    * A step that posts a message and moves the thread's status: both in one transaction. A retried
    * client id answers with the first outcome, completed by `settle` if it was left half done, and
-   * announces the thread again (the first try may have died before it did).
+   * announces the message and the thread again (the first try may have died before it did).
    */
   async function step(
     actor: Actor,
@@ -52,16 +52,13 @@ export function createHotlineHandling(ctx: HotlineContext) {
     check: () => Promise<unknown>,
     settle: Settle,
   ): Promise<{ thread: HotlineThreadView; message: MessageView }> {
-    let message = await log.earlier(actor.id, s.clientId, s.threadId);
-    if (message) await settle(db, message, true);
-    else {
-      await check();
-      const out = await ctx.post(actor, s.threadId, { clientId: s.clientId, text: s.text }, (trx, m) =>
-        settle(trx, m, false).then(() => {}),
-      );
-      message = out.message;
-      if (out.duplicate) await settle(db, message, true);
-    }
+    const { message, duplicate } = await ctx.post(
+      actor,
+      s.threadId,
+      { clientId: s.clientId, text: s.text },
+      { admit: () => check().then(() => {}), alongside: (trx, m) => settle(trx, m, false).then(() => {}) },
+    );
+    if (duplicate) await settle(db, message, true);
     const v = await ctx.publish(s.threadId, s.change);
     return { thread: s.as === 'resident' ? v.resident : v.staff, message };
   }
