@@ -35,6 +35,7 @@ import { createOrderSweep } from './orders/order-sweep.ts';
 import { createOrderViews } from './orders/order-views.ts';
 import { orderSocketModule } from './orders/order.socket.ts';
 import { createOrderService } from './orders/order.service.ts';
+import { ordersOfIncidents } from './orders/order-queries.ts';
 import { createReceiptBatcher } from './orders/receipt-batcher.ts';
 import type { HubServer } from './realtime/types.ts';
 import { createGroupNotifier } from './groups/group-notifier.ts';
@@ -51,6 +52,7 @@ import { createHotlineService } from './hotline/hotline.service.ts';
 import { hotlineSocketModule } from './hotline/hotline.socket.ts';
 import { createHotlineSweep } from './hotline/hotline-sweep.ts';
 import { createHotlineViews } from './hotline/hotline-views.ts';
+import { seedHotlineDemo } from './hotline/hotline-demo-seed.ts';
 import { memoryBackend, redisBackend } from './realtime/adapter.ts';
 import { createRealtime } from './realtime/realtime-server.ts';
 import { openStore, type Store } from './store/database.ts';
@@ -98,6 +100,8 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     },
   });
   const seeded = config.seedDemo === 'auto' ? await seedDemoIfEmpty(store.db) : null;
+  // A few station-head hotline threads, so the head's inbox is not empty on first start.
+  if (seeded) await seedHotlineDemo(store.db);
   if (seeded) log.info(seeded, 'demo data created');
 
   const { db } = store;
@@ -218,7 +222,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
       }),
       '/demo': demoRoutes(db, config.seedDemo === 'auto'),
       '/orders': orderRoutes(orders),
-      '/incidents': incidentRoutes(createIncidentService(db)),
+      '/incidents': incidentRoutes(createIncidentService({ db, ordersOf: (ids) => ordersOfIncidents(db, ids) })),
       '/': imageRoutes(images),
       '/register': registrationRoutes({ registration, limits: limitStore }),
       '/hotline': hotlineRoutes(hotline),

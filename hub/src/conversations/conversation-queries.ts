@@ -182,14 +182,20 @@ export async function messageExists(db: Kysely<Database>, groupId: string, seq: 
   return row !== undefined;
 }
 
-/**
- * Each conversation's last seq and last message time, and one person's read cursor in it (the
- * hotline shows the resident's).
- */
+/** Where a conversation stands, as one person sees it. */
+export interface ConversationState {
+  lastSeq: number;
+  /** Time of its latest message; null when it has none. */
+  lastMessageAt: number | null;
+  /** The person's read cursor; null when they are not a member. */
+  readSeq: number | null;
+}
+
+/** Each conversation's state with one person's read cursor in it (the hotline shows the resident's). */
 export async function conversationStates(
   db: Kysely<Database>,
   items: { conversationId: string; userId: string }[],
-): Promise<Map<string, { lastSeq: number; lastMessageAt: number | null; readSeq: number | null }>> {
+): Promise<Map<string, ConversationState>> {
   const ids = [...new Set(items.map((i) => i.conversationId))];
   if (ids.length === 0) return new Map();
   const [groups, last, cursors] = await Promise.all([

@@ -1,6 +1,7 @@
 import type { Insertable, Kysely } from 'kysely';
 import { addMembers, openConversation } from '../conversations/conversation-members.ts';
 import { appendHistory } from '../conversations/message-log.ts';
+import { activePeople, stationHeads, unitsOfKind } from '../org/org-queries.ts';
 import { newId } from '../ids.ts';
 import type { HotlineCategory, HotlineStatus } from '../protocol/index.ts';
 import type { Database, HotlineThreadTable } from '../store/schema.ts';
@@ -94,28 +95,13 @@ const CANNED: [title: string, text: string][] = [
  * resolved and rated; and the station's first canned replies. Stored through the same tables as live threads (conversation + messages).
  */
 export async function seedHotlineDemo(db: Kysely<Database>, now = Date.now()): Promise<number> {
-  const station = await db
-    .selectFrom('units')
-    .select(['id', 'path'])
-    .where('kind', '=', 'station')
-    .orderBy('sort')
-    .executeTakeFirst();
+  const [station] = await unitsOfKind(db, ['station']);
   if (!station) return 0;
-  const head = await db
-    .selectFrom('users')
-    .select('id')
-    .where('unit_id', '=', station.id)
-    .where('role', '=', 'station_head')
-    .executeTakeFirst();
-  const residents = await db
-    .selectFrom('users')
-    .innerJoin('units', 'units.id', 'users.unit_id')
-    .select('users.id')
-    .where('users.role', '=', 'resident')
-    .where('units.path', 'like', `${station.path}%`)
-    .orderBy('users.id', 'desc')
-    .limit(THREADS.length)
-    .execute();
+  const [head] = await stationHeads(db, station.id);
+  // The station's newest residents, newest first.
+  const residents = (await activePeople(db, { roles: ['resident'], within: station.path }))
+    .slice(-THREADS.length)
+    .reverse();
   if (!head || residents.length < THREADS.length) return 0;
   await db.transaction().execute(async (trx) => {
     await trx

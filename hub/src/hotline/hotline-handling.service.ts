@@ -16,7 +16,10 @@ import {
 } from '../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
 import { checkWindow } from '../time-window.ts';
+import { activePeople, unitById } from '../org/org-queries.ts';
 import type { HotlineContext } from './hotline-context.ts';
+
+const ASSIGNABLE_LIMIT = 500;
 
 /**
  * A step's status change, in the transaction of its message (`repair` false). With `repair` it runs
@@ -208,22 +211,10 @@ export function createHotlineHandling(ctx: HotlineContext) {
     /** Who the thread may go to: staff of its station, the resident's community officer first. */
     async assignable(actor: Actor, threadId: string): Promise<HotlineAssignable[]> {
       const a = await access.staffThread(actor, threadId);
-      const station = await db
-        .selectFrom('units')
-        .select('path')
-        .where('id', '=', a.row.station_id)
-        .executeTakeFirstOrThrow();
+      const station = await unitById(db, a.row.station_id);
       const suggested = (await views.both(threadId)).staff.staff?.suggestedAssignee?.id;
-      const rows = await db
-        .selectFrom('users as u')
-        .innerJoin('units as un', 'un.id', 'u.unit_id')
-        .select(['u.id', 'u.name', 'u.role', 'un.name as unit_name'])
-        .where('un.path', 'like', `${station.path}%`)
-        .where('u.role', 'in', ['station_head', 'officer', 'auxiliary', 'dispatcher'])
-        .where('u.disabled_at', 'is', null)
-        .orderBy('u.id')
-        .limit(500)
-        .execute();
+      const roles = ['station_head', 'officer', 'auxiliary', 'dispatcher'] as const;
+      const rows = station ? await activePeople(db, { roles, within: station.path }, ASSIGNABLE_LIMIT) : [];
       return rows
         .map((r) => ({ id: r.id, name: r.name, role: r.role, unitName: r.unit_name, suggested: r.id === suggested }))
         .sort((x, y) => Number(y.suggested) - Number(x.suggested));

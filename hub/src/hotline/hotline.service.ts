@@ -13,6 +13,7 @@ import {
   TIME_WINDOWS,
 } from '../protocol/index.ts';
 import type { SyncRequest } from '../conversations/message-pipeline.ts';
+import { stationByCode, stationHeads } from '../org/org-queries.ts';
 import { createHotlineContext, type HotlineDeps } from './hotline-context.ts';
 import { createHotlineDesk } from './hotline-desk.service.ts';
 import { checkWindow } from '../time-window.ts';
@@ -70,21 +71,9 @@ export function createHotlineService(deps: HotlineDeps) {
 
     /** Public landing of `/h/<code>`: the station, its head's name and initials, the promised response time. */
     async stationInfo(code: string): Promise<HotlineStationInfo> {
-      const s = await db
-        .selectFrom('units')
-        .select(['id', 'name', 'code'])
-        .where('code', '=', code)
-        .where('kind', '=', 'station')
-        .executeTakeFirst();
+      const s = await stationByCode(db, code);
       if (!s) throw errors.notFound('station');
-      const head = await db
-        .selectFrom('users')
-        .select('name')
-        .where('unit_id', '=', s.id)
-        .where('role', '=', 'station_head')
-        .where('disabled_at', 'is', null)
-        .orderBy('id')
-        .executeTakeFirst();
+      const [head] = await stationHeads(db, s.id);
       return {
         ok: true,
         station: { code: s.code, name: s.name },

@@ -3,6 +3,7 @@ import type { Logger } from '../logger.ts';
 import { createFanout, type Fanout } from '../realtime/fanout.ts';
 import { rooms, type HubServer } from '../realtime/types.ts';
 import type { ProgressBatch } from '../protocol/index.ts';
+import { personById, unitById } from '../org/org-queries.ts';
 import type { Database } from '../store/schema.ts';
 import type { OrderNotifier } from './order.service.ts';
 import type { OrderViews } from './order-views.ts';
@@ -109,11 +110,8 @@ export function createOrderNotifier(deps: {
     issued(order, scopeUnitId) {
       void (async () => {
         // Every dispatcher whose scope holds the new order's scope: the scope and its ancestors.
-        const scope = await deps.db
-          .selectFrom('units')
-          .select('path')
-          .where('id', '=', scopeUnitId)
-          .executeTakeFirstOrThrow();
+        const scope = await unitById(deps.db, scopeUnitId);
+        if (!scope) return;
         const board = await views.board(order.id);
         io().to(scope.path.split('/').filter(Boolean).map(dispatchRoom)).emit('order:issued', { order, board });
       })().catch(fail('issued'));
@@ -140,11 +138,9 @@ export function createOrderNotifier(deps: {
     escalated(orderId, subjectId, toUserIds, phase) {
       void (async () => {
         const o = await titleOf(orderId);
-        const subject = await deps.db
-          .selectFrom('users')
-          .select(['id', 'name'])
-          .where('id', '=', subjectId)
-          .executeTakeFirstOrThrow();
+        const person = await personById(deps.db, subjectId);
+        if (!person) return;
+        const subject = { id: person.id, name: person.name };
         if (toUserIds.length)
           io().to(toUserIds.map(rooms.user)).emit('order:escalated', { orderId, title: o.title, phase, subject });
       })().catch(fail('escalated'));

@@ -19,7 +19,9 @@ import {
 } from '../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
 import { checkWindow } from '../time-window.ts';
-import { dispatchScope } from './dispatch-scope.ts';
+import { incidentStationPath } from '../incidents/incident-queries.ts';
+import { dispatchScope } from '../org/dispatch-scope.ts';
+import { unitById } from '../org/org-queries.ts';
 import { takeRevs } from './order-revs.ts';
 import { resolveRecipients, type Audience, type Recipients } from './order-targets.ts';
 import type { OrderViews } from './order-views.ts';
@@ -266,13 +268,8 @@ export function createOrderService(deps: {
       const t = now();
       const { ackDueAt, completeDueAt } = deadlines(p, t);
       if (p.incidentId) {
-        const incident = await db
-          .selectFrom('incidents')
-          .innerJoin('units', 'units.id', 'incidents.station_id')
-          .select('units.path')
-          .where('incidents.id', '=', p.incidentId)
-          .executeTakeFirst();
-        if (!incident || !incident.path.startsWith(scope.path)) throw errors.notFound('incident');
+        const incidentPath = await incidentStationPath(db, p.incidentId);
+        if (!incidentPath?.startsWith(scope.path)) throw errors.notFound('incident');
       }
       const recipients = await resolveRecipients(db, scope.path, p.targets, actor.id);
       let sent: Awaited<ReturnType<typeof insertOrder>>;
@@ -410,11 +407,8 @@ export function createOrderService(deps: {
         throw errors.conflict(`the assignment is already ${row.state}`);
       const earlier = await sentBefore(actor, p.clientId);
       if (earlier) return duplicateOf(earlier);
-      const ownUnit = await db
-        .selectFrom('units')
-        .select(['id', 'path'])
-        .where('id', '=', actor.unitId)
-        .executeTakeFirstOrThrow();
+      const ownUnit = await unitById(db, actor.unitId);
+      if (!ownUnit) throw errors.notFound('unit');
       const recipients = await resolveRecipients(
         db,
         ownUnit.path,
