@@ -22,10 +22,8 @@ import { errors } from '../errors.ts';
 import { createJoinTracker } from '../realtime/join-tracker.ts';
 import type { SocketModule } from '../realtime/realtime-server.ts';
 import type { HubSocket } from '../realtime/types.ts';
+import { groupRoom } from './group-notifier.ts';
 import type { GroupService } from './group.service.ts';
-
-/** Room of one group's live fan-out. */
-export const groupRoom = (groupId: string) => `group:${groupId}`;
 
 /** Socket.IO commands of group chat: validate (in define) → service → ack. */
 export function groupSocketModule(
