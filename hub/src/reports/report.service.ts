@@ -3,18 +3,10 @@ import type { Actor } from '../auth/permissions.ts';
 import { can } from '../auth/permissions.ts';
 import { errors } from '../errors.ts';
 import { newId } from '../ids.ts';
-import {
-  citedMessages,
-  conversationNames,
-  messagesInPeriod,
-  periodTexts,
-  relayedCommand,
-  sentBy,
-} from '../conversations/conversation-queries.ts';
+import { citedMessages, relayedCommand } from '../conversations/conversation-queries.ts';
 import { dispatchScope } from '../org/dispatch-scope.ts';
 import { personById, unitById } from '../org/org-queries.ts';
 import type {
-  ReportConversation,
   ReportDocument,
   ReportFigures,
   ReportKind,
@@ -24,7 +16,6 @@ import type {
   ReportSettings,
   ReportSettingsBody,
   ReportSourceMessage,
-  ReportSummariesBody,
   ReportUnitKind,
 } from '../protocol/index.ts';
 import { REPORT_UNIT_KINDS, TIME_WINDOWS } from '../protocol/index.ts';
@@ -40,12 +31,11 @@ import {
   type Period,
 } from './local-period.ts';
 import { buildFigures, type HotlineFiguresSource } from './report-figures.ts';
+import { createReportPublishing } from './report-publishing.ts';
 import { renderSections } from './report-text.ts';
 import { createReportSchedule } from './report-schedule.ts';
 
 const DAY = 86_400_000;
-const POST_LEASE_MS = 2 * 60_000;
-const CONVERSATION_MESSAGES = 300;
 
 /** What the service tells the transport: a person asked for a report, bots may summarise it. */
 export interface ReportNotifier {
@@ -59,16 +49,10 @@ export interface ReportDefaults {
 
 type Unit = { id: string; name: string; kind: ReportUnitKind; path: string };
 
-/** The period a stored report covers. */
-const spanOf = (r: { period_start: number; period_end: number }) => ({
-  start: Number(r.period_start),
-  end: Number(r.period_end),
-});
-
 /**
  * Briefings and reports, transport-free: who may ask, which period a request means, building the
- * figures once per unit, kind and period (the unique row is the claim), summaries from bots,
- * exactly-once posting, and the cited source messages.
+ * figures once per unit, kind and period (the unique row is the claim), and the cited source
+ * messages; what bots do with a report (summaries, posting) is in report-publishing.ts.
  */
 export function createReportService(deps: {
   db: Kysely<Database>;
@@ -347,95 +331,7 @@ export function createReportService(deps: {
       }));
     },
 
-    /** Bots: the busiest conversations of the period, text messages in order, for the summariser. */
-    async conversations(actor: Actor, id: string): Promise<ReportConversation[]> {
-      if (actor.role !== 'bot') throw errors.forbidden('conversations are handed to bots only');
-      const r = await row(id);
-      const figures = JSON.parse(r.figures) as ReportFigures;
-      const out: ReportConversation[] = [];
-      for (const b of figures.groups.busiest) {
-        const rows = await periodTexts(db, b.groupId, spanOf(r), CONVERSATION_MESSAGES);
-        out.push({
-          groupId: b.groupId,
-          name: b.name,
-          messages: rows.reverse().map((m) => ({
-            id: m.id,
-            groupId: m.group_id,
-            seq: Number(m.seq),
-            senderId: m.sender_id,
-            senderName: m.sender_name,
-            text: m.text,
-            createdAt: Number(m.created_at),
-          })),
-        });
-      }
-      return out;
-    },
-
-    /** Bots: the summaries and topics; the first write wins, every citation must be a message of its conversation in the period. */
-    async storeSummaries(
-      actor: Actor,
-      id: string,
-      body: ReportSummariesBody,
-    ): Promise<{ report: ReportDocument; stored: boolean }> {
-      if (actor.role !== 'bot') throw errors.forbidden('summaries are written by bots');
-      const r = await row(id);
-      const figures = JSON.parse(r.figures) as ReportFigures;
-      const busiest = new Set(figures.groups.busiest.map((b) => b.groupId));
-      for (const c of body.conversations) {
-        if (!busiest.has(c.groupId)) throw errors.invalid('a summary is for a conversation this report does not cover');
-        const cited = [...new Set(c.sentences.flatMap((s) => s.sources))];
-        if (c.sentences.some((s) => s.sources.length === 0))
-          throw errors.invalid('every summary sentence cites its messages');
-        if (cited.length === 0) continue;
-        const found = await messagesInPeriod(db, cited, c.groupId, spanOf(r));
-        if (found.length !== cited.length)
-          throw errors.invalid('a cited message is not in this conversation and period');
-      }
-      if (r.summarised_at !== null) return { report: await toDocument(r), stored: false };
-      figures.groups.topics = body.topics;
-      const names = await conversationNames(
-        db,
-        body.conversations.map((c) => c.groupId),
-      );
-      const sections = renderSections(r.kind, figures, body, names);
-      const res = await db
-        .updateTable('reports')
-        .set({ figures: JSON.stringify(figures), sections: JSON.stringify(sections), summarised_at: now() })
-        .where('id', '=', id)
-        .where('summarised_at', 'is', null)
-        .executeTakeFirst();
-      return { report: await toDocument(await row(id)), stored: Number(res.numUpdatedRows) > 0 };
-    },
-
-    /** Bots: take the right to post a report; one bot wins, another may take over after a lease. */
-    async claimPost(actor: Actor, id: string): Promise<{ claimed: boolean; report: ReportDocument }> {
-      if (actor.role !== 'bot') throw errors.forbidden('reports are posted by bots');
-      await row(id);
-      const t = now();
-      const res = await db
-        .updateTable('reports')
-        .set({ post_claimed_at: t })
-        .where('id', '=', id)
-        .where('posted_at', 'is', null)
-        .where((eb) => eb.or([eb('post_claimed_at', 'is', null), eb('post_claimed_at', '<', t - POST_LEASE_MS)]))
-        .executeTakeFirst();
-      return { claimed: Number(res.numUpdatedRows) > 0, report: await toDocument(await row(id)) };
-    },
-
-    /** Bots: the report went out as this message of theirs. */
-    async markPosted(actor: Actor, id: string, at: { groupId: string; seq: number }): Promise<ReportDocument> {
-      if (actor.role !== 'bot') throw errors.forbidden('reports are posted by bots');
-      await row(id);
-      if (!(await sentBy(db, at.groupId, at.seq, actor.id))) throw errors.notFound('message');
-      await db
-        .updateTable('reports')
-        .set({ posted_group_id: at.groupId, posted_seq: at.seq, posted_at: now() })
-        .where('id', '=', id)
-        .where('posted_at', 'is', null)
-        .execute();
-      return toDocument(await row(id));
-    },
+    ...createReportPublishing({ db, row, toDocument, now }),
 
     ...createReportSchedule({ db, settingsOf, now }),
 
