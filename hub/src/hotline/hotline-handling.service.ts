@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Updateable } from 'kysely';
 import type { Actor } from '../auth/permissions.ts';
 import { errors } from '../errors.ts';
 import {
@@ -14,7 +14,7 @@ import {
   type MessageView,
   TIME_WINDOWS,
 } from '../protocol/index.ts';
-import type { Database } from '../store/schema.ts';
+import type { Database, HotlineThreadTable } from '../store/schema.ts';
 import { checkWindow } from '../time-window.ts';
 import { activePeople, unitById } from '../org/org-queries.ts';
 import type { HotlineContext } from './hotline-context.ts';
@@ -66,6 +66,33 @@ export function createHotlineHandling(ctx: HotlineContext) {
     return { thread: s.as === 'resident' ? v.resident : v.staff, message };
   }
 
+  /**
+   * A step of the desk on an open thread that stamps it (`stamp`) at its message's time. A repair
+   * applies only where the thread is not resolved and that stamp is older than the message.
+   */
+  function deskStep(
+    actor: Actor,
+    s: { threadId: string; clientId: string; text: string; change: HotlineChange },
+    stamp: 'handoff_at' | 'resolved_at',
+    fields: (at: number) => Updateable<HotlineThreadTable>,
+  ): Promise<{ thread: HotlineThreadView; message: MessageView }> {
+    return step(
+      actor,
+      { ...s, as: 'staff' },
+      () => staffOpen(actor, s.threadId),
+      (exec, m, repair) => {
+        const at = m.createdAt;
+        let q = exec
+          .updateTable('hotline_threads')
+          .set({ ...fields(at), updated_at: repair ? now() : at })
+          .where('id', '=', s.threadId);
+        if (repair)
+          q = q.where('status', '!=', 'resolved').where((eb) => eb.or([eb(stamp, 'is', null), eb(stamp, '<', at)]));
+        return q.execute();
+      },
+    );
+  }
+
   return {
     /** Hand the thread to an officer of the station (head and delegates only). */
     async assign(actor: Actor, threadId: string, assigneeId: string): Promise<HotlineThreadView> {
@@ -94,57 +121,23 @@ export function createHotlineHandling(ctx: HotlineContext) {
     /** 一报警三分发: not police business — passed to a department; the resident is told why in the thread. */
     handOff(actor: Actor, p: HotlineHandOffPayload): Promise<{ thread: HotlineThreadView; message: MessageView }> {
       const text = `已转交${p.department}处理。${p.reason}`;
-      return step(
-        actor,
-        { ...p, text, as: 'staff', change: 'handed_off' },
-        () => staffOpen(actor, p.threadId),
-        (exec, m, repair) => {
-          const at = m.createdAt;
-          let q = exec
-            .updateTable('hotline_threads')
-            .set({
-              status: 'handed_off',
-              handoff_department: p.department,
-              handoff_reason: p.reason,
-              handoff_at: at,
-              handoff_by: actor.id,
-              updated_at: repair ? now() : at,
-            })
-            .where('id', '=', p.threadId);
-          if (repair)
-            q = q
-              .where('status', '!=', 'resolved')
-              .where((eb) => eb.or([eb('handoff_at', 'is', null), eb('handoff_at', '<', at)]));
-          return q.execute();
-        },
-      );
+      return deskStep(actor, { ...p, text, change: 'handed_off' }, 'handoff_at', (at) => ({
+        status: 'handed_off',
+        handoff_department: p.department,
+        handoff_reason: p.reason,
+        handoff_at: at,
+        handoff_by: actor.id,
+      }));
     },
 
     /** Closes the thread; the summary reaches the resident as a message. */
     resolve(actor: Actor, p: HotlineResolvePayload): Promise<{ thread: HotlineThreadView; message: MessageView }> {
-      return step(
-        actor,
-        { ...p, text: p.summary, as: 'staff', change: 'resolved' },
-        () => staffOpen(actor, p.threadId),
-        (exec, m, repair) => {
-          const at = m.createdAt;
-          let q = exec
-            .updateTable('hotline_threads')
-            .set({
-              status: 'resolved',
-              resolution_summary: p.summary,
-              resolved_at: at,
-              resolved_by: actor.id,
-              updated_at: repair ? now() : at,
-            })
-            .where('id', '=', p.threadId);
-          if (repair)
-            q = q
-              .where('status', '!=', 'resolved')
-              .where((eb) => eb.or([eb('resolved_at', 'is', null), eb('resolved_at', '<', at)]));
-          return q.execute();
-        },
-      );
+      return deskStep(actor, { ...p, text: p.summary, change: 'resolved' }, 'resolved_at', (at) => ({
+        status: 'resolved',
+        resolution_summary: p.summary,
+        resolved_at: at,
+        resolved_by: actor.id,
+      }));
     },
 
     /** The resident rates a resolved thread, once. */
