@@ -20,38 +20,22 @@ export async function incidentStationPath(db: Kysely<Database>, incidentId: stri
   return row?.path;
 }
 
-/** Incidents of these stations reported in the period, per category. */
-export async function incidentCountsByCategory(
+/** Incidents of these stations reported in the period, per category or per station. */
+export async function incidentCounts(
   db: Kysely<Database>,
   stationIds: string[],
   p: Span,
+  per: 'category' | 'station_id',
 ): Promise<Map<string, number>> {
   const rows = await db
     .selectFrom('incidents')
-    .select(['category', (eb) => eb.fn.countAll<number>().as('n')])
+    .select([per, (eb) => eb.fn.countAll<number>().as('n')])
     .where('station_id', 'in', stationIds)
     .where('reported_at', '>=', p.start)
     .where('reported_at', '<', p.end)
-    .groupBy('category')
+    .groupBy(per)
     .execute();
-  return new Map(rows.map((r) => [r.category, Number(r.n ?? 0)]));
-}
-
-/** Incidents of these stations reported in the period, per station. */
-export async function incidentCountsByStation(
-  db: Kysely<Database>,
-  stationIds: string[],
-  p: Span,
-): Promise<Map<string, number>> {
-  const rows = await db
-    .selectFrom('incidents')
-    .select(['station_id', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('station_id', 'in', stationIds)
-    .where('reported_at', '>=', p.start)
-    .where('reported_at', '<', p.end)
-    .groupBy('station_id')
-    .execute();
-  return new Map(rows.map((r) => [r.station_id, Number(r.n ?? 0)]));
+  return new Map(rows.map((r) => [per === 'category' ? r.category : r.station_id, Number(r.n ?? 0)]));
 }
 
 /** Whether these stations logged anything reported before `t` (an index range probe, not a scan). */

@@ -12,13 +12,7 @@ import type {
 import { INCIDENT_CATEGORIES, STAFF_ROLES } from '../protocol/index.ts';
 import { groupsOfKind, hasMessagesBefore, messageCounts } from '../conversations/conversation-queries.ts';
 import { matterCounts, openMattersPerGroup, unsettledDisputes } from '../groups/matter-queries.ts';
-import {
-  hasIncidentsBefore,
-  incidentCountsByCategory,
-  incidentCountsByStation,
-  incidentTimes,
-  notableIncidents,
-} from '../incidents/incident-queries.ts';
+import { hasIncidentsBefore, incidentCounts, incidentTimes, notableIncidents } from '../incidents/incident-queries.ts';
 import {
   assignmentTotals,
   hasOrdersBefore,
@@ -131,7 +125,7 @@ async function incidentFigures(
   const { period, previous, lastYear, timeZone } = scope;
   if (stationIds.length === 0)
     return { total: trend(0, null, null), byCategory: [], daily: dailySeries([], period, timeZone, []), notable: [] };
-  const counts = (p: Period) => incidentCountsByCategory(db, stationIds, p);
+  const counts = (p: Period) => incidentCounts(db, stationIds, p, 'category');
   // Records reach back into a comparison period when one exists before its end.
   const hasData = (p: Period) => hasIncidentsBefore(db, stationIds, p.end);
   const [cur, prev, ly] = await Promise.all([
@@ -330,7 +324,7 @@ async function unitBreakdown(
   );
   const stationIds = units.filter((u) => u.kind === 'station' && u.id !== scope.unit.id).map((u) => u.id);
   if (stationIds.length) {
-    const inc = await incidentCountsByStation(db, stationIds, scope.period);
+    const inc = await incidentCounts(db, stationIds, scope.period, 'station_id');
     for (const [stationId, count] of inc) {
       const row = rows.get(childOf(stationId)?.id ?? '');
       if (row) row.incidents += count;
