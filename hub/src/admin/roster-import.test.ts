@@ -160,6 +160,24 @@ for (const dialect of await storeDialects()) {
       expect(changedSince.map((p) => p.login).sort()).toEqual([...changed].sort());
     });
 
+    it('imports a 5,000-row file in seconds (the time is printed, not asserted: machines here are shared)', async () => {
+      const rows = [['姓名', '警号', '职务', '角色', '所属单位', '手机号']];
+      for (let i = 0; i < 5000; i++)
+        rows.push([
+          `新居民${i + 1}`,
+          '',
+          '',
+          '群众',
+          `JB-JBS-C${(i % 12) + 1}-G${(i % 2) + 1}`,
+          String(16000000000 + i),
+        ]);
+      const started = performance.now();
+      const res = await admin('POST', '/api/admin/import/people?apply=1', csv(rows), CSV);
+      const ms = Math.round(performance.now() - started);
+      console.info(`[roster-import ${dialect.name}] 5,000-row file applied in ${ms} ms`);
+      expect(res.body).toMatchObject({ applied: true, summary: { create: 5000, refuse: 0 } });
+    });
+
     it('refuses wrong headers naming them, reads GBK as Excel saves it, refuses other bytes and 10 MB', async () => {
       const headers = await admin('POST', '/api/admin/import/people', '姓名,警号,职位,单位\n张三,1,民警,x\n', CSV);
       expect(headers.status).toBe(400);
