@@ -60,6 +60,16 @@ export function createOrgService(db: Kysely<Database>) {
       return userIds.filter((id) => !active.has(id));
     },
 
+    /** Role, unit and temporary-password flag of these people (the keep-alive compares them with open sockets). */
+    peopleAmong: (userIds: string[]) =>
+      userIds.length === 0
+        ? Promise.resolve([])
+        : db
+            .selectFrom('users')
+            .select(['id', 'role', 'unit_id', 'password_change_required'])
+            .where('id', 'in', userIds)
+            .execute(),
+
     async setDisabled(userId: string, disabled: boolean, at = Date.now()): Promise<UserRow | undefined> {
       await db
         .updateTable('users')

@@ -114,13 +114,22 @@ export function createRealtime(opts: RealtimeOptions) {
     io.in(room).disconnectSockets(true);
   }
 
-  const keepAlive = watchCredentials({ io, check: opts.checkCredentials, revoke, everyMs: opts.keepAliveMs, log });
+  /** Closes people's sockets on every node without ending their sessions: they reconnect as they now are. */
+  const reconnect = (userIds: string[]) => {
+    if (userIds.length) io.in(userIds.map(rooms.user)).disconnectSockets(true);
+  };
+  const keepAlive = watchCredentials({
+    io,
+    check: opts.checkCredentials,
+    revoke,
+    reconnect,
+    everyMs: opts.keepAliveMs,
+    log,
+  });
 
   /** Administration and account changes, on every node: a changed unit or role reconnects, an ended session is told. */
   const accountSockets: AccountSockets = {
-    reconnect: (userIds) => {
-      if (userIds.length) io.in(userIds.map(rooms.user)).disconnectSockets(true);
-    },
+    reconnect,
     endUser: (userId, reason) => revoke(rooms.user(userId), reason),
     endSessions: (sessionIds, reason) => sessionIds.forEach((id) => revoke(rooms.session(id), reason)),
   };
