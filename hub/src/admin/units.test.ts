@@ -187,6 +187,21 @@ for (const dialect of await storeDialects()) {
       socket.close();
       expect(listed.ok && listed.groups.length).toBeGreaterThan(0);
       expect(listed.ok && listed.groups.map((g) => g.id)).not.toContain(group.id);
+      // Residents can no longer sign up for it.
+      const options = await (await fetch(`${t.url}/api/register/stations/BH-ZS-TY`)).text();
+      expect(options).not.toContain(empty.id);
+      const signUp = await fetch(`${t.url}/api/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: t.url },
+        body: JSON.stringify({
+          phone: '13512345678',
+          name: '晚到',
+          password: 'resident-pass-2026',
+          stationCode: 'BH-ZS-TY',
+          gridId: empty.id,
+        }),
+      });
+      expect(signUp.status).toBe(404);
       const person = await admin('POST', '/api/admin/people', {
         login: '990001',
         name: '迟到',

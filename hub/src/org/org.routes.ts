@@ -25,6 +25,7 @@ export function orgRoutes(deps: {
       .selectFrom('units')
       .select(['id', 'parent_id', 'kind', 'name', 'code'])
       .where('path', 'like', `${scope.path}%`)
+      .where('retired_at', 'is', null)
       .orderBy('sort')
       .execute();
     const people = await deps.db

@@ -38,6 +38,7 @@ export function createRegistrationService(deps: {
         .select(['id', 'name', 'kind', 'parent_id'])
         .where('path', 'like', `${s.path}%`)
         .where('kind', 'in', ['community', 'grid'])
+        .where('retired_at', 'is', null)
         .orderBy('sort')
         .execute();
       return {
@@ -64,10 +65,11 @@ export function createRegistrationService(deps: {
       const s = await station(body.stationCode);
       const grid = await db
         .selectFrom('units')
-        .select(['id', 'path', 'kind'])
+        .select(['id', 'path', 'kind', 'retired_at'])
         .where('id', '=', body.gridId)
         .executeTakeFirst();
-      if (!grid || grid.kind !== 'grid' || !grid.path.startsWith(s.path)) throw errors.notFound('grid');
+      if (!grid || grid.kind !== 'grid' || !grid.path.startsWith(s.path) || grid.retired_at !== null)
+        throw errors.notFound('grid');
       const passwordHash = await hashPassword(body.password);
       const taken = async () =>
         (await db.selectFrom('users').select('id').where('login', '=', body.phone).executeTakeFirst()) !== undefined;
