@@ -206,6 +206,17 @@ for (const dialect of await storeDialects()) {
       const huge = await admin('POST', '/api/admin/import/people', 'x'.repeat(10 * 1024 * 1024 + 1), CSV);
       expect(huge.status).toBe(413);
       expect(huge.body.error.code).toBe('payload_too_large');
+      // A workbook whose directory says it unpacks to gigabytes is refused before it is opened.
+      const book = new ExcelJS.Workbook();
+      book.addWorksheet('x').addRow(['姓名']);
+      const bomb = Buffer.from(await book.xlsx.writeBuffer());
+      for (let i = 0; i < bomb.length - 4; i++)
+        if (bomb.readUInt32LE(i) === 0x02014b50) bomb.writeUInt32LE(0x7fffffff, i + 24);
+      const inflated = await admin('POST', '/api/admin/import/people', new Uint8Array(bomb), XLSX);
+      expect(inflated.status).toBe(400);
+      expect(inflated.body.error.message).toContain('100 MB');
+      const notZip = await admin('POST', '/api/admin/import/people', 'not a workbook at all', XLSX);
+      expect(notZip.body.error.message).toContain('not a readable .xlsx');
       const untyped = await admin('POST', '/api/admin/import/people', 'a,b', { 'content-type': 'text/plain' });
       expect(untyped.status).toBe(400);
     });

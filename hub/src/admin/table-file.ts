@@ -5,6 +5,33 @@ import { parseCsv, uncsvCell } from './csv.ts';
 
 /** More rows than any station's roster: a bound on the work one upload can cause. */
 const MAX_ROWS = 20_000;
+/** What an .xlsx may inflate to: a 20,000-row roster is a few megabytes; a zip bomb is refused before it is opened. */
+const MAX_INFLATED_BYTES = 100 * 1024 * 1024;
+
+/**
+ * Sums the uncompressed sizes a zip's central directory declares and refuses the file when they
+ * exceed MAX_INFLATED_BYTES (or when it has no readable directory), before anything inflates it.
+ */
+function assertInflatesWithin(buf: Buffer): void {
+  // The end-of-central-directory record sits in the last 22 bytes plus a comment of up to 64 KiB.
+  let eocd = -1;
+  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 0xffff); i--)
+    if (buf.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  if (eocd < 0) throw errors.invalid('the file is not a readable .xlsx workbook');
+  const entries = buf.readUInt16LE(eocd + 10);
+  let at = buf.readUInt32LE(eocd + 16);
+  let total = 0;
+  for (let n = 0; n < entries; n++) {
+    if (at + 46 > buf.length || buf.readUInt32LE(at) !== 0x02014b50)
+      throw errors.invalid('the file is not a readable .xlsx workbook');
+    total += buf.readUInt32LE(at + 24);
+    if (total > MAX_INFLATED_BYTES) throw errors.invalid('the workbook unpacks to more than 100 MB');
+    at += 46 + buf.readUInt16LE(at + 28) + buf.readUInt16LE(at + 30) + buf.readUInt16LE(at + 32);
+  }
+}
 
 /**
  * Text of an uploaded CSV: UTF-8 (with or without BOM), UTF-16 with BOM (Excel's "Unicode text"),
@@ -26,6 +53,7 @@ export function decodeText(buf: Buffer): string {
 
 /** The first worksheet of an .xlsx file as rows of cell texts. */
 async function readXlsx(buf: Buffer): Promise<string[][]> {
+  assertInflatesWithin(buf);
   const book = new ExcelJS.Workbook();
   try {
     await book.xlsx.load(buf as unknown as ArrayBuffer);

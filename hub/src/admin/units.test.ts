@@ -255,6 +255,17 @@ for (const dialect of await storeDialects()) {
       });
       expect(entries.some((e: { action: string }) => e.action === 'unit.retire')).toBe(true);
       expect((await head('GET', '/api/admin/audit')).status).toBe(403);
+      // Paged by cursor, newest first, and the same as a CSV file.
+      const first = (await admin('GET', '/api/admin/audit')).body;
+      expect(first.entries.length).toBeGreaterThan(3);
+      const at = first.entries.map((e: { at: number }) => e.at);
+      expect([...at].sort((x, y) => y - x)).toEqual(at);
+      const file = await admin('GET', '/api/admin/audit.csv?targetType=unit&action=unit.update');
+      expect(file.headers.get('content-disposition')).toContain('audit.csv');
+      const lines = file.text.trim().split('\r\n');
+      expect(lines[0]).toBe('time,actor,actor id,action,target type,target id,before,after');
+      expect(lines.slice(1).every((l) => l.includes(',unit.update,unit,'))).toBe(true);
+      expect(file.text).toContain('海昌新区派出所');
     });
   });
 }
