@@ -104,6 +104,13 @@ describe.skipIf(!ready)('administration on two nodes', () => {
     // The sentinel: a socket left alone answers after every close has arrived.
     expect(await controlSocket.emitWithAck('system:ping', {})).toMatchObject({ ok: true, node: 'hub-b' });
 
+    // The squad leader keeps the title in the display name (张三（中队长）) across the move.
+    const leader = await a.hub.store.db
+      .selectFrom('users')
+      .select('display_name')
+      .where('id', '=', x!.id)
+      .executeTakeFirstOrThrow();
+    expect(leader.display_name).toMatch(/（中队长）$/);
     const squadGroups = await a.hub.store.db
       .selectFrom('group_members')
       .innerJoin('groups', 'groups.id', 'group_members.group_id')

@@ -35,7 +35,7 @@ function roleOf(text: string): Role | undefined {
 export interface PeoplePlan {
   rows: ImportRowView[];
   creates: { login: string; values: Values }[];
-  updates: { id: string; login: string; before: Values; after: Values; moved: boolean }[];
+  updates: { id: string; login: string; displayName: string; before: Values; after: Values; moved: boolean }[];
 }
 
 /**
@@ -147,7 +147,7 @@ export async function planPeopleImport(
       continue;
     }
     const moved = 'role' in changes || 'unitId' in changes;
-    plan.updates.push({ id: person.id, login, before, after: values, moved });
+    plan.updates.push({ id: person.id, login, displayName: person.display_name, before, after: values, moved });
     plan.rows.push({ row: n, action: 'update', login, changes });
   }
   return plan;
@@ -161,6 +161,7 @@ function existingPeople(db: Db, logins: string[]) {
       'users.id',
       'users.login',
       'users.name',
+      'users.display_name',
       'users.rank',
       'users.role',
       'users.unit_id',
@@ -208,7 +209,8 @@ export async function applyPeopleImport(
         .updateTable('users')
         .set({
           name: a.name!,
-          display_name: a.name!,
+          // The display name keeps its title (张三（所长）) when the name changes.
+          display_name: u.displayName.replace(u.before.name!, a.name!),
           rank: a.rank,
           role: a.role as Role,
           unit_id: a.unitId!,
