@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
-import type { AccountSockets } from './account/account-sockets.ts';
-import { passwordChangeGate } from './account/password-gate.ts';
-import { createAdministration } from './admin/administration.ts';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { RequestHandler } from 'express';
+import type { AccountSockets } from './account/account-sockets.ts';
+import { passwordChangeGate } from './account/password-gate.ts';
+import { createAdministration } from './admin/administration.ts';
 import { adminRoutes } from './auth/admin.routes.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { createAuthenticator } from './auth/authenticator.ts';
