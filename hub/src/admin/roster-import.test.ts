@@ -243,6 +243,66 @@ for (const dialect of await storeDialects()) {
       expect(await count()).toBe(before);
     });
 
+    it('refuses unit rows that do not fit, move, or name no parent; and keeps a station head to their station', async () => {
+      const units = csv([
+        ['单位名称', '类型', '上级单位', '单位代码'],
+        ['第1社区第1网格', '网格', 'JB-JBS-C2', 'JB-JBS-C1-G1'],
+        ['错位网格', '网格', 'JB-JBS', 'JB-JBS-X1'],
+        ['孤儿网格', '网格', '没有这个社区', 'JB-JBS-X2'],
+        ['怪类', '大队', 'JB-JBS', 'JB-JBS-X3'],
+        ['第13社区', '社区', 'JB-JBS', 'JB-JBS-C13'],
+      ]);
+      const res = await admin('POST', '/api/admin/import/units?apply=1', units, CSV);
+      expect(res.body.applied).toBe(false);
+      expect(res.body.rows.map((r: { reason?: string; action: string }) => r.reason ?? r.action)).toEqual([
+        'move_not_supported',
+        'unit_kind_mismatch',
+        'parent_not_found',
+        'kind_unknown',
+        'create',
+      ]);
+      expect(
+        await t.hub.store.db.selectFrom('units').select('id').where('code', '=', 'JB-JBS-C13').executeTakeFirst(),
+      ).toBeUndefined();
+
+      // A station head of this station, signed in with their chosen password.
+      const station = await t.hub.store.db
+        .selectFrom('units')
+        .select('id')
+        .where('code', '=', 'JB-JBS')
+        .executeTakeFirstOrThrow();
+      const made = await admin('POST', '/api/admin/people', {
+        login: '700999',
+        name: '副所长',
+        role: 'station_head',
+        unitId: station.id,
+      });
+      const first = await apiClient(t.url)('POST', '/api/auth/login', {
+        login: '700999',
+        password: made.body.temporaryPassword,
+      });
+      const cookie = /fq_session=[^;]+/.exec(first.headers.get('set-cookie')!)![0];
+      const head = apiClient(t.url, cookie);
+      await head('POST', '/api/account/password', {
+        currentPassword: made.body.temporaryPassword,
+        newPassword: 'Deputy-Head-2026',
+      });
+      const roster = csv([
+        ['姓名', '警号', '职务', '角色', '所属单位', '手机号'],
+        ['新辅警', '893001', '', '辅警', '案件打处中队', ''],
+        ['越权所长', '893002', '', '所长', '江北派出所', ''],
+        ['越权管理员', '893003', '', '系统管理员', 'ROOT', ''],
+        ['江所长', '700001', '一级警长', '所长', '江北派出所', '13900000001'],
+      ]);
+      const mine = await head('POST', '/api/admin/import/people?apply=0', roster, CSV);
+      expect(mine.body.rows.map((r: { reason?: string; action: string }) => r.reason ?? r.action)).toEqual([
+        'create',
+        'forbidden',
+        'unit_not_found',
+        'forbidden',
+      ]);
+    });
+
     it('exports the same shape it imports, formula cells escaped, and an export imports back unchanged (CSV and xlsx)', async () => {
       const squad = await t.hub.store.db
         .selectFrom('units')
