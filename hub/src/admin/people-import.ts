@@ -67,57 +67,41 @@ export async function planPeopleImport(
 
   const plan: PeoplePlan = { rows: [], creates: [], updates: [] };
   const seen = new Set<string>();
-  for (const { n, cells } of body) {
-    const login = loginOf(cells);
-    const refuse = (reason: string) => plan.rows.push({ row: n, action: 'refuse', login, reason });
+  /** The row's own cells checked, in the order a person fixing the file would want to hear: a reason, or what it says. */
+  const read = (login: string, cells: string[]) => {
     const name = cell(cells, 'name')!;
     const role = roleOf(cell(cells, 'role')!);
     const phone = cell(cells, 'phone');
     const rank = cell(cells, 'rank');
-    if (!LOGIN_PATTERN.test(login)) {
-      refuse('login_invalid');
-      continue;
-    }
-    if (seen.has(login)) {
-      refuse('duplicate_in_file');
-      continue;
-    }
+    if (!LOGIN_PATTERN.test(login)) return { ok: false as const, reason: 'login_invalid' };
+    if (seen.has(login)) return { ok: false as const, reason: 'duplicate_in_file' };
     seen.add(login);
-    if (!name || name.length > 32) {
-      refuse('name_invalid');
-      continue;
-    }
-    if (!role) {
-      refuse('role_unknown');
-      continue;
-    }
-    if (phone && !(role === 'resident' ? PHONE_PATTERN : STAFF_PHONE_PATTERN).test(phone)) {
-      refuse('phone_invalid');
-      continue;
-    }
-    if (rank && rank.length > 32) {
-      refuse('rank_invalid');
-      continue;
-    }
+    if (!name || name.length > 32) return { ok: false as const, reason: 'name_invalid' };
+    if (!role) return { ok: false as const, reason: 'role_unknown' };
+    if (phone && !(role === 'resident' ? PHONE_PATTERN : STAFF_PHONE_PATTERN).test(phone))
+      return { ok: false as const, reason: 'phone_invalid' };
+    if (rank && rank.length > 32) return { ok: false as const, reason: 'rank_invalid' };
     const found = units.find(cell(cells, 'unit')!);
-    if ('problem' in found) {
-      refuse(found.problem);
+    if ('problem' in found) return { ok: false as const, reason: found.problem };
+    if (!can.assignRole(scope.actor, role)) return { ok: false as const, reason: 'forbidden' };
+    if (!UNIT_ROLES[found.unit.kind].includes(role)) return { ok: false as const, reason: 'role_unit_mismatch' };
+    return { ok: true as const, name, role, phone, rank, unit: found.unit };
+  };
+  for (const { n, cells } of body) {
+    const login = loginOf(cells);
+    const refuse = (reason: string) => plan.rows.push({ row: n, action: 'refuse', login, reason });
+    const r = read(login, cells);
+    if (!r.ok) {
+      refuse(r.reason);
       continue;
     }
-    if (!can.assignRole(scope.actor, role)) {
-      refuse('forbidden');
-      continue;
-    }
-    if (!UNIT_ROLES[found.unit.kind].includes(role)) {
-      refuse('role_unit_mismatch');
-      continue;
-    }
+    const { name, role, phone, rank, unit } = r;
     const person = existing.get(login);
     const values: Values = {
       name,
       rank: rank === undefined ? (person?.rank ?? null) : rank || null,
       role,
-      unitId: found.unit.id,
+      unitId: unit.id,
       phone: phone === undefined ? (person?.phone ?? null) : phone || null,
     };
     if (!person) {
