@@ -97,7 +97,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
       if (failure) metrics.storeFailures.inc({ code: failure });
     },
   });
-  const seeded = config.seedDemo === 'auto' ? await seedDemoIfEmpty(store.db) : null;
+  const seeded = config.seedDemo === 'demo' ? await seedDemoIfEmpty(store.db) : null;
   if (seeded) log.info(seeded, 'demo data created');
 
   const { db } = store;
@@ -152,7 +152,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     defaults: config.reports,
     hotline: hotline.figures,
   });
-  if (config.seedDemo === 'auto') {
+  if (config.seedDemo === 'demo') {
     const tokenFile = await writeDemoBotToken(db, botTokens, config.dataDir);
     if (tokenFile) log.info({ file: tokenFile }, 'demo bot token written');
   }
@@ -216,7 +216,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
         revokeUser: (id) => realtime.revokeUser(id, 'account_disabled'),
         revokeBotToken: realtime.revokeBotToken,
       }),
-      '/demo': demoRoutes(db, config.seedDemo === 'auto'),
+      '/demo': demoRoutes(db, config.seedDemo === 'demo'),
       '/orders': orderRoutes(orders),
       '/incidents': incidentRoutes(createIncidentService(db)),
       '/': imageRoutes(images),

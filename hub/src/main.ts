@@ -34,7 +34,7 @@ const lines = [
   `  open:   ${config.publicOrigin ?? hub.url}${hub.webMounted ? '' : '   (web not built: API only)'}`,
   `  store:  ${hub.store.dialect}${hub.store.dialect === 'sqlite' ? ` (${config.dataDir})` : ''}   fan-out: ${config.redisUrl ? 'redis' : 'memory'}   node: ${config.nodeId}`,
 ];
-if (config.seedDemo === 'auto') {
+if (config.seedDemo === 'demo') {
   lines.push(`  demo log-ins (password ${DEMO_PASSWORD}):`);
   for (const a of await listDemoAccounts(hub.store.db))
     lines.push(`    ${a.login.padEnd(12)} ${a.role.padEnd(13)} ${a.name}  ${a.unitName}`);

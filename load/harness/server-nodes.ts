@@ -93,7 +93,7 @@ export async function startHubNode(
       PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
-      SEED_DEMO: 'auto',
+      SEED_DEMO: 'demo',
       NODE_ID: name,
       METRICS_TOKEN: BENCH_METRICS_TOKEN,
       ...env,

@@ -17,6 +17,9 @@ const PERSON_COLUMNS = [
   'disabled_at',
   'created_at',
   'updated_at',
+  'password_change_required',
+  'password_expires_at',
+  'deleted_at',
 ] as const;
 export type UnitRow = Selectable<UnitTable>;
 
