@@ -28,6 +28,11 @@ const ISSUE_KEYS: Record<string, MessageKey> = {
   password_same_as_login: 'account.error.password_same_as_login',
 };
 
+/** The words for an administration code (an import row's refusal reason), or null for one not known here. */
+export function adminReasonKey(code: string): MessageKey | null {
+  return Object.hasOwn(CODE_KEYS, code) ? CODE_KEYS[code]! : null;
+}
+
 /** A failed request's code and body, as `requestJson` reports it. */
 export interface FailedRequest {
   code: string;

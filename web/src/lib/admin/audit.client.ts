@@ -1,5 +1,5 @@
+import type { AuditResponse } from '@fengqiao/hub/protocol';
 import { requestJson, type ApiOutcome } from '../api/request.ts';
-import type { AuditEntry } from './admin-types.ts';
 import { withQuery } from './query-string.ts';
 
 /** The audit log's filters; `from` and `to` are ms since epoch (UTC). */
@@ -12,10 +12,7 @@ export interface AuditFilter {
 }
 
 /** A page of audit entries, newest first; pass the last `nextCursor` for the next page. */
-export function fetchAudit(
-  filter: AuditFilter,
-  cursor?: string,
-): Promise<ApiOutcome<{ ok: true; entries: AuditEntry[]; nextCursor: string | null }>> {
+export function fetchAudit(filter: AuditFilter, cursor?: string): Promise<ApiOutcome<AuditResponse>> {
   return requestJson(withQuery('/api/admin/audit', { ...filter, cursor }));
 }
 

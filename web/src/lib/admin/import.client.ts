@@ -1,7 +1,11 @@
+import type { ImportResponse } from '@fengqiao/hub/protocol';
 import { requestJson, type ApiOutcome } from '../api/request.ts';
-import type { ImportKind, ImportResult } from './admin-types.ts';
+import type { ImportKind } from './admin-types.ts';
 
-/** The content type the hub reads an import file as, by its name; null for a type it does not take. */
+/**
+ * The content type the hub reads an import file as, by its name (the protocol's
+ * `IMPORT_CONTENT_TYPES`); null for a type it does not take.
+ */
 export function importContentType(fileName: string): string | null {
   const lower = fileName.toLowerCase();
   if (lower.endsWith('.csv')) return 'text/csv';
@@ -9,7 +13,7 @@ export function importContentType(fileName: string): string | null {
   return null;
 }
 
-/** The largest file the hub takes (it answers `payload_too_large` above). */
+/** The largest file the hub takes (the protocol's `MAX_IMPORT_BYTES`; above it: `payload_too_large`). */
 export const MAX_IMPORT_BYTES = 10 * 1024 * 1024;
 
 /**
@@ -21,7 +25,7 @@ export function sendImport(
   file: Blob,
   type: string,
   apply: boolean,
-): Promise<ApiOutcome<ImportResult>> {
+): Promise<ApiOutcome<ImportResponse>> {
   return requestJson(`/api/admin/import/${kind}?apply=${apply ? 1 : 0}`, {
     method: 'POST',
     file: { data: file, type },

@@ -1,5 +1,5 @@
+import type { AdminResidentResponse, AdminResidentsResponse, ResidentStatus } from '@fengqiao/hub/protocol';
 import { requestJson, type ApiOutcome } from '../api/request.ts';
-import type { AdminResident, ResidentStatus } from './admin-types.ts';
 import { withQuery } from './query-string.ts';
 
 const BASE = '/api/admin/residents';
@@ -12,13 +12,10 @@ export interface ResidentFilter {
   q?: string;
 }
 
-type Done = Promise<ApiOutcome<{ ok: true }>>;
+type Done = Promise<ApiOutcome<AdminResidentResponse>>;
 
 /** A page of residents matching the filter; pass the last `nextCursor` for the next page. */
-export function fetchResidents(
-  filter: ResidentFilter,
-  cursor?: string,
-): Promise<ApiOutcome<{ ok: true; residents: AdminResident[]; nextCursor: string | null }>> {
+export function fetchResidents(filter: ResidentFilter, cursor?: string): Promise<ApiOutcome<AdminResidentsResponse>> {
   return requestJson(withQuery(BASE, { ...filter, cursor }));
 }
 
@@ -38,6 +35,6 @@ export function moveResident(id: string, gridId: string): Done {
 }
 
 /** Removes a resident's account on their request: personal data erased, messages kept as 已注销用户. */
-export function removeResident(id: string): Done {
+export function removeResident(id: string): Promise<ApiOutcome<{ ok: true }>> {
   return requestJson(one(id), { method: 'DELETE' });
 }

@@ -1,10 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import { UNIT_CHILD_KINDS } from '@fengqiao/hub/protocol';
 import type { AdminUnit } from './admin-types.ts';
-import { buildTree, flattenTree, moveTargets, subtreeIds } from './unit-tree.ts';
+import { buildTree, CHILD_KINDS, flattenTree, moveTargets, subtreeIds } from './unit-tree.ts';
 
 function unit(id: string, parentId: string | null, kind: AdminUnit['kind'], name = id): AdminUnit {
-  return { id, parentId, kind, name, code: null, retired: false, staffCount: 0 };
+  return { id, parentId, kind, name, code: '', retired: false, staffCount: 0 };
 }
+
+describe('CHILD_KINDS', () => {
+  it('is the protocol’s, copied so that phones do not load zod', () => {
+    expect(CHILD_KINDS).toEqual(UNIT_CHILD_KINDS);
+  });
+});
 
 const units: AdminUnit[] = [
   unit('g2', 'c1', 'grid', '桃源10网格'),

@@ -1,10 +1,14 @@
 import type { UnitKind } from '@fengqiao/hub/protocol';
 import type { AdminUnit } from './admin-types.ts';
 
-/** Which kinds may sit under which: city → branch → station → squad / command room / community → grid. */
+/**
+ * Which kinds may sit under which: city → branch → station → squad / command room / community →
+ * grid, command rooms at city and branch level too. The protocol's `UNIT_CHILD_KINDS`, copied (a
+ * unit test holds them equal) because a value import from the protocol would ship zod to phones.
+ */
 export const CHILD_KINDS: Record<UnitKind, readonly UnitKind[]> = {
-  city: ['branch'],
-  branch: ['station'],
+  city: ['branch', 'command_room'],
+  branch: ['station', 'command_room'],
   station: ['squad', 'command_room', 'community'],
   squad: [],
   command_room: [],
