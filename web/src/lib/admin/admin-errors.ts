@@ -25,7 +25,6 @@ const ISSUE_KEYS: Record<string, MessageKey> = {
   password_too_short: 'account.error.password_too_short',
   password_too_common: 'account.error.password_too_common',
   password_wrong: 'account.error.password_wrong',
-  password_same_as_login: 'account.error.password_same_as_login',
 };
 
 /** The words for an administration code (an import row's refusal reason), or null for one not known here. */

@@ -21,7 +21,6 @@ export const accountEn: Record<AccountMessageKey, string> = {
   'account.error.password_too_short': 'The new password is too short',
   'account.error.password_too_common': 'The new password is too common and easy to guess: choose another',
   'account.error.password_wrong': 'The current password is wrong',
-  'account.error.password_same_as_login': 'The new password cannot be your log-in',
   'account.sessions.title': 'Signed-in devices',
   'account.sessions.note': 'If you see a device you do not know, end it and change your password.',
   'account.sessions.current': 'This device',

@@ -22,7 +22,6 @@ export const accountZhCN = {
   'account.error.password_too_short': '新密码太短',
   'account.error.password_too_common': '新密码太常见，容易被猜中，请换一个',
   'account.error.password_wrong': '当前密码不正确',
-  'account.error.password_same_as_login': '新密码不能与账号相同',
   'account.sessions.title': '登录设备',
   'account.sessions.note': '发现不认识的设备时，请结束它的登录并修改密码。',
   'account.sessions.current': '当前设备',

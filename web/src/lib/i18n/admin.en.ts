@@ -180,7 +180,7 @@ export const adminEn: Record<AdminMessageKey, string> = {
   'setup.no_secret':
     'The link is incomplete: use the whole set-up link the hub printed at start (with the part after #).',
   'setup.login': 'Administrator log-in',
-  'setup.login_hint': 'used to sign in',
+  'setup.login_hint': 'letters, digits or . _ -, 2 to 32',
   'setup.name': 'Name',
   'setup.submit': 'Create the administrator and sign in',
   'setup.already_done': 'Set-up is done. Sign in with an administrator account.',

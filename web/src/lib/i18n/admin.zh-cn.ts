@@ -169,7 +169,7 @@ export const adminZhCN = {
   'setup.intro': '创建第一个系统管理员账号。此链接只能使用一次。',
   'setup.no_secret': '链接不完整：请使用枫桥通启动时打印的完整设置链接（含 # 之后的部分）。',
   'setup.login': '管理员账号',
-  'setup.login_hint': '登录时使用',
+  'setup.login_hint': '字母、数字或 . _ -，2 至 32 位',
   'setup.name': '姓名',
   'setup.submit': '创建管理员并登录',
   'setup.already_done': '系统已完成初始化，请使用管理员账号登录。',
