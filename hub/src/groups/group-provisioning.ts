@@ -1,15 +1,9 @@
 import type { Kysely } from 'kysely';
 import { newId } from '../ids.ts';
-import type { GroupKind, Role, UnitKind } from '../protocol/index.ts';
+import type { GroupKind, Role } from '../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
+import { GROUP_OF_UNIT, unitGroupName } from './unit-groups.ts';
 
-/** Which units get a group, and of which kind. */
-const GROUP_OF_UNIT: Partial<Record<UnitKind, GroupKind>> = {
-  grid: 'grid',
-  squad: 'squad',
-  command_room: 'command_room',
-  station: 'station_staff',
-};
 const STAFF: Role[] = ['station_head', 'dispatcher', 'officer', 'auxiliary', 'grid_worker'];
 
 /**
@@ -22,7 +16,12 @@ export async function provisionGroups(
   db: Kysely<Database>,
   now = Date.now(),
 ): Promise<{ groups: number; members: number }> {
-  const units = await db.selectFrom('units').select(['id', 'kind', 'name', 'parent_id', 'path']).execute();
+  // Retired units keep their archived group as it is.
+  const units = await db
+    .selectFrom('units')
+    .select(['id', 'kind', 'name', 'parent_id', 'path'])
+    .where('retired_at', 'is', null)
+    .execute();
   const existing = new Map(
     (await db.selectFrom('groups').select(['id', 'unit_id', 'kind']).execute()).map((g) => [
       `${g.unit_id}:${g.kind}`,
@@ -37,12 +36,7 @@ export async function provisionGroups(
     let groupId = existing.get(`${unit.id}:${kind}`);
     if (!groupId) {
       const parent = units.find((u) => u.id === unit.parent_id);
-      const name =
-        kind === 'station_staff'
-          ? `${unit.name}全体民警`
-          : kind === 'grid'
-            ? `${unit.name}群`
-            : `${parent?.name ?? ''}${unit.name}`;
+      const name = unitGroupName(kind, unit.name, parent?.name);
       // Several nodes may start together: the unique (unit, kind) index lets one insert win.
       const res = await db
         .insertInto('groups')

@@ -89,6 +89,7 @@ export function createOrgService(db: Kysely<Database>) {
         rank: user.rank,
         unit: toUnitView(unit),
         unitPath: path.map(toUnitView),
+        passwordChangeRequired: user.password_change_required === 1,
       };
     },
   };
