@@ -1,5 +1,5 @@
 import { error, redirect } from '@sveltejs/kit';
-import { mustChangePassword, PASSWORD_CHANGE_PATH } from '$lib/account/password-change.ts';
+import { PASSWORD_CHANGE_PATH } from '$lib/account/password-change.ts';
 import { fetchMe } from '$lib/auth/auth.client.ts';
 import { loginPath } from '$lib/auth/login-notice.ts';
 import type { LayoutLoad } from './$types';
@@ -11,7 +11,7 @@ import type { LayoutLoad } from './$types';
 export const load: LayoutLoad = async ({ fetch }) => {
   const outcome = await fetchMe(fetch);
   if (outcome.ok) {
-    if (mustChangePassword(outcome.body.me)) redirect(307, PASSWORD_CHANGE_PATH);
+    if (outcome.body.me.passwordChangeRequired) redirect(307, PASSWORD_CHANGE_PATH);
     return { me: outcome.body.me, session: outcome.body.session };
   }
   if (outcome.status === 401)
