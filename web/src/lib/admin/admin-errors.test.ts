@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { adminFailureKey, failureDetail } from './admin-errors.ts';
+import { adminFailureKey, failureDetail, type Translate } from './admin-errors.ts';
 
 describe('adminFailureKey', () => {
   it('words the administration codes', () => {
@@ -23,6 +23,8 @@ describe('adminFailureKey', () => {
 });
 
 describe('failureDetail', () => {
+  const t: Translate = (key, params) => `${key}${params ? JSON.stringify(params) : ''}`;
+
   it('lists the fields the hub named, not the ones already worded', () => {
     const error = {
       code: 'validation_failed' as const,
@@ -32,12 +34,30 @@ describe('failureDetail', () => {
         { path: 'newPassword', message: 'password_too_short' },
       ],
     };
-    expect(failureDetail({ code: 'validation_failed', error })).toBe('name: required');
+    expect(failureDetail({ code: 'validation_failed', error }, t)).toBe('name: required');
   });
 
-  it('passes on the hub’s words about import headers, and nothing for other codes', () => {
-    const error = { code: 'conflict' as const, message: 'missing: 警号' };
-    expect(failureDetail({ code: 'import_headers', error })).toBe('missing: 警号');
-    expect(failureDetail({ code: 'conflict', error })).toBeNull();
+  it('passes on the hub’s words when it names no field', () => {
+    const error = { code: 'validation_failed' as const, message: 'the file is neither UTF-8 nor GBK text' };
+    expect(failureDetail({ code: 'validation_failed', error }, t)).toBe('the file is neither UTF-8 nor GBK text');
+  });
+
+  it('names the missing and unknown columns of an import', () => {
+    const error = {
+      code: 'import_headers' as const,
+      message: 'missing columns: 警号, 姓名; unknown columns: 备注',
+      issues: [
+        { path: '警号', message: 'missing' },
+        { path: '姓名', message: 'missing' },
+        { path: '备注', message: 'unknown' },
+      ],
+    };
+    expect(failureDetail({ code: 'import_headers', error }, t)).toBe(
+      'admin.import.missing_columns{"columns":"警号、姓名"}；admin.import.unknown_columns{"columns":"备注"}',
+    );
+  });
+
+  it('adds nothing to other codes', () => {
+    expect(failureDetail({ code: 'conflict', error: { code: 'conflict', message: 'x' } }, t)).toBeNull();
   });
 });

@@ -27,8 +27,22 @@ const ISSUE_KEYS: Record<string, MessageKey> = {
   password_wrong: 'account.error.password_wrong',
 };
 
-/** The words for an administration code (an import row's refusal reason), or null for one not known here. */
+/** Why an import row is refused, beyond the error codes above. */
+const REASON_KEYS: Record<string, MessageKey> = {
+  duplicate_in_file: 'admin.reason.duplicate_in_file',
+  login_invalid: 'admin.reason.login_invalid',
+  name_invalid: 'admin.reason.name_invalid',
+  phone_invalid: 'admin.reason.phone_invalid',
+  rank_invalid: 'admin.reason.rank_invalid',
+  role_unknown: 'admin.reason.role_unknown',
+  unit_not_found: 'admin.reason.unit_not_found',
+  unit_ambiguous: 'admin.reason.unit_ambiguous',
+  unit_retired: 'admin.reason.unit_retired',
+};
+
+/** The words for an import row's refusal reason (a code), or null for one not known here. */
 export function adminReasonKey(code: string): MessageKey | null {
+  if (Object.hasOwn(REASON_KEYS, code)) return REASON_KEYS[code]!;
   return Object.hasOwn(CODE_KEYS, code) ? CODE_KEYS[code]! : null;
 }
 
@@ -47,13 +61,32 @@ export function adminFailureKey(failure: FailedRequest): MessageKey {
   return failureKey(failure.code);
 }
 
+/** Translates a message id (the pages pass `t`; tests a stand-in). */
+export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
+
 /**
- * What the hub adds that the code alone does not say (the missing headers of an import, the field
- * that failed), or null. Shown under the message, as the hub words it.
+ * What the hub adds that the code alone does not say, or null: the missing and unknown columns of
+ * an import, the fields that failed validation (as the hub words them), the reason of a refusal
+ * that names no field (a file in neither UTF-8 nor GBK).
  */
-export function failureDetail(failure: FailedRequest): string | null {
-  if (failure.code !== 'import_headers' && failure.code !== 'validation_failed') return null;
-  const issues = (failure.error?.issues ?? []).filter((i) => !Object.hasOwn(ISSUE_KEYS, i.message));
-  if (issues.length > 0) return issues.map((i) => `${i.path}: ${i.message}`).join('; ');
-  return failure.code === 'import_headers' ? (failure.error?.message ?? null) : null;
+export function failureDetail(failure: FailedRequest, t: Translate): string | null {
+  const issues = failure.error?.issues ?? [];
+  if (failure.code === 'import_headers') {
+    const columns = (kind: string) =>
+      issues
+        .filter((i) => i.message === kind)
+        .map((i) => i.path)
+        .join('、');
+    const missing = columns('missing');
+    const unknown = columns('unknown');
+    const parts = [
+      missing ? t('admin.import.missing_columns', { columns: missing }) : '',
+      unknown ? t('admin.import.unknown_columns', { columns: unknown }) : '',
+    ].filter(Boolean);
+    return parts.length > 0 ? parts.join('；') : (failure.error?.message ?? null);
+  }
+  if (failure.code !== 'validation_failed') return null;
+  const unworded = issues.filter((i) => !Object.hasOwn(ISSUE_KEYS, i.message));
+  if (unworded.length > 0) return unworded.map((i) => `${i.path}: ${i.message}`).join('; ');
+  return issues.length === 0 ? (failure.error?.message ?? null) : null;
 }
