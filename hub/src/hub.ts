@@ -1,4 +1,7 @@
 import { existsSync } from 'node:fs';
+import type { AccountSockets } from './account/account-sockets.ts';
+import { passwordChangeGate } from './account/password-gate.ts';
+import { createAdministration } from './admin/administration.ts';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +24,7 @@ import { createMetrics } from './http/metrics.ts';
 import { startMetricsServer } from './http/metrics-access.ts';
 import type { Logger } from './logger.ts';
 import { demoRoutes } from './org/demo.routes.ts';
-import { seedDemoIfEmpty } from './org/demo-seed.ts';
+import { holdsDemoData, seedDemoIfEmpty } from './org/demo-seed.ts';
 import { createOrgService } from './org/org.service.ts';
 import { orgRoutes } from './org/org.routes.ts';
 import { createRegistrationService } from './org/registration.service.ts';
@@ -77,6 +80,10 @@ export interface Hub {
   /** Runs one expired-session sweep now (tests; production runs it on a timer). */
   sweepSessions: () => Promise<number>;
   seeded: { units: number; users: number } | null;
+  /** The one-time secret of the first-administrator link, issued because no administrator exists yet. */
+  setupSecret: string | undefined;
+  /** The store holds the demo organisation (known passwords) while PUBLIC_ORIGIN is not localhost. */
+  demoExposed: boolean;
   /** The private /metrics listener, when METRICS_PORT is set. */
   metricsUrl: string | undefined;
   webMounted: boolean;
@@ -99,6 +106,12 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   });
   const seeded = config.seedDemo === 'demo' ? await seedDemoIfEmpty(store.db) : null;
   if (seeded) log.info(seeded, 'demo data created');
+  const demoExposed = (await holdsDemoData(store.db)) && !isLocalOrigin(config.publicOrigin);
+  if (demoExposed)
+    log.warn(
+      { publicOrigin: config.publicOrigin },
+      'THIS HUB HOLDS THE DEMO DATA (accounts with published passwords) AND IS SERVED AT A NON-LOCAL ORIGIN: use an empty store with SEED_DEMO=never in production',
+    );
 
   const { db } = store;
   const org = createOrgService(db);
@@ -115,6 +128,12 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   const limits = createLoginLimits(limitStore, { baseBlockS: config.loginThrottleBaseS, ...config.loginLimits });
   const login = createLoginService({ db, org, sessions, limits });
   let io: HubServer | undefined;
+  // Administration closes sockets on every node; realtime exists by the time anything is administered.
+  const accountSockets: AccountSockets = {
+    reconnect: (ids) => realtime.accountSockets.reconnect(ids),
+    endUser: (id, reason) => realtime.accountSockets.endUser(id, reason),
+    endSessions: (ids, reason) => realtime.accountSockets.endSessions(ids, reason),
+  };
   const views = createOrderViews(db, Date.now);
   const notifier = createOrderNotifier({ db, views, log: log.child({ module: 'orders' }) });
   const batcher = createReceiptBatcher(db, (applied) => {
@@ -156,12 +175,28 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     const tokenFile = await writeDemoBotToken(db, botTokens, config.dataDir);
     if (tokenFile) log.info({ file: tokenFile }, 'demo bot token written');
   }
+  const secureCookies = config.publicOrigin?.startsWith('https:') ?? false;
+  const administration = createAdministration({
+    db,
+    sessions,
+    limits: limitStore,
+    sockets: accountSockets,
+    secureCookies,
+    legacy: adminRoutes({
+      db,
+      org,
+      sessions,
+      botTokens,
+      revokeUser: (id) => realtime.revokeUser(id, 'account_disabled'),
+      revokeBotToken: (id) => realtime.revokeBotToken(id),
+    }),
+  });
+  const setupSecret = await administration.setup.issueSecret();
   const backend = config.redisUrl
     ? await redisBackend(config.redisUrl, config.redisChannelPrefix, log, config.fanoutProbeEveryMs)
     : memoryBackend();
 
   const web = await loadWebHandler(config.webBuildDir ?? DEFAULT_WEB_BUILD, log);
-  const secureCookies = config.publicOrigin?.startsWith('https:') ?? false;
   // The handler is bound now, before Socket.IO attaches, so that engine.io wraps it and keeps
   // /socket.io/ requests to itself; a listener added later would answer them a second time.
   const httpServer = createServer((req, res) => app(req, res));
@@ -200,7 +235,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
       nodeId: config.nodeId,
       metricsToken: config.metrics.token,
     }),
-    apiGuards: [originGuard(config.publicOrigin), authenticate(auth, config.publicOrigin)],
+    apiGuards: [originGuard(config.publicOrigin), authenticate(auth, config.publicOrigin), passwordChangeGate()],
     api: {
       '/auth': authRoutes({
         login,
@@ -208,14 +243,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
         secureCookies,
         revokeSession: (id) => realtime.revokeSession(id, 'logged_out'),
       }),
-      '/admin': adminRoutes({
-        db,
-        org,
-        sessions,
-        botTokens,
-        revokeUser: (id) => realtime.revokeUser(id, 'account_disabled'),
-        revokeBotToken: realtime.revokeBotToken,
-      }),
+      ...administration.routes,
       '/demo': demoRoutes(db, config.seedDemo === 'demo'),
       '/orders': orderRoutes(orders),
       '/incidents': incidentRoutes(createIncidentService(db)),
@@ -274,6 +302,8 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     sweepHotline: hotlineSweep.run,
     sweepSessions: sessions.sweepExpired,
     seeded,
+    setupSecret,
+    demoExposed,
     metricsUrl: metricsServer?.url,
     webMounted: web !== undefined,
     close: () =>
@@ -294,6 +324,13 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
         await store.close();
       })()),
   };
+}
+
+/** True for an unset PUBLIC_ORIGIN (the request's own host: the demo on one machine) or a loopback one. */
+function isLocalOrigin(origin: string | undefined): boolean {
+  if (!origin) return true;
+  const host = new URL(origin).hostname;
+  return host === 'localhost' || host === '[::1]' || host.startsWith('127.');
 }
 
 /** Imports the SvelteKit adapter-node handler when the web has been built. */

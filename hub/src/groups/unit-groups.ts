@@ -171,28 +171,32 @@ export async function moveMemberships(
   at: number,
 ): Promise<string[]> {
   const changed: string[] = [];
+  // People who only join (new people, most moves into a fresh unit) are written in bulk.
+  const bulk: { group_id: string; user_id: string; status: 'active'; read_seq: number; joined_at: number }[] = [];
   for (const [userId, next] of after) {
     const prev = before.get(userId) ?? new Set<string>();
     const left = [...prev].filter((g) => !next.has(g));
     const joined = [...next].filter((g) => !prev.has(g));
     if (left.length === 0 && joined.length === 0) continue;
     changed.push(userId);
-    let pending = false;
-    if (left.length) {
-      const rows = await db
-        .selectFrom('group_members')
-        .select('status')
-        .where('user_id', '=', userId)
-        .where('group_id', 'in', left)
-        .execute();
-      pending = rows.some((r) => r.status === 'pending');
-      await db
-        .updateTable('group_members')
-        .set({ status: 'removed' })
-        .where('user_id', '=', userId)
-        .where('group_id', 'in', left)
-        .execute();
+    if (left.length === 0) {
+      for (const group_id of joined)
+        bulk.push({ group_id, user_id: userId, status: 'active', read_seq: 0, joined_at: at });
+      continue;
     }
+    const rows = await db
+      .selectFrom('group_members')
+      .select('status')
+      .where('user_id', '=', userId)
+      .where('group_id', 'in', left)
+      .execute();
+    const pending = rows.some((r) => r.status === 'pending');
+    await db
+      .updateTable('group_members')
+      .set({ status: 'removed' })
+      .where('user_id', '=', userId)
+      .where('group_id', 'in', left)
+      .execute();
     if (joined.length) {
       const status = pending ? ('pending' as const) : ('active' as const);
       await db
@@ -202,6 +206,12 @@ export async function moveMemberships(
         .execute();
     }
   }
+  for (let i = 0; i < bulk.length; i += 500)
+    await db
+      .insertInto('group_members')
+      .values(bulk.slice(i, i + 500))
+      .onConflict((oc) => oc.columns(['group_id', 'user_id']).doUpdateSet({ status: 'active', joined_at: at }))
+      .execute();
   return changed;
 }
 
