@@ -38,6 +38,13 @@ const REASON_KEYS: Record<string, MessageKey> = {
   unit_not_found: 'admin.reason.unit_not_found',
   unit_ambiguous: 'admin.reason.unit_ambiguous',
   unit_retired: 'admin.reason.unit_retired',
+  code_invalid: 'admin.reason.code_invalid',
+  kind_unknown: 'admin.reason.kind_unknown',
+  kind_change_not_supported: 'admin.reason.kind_change_not_supported',
+  move_not_supported: 'admin.reason.move_not_supported',
+  parent_not_found: 'admin.reason.parent_not_found',
+  parent_ambiguous: 'admin.reason.parent_ambiguous',
+  parent_retired: 'admin.reason.parent_retired',
 };
 
 /** The words for an import row's refusal reason (a code), or null for one not known here. */

@@ -149,6 +149,13 @@ export const adminEn: Record<AdminMessageKey, string> = {
   'admin.reason.unit_not_found': 'Unit not found',
   'admin.reason.unit_ambiguous': 'Several units have this name: write “parent/unit” or the unit code',
   'admin.reason.unit_retired': 'The unit is retired',
+  'admin.reason.code_invalid': 'Unit code not valid (letters, digits, _ or -, up to 32)',
+  'admin.reason.kind_unknown': 'Unknown kind of unit',
+  'admin.reason.kind_change_not_supported': 'An import cannot change the kind of an existing unit',
+  'admin.reason.move_not_supported': 'An import cannot move an existing unit: move it in the unit tree',
+  'admin.reason.parent_not_found': 'Parent unit not found',
+  'admin.reason.parent_ambiguous': 'Several units have the parent’s name: write “parent/unit” or the code',
+  'admin.reason.parent_retired': 'The parent unit is retired',
 
   'admin.residents.grid': 'Grid',
   'admin.residents.status': 'Status',

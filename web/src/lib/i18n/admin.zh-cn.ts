@@ -139,6 +139,13 @@ export const adminZhCN = {
   'admin.reason.unit_not_found': '找不到所属单位',
   'admin.reason.unit_ambiguous': '单位名称重名，请写成“上级单位/单位”或单位代码',
   'admin.reason.unit_retired': '所属单位已撤销',
+  'admin.reason.code_invalid': '单位代码格式不正确（字母、数字、_ 或 -，最多 32 位）',
+  'admin.reason.kind_unknown': '无法识别的单位类型',
+  'admin.reason.kind_change_not_supported': '不能通过导入更改已有单位的类型',
+  'admin.reason.move_not_supported': '不能通过导入移动已有单位，请在单位树中移动',
+  'admin.reason.parent_not_found': '找不到上级单位',
+  'admin.reason.parent_ambiguous': '上级单位重名，请写成“上级/单位”或单位代码',
+  'admin.reason.parent_retired': '上级单位已撤销',
 
   'admin.residents.grid': '网格',
   'admin.residents.status': '状态',
