@@ -161,7 +161,7 @@ const ROSTER = [
       const result = desk.getByTestId('import-result');
       await result.getByText('预检结果（尚未导入）').waitFor();
       expect(await result.locator('tr[data-action=create]').count()).toBe(4);
-      await result.locator('tr', { hasText: OFFICER.login }).getByText('社区警务中队').waitFor();
+      await result.locator('tr[data-action=create]', { hasText: OFFICER.login }).getByText('新建').waitFor();
 
       await desk.getByRole('button', { name: '确认导入' }).click();
       await result.getByText('导入完成').waitFor();
