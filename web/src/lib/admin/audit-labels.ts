@@ -39,9 +39,9 @@ export const AUDIT_TARGETS: Record<string, MessageKey> = {
   bot_token: 'admin.audit.target.bot_token',
 };
 
-/** The recorded fields, named as the pages name them. */
+/** The recorded fields, named as the pages name them (`name` by the object: see `auditFieldKey`). */
 export const AUDIT_FIELDS: Record<string, MessageKey> = {
-  name: 'admin.units.name',
+  name: 'admin.people.name',
   code: 'admin.units.code',
   kind: 'admin.units.kind',
   parentId: 'admin.units.parent',
@@ -64,4 +64,10 @@ export const AUDIT_FIELDS: Record<string, MessageKey> = {
 /** The words for a code of one of the tables above, or null when the hub's own name must do. */
 export function labelKey(table: Record<string, MessageKey>, code: string | null): MessageKey | null {
   return code !== null && Object.hasOwn(table, code) ? table[code]! : null;
+}
+
+/** A recorded field's words: a unit's `name` is its 单位名称, anyone else's their 姓名. */
+export function auditFieldKey(field: string, targetType: string | null): MessageKey | null {
+  if (field === 'name' && targetType === 'unit') return 'admin.units.name';
+  return labelKey(AUDIT_FIELDS, field);
 }
