@@ -201,3 +201,11 @@ export async function freePort(): Promise<number> {
   await new Promise<void>((r) => srv.close(() => r()));
   return port;
 }
+export {
+  apiClient,
+  setUpFirstAdmin,
+  encodeGbk,
+  ADMIN_PASSWORD,
+  type ApiClient,
+  type ApiAnswer,
+} from './admin-client.ts';

@@ -7,8 +7,8 @@ import { errors } from '../errors.ts';
 import {
   archiveUnitGroups,
   createUnitGroup,
-  loadGroupPlan,
   moveMemberships,
+  plannedGroups,
   renameUnitGroups,
 } from '../groups/unit-groups.ts';
 import { newId } from '../ids.ts';
@@ -103,17 +103,16 @@ export function createUnitAdminService(deps: { db: Db; sockets: AccountSockets; 
     if (other && other.id !== exceptId) throw errors.codeTaken(code);
   }
 
-  /** People in a subtree with the groups the tree gives them now. */
-  async function subtreePeople(trx: Db, path: string) {
-    const people = await trx
+  /** People in a subtree (a path prefix) or in some units, as group membership sees them. */
+  function peopleIn(trx: Db, where: { path: string } | { unitIds: string[] }) {
+    let q = trx
       .selectFrom('users')
       .innerJoin('units', 'units.id', 'users.unit_id')
       .select(['users.id', 'users.role', 'users.unit_id'])
-      .where('units.path', 'like', `${path}%`)
-      .where('users.deleted_at', 'is', null)
-      .execute();
-    const plan = await loadGroupPlan(trx);
-    return new Map(people.map((p) => [p.id, plan.wanted(p)]));
+      .where('users.deleted_at', 'is', null);
+    q =
+      'path' in where ? q.where('units.path', 'like', `${where.path}%`) : q.where('users.unit_id', 'in', where.unitIds);
+    return q.execute();
   }
 
   return {
@@ -148,8 +147,12 @@ export function createUnitAdminService(deps: { db: Db; sockets: AccountSockets; 
             .select((eb) => eb.fn.max('sort').as('sort'))
             .executeTakeFirst();
           row.sort = Number(last?.sort ?? 0) + 1;
+          // A new grid takes in its community's officers, a command room its station's head.
+          const neighbours = parent ? await peopleIn(trx, { unitIds: [parent.id] }) : [];
+          const was = await plannedGroups(trx, neighbours);
           await trx.insertInto('units').values(row).execute();
           await createUnitGroup(trx, { ...row, retired_at: null }, parent?.name, at);
+          await moveMemberships(trx, was, await plannedGroups(trx, neighbours), at);
         });
       } catch (err) {
         if (isUniqueViolation(err)) throw errors.codeTaken(code);
@@ -190,7 +193,8 @@ export function createUnitAdminService(deps: { db: Db; sockets: AccountSockets; 
       let moved: string[] = [];
       try {
         await db.transaction().execute(async (trx) => {
-          const was = parent ? await subtreePeople(trx, unit.path) : undefined;
+          const people = parent ? await peopleIn(trx, { path: unit.path }) : [];
+          const was = parent ? await plannedGroups(trx, people) : undefined;
           await trx
             .updateTable('units')
             .set({
@@ -208,7 +212,7 @@ export function createUnitAdminService(deps: { db: Db; sockets: AccountSockets; 
               .set({ path: sql<string>`${newPath} || substr(path, ${unit.path.length + 1})` })
               .where('path', 'like', `${unit.path}%`)
               .execute();
-            moved = await moveMemberships(trx, was, await subtreePeople(trx, newPath), at);
+            moved = await moveMemberships(trx, was, await plannedGroups(trx, people), at);
           }
           await renameUnitGroups(trx, id);
         });

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { writeAuditBatch } from '../audit/audit-log.ts';
 import type { Actor } from '../auth/permissions.ts';
 import { can } from '../auth/permissions.ts';
-import { createUnitGroup, renameUnitGroups } from '../groups/unit-groups.ts';
+import { createUnitGroup, moveMemberships, plannedGroups, renameUnitGroups } from '../groups/unit-groups.ts';
 import { newId } from '../ids.ts';
 import {
   UNIT_CHILD_KINDS,
@@ -138,6 +138,17 @@ export async function applyUnitImport(db: Db, actor: Actor, plan: UnitPlan, at: 
       .executeTakeFirst();
     let sort = Number(last?.sort ?? 0);
     const names = new Map(plan.creates.map((u) => [u.id, u.name]));
+    // New grids take in their community's officers, new command rooms their station's head.
+    const parents = [...new Set(plan.creates.map((u) => u.parent_id).filter((id): id is string => id !== null))];
+    const neighbours = parents.length
+      ? await trx
+          .selectFrom('users')
+          .select(['id', 'role', 'unit_id'])
+          .where('unit_id', 'in', parents)
+          .where('deleted_at', 'is', null)
+          .execute()
+      : [];
+    const was = await plannedGroups(trx, neighbours);
     for (const u of plan.creates) {
       await trx
         .insertInto('units')
@@ -159,6 +170,7 @@ export async function applyUnitImport(db: Db, actor: Actor, plan: UnitPlan, at: 
           : undefined);
       await createUnitGroup(trx, u, parentName, at);
     }
+    await moveMemberships(trx, was, await plannedGroups(trx, neighbours), at);
     for (const r of plan.renames) {
       await trx.updateTable('units').set({ name: r.name }).where('id', '=', r.unit.id).execute();
       await renameUnitGroups(trx, r.unit.id);

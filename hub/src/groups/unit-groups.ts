@@ -159,6 +159,12 @@ export async function loadGroupPlan(db: Db) {
   return { wanted };
 }
 
+/** The groups the tree gives each of these people now (snapshot before a change, and again after it). */
+export async function plannedGroups(db: Db, people: MemberSubject[]): Promise<Map<string, Set<string>>> {
+  const plan = await loadGroupPlan(db);
+  return new Map(people.map((p) => [p.id, plan.wanted(p)]));
+}
+
 /**
  * Moves people's memberships from the groups they were in by the tree (`before`) to the ones it
  * puts them in now: left groups are marked removed, new ones joined. A resident still waiting for
