@@ -4,7 +4,7 @@
  * is done), builds a station in the unit tree (a duplicate station code refused in Chinese),
  * imports staff from a CSV (dry run, then 确认导入), resets an officer's password; that officer
  * signs in with the temporary password, is made to change it before anything else, and lands on
- * their inbox.
+ * their inbox. On /account the administrator sees their two devices and signs the other one out.
  * Needs the web build (`pnpm build`); skips without Chromium unless REQUIRE_SERVICES=1.
  */
 import { existsSync } from 'node:fs';
@@ -229,6 +229,35 @@ const ROSTER = [
       await phone.waitForURL((u) => u.pathname === '/orders');
       await phone.getByRole('heading', { name: '我的指令' }).waitFor();
       await phone.locator('[role=status][data-state=connected]').first().waitFor();
+      await context.close();
+    },
+    TEST_MS,
+  );
+
+  it(
+    'lists the administrator’s devices on /account, the current one marked, and ends the other',
+    async () => {
+      const context = await browser!.newContext({ viewport: { width: 390, height: 844 } });
+      context.setDefaultTimeout(STEP_MS);
+      const other = await context.newPage();
+      await other.goto(url('/login'));
+      await other.fill('input[name=login]', ADMIN.login);
+      await other.fill('input[name=password]', ADMIN.password);
+      await other.click('button[type=submit]');
+      await other.waitForURL((u) => u.pathname === '/');
+      await other.locator('[role=status][data-state=connected]').first().waitFor();
+
+      await desk.getByRole('link', { name: '账号' }).click();
+      await desk.waitForURL((u) => u.pathname === '/account');
+      const devices = desk.locator('li[data-current]');
+      await devices.nth(1).waitFor();
+      expect(await devices.count()).toBe(2);
+      await desk.locator('li[data-current=true]').getByText('当前设备').waitFor();
+      await desk.locator('li[data-current=false]').getByRole('button', { name: '退出该设备' }).click();
+      await devices.nth(1).waitFor({ state: 'detached' });
+
+      // The other device's live connection closes, and it is sent to sign in again.
+      await other.waitForURL((u) => u.pathname === '/login');
       await context.close();
     },
     TEST_MS,
