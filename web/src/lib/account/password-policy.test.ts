@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { passwordProblems } from './password-policy.ts';
+import { MIN_PASSWORD_LENGTH as HUB_MIN } from '@fengqiao/hub/protocol';
+import { MIN_PASSWORD_LENGTH, passwordProblems } from './password-policy.ts';
+
+it('uses the hub’s minimum length, copied so that phones do not load zod', () => {
+  expect(MIN_PASSWORD_LENGTH).toBe(HUB_MIN);
+});
 
 describe('passwordProblems', () => {
   it('accepts a long password typed the same twice', () => {

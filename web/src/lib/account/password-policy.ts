@@ -1,4 +1,7 @@
-/** The hub's minimum password length (it also refuses common passwords, which only it knows). */
+/**
+ * The hub's minimum password length (the protocol's `MIN_PASSWORD_LENGTH`, copied: a value import
+ * would ship zod to phones). The hub also refuses common passwords, which only it knows.
+ */
 export const MIN_PASSWORD_LENGTH = 10;
 
 /** What is wrong with a new password before it is sent; the hub checks it again. */
