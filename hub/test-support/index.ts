@@ -209,3 +209,5 @@ export {
   type ApiClient,
   type ApiAnswer,
 } from './admin-client.ts';
+export { buildStationRoster, csv, stationUnitsCsv } from './roster.ts';
+export { parseCsv } from '../src/admin/csv.ts';
