@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ROLES } from '../auth/roles.ts';
+import { ROLES } from '@fengqiao/hub/protocol';
 import { navSections } from '../nav/nav-sections.ts';
 import { homePath } from './home-path.ts';
 

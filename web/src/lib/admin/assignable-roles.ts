@@ -1,5 +1,5 @@
 import type { Role, UnitKind } from '@fengqiao/hub/protocol';
-import { STAFF_ROLES } from '../auth/roles.ts';
+import { STAFF_ROLES } from '@fengqiao/hub/protocol';
 
 /**
  * Which roles a person may hold in a unit of each kind: the protocol's `UNIT_ROLES`, copied (a unit
