@@ -4,7 +4,8 @@ import { writeAudit } from '../audit/audit-log.ts';
 import type { Actor } from '../auth/permissions.ts';
 import type { SessionService } from '../auth/session.service.ts';
 import { errors } from '../errors.ts';
-import { approvePendingMember, leaveAllGroups, loadGroupPlan, moveMemberships } from '../groups/unit-groups.ts';
+import { activatePending, leaveAllGroups } from '../conversations/conversation-members.ts';
+import { loadGroupPlan, moveMemberships } from '../groups/unit-groups.ts';
 import { DELETED_USER_NAME, type AdminResidentView, type ResidentsQuery } from '../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
 import { adminScope, type AdminScope } from './admin-scope.ts';
@@ -124,7 +125,7 @@ export function createResidentAdminService(deps: {
       const before = toView(await resident(scope, id));
       if (before.status === 'rejected') throw errors.conflict('the registration was rejected');
       await db.transaction().execute(async (trx) => {
-        await approvePendingMember(trx, id);
+        await activatePending(trx, id);
         await review(trx, id, actor.id, 'active', null);
       });
       await audit(actor, 'resident.approve', id, { status: before.status }, { status: 'active' });

@@ -97,6 +97,68 @@ export async function addMembers(
   }
 }
 
+/** Renames a conversation. */
+export async function renameConversation(db: Kysely<Database>, groupId: string, name: string): Promise<void> {
+  await db.updateTable('groups').set({ name }).where('id', '=', groupId).execute();
+}
+
+/** Archives conversations (a retired unit's groups): kept for their history, listed to nobody, closed to posting. */
+export async function archiveConversations(db: Kysely<Database>, groupIds: string[], at: number): Promise<void> {
+  if (groupIds.length === 0) return;
+  await db.updateTable('groups').set({ archived_at: at }).where('id', 'in', groupIds).execute();
+  await db
+    .updateTable('group_members')
+    .set({ status: 'removed' })
+    .where('group_id', 'in', groupIds)
+    .where('status', 'in', ['active', 'pending'])
+    .execute();
+}
+
+/**
+ * Puts people into conversations with this status, adding them or bringing them back (a moved
+ * person's new unit groups); written in slices.
+ */
+export async function joinMembers(
+  db: Kysely<Database>,
+  rows: { groupId: string; userId: string; status: 'active' | 'pending' }[],
+  at: number,
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += MEMBER_SLICE) {
+    for (const status of ['active', 'pending'] as const) {
+      const slice = rows.slice(i, i + MEMBER_SLICE).filter((r) => r.status === status);
+      if (slice.length === 0) continue;
+      await db
+        .insertInto('group_members')
+        .values(slice.map((r) => ({ group_id: r.groupId, user_id: r.userId, status, read_seq: 0, joined_at: at })))
+        .onConflict((oc) => oc.columns(['group_id', 'user_id']).doUpdateSet({ status, joined_at: at }))
+        .execute();
+    }
+  }
+}
+
+/** A resident's registration approved: their pending memberships become active; returns those groups. */
+export async function activatePending(db: Kysely<Database>, userId: string): Promise<string[]> {
+  const rows = await db
+    .updateTable('group_members')
+    .set({ status: 'active' })
+    .where('user_id', '=', userId)
+    .where('status', '=', 'pending')
+    .returning('group_id')
+    .execute();
+  return rows.map((r) => r.group_id);
+}
+
+/** Takes a person out of every group (a rejected registration, a removed account); hotline threads stay. */
+export async function leaveAllGroups(db: Kysely<Database>, userId: string): Promise<void> {
+  await db
+    .updateTable('group_members')
+    .set({ status: 'removed' })
+    .where('user_id', '=', userId)
+    .where('status', 'in', ['active', 'pending'])
+    .where('group_id', 'in', (eb) => eb.selectFrom('groups').select('id').where('kind', '!=', 'hotline'))
+    .execute();
+}
+
 /** Makes the person an active member, adding them or bringing them back. */
 export async function rejoin(db: Kysely<Database>, groupId: string, userId: string, at: number): Promise<void> {
   await db

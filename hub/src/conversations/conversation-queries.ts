@@ -154,6 +154,27 @@ export async function unitGroupIds(db: Kysely<Database>): Promise<Map<string, st
   return new Map(rows.map((g) => [`${g.unit_id}:${g.kind}`, g.id]));
 }
 
+/** The groups of these units (of these kinds), archived ones too. */
+export function groupsOfUnits(db: Kysely<Database>, unitIds: string[], kinds: readonly GroupKind[]) {
+  if (unitIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('groups')
+    .select(['id', 'kind', 'unit_id', 'name', 'archived_at'])
+    .where('unit_id', 'in', unitIds)
+    .where('kind', 'in', kinds)
+    .execute();
+}
+
+/** A person's membership status in each of these conversations (those they have a row in). */
+export function memberStatuses(db: Kysely<Database>, userId: string, groupIds: string[]) {
+  return db
+    .selectFrom('group_members')
+    .select(['group_id', 'status'])
+    .where('user_id', '=', userId)
+    .where('group_id', 'in', groupIds)
+    .execute();
+}
+
 /** Groups of one kind (of these units, when given). */
 export function groupsOfKind(db: Kysely<Database>, kind: GroupKind, unitIds?: string[]) {
   return db

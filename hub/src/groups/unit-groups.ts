@@ -1,5 +1,13 @@
 import type { Kysely } from 'kysely';
-import { newId } from '../ids.ts';
+import {
+  archiveConversations,
+  joinMembers,
+  openUnitGroup,
+  renameConversation,
+  setMemberStatus,
+} from '../conversations/conversation-members.ts';
+import { groupsOfUnits, memberStatuses } from '../conversations/conversation-queries.ts';
+import { unitFamily, unitsOfKind } from '../org/org-queries.ts';
 import type { GroupKind, Role, UnitKind } from '../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
 
@@ -17,6 +25,8 @@ export const GROUP_OF_UNIT: Partial<Record<UnitKind, GroupKind>> = {
   command_room: 'command_room',
   station: 'station_staff',
 };
+/** The kinds of group a unit implies. */
+const UNIT_GROUP_KINDS = Object.values(GROUP_OF_UNIT);
 /** Staff who belong to their station's staff group and to their squad or command room. */
 const STAFF: readonly Role[] = ['station_head', 'dispatcher', 'officer', 'auxiliary', 'grid_worker'];
 /** Who belongs to a grid's group when their unit is the grid; officers and auxiliaries also from the community. */
@@ -50,65 +60,32 @@ export interface MemberSubject {
 export async function createUnitGroup(db: Db, unit: UnitNode, parentName: string | undefined, at: number) {
   const kind = GROUP_OF_UNIT[unit.kind];
   if (!kind) return;
-  await db
-    .insertInto('groups')
-    .values({
-      id: newId(),
-      kind,
-      unit_id: unit.id,
-      name: unitGroupName(kind, unit.name, parentName),
-      last_seq: 0,
-      created_at: at,
-      notice_text: null,
-      notice_by: null,
-      notice_at: null,
-      pair_key: null,
-    })
-    .onConflict((oc) => oc.columns(['unit_id', 'kind']).doNothing())
-    .execute();
+  await openUnitGroup(db, { unitId: unit.id, kind, name: unitGroupName(kind, unit.name, parentName), at });
 }
 
 /** Renames the groups of a unit and of its children (a squad's group name starts with its station's). */
 export async function renameUnitGroups(db: Db, unitId: string): Promise<void> {
-  const units = await db
-    .selectFrom('units')
-    .select(['id', 'name', 'parent_id'])
-    .where((eb) => eb.or([eb('id', '=', unitId), eb('parent_id', '=', unitId)]))
-    .execute();
-  const parentIds = [...new Set(units.map((u) => u.parent_id).filter((id): id is string => id !== null))];
-  const parents = parentIds.length
-    ? await db.selectFrom('units').select(['id', 'name']).where('id', 'in', parentIds).execute()
-    : [];
-  const nameOf = new Map([...parents, ...units].map((u) => [u.id, u.name]));
-  const groups = await db
-    .selectFrom('groups')
-    .select(['id', 'kind', 'unit_id', 'name'])
-    .where(
-      'unit_id',
-      'in',
-      units.map((u) => u.id),
-    )
-    .where('kind', 'in', Object.values(GROUP_OF_UNIT))
-    .execute();
+  const units = await unitFamily(db, unitId);
+  const groups = await groupsOfUnits(
+    db,
+    units.map((u) => u.id),
+    UNIT_GROUP_KINDS,
+  );
   for (const g of groups) {
     const unit = units.find((u) => u.id === g.unit_id)!;
-    const name = unitGroupName(g.kind as GroupKind, unit.name, unit.parent_id ? nameOf.get(unit.parent_id) : undefined);
-    if (name !== g.name) await db.updateTable('groups').set({ name }).where('id', '=', g.id).execute();
+    const name = unitGroupName(g.kind as GroupKind, unit.name, unit.parentName);
+    if (name !== g.name) await renameConversation(db, g.id, name);
   }
 }
 
 /** Archives a retired unit's group: kept for its history, listed to nobody, no one can post. */
 export async function archiveUnitGroups(db: Db, unitId: string, at: number): Promise<void> {
-  const groups = await db.selectFrom('groups').select('id').where('unit_id', '=', unitId).execute();
-  if (groups.length === 0) return;
-  const ids = groups.map((g) => g.id);
-  await db.updateTable('groups').set({ archived_at: at }).where('id', 'in', ids).execute();
-  await db
-    .updateTable('group_members')
-    .set({ status: 'removed' })
-    .where('group_id', 'in', ids)
-    .where('status', 'in', ['active', 'pending'])
-    .execute();
+  const groups = await groupsOfUnits(db, [unitId], UNIT_GROUP_KINDS);
+  await archiveConversations(
+    db,
+    groups.map((g) => g.id),
+    at,
+  );
 }
 
 /**
@@ -116,16 +93,14 @@ export async function archiveUnitGroups(db: Db, unitId: string, at: number): Pro
  * for many people without a query each (an import moves hundreds).
  */
 export async function loadGroupPlan(db: Db) {
-  const units = await db
-    .selectFrom('units')
-    .select(['id', 'parent_id', 'kind', 'name', 'path', 'retired_at'])
-    .execute();
-  const groups = await db
-    .selectFrom('groups')
-    .select(['id', 'unit_id', 'kind'])
-    .where('archived_at', 'is', null)
-    .where('kind', 'in', Object.values(GROUP_OF_UNIT))
-    .execute();
+  const units = await unitsOfKind(db);
+  const groups = (
+    await groupsOfUnits(
+      db,
+      units.map((u) => u.id),
+      UNIT_GROUP_KINDS,
+    )
+  ).filter((g) => g.archived_at === null);
   const byId = new Map<string, UnitNode>(units.map((u) => [u.id, u]));
   const children = new Map<string, UnitNode[]>();
   for (const u of units) if (u.parent_id) children.set(u.parent_id, [...(children.get(u.parent_id) ?? []), u]);
@@ -177,69 +152,18 @@ export async function moveMemberships(
   at: number,
 ): Promise<string[]> {
   const changed: string[] = [];
-  // People who only join (new people, most moves into a fresh unit) are written in bulk.
-  const bulk: { group_id: string; user_id: string; status: 'active'; read_seq: number; joined_at: number }[] = [];
+  const joins: { groupId: string; userId: string; status: 'active' | 'pending' }[] = [];
   for (const [userId, next] of after) {
     const prev = before.get(userId) ?? new Set<string>();
     const left = [...prev].filter((g) => !next.has(g));
     const joined = [...next].filter((g) => !prev.has(g));
     if (left.length === 0 && joined.length === 0) continue;
     changed.push(userId);
-    if (left.length === 0) {
-      for (const group_id of joined)
-        bulk.push({ group_id, user_id: userId, status: 'active', read_seq: 0, joined_at: at });
-      continue;
-    }
-    const rows = await db
-      .selectFrom('group_members')
-      .select('status')
-      .where('user_id', '=', userId)
-      .where('group_id', 'in', left)
-      .execute();
-    const pending = rows.some((r) => r.status === 'pending');
-    await db
-      .updateTable('group_members')
-      .set({ status: 'removed' })
-      .where('user_id', '=', userId)
-      .where('group_id', 'in', left)
-      .execute();
-    if (joined.length) {
-      const status = pending ? ('pending' as const) : ('active' as const);
-      await db
-        .insertInto('group_members')
-        .values(joined.map((group_id) => ({ group_id, user_id: userId, status, read_seq: 0, joined_at: at })))
-        .onConflict((oc) => oc.columns(['group_id', 'user_id']).doUpdateSet({ status, joined_at: at }))
-        .execute();
-    }
+    // A resident still waiting for approval in their old grid waits in the new one too.
+    const pending = left.length > 0 && (await memberStatuses(db, userId, left)).some((r) => r.status === 'pending');
+    if (left.length) await setMemberStatus(db, left, userId, 'removed');
+    for (const groupId of joined) joins.push({ groupId, userId, status: pending ? 'pending' : 'active' });
   }
-  for (let i = 0; i < bulk.length; i += 500)
-    await db
-      .insertInto('group_members')
-      .values(bulk.slice(i, i + 500))
-      .onConflict((oc) => oc.columns(['group_id', 'user_id']).doUpdateSet({ status: 'active', joined_at: at }))
-      .execute();
+  await joinMembers(db, joins, at);
   return changed;
-}
-
-/** A resident's registration approved: their pending membership of their grid's group becomes active. */
-export async function approvePendingMember(db: Db, userId: string): Promise<string[]> {
-  const rows = await db
-    .updateTable('group_members')
-    .set({ status: 'active' })
-    .where('user_id', '=', userId)
-    .where('status', '=', 'pending')
-    .returning('group_id')
-    .execute();
-  return rows.map((r) => r.group_id);
-}
-
-/** Takes a person out of every group (a rejected registration, a removed account); hotline threads stay. */
-export async function leaveAllGroups(db: Db, userId: string): Promise<void> {
-  await db
-    .updateTable('group_members')
-    .set({ status: 'removed' })
-    .where('user_id', '=', userId)
-    .where('status', 'in', ['active', 'pending'])
-    .where('group_id', 'in', (eb) => eb.selectFrom('groups').select('id').where('kind', '!=', 'hotline'))
-    .execute();
 }

@@ -29,7 +29,7 @@ export interface UnitFilter {
 const unitRows = (db: Kysely<Database>, kinds: readonly UnitKind[] | undefined, f: UnitFilter) =>
   db
     .selectFrom('units')
-    .select(['id', 'parent_id', 'kind', 'name', 'code', 'path'])
+    .select(['id', 'parent_id', 'kind', 'name', 'code', 'path', 'retired_at'])
     .$if(kinds !== undefined, (q) => q.where('kind', 'in', kinds!))
     .$if(f.activeOnly === true, (q) => q.where('retired_at', 'is', null))
     .orderBy('sort');
@@ -37,6 +37,17 @@ const unitRows = (db: Kysely<Database>, kinds: readonly UnitKind[] | undefined, 
 /** Units at and below a unit's path (of these kinds, when given), in display order. */
 export function unitsWithin(db: Kysely<Database>, path: string, kinds?: readonly UnitKind[], f: UnitFilter = {}) {
   return unitRows(db, kinds, f).where('path', 'like', `${path}%`).execute();
+}
+
+/** A unit and its direct children, with the names of their parents (group names carry them). */
+export async function unitFamily(db: Kysely<Database>, unitId: string) {
+  const units = await unitRows(db, undefined, {})
+    .where((eb) => eb.or([eb('id', '=', unitId), eb('parent_id', '=', unitId)]))
+    .execute();
+  const parentIds = [...new Set(units.map((u) => u.parent_id).filter((id): id is string => id !== null))];
+  const parents = parentIds.length ? await unitRows(db, undefined, {}).where('id', 'in', parentIds).execute() : [];
+  const nameOf = new Map([...parents, ...units].map((u) => [u.id, u.name]));
+  return units.map((u) => ({ ...u, parentName: u.parent_id ? nameOf.get(u.parent_id) : undefined }));
 }
 
 /** Every unit of these kinds (every unit when none are given), in display order. */
