@@ -36,6 +36,7 @@ import { createOrderViews } from './orders/order-views.ts';
 import { orderSocketModule } from './orders/order.socket.ts';
 import { createOrderService } from './orders/order.service.ts';
 import { createReceiptBatcher } from './orders/receipt-batcher.ts';
+import { createPushFeature } from './push/push-feature.ts';
 import type { HubServer } from './realtime/types.ts';
 import { createGroupNotifier } from './groups/group-notifier.ts';
 import { provisionGroups } from './groups/group-provisioning.ts';
@@ -74,6 +75,9 @@ export interface Hub {
   sweepOrders: () => Promise<{ reminded: number; escalated: number }>;
   /** Runs one overdue-hotline pass now (tests; production runs it on a timer). */
   sweepHotline: () => Promise<{ flagged: number }>;
+  /** Runs one escalation-ladder pass / one push-outbox pass now (tests; production runs them on timers). */
+  runLadder: () => Promise<{ pushed: number; texted: number; called: number }>;
+  runPushOutbox: () => Promise<number>;
   /** Runs one expired-session sweep now (tests; production runs it on a timer). */
   sweepSessions: () => Promise<number>;
   seeded: { units: number; users: number } | null;
@@ -117,6 +121,8 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   let io: HubServer | undefined;
   const views = createOrderViews(db, Date.now);
   const notifier = createOrderNotifier({ db, views, log: log.child({ module: 'orders' }) });
+  const push = await createPushFeature({ db, config: config.push, timeZone: config.reports.timeZone, log });
+  const orderNotify = push.hooks.orders(notifier);
   const batcher = createReceiptBatcher(db, (applied) => {
     for (const orderId of new Set(applied.map((a) => a.orderId))) {
       notifier.boardChanged(orderId);
@@ -127,9 +133,9 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
       if (acknowledged.length) notifier.assignmentsChanged(orderId, acknowledged);
     }
   });
-  const orders = createOrderService({ db, views, batcher, notify: notifier });
+  const orders = createOrderService({ db, views, batcher, notify: orderNotify });
   const duty = createDutyService(db);
-  const groupNotifier = createGroupNotifier(() => io!);
+  const groupNotifier = push.hooks.groups(createGroupNotifier(() => io!));
   const groups = createGroupService({ db, notify: groupNotifier, rates: config.messageRates });
   const matters = createMatterService({ db, groups, notify: groupNotifier });
   const groupAdmin = createGroupAdminService({ db, notify: groupNotifier });
@@ -137,8 +143,8 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   const registration = createRegistrationService({ db, requestJoin: groupAdmin.requestJoin });
   const provisioned = await provisionGroups(db);
   if (provisioned.groups || provisioned.members) log.info(provisioned, 'groups provisioned');
-  const sweep = createOrderSweep({ db, notify: notifier, options: config.orderSweep });
-  const hotlineNotifier = createHotlineNotifier(() => io!);
+  const sweep = createOrderSweep({ db, notify: orderNotify, options: config.orderSweep });
+  const hotlineNotifier = push.hooks.hotline(createHotlineNotifier(() => io!));
   const hotline = createHotlineService({
     db,
     notify: hotlineNotifier,
@@ -182,6 +188,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
       groupSocketModule(groups, matters, groupAdmin),
       hotlineSocketModule(hotline),
       reportSocketModule(),
+      push.socketModule,
     ],
   });
   io = realtime.io;
@@ -224,6 +231,8 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
       '/hotline': hotlineRoutes(hotline),
       '/org': orgRoutes({ db, duty, onlineAmong: (ids) => realtime.onlineAmong(ids) }),
       '/reports': reportRoutes(reports),
+      '/push': push.routes,
+      '/escalation': push.escalationRoutes,
     },
     web,
   });
@@ -263,6 +272,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   orderSweep.unref();
   const hotlineTimer = setInterval(() => void track('hotline', hotlineSweep.run()), config.hotline.sweepEveryMs);
   hotlineTimer.unref();
+  push.start();
 
   let closing: Promise<void> | undefined;
   return {
@@ -273,6 +283,8 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     sweepOrders: sweep.run,
     sweepHotline: hotlineSweep.run,
     sweepSessions: sessions.sweepExpired,
+    runLadder: push.runLadder,
+    runPushOutbox: push.runOutbox,
     seeded,
     metricsUrl: metricsServer?.url,
     webMounted: web !== undefined,
@@ -288,6 +300,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
         await metricsServer?.close();
         await realtime.close();
         await batcher.drain();
+        await push.stop();
         notifier.close();
         await backend.close();
         await limitStore.close();

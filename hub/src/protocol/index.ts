@@ -12,3 +12,5 @@ export * from './registration.ts';
 export * from './hotline.ts';
 export * from './reports.ts';
 export * from './time-window.ts';
+export * from './push.ts';
+export * from './push.schema.ts';

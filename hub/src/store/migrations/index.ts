@@ -12,6 +12,7 @@ import * as orderRecipientsUnchecked from './0010-order-recipients-unchecked.ts'
 import * as messageEdits from './0011-message-edits.ts';
 import * as dropLoginThrottle from './0012-drop-login-throttle.ts';
 import * as storeProbes from './0013-store-probes.ts';
+import * as push from './0015-push.ts';
 
 /** Migrations in order; the same set runs on SQLite and PostgreSQL. */
 const migrations: Record<string, Migration> = {
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '0011-message-edits': messageEdits,
   '0012-drop-login-throttle': dropLoginThrottle,
   '0013-store-probes': storeProbes,
+  '0015-push': push,
 };
 
 export const migrationProvider: MigrationProvider = {
