@@ -198,4 +198,11 @@ export async function freePort(): Promise<number> {
   await new Promise<void>((r) => srv.close(() => r()));
   return port;
 }
-export { newDevice, startPushEndpoint, type PushEndpoint, type TestDevice } from './push-endpoint.ts';
+export {
+  newDevice,
+  signInMany,
+  startPushEndpoint,
+  startWebhookReceiver,
+  type PushEndpoint,
+  type TestDevice,
+} from './push-endpoint.ts';

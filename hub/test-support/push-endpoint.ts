@@ -1,6 +1,9 @@
 import { createDecipheriv, createECDH, createHmac, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createSessionService } from '../src/auth/session.service.ts';
+import type { Hub } from '../src/hub.ts';
+import { SESSION_COOKIE } from '../src/protocol/index.ts';
 
 /** What the stand-in push service answers for one endpoint: a status, or a list used up one per request. */
 export type EndpointBehaviour = number | number[];
@@ -104,3 +107,33 @@ export async function startPushEndpoint() {
   };
 }
 export type PushEndpoint = Awaited<ReturnType<typeof startPushEndpoint>>;
+
+/**
+ * Session cookies for many people at once, made the way a sign-in makes them (the session
+ * service), without hashing a password per person: for tests with hundreds of signed-in devices.
+ */
+export async function signInMany(hub: Hub, userIds: string[]): Promise<Map<string, string>> {
+  const sessions = createSessionService(hub.store.db, { idleMs: 3600_000, onExpired: () => {} });
+  const out = new Map<string, string>();
+  for (const id of userIds) out.set(id, `${SESSION_COOKIE}=${(await sessions.create(id)).token}`);
+  return out;
+}
+
+/** A local HTTP server standing in for a bureau's SMS / voice gateway: records every call. */
+export async function startWebhookReceiver() {
+  const calls: { headers: IncomingMessage['headers']; body: string }[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      calls.push({ headers: req.headers, body });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/gateway`,
+    calls,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}

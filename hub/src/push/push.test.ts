@@ -1,6 +1,4 @@
 import { createHmac } from 'node:crypto';
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   addStaff,
@@ -9,6 +7,7 @@ import {
   login,
   startPushEndpoint,
   startTestHub,
+  startWebhookReceiver,
   type PushEndpoint,
   type TestDevice,
   type TestHub,
@@ -25,7 +24,7 @@ describe('web push and the escalation ladder', () => {
   let dispatcher: string;
   let stationId: string;
   let officers: string[];
-  let webhook: { url: string; calls: { headers: IncomingMessage['headers']; body: string }[]; close(): Promise<void> };
+  let webhook: Awaited<ReturnType<typeof startWebhookReceiver>>;
 
   const api = (path: string, cookie: string, method = 'GET', body?: unknown) =>
     fetch(`${t.url}/api${path}`, {
@@ -67,21 +66,7 @@ describe('web push and the escalation ladder', () => {
 
   beforeAll(async () => {
     ep = await startPushEndpoint();
-    const calls: { headers: IncomingMessage['headers']; body: string }[] = [];
-    const srv = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString()));
-      req.on('end', () => {
-        calls.push({ headers: req.headers, body });
-        res.writeHead(204).end();
-      });
-    });
-    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-    webhook = {
-      url: `http://127.0.0.1:${(srv.address() as AddressInfo).port}/gateway`,
-      calls,
-      close: () => new Promise<void>((r) => srv.close(() => r())),
-    };
+    webhook = await startWebhookReceiver();
     t = await startTestHub({
       env: {
         PUSH_INSECURE_HOSTS: '127.0.0.1',
