@@ -19,7 +19,7 @@ function isErrorBody(value: unknown): value is ErrorBody {
  */
 export async function requestJson<T>(
   path: string,
-  init: { method?: 'GET' | 'POST' | 'PATCH'; body?: unknown; fetch?: typeof fetch } = {},
+  init: { method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'; body?: unknown; fetch?: typeof fetch } = {},
 ): Promise<ApiOutcome<T>> {
   const method = init.method ?? 'GET';
   // A load function passes its own `fetch`, which SvelteKit tracks for invalidation.
