@@ -78,7 +78,13 @@ export async function createPushFeature(deps: {
     return r;
   };
   const kickLadder = coalesced(ladderPass, log, 'escalation ladder');
-  const hooks = createPushHooks({ db, push: queue, queued: outbox.kick, orderAssigned: () => void kickLadder(), log });
+  const hooks = createPushHooks({
+    db,
+    push: queue,
+    queued: outbox.kick, // After the order's own answer and fan-out: those go first.
+    orderAssigned: () => void setImmediate(() => void kickLadder()),
+    log,
+  });
   const timers: NodeJS.Timeout[] = [];
 
   return {

@@ -25,18 +25,19 @@ export function createWebPushSender(deps: {
 }): ChannelSender {
   const { db, vapid } = deps;
 
-  async function sendOne(
-    job: ClaimedJob,
-    sub: { endpoint: string; p256dh: string; auth: string; urgent: boolean },
-  ): Promise<Outcome> {
+  /** Encrypts and signs one push (CPU: an ECDH key pair and HKDF per push); throws on a bad subscription. */
+  function request(job: ClaimedJob, sub: { endpoint: string; p256dh: string; auth: string; urgent: boolean }) {
+    checkEndpoint(sub.endpoint, deps.endpoints);
+    return webPush.generateRequestDetails({ endpoint: sub.endpoint, keys: sub }, job.payload, {
+      vapidDetails: vapid,
+      TTL: TTL_SECONDS,
+      urgency: sub.urgent ? 'high' : 'normal',
+      contentEncoding: 'aes128gcm',
+    });
+  }
+
+  async function post(req: ReturnType<typeof request>): Promise<Outcome> {
     try {
-      checkEndpoint(sub.endpoint, deps.endpoints);
-      const req = webPush.generateRequestDetails({ endpoint: sub.endpoint, keys: sub }, job.payload, {
-        vapidDetails: vapid,
-        TTL: TTL_SECONDS,
-        urgency: sub.urgent ? 'high' : 'normal',
-        contentEncoding: 'aes128gcm',
-      });
       const res = await fetch(req.endpoint, {
         method: req.method,
         headers: req.headers as Record<string, string>,
@@ -66,22 +67,34 @@ export function createWebPushSender(deps: {
       .execute();
     const subs = new Map(rows.map((r) => [r.id, r]));
     const outcomes: Outcome[] = new Array(jobs.length);
-    let next = 0;
-    const worker = async () => {
-      while (next < jobs.length) {
-        const i = next++;
-        const job = jobs[i]!;
-        const sub = subs.get(job.target);
-        if (!sub) outcomes[i] = { kind: 'dropped', why: 'no subscription' };
-        else if (sub.visible_until !== null && sub.visible_until > t)
-          outcomes[i] = { kind: 'dropped', why: 'page visible' };
-        else {
-          const kind = (JSON.parse(job.payload) as { kind: string }).kind;
-          outcomes[i] = await sendOne(job, { ...sub, urgent: kind === 'flash' || kind === 'urgent' });
-        }
+    const inFlight = new Set<Promise<void>>();
+    for (const [i, job] of jobs.entries()) {
+      const sub = subs.get(job.target);
+      if (!sub) {
+        outcomes[i] = { kind: 'dropped', why: 'no subscription' };
+        continue;
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(deps.concurrency, jobs.length) }, worker));
+      if (sub.visible_until !== null && sub.visible_until > t) {
+        outcomes[i] = { kind: 'dropped', why: 'page visible' };
+        continue;
+      }
+      // One encryption per turn of the event loop: ten thousand pushes must not hold up the
+      // sockets and requests this node serves meanwhile (order delivery, acknowledgements).
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      const kind = (JSON.parse(job.payload) as { kind: string }).kind;
+      let req: ReturnType<typeof request>;
+      try {
+        req = request(job, { ...sub, urgent: kind === 'flash' || kind === 'urgent' });
+      } catch (err) {
+        outcomes[i] = { kind: 'dropped', why: err instanceof Error ? err.message : String(err) };
+        continue;
+      }
+      const sending = post(req).then((o) => void (outcomes[i] = o));
+      inFlight.add(sending);
+      void sending.finally(() => inFlight.delete(sending));
+      if (inFlight.size >= deps.concurrency) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
     const gone = jobs.filter((_, i) => outcomes[i]!.kind === 'gone').map((j) => j.target);
     if (gone.length) {
       await db.deleteFrom('push_subscriptions').where('id', 'in', gone).execute();
