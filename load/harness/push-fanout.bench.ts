@@ -72,6 +72,9 @@ for (const id of ids.slice(0, K)) sockets.push(await connectSocket(t.url, { toke
 const dispatcher = (await login(t.url, dispatcherLogin)).cookie;
 
 async function round(withPush: boolean) {
+  // The previous round's ladder and outbox passes finish first: each round starts on a quiet hub.
+  await t.hub.runLadder();
+  await t.hub.runPushOutbox();
   await db.deleteFrom('push_subscriptions').where('id', 'like', 'bench-sub-%').execute();
   if (withPush)
     for (let i = 0; i < subscriptionRows.length; i += 500)
