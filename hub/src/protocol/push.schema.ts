@@ -49,7 +49,7 @@ export const escalationPolicyPayload = z
       .string()
       .max(2048)
       .url()
-      .refine((u) => /^https?:$/.test(new URL(u).protocol), 'an http or https URL')
+      .regex(/^https?:\/\//i, 'an http or https URL')
       .nullable(),
     webhookSecret: z.string().min(16).max(256).optional(),
     webhookAfterMinutes: minutes.nullable(),
