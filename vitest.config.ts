@@ -28,14 +28,7 @@ export default defineConfig({
           hookTimeout: 30_000,
         },
       },
-      {
-        test: {
-          name: 'web',
-          root: './web',
-          include: ['src/**/*.test.ts'],
-          environment: 'node',
-        },
-      },
+      './web/vitest.config.ts',
       {
         test: {
           name: 'integration',

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { loadPushConfig, type PushConfig } from './push/push-config.ts';
+import { loadPushConfig, type PushConfig } from './push-config.ts';
 
 /** `data/` at the repository root, wherever the hub is started from. */
 const DEFAULT_DATA_DIR = fileURLToPath(new URL('../../data/', import.meta.url));
@@ -121,7 +121,7 @@ export interface HubConfig {
   metrics: { token: string | undefined; host: string; port: number | undefined };
   /** Where report days start and when the morning briefing is due, unless a station sets its own. */
   reports: { timeZone: string; briefingTime: string };
-  /** Web Push and the escalation ladder (push/push-config.ts). */
+  /** Web Push and the escalation ladder (push-config.ts). */
   push: PushConfig;
 }
 

@@ -14,7 +14,7 @@ import { createLoginService } from './auth/login.service.ts';
 import { createSessionService } from './auth/session.service.ts';
 import type { HubConfig } from './config.ts';
 import { createApp } from './http/app.ts';
-import { authenticate, originGuard } from './http/auth-context.ts';
+import { authenticate, originGuard } from './auth/http-auth.ts';
 import { healthRoutes, type SweepStatus } from './http/health.routes.ts';
 import { toHubError } from './errors.ts';
 import { createMetrics } from './http/metrics.ts';
@@ -35,23 +35,24 @@ import { createOrderSweep } from './orders/order-sweep.ts';
 import { createOrderViews } from './orders/order-views.ts';
 import { orderSocketModule } from './orders/order.socket.ts';
 import { createOrderService } from './orders/order.service.ts';
+import { ordersOfIncidents } from './orders/order-queries.ts';
 import { createReceiptBatcher } from './orders/receipt-batcher.ts';
-import { createPushFeature } from './push/push-feature.ts';
-import type { HubServer } from './realtime/types.ts';
+import { createReach } from './escalation/reach.ts';
 import { createGroupNotifier } from './groups/group-notifier.ts';
 import { provisionGroups } from './groups/group-provisioning.ts';
 import { createGroupService } from './groups/group.service.ts';
 import { groupSocketModule } from './groups/group.socket.ts';
 import { createMatterService } from './groups/matter.service.ts';
 import { createGroupAdminService } from './groups/group-admin.service.ts';
-import { createImageService } from './groups/image.service.ts';
-import { imageRoutes } from './groups/image.routes.ts';
+import { createImageService } from './conversations/image.service.ts';
+import { imageRoutes } from './conversations/image.routes.ts';
 import { createHotlineNotifier } from './hotline/hotline-notifier.ts';
 import { hotlineRoutes } from './hotline/hotline.routes.ts';
 import { createHotlineService } from './hotline/hotline.service.ts';
 import { hotlineSocketModule } from './hotline/hotline.socket.ts';
 import { createHotlineSweep } from './hotline/hotline-sweep.ts';
 import { createHotlineViews } from './hotline/hotline-views.ts';
+import { seedHotlineDemo } from './hotline/hotline-demo-seed.ts';
 import { memoryBackend, redisBackend } from './realtime/adapter.ts';
 import { createRealtime } from './realtime/realtime-server.ts';
 import { openStore, type Store } from './store/database.ts';
@@ -102,7 +103,11 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     },
   });
   const seeded = config.seedDemo === 'auto' ? await seedDemoIfEmpty(store.db) : null;
-  if (seeded) log.info(seeded, 'demo data created');
+  if (seeded) {
+    // A few station-head hotline threads, so the head's inbox is not empty on first start.
+    await seedHotlineDemo(store.db);
+    log.info(seeded, 'demo data created');
+  }
 
   const { db } = store;
   const org = createOrgService(db);
@@ -118,46 +123,9 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   });
   const limits = createLoginLimits(limitStore, { baseBlockS: config.loginThrottleBaseS, ...config.loginLimits });
   const login = createLoginService({ db, org, sessions, limits });
-  let io: HubServer | undefined;
-  const views = createOrderViews(db, Date.now);
-  const notifier = createOrderNotifier({ db, views, log: log.child({ module: 'orders' }) });
-  const push = await createPushFeature({ db, config: config.push, timeZone: config.reports.timeZone, log });
-  const orderNotify = push.hooks.orders(notifier);
-  const batcher = createReceiptBatcher(db, (applied) => {
-    for (const orderId of new Set(applied.map((a) => a.orderId))) {
-      notifier.boardChanged(orderId);
-      // Acknowledgements reach the person's other devices; delivery and read receipts need not.
-      const acknowledged = applied
-        .filter((a) => a.orderId === orderId && a.state === 'acknowledged')
-        .map(({ userId, origin }) => ({ userId, origin }));
-      if (acknowledged.length) notifier.assignmentsChanged(orderId, acknowledged);
-    }
-  });
-  const orders = createOrderService({ db, views, batcher, notify: orderNotify });
-  const duty = createDutyService(db);
-  const groupNotifier = push.hooks.groups(createGroupNotifier(() => io!));
-  const groups = createGroupService({ db, notify: groupNotifier, rates: config.messageRates });
-  const matters = createMatterService({ db, groups, notify: groupNotifier });
-  const groupAdmin = createGroupAdminService({ db, notify: groupNotifier });
-  const images = createImageService({ db });
-  const registration = createRegistrationService({ db, requestJoin: groupAdmin.requestJoin });
+  const push = await createReach({ db, config: config.push, timeZone: config.reports.timeZone, log });
   const provisioned = await provisionGroups(db);
   if (provisioned.groups || provisioned.members) log.info(provisioned, 'groups provisioned');
-  const sweep = createOrderSweep({ db, notify: orderNotify, options: config.orderSweep });
-  const hotlineNotifier = push.hooks.hotline(createHotlineNotifier(() => io!));
-  const hotline = createHotlineService({
-    db,
-    notify: hotlineNotifier,
-    rates: config.messageRates,
-    responseTargetMs: config.hotline.responseTargetMs,
-  });
-  const hotlineSweep = createHotlineSweep({ db, views: createHotlineViews(db, Date.now), notify: hotlineNotifier });
-  const reports = createReportService({
-    db,
-    notify: createReportNotifier(() => io!),
-    defaults: config.reports,
-    hotline: hotline.figures,
-  });
   if (config.seedDemo === 'auto') {
     const tokenFile = await writeDemoBotToken(db, botTokens, config.dataDir);
     if (tokenFile) log.info({ file: tokenFile }, 'demo bot token written');
@@ -183,16 +151,58 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     publicOrigin: config.publicOrigin,
     maxPayloadBytes: config.maxSocketPayloadBytes,
     limits: config.socketLimits,
-    modules: [
-      orderSocketModule(orders, duty),
-      groupSocketModule(groups, matters, groupAdmin),
-      hotlineSocketModule(hotline),
-      reportSocketModule(),
-      push.socketModule,
-    ],
   });
-  io = realtime.io;
-  notifier.attach(io, backend.kind === 'redis');
+  // The one way notifiers are wired: the Socket.IO server exists first and each is made with it.
+  const { io } = realtime;
+  const views = createOrderViews(db, Date.now);
+  const notifier = createOrderNotifier({
+    db,
+    views,
+    log: log.child({ module: 'orders' }),
+    io,
+    crossNode: backend.kind === 'redis',
+  });
+  const batcher = createReceiptBatcher(db, (applied) => {
+    for (const orderId of new Set(applied.map((a) => a.orderId))) {
+      notifier.boardChanged(orderId);
+      // Acknowledgements reach the person's other devices; delivery and read receipts need not.
+      const acknowledged = applied
+        .filter((a) => a.orderId === orderId && a.state === 'acknowledged')
+        .map(({ userId, origin }) => ({ userId, origin }));
+      if (acknowledged.length) notifier.assignmentsChanged(orderId, acknowledged);
+    }
+  });
+  const orderNotify = push.hooks.orders(notifier);
+  const orders = createOrderService({ db, views, batcher, notify: orderNotify });
+  const duty = createDutyService(db);
+  const groupNotifier = push.hooks.groups(createGroupNotifier(io));
+  const groups = createGroupService({ db, notify: groupNotifier, rates: config.messageRates });
+  const matters = createMatterService({ db, groups, notify: groupNotifier });
+  const groupAdmin = createGroupAdminService({ db, notify: groupNotifier });
+  const images = createImageService({ db });
+  const registration = createRegistrationService({ db, requestJoin: groupAdmin.requestJoin });
+  const sweep = createOrderSweep({ db, notify: orderNotify, options: config.orderSweep });
+  const hotlineNotifier = push.hooks.hotline(createHotlineNotifier(io));
+  const hotline = createHotlineService({
+    db,
+    notify: hotlineNotifier,
+    rates: config.messageRates,
+    responseTargetMs: config.hotline.responseTargetMs,
+  });
+  const hotlineSweep = createHotlineSweep({ db, views: createHotlineViews(db, Date.now), notify: hotlineNotifier });
+  const reports = createReportService({
+    db,
+    notify: createReportNotifier(io),
+    defaults: config.reports,
+    hotline: hotline.figures,
+  });
+  realtime.serve(
+    orderSocketModule(orders, duty),
+    groupSocketModule(groups, matters, groupAdmin),
+    hotlineSocketModule(hotline),
+    reportSocketModule(),
+    push.socketModule,
+  );
   const app = createApp({
     log,
     metrics,
@@ -225,7 +235,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
       }),
       '/demo': demoRoutes(db, config.seedDemo === 'auto'),
       '/orders': orderRoutes(orders),
-      '/incidents': incidentRoutes(createIncidentService(db)),
+      '/incidents': incidentRoutes(createIncidentService({ db, ordersOf: (ids) => ordersOfIncidents(db, ids) })),
       '/': imageRoutes(images),
       '/register': registrationRoutes({ registration, limits: limitStore }),
       '/hotline': hotlineRoutes(hotline),

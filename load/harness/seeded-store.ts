@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTempPostgres } from '@fengqiao/hub/test-support';
 import { newId } from '../../hub/src/ids.ts';
+import { seedHotlineDemo } from '../../hub/src/hotline/hotline-demo-seed.ts';
 import { seedDemoIfEmpty } from '../../hub/src/org/demo-seed.ts';
 import { openStore, type Store } from '../../hub/src/store/database.ts';
 
@@ -39,7 +40,7 @@ export async function openSeededStore<T>(
   };
   try {
     store = await openStore({ databaseUrl: pg?.url, dataDir: dir });
-    await seedDemoIfEmpty(store.db);
+    if (await seedDemoIfEmpty(store.db)) await seedHotlineDemo(store.db);
     const station = await store.db
       .selectFrom('units')
       .select(['id', 'path'])

@@ -2,21 +2,21 @@ import { Router, type Response } from 'express';
 import type { Kysely } from 'kysely';
 import { writeAudit } from '../audit/audit-log.ts';
 import { errors } from '../errors.ts';
-import type { HubLocals } from '../http/auth-context.ts';
-import { requirePrincipal } from '../http/auth-context.ts';
+import type { HubLocals } from './http-auth.ts';
+import { requirePrincipal } from './http-auth.ts';
 import { parse } from '../validate.ts';
-import type { OrgService } from '../org/org.service.ts';
-import { botTokenBody, userStatusBody, type BotTokenResponse } from '../protocol/index.ts';
+import { botTokenBody, userStatusBody, type BotTokenResponse } from '../protocol/schemas.ts';
 import type { Database } from '../store/schema.ts';
 import { actorOf } from './authenticator.ts';
 import type { BotTokenService } from './bot-token.service.ts';
+import type { PersonDirectory } from './people.ts';
 import { can } from './permissions.ts';
 import type { SessionService } from './session.service.ts';
 
 /** Account administration: disabling a person or revoking a bot token closes their sockets everywhere. */
 export function adminRoutes(deps: {
   db: Kysely<Database>;
-  org: OrgService;
+  org: PersonDirectory;
   sessions: SessionService;
   botTokens: BotTokenService;
   revokeUser: (userId: string) => void;

@@ -1,17 +1,17 @@
 import { Router, type Response } from 'express';
-import type { OrgService } from '../org/org.service.ts';
-import { loginBody, type LoginResponse, type MeResponse } from '../protocol/index.ts';
-import type { HubLocals } from '../http/auth-context.ts';
-import { requirePrincipal } from '../http/auth-context.ts';
+import { loginBody, type LoginResponse, type MeResponse } from '../protocol/schemas.ts';
+import type { HubLocals } from './http-auth.ts';
+import { requirePrincipal } from './http-auth.ts';
 import { clearSessionCookie, DEVICE_COOKIE, readCookie, setDeviceCookie, setSessionCookie } from '../http/cookies.ts';
 import { parse } from '../validate.ts';
 import { errors } from '../errors.ts';
 import type { LoginService } from './login.service.ts';
+import type { PersonDirectory } from './people.ts';
 
 /** Log-in, log-out and "who am I". Log-out also closes that session's sockets on every node. */
 export function authRoutes(deps: {
   login: LoginService;
-  org: OrgService;
+  org: PersonDirectory;
   secureCookies: boolean;
   revokeSession: (sessionId: string) => void;
 }) {

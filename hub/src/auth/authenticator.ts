@@ -1,5 +1,5 @@
 import { errors } from '../errors.ts';
-import type { OrgService, Person } from '../org/org.service.ts';
+import type { Person, PersonDirectory } from './people.ts';
 import type { BotTokenService } from './bot-token.service.ts';
 import { BOT_TOKEN_PREFIX } from './bot-token.service.ts';
 import type { Actor } from './permissions.ts';
@@ -15,7 +15,11 @@ export const actorOf = (p: Principal): Actor => ({ id: p.user.id, role: p.user.r
  * Turns a presented token (session `id.secret` or bot `fqb_id.secret`) into a principal, or throws
  * unauthenticated / session_expired / account_disabled. HTTP and the socket handshake both use it.
  */
-export function createAuthenticator(deps: { sessions: SessionService; botTokens: BotTokenService; org: OrgService }) {
+export function createAuthenticator(deps: {
+  sessions: SessionService;
+  botTokens: BotTokenService;
+  org: PersonDirectory;
+}) {
   // Without the password hash: principals live on sockets, whose data crosses Redis in fetchSockets().
   async function activeUser(userId: string): Promise<Person> {
     const user = await deps.org.getPerson(userId);

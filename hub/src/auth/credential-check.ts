@@ -1,4 +1,4 @@
-import type { OrgService } from '../org/org.service.ts';
+import type { PersonDirectory } from './people.ts';
 import type { BotTokenService } from './bot-token.service.ts';
 import type { SessionService } from './session.service.ts';
 
@@ -24,7 +24,11 @@ async function inChunks<T>(ids: string[], look: (chunk: string[]) => Promise<Ite
  * sessions ended (idled out, logged out or deleted elsewhere), which bot tokens were revoked, which
  * people were disabled, so that no path that ends a credential leaves a socket working.
  */
-export function createCredentialCheck(deps: { sessions: SessionService; botTokens: BotTokenService; org: OrgService }) {
+export function createCredentialCheck(deps: {
+  sessions: SessionService;
+  botTokens: BotTokenService;
+  org: PersonDirectory;
+}) {
   return async (held: HeldCredentials): Promise<{ sessions: string[]; tokens: string[]; users: string[] }> => {
     await inChunks(held.sessionIds, async (chunk) => {
       await deps.sessions.touch(chunk);

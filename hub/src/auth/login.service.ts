@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely';
 import { writeAudit } from '../audit/audit-log.ts';
 import { errors } from '../errors.ts';
-import type { OrgService, UserRow } from '../org/org.service.ts';
 import type { Database } from '../store/schema.ts';
 import { issueDeviceToken, trustedDeviceId } from './device-trust.ts';
 import type { LoginLimits } from './login-limits.ts';
 import { verifyPassword } from './password.ts';
+import type { PersonDirectory, UserRow } from './people.ts';
 import type { SessionRecord, SessionService } from './session.service.ts';
 
 /** Where a log-in comes from: the client's address and the trusted-device cookie it carried. */
@@ -17,7 +17,7 @@ export interface LoginMeta {
 /** Password log-in and log-out: limited, audited, and the same answer for unknown accounts and wrong passwords. */
 export function createLoginService(deps: {
   db: Kysely<Database>;
-  org: OrgService;
+  org: PersonDirectory;
   sessions: SessionService;
   limits: LoginLimits;
 }) {

@@ -24,7 +24,7 @@ export const can = {
   manageBotTokens: (actor: Actor): boolean => actor.role === 'admin',
   /** See who of a list of people is online: staff only; residents never learn about others. */
   queryPresence: (actor: Actor): boolean => STAFF_ROLES.includes(actor.role) || actor.role === 'bot',
-  /** Write command orders: the command room, station heads, admins. Only within their dispatch scope (see orders/dispatch-scope). */
+  /** Write command orders: the command room, station heads, admins. Only within their dispatch scope (see org/dispatch-scope). */
   issueOrders: (actor: Actor): boolean => DISPATCHING.includes(actor.role),
   /** Receive and act on orders: sworn and auxiliary staff, grid workers; never residents or bots. */
   receiveOrders: (role: Role): boolean => RECEIVING.includes(role),

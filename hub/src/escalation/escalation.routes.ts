@@ -1,9 +1,9 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { actorOf } from '../auth/authenticator.ts';
-import type { HubLocals } from '../http/auth-context.ts';
-import { requirePrincipal } from '../http/auth-context.ts';
-import { escalationPolicyPayload } from '../protocol/index.ts';
+import type { HubLocals } from '../auth/http-auth.ts';
+import { requirePrincipal } from '../auth/http-auth.ts';
+import { escalationPolicyPayload } from '../protocol/schemas.ts';
 import { parse } from '../validate.ts';
 import type { PolicyService } from './policy.service.ts';
 

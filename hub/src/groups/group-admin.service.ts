@@ -2,7 +2,15 @@ import type { Kysely } from 'kysely';
 import type { Actor } from '../auth/permissions.ts';
 import { can } from '../auth/permissions.ts';
 import { errors } from '../errors.ts';
-import { HOTLINE_CONVERSATION_KIND, type GroupMemberPayload, type GroupMemberView } from '../protocol/index.ts';
+import {
+  addMembers,
+  markNoticeRead,
+  pinNotice,
+  setMemberStatus,
+  setMutedUntil,
+} from '../conversations/conversation-members.ts';
+import { groupMembership, groupsOfKind, memberOf, membersOf } from '../conversations/conversation-queries.ts';
+import type { GroupMemberPayload, GroupMemberView } from '../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
 
 /** What the transport must do when membership or the notice changes. */
@@ -28,17 +36,15 @@ export function createGroupAdminService(deps: {
   const { db, notify } = deps;
   const now = deps.now ?? Date.now;
 
-  async function moderatedGroup(actor: Actor, groupId: string) {
-    const g = await db
-      .selectFrom('group_members as gm')
-      .innerJoin('groups as g', 'g.id', 'gm.group_id')
-      .select(['g.id', 'g.kind', 'g.notice_at'])
-      .where('gm.group_id', '=', groupId)
-      .where('gm.user_id', '=', actor.id)
-      .where('gm.status', '=', 'active')
-      .where('g.kind', '!=', HOTLINE_CONVERSATION_KIND)
-      .executeTakeFirst();
+  /** The caller's group (never a hotline thread), or not_found. */
+  async function ownGroup(actor: Actor, groupId: string) {
+    const g = await groupMembership(db, groupId, actor.id);
     if (!g) throw errors.notFound('group');
+    return g;
+  }
+
+  async function moderatedGroup(actor: Actor, groupId: string) {
+    const g = await ownGroup(actor, groupId);
     if (!can.moderateGroup(actor, g.kind)) throw errors.forbidden("only the group's officers keep order here");
     return g;
   }
@@ -48,79 +54,34 @@ export function createGroupAdminService(deps: {
     async setNotice(actor: Actor, groupId: string, text: string): Promise<{ at: number }> {
       await moderatedGroup(actor, groupId);
       const at = now();
-      await db
-        .updateTable('groups')
-        .set({ notice_text: text, notice_by: actor.id, notice_at: at })
-        .where('id', '=', groupId)
-        .execute();
-      // The author has read what they wrote.
-      await db
-        .insertInto('group_notice_reads')
-        .values({ group_id: groupId, user_id: actor.id, notice_at: at })
-        .onConflict((oc) => oc.columns(['group_id', 'user_id']).doUpdateSet({ notice_at: at }))
-        .execute();
+      await pinNotice(db, groupId, { text, by: actor.id, at });
       notify.groupChanged(groupId);
       return { at };
     },
 
     /** Marks the current notice read by the caller (a member). */
     async readNotice(actor: Actor, groupId: string): Promise<{ read: boolean }> {
-      const g = await db
-        .selectFrom('group_members as gm')
-        .innerJoin('groups as g', 'g.id', 'gm.group_id')
-        .select('g.notice_at')
-        .where('gm.group_id', '=', groupId)
-        .where('gm.user_id', '=', actor.id)
-        .where('gm.status', '=', 'active')
-        .where('g.kind', '!=', HOTLINE_CONVERSATION_KIND)
-        .executeTakeFirst();
-      if (!g) throw errors.notFound('group');
+      const g = await ownGroup(actor, groupId);
       if (g.notice_at === null) throw errors.notFound('notice');
-      await db
-        .insertInto('group_notice_reads')
-        .values({ group_id: groupId, user_id: actor.id, notice_at: g.notice_at })
-        .onConflict((oc) => oc.columns(['group_id', 'user_id']).doUpdateSet({ notice_at: g.notice_at! }))
-        .execute();
+      await markNoticeRead(db, groupId, actor.id, g.notice_at);
       return { read: true };
     },
 
     async member(actor: Actor, p: GroupMemberPayload): Promise<GroupMemberView> {
       await moderatedGroup(actor, p.groupId);
-      const target = await db
-        .selectFrom('group_members as gm')
-        .innerJoin('users as u', 'u.id', 'gm.user_id')
-        .select(['u.id', 'u.name', 'u.role', 'gm.muted_until', 'gm.status'])
-        .where('gm.group_id', '=', p.groupId)
-        .where('gm.user_id', '=', p.userId)
-        .where('gm.status', 'in', p.action === 'approve' ? ['pending'] : ['active'])
-        .executeTakeFirst();
+      const target = await memberOf(db, p.groupId, p.userId, p.action === 'approve' ? ['pending'] : ['active']);
       if (!target) throw errors.notFound('member');
       if (target.role !== 'resident') throw errors.forbidden('staff membership follows the unit tree');
       let mutedUntil: number | null = target.muted_until;
       if (p.action === 'approve') {
-        await db
-          .updateTable('group_members')
-          .set({ status: 'active', joined_at: now() })
-          .where('group_id', '=', p.groupId)
-          .where('user_id', '=', p.userId)
-          .execute();
+        await setMemberStatus(db, [p.groupId], p.userId, 'active', now());
         notify.memberApproved(p.groupId, p.userId);
       } else if (p.action === 'remove') {
-        await db
-          .updateTable('group_members')
-          .set({ status: 'removed' })
-          .where('group_id', '=', p.groupId)
-          .where('user_id', '=', p.userId)
-          .execute();
+        await setMemberStatus(db, [p.groupId], p.userId, 'removed');
         notify.memberRemoved(p.groupId, p.userId);
       } else {
         mutedUntil = p.action === 'mute' ? now() + p.minutes * 60_000 : null;
-        await db
-          .updateTable('group_members')
-          .set({ muted_until: mutedUntil })
-          .where('group_id', '=', p.groupId)
-          .where('user_id', '=', p.userId)
-          .execute();
+        await setMutedUntil(db, p.groupId, p.userId, mutedUntil);
       }
       notify.groupChanged(p.groupId);
       return { id: target.id, name: target.name, role: target.role, mutedUntil, status: 'active' };
@@ -131,49 +92,17 @@ export function createGroupAdminService(deps: {
      * group approves them. Called by registration.
      */
     async requestJoin(gridUnitId: string, userId: string): Promise<void> {
-      const group = await db
-        .selectFrom('groups')
-        .select('id')
-        .where('unit_id', '=', gridUnitId)
-        .where('kind', '=', 'grid')
-        .executeTakeFirst();
+      const [group] = await groupsOfKind(db, 'grid', [gridUnitId]);
       if (!group) return;
-      await db
-        .insertInto('group_members')
-        .values({
-          group_id: group.id,
-          user_id: userId,
-          status: 'pending',
-          read_seq: 0,
-          joined_at: now(),
-          muted_until: null,
-        })
-        .onConflict((oc) => oc.columns(['group_id', 'user_id']).doNothing())
-        .execute();
+      await addMembers(db, group.id, [userId], { at: now(), status: 'pending' });
       notify.groupChanged(group.id);
     },
 
     /** The members of a group the caller belongs to; staff also see who waits for approval. */
     async members(actor: Actor, groupId: string): Promise<GroupMemberView[]> {
       // A hotline thread is not a group: who handles it is not listed here.
-      const mine = await db
-        .selectFrom('group_members as gm')
-        .innerJoin('groups as g', 'g.id', 'gm.group_id')
-        .select('gm.user_id')
-        .where('gm.group_id', '=', groupId)
-        .where('gm.user_id', '=', actor.id)
-        .where('gm.status', '=', 'active')
-        .where('g.kind', '!=', HOTLINE_CONVERSATION_KIND)
-        .executeTakeFirst();
-      if (!mine) throw errors.notFound('group');
-      const rows = await db
-        .selectFrom('group_members as gm')
-        .innerJoin('users as u', 'u.id', 'gm.user_id')
-        .select(['u.id', 'u.name', 'u.role', 'gm.muted_until', 'gm.status'])
-        .where('gm.group_id', '=', groupId)
-        .where('gm.status', 'in', actor.role === 'resident' ? ['active'] : ['active', 'pending'])
-        .orderBy('u.name')
-        .execute();
+      await ownGroup(actor, groupId);
+      const rows = await membersOf(db, groupId, actor.role === 'resident' ? ['active'] : ['active', 'pending']);
       const t = now();
       return rows.map((r) => ({
         id: r.id,

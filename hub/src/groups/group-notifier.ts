@@ -3,26 +3,28 @@ import type { GroupNotifier } from './group.service.ts';
 import type { MatterNotifier } from './matter.service.ts';
 import type { GroupAdminNotifier } from './group-admin.service.ts';
 import { rooms } from '../realtime/types.ts';
-import { groupRoom } from './group.socket.ts';
+
+/** Room of one group's live fan-out. */
+export const groupRoom = (groupId: string) => `group:${groupId}`;
 
 /** One emit per message to the group's room: one adapter message across nodes. */
-export function createGroupNotifier(io: () => HubServer): GroupNotifier & MatterNotifier & GroupAdminNotifier {
+export function createGroupNotifier(io: HubServer): GroupNotifier & MatterNotifier & GroupAdminNotifier {
   return {
-    joined: (groupId, userIds) => void io().in(userIds.map(rooms.user)).socketsJoin(groupRoom(groupId)),
-    messageCreated: (m) => void io().to(groupRoom(m.groupId)).emit('message:created', m),
-    messageChanged: (m) => void io().to(groupRoom(m.groupId)).emit('message:changed', m),
-    matterChanged: (m) => void io().to(groupRoom(m.groupId)).emit('matter:changed', m),
-    groupChanged: (groupId) => void io().to(groupRoom(groupId)).emit('group:changed', { groupId }),
+    joined: (groupId, userIds) => void io.in(userIds.map(rooms.user)).socketsJoin(groupRoom(groupId)),
+    messageCreated: (m) => void io.to(groupRoom(m.groupId)).emit('message:created', m),
+    messageChanged: (m) => void io.to(groupRoom(m.groupId)).emit('message:changed', m),
+    matterChanged: (m) => void io.to(groupRoom(m.groupId)).emit('matter:changed', m),
+    groupChanged: (groupId) => void io.to(groupRoom(groupId)).emit('group:changed', { groupId }),
     // On every node: the removed person's sockets stop receiving the group at once, and are told
     // (through their own room, which they keep) so that their list drops it.
     memberRemoved: (groupId, userId) => {
-      io().to(rooms.user(userId)).emit('group:changed', { groupId });
-      void io().in(rooms.user(userId)).socketsLeave(groupRoom(groupId));
+      io.to(rooms.user(userId)).emit('group:changed', { groupId });
+      void io.in(rooms.user(userId)).socketsLeave(groupRoom(groupId));
     },
     // Joined on every node, and told through their own room: the group's room may not hold them yet.
     memberApproved: (groupId, userId) => {
-      void io().in(rooms.user(userId)).socketsJoin(groupRoom(groupId));
-      io().to(rooms.user(userId)).emit('group:changed', { groupId });
+      void io.in(rooms.user(userId)).socketsJoin(groupRoom(groupId));
+      io.to(rooms.user(userId)).emit('group:changed', { groupId });
     },
   };
 }

@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
-import { newId } from '../ids.ts';
+import { addMembers, openUnitGroup } from '../conversations/conversation-members.ts';
+import { memberIdsOf, unitGroupIds } from '../conversations/conversation-queries.ts';
+import { activePeople, unitsOfKind, type PeopleFilter } from '../org/org-queries.ts';
 import type { GroupKind, Role, UnitKind } from '../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
 
@@ -22,13 +24,8 @@ export async function provisionGroups(
   db: Kysely<Database>,
   now = Date.now(),
 ): Promise<{ groups: number; members: number }> {
-  const units = await db.selectFrom('units').select(['id', 'kind', 'name', 'parent_id', 'path']).execute();
-  const existing = new Map(
-    (await db.selectFrom('groups').select(['id', 'unit_id', 'kind']).execute()).map((g) => [
-      `${g.unit_id}:${g.kind}`,
-      g.id,
-    ]),
-  );
+  const units = await unitsOfKind(db);
+  const existing = await unitGroupIds(db);
   let groups = 0;
   let members = 0;
   for (const unit of units) {
@@ -43,55 +40,14 @@ export async function provisionGroups(
           : kind === 'grid'
             ? `${unit.name}群`
             : `${parent?.name ?? ''}${unit.name}`;
-      // Several nodes may start together: the unique (unit, kind) index lets one insert win.
-      const res = await db
-        .insertInto('groups')
-        .values({
-          id: newId(),
-          kind,
-          unit_id: unit.id,
-          name,
-          last_seq: 0,
-          created_at: now,
-          notice_text: null,
-          notice_by: null,
-          notice_at: null,
-          pair_key: null,
-        })
-        .onConflict((oc) => oc.columns(['unit_id', 'kind']).doNothing())
-        .executeTakeFirst();
-      groups += Number(res.numInsertedOrUpdatedRows ?? 0);
-      groupId = (
-        await db
-          .selectFrom('groups')
-          .select('id')
-          .where('unit_id', '=', unit.id)
-          .where('kind', '=', kind)
-          .executeTakeFirstOrThrow()
-      ).id;
+      const opened = await openUnitGroup(db, { unitId: unit.id, kind, name, at: now });
+      groupId = opened.id;
+      if (opened.created) groups++;
     }
     const wanted = await expectedMembers(db, kind, unit);
-    const have = new Set(
-      (await db.selectFrom('group_members').select('user_id').where('group_id', '=', groupId).execute()).map(
-        (m) => m.user_id,
-      ),
-    );
+    const have = new Set(await memberIdsOf(db, groupId));
     const missing = wanted.filter((u) => !have.has(u));
-    for (let i = 0; i < missing.length; i += 200) {
-      await db
-        .insertInto('group_members')
-        .values(
-          missing.slice(i, i + 200).map((user_id) => ({
-            group_id: groupId!,
-            user_id,
-            status: 'active' as const,
-            read_seq: 0,
-            joined_at: now,
-          })),
-        )
-        .onConflict((oc) => oc.columns(['group_id', 'user_id']).doNothing())
-        .execute();
-    }
+    await addMembers(db, groupId, missing, { at: now });
     members += missing.length;
   }
   return { groups, members };
@@ -102,32 +58,17 @@ async function expectedMembers(
   kind: GroupKind,
   unit: { id: string; parent_id: string | null; path: string },
 ): Promise<string[]> {
-  const active = db.selectFrom('users').select('users.id').where('users.disabled_at', 'is', null);
+  const ids = async (f: PeopleFilter) => (await activePeople(db, f)).map((u) => u.id);
   if (kind === 'grid') {
-    const inGrid = await active
-      .where('unit_id', '=', unit.id)
-      .where('role', 'in', ['grid_worker', 'resident', 'officer', 'auxiliary'])
-      .execute();
-    const community = unit.parent_id
-      ? await active.where('unit_id', '=', unit.parent_id).where('role', 'in', ['officer', 'auxiliary']).execute()
-      : [];
-    return [...inGrid, ...community].map((u) => u.id);
+    const inGrid = await ids({ roles: ['grid_worker', 'resident', 'officer', 'auxiliary'], unitIds: [unit.id] });
+    const community = unit.parent_id ? await ids({ roles: ['officer', 'auxiliary'], unitIds: [unit.parent_id] }) : [];
+    return [...inGrid, ...community];
   }
-  if (kind === 'station_staff') {
-    return (
-      await active
-        .innerJoin('units', 'units.id', 'users.unit_id')
-        .where('units.path', 'like', `${unit.path}%`)
-        .where('users.role', 'in', STAFF)
-        .execute()
-    ).map((u) => u.id);
-  }
-  const own = await active.where('unit_id', '=', unit.id).where('role', 'in', STAFF).execute();
+  if (kind === 'station_staff') return ids({ roles: STAFF, within: unit.path });
+  const own = await ids({ roles: STAFF, unitIds: [unit.id] });
   const heads =
-    kind === 'command_room' && unit.parent_id
-      ? await active.where('unit_id', '=', unit.parent_id).where('role', '=', 'station_head').execute()
-      : [];
+    kind === 'command_room' && unit.parent_id ? await ids({ roles: ['station_head'], unitIds: [unit.parent_id] }) : [];
   // Bots post briefings and reports into command rooms and answer /briefing there.
-  const bots = kind === 'command_room' ? await active.where('role', '=', 'bot').execute() : [];
-  return [...own, ...heads, ...bots].map((u) => u.id);
+  const bots = kind === 'command_room' ? await ids({ roles: ['bot'] }) : [];
+  return [...own, ...heads, ...bots];
 }

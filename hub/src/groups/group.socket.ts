@@ -15,17 +15,15 @@ import {
   messageRecallPayload,
   messageSearchPayload,
   sendMessagePayload,
-} from '../protocol/index.ts';
+} from '../protocol/schemas.ts';
 import type { MatterService } from './matter.service.ts';
 import type { GroupAdminService } from './group-admin.service.ts';
 import { errors } from '../errors.ts';
 import { createJoinTracker } from '../realtime/join-tracker.ts';
 import type { SocketModule } from '../realtime/realtime-server.ts';
 import type { HubSocket } from '../realtime/types.ts';
+import { groupRoom } from './group-notifier.ts';
 import type { GroupService } from './group.service.ts';
-
-/** Room of one group's live fan-out. */
-export const groupRoom = (groupId: string) => `group:${groupId}`;
 
 /** Socket.IO commands of group chat: validate (in define) → service → ack. */
 export function groupSocketModule(
@@ -52,7 +50,7 @@ export function groupSocketModule(
       define('group:list', groupListPayload, async (_p, { actor }) => ({ groups: await groups.list(actor) }));
       define('group:sync', groupSyncPayload, async (p, { actor, socket }) => {
         await rooms.joined(socket);
-        return groups.sync(actor, p.cursors, p.changes, p.limit);
+        return groups.sync(actor, p);
       });
       define('group:history', groupHistoryPayload, async (p, { actor }) => ({
         messages: await groups.history(actor, p.groupId, p.beforeSeq, p.limit),

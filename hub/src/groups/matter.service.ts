@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Actor } from '../auth/permissions.ts';
 import { can } from '../auth/permissions.ts';
+import { memberOf, messageExists } from '../conversations/conversation-queries.ts';
 import { errors } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { MatterCreatePayload, MatterStatus, MatterUpdatePayload, MatterView } from '../protocol/index.ts';
@@ -69,14 +70,7 @@ export function createMatterService(deps: {
   }
 
   async function requireStaffMember(groupId: string, userId: string): Promise<void> {
-    const row = await db
-      .selectFrom('group_members as gm')
-      .innerJoin('users as u', 'u.id', 'gm.user_id')
-      .select('u.role')
-      .where('gm.group_id', '=', groupId)
-      .where('gm.user_id', '=', userId)
-      .where('gm.status', '=', 'active')
-      .executeTakeFirst();
+    const row = await memberOf(db, groupId, userId);
     if (!row || !can.handleMatters(row.role)) throw errors.invalid('the assignee must be a staff member of this group');
   }
 
@@ -121,13 +115,7 @@ export function createMatterService(deps: {
         .where('client_id', '=', p.clientId)
         .executeTakeFirst();
       if (existing) return view(existing.id);
-      const msg = await db
-        .selectFrom('messages')
-        .select('status')
-        .where('group_id', '=', p.groupId)
-        .where('seq', '=', p.seq)
-        .executeTakeFirst();
-      if (!msg) throw errors.notFound('message');
+      if (!(await messageExists(db, p.groupId, p.seq))) throw errors.notFound('message');
       if (p.assigneeId) await requireStaffMember(p.groupId, p.assigneeId);
       const id = newId();
       const t = now();

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { can, type Actor } from '../auth/permissions.ts';
 import { errors } from '../errors.ts';
+import { personById, stationOf as stationOfUnit, unitById } from '../org/org-queries.ts';
 import type { Database, HotlineThreadTable } from '../store/schema.ts';
 
 export type ThreadRow = Selectable<HotlineThreadTable>;
@@ -19,20 +20,7 @@ export interface ThreadAccess {
  * not_found, so a guessed or forged id reveals nothing.
  */
 export function createHotlineAccess(db: Kysely<Database>) {
-  /** The station a unit lies in (the unit itself when it is one). */
-  async function stationOf(
-    unitId: string,
-  ): Promise<{ id: string; path: string; name: string; code: string } | undefined> {
-    const unit = await db.selectFrom('units').select('path').where('id', '=', unitId).executeTakeFirst();
-    if (!unit) return undefined;
-    const ids = unit.path.split('/').filter(Boolean);
-    return db
-      .selectFrom('units')
-      .select(['id', 'path', 'name', 'code'])
-      .where('id', 'in', ids)
-      .where('kind', '=', 'station')
-      .executeTakeFirst();
-  }
+  const stationOf = (unitId: string) => stationOfUnit(db, unitId);
 
   /** Stations whose hotline the person handles: a station head's own, and those that delegated it to them. */
   async function handledStations(actor: Actor): Promise<string[]> {
@@ -57,11 +45,7 @@ export function createHotlineAccess(db: Kysely<Database>) {
 
     /** Whether this person works the station's desk (its head, or a delegate). */
     async handles(userId: string, stationId: string): Promise<boolean> {
-      const u = await db
-        .selectFrom('users')
-        .select(['id', 'role', 'unit_id'])
-        .where('id', '=', userId)
-        .executeTakeFirst();
+      const u = await personById(db, userId);
       return (
         u !== undefined && (await handledStations({ id: u.id, role: u.role, unitId: u.unit_id })).includes(stationId)
       );
@@ -92,17 +76,11 @@ export function createHotlineAccess(db: Kysely<Database>) {
       stationId: string,
       userId: string,
     ): Promise<{ id: string; name: string; role: string } | undefined> {
-      const station = await db.selectFrom('units').select('path').where('id', '=', stationId).executeTakeFirst();
+      const station = await unitById(db, stationId);
       if (!station) return undefined;
-      const u = await db
-        .selectFrom('users as u')
-        .innerJoin('units as un', 'un.id', 'u.unit_id')
-        .select(['u.id', 'u.name', 'u.role'])
-        .where('u.id', '=', userId)
-        .where('u.disabled_at', 'is', null)
-        .where('un.path', 'like', `${station.path}%`)
-        .executeTakeFirst();
-      return u && can.takeHotlineThread(u.role) ? u : undefined;
+      const u = await personById(db, userId);
+      if (!u || u.disabled_at !== null || !u.unit_path.startsWith(station.path)) return undefined;
+      return can.takeHotlineThread(u.role) ? { id: u.id, name: u.name, role: u.role } : undefined;
     },
   };
 }

@@ -1,4 +1,7 @@
 import type { Insertable, Kysely } from 'kysely';
+import { addMembers, openConversation } from '../conversations/conversation-members.ts';
+import { appendHistory } from '../conversations/message-log.ts';
+import { activePeople, stationHeads, unitsOfKind } from '../org/org-queries.ts';
 import { newId } from '../ids.ts';
 import type { HotlineCategory, HotlineStatus } from '../protocol/index.ts';
 import type { Database, HotlineThreadTable } from '../store/schema.ts';
@@ -92,28 +95,13 @@ const CANNED: [title: string, text: string][] = [
  * resolved and rated; and the station's first canned replies. Stored through the same tables as live threads (conversation + messages).
  */
 export async function seedHotlineDemo(db: Kysely<Database>, now = Date.now()): Promise<number> {
-  const station = await db
-    .selectFrom('units')
-    .select(['id', 'path'])
-    .where('kind', '=', 'station')
-    .orderBy('sort')
-    .executeTakeFirst();
+  const [station] = await unitsOfKind(db, ['station']);
   if (!station) return 0;
-  const head = await db
-    .selectFrom('users')
-    .select('id')
-    .where('unit_id', '=', station.id)
-    .where('role', '=', 'station_head')
-    .executeTakeFirst();
-  const residents = await db
-    .selectFrom('users')
-    .innerJoin('units', 'units.id', 'users.unit_id')
-    .select('users.id')
-    .where('users.role', '=', 'resident')
-    .where('units.path', 'like', `${station.path}%`)
-    .orderBy('users.id', 'desc')
-    .limit(THREADS.length)
-    .execute();
+  const [head] = await stationHeads(db, station.id);
+  // The station's newest residents, newest first.
+  const residents = (await activePeople(db, { roles: ['resident'], within: station.path }))
+    .slice(-THREADS.length)
+    .reverse();
   if (!head || residents.length < THREADS.length) return 0;
   await db.transaction().execute(async (trx) => {
     await trx
@@ -136,42 +124,8 @@ export async function seedHotlineDemo(db: Kysely<Database>, now = Date.now()): P
       const at = (m: number) => created + m * MIN;
       const answered = d.turns.length > 1 ? at(d.turns[1]![0]) : null;
       const last = at(d.turns[d.turns.length - 1]![0]);
-      await trx
-        .insertInto('groups')
-        .values({
-          id,
-          kind: 'hotline',
-          unit_id: null,
-          name: 'hotline',
-          last_seq: d.turns.length,
-          created_at: created,
-          notice_text: null,
-          notice_by: null,
-          notice_at: null,
-          pair_key: null,
-        })
-        .execute();
-      await trx
-        .insertInto('group_members')
-        .values([
-          {
-            group_id: id,
-            user_id: residentId,
-            status: 'active',
-            read_seq: d.turns.length,
-            joined_at: created,
-            muted_until: null,
-          },
-          {
-            group_id: id,
-            user_id: head.id,
-            status: 'active',
-            read_seq: d.turns.length,
-            joined_at: created,
-            muted_until: null,
-          },
-        ])
-        .execute();
+      await openConversation(trx, { id, kind: 'hotline', name: 'hotline', at: created });
+      await addMembers(trx, id, [residentId, head.id], { at: created });
       const row: Insertable<HotlineThreadTable> = {
         id,
         station_id: station.id,
@@ -204,25 +158,16 @@ export async function seedHotlineDemo(db: Kysely<Database>, now = Date.now()): P
         updated_at: last,
       };
       await trx.insertInto('hotline_threads').values(row).execute();
-      await trx
-        .insertInto('messages')
-        .values(
-          d.turns.map(([m, text], k) => ({
-            id: newId(),
-            group_id: id,
-            seq: k + 1,
-            sender_id: k % 2 === 0 ? residentId : head.id,
-            client_id: `demo-hotline-${i}-${k}`,
-            text,
-            reply_to_seq: null,
-            mentions: null,
-            image_id: null,
-            status: 'ok' as const,
-            created_at: at(m),
-            changed_at: null,
-          })),
-        )
-        .execute();
+      await appendHistory(
+        trx,
+        id,
+        d.turns.map(([m, text], k) => ({
+          senderId: k % 2 === 0 ? residentId : head.id,
+          clientId: `demo-hotline-${i}-${k}`,
+          text,
+          at: at(m),
+        })),
+      );
     }
   });
   return THREADS.length;

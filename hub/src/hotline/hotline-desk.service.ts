@@ -1,4 +1,5 @@
 import { can, type Actor } from '../auth/permissions.ts';
+import { setMemberStatus } from '../conversations/conversation-members.ts';
 import { errors } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type {
@@ -198,18 +199,16 @@ export function createHotlineDesk(ctx: HotlineContext) {
           .where('user_id', '=', userId)
           .execute();
         // They keep only the threads assigned to them; the rest (and their images) close to them.
-        await db
-          .updateTable('group_members')
-          .set({ status: 'removed' })
-          .where('user_id', '=', userId)
-          .where('group_id', 'in', (eb) =>
-            eb
-              .selectFrom('hotline_threads')
-              .select('id')
-              .where('station_id', '=', stationId)
-              .where((w) => w.or([w('assignee_id', 'is', null), w('assignee_id', '!=', userId)])),
-          )
-          .execute();
+        await setMemberStatus(
+          db,
+          db
+            .selectFrom('hotline_threads')
+            .select('id')
+            .where('station_id', '=', stationId)
+            .where((w) => w.or([w('assignee_id', 'is', null), w('assignee_id', '!=', userId)])),
+          userId,
+          'removed',
+        );
       }
       ctx.notify.deskChanged(stationId, userId, enabled);
       return delegates(stationId);

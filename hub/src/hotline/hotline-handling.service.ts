@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Updateable } from 'kysely';
 import type { Actor } from '../auth/permissions.ts';
 import { errors } from '../errors.ts';
 import {
@@ -14,9 +14,12 @@ import {
   type MessageView,
   TIME_WINDOWS,
 } from '../protocol/index.ts';
-import type { Database } from '../store/schema.ts';
+import type { Database, HotlineThreadTable } from '../store/schema.ts';
 import { checkWindow } from '../time-window.ts';
+import { activePeople, unitById } from '../org/org-queries.ts';
 import type { HotlineContext } from './hotline-context.ts';
+
+const ASSIGNABLE_LIMIT = 500;
 
 /**
  * A step's status change, in the transaction of its message (`repair` false). With `repair` it runs
@@ -32,7 +35,7 @@ type Settle = (exec: Kysely<Database>, message: MessageView, repair: boolean) =>
  * resident who was offline finds it on return.
  */
 export function createHotlineHandling(ctx: HotlineContext) {
-  const { db, now, access, views, log } = ctx;
+  const { db, now, access, views } = ctx;
 
   /** Staff may act; a thread closed for good may not change. */
   async function staffOpen(actor: Actor, threadId: string) {
@@ -44,7 +47,7 @@ export function createHotlineHandling(ctx: HotlineContext) {
   /**
    * A step that posts a message and moves the thread's status: both in one transaction. A retried
    * client id answers with the first outcome, completed by `settle` if it was left half done, and
-   * announces the thread again (the first try may have died before it did).
+   * announces the message and the thread again (the first try may have died before it did).
    */
   async function step(
     actor: Actor,
@@ -52,18 +55,42 @@ export function createHotlineHandling(ctx: HotlineContext) {
     check: () => Promise<unknown>,
     settle: Settle,
   ): Promise<{ thread: HotlineThreadView; message: MessageView }> {
-    let message = await log.earlier(actor.id, s.clientId, s.threadId);
-    if (message) await settle(db, message, true);
-    else {
-      await check();
-      const out = await ctx.post(actor, s.threadId, { clientId: s.clientId, text: s.text }, (trx, m) =>
-        settle(trx, m, false).then(() => {}),
-      );
-      message = out.message;
-      if (out.duplicate) await settle(db, message, true);
-    }
+    const { message, duplicate } = await ctx.post(
+      actor,
+      s.threadId,
+      { clientId: s.clientId, text: s.text },
+      { admit: () => check().then(() => {}), alongside: (trx, m) => settle(trx, m, false).then(() => {}) },
+    );
+    if (duplicate) await settle(db, message, true);
     const v = await ctx.publish(s.threadId, s.change);
     return { thread: s.as === 'resident' ? v.resident : v.staff, message };
+  }
+
+  /**
+   * A step of the desk on an open thread that stamps it (`stamp`) at its message's time. A repair
+   * applies only where the thread is not resolved and that stamp is older than the message.
+   */
+  function deskStep(
+    actor: Actor,
+    s: { threadId: string; clientId: string; text: string; change: HotlineChange },
+    stamp: 'handoff_at' | 'resolved_at',
+    fields: (at: number) => Updateable<HotlineThreadTable>,
+  ): Promise<{ thread: HotlineThreadView; message: MessageView }> {
+    return step(
+      actor,
+      { ...s, as: 'staff' },
+      () => staffOpen(actor, s.threadId),
+      (exec, m, repair) => {
+        const at = m.createdAt;
+        let q = exec
+          .updateTable('hotline_threads')
+          .set({ ...fields(at), updated_at: repair ? now() : at })
+          .where('id', '=', s.threadId);
+        if (repair)
+          q = q.where('status', '!=', 'resolved').where((eb) => eb.or([eb(stamp, 'is', null), eb(stamp, '<', at)]));
+        return q.execute();
+      },
+    );
   }
 
   return {
@@ -94,57 +121,23 @@ export function createHotlineHandling(ctx: HotlineContext) {
     /** 一报警三分发: not police business — passed to a department; the resident is told why in the thread. */
     handOff(actor: Actor, p: HotlineHandOffPayload): Promise<{ thread: HotlineThreadView; message: MessageView }> {
       const text = `已转交${p.department}处理。${p.reason}`;
-      return step(
-        actor,
-        { ...p, text, as: 'staff', change: 'handed_off' },
-        () => staffOpen(actor, p.threadId),
-        (exec, m, repair) => {
-          const at = m.createdAt;
-          let q = exec
-            .updateTable('hotline_threads')
-            .set({
-              status: 'handed_off',
-              handoff_department: p.department,
-              handoff_reason: p.reason,
-              handoff_at: at,
-              handoff_by: actor.id,
-              updated_at: repair ? now() : at,
-            })
-            .where('id', '=', p.threadId);
-          if (repair)
-            q = q
-              .where('status', '!=', 'resolved')
-              .where((eb) => eb.or([eb('handoff_at', 'is', null), eb('handoff_at', '<', at)]));
-          return q.execute();
-        },
-      );
+      return deskStep(actor, { ...p, text, change: 'handed_off' }, 'handoff_at', (at) => ({
+        status: 'handed_off',
+        handoff_department: p.department,
+        handoff_reason: p.reason,
+        handoff_at: at,
+        handoff_by: actor.id,
+      }));
     },
 
     /** Closes the thread; the summary reaches the resident as a message. */
     resolve(actor: Actor, p: HotlineResolvePayload): Promise<{ thread: HotlineThreadView; message: MessageView }> {
-      return step(
-        actor,
-        { ...p, text: p.summary, as: 'staff', change: 'resolved' },
-        () => staffOpen(actor, p.threadId),
-        (exec, m, repair) => {
-          const at = m.createdAt;
-          let q = exec
-            .updateTable('hotline_threads')
-            .set({
-              status: 'resolved',
-              resolution_summary: p.summary,
-              resolved_at: at,
-              resolved_by: actor.id,
-              updated_at: repair ? now() : at,
-            })
-            .where('id', '=', p.threadId);
-          if (repair)
-            q = q
-              .where('status', '!=', 'resolved')
-              .where((eb) => eb.or([eb('resolved_at', 'is', null), eb('resolved_at', '<', at)]));
-          return q.execute();
-        },
-      );
+      return deskStep(actor, { ...p, text: p.summary, change: 'resolved' }, 'resolved_at', (at) => ({
+        status: 'resolved',
+        resolution_summary: p.summary,
+        resolved_at: at,
+        resolved_by: actor.id,
+      }));
     },
 
     /** The resident rates a resolved thread, once. */
@@ -211,22 +204,10 @@ export function createHotlineHandling(ctx: HotlineContext) {
     /** Who the thread may go to: staff of its station, the resident's community officer first. */
     async assignable(actor: Actor, threadId: string): Promise<HotlineAssignable[]> {
       const a = await access.staffThread(actor, threadId);
-      const station = await db
-        .selectFrom('units')
-        .select('path')
-        .where('id', '=', a.row.station_id)
-        .executeTakeFirstOrThrow();
+      const station = await unitById(db, a.row.station_id);
       const suggested = (await views.both(threadId)).staff.staff?.suggestedAssignee?.id;
-      const rows = await db
-        .selectFrom('users as u')
-        .innerJoin('units as un', 'un.id', 'u.unit_id')
-        .select(['u.id', 'u.name', 'u.role', 'un.name as unit_name'])
-        .where('un.path', 'like', `${station.path}%`)
-        .where('u.role', 'in', ['station_head', 'officer', 'auxiliary', 'dispatcher'])
-        .where('u.disabled_at', 'is', null)
-        .orderBy('u.id')
-        .limit(500)
-        .execute();
+      const roles = ['station_head', 'officer', 'auxiliary', 'dispatcher'] as const;
+      const rows = station ? await activePeople(db, { roles, within: station.path }, ASSIGNABLE_LIMIT) : [];
       return rows
         .map((r) => ({ id: r.id, name: r.name, role: r.role, unitName: r.unit_name, suggested: r.id === suggested }))
         .sort((x, y) => Number(y.suggested) - Number(x.suggested));

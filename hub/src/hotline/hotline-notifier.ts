@@ -15,25 +15,21 @@ const staffRooms = (to: HotlineAudience) => [
  * Hotline fan-out. The resident's projection goes only to the resident's own room; the staff
  * projection and notes go only to staff rooms, so nothing staff-only can reach a resident's socket.
  */
-export function createHotlineNotifier(io: () => HubServer): HotlineNotifier {
+export function createHotlineNotifier(io: HubServer): HotlineNotifier {
   return {
-    message: (m, to) =>
-      void io()
-        .to([rooms.user(to.residentId), ...staffRooms(to)])
-        .emit('hotline:message-created', m),
+    message: (m, to) => void io.to([rooms.user(to.residentId), ...staffRooms(to)]).emit('hotline:message-created', m),
     threadChanged: (v, to, change) => {
-      if (v.resident) io().to(rooms.user(to.residentId)).emit('hotline:thread-changed', { thread: v.resident, change });
-      io().to(staffRooms(to)).emit('hotline:thread-changed', { thread: v.staff, change });
+      if (v.resident) io.to(rooms.user(to.residentId)).emit('hotline:thread-changed', { thread: v.resident, change });
+      io.to(staffRooms(to)).emit('hotline:thread-changed', { thread: v.staff, change });
     },
-    noteAdded: (note, to) => void io().to(staffRooms(to)).emit('hotline:note-added', note),
+    noteAdded: (note, to) => void io.to(staffRooms(to)).emit('hotline:note-added', note),
     overdue: (thread, headIds) => {
-      if (headIds.length) io().to(headIds.map(rooms.user)).emit('hotline:overdue', { thread });
+      if (headIds.length) io.to(headIds.map(rooms.user)).emit('hotline:overdue', { thread });
     },
-    cannedChanged: (stationId) =>
-      void io().to(hotlineDeskRoom(stationId)).emit('hotline:canned-changed', { stationId }),
+    cannedChanged: (stationId) => void io.to(hotlineDeskRoom(stationId)).emit('hotline:canned-changed', { stationId }),
     deskChanged: (stationId, userId, enabled) => {
-      if (enabled) io().in(rooms.user(userId)).socketsJoin(hotlineDeskRoom(stationId));
-      else io().in(rooms.user(userId)).socketsLeave(hotlineDeskRoom(stationId));
+      if (enabled) io.in(rooms.user(userId)).socketsJoin(hotlineDeskRoom(stationId));
+      else io.in(rooms.user(userId)).socketsLeave(hotlineDeskRoom(stationId));
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { stationHeads } from '../org/org-queries.ts';
 import type { Database } from '../store/schema.ts';
 import type { HotlineNotifier } from './hotline-context.ts';
 import type { HotlineViews } from './hotline-views.ts';
@@ -30,13 +31,7 @@ export function createHotlineSweep(deps: {
         .returning(['id', 'station_id'])
         .execute();
       for (const row of claimed) {
-        const heads = await db
-          .selectFrom('users')
-          .select('id')
-          .where('unit_id', '=', row.station_id)
-          .where('role', '=', 'station_head')
-          .where('disabled_at', 'is', null)
-          .execute();
+        const heads = await stationHeads(db, row.station_id);
         const v = await views.both(row.id);
         notify.overdue(
           v.staff,

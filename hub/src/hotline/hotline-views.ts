@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
 import { HOTLINE_REOPEN_WINDOW_MS, type HotlinePerson, type HotlineThreadView } from '../protocol/index.ts';
+import { activePeople } from '../org/org-queries.ts';
+import { conversationStates, type ConversationState } from '../conversations/conversation-queries.ts';
 import type { Database } from '../store/schema.ts';
 
 /** 13912340012 → 139****0012: what anyone but the staff handling a thread sees of a phone number. */
@@ -25,19 +27,14 @@ export function createHotlineViews(db: Kysely<Database>, now: () => number) {
   const select = () =>
     db
       .selectFrom('hotline_threads as t')
-      .innerJoin('groups as g', 'g.id', 't.id')
       .innerJoin('units as s', 's.id', 't.station_id')
       .innerJoin('users as r', 'r.id', 't.resident_id')
       .leftJoin('units as ru', 'ru.id', 'r.unit_id')
       .leftJoin('users as a', 'a.id', 't.assignee_id')
       .leftJoin('users as hb', 'hb.id', 't.handoff_by')
       .leftJoin('users as rb', 'rb.id', 't.resolved_by')
-      .leftJoin('group_members as rm', (j) =>
-        j.onRef('rm.group_id', '=', 't.id').onRef('rm.user_id', '=', 't.resident_id'),
-      )
       .selectAll('t')
       .select([
-        'g.last_seq',
         's.name as s_name',
         's.code as s_code',
         'r.name as r_name',
@@ -53,7 +50,6 @@ export function createHotlineViews(db: Kysely<Database>, now: () => number) {
         'hb.role as hb_role',
         'rb.name as rb_name',
         'rb.role as rb_role',
-        'rm.read_seq as r_read_seq',
       ])
       .select((eb) =>
         eb
@@ -61,13 +57,6 @@ export function createHotlineViews(db: Kysely<Database>, now: () => number) {
           .select(eb.fn.countAll<number>().as('c'))
           .whereRef('n.thread_id', '=', 't.id')
           .as('note_count'),
-      )
-      .select((eb) =>
-        eb
-          .selectFrom('messages as lm')
-          .select((e2) => e2.fn.max('lm.created_at').as('x'))
-          .whereRef('lm.group_id', '=', 't.id')
-          .as('last_message_at'),
       );
   type Row = Awaited<ReturnType<ReturnType<typeof select>['executeTakeFirstOrThrow']>>;
 
@@ -78,21 +67,26 @@ export function createHotlineViews(db: Kysely<Database>, now: () => number) {
   async function suggestions(rows: Row[]): Promise<Map<string, HotlinePerson>> {
     const units = [...new Set(rows.flatMap((r) => [r.ru_id, r.ru_parent]).filter((u): u is string => u !== null))];
     if (units.length === 0) return new Map();
-    const officers = await db
-      .selectFrom('users')
-      .select(['id', 'name', 'role', 'unit_id'])
-      .where('unit_id', 'in', units)
-      .where('role', '=', 'officer')
-      .where('disabled_at', 'is', null)
-      .orderBy('id')
-      .execute();
+    const officers = await activePeople(db, { roles: ['officer'], unitIds: units });
     const byUnit = new Map<string, HotlinePerson>();
     for (const o of officers)
       if (!byUnit.has(o.unit_id)) byUnit.set(o.unit_id, { id: o.id, name: o.name, role: o.role });
     return byUnit;
   }
 
-  function project(r: Row, audience: Audience, suggested: Map<string, HotlinePerson>): HotlineThreadView {
+  /** The threads' conversations: last seq, last message time, the resident's read cursor. */
+  const conversationsOf = (rows: Row[]) =>
+    conversationStates(
+      db,
+      rows.map((r) => ({ conversationId: r.id, userId: r.resident_id })),
+    );
+
+  function project(
+    r: Row,
+    audience: Audience,
+    suggested: Map<string, HotlinePerson>,
+    c: ConversationState | undefined,
+  ): HotlineThreadView {
     const t = now();
     const view: HotlineThreadView = {
       id: r.id,
@@ -105,9 +99,9 @@ export function createHotlineViews(db: Kysely<Database>, now: () => number) {
       createdAt: r.created_at,
       dueAt: r.due_at,
       firstAnsweredAt: r.first_answered_at,
-      lastSeq: r.last_seq,
-      lastMessageAt: Number(r.last_message_at ?? r.created_at),
-      readSeq: audience === 'resident' ? (r.r_read_seq ?? 0) : r.staff_read_seq,
+      lastSeq: c?.lastSeq ?? 0,
+      lastMessageAt: c?.lastMessageAt ?? r.created_at,
+      readSeq: audience === 'resident' ? (c?.readSeq ?? 0) : r.staff_read_seq,
       staffReadSeq: r.staff_read_seq,
       staffReadAt: r.staff_read_at,
       handler: person(r.assignee_id, r.a_name, r.a_role),
@@ -163,7 +157,8 @@ export function createHotlineViews(db: Kysely<Database>, now: () => number) {
     /** Views of the selected threads for one audience. */
     async many(rows: Row[], audience: Audience): Promise<HotlineThreadView[]> {
       const suggested = audience === 'staff' ? await suggestions(rows) : new Map<string, HotlinePerson>();
-      return rows.map((r) => project(r, audience, suggested));
+      const conversations = await conversationsOf(rows);
+      return rows.map((r) => project(r, audience, suggested, conversations.get(r.id)));
     },
 
     /** One thread, for the resident and for staff (what the notifier sends each side). */
@@ -176,9 +171,10 @@ export function createHotlineViews(db: Kysely<Database>, now: () => number) {
     }> {
       const r = await select().where('t.id', '=', threadId).executeTakeFirstOrThrow();
       const suggested = await suggestions([r]);
+      const c = (await conversationsOf([r])).get(r.id);
       return {
-        resident: project(r, 'resident', suggested),
-        staff: project(r, 'staff', suggested),
+        resident: project(r, 'resident', suggested, c),
+        staff: project(r, 'staff', suggested, c),
         stationId: r.station_id,
         residentId: r.resident_id,
         assigneeId: r.assignee_id,

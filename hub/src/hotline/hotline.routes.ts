@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { actorOf } from '../auth/authenticator.ts';
 import { can } from '../auth/permissions.ts';
 import { errors } from '../errors.ts';
-import type { HubLocals } from '../http/auth-context.ts';
-import { requirePrincipal } from '../http/auth-context.ts';
+import type { HubLocals } from '../auth/http-auth.ts';
+import { requirePrincipal } from '../auth/http-auth.ts';
 import {
   hotlineCreatePayload,
   hotlineFiguresQuery,
@@ -13,7 +13,7 @@ import {
   hotlineNotePayload,
   hotlineRatePayload,
   hotlineSendPayload,
-} from '../protocol/index.ts';
+} from '../protocol/schemas.ts';
 import { parse } from '../validate.ts';
 import type { HotlineService } from './hotline.service.ts';
 

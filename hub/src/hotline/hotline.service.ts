@@ -1,6 +1,5 @@
 import { can, type Actor } from '../auth/permissions.ts';
 import { errors } from '../errors.ts';
-import { newId } from '../ids.ts';
 import {
   HOTLINE_CATEGORIES,
   HOTLINE_CONVERSATION_KIND,
@@ -13,14 +12,14 @@ import {
   type SyncAnswer,
   TIME_WINDOWS,
 } from '../protocol/index.ts';
+import type { SyncRequest } from '../conversations/message-pipeline.ts';
+import { stationByCode, stationHeads } from '../org/org-queries.ts';
 import { createHotlineContext, type HotlineDeps } from './hotline-context.ts';
 import { createHotlineDesk } from './hotline-desk.service.ts';
 import { checkWindow } from '../time-window.ts';
 import { hotlineFigures } from './hotline-figures.ts';
 import { createHotlineHandling } from './hotline-handling.service.ts';
 import { subjectOf } from './hotline-views.ts';
-
-const SYNC_LIMIT = 500;
 
 /**
  * The station-head hotline, transport-free. A thread is a conversation of the shared message
@@ -29,7 +28,7 @@ const SYNC_LIMIT = 500;
  */
 export function createHotlineService(deps: HotlineDeps) {
   const ctx = createHotlineContext(deps);
-  const { db, now, access, views, log } = ctx;
+  const { db, now, access, views, pipeline } = ctx;
 
   /** Threads the person may read: a resident's own, or their desks' and those assigned to them. */
   async function visibleIds(actor: Actor, ids: string[]): Promise<Set<string>> {
@@ -72,21 +71,9 @@ export function createHotlineService(deps: HotlineDeps) {
 
     /** Public landing of `/h/<code>`: the station, its head's name and initials, the promised response time. */
     async stationInfo(code: string): Promise<HotlineStationInfo> {
-      const s = await db
-        .selectFrom('units')
-        .select(['id', 'name', 'code'])
-        .where('code', '=', code)
-        .where('kind', '=', 'station')
-        .executeTakeFirst();
+      const s = await stationByCode(db, code);
       if (!s) throw errors.notFound('station');
-      const head = await db
-        .selectFrom('users')
-        .select('name')
-        .where('unit_id', '=', s.id)
-        .where('role', '=', 'station_head')
-        .where('disabled_at', 'is', null)
-        .orderBy('id')
-        .executeTakeFirst();
+      const [head] = await stationHeads(db, s.id);
       return {
         ok: true,
         station: { code: s.code, name: s.name },
@@ -105,134 +92,83 @@ export function createHotlineService(deps: HotlineDeps) {
       p: HotlineCreatePayload,
     ): Promise<{ thread: HotlineThreadView; message: MessageView; duplicate: boolean }> {
       if (!can.openHotlineThread(actor.role)) throw errors.forbidden('only residents write to the station head');
-      const existing = await db
-        .selectFrom('hotline_threads')
-        .select('id')
-        .where('resident_id', '=', actor.id)
-        .where('client_id', '=', p.clientId)
-        .executeTakeFirst();
-      let created: string | undefined;
-      if (!existing) {
-        const station = await access.stationOf(actor.unitId);
-        if (!station) throw errors.notFound('station');
-        // The opening message carries the create's client id, which must be new for this person.
-        if (
-          await db
-            .selectFrom('messages')
-            .select('id')
-            .where('sender_id', '=', actor.id)
-            .where('client_id', '=', p.clientId)
-            .executeTakeFirst()
-        ) {
-          throw errors.conflict('this client id was used for another conversation');
-        }
-        ctx.spend(actor);
-        const id = newId();
-        const t = now();
-        try {
-          created = await db.transaction().execute(async (trx) => {
-            await trx
-              .insertInto('groups')
-              .values({
-                id,
-                kind: HOTLINE_CONVERSATION_KIND,
-                unit_id: null,
-                name: 'hotline',
-                last_seq: 0,
-                created_at: t,
-                notice_text: null,
-                notice_by: null,
-                notice_at: null,
-                pair_key: null,
-              })
-              .execute();
-            await trx
-              .insertInto('group_members')
-              .values({
-                group_id: id,
-                user_id: actor.id,
-                status: 'active',
-                read_seq: 0,
-                joined_at: t,
-                muted_until: null,
-              })
-              .execute();
-            await trx
-              .insertInto('hotline_threads')
-              .values({
-                id,
-                station_id: station.id,
-                resident_id: actor.id,
-                client_id: p.clientId,
-                category: p.category,
-                status: 'open',
-                subject: subjectOf(p.text),
-                place: p.place ?? null,
-                created_at: t,
-                due_at: t + ctx.responseTargetMs,
-                first_answered_at: null,
-                assignee_id: null,
-                handoff_department: null,
-                handoff_reason: null,
-                handoff_at: null,
-                handoff_by: null,
-                resolution_summary: null,
-                resolved_at: null,
-                resolved_by: null,
-                rating_score: null,
-                rating_comment: null,
-                rated_at: null,
-                overdue_flagged_at: null,
-                staff_read_seq: 0,
-                staff_read_at: null,
-                follow_up_at: null,
-                follow_up_note: null,
-                follow_up_done_at: null,
-                updated_at: t,
-              })
-              .execute();
-            // One transaction: the thread never exists without its opening message.
-            return (
-              await log.appendWithin(trx, { groupId: id, senderId: actor.id, clientId: p.clientId, text: p.text })
-            ).id;
-          });
-        } catch (err) {
-          // The same client id raced in from a second connection: the first create won.
-          const won = await db
-            .selectFrom('hotline_threads')
-            .select('id')
-            .where('resident_id', '=', actor.id)
-            .where('client_id', '=', p.clientId)
-            .executeTakeFirst();
-          if (!won) throw err;
-        }
-      }
-      const row = await db
-        .selectFrom('hotline_threads')
-        .select('id')
-        .where('resident_id', '=', actor.id)
-        .where('client_id', '=', p.clientId)
-        .executeTakeFirstOrThrow();
-      const message = created ? await log.byId(created) : await log.earlier(actor.id, p.clientId, row.id);
-      if (!message) throw errors.conflict('this client id was used for another conversation');
-      const v = await views.both(row.id);
-      // A retry is announced again: the first attempt's node may have died before announcing it.
-      if (created || ctx.mayReannounce(actor)) {
-        const to = { stationId: v.stationId, residentId: v.residentId, assigneeId: v.assigneeId };
-        deps.notify.message(message, to);
-        deps.notify.threadChanged(v, to, 'created');
-      }
-      return { thread: v.resident, message, duplicate: created === undefined };
+      let station: { id: string } | undefined;
+      let v: Awaited<ReturnType<typeof views.both>> | undefined;
+      const out = await pipeline.open(actor, {
+        clientId: p.clientId,
+        text: p.text,
+        kind: HOTLINE_CONVERSATION_KIND,
+        name: 'hotline',
+        opened: async () =>
+          (
+            await db
+              .selectFrom('hotline_threads')
+              .select('id')
+              .where('resident_id', '=', actor.id)
+              .where('client_id', '=', p.clientId)
+              .executeTakeFirst()
+          )?.id,
+        admit: async () => {
+          station = await access.stationOf(actor.unitId);
+          if (!station) throw errors.notFound('station');
+        },
+        alongside: async (trx, id, t) => {
+          await trx
+            .insertInto('hotline_threads')
+            .values({
+              id,
+              station_id: station!.id,
+              resident_id: actor.id,
+              client_id: p.clientId,
+              category: p.category,
+              status: 'open',
+              subject: subjectOf(p.text),
+              place: p.place ?? null,
+              created_at: t,
+              due_at: t + ctx.responseTargetMs,
+              first_answered_at: null,
+              assignee_id: null,
+              handoff_department: null,
+              handoff_reason: null,
+              handoff_at: null,
+              handoff_by: null,
+              resolution_summary: null,
+              resolved_at: null,
+              resolved_by: null,
+              rating_score: null,
+              rating_comment: null,
+              rated_at: null,
+              overdue_flagged_at: null,
+              staff_read_seq: 0,
+              staff_read_at: null,
+              follow_up_at: null,
+              follow_up_note: null,
+              follow_up_done_at: null,
+              updated_at: t,
+            })
+            .execute();
+        },
+        // A retry is announced again: the first attempt's node may have died before announcing it.
+        announce: async (message) => {
+          v = await views.both(message.groupId);
+          const to = { stationId: v.stationId, residentId: v.residentId, assigneeId: v.assigneeId };
+          deps.notify.message(message, to);
+          deps.notify.threadChanged(v, to, 'created');
+        },
+      });
+      v ??= await views.both(out.conversationId);
+      return { thread: v.resident, message: out.message, duplicate: out.duplicate };
     },
 
     /** A message in a thread: the resident's follow-up, or a reply from staff (an answer). */
     async send(actor: Actor, p: HotlineSendPayload): Promise<{ message: MessageView; duplicate: boolean }> {
       const a = await access.thread(actor, p.threadId);
-      const dup = await log.earlier(actor.id, p.clientId, p.threadId);
-      if (dup) return ctx.reannounce(actor, dup);
-      if (a.as === 'resident' && a.row.status === 'resolved')
-        throw errors.conflict('the thread is resolved; reopen it to write again');
-      return ctx.post(actor, p.threadId, p);
+      return ctx.post(actor, p.threadId, p, {
+        admit: async () => {
+          if (a.as === 'resident' && a.row.status === 'resolved')
+            throw errors.conflict('the thread is resolved; reopen it to write again');
+        },
+      });
     },
 
     /** A resident's own threads, latest activity first. */
@@ -282,56 +218,31 @@ export function createHotlineService(deps: HotlineDeps) {
     thread: view,
 
     /** Catch-up after (re)connecting: messages after each cursor, edits after each change cursor; the caller's threads only. */
-    async sync(
-      actor: Actor,
-      cursors: Record<string, number>,
-      changes: Record<string, number> = {},
-      limit = SYNC_LIMIT,
-    ): Promise<SyncAnswer> {
-      const mine = await visibleIds(actor, Object.keys(cursors));
-      return log.after(
-        Object.entries(cursors).filter(([id]) => mine.has(id)),
-        changes,
-        limit,
-      );
+    async sync(actor: Actor, req: SyncRequest): Promise<SyncAnswer> {
+      return pipeline.sync(await visibleIds(actor, Object.keys(req.cursors)), req);
     },
 
     /** Older messages of a thread. */
     async history(actor: Actor, threadId: string, beforeSeq: number | undefined, limit = 50): Promise<MessageView[]> {
       const a = await access.thread(actor, threadId);
       if (a.as === 'staff') await ctx.join(threadId, actor.id);
-      return log.before(threadId, beforeSeq, limit);
+      return pipeline.history(threadId, beforeSeq, limit);
     },
 
     /** The caller has read up to seq. Staff reading moves the desk's cursor, which the resident sees (已读). */
     async read(actor: Actor, threadId: string, seq: number): Promise<{ readSeq: number }> {
       const a = await access.thread(actor, threadId);
-      const { last_seq: last } = await db
-        .selectFrom('groups')
-        .select('last_seq')
-        .where('id', '=', threadId)
-        .executeTakeFirstOrThrow();
-      const target = Math.min(seq, last);
-      if (a.as === 'resident') {
-        await log.advanceRead(threadId, actor.id, target);
-        const m = await db
-          .selectFrom('group_members')
-          .select('read_seq')
-          .where('group_id', '=', threadId)
-          .where('user_id', '=', actor.id)
-          .executeTakeFirstOrThrow();
-        return { readSeq: m.read_seq };
-      }
+      if (a.as === 'resident') return { readSeq: (await pipeline.markRead(threadId, actor.id, seq)).readSeq };
       await ctx.join(threadId, actor.id);
-      await log.advanceRead(threadId, actor.id, target);
+      const { upTo } = await pipeline.markRead(threadId, actor.id, seq);
       const moved = await db
         .updateTable('hotline_threads')
-        .set({ staff_read_seq: target, staff_read_at: now() })
+        .set({ staff_read_seq: upTo, staff_read_at: now() })
         .where('id', '=', threadId)
-        .where('staff_read_seq', '<', target)
+        .where('staff_read_seq', '<', upTo)
         .executeTakeFirst();
       if (Number(moved.numUpdatedRows) > 0) await ctx.publish(threadId, 'read');
-      return { readSeq: Math.max(target, a.row.staff_read_seq) };
+      return { readSeq: Math.max(upTo, a.row.staff_read_seq) };
     },
   };
 }

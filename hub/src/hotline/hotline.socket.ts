@@ -21,7 +21,7 @@ import {
   hotlineStaffPayload,
   hotlineSyncPayload,
   hotlineThreadPayload,
-} from '../protocol/index.ts';
+} from '../protocol/schemas.ts';
 import { createJoinTracker } from '../realtime/join-tracker.ts';
 import type { SocketModule } from '../realtime/realtime-server.ts';
 import { hotlineDeskRoom } from './hotline-notifier.ts';
@@ -51,7 +51,7 @@ export function hotlineSocketModule(hotline: HotlineService): SocketModule {
       }));
       define('hotline:sync', hotlineSyncPayload, async (p, { actor, socket }) => {
         await rooms.joined(socket);
-        return hotline.sync(actor, p.cursors, p.changes, p.limit);
+        return hotline.sync(actor, p);
       });
       define('hotline:history', hotlineHistoryPayload, async (p, { actor }) => ({
         messages: await hotline.history(actor, p.threadId, p.beforeSeq, p.limit),

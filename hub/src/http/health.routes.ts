@@ -1,8 +1,23 @@
 import { Router } from 'express';
-import type { FanoutBackend } from '../realtime/adapter.ts';
 import type { StoreHealth } from '../store/store-health.ts';
 import { metricsGuard, sendMetrics } from './metrics-access.ts';
 import type { Metrics } from './metrics.ts';
+
+/** What the fan-out probe last found, for /healthz and the metrics. */
+export interface FanoutStatus {
+  /** A probe sent through Redis came back through the adapter's subscription. */
+  reachable: boolean;
+  /** When a probe last came back (ms since epoch); null before the first. */
+  lastProbeOkAt: number | null;
+  /** How often the subscriber connection was replaced because probes stopped coming back. */
+  rebuilds: number;
+}
+
+/** What /healthz and the metrics read of the fan-out backend (realtime/adapter.ts provides it). */
+export interface FanoutHealth {
+  kind: 'memory' | 'redis';
+  status(): FanoutStatus;
+}
 
 /** When each background sweep last finished, and how. */
 export type SweepStatus = Record<string, { lastRunAt: number | null; lastError: string | null }>;
@@ -15,7 +30,7 @@ export type SweepStatus = Record<string, { lastRunAt: number | null; lastError: 
  */
 export function healthRoutes(deps: {
   storeHealth: () => Promise<StoreHealth>;
-  fanout: Pick<FanoutBackend, 'kind' | 'status'>;
+  fanout: FanoutHealth;
   sweeps: () => SweepStatus;
   metrics: Metrics;
   nodeId: string;

@@ -1,8 +1,8 @@
 import { Router, type Response } from 'express';
 import { actorOf } from '../auth/authenticator.ts';
-import type { HubLocals } from '../http/auth-context.ts';
-import { requirePrincipal } from '../http/auth-context.ts';
-import { createIncidentBody, incidentStatusBody } from '../protocol/index.ts';
+import type { HubLocals } from '../auth/http-auth.ts';
+import { requirePrincipal } from '../auth/http-auth.ts';
+import { createIncidentBody, incidentStatusBody } from '../protocol/schemas.ts';
 import { parse } from '../validate.ts';
 import type { IncidentService } from './incident.service.ts';
 

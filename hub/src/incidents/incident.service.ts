@@ -3,7 +3,8 @@ import type { Actor } from '../auth/permissions.ts';
 import { can } from '../auth/permissions.ts';
 import { errors } from '../errors.ts';
 import { newId } from '../ids.ts';
-import { dispatchScope } from '../orders/dispatch-scope.ts';
+import { dispatchScope } from '../org/dispatch-scope.ts';
+import { unitById } from '../org/org-queries.ts';
 import { checkWindow } from '../time-window.ts';
 import {
   INCIDENT_STATUSES,
@@ -23,18 +24,17 @@ function localDay(t: number, timeZone = SHANGHAI): string {
     .replaceAll('-', '');
 }
 
+/** The orders linked to these incidents (incident id → order ids): the order module answers. */
+export type OrdersOfIncidents = (incidentIds: string[]) => Promise<Map<string, string[]>>;
+
 /** The incident register (警情): logged by the command room, counted by the reports. */
-export function createIncidentService(db: Kysely<Database>, now: () => number = Date.now) {
+export function createIncidentService(deps: { db: Kysely<Database>; ordersOf: OrdersOfIncidents; now?: () => number }) {
+  const { db } = deps;
+  const now = deps.now ?? Date.now;
   async function station(actor: Actor) {
     if (!can.issueOrders(actor)) throw errors.forbidden('only the command room logs incidents');
     const scope = await dispatchScope(db, actor.unitId);
-    const unit =
-      scope &&
-      (await db
-        .selectFrom('units')
-        .select(['id', 'kind', 'code', 'path'])
-        .where('id', '=', scope.id)
-        .executeTakeFirst());
+    const unit = scope && (await unitById(db, scope.id));
     if (!unit || unit.kind !== 'station') throw errors.forbidden('incidents are logged by a station');
     return unit;
   }
@@ -63,17 +63,7 @@ export function createIncidentService(db: Kysely<Database>, now: () => number = 
     if (where.stationPath) q = q.where('s.path', 'like', `${where.stationPath}%`);
     if (where.id) q = q.where('i.id', '=', where.id);
     const rows = await q.execute();
-    const orders = rows.length
-      ? await db
-          .selectFrom('orders')
-          .select(['id', 'incident_id'])
-          .where(
-            'incident_id',
-            'in',
-            rows.map((r) => r.id),
-          )
-          .execute()
-      : [];
+    const orders = await deps.ordersOf(rows.map((r) => r.id));
     return rows.map((r) => ({
       id: r.id,
       number: r.number,
@@ -86,7 +76,7 @@ export function createIncidentService(db: Kysely<Database>, now: () => number = 
       summary: r.summary,
       status: r.status as IncidentStatus,
       createdBy: { id: r.user_id, name: r.user_name },
-      orderIds: orders.filter((o) => o.incident_id === r.id).map((o) => o.id),
+      orderIds: orders.get(r.id) ?? [],
     }));
   }
 

@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from '../logger.ts';
-import { createFanout, type Fanout } from '../realtime/fanout.ts';
+import { createFanout } from '../realtime/fanout.ts';
 import { rooms, type HubServer } from '../realtime/types.ts';
 import type { ProgressBatch } from '../protocol/index.ts';
+import { personById, unitById } from '../org/org-queries.ts';
 import type { Database } from '../store/schema.ts';
 import type { OrderNotifier } from './order.service.ts';
 import type { OrderViews } from './order-views.ts';
@@ -24,11 +25,12 @@ export function createOrderNotifier(deps: {
   db: Kysely<Database>;
   views: OrderViews;
   log: Logger;
-}): OrderNotifier & { attach(io: HubServer, crossNode: boolean): void; close(): void } {
-  const { views, log } = deps;
-  let server: HubServer | undefined;
-  let fanout: Fanout | undefined;
-  const io = () => server!;
+  io: HubServer;
+  /** Whether other nodes take part (the Redis adapter): their batches then arrive here too. */
+  crossNode: boolean;
+}): OrderNotifier & { close(): void } {
+  const { views, log, io } = deps;
+  const fanout = createFanout(io, deps.crossNode);
   const dirty = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
 
@@ -46,10 +48,7 @@ export function createOrderNotifier(deps: {
       .where('parent_order_id', 'is not', null)
       .execute();
     for (const p of parents) if (p.parent_order_id && !ids.includes(p.parent_order_id)) ids.push(p.parent_order_id);
-    for (const id of ids)
-      io()
-        .to(boardRoom(id))
-        .emit('order:board', await views.board(id));
+    for (const id of ids) io.to(boardRoom(id)).emit('order:board', await views.board(id));
   }
 
   /**
@@ -58,17 +57,20 @@ export function createOrderNotifier(deps: {
    * frame at all rather than 10,000. A person with no other socket here costs a lookup.
    */
   function progressLocally(batch: ProgressBatch): void {
-    const here = io().of('/').adapter.rooms;
+    const here = io.of('/').adapter.rooms;
     for (const { userId, origin, ...assignment } of batch.assignments) {
       const room = rooms.user(userId);
       const sockets = here.get(room);
       if (!sockets || (origin !== undefined && sockets.size === 1 && sockets.has(origin))) continue;
-      io()
-        .local.to(room)
+      io.local
+        .to(room)
         .except(origin ?? [])
         .emit('order:progressed', { order: batch.order, ...assignment });
     }
   }
+
+  // With other nodes, their progress batches arrive here too.
+  if (deps.crossNode) io.on('order:progressed', progressLocally);
 
   const titleOf = async (orderId: string) => (await views.order(orderId))!;
 
@@ -90,7 +92,7 @@ export function createOrderNotifier(deps: {
         ),
         ...audience.people.map(rooms.user),
       ];
-      fanout!.emit(to, 'order:assigned', view, [rooms.user(audience.except)]).catch(fail('assigned'));
+      fanout.emit(to, 'order:assigned', view, [rooms.user(audience.except)]).catch(fail('assigned'));
     },
     assignmentsChanged(orderId, changes) {
       // Two reads for the whole batch and one adapter message for it, not one per person: emitting
@@ -101,27 +103,24 @@ export function createOrderNotifier(deps: {
         .then((batch) => {
           if (!batch) return;
           for (const a of batch.assignments) a.origin = origins.get(a.userId);
-          if (fanout!.crossNode) io().serverSideEmit('order:progressed', batch);
-          return fanout!.thenLocal(() => progressLocally(batch));
+          if (fanout.crossNode) io.serverSideEmit('order:progressed', batch);
+          return fanout.thenLocal(() => progressLocally(batch));
         })
         .catch(fail('progressed'));
     },
     issued(order, scopeUnitId) {
       void (async () => {
         // Every dispatcher whose scope holds the new order's scope: the scope and its ancestors.
-        const scope = await deps.db
-          .selectFrom('units')
-          .select('path')
-          .where('id', '=', scopeUnitId)
-          .executeTakeFirstOrThrow();
+        const scope = await unitById(deps.db, scopeUnitId);
+        if (!scope) return;
         const board = await views.board(order.id);
-        io().to(scope.path.split('/').filter(Boolean).map(dispatchRoom)).emit('order:issued', { order, board });
+        io.to(scope.path.split('/').filter(Boolean).map(dispatchRoom)).emit('order:issued', { order, board });
       })().catch(fail('issued'));
     },
     orderChanged(orderId, userIds) {
       void views
         .order(orderId)
-        .then((order) => io().to(userIds.map(rooms.user)).emit('order:changed', order!))
+        .then((order) => io.to(userIds.map(rooms.user)).emit('order:changed', order!))
         .catch(fail('changed'));
     },
     boardChanged(orderId) {
@@ -131,7 +130,7 @@ export function createOrderNotifier(deps: {
     reminded(orderId, userIds, phase, manual) {
       void titleOf(orderId)
         .then((o) =>
-          io()
+          io
             .to(userIds.map(rooms.user))
             .emit('order:reminded', { orderId, title: o.title, priority: o.priority, phase, manual }),
         )
@@ -140,20 +139,12 @@ export function createOrderNotifier(deps: {
     escalated(orderId, subjectId, toUserIds, phase) {
       void (async () => {
         const o = await titleOf(orderId);
-        const subject = await deps.db
-          .selectFrom('users')
-          .select(['id', 'name'])
-          .where('id', '=', subjectId)
-          .executeTakeFirstOrThrow();
+        const person = await personById(deps.db, subjectId);
+        if (!person) return;
+        const subject = { id: person.id, name: person.name };
         if (toUserIds.length)
-          io().to(toUserIds.map(rooms.user)).emit('order:escalated', { orderId, title: o.title, phase, subject });
+          io.to(toUserIds.map(rooms.user)).emit('order:escalated', { orderId, title: o.title, phase, subject });
       })().catch(fail('escalated'));
-    },
-    /** Binds the Socket.IO server once it exists; with other nodes, their batches arrive here. */
-    attach(hubServer, crossNode) {
-      server = hubServer;
-      fanout = createFanout(hubServer, crossNode);
-      if (crossNode) hubServer.on('order:progressed', progressLocally);
     },
     close() {
       if (timer) clearTimeout(timer);

@@ -1,7 +1,8 @@
 import { PostgresAdapter, type Kysely } from 'kysely';
 import { newId } from '../ids.ts';
 import type { Database } from '../store/schema.ts';
-import { dispatchScope } from './dispatch-scope.ts';
+import { dispatchScope } from '../org/dispatch-scope.ts';
+import { personById, stationHeads } from '../org/org-queries.ts';
 import { takeRevs } from './order-revs.ts';
 import type { ChasePhase, RecipientState } from '../protocol/index.ts';
 import type { OrderNotifier } from './order.service.ts';
@@ -95,17 +96,9 @@ export function createOrderSweep(deps: {
 
   async function escalationTargets(orderId: string, userId: string): Promise<string[]> {
     const order = await db.selectFrom('orders').select('issuer_id').where('id', '=', orderId).executeTakeFirstOrThrow();
-    const user = await db.selectFrom('users').select('unit_id').where('id', '=', userId).executeTakeFirstOrThrow();
-    const station = await dispatchScope(db, user.unit_id);
-    const heads = station
-      ? await db
-          .selectFrom('users')
-          .select('id')
-          .where('unit_id', '=', station.id)
-          .where('role', '=', 'station_head')
-          .where('disabled_at', 'is', null)
-          .execute()
-      : [];
+    const user = await personById(db, userId);
+    const station = user && (await dispatchScope(db, user.unit_id));
+    const heads = station ? await stationHeads(db, station.id) : [];
     return [...new Set([order.issuer_id, ...heads.map((h) => h.id)])].filter((id) => id !== userId);
   }
 

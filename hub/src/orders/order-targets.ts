@@ -2,6 +2,7 @@ import type { Kysely, SelectQueryBuilder } from 'kysely';
 import { errors } from '../errors.ts';
 import type { OrderTarget, Role } from '../protocol/index.ts';
 import { can } from '../auth/permissions.ts';
+import { peopleQuery, personById, unitById, unitsWithin } from '../org/org-queries.ts';
 import type { Database } from '../store/schema.ts';
 
 const RECEIVING: Role[] = ['station_head', 'dispatcher', 'officer', 'auxiliary', 'grid_worker'];
@@ -41,39 +42,23 @@ export async function resolveRecipients(
   const audience: Audience = { units: [], people: [], except: excludeUserId };
   for (const [i, t] of targets.entries()) {
     if (t.kind === 'unit') {
-      const unit = await db.selectFrom('units').select(['id', 'path']).where('id', '=', t.unitId).executeTakeFirst();
+      const unit = await unitById(db, t.unitId);
       if (!unit) throw errors.notFound(`target ${i} (unit)`);
       if (!unit.path.startsWith(scopePath)) throw errors.forbidden(`target ${i} lies outside your command scope`);
       const roles = (t.roles ?? RECEIVING).filter((r) => can.receiveOrders(r));
       if (roles.length === 0) throw errors.invalid(`target ${i}: none of these roles receive orders`);
       subtrees.push({ path: unit.path, roles });
-      const units = await db.selectFrom('units').select('id').where('path', 'like', `${unit.path}%`).execute();
+      const units = await unitsWithin(db, unit.path);
       audience.units.push({ unitIds: units.map((u) => u.id), roles });
     } else {
-      const user = await db
-        .selectFrom('users')
-        .innerJoin('units', 'units.id', 'users.unit_id')
-        .select(['users.id', 'users.role', 'users.disabled_at', 'units.path'])
-        .where('users.id', '=', t.userId)
-        .executeTakeFirst();
+      const user = await personById(db, t.userId);
       if (!user) throw errors.notFound(`target ${i} (person)`);
-      if (!user.path.startsWith(scopePath)) throw errors.forbidden(`target ${i} lies outside your command scope`);
+      if (!user.unit_path.startsWith(scopePath)) throw errors.forbidden(`target ${i} lies outside your command scope`);
       if (!can.receiveOrders(user.role)) throw errors.invalid(`target ${i} cannot receive orders`);
       if (user.disabled_at !== null) throw errors.invalid(`target ${i} is disabled`);
       audience.people.push(user.id);
     }
   }
-  const query = db
-    .selectFrom('users')
-    .innerJoin('units', 'units.id', 'users.unit_id')
-    .select('users.id as user_id')
-    .where((eb) =>
-      eb.or([
-        ...subtrees.map((s) => eb.and([eb('units.path', 'like', `${s.path}%`), eb('users.role', 'in', s.roles)])),
-        ...(audience.people.length ? [eb('users.id', 'in', audience.people)] : []),
-      ]),
-    )
-    .where('users.disabled_at', 'is', null)
-    .where('users.id', '!=', excludeUserId);
+  const query = peopleQuery(db, { subtrees, people: audience.people, except: excludeUserId });
   return { query, audience };
 }

@@ -11,7 +11,7 @@ import {
   orderReceiptPayload,
   orderSyncPayload,
   orderWatchPayload,
-} from '../protocol/index.ts';
+} from '../protocol/schemas.ts';
 import { createJoinTracker } from '../realtime/join-tracker.ts';
 import type { SocketModule } from '../realtime/realtime-server.ts';
 import { boardRoom, dispatchRoom } from './order-notifier.ts';

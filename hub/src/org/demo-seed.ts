@@ -3,7 +3,6 @@ import { monotonicFactory } from 'ulid';
 import { hashPassword } from '../auth/password.ts';
 import type { Role, UnitKind } from '../protocol/index.ts';
 import type { Database, UnitTable, UserTable } from '../store/schema.ts';
-import { seedHotlineDemo } from '../hotline/hotline-demo-seed.ts';
 import { GIVEN_NAMES, RANKS, SURNAMES } from './demo-names.ts';
 
 /** Every demo account's password; printed at start-up and shown on the log-in page of a demo hub. */
@@ -168,14 +167,10 @@ export async function seedDemo(db: Kysely<Database>): Promise<{ units: number; u
 export async function seedDemoIfEmpty(db: Kysely<Database>): Promise<{ units: number; users: number } | null> {
   const hasUnits = async () => (await db.selectFrom('units').select('id').limit(1).executeTakeFirst()) !== undefined;
   if (await hasUnits()) return null;
-  let seeded: { units: number; users: number };
   try {
-    seeded = await seedDemo(db);
+    return await seedDemo(db);
   } catch (err) {
     if (await hasUnits()) return null;
     throw err;
   }
-  // A few station-head hotline threads, so the head's inbox is not empty on first start.
-  await seedHotlineDemo(db);
-  return seeded;
 }

@@ -2,10 +2,11 @@ import { Router, type Response } from 'express';
 import { actorOf } from '../auth/authenticator.ts';
 import { can } from '../auth/permissions.ts';
 import { errors } from '../errors.ts';
-import type { HubLocals } from '../http/auth-context.ts';
-import { requirePrincipal } from '../http/auth-context.ts';
+import type { HubLocals } from '../auth/http-auth.ts';
+import { requirePrincipal } from '../auth/http-auth.ts';
 import type { DutyService } from './duty.service.ts';
-import { dispatchScope } from '../orders/dispatch-scope.ts';
+import { dispatchScope } from './dispatch-scope.ts';
+import { activePeople, unitsWithin } from './org-queries.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.ts';
 
@@ -21,21 +22,11 @@ export function orgRoutes(deps: {
     if (!can.issueOrders(actor)) throw errors.forbidden('only the command room sees the dispatch tree');
     const scope = await dispatchScope(deps.db, actor.unitId);
     if (!scope) throw errors.forbidden('you have no command scope');
-    const units = await deps.db
-      .selectFrom('units')
-      .select(['id', 'parent_id', 'kind', 'name', 'code'])
-      .where('path', 'like', `${scope.path}%`)
-      .orderBy('sort')
-      .execute();
-    const people = await deps.db
-      .selectFrom('users')
-      .innerJoin('units', 'units.id', 'users.unit_id')
-      .select(['users.id', 'users.name', 'users.role', 'users.rank', 'users.unit_id'])
-      .where('units.path', 'like', `${scope.path}%`)
-      .where('users.role', 'in', ['station_head', 'dispatcher', 'officer', 'auxiliary', 'grid_worker'])
-      .where('users.disabled_at', 'is', null)
-      .orderBy('users.id')
-      .execute();
+    const units = await unitsWithin(deps.db, scope.path);
+    const people = await activePeople(deps.db, {
+      roles: ['station_head', 'dispatcher', 'officer', 'auxiliary', 'grid_worker'],
+      within: scope.path,
+    });
     const ids = people.map((p) => p.id);
     const [onDuty, online] = await Promise.all([deps.duty.onDutyAmong(ids), deps.onlineAmong(ids)]);
     const dutySet = new Set(onDuty);

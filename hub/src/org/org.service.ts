@@ -1,10 +1,9 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { MeView, UnitView } from '../protocol/index.ts';
-import type { Database, UnitTable, UserTable } from '../store/schema.ts';
+import type { Person, UserRow } from '../auth/people.ts';
+import type { Database, UnitTable } from '../store/schema.ts';
 
-export type UserRow = Selectable<UserTable>;
-/** A person as the hub carries them around (sockets, requests): never the password hash. */
-export type Person = Omit<UserRow, 'password_hash'>;
+export type { Person, UserRow };
 const PERSON_COLUMNS = [
   'id',
   'login',

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { retryAfterS, take, type LimitStore } from '../auth/limit-store.ts';
 import { errors } from '../errors.ts';
-import { registerBody, type RegisterResponse } from '../protocol/index.ts';
+import { registerBody, type RegisterResponse } from '../protocol/schemas.ts';
 import { parse } from '../validate.ts';
 import type { RegistrationService } from './registration.service.ts';
 

@@ -5,6 +5,7 @@ import { errors } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { RegisterBody, RegistrationOptions } from '../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
+import { stationByCode, unitById, unitsWithin } from './org-queries.ts';
 
 /**
  * Residents sign themselves up for a grid of a station (from the station's link or QR code,
@@ -19,12 +20,7 @@ export function createRegistrationService(deps: {
   const now = deps.now ?? Date.now;
 
   async function station(code: string) {
-    const s = await db
-      .selectFrom('units')
-      .select(['id', 'name', 'code', 'path'])
-      .where('code', '=', code)
-      .where('kind', '=', 'station')
-      .executeTakeFirst();
+    const s = await stationByCode(db, code);
     if (!s) throw errors.notFound('station');
     return s;
   }
@@ -33,13 +29,7 @@ export function createRegistrationService(deps: {
     /** The communities and grids of a station, for the sign-up form. */
     async options(code: string): Promise<RegistrationOptions> {
       const s = await station(code);
-      const units = await db
-        .selectFrom('units')
-        .select(['id', 'name', 'kind', 'parent_id'])
-        .where('path', 'like', `${s.path}%`)
-        .where('kind', 'in', ['community', 'grid'])
-        .orderBy('sort')
-        .execute();
+      const units = await unitsWithin(db, s.path, ['community', 'grid']);
       return {
         ok: true,
         station: { code: s.code, name: s.name },
@@ -62,11 +52,7 @@ export function createRegistrationService(deps: {
      */
     async register(body: RegisterBody, meta: { ip?: string | undefined }): Promise<void> {
       const s = await station(body.stationCode);
-      const grid = await db
-        .selectFrom('units')
-        .select(['id', 'path', 'kind'])
-        .where('id', '=', body.gridId)
-        .executeTakeFirst();
+      const grid = await unitById(db, body.gridId);
       if (!grid || grid.kind !== 'grid' || !grid.path.startsWith(s.path)) throw errors.notFound('grid');
       const passwordHash = await hashPassword(body.password);
       const taken = async () =>

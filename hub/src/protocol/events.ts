@@ -1,7 +1,7 @@
 import type { Result } from './error-codes.ts';
 import type { ErrorBody } from './error-codes.ts';
-import type { PingPayload, PresenceQueryPayload } from './schemas.ts';
-import type { PushVisibilityPayload } from './push.schema.ts';
+import type { PingPayload, PresenceQueryPayload } from './system.ts';
+import type { PushVisibilityPayload } from './push.ts';
 import type { MatterCreatePayload, MatterListPayload, MatterUpdatePayload, MatterView } from './matters.ts';
 import type {
   GroupHistoryPayload,

@@ -1,14 +1,12 @@
-import { z } from 'zod';
-
 /** Grid groups (网格群) hold a grid's staff and residents; the others are staff-only. */
 export const GROUP_KINDS = ['grid', 'squad', 'command_room', 'station_staff', 'direct'] as const;
 export type GroupKind = (typeof GROUP_KINDS)[number];
 
 export const MAX_MESSAGE_TEXT = 2000;
+/** Longest pinned notice (群公告). */
+export const MAX_NOTICE_TEXT = 1000;
 /** How long a sender may recall their own message (撤回). */
 export const RECALL_WINDOW_MS = 2 * 60_000;
-
-const id = z.string().min(1).max(64);
 
 /** Images a group accepts, up to this size; the hub checks the bytes, not just the declared type. */
 export const IMAGE_MIME_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/gif'] as const;
@@ -22,45 +20,39 @@ export interface ImageView {
   mime: ImageMimeType;
 }
 
-export const sendMessagePayload = z
-  .object({
-    groupId: id,
-    /** Client-chosen id: a retried send returns the first message instead of storing a second. */
-    clientId: z.string().min(8).max(64),
-    /** May be empty when the message is an image. */
-    text: z.string().trim().max(MAX_MESSAGE_TEXT).default(''),
-    /** An image uploaded first to POST /api/groups/:groupId/images. */
-    imageId: id.optional(),
-    replyToSeq: z.number().int().positive().optional(),
-    /** Members mentioned with @; they must belong to the group. */
-    mentions: z.array(id).max(50).optional(),
-    /** @所有人: staff only. */
-    mentionAll: z.boolean().optional(),
-  })
-  .refine((p) => p.text.length > 0 || p.imageId !== undefined, {
-    message: 'a message needs text or an image',
-    path: ['text'],
-  });
-export type SendMessagePayload = z.infer<typeof sendMessagePayload>;
+/** `message:send`: a message in a group (text, an image, or both). */
+export interface SendMessagePayload {
+  groupId: string;
+  /** Client-chosen id: a retried send returns the first message instead of storing a second. */
+  clientId: string;
+  /** May be empty when the message is an image. */
+  text: string;
+  /** An image uploaded first to POST /api/groups/:groupId/images. */
+  imageId?: string | undefined;
+  replyToSeq?: number | undefined;
+  /** Members mentioned with @; they must belong to the group. */
+  mentions?: string[] | undefined;
+  /** @所有人: staff only. */
+  mentionAll?: boolean | undefined;
+}
 
 /**
  * Per conversation, the change cursor the last sync answer gave (`SyncAnswer.changes`): edits
  * (recall, removal) past it are returned. Absent or 0: every edit of the messages the client holds.
  */
-export const changeCursors = z
-  .record(id, z.number().int().min(0))
-  .refine((c) => Object.keys(c).length <= 500, 'at most 500 conversations');
+export type ChangeCursors = Record<string, number>;
 
 /** Catch-up: per group, the last seq the client has; the hub answers with what came after and what was edited. */
-export const groupSyncPayload = z.object({
-  cursors: z.record(id, z.number().int().min(0)).refine((c) => Object.keys(c).length <= 500, 'at most 500 groups'),
-  changes: changeCursors.optional(),
-  limit: z.number().int().min(1).max(1000).optional(),
-});
-export type GroupSyncPayload = z.infer<typeof groupSyncPayload>;
+export interface GroupSyncPayload {
+  cursors: Record<string, number>;
+  changes?: ChangeCursors | undefined;
+  limit?: number | undefined;
+}
 
-export const messageSearchPayload = z.object({ query: z.string().trim().min(1).max(100), groupId: id.optional() });
-export type MessageSearchPayload = z.infer<typeof messageSearchPayload>;
+export interface MessageSearchPayload {
+  query: string;
+  groupId?: string | undefined;
+}
 
 /** A search hit: the message and where the query occurs in its text ([start, end) UTF-16 offsets). */
 export interface SearchHit {
@@ -68,20 +60,21 @@ export interface SearchHit {
   matches: [number, number][];
 }
 
-export const groupListPayload = z.object({}).strict();
+export interface GroupHistoryPayload {
+  groupId: string;
+  beforeSeq?: number | undefined;
+  limit?: number | undefined;
+}
 
-export const groupHistoryPayload = z.object({
-  groupId: id,
-  beforeSeq: z.number().int().positive().optional(),
-  limit: z.number().int().min(1).max(200).optional(),
-});
-export type GroupHistoryPayload = z.infer<typeof groupHistoryPayload>;
+export interface GroupReadPayload {
+  groupId: string;
+  seq: number;
+}
 
-export const groupReadPayload = z.object({ groupId: id, seq: z.number().int().min(0) });
-export type GroupReadPayload = z.infer<typeof groupReadPayload>;
-
-export const messageRecallPayload = z.object({ groupId: id, seq: z.number().int().positive() });
-export type MessageRecallPayload = z.infer<typeof messageRecallPayload>;
+export interface MessageRecallPayload {
+  groupId: string;
+  seq: number;
+}
 
 export interface GroupView {
   id: string;
@@ -153,31 +146,17 @@ export interface SyncAnswer {
 }
 
 /** Pin a notice (群公告): officers and station heads of the group. */
-export const groupNoticePayload = z.object({ groupId: id, text: z.string().trim().min(1).max(1000) });
-export type GroupNoticePayload = z.infer<typeof groupNoticePayload>;
-export const groupNoticeReadPayload = z.object({ groupId: id });
+export interface GroupNoticePayload {
+  groupId: string;
+  text: string;
+}
 
-/** Staff keep order: mute (禁言) for a while, unmute, or remove a member. */
-export const groupMemberPayload = z.discriminatedUnion('action', [
-  z.object({
-    action: z.literal('mute'),
-    groupId: id,
-    userId: id,
-    minutes: z
-      .number()
-      .int()
-      .min(1)
-      .max(7 * 24 * 60),
-  }),
-  z.object({ action: z.literal('unmute'), groupId: id, userId: id }),
-  z.object({ action: z.literal('remove'), groupId: id, userId: id }),
-  z.object({ action: z.literal('approve'), groupId: id, userId: id }),
-]);
-export type GroupMemberPayload = z.infer<typeof groupMemberPayload>;
-
-/** "Is typing" and "who is here": ephemeral, never stored. */
-export const groupTypingPayload = z.object({ groupId: id });
-export const groupPresencePayload = z.object({ groupId: id });
+/** Staff keep order: mute (禁言) for a while, unmute, or remove a member; approve a registered one. */
+export type GroupMemberPayload =
+  | { action: 'mute'; groupId: string; userId: string; minutes: number }
+  | { action: 'unmute'; groupId: string; userId: string }
+  | { action: 'remove'; groupId: string; userId: string }
+  | { action: 'approve'; groupId: string; userId: string };
 
 export interface GroupMemberView {
   id: string;
@@ -187,6 +166,3 @@ export interface GroupMemberView {
   /** pending: registered and waiting for approval (listed to staff only). */
   status: 'active' | 'pending';
 }
-
-/** Open (or find) the one-to-one conversation with another staff member. */
-export const groupDirectPayload = z.object({ userId: id });

@@ -1,7 +1,4 @@
-import { z } from 'zod';
-import { instant, instantQuery, MAX_RANGE_MS } from './time-window.ts';
-import type { MessageView } from './groups.ts';
-import { changeCursors, MAX_MESSAGE_TEXT } from './groups.ts';
+import { MAX_MESSAGE_TEXT, type ChangeCursors, type MessageView } from './groups.ts';
 
 /**
  * Station-head hotline (所长热线 / 微信所长): a resident writes to the head of their own station; the
@@ -23,7 +20,7 @@ import { changeCursors, MAX_MESSAGE_TEXT } from './groups.ts';
  * REST (all under `/api/hotline`, JSON, same bodies and errors as the socket commands):
  * - `GET  /stations/:code`               public: what the `/h/<code>` landing shows ({@link HotlineStationInfo})
  * - `GET  /threads?filter=&category=&status=&limit=&before=`  a resident's own threads, or a staff inbox
- * - `POST /threads`                      {@link hotlineCreatePayload} → 201 `{ ok, thread, message, duplicate }`
+ * - `POST /threads`                      {@link HotlineCreatePayload} → 201 `{ ok, thread, message, duplicate }`
  * - `GET  /threads/:id`                  `{ ok, thread }`
  * - `GET  /threads/:id/messages?beforeSeq=&limit=`  `{ ok, messages }` (older first)
  * - `POST /threads/:id/messages`         `{ clientId, text, imageId? }` → `{ ok, message, duplicate }`
@@ -62,157 +59,117 @@ export const MAX_HOTLINE_TEXT = MAX_MESSAGE_TEXT;
 export const MAX_HOTLINE_NOTE = 2000;
 export const MAX_DEPARTMENT = 100;
 
-const id = z.string().min(1).max(64);
-const clientId = z.string().min(8).max(64);
-
 /** `hotline:create` (resident): a new thread to the head of the resident's own station. */
-export const hotlineCreatePayload = z.object({
-  clientId,
-  category: z.enum(HOTLINE_CATEGORIES),
-  text: z.string().trim().min(1).max(MAX_HOTLINE_TEXT),
+export interface HotlineCreatePayload {
+  clientId: string;
+  category: HotlineCategory;
+  text: string;
   /** Where it happens (optional, free text: 小区、楼栋、路口). */
-  place: z.string().trim().min(1).max(200).optional(),
-});
-export type HotlineCreatePayload = z.infer<typeof hotlineCreatePayload>;
+  place?: string | undefined;
+}
 
 /** `hotline:send`: a message in a thread (the resident, or a reply from staff handling it). */
-export const hotlineSendPayload = z
-  .object({
-    threadId: id,
-    clientId,
-    text: z.string().trim().max(MAX_HOTLINE_TEXT).default(''),
-    /** Uploaded first to `POST /api/groups/:threadId/images`. */
-    imageId: id.optional(),
-  })
-  .refine((p) => p.text.length > 0 || p.imageId !== undefined, {
-    message: 'a message needs text or an image',
-    path: ['text'],
-  });
-export type HotlineSendPayload = z.infer<typeof hotlineSendPayload>;
+export interface HotlineSendPayload {
+  threadId: string;
+  clientId: string;
+  /** May be empty when the message is an image. */
+  text: string;
+  /** Uploaded first to `POST /api/groups/:threadId/images`. */
+  imageId?: string | undefined;
+}
 
-/** `hotline:mine` (resident): their own threads, newest activity first. */
-export const hotlineMinePayload = z.object({}).strict();
-
-/** `hotline:inbox` (staff): the threads of the stations they handle. */
-export const hotlineInboxPayload = z.object({
-  filter: z.enum(HOTLINE_FILTERS).default('all'),
-  category: z.enum(HOTLINE_CATEGORIES).optional(),
-  status: z.enum(HOTLINE_STATUSES).optional(),
+/** `hotline:inbox` (staff): the threads of the stations they handle (as parsed, defaults filled in). */
+export interface HotlineInboxPayload {
+  filter: HotlineFilter;
+  category?: HotlineCategory | undefined;
+  status?: HotlineStatus | undefined;
   /** Paging: threads created before this thread id (ids sort by time). */
-  before: id.optional(),
-  limit: z.number().int().min(1).max(200).default(50),
-});
-export type HotlineInboxPayload = z.infer<typeof hotlineInboxPayload>;
+  before?: string | undefined;
+  limit: number;
+}
 
-export const hotlineThreadPayload = z.object({ threadId: id });
-export type HotlineThreadPayload = z.infer<typeof hotlineThreadPayload>;
+export interface HotlineThreadPayload {
+  threadId: string;
+}
 
 /** `hotline:sync`: per thread, the last seq the client holds; answers what came after (threads not the caller's are ignored). */
-export const hotlineSyncPayload = z.object({
-  cursors: z.record(id, z.number().int().min(0)).refine((c) => Object.keys(c).length <= 500, 'at most 500 threads'),
-  changes: changeCursors.optional(),
-  limit: z.number().int().min(1).max(1000).optional(),
-});
-export type HotlineSyncPayload = z.infer<typeof hotlineSyncPayload>;
+export interface HotlineSyncPayload {
+  cursors: Record<string, number>;
+  changes?: ChangeCursors | undefined;
+  limit?: number | undefined;
+}
 
-export const hotlineHistoryPayload = z.object({
-  threadId: id,
-  beforeSeq: z.number().int().positive().optional(),
-  limit: z.number().int().min(1).max(200).optional(),
-});
-export type HotlineHistoryPayload = z.infer<typeof hotlineHistoryPayload>;
+export interface HotlineHistoryPayload {
+  threadId: string;
+  beforeSeq?: number | undefined;
+  limit?: number | undefined;
+}
 
 /** `hotline:read`: the caller has read up to `seq`. When staff read, the resident sees it (已读). */
-export const hotlineReadPayload = z.object({ threadId: id, seq: z.number().int().min(0) });
-export type HotlineReadPayload = z.infer<typeof hotlineReadPayload>;
+export interface HotlineReadPayload {
+  threadId: string;
+  seq: number;
+}
 
 /** `hotline:assign` (head / delegates): hand the thread to an officer of the station. */
-export const hotlineAssignPayload = z.object({ threadId: id, assigneeId: id });
-export type HotlineAssignPayload = z.infer<typeof hotlineAssignPayload>;
+export interface HotlineAssignPayload {
+  threadId: string;
+  assigneeId: string;
+}
 
 /** `hotline:hand-off`: not police business — passed to another department; the resident is told in the thread. */
-export const hotlineHandOffPayload = z.object({
-  threadId: id,
-  clientId,
-  department: z.string().trim().min(1).max(MAX_DEPARTMENT),
-  reason: z.string().trim().min(1).max(500),
-});
-export type HotlineHandOffPayload = z.infer<typeof hotlineHandOffPayload>;
+export interface HotlineHandOffPayload {
+  threadId: string;
+  clientId: string;
+  department: string;
+  reason: string;
+}
 
 /** `hotline:resolve`: closes the thread; the summary is posted to the resident as a message. */
-export const hotlineResolvePayload = z.object({
-  threadId: id,
-  clientId,
-  summary: z.string().trim().min(1).max(MAX_HOTLINE_TEXT),
-});
-export type HotlineResolvePayload = z.infer<typeof hotlineResolvePayload>;
+export interface HotlineResolvePayload {
+  threadId: string;
+  clientId: string;
+  summary: string;
+}
 
 /** `hotline:rate` (the thread's resident, once, when resolved). */
-export const hotlineRatePayload = z.object({
-  threadId: id,
-  score: z.number().int().min(1).max(5),
-  comment: z.string().trim().max(500).optional(),
-});
-export type HotlineRatePayload = z.infer<typeof hotlineRatePayload>;
+export interface HotlineRatePayload {
+  threadId: string;
+  score: number;
+  comment?: string | undefined;
+}
 
 /** `hotline:reopen` (the thread's resident, within 7 days of resolution): the reason is posted as a message. */
-export const hotlineReopenPayload = z.object({
-  threadId: id,
-  clientId,
-  reason: z.string().trim().min(1).max(MAX_HOTLINE_TEXT),
-});
-export type HotlineReopenPayload = z.infer<typeof hotlineReopenPayload>;
+export interface HotlineReopenPayload {
+  threadId: string;
+  clientId: string;
+  reason: string;
+}
 
 /** `hotline:note` (staff): an internal note the resident never sees. */
-export const hotlineNotePayload = z.object({
-  threadId: id,
-  clientId,
-  text: z.string().trim().min(1).max(MAX_HOTLINE_NOTE),
-});
-export type HotlineNotePayload = z.infer<typeof hotlineNotePayload>;
+export interface HotlineNotePayload {
+  threadId: string;
+  clientId: string;
+  text: string;
+}
 
 /** `hotline:follow-up` (staff): schedule a follow-up visit (回访), or record it done. */
-export const hotlineFollowUpPayload = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('schedule'), threadId: id, at: instant, note: z.string().trim().max(500).default('') }),
-  z.object({ action: z.literal('done'), threadId: id, note: z.string().trim().max(500).default('') }),
-]);
-export type HotlineFollowUpPayload = z.infer<typeof hotlineFollowUpPayload>;
+export type HotlineFollowUpPayload =
+  | { action: 'schedule'; threadId: string; at: number; note: string }
+  | { action: 'done'; threadId: string; note: string };
 
-/** `hotline:canned` (staff): the canned replies (常用回复) of the caller's station. */
-export const hotlineCannedListPayload = z.object({}).strict();
-/** `hotline:canned-save` (head / delegates): add one, or change it when `id` is given. */
-export const hotlineCannedSavePayload = z.object({
-  id: id.optional(),
-  title: z.string().trim().min(1).max(50),
-  text: z.string().trim().min(1).max(MAX_HOTLINE_TEXT),
-});
-export type HotlineCannedSavePayload = z.infer<typeof hotlineCannedSavePayload>;
-export const hotlineCannedDeletePayload = z.object({ id });
+/** `hotline:canned-save` (head / delegates): add a canned reply (常用回复), or change it when `id` is given. */
+export interface HotlineCannedSavePayload {
+  id?: string | undefined;
+  title: string;
+  text: string;
+}
 
-/** `hotline:delegates` / `hotline:delegate` (station head): who besides the head handles the station's hotline. */
-export const hotlineDelegatesPayload = z.object({}).strict();
-export const hotlineDelegatePayload = z.object({ userId: id, enabled: z.boolean() });
-export type HotlineDelegatePayload = z.infer<typeof hotlineDelegatePayload>;
-
-/** `hotline:staff` (handlers): who a thread may be assigned to, the resident's grid officer first. */
-export const hotlineStaffPayload = z.object({ threadId: id });
-
-/** GET /api/hotline/figures query: station ids (comma-separated), period [from, to) in ms. */
-export const hotlineFiguresQuery = z
-  .object({
-    stationIds: z
-      .string()
-      .min(1)
-      .max(2000)
-      .transform((s) => s.split(',').filter(Boolean))
-      .pipe(z.array(id).min(1).max(100)),
-    from: instantQuery,
-    to: instantQuery,
-  })
-  .refine((q) => q.from < q.to && q.to - q.from <= MAX_RANGE_MS, {
-    message: 'from before to, at most 400 days apart',
-    path: ['to'],
-  });
+/** `hotline:delegate` (station head): let someone besides the head handle the station's hotline, or stop. */
+export interface HotlineDelegatePayload {
+  userId: string;
+  enabled: boolean;
+}
 
 export interface HotlinePerson {
   id: string;

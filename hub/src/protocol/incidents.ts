@@ -1,6 +1,3 @@
-import { z } from 'zod';
-import { instant } from './time-window.ts';
-
 /** 刑事 criminal, 治安 public order, 求助 assistance, 交通 traffic, 纠纷 dispute, 其他 other. */
 export const INCIDENT_CATEGORIES = ['criminal', 'public_order', 'assistance', 'traffic', 'dispute', 'other'] as const;
 export type IncidentCategory = (typeof INCIDENT_CATEGORIES)[number];
@@ -13,18 +10,21 @@ export type IncidentSource = (typeof INCIDENT_SOURCES)[number];
 export const INCIDENT_STATUSES = ['received', 'dispatched', 'on_scene', 'closed'] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 
-export const createIncidentBody = z.object({
-  clientId: z.string().min(8).max(64),
-  reportedAt: instant.optional(),
-  category: z.enum(INCIDENT_CATEGORIES),
-  source: z.enum(INCIDENT_SOURCES),
-  place: z.string().trim().min(1).max(200),
-  caller: z.string().trim().max(100).optional(),
-  summary: z.string().trim().min(1).max(2000),
-});
-export type CreateIncidentBody = z.infer<typeof createIncidentBody>;
+/** POST /api/incidents: register an incident (警情登记). */
+export interface CreateIncidentBody {
+  clientId: string;
+  reportedAt?: number | undefined;
+  category: IncidentCategory;
+  source: IncidentSource;
+  place: string;
+  caller?: string | undefined;
+  summary: string;
+}
 
-export const incidentStatusBody = z.object({ status: z.enum(INCIDENT_STATUSES) });
+/** PATCH /api/incidents/:id: move the status forward. */
+export interface IncidentStatusBody {
+  status: IncidentStatus;
+}
 
 export interface IncidentView {
   id: string;

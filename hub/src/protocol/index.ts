@@ -1,7 +1,12 @@
-/** The wire contract shared by hub, web and bots. Imports nothing of the hub. */
+/**
+ * The wire contract shared by hub, web and bots, without zod: constants, types, event names and
+ * error codes (`@fengqiao/hub/protocol`). Phones load this; the zod schemas that validate the same
+ * payloads are in `schemas.ts` (`@fengqiao/hub/protocol/schemas`). Imports nothing of the hub.
+ */
 export * from './error-codes.ts';
 export * from './roles.ts';
-export * from './schemas.ts';
+export * from './auth.ts';
+export * from './system.ts';
 export * from './api.ts';
 export * from './events.ts';
 export * from './orders.ts';
@@ -13,4 +18,3 @@ export * from './hotline.ts';
 export * from './reports.ts';
 export * from './time-window.ts';
 export * from './push.ts';
-export * from './push.schema.ts';

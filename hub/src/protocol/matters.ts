@@ -1,5 +1,3 @@
-import { z } from 'zod';
-
 /** What a matter raised in a group is about; disputes follow the "six musts" (domain.md). */
 export const MATTER_CATEGORIES = ['dispute', 'safety', 'public_order', 'help', 'suggestion', 'other'] as const;
 export type MatterCategory = (typeof MATTER_CATEGORIES)[number];
@@ -8,40 +6,31 @@ export type MatterCategory = (typeof MATTER_CATEGORIES)[number];
 export const MATTER_STATUSES = ['open', 'in_progress', 'resolved', 'handed_off'] as const;
 export type MatterStatus = (typeof MATTER_STATUSES)[number];
 
-const id = z.string().min(1).max(64);
+/** Longest matter title, and longest name of the department a matter is handed to. */
+export const MAX_MATTER_TITLE = 100;
+export const MAX_MATTER_DEPARTMENT = 100;
 
 /** 登记问题: turn a group message into a tracked matter. */
-export const matterCreatePayload = z.object({
-  groupId: id,
-  seq: z.number().int().positive(),
-  clientId: z.string().min(8).max(64),
-  category: z.enum(MATTER_CATEGORIES),
-  title: z.string().trim().min(1).max(100),
-  assigneeId: id.optional(),
-});
-export type MatterCreatePayload = z.infer<typeof matterCreatePayload>;
+export interface MatterCreatePayload {
+  groupId: string;
+  seq: number;
+  clientId: string;
+  category: MatterCategory;
+  title: string;
+  assigneeId?: string | undefined;
+}
 
-export const matterUpdatePayload = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('start'), matterId: id }),
-  z.object({ action: z.literal('assign'), matterId: id, assigneeId: id }),
-  z.object({
-    action: z.literal('hand_off'),
-    matterId: id,
-    department: z.string().trim().min(1).max(100),
-    note: z.string().trim().max(500).optional(),
-  }),
+export type MatterUpdatePayload =
+  | { action: 'start'; matterId: string }
+  | { action: 'assign'; matterId: string; assigneeId: string }
+  | { action: 'hand_off'; matterId: string; department: string; note?: string | undefined }
   /** Resolving posts the answer into the group, quoting the message the matter came from. */
-  z.object({
-    action: z.literal('resolve'),
-    matterId: id,
-    clientId: z.string().min(8).max(64),
-    answer: z.string().trim().min(1).max(2000),
-  }),
-]);
-export type MatterUpdatePayload = z.infer<typeof matterUpdatePayload>;
+  | { action: 'resolve'; matterId: string; clientId: string; answer: string };
 
-export const matterListPayload = z.object({ groupId: id, status: z.enum(MATTER_STATUSES).optional() });
-export type MatterListPayload = z.infer<typeof matterListPayload>;
+export interface MatterListPayload {
+  groupId: string;
+  status?: MatterStatus | undefined;
+}
 
 export interface MatterView {
   id: string;

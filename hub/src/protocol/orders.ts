@@ -1,6 +1,4 @@
-import { z } from 'zod';
-import { instant } from './time-window.ts';
-import { ROLES, type Role, type UnitKind } from './roles.ts';
+import type { Role, UnitKind } from './roles.ts';
 
 /** 特急 flash / 紧急 urgent / 一般 routine. */
 export const ORDER_PRIORITIES = ['flash', 'urgent', 'routine'] as const;
@@ -31,79 +29,79 @@ export const STATE_RANK: Record<RecipientState, number> = {
 export const ORDER_STATUSES = ['active', 'cancelled'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
-const id = z.string().min(1).max(64);
-/** A client-chosen id that makes a write idempotent: a retry returns the first result. */
-const clientId = z.string().min(8).max(64);
 export const MAX_ORDER_BODY = 4000;
 
 /** Who an order goes to: a unit subtree (optionally only some roles in it) or a named person. */
-export const orderTarget = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('unit'), unitId: id, roles: z.array(z.enum(ROLES)).min(1).max(ROLES.length).optional() }),
-  z.object({ kind: z.literal('user'), userId: id }),
-]);
-export type OrderTarget = z.infer<typeof orderTarget>;
+export type OrderTarget =
+  { kind: 'unit'; unitId: string; roles?: Role[] | undefined } | { kind: 'user'; userId: string };
 
-export const createOrderPayload = z.object({
-  clientId,
-  title: z.string().trim().min(1).max(100),
-  body: z.string().trim().min(1).max(MAX_ORDER_BODY),
-  priority: z.enum(ORDER_PRIORITIES),
-  incidentId: id.optional(),
-  ackDueAt: instant.optional(),
-  completeDueAt: instant.optional(),
-  targets: z.array(orderTarget).min(1).max(200),
-});
-export type CreateOrderPayload = z.infer<typeof createOrderPayload>;
+/** `order:create`. `clientId` makes the write idempotent: a retry returns the first result. */
+export interface CreateOrderPayload {
+  clientId: string;
+  title: string;
+  body: string;
+  priority: OrderPriority;
+  incidentId?: string | undefined;
+  ackDueAt?: number | undefined;
+  completeDueAt?: number | undefined;
+  targets: OrderTarget[];
+}
 
 /** Delivery and read receipts, batched by the client. */
-export const orderReceiptPayload = z.object({
-  orderIds: z.array(id).min(1).max(500),
-  state: z.enum(['delivered', 'read']),
-});
-export type OrderReceiptPayload = z.infer<typeof orderReceiptPayload>;
+export interface OrderReceiptPayload {
+  orderIds: string[];
+  state: 'delivered' | 'read';
+}
 
 /** A recipient's action on their own assignment. */
-export const orderActionPayload = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('acknowledge'), orderId: id, clientId }),
-  z.object({ action: z.literal('note'), orderId: id, clientId, text: z.string().trim().min(1).max(MAX_ORDER_BODY) }),
-  z.object({
-    action: z.literal('complete'),
-    orderId: id,
-    clientId,
-    text: z.string().trim().min(1).max(MAX_ORDER_BODY),
-  }),
-  z.object({ action: z.literal('return'), orderId: id, clientId, text: z.string().trim().min(1).max(MAX_ORDER_BODY) }),
-]);
-export type OrderActionPayload = z.infer<typeof orderActionPayload>;
+export type OrderActionPayload =
+  | { action: 'acknowledge'; orderId: string; clientId: string }
+  | { action: 'note'; orderId: string; clientId: string; text: string }
+  | { action: 'complete'; orderId: string; clientId: string; text: string }
+  | { action: 'return'; orderId: string; clientId: string; text: string };
 
 /** Forward (转派) a received order to people of one's own unit; the original board rolls it up. */
-export const orderForwardPayload = z.object({
-  orderId: id,
-  clientId,
-  userIds: z.array(id).min(1).max(200),
-  note: z.string().trim().max(MAX_ORDER_BODY).optional(),
-});
-export type OrderForwardPayload = z.infer<typeof orderForwardPayload>;
+export interface OrderForwardPayload {
+  orderId: string;
+  clientId: string;
+  userIds: string[];
+  note?: string | undefined;
+}
 
-export const orderChasePayload = z.object({ orderId: id, userIds: z.array(id).min(1).max(10_000).optional() });
-export const orderCancelPayload = z.object({ orderId: id, reason: z.string().trim().min(1).max(500) });
-export const orderAmendPayload = z
-  .object({
-    orderId: id,
-    title: z.string().trim().min(1).max(100).optional(),
-    body: z.string().trim().min(1).max(MAX_ORDER_BODY).optional(),
-    ackDueAt: instant.optional(),
-    completeDueAt: instant.optional(),
-  })
-  .refine(
-    (p) => p.title !== undefined || p.body !== undefined || p.ackDueAt !== undefined || p.completeDueAt !== undefined,
-    {
-      message: 'nothing to amend',
-    },
-  );
-export const orderSyncPayload = z.object({ since: z.number().int().min(0) });
-export const orderWatchPayload = z.object({ orderIds: z.array(id).max(200) });
-export const dutyPayload = z.object({ onDuty: z.boolean() });
+/** `order:chase` (催办): remind the named recipients, or every late one. */
+export interface OrderChasePayload {
+  orderId: string;
+  userIds?: string[] | undefined;
+}
+
+export interface OrderCancelPayload {
+  orderId: string;
+  reason: string;
+}
+
+/** `order:amend`: at least one field. */
+export interface OrderAmendPayload {
+  orderId: string;
+  title?: string | undefined;
+  body?: string | undefined;
+  ackDueAt?: number | undefined;
+  completeDueAt?: number | undefined;
+}
+
+/** `order:sync`: the assignments changed since this cursor (`AssignmentView.rev`). */
+export interface OrderSyncPayload {
+  since: number;
+}
+
+/** `order:watch`: the boards of these orders, live. */
+export interface OrderWatchPayload {
+  orderIds: string[];
+}
+
+/** `duty:set`: 在岗 / 离岗. */
+export interface DutyPayload {
+  onDuty: boolean;
+}
 
 /** An order as every reader sees it. */
 export interface OrderView {
@@ -155,13 +153,6 @@ export interface BoardView {
   /** Sub-assignments forwarded by recipients, rolled up. */
   forwarded: { total: number; acknowledged: number; completed: number };
 }
-
-export type OrderSyncPayload = z.infer<typeof orderSyncPayload>;
-export type OrderWatchPayload = z.infer<typeof orderWatchPayload>;
-export type OrderChasePayload = z.infer<typeof orderChasePayload>;
-export type OrderCancelPayload = z.infer<typeof orderCancelPayload>;
-export type OrderAmendPayload = z.infer<typeof orderAmendPayload>;
-export type DutyPayload = z.infer<typeof dutyPayload>;
 
 /** Which deadline a reminder or escalation is about: acknowledgement (签收) or completion (办结). */
 export type ChasePhase = 'ack' | 'complete';

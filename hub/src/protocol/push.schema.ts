@@ -1,5 +1,12 @@
 import { z } from 'zod';
+import type { Assert, Equals } from './type-equality.ts';
 import { AUTH_SECRET_BYTES, MAX_PUSH_ENDPOINT, P256DH_BYTES, PUSH_KINDS } from './push.ts';
+import type {
+  EscalationPolicyPayload,
+  PushSettingsPayload,
+  PushSubscribePayload,
+  PushVisibilityPayload,
+} from './push.ts';
 
 /** A base64url string that decodes to exactly `bytes` bytes (padding tolerated). */
 const base64url = (bytes: number) =>
@@ -15,14 +22,12 @@ export const pushSubscribePayload = z.object({
   expirationTime: z.number().nullable().optional(),
   keys: z.object({ p256dh: base64url(P256DH_BYTES), auth: base64url(AUTH_SECRET_BYTES) }),
 });
-export type PushSubscribePayload = z.infer<typeof pushSubscribePayload>;
 
 /** DELETE /api/push/subscriptions */
 export const pushUnsubscribePayload = z.object({ endpoint: z.string().max(MAX_PUSH_ENDPOINT) });
 
 /** `push:visibility`: this page is (or is no longer) open and visible; renewed while it stays so. */
 export const pushVisibilityPayload = z.object({ visible: z.boolean() });
-export type PushVisibilityPayload = z.infer<typeof pushVisibilityPayload>;
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM');
 
@@ -34,7 +39,6 @@ export const pushSettingsPayload = z
     quietTo: hhmm.nullable(),
   })
   .refine((s) => (s.quietFrom === null) === (s.quietTo === null), 'quiet hours need both ends');
-export type PushSettingsPayload = z.infer<typeof pushSettingsPayload>;
 
 const minutes = z
   .number()
@@ -56,4 +60,10 @@ export const escalationPolicyPayload = z
     headAfterMinutes: minutes.nullable(),
   })
   .refine((p) => p.webhookUrl === null || p.webhookAfterMinutes !== null, 'a webhook needs its delay');
-export type EscalationPolicyPayload = z.infer<typeof escalationPolicyPayload>;
+
+type _Checks = [
+  Assert<Equals<z.infer<typeof pushSubscribePayload>, PushSubscribePayload>>,
+  Assert<Equals<z.infer<typeof pushVisibilityPayload>, PushVisibilityPayload>>,
+  Assert<Equals<z.infer<typeof pushSettingsPayload>, PushSettingsPayload>>,
+  Assert<Equals<z.infer<typeof escalationPolicyPayload>, EscalationPolicyPayload>>,
+];

@@ -55,3 +55,30 @@ export interface EscalationPolicyView {
   /** Minutes after the push that the unit head is called; null: never. */
   headAfterMinutes: number | null;
 }
+
+/** POST /api/push/subscriptions: what PushSubscription.toJSON() gives. */
+export interface PushSubscribePayload {
+  endpoint: string;
+  expirationTime?: number | null | undefined;
+  keys: { p256dh: string; auth: string };
+}
+
+/** `push:visibility`: this page is (or is no longer) open and visible; renewed while it stays so. */
+export interface PushVisibilityPayload {
+  visible: boolean;
+}
+
+/** PUT /api/push/settings */
+export interface PushSettingsPayload {
+  kinds: (typeof PUSH_KINDS)[number][];
+  quietFrom: string | null;
+  quietTo: string | null;
+}
+
+/** PUT /api/escalation/stations/:id */
+export interface EscalationPolicyPayload {
+  webhookUrl: string | null;
+  webhookSecret?: string | undefined;
+  webhookAfterMinutes: number | null;
+  headAfterMinutes: number | null;
+}

@@ -1,17 +1,14 @@
-import { z } from 'zod';
-
 /** Mainland mobile numbers: residents sign in with theirs. */
 export const PHONE_PATTERN = /^1[3-9]\d{9}$/;
 
 /** POST /api/register: a resident signs up for their grid (then a staff member approves them into its group). */
-export const registerBody = z.object({
-  phone: z.string().trim().regex(PHONE_PATTERN, 'a mainland mobile number, 11 digits'),
-  name: z.string().trim().min(1).max(32),
-  password: z.string().min(8).max(128),
-  stationCode: z.string().trim().min(1).max(32),
-  gridId: z.string().min(1).max(64),
-});
-export type RegisterBody = z.infer<typeof registerBody>;
+export interface RegisterBody {
+  phone: string;
+  name: string;
+  password: string;
+  stationCode: string;
+  gridId: string;
+}
 
 /**
  * POST /api/register answers 202 with this whether or not the number was already registered, so

@@ -1,6 +1,3 @@
-import { z } from 'zod';
-import { instant, instantQuery, localDate } from './time-window.ts';
-
 /**
  * Morning briefings (早会) and daily / weekly / monthly reports (日报 / 周报 / 月报).
  *
@@ -33,8 +30,6 @@ export type ReportKind = (typeof REPORT_KINDS)[number];
 export const REPORT_UNIT_KINDS = ['station', 'branch', 'city'] as const;
 export type ReportUnitKind = (typeof REPORT_UNIT_KINDS)[number];
 
-const id = z.string().min(1).max(64);
-
 /**
  * Ask for a report. `unitId` (a station or branch) or `via` (the `/briefing` command message a
  * bot saw in a command-room group: the hub checks its sender's role) must be given.
@@ -42,25 +37,14 @@ const id = z.string().min(1).max(64);
  * report the last completed day / week / month; `YYYY-MM-DD` → the period holding that local date
  * (it must be over).
  */
-export const reportRequest = z
-  .object({
-    kind: z.enum(REPORT_KINDS),
-    unitId: id.optional(),
-    via: z.object({ groupId: id, seq: z.number().int().positive() }).strict().optional(),
-    period: localDate.optional(),
-    /** Scheduled runs of the bots give the exact period start they are due for (see /due). */
-    periodStart: instant.optional(),
-  })
-  .strict()
-  .refine((r) => r.unitId !== undefined || r.via !== undefined, { message: 'give unitId or via', path: ['unitId'] });
-export type ReportRequest = z.infer<typeof reportRequest>;
-
-export const reportListQuery = z.object({
-  unitId: id.optional(),
-  kind: z.enum(REPORT_KINDS).optional(),
-  before: instantQuery.optional(),
-  limit: z.coerce.number().int().min(1).max(100).optional(),
-});
+export interface ReportRequest {
+  kind: ReportKind;
+  unitId?: string | undefined;
+  via?: { groupId: string; seq: number } | undefined;
+  period?: string | undefined;
+  /** Scheduled runs of the bots give the exact period start they are due for (see /due). */
+  periodStart?: number | undefined;
+}
 
 /** One sentence of a report; `sources` are the ids of the group messages it was drawn from. */
 export interface ReportSentence {
@@ -272,18 +256,11 @@ export interface ReportConversation {
   }[];
 }
 
-const sentence = z.object({ text: z.string().trim().min(1).max(500), sources: z.array(id).max(20) }).strict();
-export const reportSummariesBody = z
-  .object({
-    conversations: z.array(z.object({ groupId: id, sentences: z.array(sentence).max(10) }).strict()).max(20),
-    topics: z
-      .array(z.object({ term: z.string().trim().min(1).max(30), count: z.number().int().nonnegative() }).strict())
-      .max(20),
-  })
-  .strict();
-export type ReportSummariesBody = z.infer<typeof reportSummariesBody>;
-
-export const reportPostedBody = z.object({ groupId: id, seq: z.number().int().positive() }).strict();
+/** PUT /api/reports/:id/summaries: the summariser's sentences per conversation, and the period's topics. */
+export interface ReportSummariesBody {
+  conversations: { groupId: string; sentences: ReportSentence[] }[];
+  topics: { term: string; count: number }[];
+}
 
 /** A scheduled report whose time has come, per unit and kind (the latest period only). */
 export interface DueReport {
@@ -297,24 +274,11 @@ export interface DueReport {
   posted: boolean;
 }
 
-export const reportSettingsBody = z
-  .object({
-    briefingTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM'),
-    timeZone: z
-      .string()
-      .min(1)
-      .max(64)
-      .refine((tz) => {
-        try {
-          new Intl.DateTimeFormat('en', { timeZone: tz });
-          return true;
-        } catch {
-          return false;
-        }
-      }, 'an IANA time zone'),
-  })
-  .strict();
-export type ReportSettingsBody = z.infer<typeof reportSettingsBody>;
+/** PUT /api/reports/settings/:unitId: the briefing time `HH:MM` in an IANA time zone. */
+export interface ReportSettingsBody {
+  briefingTime: string;
+  timeZone: string;
+}
 
 export interface ReportSettings {
   unitId: string;

@@ -1,20 +1,7 @@
 import { errors } from '../errors.ts';
+import type { EndpointPolicy } from '../push-config.ts';
 
-/** Push services of the browsers in use (Chrome/Edge, Firefox, Safari, Windows); a host matches itself or any subdomain. */
-export const DEFAULT_PUSH_HOSTS = [
-  'fcm.googleapis.com',
-  'android.googleapis.com',
-  'push.services.mozilla.com',
-  'notify.windows.com',
-  'push.apple.com',
-];
-
-/** Which push endpoints the hub will send to: https on a known push service; http only to hosts listed for tests. */
-export interface EndpointPolicy {
-  hosts: string[];
-  /** Hosts reachable over plain http (a local test push service); empty in production. */
-  insecureHosts: string[];
-}
+export type { EndpointPolicy };
 
 const matches = (host: string, allowed: string) => host === allowed || host.endsWith(`.${allowed}`);
 

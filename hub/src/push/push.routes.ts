@@ -1,8 +1,8 @@
 import { Router, type Response } from 'express';
 import { errors } from '../errors.ts';
-import type { HubLocals } from '../http/auth-context.ts';
-import { requirePrincipal } from '../http/auth-context.ts';
-import { pushSettingsPayload, pushSubscribePayload, pushUnsubscribePayload } from '../protocol/index.ts';
+import type { HubLocals } from '../auth/http-auth.ts';
+import { requirePrincipal } from '../auth/http-auth.ts';
+import { pushSettingsPayload, pushSubscribePayload, pushUnsubscribePayload } from '../protocol/schemas.ts';
 import { createRateLimiter } from '../rate-limiter.ts';
 import { parse } from '../validate.ts';
 import type { SessionOwner, SubscriptionService } from './subscription.service.ts';

@@ -1,4 +1,4 @@
-import { pushVisibilityPayload } from '../protocol/index.ts';
+import { pushVisibilityPayload } from '../protocol/schemas.ts';
 import type { SocketModule } from '../realtime/realtime-server.ts';
 import type { HubSocket } from '../realtime/types.ts';
 import type { SubscriptionService } from './subscription.service.ts';

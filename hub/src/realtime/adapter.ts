@@ -1,6 +1,7 @@
 import { createAdapter } from '@socket.io/redis-adapter';
 import { randomUUID } from 'node:crypto';
 import { createClient } from 'redis';
+import type { FanoutStatus } from '../http/health.routes.ts';
 import type { Logger } from '../logger.ts';
 import { createFanoutSubscriber } from './fanout-subscriber.ts';
 
@@ -48,16 +49,6 @@ export function memoryBackend(): FanoutBackend {
     status: () => ({ reachable: true, lastProbeOkAt: null, rebuilds: 0 }),
     close: async () => {},
   };
-}
-
-/** What the fan-out probe last found, for /healthz and the metrics. */
-export interface FanoutStatus {
-  /** A probe sent through Redis came back through the adapter's subscription. */
-  reachable: boolean;
-  /** When a probe last came back (ms since epoch); null before the first. */
-  lastProbeOkAt: number | null;
-  /** How often the subscriber connection was replaced because probes stopped coming back. */
-  rebuilds: number;
 }
 
 /** How long a probe may take to come back before the receive path counts as broken. */

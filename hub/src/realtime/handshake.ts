@@ -4,7 +4,7 @@ import { toHubError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { SESSION_COOKIE } from '../protocol/index.ts';
 import { readCookie } from '../http/cookies.ts';
-import { checkOrigin } from './origin.ts';
+import { checkOrigin } from '../http/origin.ts';
 import type { HubSocket } from './types.ts';
 
 /** A refused handshake: the client's `connect_error` carries `{ code, message }` in `err.data`. */

@@ -7,7 +7,7 @@ import { can } from '../auth/permissions.ts';
 import { errors } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../http/metrics.ts';
-import { pingPayload, presenceQueryPayload, type RevokeReason } from '../protocol/index.ts';
+import { pingPayload, presenceQueryPayload, type RevokeReason } from '../protocol/schemas.ts';
 import type { FanoutBackend } from './adapter.ts';
 import { createCommandLimits } from './command-limits.ts';
 import { createCommandRouter, type Define } from './command-router.ts';
@@ -30,8 +30,6 @@ export interface RealtimeOptions {
   publicOrigin: string | undefined;
   maxPayloadBytes: number;
   limits: SocketLimits;
-  /** The domains' socket commands and rooms (orders, groups, …). */
-  modules: SocketModule[];
 }
 
 /** A domain's part of the socket layer: its commands, defined once, and what each new connection joins. */
@@ -46,7 +44,11 @@ const TRANSPORT_LIMIT_FACTOR = 16;
 /** At a graceful stop, how long closing connections may take to write what they still hold. */
 const FLUSH_WAIT_MS = 2000;
 
-/** The Socket.IO side of the hub: handshake auth, rooms, command handlers, revocation on every node. */
+/**
+ * The Socket.IO side of the hub: handshake auth, rooms, command handlers, revocation on every node.
+ * The server exists before the domains: their notifiers get `io` when they are made, and their
+ * socket modules are added with `serve` before the hub listens.
+ */
 export function createRealtime(opts: RealtimeOptions) {
   const log = opts.log.child({ module: 'realtime' });
   const io: HubServer = new Server(opts.httpServer, {
@@ -79,7 +81,7 @@ export function createRealtime(opts: RealtimeOptions) {
     if (!can.queryPresence(actor)) throw errors.forbidden('presence is for staff');
     return { online: await onlineAmong(p.userIds) };
   });
-  for (const module of opts.modules) module.commands?.(router.define);
+  const modules: SocketModule[] = [];
 
   function onDisconnect(this: HubSocket) {
     opts.metrics.socketConnections.dec();
@@ -94,7 +96,7 @@ export function createRealtime(opts: RealtimeOptions) {
     const credential =
       principal.kind === 'session' ? rooms.session(principal.session.id) : rooms.botToken(principal.tokenId);
     void socket.join(credential);
-    for (const module of opts.modules) module.connect?.(socket);
+    for (const module of modules) module.connect?.(socket);
     socket.onAny(router.listener);
   });
 
@@ -117,6 +119,11 @@ export function createRealtime(opts: RealtimeOptions) {
 
   return {
     io,
+    /** Adds the domains' socket commands and what each new connection joins (orders, groups, …). */
+    serve(...added: SocketModule[]): void {
+      for (const module of added) module.commands?.(router.define);
+      modules.push(...added);
+    },
     onlineAmong,
     revokeSession: (sessionId: string, reason: RevokeReason) => revoke(rooms.session(sessionId), reason),
     revokeUser: (userId: string, reason: RevokeReason) => revoke(rooms.user(userId), reason),

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import type { BotTokenService } from '../auth/bot-token.service.ts';
+import { activePersonByLogin } from '../org/org-queries.ts';
 import type { Database } from '../store/schema.ts';
 
 /** File under DATA_DIR where a demo hub leaves its bot's API token. */
@@ -22,13 +23,7 @@ export async function writeDemoBotToken(
 ): Promise<string | null> {
   const file = join(dataDir, DEMO_BOT_TOKEN_FILE);
   if (existsSync(file)) return null;
-  const bot = await db
-    .selectFrom('users')
-    .select('id')
-    .where('login', '=', DEMO_BOT_LOGIN)
-    .where('role', '=', 'bot')
-    .where('disabled_at', 'is', null)
-    .executeTakeFirst();
+  const bot = await activePersonByLogin(db, DEMO_BOT_LOGIN, 'bot');
   if (!bot) return null;
   const { token } = await botTokens.issue(bot.id, 'demo briefing bot');
   mkdirSync(dataDir, { recursive: true });

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type {
   GroupFigures,
   IncidentFigures,
@@ -10,6 +10,17 @@ import type {
   UnitBreakdown,
 } from '../protocol/index.ts';
 import { INCIDENT_CATEGORIES, STAFF_ROLES } from '../protocol/index.ts';
+import { groupsOfKind, hasMessagesBefore, messageCounts } from '../conversations/conversation-queries.ts';
+import { matterCounts, openMattersPerGroup, unsettledDisputes } from '../groups/matter-queries.ts';
+import { hasIncidentsBefore, incidentCounts, incidentTimes, notableIncidents } from '../incidents/incident-queries.ts';
+import {
+  assignmentTotals,
+  hasOrdersBefore,
+  issuedCount,
+  lateAssignments,
+  personAssignmentFigures,
+} from '../orders/order-queries.ts';
+import { onDutyWithin, unitsWithin } from '../org/org-queries.ts';
 import type { Database } from '../store/schema.ts';
 import type { Period } from './local-period.ts';
 import { dailySeries } from './incident-daily.ts';
@@ -43,7 +54,6 @@ const OVERDUE_LIST_LIMIT = 20;
 const BUSIEST = 3;
 const ON_DUTY_LIMIT = 50;
 const PEOPLE_LIMIT = 200;
-const MAX_ID_LIST = 5000;
 
 /** Percent change one decimal, or null when the base is missing or zero. */
 export function changePct(current: number, base: number | null): number | null {
@@ -62,8 +72,6 @@ export function trend(current: number, previous: number | null, lastYear: number
 }
 
 const n = (v: unknown): number => Number(v ?? 0);
-const inPeriod = (p: Period) => (col: string) =>
-  sql<boolean>`${sql.ref(col)} >= ${p.start} and ${sql.ref(col)} < ${p.end}`;
 
 /**
  * Every figure of a briefing or report, counted by the store (SQL aggregates on either
@@ -76,21 +84,10 @@ export async function buildFigures(
   hotline?: HotlineFiguresSource,
 ): Promise<ReportFigures> {
   const { period, previous, lastYear } = scope;
-  const units = await db
-    .selectFrom('units')
-    .select(['id', 'parent_id', 'kind', 'name', 'path'])
-    .where('path', 'like', `${scope.unit.path}%`)
-    .execute();
+  const units = await unitsWithin(db, scope.unit.path);
   const unitIds = units.map((u) => u.id);
   const stationIds = units.filter((u) => u.kind === 'station').map((u) => u.id);
-  const grids = unitIds.length
-    ? await db
-        .selectFrom('groups')
-        .select(['id', 'name', 'unit_id'])
-        .where('kind', '=', 'grid')
-        .where('unit_id', 'in', unitIds)
-        .execute()
-    : [];
+  const grids = unitIds.length ? await groupsOfKind(db, 'grid', unitIds) : [];
   const gridIds = grids.map((g) => g.id);
 
   const [incidents, orders, grouped, onDuty, hotlineSection] = await Promise.all([
@@ -102,19 +99,7 @@ export async function buildFigures(
   ]);
   const { perGroup, openPerGroup, ...groups } = grouped;
   const breakdown = await unitBreakdown(db, scope, units, grids, orders.people, { perGroup, openPerGroup });
-  const openDisputes = gridIds.length
-    ? await db
-        .selectFrom('matters as m')
-        .innerJoin('groups as g', 'g.id', 'm.group_id')
-        .select(['m.title', 'm.created_at', 'g.name'])
-        .where('m.group_id', 'in', gridIds)
-        .where('m.category', '=', 'dispute')
-        .where('m.status', 'in', ['open', 'in_progress'])
-        .where('m.created_at', '<', period.end - 3 * DAY)
-        .orderBy('m.created_at')
-        .limit(3)
-        .execute()
-    : [];
+  const openDisputes = gridIds.length ? await unsettledDisputes(db, gridIds, period.end - 3 * DAY, 3) : [];
   const people = orders.people.map(({ unitId: _unit, ...p }) => p);
   const figures: ReportFigures = {
     incidents,
@@ -140,25 +125,9 @@ async function incidentFigures(
   const { period, previous, lastYear, timeZone } = scope;
   if (stationIds.length === 0)
     return { total: trend(0, null, null), byCategory: [], daily: dailySeries([], period, timeZone, []), notable: [] };
-  const counts = async (p: Period) => {
-    const rows = await db
-      .selectFrom('incidents')
-      .select(['category', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('station_id', 'in', stationIds)
-      .where(inPeriod(p)('reported_at'))
-      .groupBy('category')
-      .execute();
-    return new Map(rows.map((r) => [r.category, n(r.n)]));
-  };
-  // Records reach back into a comparison period when one exists before its end (an index range probe, not a scan).
-  const hasData = async (p: Period) =>
-    (await db
-      .selectFrom('incidents')
-      .select('id')
-      .where('station_id', 'in', stationIds)
-      .where('reported_at', '<', p.end)
-      .limit(1)
-      .executeTakeFirst()) !== undefined;
+  const counts = (p: Period) => incidentCounts(db, stationIds, p, 'category');
+  // Records reach back into a comparison period when one exists before its end.
+  const hasData = (p: Period) => hasIncidentsBefore(db, stationIds, p.end);
   const [cur, prev, ly] = await Promise.all([
     counts(period),
     (await hasData(previous)) ? counts(previous) : null,
@@ -175,29 +144,15 @@ async function incidentFigures(
       ...trend(cur.get(category) ?? 0, prev ? (prev.get(category) ?? 0) : null, ly ? (ly.get(category) ?? 0) : null),
     }))
     .filter((c) => c.current > 0 || (c.previous ?? 0) > 0 || (c.lastYear ?? 0) > 0);
-  // The period's rows (a few thousand at most for a month), bucketed by local date here: the same on either dialect.
-  const rows = await db
-    .selectFrom('incidents')
-    .select(['reported_at', 'category'])
-    .where('station_id', 'in', stationIds)
-    .where(inPeriod(period)('reported_at'))
-    .execute();
+  // The period's rows, bucketed by local date here: the same on either dialect.
+  const rows = await incidentTimes(db, stationIds, period);
   const daily = dailySeries(
     rows.map((r) => ({ at: n(r.reported_at), category: r.category })),
     period,
     timeZone,
     categories.filter((c) => (cur.get(c) ?? 0) > 0),
   );
-  const notable = await db
-    .selectFrom('incidents')
-    .select(['id', 'number', 'category', 'place', 'summary', 'status', 'reported_at'])
-    .where('station_id', 'in', stationIds)
-    .where(inPeriod(period)('reported_at'))
-    .where((eb) => eb.or([eb('category', '=', 'criminal'), eb('status', '!=', 'closed')]))
-    .orderBy(sql`case when category = 'criminal' then 0 else 1 end`)
-    .orderBy('reported_at')
-    .limit(NOTABLE_LIMIT)
-    .execute();
+  const notable = await notableIncidents(db, stationIds, period, NOTABLE_LIMIT);
   return {
     total: trend(sum(cur)!, sum(prev), sum(ly)),
     byCategory,
@@ -214,114 +169,23 @@ async function incidentFigures(
   };
 }
 
-/** Recipient states at the period's end, as SQL sums over order_recipients r joined to orders o. */
-function stateSums(end: number) {
-  const acked = sql`r.acknowledged_at is not null and r.acknowledged_at < ${end}`;
-  const read = sql`(r.read_at is not null and r.read_at < ${end}) or (${acked}) or (r.completed_at is not null and r.completed_at < ${end})`;
-  const delivered = sql`(r.delivered_at is not null and r.delivered_at < ${end}) or (${read})`;
-  const completed = sql`r.completed_at is not null and r.completed_at < ${end}`;
-  const ackLate = sql`r.returned_at is null and o.ack_due_at < ${end} and not (${acked})`;
-  const completeLate = sql`r.returned_at is null and o.complete_due_at < ${end} and not (${completed})`;
-  return {
-    delivered: sql<number>`sum(case when ${delivered} then 1 else 0 end)`.as('delivered'),
-    read: sql<number>`sum(case when ${read} then 1 else 0 end)`.as('read'),
-    acknowledged: sql<number>`sum(case when ${acked} then 1 else 0 end)`.as('acknowledged'),
-    acknowledgedOnTime: sql<number>`sum(case when ${acked} and r.acknowledged_at <= o.ack_due_at then 1 else 0 end)`.as(
-      'acknowledged_on_time',
-    ),
-    completed: sql<number>`sum(case when ${completed} then 1 else 0 end)`.as('completed'),
-    completedOnTime:
-      sql<number>`sum(case when ${completed} and r.completed_at <= o.complete_due_at then 1 else 0 end)`.as(
-        'completed_on_time',
-      ),
-    overdue: sql<number>`sum(case when (${ackLate}) or (${completeLate}) then 1 else 0 end)`.as('overdue'),
-  };
-}
-
 async function orderFigures(
   db: Kysely<Database>,
   scope: FigureScope,
   unitIds: string[],
 ): Promise<Omit<OrderFigures, 'people'> & { people: (PersonOrderFigures & { unitId: string })[] }> {
   const { period, previous, lastYear } = scope;
-  const issued = async (p: Period) =>
-    n(
-      (
-        await db
-          .selectFrom('orders')
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .where('scope_unit_id', 'in', unitIds)
-          .where('status', '=', 'active')
-          .where(inPeriod(p)('created_at'))
-          .executeTakeFirst()
-      )?.n,
-    );
-  const hasData = async (p: Period) =>
-    (await db
-      .selectFrom('orders')
-      .select('id')
-      .where('scope_unit_id', 'in', unitIds)
-      .where('created_at', '<', p.end)
-      .limit(1)
-      .executeTakeFirst()) !== undefined;
-  const s = stateSums(period.end);
+  const issued = (p: Period) => issuedCount(db, unitIds, p);
+  const hasData = (p: Period) => hasOrdersBefore(db, unitIds, p.end);
   const [cur, prev, ly, totals] = await Promise.all([
     issued(period),
     (await hasData(previous)) ? issued(previous) : null,
     (await hasData(lastYear)) ? issued(lastYear) : null,
-    db
-      .selectFrom('order_recipients as r')
-      .innerJoin('orders as o', 'o.id', 'r.order_id')
-      .select([
-        (eb) => eb.fn.countAll<number>().as('assignments'),
-        s.delivered,
-        s.read,
-        s.acknowledged,
-        s.acknowledgedOnTime,
-        s.completed,
-        s.completedOnTime,
-      ])
-      .where('o.scope_unit_id', 'in', unitIds)
-      .where('o.status', '=', 'active')
-      .where(inPeriod(period)('o.created_at'))
-      .executeTakeFirstOrThrow(),
+    assignmentTotals(db, unitIds, period),
   ]);
   const lookback = Math.max(OVERDUE_LOOKBACK_MS, period.end - period.start);
   const end = period.end;
-  const late = await db
-    .selectFrom('order_recipients as r')
-    .innerJoin('orders as o', 'o.id', 'r.order_id')
-    .innerJoin('users as u', 'u.id', 'r.user_id')
-    .innerJoin('units as un', 'un.id', 'u.unit_id')
-    .select([
-      'o.id as order_id',
-      'o.title',
-      'o.ack_due_at',
-      'o.complete_due_at',
-      'r.user_id',
-      'u.name',
-      'un.name as unit_name',
-      'r.acknowledged_at',
-    ])
-    .where('o.scope_unit_id', 'in', unitIds)
-    .where('o.status', '=', 'active')
-    .where('o.created_at', '>=', end - lookback)
-    .where('o.created_at', '<', end)
-    .where('r.returned_at', 'is', null)
-    .where((eb) =>
-      eb.or([
-        eb.and([
-          eb('o.ack_due_at', '<', end),
-          eb.or([eb('r.acknowledged_at', 'is', null), eb('r.acknowledged_at', '>=', end)]),
-        ]),
-        eb.and([
-          eb('o.complete_due_at', '<', end),
-          eb.or([eb('r.completed_at', 'is', null), eb('r.completed_at', '>=', end)]),
-        ]),
-      ]),
-    )
-    .orderBy('o.created_at')
-    .execute();
+  const late = await lateAssignments(db, unitIds, end - lookback, end);
   const overdueList: OverdueItem[] = late.map((r) => {
     const ackLate = n(r.ack_due_at) < end && (r.acknowledged_at === null || n(r.acknowledged_at) >= end);
     return {
@@ -334,53 +198,7 @@ async function orderFigures(
       dueAt: n(ackLate ? r.ack_due_at : r.complete_due_at),
     };
   });
-  // Start from the period's orders (orders_time_idx), not from each person's whole history.
-  const periodOrders = (
-    await db
-      .selectFrom('orders')
-      .select('id')
-      .where('status', '=', 'active')
-      .where(inPeriod(period)('created_at'))
-      .execute()
-  ).map((o) => o.id);
-  const peopleRows =
-    periodOrders.length === 0
-      ? []
-      : await db
-          .selectFrom('order_recipients as r')
-          .innerJoin('orders as o', 'o.id', 'r.order_id')
-          .innerJoin('users as u', 'u.id', 'r.user_id')
-          .innerJoin('units as un', 'un.id', 'u.unit_id')
-          .select([
-            'r.user_id',
-            'u.name',
-            'u.unit_id',
-            'un.name as unit_name',
-            (eb) => eb.fn.countAll<number>().as('assigned'),
-            s.acknowledged,
-            s.acknowledgedOnTime,
-            s.completed,
-            s.completedOnTime,
-            s.overdue,
-          ])
-          .where('un.path', 'like', `${scope.unit.path}%`)
-          // A literal id list plans well on any statistics; past a few thousand ids, the subquery.
-          .where(
-            'r.order_id',
-            'in',
-            periodOrders.length <= MAX_ID_LIST
-              ? periodOrders
-              : (eb) =>
-                  eb
-                    .selectFrom('orders')
-                    .select('id')
-                    .where('status', '=', 'active')
-                    .where(inPeriod(period)('created_at')),
-          )
-          .groupBy(['r.user_id', 'u.name', 'u.unit_id', 'un.name'])
-          .orderBy('u.name')
-          .limit(PEOPLE_LIMIT)
-          .execute();
+  const peopleRows = await personAssignmentFigures(db, scope.unit.path, period, PEOPLE_LIMIT);
   const people: (PersonOrderFigures & { unitId: string })[] = peopleRows.map((r) => ({
     userId: r.user_id,
     name: r.name,
@@ -428,46 +246,13 @@ async function groupFigures(
       openPerGroup: new Map(),
     };
   }
-  const perGroupOf = async (p: Period) =>
-    new Map(
-      (
-        await db
-          .selectFrom('messages')
-          .select(['group_id', (eb) => eb.fn.countAll<number>().as('n')])
-          .where('group_id', 'in', gridIds)
-          .where(inPeriod(p)('created_at'))
-          .groupBy('group_id')
-          .execute()
-      ).map((r) => [r.group_id, n(r.n)]),
-    );
-  const hasPrevious =
-    (await db
-      .selectFrom('messages')
-      .select('id')
-      .where('group_id', 'in', gridIds)
-      .where('created_at', '<', previous.end)
-      .limit(1)
-      .executeTakeFirst()) !== undefined;
-  const [perGroup, prev, matters, open] = await Promise.all([
+  const perGroupOf = (p: Period) => messageCounts(db, gridIds, p);
+  const hasPrevious = await hasMessagesBefore(db, gridIds, previous.end);
+  const [perGroup, prev, matters, openPerGroup] = await Promise.all([
     perGroupOf(period),
     hasPrevious ? perGroupOf(previous) : null,
-    db
-      .selectFrom('matters')
-      .select([
-        (eb) => eb.fn.countAll<number>().as('total'),
-        sql<number>`sum(case when category = 'dispute' then 1 else 0 end)`.as('disputes'),
-      ])
-      .where('group_id', 'in', gridIds)
-      .where(inPeriod(period)('created_at'))
-      .executeTakeFirstOrThrow(),
-    db
-      .selectFrom('matters')
-      .select(['group_id', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('group_id', 'in', gridIds)
-      .where('created_at', '<', period.end)
-      .where('status', 'in', ['open', 'in_progress'])
-      .groupBy('group_id')
-      .execute(),
+    matterCounts(db, gridIds, period),
+    openMattersPerGroup(db, gridIds, period.end),
   ]);
   const total = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
   const names = new Map(grids.map((g) => [g.id, g.name]));
@@ -475,13 +260,12 @@ async function groupFigures(
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
     .slice(0, BUSIEST)
     .map(([groupId, messages]) => ({ groupId, name: names.get(groupId) ?? '', messages }));
-  const openPerGroup = new Map(open.map((r) => [r.group_id, n(r.n)]));
   return {
     messages: trend(total(perGroup), prev ? total(prev) : null, null),
     activeGroups: perGroup.size,
     openMatters: total(openPerGroup),
-    newMatters: n(matters.total),
-    newDisputes: n(matters.disputes),
+    newMatters: matters.total,
+    newDisputes: matters.disputes,
     topics: [],
     busiest,
     perGroup,
@@ -490,19 +274,7 @@ async function groupFigures(
 }
 
 async function dutyFigures(db: Kysely<Database>, path: string): Promise<ReportFigures['onDuty']> {
-  const rows = await db
-    .selectFrom('duty_status as d')
-    .innerJoin('users as u', 'u.id', 'd.user_id')
-    .innerJoin('units as un', 'un.id', 'u.unit_id')
-    .select(['u.id', 'u.name', 'u.role', 'un.name as unit_name'])
-    .where('d.on_duty', '=', 1)
-    .where('u.disabled_at', 'is', null)
-    .where('u.role', 'in', [...STAFF_ROLES])
-    .where('un.path', 'like', `${path}%`)
-    .orderBy('un.sort')
-    .orderBy('u.name')
-    .limit(ON_DUTY_LIMIT)
-    .execute();
+  const rows = await onDutyWithin(db, path, STAFF_ROLES, ON_DUTY_LIMIT);
   return rows.map((r) => ({ userId: r.id, name: r.name, role: r.role, unitName: r.unit_name }));
 }
 
@@ -552,16 +324,10 @@ async function unitBreakdown(
   );
   const stationIds = units.filter((u) => u.kind === 'station' && u.id !== scope.unit.id).map((u) => u.id);
   if (stationIds.length) {
-    const inc = await db
-      .selectFrom('incidents')
-      .select(['station_id', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('station_id', 'in', stationIds)
-      .where(inPeriod(scope.period)('reported_at'))
-      .groupBy('station_id')
-      .execute();
-    for (const r of inc) {
-      const row = rows.get(childOf(r.station_id)?.id ?? '');
-      if (row) row.incidents += n(r.n);
+    const inc = await incidentCounts(db, stationIds, scope.period, 'station_id');
+    for (const [stationId, count] of inc) {
+      const row = rows.get(childOf(stationId)?.id ?? '');
+      if (row) row.incidents += count;
     }
   }
   for (const p of people) {

@@ -2,6 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Actor } from '../auth/permissions.ts';
 import { errors } from '../errors.ts';
 import type { DueReport, ReportKind, ReportSettings } from '../protocol/index.ts';
+import { groupsOfKind } from '../conversations/conversation-queries.ts';
+import { unitsOfKind } from '../org/org-queries.ts';
 import type { Database } from '../store/schema.ts';
 import { lastCompleted, latestSlot, type Period } from './local-period.ts';
 
@@ -28,19 +30,10 @@ export function createReportSchedule(deps: {
     async due(actor: Actor): Promise<DueReport[]> {
       if (actor.role !== 'bot') throw errors.forbidden('the schedule is read by bots');
       const t = deps.now();
-      const units = await db
-        .selectFrom('units')
-        .select(['id', 'kind'])
-        .where('kind', 'in', ['station', 'branch'])
-        .orderBy('sort')
-        .execute();
-      const rooms = await db
-        .selectFrom('groups as g')
-        .innerJoin('units as room', 'room.id', 'g.unit_id')
-        .select(['g.id', 'room.parent_id'])
-        .where('g.kind', '=', 'command_room')
-        .execute();
-      const roomOf = new Map(rooms.map((r) => [r.parent_id, r.id]));
+      const units = await unitsOfKind(db, ['station', 'branch']);
+      const rooms = await groupsOfKind(db, 'command_room');
+      const parentOf = new Map((await unitsOfKind(db, ['command_room'])).map((u) => [u.id, u.parent_id]));
+      const roomOf = new Map(rooms.map((r) => [parentOf.get(r.unit_id ?? '') ?? null, r.id]));
       const wanted: DueReport[] = [];
       for (const u of units) {
         const s = await deps.settingsOf(u.id);

@@ -1,15 +1,15 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { actorOf } from '../auth/authenticator.ts';
-import type { HubLocals } from '../http/auth-context.ts';
-import { requirePrincipal } from '../http/auth-context.ts';
+import type { HubLocals } from '../auth/http-auth.ts';
+import { requirePrincipal } from '../auth/http-auth.ts';
 import {
   reportListQuery,
   reportPostedBody,
   reportRequest,
   reportSettingsBody,
   reportSummariesBody,
-} from '../protocol/index.ts';
+} from '../protocol/schemas.ts';
 import { parse } from '../validate.ts';
 import type { ReportService } from './report.service.ts';
 

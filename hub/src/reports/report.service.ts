@@ -3,9 +3,10 @@ import type { Actor } from '../auth/permissions.ts';
 import { can } from '../auth/permissions.ts';
 import { errors } from '../errors.ts';
 import { newId } from '../ids.ts';
-import { dispatchScope } from '../orders/dispatch-scope.ts';
+import { citedMessages, relayedCommand } from '../conversations/conversation-queries.ts';
+import { dispatchScope } from '../org/dispatch-scope.ts';
+import { personById, unitById } from '../org/org-queries.ts';
 import type {
-  ReportConversation,
   ReportDocument,
   ReportFigures,
   ReportKind,
@@ -15,7 +16,6 @@ import type {
   ReportSettings,
   ReportSettingsBody,
   ReportSourceMessage,
-  ReportSummariesBody,
   ReportUnitKind,
 } from '../protocol/index.ts';
 import { REPORT_UNIT_KINDS, TIME_WINDOWS } from '../protocol/index.ts';
@@ -31,12 +31,11 @@ import {
   type Period,
 } from './local-period.ts';
 import { buildFigures, type HotlineFiguresSource } from './report-figures.ts';
+import { createReportPublishing } from './report-publishing.ts';
 import { renderSections } from './report-text.ts';
 import { createReportSchedule } from './report-schedule.ts';
 
 const DAY = 86_400_000;
-const POST_LEASE_MS = 2 * 60_000;
-const CONVERSATION_MESSAGES = 300;
 
 /** What the service tells the transport: a person asked for a report, bots may summarise it. */
 export interface ReportNotifier {
@@ -52,8 +51,8 @@ type Unit = { id: string; name: string; kind: ReportUnitKind; path: string };
 
 /**
  * Briefings and reports, transport-free: who may ask, which period a request means, building the
- * figures once per unit, kind and period (the unique row is the claim), summaries from bots,
- * exactly-once posting, and the cited source messages.
+ * figures once per unit, kind and period (the unique row is the claim), and the cited source
+ * messages; what bots do with a report (summaries, posting) is in report-publishing.ts.
  */
 export function createReportService(deps: {
   db: Kysely<Database>;
@@ -66,15 +65,11 @@ export function createReportService(deps: {
   const now = deps.now ?? Date.now;
 
   async function unitOf(unitId: string): Promise<Unit> {
-    const u = await db
-      .selectFrom('units')
-      .select(['id', 'name', 'kind', 'path'])
-      .where('id', '=', unitId)
-      .executeTakeFirst();
+    const u = await unitById(db, unitId);
     if (!u) throw errors.notFound('unit');
     if (!(REPORT_UNIT_KINDS as readonly string[]).includes(u.kind))
       throw errors.invalid('reports cover a station, a branch or the city');
-    return { ...u, kind: u.kind as ReportUnitKind };
+    return { id: u.id, name: u.name, path: u.path, kind: u.kind as ReportUnitKind };
   }
 
   /** Bots see every unit; dispatchers, station heads and admins their command scope; nobody else any. */
@@ -99,14 +94,9 @@ export function createReportService(deps: {
   }
 
   async function toDocument(r: Selectable<ReportTable>): Promise<ReportDocument> {
-    const unit = await db
-      .selectFrom('units')
-      .select(['id', 'name', 'kind'])
-      .where('id', '=', r.unit_id)
-      .executeTakeFirstOrThrow();
-    const by = r.requested_by
-      ? await db.selectFrom('users').select(['id', 'name']).where('id', '=', r.requested_by).executeTakeFirst()
-      : undefined;
+    const unit = await unitById(db, r.unit_id);
+    if (!unit) throw errors.notFound('unit');
+    const by = r.requested_by ? await personById(db, r.requested_by) : undefined;
     return {
       id: r.id,
       kind: r.kind,
@@ -140,41 +130,15 @@ export function createReportService(deps: {
     return r;
   }
 
-  async function groupNames(ids: string[]): Promise<Map<string, string>> {
-    if (ids.length === 0) return new Map();
-    return new Map(
-      (await db.selectFrom('groups').select(['id', 'name']).where('id', 'in', ids).execute()).map((g) => [
-        g.id,
-        g.name,
-      ]),
-    );
-  }
-
   /** The `/briefing` message a bot relays: its sender is who asks, its command room's unit what for. */
   async function viaMessage(actor: Actor, via: { groupId: string; seq: number }) {
     if (actor.role !== 'bot') throw errors.forbidden('only bots relay commands from a group');
-    const m = await db
-      .selectFrom('messages as m')
-      .innerJoin('groups as g', 'g.id', 'm.group_id')
-      .innerJoin('group_members as gm', (j) =>
-        j.onRef('gm.group_id', '=', 'g.id').on('gm.user_id', '=', actor.id).on('gm.status', '=', 'active'),
-      )
-      .innerJoin('users as u', 'u.id', 'm.sender_id')
-      .select([
-        'm.created_at',
-        'g.kind as group_kind',
-        'g.unit_id',
-        'u.id as sender_id',
-        'u.role as sender_role',
-        'u.unit_id as sender_unit',
-      ])
-      .where('m.group_id', '=', via.groupId)
-      .where('m.seq', '=', via.seq)
-      .executeTakeFirst();
+    const m = await relayedCommand(db, via.groupId, via.seq, actor.id);
     if (!m) throw errors.notFound('message');
     if (m.group_kind !== 'command_room' || !m.unit_id)
       throw errors.invalid('reports are asked for in a command-room group');
-    const room = await db.selectFrom('units').select('parent_id').where('id', '=', m.unit_id).executeTakeFirstOrThrow();
+    const room = await unitById(db, m.unit_id);
+    if (!room) throw errors.notFound('unit');
     if (!room.parent_id) throw errors.invalid('this command room belongs to no unit');
     const requester: Actor = { id: m.sender_id, role: m.sender_role, unitId: m.sender_unit };
     return { requester, unitId: room.parent_id, at: Number(m.created_at) };
@@ -354,25 +318,7 @@ export function createReportService(deps: {
       const ids = only ? only.filter((x) => cited.has(x)) : [...cited];
       if (only && ids.length !== only.length) throw errors.notFound('cited message');
       if (ids.length === 0) return [];
-      const rows = await db
-        .selectFrom('messages as m')
-        .innerJoin('groups as g', 'g.id', 'm.group_id')
-        .innerJoin('users as u', 'u.id', 'm.sender_id')
-        .select([
-          'm.id',
-          'm.group_id',
-          'g.name as group_name',
-          'm.seq',
-          'm.text',
-          'm.status',
-          'm.created_at',
-          'u.id as sender_id',
-          'u.name as sender_name',
-        ])
-        .where('m.id', 'in', ids)
-        .orderBy('m.group_id')
-        .orderBy('m.seq')
-        .execute();
+      const rows = await citedMessages(db, ids);
       return rows.map((m) => ({
         id: m.id,
         groupId: m.group_id,
@@ -385,117 +331,7 @@ export function createReportService(deps: {
       }));
     },
 
-    /** Bots: the busiest conversations of the period, text messages in order, for the summariser. */
-    async conversations(actor: Actor, id: string): Promise<ReportConversation[]> {
-      if (actor.role !== 'bot') throw errors.forbidden('conversations are handed to bots only');
-      const r = await row(id);
-      const figures = JSON.parse(r.figures) as ReportFigures;
-      const out: ReportConversation[] = [];
-      for (const b of figures.groups.busiest) {
-        const rows = await db
-          .selectFrom('messages as m')
-          .innerJoin('users as u', 'u.id', 'm.sender_id')
-          .select(['m.id', 'm.group_id', 'm.seq', 'm.sender_id', 'u.name as sender_name', 'm.text', 'm.created_at'])
-          .where('m.group_id', '=', b.groupId)
-          .where('m.created_at', '>=', Number(r.period_start))
-          .where('m.created_at', '<', Number(r.period_end))
-          .where('m.status', '=', 'ok')
-          .where('m.text', '!=', '')
-          .orderBy('m.seq', 'desc')
-          .limit(CONVERSATION_MESSAGES)
-          .execute();
-        out.push({
-          groupId: b.groupId,
-          name: b.name,
-          messages: rows.reverse().map((m) => ({
-            id: m.id,
-            groupId: m.group_id,
-            seq: Number(m.seq),
-            senderId: m.sender_id,
-            senderName: m.sender_name,
-            text: m.text,
-            createdAt: Number(m.created_at),
-          })),
-        });
-      }
-      return out;
-    },
-
-    /** Bots: the summaries and topics; the first write wins, every citation must be a message of its conversation in the period. */
-    async storeSummaries(
-      actor: Actor,
-      id: string,
-      body: ReportSummariesBody,
-    ): Promise<{ report: ReportDocument; stored: boolean }> {
-      if (actor.role !== 'bot') throw errors.forbidden('summaries are written by bots');
-      const r = await row(id);
-      const figures = JSON.parse(r.figures) as ReportFigures;
-      const busiest = new Set(figures.groups.busiest.map((b) => b.groupId));
-      for (const c of body.conversations) {
-        if (!busiest.has(c.groupId)) throw errors.invalid('a summary is for a conversation this report does not cover');
-        const cited = [...new Set(c.sentences.flatMap((s) => s.sources))];
-        if (c.sentences.some((s) => s.sources.length === 0))
-          throw errors.invalid('every summary sentence cites its messages');
-        if (cited.length === 0) continue;
-        const found = await db
-          .selectFrom('messages')
-          .select('id')
-          .where('id', 'in', cited)
-          .where('group_id', '=', c.groupId)
-          .where('created_at', '>=', Number(r.period_start))
-          .where('created_at', '<', Number(r.period_end))
-          .execute();
-        if (found.length !== cited.length)
-          throw errors.invalid('a cited message is not in this conversation and period');
-      }
-      if (r.summarised_at !== null) return { report: await toDocument(r), stored: false };
-      figures.groups.topics = body.topics;
-      const names = await groupNames(body.conversations.map((c) => c.groupId));
-      const sections = renderSections(r.kind, figures, body, names);
-      const res = await db
-        .updateTable('reports')
-        .set({ figures: JSON.stringify(figures), sections: JSON.stringify(sections), summarised_at: now() })
-        .where('id', '=', id)
-        .where('summarised_at', 'is', null)
-        .executeTakeFirst();
-      return { report: await toDocument(await row(id)), stored: Number(res.numUpdatedRows) > 0 };
-    },
-
-    /** Bots: take the right to post a report; one bot wins, another may take over after a lease. */
-    async claimPost(actor: Actor, id: string): Promise<{ claimed: boolean; report: ReportDocument }> {
-      if (actor.role !== 'bot') throw errors.forbidden('reports are posted by bots');
-      await row(id);
-      const t = now();
-      const res = await db
-        .updateTable('reports')
-        .set({ post_claimed_at: t })
-        .where('id', '=', id)
-        .where('posted_at', 'is', null)
-        .where((eb) => eb.or([eb('post_claimed_at', 'is', null), eb('post_claimed_at', '<', t - POST_LEASE_MS)]))
-        .executeTakeFirst();
-      return { claimed: Number(res.numUpdatedRows) > 0, report: await toDocument(await row(id)) };
-    },
-
-    /** Bots: the report went out as this message of theirs. */
-    async markPosted(actor: Actor, id: string, at: { groupId: string; seq: number }): Promise<ReportDocument> {
-      if (actor.role !== 'bot') throw errors.forbidden('reports are posted by bots');
-      await row(id);
-      const m = await db
-        .selectFrom('messages')
-        .select('id')
-        .where('group_id', '=', at.groupId)
-        .where('seq', '=', at.seq)
-        .where('sender_id', '=', actor.id)
-        .executeTakeFirst();
-      if (!m) throw errors.notFound('message');
-      await db
-        .updateTable('reports')
-        .set({ posted_group_id: at.groupId, posted_seq: at.seq, posted_at: now() })
-        .where('id', '=', id)
-        .where('posted_at', 'is', null)
-        .execute();
-      return toDocument(await row(id));
-    },
+    ...createReportPublishing({ db, row, toDocument, now }),
 
     ...createReportSchedule({ db, settingsOf, now }),
 

@@ -15,6 +15,6 @@ export function reportSocketModule(): SocketModule {
 }
 
 /** Tells the bots a person asked for a report, so one of them adds the summaries. */
-export function createReportNotifier(io: () => HubServer): ReportNotifier {
-  return { reportCreated: (reportId) => void io().to(BOTS_ROOM).emit('report:created', { reportId }) };
+export function createReportNotifier(io: HubServer): ReportNotifier {
+  return { reportCreated: (reportId) => void io.to(BOTS_ROOM).emit('report:created', { reportId }) };
 }

@@ -1,5 +1,5 @@
 import type { GroupView, MessageView } from '@fengqiao/hub/protocol';
-import { tail } from './message-log.ts';
+import { tail } from '../conversations/message-log.ts';
 
 /** What the chat keeps between visits, per person: the groups and the newest messages of each. */
 export interface GroupCache {

@@ -1,5 +1,4 @@
-import type { ErrorCode, ImageView } from '@fengqiao/hub/protocol';
-import { IMAGE_MIME_TYPES, MAX_IMAGE_BYTES } from './group-rules.ts';
+import { IMAGE_MIME_TYPES, MAX_IMAGE_BYTES, type ErrorCode, type ImageView } from '@fengqiao/hub/protocol';
 
 /** Why a picked file cannot be sent, before anything is uploaded. */
 export type ImageProblem = 'image_type' | 'image_size' | 'image_empty';

@@ -9,17 +9,12 @@ import type {
   Role,
 } from '@fengqiao/hub/protocol';
 import { beep } from '../alerts/alert-sound.ts';
-import { extend, firstSeq, lastSeq, prepend } from '../groups/message-log.ts';
+import { ConversationStore } from '../conversations/conversation.svelte.ts';
 import { newClientId } from '../realtime/client-id.ts';
 import { connection, type CommandAck, type CommandResult } from '../realtime/index.ts';
 import { outbox, type OutboxSettlement } from '../realtime/outbox.svelte.ts';
-import { SeqOrder } from '../realtime/seq-order.ts';
 
 const HISTORY_PAGE = 50;
-const SYNC_LIMIT = 500;
-const READ_DELAY_MS = 400;
-/** How long a live seq past a gap waits for the missing ones (another node's) before the thread syncs. */
-const HOLD_MS = 1000;
 /** While connected, how often the threads are listed to catch one whose last message was never announced. */
 const STALE_CHECK_MS = 60_000;
 
@@ -34,18 +29,28 @@ export interface PendingHotlineMessage {
 
 /**
  * The person's hotline threads (所长热线), fed by the one connection: a resident's own threads, or
- * the desk's inbox for staff. On every (re)connect it lists the threads, then asks `hotline:sync`
- * for what came after the last seq held of every thread whose messages it holds. Live messages
- * are presented by seq: they extend a thread's log when they follow its last seq, are dropped when
- * already held, and one past a gap is held back briefly for the missing ones, then the thread
- * syncs. A thread whose listed last seq is past the one held syncs too: while connected the
- * threads are listed again now and then, so a message never announced (its node died) is noticed.
- * Messages and notes go out through the outbox with client ids, so nothing typed offline is lost
- * or doubled. A new thread reaching a desk rings.
+ * the desk's inbox for staff. Only threads opened on this page hold messages, in a conversation
+ * store (the same as group chat's: live messages presented by seq, `hotline:sync` from the last
+ * seq held, one sync at a time, read cursors owed until the hub has them). On every (re)connect
+ * it lists the threads, then syncs every held thread the listing shows to be behind; while
+ * connected the threads are listed again now and then, so a message never announced (its node
+ * died) is noticed. Messages and notes go out through the outbox with client ids, so nothing
+ * typed offline is lost or doubled. A new thread reaching a desk rings.
  */
 class Hotline {
   #threads = new SvelteMap<string, HotlineThreadView>();
-  #logs = new SvelteMap<string, MessageView[]>();
+  #store = new ConversationStore(
+    {
+      sync: (cursors, changes, limit) => connection.emit('hotline:sync', { cursors, changes, limit }),
+      history: (threadId, beforeSeq, limit) =>
+        connection.emit(
+          'hotline:history',
+          beforeSeq === undefined ? { threadId, limit } : { threadId, beforeSeq, limit },
+        ),
+      read: (threadId, seq) => connection.emit('hotline:read', { threadId, seq }),
+    },
+    { listedLastSeq: (threadId) => this.#threads.get(threadId)?.lastSeq },
+  );
   #notes = new SvelteMap<string, HotlineNoteView[]>();
   #failed = new SvelteMap<string, PendingHotlineMessage & { threadId: string }>();
   #fresh = new SvelteSet<string>();
@@ -54,10 +59,6 @@ class Hotline {
   #deskStations = $state<string[]>([]);
   #listFailed = $state(false);
   #me = $state<{ id: string; role: Role } | null>(null);
-  #readOwed = new Map<string, number>();
-  #readTimers = new Map<string, ReturnType<typeof setTimeout>>();
-  #order = new SeqOrder<MessageView>({ holdMs: HOLD_MS });
-  #orderTimer: ReturnType<typeof setTimeout> | undefined;
   #staleTimer: ReturnType<typeof setInterval> | undefined;
   #stops: (() => void)[] = [];
 
@@ -107,7 +108,7 @@ class Hotline {
 
   /** The thread's messages held, oldest first, gap-free. */
   messages(id: string): readonly MessageView[] {
-    return this.#logs.get(id) ?? [];
+    return this.#store.messages(id);
   }
 
   /** Internal notes of a thread (staff only), oldest first. */
@@ -124,7 +125,10 @@ class Hotline {
   pending(threadId: string): PendingHotlineMessage[] {
     const online = connection.state === 'connected';
     const held = new Set(
-      (this.#logs.get(threadId) ?? []).filter((m) => m.sender.id === this.#me?.id).map((m) => m.clientId),
+      this.#store
+        .messages(threadId)
+        .filter((m) => m.sender.id === this.#me?.id)
+        .map((m) => m.clientId),
     );
     const out: PendingHotlineMessage[] = [];
     for (const e of outbox.entries) {
@@ -146,7 +150,7 @@ class Hotline {
     this.stop();
     this.#me = me;
     this.#stops = [
-      connection.on('hotline:message-created', (m) => this.#absorb(m.groupId, [m], { live: true })),
+      connection.on('hotline:message-created', (m) => this.#store.absorb([m], { live: true })),
       connection.on('hotline:thread-changed', ({ thread, change }) => this.#changed(thread, change)),
       connection.on('hotline:note-added', (n) => this.#noteAdded(n)),
       connection.on('hotline:overdue', ({ thread }) => {
@@ -166,14 +170,9 @@ class Hotline {
   stop(): void {
     for (const stop of this.#stops) stop();
     this.#stops = [];
-    for (const timer of this.#readTimers.values()) clearTimeout(timer);
-    clearTimeout(this.#orderTimer);
     clearInterval(this.#staleTimer);
-    this.#order.clear();
-    this.#readTimers.clear();
-    this.#readOwed.clear();
+    this.#store.clear();
     this.#threads.clear();
-    this.#logs.clear();
     this.#notes.clear();
     this.#failed.clear();
     this.#fresh.clear();
@@ -189,10 +188,10 @@ class Hotline {
     const res = await connection.emit('hotline:thread', { threadId });
     if (!res.ok) return res;
     this.#threads.set(threadId, res.thread);
-    if (!this.#logs.has(threadId)) {
+    if (!this.#store.holds(threadId)) {
       const history = await connection.emit('hotline:history', { threadId, limit: HISTORY_PAGE });
-      if (history.ok) this.#absorb(threadId, history.messages, { start: true });
-    } else await this.#sync([threadId]);
+      if (history.ok) this.#store.begin(threadId, history.messages);
+    } else await this.#store.sync([threadId]);
     if (this.staff) {
       const notes = await connection.emit('hotline:notes', { threadId });
       if (notes.ok) this.#notes.set(threadId, notes.notes);
@@ -201,11 +200,8 @@ class Hotline {
   }
 
   /** Older messages of a thread (scrolling up). */
-  async loadOlder(threadId: string): Promise<void> {
-    const log = this.#logs.get(threadId) ?? [];
-    if (log.length === 0 || firstSeq(log) <= 1) return;
-    const res = await connection.emit('hotline:history', { threadId, beforeSeq: firstSeq(log), limit: HISTORY_PAGE });
-    if (res.ok) this.#logs.set(threadId, prepend(this.#logs.get(threadId) ?? [], res.messages));
+  loadOlder(threadId: string): Promise<void> {
+    return this.#store.loadOlder(threadId);
   }
 
   /** A resident writes to the station head; resolves with the hub's answer (the new thread). */
@@ -213,7 +209,7 @@ class Hotline {
     const res = await outbox.send({ event: 'hotline:create', payload: { ...p, clientId: newClientId() } });
     if (res.ok) {
       this.#threads.set(res.thread.id, res.thread);
-      this.#absorb(res.thread.id, [res.message], { start: true });
+      this.#store.begin(res.thread.id, [res.message]);
     }
     return res;
   }
@@ -243,15 +239,7 @@ class Hotline {
     const th = this.#threads.get(threadId);
     if (!th || seq <= th.readSeq) return;
     this.#threads.set(threadId, { ...th, readSeq: seq });
-    this.#readOwed.set(threadId, seq);
-    if (this.#readTimers.has(threadId)) return;
-    this.#readTimers.set(
-      threadId,
-      setTimeout(() => {
-        this.#readTimers.delete(threadId);
-        void this.#sendRead(threadId);
-      }, READ_DELAY_MS),
-    );
+    this.#store.markRead(threadId, seq);
   }
 
   /** Desk actions with their own acknowledgement; each keeps the held thread current. */
@@ -308,14 +296,13 @@ class Hotline {
       this.#threads.set(th.id, th);
     }
     if (res.ok && 'message' in res) {
-      const m = res.message as MessageView;
-      this.#absorb(m.groupId, [m], { live: true });
+      this.#store.absorb([res.message as MessageView], { live: true });
     }
     return res;
   }
 
   async #catchUp(): Promise<void> {
-    for (const id of [...this.#readOwed.keys()]) await this.#sendRead(id);
+    await this.#store.sendOwedReads();
     const me = this.#me;
     const res = this.staff
       ? await connection.emit('hotline:inbox', { filter: 'all', limit: 200 })
@@ -329,58 +316,10 @@ class Hotline {
     if ('deskStationIds' in res) this.#deskStations = res.deskStationIds as string[];
     this.#listed = true;
     this.#listFailed = false;
-    const behind = (id: string) => (this.#threads.get(id)?.lastSeq ?? Infinity) > lastSeq(this.messages(id));
-    await this.#sync([...this.#logs.keys()].filter(behind));
+    const held = [...this.#threads.keys()].filter((id) => this.#store.holds(id));
+    const behind = held.filter((id) => (this.#threads.get(id)?.lastSeq ?? 0) > this.#store.lastSeq(id));
+    if (behind.length > 0) await this.#store.sync(behind);
     if (this.staff && this.#canned.length === 0) await this.loadCanned();
-  }
-
-  /** Catches held threads up from their last seq, page by page. */
-  async #sync(ids: string[]): Promise<void> {
-    if (ids.length === 0) return;
-    for (;;) {
-      const cursors = Object.fromEntries(ids.map((id) => [id, lastSeq(this.messages(id))]));
-      const res = await connection.emit('hotline:sync', { cursors, limit: SYNC_LIMIT });
-      if (!res.ok) return;
-      const byThread = new Map<string, MessageView[]>();
-      for (const m of res.messages) byThread.set(m.groupId, [...(byThread.get(m.groupId) ?? []), m]);
-      for (const [id, list] of byThread) this.#absorb(id, list);
-      if (!res.more) return;
-    }
-  }
-
-  /**
-   * Folds messages into a thread's log; only threads opened on this page hold a log (`start` starts
-   * one). Live messages go through the hold-back: presented by seq, a gap that stays open syncs.
-   */
-  #absorb(threadId: string, messages: readonly MessageView[], how: { start?: boolean; live?: boolean } = {}): void {
-    const log = this.#logs.get(threadId);
-    if (!log && !how.start) return;
-    let next = log ?? [];
-    let gap = false;
-    if (!how.live) ({ log: next, gap } = extend(next, messages));
-    if (how.live || this.#order.holds(threadId)) {
-      const held = this.#order.offer(threadId, lastSeq(next), how.live ? messages : [], Date.now());
-      next = extend(next, held.ready).log;
-      gap ||= held.expired;
-      this.#armOrder();
-    }
-    if (next !== log) this.#logs.set(threadId, next);
-    if (gap) void this.#sync([threadId]);
-  }
-
-  /** One timer for the earliest held gap; a gap still open when it fires syncs its thread. */
-  #armOrder(): void {
-    clearTimeout(this.#orderTimer);
-    const deadline = this.#order.nextDeadline();
-    if (deadline === null) return;
-    this.#orderTimer = setTimeout(
-      () => {
-        const open = this.#order.expired(Date.now());
-        if (open.length > 0) void this.#sync(open);
-        this.#armOrder();
-      },
-      Math.max(0, deadline - Date.now()),
-    );
   }
 
   #changed(thread: HotlineThreadView, change: HotlineChange): void {
@@ -391,8 +330,9 @@ class Hotline {
       known && known.readSeq > thread.readSeq ? { ...thread, readSeq: known.readSeq } : thread,
     );
     // Messages are announced before the thread's change: a held log still behind it missed one.
-    const log = this.#logs.get(thread.id);
-    if (log && thread.lastSeq > lastSeq(log) && !this.#order.holds(thread.id)) void this.#sync([thread.id]);
+    const id = thread.id;
+    if (this.#store.holds(id) && thread.lastSeq > this.#store.lastSeq(id) && !this.#store.waiting(id))
+      void this.#store.sync([id]);
     if (!this.staff) return;
     if (change === 'created' || !known) {
       this.#fresh.add(thread.id);
@@ -400,7 +340,7 @@ class Hotline {
     } else if (
       change === 'message' &&
       thread.lastSeq > known.lastSeq &&
-      this.#logs.get(thread.id)?.at(-1)?.sender.id !== this.#me?.id
+      this.#store.messages(id).at(-1)?.sender.id !== this.#me?.id
     )
       beep('gentle');
   }
@@ -416,7 +356,7 @@ class Hotline {
     const p = s.command.payload;
     if (s.result.ok) {
       this.#failed.delete(p.clientId);
-      this.#absorb(p.threadId, [s.result.message], { live: true });
+      this.#store.absorb([s.result.message], { live: true });
     } else
       this.#failed.set(p.clientId, {
         threadId: p.threadId,
@@ -426,15 +366,6 @@ class Hotline {
         status: 'failed',
         code: s.result.error.code,
       });
-  }
-
-  async #sendRead(threadId: string): Promise<void> {
-    const seq = this.#readOwed.get(threadId);
-    if (seq === undefined) return;
-    const res = await connection.emit('hotline:read', { threadId, seq });
-    if (res.ok || (res.error.code !== 'not_connected' && res.error.code !== 'timeout')) {
-      if (this.#readOwed.get(threadId) === seq) this.#readOwed.delete(threadId);
-    }
   }
 }
 

@@ -2,9 +2,9 @@ import type { HotlineCategory, HotlineFilter, HotlineStatus } from '@fengqiao/hu
 import type { MessageKey } from '../i18n/zh-cn.ts';
 
 /**
- * Message ids of the hotline's closed lists. The lists are copied from the protocol (as in
- * `auth/roles.ts`): a value import would ship zod to every phone; the records below fail the
- * check if the protocol gains a value.
+ * Message ids of the hotline's closed lists (the protocol's `HOTLINE_CATEGORIES`,
+ * `HOTLINE_STATUSES`, `HOTLINE_FILTERS`): the records fail the type-check if the protocol gains a
+ * value without a label.
  */
 export const CATEGORY_KEYS: Record<HotlineCategory, MessageKey> = {
   consultation: 'hotline.category.consultation',
@@ -25,5 +25,3 @@ export const FILTER_KEYS: Record<HotlineFilter, MessageKey> = {
   mine: 'hotline.filter.mine',
   overdue: 'hotline.filter.overdue',
 };
-export const CATEGORIES = Object.keys(CATEGORY_KEYS) as HotlineCategory[];
-export const FILTERS = Object.keys(FILTER_KEYS) as HotlineFilter[];

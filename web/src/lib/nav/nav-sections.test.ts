@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ROLES } from '../auth/roles.ts';
+import { ROLES } from '@fengqiao/hub/protocol';
 import { MAX_TABS, isCurrent, navSections, phoneTabs } from './nav-sections.ts';
 
 const hrefs = (list: { href: string }[]) => list.map((s) => s.href);

@@ -1,12 +1,17 @@
 import { goto } from '$app/navigation';
-import type { ChasePhase, OrderPriority, RecipientState, Role } from '@fengqiao/hub/protocol';
+import {
+  STATE_RANK,
+  type ChasePhase,
+  type OrderPriority,
+  type RecipientState,
+  type Role,
+} from '@fengqiao/hub/protocol';
 import { beep } from '../alerts/alert-sound.ts';
 import { desktopNotice } from '../alerts/desktop-notice.svelte.ts';
 import { canDispatch } from '../auth/roles.ts';
 import { t } from '../i18n/index.ts';
 import type { MessageKey } from '../i18n/zh-cn.ts';
 import { connection } from '../realtime/index.ts';
-import { STATE_ORDER } from './order-states.ts';
 
 interface NoticeBase {
   id: number;
@@ -113,10 +118,10 @@ class OrderAlerts {
    * acknowledgement chase too, finishing it (completed, returned) every chase.
    */
   settle(orderId: string, reached: 'read' | RecipientState): void {
-    const rank = reached === 'read' ? 0 : STATE_ORDER[reached];
+    const rank = reached === 'read' ? 0 : STATE_RANK[reached];
     const gone = (n: OrderNotice) =>
       n.kind === 'arrived' ||
-      (n.kind === 'reminded' && (n.phase === 'ack' ? rank >= STATE_ORDER.acknowledged : rank >= STATE_ORDER.completed));
+      (n.kind === 'reminded' && (n.phase === 'ack' ? rank >= STATE_RANK.acknowledged : rank >= STATE_RANK.completed));
     const kept = this.#notices.filter((n) => n.orderId !== orderId || !gone(n));
     if (kept.length !== this.#notices.length) this.#notices = kept;
   }

@@ -1,5 +1,5 @@
 import { SvelteMap } from 'svelte/reactivity';
-import type { AssignmentView, MeView, OrderView } from '@fengqiao/hub/protocol';
+import { STATE_RANK, type AssignmentView, type MeView, type OrderView } from '@fengqiao/hub/protocol';
 import { failureKey } from '../api/error-message.ts';
 import { canReceive } from '../auth/roles.ts';
 import { newClientId } from '../realtime/client-id.ts';
@@ -14,7 +14,6 @@ import {
   mergeAssignment,
   newerOrder,
   priorityWeight,
-  STATE_ORDER,
   tabOf,
   type InboxTab,
 } from './order-states.ts';
@@ -281,7 +280,7 @@ class OrderInbox {
         // Ahead of the hub's copy: a receipt from an earlier visit never arrived. Receipts are idempotent; send again.
         if (
           (merged.state === 'delivered' || merged.state === 'read') &&
-          STATE_ORDER[merged.state] > STATE_ORDER[incoming.state]
+          STATE_RANK[merged.state] > STATE_RANK[incoming.state]
         ) {
           this.#receipts.add(merged.state, merged.order.id);
         }
@@ -311,7 +310,7 @@ class OrderInbox {
     }
     const merged = mergeAssignment(held, a);
     this.#byId.set(a.order.id, merged);
-    if (STATE_ORDER[merged.state] >= STATE_ORDER.read) orderAlerts.settle(a.order.id, merged.state);
+    if (STATE_RANK[merged.state] >= STATE_RANK.read) orderAlerts.settle(a.order.id, merged.state);
     this.#scheduleSave();
   }
 

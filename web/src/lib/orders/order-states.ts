@@ -1,19 +1,11 @@
-import type { AssignmentView, OrderPriority, OrderView, RecipientState } from '@fengqiao/hub/protocol';
-
-/**
- * How far along delivered → read → acknowledged → completed a state is; `returned` ends as far
- * as `completed`. The same numbers as the protocol's `STATE_RANK` (a unit test holds them
- * equal); declared here because importing a value from the protocol would ship its zod schemas
- * to every phone.
- */
-export const STATE_ORDER: Record<RecipientState, number> = {
-  pending: 0,
-  delivered: 1,
-  read: 2,
-  acknowledged: 3,
-  completed: 4,
-  returned: 4,
-};
+import {
+  ORDER_PRIORITIES,
+  STATE_RANK,
+  type AssignmentView,
+  type OrderPriority,
+  type OrderView,
+  type RecipientState,
+} from '@fengqiao/hub/protocol';
 
 /** The inbox tabs: 待签收, 已签收, 已办结, 已退回. */
 export const INBOX_TABS = ['open', 'acknowledged', 'completed', 'returned'] as const;
@@ -25,12 +17,9 @@ export function tabOf(state: RecipientState): InboxTab {
   return 'open';
 }
 
-/** The three priorities, most urgent first (the protocol's `ORDER_PRIORITIES`). */
-export const PRIORITIES: readonly OrderPriority[] = ['flash', 'urgent', 'routine'];
-
 /** Sort weight of a priority: flash first. */
 export function priorityWeight(priority: OrderPriority): number {
-  return PRIORITIES.indexOf(priority);
+  return ORDER_PRIORITIES.indexOf(priority);
 }
 
 /** True when the assignment still waits for this person (not finished, order not cancelled). */
@@ -52,7 +41,7 @@ export function mergeAssignment(held: AssignmentView | undefined, incoming: Assi
   if (!held) return incoming;
   const base = incoming.rev >= held.rev ? incoming : held;
   const other = base === incoming ? held : incoming;
-  const state = STATE_ORDER[other.state] > STATE_ORDER[base.state] ? other.state : base.state;
+  const state = STATE_RANK[other.state] > STATE_RANK[base.state] ? other.state : base.state;
   return {
     ...base,
     state,
@@ -67,8 +56,8 @@ export function mergeAssignment(held: AssignmentView | undefined, incoming: Assi
 
 /** Moves an assignment forward to `state` locally (a receipt sent, an action acknowledged); never back. */
 export function advance(a: AssignmentView, state: RecipientState, at: number): AssignmentView {
-  if (STATE_ORDER[state] <= STATE_ORDER[a.state]) return a;
-  const reached = STATE_ORDER[state];
+  if (STATE_RANK[state] <= STATE_RANK[a.state]) return a;
+  const reached = STATE_RANK[state];
   return {
     ...a,
     state,

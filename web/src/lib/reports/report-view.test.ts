@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { REPORT_KINDS as PROTOCOL_KINDS } from '@fengqiao/hub/protocol';
 import { DAY_START, dailyReport } from './report.fixture.ts';
 import {
-  REPORT_KINDS,
   countText,
   dayLabel,
   durationText,
@@ -17,10 +15,6 @@ import {
 } from './report-view.ts';
 
 describe('report figures as the screens show them', () => {
-  it("copies the protocol's report kinds exactly", () => {
-    expect(REPORT_KINDS).toEqual(PROTOCOL_KINDS);
-  });
-
   it('words changes with a sign and "—" where there is nothing to compare', () => {
     expect(pctText(20)).toBe('+20%');
     expect(pctText(-12.5)).toBe('-12.5%');

@@ -1,20 +1,10 @@
-import type {
-  HotlineSection,
-  IncidentFigures,
-  OrderFigures,
-  ReportDocument,
-  ReportKind,
-  Trend,
-} from '@fengqiao/hub/protocol';
+import type { HotlineSection, IncidentFigures, OrderFigures, ReportDocument, Trend } from '@fengqiao/hub/protocol';
 
 /**
  * What the report screens and the Markdown export derive from a report document: figures worded
  * the way the report words them ("—" where there is nothing to compare), chart series, and the
  * period as people name it. Pure, so tests hold it against constructed documents.
  */
-
-/** The protocol's `REPORT_KINDS`, copied as `roles.ts` copies roles: a value import would ship zod. */
-export const REPORT_KINDS: readonly ReportKind[] = ['briefing', 'daily', 'weekly', 'monthly'];
 
 /** A count, or "—" when there is no data that far back. */
 export function countText(n: number | null): string {

@@ -1,7 +1,7 @@
 import express, { Router, type Response } from 'express';
 import { actorOf } from '../auth/authenticator.ts';
-import type { HubLocals } from '../http/auth-context.ts';
-import { requirePrincipal } from '../http/auth-context.ts';
+import type { HubLocals } from '../auth/http-auth.ts';
+import { requirePrincipal } from '../auth/http-auth.ts';
 import { MAX_IMAGE_BYTES } from '../protocol/index.ts';
 import type { ImageService } from './image.service.ts';
 

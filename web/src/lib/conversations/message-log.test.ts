@@ -1,23 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { MessageView } from '@fengqiao/hub/protocol';
+import { fixtureMessage as msg } from './message.fixture.ts';
 import { applyEdits, extend, indexOfSeq, lastSeq, prepend, reachesStart, replace, tail } from './message-log.ts';
 
-const msg = (seq: number, over: Partial<MessageView> = {}): MessageView => ({
-  id: `m${seq}`,
-  groupId: 'g',
-  seq,
-  sender: { id: 'u', name: '肖霞', role: 'resident' },
-  clientId: `c${seq}`,
-  text: `第${seq}条`,
-  replyToSeq: null,
-  mentions: [],
-  mentionAll: false,
-  image: null,
-  status: 'ok',
-  createdAt: 1_000 * seq,
-  changeSeq: 0,
-  ...over,
-});
 const seqs = (log: MessageView[]) => log.map((m) => m.seq);
 
 describe('message log', () => {

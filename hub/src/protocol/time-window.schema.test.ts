@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { hotlineFiguresQuery } from './hotline.ts';
-import { createOrderPayload } from './orders.ts';
-import { reportRequest } from './reports.ts';
-import { instant, localDate } from './time-window.ts';
+import { hotlineFiguresQuery } from './hotline.schema.ts';
+import { createOrderPayload } from './orders.schema.ts';
+import { reportRequest } from './reports.schema.ts';
+import { instant, localDate } from './time-window.schema.ts';
 
 /** The wire refuses times that are absurd whenever they are sent; the services hold the windows around now. */
 describe('time bounds in the protocol schemas', () => {

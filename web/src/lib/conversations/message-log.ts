@@ -1,9 +1,10 @@
 import type { MessageEdit, MessageView } from '@fengqiao/hub/protocol';
 
 /*
- * One group's messages as this device holds them: sorted by seq and gap-free, from some first
- * seq up to the last one held, which is the group's sync cursor. Plain functions over arrays, so
- * the store can keep each log in reactive state and replace it on change.
+ * One conversation's messages (a group's, a hotline thread's) as this device holds them: sorted by
+ * seq and gap-free, from some first seq up to the last one held, which is the conversation's sync
+ * cursor. Plain functions over arrays, so the store can keep each log in reactive state and
+ * replace it on change.
  */
 
 /** The last seq held (the sync cursor), 0 when nothing is held. */
@@ -16,7 +17,7 @@ export function firstSeq(log: readonly MessageView[]): number {
   return log[0]?.seq ?? 0;
 }
 
-/** True when the log reaches back to the group's first message. */
+/** True when the log reaches back to the conversation's first message. */
 export function reachesStart(log: readonly MessageView[]): boolean {
   return log.length === 0 || log[0]!.seq === 1;
 }
@@ -31,7 +32,7 @@ export interface Extended {
 /**
  * Adds newer messages (a sync page, a live message, a send's acknowledgement), in seq order. A seq
  * already held is dropped, unless the hub's copy has since been recalled or removed; one beyond
- * the cursor + 1 stops the walk and reports a gap (the caller syncs the group, which brings it).
+ * the cursor + 1 stops the walk and reports a gap (the caller syncs the conversation, which brings it).
  */
 export function extend(log: readonly MessageView[], incoming: readonly MessageView[]): Extended {
   let out: MessageView[] | null = null;

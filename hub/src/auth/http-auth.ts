@@ -1,9 +1,9 @@
 import type { NextFunction, Request, Response } from 'express';
-import type { Authenticator, Principal } from '../auth/authenticator.ts';
+import type { Authenticator, Principal } from './authenticator.ts';
 import { errors } from '../errors.ts';
 import { SESSION_COOKIE } from '../protocol/index.ts';
-import { checkOrigin } from '../realtime/origin.ts';
-import { readCookie } from './cookies.ts';
+import { checkOrigin } from '../http/origin.ts';
+import { readCookie } from '../http/cookies.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 

@@ -1,19 +1,19 @@
 import type { Kysely } from 'kysely';
-import { createLadder } from '../escalation/ladder.ts';
-import { escalationRoutes } from '../escalation/escalation.routes.ts';
-import { createPolicyService } from '../escalation/policy.service.ts';
-import { createWebhookSender } from '../escalation/webhook-sender.ts';
+import { createLadder } from './ladder.ts';
+import { escalationRoutes } from './escalation.routes.ts';
+import { createPolicyService } from './policy.service.ts';
+import { createWebhookSender } from './webhook-sender.ts';
 import type { Logger } from '../logger.ts';
 import type { Database } from '../store/schema.ts';
-import { createOutbox } from './outbox.ts';
-import type { PushConfig } from './push-config.ts';
-import { createPushHooks } from './push-hooks.ts';
-import { createPushQueue } from './push-queue.ts';
-import { pushRoutes } from './push.routes.ts';
-import { pushSocketModule } from './push.socket.ts';
-import { createSubscriptionService } from './subscription.service.ts';
-import { loadVapidKeys } from './vapid-keys.ts';
-import { createWebPushSender } from './web-push-sender.ts';
+import { createOutbox } from '../push/outbox.ts';
+import type { PushConfig } from '../push-config.ts';
+import { createPushHooks } from '../push/push-hooks.ts';
+import { createPushQueue } from '../push/push-queue.ts';
+import { pushRoutes } from '../push/push.routes.ts';
+import { pushSocketModule } from '../push/push.socket.ts';
+import { createSubscriptionService } from '../push/subscription.service.ts';
+import { loadVapidKeys } from '../push/vapid-keys.ts';
+import { createWebPushSender } from '../push/web-push-sender.ts';
 
 /** Claims held this long; a send takes at most its 10 s timeout, so a live node always settles first. */
 const LEASE_MS = 60_000;
@@ -46,12 +46,7 @@ function coalesced<T>(fn: () => Promise<T>, log: Logger, what: string) {
  * the outbox with its two senders (Web Push, signed webhooks), the ladder, the notifier hooks,
  * the REST routes and the socket module — and the timers that drive outbox and ladder on every node.
  */
-export async function createPushFeature(deps: {
-  db: Kysely<Database>;
-  config: PushConfig;
-  timeZone: string;
-  log: Logger;
-}) {
+export async function createReach(deps: { db: Kysely<Database>; config: PushConfig; timeZone: string; log: Logger }) {
   const { db, config } = deps;
   const log = deps.log.child({ module: 'push' });
   const vapid = await loadVapidKeys(db, config.vapid);

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { errors } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { ImageMimeType, MessageEdit, MessageView, SyncAnswer } from '../protocol/index.ts';
@@ -17,7 +17,8 @@ export interface AppendInput {
 }
 
 /**
- * The message pipeline shared by group chat and the hotline: a conversation (a `groups` row) holds
+ * The store of every conversation's messages (group chat, the hotline, bots' commands alike;
+ * message-pipeline.ts drives it): a conversation (a `groups` row) holds
  * messages with a gap-free seq taken under the conversation row's lock in the transaction that
  * stores the message; a client id makes a retried write return the first message; readers catch
  * up by seq. An edit (recall, removal) takes the conversation's next change seq the same way, so
@@ -84,6 +85,17 @@ export function createMessageLog(deps: { db: Kysely<Database>; now: () => number
     return dup ? toView(dup) : undefined;
   }
 
+  /** Whether this sender already used this client id, in any conversation. */
+  async function usedClientId(senderId: string, clientId: string): Promise<boolean> {
+    const row = await db
+      .selectFrom('messages')
+      .select('id')
+      .where('sender_id', '=', senderId)
+      .where('client_id', '=', clientId)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   /** Stores a message inside a transaction the caller holds (with other writes that must land together); returns it. */
   async function appendWithin(trx: Transaction<Database>, input: AppendInput): Promise<MessageView> {
     const id = newId();
@@ -120,14 +132,47 @@ export function createMessageLog(deps: { db: Kysely<Database>; now: () => number
   }
 
   return {
-    select,
-    toView,
     earlier,
+    usedClientId,
     appendWithin,
 
     /** The stored message with this id. */
     async byId(id: string): Promise<MessageView> {
       return toView(await select().where('m.id', '=', id).executeTakeFirstOrThrow());
+    },
+
+    /** The message at this seq of a conversation, if any. */
+    async bySeq(groupId: string, seq: number): Promise<MessageView | undefined> {
+      const row = await select().where('m.group_id', '=', groupId).where('m.seq', '=', seq).executeTakeFirst();
+      return row && toView(row);
+    },
+
+    /**
+     * Messages of these conversations whose text holds `query` (Chinese included: substring match),
+     * newest first, with the match positions for highlighting. Recalled and removed ones are never found.
+     */
+    async search(
+      groupIds: string[],
+      query: string,
+      limit: number,
+    ): Promise<{ message: MessageView; matches: [number, number][] }[]> {
+      if (groupIds.length === 0) return [];
+      const pattern = `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const rows = await select()
+        .where('m.group_id', 'in', groupIds)
+        .where('m.status', '=', 'ok')
+        .where(sql<boolean>`lower(m.text) like lower(${pattern}) escape '\\'`)
+        .orderBy('m.created_at', 'desc')
+        .limit(limit)
+        .execute();
+      const needle = query.toLowerCase();
+      return rows.map((r) => {
+        const matches: [number, number][] = [];
+        const hay = r.text.toLowerCase();
+        for (let i = hay.indexOf(needle); i >= 0; i = hay.indexOf(needle, i + needle.length))
+          matches.push([i, i + query.length]);
+        return { message: toView(r), matches };
+      });
     },
 
     /** An image may be attached once, by its uploader, in the conversation it was uploaded to. */
@@ -277,3 +322,45 @@ export function createMessageLog(deps: { db: Kysely<Database>; now: () => number
   };
 }
 export type MessageLog = ReturnType<typeof createMessageLog>;
+
+/**
+ * A finished history stored at once (the demo's threads): the messages take the next seqs in
+ * order, with the times they carry, and every member has read them.
+ */
+export async function appendHistory(
+  trx: Transaction<Database>,
+  groupId: string,
+  messages: { senderId: string; clientId: string; text: string; at: number }[],
+): Promise<void> {
+  const { last_seq: last } = await trx
+    .updateTable('groups')
+    .set((eb) => ({ last_seq: eb('last_seq', '+', messages.length) }))
+    .where('id', '=', groupId)
+    .returning('last_seq')
+    .executeTakeFirstOrThrow();
+  const first = Number(last) - messages.length + 1;
+  await trx
+    .insertInto('messages')
+    .values(
+      messages.map((m, k) => ({
+        id: newId(),
+        group_id: groupId,
+        seq: first + k,
+        sender_id: m.senderId,
+        client_id: m.clientId,
+        text: m.text,
+        reply_to_seq: null,
+        mentions: null,
+        image_id: null,
+        status: 'ok' as const,
+        created_at: m.at,
+        changed_at: null,
+      })),
+    )
+    .execute();
+  await trx
+    .updateTable('group_members')
+    .set({ read_seq: Number(last) })
+    .where('group_id', '=', groupId)
+    .execute();
+}

@@ -5,6 +5,7 @@ import { errors } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { IMAGE_MIME_TYPES, MAX_IMAGE_BYTES, type ImageMimeType, type ImageView } from '../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
+import { memberOf } from './conversation-queries.ts';
 
 /** What the first bytes of each accepted format are: a declared type that lies is refused. */
 const SIGNATURES: Record<ImageMimeType, (b: Buffer) => boolean> = {
@@ -23,21 +24,12 @@ const SHARP_FORMAT: Record<ImageMimeType, string> = {
 const MAX_PIXELS = 40_000_000;
 const THUMB_EDGE = 320;
 
-/** Images in group chat: checked, thumbnailed, stored, and served only to the group's members. */
+/** Images in conversations: checked, thumbnailed, stored, and served only to the conversation's members. */
 export function createImageService(deps: { db: Kysely<Database>; now?: () => number }) {
   const { db } = deps;
   const now = deps.now ?? Date.now;
 
-  async function isMember(userId: string, groupId: string): Promise<boolean> {
-    const m = await db
-      .selectFrom('group_members')
-      .select('user_id')
-      .where('group_id', '=', groupId)
-      .where('user_id', '=', userId)
-      .where('status', '=', 'active')
-      .executeTakeFirst();
-    return m !== undefined;
-  }
+  const isMember = async (userId: string, groupId: string) => (await memberOf(db, groupId, userId)) !== undefined;
 
   return {
     /** Stores an uploaded image for a group the uploader belongs to. */

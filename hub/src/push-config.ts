@@ -1,5 +1,20 @@
 import { z } from 'zod';
-import { DEFAULT_PUSH_HOSTS, type EndpointPolicy } from './endpoint-policy.ts';
+
+/** Push services of the browsers in use (Chrome/Edge, Firefox, Safari, Windows); a host matches itself or any subdomain. */
+export const DEFAULT_PUSH_HOSTS = [
+  'fcm.googleapis.com',
+  'android.googleapis.com',
+  'push.services.mozilla.com',
+  'notify.windows.com',
+  'push.apple.com',
+];
+
+/** Which push endpoints the hub will send to: https on a known push service; http only to hosts listed for tests. */
+export interface EndpointPolicy {
+  hosts: string[];
+  /** Hosts reachable over plain http (a local test push service); empty in production. */
+  insecureHosts: string[];
+}
 
 const list = (fallback: string[]) =>
   z

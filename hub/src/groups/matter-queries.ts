@@ -1,0 +1,58 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../store/schema.ts';
+
+/** Named reads of matters (登记问题) for reports. Only the matter service writes the table. */
+
+/** A period [start, end) in epoch ms. */
+type Span = { start: number; end: number };
+
+/** Matters registered in these groups in the period: all of them, and the disputes among them. */
+export async function matterCounts(
+  db: Kysely<Database>,
+  groupIds: string[],
+  p: Span,
+): Promise<{ total: number; disputes: number }> {
+  const row = await db
+    .selectFrom('matters')
+    .select([
+      (eb) => eb.fn.countAll<number>().as('total'),
+      sql<number>`sum(case when category = 'dispute' then 1 else 0 end)`.as('disputes'),
+    ])
+    .where('group_id', 'in', groupIds)
+    .where('created_at', '>=', p.start)
+    .where('created_at', '<', p.end)
+    .executeTakeFirstOrThrow();
+  return { total: Number(row.total ?? 0), disputes: Number(row.disputes ?? 0) };
+}
+
+/** Matters registered before `t` and still open or under way, per group. */
+export async function openMattersPerGroup(
+  db: Kysely<Database>,
+  groupIds: string[],
+  t: number,
+): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('matters')
+    .select(['group_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('group_id', 'in', groupIds)
+    .where('created_at', '<', t)
+    .where('status', 'in', ['open', 'in_progress'])
+    .groupBy('group_id')
+    .execute();
+  return new Map(rows.map((r) => [r.group_id, Number(r.n ?? 0)]));
+}
+
+/** The oldest disputes registered before `t` in these groups and still unsettled, with their group's name. */
+export function unsettledDisputes(db: Kysely<Database>, groupIds: string[], t: number, limit: number) {
+  return db
+    .selectFrom('matters as m')
+    .innerJoin('groups as g', 'g.id', 'm.group_id')
+    .select(['m.title', 'm.created_at', 'g.name'])
+    .where('m.group_id', 'in', groupIds)
+    .where('m.category', '=', 'dispute')
+    .where('m.status', 'in', ['open', 'in_progress'])
+    .where('m.created_at', '<', t)
+    .orderBy('m.created_at')
+    .limit(limit)
+    .execute();
+}

@@ -1,0 +1,116 @@
+import type { Actor } from '../auth/permissions.ts';
+import { can } from '../auth/permissions.ts';
+import { HubError } from '../errors.ts';
+import { dispatchScope } from '../org/dispatch-scope.ts';
+import type { BoardView, OrderTimelineEntry } from '../protocol/index.ts';
+import type { OrderContext } from './order-context.ts';
+
+/** Reading orders: a recipient's catch-up, the dispatcher's boards, lists and timelines. */
+export function createOrderReads(ctx: OrderContext) {
+  const { db, views, requireScope, managedOrder, assignment } = ctx;
+
+  return {
+    /**
+     * Changes this person's assignments since a cursor: the reconnect catch-up. A cursor beyond
+     * anything this store handed out (a store reset or restored) answers `reset`, and the client
+     * starts again from 0.
+     */
+    async sync(actor: Actor, since: number) {
+      const counter = await db
+        .selectFrom('counters')
+        .select('value')
+        .where('name', '=', 'order_rev')
+        .executeTakeFirstOrThrow();
+      if (since > Number(counter.value)) return { assignments: [], cursor: 0, more: false, reset: true };
+      return { ...(await views.assignmentsSince(actor.id, since)), reset: false };
+    },
+
+    async board(actor: Actor, orderId: string): Promise<BoardView> {
+      await managedOrder(actor, orderId);
+      return views.board(orderId);
+    },
+    /** The unit whose subtree this person commands, or null for those who issue no orders. */
+    async dispatchScopeId(actor: Actor): Promise<string | null> {
+      if (!can.issueOrders(actor)) return null;
+      return (await dispatchScope(db, actor.unitId))?.id ?? null;
+    },
+    /** Board without a permission check, for the transport's coalesced pushes to a watched room. */
+    boardUnchecked: (orderId: string) => views.board(orderId),
+    /** Checks the caller may watch these boards; returns the ones they may. */
+    async watchable(actor: Actor, orderIds: string[]): Promise<string[]> {
+      const ok: string[] = [];
+      for (const id of orderIds) {
+        try {
+          await managedOrder(actor, id);
+          ok.push(id);
+        } catch (err) {
+          // Not theirs (or no such order): left out without saying which.
+          if (!(err instanceof HubError && err.code === 'not_found')) throw err;
+        }
+      }
+      return ok;
+    },
+    /**
+     * Who did what, when. The order's managers see everything; a recipient sees the order's own
+     * history (sent, amended, cancelled) and what concerns them, never their colleagues' entries.
+     */
+    async timeline(actor: Actor, orderId: string): Promise<OrderTimelineEntry[]> {
+      let ownOnly = false;
+      try {
+        await managedOrder(actor, orderId);
+      } catch (err) {
+        if (!(err instanceof HubError && err.code === 'not_found')) throw err;
+        await assignment(actor, orderId);
+        ownOnly = true;
+      }
+      const rows = await db
+        .selectFrom('order_events as e')
+        .leftJoin('users as a', 'a.id', 'e.actor_id')
+        .leftJoin('users as s', 's.id', 'e.subject_id')
+        .select([
+          'e.id',
+          'e.at',
+          'e.kind',
+          'e.text',
+          'e.actor_id',
+          'a.name as actor_name',
+          'e.subject_id',
+          's.name as subject_name',
+        ])
+        .where('e.order_id', '=', orderId)
+        .$if(ownOnly, (q) =>
+          q.where((eb) =>
+            eb.or([
+              eb('e.subject_id', '=', actor.id),
+              eb('e.actor_id', '=', actor.id),
+              eb('e.kind', 'in', ['created', 'amended', 'cancelled']),
+            ]),
+          ),
+        )
+        .orderBy('e.id')
+        .execute();
+      return rows.map((r) => ({
+        id: r.id,
+        at: r.at,
+        kind: r.kind as OrderTimelineEntry['kind'],
+        text: r.text,
+        actor: r.actor_id ? { id: r.actor_id, name: r.actor_name ?? '' } : null,
+        subject: r.subject_id ? { id: r.subject_id, name: r.subject_name ?? '' } : null,
+      }));
+    },
+    /** The dispatcher's own orders (and their scope's), newest first, with board counts. */
+    async issued(actor: Actor, opts: { status?: 'active' | 'cancelled'; limit?: number } = {}) {
+      const scope = await requireScope(actor);
+      const rows = await views
+        .orderSelect()
+        .innerJoin('units as scope', 'scope.id', 'orders.scope_unit_id')
+        .where('scope.path', 'like', `${scope.path}%`)
+        .where('orders.parent_order_id', 'is', null)
+        .$if(opts.status !== undefined, (q) => q.where('orders.status', '=', opts.status!))
+        .orderBy('orders.id', 'desc')
+        .limit(opts.limit ?? 50)
+        .execute();
+      return Promise.all(rows.map(async (r) => ({ order: views.toOrderView(r), board: await views.board(r.id) })));
+    },
+  };
+}

@@ -1,0 +1,149 @@
+import type { Kysely, SelectQueryBuilder } from 'kysely';
+import type { Role, UnitKind } from '../protocol/index.ts';
+import type { Database } from '../store/schema.ts';
+
+/**
+ * Named reads of the unit tree and the people in it (`units`, `users`, `duty_status`) for the other
+ * modules. Only the org module (and account administration) writes these tables; a query that
+ * starts from them lives here, so a schema change has one place to look. Other modules' own
+ * queries may join them for a name or a subtree.
+ */
+
+/** Which people to read: these roles, in these units or anywhere below a unit's path; active only. */
+export interface PeopleFilter {
+  roles: readonly Role[];
+  unitIds?: string[];
+  within?: string;
+}
+
+/** A unit by id. */
+export function unitById(db: Kysely<Database>, unitId: string) {
+  return db.selectFrom('units').selectAll().where('id', '=', unitId).executeTakeFirst();
+}
+
+/** Units at and below a unit's path (of these kinds, when given), in display order. */
+export function unitsWithin(db: Kysely<Database>, path: string, kinds?: readonly UnitKind[]) {
+  return db
+    .selectFrom('units')
+    .select(['id', 'parent_id', 'kind', 'name', 'code', 'path'])
+    .where('path', 'like', `${path}%`)
+    .$if(kinds !== undefined, (q) => q.where('kind', 'in', kinds!))
+    .orderBy('sort')
+    .execute();
+}
+
+/** Every unit of these kinds (every unit when none are given), in display order. */
+export function unitsOfKind(db: Kysely<Database>, kinds?: readonly UnitKind[]) {
+  return db
+    .selectFrom('units')
+    .select(['id', 'parent_id', 'kind', 'name', 'code', 'path'])
+    .$if(kinds !== undefined, (q) => q.where('kind', 'in', kinds!))
+    .orderBy('sort')
+    .execute();
+}
+
+/** The station with this code (its public link `/h/<code>`). */
+export function stationByCode(db: Kysely<Database>, code: string) {
+  return db
+    .selectFrom('units')
+    .select(['id', 'name', 'code', 'path'])
+    .where('code', '=', code)
+    .where('kind', '=', 'station')
+    .executeTakeFirst();
+}
+
+/** The station a unit lies in (the unit itself when it is one). */
+export async function stationOf(
+  db: Kysely<Database>,
+  unitId: string,
+): Promise<{ id: string; path: string; name: string; code: string } | undefined> {
+  const unit = await db.selectFrom('units').select('path').where('id', '=', unitId).executeTakeFirst();
+  if (!unit) return undefined;
+  const ids = unit.path.split('/').filter(Boolean);
+  return db
+    .selectFrom('units')
+    .select(['id', 'path', 'name', 'code'])
+    .where('id', 'in', ids)
+    .where('kind', '=', 'station')
+    .executeTakeFirst();
+}
+
+/** A person (never their password hash) with their unit's path; undefined when there is no such person. */
+export function personById(db: Kysely<Database>, userId: string) {
+  return db
+    .selectFrom('users')
+    .innerJoin('units', 'units.id', 'users.unit_id')
+    .select(['users.id', 'users.name', 'users.role', 'users.unit_id', 'users.disabled_at', 'units.path as unit_path'])
+    .where('users.id', '=', userId)
+    .executeTakeFirst();
+}
+
+/** The active person with this login and role, if any. */
+export function activePersonByLogin(db: Kysely<Database>, login: string, role: Role) {
+  return db
+    .selectFrom('users')
+    .select(['id', 'name'])
+    .where('login', '=', login)
+    .where('role', '=', role)
+    .where('disabled_at', 'is', null)
+    .executeTakeFirst();
+}
+
+/** Active people by the filter, with their unit's name, oldest account first (at most `limit`). */
+export function activePeople(db: Kysely<Database>, f: PeopleFilter, limit?: number) {
+  return db
+    .selectFrom('users')
+    .innerJoin('units', 'units.id', 'users.unit_id')
+    .select(['users.id', 'users.name', 'users.role', 'users.rank', 'users.unit_id', 'units.name as unit_name'])
+    .where('users.disabled_at', 'is', null)
+    .where('users.role', 'in', f.roles)
+    .$if(f.unitIds !== undefined, (q) => q.where('users.unit_id', 'in', f.unitIds!))
+    .$if(f.within !== undefined, (q) => q.where('units.path', 'like', `${f.within}%`))
+    .orderBy('users.id')
+    .$if(limit !== undefined, (q) => q.limit(limit!))
+    .execute();
+}
+
+/** The station heads of a station (active), oldest account first. */
+export const stationHeads = (db: Kysely<Database>, stationId: string) =>
+  activePeople(db, { roles: ['station_head'], unitIds: [stationId] });
+
+/** Who is on duty (active staff of these roles below a path), by unit and name, at most `limit`. */
+export function onDutyWithin(db: Kysely<Database>, path: string, roles: readonly Role[], limit: number) {
+  return db
+    .selectFrom('duty_status as d')
+    .innerJoin('users as u', 'u.id', 'd.user_id')
+    .innerJoin('units as un', 'un.id', 'u.unit_id')
+    .select(['u.id', 'u.name', 'u.role', 'un.name as unit_name'])
+    .where('d.on_duty', '=', 1)
+    .where('u.disabled_at', 'is', null)
+    .where('u.role', 'in', roles)
+    .where('un.path', 'like', `${path}%`)
+    .orderBy('un.sort')
+    .orderBy('u.name')
+    .limit(limit)
+    .execute();
+}
+
+/**
+ * Selects the ids (`user_id`) of active people of some roles below some unit paths, plus named
+ * people, except one: a query to embed (an INSERT … SELECT), so that a list of ten thousand ids
+ * never travels to the hub and back.
+ */
+export function peopleQuery(
+  db: Kysely<Database>,
+  f: { subtrees: { path: string; roles: readonly Role[] }[]; people: string[]; except: string },
+): SelectQueryBuilder<Database, 'users' | 'units', { user_id: string }> {
+  return db
+    .selectFrom('users')
+    .innerJoin('units', 'units.id', 'users.unit_id')
+    .select('users.id as user_id')
+    .where((eb) =>
+      eb.or([
+        ...f.subtrees.map((s) => eb.and([eb('units.path', 'like', `${s.path}%`), eb('users.role', 'in', s.roles)])),
+        ...(f.people.length ? [eb('users.id', 'in', f.people)] : []),
+      ]),
+    )
+    .where('users.disabled_at', 'is', null)
+    .where('users.id', '!=', f.except);
+}
