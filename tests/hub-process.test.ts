@@ -21,6 +21,8 @@ async function startProcess(
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
+      // As `pnpm start` asks for it: production (the default) would start empty.
+      SEED_DEMO: 'demo',
       REDIS_URL: '',
       DATABASE_URL: '',
     },

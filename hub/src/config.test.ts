@@ -8,7 +8,7 @@ describe('configuration from the environment', () => {
     expect(c.dataDir).toMatch(/\/data\/?$/);
     expect(c.databaseUrl).toBeUndefined();
     expect(c.redisUrl).toBeUndefined();
-    expect(c.seedDemo).toBe('auto');
+    expect(c.seedDemo).toBe('never');
     expect(c.sessionIdleMs).toBe(12 * 3600_000);
   });
 
@@ -18,14 +18,14 @@ describe('configuration from the environment', () => {
       DATABASE_URL: 'postgres://u@h:5432/db',
       REDIS_URL: '',
       SESSION_IDLE_HOURS: '8',
-      SEED_DEMO: 'never',
+      SEED_DEMO: 'demo',
     });
     expect(c).toMatchObject({
       port: 4100,
       databaseUrl: 'postgres://u@h:5432/db',
       redisUrl: undefined,
       sessionIdleMs: 8 * 3600_000,
-      seedDemo: 'never',
+      seedDemo: 'demo',
     });
   });
 

@@ -17,7 +17,7 @@ const envSchema = z.object({
   FANOUT_PROBE_INTERVAL_MS: z.coerce.number().int().min(50).default(5000),
   SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).default(5000),
   SESSION_IDLE_HOURS: z.coerce.number().positive().default(12),
-  SEED_DEMO: z.enum(['auto', 'never']).default('auto'),
+  SEED_DEMO: z.enum(['demo', 'never']).default('never'),
   WEB_BUILD_DIR: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ID: z.string().optional(),
@@ -91,8 +91,8 @@ export interface HubConfig {
   /** Graceful stop: how long commands already running may take before the store closes anyway. */
   shutdownDrainMs: number;
   sessionIdleMs: number;
-  /** auto: create the demo data when the store is empty; never: leave an empty store empty. */
-  seedDemo: 'auto' | 'never';
+  /** demo: create the demo data when the store is empty and list its log-ins; never (production): leave it empty. */
+  seedDemo: 'demo' | 'never';
   /** Folder of the SvelteKit adapter-node build; the hub mounts its handler when present. */
   webBuildDir: string | undefined;
   logLevel: string;

@@ -62,6 +62,10 @@ export const errors = {
   sessionExpired: () => new HubError('session_expired', 'the session has expired; sign in again'),
   invalidCredentials: () => new HubError('invalid_credentials', 'wrong account or password'),
   accountDisabled: () => new HubError('account_disabled', 'this account is disabled'),
+  passwordExpired: () =>
+    new HubError('password_expired', 'the temporary password has expired; ask an administrator for a new one'),
+  passwordChangeRequired: () =>
+    new HubError('password_change_required', 'change the temporary password first (POST /api/account/password)'),
   forbidden: (message = 'not allowed') => new HubError('forbidden', message),
   originRejected: () => new HubError('origin_rejected', 'request from a foreign origin refused'),
   notFound: (what: string) => new HubError('not_found', `${what} not found`),
@@ -83,6 +87,32 @@ export const errors = {
       cause,
       retryAfter: STORE_RETRY_AFTER_S,
     }),
+  setupSecretInvalid: () => new HubError('setup_secret_invalid', 'the set-up link is wrong or was already used'),
+  setupDone: () => new HubError('setup_done', 'an administrator exists already: sign in'),
+  loginTaken: (login: string) => new HubError('login_taken', `the log-in ${login} is taken`),
+  codeTaken: (code: string) => new HubError('code_taken', `the unit code ${code} is taken`),
+  unitKindMismatch: (kind: string, parentKind: string | null) =>
+    new HubError('unit_kind_mismatch', `a ${kind} cannot sit ${parentKind ? `under a ${parentKind}` : 'at the top'}`),
+  unitCycle: () => new HubError('unit_cycle', 'a unit cannot move under itself or its own sub-unit'),
+  unitNotEmpty: (what: string) => new HubError('unit_not_empty', `the unit still holds ${what}`),
+  roleUnitMismatch: (role: string, kind: string) =>
+    new HubError('role_unit_mismatch', `a ${role} cannot belong to a unit of kind ${kind}`),
+  importHeaders: (missing: string[], unknown: string[]) =>
+    new HubError(
+      'import_headers',
+      [
+        missing.length ? `missing columns: ${missing.join(', ')}` : '',
+        unknown.length ? `unknown columns: ${unknown.join(', ')}` : '',
+      ]
+        .filter(Boolean)
+        .join('; '),
+      {
+        issues: [
+          ...missing.map((m) => ({ path: m, message: 'missing' })),
+          ...unknown.map((u) => ({ path: u, message: 'unknown' })),
+        ],
+      },
+    ),
   /** The node is stopping: the client reconnects (to another node) and sends again. */
   stopping: () => new HubError('unavailable', 'this hub node is stopping; reconnect and try again', { retryAfter: 1 }),
 };

@@ -3,6 +3,8 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { RequestHandler } from 'express';
+import { passwordChangeGate } from './account/password-gate.ts';
+import { createAdministration } from './admin/administration.ts';
 import { adminRoutes } from './auth/admin.routes.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { createAuthenticator } from './auth/authenticator.ts';
@@ -21,7 +23,7 @@ import { createMetrics } from './http/metrics.ts';
 import { startMetricsServer } from './http/metrics-access.ts';
 import type { Logger } from './logger.ts';
 import { demoRoutes } from './org/demo.routes.ts';
-import { seedDemoIfEmpty } from './org/demo-seed.ts';
+import { holdsDemoData, seedDemoIfEmpty } from './org/demo-seed.ts';
 import { createOrgService } from './org/org.service.ts';
 import { orgRoutes } from './org/org.routes.ts';
 import { createRegistrationService } from './org/registration.service.ts';
@@ -82,6 +84,10 @@ export interface Hub {
   /** Runs one expired-session sweep now (tests; production runs it on a timer). */
   sweepSessions: () => Promise<number>;
   seeded: { units: number; users: number } | null;
+  /** The one-time secret of the first-administrator link, issued because no administrator exists yet. */
+  setupSecret: string | undefined;
+  /** The store holds the demo organisation (known passwords) while PUBLIC_ORIGIN is not localhost. */
+  demoExposed: boolean;
   /** The private /metrics listener, when METRICS_PORT is set. */
   metricsUrl: string | undefined;
   webMounted: boolean;
@@ -102,12 +108,18 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
       if (failure) metrics.storeFailures.inc({ code: failure });
     },
   });
-  const seeded = config.seedDemo === 'auto' ? await seedDemoIfEmpty(store.db) : null;
+  const seeded = config.seedDemo === 'demo' ? await seedDemoIfEmpty(store.db) : null;
   if (seeded) {
     // A few station-head hotline threads, so the head's inbox is not empty on first start.
     await seedHotlineDemo(store.db);
     log.info(seeded, 'demo data created');
   }
+  const demoExposed = (await holdsDemoData(store.db)) && !isLocalOrigin(config.publicOrigin);
+  if (demoExposed)
+    log.warn(
+      { publicOrigin: config.publicOrigin },
+      'THIS HUB HOLDS THE DEMO DATA (accounts with published passwords) AND IS SERVED AT A NON-LOCAL ORIGIN: use an empty store with SEED_DEMO=never in production',
+    );
 
   const { db } = store;
   const org = createOrgService(db);
@@ -126,16 +138,16 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   const push = await createReach({ db, config: config.push, timeZone: config.reports.timeZone, log });
   const provisioned = await provisionGroups(db);
   if (provisioned.groups || provisioned.members) log.info(provisioned, 'groups provisioned');
-  if (config.seedDemo === 'auto') {
+  if (config.seedDemo === 'demo') {
     const tokenFile = await writeDemoBotToken(db, botTokens, config.dataDir);
     if (tokenFile) log.info({ file: tokenFile }, 'demo bot token written');
   }
+  const secureCookies = config.publicOrigin?.startsWith('https:') ?? false;
   const backend = config.redisUrl
     ? await redisBackend(config.redisUrl, config.redisChannelPrefix, log, config.fanoutProbeEveryMs)
     : memoryBackend();
 
   const web = await loadWebHandler(config.webBuildDir ?? DEFAULT_WEB_BUILD, log);
-  const secureCookies = config.publicOrigin?.startsWith('https:') ?? false;
   // The handler is bound now, before Socket.IO attaches, so that engine.io wraps it and keeps
   // /socket.io/ requests to itself; a listener added later would answer them a second time.
   const httpServer = createServer((req, res) => app(req, res));
@@ -203,6 +215,22 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     reportSocketModule(),
     push.socketModule,
   );
+  const administration = createAdministration({
+    db,
+    sessions,
+    limits: limitStore,
+    sockets: realtime.accountSockets,
+    secureCookies,
+    legacy: adminRoutes({
+      db,
+      org,
+      sessions,
+      botTokens,
+      revokeUser: (id) => realtime.revokeUser(id, 'account_disabled'),
+      revokeBotToken: (id) => realtime.revokeBotToken(id),
+    }),
+  });
+  const setupSecret = await administration.setup.issueSecret();
   const app = createApp({
     log,
     metrics,
@@ -217,7 +245,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
       nodeId: config.nodeId,
       metricsToken: config.metrics.token,
     }),
-    apiGuards: [originGuard(config.publicOrigin), authenticate(auth, config.publicOrigin)],
+    apiGuards: [originGuard(config.publicOrigin), authenticate(auth, config.publicOrigin), passwordChangeGate()],
     api: {
       '/auth': authRoutes({
         login,
@@ -225,15 +253,8 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
         secureCookies,
         revokeSession: (id) => realtime.revokeSession(id, 'logged_out'),
       }),
-      '/admin': adminRoutes({
-        db,
-        org,
-        sessions,
-        botTokens,
-        revokeUser: (id) => realtime.revokeUser(id, 'account_disabled'),
-        revokeBotToken: realtime.revokeBotToken,
-      }),
-      '/demo': demoRoutes(db, config.seedDemo === 'auto'),
+      ...administration.routes,
+      '/demo': demoRoutes(db, config.seedDemo === 'demo'),
       '/orders': orderRoutes(orders),
       '/incidents': incidentRoutes(createIncidentService({ db, ordersOf: (ids) => ordersOfIncidents(db, ids) })),
       '/': imageRoutes(images),
@@ -296,6 +317,8 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     runLadder: push.runLadder,
     runPushOutbox: push.runOutbox,
     seeded,
+    setupSecret,
+    demoExposed,
     metricsUrl: metricsServer?.url,
     webMounted: web !== undefined,
     close: () =>
@@ -317,6 +340,13 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
         await store.close();
       })()),
   };
+}
+
+/** True for an unset PUBLIC_ORIGIN (the request's own host: the demo on one machine) or a loopback one. */
+function isLocalOrigin(origin: string | undefined): boolean {
+  if (!origin) return true;
+  const host = new URL(origin).hostname;
+  return host === 'localhost' || host === '[::1]' || host.startsWith('127.');
 }
 
 /** Imports the SvelteKit adapter-node handler when the web has been built. */

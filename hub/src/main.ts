@@ -34,7 +34,19 @@ const lines = [
   `  open:   ${config.publicOrigin ?? hub.url}${hub.webMounted ? '' : '   (web not built: API only)'}`,
   `  store:  ${hub.store.dialect}${hub.store.dialect === 'sqlite' ? ` (${config.dataDir})` : ''}   fan-out: ${config.redisUrl ? 'redis' : 'memory'}   node: ${config.nodeId}`,
 ];
-if (config.seedDemo === 'auto') {
+if (hub.setupSecret) {
+  lines.push(
+    '  no administrator yet: open this one-time link to create the first one (or run `pnpm hub:admin create`):',
+    `    ${config.publicOrigin ?? hub.url}/setup#${hub.setupSecret}`,
+  );
+}
+if (hub.demoExposed) {
+  lines.push(
+    '  !!! WARNING: this store holds the DEMO data (published passwords) and PUBLIC_ORIGIN is not localhost.',
+    '  !!! Production needs an empty store and SEED_DEMO=never (README, "Production").',
+  );
+}
+if (config.seedDemo === 'demo') {
   lines.push(`  demo log-ins (password ${DEMO_PASSWORD}):`);
   for (const a of await listDemoAccounts(hub.store.db))
     lines.push(`    ${a.login.padEnd(12)} ${a.role.padEnd(13)} ${a.name}  ${a.unitName}`);

@@ -30,9 +30,11 @@ export interface TestHubOptions {
   env?: Record<string, string>;
   /** A logger of the test's own (to read what the hub logs); silent by default. */
   log?: Logger;
+  /** Seed the demo organisation (SEED_DEMO=demo) into an empty store: true unless a test asks for production. */
+  demo?: boolean;
 }
 
-/** Starts a real hub on a free loopback port with its own fresh store and the demo data. */
+/** Starts a real hub on a free loopback port with its own fresh store and, unless `demo: false`, the demo data. */
 export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> {
   const ownDir = opts.dataDir ? undefined : mkdtempSync(join(tmpdir(), 'fq-hub-'));
   const env: Record<string, string> = {
@@ -40,6 +42,7 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
     HOST: '127.0.0.1',
     DATA_DIR: opts.dataDir ?? ownDir!,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    SEED_DEMO: opts.demo === false ? 'never' : 'demo',
     ...(opts.web ? {} : { WEB_BUILD_DIR: join(ownDir ?? opts.dataDir!, 'no-web') }),
     ...(opts.databaseUrl ? { DATABASE_URL: opts.databaseUrl } : {}),
     ...(opts.redisUrl ? { REDIS_URL: opts.redisUrl } : {}),
@@ -206,3 +209,13 @@ export {
   type PushEndpoint,
   type TestDevice,
 } from './push-endpoint.ts';
+export {
+  apiClient,
+  setUpFirstAdmin,
+  encodeGbk,
+  ADMIN_PASSWORD,
+  type ApiClient,
+  type ApiAnswer,
+} from './admin-client.ts';
+export { buildStationRoster, csv, stationUnitsCsv } from './roster.ts';
+export { parseCsv } from '../src/admin/csv.ts';

@@ -54,7 +54,9 @@ export function forkChild(
         };
         const check = () => {
           const m = pattern.exec(out);
-          if (m) (done(), resolve(m));
+          if (!m) return;
+          done();
+          resolve(m);
         };
         const exited = () => (done(), reject(new Error(`${name} exited before printing ${pattern}:\n${out}`)));
         const timer = setTimeout(

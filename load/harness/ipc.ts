@@ -63,7 +63,10 @@ export function peerOf(child: ChildProcess, name: string): Peer {
   child.once('exit', (code, signal) => {
     const err = new Error(`${name} exited (${signal ?? code})`);
     died(err);
-    for (const p of pending.values()) (clearTimeout(p.timer), p.reject(err));
+    for (const p of pending.values()) {
+      clearTimeout(p.timer);
+      p.reject(err);
+    }
     pending.clear();
   });
 

@@ -93,7 +93,7 @@ export async function startHubNode(
       PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
-      SEED_DEMO: 'auto',
+      SEED_DEMO: 'demo',
       NODE_ID: name,
       METRICS_TOKEN: BENCH_METRICS_TOKEN,
       ...env,
@@ -147,7 +147,7 @@ function withTimeout<T>(p: Promise<T>, name: string): Promise<T> {
 export async function clusterWork(nodes: readonly ServerNode[]): Promise<{ cpuMs: number; queries: number }> {
   const [cpu, queries] = await Promise.all([
     Promise.all(nodes.map((n) => n.cpuMs())),
-    Promise.all(nodes.map((n) => (n.storeQueries ? n.storeQueries() : Number.NaN))),
+    Promise.all(nodes.map((n) => (n.storeQueries ? n.storeQueries() : Promise.resolve(Number.NaN)))),
   ]);
   return { cpuMs: cpu.reduce((a, b) => a + b, 0), queries: queries.reduce((a, b) => a + b, 0) };
 }

@@ -24,7 +24,7 @@ const SECTIONS: Partial<Record<Role, { sections: string[]; first: string[] }>> =
   officer: { sections: ['首页', '我的指令', '群聊', '所长热线'], first: ['我的指令', '群聊'] },
   dispatcher: { sections: ['首页', '指挥台', '警情登记', '我的指令', '群聊', '所长热线', '报表'], first: ['指挥台'] },
   station_head: {
-    sections: ['首页', '指挥台', '警情登记', '我的指令', '群聊', '所长热线', '报表'],
+    sections: ['首页', '指挥台', '警情登记', '我的指令', '群聊', '所长热线', '报表', '管理'],
     first: ['所长热线', '报表'],
   },
   resident: { sections: ['所长热线', '群聊'], first: ['所长热线', '群聊'] },

@@ -27,6 +27,8 @@ export async function spawnHub(env: Record<string, string>, opts: { wait?: boole
       PORT: String(port),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
+      // The demo data, asked for explicitly (production is the default); a test passes SEED_DEMO=never to opt out.
+      SEED_DEMO: 'demo',
       REDIS_URL: '',
       DATABASE_URL: '',
       ...env,

@@ -20,7 +20,8 @@ export function authRoutes(deps: {
   r.post('/login', async (req, res) => {
     const body = parse(loginBody, req.body);
     const deviceToken = readCookie(req.headers.cookie, DEVICE_COOKIE);
-    const signedIn = await deps.login.login(body.login, body.password, { ip: req.ip, deviceToken });
+    const userAgent = req.headers['user-agent'];
+    const signedIn = await deps.login.login(body.login, body.password, { ip: req.ip, deviceToken, userAgent });
     const { user, session } = signedIn;
     setSessionCookie(res, signedIn.token, session.expiresAt, deps.secureCookies);
     if (signedIn.deviceToken) setDeviceCookie(res, signedIn.deviceToken, deps.secureCookies);

@@ -43,3 +43,7 @@ export function createAuthenticator(deps: {
   };
 }
 export type Authenticator = ReturnType<typeof createAuthenticator>;
+
+/** True while the principal signed in with a temporary password that is still to be changed. */
+export const mustChangePassword = (p: Principal | undefined): boolean =>
+  p?.kind === 'session' && p.user.password_change_required === 1;

@@ -7,6 +7,16 @@ export interface HeldCredentials {
   sessionIds: string[];
   tokenIds: string[];
   userIds: string[];
+  /** What the sockets' principals say of each person (unit × role rooms and the password gate hang on it). */
+  people?: HeldPerson[];
+}
+
+/** A person as an open socket's principal saw them at its handshake. */
+export interface HeldPerson {
+  id: string;
+  role: string;
+  unitId: string;
+  passwordChangeRequired: number;
 }
 
 /** Store look-ups are split so a node with many sockets never exceeds a dialect's bound-parameter limit. */
@@ -29,7 +39,9 @@ export function createCredentialCheck(deps: {
   botTokens: BotTokenService;
   org: PersonDirectory;
 }) {
-  return async (held: HeldCredentials): Promise<{ sessions: string[]; tokens: string[]; users: string[] }> => {
+  return async (
+    held: HeldCredentials,
+  ): Promise<{ sessions: string[]; tokens: string[]; users: string[]; changed: string[] }> => {
     await inChunks(held.sessionIds, async (chunk) => {
       await deps.sessions.touch(chunk);
       return [];
@@ -40,7 +52,27 @@ export function createCredentialCheck(deps: {
       sessions: held.sessionIds.filter((id) => !liveSessions.has(id)),
       tokens: held.tokenIds.filter((id) => !liveTokens.has(id)),
       users: await inChunks(held.userIds, deps.org.inactiveAmong),
+      changed: await changedAmong(deps.org, held.people ?? []),
     };
   };
 }
 export type CredentialCheck = ReturnType<typeof createCredentialCheck>;
+
+/**
+ * People whose unit, role or temporary-password flag changed since a socket's handshake: a change
+ * made while fan-out between nodes was down did not close their sockets here, so the keep-alive does.
+ */
+async function changedAmong(org: PersonDirectory, people: HeldPerson[]): Promise<string[]> {
+  const ids = [...new Set(people.map((p) => p.id))];
+  const now = new Map(
+    (await inChunks(ids, (chunk) => org.peopleAmong(chunk))).map((p) => [
+      p.id,
+      `${p.role}|${p.unit_id}|${p.password_change_required}`,
+    ]),
+  );
+  const changed = people.filter((p) => {
+    const current = now.get(p.id);
+    return current !== undefined && current !== `${p.role}|${p.unitId}|${p.passwordChangeRequired}`;
+  });
+  return [...new Set(changed.map((p) => p.id))];
+}

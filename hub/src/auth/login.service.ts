@@ -12,6 +12,8 @@ import type { SessionRecord, SessionService } from './session.service.ts';
 export interface LoginMeta {
   ip?: string | undefined;
   deviceToken?: string | undefined;
+  /** The browser's User-Agent, kept with the session for the owner's device list. */
+  userAgent?: string | undefined;
 }
 
 /** Password log-in and log-out: limited, audited, and the same answer for unknown accounts and wrong passwords. */
@@ -41,7 +43,12 @@ export function createLoginService(deps: {
       }
       await ticket.succeeded();
       if (user.disabled_at !== null) throw errors.accountDisabled();
-      const { token, session } = await deps.sessions.create(user.id);
+      // A temporary password not changed in time stops working; an administrator issues a new one.
+      if (user.password_expires_at !== null && user.password_expires_at <= Date.now()) {
+        await writeAudit(deps.db, { actorId: user.id, action: 'auth.password_expired' });
+        throw errors.passwordExpired();
+      }
+      const { token, session } = await deps.sessions.create(user.id, { userAgent: meta.userAgent, address: ip });
       await writeAudit(deps.db, {
         actorId: user.id,
         action: 'auth.login',

@@ -19,3 +19,13 @@ export async function verifyPassword(stored: string | null, password: string): P
   }
   return verify(stored, password).catch(() => false);
 }
+
+// A temporary password is 60 random bits and expires within days: unlike a chosen one it needs no
+// memory-hard cost against guessing, and a 5,000-person import must not spend a minute hashing.
+// Still argon2id (the hash string carries its parameters, so verifyPassword needs no change).
+const TEMPORARY_OPTIONS = { algorithm: 2, memoryCost: 1024, timeCost: 1, parallelism: 1 } as const;
+
+/** Hashes a generated temporary password (never one a person chose) with light argon2id parameters. */
+export function hashTemporaryPassword(password: string): Promise<string> {
+  return hash(password, TEMPORARY_OPTIONS);
+}

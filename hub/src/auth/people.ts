@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { MeView } from '../protocol/index.ts';
+import type { MeView, Role } from '../protocol/index.ts';
 import type { UserTable } from '../store/schema.ts';
 
 export type UserRow = Selectable<UserTable>;
@@ -17,6 +17,10 @@ export interface PersonDirectory {
   getUserByLogin(login: string): Promise<UserRow | undefined>;
   /** Which of these people are disabled or gone (their open sockets must close). */
   inactiveAmong(userIds: string[]): Promise<string[]>;
+  /** Role, unit and temporary-password flag of these people, to notice a change a socket missed. */
+  peopleAmong(
+    userIds: string[],
+  ): Promise<{ id: string; role: Role; unit_id: string; password_change_required: number }[]>;
   setDisabled(userId: string, disabled: boolean): Promise<unknown>;
   /** The signed-in person as the client sees them. */
   meView(user: Person): Promise<MeView>;

@@ -1,4 +1,4 @@
-import { DISPATCH_ROLES, RECEIVING_ROLES, STAFF_ROLES, type Role } from '../protocol/index.ts';
+import { ADMIN_ONLY_ROLES, DISPATCH_ROLES, RECEIVING_ROLES, STAFF_ROLES, type Role } from '../protocol/index.ts';
 
 const DISPATCHING: readonly Role[] = DISPATCH_ROLES;
 const RECEIVING: readonly Role[] = RECEIVING_ROLES;
@@ -55,6 +55,17 @@ export const can = {
   viewReports: (actor: Actor): boolean => DISPATCHING.includes(actor.role) || actor.role === 'bot',
   /** Set a station's briefing time: its station head or an admin. */
   configureReports: (actor: Actor): boolean => actor.role === 'station_head' || actor.role === 'admin',
+  /**
+   * Administer units, people and residents (/api/admin): an admin everywhere, a station head within
+   * their own station's subtree (admin/admin-scope.ts draws it); nobody else.
+   */
+  administerOrg: (actor: Actor): boolean => actor.role === 'admin' || actor.role === 'station_head',
+  /** Create or retire top-level units (cities, branches, stations) and move a station: admins only. */
+  administerWholeTree: (actor: Actor): boolean => actor.role === 'admin',
+  /** Give someone a role, or manage someone holding it: a station head never makes anyone their equal or superior. */
+  assignRole: (actor: Actor, role: Role): boolean => actor.role === 'admin' || !ADMIN_ONLY_ROLES.includes(role),
+  /** Read the audit log: admins. */
+  readAudit: (actor: Actor): boolean => actor.role === 'admin',
   /** Switch someone's duty status: their own only. */
   setDuty: (actor: Actor, userId: string): boolean => actor.id === userId && RECEIVING.includes(actor.role),
 };

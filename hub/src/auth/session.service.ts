@@ -48,13 +48,23 @@ export function createSessionService(
   });
 
   return {
-    /** Starts a session; the token is returned once and never stored. */
-    async create(userId: string): Promise<{ token: string; session: SessionRecord }> {
+    /** Starts a session; the token is returned once and never stored. `device` is what the owner's session list shows. */
+    async create(
+      userId: string,
+      device: { userAgent?: string | undefined; address?: string | undefined } = {},
+    ): Promise<{ token: string; session: SessionRecord }> {
       const id = randomString();
       const secret = randomString();
       const t = now();
       const row = { id, user_id: userId, secret_hash: hashSecret(secret), created_at: t, last_verified_at: t };
-      await db.insertInto('sessions').values(row).execute();
+      await db
+        .insertInto('sessions')
+        .values({
+          ...row,
+          user_agent: device.userAgent?.slice(0, 200) ?? null,
+          address: device.address?.slice(0, 64) ?? null,
+        })
+        .execute();
       return { token: `${id}.${secret}`, session: toRecord(row) };
     },
 
@@ -110,11 +120,22 @@ export function createSessionService(
       await db.deleteFrom('sessions').where('id', '=', sessionId).execute();
     },
 
-    /** Ends every session of a person (disabled account); returns the ended ids. */
-    async invalidateAllForUser(userId: string): Promise<string[]> {
-      const rows = await db.selectFrom('sessions').select('id').where('user_id', '=', userId).execute();
-      await db.deleteFrom('sessions').where('user_id', '=', userId).execute();
-      return rows.map((r) => r.id);
+    /** Ends every session of a person (disabled account), or all but one (password changed); returns the ended ids. */
+    async invalidateAllForUser(userId: string, except?: string): Promise<string[]> {
+      let q = db.deleteFrom('sessions').where('user_id', '=', userId);
+      if (except) q = q.where('id', '!=', except);
+      return (await q.returning('id').execute()).map((r) => r.id);
+    },
+
+    /** A person's live sessions, newest first: what their device list shows. */
+    async listForUser(userId: string) {
+      return db
+        .selectFrom('sessions')
+        .select(['id', 'created_at', 'last_verified_at', 'user_agent', 'address'])
+        .where('user_id', '=', userId)
+        .where('last_verified_at', '>', now() - idleMs)
+        .orderBy('created_at', 'desc')
+        .execute();
     },
 
     /**

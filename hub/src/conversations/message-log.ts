@@ -3,6 +3,7 @@ import { errors } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { ImageMimeType, MessageEdit, MessageView, SyncAnswer } from '../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
+import { createAnnounceOrder } from './announce-order.ts';
 
 /** What one new message carries into the log. */
 export interface AppendInput {
@@ -27,6 +28,7 @@ export interface AppendInput {
  */
 export function createMessageLog(deps: { db: Kysely<Database>; now: () => number }) {
   const { db, now } = deps;
+  const order = createAnnounceOrder();
 
   const select = (exec: Kysely<Database> = db) =>
     exec
@@ -192,18 +194,30 @@ export function createMessageLog(deps: { db: Kysely<Database>; now: () => number
      * runs in the same transaction, for the caller's writes that must land with the message or not
      * at all (a status change the message announces). A client id racing in twice returns the winner.
      */
+    /**
+     * Runs a stored message's announcement once every message before it that this node is still
+     * committing has been announced (see announce-order.ts).
+     */
+    announceInOrder(message: MessageView, announce: () => void | Promise<void>): Promise<void> {
+      return order.committed(message.groupId, message.seq, announce);
+    },
+
     async append(
       input: AppendInput,
       alongside?: (trx: Transaction<Database>, message: MessageView) => Promise<void>,
     ): Promise<{ message: MessageView; duplicate: boolean }> {
+      let claimed: MessageView | undefined;
       try {
         const message = await db.transaction().execute(async (trx) => {
           const m = await appendWithin(trx, input);
           await alongside?.(trx, m);
+          order.claim(m.groupId, m.seq);
+          claimed = m;
           return m;
         });
         return { message, duplicate: false };
       } catch (err) {
+        if (claimed) order.release(claimed.groupId, claimed.seq);
         const won = await earlier(input.senderId, input.clientId, input.groupId);
         if (won) return { message: won, duplicate: true };
         throw err;

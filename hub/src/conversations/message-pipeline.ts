@@ -97,7 +97,7 @@ export function createMessagePipeline(deps: { db: Kysely<Database>; rates: Messa
       if (input.imageId) await log.checkImage(input.imageId, input.groupId, actor.id);
       const out = await log.append({ ...input, senderId: actor.id }, hooks.alongside);
       // A lost race with the same client id: the winner announces.
-      if (!out.duplicate) await hooks.announce(out.message);
+      if (!out.duplicate) await log.announceInOrder(out.message, () => hooks.announce(out.message));
       return out;
     },
 

@@ -2,16 +2,10 @@ import type { Kysely } from 'kysely';
 import { addMembers, openUnitGroup } from '../conversations/conversation-members.ts';
 import { memberIdsOf, unitGroupIds } from '../conversations/conversation-queries.ts';
 import { activePeople, unitsOfKind, type PeopleFilter } from '../org/org-queries.ts';
-import type { GroupKind, Role, UnitKind } from '../protocol/index.ts';
+import type { GroupKind, Role } from '../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
+import { GROUP_OF_UNIT, unitGroupName } from './unit-groups.ts';
 
-/** Which units get a group, and of which kind. */
-const GROUP_OF_UNIT: Partial<Record<UnitKind, GroupKind>> = {
-  grid: 'grid',
-  squad: 'squad',
-  command_room: 'command_room',
-  station: 'station_staff',
-};
 const STAFF: Role[] = ['station_head', 'dispatcher', 'officer', 'auxiliary', 'grid_worker'];
 
 /**
@@ -24,7 +18,8 @@ export async function provisionGroups(
   db: Kysely<Database>,
   now = Date.now(),
 ): Promise<{ groups: number; members: number }> {
-  const units = await unitsOfKind(db);
+  // Retired units keep their archived group as it is.
+  const units = await unitsOfKind(db, undefined, { activeOnly: true });
   const existing = await unitGroupIds(db);
   let groups = 0;
   let members = 0;
@@ -34,12 +29,7 @@ export async function provisionGroups(
     let groupId = existing.get(`${unit.id}:${kind}`);
     if (!groupId) {
       const parent = units.find((u) => u.id === unit.parent_id);
-      const name =
-        kind === 'station_staff'
-          ? `${unit.name}全体民警`
-          : kind === 'grid'
-            ? `${unit.name}群`
-            : `${parent?.name ?? ''}${unit.name}`;
+      const name = unitGroupName(kind, unit.name, parent?.name);
       const opened = await openUnitGroup(db, { unitId: unit.id, kind, name, at: now });
       groupId = opened.id;
       if (opened.created) groups++;

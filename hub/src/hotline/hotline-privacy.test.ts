@@ -27,7 +27,6 @@ for (const dialect of await storeDialects()) {
     let officerId: string;
     let residentA: HotlineFixture['residentA'];
     let residentB: HotlineFixture['residentB'];
-    let startedAt: number;
     const open = (l: string, capture = false) => f.open(l, capture);
     const api = (l: string, method: string, path: string, body?: unknown) => f.api(l, method, path, body);
     const counts = () => f.counts();
@@ -36,7 +35,7 @@ for (const dialect of await storeDialects()) {
       const target = await dialect.databaseUrl();
       drop = target.drop;
       f = await startHotlineFixture({ databaseUrl: target.url });
-      ({ t, headLogin, officerId, residentA, residentB, startedAt } = f);
+      ({ t, headLogin, officerId, residentA, residentB } = f);
       stationCode = f.station.code;
       head = await f.open(headLogin);
       resident = await f.open(residentA.login, true);

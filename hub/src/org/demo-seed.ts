@@ -159,6 +159,17 @@ export async function seedDemo(db: Kysely<Database>): Promise<{ units: number; u
   return { units: units.length, users: users.length };
 }
 
+/** True when the store holds the demo organisation: its city bureau is there, with accounts of a published password. */
+export async function holdsDemoData(db: Kysely<Database>): Promise<boolean> {
+  const city = await db
+    .selectFrom('units')
+    .select('id')
+    .where('code', '=', CITY.code)
+    .where('name', '=', CITY.name)
+    .executeTakeFirst();
+  return city !== undefined;
+}
+
 /**
  * Seeds only when the store holds no units yet, so a restart reuses what is there. Two nodes
  * starting together on one PostgreSQL race here; the loser's transaction fails on the unique

@@ -21,25 +21,27 @@ export function unitById(db: Kysely<Database>, unitId: string) {
   return db.selectFrom('units').selectAll().where('id', '=', unitId).executeTakeFirst();
 }
 
-/** Units at and below a unit's path (of these kinds, when given), in display order. */
-export function unitsWithin(db: Kysely<Database>, path: string, kinds?: readonly UnitKind[]) {
-  return db
+/** Which units to read: `activeOnly` leaves retired units out (forms and trees); history keeps them. */
+export interface UnitFilter {
+  activeOnly?: boolean;
+}
+
+const unitRows = (db: Kysely<Database>, kinds: readonly UnitKind[] | undefined, f: UnitFilter) =>
+  db
     .selectFrom('units')
     .select(['id', 'parent_id', 'kind', 'name', 'code', 'path'])
-    .where('path', 'like', `${path}%`)
     .$if(kinds !== undefined, (q) => q.where('kind', 'in', kinds!))
-    .orderBy('sort')
-    .execute();
+    .$if(f.activeOnly === true, (q) => q.where('retired_at', 'is', null))
+    .orderBy('sort');
+
+/** Units at and below a unit's path (of these kinds, when given), in display order. */
+export function unitsWithin(db: Kysely<Database>, path: string, kinds?: readonly UnitKind[], f: UnitFilter = {}) {
+  return unitRows(db, kinds, f).where('path', 'like', `${path}%`).execute();
 }
 
 /** Every unit of these kinds (every unit when none are given), in display order. */
-export function unitsOfKind(db: Kysely<Database>, kinds?: readonly UnitKind[]) {
-  return db
-    .selectFrom('units')
-    .select(['id', 'parent_id', 'kind', 'name', 'code', 'path'])
-    .$if(kinds !== undefined, (q) => q.where('kind', 'in', kinds!))
-    .orderBy('sort')
-    .execute();
+export function unitsOfKind(db: Kysely<Database>, kinds?: readonly UnitKind[], f: UnitFilter = {}) {
+  return unitRows(db, kinds, f).execute();
 }
 
 /** The station with this code (its public link `/h/<code>`). */

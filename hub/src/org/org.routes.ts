@@ -22,7 +22,7 @@ export function orgRoutes(deps: {
     if (!can.issueOrders(actor)) throw errors.forbidden('only the command room sees the dispatch tree');
     const scope = await dispatchScope(deps.db, actor.unitId);
     if (!scope) throw errors.forbidden('you have no command scope');
-    const units = await unitsWithin(deps.db, scope.path);
+    const units = await unitsWithin(deps.db, scope.path, undefined, { activeOnly: true });
     const people = await activePeople(deps.db, {
       roles: ['station_head', 'dispatcher', 'officer', 'auxiliary', 'grid_worker'],
       within: scope.path,

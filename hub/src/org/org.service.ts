@@ -16,6 +16,9 @@ const PERSON_COLUMNS = [
   'disabled_at',
   'created_at',
   'updated_at',
+  'password_change_required',
+  'password_expires_at',
+  'deleted_at',
 ] as const;
 export type UnitRow = Selectable<UnitTable>;
 
@@ -56,6 +59,16 @@ export function createOrgService(db: Kysely<Database>) {
       return userIds.filter((id) => !active.has(id));
     },
 
+    /** Role, unit and temporary-password flag of these people (the keep-alive compares them with open sockets). */
+    peopleAmong: (userIds: string[]) =>
+      userIds.length === 0
+        ? Promise.resolve([])
+        : db
+            .selectFrom('users')
+            .select(['id', 'role', 'unit_id', 'password_change_required'])
+            .where('id', 'in', userIds)
+            .execute(),
+
     async setDisabled(userId: string, disabled: boolean, at = Date.now()): Promise<UserRow | undefined> {
       await db
         .updateTable('users')
@@ -85,6 +98,7 @@ export function createOrgService(db: Kysely<Database>) {
         rank: user.rank,
         unit: toUnitView(unit),
         unitPath: path.map(toUnitView),
+        passwordChangeRequired: user.password_change_required === 1,
       };
     },
   };

@@ -29,7 +29,7 @@ export function createRegistrationService(deps: {
     /** The communities and grids of a station, for the sign-up form. */
     async options(code: string): Promise<RegistrationOptions> {
       const s = await station(code);
-      const units = await unitsWithin(db, s.path, ['community', 'grid']);
+      const units = await unitsWithin(db, s.path, ['community', 'grid'], { activeOnly: true });
       return {
         ok: true,
         station: { code: s.code, name: s.name },
@@ -53,7 +53,8 @@ export function createRegistrationService(deps: {
     async register(body: RegisterBody, meta: { ip?: string | undefined }): Promise<void> {
       const s = await station(body.stationCode);
       const grid = await unitById(db, body.gridId);
-      if (!grid || grid.kind !== 'grid' || !grid.path.startsWith(s.path)) throw errors.notFound('grid');
+      if (!grid || grid.kind !== 'grid' || !grid.path.startsWith(s.path) || grid.retired_at !== null)
+        throw errors.notFound('grid');
       const passwordHash = await hashPassword(body.password);
       const taken = async () =>
         (await db.selectFrom('users').select('id').where('login', '=', body.phone).executeTakeFirst()) !== undefined;

@@ -21,6 +21,8 @@ export interface MeView {
   unitPath: UnitView[];
   /** 在岗 / 离岗 as the person last set it; null when never set or for roles without duty. */
   onDuty: boolean | null;
+  /** Signed in with a temporary password: every route but the password change answers password_change_required. */
+  passwordChangeRequired: boolean;
 }
 
 export interface SessionInfo {

@@ -18,6 +18,28 @@ export const ERROR_CODES = {
   unavailable: 503,
   /** The node's store cannot take the command now (full or read-only disk, database gone); retry later. */
   store_unavailable: 503,
+  /** Signed in with a temporary password: only the password change (and me, logout) answers until it is changed. */
+  password_change_required: 403,
+  /** The temporary password was not changed in time: an administrator resets it again. */
+  password_expired: 401,
+  /** The first-administrator set-up secret is wrong or already used. */
+  setup_secret_invalid: 403,
+  /** An administrator exists: set-up is over. */
+  setup_done: 409,
+  /** The unit kind does not fit under that parent (city → branch → station → squad | command room | community → grid). */
+  unit_kind_mismatch: 400,
+  /** A unit cannot move under itself or its own descendant. */
+  unit_cycle: 400,
+  /** A unit still holds active people or active child units. */
+  unit_not_empty: 409,
+  /** Another unit has this code. */
+  code_taken: 409,
+  /** Another person has this log-in (badge number). */
+  login_taken: 409,
+  /** The role does not fit the unit's kind (a resident in a squad). */
+  role_unit_mismatch: 400,
+  /** An import file's headers are missing required columns or carry unknown ones. */
+  import_headers: 400,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -17,4 +17,6 @@ export * from './registration.ts';
 export * from './hotline.ts';
 export * from './reports.ts';
 export * from './time-window.ts';
+export * from './admin.ts';
+export * from './account.ts';
 export * from './push.ts';

@@ -5,6 +5,7 @@ import { errors, failure, toHubError, type HubError } from '../errors.ts';
 import { assertDepth, parse } from '../validate.ts';
 import type { Logger } from '../logger.ts';
 import type { ClientToServerEvents, ErrorCode, Failure } from '../protocol/index.ts';
+import { mustChangePassword } from '../auth/authenticator.ts';
 import type { CommandLimits } from './command-limits.ts';
 import type { HubSocket } from './types.ts';
 
@@ -108,6 +109,8 @@ export function createCommandRouter(opts: {
     try {
       if (!route) throw errors.unknownEvent(event);
       if (draining) throw errors.stopping();
+      // A temporary password: nothing but the password change (REST) until it is changed.
+      if (mustChangePassword(socket.data.principal)) throw errors.passwordChangeRequired();
       const refused = opts.limits.admit(socket, event);
       if (refused) throw refused;
       admitted = true;

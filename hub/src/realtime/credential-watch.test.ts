@@ -123,6 +123,31 @@ describe('credential keep-alive', () => {
     await t.hub.realtime.checkCredentials();
     expect(await revoked).toEqual({ reason: 'token_revoked' });
   });
+
+  it('reconnects the sockets of a person whose unit changed unseen (fan-out was down): the session stays', async () => {
+    const moved = await openSession();
+    const still = await openSession();
+    const other = await login(t.url, await demoLogin(t.hub, 'dispatcher'));
+    const bystander = track(await connectSocket(t.url, { cookie: other.cookie }));
+    const me = (await readJson(await fetch(`${t.url}/api/auth/me`, { headers: { cookie: moved.session.cookie } }))).me;
+    const elsewhere = await t.hub.store.db
+      .selectFrom('units')
+      .select('id')
+      .where('kind', '=', 'squad')
+      .where('id', '!=', me.unit.id)
+      .executeTakeFirstOrThrow();
+    // As if an administrator on another node moved the officer while Redis was down.
+    await t.hub.store.db.updateTable('users').set({ unit_id: elsewhere.id }).where('id', '=', me.id).execute();
+    const heard: string[] = [];
+    moved.socket.on('session:revoked', () => heard.push('revoked'));
+    await t.hub.realtime.checkCredentials();
+    expect(await moved.gone).toBe('io server disconnect');
+    expect(await still.gone).toBe('io server disconnect');
+    expect(heard).toEqual([]);
+    expect(await bystander.emitWithAck('system:ping', {})).toMatchObject({ ok: true });
+    expect((await fetch(`${t.url}/api/auth/me`, { headers: { cookie: moved.session.cookie } })).status).toBe(200);
+    await t.hub.store.db.updateTable('users').set({ unit_id: me.unit.id }).where('id', '=', me.id).execute();
+  });
 });
 
 describe('credential keep-alive on its own timer (short SESSION_IDLE_HOURS)', () => {

@@ -1,4 +1,4 @@
-import type { CredentialCheck, HeldCredentials } from '../auth/credential-check.ts';
+import type { CredentialCheck, HeldCredentials, HeldPerson } from '../auth/credential-check.ts';
 import type { Logger } from '../logger.ts';
 import type { RevokeReason } from '../protocol/index.ts';
 import { rooms, type HubServer } from './types.ts';
@@ -12,6 +12,8 @@ export function watchCredentials(deps: {
   io: HubServer;
   check: CredentialCheck;
   revoke: (room: string, reason: RevokeReason) => void;
+  /** Closes a person's sockets without ending the session: they reconnect with what they are now. */
+  reconnect: (userIds: string[]) => void;
   everyMs: number;
   log: Logger;
 }) {
@@ -21,21 +23,38 @@ export function watchCredentials(deps: {
     const sessionIds = new Set<string>();
     const tokenIds = new Set<string>();
     const userIds = new Set<string>();
+    const people = new Map<string, HeldPerson>();
     // This node's sockets only: every node checks its own.
     for (const s of deps.io.of('/').sockets.values()) {
       const p = s.data.principal;
       if (!p) continue;
       userIds.add(p.user.id);
+      const u = p.user;
+      const held = { id: u.id, role: u.role, unitId: u.unit_id, passwordChangeRequired: u.password_change_required };
+      people.set(`${held.id}|${held.role}|${held.unitId}|${held.passwordChangeRequired}`, held);
       if (p.kind === 'session') sessionIds.add(p.session.id);
       else tokenIds.add(p.tokenId);
     }
-    const held: HeldCredentials = { sessionIds: [...sessionIds], tokenIds: [...tokenIds], userIds: [...userIds] };
+    const held: HeldCredentials = {
+      sessionIds: [...sessionIds],
+      tokenIds: [...tokenIds],
+      userIds: [...userIds],
+      people: [...people.values()],
+    };
     const ended = await deps.check(held);
     for (const id of ended.sessions) deps.revoke(rooms.session(id), 'session_expired');
     for (const id of ended.tokens) deps.revoke(rooms.botToken(id), 'token_revoked');
     for (const id of ended.users) deps.revoke(rooms.user(id), 'account_disabled');
-    const counts = { sessions: ended.sessions.length, tokens: ended.tokens.length, users: ended.users.length };
-    if (counts.sessions + counts.tokens + counts.users > 0) deps.log.info(counts, 'ended credentials closed');
+    const changed = ended.changed.filter((id) => !ended.users.includes(id));
+    deps.reconnect(changed);
+    const counts = {
+      sessions: ended.sessions.length,
+      tokens: ended.tokens.length,
+      users: ended.users.length,
+      changed: changed.length,
+    };
+    if (counts.sessions + counts.tokens + counts.users + counts.changed > 0)
+      deps.log.info(counts, 'ended or changed credentials closed');
   }
 
   /** One pass now; a pass already under way is joined, never doubled. */

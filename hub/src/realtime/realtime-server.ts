@@ -1,5 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
+import type { AccountSockets } from './account-sockets.ts';
 import type { Authenticator } from '../auth/authenticator.ts';
 import type { CredentialCheck } from '../auth/credential-check.ts';
 import type { SocketLimits } from '../config.ts';
@@ -115,7 +116,25 @@ export function createRealtime(opts: RealtimeOptions) {
     io.in(room).disconnectSockets(true);
   }
 
-  const keepAlive = watchCredentials({ io, check: opts.checkCredentials, revoke, everyMs: opts.keepAliveMs, log });
+  /** Closes people's sockets on every node without ending their sessions: they reconnect as they now are. */
+  const reconnect = (userIds: string[]) => {
+    if (userIds.length) io.in(userIds.map(rooms.user)).disconnectSockets(true);
+  };
+  const keepAlive = watchCredentials({
+    io,
+    check: opts.checkCredentials,
+    revoke,
+    reconnect,
+    everyMs: opts.keepAliveMs,
+    log,
+  });
+
+  /** Administration and account changes, on every node: a changed unit or role reconnects, an ended session is told. */
+  const accountSockets: AccountSockets = {
+    reconnect,
+    endUser: (userId, reason) => revoke(rooms.user(userId), reason),
+    endSessions: (sessionIds, reason) => sessionIds.forEach((id) => revoke(rooms.session(id), reason)),
+  };
 
   return {
     io,
@@ -128,6 +147,7 @@ export function createRealtime(opts: RealtimeOptions) {
     revokeSession: (sessionId: string, reason: RevokeReason) => revoke(rooms.session(sessionId), reason),
     revokeUser: (userId: string, reason: RevokeReason) => revoke(rooms.user(userId), reason),
     revokeBotToken: (tokenId: string) => revoke(rooms.botToken(tokenId), 'token_revoked'),
+    accountSockets,
     /** One keep-alive pass now (tests; production runs it on a timer). */
     checkCredentials: keepAlive.run,
     /** First step of a graceful stop: new commands are refused, those running finish (bounded). */

@@ -27,7 +27,8 @@ export const rooms = {
   /**
    * Everyone of one role in one unit (not below it): an order to a unit subtree is a handful of
    * these. Joined at connect, so it holds only while a socket's unit and role stay fixed: code that
-   * changes either must close the person's sockets, as disabling an account does.
+   * changes either must close the person's sockets (AccountSockets.reconnect, as administration
+   * does; the credential keep-alive catches a change whose close was lost), as disabling does.
    */
   unitRole: (unitId: string, role: string) => `unit:${unitId}:${role}`,
 };

@@ -83,7 +83,7 @@ export async function buildFigures(
   scope: FigureScope,
   hotline?: HotlineFiguresSource,
 ): Promise<ReportFigures> {
-  const { period, previous, lastYear } = scope;
+  const { period, previous } = scope;
   const units = await unitsWithin(db, scope.unit.path);
   const unitIds = units.map((u) => u.id);
   const stationIds = units.filter((u) => u.kind === 'station').map((u) => u.id);

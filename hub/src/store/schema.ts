@@ -44,6 +44,26 @@ export interface Database extends PushTables {
   reports: ReportTable;
   report_settings: ReportSettingsTable;
   store_probes: StoreProbeTable;
+  setup_secrets: SetupSecretTable;
+  resident_reviews: ResidentReviewTable;
+}
+
+/** Owned by account/setup.service.ts: one-time links that create the first administrator. */
+export interface SetupSecretTable {
+  id: string;
+  /** SHA-256 of the secret printed in the start banner; the secret itself is never stored. */
+  secret_hash: string;
+  created_at: number;
+  used_at: number | null;
+}
+
+/** Owned by admin/resident-admin.service.ts: a staff member's decision on a resident's registration. */
+export interface ResidentReviewTable {
+  user_id: string;
+  status: 'active' | 'rejected';
+  reason: string | null;
+  reviewed_by: string | null;
+  reviewed_at: number;
 }
 
 /** Owned by store/store-health.ts: each node's last write probe. */
@@ -65,6 +85,8 @@ export interface UnitTable {
   path: string;
   sort: number;
   created_at: number;
+  /** Retired units stay (history points at them) but hold nobody and get no orders. */
+  retired_at: Generated<number | null>;
 }
 
 export interface UserTable {
@@ -80,6 +102,12 @@ export interface UserTable {
   disabled_at: number | null;
   created_at: number;
   updated_at: number;
+  /** 1 while the password is a temporary one: every route but the password change answers password_change_required. */
+  password_change_required: Generated<number>;
+  /** When a temporary password stops working (password_expired at log-in); null for a chosen one. */
+  password_expires_at: Generated<number | null>;
+  /** A resident's account removed on request: personal data erased, the row kept for their messages. */
+  deleted_at: Generated<number | null>;
 }
 
 export interface SessionTable {
@@ -88,6 +116,9 @@ export interface SessionTable {
   secret_hash: string;
   created_at: number;
   last_verified_at: number;
+  /** What the owner sees of the device in their session list (truncated). */
+  user_agent: Generated<string | null>;
+  address: Generated<string | null>;
 }
 
 export interface BotTokenTable {
@@ -209,6 +240,8 @@ export interface GroupTable {
   pair_key: string | null;
   /** Highest edit count handed out (recall, removal); taken under the row's lock like last_seq. */
   change_seq: Generated<number>;
+  /** Set when its unit retired: kept for history, listed to nobody. */
+  archived_at: Generated<number | null>;
 }
 
 export interface GroupMemberTable {

@@ -19,22 +19,29 @@ function isErrorBody(value: unknown): value is ErrorBody {
  */
 export async function requestJson<T>(
   path: string,
-  init: { method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'; body?: unknown; fetch?: typeof fetch } = {},
+  init: {
+    method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+    body?: unknown;
+    /** A file sent as the raw body with its own content type (imports), instead of JSON. */
+    file?: { data: Blob; type: string };
+    fetch?: typeof fetch;
+  } = {},
 ): Promise<ApiOutcome<T>> {
   const method = init.method ?? 'GET';
   // A load function passes its own `fetch`, which SvelteKit tracks for invalidation.
   const send = init.fetch ?? fetch;
+  const headers: Record<string, string> = { accept: 'application/json' };
+  let body: BodyInit | null = null;
+  if (init.file) {
+    headers['content-type'] = init.file.type;
+    body = init.file.data;
+  } else if (init.body !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(init.body);
+  }
   let response: Response;
   try {
-    response = await send(path, {
-      method,
-      credentials: 'same-origin',
-      headers:
-        init.body === undefined
-          ? { accept: 'application/json' }
-          : { accept: 'application/json', 'content-type': 'application/json' },
-      body: init.body === undefined ? null : JSON.stringify(init.body),
-    });
+    response = await send(path, { method, credentials: 'same-origin', headers, body });
   } catch {
     return { ok: false, status: 0, code: 'network', error: null };
   }

@@ -16,6 +16,11 @@ export function canDispatch(role: Role): boolean {
   return among(DISPATCH_ROLES, role);
 }
 
+/** Manages units, people, residents and the audit log (管理后台): admins, and station heads for their station. */
+export function canAdminister(role: Role): boolean {
+  return role === 'admin' || role === 'station_head';
+}
+
 /** Receives orders and acts on them (我的指令). */
 export function canReceive(role: Role): boolean {
   return among(RECEIVING_ROLES, role);

@@ -1,7 +1,13 @@
+import { accountEn } from './account.en.ts';
+import { adminEn } from './admin.en.ts';
 import type { Messages } from './zh-cn.ts';
 
 /** The English dictionary; typed as `Messages`, so a missing or extra key fails the check. */
 export const en: Messages = {
+  // Administration and account pages: their own section files.
+  ...adminEn,
+  ...accountEn,
+
   'app.name': 'Fengqiao Hub',
   'app.name_secondary': '枫桥通',
   'app.tagline': 'Real-time coordination for police stations',

@@ -11,6 +11,8 @@ import type {
   UnitKind,
 } from '@fengqiao/hub/protocol';
 import type { ConnectionReason } from '../realtime/connection-state.ts';
+import { accountZhCN } from './account.zh-cn.ts';
+import { adminZhCN } from './admin.zh-cn.ts';
 
 /**
  * The Chinese dictionary, the default and the reference: its keys define `MessageKey`, and every
@@ -20,6 +22,10 @@ import type { ConnectionReason } from '../realtime/connection-state.ts';
  * `{name}` marks a value filled in by `t(key, { name })`.
  */
 export const zhCN = {
+  // Administration and account pages: their own section files.
+  ...adminZhCN,
+  ...accountZhCN,
+
   'app.name': '枫桥通',
   'app.name_secondary': 'Fengqiao Hub',
   'app.tagline': '派出所实时协同平台',

@@ -11,7 +11,8 @@ describe('phone tabs', () => {
     expect(hrefs(phoneTabs('dispatcher').tabs)).toEqual(['/command', '/incidents', '/groups', '/orders']);
     expect(hrefs(phoneTabs('dispatcher').more)).toEqual(['/', '/hotline', '/reports']);
     expect(hrefs(phoneTabs('station_head').tabs)).toEqual(['/hotline', '/reports', '/command', '/groups']);
-    expect(hrefs(phoneTabs('station_head').more)).toEqual(['/', '/incidents', '/orders']);
+    expect(hrefs(phoneTabs('station_head').more)).toEqual(['/', '/incidents', '/orders', '/admin']);
+    expect(hrefs(phoneTabs('admin').tabs)).toEqual(['/admin', '/command', '/incidents', '/groups']);
     expect(hrefs(phoneTabs('resident').tabs)).toEqual(['/hotline', '/groups']);
   });
 

@@ -1,5 +1,5 @@
 import type { Role } from '@fengqiao/hub/protocol';
-import { canDispatch, canReceive, usesHotline } from '../auth/roles.ts';
+import { canAdminister, canDispatch, canReceive, usesHotline } from '../auth/roles.ts';
 import type { MessageKey } from '../i18n/index.ts';
 
 /** One place in the app the navigation leads to. */
@@ -22,6 +22,7 @@ export function navSections(role: Role): NavSection[] {
     { href: '/groups', key: 'shell.nav_groups', show: true },
     { href: '/hotline', key: 'hotline.nav', show: usesHotline(role) },
     { href: '/reports', key: 'shell.nav_reports', show: canDispatch(role) },
+    { href: '/admin', key: 'admin.nav', show: canAdminister(role) },
   ];
   return all.filter((s) => s.show).map(({ href, key }) => ({ href, key }));
 }
@@ -33,7 +34,7 @@ const PHONE_PRIORITY: Partial<Record<Role, readonly string[]>> = {
   grid_worker: ['/orders', '/groups', '/hotline', '/'],
   dispatcher: ['/command', '/incidents', '/groups', '/orders'],
   station_head: ['/hotline', '/reports', '/command', '/groups'],
-  admin: ['/command', '/incidents', '/groups', '/reports'],
+  admin: ['/admin', '/command', '/incidents', '/groups'],
   resident: ['/hotline', '/groups'],
 };
 

@@ -1,0 +1,33 @@
+import type { AccountMessageKey } from './account.zh-cn.ts';
+
+/** The account page's English messages; typed by the Chinese keys, so none is missing or extra. */
+export const accountEn: Record<AccountMessageKey, string> = {
+  'account.nav': 'Account',
+  'account.title': 'Account and security',
+  'account.change_password': 'Change password',
+  'account.change_note': 'After the change, you are signed out on every other device.',
+  'account.current_password': 'Current password',
+  'account.new_password': 'New password',
+  'account.repeat_password': 'New password again',
+  'account.password_changed': 'Password changed; your other devices are signed out.',
+  'account.policy.length': 'At least {min} characters',
+  'account.policy.not_login': 'Not your log-in',
+  'account.policy.not_common': 'Not a common password (123456, password…)',
+  'account.policy.repeat': 'Typed the same twice',
+  'account.problem.too_short': 'The new password is too short',
+  'account.problem.same_as_login': 'The new password cannot be your log-in',
+  'account.problem.mismatch': 'The two new passwords differ',
+  'account.error.current_missing': 'Enter your current password',
+  'account.error.password_too_short': 'The new password is too short',
+  'account.error.password_too_common': 'The new password is too common and easy to guess: choose another',
+  'account.error.password_wrong': 'The current password is wrong',
+  'account.sessions.title': 'Signed-in devices',
+  'account.sessions.note': 'If you see a device you do not know, end it and change your password.',
+  'account.sessions.current': 'This device',
+  'account.sessions.unknown_device': 'Unknown device',
+  'account.sessions.detail': '{address} · signed in {started} · last used {seen}',
+  'account.sessions.end': 'Sign out this device',
+  'account.forced.title': 'Change your password',
+  'account.forced.intro': '{name}, you are using a temporary password. Set your own before you continue.',
+  'account.forced.submit': 'Change password and continue',
+};
