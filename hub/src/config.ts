@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { loadPushConfig, type PushConfig } from './push-config.ts';
 
 /** `data/` at the repository root, wherever the hub is started from. */
 const DEFAULT_DATA_DIR = fileURLToPath(new URL('../../data/', import.meta.url));
@@ -120,6 +121,8 @@ export interface HubConfig {
   metrics: { token: string | undefined; host: string; port: number | undefined };
   /** Where report days start and when the morning briefing is due, unless a station sets its own. */
   reports: { timeZone: string; briefingTime: string };
+  /** Web Push and the escalation ladder (push-config.ts). */
+  push: PushConfig;
 }
 
 /** Bounds on what one connection, and one person's connections on this node, may hold or send. */
@@ -199,5 +202,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     },
     reports: { timeZone: e.REPORT_TIME_ZONE, briefingTime: e.BRIEFING_TIME },
     metrics: { token: e.METRICS_TOKEN, host: e.METRICS_HOST, port: e.METRICS_PORT },
+    push: loadPushConfig(given),
   };
 }

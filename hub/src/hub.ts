@@ -39,6 +39,7 @@ import { orderSocketModule } from './orders/order.socket.ts';
 import { createOrderService } from './orders/order.service.ts';
 import { ordersOfIncidents } from './orders/order-queries.ts';
 import { createReceiptBatcher } from './orders/receipt-batcher.ts';
+import { createReach } from './escalation/reach.ts';
 import { createGroupNotifier } from './groups/group-notifier.ts';
 import { provisionGroups } from './groups/group-provisioning.ts';
 import { createGroupService } from './groups/group.service.ts';
@@ -77,6 +78,9 @@ export interface Hub {
   sweepOrders: () => Promise<{ reminded: number; escalated: number }>;
   /** Runs one overdue-hotline pass now (tests; production runs it on a timer). */
   sweepHotline: () => Promise<{ flagged: number }>;
+  /** Runs one escalation-ladder pass / one push-outbox pass now (tests; production runs them on timers). */
+  runLadder: () => Promise<{ pushed: number; texted: number; called: number }>;
+  runPushOutbox: () => Promise<number>;
   /** Runs one expired-session sweep now (tests; production runs it on a timer). */
   sweepSessions: () => Promise<number>;
   seeded: { units: number; users: number } | null;
@@ -131,6 +135,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   });
   const limits = createLoginLimits(limitStore, { baseBlockS: config.loginThrottleBaseS, ...config.loginLimits });
   const login = createLoginService({ db, org, sessions, limits });
+  const push = await createReach({ db, config: config.push, timeZone: config.reports.timeZone, log });
   const provisioned = await provisionGroups(db);
   if (provisioned.groups || provisioned.members) log.info(provisioned, 'groups provisioned');
   if (config.seedDemo === 'demo') {
@@ -179,16 +184,17 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
       if (acknowledged.length) notifier.assignmentsChanged(orderId, acknowledged);
     }
   });
-  const orders = createOrderService({ db, views, batcher, notify: notifier });
+  const orderNotify = push.hooks.orders(notifier);
+  const orders = createOrderService({ db, views, batcher, notify: orderNotify });
   const duty = createDutyService(db);
-  const groupNotifier = createGroupNotifier(io);
+  const groupNotifier = push.hooks.groups(createGroupNotifier(io));
   const groups = createGroupService({ db, notify: groupNotifier, rates: config.messageRates });
   const matters = createMatterService({ db, groups, notify: groupNotifier });
   const groupAdmin = createGroupAdminService({ db, notify: groupNotifier });
   const images = createImageService({ db });
   const registration = createRegistrationService({ db, requestJoin: groupAdmin.requestJoin });
-  const sweep = createOrderSweep({ db, notify: notifier, options: config.orderSweep });
-  const hotlineNotifier = createHotlineNotifier(io);
+  const sweep = createOrderSweep({ db, notify: orderNotify, options: config.orderSweep });
+  const hotlineNotifier = push.hooks.hotline(createHotlineNotifier(io));
   const hotline = createHotlineService({
     db,
     notify: hotlineNotifier,
@@ -207,6 +213,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     groupSocketModule(groups, matters, groupAdmin),
     hotlineSocketModule(hotline),
     reportSocketModule(),
+    push.socketModule,
   );
   const administration = createAdministration({
     db,
@@ -255,6 +262,8 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
       '/hotline': hotlineRoutes(hotline),
       '/org': orgRoutes({ db, duty, onlineAmong: (ids) => realtime.onlineAmong(ids) }),
       '/reports': reportRoutes(reports),
+      '/push': push.routes,
+      '/escalation': push.escalationRoutes,
     },
     web,
   });
@@ -294,6 +303,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   orderSweep.unref();
   const hotlineTimer = setInterval(() => void track('hotline', hotlineSweep.run()), config.hotline.sweepEveryMs);
   hotlineTimer.unref();
+  push.start();
 
   let closing: Promise<void> | undefined;
   return {
@@ -304,6 +314,8 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     sweepOrders: sweep.run,
     sweepHotline: hotlineSweep.run,
     sweepSessions: sessions.sweepExpired,
+    runLadder: push.runLadder,
+    runPushOutbox: push.runOutbox,
     seeded,
     setupSecret,
     demoExposed,
@@ -321,6 +333,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
         await metricsServer?.close();
         await realtime.close();
         await batcher.drain();
+        await push.stop();
         notifier.close();
         await backend.close();
         await limitStore.close();

@@ -202,6 +202,14 @@ export async function freePort(): Promise<number> {
   return port;
 }
 export {
+  newDevice,
+  signInMany,
+  startPushEndpoint,
+  startWebhookReceiver,
+  type PushEndpoint,
+  type TestDevice,
+} from './push-endpoint.ts';
+export {
   apiClient,
   setUpFirstAdmin,
   encodeGbk,

@@ -3,7 +3,7 @@ import type { Principal } from '../auth/authenticator.ts';
 import { errors } from '../errors.ts';
 import type { HubLocals } from '../auth/http-auth.ts';
 import { requirePrincipal } from '../auth/http-auth.ts';
-import { passwordChangeBody, sessionIdParam, type AccountSessionsResponse } from '../protocol/index.ts';
+import { passwordChangeBody, sessionIdParam, type AccountSessionsResponse } from '../protocol/schemas.ts';
 import { parse } from '../validate.ts';
 import type { AccountService } from './account.service.ts';
 

@@ -3,7 +3,7 @@ import { retryAfterS, take, type LimitStore } from '../auth/limit-store.ts';
 import type { SessionService } from '../auth/session.service.ts';
 import { errors } from '../errors.ts';
 import { setSessionCookie } from '../http/cookies.ts';
-import { setupBody, type SetupResponse, type SetupStatusResponse } from '../protocol/index.ts';
+import { setupBody, type SetupResponse, type SetupStatusResponse } from '../protocol/schemas.ts';
 import { parse } from '../validate.ts';
 import type { SetupService } from './setup.service.ts';
 

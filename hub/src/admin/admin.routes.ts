@@ -22,7 +22,7 @@ import {
   type AdminResidentsResponse,
   type AdminUnitResponse,
   type AdminUnitsResponse,
-} from '../protocol/index.ts';
+} from '../protocol/schemas.ts';
 import { parse } from '../validate.ts';
 import type { PeopleAdminService } from './people-admin.service.ts';
 import type { ResidentAdminService } from './resident-admin.service.ts';

@@ -6,7 +6,7 @@ import { can } from '../auth/permissions.ts';
 import { errors } from '../errors.ts';
 import type { HubLocals } from '../auth/http-auth.ts';
 import { requirePrincipal } from '../auth/http-auth.ts';
-import { auditQuery, type AuditResponse } from '../protocol/index.ts';
+import { auditQuery, type AuditResponse } from '../protocol/schemas.ts';
 import type { Database } from '../store/schema.ts';
 import { parse } from '../validate.ts';
 import { toCsv } from './csv.ts';

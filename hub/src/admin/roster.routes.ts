@@ -3,7 +3,7 @@ import { actorOf } from '../auth/authenticator.ts';
 import { errors } from '../errors.ts';
 import type { HubLocals } from '../auth/http-auth.ts';
 import { requirePrincipal } from '../auth/http-auth.ts';
-import { IMPORT_CONTENT_TYPES, MAX_IMPORT_BYTES, importQuery, peopleQuery } from '../protocol/index.ts';
+import { IMPORT_CONTENT_TYPES, MAX_IMPORT_BYTES, importQuery, peopleQuery } from '../protocol/schemas.ts';
 import { parse } from '../validate.ts';
 import { toCsv } from './csv.ts';
 import type { RosterService } from './roster.service.ts';

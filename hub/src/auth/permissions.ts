@@ -17,6 +17,9 @@ export interface Actor {
 export const can = {
   /** Enable or disable accounts. */
   manageUsers: (actor: Actor): boolean => actor.role === 'admin',
+  /** Set a station's escalation ladder (webhook, delays): an admin, or that station's head (`inStation`: the station is on their unit's path). */
+  editEscalation: (actor: Actor, inStation: boolean): boolean =>
+    actor.role === 'admin' || (actor.role === 'station_head' && inStation),
   /** Issue and revoke bot API tokens. */
   manageBotTokens: (actor: Actor): boolean => actor.role === 'admin',
   /** See who of a list of people is online: staff only; residents never learn about others. */

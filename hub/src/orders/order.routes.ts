@@ -8,6 +8,8 @@ import { parse } from '../validate.ts';
 import type { OrderService } from './order.service.ts';
 
 const issuedQuery = z.object({ status: z.enum(['active', 'cancelled']).optional() });
+const acknowledgeBody = z.object({ clientId: z.string().min(8).max(64) });
+const orderIdParam = z.string().min(1).max(64);
 
 /** REST of command orders, calling the same service as the socket handlers. */
 export function orderRoutes(orders: OrderService) {
@@ -22,6 +24,13 @@ export function orderRoutes(orders: OrderService) {
   });
   r.get('/mine', async (_req, res: Response<unknown, HubLocals>) => {
     res.json({ ok: true, ...(await orders.sync(actorOf(requirePrincipal(res)), 0)) });
+  });
+  // 签收 from a notification's action (the service worker, with the session cookie): the socket command's service call.
+  r.post('/:id/acknowledge', async (req, res: Response<unknown, HubLocals>) => {
+    const { clientId } = parse(acknowledgeBody, req.body ?? {});
+    const orderId = parse(orderIdParam, req.params.id);
+    const out = await orders.act(actorOf(requirePrincipal(res)), { action: 'acknowledge', orderId, clientId });
+    res.json({ ok: true, ...out });
   });
   r.get('/:id/board', async (req, res: Response<unknown, HubLocals>) => {
     res.json({ ok: true, board: await orders.board(actorOf(requirePrincipal(res)), String(req.params.id)) });

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { Assert, Equals } from './type-equality.ts';
+import type { SetupBody, PasswordChangeBody } from './account.ts';
 import { MAX_PASSWORD_LENGTH } from './account.ts';
 import { LOGIN_PATTERN } from './admin.ts';
 
@@ -12,14 +14,17 @@ export const setupBody = z.object({
   name: z.string().trim().min(1).max(32),
   password,
 });
-export type SetupBody = z.infer<typeof setupBody>;
 
 /** POST /api/account/password */
 export const passwordChangeBody = z.object({
   currentPassword: password,
   newPassword: password,
 });
-export type PasswordChangeBody = z.infer<typeof passwordChangeBody>;
 
 /** DELETE /api/account/sessions/:id */
 export const sessionIdParam = z.string().regex(/^[a-z0-9]{16,64}$/, 'a session id');
+
+type _Checks = [
+  Assert<Equals<z.infer<typeof setupBody>, SetupBody>>,
+  Assert<Equals<z.infer<typeof passwordChangeBody>, PasswordChangeBody>>,
+];

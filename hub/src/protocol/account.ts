@@ -45,3 +45,17 @@ export interface AccountSessionsResponse {
   ok: true;
   sessions: AccountSessionView[];
 }
+
+/** POST /api/setup: the secret from the start banner's link and the first administrator. */
+export interface SetupBody {
+  secret: string;
+  login: string;
+  name: string;
+  password: string;
+}
+
+/** POST /api/account/password */
+export interface PasswordChangeBody {
+  currentPassword: string;
+  newPassword: string;
+}

@@ -1,4 +1,14 @@
 import { z } from 'zod';
+import type { Assert, Equals } from './type-equality.ts';
+import type {
+  UnitCreateBody,
+  UnitPatchBody,
+  PeopleQuery,
+  PersonCreateBody,
+  PersonPatchBody,
+  ResidentsQuery,
+  AuditQuery,
+} from './admin.ts';
 import { ASSIGNABLE_ROLES, LOGIN_PATTERN, RESIDENT_STATUSES, STAFF_PHONE_PATTERN, UNIT_CODE_PATTERN } from './admin.ts';
 import { UNIT_KINDS } from './roles.ts';
 
@@ -18,13 +28,11 @@ export const unitCreateBody = z.object({
   name: unitName,
   code: unitCode.optional(),
 });
-export type UnitCreateBody = z.infer<typeof unitCreateBody>;
 
 /** PATCH /api/admin/units/:id */
 export const unitPatchBody = z
   .object({ name: unitName.optional(), code: unitCode.optional(), parentId: id.optional() })
   .refine((b) => Object.keys(b).length > 0, 'nothing to change');
-export type UnitPatchBody = z.infer<typeof unitPatchBody>;
 
 /** GET /api/admin/people */
 export const peopleQuery = z.object({
@@ -34,7 +42,6 @@ export const peopleQuery = z.object({
   q: z.string().trim().max(64).optional(),
   cursor,
 });
-export type PeopleQuery = z.infer<typeof peopleQuery>;
 
 /** POST /api/admin/people */
 export const personCreateBody = z.object({
@@ -45,7 +52,6 @@ export const personCreateBody = z.object({
   unitId: id,
   phone: phone.nullable().optional(),
 });
-export type PersonCreateBody = z.infer<typeof personCreateBody>;
 
 /** PATCH /api/admin/people/:id */
 export const personPatchBody = z
@@ -57,7 +63,6 @@ export const personPatchBody = z
     unitId: id.optional(),
   })
   .refine((b) => Object.keys(b).length > 0, 'nothing to change');
-export type PersonPatchBody = z.infer<typeof personPatchBody>;
 
 /** GET /api/admin/residents */
 export const residentsQuery = z.object({
@@ -66,7 +71,6 @@ export const residentsQuery = z.object({
   q: z.string().trim().max(64).optional(),
   cursor,
 });
-export type ResidentsQuery = z.infer<typeof residentsQuery>;
 
 /** POST /api/admin/residents/:id/reject */
 export const residentRejectBody = z.object({ reason: z.string().trim().min(1).max(200) });
@@ -85,7 +89,16 @@ export const auditQuery = z.object({
   to: z.coerce.number().int().min(0).optional(),
   cursor,
 });
-export type AuditQuery = z.infer<typeof auditQuery>;
 
 /** Route parameter :id of every admin route. */
 export const adminIdParam = id;
+
+type _Checks = [
+  Assert<Equals<z.infer<typeof unitCreateBody>, UnitCreateBody>>,
+  Assert<Equals<z.infer<typeof unitPatchBody>, UnitPatchBody>>,
+  Assert<Equals<z.infer<typeof peopleQuery>, PeopleQuery>>,
+  Assert<Equals<z.infer<typeof personCreateBody>, PersonCreateBody>>,
+  Assert<Equals<z.infer<typeof personPatchBody>, PersonPatchBody>>,
+  Assert<Equals<z.infer<typeof residentsQuery>, ResidentsQuery>>,
+  Assert<Equals<z.infer<typeof auditQuery>, AuditQuery>>,
+];

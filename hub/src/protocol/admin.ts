@@ -217,3 +217,64 @@ export interface ImportResponse {
   /** People created by an applied import: their temporary passwords, shown once. */
   temporaryPasswords?: { login: string; password: string }[];
 }
+
+/** POST /api/admin/units */
+export interface UnitCreateBody {
+  parentId: string | null;
+  kind: UnitKind;
+  name: string;
+  code?: string | undefined;
+}
+
+/** PATCH /api/admin/units/:id */
+export interface UnitPatchBody {
+  name?: string | undefined;
+  code?: string | undefined;
+  parentId?: string | undefined;
+}
+
+/** GET /api/admin/people */
+export interface PeopleQuery {
+  unitId?: string | undefined;
+  role?: AssignableRole | undefined;
+  status?: 'active' | 'disabled' | undefined;
+  q?: string | undefined;
+  cursor?: string | undefined;
+}
+
+/** POST /api/admin/people */
+export interface PersonCreateBody {
+  login: string;
+  name: string;
+  rank?: string | null | undefined;
+  role: AssignableRole;
+  unitId: string;
+  phone?: string | null | undefined;
+}
+
+/** PATCH /api/admin/people/:id */
+export interface PersonPatchBody {
+  name?: string | undefined;
+  rank?: string | null | undefined;
+  phone?: string | null | undefined;
+  role?: AssignableRole | undefined;
+  unitId?: string | undefined;
+}
+
+/** GET /api/admin/residents */
+export interface ResidentsQuery {
+  gridId?: string | undefined;
+  status?: ResidentStatus | undefined;
+  q?: string | undefined;
+  cursor?: string | undefined;
+}
+
+/** GET /api/admin/audit (and audit.csv) */
+export interface AuditQuery {
+  actorId?: string | undefined;
+  action?: string | undefined;
+  targetType?: string | undefined;
+  from?: number | undefined;
+  to?: number | undefined;
+  cursor?: string | undefined;
+}

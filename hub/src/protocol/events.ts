@@ -1,6 +1,7 @@
 import type { Result } from './error-codes.ts';
 import type { ErrorBody } from './error-codes.ts';
 import type { PingPayload, PresenceQueryPayload } from './system.ts';
+import type { PushVisibilityPayload } from './push.ts';
 import type { MatterCreatePayload, MatterListPayload, MatterUpdatePayload, MatterView } from './matters.ts';
 import type {
   GroupHistoryPayload,
@@ -115,6 +116,8 @@ export interface ClientToServerEvents {
     ack: (res: Result<{ echo: string | null; serverTime: number; node: string }>) => void,
   ) => void;
   'presence:query': (payload: PresenceQueryPayload, ack: (res: Result<{ online: string[] }>) => void) => void;
+  /** This page is open and visible (renewed every 30 s) or hidden: no Web Push to its devices while visible. */
+  'push:visibility': (payload: PushVisibilityPayload, ack: (res: Result) => void) => void;
   'order:create': (
     payload: CreateOrderPayload,
     ack: (res: Result<{ order: OrderView; recipients: number; duplicate: boolean }>) => void,

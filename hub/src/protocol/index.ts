@@ -18,6 +18,5 @@ export * from './hotline.ts';
 export * from './reports.ts';
 export * from './time-window.ts';
 export * from './admin.ts';
-export * from './admin.schema.ts';
 export * from './account.ts';
-export * from './account.schema.ts';
+export * from './push.ts';

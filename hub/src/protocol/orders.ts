@@ -185,6 +185,10 @@ export type OrderEventKind =
   | 'chased'
   | 'reminded'
   | 'escalated'
+  /** Escalation ladder steps (hub/src/escalation): 已推送, 已短信, 已电话通知. */
+  | 'pushed'
+  | 'texted'
+  | 'called'
   | 'amended'
   | 'cancelled';
 

@@ -14,3 +14,6 @@ export * from './registration.schema.ts';
 export * from './hotline.schema.ts';
 export * from './reports.schema.ts';
 export * from './time-window.schema.ts';
+export * from './push.schema.ts';
+export * from './admin.schema.ts';
+export * from './account.schema.ts';

@@ -24,7 +24,12 @@ const EXPENSIVE_READS: ReadonlySet<string> = new Set<Command>([
 ]);
 
 /** Ephemeral signals: relayed or answered from live state, never stored. Rate-limited per socket and person. */
-const SIGNALS: ReadonlySet<string> = new Set<Command>(['group:typing', 'group:presence', 'presence:query']);
+const SIGNALS: ReadonlySet<string> = new Set<Command>([
+  'group:typing',
+  'group:presence',
+  'presence:query',
+  'push:visibility',
+]);
 
 /**
  * Per-node admission of socket commands, before anything else runs: a bound on the commands awaiting

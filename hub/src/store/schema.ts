@@ -13,12 +13,13 @@ import type {
   Role,
   UnitKind,
 } from '../protocol/index.ts';
+import type { PushTables } from './push-schema.ts';
 
 /**
  * Table types for Kysely. Times are UTC milliseconds since the epoch (bigint in PostgreSQL,
  * integer in SQLite), one representation throughout; ids are ULIDs.
  */
-export interface Database {
+export interface Database extends PushTables {
   units: UnitTable;
   users: UserTable;
   sessions: SessionTable;

@@ -13,6 +13,7 @@ import * as messageEdits from './0011-message-edits.ts';
 import * as dropLoginThrottle from './0012-drop-login-throttle.ts';
 import * as storeProbes from './0013-store-probes.ts';
 import * as administration from './0014-administration.ts';
+import * as push from './0015-push.ts';
 
 /** Migrations in order; the same set runs on SQLite and PostgreSQL. */
 const migrations: Record<string, Migration> = {
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '0012-drop-login-throttle': dropLoginThrottle,
   '0013-store-probes': storeProbes,
   '0014-administration': administration,
+  '0015-push': push,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -20,7 +20,7 @@ function isErrorBody(value: unknown): value is ErrorBody {
 export async function requestJson<T>(
   path: string,
   init: {
-    method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+    method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
     body?: unknown;
     /** A file sent as the raw body with its own content type (imports), instead of JSON. */
     file?: { data: Blob; type: string };
