@@ -131,6 +131,8 @@ for (const dialect of await storeDialects()) {
         expect(refused.status).toBe(403);
         expect(refused.body.error.code).toBe('password_change_required');
       }
+      // Public routes stay public: whether set-up is needed is asked by the web on every start.
+      expect((await api('GET', '/api/setup')).body).toEqual({ ok: true, needed: false });
       const socket = await open(signedIn.cookie);
       const ping = await socket.emitWithAck('system:ping', {});
       expect(ping).toMatchObject({ ok: false, error: { code: 'password_change_required' } });

@@ -3,8 +3,11 @@ import { mustChangePassword } from '../auth/authenticator.ts';
 import { errors } from '../errors.ts';
 import type { HubLocals } from '../auth/http-auth.ts';
 
-/** The routes a person with a temporary password may still use (paths under /api). */
-const OPEN_WHILE_TEMPORARY = new Set(['/auth/me', '/auth/logout', '/account/password']);
+/**
+ * The routes a person with a temporary password may still use (paths under /api). `/setup` is
+ * public anyway (is set-up needed?); the web asks it on every start, signed in or not.
+ */
+const OPEN_WHILE_TEMPORARY = new Set(['/auth/me', '/auth/logout', '/account/password', '/setup']);
 
 /**
  * API guard after authentication: with a temporary password, every route but the password change
