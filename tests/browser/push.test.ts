@@ -1,13 +1,13 @@
 /**
  * The installable app in Chromium: a valid manifest with its icons, the service worker in control,
- * the shell (and the last copy of the page) offline, and a notification shown — with 签收 — when
+ * the shell, the last copy of the page and the officer's last inbox offline, and a notification shown — with 签收 — when
  * a push message is dispatched to the service worker (through DevTools, as a push service would).
  * Needs the web build (`pnpm build`); skips without Chromium unless REQUIRE_SERVICES=1.
  */
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoLogin, startTestHub, type TestHub } from '@fengqiao/hub/test-support';
+import { connectSocket, demoLogin, login, startTestHub, type TestHub } from '@fengqiao/hub/test-support';
 import type { PushMessage } from '@fengqiao/hub/protocol';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -96,6 +96,53 @@ interface Manifest {
         await expect.poll(() => page.getByRole('navigation', { name: '主导航' }).count()).toBeGreaterThan(0);
         await page.goto(`${hub!.url}/`);
         await expect.poll(() => page.getByRole('navigation', { name: '主导航' }).count()).toBeGreaterThan(0);
+      } finally {
+        await context.setOffline(false);
+      }
+    },
+    TEST_MS,
+  );
+
+  it(
+    "keeps the officer's last inbox offline: an order received online is still listed after an offline reload",
+    async () => {
+      const db = hub!.hub.store.db;
+      const officer = await db
+        .selectFrom('users')
+        .innerJoin('units', 'units.id', 'users.unit_id')
+        .select(['users.id', 'units.parent_id'])
+        .where('users.login', '=', await demoLogin(hub!.hub, 'officer'))
+        .executeTakeFirstOrThrow();
+      // A dispatcher of the officer's own station (their command room sits beside the officer's squad).
+      const dispatcher = await db
+        .selectFrom('users')
+        .innerJoin('units', 'units.id', 'users.unit_id')
+        .select('users.login')
+        .where('users.role', '=', 'dispatcher')
+        .where('units.parent_id', '=', officer.parent_id)
+        .executeTakeFirstOrThrow();
+      const desk = await connectSocket(hub!.url, { cookie: (await login(hub!.url, dispatcher.login)).cookie });
+      const title = `离线可见的指令 ${Date.now().toString(36)}`;
+      try {
+        await page.goto(`${hub!.url}/orders`);
+        await page.locator('[role=status][data-state=connected]').first().waitFor();
+        const sent = await desk.emitWithAck('order:create', {
+          clientId: `offline-${Date.now()}`,
+          title,
+          body: '核查辖区内的出租屋登记情况。',
+          priority: 'urgent',
+          targets: [{ kind: 'user', userId: officer.id }],
+        });
+        expect(sent).toMatchObject({ ok: true });
+        await page.getByText(title).first().waitFor();
+      } finally {
+        desk.close();
+      }
+      await context.setOffline(true);
+      try {
+        await page.reload();
+        await page.getByText(title).first().waitFor();
+        expect(await page.locator('[role=status][data-state=connected]').count()).toBe(0);
       } finally {
         await context.setOffline(false);
       }

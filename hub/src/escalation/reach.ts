@@ -5,6 +5,7 @@ import { createPolicyService } from './policy.service.ts';
 import { createWebhookSender } from './webhook-sender.ts';
 import type { Logger } from '../logger.ts';
 import type { Database } from '../store/schema.ts';
+import { createEncryptPool } from '../push/encrypt-pool.ts';
 import { createOutbox } from '../push/outbox.ts';
 import type { PushConfig } from '../push-config.ts';
 import { createPushHooks } from '../push/push-hooks.ts';
@@ -52,10 +53,18 @@ export async function createReach(deps: { db: Kysely<Database>; config: PushConf
   const vapid = await loadVapidKeys(db, config.vapid);
   const subscriptions = createSubscriptionService({ db, endpoints: config.endpoints });
   const queue = createPushQueue({ db, timeZone: deps.timeZone });
+  const encryption = createEncryptPool();
   const outbox = createOutbox({
     db,
     senders: {
-      webpush: createWebPushSender({ db, vapid, endpoints: config.endpoints, concurrency: config.concurrency, log }),
+      webpush: createWebPushSender({
+        db,
+        vapid,
+        endpoints: config.endpoints,
+        concurrency: config.concurrency,
+        encryption,
+        log,
+      }),
       webhook: createWebhookSender({ db }),
     },
     options: {
@@ -99,6 +108,7 @@ export async function createReach(deps: { db: Kysely<Database>; config: PushConf
     async stop(): Promise<void> {
       for (const t of timers) clearInterval(t);
       await outbox.idle();
+      await encryption.close();
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
-import webPush from 'web-push';
 import type { Logger } from '../logger.ts';
 import type { Database } from '../store/schema.ts';
+import type { EncryptPool, PushRequest } from './encrypt-pool.ts';
 import { checkEndpoint, type EndpointPolicy } from './endpoint-policy.ts';
 import type { ChannelSender, ClaimedJob, Outcome } from './outbox.ts';
 import type { VapidKeys } from './vapid-keys.ts';
@@ -12,7 +12,8 @@ const REQUEST_TIMEOUT_MS = 10_000;
 
 /**
  * Sends Web Push jobs: encrypts each payload (aes128gcm, RFC 8291) and signs with VAPID through
- * `web-push`, then POSTs with fetch (bounded concurrency, a timeout each). Before sending it
+ * `web-push` on the encryption workers, then POSTs with fetch (bounded concurrency, a timeout
+ * each). Before sending it
  * re-reads the subscription: gone (logged out, disabled), or its page open and visible right now
  * (shown there instead) means no push. 404/410 from the push service removes the subscription.
  */
@@ -21,14 +22,15 @@ export function createWebPushSender(deps: {
   vapid: VapidKeys;
   endpoints: EndpointPolicy;
   concurrency: number;
+  encryption: EncryptPool;
   log: Logger;
 }): ChannelSender {
   const { db, vapid } = deps;
 
-  /** Encrypts and signs one push (CPU: an ECDH key pair and HKDF per push); throws on a bad subscription. */
+  /** Encrypts and signs one push off the event loop; rejects for a bad subscription. */
   function request(job: ClaimedJob, sub: { endpoint: string; p256dh: string; auth: string; urgent: boolean }) {
     checkEndpoint(sub.endpoint, deps.endpoints);
-    return webPush.generateRequestDetails({ endpoint: sub.endpoint, keys: sub }, job.payload, {
+    return deps.encryption.encrypt({ endpoint: sub.endpoint, keys: sub }, job.payload, {
       vapidDetails: vapid,
       TTL: TTL_SECONDS,
       urgency: sub.urgent ? 'high' : 'normal',
@@ -36,11 +38,11 @@ export function createWebPushSender(deps: {
     });
   }
 
-  async function post(req: ReturnType<typeof request>): Promise<Outcome> {
+  async function post(req: PushRequest): Promise<Outcome> {
     try {
       const res = await fetch(req.endpoint, {
         method: req.method,
-        headers: req.headers as Record<string, string>,
+        headers: req.headers,
         body: req.body as Uint8Array<ArrayBuffer>,
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
         redirect: 'error',
@@ -78,18 +80,17 @@ export function createWebPushSender(deps: {
         outcomes[i] = { kind: 'dropped', why: 'page visible' };
         continue;
       }
-      // One encryption per turn of the event loop: ten thousand pushes must not hold up the
-      // sockets and requests this node serves meanwhile (order delivery, acknowledgements).
-      await new Promise<void>((resolve) => setImmediate(resolve));
       const kind = (JSON.parse(job.payload) as { kind: string }).kind;
-      let req: ReturnType<typeof request>;
-      try {
-        req = request(job, { ...sub, urgent: kind === 'flash' || kind === 'urgent' });
-      } catch (err) {
-        outcomes[i] = { kind: 'dropped', why: err instanceof Error ? err.message : String(err) };
-        continue;
-      }
-      const sending = post(req).then((o) => void (outcomes[i] = o));
+      const sending = (async () => {
+        let req: PushRequest;
+        try {
+          req = await request(job, { ...sub, urgent: kind === 'flash' || kind === 'urgent' });
+        } catch (err) {
+          outcomes[i] = { kind: 'dropped', why: err instanceof Error ? err.message : String(err) };
+          return;
+        }
+        outcomes[i] = await post(req);
+      })();
       inFlight.add(sending);
       void sending.finally(() => inFlight.delete(sending));
       if (inFlight.size >= deps.concurrency) await Promise.race(inFlight);

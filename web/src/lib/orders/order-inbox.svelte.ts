@@ -130,7 +130,11 @@ class OrderInbox {
     this.#cursor = cache.cursor;
     this.#onDuty = me.onDuty;
     for (const a of cache.assignments) this.#byId.set(a.order.id, a);
+    // A page closed or reloaded within the save delay still keeps what it just received (offline inbox).
+    const flush = () => this.#saveNow();
+    window.addEventListener('pagehide', flush);
     this.#stops = [
+      () => window.removeEventListener('pagehide', flush),
       connection.on('order:assigned', (a) => this.#assigned(a)),
       connection.on('order:progressed', (a) => this.#progressed(a)),
       connection.on('order:changed', (o) => this.#changed(o)),
