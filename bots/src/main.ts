@@ -15,7 +15,7 @@ try {
   process.stderr.write(`${(err as Error).message}\n`);
   process.exit(1);
 }
-const logger = createLogger(config.logLevel);
+const logger = createLogger(config.logLevel, config.logFormat);
 const log = logger.child({ module: 'main' });
 
 function readToken(): string | undefined {
