@@ -66,10 +66,16 @@ describe('the compiled build', () => {
     expect(out).toContain('schema up to date: no pending migrations');
   });
 
-  it('starts the report bot from bots/dist/main.js with the token the demo hub wrote, and stops on SIGTERM', async () => {
+  it('starts the report bot from bots/dist/main.js with the token the demo hub wrote, logs readable lines when asked, and stops on SIGTERM', async () => {
     const bot = spawn(process.execPath, ['bots/dist/main.js'], {
       cwd: repoDir,
-      env: { ...process.env, HUB_URL: hub.url, BOT_TOKEN: '', BOT_TOKEN_FILE: join(dataDir, 'bot-token') },
+      env: {
+        ...process.env,
+        HUB_URL: hub.url,
+        BOT_TOKEN: '',
+        BOT_TOKEN_FILE: join(dataDir, 'bot-token'),
+        LOG_FORMAT: 'pretty',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     killOnExit.push(bot);
@@ -83,6 +89,9 @@ describe('the compiled build', () => {
       bot.stderr.on('data', (d: Buffer) => (out += d.toString()));
       void exited.then((code) => reject(new Error(`bot exited ${code}:\n${out}`)));
     });
+    // pino-pretty, found beside the bundle: `INFO: report bot running`, no JSON.
+    expect(out).toMatch(/INFO.*: report bot running/);
+    expect(out.split('\n').some((l) => l.startsWith('{'))).toBe(false);
     bot.kill('SIGTERM');
     expect(await exited).toBe(0);
   });

@@ -94,6 +94,24 @@ describe.each(dialects)('migrations run explicitly on $name', ({ name, available
   );
 });
 
+describe.each(dialects)('two migrate runs at once on $name', ({ available, databaseUrl }) => {
+  it.skipIf(!available)('take turns: one applies every migration, the other finds nothing to do', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'fq-migrate-'));
+    dirs.push(dataDir);
+    const target = await databaseUrl();
+    const env = { DATA_DIR: dataDir, DATABASE_URL: target.url ?? '' };
+    try {
+      const runs = await Promise.all([migrateCli(env), migrateCli(env)]);
+      expect(runs.map((r) => r.code)).toEqual([0, 0]);
+      const outs = runs.map((r) => r.out);
+      expect(outs.filter((o) => o.includes('0001-foundation'))).toHaveLength(1);
+      expect(outs.filter((o) => o.includes('nothing applied'))).toHaveLength(1);
+    } finally {
+      await target.drop();
+    }
+  });
+});
+
 describe('the migrate command', () => {
   it('answers an unknown option with its usage and exit code 2', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'fq-migrate-'));

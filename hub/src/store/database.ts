@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import {
   Kysely,
   Migrator,
+  type MigrationResultSet,
   PostgresDialect,
   SqliteDialect,
   SqliteDriver,
@@ -147,7 +148,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   db = store.db;
   const mode = opts.migrate ?? 'auto';
   try {
-    if (mode === 'auto') await migrateToLatest(store.db);
+    if (mode === 'auto') await migrateToLatest(store.db, store.dialect);
     if (mode === 'never') await assertSchemaCurrent(store.db);
   } catch (err) {
     await store.close();
@@ -166,15 +167,31 @@ export async function pendingMigrations(db: Kysely<Database>): Promise<string[]>
   return (await migrator(db).getMigrations()).filter((m) => !m.executedAt).map((m) => m.name);
 }
 
-/** Applies every pending migration (all or none: one transaction on PostgreSQL); returns their names. */
-export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
-  const { error, results = [] } = await migrator(db).migrateToLatest();
+/**
+ * Applies every pending migration, all or none; returns their names. PostgreSQL: Kysely runs them
+ * in one transaction under an advisory lock. SQLite: Kysely does neither, so the run sits in one
+ * BEGIN IMMEDIATE on the store's single connection, which a second process waits for (busy_timeout).
+ */
+export async function migrateToLatest(db: Kysely<Database>, dialect: DialectName): Promise<string[]> {
+  const run = () => migrator(db).migrateToLatest();
+  const { error, results = [] } = dialect === 'sqlite' ? await inWriteLock(db, run) : await run();
   if (error) {
     const failed = results.find((r) => r.status === 'Error')?.migrationName ?? 'run';
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`store migration ${failed} failed: ${reason}`, { cause: error });
   }
   return results.map((r) => r.migrationName);
+}
+
+async function inWriteLock(db: Kysely<Database>, run: () => Promise<MigrationResultSet>): Promise<MigrationResultSet> {
+  await sql`begin immediate`.execute(db);
+  let outcome: MigrationResultSet | undefined;
+  try {
+    outcome = await run();
+    return outcome;
+  } finally {
+    await sql.raw(outcome && !outcome.error ? 'commit' : 'rollback').execute(db);
+  }
 }
 
 /** MIGRATE=never: one line naming what is pending and the command that applies it. */

@@ -53,7 +53,7 @@ async function main(): Promise<number> {
           : 'schema up to date: no pending migrations\n',
       );
     } else {
-      const applied = await migrateToLatest(store.db);
+      const applied = await migrateToLatest(store.db, store.dialect);
       process.stdout.write(
         applied.length
           ? `applied ${applied.length} migration(s):\n${list(applied)}schema up to date\n`
