@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import type { LogFormat } from './logger.ts';
 
 /** `data/bot-token` at the repository root: where a freshly seeded demo hub leaves the bot's token. */
 const DEFAULT_TOKEN_FILE = fileURLToPath(new URL('../../data/bot-token', import.meta.url));
@@ -21,6 +22,7 @@ const envSchema = z.object({
   LLM_MODEL: z.string().trim().optional(),
   LLM_TIMEOUT_MS: z.coerce.number().int().positive().max(600_000).default(20_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
 });
 
 /** An OpenAI-compatible endpoint for summaries; without one the extractive summariser is used. */
@@ -39,6 +41,8 @@ export interface BotConfig {
   /** How often the report bot asks the hub what is due. */
   scheduleEveryMs: number;
   logLevel: string;
+  /** json or pretty; unset: pretty when stdout is a terminal. */
+  logFormat: LogFormat | undefined;
   llm: LlmConfig | undefined;
 }
 
@@ -62,6 +66,7 @@ export function loadBotConfig(env: NodeJS.ProcessEnv = process.env): BotConfig {
     tokenFile: e.BOT_TOKEN_FILE ?? (e.DATA_DIR ? join(e.DATA_DIR, 'bot-token') : DEFAULT_TOKEN_FILE),
     scheduleEveryMs: Math.round(e.REPORT_SCHEDULE_SECONDS * 1000),
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     llm: e.LLM_BASE_URL
       ? { baseUrl: e.LLM_BASE_URL, apiKey: e.LLM_API_KEY, model: e.LLM_MODEL!, timeoutMs: e.LLM_TIMEOUT_MS }
       : undefined,

@@ -15,7 +15,7 @@ try {
   process.stderr.write(`${(err as Error).message}\n`);
   process.exit(1);
 }
-const logger = createLogger(config.logLevel);
+const logger = createLogger(config.logLevel, config.logFormat);
 const log = logger.child({ module: 'main' });
 
 function readToken(): string | undefined {
@@ -50,7 +50,6 @@ async function main(): Promise<void> {
           log: logger.child({ module: 'report-bot' }),
         });
         await bot.start();
-        log.info({ hubUrl, bot: connected.me.id, summariser: config.llm ? 'llm' : 'extractive' }, 'report bot running');
         let running = false;
         const tick = () => {
           if (running) return;
@@ -72,6 +71,8 @@ async function main(): Promise<void> {
         };
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
+        // Logged once a stop signal would be handled: whoever waits for this line may send one.
+        log.info({ hubUrl, bot: connected.me.id, summariser: config.llm ? 'llm' : 'extractive' }, 'report bot running');
         return;
       } catch (err) {
         // Expected while the hub starts beside the bot: the reason without a stack on every retry.

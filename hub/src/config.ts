@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import type { LogFormat } from './logger.ts';
 import { loadPushConfig, type PushConfig } from './push-config.ts';
 
 /** `data/` at the repository root, wherever the hub is started from. */
@@ -20,6 +21,8 @@ const envSchema = z.object({
   SEED_DEMO: z.enum(['demo', 'never']).default('never'),
   WEB_BUILD_DIR: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+  MIGRATE: z.enum(['auto', 'never']).default('auto'),
   NODE_ID: z.string().optional(),
   MAX_SOCKET_PAYLOAD_BYTES: z.coerce
     .number()
@@ -96,6 +99,10 @@ export interface HubConfig {
   /** Folder of the SvelteKit adapter-node build; the hub mounts its handler when present. */
   webBuildDir: string | undefined;
   logLevel: string;
+  /** json or pretty; unset: pretty when stdout is a terminal (logger.ts). */
+  logFormat: LogFormat | undefined;
+  /** auto: bring the store's schema up to date at start; never: refuse to start while migrations are pending. */
+  migrate: 'auto' | 'never';
   nodeId: string;
   /** Largest JSON payload of one socket event; larger ones are answered payload_too_large. */
   maxSocketPayloadBytes: number;
@@ -164,6 +171,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     seedDemo: e.SEED_DEMO,
     webBuildDir: e.WEB_BUILD_DIR,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
+    migrate: e.MIGRATE,
     nodeId: e.NODE_ID ?? `hub-${process.pid}`,
     maxSocketPayloadBytes: e.MAX_SOCKET_PAYLOAD_BYTES,
     maxBodyBytes: e.MAX_BODY_BYTES,

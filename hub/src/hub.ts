@@ -102,6 +102,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     nodeId: config.nodeId,
+    migrate: config.migrate,
     log: log.child({ module: 'store' }),
     onQuery: (ms, failed, failure) => {
       metrics.storeQueries.observe({ failed: String(failed) }, ms / 1000);

@@ -6,7 +6,7 @@ import { DEMO_PASSWORD } from './org/demo-seed.ts';
 
 /** Start-up only: config → hub → banner; graceful stop on SIGTERM/SIGINT. */
 const config = loadConfig();
-const log = createLogger(config.logLevel);
+const log = createLogger(config.logLevel, config.logFormat);
 const started = Date.now();
 const hub = await startHub(config, log).catch((err: unknown) => {
   // One line that says why (a read-only data folder, an unreachable database), not a stack trace.

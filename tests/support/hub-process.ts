@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { freePort } from '@fengqiao/hub/test-support';
 
 const hubDir = fileURLToPath(new URL('../../hub/', import.meta.url));
+const repoDir = fileURLToPath(new URL('../../', import.meta.url));
 
 /** A hub running as its own process (`hub/src/main.ts`, as `pnpm start` runs it), for faults a process takes: kill -9, SIGTERM. */
 export interface HubProcess {
@@ -16,12 +17,17 @@ export interface HubProcess {
 
 /**
  * Starts `hub/src/main.ts` with these settings on a free port; resolves once it printed its banner
- * (or rejects with its output when it exits first). Pass `wait: false` to get it while it starts.
+ * (or rejects with its output when it exits first). Pass `wait: false` to get it while it starts;
+ * `compiled: true` runs the build instead, as the README says: `node hub/dist/main.js` from the repository.
  */
-export async function spawnHub(env: Record<string, string>, opts: { wait?: boolean } = {}): Promise<HubProcess> {
+export async function spawnHub(
+  env: Record<string, string>,
+  opts: { wait?: boolean; compiled?: boolean } = {},
+): Promise<HubProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: hubDir,
+  const [args, cwd] = opts.compiled ? [['hub/dist/main.js'], repoDir] : [['--import', 'tsx', 'src/main.ts'], hubDir];
+  const child = spawn(process.execPath, args, {
+    cwd,
     env: {
       ...process.env,
       PORT: String(port),

@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import {
   Kysely,
   Migrator,
+  type MigrationResultSet,
   PostgresDialect,
   SqliteDialect,
   SqliteDriver,
@@ -19,6 +20,16 @@ import { withStatementCache } from './statement-cache.ts';
 import { createStoreHealth, type StoreHealth } from './store-health.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
+
+/**
+ * What opening the store does with its schema. auto: apply pending migrations (PostgreSQL nodes
+ * starting together take turns on Kysely's advisory lock); never: refuse to open while any are
+ * pending (`pnpm hub:migrate` applies them); manual: leave the schema alone (the migrate CLI).
+ */
+export type MigrateMode = 'auto' | 'never' | 'manual';
+
+/** The SQLite store's file inside DATA_DIR. */
+export const SQLITE_FILE = 'fengqiao.sqlite';
 
 /** The open store: the Kysely handle plus what start-up, health checks and shutdown need. */
 export interface Store {
@@ -42,6 +53,10 @@ export interface StoreOptions {
   /** This node's name, for its row in the write probe. */
   nodeId?: string;
   log?: Logger;
+  /** Default auto. */
+  migrate?: MigrateMode;
+  /** Open without the right to write (a dry run); SQLite: the file must exist. */
+  readOnly?: boolean;
 }
 
 /**
@@ -98,7 +113,11 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   };
   let store: Omit<Store, 'health'>;
   if (opts.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
+    const pool = new pg.Pool({
+      connectionString: opts.databaseUrl,
+      max: 10,
+      ...(opts.readOnly && { options: '-c default_transaction_read_only=on' }),
+    });
     // An idle client's error (server restart) must not crash the process; the pool replaces it.
     pool.on('error', () => {});
     const pgDb = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
@@ -109,10 +128,12 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
       close: () => pgDb.destroy(),
     };
   } else {
-    const file = opts.sqliteFile ?? 'fengqiao.sqlite';
-    if (file !== ':memory:') assertWritableDir(opts.dataDir);
-    const sqlite = new SQLite(file === ':memory:' ? file : join(opts.dataDir, file));
-    sqlite.pragma('journal_mode = WAL');
+    const file = opts.sqliteFile ?? SQLITE_FILE;
+    if (file !== ':memory:' && !opts.readOnly) assertWritableDir(opts.dataDir);
+    const path = file === ':memory:' ? file : join(opts.dataDir, file);
+    const sqlite = new SQLite(path, opts.readOnly ? { readonly: true, fileMustExist: true } : {});
+    // The journal mode is stored in the file: a read-only open finds it set and must not set it.
+    if (!opts.readOnly) sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('synchronous = NORMAL');
@@ -125,13 +146,60 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     };
   }
   db = store.db;
-  await migrate(store.db);
+  const mode = opts.migrate ?? 'auto';
+  try {
+    if (mode === 'auto') await migrateToLatest(store.db, store.dialect);
+    if (mode === 'never') await assertSchemaCurrent(store.db);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   return { ...store, health: health.check };
 }
 
-async function migrate(db: Kysely<Database>): Promise<void> {
+function migrator(db: Kysely<Database>): Migrator {
   // Numbers are reserved per feature (0008 hotline, 0009 reports) and may land out of order.
-  const migrator = new Migrator({ db, provider: migrationProvider, allowUnorderedMigrations: true });
-  const { error } = await migrator.migrateToLatest();
-  if (error) throw new Error('store migration failed', { cause: error });
+  return new Migrator({ db, provider: migrationProvider, allowUnorderedMigrations: true });
+}
+
+/** Names of the migrations not yet applied to this store, in the order they would run. Reads only. */
+export async function pendingMigrations(db: Kysely<Database>): Promise<string[]> {
+  return (await migrator(db).getMigrations()).filter((m) => !m.executedAt).map((m) => m.name);
+}
+
+/**
+ * Applies every pending migration, all or none; returns their names. PostgreSQL: Kysely runs them
+ * in one transaction under an advisory lock. SQLite: Kysely does neither, so the run sits in one
+ * BEGIN IMMEDIATE on the store's single connection, which a second process waits for (busy_timeout).
+ */
+export async function migrateToLatest(db: Kysely<Database>, dialect: DialectName): Promise<string[]> {
+  const run = () => migrator(db).migrateToLatest();
+  const { error, results = [] } = dialect === 'sqlite' ? await inWriteLock(db, run) : await run();
+  if (error) {
+    const failed = results.find((r) => r.status === 'Error')?.migrationName ?? 'run';
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`store migration ${failed} failed: ${reason}`, { cause: error });
+  }
+  return results.map((r) => r.migrationName);
+}
+
+async function inWriteLock(db: Kysely<Database>, run: () => Promise<MigrationResultSet>): Promise<MigrationResultSet> {
+  await sql`begin immediate`.execute(db);
+  let outcome: MigrationResultSet | undefined;
+  try {
+    outcome = await run();
+    return outcome;
+  } finally {
+    await sql.raw(outcome && !outcome.error ? 'commit' : 'rollback').execute(db);
+  }
+}
+
+/** MIGRATE=never: one line naming what is pending and the command that applies it. */
+async function assertSchemaCurrent(db: Kysely<Database>): Promise<void> {
+  const pending = await pendingMigrations(db);
+  if (pending.length === 0) return;
+  throw new Error(
+    `the store's schema is out of date (MIGRATE=never): ${pending.length} pending migration(s): ${pending.join(', ')}; ` +
+      'apply them with `pnpm hub:migrate` (or `node hub/dist/migrate.js`), then start the hub again',
+  );
 }
