@@ -219,3 +219,4 @@ export {
 } from './admin-client.ts';
 export { buildStationRoster, csv, stationUnitsCsv } from './roster.ts';
 export { parseCsv } from '../src/admin/csv.ts';
+export { createBackup } from '../src/store/backup.ts';

@@ -35,23 +35,27 @@ export interface CopyProgress {
  * so neither this process nor the page cache holds the whole store. A write by another connection
  * between two steps makes SQLite start the copy over; after the first restart the rest is copied in
  * one step, under one read snapshot (WAL readers do not block writers), so the copy always ends.
+ * `onStep` may answer 'pause' to copy nothing this turn (throttling; tests use it to hold the copy
+ * open while they write).
  */
 export async function copyLiveStore(
   source: string,
   dest: string,
-  opts: { stepPages: number; onStep?: (p: CopyProgress) => void },
+  opts: { stepPages: number; onStep?: (p: CopyProgress) => 'pause' | void },
 ): Promise<CopyProgress> {
   const db = new SQLite(source, { fileMustExist: true });
   try {
     db.pragma('busy_timeout = 5000');
     let restarts = 0;
-    let lastRemaining = Number.POSITIVE_INFINITY;
+    let expected = Number.POSITIVE_INFINITY;
     const done = await db.backup(dest, {
       progress: ({ totalPages, remainingPages }) => {
-        if (remainingPages > lastRemaining) restarts += 1;
-        lastRemaining = remainingPages;
-        opts.onStep?.({ totalPages, remainingPages, restarts });
-        return restarts > 0 ? totalPages : opts.stepPages;
+        // More left than the last step should have left: SQLite started over (or the store grew, which is a write too).
+        if (remainingPages > expected) restarts += 1;
+        const pause = opts.onStep?.({ totalPages, remainingPages, restarts }) === 'pause';
+        const pages = pause ? 0 : restarts > 0 ? totalPages : opts.stepPages;
+        expected = Math.max(0, remainingPages - pages);
+        return pages;
       },
     });
     return { ...done, restarts };

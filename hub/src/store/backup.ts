@@ -16,8 +16,8 @@ export interface BackupOptions {
   nodeId: string;
   /** Pages copied per step of the online copy; 256 pages of 4 KiB is 1 MiB. */
   stepPages?: number;
-  /** Called after each step of the database copy (tests use it to see the copy running). */
-  onStep?: (p: CopyProgress) => void;
+  /** Called after each step of the database copy; 'pause' copies nothing this turn (see copyLiveStore). */
+  onStep?: (p: CopyProgress) => 'pause' | void;
   now?: () => Date;
 }
 
