@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { copyWithDigest, digestFile, listFiles, stamp, syncDir, type FileDigest } from './backup-files.ts';
 import { BACKUP_DB_FILE, BACKUP_IMAGE_DIR, writeManifest, type BackupManifest } from './backup-manifest.ts';
 import { checkStoreCopy, copyLiveStore, type CopyProgress } from './backup-sqlite.ts';
@@ -39,6 +39,9 @@ export interface BackupResult {
 export async function createBackup(opts: BackupOptions): Promise<BackupResult> {
   const source = join(opts.dataDir, STORE_FILE);
   if (!existsSync(source)) throw new Error(`no SQLite store at ${source}: nothing to back up`);
+  const inImages = relative(resolve(opts.imageDir), resolve(opts.outDir));
+  if (!inImages.startsWith('..') && !isAbsolute(inImages))
+    throw new Error(`the backup folder ${opts.outDir} is inside the image folder ${opts.imageDir}: choose another`);
   const createdAt = (opts.now ?? (() => new Date()))();
   const dir = join(opts.outDir, `fengqiao-${stamp(createdAt)}`);
   const partial = `${dir}.partial`;
