@@ -220,3 +220,4 @@ export {
 export { buildStationRoster, csv, stationUnitsCsv } from './roster.ts';
 export { parseCsv } from '../src/admin/csv.ts';
 export { createOutdatedStore } from './partial-store.ts';
+export { createBackup } from '../src/store/backup.ts';
