@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { loadPushConfig, type PushConfig } from './push-config.ts';
@@ -11,6 +12,7 @@ const envSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   PUBLIC_ORIGIN: z.string().url().optional(),
   DATA_DIR: z.string().default(DEFAULT_DATA_DIR),
+  IMAGE_DIR: z.string().optional(),
   DATABASE_URL: z.string().url().optional(),
   REDIS_URL: z.string().url().optional(),
   REDIS_CHANNEL_PREFIX: z.string().min(1).default('fengqiao'),
@@ -82,6 +84,8 @@ export interface HubConfig {
   /** The origin browsers use (behind a proxy); when set, the only origin cookie-carrying requests may come from. */
   publicOrigin: string | undefined;
   dataDir: string;
+  /** Folder of image files (conversations/image-files.ts); every node must share it. */
+  imageDir: string;
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
   /** Prefix of the adapter's pub/sub channels: hubs sharing it form one cluster. */
@@ -155,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     host: e.HOST,
     publicOrigin: e.PUBLIC_ORIGIN,
     dataDir: e.DATA_DIR,
+    imageDir: e.IMAGE_DIR ?? join(e.DATA_DIR, 'images'),
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     redisChannelPrefix: e.REDIS_CHANNEL_PREFIX,

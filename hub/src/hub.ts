@@ -48,6 +48,8 @@ import { createMatterService } from './groups/matter.service.ts';
 import { createGroupAdminService } from './groups/group-admin.service.ts';
 import { createImageService } from './conversations/image.service.ts';
 import { imageRoutes } from './conversations/image.routes.ts';
+import { createImageFiles } from './conversations/image-files.ts';
+import { moveImagesToFiles } from './conversations/image-move.ts';
 import { createHotlineNotifier } from './hotline/hotline-notifier.ts';
 import { hotlineRoutes } from './hotline/hotline.routes.ts';
 import { createHotlineService } from './hotline/hotline.service.ts';
@@ -191,7 +193,13 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   const groups = createGroupService({ db, notify: groupNotifier, rates: config.messageRates });
   const matters = createMatterService({ db, groups, notify: groupNotifier });
   const groupAdmin = createGroupAdminService({ db, notify: groupNotifier });
-  const images = createImageService({ db });
+  const imageFiles = createImageFiles(config.imageDir);
+  const images = createImageService({ db, files: imageFiles });
+  // Images stored before 0016 move to files in the background; until then they are served from the store.
+  const stopMove = new AbortController();
+  const imagesMoved = moveImagesToFiles(db, imageFiles, log.child({ module: 'images' }), stopMove.signal).catch(
+    (err: unknown) => log.warn({ err }, 'moving images to files stopped; the next start goes on'),
+  );
   const registration = createRegistrationService({ db, requestJoin: groupAdmin.requestJoin });
   const sweep = createOrderSweep({ db, notify: orderNotify, options: config.orderSweep });
   const hotlineNotifier = push.hooks.hotline(createHotlineNotifier(io));
@@ -337,6 +345,8 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
         notifier.close();
         await backend.close();
         await limitStore.close();
+        stopMove.abort();
+        await imagesMoved;
         await store.close();
       })()),
   };

@@ -368,9 +368,12 @@ export interface ImageTable {
   width: number;
   height: number;
   size: number;
-  data: Buffer;
-  /** A small WebP for the chat list. */
-  thumb: Buffer;
+  /**
+   * Bytes of an image stored before 0016, until the one-time move (conversations/image-move.ts)
+   * writes them to files and nulls them; null for every image since. The files are the bytes.
+   */
+  legacy_data: Buffer | null;
+  legacy_thumb: Buffer | null;
   created_at: number;
 }
 

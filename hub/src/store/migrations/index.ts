@@ -14,6 +14,7 @@ import * as dropLoginThrottle from './0012-drop-login-throttle.ts';
 import * as storeProbes from './0013-store-probes.ts';
 import * as administration from './0014-administration.ts';
 import * as push from './0015-push.ts';
+import * as imageFiles from './0016-image-files.ts';
 
 /** Migrations in order; the same set runs on SQLite and PostgreSQL. */
 const migrations: Record<string, Migration> = {
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '0013-store-probes': storeProbes,
   '0014-administration': administration,
   '0015-push': push,
+  '0016-image-files': imageFiles,
 };
 
 export const migrationProvider: MigrationProvider = {
