@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { loadPushConfig, type PushConfig } from './push-config.ts';
+import { loadRetentionConfig, type RetentionConfig } from './retention-config.ts';
 
 /** `data/` at the repository root, wherever the hub is started from. */
 const DEFAULT_DATA_DIR = fileURLToPath(new URL('../../data/', import.meta.url));
@@ -127,6 +128,8 @@ export interface HubConfig {
   reports: { timeZone: string; briefingTime: string };
   /** Web Push and the escalation ladder (push-config.ts). */
   push: PushConfig;
+  /** Retention periods and the daily sweep's time (retention-config.ts). */
+  retention: RetentionConfig;
 }
 
 /** Bounds on what one connection, and one person's connections on this node, may hold or send. */
@@ -208,5 +211,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     reports: { timeZone: e.REPORT_TIME_ZONE, briefingTime: e.BRIEFING_TIME },
     metrics: { token: e.METRICS_TOKEN, host: e.METRICS_HOST, port: e.METRICS_PORT },
     push: loadPushConfig(given),
+    retention: loadRetentionConfig(given),
   };
 }

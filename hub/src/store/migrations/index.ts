@@ -15,6 +15,7 @@ import * as storeProbes from './0013-store-probes.ts';
 import * as administration from './0014-administration.ts';
 import * as push from './0015-push.ts';
 import * as imageFiles from './0016-image-files.ts';
+import * as retention from './0017-retention.ts';
 
 /** Migrations in order; the same set runs on SQLite and PostgreSQL. */
 const migrations: Record<string, Migration> = {
@@ -34,6 +35,7 @@ const migrations: Record<string, Migration> = {
   '0014-administration': administration,
   '0015-push': push,
   '0016-image-files': imageFiles,
+  '0017-retention': retention,
 };
 
 export const migrationProvider: MigrationProvider = {
