@@ -22,15 +22,9 @@ describe('retention configuration', () => {
   });
 
   it('refuses short, fractional and malformed periods with every problem listed', () => {
-    expect(() =>
-      loadConfig({
-        RETENTION_AUDIT_DAYS: '7',
-        RETENTION_HOTLINE_DAYS: '90.5',
-        RETENTION_GROUP_MESSAGES_DAYS: 'forever',
-      }),
-    ).toThrow(
-      /RETENTION_HOTLINE_DAYS[\s\S]*RETENTION_AUDIT_DAYS: at least 30 days|RETENTION_AUDIT_DAYS: at least 30 days/,
-    );
+    const bad = () => loadConfig({ RETENTION_AUDIT_DAYS: '7', RETENTION_HOTLINE_DAYS: '90.5' });
+    expect(bad).toThrow(/RETENTION_AUDIT_DAYS: at least 30 days/);
+    expect(bad).toThrow(/RETENTION_HOTLINE_DAYS: whole days/);
     expect(() => loadConfig({ RETENTION_TIME: '25:00' })).toThrow(/RETENTION_TIME: HH:MM/);
     expect(() => loadConfig({ RETENTION_GROUP_MESSAGES_DAYS: 'forever' })).toThrow(/RETENTION_GROUP_MESSAGES_DAYS/);
   });
