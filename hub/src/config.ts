@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { LogFormat } from './logger.ts';
 import { loadPushConfig, type PushConfig } from './push-config.ts';
+import { loadRetentionConfig, type RetentionConfig } from './retention-config.ts';
 
 /** `data/` at the repository root, wherever the hub is started from. */
 const DEFAULT_DATA_DIR = fileURLToPath(new URL('../../data/', import.meta.url));
@@ -87,7 +88,7 @@ export interface HubConfig {
   /** The origin browsers use (behind a proxy); when set, the only origin cookie-carrying requests may come from. */
   publicOrigin: string | undefined;
   dataDir: string;
-  /** Folder of uploaded image files (write-once, named by id); backups copy it after the database. */
+  /** Folder of image files (conversations/image-files.ts, write-once, named by id); every node must share it, backups copy it after the database. */
   imageDir: string;
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
@@ -134,6 +135,8 @@ export interface HubConfig {
   reports: { timeZone: string; briefingTime: string };
   /** Web Push and the escalation ladder (push-config.ts). */
   push: PushConfig;
+  /** Retention periods and the daily sweep's time (retention-config.ts). */
+  retention: RetentionConfig;
 }
 
 /** Bounds on what one connection, and one person's connections on this node, may hold or send. */
@@ -217,5 +220,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     reports: { timeZone: e.REPORT_TIME_ZONE, briefingTime: e.BRIEFING_TIME },
     metrics: { token: e.METRICS_TOKEN, host: e.METRICS_HOST, port: e.METRICS_PORT },
     push: loadPushConfig(given),
+    retention: loadRetentionConfig(given),
   };
 }

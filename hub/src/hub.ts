@@ -48,6 +48,9 @@ import { createMatterService } from './groups/matter.service.ts';
 import { createGroupAdminService } from './groups/group-admin.service.ts';
 import { createImageService } from './conversations/image.service.ts';
 import { imageRoutes } from './conversations/image.routes.ts';
+import { createImageFiles } from './conversations/image-files.ts';
+import { moveImagesToFiles } from './conversations/image-move.ts';
+import { createRetentionSweep, type RetentionSweep } from './retention/retention-sweep.ts';
 import { createHotlineNotifier } from './hotline/hotline-notifier.ts';
 import { hotlineRoutes } from './hotline/hotline.routes.ts';
 import { createHotlineService } from './hotline/hotline.service.ts';
@@ -65,6 +68,8 @@ import { createReportNotifier, reportSocketModule } from './reports/report.socke
 
 const DEFAULT_WEB_BUILD = fileURLToPath(new URL('../../web/build/', import.meta.url));
 const SESSION_SWEEP_MS = 15 * 60_000;
+/** How often each node looks whether the day's retention run is due (it runs once a day, on one node). */
+const RETENTION_TICK_MS = 60_000;
 /** The keep-alive of open sockets: every half hour, or a quarter of the idle period when that is shorter. */
 const SESSION_KEEPALIVE_MS = 30 * 60_000;
 
@@ -83,6 +88,8 @@ export interface Hub {
   runPushOutbox: () => Promise<number>;
   /** Runs one expired-session sweep now (tests; production runs it on a timer). */
   sweepSessions: () => Promise<number>;
+  /** The retention sweep: its dry-run report, a run now, the daily tick (production runs it on a timer). */
+  retention: RetentionSweep;
   seeded: { units: number; users: number } | null;
   /** The one-time secret of the first-administrator link, issued because no administrator exists yet. */
   setupSecret: string | undefined;
@@ -192,7 +199,21 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   const groups = createGroupService({ db, notify: groupNotifier, rates: config.messageRates });
   const matters = createMatterService({ db, groups, notify: groupNotifier });
   const groupAdmin = createGroupAdminService({ db, notify: groupNotifier });
-  const images = createImageService({ db });
+  const imageFiles = createImageFiles(config.imageDir);
+  const images = createImageService({ db, files: imageFiles });
+  // Images stored before 0016 move to files in the background; until then they are served from the store.
+  const retention = createRetentionSweep({
+    db,
+    files: imageFiles,
+    config: config.retention,
+    timeZone: config.reports.timeZone,
+    nodeId: config.nodeId,
+    log: log.child({ module: 'retention' }),
+  });
+  const stopMove = new AbortController();
+  const imagesMoved = moveImagesToFiles(db, imageFiles, log.child({ module: 'images' }), stopMove.signal).catch(
+    (err: unknown) => log.warn({ err }, 'moving images to files stopped; the next start goes on'),
+  );
   const registration = createRegistrationService({ db, requestJoin: groupAdmin.requestJoin });
   const sweep = createOrderSweep({ db, notify: orderNotify, options: config.orderSweep });
   const hotlineNotifier = push.hooks.hotline(createHotlineNotifier(io));
@@ -304,6 +325,15 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   orderSweep.unref();
   const hotlineTimer = setInterval(() => void track('hotline', hotlineSweep.run()), config.hotline.sweepEveryMs);
   hotlineTimer.unref();
+  // A run cut short by a stop is taken over by another node (or this one's next start) after its lease.
+  let retaining: Promise<unknown> | undefined;
+  const retentionTimer = setInterval(() => {
+    retaining ??= retention
+      .tick()
+      .catch((err: unknown) => log.warn({ err }, 'retention sweep failed'))
+      .finally(() => (retaining = undefined));
+  }, RETENTION_TICK_MS);
+  retentionTimer.unref();
   push.start();
 
   let closing: Promise<void> | undefined;
@@ -315,6 +345,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     sweepOrders: sweep.run,
     sweepHotline: hotlineSweep.run,
     sweepSessions: sessions.sweepExpired,
+    retention,
     runLadder: push.runLadder,
     runPushOutbox: push.runOutbox,
     seeded,
@@ -327,6 +358,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
         clearInterval(sessionSweep);
         clearInterval(orderSweep);
         clearInterval(hotlineTimer);
+        clearInterval(retentionTimer);
         httpServer.closeIdleConnections();
         // Commands already running finish (and announce) before sockets and the store close.
         const { unfinished } = await realtime.drain(config.shutdownDrainMs);
@@ -338,6 +370,8 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
         notifier.close();
         await backend.close();
         await limitStore.close();
+        stopMove.abort();
+        await imagesMoved;
         await store.close();
       })()),
   };

@@ -1,3 +1,4 @@
+import { pipeline } from 'node:stream/promises';
 import express, { Router, type Response } from 'express';
 import { actorOf } from '../auth/authenticator.ts';
 import type { HubLocals } from '../auth/http-auth.ts';
@@ -16,11 +17,22 @@ export function imageRoutes(images: ImageService) {
     res.status(201).json({ ok: true, image });
   });
   const send = (variant: 'full' | 'thumb') => async (req: express.Request, res: Response<unknown, HubLocals>) => {
-    const { mime, bytes } = await images.read(actorOf(requirePrincipal(res)), String(req.params.id), variant);
+    const id = String(req.params.id);
+    // The access check comes first, for a revalidation too: a recalled image is gone for everyone.
+    const image = await images.read(actorOf(requirePrincipal(res)), id, variant);
     // Private to the group's members: never cached by shared caches; served only as an image.
+    // The bytes never change (written once), so the id is the validator.
+    const etag = `"${id}-${variant}"`;
     res.setHeader('Cache-Control', 'private, max-age=86400');
     res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
-    res.type(mime).send(bytes);
+    res.setHeader('ETag', etag);
+    if (req.headers['if-none-match'] === etag) {
+      res.status(304).end();
+      return;
+    }
+    res.type(image.mime).setHeader('Content-Length', image.size);
+    // A read failing halfway cannot become an error body any more: the connection is cut instead.
+    await pipeline(image.open(), res).catch(() => res.destroy());
   };
   r.get('/images/:id', send('full'));
   r.get('/images/:id/thumb', send('thumb'));

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import sharp from 'sharp';
 import type { Actor } from '../auth/permissions.ts';
@@ -6,6 +7,14 @@ import { newId } from '../ids.ts';
 import { IMAGE_MIME_TYPES, MAX_IMAGE_BYTES, type ImageMimeType, type ImageView } from '../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
 import { memberOf } from './conversation-queries.ts';
+import type { ImageFiles, ImageVariant } from './image-files.ts';
+
+/** One image file to send: its type, length and a fresh stream of its bytes. */
+export interface ImageContent {
+  mime: string;
+  size: number;
+  open: () => Readable;
+}
 
 /** What the first bytes of each accepted format are: a declared type that lies is refused. */
 const SIGNATURES: Record<ImageMimeType, (b: Buffer) => boolean> = {
@@ -24,9 +33,12 @@ const SHARP_FORMAT: Record<ImageMimeType, string> = {
 const MAX_PIXELS = 40_000_000;
 const THUMB_EDGE = 320;
 
-/** Images in conversations: checked, thumbnailed, stored, and served only to the conversation's members. */
-export function createImageService(deps: { db: Kysely<Database>; now?: () => number }) {
-  const { db } = deps;
+/**
+ * Images in conversations: checked, thumbnailed, written to files (the row only after them), and
+ * served only to the conversation's members.
+ */
+export function createImageService(deps: { db: Kysely<Database>; files: ImageFiles; now?: () => number }) {
+  const { db, files } = deps;
   const now = deps.now ?? Date.now;
 
   const isMember = async (userId: string, groupId: string) => (await memberOf(db, groupId, userId)) !== undefined;
@@ -54,21 +66,31 @@ export function createImageService(deps: { db: Kysely<Database>; now?: () => num
         throw errors.invalid('the image cannot be decoded');
       }
       const id = newId();
-      await db
-        .insertInto('images')
-        .values({
-          id,
-          group_id: groupId,
-          uploader_id: actor.id,
-          mime,
-          width: meta.width,
-          height: meta.height,
-          size: bytes.length,
-          data: bytes,
-          thumb,
-          created_at: now(),
-        })
-        .execute();
+      // Files first: a crash between the two leaves an orphan file (the retention sweep removes it).
+      await files.write(id, { full: bytes, thumb }).catch((err: NodeJS.ErrnoException) => {
+        // The folder is full or cannot be written: the node's condition, retryable; nothing stored.
+        throw errors.storeUnavailable(err.code ?? 'EIO', err);
+      });
+      try {
+        await db
+          .insertInto('images')
+          .values({
+            id,
+            group_id: groupId,
+            uploader_id: actor.id,
+            mime,
+            width: meta.width,
+            height: meta.height,
+            size: bytes.length,
+            legacy_data: null,
+            legacy_thumb: null,
+            created_at: now(),
+          })
+          .execute();
+      } catch (err) {
+        await files.remove(id).catch(() => {});
+        throw err;
+      }
       return { id, width: meta.width, height: meta.height, mime };
     },
 
@@ -76,10 +98,10 @@ export function createImageService(deps: { db: Kysely<Database>; now?: () => num
      * An image's bytes for a member of its group. An image whose message was recalled or
      * removed is gone for everyone, like the text.
      */
-    async read(actor: Actor, imageId: string, variant: 'full' | 'thumb'): Promise<{ mime: string; bytes: Buffer }> {
+    async read(actor: Actor, imageId: string, variant: ImageVariant): Promise<ImageContent> {
       const img = await db
         .selectFrom('images')
-        .select(['group_id', 'mime', variant === 'full' ? 'data' : 'thumb'])
+        .select(['group_id', 'mime', variant === 'full' ? 'legacy_data as legacy' : 'legacy_thumb as legacy'])
         .where('id', '=', imageId)
         .executeTakeFirst();
       if (!img || !(await isMember(actor.id, img.group_id))) throw errors.notFound('image');
@@ -90,8 +112,15 @@ export function createImageService(deps: { db: Kysely<Database>; now?: () => num
         .where('status', '!=', 'ok')
         .executeTakeFirst();
       if (hidden) throw errors.notFound('image');
-      const bytes = (img as { data?: Buffer; thumb?: Buffer })[variant === 'full' ? 'data' : 'thumb']!;
-      return { mime: variant === 'full' ? img.mime : 'image/webp', bytes: Buffer.from(bytes) };
+      const mime = variant === 'full' ? img.mime : 'image/webp';
+      // Not yet moved out of the store (image-move.ts runs at start): served from the row meanwhile.
+      if (img.legacy) {
+        const bytes = Buffer.from(img.legacy);
+        return { mime, size: bytes.length, open: () => Readable.from([bytes]) };
+      }
+      const file = await files.open(imageId, variant);
+      if (!file) throw errors.notFound('image');
+      return { mime, size: file.size, open: file.stream };
     },
   };
 }

@@ -1,5 +1,11 @@
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../logger.ts';
+import { createImageFiles } from './image-files.ts';
+import { moveImagesToFiles } from './image-move.ts';
 import {
   connectSocket,
   login,
@@ -20,6 +26,8 @@ describe('group images', () => {
   let strangerCookie: string;
   let s: TestSocket;
   let png: Buffer;
+  const imageDir = mkdtempSync(join(tmpdir(), 'fq-images-'));
+  const fileOf = (id: string, variant = '') => join(imageDir, id.slice(-2), `${id}${variant}`);
   const upload = (body: Buffer, type: string, c = cookie, g = groupId) =>
     fetch(`${t.url}/api/groups/${g}/images`, {
       method: 'POST',
@@ -37,7 +45,7 @@ describe('group images', () => {
     );
 
   beforeAll(async () => {
-    t = await startTestHub();
+    t = await startTestHub({ env: { IMAGE_DIR: imageDir } });
     const db = t.hub.store.db;
     const grid = await db
       .selectFrom('units')
@@ -70,6 +78,7 @@ describe('group images', () => {
   afterAll(async () => {
     s?.close();
     await t?.close();
+    rmSync(imageDir, { recursive: true, force: true });
   });
 
   it('stores a checked image with its size, sends it in a message, and serves a thumbnail to members only', async () => {
@@ -139,5 +148,91 @@ describe('group images', () => {
       ok: false,
       error: { code: 'validation_failed' },
     });
+  });
+
+  it('keeps the bytes in files named by the id (not in the store) and streams them with a validator', async () => {
+    const { image } = await readJson(await upload(png, 'image/png'));
+    expect(readFileSync(fileOf(image.id)).equals(png)).toBe(true);
+    expect(existsSync(fileOf(image.id, '.thumb'))).toBe(true);
+    const row = await t.hub.store.db
+      .selectFrom('images')
+      .select(['legacy_data', 'legacy_thumb', 'size'])
+      .where('id', '=', image.id)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ legacy_data: null, legacy_thumb: null, size: png.length });
+    const full = await fetch(`${t.url}/api/images/${image.id}`, { headers: { cookie } });
+    expect(full.headers.get('content-length')).toBe(String(png.length));
+    expect(full.headers.get('cache-control')).toBe('private, max-age=86400');
+    const etag = full.headers.get('etag')!;
+    expect(Buffer.from(await full.arrayBuffer()).equals(png)).toBe(true);
+    const again = await fetch(`${t.url}/api/images/${image.id}`, { headers: { cookie, 'if-none-match': etag } });
+    expect(again.status).toBe(304);
+    // The validator does not open the door to strangers.
+    const stranger = await fetch(`${t.url}/api/images/${image.id}`, {
+      headers: { cookie: strangerCookie, 'if-none-match': etag },
+    });
+    expect(stranger.status).toBe(404);
+  });
+
+  it('answers store_unavailable and stores no row when the image folder cannot be written', async () => {
+    const before = await imageCount();
+    const aside = `${imageDir}-aside`;
+    renameSync(imageDir, aside);
+    writeFileSync(imageDir, 'not a folder');
+    try {
+      const res = await upload(png, 'image/png');
+      expect(res.status).toBe(503);
+      expect((await readJson(res)).error.code).toBe('store_unavailable');
+    } finally {
+      rmSync(imageDir);
+      renameSync(aside, imageDir);
+    }
+    expect(await imageCount()).toBe(before);
+    expect((await upload(png, 'image/png')).status).toBe(201);
+  });
+
+  it('moves images stored before 0016 out of the store once, serving them all along, and keeps them when the disk fails', async () => {
+    const db = t.hub.store.db;
+    const uploader = await db.selectFrom('users').select('id').where('login', 'is not', null).executeTakeFirstOrThrow();
+    const thumb = await sharp(png).resize(32).webp().toBuffer();
+    const id = `01LEGACY${Date.now()}AB`;
+    await db
+      .insertInto('images')
+      .values({
+        id,
+        group_id: groupId,
+        uploader_id: uploader.id,
+        mime: 'image/png',
+        width: 1200,
+        height: 800,
+        size: png.length,
+        legacy_data: png,
+        legacy_thumb: thumb,
+        created_at: Date.now(),
+      })
+      .execute();
+    const log = createLogger('silent');
+    const get = async () =>
+      Buffer.from(await (await fetch(`${t.url}/api/images/${id}`, { headers: { cookie } })).arrayBuffer());
+    expect((await get()).equals(png)).toBe(true);
+
+    // A folder that cannot be written: the move stops and the row keeps its bytes.
+    const blocked = join(imageDir, 'blocked');
+    writeFileSync(blocked, '');
+    await expect(moveImagesToFiles(db, createImageFiles(blocked), log)).rejects.toThrow();
+    const kept = await db.selectFrom('images').select('legacy_data').where('id', '=', id).executeTakeFirstOrThrow();
+    expect(Buffer.from(kept.legacy_data!).equals(png)).toBe(true);
+    expect((await get()).equals(png)).toBe(true);
+
+    expect(await moveImagesToFiles(db, createImageFiles(imageDir), log)).toBe(1);
+    expect(await moveImagesToFiles(db, createImageFiles(imageDir), log)).toBe(0);
+    const moved = await db
+      .selectFrom('images')
+      .select(['legacy_data', 'legacy_thumb'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(moved).toEqual({ legacy_data: null, legacy_thumb: null });
+    expect(readFileSync(fileOf(id, '.thumb')).equals(thumb)).toBe(true);
+    expect((await get()).equals(png)).toBe(true);
   });
 });

@@ -4,6 +4,7 @@ import { newId } from '../ids.ts';
 import type { ImageMimeType, MessageEdit, MessageView, SyncAnswer } from '../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
 import { createAnnounceOrder } from './announce-order.ts';
+import { historyFloor } from './conversation-retention.ts';
 
 /** What one new message carries into the log. */
 export interface AppendInput {
@@ -264,7 +265,7 @@ export function createMessageLog(deps: { db: Kysely<Database>; now: () => number
       // Read before the messages: every edit counted here is committed, so the rows read next show it.
       const counts = await db
         .selectFrom('groups')
-        .select(['id', 'change_seq'])
+        .select(['id', 'change_seq', 'last_seq'])
         .where(
           'id',
           'in',
@@ -272,6 +273,7 @@ export function createMessageLog(deps: { db: Kysely<Database>; now: () => number
         )
         .execute();
       const upTo = new Map(counts.map((c) => [c.id, Number(c.change_seq)]));
+      const lastSeqs = new Map(counts.map((c) => [c.id, Number(c.last_seq)]));
       const room = () => limit - out.messages.length - out.edits.length;
       for (const [groupId, cursor] of cursors) {
         const fresh = await select()
@@ -282,10 +284,14 @@ export function createMessageLog(deps: { db: Kysely<Database>; now: () => number
           .execute();
         if (fresh.length > room()) {
           out.more = true;
+          if (fresh[0] && fresh[0].seq > cursor + 1) (out.floors ??= {})[groupId] = fresh[0].seq;
           out.messages.push(...fresh.slice(0, room()).map(toView));
           break;
         }
         out.messages.push(...fresh.map(toView));
+        // Retention deleted the history under the cursor: say where it starts, so it is not a gap.
+        const next = fresh[0]?.seq ?? (cursor < (lastSeqs.get(groupId) ?? 0) ? Infinity : cursor + 1);
+        if (next > cursor + 1) (out.floors ??= {})[groupId] = await historyFloor(db, groupId);
         const since = changes[groupId] ?? 0;
         const last = upTo.get(groupId) ?? 0;
         const edited: MessageEdit[] =

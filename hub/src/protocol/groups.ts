@@ -143,6 +143,12 @@ export interface SyncAnswer {
   edits: MessageEdit[];
   changes: Record<string, number>;
   more: boolean;
+  /**
+   * Per conversation whose older history was deleted by retention, when the cursor lies below it:
+   * the first seq that still exists. Every seq under it is gone for good, so the messages from it
+   * on are not a gap: the client drops what it held and holds the conversation from the floor on.
+   */
+  floors?: Record<string, number>;
 }
 
 /** Pin a notice (群公告): officers and station heads of the group. */

@@ -46,6 +46,22 @@ export interface Database extends PushTables {
   store_probes: StoreProbeTable;
   setup_secrets: SetupSecretTable;
   resident_reviews: ResidentReviewTable;
+  retention_runs: RetentionRunTable;
+}
+
+/** Owned by retention/retention-runs.ts: one row per sweep run, its claim (holder, lease) and its counts. */
+export interface RetentionRunTable {
+  /** `daily:<local date>` for the scheduled run (one per day across nodes), `manual:<id>` otherwise. */
+  id: string;
+  trigger: 'schedule' | 'manual';
+  /** The node and process holding the run; only it may extend the lease or finish the run. */
+  holder: string;
+  started_at: number;
+  /** A holder that stops renewing (crashed) loses the run to the next node after this. */
+  lease_until: number;
+  finished_at: number | null;
+  /** JSON: RetentionCounts, kept up to date after every batch so a taken-over run goes on counting. */
+  summary: string;
 }
 
 /** Owned by account/setup.service.ts: one-time links that create the first administrator. */
@@ -368,9 +384,12 @@ export interface ImageTable {
   width: number;
   height: number;
   size: number;
-  data: Buffer;
-  /** A small WebP for the chat list. */
-  thumb: Buffer;
+  /**
+   * Bytes of an image stored before 0016, until the one-time move (conversations/image-move.ts)
+   * writes them to files and nulls them; null for every image since. The files are the bytes.
+   */
+  legacy_data: Buffer | null;
+  legacy_thumb: Buffer | null;
   created_at: number;
 }
 

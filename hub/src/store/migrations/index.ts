@@ -14,6 +14,8 @@ import * as dropLoginThrottle from './0012-drop-login-throttle.ts';
 import * as storeProbes from './0013-store-probes.ts';
 import * as administration from './0014-administration.ts';
 import * as push from './0015-push.ts';
+import * as imageFiles from './0016-image-files.ts';
+import * as retention from './0017-retention.ts';
 
 /** Migrations in order; the same set runs on SQLite and PostgreSQL. */
 const migrations: Record<string, Migration> = {
@@ -32,6 +34,8 @@ const migrations: Record<string, Migration> = {
   '0013-store-probes': storeProbes,
   '0014-administration': administration,
   '0015-push': push,
+  '0016-image-files': imageFiles,
+  '0017-retention': retention,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -240,7 +240,20 @@ export class ConversationStore {
             this.#syncFailed = true;
             return;
           }
-          this.absorb(res.messages);
+          // Retention deleted the history under these cursors: what was held there is gone for
+          // good, so the log starts over from the floor instead of waiting for a gap to close.
+          const floors = res.floors ?? {};
+          for (const id of Object.keys(floors))
+            if (this.#keeps(id))
+              this.#logs.set(
+                id,
+                prepend(
+                  [],
+                  res.messages.filter((m) => m.groupId === id),
+                ),
+              );
+          this.absorb(res.messages.filter((m) => !(m.groupId in floors)));
+          if (Object.keys(floors).length > 0) this.#hooks.changed?.();
           this.#edited(res.edits);
           for (const [id, cursor] of Object.entries(res.changes)) if (this.#keeps(id)) this.#changes.set(id, cursor);
           if (!res.more) break;
