@@ -1,0 +1,147 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CreateOrderPayload } from '../protocol/index.ts';
+import { enqueue } from '../push/outbox.ts';
+import {
+  connectSocket,
+  demoLogin,
+  login,
+  nextEvent,
+  startTestHub,
+  type TestHub,
+  type TestSocket,
+} from '../../test-support/index.ts';
+
+const METRICS_TOKEN = 'metrics-token-for-tests';
+let n = 0;
+const cid = () => `metrics-${Date.now()}-${++n}`;
+
+/** The value of one sample of the Prometheus text (0 when absent); `labels` must all match. */
+function sample(text: string, name: string, labels: Record<string, string> = {}): number {
+  let total = 0;
+  for (const line of text.split('\n')) {
+    const m = /^([a-z_:]+)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!m || m[1] !== name) continue;
+    const has = Object.entries(labels).every(([k, v]) => (m[2] ?? '').includes(`${k}="${v}"`));
+    if (has) total += Number(m[3]);
+  }
+  return total;
+}
+
+/** The dispatcher's SLO metrics, driven through a real hub, real sockets and the real store. */
+describe('metrics of fan-out, events out, sync, sweeps and the push outbox', () => {
+  let t: TestHub;
+  let dispatcher: TestSocket;
+  let officer: TestSocket;
+  let officerId: string;
+  const scrape = async () => {
+    const res = await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    expect(res.status).toBe(200);
+    return res.text();
+  };
+  const order = (): CreateOrderPayload => ({
+    clientId: cid(),
+    title: '核查可疑车辆',
+    body: '请核查辖区内一辆白色面包车。',
+    priority: 'routine',
+    targets: [{ kind: 'user', userId: officerId }],
+  });
+
+  beforeAll(async () => {
+    // Timers far apart: the test runs every pass itself.
+    t = await startTestHub({
+      env: { METRICS_TOKEN, ORDER_SWEEP_INTERVAL_MS: '3600000', HOTLINE_SWEEP_INTERVAL_MS: '3600000' },
+    });
+    dispatcher = await connectSocket(t.url, {
+      cookie: (await login(t.url, await demoLogin(t.hub, 'dispatcher'))).cookie,
+    });
+    const officerLogin = await login(t.url, await demoLogin(t.hub, 'officer'));
+    officerId = officerLogin.body.me.id;
+    officer = await connectSocket(t.url, { cookie: officerLogin.cookie });
+  });
+  afterAll(async () => {
+    dispatcher?.close();
+    officer?.close();
+    await t?.close();
+  });
+
+  it('times a group message from its persisted time to its emit, and counts message:created once per emit', async () => {
+    const before = await scrape();
+    const groups = await officer.emitWithAck('group:list', {});
+    if (!groups.ok) throw new Error(groups.error.message);
+    const groupId = groups.groups[0]!.id;
+    const arrived = nextEvent(officer, 'message:created');
+    const sent = await officer.emitWithAck('message:send', { groupId, clientId: cid(), text: '路口有积水' });
+    expect(sent.ok).toBe(true);
+    await arrived;
+    const after = await scrape();
+    const delta = (name: string, labels: Record<string, string>) =>
+      sample(after, name, labels) - sample(before, name, labels);
+    expect(delta('hub_fanout_latency_seconds_count', { kind: 'message' })).toBe(1);
+    expect(delta('hub_events_out_total', { event: 'message:created' })).toBe(1);
+
+    const synced = await officer.emitWithAck('group:sync', { cursors: { [groupId]: 0 } });
+    if (!synced.ok) throw new Error(synced.error.message);
+    const items = synced.messages.length + synced.edits.length;
+    const text = await scrape();
+    expect(sample(text, 'hub_sync_items_count', { kind: 'group' })).toBe(1);
+    expect(sample(text, 'hub_sync_items_sum', { kind: 'group' })).toBe(items);
+  });
+
+  it('times an order to its recipients and measures the sizes of order:sync', async () => {
+    const before = await scrape();
+    const assigned = nextEvent(officer, 'order:assigned');
+    const sent = await dispatcher.emitWithAck('order:create', order());
+    expect(sent.ok).toBe(true);
+    await assigned;
+    const synced = await officer.emitWithAck('order:sync', { since: 0 });
+    if (!synced.ok) throw new Error(synced.error.message);
+    const after = await scrape();
+    expect(sample(after, 'hub_fanout_latency_seconds_count', { kind: 'order' })).toBe(
+      sample(before, 'hub_fanout_latency_seconds_count', { kind: 'order' }) + 1,
+    );
+    expect(sample(after, 'hub_events_out_total', { event: 'order:assigned' })).toBeGreaterThan(
+      sample(before, 'hub_events_out_total', { event: 'order:assigned' }),
+    );
+    expect(sample(after, 'hub_sync_items_sum', { kind: 'order' })).toBe(synced.assignments.length);
+  });
+
+  it('measures how late an overdue chase was handled and counts the pass', async () => {
+    const sent = await dispatcher.emitWithAck('order:create', order());
+    if (!sent.ok) throw new Error(sent.error.message);
+    // The recipient's chase fell due a minute ago: the pass handles it a minute late.
+    await t.hub.store.db
+      .updateTable('order_recipients')
+      .set({ next_chase_at: Date.now() - 60_000 })
+      .where('order_id', '=', sent.order.id)
+      .execute();
+    const reminded = nextEvent(officer, 'order:reminded');
+    expect(await t.hub.sweepOrders()).toMatchObject({ reminded: 1 });
+    await reminded;
+    const text = await scrape();
+    expect(sample(text, 'hub_sweep_lag_seconds_count', { sweep: 'orders' })).toBe(1);
+    expect(sample(text, 'hub_sweep_lag_seconds_bucket', { sweep: 'orders', le: '30' })).toBe(0);
+    expect(sample(text, 'hub_sweep_lag_seconds_bucket', { sweep: 'orders', le: '120' })).toBe(1);
+    expect(sample(text, 'hub_sweep_runs_total', { sweep: 'orders', outcome: 'ok' })).toBe(1);
+    expect(sample(text, 'hub_sweep_last_success_timestamp_seconds', { sweep: 'orders' })).toBeGreaterThan(0);
+    expect(sample(text, 'hub_sweep_interval_seconds', { sweep: 'orders' })).toBe(3600);
+  });
+
+  it('reports the push outbox depth before a pass, its lag and the outcome of each try after it', async () => {
+    const empty = await scrape();
+    expect(empty).toContain('hub_push_outbox_depth{channel="webpush",state="new"} 0');
+    await enqueue(
+      t.hub.store.db,
+      [{ channel: 'webpush', target: 'no-such-subscription', dedupe: cid(), payload: '{}' }],
+      Date.now() - 30_000,
+    );
+    const waiting = await scrape();
+    expect(sample(waiting, 'hub_push_outbox_depth', { channel: 'webpush', state: 'new' })).toBe(1);
+    await t.hub.runPushOutbox();
+    const after = await scrape();
+    expect(sample(after, 'hub_sweep_lag_seconds_count', { sweep: 'push_outbox' })).toBe(1);
+    expect(sample(after, 'hub_sweep_lag_seconds_bucket', { sweep: 'push_outbox', le: '10' })).toBe(0);
+    expect(sample(after, 'hub_sweep_runs_total', { sweep: 'push_outbox', outcome: 'ok' })).toBeGreaterThan(0);
+    expect(sample(after, 'hub_push_sends_total', { channel: 'webpush' })).toBe(1);
+    expect(sample(after, 'hub_push_outbox_depth', { channel: 'webpush' })).toBe(0);
+  });
+});
