@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import type { CreateOrderPayload } from '../protocol/index.ts';
 import { enqueue } from '../push/outbox.ts';
 import {
@@ -25,6 +27,28 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
     if (has) total += Number(m[3]);
   }
   return total;
+}
+
+/** A file of the repository's deploy/ folder. */
+const deployFile = (path: string) => readFileSync(new URL(`../../../deploy/${path}`, import.meta.url), 'utf8');
+
+/** Metric names a PromQL expression reads: the hub's own and the client library's; `up` is Prometheus's. */
+const metricNames = (expr: string) => expr.match(/\b(?:hub|process|nodejs)_[a-z0-9_]+\b/g) ?? [];
+
+/** Whether the exposition text declares `name`, or the histogram whose series `name` is. */
+function declared(text: string, name: string): boolean {
+  const types = new Map([...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => [m[1]!, m[2]!]));
+  if (types.has(name)) return true;
+  const base = /^(.*)_(?:bucket|sum|count)$/.exec(name)?.[1];
+  return base !== undefined && types.get(base) === 'histogram';
+}
+
+interface Dashboard {
+  panels: { title: string; targets: { expr: string }[] }[];
+  templating: { list: { name: string; type: string; definition?: string }[] };
+}
+interface RuleFile {
+  groups: { rules: { alert: string; expr: string; for: string }[] }[];
 }
 
 /** The dispatcher's SLO metrics, driven through a real hub, real sockets and the real store. */
@@ -143,5 +167,41 @@ describe('metrics of fan-out, events out, sync, sweeps and the push outbox', () 
     expect(sample(after, 'hub_sweep_runs_total', { sweep: 'push_outbox', outcome: 'ok' })).toBeGreaterThan(0);
     expect(sample(after, 'hub_push_sends_total', { channel: 'webpush' })).toBe(1);
     expect(sample(after, 'hub_push_outbox_depth', { channel: 'webpush' })).toBe(0);
+  });
+
+  it("names in the Grafana dashboard and the alert rules all exist in this hub's /metrics", async () => {
+    const text = await scrape();
+    const dashboard = JSON.parse(deployFile('grafana/fengqiao-hub.json')) as Dashboard;
+    const rules = parseYaml(deployFile('prometheus/alerts.yml')) as RuleFile;
+    const scrapeConfig = parseYaml(deployFile('prometheus/prometheus.yml')) as { rule_files: string[] };
+    expect(scrapeConfig.rule_files).toContain('alerts.yml');
+    expect(dashboard.templating.list.find((v) => v.name === 'datasource')).toMatchObject({ type: 'datasource' });
+
+    const exprs = [
+      ...dashboard.panels.flatMap((p) => p.targets.map((q) => ({ where: `panel ${p.title}`, expr: q.expr }))),
+      ...dashboard.templating.list.flatMap((v) =>
+        v.definition ? [{ where: `variable ${v.name}`, expr: v.definition }] : [],
+      ),
+      ...rules.groups.flatMap((g) => g.rules.map((r) => ({ where: `alert ${r.alert}`, expr: r.expr }))),
+    ];
+    expect(rules.groups.flatMap((g) => g.rules.map((r) => r.alert))).toEqual(
+      expect.arrayContaining([
+        'HubFanoutSlow',
+        'HubStoreNotReady',
+        'HubFanoutUnreachable',
+        'HubSweepLagging',
+        'HubPushOutboxGrowing',
+        'HubNodeDown',
+      ]),
+    );
+    const unknown = exprs.flatMap(({ where, expr }) =>
+      metricNames(expr)
+        .filter((name) => !declared(text, name))
+        .map((name) => `${where}: ${name}`),
+    );
+    expect(unknown).toEqual([]);
+    // Each expression reads at least one metric this check knows, so a misspelt prefix cannot slip past it.
+    const unread = exprs.filter(({ expr }) => metricNames(expr).length === 0 && !/\bup\{/.test(expr));
+    expect(unread).toEqual([]);
   });
 });
