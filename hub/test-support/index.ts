@@ -218,4 +218,5 @@ export {
   type ApiAnswer,
 } from './admin-client.ts';
 export { buildStationRoster, csv, stationUnitsCsv } from './roster.ts';
+export { metricSample, scrapeMetrics } from './metrics-text.ts';
 export { parseCsv } from '../src/admin/csv.ts';

@@ -7,7 +7,9 @@ import {
   connectSocket,
   demoLogin,
   login,
+  metricSample as sample,
   nextEvent,
+  scrapeMetrics,
   startTestHub,
   storeDialects,
   type TestHub,
@@ -17,18 +19,6 @@ import {
 const METRICS_TOKEN = 'metrics-token-for-tests';
 let n = 0;
 const cid = () => `metrics-${Date.now()}-${++n}`;
-
-/** The value of one sample of the Prometheus text (0 when absent); `labels` must all match. */
-function sample(text: string, name: string, labels: Record<string, string> = {}): number {
-  let total = 0;
-  for (const line of text.split('\n')) {
-    const m = /^([a-z_:]+)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!m || m[1] !== name) continue;
-    const has = Object.entries(labels).every(([k, v]) => (m[2] ?? '').includes(`${k}="${v}"`));
-    if (has) total += Number(m[3]);
-  }
-  return total;
-}
 
 /** A file of the repository's deploy/ folder. */
 const deployFile = (path: string) => readFileSync(new URL(`../../../deploy/${path}`, import.meta.url), 'utf8');
@@ -60,11 +50,7 @@ for (const dialect of await storeDialects())
     let dispatcher: TestSocket;
     let officer: TestSocket;
     let officerId: string;
-    const scrape = async () => {
-      const res = await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
-      expect(res.status).toBe(200);
-      return res.text();
-    };
+    const scrape = () => scrapeMetrics(t.url, METRICS_TOKEN);
     const order = (): CreateOrderPayload => ({
       clientId: cid(),
       title: '核查可疑车辆',
