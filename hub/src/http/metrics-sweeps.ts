@@ -14,6 +14,8 @@ export interface SweepMeter {
 /** A sweep's meter; its interval is exported so the lag alert can compare against it. */
 export function sweepMeter(metrics: Metrics, sweep: SweepName, everyMs: number, now = Date.now): SweepMeter {
   metrics.sweepInterval.set({ sweep }, everyMs / 1000);
+  // Starts at the meter's creation, so a sweep that never succeeds still trips the stalled alert.
+  metrics.sweepLastSuccess.set({ sweep }, now() / 1000);
   return {
     lateBy: (ms) => metrics.sweepLag.observe({ sweep }, Math.max(0, ms) / 1000),
     track: (pass) =>

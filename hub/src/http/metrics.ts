@@ -89,7 +89,7 @@ export function createMetrics() {
     }),
     sweepLastSuccess: new Gauge({
       name: 'hub_sweep_last_success_timestamp_seconds',
-      help: 'When a pass of this sweep last finished without error on this node (Unix time)',
+      help: 'When a pass of this sweep last finished without error on this node, or the start (Unix time)',
       labelNames: ['sweep'],
       registers: [registry],
     }),
