@@ -21,6 +21,7 @@ import { healthRoutes, type SweepStatus } from './http/health.routes.ts';
 import { toHubError } from './errors.ts';
 import { createMetrics } from './http/metrics.ts';
 import { startMetricsServer } from './http/metrics-access.ts';
+import { sweepMeter } from './http/metrics-sweeps.ts';
 import type { Logger } from './logger.ts';
 import { demoRoutes } from './org/demo.routes.ts';
 import { holdsDemoData, seedDemoIfEmpty } from './org/demo-seed.ts';
@@ -40,6 +41,7 @@ import { createOrderService } from './orders/order.service.ts';
 import { ordersOfIncidents } from './orders/order-queries.ts';
 import { createReceiptBatcher } from './orders/receipt-batcher.ts';
 import { createReach } from './escalation/reach.ts';
+import { outboxDepth } from './push/outbox.ts';
 import { createGroupNotifier } from './groups/group-notifier.ts';
 import { provisionGroups } from './groups/group-provisioning.ts';
 import { createGroupService } from './groups/group.service.ts';
@@ -143,7 +145,29 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   });
   const limits = createLoginLimits(limitStore, { baseBlockS: config.loginThrottleBaseS, ...config.loginLimits });
   const login = createLoginService({ db, org, sessions, limits });
-  const push = await createReach({ db, config: config.push, timeZone: config.reports.timeZone, log });
+  const meters = {
+    orders: sweepMeter(metrics, 'orders', config.orderSweep.everyMs),
+    hotline: sweepMeter(metrics, 'hotline', config.hotline.sweepEveryMs),
+  };
+  const push = await createReach({
+    db,
+    config: config.push,
+    timeZone: config.reports.timeZone,
+    log,
+    observe: {
+      outbox: {
+        ...sweepMeter(metrics, 'push_outbox', config.push.everyMs),
+        tried: (channel, outcome) => metrics.pushSends.inc({ channel, outcome }),
+      },
+      ladder: sweepMeter(metrics, 'escalation_ladder', config.push.ladderEveryMs),
+    },
+  });
+  metrics.beforeScrape.push(async () => {
+    for (const d of await outboxDepth(db)) {
+      metrics.pushOutboxDepth.set({ channel: d.channel, state: 'new' }, d.waiting - d.retrying);
+      metrics.pushOutboxDepth.set({ channel: d.channel, state: 'retry' }, d.retrying);
+    }
+  });
   const provisioned = await provisionGroups(db);
   if (provisioned.groups || provisioned.members) log.info(provisioned, 'groups provisioned');
   if (config.seedDemo === 'demo') {
@@ -215,7 +239,12 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     (err: unknown) => log.warn({ err }, 'moving images to files stopped; the next start goes on'),
   );
   const registration = createRegistrationService({ db, requestJoin: groupAdmin.requestJoin });
-  const sweep = createOrderSweep({ db, notify: orderNotify, options: config.orderSweep });
+  const sweep = createOrderSweep({
+    db,
+    notify: orderNotify,
+    options: config.orderSweep,
+    onLateBy: meters.orders.lateBy,
+  });
   const hotlineNotifier = push.hooks.hotline(createHotlineNotifier(io));
   const hotline = createHotlineService({
     db,
@@ -223,7 +252,12 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     rates: config.messageRates,
     responseTargetMs: config.hotline.responseTargetMs,
   });
-  const hotlineSweep = createHotlineSweep({ db, views: createHotlineViews(db, Date.now), notify: hotlineNotifier });
+  const hotlineSweep = createHotlineSweep({
+    db,
+    views: createHotlineViews(db, Date.now),
+    notify: hotlineNotifier,
+    onLateBy: meters.hotline.lateBy,
+  });
   const reports = createReportService({
     db,
     notify: createReportNotifier(io),
@@ -304,7 +338,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     hotline: { lastRunAt: null, lastError: null },
   };
   const track = (name: 'orders' | 'hotline', run: Promise<unknown>) =>
-    run.then(
+    meters[name].track(run).then(
       () => (sweeps[name] = { lastRunAt: Date.now(), lastError: null }),
       (err: unknown) => {
         log.warn({ err }, `${name} sweep failed`);
@@ -342,8 +376,8 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     httpServer,
     store,
     realtime,
-    sweepOrders: sweep.run,
-    sweepHotline: hotlineSweep.run,
+    sweepOrders: () => meters.orders.track(sweep.run()),
+    sweepHotline: () => meters.hotline.track(hotlineSweep.run()),
     sweepSessions: sessions.sweepExpired,
     retention,
     runLadder: push.runLadder,

@@ -218,6 +218,7 @@ export {
   type ApiAnswer,
 } from './admin-client.ts';
 export { buildStationRoster, csv, stationUnitsCsv } from './roster.ts';
+export { metricSample, scrapeMetrics } from './metrics-text.ts';
 export { parseCsv } from '../src/admin/csv.ts';
 export { createOutdatedStore } from './partial-store.ts';
 export { createBackup } from '../src/store/backup.ts';

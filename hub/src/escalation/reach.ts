@@ -6,7 +6,7 @@ import { createWebhookSender } from './webhook-sender.ts';
 import type { Logger } from '../logger.ts';
 import type { Database } from '../store/schema.ts';
 import { createEncryptPool } from '../push/encrypt-pool.ts';
-import { createOutbox } from '../push/outbox.ts';
+import { createOutbox, type OutboxObserver } from '../push/outbox.ts';
 import type { PushConfig } from '../push-config.ts';
 import { createPushHooks } from '../push/push-hooks.ts';
 import { createPushQueue } from '../push/push-queue.ts';
@@ -47,7 +47,14 @@ function coalesced<T>(fn: () => Promise<T>, log: Logger, what: string) {
  * the outbox with its two senders (Web Push, signed webhooks), the ladder, the notifier hooks,
  * the REST routes and the socket module — and the timers that drive outbox and ladder on every node.
  */
-export async function createReach(deps: { db: Kysely<Database>; config: PushConfig; timeZone: string; log: Logger }) {
+export async function createReach(deps: {
+  db: Kysely<Database>;
+  config: PushConfig;
+  timeZone: string;
+  log: Logger;
+  /** The metrics' view of the outbox and of the ladder's passes. */
+  observe?: { outbox: OutboxObserver; ladder: Pick<OutboxObserver, 'track'> };
+}) {
   const { db, config } = deps;
   const log = deps.log.child({ module: 'push' });
   const vapid = await loadVapidKeys(db, config.vapid);
@@ -74,10 +81,11 @@ export async function createReach(deps: { db: Kysely<Database>; config: PushConf
       batchSize: OUTBOX_BATCH,
     },
     log,
+    observe: deps.observe?.outbox,
   });
   const ladder = createLadder({ db, push: queue, log });
   const ladderPass = async () => {
-    const r = await ladder.run();
+    const r = await (deps.observe ? deps.observe.ladder.track(ladder.run()) : ladder.run());
     if (r.pushed + r.texted + r.called) outbox.kick();
     return r;
   };

@@ -14,6 +14,8 @@ export function createHotlineSweep(deps: {
   views: HotlineViews;
   notify: HotlineNotifier;
   now?: () => number;
+  /** For the lag metric: how late (ms) the oldest thread a pass flagged was past its due time. */
+  onLateBy?: (ms: number) => void;
 }) {
   const { db, views, notify } = deps;
   const now = deps.now ?? Date.now;
@@ -28,8 +30,9 @@ export function createHotlineSweep(deps: {
         .where('first_answered_at', 'is', null)
         .where('status', '!=', 'resolved')
         .where('due_at', '<=', t)
-        .returning(['id', 'station_id'])
+        .returning(['id', 'station_id', 'due_at'])
         .execute();
+      if (claimed.length) deps.onLateBy?.(t - claimed.reduce((m, r) => Math.min(m, Number(r.due_at)), t));
       for (const row of claimed) {
         const heads = await stationHeads(db, row.station_id);
         const v = await views.both(row.id);

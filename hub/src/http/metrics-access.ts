@@ -29,7 +29,9 @@ export async function sendMetrics(
   metrics: Metrics,
   res: { setHeader(k: string, v: string): unknown; end(body: string): unknown },
 ): Promise<void> {
-  await Promise.all(metrics.beforeScrape.map((refresh) => refresh()));
+  // A refresh that fails (the store is down) leaves its gauges as they were: the scrape still
+  // answers, with hub_store_ready saying why.
+  await Promise.allSettled(metrics.beforeScrape.map((refresh) => refresh()));
   res.setHeader('content-type', metrics.registry.contentType);
   res.end(await metrics.registry.metrics());
 }

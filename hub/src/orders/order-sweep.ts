@@ -57,6 +57,8 @@ export function createOrderSweep(deps: {
   notify: OrderNotifier;
   options: SweepOptions;
   now?: () => number;
+  /** For the lag metric: how late (ms) the oldest due row was when a pass began. */
+  onLateBy?: (ms: number) => void;
 }) {
   const { db, notify, options } = deps;
   const now = deps.now ?? Date.now;
@@ -92,6 +94,19 @@ export function createOrderSweep(deps: {
       .returning(['order_id', 'user_id', 'state', 'ack_reminders', 'complete_reminders'])
       .execute();
     return rows.map((r) => ({ ...r, lease }));
+  }
+
+  /** The due time of the oldest row a pass at `t` takes, or null when none is due. */
+  async function oldestDue(t: number): Promise<number | null> {
+    const row = await db
+      .selectFrom('order_recipients as c')
+      .innerJoin('orders as o', 'o.id', 'c.order_id')
+      .select((eb) => eb.fn.min('c.next_chase_at').as('due'))
+      .where('c.next_chase_at', '<=', t)
+      .where('c.state', 'in', CHASED)
+      .where('o.status', '=', 'active')
+      .executeTakeFirst();
+    return row?.due == null ? null : Number(row.due);
   }
 
   async function escalationTargets(orderId: string, userId: string): Promise<string[]> {
@@ -204,6 +219,10 @@ export function createOrderSweep(deps: {
     /** One pass over the rows due now, batch by batch, announced once at its end; returns what it sent. */
     async run(): Promise<{ reminded: number; escalated: number }> {
       const t = now();
+      if (deps.onLateBy) {
+        const due = await oldestDue(t);
+        if (due !== null) deps.onLateBy(t - due);
+      }
       const settled: Settled[] = [];
       for (;;) {
         const claimed = await claim(t);

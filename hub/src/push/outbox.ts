@@ -36,7 +36,19 @@ export interface OutboxOptions {
   batchSize: number;
 }
 
+/** What the outbox reports to the metrics (the hub wires it; tests may leave it out). */
+export interface OutboxObserver {
+  /** A pass began `ms` after the due time of the oldest job it takes. */
+  lateBy(ms: number): void;
+  /** One try's outcome. */
+  tried(channel: NotifyChannel, outcome: Outcome['kind']): void;
+  /** Counts a pass once it settles; hands back the same promise. */
+  track<T>(pass: Promise<T>): Promise<T>;
+}
+
 const RETRY_CAP_MS = 10 * 60_000;
+/** A depth count reads at most this many rows, so a scrape stays cheap even with a huge backlog. */
+const DEPTH_CAP = 100_000;
 /** Rows per INSERT: well under SQLite's and PostgreSQL's parameter limits. */
 const INSERT_CHUNK = 500;
 
@@ -62,6 +74,28 @@ export async function enqueue(db: Kysely<Database>, jobs: NewJob[], t: number): 
   return added;
 }
 
+/** Every channel, so an empty one still reports a depth of 0. */
+const CHANNELS = Object.keys({ webpush: 0, webhook: 0 } satisfies Record<NotifyChannel, 0>) as NotifyChannel[];
+
+/** Jobs waiting per channel, and how many of them failed before (capped at DEPTH_CAP rows in all). */
+export async function outboxDepth(
+  db: Kysely<Database>,
+): Promise<{ channel: NotifyChannel; waiting: number; retrying: number }[]> {
+  const rows = await db
+    .selectFrom((eb) => eb.selectFrom('notify_outbox').select(['channel', 'attempts']).limit(DEPTH_CAP).as('j'))
+    .select((eb) => [
+      'j.channel',
+      eb.fn.countAll().as('waiting'),
+      eb.fn.sum(eb.case().when('j.attempts', '>', 0).then(1).else(0).end()).as('retrying'),
+    ])
+    .groupBy('j.channel')
+    .execute();
+  return CHANNELS.map((channel) => {
+    const r = rows.find((row) => row.channel === channel);
+    return { channel, waiting: Number(r?.waiting ?? 0), retrying: Number(r?.retrying ?? 0) };
+  });
+}
+
 /**
  * The outbox: jobs are claimed in bounded batches with a lease (SKIP LOCKED on PostgreSQL, so two
  * nodes take different rows), sent, and settled only while the claim still holds — so each job
@@ -75,8 +109,9 @@ export function createOutbox(deps: {
   options: OutboxOptions;
   log: Logger;
   now?: () => number;
+  observe?: OutboxObserver;
 }) {
-  const { db, senders, options, log } = deps;
+  const { db, senders, options, log, observe } = deps;
   const now = deps.now ?? Date.now;
   const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
 
@@ -143,6 +178,7 @@ export function createOutbox(deps: {
       }),
     );
     const ordered = jobs.map((j) => outcomes.get(j.id) ?? { kind: 'dropped' as const, why: 'unknown channel' });
+    if (observe) jobs.forEach((j, i) => observe.tried(j.channel, ordered[i]!.kind));
     await settle(jobs, ordered, now());
     return ordered.filter((o) => o.kind === 'sent').length;
   }
@@ -150,9 +186,24 @@ export function createOutbox(deps: {
   let running: Promise<number> | undefined;
   let again = false;
 
+  /** The due time of the oldest job a claim at `t` takes, or null when none is due. */
+  async function oldestDue(t: number): Promise<number | null> {
+    const row = await db
+      .selectFrom('notify_outbox')
+      .select((eb) => eb.fn.min('due_at').as('due'))
+      .where('due_at', '<=', t)
+      .executeTakeFirst();
+    return row?.due == null ? null : Number(row.due);
+  }
+
   /** One pass over every due job, batch by batch; returns how many were sent. */
   async function pass(): Promise<number> {
     let sent = 0;
+    if (observe) {
+      const t = now();
+      const due = await oldestDue(t);
+      if (due !== null) observe.lateBy(t - due);
+    }
     for (;;) {
       const t = now();
       const jobs = await claim(t);
@@ -167,14 +218,15 @@ export function createOutbox(deps: {
       again = true;
       return running;
     }
-    running = (async () => {
+    const passes = (async () => {
       let sent = 0;
       do {
         again = false;
         sent += await pass();
       } while (again);
       return sent;
-    })().finally(() => (running = undefined));
+    })();
+    running = (observe ? observe.track(passes) : passes).finally(() => (running = undefined));
     return running;
   }
 

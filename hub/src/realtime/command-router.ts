@@ -33,7 +33,8 @@ export type Define = <E extends keyof ClientToServerEvents>(
 
 /** Hooks the socket layer uses to count events, without knowing the metrics library. */
 export interface CommandObserver {
-  onEvent(event: string, ok: boolean): void;
+  /** After each command; `body` is the answer of one that succeeded. */
+  onEvent(event: string, ok: boolean, body?: object): void;
 }
 
 /** A client's own fault, worth a (muted) warning: a probe or a broken client, never the hub's. */
@@ -118,7 +119,7 @@ export function createCommandRouter(opts: {
       const size = Buffer.byteLength(JSON.stringify(raw ?? null));
       if (size > opts.maxPayloadBytes) throw errors.tooLarge(opts.maxPayloadBytes);
       const body = await route.handle(parse(route.schema, raw), { socket, actor: actorOf(socket.data.principal) });
-      opts.observer.onEvent(event, true);
+      opts.observer.onEvent(event, true, body);
       respond({ ok: true, ...body });
     } catch (err) {
       const e = toHubError(err);

@@ -8,6 +8,8 @@ import { can } from '../auth/permissions.ts';
 import { errors } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../http/metrics.ts';
+import { meterEmits } from '../http/metrics-emits.ts';
+import { observeSyncAnswer } from '../http/metrics-sync.ts';
 import { pingPayload, presenceQueryPayload, type RevokeReason } from '../protocol/schemas.ts';
 import type { FanoutBackend } from './adapter.ts';
 import { createCommandLimits } from './command-limits.ts';
@@ -71,8 +73,14 @@ export function createRealtime(opts: RealtimeOptions) {
     log,
     limits,
     maxPayloadBytes: opts.maxPayloadBytes,
-    observer: { onEvent: (event, ok) => opts.metrics.socketEvents.inc({ event, ok: String(ok) }) },
+    observer: {
+      onEvent: (event, ok, body) => {
+        opts.metrics.socketEvents.inc({ event, ok: String(ok) });
+        if (body) observeSyncAnswer(opts.metrics, event, body);
+      },
+    },
   });
+  meterEmits(io.of('/'), opts.metrics);
   router.define('system:ping', pingPayload, async (p) => ({
     echo: p.echo ?? null,
     serverTime: Date.now(),
