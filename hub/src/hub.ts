@@ -326,6 +326,8 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
         clearInterval(sessionSweep);
         clearInterval(orderSweep);
         clearInterval(hotlineTimer);
+        // Take no new connections: a proxy sends reconnecting clients to the other nodes at once.
+        httpServer.close();
         httpServer.closeIdleConnections();
         // Commands already running finish (and announce) before sockets and the store close.
         const { unfinished } = await realtime.drain(config.shutdownDrainMs);
