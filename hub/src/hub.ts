@@ -393,6 +393,8 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
         clearInterval(orderSweep);
         clearInterval(hotlineTimer);
         clearInterval(retentionTimer);
+        // Take no new connections: a proxy sends reconnecting clients to the other nodes at once.
+        httpServer.close();
         httpServer.closeIdleConnections();
         // Commands already running finish (and announce) before sockets and the store close.
         const { unfinished } = await realtime.drain(config.shutdownDrainMs);

@@ -17,6 +17,7 @@ import { createCommandRouter, type Define } from './command-router.ts';
 import { watchCredentials } from './credential-watch.ts';
 import { createConnectionCap } from './connection-cap.ts';
 import { handshakeMiddleware } from './handshake.ts';
+import { setNodeCookieOnHandshake } from './node-cookie.ts';
 import { rooms, type HubServer, type HubSocket } from './types.ts';
 
 export interface RealtimeOptions {
@@ -64,6 +65,7 @@ export function createRealtime(opts: RealtimeOptions) {
     ...(opts.backend.adapter ? { adapter: opts.backend.adapter } : {}),
   });
 
+  setNodeCookieOnHandshake(io, opts.nodeId, opts.publicOrigin?.startsWith('https:') ?? false);
   io.use(handshakeMiddleware({ auth: opts.auth, publicOrigin: opts.publicOrigin, log }));
   const cap = createConnectionCap({ perPerson: opts.limits.socketsPerPerson, perBot: opts.limits.socketsPerBot });
   io.use(cap.middleware);
