@@ -113,7 +113,11 @@ class OrderAlerts {
           ? `/command?order=${encodeURIComponent(notice.orderId)}`
           : `/orders/${encodeURIComponent(notice.orderId)}`;
     const full = { ...notice, id: this.#nextId++, at: Date.now(), href } as OrderNotice;
-    this.#notices = [...this.#notices.filter((n) => noticeKey(n) !== noticeKey(full)), full].slice(-MAX_SHOWN);
+    // An overdue letter's banner takes the place of its arrival's.
+    const replaced = (n: OrderNotice) =>
+      noticeKey(n) === noticeKey(full) ||
+      (full.kind === 'letter-overdue' && n.kind === 'letter' && n.threadId === full.threadId);
+    this.#notices = [...this.#notices.filter((n) => !replaced(n)), full].slice(-MAX_SHOWN);
     this.#announce(full);
     // Flash orders, chases, notices, overdue letters and requests for help stay until dealt with; the rest fade.
     if (
