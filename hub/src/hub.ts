@@ -46,6 +46,7 @@ import { createGroupNotifier } from './groups/group-notifier.ts';
 import { provisionGroups } from './groups/group-provisioning.ts';
 import { createGroupService } from './groups/group.service.ts';
 import { groupSocketModule } from './groups/group.socket.ts';
+import { matterRoutes } from './groups/matter.routes.ts';
 import { createMatterService } from './groups/matter.service.ts';
 import { createGroupAdminService } from './groups/group-admin.service.ts';
 import { createImageService } from './conversations/image.service.ts';
@@ -316,6 +317,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
       '/': imageRoutes(images),
       '/register': registrationRoutes({ registration, limits: limitStore }),
       '/hotline': hotlineRoutes(hotline),
+      '/matters': matterRoutes(matters),
       '/org': orgRoutes({ db, duty, onlineAmong: (ids) => realtime.onlineAmong(ids) }),
       '/reports': reportRoutes(reports),
       '/push': push.routes,

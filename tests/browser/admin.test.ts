@@ -244,10 +244,10 @@ const ROSTER = [
       await other.fill('input[name=login]', ADMIN.login);
       await other.fill('input[name=password]', ADMIN.password);
       await other.click('button[type=submit]');
-      await other.waitForURL((u) => u.pathname === '/');
+      await other.waitForURL((u) => u.pathname.startsWith('/admin'));
       await other.locator('[role=status][data-state=connected]').first().waitFor();
 
-      await desk.getByRole('link', { name: '账号' }).click();
+      await desk.getByRole('link', { name: '我的', exact: true }).click();
       await desk.waitForURL((u) => u.pathname === '/account');
       const devices = desk.locator('li[data-current]');
       await devices.nth(1).waitFor();

@@ -81,10 +81,14 @@ interface DemoAccount {
     async () => {
       await page.fill('input[name=password]', hub!.demoPassword);
       await page.click('button[type=submit]');
-      await page.waitForURL(url('/'));
-      await page.getByText(dispatcher.name).first().waitFor();
+      // A dispatcher's work is the command board: that is where signing in lands.
+      await page.waitForURL(url('/command'));
       await page.locator('[role=status][data-state=connected]').first().waitFor();
       await page.getByText('已连接').first().waitFor();
+      // On a phone the person's details are on 我的.
+      await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '我的', exact: true }).click();
+      await page.waitForURL(url('/account'));
+      await page.locator('main').getByText(dispatcher.name).first().waitFor();
     },
     TEST_MS,
   );

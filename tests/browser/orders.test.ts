@@ -47,7 +47,7 @@ const MARK = '__fqNoReload';
     await page.fill('input[name=login]', account.login);
     await page.fill('input[name=password]', hub!.demoPassword);
     await page.click('button[type=submit]');
-    await page.waitForURL(url('/'));
+    await page.waitForURL((u) => u.pathname !== '/login');
     await page.locator('[role=status][data-state=connected]').first().waitFor();
     return page;
   }

@@ -44,18 +44,27 @@ sw.addEventListener('activate', (event) => {
   );
 });
 
-/** Network first; on failure the last good copy (a page falls back to the last copy of the home page). */
-async function networkFirst(request: Request, fallback?: string): Promise<Response> {
+/**
+ * Network first; on failure the last good copy. A page never fetched before falls back to any page
+ * kept: every page is the same client-rendered shell, and most people land on their work, not on `/`.
+ */
+async function networkFirst(request: Request, isPage = false): Promise<Response> {
   const cache = await caches.open(PAGES);
   try {
     const res = await fetch(request);
     if (res.ok) await cache.put(request, res.clone());
     return res;
   } catch (err) {
-    const hit = (await cache.match(request)) ?? (fallback ? await cache.match(fallback) : undefined);
+    const hit = (await cache.match(request)) ?? (isPage ? await anyPage(cache) : undefined);
     if (hit) return hit;
     throw err;
   }
+}
+
+/** Some page kept in the cache (API reads share it and are skipped). */
+async function anyPage(cache: Cache): Promise<Response | undefined> {
+  const page = (await cache.keys()).find((r) => !new URL(r.url).pathname.startsWith('/api/'));
+  return page ? cache.match(page) : undefined;
 }
 
 sw.addEventListener('fetch', (event) => {
@@ -72,7 +81,7 @@ sw.addEventListener('fetch', (event) => {
     if (CACHED_API.includes(url.pathname)) event.respondWith(networkFirst(request));
     return;
   }
-  if (request.mode === 'navigate') event.respondWith(networkFirst(request, '/'));
+  if (request.mode === 'navigate') event.respondWith(networkFirst(request, true));
 });
 
 /** The page asks (at sign-out) to drop what was cached for the person: phones are shared between shifts. */

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/schema.ts';
 
-/** Named reads of matters (登记问题) for reports. Only the matter service writes the table. */
+/** Named reads of matters (登记问题) for reports and the overview. Only the matter service writes the table. */
 
 /** A period [start, end) in epoch ms. */
 type Span = { start: number; end: number };
@@ -55,4 +55,34 @@ export function unsettledDisputes(db: Kysely<Database>, groupIds: string[], t: n
     .orderBy('m.created_at')
     .limit(limit)
     .execute();
+}
+
+/**
+ * Matters still open or under way in the groups this person actively belongs to: how many, how
+ * many registered before `lateBefore`, and the `limit` oldest with their group's name.
+ */
+export async function openMattersOf(db: Kysely<Database>, userId: string, lateBefore: number, limit: number) {
+  const mine = () =>
+    db
+      .selectFrom('matters as m')
+      .innerJoin('group_members as gm', (j) =>
+        j.onRef('gm.group_id', '=', 'm.group_id').on('gm.user_id', '=', userId).on('gm.status', '=', 'active'),
+      )
+      .where('m.status', 'in', ['open', 'in_progress']);
+  const [counts, oldest] = await Promise.all([
+    mine()
+      .select([
+        (eb) => eb.fn.countAll<number>().as('open'),
+        sql<number>`sum(case when m.created_at < ${lateBefore} then 1 else 0 end)`.as('late'),
+      ])
+      .executeTakeFirstOrThrow(),
+    mine()
+      .innerJoin('groups as g', 'g.id', 'm.group_id')
+      .select(['m.id', 'm.group_id', 'g.name', 'm.title', 'm.category', 'm.created_at'])
+      .orderBy('m.created_at')
+      .orderBy('m.id')
+      .limit(limit)
+      .execute(),
+  ]);
+  return { open: Number(counts.open ?? 0), late: Number(counts.late ?? 0), oldest };
 }

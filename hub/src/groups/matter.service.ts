@@ -4,9 +4,18 @@ import { can } from '../auth/permissions.ts';
 import { memberOf, messageExists } from '../conversations/conversation-queries.ts';
 import { errors } from '../errors.ts';
 import { newId } from '../ids.ts';
-import type { MatterCreatePayload, MatterStatus, MatterUpdatePayload, MatterView } from '../protocol/index.ts';
+import {
+  MATTER_LATE_DAYS,
+  MATTER_OLDEST_LIMIT,
+  type MatterCreatePayload,
+  type MatterOpenSummary,
+  type MatterStatus,
+  type MatterUpdatePayload,
+  type MatterView,
+} from '../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
 import type { GroupService } from './group.service.ts';
+import { openMattersOf } from './matter-queries.ts';
 
 /** Tells the transport a matter changed (its group's members see the matters panel update). */
 export interface MatterNotifier {
@@ -172,6 +181,27 @@ export function createMatterService(deps: {
       let q = select().where('m.group_id', '=', groupId).orderBy('m.id', 'desc').limit(200);
       if (status) q = q.where('m.status', '=', status);
       return (await q.execute()).map(toView);
+    },
+
+    /** What is open across the caller's own groups (the station head's overview); staff only. */
+    async openSummary(actor: Actor): Promise<MatterOpenSummary> {
+      if (!can.handleMatters(actor.role)) throw errors.forbidden('matters are handled by staff');
+      const lateBefore = now() - MATTER_LATE_DAYS * 86_400_000;
+      const out = await openMattersOf(db, actor.id, lateBefore, MATTER_OLDEST_LIMIT);
+      return {
+        ok: true,
+        open: out.open,
+        late: out.late,
+        lateAfterDays: MATTER_LATE_DAYS,
+        oldest: out.oldest.map((r) => ({
+          id: r.id,
+          groupId: r.group_id,
+          groupName: r.name,
+          title: r.title,
+          category: r.category,
+          createdAt: r.created_at,
+        })),
+      };
     },
   };
 }

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MatterView, MessageView } from '../protocol/index.ts';
+import {
+  MATTER_LATE_DAYS,
+  MATTER_OLDEST_LIMIT,
+  type MatterOpenSummary,
+  type MatterView,
+  type MessageView,
+} from '../protocol/index.ts';
 import {
   connectSocket,
   login,
@@ -20,6 +26,7 @@ describe('matters', () => {
   let officer: TestSocket;
   let stranger: TestSocket;
   let gridWorkerId: string;
+  let logins: { officer: string; resident: string };
   const sockets: TestSocket[] = [];
   const open = async (l: string) => {
     const s = await connectSocket(t.url, { cookie: (await login(t.url, l)).cookie });
@@ -42,8 +49,12 @@ describe('matters', () => {
       .select(['id', 'login', 'role', 'unit_id'])
       .where('unit_id', 'in', [grid.id, grid.parent_id!])
       .execute();
-    resident = await open(people.find((p) => p.role === 'resident')!.login);
-    officer = await open(people.find((p) => p.role === 'officer')!.login);
+    logins = {
+      officer: people.find((p) => p.role === 'officer')!.login,
+      resident: people.find((p) => p.role === 'resident')!.login,
+    };
+    resident = await open(logins.resident);
+    officer = await open(logins.officer);
     gridWorkerId = people.find((p) => p.role === 'grid_worker')!.id;
     const other = await db
       .selectFrom('users')
@@ -212,5 +223,44 @@ describe('matters', () => {
       } as never),
     ).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
     expect(await count()).toBe(before);
+  });
+
+  it("sums up what is open in the caller's groups for the overview, staff only", async () => {
+    const summary = async (l: string) =>
+      fetch(`${t.url}/api/matters/open`, { headers: { cookie: (await login(t.url, l)).cookie } });
+    const raised = await resident.emitWithAck('message:send', {
+      groupId,
+      clientId: cid(),
+      text: '楼道堆物挡住消防通道',
+    });
+    if (!raised.ok) throw new Error(raised.error.message);
+    const made = await officer.emitWithAck('matter:create', {
+      groupId,
+      seq: raised.message.seq,
+      clientId: cid(),
+      category: 'safety',
+      title: '楼道堆物',
+    });
+    if (!made.ok) throw new Error(made.error.message);
+    const before = (await (await summary(logins.officer)).json()) as MatterOpenSummary;
+    expect(before.oldest.length).toBeLessThanOrEqual(MATTER_OLDEST_LIMIT);
+    // Registered long ago (arranged in the store): it is late now, and the oldest listed.
+    await t.hub.store.db
+      .updateTable('matters')
+      .set({ created_at: Date.now() - (MATTER_LATE_DAYS + 1) * 86_400_000 - 60_000 })
+      .where('id', '=', made.matter.id)
+      .execute();
+    const after = (await (await summary(logins.officer)).json()) as MatterOpenSummary;
+    expect(after).toMatchObject({
+      ok: true,
+      open: before.open,
+      late: before.late + 1,
+      lateAfterDays: MATTER_LATE_DAYS,
+    });
+    expect(after.oldest[0]).toMatchObject({ id: made.matter.id, groupId, title: '楼道堆物', category: 'safety' });
+    expect(after.oldest[0]!.groupName).not.toBe('');
+    const refused = await summary(logins.resident);
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ ok: false, error: { code: 'forbidden' } });
   });
 });

@@ -48,3 +48,27 @@ export interface MatterView {
   createdAt: number;
   updatedAt: number;
 }
+
+/** Matters open longer than this count as late on the overview. */
+export const MATTER_LATE_DAYS = 3;
+/** How many of the oldest open matters the overview lists. */
+export const MATTER_OLDEST_LIMIT = 5;
+
+/**
+ * GET /api/matters/open (staff): the matters still open or under way in the caller's own groups —
+ * how many, how many of them older than {@link MATTER_LATE_DAYS} days, and the oldest few.
+ */
+export interface MatterOpenSummary {
+  ok: true;
+  open: number;
+  late: number;
+  lateAfterDays: number;
+  oldest: {
+    id: string;
+    groupId: string;
+    groupName: string;
+    title: string;
+    category: MatterCategory;
+    createdAt: number;
+  }[];
+}

@@ -4,9 +4,12 @@ import { navSections } from '../nav/nav-sections.ts';
 import { homePath } from './home-path.ts';
 
 describe('homePath', () => {
-  it('sends officers to their inbox and dispatchers to the command desk', () => {
+  it('lands each role where its work is', () => {
     expect(homePath('officer')).toBe('/orders');
     expect(homePath('dispatcher')).toBe('/command');
+    expect(homePath('station_head')).toBe('/');
+    expect(homePath('admin')).toBe('/admin');
+    expect(homePath('resident')).toBe('/hotline');
   });
 
   it('is always a section the role may open', () => {

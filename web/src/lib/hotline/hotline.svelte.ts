@@ -9,6 +9,8 @@ import type {
   Role,
 } from '@fengqiao/hub/protocol';
 import { beep } from '../alerts/alert-sound.ts';
+import { orderAlerts } from '../orders/order-alerts.svelte.ts';
+import { clock } from '../time/clock.svelte.ts';
 import { ConversationStore } from '../conversations/conversation.svelte.ts';
 import { newClientId } from '../realtime/client-id.ts';
 import { connection, type CommandAck, type CommandResult } from '../realtime/index.ts';
@@ -17,6 +19,14 @@ import { outbox, type OutboxSettlement } from '../realtime/outbox.svelte.ts';
 const HISTORY_PAGE = 50;
 /** While connected, how often the threads are listed to catch one whose last message was never announced. */
 const STALE_CHECK_MS = 60_000;
+
+/** How often the desk looks for a letter that has just passed its response target. */
+const OVERDUE_CHECK_MS = 5_000;
+
+/** No first answer yet, and not closed. */
+function isWaiting(th: HotlineThreadView): boolean {
+  return th.firstAnsweredAt === null && th.status !== 'resolved';
+}
 
 /** A message of the person's that the hub has not stored yet. */
 export interface PendingHotlineMessage {
@@ -60,6 +70,9 @@ class Hotline {
   #listFailed = $state(false);
   #me = $state<{ id: string; role: Role } | null>(null);
   #staleTimer: ReturnType<typeof setInterval> | undefined;
+  #overdueTimer: ReturnType<typeof setInterval> | undefined;
+  /** Threads already raised as overdue on this page (a banner once per thread). */
+  #alerted = new Set<string>();
   #stops: (() => void)[] = [];
 
   /** True for the desk's side (staff); false for a resident. */
@@ -90,11 +103,22 @@ class Hotline {
 
   /** The navigation badge: a resident's threads with unread answers; the desk's threads still waiting for a first answer. */
   get badge(): number {
+    if (this.staff) return this.waiting.length;
     let n = 0;
-    for (const th of this.#threads.values()) {
-      if (this.staff ? th.firstAnsweredAt === null && th.status !== 'resolved' : th.lastSeq > th.readSeq) n += 1;
-    }
+    for (const th of this.#threads.values()) if (th.lastSeq > th.readSeq) n += 1;
     return n;
+  }
+
+  /** Staff: threads still waiting for a first answer, the nearest due first. */
+  get waiting(): HotlineThreadView[] {
+    if (!this.staff) return [];
+    return [...this.#threads.values()].filter(isWaiting).sort((a, b) => a.dueAt - b.dueAt);
+  }
+
+  /** Staff: the waiting threads past their response target; live (reads the ticking clock). */
+  get overdue(): HotlineThreadView[] {
+    const now = clock.now;
+    return this.waiting.filter((th) => th.staff?.overdue || th.dueAt <= now);
   }
 
   /** The station's canned replies (staff). */
@@ -155,7 +179,7 @@ class Hotline {
       connection.on('hotline:note-added', (n) => this.#noteAdded(n)),
       connection.on('hotline:overdue', ({ thread }) => {
         this.#threads.set(thread.id, thread);
-        beep('urgent');
+        this.#raiseOverdue();
       }),
       connection.on('hotline:canned-changed', () => void this.loadCanned()),
       connection.onConnected(() => void this.#catchUp()),
@@ -164,6 +188,8 @@ class Hotline {
     this.#staleTimer = setInterval(() => {
       if (connection.state === 'connected') void this.#catchUp();
     }, STALE_CHECK_MS);
+    // The hub tells only the head when a letter goes overdue; every desk sees it on its own clock.
+    if (this.staff) this.#overdueTimer = setInterval(() => this.#raiseOverdue(), OVERDUE_CHECK_MS);
   }
 
   /** Stops listening and empties memory. */
@@ -171,6 +197,8 @@ class Hotline {
     for (const stop of this.#stops) stop();
     this.#stops = [];
     clearInterval(this.#staleTimer);
+    clearInterval(this.#overdueTimer);
+    this.#alerted.clear();
     this.#store.clear();
     this.#threads.clear();
     this.#notes.clear();
@@ -185,6 +213,7 @@ class Hotline {
   /** Opens a thread: its view, its latest messages when none are held, and (staff) its notes. */
   async open(threadId: string): Promise<CommandResult<'hotline:thread'>> {
     this.#fresh.delete(threadId);
+    orderAlerts.settleLetter(threadId);
     const res = await connection.emit('hotline:thread', { threadId });
     if (!res.ok) return res;
     this.#threads.set(threadId, res.thread);
@@ -314,7 +343,10 @@ class Hotline {
     }
     for (const th of res.threads) this.#threads.set(th.id, th);
     if ('deskStationIds' in res) this.#deskStations = res.deskStationIds as string[];
+    // Letters already late when the page opened are on the badge; banners are for what goes late now.
+    const first = !this.#listed;
     this.#listed = true;
+    this.#raiseOverdue(first);
     this.#listFailed = false;
     const held = [...this.#threads.keys()].filter((id) => this.#store.holds(id));
     const behind = held.filter((id) => (this.#threads.get(id)?.lastSeq ?? 0) > this.#store.lastSeq(id));
@@ -336,13 +368,25 @@ class Hotline {
     if (!this.staff) return;
     if (change === 'created' || !known) {
       this.#fresh.add(thread.id);
-      beep('urgent');
+      orderAlerts.push({ kind: 'letter', threadId: thread.id, title: thread.subject, category: thread.category });
     } else if (
       change === 'message' &&
       thread.lastSeq > known.lastSeq &&
       this.#store.messages(id).at(-1)?.sender.id !== this.#me?.id
     )
       beep('gentle');
+  }
+
+  /** Raises a banner (with its sound) for each waiting letter newly past its target; `quiet` only marks them. */
+  #raiseOverdue(quiet = false): void {
+    if (!this.#listed) return;
+    const now = Date.now();
+    for (const th of this.#threads.values()) {
+      if (!isWaiting(th) || (!th.staff?.overdue && th.dueAt > now) || this.#alerted.has(th.id)) continue;
+      this.#alerted.add(th.id);
+      if (!quiet)
+        orderAlerts.push({ kind: 'letter-overdue', threadId: th.id, title: th.subject, category: th.category });
+    }
   }
 
   #noteAdded(n: HotlineNoteView): void {

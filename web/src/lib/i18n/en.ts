@@ -1,5 +1,6 @@
 import { accountEn } from './account.en.ts';
 import { adminEn } from './admin.en.ts';
+import { workspaceEn } from './workspace.en.ts';
 import type { Messages } from './zh-cn.ts';
 
 /** The English dictionary; typed as `Messages`, so a missing or extra key fails the check. */
@@ -7,6 +8,7 @@ export const en: Messages = {
   // Administration and account pages: their own section files.
   ...adminEn,
   ...accountEn,
+  ...workspaceEn,
 
   'app.name': 'Fengqiao Hub',
   'app.name_secondary': '枫桥通',

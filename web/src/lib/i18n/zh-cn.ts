@@ -13,6 +13,7 @@ import type {
 import type { ConnectionReason } from '../realtime/connection-state.ts';
 import { accountZhCN } from './account.zh-cn.ts';
 import { adminZhCN } from './admin.zh-cn.ts';
+import { workspaceZhCN } from './workspace.zh-cn.ts';
 
 /**
  * The Chinese dictionary, the default and the reference: its keys define `MessageKey`, and every
@@ -25,6 +26,7 @@ export const zhCN = {
   // Administration and account pages: their own section files.
   ...adminZhCN,
   ...accountZhCN,
+  ...workspaceZhCN,
 
   'app.name': '枫桥通',
   'app.name_secondary': 'Fengqiao Hub',

@@ -6,14 +6,21 @@ const hrefs = (list: { href: string }[]) => list.map((s) => s.href);
 
 describe('phone tabs', () => {
   it('put each role first where it works', () => {
-    expect(hrefs(phoneTabs('officer').tabs)).toEqual(['/orders', '/groups', '/hotline', '/']);
+    expect(hrefs(phoneTabs('officer').tabs)).toEqual(['/orders', '/groups', '/hotline', '/account']);
     expect(phoneTabs('officer').more).toEqual([]);
-    expect(hrefs(phoneTabs('dispatcher').tabs)).toEqual(['/command', '/incidents', '/groups', '/orders']);
-    expect(hrefs(phoneTabs('dispatcher').more)).toEqual(['/', '/hotline', '/reports']);
-    expect(hrefs(phoneTabs('station_head').tabs)).toEqual(['/hotline', '/reports', '/command', '/groups']);
-    expect(hrefs(phoneTabs('station_head').more)).toEqual(['/', '/incidents', '/orders', '/admin']);
-    expect(hrefs(phoneTabs('admin').tabs)).toEqual(['/admin', '/command', '/incidents', '/groups']);
-    expect(hrefs(phoneTabs('resident').tabs)).toEqual(['/hotline', '/groups']);
+    expect(hrefs(phoneTabs('dispatcher').tabs)).toEqual(['/command', '/incidents', '/groups', '/account']);
+    expect(hrefs(phoneTabs('dispatcher').more)).toEqual(['/orders', '/hotline', '/reports']);
+    expect(hrefs(phoneTabs('station_head').tabs)).toEqual(['/', '/hotline', '/command', '/account']);
+    expect(hrefs(phoneTabs('station_head').more)).toEqual(['/incidents', '/orders', '/groups', '/reports', '/admin']);
+    expect(hrefs(phoneTabs('admin').tabs)).toEqual(['/admin', '/command', '/incidents', '/account']);
+    expect(hrefs(phoneTabs('resident').tabs)).toEqual(['/hotline', '/groups', '/account']);
+  });
+
+  it('give only the station head a page at home, and everyone 我的', () => {
+    for (const role of ROLES) {
+      expect(hrefs(navSections(role)).includes('/')).toBe(role === 'station_head');
+      if (role !== 'bot') expect(hrefs(navSections(role)).at(-1)).toBe('/account');
+    }
   });
 
   it('leave no section out and none twice, and fit the bar', () => {

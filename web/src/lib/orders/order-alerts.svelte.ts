@@ -2,6 +2,7 @@ import { goto } from '$app/navigation';
 import {
   STATE_RANK,
   type ChasePhase,
+  type HotlineCategory,
   type OrderPriority,
   type RecipientState,
   type Role,
@@ -16,20 +17,26 @@ import { connection } from '../realtime/index.ts';
 interface NoticeBase {
   id: number;
   at: number;
-  orderId: string;
   title: string;
   /** Where a tap on the notice leads. */
   href: string;
 }
 
-/** Something about orders the person should see now, shown as a banner in the shell. */
+/**
+ * Something the person should see now, shown as a banner in the shell: about an order, or (the
+ * station head and the desk) a hotline letter that arrived or went past its response target.
+ */
 export type OrderNotice = NoticeBase &
   (
-    | { kind: 'arrived'; priority: OrderPriority; issuer: string }
-    | { kind: 'reminded'; priority: OrderPriority; phase: ChasePhase; manual: boolean }
-    | { kind: 'escalated'; phase: ChasePhase; subject: string }
-    | { kind: 'cancelled' | 'amended' }
-    | { kind: 'failed'; reason: MessageKey }
+    | ({ orderId: string } & (
+        | { kind: 'arrived'; priority: OrderPriority; issuer: string }
+        | { kind: 'reminded'; priority: OrderPriority; phase: ChasePhase; manual: boolean }
+        | { kind: 'escalated'; phase: ChasePhase; subject: string }
+        | { kind: 'cancelled' | 'amended' }
+        | { kind: 'failed'; reason: MessageKey }
+      ))
+    | { kind: 'letter'; threadId: string; category: HotlineCategory }
+    | { kind: 'letter-overdue'; threadId: string; category: HotlineCategory }
   );
 
 /** How long a banner that may fade on its own stays. */
@@ -42,6 +49,7 @@ type NewNotice = DistributiveOmit<OrderNotice, 'id' | 'at' | 'href'>;
 
 /** Notices with the same key replace each other: a second chase of one order is not a second banner. */
 function noticeKey(n: OrderNotice): string {
+  if (n.kind === 'letter' || n.kind === 'letter-overdue') return `${n.kind}:${n.threadId}`;
   return n.kind === 'escalated'
     ? `${n.kind}:${n.orderId}:${n.subject}`
     : n.kind === 'failed'
@@ -51,8 +59,10 @@ function noticeKey(n: OrderNotice): string {
 
 /**
  * The banners of the order flow: new orders, chases (催办), notices (通报) of late recipients,
- * amendments, cancellations, and actions the hub refused. Flash orders and notices also beep and,
- * if allowed, raise a system notification.
+ * amendments, cancellations, and actions the hub refused; and the hotline desk's new and overdue
+ * letters, which ask for the same attention wherever the person is in the app. Flash orders,
+ * notices, requests for help and overdue letters also beep and, if allowed, raise a system
+ * notification.
  */
 class OrderAlerts {
   #notices = $state<OrderNotice[]>([]);
@@ -97,17 +107,24 @@ class OrderAlerts {
   push(notice: NewNotice): void {
     // A notice about someone else's lateness leads to the board; everything else to the person's own order.
     const href =
-      notice.kind === 'escalated' && this.#dispatcher
-        ? `/command?order=${encodeURIComponent(notice.orderId)}`
-        : `/orders/${encodeURIComponent(notice.orderId)}`;
+      notice.kind === 'letter' || notice.kind === 'letter-overdue'
+        ? `/hotline/${encodeURIComponent(notice.threadId)}`
+        : notice.kind === 'escalated' && this.#dispatcher
+          ? `/command?order=${encodeURIComponent(notice.orderId)}`
+          : `/orders/${encodeURIComponent(notice.orderId)}`;
     const full = { ...notice, id: this.#nextId++, at: Date.now(), href } as OrderNotice;
-    this.#notices = [...this.#notices.filter((n) => noticeKey(n) !== noticeKey(full)), full].slice(-MAX_SHOWN);
+    // An overdue letter's banner takes the place of its arrival's.
+    const replaced = (n: OrderNotice) =>
+      noticeKey(n) === noticeKey(full) ||
+      (full.kind === 'letter-overdue' && n.kind === 'letter' && n.threadId === full.threadId);
+    this.#notices = [...this.#notices.filter((n) => !replaced(n)), full].slice(-MAX_SHOWN);
     this.#announce(full);
-    // Flash orders, chases and notices stay until dealt with; the rest fade.
+    // Flash orders, chases, notices, overdue letters and requests for help stay until dealt with; the rest fade.
     if (
       full.kind === 'amended' ||
       full.kind === 'cancelled' ||
-      (full.kind === 'arrived' && full.priority !== 'flash')
+      (full.kind === 'arrived' && full.priority !== 'flash') ||
+      (full.kind === 'letter' && full.category !== 'help')
     ) {
       setTimeout(() => this.dismiss(full.id), FADE_MS);
     }
@@ -122,7 +139,13 @@ class OrderAlerts {
     const gone = (n: OrderNotice) =>
       n.kind === 'arrived' ||
       (n.kind === 'reminded' && (n.phase === 'ack' ? rank >= STATE_RANK.acknowledged : rank >= STATE_RANK.completed));
-    const kept = this.#notices.filter((n) => n.orderId !== orderId || !gone(n));
+    const kept = this.#notices.filter((n) => !('orderId' in n) || n.orderId !== orderId || !gone(n));
+    if (kept.length !== this.#notices.length) this.#notices = kept;
+  }
+
+  /** The desk opened a letter: its banners have done their work. */
+  settleLetter(threadId: string): void {
+    const kept = this.#notices.filter((n) => !('threadId' in n) || n.threadId !== threadId);
     if (kept.length !== this.#notices.length) this.#notices = kept;
   }
 
@@ -157,6 +180,14 @@ class OrderAlerts {
           `escalate-${n.orderId}`,
           open,
         );
+        break;
+      case 'letter':
+        beep(n.category === 'help' ? 'urgent' : 'gentle');
+        if (n.category === 'help') desktopNotice.show(t('alert.letter.help'), n.title, `letter-${n.threadId}`, open);
+        break;
+      case 'letter-overdue':
+        beep('urgent');
+        desktopNotice.show(t('alert.letter.overdue'), n.title, `letter-${n.threadId}`, open);
         break;
       default:
         break;

@@ -1,9 +1,11 @@
 import { redirect } from '@sveltejs/kit';
+import { homePath } from '$lib/account/home-path.ts';
 import type { PageLoad } from './$types';
 
-/** A resident's home is their letters to the station head; staff keep the home page. */
+/** `/` is the station head's overview; everyone else goes straight to where their work is. */
 export const load: PageLoad = async ({ parent }) => {
   const { me } = await parent();
-  if (me.role === 'resident') redirect(307, '/hotline');
+  const home = homePath(me.role);
+  if (home !== '/') redirect(307, home);
   return {};
 };
