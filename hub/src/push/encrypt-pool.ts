@@ -92,7 +92,7 @@ export function createEncryptPool(size = Math.max(1, availableParallelism() - 1)
     },
     async close(): Promise<void> {
       closed = true;
-      await Promise.all(workers.map((w) => w?.terminate()));
+      await Promise.all(workers.flatMap((w) => (w ? [w.terminate()] : [])));
     },
   };
 }
