@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,7 @@ import {
   connectSocket,
   createBackup,
   login,
+  newestMigration,
   readJson,
   startTestHub,
   type TestHub,
@@ -65,7 +66,6 @@ describe('SQLite backup and restore', () => {
   let officer: string;
   let backupDir: string;
   let imageId: string;
-  const fileImage = Buffer.from('a write-once image file, named by its id');
 
   beforeAll(async () => {
     a = await startTestHub({ dataDir: dirA, env: rates });
@@ -100,9 +100,6 @@ describe('SQLite backup and restore', () => {
     imageId = (await readJson(uploaded)).image.id;
     const withImage = await s.emitWithAck('message:send', { groupId, clientId: 'bk-image', text: '', imageId });
     expect(withImage).toEqual(expect.objectContaining({ ok: true }));
-    // An image kept as a file in IMAGE_DIR (images leave the database for files): the folder is backed up too.
-    mkdirSync(join(dirA, 'images', 'ab'), { recursive: true });
-    writeFileSync(join(dirA, 'images', 'ab', 'img-0001'), fileImage);
 
     const acked: { clientId: string; seq: number; text: string }[] = [];
     let n = 0;
@@ -143,8 +140,17 @@ describe('SQLite backup and restore', () => {
 
     expect(writtenDuring).toBeGreaterThanOrEqual(10);
     expect(backup.copy.restarts).toBeGreaterThanOrEqual(1);
-    expect(backup.manifest).toMatchObject({ dialect: 'sqlite', nodeId: 'test-node', schemaVersion: '0015-push' });
-    expect(backup.manifest.files.map((f) => f.path)).toEqual(['fengqiao.sqlite', 'images/ab/img-0001']);
+    // The schema the store is at: its newest applied migration.
+    expect(backup.manifest).toMatchObject({
+      dialect: 'sqlite',
+      nodeId: 'test-node',
+      schemaVersion: await newestMigration(),
+    });
+    // The uploaded image is a file pair in IMAGE_DIR (conversations/image-files.ts): backed up with the store.
+    const imageFile = `images/${imageId.slice(-2)}/${imageId}`;
+    expect(backup.manifest.files.map((f) => f.path).sort()).toEqual(
+      ['fengqiao.sqlite', imageFile, `${imageFile}.thumb`].sort(),
+    );
     for (const f of backup.manifest.files) expect(sha(join(backupDir, f.path))).toBe(f.sha256);
     expect(readdirSync(out)).toEqual([backup.dir.split('/').at(-1)]);
 
@@ -175,7 +181,7 @@ describe('SQLite backup and restore', () => {
       });
       expect(image.status).toBe(200);
       expect(Buffer.from(await image.arrayBuffer()).equals(png)).toBe(true);
-      expect(readFileSync(join(dirB, 'images', 'ab', 'img-0001')).equals(fileImage)).toBe(true);
+      expect(readFileSync(join(dirB, imageFile)).equals(png)).toBe(true);
     } finally {
       await b.close();
     }

@@ -119,6 +119,9 @@ describe.skipIf(!ready)('retention on two nodes', () => {
     expect(outcomes.every((o) => o.ran)).toBe(true);
     expect(deleted).toBe(3000);
     expect(await oldLeft()).toBe(0);
-    expect((await runEntries()).length).toBe(before + 2);
+    // One audit entry per run that deleted anything (a run that found nothing left only logs).
+    const deleting = outcomes.filter((o) => o.ran && Object.values(o.counts).some((n) => n > 0)).length;
+    expect(deleting).toBeGreaterThanOrEqual(1);
+    expect((await runEntries()).length).toBe(before + deleting);
   });
 });

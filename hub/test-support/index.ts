@@ -222,3 +222,11 @@ export { metricSample, scrapeMetrics } from './metrics-text.ts';
 export { parseCsv } from '../src/admin/csv.ts';
 export { createOutdatedStore } from './partial-store.ts';
 export { createBackup } from '../src/store/backup.ts';
+
+/** The name of the newest migration this code knows: the schema version a migrated store is at. */
+export async function newestMigration(): Promise<string> {
+  const { migrationProvider } = await import('../src/store/migrations/index.ts');
+  return Object.keys(await migrationProvider.getMigrations())
+    .sort()
+    .at(-1)!;
+}

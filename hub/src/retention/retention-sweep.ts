@@ -153,7 +153,7 @@ export function createRetentionSweep(deps: {
     }
   }
 
-  /** Runs a claimed run to its end: the deletes, then its finish and audit entry in one transaction. */
+  /** Runs a claimed run to its end: the deletes, then its finish and (when it deleted any) audit entry in one transaction. */
   async function execute(run: HeldRun): Promise<RunOutcome> {
     const t = now();
     try {
@@ -165,19 +165,22 @@ export function createRetentionSweep(deps: {
       }
       throw err;
     }
+    const deleted = Object.values(run.counts).some((n) => n > 0);
     const finished = await db.transaction().execute(async (trx) => {
       if (!(await createRetentionRuns(trx, leaseMs, now).finish(run))) return false;
-      await writeAudit(
-        trx,
-        {
-          actorId: null,
-          action: 'retention.run',
-          targetType: 'retention_run',
-          targetId: run.id,
-          detail: { ...run.counts },
-        },
-        now(),
-      );
+      // The audit trail records deletions of records; a day with nothing to delete only logs.
+      if (deleted)
+        await writeAudit(
+          trx,
+          {
+            actorId: null,
+            action: 'retention.run',
+            targetType: 'retention_run',
+            targetId: run.id,
+            detail: { ...run.counts },
+          },
+          now(),
+        );
       return true;
     });
     if (!finished) return { ran: false, reason: 'lost' };
