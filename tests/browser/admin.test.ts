@@ -77,7 +77,7 @@ const ROSTER = [
       await desk.goto(url('/setup#not-the-secret'));
       await desk.fill('#setup-login', ADMIN.login);
       await desk.fill('#setup-name', ADMIN.name);
-      await desk.fill('#setup-password', ADMIN.password);
+      await desk.fill('#setup-new', ADMIN.password);
       await desk.fill('#setup-repeat', ADMIN.password);
       await desk.getByRole('button', { name: '创建管理员并登录' }).click();
       await desk.getByText('设置链接无效或已被使用').waitFor();
@@ -93,7 +93,7 @@ const ROSTER = [
       await desk.goto(url(`/setup#${hub!.hub.setupSecret}`));
       await desk.fill('#setup-login', ADMIN.login);
       await desk.fill('#setup-name', ADMIN.name);
-      await desk.fill('#setup-password', ADMIN.password);
+      await desk.fill('#setup-new', ADMIN.password);
       await desk.fill('#setup-repeat', ADMIN.password);
       await desk.getByRole('button', { name: '创建管理员并登录' }).click();
       await desk.waitForURL((u) => u.pathname === '/admin/units');
