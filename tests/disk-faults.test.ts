@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, mkdtempSync, openSync, rmSync, unlinkSync, writeS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { connectSocket, login, readJson, startTestHub, type TestHub } from '@fengqiao/hub/test-support';
+import { connectSocket, firstGrid, login, readJson, startTestHub, type TestHub } from '@fengqiao/hub/test-support';
 import { spawnHub } from './support/hub-process.ts';
 
 /** tmpfs mounts need root; without it the full-disk case is skipped with a line saying so. */
@@ -49,28 +49,8 @@ describe.skipIf(!isRoot)('a full disk under the SQLite store', () => {
   it('answers store_unavailable (SQLITE_FULL), turns unready, and takes the retried write once space is freed', async () => {
     const dir = mountTmpfs('full', 'size=64m');
     t = await startTestHub({ dataDir: dir, env: { MESSAGE_RATE_STAFF_PER_MINUTE: '1000000' } });
-    const db = t.hub.store.db;
-    const grid = await db
-      .selectFrom('units')
-      .select(['id', 'parent_id'])
-      .where('kind', '=', 'grid')
-      .orderBy('sort')
-      .executeTakeFirstOrThrow();
-    const groupId = (
-      await db
-        .selectFrom('groups')
-        .select('id')
-        .where('unit_id', '=', grid.id)
-        .where('kind', '=', 'grid')
-        .executeTakeFirstOrThrow()
-    ).id;
-    const officer = await db
-      .selectFrom('users')
-      .select('login')
-      .where('unit_id', '=', grid.parent_id!)
-      .where('role', '=', 'officer')
-      .executeTakeFirstOrThrow();
-    const s = await connectSocket(t.url, { cookie: (await login(t.url, officer.login)).cookie });
+    const { groupId, officerLogin } = await firstGrid(t.hub);
+    const s = await connectSocket(t.url, { cookie: (await login(t.url, officerLogin)).cookie });
 
     // Fill what is left of the file system.
     const filler = join(dir, 'filler');

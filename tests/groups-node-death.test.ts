@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   connectSocket,
+  firstGrid,
   createTempPostgres,
   login,
   REDIS_URL,
@@ -40,37 +41,8 @@ describe.skipIf(!ready)('group chat when a hub node dies', () => {
 
   it('a reader on the dying node reconnects to the other and ends with every message exactly once, in order', async () => {
     const db = a.hub.store.db;
-    const grid = await db
-      .selectFrom('units')
-      .select(['id', 'parent_id'])
-      .where('kind', '=', 'grid')
-      .orderBy('sort')
-      .executeTakeFirstOrThrow();
-    const groupId = (
-      await db
-        .selectFrom('groups')
-        .select('id')
-        .where('unit_id', '=', grid.id)
-        .where('kind', '=', 'grid')
-        .executeTakeFirstOrThrow()
-    ).id;
-    const residentLogin = (
-      await db
-        .selectFrom('users')
-        .select('login')
-        .where('unit_id', '=', grid.id)
-        .where('role', '=', 'resident')
-        .orderBy('id')
-        .executeTakeFirstOrThrow()
-    ).login;
-    const officerLogin = (
-      await db
-        .selectFrom('users')
-        .select('login')
-        .where('unit_id', '=', grid.parent_id!)
-        .where('role', '=', 'officer')
-        .executeTakeFirstOrThrow()
-    ).login;
+    const { groupId, officerLogin, residentLogins } = await firstGrid(a.hub);
+    const residentLogin = residentLogins[0]!;
 
     const session = await login(a.url, residentLogin);
     const writer = await connectSocket(a.url, { cookie: (await login(a.url, officerLogin)).cookie });

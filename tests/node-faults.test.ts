@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageView } from '@fengqiao/hub/protocol';
 import {
   connectSocket,
+  firstGrid,
   createTempPostgres,
   login,
   REDIS_URL,
@@ -39,38 +40,9 @@ describe.skipIf(!ready)('a hub node killed or stopped mid-conversation', () => {
       MESSAGE_RATE_STAFF_PER_MINUTE: '1000000',
     };
     b = await startTestHub({ databaseUrl: pg.url, redisUrl: REDIS_URL, env: { ...env, NODE_ID: 'hub-b' } });
-    const db = b.hub.store.db;
-    const grid = await db
-      .selectFrom('units')
-      .select(['id', 'parent_id'])
-      .where('kind', '=', 'grid')
-      .orderBy('sort')
-      .executeTakeFirstOrThrow();
-    groupId = (
-      await db
-        .selectFrom('groups')
-        .select('id')
-        .where('unit_id', '=', grid.id)
-        .where('kind', '=', 'grid')
-        .executeTakeFirstOrThrow()
-    ).id;
-    officerLogin = (
-      await db
-        .selectFrom('users')
-        .select('login')
-        .where('unit_id', '=', grid.parent_id!)
-        .where('role', '=', 'officer')
-        .executeTakeFirstOrThrow()
-    ).login;
-    residentLogin = (
-      await db
-        .selectFrom('users')
-        .select('login')
-        .where('unit_id', '=', grid.id)
-        .where('role', '=', 'resident')
-        .orderBy('id')
-        .executeTakeFirstOrThrow()
-    ).login;
+    const grid = await firstGrid(b.hub);
+    ({ groupId, officerLogin } = grid);
+    residentLogin = grid.residentLogins[0]!;
   });
   afterAll(async () => {
     for (const s of sockets) s.close();

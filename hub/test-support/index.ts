@@ -217,6 +217,7 @@ export {
   type ApiClient,
   type ApiAnswer,
 } from './admin-client.ts';
+export { firstGrid, type FirstGrid } from './first-grid.ts';
 export { buildStationRoster, csv, stationUnitsCsv } from './roster.ts';
 export { metricSample, scrapeMetrics } from './metrics-text.ts';
 export { parseCsv } from '../src/admin/csv.ts';

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageView } from '../protocol/index.ts';
 import {
   connectSocket,
+  firstGrid,
   createTempPostgres,
   login,
   nextEvent,
@@ -37,36 +38,9 @@ describe.skipIf(!ready)('graceful stop with a command in flight', () => {
   });
 
   it('refuses new commands (retryable), lets the running one commit, answer and announce, then closes', async () => {
-    const db = t.hub.store.db;
-    const grid = await db
-      .selectFrom('units')
-      .select(['id', 'parent_id'])
-      .where('kind', '=', 'grid')
-      .orderBy('sort')
-      .executeTakeFirstOrThrow();
-    const groupId = (
-      await db
-        .selectFrom('groups')
-        .select('id')
-        .where('unit_id', '=', grid.id)
-        .where('kind', '=', 'grid')
-        .executeTakeFirstOrThrow()
-    ).id;
-    const officer = await db
-      .selectFrom('users')
-      .select('login')
-      .where('unit_id', '=', grid.parent_id!)
-      .where('role', '=', 'officer')
-      .executeTakeFirstOrThrow();
-    const resident = await db
-      .selectFrom('users')
-      .select('login')
-      .where('unit_id', '=', grid.id)
-      .where('role', '=', 'resident')
-      .orderBy('id')
-      .executeTakeFirstOrThrow();
-    const writer = await connectSocket(t.url, { cookie: (await login(t.url, officer.login)).cookie });
-    const reader = await connectSocket(t.url, { cookie: (await login(t.url, resident.login)).cookie });
+    const { groupId, officerLogin, residentLogins } = await firstGrid(t.hub);
+    const writer = await connectSocket(t.url, { cookie: (await login(t.url, officerLogin)).cookie });
+    const reader = await connectSocket(t.url, { cookie: (await login(t.url, residentLogins[0]!)).cookie });
     sockets.push(writer, reader);
     await reader.emitWithAck('group:sync', { cursors: { [groupId]: 0 } });
 

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   connectSocket,
+  firstGrid,
   login,
   readJson,
   startTestHub,
@@ -22,28 +23,9 @@ describe('a store that has run out of space', () => {
 
   beforeAll(async () => {
     t = await startTestHub({ env: { MESSAGE_RATE_STAFF_PER_MINUTE: '1000000', METRICS_TOKEN } });
-    const db = t.hub.store.db;
-    const grid = await db
-      .selectFrom('units')
-      .select(['id', 'parent_id'])
-      .where('kind', '=', 'grid')
-      .orderBy('sort')
-      .executeTakeFirstOrThrow();
-    groupId = (
-      await db
-        .selectFrom('groups')
-        .select('id')
-        .where('unit_id', '=', grid.id)
-        .where('kind', '=', 'grid')
-        .executeTakeFirstOrThrow()
-    ).id;
-    const officer = await db
-      .selectFrom('users')
-      .select('login')
-      .where('unit_id', '=', grid.parent_id!)
-      .where('role', '=', 'officer')
-      .executeTakeFirstOrThrow();
-    s = await connectSocket(t.url, { cookie: (await login(t.url, officer.login)).cookie });
+    let officerLogin: string;
+    ({ groupId, officerLogin } = await firstGrid(t.hub));
+    s = await connectSocket(t.url, { cookie: (await login(t.url, officerLogin)).cookie });
   });
   afterAll(async () => {
     s?.close();
