@@ -58,6 +58,7 @@ export const errors = {
   /** A rule about the request as a whole (not one field's type) was broken. */
   invalid: (message: string) => new HubError('validation_failed', message),
   conflict: (message: string) => new HubError('conflict', message),
+  orderFinished: () => new HubError('order_finished', 'the order is finished and read-only'),
   unauthenticated: (message = 'sign in first') => new HubError('unauthenticated', message),
   sessionExpired: () => new HubError('session_expired', 'the session has expired; sign in again'),
   invalidCredentials: () => new HubError('invalid_credentials', 'wrong account or password'),

@@ -75,3 +75,14 @@ export function notableIncidents(db: Kysely<Database>, stationIds: string[], p: 
     .limit(limit)
     .execute();
 }
+
+/** Ids of incidents whose number holds this LIKE pattern (at most `limit`): orders search by incident number. */
+export async function incidentIdsByNumber(db: Kysely<Database>, pattern: string, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('incidents')
+    .select('id')
+    .where(sql<boolean>`lower(number) like lower(${pattern}) escape '\\'`)
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.id);
+}

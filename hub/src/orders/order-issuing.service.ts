@@ -15,6 +15,7 @@ import {
 import { checkWindow } from '../time-window.ts';
 import type { OrderContext } from './order-context.ts';
 import { takeRevs } from './order-revs.ts';
+import { orderFinished } from './order-search.ts';
 import { resolveRecipients, type Recipients } from './order-targets.ts';
 
 /**
@@ -260,7 +261,8 @@ export function createOrderIssuing(ctx: OrderContext) {
 
     async cancel(actor: Actor, orderId: string, reason: string): Promise<OrderView> {
       const order = await managedOrder(actor, orderId);
-      if (order.status !== 'active') throw errors.conflict('the order is already cancelled');
+      // Finished orders are history: read-only (cancelled ones included).
+      if (order.status !== 'active' || (await orderFinished(db, orderId))) throw errors.orderFinished();
       const at = now();
       await db.transaction().execute(async (trx) => {
         const rev = await takeRevs(trx, 1);
@@ -292,7 +294,7 @@ export function createOrderIssuing(ctx: OrderContext) {
       },
     ): Promise<OrderView> {
       const order = await managedOrder(actor, p.orderId);
-      if (order.status !== 'active') throw errors.conflict('a cancelled order cannot be amended');
+      if (order.status !== 'active' || (await orderFinished(db, p.orderId))) throw errors.orderFinished();
       const at = now();
       dueWindow(p, at);
       const ackDueAt = p.ackDueAt ?? order.ack_due_at;

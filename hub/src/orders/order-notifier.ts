@@ -11,6 +11,11 @@ import type { OrderViews } from './order-views.ts';
 /** Board pushes per order at most this often: a dispatcher watching 5,000 recipients gets a few updates a second, not 20,000 events. */
 const BOARD_COALESCE_MS = 250;
 
+/** Activity entries per changed order a flush sends to the command room: the newest few. */
+const ACTIVITY_PER_FLUSH = 5;
+/** Orders whose newest sent activity this node remembers (to skip flushes that found nothing new). */
+const ACTIVITY_MEMORY = 10_000;
+
 /** Room of the dispatchers watching one order's board. */
 export const boardRoom = (orderId: string) => `order-board:${orderId}`;
 /** Room of the dispatchers whose command scope is this unit. */
@@ -32,6 +37,8 @@ export function createOrderNotifier(deps: {
   const { views, log, io } = deps;
   const fanout = createFanout(io, deps.crossNode);
   const dirty = new Set<string>();
+  /** Order id → the newest activity entry this node sent for it. */
+  const activitySent = new Map<string, string>();
   let timer: NodeJS.Timeout | undefined;
 
   const fail = (what: string) => (err: unknown) => log.error({ err, what }, 'order notification failed');
@@ -49,6 +56,28 @@ export function createOrderNotifier(deps: {
       .execute();
     for (const p of parents) if (p.parent_order_id && !ids.includes(p.parent_order_id)) ids.push(p.parent_order_id);
     for (const id of ids) io.to(boardRoom(id)).emit('order:board', await views.board(id));
+    await flushActivity(ids);
+  }
+
+  /**
+   * The command room's live feed: the newest activity of each changed order goes to the
+   * dispatchers whose scope holds it. A receipt burst sends a few entries a flush, not one event
+   * per receipt; clients merge by id (and catch up with `order:activity` after a reconnect).
+   */
+  async function flushActivity(ids: string[]): Promise<void> {
+    const scopes = await deps.db
+      .selectFrom('orders')
+      .innerJoin('units', 'units.id', 'orders.scope_unit_id')
+      .select(['orders.id', 'units.path'])
+      .where('orders.id', 'in', ids)
+      .execute();
+    if (activitySent.size > ACTIVITY_MEMORY) activitySent.clear();
+    for (const { id, path } of scopes) {
+      const entries = await views.activity.recent(id, ACTIVITY_PER_FLUSH);
+      if (entries.length === 0 || activitySent.get(id) === entries[0]!.id) continue;
+      activitySent.set(id, entries[0]!.id);
+      io.to(path.split('/').filter(Boolean).map(dispatchRoom)).emit('order:activity-logged', { entries });
+    }
   }
 
   /**

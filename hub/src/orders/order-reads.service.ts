@@ -1,13 +1,28 @@
 import type { Actor } from '../auth/permissions.ts';
 import { can } from '../auth/permissions.ts';
-import { HubError } from '../errors.ts';
+import { errors, HubError } from '../errors.ts';
 import { dispatchScope } from '../org/dispatch-scope.ts';
-import type { BoardView, OrderTimelineEntry } from '../protocol/index.ts';
+import {
+  ORDER_SEARCH_PAGE,
+  type BoardView,
+  type OrderActivityPayload,
+  type OrderSearchPayload,
+  type OrderTimelineEntry,
+} from '../protocol/index.ts';
+import { createRateLimiter } from '../rate-limiter.ts';
 import type { OrderContext } from './order-context.ts';
+import { searchOrders } from './order-search.ts';
+
+/** A board lists this many orders at once. */
+const BOARD_LIST = 50;
+/** The activity page when the client names none. */
+const ACTIVITY_PAGE = 30;
 
 /** Reading orders: a recipient's catch-up, the dispatcher's boards, lists and timelines. */
 export function createOrderReads(ctx: OrderContext) {
   const { db, views, requireScope, managedOrder, assignment } = ctx;
+  // Searches scan text: a burst, then two a second per person (per node, like every bucket here).
+  const searches = createRateLimiter({ capacity: 20, perSecond: 2, now: ctx.now });
 
   return {
     /**
@@ -98,19 +113,25 @@ export function createOrderReads(ctx: OrderContext) {
         subject: r.subject_id ? { id: r.subject_id, name: r.subject_name ?? '' } : null,
       }));
     },
-    /** The dispatcher's own orders (and their scope's), newest first, with board counts. */
-    async issued(actor: Actor, opts: { status?: 'active' | 'cancelled'; limit?: number } = {}) {
+    /**
+     * The dispatcher's orders (their own and their scope's), active or finished, newest first, with
+     * board counts: what the board lists before anyone searches.
+     */
+    async issued(actor: Actor, opts: { state?: 'active' | 'finished' } = {}) {
       const scope = await requireScope(actor);
-      const rows = await views
-        .orderSelect()
-        .innerJoin('units as scope', 'scope.id', 'orders.scope_unit_id')
-        .where('scope.path', 'like', `${scope.path}%`)
-        .where('orders.parent_order_id', 'is', null)
-        .$if(opts.status !== undefined, (q) => q.where('orders.status', '=', opts.status!))
-        .orderBy('orders.id', 'desc')
-        .limit(opts.limit ?? 50)
-        .execute();
-      return Promise.all(rows.map(async (r) => ({ order: views.toOrderView(r), board: await views.board(r.id) })));
+      return (await searchOrders(db, views, scope.path, { state: opts.state ?? 'active' }, BOARD_LIST)).orders;
+    },
+    /** Orders of the caller's scope by text, incident number, person and sending time; rate-limited. */
+    async search(actor: Actor, p: OrderSearchPayload) {
+      const scope = await requireScope(actor);
+      const wait = searches.take(actor.id);
+      if (wait > 0) throw errors.rateLimited(wait);
+      return searchOrders(db, views, scope.path, p, ORDER_SEARCH_PAGE);
+    },
+    /** The command room's activity feed: the scope's newest activity, or the page before `before`. */
+    async activity(actor: Actor, p: OrderActivityPayload) {
+      const scope = await requireScope(actor);
+      return views.activity.page(scope.path, { before: p.before, limit: p.limit ?? ACTIVITY_PAGE });
     },
   };
 }

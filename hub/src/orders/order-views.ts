@@ -1,9 +1,12 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { AssignmentView, BoardView, OrderView, ProgressBatch, RecipientState } from '../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
+import { createOrderActivity } from './order-activity.ts';
 
 /** Names of those still to acknowledge on a board: enough to chase by name, not the whole list. */
 const BOARD_PENDING_NAMES = 50;
+/** Returns (退回) shown on a board with their reasons. */
+const BOARD_RETURNS = 50;
 const NOT_YET_ACKNOWLEDGED: RecipientState[] = ['pending', 'delivered', 'read'];
 type BoardCount = Exclude<keyof BoardView['counts'], 'total' | 'overdue'>;
 /** The counts a recipient in each state adds to: a later state has passed through the earlier ones. */
@@ -40,6 +43,7 @@ const assignmentOf = (r: AssignmentRow): Omit<AssignmentView, 'order'> => ({
 
 /** Reads that turn order rows into what clients see. */
 export function createOrderViews(db: Kysely<Database>, now: () => number) {
+  const activity = createOrderActivity(db);
   const orderSelect = () =>
     db
       .selectFrom('orders')
@@ -157,8 +161,8 @@ export function createOrderViews(db: Kysely<Database>, now: () => number) {
       .select(['ack_due_at', 'complete_due_at', 'status'])
       .where('id', '=', orderId)
       .executeTakeFirst();
-    if (!o) return { orderId, counts, pending: [], forwarded };
-    const [states, pending, subStates] = await Promise.all([
+    if (!o) return { orderId, counts, pending: [], forwarded, returns: [], latest: null };
+    const [states, pending, subStates, returns, latest] = await Promise.all([
       db
         .selectFrom('order_recipients')
         .select(['state', (eb) => eb.fn.countAll<number | string>().as('n')])
@@ -181,6 +185,8 @@ export function createOrderViews(db: Kysely<Database>, now: () => number) {
         .where('sub.parent_order_id', '=', orderId)
         .groupBy('r.state')
         .execute(),
+      returnsOf(orderId),
+      activity.recent(orderId, 1),
     ]);
     for (const { state, n } of states) {
       const count = Number(n);
@@ -194,10 +200,39 @@ export function createOrderViews(db: Kysely<Database>, now: () => number) {
       if (state === 'acknowledged' || state === 'completed') forwarded.acknowledged += count;
       if (state === 'completed') forwarded.completed += count;
     }
-    return { orderId, counts, pending, forwarded };
+    return { orderId, counts, pending, forwarded, returns, latest: latest[0] ?? null };
   }
 
-  return { order, assignments, assignmentsSince, board, toOrderView, orderSelect };
+  /** Who handed the order back, why, and whom the dispatcher gave their share to instead (改派). */
+  async function returnsOf(orderId: string): Promise<BoardView['returns']> {
+    const [rows, reassigned] = await Promise.all([
+      db
+        .selectFrom('order_recipients as r')
+        .innerJoin('users as u', 'u.id', 'r.user_id')
+        .select(['r.user_id', 'u.name', 'r.feedback', 'r.returned_at'])
+        .where('r.order_id', '=', orderId)
+        .where('r.state', '=', 'returned')
+        .orderBy('r.returned_at')
+        .limit(BOARD_RETURNS)
+        .execute(),
+      db
+        .selectFrom('order_events')
+        .select(['subject_id', 'text'])
+        .where('order_id', '=', orderId)
+        .where('kind', '=', 'reassigned')
+        .execute(),
+    ]);
+    const to = new Map(reassigned.map((e) => [e.subject_id, e.text]));
+    return rows.map((r) => ({
+      userId: r.user_id,
+      name: r.name,
+      reason: r.feedback,
+      at: r.returned_at ?? 0,
+      reassignedTo: to.get(r.user_id) ?? null,
+    }));
+  }
+
+  return { order, assignments, assignmentsSince, board, toOrderView, orderSelect, activity };
 }
 
 /** Late: not acknowledged by the acknowledgement deadline, or not completed by the completion deadline. */

@@ -7,7 +7,7 @@ import { createOrderPayload } from '../protocol/schemas.ts';
 import { parse } from '../validate.ts';
 import type { OrderService } from './order.service.ts';
 
-const issuedQuery = z.object({ status: z.enum(['active', 'cancelled']).optional() });
+const issuedQuery = z.object({ state: z.enum(['active', 'finished']).optional() });
 const acknowledgeBody = z.object({ clientId: z.string().min(8).max(64) });
 const orderIdParam = z.string().min(1).max(64);
 

@@ -1,6 +1,7 @@
 import { createOrderContext, type OrderDeps } from './order-context.ts';
 import { createOrderIssuing } from './order-issuing.service.ts';
 import { createOrderReads } from './order-reads.service.ts';
+import { createOrderReassign } from './order-reassign.service.ts';
 import { createOrderReceipts } from './order-receipts.service.ts';
 
 export type { AssignmentChange, OrderNotifier } from './order-context.ts';
@@ -11,6 +12,11 @@ export type { AssignmentChange, OrderNotifier } from './order-context.ts';
  */
 export function createOrderService(deps: OrderDeps) {
   const ctx = createOrderContext(deps);
-  return { ...createOrderIssuing(ctx), ...createOrderReceipts(ctx), ...createOrderReads(ctx) };
+  return {
+    ...createOrderIssuing(ctx),
+    ...createOrderReceipts(ctx),
+    ...createOrderReads(ctx),
+    ...createOrderReassign(ctx),
+  };
 }
 export type OrderService = ReturnType<typeof createOrderService>;

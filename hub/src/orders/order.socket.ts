@@ -4,11 +4,14 @@ import {
   createOrderPayload,
   dutyPayload,
   orderActionPayload,
+  orderActivityPayload,
   orderAmendPayload,
   orderCancelPayload,
   orderChasePayload,
   orderForwardPayload,
+  orderReassignPayload,
   orderReceiptPayload,
+  orderSearchPayload,
   orderSyncPayload,
   orderWatchPayload,
 } from '../protocol/schemas.ts';
@@ -56,6 +59,13 @@ export function orderSocketModule(orders: OrderService, duty: DutyService): Sock
         order: await orders.cancel(actor, p.orderId, p.reason),
       }));
       define('order:amend', orderAmendPayload, async (p, { actor }) => ({ order: await orders.amend(actor, p) }));
+      // The feed's catch-up answers once the dispatch room is joined: anything after it arrives live.
+      define('order:activity', orderActivityPayload, async (p, { actor, socket }) => {
+        await rooms.joined(socket);
+        return orders.activity(actor, p);
+      });
+      define('order:search', orderSearchPayload, (p, { actor }) => orders.search(actor, p));
+      define('order:reassign', orderReassignPayload, (p, { actor }) => orders.reassign(actor, p));
       define('duty:set', dutyPayload, (p, { actor }) => duty.set(actor, p.onDuty));
     },
   };

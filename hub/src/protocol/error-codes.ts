@@ -38,6 +38,8 @@ export const ERROR_CODES = {
   login_taken: 409,
   /** The role does not fit the unit's kind (a resident in a squad). */
   role_unit_mismatch: 400,
+  /** The order is finished (completed or cancelled) and read-only: it cannot be amended, cancelled or re-dispatched. */
+  order_finished: 409,
   /** An import file's headers are missing required columns or carry unknown ones. */
   import_headers: 400,
 } as const;

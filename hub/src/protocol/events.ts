@@ -24,13 +24,17 @@ import type {
   CreateOrderPayload,
   DutyPayload,
   OrderActionPayload,
+  OrderActivityEntry,
+  OrderActivityPayload,
   OrderAmendPayload,
   OrderCancelPayload,
   OrderChasePayload,
   OrderEscalatedEvent,
   OrderForwardPayload,
+  OrderReassignPayload,
   OrderReceiptPayload,
   OrderRemindedEvent,
+  OrderSearchPayload,
   OrderSyncPayload,
   OrderView,
   OrderWatchPayload,
@@ -81,6 +85,11 @@ export interface ServerToClientEvents {
   'order:changed': (payload: OrderView) => void;
   /** The closed-loop counts of a watched order (coalesced: a few per second at most). */
   'order:board': (payload: BoardView) => void;
+  /**
+   * New activity in this dispatcher's command scope (签收, 进展, 反馈, 退回, 改派), newest first, a
+   * few orders' worth at a time (coalesced like boards). May repeat entries: clients merge by id.
+   */
+  'order:activity-logged': (payload: { entries: OrderActivityEntry[] }) => void;
   /** Chase (催办): this person's assignment is due. */
   'order:reminded': (payload: OrderRemindedEvent) => void;
   /** Notice (通报): someone under this person is late past every reminder. */
@@ -139,6 +148,18 @@ export interface ClientToServerEvents {
   'order:chase': (payload: OrderChasePayload, ack: (res: Result<{ chased: string[] }>) => void) => void;
   'order:cancel': (payload: OrderCancelPayload, ack: (res: Result<{ order: OrderView }>) => void) => void;
   'order:amend': (payload: OrderAmendPayload, ack: (res: Result<{ order: OrderView }>) => void) => void;
+  /** The command room's activity feed: newest first, a bounded page; `before` pages back. */
+  'order:activity': (
+    payload: OrderActivityPayload,
+    ack: (res: Result<{ entries: OrderActivityEntry[]; more: boolean }>) => void,
+  ) => void;
+  /** Active or finished orders of the caller's scope matching the filters, newest first, a page at a time. */
+  'order:search': (
+    payload: OrderSearchPayload,
+    ack: (res: Result<{ orders: { order: OrderView; board: BoardView }[]; more: boolean }>) => void,
+  ) => void;
+  /** 改派: a returned share of an order goes to someone else; they receive it as a new assignment. */
+  'order:reassign': (payload: OrderReassignPayload, ack: (res: Result<{ board: BoardView }>) => void) => void;
   'duty:set': (payload: DutyPayload, ack: (res: Result<{ onDuty: boolean }>) => void) => void;
   'group:list': (payload: Record<string, never>, ack: (res: Result<{ groups: GroupView[] }>) => void) => void;
   'group:sync': (payload: GroupSyncPayload, ack: (res: Result<SyncAnswer>) => void) => void;

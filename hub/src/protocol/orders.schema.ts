@@ -3,11 +3,15 @@ import type { Assert, Equals } from './type-equality.ts';
 import { ROLES } from './roles.ts';
 import { instant } from './time-window.schema.ts';
 import {
+  MAX_ACTIVITY_PAGE,
   MAX_ORDER_BODY,
   ORDER_PRIORITIES,
   type CreateOrderPayload,
   type DutyPayload,
   type OrderActionPayload,
+  type OrderActivityPayload,
+  type OrderReassignPayload,
+  type OrderSearchPayload,
   type OrderAmendPayload,
   type OrderCancelPayload,
   type OrderChasePayload,
@@ -81,6 +85,29 @@ export const orderAmendPayload = z
 export const orderSyncPayload = z.object({ since: z.number().int().min(0) });
 export const orderWatchPayload = z.object({ orderIds: z.array(id).max(200) });
 export const dutyPayload = z.object({ onDuty: z.boolean() });
+export const orderActivityPayload = z.object({
+  before: id.optional(),
+  limit: z.number().int().min(1).max(MAX_ACTIVITY_PAGE).optional(),
+});
+/** A search term: trimmed, at least one character, short enough to be a term and not a document. */
+const term = z.string().trim().min(1).max(50);
+export const orderSearchPayload = z
+  .object({
+    state: z.enum(['active', 'finished']),
+    text: term.optional(),
+    incident: term.optional(),
+    person: term.optional(),
+    from: instant.optional(),
+    to: instant.optional(),
+    before: id.optional(),
+  })
+  .refine((p) => p.from === undefined || p.to === undefined || p.from < p.to, {
+    message: 'from must be before to',
+    path: ['to'],
+  });
+export const orderReassignPayload = z
+  .object({ orderId: id, clientId, fromUserId: id, toUserId: id })
+  .refine((p) => p.fromUserId !== p.toUserId, { message: 'choose someone else', path: ['toUserId'] });
 
 type _Checks = [
   Assert<Equals<z.infer<typeof orderTarget>, OrderTarget>>,
@@ -94,4 +121,7 @@ type _Checks = [
   Assert<Equals<z.infer<typeof orderSyncPayload>, OrderSyncPayload>>,
   Assert<Equals<z.infer<typeof orderWatchPayload>, OrderWatchPayload>>,
   Assert<Equals<z.infer<typeof dutyPayload>, DutyPayload>>,
+  Assert<Equals<z.infer<typeof orderActivityPayload>, OrderActivityPayload>>,
+  Assert<Equals<z.infer<typeof orderSearchPayload>, OrderSearchPayload>>,
+  Assert<Equals<z.infer<typeof orderReassignPayload>, OrderReassignPayload>>,
 ];

@@ -152,6 +152,82 @@ export interface BoardView {
   pending: { userId: string; name: string; state: RecipientState }[];
   /** Sub-assignments forwarded by recipients, rolled up. */
   forwarded: { total: number; acknowledged: number; completed: number };
+  /** Who handed the order back (退回), with their reason, and to whom it went instead (first 50). */
+  returns: ReturnView[];
+  /** The order's latest activity (签收, 进展, 反馈, 退回, 改派), or null before any. */
+  latest: OrderActivityEntry | null;
+}
+
+/** One 退回 on a board: the reason, and whether the dispatcher re-dispatched it (改派). */
+export interface ReturnView {
+  userId: string;
+  name: string;
+  reason: string | null;
+  at: number;
+  /** The name of the person the dispatcher gave this share to instead, once re-dispatched. */
+  reassignedTo: string | null;
+}
+
+/**
+ * Finished (已完成): cancelled, or nobody is still working on it and someone completed it. An
+ * order handed back by everyone is not finished: it waits for 改派 (or 撤销). Finished orders are
+ * read-only: the hub refuses to amend, cancel or re-dispatch them (`order_finished`).
+ */
+export function isOrderFinished(status: OrderStatus, counts: Pick<BoardCounts, 'total' | 'completed' | 'returned'>) {
+  if (status === 'cancelled') return true;
+  return counts.total > 0 && counts.completed > 0 && counts.completed + counts.returned === counts.total;
+}
+
+/** What the activity feed shows: an assignment moved, or the dispatcher re-dispatched a return. */
+export const ACTIVITY_KINDS = ['acknowledged', 'note', 'completed', 'returned', 'reassigned'] as const;
+export type OrderActivityKind = (typeof ACTIVITY_KINDS)[number];
+
+/** One line of the command room's activity feed (and a board card's latest activity). */
+export interface OrderActivityEntry {
+  /** Sortable event id: newer entries have greater ids. */
+  id: string;
+  at: number;
+  kind: OrderActivityKind;
+  /** The note, feedback or reason; for 改派 the new person's name. */
+  text: string | null;
+  actor: { id: string; name: string } | null;
+  order: { id: string; title: string; priority: OrderPriority; parentOrderId: string | null };
+}
+
+/** Most activity entries one `order:activity` page holds. */
+export const MAX_ACTIVITY_PAGE = 100;
+
+/** `order:activity`: the newest activity of the caller's command scope, or the page before `before`. */
+export interface OrderActivityPayload {
+  before?: string | undefined;
+  limit?: number | undefined;
+}
+
+/** `order:search` answers at most this many orders a page. */
+export const ORDER_SEARCH_PAGE = 20;
+
+/**
+ * `order:search`: the caller's orders (their command scope), newest first. `text` matches title
+ * and body, `incident` an incident number, `person` a recipient's or the issuer's name; `from` /
+ * `to` bound the sending time. `before` pages on (an order id from the previous page).
+ */
+export interface OrderSearchPayload {
+  state: 'active' | 'finished';
+  text?: string | undefined;
+  incident?: string | undefined;
+  person?: string | undefined;
+  from?: number | undefined;
+  to?: number | undefined;
+  before?: string | undefined;
+}
+
+/** `order:reassign` (改派): give a returned share of an order to someone else in the order's scope. */
+export interface OrderReassignPayload {
+  orderId: string;
+  clientId: string;
+  /** The person who handed it back. */
+  fromUserId: string;
+  toUserId: string;
 }
 
 /** Which deadline a reminder or escalation is about: acknowledgement (签收) or completion (办结). */
@@ -190,7 +266,9 @@ export type OrderEventKind =
   | 'texted'
   | 'called'
   | 'amended'
-  | 'cancelled';
+  | 'cancelled'
+  /** 改派: subject the person who had returned it; text the new person's name. */
+  | 'reassigned';
 
 /** One line of an order's timeline: who did what, when. */
 export interface OrderTimelineEntry {

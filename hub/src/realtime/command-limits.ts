@@ -20,6 +20,8 @@ const EXPENSIVE_READS: ReadonlySet<string> = new Set<Command>([
   'hotline:inbox',
   'order:sync',
   'order:watch',
+  'order:activity',
+  'order:search',
   'presence:query',
 ]);
 

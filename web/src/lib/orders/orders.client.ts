@@ -4,9 +4,9 @@ import { requestJson, type ApiOutcome } from '../api/request.ts';
 /** One row of the dispatcher's list: the order and its closed-loop counts. */
 export type IssuedOrder = IssuedOrdersResponse['orders'][number];
 
-/** Orders of the caller's dispatch scope, newest first (`active` leaves cancelled ones out). */
-export function fetchIssuedOrders(status?: 'active' | 'cancelled'): Promise<ApiOutcome<IssuedOrdersResponse>> {
-  return requestJson(status ? `/api/orders?status=${status}` : '/api/orders');
+/** Orders of the caller's dispatch scope, newest first: still under way (`active`) or finished. */
+export function fetchIssuedOrders(state?: 'active' | 'finished'): Promise<ApiOutcome<IssuedOrdersResponse>> {
+  return requestJson(state ? `/api/orders?state=${state}` : '/api/orders');
 }
 
 /**
