@@ -45,6 +45,8 @@ export function createOrderReassign(ctx: OrderContext) {
         .executeTakeFirst();
       if (!from) throw errors.notFound('assignment');
       if (from.state !== 'returned') throw errors.conflict('only a returned share can be re-dispatched');
+      // As with sending: the dispatcher gives the work to someone else, never to themselves.
+      if (p.toUserId === actor.id) throw errors.invalid('re-dispatch to someone else');
       // The new person must lie in the order's scope and receive orders, like any target.
       const recipients = await resolveRecipients(
         db,

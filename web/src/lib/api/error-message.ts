@@ -10,6 +10,7 @@ const KEYS: Partial<Record<FailureCode, MessageKey>> = {
   forbidden: 'failure.forbidden',
   not_found: 'failure.not_found',
   conflict: 'failure.conflict',
+  order_finished: 'failure.order_finished',
   rate_limited: 'failure.rate_limited',
   unauthenticated: 'failure.unauthenticated',
   session_expired: 'failure.unauthenticated',

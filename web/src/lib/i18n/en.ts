@@ -1,5 +1,6 @@
 import { accountEn } from './account.en.ts';
 import { adminEn } from './admin.en.ts';
+import { boardEn } from './board.en.ts';
 import { workspaceEn } from './workspace.en.ts';
 import type { Messages } from './zh-cn.ts';
 
@@ -9,6 +10,7 @@ export const en: Messages = {
   ...adminEn,
   ...accountEn,
   ...workspaceEn,
+  ...boardEn,
 
   'app.name': 'Fengqiao Hub',
   'app.name_secondary': '枫桥通',
@@ -309,8 +311,6 @@ export const en: Messages = {
   'board.issued': 'Sent by {name} at {time}',
   'board.incident': 'Incident {number}',
   'board.loading': 'Fetching the counts…',
-  'board.finished': 'All done',
-  'board.finished_returned': 'Ended; {n} handed back',
   'board.stat.delivered': 'Delivered',
   'board.stat.read': 'Read',
   'board.stat.acknowledged': 'Acked',

@@ -13,6 +13,7 @@ import type {
 import type { ConnectionReason } from '../realtime/connection-state.ts';
 import { accountZhCN } from './account.zh-cn.ts';
 import { adminZhCN } from './admin.zh-cn.ts';
+import { boardZhCN } from './board.zh-cn.ts';
 import { workspaceZhCN } from './workspace.zh-cn.ts';
 
 /**
@@ -27,6 +28,7 @@ export const zhCN = {
   ...adminZhCN,
   ...accountZhCN,
   ...workspaceZhCN,
+  ...boardZhCN,
 
   'app.name': '枫桥通',
   'app.name_secondary': 'Fengqiao Hub',
@@ -327,8 +329,6 @@ export const zhCN = {
   'board.issued': '{name} 于 {time} 下达',
   'board.incident': '警情 {number}',
   'board.loading': '正在获取签收情况…',
-  'board.finished': '已全部办结',
-  'board.finished_returned': '已结束，{n} 人退回',
   'board.stat.delivered': '已送达',
   'board.stat.read': '已读',
   'board.stat.acknowledged': '已签收',

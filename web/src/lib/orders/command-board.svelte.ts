@@ -1,8 +1,16 @@
 import { SvelteMap } from 'svelte/reactivity';
-import type { BoardView, CreateOrderPayload, OrderAmendPayload, OrderView } from '@fengqiao/hub/protocol';
+import {
+  isOrderFinished,
+  type BoardView,
+  type CreateOrderPayload,
+  type OrderAmendPayload,
+  type OrderView,
+} from '@fengqiao/hub/protocol';
 import type { FailureCode } from '../api/error-message.ts';
+import { newClientId } from '../realtime/client-id.ts';
 import { connection, type CommandAck, type CommandResult } from '../realtime/index.ts';
 import { outbox, type OutboxSettlement } from '../realtime/outbox.svelte.ts';
+import { finishedOrders } from './finished-orders.svelte.ts';
 import { fetchIssuedOrders } from './orders.client.ts';
 
 /** Most boards the hub lets one socket watch at once. */
@@ -10,6 +18,7 @@ const MAX_WATCHED = 200;
 
 /**
  * The dispatcher's live board (指挥台): the active orders of their scope with closed-loop counts.
+ * An order that finishes (everyone done, or cancelled) leaves it for the finished list, read-only.
  * It loads the list over REST, watches the boards with `order:watch` (again after every reconnect,
  * since a new socket watches nothing), applies the hub's coalesced `order:board` pushes and adds
  * the new orders colleagues send into the scope (`order:issued`). Sends go
@@ -54,7 +63,10 @@ class CommandBoard {
     this.#running = true;
     this.#stops = [
       connection.on('order:board', (b) => {
-        if (this.#orders.some((o) => o.id === b.orderId)) this.#boards.set(b.orderId, b);
+        const order = this.#orders.find((o) => o.id === b.orderId);
+        if (!order) return;
+        this.#boards.set(b.orderId, b);
+        if (isOrderFinished(order.status, b.counts)) this.#finish(order, b);
       }),
       connection.on('order:issued', ({ order, board }) => this.#issued(order, board)),
       connection.onConnected(() => void this.load()),
@@ -102,15 +114,26 @@ class CommandBoard {
     return connection.emit('order:chase', userIds ? { orderId, userIds } : { orderId });
   }
 
-  /** 撤销 with a reason; the order leaves the board. */
+  /** 撤销 with a reason; the order leaves the board for the finished ones. */
   async cancel(orderId: string, reason: string): Promise<CommandResult<'order:cancel'>> {
     const res = await connection.emit('order:cancel', { orderId, reason });
-    if (res.ok) {
-      this.#orders = this.#orders.filter((o) => o.id !== orderId);
-      this.#boards.delete(orderId);
-      void this.#watch();
-    }
+    if (res.ok) this.#finish(res.order, this.#boards.get(orderId));
     return res;
+  }
+
+  /** 改派: a returned share goes to someone else; the board answers as it now stands. */
+  async reassign(orderId: string, fromUserId: string, toUserId: string): Promise<CommandResult<'order:reassign'>> {
+    const res = await connection.emit('order:reassign', { orderId, clientId: newClientId(), fromUserId, toUserId });
+    if (res.ok) this.#boards.set(orderId, res.board);
+    return res;
+  }
+
+  /** The order is finished: off the active board, onto the finished list. */
+  #finish(order: OrderView, board: BoardView | undefined): void {
+    this.#orders = this.#orders.filter((o) => o.id !== order.id);
+    this.#boards.delete(order.id);
+    if (board) finishedOrders.arrived(order, board);
+    void this.#watch();
   }
 
   /** 修改 the text or deadlines of an order. */
