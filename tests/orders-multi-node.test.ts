@@ -13,7 +13,13 @@ import {
   type TestHub,
   type TestSocket,
 } from '@fengqiao/hub/test-support';
-import type { AssignmentView, BoardView, OrderEscalatedEvent, OrderRemindedEvent } from '@fengqiao/hub/protocol';
+import type {
+  AssignmentView,
+  BoardView,
+  OrderActivityEntry,
+  OrderEscalatedEvent,
+  OrderRemindedEvent,
+} from '@fengqiao/hub/protocol';
 
 const ready = (await serviceAvailable('postgres')) && (await serviceAvailable('redis'));
 
@@ -180,5 +186,43 @@ describe.skipIf(!ready)('command orders on two nodes', () => {
       .where('kind', 'in', ['reminded', 'escalated'])
       .execute();
     expect(events.map((e) => e.kind).sort()).toEqual(['escalated', 'reminded']);
+  });
+
+  it('brings a return made on node B to the feed on node A with its reason; 改派 on A reaches the new officer on B live', async () => {
+    const [from, to] = officers.slice(-2) as [(typeof officers)[number], (typeof officers)[number]];
+    const res = await dispatcher.emitWithAck('order:create', {
+      clientId: `mn-ra-${Date.now()}`,
+      title: '跨节点改派',
+      body: '退回与改派在两节点之间。',
+      priority: 'urgent',
+      targets: [{ kind: 'user', userId: from.id }],
+    });
+    if (!res.ok) throw new Error(res.error.message);
+    const heard = new Promise<OrderActivityEntry>((resolve) => {
+      const on = ({ entries }: { entries: OrderActivityEntry[] }) => {
+        const hit = entries.find((e) => e.order.id === res.order.id && e.kind === 'returned');
+        if (!hit) return;
+        dispatcher.off('order:activity-logged', on);
+        resolve(hit);
+      };
+      dispatcher.on('order:activity-logged', on);
+    });
+    await from.socket.emitWithAck('order:act', {
+      action: 'return',
+      orderId: res.order.id,
+      clientId: `mn-ret-${Date.now()}`,
+      text: '不在本辖区',
+    });
+    expect(await heard).toMatchObject({ text: '不在本辖区', actor: { id: from.id } });
+
+    const arrived = nextEvent<AssignmentView>(to.socket, 'order:assigned');
+    const moved = await dispatcher.emitWithAck('order:reassign', {
+      orderId: res.order.id,
+      clientId: `mn-ra2-${Date.now()}`,
+      fromUserId: from.id,
+      toUserId: to.id,
+    });
+    expect(moved).toMatchObject({ ok: true, board: { returns: [{ userId: from.id, reason: '不在本辖区' }] } });
+    expect(await arrived).toMatchObject({ order: { id: res.order.id }, state: 'pending' });
   });
 });
