@@ -17,26 +17,10 @@ import {
   type TestHub,
   type TestSocket,
 } from '../../test-support/index.ts';
+import { eventWhere } from '../../test-support/hotline-fixture.ts';
 
 let seq = 0;
 const cid = () => `board-${Date.now()}-${++seq}`;
-
-/** Resolves with the first `event` whose payload satisfies `pred` (or rejects after `ms`). */
-function eventWhere<T>(s: TestSocket, event: string, pred: (x: T) => boolean, ms = 5000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      s.off(event as never, on);
-      reject(new Error(`no matching ${event} within ${ms} ms`));
-    }, ms);
-    const on = (x: T) => {
-      if (!pred(x)) return;
-      clearTimeout(timer);
-      s.off(event as never, on);
-      resolve(x);
-    };
-    s.on(event as never, on as never);
-  });
-}
 
 /**
  * The dispatcher's screen over real sockets, on SQLite and PostgreSQL: the activity feed and each
