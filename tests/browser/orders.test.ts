@@ -43,10 +43,11 @@ const MARK = '__fqNoReload';
 
   const url = (path: string) => `${hub!.url}${path}`;
 
-  async function signIn(context: BrowserContext, account: DemoAccount): Promise<Page> {
+  /** `base`: the hub's origin to use (the loopback address where a test goes offline). */
+  async function signIn(context: BrowserContext, account: DemoAccount, base = hub!.url): Promise<Page> {
     context.setDefaultTimeout(STEP_MS);
     const page = await context.newPage();
-    await page.goto(url('/login'));
+    await page.goto(`${base}/login`);
     await page.fill('input[name=login]', account.login);
     await page.fill('input[name=password]', hub!.demoPassword);
     await page.click('button[type=submit]');
@@ -303,4 +304,55 @@ const MARK = '__fqNoReload';
       },
       TEST_MS,
     );
+
+  it(
+    'catches the activity feed up after the connection was down',
+    async () => {
+      const someone = (await otherOfficers()).at(-1)!;
+      // Chromium's offline emulation leaves connections to `localhost` alone: use the loopback address.
+      const base = hub!.url.replace('//localhost:', '//127.0.0.1:');
+      const context = await browser!.newContext({ viewport: { width: 1440, height: 900 } });
+      try {
+        const page = await signIn(context, dispatcher, base);
+        await page.goto(`${base}/command`);
+        await page.getByRole('tab', { name: /动态/ }).click();
+        await page.locator('[data-activity]').first().waitFor();
+        await context.setOffline(true);
+        await page
+          .locator('[role=status][data-state=connecting], [role=status][data-state=disconnected]')
+          .first()
+          .waitFor();
+        const note = `离线期间的进展 ${Date.now().toString(36)}`;
+        const d = await connectSocket(hub!.url, { cookie: (await login(hub!.url, dispatcher.login)).cookie });
+        const o = await connectSocket(hub!.url, { cookie: (await login(hub!.url, someone.login)).cookie });
+        try {
+          const sent = await d.emitWithAck('order:create', {
+            clientId: `bt-off-${Date.now().toString(36)}`,
+            title: `离线补齐 ${Date.now().toString(36)}`,
+            body: '请报告进展。',
+            priority: 'routine',
+            targets: [{ kind: 'user', userId: someone.id }],
+          });
+          if (!sent.ok) throw new Error(sent.error.message);
+          const res = await o.emitWithAck('order:act', {
+            action: 'note',
+            orderId: sent.order.id,
+            clientId: `bt-note-${Date.now().toString(36)}`,
+            text: note,
+          });
+          if (!res.ok) throw new Error(res.error.message);
+        } finally {
+          d.close();
+          o.close();
+        }
+        // Written while the page's socket was down: no live push reached it; the catch-up must.
+        await context.setOffline(false);
+        await page.locator('[role=status][data-state=connected]').first().waitFor();
+        await page.locator('[data-activity=note]', { hasText: note }).waitFor();
+      } finally {
+        await context.close();
+      }
+    },
+    TEST_MS,
+  );
 });

@@ -6,6 +6,8 @@ import { connection } from '../realtime/index.ts';
 const KEEP = 300;
 /** Entries a page reads (the hub allows up to MAX_ACTIVITY_PAGE). */
 const PAGE = 30;
+/** Pages a catch-up reads at most to reach what the feed already holds; past that it starts afresh. */
+const CATCH_UP_PAGES = 5;
 
 /**
  * The command room's activity feed (动态): who acknowledged, reported, completed or handed back
@@ -43,7 +45,7 @@ class OrderActivityFeed {
     if (this.#stops.length) return;
     this.#stops = [
       connection.on('order:activity-logged', ({ entries }) => this.#merge(entries, true)),
-      connection.onConnected(() => void this.#page(undefined)),
+      connection.onConnected(() => void this.#catchUp()),
     ];
   }
 
@@ -59,21 +61,54 @@ class OrderActivityFeed {
   }
 
   /** The page before the oldest entry shown. */
-  loadOlder(): Promise<void> {
-    return this.#page(this.#entries.at(-1)?.id);
-  }
-
-  async #page(before: string | undefined): Promise<void> {
+  async loadOlder(): Promise<void> {
+    const before = this.#entries.at(-1)?.id;
+    if (!before) return;
     this.#loading = true;
-    const res = await connection.emit('order:activity', before ? { before, limit: PAGE } : { limit: PAGE });
+    const res = await connection.emit('order:activity', { before, limit: PAGE });
     this.#loading = false;
     if (!res.ok) {
       this.#failed = res.error.code;
       return;
     }
     this.#failed = null;
-    if (before || this.#entries.length === 0) this.#more = res.more;
+    this.#more = res.more;
     this.#merge(res.entries, false);
+  }
+
+  /**
+   * After a (re)connect: the newest pages until they reach the newest entry already held, so the
+   * feed has no hole where the connection was down. A gap too long to close is not papered over:
+   * the feed then holds only what was read, and older pages are read on request.
+   */
+  async #catchUp(): Promise<void> {
+    const held = this.#entries[0]?.id;
+    const read: OrderActivityEntry[] = [];
+    let more = false;
+    this.#loading = true;
+    for (let i = 0; i < CATCH_UP_PAGES; i++) {
+      const before = read.at(-1)?.id;
+      const res = await connection.emit('order:activity', before ? { before, limit: PAGE } : { limit: PAGE });
+      if (!res.ok) {
+        this.#loading = false;
+        this.#failed = res.error.code;
+        return;
+      }
+      read.push(...res.entries);
+      more = res.more;
+      if (!more || held === undefined || read.at(-1)!.id <= held) break;
+    }
+    this.#loading = false;
+    this.#failed = null;
+    const closed = held === undefined || !more || read.at(-1)!.id <= held;
+    if (closed) {
+      if (held === undefined) this.#more = more;
+      // What happened while away is news; the first page on opening the board is not.
+      this.#merge(read, held !== undefined);
+    } else {
+      this.#entries = read;
+      this.#more = true;
+    }
   }
 
   #merge(entries: OrderActivityEntry[], live: boolean): void {
