@@ -16,6 +16,7 @@ import * as administration from './0014-administration.ts';
 import * as push from './0015-push.ts';
 import * as imageFiles from './0016-image-files.ts';
 import * as retention from './0017-retention.ts';
+import * as orderStates from './0018-order-states.ts';
 
 /** Migrations in order; the same set runs on SQLite and PostgreSQL. */
 const migrations: Record<string, Migration> = {
@@ -36,6 +37,7 @@ const migrations: Record<string, Migration> = {
   '0015-push': push,
   '0016-image-files': imageFiles,
   '0017-retention': retention,
+  '0018-order-states': orderStates,
 };
 
 export const migrationProvider: MigrationProvider = {
