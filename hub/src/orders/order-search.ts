@@ -32,7 +32,7 @@ const ACTIVE = sql<boolean>`(orders.status = 'active' and orders.id in ${UNDER_W
 const FINISHED = sql<boolean>`(orders.status = 'cancelled' or orders.id not in ${UNDER_WAY})`;
 
 /** A LIKE pattern that finds `term` anywhere, its wildcards taken literally (with `escape '\'`). */
-export const containing = (term: string) => `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+const containing = (term: string) => `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 const like = (column: string, pattern: string) =>
   sql<boolean>`lower(${sql.ref(column)}) like lower(${pattern}) escape '\\'`;
 

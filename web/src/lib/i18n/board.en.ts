@@ -44,7 +44,7 @@ export const boardEn: Record<BoardMessageKey, string> = {
   'returns.reassigned': 'Re-dispatched to {name}',
   'returns.reassign': 'Re-dispatch',
   'returns.reassign_one': 'Re-dispatch the share {name} handed back',
-  'returns.all_returned': 'All handed back: re-dispatch it',
+  'returns.all_returned': 'All handed back',
 
   'reassign.title': 'Re-dispatch order',
   'reassign.from': '{name} handed it back: {reason}',
