@@ -130,6 +130,26 @@ async function seedDay(t: TestHub, sockets: TestSocket[]): Promise<Station> {
   };
 }
 
+/** A moment read on China's clock (UTC+8, no daylight saving), as the report screens must show it. */
+function chinaTime(ms: number) {
+  const d = new Date(ms + 8 * 3_600_000);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const [y, m, day, hh, mm] = [
+    d.getUTCFullYear(),
+    d.getUTCMonth() + 1,
+    d.getUTCDate(),
+    pad(d.getUTCHours()),
+    pad(d.getUTCMinutes()),
+  ];
+  return {
+    date: `${y}-${pad(m)}-${pad(day)}`,
+    hh,
+    mm,
+    short: `${m}月${day}日 ${hh}:${mm}`,
+    long: `${y}年${m}月${day}日 ${hh}:${mm}`,
+  };
+}
+
 /** A bot token issued through the admin API, as an operator would. */
 async function botToken(t: TestHub): Promise<string> {
   const admin = await login(t.url, 'admin');
@@ -154,6 +174,14 @@ async function botToken(t: TestHub): Promise<string> {
   const sockets: TestSocket[] = [];
 
   const url = (path: string) => `${hub.url}${path}`;
+
+  /** A report as the dispatcher's REST API returns it. */
+  async function reportOf(id: string): Promise<ReportDocument> {
+    const res = await fetch(url(`/api/reports/${encodeURIComponent(id)}`), {
+      headers: { cookie: station.dispatcherCookie },
+    });
+    return ((await res.json()) as { report: ReportDocument }).report;
+  }
 
   async function signIn(context: BrowserContext, account: string): Promise<Page> {
     context.setDefaultTimeout(STEP_MS);
@@ -194,8 +222,10 @@ async function botToken(t: TestHub): Promise<string> {
         '--disable-sync',
       ],
     });
+    // The desk's browser runs on UTC (CDP's time zone override), the station on China time:
+    // every time on the report screens must still read as the station's.
     desk = await signIn(
-      await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true }),
+      await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true, timezoneId: 'UTC' }),
       station.dispatcherLogin,
     );
   }, TEST_MS);
@@ -300,7 +330,10 @@ async function botToken(t: TestHub): Promise<string> {
         desk.waitForEvent('download'),
         desk.getByRole('button', { name: '下载 Markdown' }).click(),
       ]);
-      expect(download.suggestedFilename()).toMatch(new RegExp(`^briefing-${station.name}-\\d{4}-\\d{2}-\\d{2}\\.md$`));
+      // Named by the morning it is held (its end), in China time, though the browser is on UTC.
+      const doc = await reportOf(reportId);
+      const end = chinaTime(doc.periodEnd);
+      expect(download.suggestedFilename()).toBe(`briefing-${station.name}-${end.date}-${end.hh}${end.mm}.md`);
       const md = readFileSync((await download.path())!, 'utf8');
       expect(md.split('\n')[0]).toBe(`# ${station.name} · 早会简报`);
       expect(md).toContain('| 接报警情 | 4 |');
@@ -316,6 +349,40 @@ async function botToken(t: TestHub): Promise<string> {
       const figures = JSON.parse(readFileSync((await json.path())!, 'utf8')) as ReportDocument;
       expect(figures.id).toBe(reportId);
       expect(figures.figures.incidents.total.current).toBe(4);
+    },
+    TEST_MS,
+  );
+
+  it(
+    "on a browser in UTC, the list, the report and its sources read in the station's time (China)",
+    async () => {
+      expect(await desk.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone)).toBe('UTC');
+      const doc = await reportOf(reportId);
+      const made = chinaTime(doc.generatedAt);
+      await desk.goto(url('/reports'));
+      const item = desk.locator(`a[data-report-id="${reportId}"]`);
+      expect(await item.getByText(/^生成于/).textContent()).toBe(`生成于 ${made.short}`);
+      const from = chinaTime(doc.periodStart);
+      const to = chinaTime(doc.periodEnd);
+      const period = `${from.short} – ${to.short}`;
+      expect(await item.locator('.period').textContent()).toBe(period);
+
+      await item.click();
+      const head = desk.locator(`article[data-report-id="${reportId}"] header`);
+      await head.getByRole('heading', { name: period }).waitFor();
+      expect(await head.getByText(/^生成于/).textContent()).toBe(`生成于 ${made.long}`);
+      expect(await head.getByTestId('report-zone').textContent()).toBe('时间均按 Asia/Shanghai');
+
+      await desk.locator('[data-section=conversations] button.cited').first().click();
+      const dialog = desk.getByRole('dialog', { name: '来源消息' });
+      const first = dialog.locator('li[data-message-id]').first();
+      const sent = await hub.hub.store.db
+        .selectFrom('messages')
+        .select('created_at')
+        .where('id', '=', (await first.getAttribute('data-message-id'))!)
+        .executeTakeFirstOrThrow();
+      expect(await first.locator('time').textContent()).toBe(chinaTime(Number(sent.created_at)).short);
+      await dialog.getByRole('button', { name: '关闭' }).click();
     },
     TEST_MS,
   );

@@ -225,6 +225,8 @@ export interface ReportListItem {
   unit: { id: string; name: string; kind: ReportUnitKind };
   periodStart: number;
   periodEnd: number;
+  /** The zone the period is cut in and its times are shown in (the station's report time zone). */
+  timeZone: string;
   generatedAt: number;
   trigger: 'schedule' | 'request';
   posted: boolean;

@@ -674,6 +674,7 @@ export const en: Messages = {
   'reports.view.generated': 'Generated {time}',
   'reports.view.requested_by': 'Requested by {name}',
   'reports.view.scheduled': 'Scheduled',
+  'reports.view.zone': 'Times in {zone}',
   'reports.view.posted': 'Posted to the command room',
   'reports.view.summarising': 'Conversation summaries are being written…',
   'reports.view.summary': 'Summary',

@@ -690,6 +690,7 @@ export const zhCN = {
   'reports.view.generated': '生成于 {time}',
   'reports.view.requested_by': '由 {name} 请求生成',
   'reports.view.scheduled': '定时生成',
+  'reports.view.zone': '时间均按 {zone}',
   'reports.view.posted': '已推送至指挥室群',
   'reports.view.summarising': '热点会话摘要正在生成…',
   'reports.view.summary': '摘要',

@@ -116,6 +116,7 @@ class ReportList {
       unit: r.unit,
       periodStart: r.periodStart,
       periodEnd: r.periodEnd,
+      timeZone: r.timeZone,
       generatedAt: r.generatedAt,
       trigger: r.trigger,
       posted: r.posted !== null,
