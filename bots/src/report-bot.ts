@@ -1,5 +1,5 @@
 import type { DueReport, GroupView, MessageView, ReportDocument, ReportSummariesBody } from '@fengqiao/hub/protocol';
-import { topTopics, type Summariser } from './summarise/index.ts';
+import { nameForms, nameMask, topTopics, type Summariser } from './summarise/index.ts';
 import { parseCommand, USAGE } from './commands.ts';
 import { HubApiError, type ReportApi } from './hub-api.ts';
 import type { BotSocket } from './hub-client.ts';
@@ -59,10 +59,14 @@ export function createReportBot(deps: {
   async function summarise(report: ReportDocument): Promise<ReportDocument> {
     if (report.summarised) return report;
     const conversations = await api.conversations(report.id);
+    // 热议话题 are what people talk about, never who: members' and speakers' names are cut out first.
+    const mask = nameMask(
+      nameForms(conversations.flatMap((c) => [...(c.people ?? []), ...c.messages.map((m) => m.senderName)])),
+    );
     const body: ReportSummariesBody = {
       conversations: [],
       topics: topTopics(
-        conversations.flatMap((c) => c.messages),
+        conversations.flatMap((c) => c.messages.map((m) => ({ ...m, text: mask(m.text) }))),
         TOPICS,
       ),
     };

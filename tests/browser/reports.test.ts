@@ -171,6 +171,7 @@ async function botToken(t: TestHub): Promise<string> {
   let reportId: string;
   let cited: { text: string; ids: string[] };
   let bot: ReportBot | undefined;
+  let botApi: ReturnType<typeof createReportApi>;
   const sockets: TestSocket[] = [];
 
   const url = (path: string) => `${hub.url}${path}`;
@@ -202,9 +203,10 @@ async function botToken(t: TestHub): Promise<string> {
     const token = await botToken(hub);
     const { me, socket } = await connectBot({ hubUrl: hub.url, token });
     sockets.push(socket);
+    botApi = createReportApi({ hubUrl: hub.url, token });
     bot = createReportBot({
       socket,
-      api: createReportApi({ hubUrl: hub.url, token }),
+      api: botApi,
       summariser: createExtractiveSummariser(),
       botUserId: me.id,
       log: { info: () => {}, warn: () => {} },
@@ -488,6 +490,78 @@ async function botToken(t: TestHub): Promise<string> {
       await page.getByRole('combobox', { name: '生成单位' }).selectOption(branch.id);
       await page.getByText('早会简报仅针对派出所').waitFor();
       expect(await page.getByRole('button', { name: '生成早会简报' }).isDisabled()).toBe(true);
+    },
+    TEST_MS,
+  );
+
+  it(
+    '生成日报 on a day the schedule already covered says so, and regenerates only when confirmed (audited)',
+    async () => {
+      // Yesterday's daily report, made by the bot's schedule early this morning (China time).
+      const yesterday = Math.floor((Date.now() + 8 * 3_600_000) / 86_400_000) * 86_400_000 - 8 * 3_600_000 - 86_400_000;
+      const { report: scheduled } = await botApi.request({ kind: 'daily', unitId: station.id, periodStart: yesterday });
+      const db = hub.hub.store.db;
+      const madeAt = Date.now() - 8 * 3_600_000;
+      await db.updateTable('reports').set({ generated_at: madeAt }).where('id', '=', scheduled.id).execute();
+      expect(scheduled.figures.incidents.total.current).toBe(0);
+      // A call from yesterday evening, entered late.
+      const [dispatcherRow] = await db
+        .selectFrom('users')
+        .select('id')
+        .where('login', '=', station.dispatcherLogin)
+        .execute();
+      await db
+        .insertInto('incidents')
+        .values({
+          id: `late-${Date.now()}`,
+          station_id: station.id,
+          number: 'LATE-1',
+          client_id: cid(),
+          created_by: dispatcherRow!.id,
+          reported_at: yesterday + 20 * 3_600_000,
+          category: 'assistance',
+          source: 'call_110',
+          place: '长春路',
+          caller: null,
+          summary: '老人走失求助',
+          status: 'closed',
+          created_at: Date.now(),
+          updated_at: Date.now(),
+        })
+        .execute();
+
+      await desk.goto(url('/reports'));
+      await desk.getByRole('radio', { name: '日报' }).check();
+      await desk.getByRole('button', { name: '生成日报' }).click();
+      await desk.waitForURL(url(`/reports/${encodeURIComponent(scheduled.id)}?existing=1`));
+      const notice = desk.getByTestId('report-existing');
+      await notice.getByText(/^该时段的日报已于 .+ 生成（定时生成），以下是已有内容，未重新统计。$/).waitFor();
+      const incidents = desk.locator('[data-block=incidents]');
+      await incidents.getByRole('heading', { name: '警情 0' }).waitFor();
+
+      // Nothing happens before the confirmation; cancelling keeps the report.
+      await notice.getByRole('button', { name: '按当前数据重新生成' }).click();
+      await notice.getByText(/替换这份日报的内容.*并记入审计日志/).waitFor();
+      await notice.getByRole('button', { name: '取消' }).click();
+      expect((await reportOf(scheduled.id)).generatedAt).toBe(madeAt);
+      await notice.getByRole('button', { name: '按当前数据重新生成' }).click();
+      await notice.getByRole('button', { name: '确认重新生成' }).click();
+      await notice.getByText('日报已按当前数据重新生成，原内容已替换（已记入审计日志）。').waitFor();
+      await incidents.getByRole('heading', { name: '警情 1' }).waitFor();
+      await desk
+        .getByText(/由 .+ 请求生成/)
+        .first()
+        .waitFor();
+
+      const fresh = await reportOf(scheduled.id);
+      expect(fresh.figures.incidents.total.current).toBe(1);
+      expect(fresh.trigger).toBe('request');
+      const audit = await db
+        .selectFrom('audit_log')
+        .select(['actor_id', 'target_id'])
+        .where('action', '=', 'report.regenerate')
+        .execute();
+      expect(audit).toEqual([{ actor_id: dispatcherRow!.id, target_id: scheduled.id }]);
     },
     TEST_MS,
   );

@@ -7,6 +7,10 @@
  * - `POST /api/reports` body `ReportRequest` → `{ ok, report: ReportDocument, created }`: builds the
  *   report (or returns the one already stored for that unit, kind and period: 201 when built now, 200 when it existed).
  * - `GET  /api/reports/:id` → `{ ok, report: ReportDocument }`.
+ * - `POST /api/reports/:id/regenerate` (people, not bots) → `{ ok, report }`: 重新生成, rebuilds the
+ *   stored report of that period from the store as it is now, replacing its figures and text
+ *   (summaries are written again by a bot); audited as `report.regenerate`. At most once a minute
+ *   per report (`rate_limited`); a rebuild racing another gets `conflict`.
  * - `GET  /api/reports/:id/sources` → `{ ok, messages: ReportSourceMessage[] }`: the group messages
  *   the report's summary sentences cite (`?ids=a,b` narrows to some of them).
  * - `GET  /api/reports/:id/conversations` (bots) → `{ ok, conversations: ReportConversation[] }`:
@@ -247,6 +251,8 @@ export interface ReportSourceMessage {
 export interface ReportConversation {
   groupId: string;
   name: string;
+  /** Display names of the conversation's members (past ones too): not topics (热议话题). */
+  people: string[];
   messages: {
     id: string;
     groupId: string;

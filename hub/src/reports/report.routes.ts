@@ -53,6 +53,9 @@ export function reportRoutes(reports: ReportService) {
   r.get('/:id', async (req, res: Response<unknown, HubLocals>) => {
     res.json({ ok: true, report: await reports.get(actor(res), parse(idParam, req.params.id)) });
   });
+  r.post('/:id/regenerate', async (req, res: Response<unknown, HubLocals>) => {
+    res.json({ ok: true, report: await reports.regenerate(actor(res), parse(idParam, req.params.id)) });
+  });
   r.get('/:id/sources', async (req, res: Response<unknown, HubLocals>) => {
     const q = parse(sourcesQuery, req.query);
     res.json({ ok: true, messages: await reports.sources(actor(res), parse(idParam, req.params.id), q.ids) });

@@ -31,7 +31,8 @@ import {
   type Period,
 } from './local-period.ts';
 import { buildFigures, type HotlineFiguresSource } from './report-figures.ts';
-import { createReportPublishing } from './report-publishing.ts';
+import { createReportPublishing, spanOf } from './report-publishing.ts';
+import { createReportRegeneration } from './report-regeneration.ts';
 import { renderSections } from './report-text.ts';
 import { createReportSchedule } from './report-schedule.ts';
 
@@ -171,6 +172,22 @@ export function createReportService(deps: {
     return p;
   }
 
+  /** The figures of a unit's period and the sections rendered from them (no summaries yet). */
+  async function build(unit: Unit, kind: ReportKind, period: Period, tz: string) {
+    const figures = await buildFigures(
+      db,
+      {
+        unit,
+        timeZone: tz,
+        period,
+        previous: previousPeriod(kind, period, tz),
+        lastYear: lastYearPeriod(kind, period, tz),
+      },
+      deps.hotline,
+    );
+    return { figures, sections: renderSections(kind, figures, null, new Map()) };
+  }
+
   async function existing(unitId: string, kind: ReportKind, start: number) {
     return db
       .selectFrom('reports')
@@ -209,19 +226,7 @@ export function createReportService(deps: {
       const found = await existing(unit.id, req.kind, period.start);
       if (found) return { report: await toDocument(found), created: false };
 
-      const tz = settings.timeZone;
-      const figures = await buildFigures(
-        db,
-        {
-          unit,
-          timeZone: tz,
-          period,
-          previous: previousPeriod(req.kind, period, tz),
-          lastYear: lastYearPeriod(req.kind, period, tz),
-        },
-        deps.hotline,
-      );
-      const sections = renderSections(req.kind, figures, null, new Map());
+      const { figures, sections } = await build(unit, req.kind, period, settings.timeZone);
       const id = newId();
       const scheduled = req.periodStart !== undefined;
       const res = await db
@@ -232,7 +237,7 @@ export function createReportService(deps: {
           kind: req.kind,
           period_start: period.start,
           period_end: period.end,
-          time_zone: tz,
+          time_zone: settings.timeZone,
           trigger: scheduled ? 'schedule' : 'request',
           requested_by: scheduled || requester.role === 'bot' ? null : requester.id,
           figures: JSON.stringify(figures),
@@ -334,6 +339,15 @@ export function createReportService(deps: {
     },
 
     ...createReportPublishing({ db, row, toDocument, now }),
+
+    ...createReportRegeneration({
+      db,
+      readable,
+      rebuild: async (r) => build(await unitOf(r.unit_id), r.kind, spanOf(r), r.time_zone),
+      toDocument,
+      notify,
+      now,
+    }),
 
     ...createReportSchedule({ db, settingsOf, now }),
 

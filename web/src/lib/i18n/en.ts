@@ -666,6 +666,18 @@ export const en: Messages = {
   'reports.list.request': 'On request',
   'reports.list.posted': 'Posted',
   'reports.list.generated': 'Generated {time}',
+  'reports.existing.notice':
+    "This period's {kind} already exists, made {time} ({how}); shown as it was, not counted again.",
+  'reports.existing.regenerate': 'Regenerate from current data',
+  'reports.existing.confirm':
+    'Regenerating replaces this {kind} with figures counted now (conversation summaries are written again) and is recorded in the audit log.',
+  'reports.existing.confirm_button': 'Regenerate',
+  'reports.existing.cancel': 'Cancel',
+  'reports.existing.busy': 'Regenerating…',
+  'reports.existing.done':
+    'The {kind} was regenerated from current data; its earlier content is replaced (recorded in the audit log).',
+  'reports.existing.posted': 'The message already posted to the command room stays as it was.',
+  'reports.existing.failed': 'Could not regenerate: {reason}',
   'reports.view.back': 'Back to list',
   'reports.view.print': 'Print',
   'reports.view.download_md': 'Download Markdown',

@@ -35,6 +35,11 @@ export function requestReport(
   return requestJson('/api/reports', { method: 'POST', body });
 }
 
+/** 重新生成: rebuilds a stored report from the store as it is now (audited; at most once a minute). */
+export function regenerateReport(id: string): Promise<ApiOutcome<{ ok: true; report: ReportDocument }>> {
+  return requestJson(`/api/reports/${encodeURIComponent(id)}/regenerate`, { method: 'POST' });
+}
+
 /** The group messages some summary sentences of a report cite. */
 export function fetchReportSources(
   id: string,
