@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MessageView, ReportDocument, ReportSourceMessage } from '@fengqiao/hub/protocol';
+import { reportLinkOf, type MessageView, type ReportDocument, type ReportSourceMessage } from '@fengqiao/hub/protocol';
 import {
   connectSocket,
   login,
@@ -170,9 +170,13 @@ describe('the report bot over real sockets', () => {
     if (!sent.ok) throw new Error(sent.error.message);
     const m = await answer;
     expect(m.replyToSeq).toBe(sent.message.seq);
-    expect(m.text).toMatch(/^【早会简报】桃源派出所/);
-    expect(m.text).toContain('■ 警情');
-    expect(m.text).toContain('■ 热点会话摘要');
+    // A short digest (title, a few key figures), its last line the report page, not the whole report.
+    const lines = m.text.split('\n');
+    expect(lines[0]).toMatch(/^【早会简报】桃源派出所/);
+    expect(lines[1]).toMatch(/^警情 \d+ 起/);
+    expect(m.text).toContain('网格群 消息 8 条');
+    expect(lines.length).toBeLessThanOrEqual(8);
+    expect(m.text).not.toContain('■');
     await bot.idle();
 
     const list = await readJson(
@@ -185,6 +189,7 @@ describe('the report bot over real sockets', () => {
       )
     ).report as ReportDocument;
     expect(report.posted).toMatchObject({ groupId: roomGroup, seq: m.seq });
+    expect(reportLinkOf(m.text)?.reportId).toBe(report.id);
     expect(report.summarised).toBe(true);
     expect(report.requestedBy?.id).toBe(sent.message.sender.id);
     expect(report.figures.groups.messages.current).toBe(8);

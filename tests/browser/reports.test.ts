@@ -567,6 +567,44 @@ async function botToken(t: TestHub): Promise<string> {
   );
 
   it(
+    "the bot's report in the command room is a short digest with a card that opens the charted report",
+    async () => {
+      const db = hub.hub.store.db;
+      const room = await db
+        .selectFrom('groups as g')
+        .innerJoin('units as u', 'u.id', 'g.unit_id')
+        .select('g.id')
+        .where('u.parent_id', '=', station.id)
+        .where('u.kind', '=', 'command_room')
+        .executeTakeFirstOrThrow();
+      const socket = await connectSocket(hub.url, { cookie: station.dispatcherCookie });
+      sockets.push(socket);
+      const asked = await socket.emitWithAck('message:send', { groupId: room.id, clientId: cid(), text: '/briefing' });
+      if (!asked.ok) throw new Error(asked.error.message);
+      await bot!.idle();
+      const posted = await db
+        .selectFrom('reports')
+        .select(['id', 'posted_seq'])
+        .where('posted_group_id', '=', room.id)
+        .executeTakeFirstOrThrow();
+
+      await desk.goto(url(`/groups/${encodeURIComponent(room.id)}`));
+      const card = desk.locator(`a[data-report-link="${posted.id}"]`);
+      await card.waitFor();
+      const bubble = desk.locator(`[data-seq="${posted.posted_seq}"] .bubble`);
+      const text = (await bubble.locator('p.text').textContent())!;
+      expect(text.startsWith(`【早会简报】${station.name}`)).toBe(true);
+      expect(text).toContain('警情 4 起');
+      expect(text).not.toContain('查看完整报表');
+      expect(text.split('\n').length).toBeLessThanOrEqual(7);
+      await card.click();
+      await desk.waitForURL(url(`/reports/${encodeURIComponent(posted.id)}`));
+      await desk.locator(`article[data-report-id="${posted.id}"] [data-block=incidents]`).waitFor();
+    },
+    TEST_MS,
+  );
+
+  it(
     'an unknown report id says it was not found',
     async () => {
       await desk.goto(url('/reports/no-such-report'));

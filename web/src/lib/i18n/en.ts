@@ -678,6 +678,7 @@ export const en: Messages = {
     'The {kind} was regenerated from current data; its earlier content is replaced (recorded in the audit log).',
   'reports.existing.posted': 'The message already posted to the command room stays as it was.',
   'reports.existing.failed': 'Could not regenerate: {reason}',
+  'reports.card.open': 'Open the charted report, sources and downloads',
   'reports.view.back': 'Back to list',
   'reports.view.print': 'Print',
   'reports.view.download_md': 'Download Markdown',

@@ -691,6 +691,7 @@ export const zhCN = {
   'reports.existing.done': '{kind}已按当前数据重新生成，原内容已替换（已记入审计日志）。',
   'reports.existing.posted': '已推送到指挥室群的消息保持不变。',
   'reports.existing.failed': '重新生成失败：{reason}',
+  'reports.card.open': '查看图表报表、来源与下载',
   'reports.view.back': '返回列表',
   'reports.view.print': '打印',
   'reports.view.download_md': '下载 Markdown',
