@@ -605,6 +605,43 @@ async function botToken(t: TestHub): Promise<string> {
   );
 
   it(
+    'an English reader gets the report in English (headings, sentences, focus), a Chinese reader in Chinese',
+    async () => {
+      await desk.goto(url(`/reports/${encodeURIComponent(reportId)}`));
+      const summary = desk.locator('section.summary');
+      const incidents = summary.locator('[data-section=incidents]');
+      await incidents.getByRole('heading', { name: '警情' }).waitFor();
+      expect(await incidents.locator('li').first().textContent()).toMatch(/^接报警情 4 起，环比/);
+
+      await desk.getByRole('group', { name: '界面语言' }).getByRole('button', { name: 'EN' }).click();
+      await incidents.getByRole('heading', { name: 'Incidents' }).waitFor();
+      expect((await incidents.locator('li').first().textContent())!.trim()).toMatch(
+        /^4 incidents received, — on the previous period \(—\), — on last year \(—\)\.$/,
+      );
+      await summary
+        .locator('[data-section=orders]')
+        .getByText(/^1 order issued/)
+        .waitFor();
+      await summary.locator('[data-section=duty]').getByRole('heading', { name: 'On duty today' }).waitFor();
+      const focus = desk.locator('[data-block=focus]');
+      await focus.getByRole('heading', { name: "Today's focus" }).waitFor();
+      // The open incidents of the day, counted by the hub, worded in English.
+      await focus.getByText(/^\d+ incidents? not yet closed: follow up$/).waitFor();
+      // Quoted conversation summaries stay as the messages were written.
+      const quoted = summary.locator('[data-section=conversations] button.cited').first();
+      expect(await quoted.getAttribute('lang')).toBe('zh-CN');
+      await summary.getByText('Conversation summaries quote the messages in Chinese').waitFor();
+      // Every heading of the summary is English now.
+      for (const h of await summary.locator('h3').allTextContents()) expect(h).not.toMatch(/\p{Script=Han}/u);
+
+      await desk.getByRole('group', { name: 'Interface language' }).getByRole('button', { name: '中文' }).click();
+      await incidents.getByRole('heading', { name: '警情' }).waitFor();
+      await desk.locator('[data-block=focus]').getByRole('heading', { name: '今日重点' }).waitFor();
+    },
+    TEST_MS,
+  );
+
+  it(
     'an unknown report id says it was not found',
     async () => {
       await desk.goto(url('/reports/no-such-report'));

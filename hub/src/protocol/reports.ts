@@ -7,7 +7,7 @@
  * - `POST /api/reports` body `ReportRequest` → `{ ok, report: ReportDocument, created }`: builds the
  *   report (or returns the one already stored for that unit, kind and period: 201 when built now, 200 when it existed).
  * - `GET  /api/reports/:id?lang=zh-CN|en` → `{ ok, report: ReportDocument }`, its text in that language.
- * - `POST /api/reports/:id/regenerate` (people, not bots) → `{ ok, report }`: 重新生成, rebuilds the
+ * - `POST /api/reports/:id/regenerate?lang=` (people, not bots) → `{ ok, report }`: 重新生成, rebuilds the
  *   stored report of that period from the store as it is now, replacing its figures and text
  *   (summaries are written again by a bot); audited as `report.regenerate`. At most once a minute
  *   per report (`rate_limited`); a rebuild racing another gets `conflict`.

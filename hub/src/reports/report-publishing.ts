@@ -10,7 +10,7 @@ import {
 import { errors } from '../errors.ts';
 import type { ReportConversation, ReportDocument, ReportFigures, ReportSummariesBody } from '../protocol/index.ts';
 import type { Database, ReportTable } from '../store/schema.ts';
-import { renderSections } from './report-text.ts';
+import { conversationLines, renderSections } from './report-text.ts';
 import { withoutNames } from './report-topics.ts';
 
 const POST_LEASE_MS = 2 * 60_000;
@@ -89,7 +89,7 @@ export function createReportPublishing(deps: {
         db,
         body.conversations.map((c) => c.groupId),
       );
-      const sections = renderSections(r.kind, figures, { ...body, topics: figures.groups.topics }, names);
+      const sections = renderSections(r.kind, figures, conversationLines(body, names));
       const res = await db
         .updateTable('reports')
         .set({ figures: JSON.stringify(figures), sections: JSON.stringify(sections), summarised_at: now() })

@@ -10,6 +10,7 @@ import type {
   ReportDocument,
   ReportFigures,
   ReportKind,
+  ReportLang,
   ReportListItem,
   ReportRequest,
   ReportSection,
@@ -33,6 +34,7 @@ import {
 import { buildFigures, type HotlineFiguresSource } from './report-figures.ts';
 import { createReportPublishing, spanOf } from './report-publishing.ts';
 import { createReportRegeneration } from './report-regeneration.ts';
+import { focusText } from './report-focus.ts';
 import { renderSections } from './report-text.ts';
 import { createReportSchedule } from './report-schedule.ts';
 
@@ -94,7 +96,8 @@ export function createReportService(deps: {
     };
   }
 
-  async function toDocument(r: Selectable<ReportTable>): Promise<ReportDocument> {
+  /** A stored report as a reader sees it; `lang` other than Chinese renders its text again from the figures. */
+  async function toDocument(r: Selectable<ReportTable>, lang: ReportLang = 'zh-CN'): Promise<ReportDocument> {
     const unit = await unitById(db, r.unit_id);
     if (!unit) throw errors.notFound('unit');
     const by = r.requested_by ? await personById(db, r.requested_by) : undefined;
@@ -108,14 +111,24 @@ export function createReportService(deps: {
       trigger: r.trigger,
       requestedBy: by ? { id: by.id, name: by.name } : null,
       generatedAt: Number(r.generated_at),
-      figures: JSON.parse(r.figures) as ReportFigures,
-      sections: JSON.parse(r.sections) as ReportSection[],
+      ...localised(r, lang),
       summarised: r.summarised_at !== null,
       posted:
         r.posted_at !== null && r.posted_group_id !== null
           ? { groupId: r.posted_group_id, seq: Number(r.posted_seq), at: Number(r.posted_at) }
           : null,
     };
+  }
+
+  /** Figures and sections in the reader's language; the summaries (quoted messages) as stored. */
+  function localised(r: Selectable<ReportTable>, lang: ReportLang) {
+    const figures = JSON.parse(r.figures) as ReportFigures;
+    const sections = JSON.parse(r.sections) as ReportSection[];
+    if (lang === 'zh-CN') return { figures, sections };
+    figures.focus = figures.focus.map((x) => ({ ...x, text: focusText(x, lang) }));
+    const summaries =
+      r.summarised_at === null ? null : (sections.find((s) => s.key === 'conversations')?.sentences ?? []);
+    return { figures, sections: renderSections(r.kind, figures, summaries, lang) };
   }
 
   async function row(id: string) {
@@ -185,7 +198,7 @@ export function createReportService(deps: {
       },
       deps.hotline,
     );
-    return { figures, sections: renderSections(kind, figures, null, new Map()) };
+    return { figures, sections: renderSections(kind, figures, null) };
   }
 
   async function existing(unitId: string, kind: ReportKind, start: number) {
@@ -258,8 +271,8 @@ export function createReportService(deps: {
       return { report: await toDocument(stored), created };
     },
 
-    async get(actor: Actor, id: string): Promise<ReportDocument> {
-      return toDocument(await readable(actor, id));
+    async get(actor: Actor, id: string, lang?: ReportLang): Promise<ReportDocument> {
+      return toDocument(await readable(actor, id), lang);
     },
 
     /** Reports of the units the actor may see, newest first. */

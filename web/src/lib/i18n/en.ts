@@ -692,7 +692,7 @@ export const en: Messages = {
   'reports.view.summarising': 'Conversation summaries are being written…',
   'reports.view.summary': 'Summary',
   'reports.view.summary_hint': 'Underlined sentences open the messages they were drawn from',
-  'reports.view.summary_lang': 'The summary is written in Chinese',
+  'reports.view.summary_lang': 'Conversation summaries quote the messages in Chinese',
   'reports.view.cited': '{n} sources',
   'reports.view.loading': 'Loading the report…',
   'reports.view.load_failed': 'Could not load the report: {reason}',

@@ -705,7 +705,7 @@ export const zhCN = {
   'reports.view.summarising': '热点会话摘要正在生成…',
   'reports.view.summary': '摘要',
   'reports.view.summary_hint': '带下划线的句子可点击，查看其依据的原始消息',
-  'reports.view.summary_lang': '摘要原文为中文',
+  'reports.view.summary_lang': '会话摘要引用的是中文原文',
   'reports.view.cited': '{n} 条来源',
   'reports.view.loading': '正在加载报表…',
   'reports.view.load_failed': '无法加载报表：{reason}',
