@@ -1,4 +1,10 @@
-import type { OverdueItem, ReportLang, ReportSectionKey } from '../protocol/index.ts';
+import type {
+  OverdueItem,
+  PersonOrderFigures,
+  ReportLang,
+  ReportSectionKey,
+  UnitBreakdown,
+} from '../protocol/index.ts';
 import { countText, pctText } from './report-labels.ts';
 
 /** A trend as its sentences need it: the count now, before and a year back, and the changes. */
@@ -70,25 +76,8 @@ export interface ReportWords {
   people(list: { name: string; unitName: string }[]): string;
   noDuty: string;
   noFocus: string;
-  unit(u: {
-    name: string;
-    incidents: number;
-    assignments: number;
-    acknowledgedOnTime: number;
-    completedOnTime: number;
-    overdue: number;
-    messages: number;
-    openMatters: number;
-  }): string;
-  person(p: {
-    name: string;
-    unitName: string;
-    assigned: number;
-    acknowledgedOnTime: number;
-    completed: number;
-    completedOnTime: number;
-    overdue: number;
-  }): string;
+  unit(u: UnitBreakdown): string;
+  person(p: PersonOrderFigures): string;
   noOrders: string;
   focus(f: FocusFacts): string;
 }
