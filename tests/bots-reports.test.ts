@@ -298,6 +298,16 @@ describe('the report bot over real sockets', () => {
     }
     const res = await fetch(`${t.url}/api/reports/no-such-report`, { headers: { cookie: dispatcherCookie } });
     expect(res.status).toBe(404);
+    // A language the hub does not word reports in; 重新生成 of nothing, and by a bot.
+    const [stored] = await t.hub.store.db.selectFrom('reports').select('id').execute();
+    const lang = await fetch(`${t.url}/api/reports/${stored!.id}?lang=fr`, { headers: { cookie: dispatcherCookie } });
+    expect(lang.status).toBe(400);
+    const regenerate = (id: string, headers: Record<string, string>) =>
+      fetch(`${t.url}/api/reports/${id}/regenerate`, { method: 'POST', headers: { origin: t.url, ...headers } });
+    expect((await regenerate('no-such-report', { cookie: dispatcherCookie })).status).toBe(404);
+    const byBot = await regenerate(stored!.id, { authorization: `Bearer ${token}` });
+    expect(byBot.status).toBe(403);
+    expect((await readJson(byBot)).error.code).toBe('forbidden');
   });
 
   it('summarises a report a person asked for on the web (the bot hears report:created)', async () => {
