@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MessageView, ReportDocument, ReportSourceMessage } from '@fengqiao/hub/protocol';
+import { reportLinkOf, type MessageView, type ReportDocument, type ReportSourceMessage } from '@fengqiao/hub/protocol';
 import {
   connectSocket,
   login,
@@ -63,6 +63,8 @@ describe('the report bot over real sockets', () => {
   let dispatcher: TestSocket;
   let dispatcherCookie: string;
   let officer: TestSocket;
+  /** Names said in the grid conversation: never a topic. */
+  let names: string[] = [];
   const sockets: TestSocket[] = [];
 
   beforeAll(async () => {
@@ -121,12 +123,29 @@ describe('the report bot over real sockets', () => {
       .select('g.id')
       .where('u.path', '=', gridUnit.path)
       .executeTakeFirstOrThrow();
+    // People talk to and about each other by name: the grid worker (a member) and an officer of
+    // another station (no member of the group, known only to the hub).
+    const named = async (id: string) =>
+      (await db.selectFrom('users').select('name').where('id', '=', id).executeTakeFirstOrThrow()).name;
+    const far = await db
+      .selectFrom('users as u')
+      .innerJoin('units as un', 'un.id', 'u.unit_id')
+      .select('u.name')
+      .where('u.role', '=', 'officer')
+      .where('un.path', 'not like', `${station.path}%`)
+      .orderBy('u.id')
+      .executeTakeFirstOrThrow();
+    names = [await named(worker.id), far.name];
+    const [wName, farName] = names as [string, string];
     const lines: [TestSocket, string][] = [
       [resident, '小区东门的路灯坏了一个星期，晚上回家很黑，老人容易摔倒。'],
       [gw, '收到，我已经联系物业，物业说明天上午派电工来修东门路灯。'],
       [resident, '另外三号楼下面有人乱停车，消防通道被堵住了。'],
       [gw, '消防通道堵塞的问题我会和社区民警一起去现场劝离车辆。'],
       [resident, '谢谢，路灯和停车的事情大家都很关心。'],
+      [resident, `${wName}，${farName}上次说的停车的事怎么样了？`],
+      [gw, `${farName}明天和我一起去看，${farName}那边有记录。`],
+      [resident, `辛苦${wName}，${wName}和${farName}都很负责。`],
     ];
     for (const [s, text] of lines) {
       const r = await s.emitWithAck('message:send', { groupId: grid.id, clientId: cid(), text });
@@ -151,9 +170,13 @@ describe('the report bot over real sockets', () => {
     if (!sent.ok) throw new Error(sent.error.message);
     const m = await answer;
     expect(m.replyToSeq).toBe(sent.message.seq);
-    expect(m.text).toMatch(/^【早会简报】桃源派出所/);
-    expect(m.text).toContain('■ 警情');
-    expect(m.text).toContain('■ 热点会话摘要');
+    // A short digest (title, a few key figures), its last line the report page, not the whole report.
+    const lines = m.text.split('\n');
+    expect(lines[0]).toMatch(/^【早会简报】桃源派出所/);
+    expect(lines[1]).toMatch(/^警情 \d+ 起/);
+    expect(m.text).toContain('网格群 消息 8 条');
+    expect(lines.length).toBeLessThanOrEqual(8);
+    expect(m.text).not.toContain('■');
     await bot.idle();
 
     const list = await readJson(
@@ -166,9 +189,15 @@ describe('the report bot over real sockets', () => {
       )
     ).report as ReportDocument;
     expect(report.posted).toMatchObject({ groupId: roomGroup, seq: m.seq });
+    expect(reportLinkOf(m.text)?.reportId).toBe(report.id);
     expect(report.summarised).toBe(true);
     expect(report.requestedBy?.id).toBe(sent.message.sender.id);
-    expect(report.figures.groups.messages.current).toBe(5);
+    expect(report.figures.groups.messages.current).toBe(8);
+    // 热议话题: what was talked about, and nobody's name (the member's nor the far officer's).
+    const topics = report.figures.groups.topics.map((x) => x.term);
+    expect(topics).toContain('路灯');
+    for (const name of names) expect(topics.filter((x) => x.includes(name))).toEqual([]);
+    expect(report.sections.find((s) => s.key === 'groups')!.sentences.at(-1)!.text).toMatch(/^热议话题：/);
     const cited = report.sections.find((s) => s.key === 'conversations')!.sentences;
     expect(cited.length).toBeGreaterThan(0);
     for (const s of cited) expect(s.sources.length).toBeGreaterThan(0);
@@ -269,6 +298,16 @@ describe('the report bot over real sockets', () => {
     }
     const res = await fetch(`${t.url}/api/reports/no-such-report`, { headers: { cookie: dispatcherCookie } });
     expect(res.status).toBe(404);
+    // A language the hub does not word reports in; 重新生成 of nothing, and by a bot.
+    const [stored] = await t.hub.store.db.selectFrom('reports').select('id').execute();
+    const lang = await fetch(`${t.url}/api/reports/${stored!.id}?lang=fr`, { headers: { cookie: dispatcherCookie } });
+    expect(lang.status).toBe(400);
+    const regenerate = (id: string, headers: Record<string, string>) =>
+      fetch(`${t.url}/api/reports/${id}/regenerate`, { method: 'POST', headers: { origin: t.url, ...headers } });
+    expect((await regenerate('no-such-report', { cookie: dispatcherCookie })).status).toBe(404);
+    const byBot = await regenerate(stored!.id, { authorization: `Bearer ${token}` });
+    expect(byBot.status).toBe(403);
+    expect((await readJson(byBot)).error.code).toBe('forbidden');
   });
 
   it('summarises a report a person asked for on the web (the bot hears report:created)', async () => {

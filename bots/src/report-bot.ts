@@ -1,9 +1,9 @@
 import type { DueReport, GroupView, MessageView, ReportDocument, ReportSummariesBody } from '@fengqiao/hub/protocol';
-import { topTopics, type Summariser } from './summarise/index.ts';
+import { nameForms, nameMask, topTopics, type Summariser } from './summarise/index.ts';
 import { parseCommand, USAGE } from './commands.ts';
 import { HubApiError, type ReportApi } from './hub-api.ts';
 import type { BotSocket } from './hub-client.ts';
-import { reportMessages } from './report-message.ts';
+import { reportDigest } from './report-message.ts';
 
 /** Where the bot says what it did (a pino child in the process): ids and counts only, never message text. */
 export interface BotLog {
@@ -59,10 +59,14 @@ export function createReportBot(deps: {
   async function summarise(report: ReportDocument): Promise<ReportDocument> {
     if (report.summarised) return report;
     const conversations = await api.conversations(report.id);
+    // 热议话题 are what people talk about, never who: members' and speakers' names are cut out first.
+    const mask = nameMask(
+      nameForms(conversations.flatMap((c) => [...(c.people ?? []), ...c.messages.map((m) => m.senderName)])),
+    );
     const body: ReportSummariesBody = {
       conversations: [],
       topics: topTopics(
-        conversations.flatMap((c) => c.messages),
+        conversations.flatMap((c) => c.messages.map((m) => ({ ...m, text: mask(m.text) }))),
         TOPICS,
       ),
     };
@@ -82,22 +86,17 @@ export function createReportBot(deps: {
     return out.report;
   }
 
-  /** Posts a report into a group unless another bot has it; returns the first message's seq or null. */
+  /** Posts a report's digest into a group unless another bot has it; returns the message's seq or null. */
   async function publish(report: ReportDocument, groupId: string, replyToSeq?: number): Promise<number | null> {
     if (report.posted) return null;
     const claim = await api.claimPost(report.id);
     if (!claim.claimed) return null;
     const full = await summarise(claim.report);
-    const parts = reportMessages(full);
-    let first: MessageView | undefined;
-    for (const [i, text] of parts.entries()) {
-      // Derived from the report: a retry, or another process of this bot, gets the stored message back.
-      const m = await send(groupId, `report-${report.id}-${i}`, text, i === 0 ? replyToSeq : undefined);
-      first ??= m;
-    }
-    await api.markPosted(report.id, { groupId, seq: first!.seq });
-    log.info({ reportId: report.id, kind: report.kind, groupId, parts: parts.length }, 'report posted');
-    return first!.seq;
+    // Derived from the report: a retry, or another process of this bot, gets the stored message back.
+    const m = await send(groupId, `report-${report.id}-0`, reportDigest(full), replyToSeq);
+    await api.markPosted(report.id, { groupId, seq: m.seq });
+    log.info({ reportId: report.id, kind: report.kind, groupId }, 'report posted');
+    return m.seq;
   }
 
   /** Answers one command message in a command room. */

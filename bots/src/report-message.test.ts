@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ReportDocument } from '@fengqiao/hub/protocol';
-import { reportMessages, reportTitle } from './report-message.ts';
+import { reportLinkOf, type ReportDocument } from '@fengqiao/hub/protocol';
+import { reportDigest, reportTitle } from './report-message.ts';
 
 const base = {
   id: 'r1',
@@ -26,7 +26,7 @@ function report(kind: ReportDocument['kind'], sections: ReportDocument['sections
   };
 }
 
-describe('a report as group messages', () => {
+describe('a report as a command-room message', () => {
   it('titles it with kind, unit and local period', () => {
     expect(reportTitle(report('briefing', []))).toBe('【早会简报】桃源派出所 11月22日 07:30 至 11月23日 07:30');
     const weekly = {
@@ -37,34 +37,37 @@ describe('a report as group messages', () => {
     expect(reportTitle(weekly)).toBe('【周报】桃源派出所 11月16日 至 11月22日');
   });
 
-  it('numbers the lines of a section and marks the ones citing messages', () => {
-    const [text] = reportMessages(
-      report('briefing', [
-        {
-          key: 'conversations',
-          title: '热点会话摘要',
-          sentences: [
-            { text: '甲', sources: ['m1', 'm2'] },
-            { text: '乙', sources: [] },
-          ],
-        },
-      ]),
-    );
-    expect(text).toContain('■ 热点会话摘要\n1. 甲〔2 条原文〕\n2. 乙');
-  });
-
-  it('cuts long reports into messages under the limit, at section and line boundaries', () => {
-    const sentences = Array.from({ length: 40 }, (_, i) => ({ text: `第${i}行`.padEnd(30, '。'), sources: [] }));
-    const parts = reportMessages(
-      report('monthly', [
-        { key: 'people', title: '个人', sentences },
-        { key: 'units', title: '分单位', sentences },
-      ]),
-      400,
-    );
-    expect(parts.length).toBeGreaterThan(2);
-    for (const p of parts) expect(p.length).toBeLessThanOrEqual(400);
-    const all = parts.join('\n');
-    for (const s of sentences) expect(all).toContain(s.text);
+  it('digests a report in a few lines of key figures, the last one linking to its page', () => {
+    const trend = (current: number, changePct: number | null) => ({
+      current,
+      previous: null,
+      lastYear: null,
+      changePct,
+      yearPct: null,
+    });
+    const figures = {
+      incidents: { total: trend(4, 33.3), byCategory: [], notable: [{ id: 'i1' }] },
+      orders: { issued: trend(1, null), assignments: 2, acknowledgedOnTime: 1, overdue: 1 },
+      hotline: { available: true, figures: { total: 3, answered: 2 } },
+      groups: { messages: trend(12, -20), openMatters: 3, newDisputes: 1 },
+      focus: [
+        { rule: 'overdue', text: `盯办：张三（桃源派出所）未签收《${'核查出租屋'.repeat(20)}》` },
+        { rule: 'open_incidents', text: '1 起警情尚未办结，跟进处置' },
+      ],
+    } as unknown as ReportDocument['figures'];
+    const text = reportDigest({ ...report('briefing', []), id: '01JREPORT', figures });
+    expect(text.split('\n')).toEqual([
+      '【早会简报】桃源派出所 11月22日 07:30 至 11月23日 07:30',
+      '警情 4 起（环比 +33.3%），重点警情 1 起',
+      '指令 1 条 · 2 人次 · 按时签收率 50% · 超时 1',
+      '所长热线 新增 3 条 · 未答复 1 条',
+      '网格群 消息 12 条 · 在办事项 3 件 · 新增纠纷 1 件',
+      expect.stringMatching(/^今日重点：盯办：张三（桃源派出所）未签收《核查出租屋.{20,}… 等 2 项$/u),
+      '查看完整报表：/reports/01JREPORT',
+    ]);
+    expect(reportLinkOf(text)).toEqual({ reportId: '01JREPORT', body: text.slice(0, text.lastIndexOf('\n')) });
+    // Nothing else reads as a report link: a person typing the line mid-message, or another path.
+    expect(reportLinkOf('查看完整报表：/reports/01JREPORT')).toBeNull();
+    expect(reportLinkOf('看\n查看完整报表：/reports/../admin')).toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-import { MAX_MESSAGE_TEXT, type ReportDocument } from '@fengqiao/hub/protocol';
+import { MAX_MESSAGE_TEXT, reportLinkLine, type ReportDocument } from '@fengqiao/hub/protocol';
 
 const KIND_ZH = { briefing: '早会简报', daily: '日报', weekly: '周报', monthly: '月报' } as const;
 
@@ -34,39 +34,42 @@ export function reportTitle(r: ReportDocument): string {
   return `【${KIND_ZH[r.kind]}】${r.unit.name} ${period}`;
 }
 
+const pct = (v: number | null) => (v === null ? '—' : `${v > 0 ? '+' : ''}${v}%`);
+const rate = (part: number, whole: number) => (whole === 0 ? '—' : `${Math.round((part / whole) * 1000) / 10}%`);
+/** Longest focus line in a digest: the page has them all. */
+const FOCUS_CHARS = 60;
+
 /**
- * The report as group messages: title, then each section as a heading and numbered lines, cut at
- * section (or, for a very long section, line) boundaries so no message exceeds the hub's limit.
- * A line that cites messages ends with a mark (〔n 条原文〕); the cited ids live in the report.
+ * The report as one command-room message: its title, the few figures a dispatcher looks at first
+ * (incidents and their change, the order loop, the hotline, the grid groups, the first thing to
+ * follow up) and, on the last line, the report page's path, which the web shows as a card to
+ * the charted report with its cited sources. One normal message: delivered, synced and
+ * deduplicated like any other.
  */
-export function reportMessages(r: ReportDocument, max = MAX_MESSAGE_TEXT): string[] {
-  const blocks: string[] = [reportTitle(r)];
-  for (const s of r.sections) {
-    const lines = s.sentences.map(
-      (x, i) =>
-        `${s.sentences.length > 1 ? `${i + 1}. ` : ''}${x.text}${x.sources.length ? `〔${x.sources.length} 条原文〕` : ''}`,
-    );
-    blocks.push([`■ ${s.title}`, ...lines].join('\n'));
+export function reportDigest(r: ReportDocument): string {
+  const f = r.figures;
+  const inc = f.incidents;
+  const o = f.orders;
+  const g = f.groups;
+  const lines = [reportTitle(r)];
+  lines.push(
+    `警情 ${inc.total.current} 起（环比 ${pct(inc.total.changePct)}）${inc.notable.length ? `，重点警情 ${inc.notable.length} 起` : ''}`,
+  );
+  lines.push(
+    `指令 ${o.issued.current} 条 · ${o.assignments} 人次 · 按时签收率 ${rate(o.acknowledgedOnTime, o.assignments)} · 超时 ${o.overdue}`,
+  );
+  if (f.hotline.available) {
+    const total = Number(f.hotline.figures.total ?? 0);
+    lines.push(`所长热线 新增 ${total} 条 · 未答复 ${total - Number(f.hotline.figures.answered ?? 0)} 条`);
   }
-  const out: string[] = [];
-  let cur = '';
-  const push = (piece: string) => {
-    const next = cur ? `${cur}\n\n${piece}` : piece;
-    if (next.length <= max) return void (cur = next);
-    if (cur) out.push(cur);
-    cur = piece.length <= max ? piece : '';
-    if (piece.length > max) {
-      for (const l of piece.split('\n')) {
-        const withLine = cur ? `${cur}\n${l}` : l;
-        if (withLine.length <= max) cur = withLine;
-        else {
-          if (cur) out.push(cur);
-          cur = l.slice(0, max);
-        }
-      }
-    }
-  };
-  for (const b of blocks) push(b);
-  if (cur) out.push(cur);
-  return out;
+  lines.push(`网格群 消息 ${g.messages.current} 条 · 在办事项 ${g.openMatters} 件 · 新增纠纷 ${g.newDisputes} 件`);
+  const first = f.focus[0];
+  if (first) {
+    const text = first.text.length > FOCUS_CHARS ? `${first.text.slice(0, FOCUS_CHARS - 1)}…` : first.text;
+    lines.push(
+      `${r.kind === 'briefing' ? '今日重点' : '重点关注'}：${text}${f.focus.length > 1 ? ` 等 ${f.focus.length} 项` : ''}`,
+    );
+  }
+  lines.push(reportLinkLine(r.id));
+  return lines.join('\n').slice(0, MAX_MESSAGE_TEXT);
 }

@@ -130,6 +130,26 @@ async function seedDay(t: TestHub, sockets: TestSocket[]): Promise<Station> {
   };
 }
 
+/** A moment read on China's clock (UTC+8, no daylight saving), as the report screens must show it. */
+function chinaTime(ms: number) {
+  const d = new Date(ms + 8 * 3_600_000);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const [y, m, day, hh, mm] = [
+    d.getUTCFullYear(),
+    d.getUTCMonth() + 1,
+    d.getUTCDate(),
+    pad(d.getUTCHours()),
+    pad(d.getUTCMinutes()),
+  ];
+  return {
+    date: `${y}-${pad(m)}-${pad(day)}`,
+    hh,
+    mm,
+    short: `${m}月${day}日 ${hh}:${mm}`,
+    long: `${y}年${m}月${day}日 ${hh}:${mm}`,
+  };
+}
+
 /** A bot token issued through the admin API, as an operator would. */
 async function botToken(t: TestHub): Promise<string> {
   const admin = await login(t.url, 'admin');
@@ -151,9 +171,18 @@ async function botToken(t: TestHub): Promise<string> {
   let reportId: string;
   let cited: { text: string; ids: string[] };
   let bot: ReportBot | undefined;
+  let botApi: ReturnType<typeof createReportApi>;
   const sockets: TestSocket[] = [];
 
   const url = (path: string) => `${hub.url}${path}`;
+
+  /** A report as the dispatcher's REST API returns it. */
+  async function reportOf(id: string): Promise<ReportDocument> {
+    const res = await fetch(url(`/api/reports/${encodeURIComponent(id)}`), {
+      headers: { cookie: station.dispatcherCookie },
+    });
+    return ((await res.json()) as { report: ReportDocument }).report;
+  }
 
   async function signIn(context: BrowserContext, account: string): Promise<Page> {
     context.setDefaultTimeout(STEP_MS);
@@ -174,9 +203,10 @@ async function botToken(t: TestHub): Promise<string> {
     const token = await botToken(hub);
     const { me, socket } = await connectBot({ hubUrl: hub.url, token });
     sockets.push(socket);
+    botApi = createReportApi({ hubUrl: hub.url, token });
     bot = createReportBot({
       socket,
-      api: createReportApi({ hubUrl: hub.url, token }),
+      api: botApi,
       summariser: createExtractiveSummariser(),
       botUserId: me.id,
       log: { info: () => {}, warn: () => {} },
@@ -194,8 +224,10 @@ async function botToken(t: TestHub): Promise<string> {
         '--disable-sync',
       ],
     });
+    // The desk's browser runs on UTC (CDP's time zone override), the station on China time:
+    // every time on the report screens must still read as the station's.
     desk = await signIn(
-      await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true }),
+      await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true, timezoneId: 'UTC' }),
       station.dispatcherLogin,
     );
   }, TEST_MS);
@@ -300,7 +332,10 @@ async function botToken(t: TestHub): Promise<string> {
         desk.waitForEvent('download'),
         desk.getByRole('button', { name: '下载 Markdown' }).click(),
       ]);
-      expect(download.suggestedFilename()).toMatch(new RegExp(`^briefing-${station.name}-\\d{4}-\\d{2}-\\d{2}\\.md$`));
+      // Named by the morning it is held (its end), in China time, though the browser is on UTC.
+      const doc = await reportOf(reportId);
+      const end = chinaTime(doc.periodEnd);
+      expect(download.suggestedFilename()).toBe(`briefing-${station.name}-${end.date}-${end.hh}${end.mm}.md`);
       const md = readFileSync((await download.path())!, 'utf8');
       expect(md.split('\n')[0]).toBe(`# ${station.name} · 早会简报`);
       expect(md).toContain('| 接报警情 | 4 |');
@@ -316,6 +351,40 @@ async function botToken(t: TestHub): Promise<string> {
       const figures = JSON.parse(readFileSync((await json.path())!, 'utf8')) as ReportDocument;
       expect(figures.id).toBe(reportId);
       expect(figures.figures.incidents.total.current).toBe(4);
+    },
+    TEST_MS,
+  );
+
+  it(
+    "on a browser in UTC, the list, the report and its sources read in the station's time (China)",
+    async () => {
+      expect(await desk.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone)).toBe('UTC');
+      const doc = await reportOf(reportId);
+      const made = chinaTime(doc.generatedAt);
+      await desk.goto(url('/reports'));
+      const item = desk.locator(`a[data-report-id="${reportId}"]`);
+      expect(await item.getByText(/^生成于/).textContent()).toBe(`生成于 ${made.short}`);
+      const from = chinaTime(doc.periodStart);
+      const to = chinaTime(doc.periodEnd);
+      const period = `${from.short} – ${to.short}`;
+      expect(await item.locator('.period').textContent()).toBe(period);
+
+      await item.click();
+      const head = desk.locator(`article[data-report-id="${reportId}"] header`);
+      await head.getByRole('heading', { name: period }).waitFor();
+      expect(await head.getByText(/^生成于/).textContent()).toBe(`生成于 ${made.long}`);
+      expect(await head.getByTestId('report-zone').textContent()).toBe('时间均按 Asia/Shanghai');
+
+      await desk.locator('[data-section=conversations] button.cited').first().click();
+      const dialog = desk.getByRole('dialog', { name: '来源消息' });
+      const first = dialog.locator('li[data-message-id]').first();
+      const sent = await hub.hub.store.db
+        .selectFrom('messages')
+        .select('created_at')
+        .where('id', '=', (await first.getAttribute('data-message-id'))!)
+        .executeTakeFirstOrThrow();
+      expect(await first.locator('time').textContent()).toBe(chinaTime(Number(sent.created_at)).short);
+      await dialog.getByRole('button', { name: '关闭' }).click();
     },
     TEST_MS,
   );
@@ -421,6 +490,153 @@ async function botToken(t: TestHub): Promise<string> {
       await page.getByRole('combobox', { name: '生成单位' }).selectOption(branch.id);
       await page.getByText('早会简报仅针对派出所').waitFor();
       expect(await page.getByRole('button', { name: '生成早会简报' }).isDisabled()).toBe(true);
+    },
+    TEST_MS,
+  );
+
+  it(
+    '生成日报 on a day the schedule already covered says so, and regenerates only when confirmed (audited)',
+    async () => {
+      // Yesterday's daily report, made by the bot's schedule early this morning (China time).
+      const yesterday = Math.floor((Date.now() + 8 * 3_600_000) / 86_400_000) * 86_400_000 - 8 * 3_600_000 - 86_400_000;
+      const { report: scheduled } = await botApi.request({ kind: 'daily', unitId: station.id, periodStart: yesterday });
+      const db = hub.hub.store.db;
+      const madeAt = Date.now() - 8 * 3_600_000;
+      await db.updateTable('reports').set({ generated_at: madeAt }).where('id', '=', scheduled.id).execute();
+      expect(scheduled.figures.incidents.total.current).toBe(0);
+      // A call from yesterday evening, entered late.
+      const [dispatcherRow] = await db
+        .selectFrom('users')
+        .select('id')
+        .where('login', '=', station.dispatcherLogin)
+        .execute();
+      await db
+        .insertInto('incidents')
+        .values({
+          id: `late-${Date.now()}`,
+          station_id: station.id,
+          number: 'LATE-1',
+          client_id: cid(),
+          created_by: dispatcherRow!.id,
+          reported_at: yesterday + 20 * 3_600_000,
+          category: 'assistance',
+          source: 'call_110',
+          place: '长春路',
+          caller: null,
+          summary: '老人走失求助',
+          status: 'closed',
+          created_at: Date.now(),
+          updated_at: Date.now(),
+        })
+        .execute();
+
+      await desk.goto(url('/reports'));
+      await desk.getByRole('radio', { name: '日报' }).check();
+      await desk.getByRole('button', { name: '生成日报' }).click();
+      await desk.waitForURL(url(`/reports/${encodeURIComponent(scheduled.id)}?existing=1`));
+      const notice = desk.getByTestId('report-existing');
+      await notice.getByText(/^该时段的日报已于 .+ 生成（定时生成），以下是已有内容，未重新统计。$/).waitFor();
+      const incidents = desk.locator('[data-block=incidents]');
+      await incidents.getByRole('heading', { name: '警情 0' }).waitFor();
+
+      // Nothing happens before the confirmation; cancelling keeps the report.
+      await notice.getByRole('button', { name: '按当前数据重新生成' }).click();
+      await notice.getByText(/替换这份日报的内容.*并记入审计日志/).waitFor();
+      await notice.getByRole('button', { name: '取消' }).click();
+      expect((await reportOf(scheduled.id)).generatedAt).toBe(madeAt);
+      await notice.getByRole('button', { name: '按当前数据重新生成' }).click();
+      await notice.getByRole('button', { name: '确认重新生成' }).click();
+      await notice.getByText('日报已按当前数据重新生成，原内容已替换（已记入审计日志）。').waitFor();
+      await incidents.getByRole('heading', { name: '警情 1' }).waitFor();
+      await desk
+        .getByText(/由 .+ 请求生成/)
+        .first()
+        .waitFor();
+
+      const fresh = await reportOf(scheduled.id);
+      expect(fresh.figures.incidents.total.current).toBe(1);
+      expect(fresh.trigger).toBe('request');
+      const audit = await db
+        .selectFrom('audit_log')
+        .select(['actor_id', 'target_id'])
+        .where('action', '=', 'report.regenerate')
+        .execute();
+      expect(audit).toEqual([{ actor_id: dispatcherRow!.id, target_id: scheduled.id }]);
+    },
+    TEST_MS,
+  );
+
+  it(
+    "the bot's report in the command room is a short digest with a card that opens the charted report",
+    async () => {
+      const db = hub.hub.store.db;
+      const room = await db
+        .selectFrom('groups as g')
+        .innerJoin('units as u', 'u.id', 'g.unit_id')
+        .select('g.id')
+        .where('u.parent_id', '=', station.id)
+        .where('u.kind', '=', 'command_room')
+        .executeTakeFirstOrThrow();
+      const socket = await connectSocket(hub.url, { cookie: station.dispatcherCookie });
+      sockets.push(socket);
+      const asked = await socket.emitWithAck('message:send', { groupId: room.id, clientId: cid(), text: '/briefing' });
+      if (!asked.ok) throw new Error(asked.error.message);
+      await bot!.idle();
+      const posted = await db
+        .selectFrom('reports')
+        .select(['id', 'posted_seq'])
+        .where('posted_group_id', '=', room.id)
+        .executeTakeFirstOrThrow();
+
+      await desk.goto(url(`/groups/${encodeURIComponent(room.id)}`));
+      const card = desk.locator(`a[data-report-link="${posted.id}"]`);
+      await card.waitFor();
+      const bubble = desk.locator(`[data-seq="${posted.posted_seq}"] .bubble`);
+      const text = (await bubble.locator('p.text').textContent())!;
+      expect(text.startsWith(`【早会简报】${station.name}`)).toBe(true);
+      expect(text).toContain('警情 4 起');
+      expect(text).not.toContain('查看完整报表');
+      expect(text.split('\n').length).toBeLessThanOrEqual(7);
+      await card.click();
+      await desk.waitForURL(url(`/reports/${encodeURIComponent(posted.id)}`));
+      await desk.locator(`article[data-report-id="${posted.id}"] [data-block=incidents]`).waitFor();
+    },
+    TEST_MS,
+  );
+
+  it(
+    'an English reader gets the report in English (headings, sentences, focus), a Chinese reader in Chinese',
+    async () => {
+      await desk.goto(url(`/reports/${encodeURIComponent(reportId)}`));
+      const summary = desk.locator('section.summary');
+      const incidents = summary.locator('[data-section=incidents]');
+      await incidents.getByRole('heading', { name: '警情' }).waitFor();
+      expect(await incidents.locator('li').first().textContent()).toMatch(/^接报警情 4 起，环比/);
+
+      await desk.getByRole('group', { name: '界面语言' }).getByRole('button', { name: 'EN' }).click();
+      await incidents.getByRole('heading', { name: 'Incidents' }).waitFor();
+      expect((await incidents.locator('li').first().textContent())!.trim()).toMatch(
+        /^4 incidents received, — on the previous period \(—\), — on last year \(—\)\.$/,
+      );
+      await summary
+        .locator('[data-section=orders]')
+        .getByText(/^1 order issued/)
+        .waitFor();
+      await summary.locator('[data-section=duty]').getByRole('heading', { name: 'On duty today' }).waitFor();
+      const focus = desk.locator('[data-block=focus]');
+      await focus.getByRole('heading', { name: "Today's focus" }).waitFor();
+      // The open incidents of the day, counted by the hub, worded in English.
+      await focus.getByText(/^\d+ incidents? not yet closed: follow up$/).waitFor();
+      // Quoted conversation summaries stay as the messages were written.
+      const quoted = summary.locator('[data-section=conversations] button.cited').first();
+      expect(await quoted.getAttribute('lang')).toBe('zh-CN');
+      await summary.getByText('Conversation summaries quote the messages in Chinese').waitFor();
+      // Every heading of the summary is English now.
+      for (const h of await summary.locator('h3').allTextContents()) expect(h).not.toMatch(/\p{Script=Han}/u);
+
+      await desk.getByRole('group', { name: 'Interface language' }).getByRole('button', { name: '中文' }).click();
+      await incidents.getByRole('heading', { name: '警情' }).waitFor();
+      await desk.locator('[data-block=focus]').getByRole('heading', { name: '今日重点' }).waitFor();
     },
     TEST_MS,
   );

@@ -16,3 +16,4 @@ export { createExtractiveSummariser, type ExtractiveOptions } from './extractive
 export { createLlmSummariser, type LlmOptions, type LlmFallbackReason } from './llm.summariser.ts';
 export { createSummariserFromConfig } from './summariser-from-config.ts';
 export { topTopics } from './topics.ts';
+export { nameForms, nameMask } from './people-names.ts';

@@ -91,6 +91,22 @@ export function personById(db: Kysely<Database>, userId: string) {
     .executeTakeFirst();
 }
 
+/** Which of these strings are the display name of someone the hub knows (any role, disabled too). */
+export async function namesAmong(db: Kysely<Database>, candidates: readonly string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  const unique = [...new Set(candidates)];
+  for (let i = 0; i < unique.length; i += 500) {
+    const rows = await db
+      .selectFrom('users')
+      .select('name')
+      .distinct()
+      .where('name', 'in', unique.slice(i, i + 500))
+      .execute();
+    for (const r of rows) found.add(r.name);
+  }
+  return found;
+}
+
 /** The active person with this login and role, if any. */
 export function activePersonByLogin(db: Kysely<Database>, login: string, role: Role) {
   return db

@@ -6,7 +6,11 @@
  * - `GET  /api/reports?unitId=&kind=&before=&limit=` → `{ ok, reports: ReportListItem[] }`, newest first.
  * - `POST /api/reports` body `ReportRequest` → `{ ok, report: ReportDocument, created }`: builds the
  *   report (or returns the one already stored for that unit, kind and period: 201 when built now, 200 when it existed).
- * - `GET  /api/reports/:id` → `{ ok, report: ReportDocument }`.
+ * - `GET  /api/reports/:id?lang=zh-CN|en` → `{ ok, report: ReportDocument }`, its text in that language.
+ * - `POST /api/reports/:id/regenerate?lang=` (people, not bots) → `{ ok, report }`: 重新生成, rebuilds the
+ *   stored report of that period from the store as it is now, replacing its figures and text
+ *   (summaries are written again by a bot); audited as `report.regenerate`. At most once a minute
+ *   per report (`rate_limited`); a rebuild racing another gets `conflict`.
  * - `GET  /api/reports/:id/sources` → `{ ok, messages: ReportSourceMessage[] }`: the group messages
  *   the report's summary sentences cite (`?ids=a,b` narrows to some of them).
  * - `GET  /api/reports/:id/conversations` (bots) → `{ ok, conversations: ReportConversation[] }`:
@@ -24,6 +28,13 @@
  * bot can add the conversation summaries.
  */
 export const REPORT_KINDS = ['briefing', 'daily', 'weekly', 'monthly'] as const;
+
+/**
+ * Languages a report's text (headings, sentences, focus items) is rendered in for its reader:
+ * `GET /api/reports/:id?lang=en`. Stored and posted in Chinese; data and quoted messages stay as written.
+ */
+export const REPORT_LANGS = ['zh-CN', 'en'] as const;
+export type ReportLang = (typeof REPORT_LANGS)[number];
 export type ReportKind = (typeof REPORT_KINDS)[number];
 
 /** Units a report may cover. Briefings are per station; reports per station and per branch. */
@@ -195,8 +206,11 @@ export interface ReportFigures {
   groups: GroupFigures;
   onDuty: { userId: string; name: string; role: string; unitName: string }[];
   units: UnitBreakdown[];
-  /** 今日重点: drawn by stated rules (`rule`) from what is open or late. */
-  focus: { text: string; rule: string }[];
+  /**
+   * 今日重点: drawn by stated rules (`rule`) from what is open or late; `text` in the reader's
+   * language, from `facts` (what the rule found; absent in reports stored before they were kept).
+   */
+  focus: { text: string; rule: string; facts?: Record<string, unknown> }[];
 }
 
 /** A stored report: figures as JSON plus the sections rendered from them. */
@@ -225,6 +239,8 @@ export interface ReportListItem {
   unit: { id: string; name: string; kind: ReportUnitKind };
   periodStart: number;
   periodEnd: number;
+  /** The zone the period is cut in and its times are shown in (the station's report time zone). */
+  timeZone: string;
   generatedAt: number;
   trigger: 'schedule' | 'request';
   posted: boolean;
@@ -245,6 +261,8 @@ export interface ReportSourceMessage {
 export interface ReportConversation {
   groupId: string;
   name: string;
+  /** Display names of the conversation's members (past ones too): not topics (热议话题). */
+  people: string[];
   messages: {
     id: string;
     groupId: string;
@@ -288,3 +306,21 @@ export interface ReportSettings {
 
 /** The commands a bot answers in a command-room group. */
 export const REPORT_COMMANDS = { briefing: '/briefing', report: '/report' } as const;
+
+/** How the last line of a bot's report digest starts: the path of the report's page follows. */
+const REPORT_LINK_LABEL = '查看完整报表：';
+const REPORT_LINK = /\n查看完整报表：\/reports\/([0-9A-Za-z_-]{1,64})$/u;
+
+/**
+ * The last line of a bot's report digest in a command room: the report page's path. Any client
+ * can read it as text; the web shows it as a card that opens the charted report.
+ */
+export function reportLinkLine(reportId: string): string {
+  return `${REPORT_LINK_LABEL}/reports/${reportId}`;
+}
+
+/** The report a digest message links to and the digest without its link line, or null for any other text. */
+export function reportLinkOf(text: string): { reportId: string; body: string } | null {
+  const m = REPORT_LINK.exec(text);
+  return m ? { reportId: m[1]!, body: text.slice(0, m.index) } : null;
+}

@@ -1,5 +1,5 @@
-import type { ReportFigures } from '../protocol/index.ts';
-import { CATEGORY_ZH, pctText } from './report-labels.ts';
+import type { ReportFigures, ReportLang } from '../protocol/index.ts';
+import { reportWords, type FocusFacts } from './report-words.ts';
 
 const MAX_FOCUS = 8;
 const MAX_OVERDUE = 4;
@@ -19,31 +19,31 @@ export function focusOf(
   f: Omit<ReportFigures, 'focus'>,
   openDisputes: { title: string; group: string; days: number }[],
 ): ReportFigures['focus'] {
-  const out: ReportFigures['focus'] = [];
-  for (const o of f.orders.overdueList.slice(0, MAX_OVERDUE)) {
-    out.push({
-      rule: 'overdue',
-      text: `盯办：${o.name}（${o.unitName}）${o.stage === 'ack' ? '未签收' : '未办结'}《${o.title}》`,
-    });
-  }
-  if (f.orders.overdue > MAX_OVERDUE)
-    out.push({ rule: 'overdue', text: `另有 ${f.orders.overdue - MAX_OVERDUE} 项指令超时，逐一盯办` });
-  for (const d of openDisputes)
-    out.push({ rule: 'open_dispute', text: `${d.group}「${d.title}」登记 ${d.days} 天未化解，组织回访调解` });
+  const facts: FocusFacts[] = [];
+  for (const o of f.orders.overdueList.slice(0, MAX_OVERDUE))
+    facts.push({ rule: 'overdue', name: o.name, unitName: o.unitName, stage: o.stage, title: o.title });
+  if (f.orders.overdue > MAX_OVERDUE) facts.push({ rule: 'overdue_more', count: f.orders.overdue - MAX_OVERDUE });
+  for (const d of openDisputes) facts.push({ rule: 'open_dispute', ...d });
   for (const c of f.incidents.byCategory) {
-    if (c.current >= RISING_MIN && c.changePct !== null && c.changePct >= RISING_PCT) {
-      out.push({
-        rule: 'rising',
-        text: `${CATEGORY_ZH[c.category] ?? c.category}警情 ${c.current} 起，环比 ${pctText(c.changePct)}，加强研判和巡防`,
-      });
-    }
+    if (c.current >= RISING_MIN && c.changePct !== null && c.changePct >= RISING_PCT)
+      facts.push({ rule: 'rising', category: c.category, current: c.current, changePct: c.changePct });
   }
   const open = f.incidents.notable.filter((i) => i.status !== 'closed').length;
-  if (open > 0) out.push({ rule: 'open_incidents', text: `${open} 起警情尚未办结，跟进处置` });
+  if (open > 0) facts.push({ rule: 'open_incidents', count: open });
   if (f.hotline.available) {
     const total = Number(f.hotline.figures.total ?? 0);
     const unanswered = total - Number(f.hotline.figures.answered ?? 0);
-    if (unanswered > 0) out.push({ rule: 'hotline_unanswered', text: `所长热线 ${unanswered} 条未答复，尽快回复群众` });
+    if (unanswered > 0) facts.push({ rule: 'hotline_unanswered', count: unanswered });
   }
-  return out.slice(0, MAX_FOCUS);
+  return facts.slice(0, MAX_FOCUS).map((x) => ({
+    // More overdue orders than listed is still the overdue rule.
+    rule: x.rule === 'overdue_more' ? 'overdue' : x.rule,
+    text: reportWords('zh-CN').focus(x),
+    facts: x,
+  }));
+}
+
+/** A focus item in a reader's language: from its facts, or as stored (reports from before facts were kept). */
+export function focusText(item: ReportFigures['focus'][number], lang: ReportLang): string {
+  return item.facts ? reportWords(lang).focus(item.facts as FocusFacts) : item.text;
 }

@@ -1,16 +1,25 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Actor } from '../auth/permissions.ts';
-import { conversationNames, messagesInPeriod, periodTexts, sentBy } from '../conversations/conversation-queries.ts';
+import {
+  conversationNames,
+  membersOf,
+  messagesInPeriod,
+  periodTexts,
+  sentBy,
+} from '../conversations/conversation-queries.ts';
 import { errors } from '../errors.ts';
 import type { ReportConversation, ReportDocument, ReportFigures, ReportSummariesBody } from '../protocol/index.ts';
 import type { Database, ReportTable } from '../store/schema.ts';
-import { renderSections } from './report-text.ts';
+import { conversationLines, renderSections } from './report-text.ts';
+import { withoutNames } from './report-topics.ts';
 
 const POST_LEASE_MS = 2 * 60_000;
 const CONVERSATION_MESSAGES = 300;
+/** Names handed with a conversation, so its topics leave people out (a grid group has a few hundred). */
+const CONVERSATION_PEOPLE = 3000;
 
 /** The period a stored report covers. */
-const spanOf = (r: { period_start: number; period_end: number }) => ({
+export const spanOf = (r: { period_start: number; period_end: number }) => ({
   start: Number(r.period_start),
   end: Number(r.period_end),
 });
@@ -35,9 +44,11 @@ export function createReportPublishing(deps: {
       const out: ReportConversation[] = [];
       for (const b of figures.groups.busiest) {
         const rows = await periodTexts(db, b.groupId, spanOf(r), CONVERSATION_MESSAGES);
+        const members = await membersOf(db, b.groupId, ['active', 'removed']);
         out.push({
           groupId: b.groupId,
           name: b.name,
+          people: members.slice(0, CONVERSATION_PEOPLE).map((m) => m.name),
           messages: rows.reverse().map((m) => ({
             id: m.id,
             groupId: m.group_id,
@@ -73,17 +84,19 @@ export function createReportPublishing(deps: {
           throw errors.invalid('a cited message is not in this conversation and period');
       }
       if (r.summarised_at !== null) return { report: await toDocument(r), stored: false };
-      figures.groups.topics = body.topics;
+      figures.groups.topics = await withoutNames(db, body.topics);
       const names = await conversationNames(
         db,
         body.conversations.map((c) => c.groupId),
       );
-      const sections = renderSections(r.kind, figures, body, names);
+      const sections = renderSections(r.kind, figures, conversationLines(body, names));
       const res = await db
         .updateTable('reports')
         .set({ figures: JSON.stringify(figures), sections: JSON.stringify(sections), summarised_at: now() })
         .where('id', '=', id)
         .where('summarised_at', 'is', null)
+        // Rebuilt meanwhile (重新生成): these summaries belong to the old figures.
+        .where('generated_at', '=', r.generated_at)
         .executeTakeFirst();
       return { report: await toDocument(await row(id)), stored: Number(res.numUpdatedRows) > 0 };
     },

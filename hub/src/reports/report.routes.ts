@@ -10,10 +10,12 @@ import {
   reportSettingsBody,
   reportSummariesBody,
 } from '../protocol/schemas.ts';
+import { REPORT_LANGS } from '../protocol/index.ts';
 import { parse } from '../validate.ts';
 import type { ReportService } from './report.service.ts';
 
 const idParam = z.string().min(1).max(64);
+const langQuery = z.object({ lang: z.enum(REPORT_LANGS).optional() });
 const sourcesQuery = z.object({
   ids: z
     .string()
@@ -51,7 +53,12 @@ export function reportRoutes(reports: ReportService) {
     });
   });
   r.get('/:id', async (req, res: Response<unknown, HubLocals>) => {
-    res.json({ ok: true, report: await reports.get(actor(res), parse(idParam, req.params.id)) });
+    const { lang } = parse(langQuery, req.query);
+    res.json({ ok: true, report: await reports.get(actor(res), parse(idParam, req.params.id), lang) });
+  });
+  r.post('/:id/regenerate', async (req, res: Response<unknown, HubLocals>) => {
+    const { lang } = parse(langQuery, req.query);
+    res.json({ ok: true, report: await reports.regenerate(actor(res), parse(idParam, req.params.id), lang) });
   });
   r.get('/:id/sources', async (req, res: Response<unknown, HubLocals>) => {
     const q = parse(sourcesQuery, req.query);

@@ -10,6 +10,7 @@ import type {
   ReportDocument,
   ReportFigures,
   ReportKind,
+  ReportLang,
   ReportListItem,
   ReportRequest,
   ReportSection,
@@ -31,7 +32,9 @@ import {
   type Period,
 } from './local-period.ts';
 import { buildFigures, type HotlineFiguresSource } from './report-figures.ts';
-import { createReportPublishing } from './report-publishing.ts';
+import { createReportPublishing, spanOf } from './report-publishing.ts';
+import { createReportRegeneration } from './report-regeneration.ts';
+import { focusText } from './report-focus.ts';
 import { renderSections } from './report-text.ts';
 import { createReportSchedule } from './report-schedule.ts';
 
@@ -93,7 +96,8 @@ export function createReportService(deps: {
     };
   }
 
-  async function toDocument(r: Selectable<ReportTable>): Promise<ReportDocument> {
+  /** A stored report as a reader sees it; `lang` other than Chinese renders its text again from the figures. */
+  async function toDocument(r: Selectable<ReportTable>, lang: ReportLang = 'zh-CN'): Promise<ReportDocument> {
     const unit = await unitById(db, r.unit_id);
     if (!unit) throw errors.notFound('unit');
     const by = r.requested_by ? await personById(db, r.requested_by) : undefined;
@@ -107,14 +111,24 @@ export function createReportService(deps: {
       trigger: r.trigger,
       requestedBy: by ? { id: by.id, name: by.name } : null,
       generatedAt: Number(r.generated_at),
-      figures: JSON.parse(r.figures) as ReportFigures,
-      sections: JSON.parse(r.sections) as ReportSection[],
+      ...localised(r, lang),
       summarised: r.summarised_at !== null,
       posted:
         r.posted_at !== null && r.posted_group_id !== null
           ? { groupId: r.posted_group_id, seq: Number(r.posted_seq), at: Number(r.posted_at) }
           : null,
     };
+  }
+
+  /** Figures and sections in the reader's language; the summaries (quoted messages) as stored. */
+  function localised(r: Selectable<ReportTable>, lang: ReportLang) {
+    const figures = JSON.parse(r.figures) as ReportFigures;
+    const sections = JSON.parse(r.sections) as ReportSection[];
+    if (lang === 'zh-CN') return { figures, sections };
+    figures.focus = figures.focus.map((x) => ({ ...x, text: focusText(x, lang) }));
+    const summaries =
+      r.summarised_at === null ? null : (sections.find((s) => s.key === 'conversations')?.sentences ?? []);
+    return { figures, sections: renderSections(r.kind, figures, summaries, lang) };
   }
 
   async function row(id: string) {
@@ -171,6 +185,22 @@ export function createReportService(deps: {
     return p;
   }
 
+  /** The figures of a unit's period and the sections rendered from them (no summaries yet). */
+  async function build(unit: Unit, kind: ReportKind, period: Period, tz: string) {
+    const figures = await buildFigures(
+      db,
+      {
+        unit,
+        timeZone: tz,
+        period,
+        previous: previousPeriod(kind, period, tz),
+        lastYear: lastYearPeriod(kind, period, tz),
+      },
+      deps.hotline,
+    );
+    return { figures, sections: renderSections(kind, figures, null) };
+  }
+
   async function existing(unitId: string, kind: ReportKind, start: number) {
     return db
       .selectFrom('reports')
@@ -209,19 +239,7 @@ export function createReportService(deps: {
       const found = await existing(unit.id, req.kind, period.start);
       if (found) return { report: await toDocument(found), created: false };
 
-      const tz = settings.timeZone;
-      const figures = await buildFigures(
-        db,
-        {
-          unit,
-          timeZone: tz,
-          period,
-          previous: previousPeriod(req.kind, period, tz),
-          lastYear: lastYearPeriod(req.kind, period, tz),
-        },
-        deps.hotline,
-      );
-      const sections = renderSections(req.kind, figures, null, new Map());
+      const { figures, sections } = await build(unit, req.kind, period, settings.timeZone);
       const id = newId();
       const scheduled = req.periodStart !== undefined;
       const res = await db
@@ -232,7 +250,7 @@ export function createReportService(deps: {
           kind: req.kind,
           period_start: period.start,
           period_end: period.end,
-          time_zone: tz,
+          time_zone: settings.timeZone,
           trigger: scheduled ? 'schedule' : 'request',
           requested_by: scheduled || requester.role === 'bot' ? null : requester.id,
           figures: JSON.stringify(figures),
@@ -253,8 +271,8 @@ export function createReportService(deps: {
       return { report: await toDocument(stored), created };
     },
 
-    async get(actor: Actor, id: string): Promise<ReportDocument> {
-      return toDocument(await readable(actor, id));
+    async get(actor: Actor, id: string, lang?: ReportLang): Promise<ReportDocument> {
+      return toDocument(await readable(actor, id), lang);
     },
 
     /** Reports of the units the actor may see, newest first. */
@@ -281,6 +299,7 @@ export function createReportService(deps: {
           'r.kind',
           'r.period_start',
           'r.period_end',
+          'r.time_zone',
           'r.generated_at',
           'r.trigger',
           'r.posted_at',
@@ -303,6 +322,7 @@ export function createReportService(deps: {
         unit: { id: r.unit_id, name: r.unit_name, kind: r.unit_kind as ReportUnitKind },
         periodStart: Number(r.period_start),
         periodEnd: Number(r.period_end),
+        timeZone: r.time_zone,
         generatedAt: Number(r.generated_at),
         trigger: r.trigger,
         posted: r.posted_at !== null,
@@ -332,6 +352,15 @@ export function createReportService(deps: {
     },
 
     ...createReportPublishing({ db, row, toDocument, now }),
+
+    ...createReportRegeneration({
+      db,
+      readable,
+      rebuild: async (r) => build(await unitOf(r.unit_id), r.kind, spanOf(r), r.time_zone),
+      toDocument,
+      notify,
+      now,
+    }),
 
     ...createReportSchedule({ db, settingsOf, now }),
 

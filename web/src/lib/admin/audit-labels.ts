@@ -28,6 +28,7 @@ export const AUDIT_ACTIONS: Record<string, MessageKey> = {
   'auth.password_expired': 'admin.audit.act.auth_password_expired',
   'bot_token.issue': 'admin.audit.act.bot_token_issue',
   'bot_token.revoke': 'admin.audit.act.bot_token_revoke',
+  'report.regenerate': 'admin.audit.act.report_regenerate',
 };
 
 /** The kinds of object an audit entry is about. */
@@ -37,6 +38,7 @@ export const AUDIT_TARGETS: Record<string, MessageKey> = {
   resident: 'admin.audit.target.resident',
   session: 'admin.audit.target.session',
   bot_token: 'admin.audit.target.bot_token',
+  report: 'admin.audit.target.report',
 };
 
 /** The recorded fields, named as the pages name them (`name` by the object: see `auditFieldKey`). */

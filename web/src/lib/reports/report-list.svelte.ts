@@ -99,12 +99,13 @@ class ReportList {
 
   /**
    * Asks the hub for a briefing or report of a unit now; the new (or already stored) report is put
-   * at the top of the list when it matches the filters.
+   * at the top of the list when it matches the filters. `created` false: that period's report
+   * already existed and is returned as it was (the page says so and offers to regenerate it).
    */
   async generate(
     kind: ReportKind,
     unitId: string,
-  ): Promise<{ ok: true; report: ReportDocument } | { ok: false; problem: MessageKey }> {
+  ): Promise<{ ok: true; report: ReportDocument; created: boolean } | { ok: false; problem: MessageKey }> {
     this.#generating = true;
     const res = await requestReport({ kind, unitId });
     this.#generating = false;
@@ -116,6 +117,7 @@ class ReportList {
       unit: r.unit,
       periodStart: r.periodStart,
       periodEnd: r.periodEnd,
+      timeZone: r.timeZone,
       generatedAt: r.generatedAt,
       trigger: r.trigger,
       posted: r.posted !== null,
@@ -123,7 +125,7 @@ class ReportList {
     const fits =
       (this.kind === undefined || this.kind === r.kind) && (this.unitId === undefined || this.unitId === r.unit.id);
     if (fits && this.#items) this.#items = [item, ...this.#items.filter((x) => x.id !== r.id)];
-    return { ok: true, report: r };
+    return { ok: true, report: r, created: res.body.created };
   }
 }
 

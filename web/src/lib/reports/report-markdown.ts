@@ -8,7 +8,7 @@ import {
   hotlineView,
   incidentTrend,
   pctText,
-  periodDate,
+  periodSlug,
   periodText,
   share,
   shareText,
@@ -282,13 +282,13 @@ export function reportMarkdown(doc: ReportDocument, t: Translate, lang: 'zh-CN' 
   return `${out.join('\n').trimEnd()}\n`;
 }
 
-/** The download's file name: kind, unit and the period's first day ("daily-桃源派出所-2026-11-22.md"). */
+/** The download's file name: kind, unit and the period it covers ("daily-桃源派出所-2026-11-22.md", see {@link periodSlug}). */
 export function reportFileName(
-  doc: Pick<ReportDocument, 'kind' | 'unit' | 'periodStart' | 'timeZone'>,
+  doc: Pick<ReportDocument, 'kind' | 'unit' | 'periodStart' | 'periodEnd' | 'timeZone'>,
   ext: 'md' | 'json',
 ): string {
   const unit = doc.unit.name.replace(/[\\/:*?"<>|\s]+/g, '_');
-  return `${doc.kind}-${unit}-${periodDate(doc)}.${ext}`;
+  return `${doc.kind}-${unit}-${periodSlug(doc)}.${ext}`;
 }
 
 /** The figures download: the report's identity and period with its figures, as pretty JSON. */

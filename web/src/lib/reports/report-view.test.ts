@@ -9,7 +9,7 @@ import {
   incidentTrend,
   orderFunnel,
   pctText,
-  periodDate,
+  periodSlug,
   periodText,
   shareText,
 } from './report-view.ts';
@@ -157,7 +157,7 @@ describe('report figures as the screens show them', () => {
   it("names the period in the report's time zone, the end being exclusive", () => {
     const daily = dailyReport();
     expect(periodText(daily, 'zh-CN')).toContain('2026年11月22日');
-    expect(periodDate(daily)).toBe('2026-11-22');
+    expect(periodSlug(daily)).toBe('2026-11-22');
     const weekly = { ...daily, kind: 'weekly' as const, periodStart: DAY_START - 6 * 86_400_000 };
     expect(periodText(weekly, 'en')).toMatch(/Nov 16\s*–\s*22, 2026/);
     const monthly = {
@@ -174,6 +174,10 @@ describe('report figures as the screens show them', () => {
       periodEnd: DAY_START + 32 * 3_600_000,
     };
     expect(periodText(briefing, 'zh-CN')).toBe('11月22日 08:00 – 11月23日 08:00');
+    // Files are named by what they cover: a briefing by the morning it is held, a week by both ends.
+    expect(periodSlug(briefing)).toBe('2026-11-23-0800');
+    expect(periodSlug({ ...weekly, periodEnd: DAY_START + 86_400_000 })).toBe('2026-11-16_2026-11-22');
+    expect(periodSlug(monthly)).toBe('2026-11');
     expect(periodText(weekly, 'zh-CN')).toBe('2026年11月16日至22日');
     // Without the report's zone (a list item), any zone within twelve hours names the same days.
     for (const timeZone of ['UTC', 'America/Halifax', 'Pacific/Auckland']) {

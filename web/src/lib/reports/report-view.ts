@@ -212,9 +212,8 @@ const HALF_DAY = 43_200_000;
 
 /**
  * The period as people name it: a briefing's 24 hours with times, a day, a week's first and last
- * day, a month. Days are read half a day inside the period's edges, so the dates come out right
- * in the report's own zone and in any zone within twelve hours of it (a list item carries no zone:
- * the viewer's own is used then).
+ * day, a month, in the report's own zone (the browser's may differ). Days are read half a day
+ * inside the period's edges, so a zone within twelve hours of the report's names the same days.
  */
 export function periodText(
   r: Pick<ReportDocument, 'kind' | 'periodStart' | 'periodEnd'> & { timeZone?: string },
@@ -273,12 +272,38 @@ export function momentText(ms: number, lang: 'zh-CN' | 'en', timeZone: string, w
   }).format(ms);
 }
 
-/** The period's first local day as YYYY-MM-DD in the report's time zone (for file names). */
-export function periodDate(r: Pick<ReportDocument, 'periodStart' | 'timeZone'>): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: r.timeZone,
+/** The local date `YYYY-MM-DD` and time `HHMM` of a moment in a zone. */
+function localStamp(ms: number, timeZone: string): { date: string; time: string } {
+  const p = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
     year: 'numeric',
     month: '2-digit',
     day: '2-digit',
-  }).format(r.periodStart);
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(ms);
+  const get = (type: string) => p.find((x) => x.type === type)?.value ?? '';
+  return { date: `${get('year')}-${get('month')}-${get('day')}`, time: `${get('hour')}${get('minute')}` };
+}
+
+/**
+ * The period a file is named by, in the report's time zone whatever the browser's: a day's date,
+ * a week's first and last dates, a month, and a briefing by the morning it is held (its end:
+ * "2026-11-23-0800", the 24 hours before 08:00 that day).
+ */
+export function periodSlug(r: Pick<ReportDocument, 'kind' | 'periodStart' | 'periodEnd' | 'timeZone'>): string {
+  const start = localStamp(r.periodStart, r.timeZone);
+  switch (r.kind) {
+    case 'briefing': {
+      const end = localStamp(r.periodEnd, r.timeZone);
+      return `${end.date}-${end.time}`;
+    }
+    case 'daily':
+      return start.date;
+    case 'weekly':
+      return `${start.date}_${localStamp(r.periodEnd - 1, r.timeZone).date}`;
+    case 'monthly':
+      return start.date.slice(0, 7);
+  }
 }

@@ -1,6 +1,7 @@
 import type {
   ReportDocument,
   ReportKind,
+  ReportLang,
   ReportListItem,
   ReportRequest,
   ReportSourceMessage,
@@ -23,9 +24,9 @@ export function fetchReports(filter: ReportListFilter): Promise<ApiOutcome<{ ok:
   return requestJson(query ? `/api/reports?${query}` : '/api/reports');
 }
 
-/** One stored briefing or report. */
-export function fetchReport(id: string): Promise<ApiOutcome<{ ok: true; report: ReportDocument }>> {
-  return requestJson(`/api/reports/${encodeURIComponent(id)}`);
+/** One stored briefing or report, its headings and sentences in the reader's language. */
+export function fetchReport(id: string, lang: ReportLang): Promise<ApiOutcome<{ ok: true; report: ReportDocument }>> {
+  return requestJson(`/api/reports/${encodeURIComponent(id)}?lang=${lang}`);
 }
 
 /** Asks for a briefing or report now: 201 when built, 200 when that period's was already stored. */
@@ -33,6 +34,14 @@ export function requestReport(
   body: ReportRequest,
 ): Promise<ApiOutcome<{ ok: true; report: ReportDocument; created: boolean }>> {
   return requestJson('/api/reports', { method: 'POST', body });
+}
+
+/** 重新生成: rebuilds a stored report from the store as it is now (audited; at most once a minute). */
+export function regenerateReport(
+  id: string,
+  lang: ReportLang,
+): Promise<ApiOutcome<{ ok: true; report: ReportDocument }>> {
+  return requestJson(`/api/reports/${encodeURIComponent(id)}/regenerate?lang=${lang}`, { method: 'POST' });
 }
 
 /** The group messages some summary sentences of a report cite. */
