@@ -90,7 +90,8 @@ async function writeThreads(trx: Transaction<Database>, threads: ThreadPlan[]) {
     'hotline_threads',
     threads.map((t) => t.row),
   );
-  for (const t of threads) await appendPlanned(trx, t.row.id, t.messages);
+  // Each thread's conversation is new: its messages take seq 1 onwards.
+  for (const t of threads) await appendHistory(trx, t.row.id, t.messages);
 }
 
 /**
