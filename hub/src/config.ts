@@ -22,6 +22,7 @@ const envSchema = z.object({
   SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).default(5000),
   SESSION_IDLE_HOURS: z.coerce.number().positive().default(12),
   SEED_DEMO: z.enum(['demo', 'never']).default('never'),
+  DEMO_HISTORY_DAYS: z.coerce.number().int().min(0).max(90).default(30),
   WEB_BUILD_DIR: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
@@ -101,6 +102,8 @@ export interface HubConfig {
   sessionIdleMs: number;
   /** demo: create the demo data when the store is empty and list its log-ins; never (production): leave it empty. */
   seedDemo: 'demo' | 'never';
+  /** Days of living history a fresh demo store gets (incidents, orders, chat, letters); 0 for none. */
+  demoHistoryDays: number;
   /** Folder of the SvelteKit adapter-node build; the hub mounts its handler when present. */
   webBuildDir: string | undefined;
   logLevel: string;
@@ -177,6 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
     sessionIdleMs: e.SESSION_IDLE_HOURS * 3600_000,
     seedDemo: e.SEED_DEMO,
+    demoHistoryDays: e.DEMO_HISTORY_DAYS,
     webBuildDir: e.WEB_BUILD_DIR,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,

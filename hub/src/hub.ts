@@ -25,6 +25,7 @@ import { sweepMeter } from './http/metrics-sweeps.ts';
 import type { Logger } from './logger.ts';
 import { demoRoutes } from './org/demo.routes.ts';
 import { holdsDemoData, seedDemoIfEmpty } from './org/demo-seed.ts';
+import { seedDemoHistory } from './demo/demo-history.ts';
 import { createOrgService } from './org/org.service.ts';
 import { orgRoutes } from './org/org.routes.ts';
 import { createRegistrationService } from './org/registration.service.ts';
@@ -171,6 +172,17 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   });
   const provisioned = await provisionGroups(db);
   if (provisioned.groups || provisioned.members) log.info(provisioned, 'groups provisioned');
+  if (config.seedDemo === 'demo') {
+    // A month of station life for the grid groups just provisioned; once per store.
+    const began = Date.now();
+    const history = await seedDemoHistory(db, {
+      now: began,
+      timeZone: config.reports.timeZone,
+      days: config.demoHistoryDays,
+      responseMs: config.hotline.responseTargetMs,
+    });
+    if (history) log.info({ ...history, ms: Date.now() - began }, 'demo history created');
+  }
   if (config.seedDemo === 'demo') {
     const tokenFile = await writeDemoBotToken(db, botTokens, config.dataDir);
     if (tokenFile) log.info({ file: tokenFile }, 'demo bot token written');

@@ -32,6 +32,8 @@ export interface TestHubOptions {
   log?: Logger;
   /** Seed the demo organisation (SEED_DEMO=demo) into an empty store: true unless a test asks for production. */
   demo?: boolean;
+  /** Days of demo history (DEMO_HISTORY_DAYS); none unless a test asks, so figures stay the test's own. */
+  historyDays?: number;
 }
 
 /** Starts a real hub on a free loopback port with its own fresh store and, unless `demo: false`, the demo data. */
@@ -43,6 +45,7 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
     DATA_DIR: opts.dataDir ?? ownDir!,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     SEED_DEMO: opts.demo === false ? 'never' : 'demo',
+    DEMO_HISTORY_DAYS: String(opts.historyDays ?? 0),
     ...(opts.web ? {} : { WEB_BUILD_DIR: join(ownDir ?? opts.dataDir!, 'no-web') }),
     ...(opts.databaseUrl ? { DATABASE_URL: opts.databaseUrl } : {}),
     ...(opts.redisUrl ? { REDIS_URL: opts.redisUrl } : {}),

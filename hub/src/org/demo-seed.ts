@@ -4,20 +4,10 @@ import { hashPassword } from '../auth/password.ts';
 import type { Role, UnitKind } from '../protocol/index.ts';
 import type { Database, UnitTable, UserTable } from '../store/schema.ts';
 import { GIVEN_NAMES, RANKS, SURNAMES } from './demo-names.ts';
+import { mulberry32 } from './demo-random.ts';
 
 /** Every demo account's password; printed at start-up and shown on the log-in page of a demo hub. */
 export const DEMO_PASSWORD = 'fengqiao2026';
-
-/** Seeded PRNG (mulberry32): the same demo data on every machine, so tests and screenshots are stable. */
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface StationPlan {
   name: string;

@@ -1,0 +1,270 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Kysely } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../config.ts';
+import { provisionGroups } from '../groups/group-provisioning.ts';
+import { seedDemo } from '../org/demo-seed.ts';
+import type { MessageView, ReportDocument } from '../protocol/index.ts';
+import { openStore, type Store } from '../store/database.ts';
+import type { Database } from '../store/schema.ts';
+import {
+  connectSocket,
+  demoLogin,
+  firstGrid,
+  login,
+  startTestHub,
+  storeDialects,
+  type TestHub,
+} from '../../test-support/index.ts';
+import { seedDemoHistory } from './demo-history.ts';
+
+const DAY = 86_400_000;
+const dialects = await storeDialects();
+
+/** Everything the history wrote, by natural keys (unit codes, logins, seq), never by the ids a store hands out. */
+async function snapshot(db: Kysely<Database>) {
+  const incidents = await db
+    .selectFrom('incidents')
+    .select(['id', 'number', 'category', 'source', 'place', 'caller', 'summary', 'status', 'reported_at'])
+    .orderBy('number')
+    .execute();
+  const orders = await db
+    .selectFrom('orders')
+    .select(['id', 'client_id', 'title', 'priority', 'status', 'incident_id', 'created_at', 'ack_due_at'])
+    .orderBy('id')
+    .execute();
+  const receipts = await db
+    .selectFrom('order_recipients')
+    .select(['order_id', 'user_id', 'state', 'acknowledged_at', 'completed_at', 'feedback', 'escalated_at'])
+    .orderBy('order_id')
+    .orderBy('user_id')
+    .execute();
+  const messages = await db
+    .selectFrom('messages as m')
+    .innerJoin('groups as g', 'g.id', 'm.group_id')
+    .select(['g.name', 'g.kind', 'm.seq', 'm.sender_id', 'm.text', 'm.created_at'])
+    .orderBy('m.sender_id')
+    .orderBy('m.client_id')
+    .execute();
+  const matters = await db
+    .selectFrom('matters as x')
+    .innerJoin('groups as g', 'g.id', 'x.group_id')
+    .select(['g.name', 'x.seq', 'x.title', 'x.status', 'x.answer_seq'])
+    .orderBy('g.name')
+    .orderBy('x.seq')
+    .execute();
+  const letters = await db
+    .selectFrom('hotline_threads')
+    .select(['id', 'resident_id', 'status', 'subject', 'rating_score', 'created_at', 'first_answered_at'])
+    .orderBy('id')
+    .execute();
+  // Numbers as numbers: PostgreSQL's bigint arrives as a string.
+  return JSON.parse(
+    JSON.stringify({ incidents, orders, receipts, messages, matters, letters }, (_k, v: unknown) =>
+      typeof v === 'string' && /^\d{10,}$/.test(v) ? Number(v) : v,
+    ),
+  ) as Record<string, Record<string, unknown>[]>;
+}
+
+describe('demo history seeding', () => {
+  const stores: { store: Store; drop: () => Promise<void>; dir: string }[] = [];
+  const NOW = Date.UTC(2026, 10, 23, 1, 30); // 09:30 in Shanghai, a Monday
+
+  async function freshDemo(dialect: (typeof dialects)[number]) {
+    const target = await dialect.databaseUrl();
+    const dir = mkdtempSync(join(tmpdir(), 'fq-history-'));
+    const store = await openStore({ databaseUrl: target.url, dataDir: dir });
+    stores.push({ store, drop: target.drop, dir });
+    await seedDemo(store.db);
+    await provisionGroups(store.db, NOW - 40 * DAY);
+    return store;
+  }
+  const seed = (store: Store, now = NOW) =>
+    seedDemoHistory(store.db, { now, timeZone: 'Asia/Shanghai', days: 30, responseMs: 3_600_000 });
+
+  afterAll(async () => {
+    for (const s of stores) {
+      await s.store.close();
+      await s.drop();
+      rmSync(s.dir, { recursive: true, force: true });
+    }
+  });
+
+  it('writes the same rows for the same start day, on SQLite and PostgreSQL alike, and other rows for another day', async () => {
+    const available = dialects.filter((d) => d.available);
+    const first = await freshDemo(available[0]!);
+    const counts = await seed(first);
+    expect(counts).toMatchObject({ incidents: expect.any(Number), orders: expect.any(Number) });
+    expect(counts!.incidents).toBeGreaterThan(300);
+    expect(counts!.letters).toBeGreaterThan(60);
+    const expected = await snapshot(first.db);
+    for (const dialect of available) {
+      const again = await freshDemo(dialect);
+      await seed(again);
+      expect(await snapshot(again.db), dialect.name).toEqual(expected);
+    }
+    const otherDay = await freshDemo(available[0]!);
+    await seed(otherDay, NOW + DAY);
+    expect((await snapshot(otherDay.db)).incidents).not.toEqual(expected.incidents);
+  });
+
+  it('keeps every conversation gap-free, in time order, with nothing after the start and read cursors at the end', async () => {
+    const store = await freshDemo(dialects[0]!);
+    await seed(store);
+    const rows = await store.db
+      .selectFrom('messages')
+      .select(['group_id', 'seq', 'created_at'])
+      .orderBy('group_id')
+      .orderBy('seq')
+      .execute();
+    const byGroup = new Map<string, { seq: number; at: number }[]>();
+    for (const r of rows)
+      byGroup.set(r.group_id, [...(byGroup.get(r.group_id) ?? []), { seq: r.seq, at: r.created_at }]);
+    expect(byGroup.size).toBeGreaterThan(20);
+    for (const list of byGroup.values()) {
+      expect(list.map((m) => Number(m.seq))).toEqual(list.map((_, i) => i + 1));
+      expect([...list].sort((a, b) => Number(a.at) - Number(b.at))).toEqual(list);
+      expect(Number(list.at(-1)!.at)).toBeLessThan(NOW);
+      expect(Number(list[0]!.at)).toBeGreaterThanOrEqual(NOW - 30 * DAY);
+    }
+    const groups = await store.db.selectFrom('groups').select(['id', 'last_seq']).execute();
+    for (const g of groups) expect(Number(g.last_seq)).toBe(byGroup.get(g.id)?.length ?? 0);
+    const behind = await store.db
+      .selectFrom('group_members as gm')
+      .innerJoin('groups as g', 'g.id', 'gm.group_id')
+      .select('gm.user_id')
+      .whereRef('gm.read_seq', '<', 'g.last_seq')
+      .execute();
+    expect(behind).toEqual([]);
+    // Nothing is left for the sweeps to chase in the past: deadlines still ahead are the only ones chased.
+    const chased = await store.db
+      .selectFrom('order_recipients')
+      .select('next_chase_at')
+      .where('next_chase_at', 'is not', null)
+      .execute();
+    for (const c of chased) expect(Number(c.next_chase_at)).toBeGreaterThan(NOW);
+  });
+
+  it('adds nothing to a store that is not a demo store, or that already holds its history', async () => {
+    const store = await freshDemo(dialects[0]!);
+    expect(await seed(store)).not.toBeNull();
+    expect(await seed(store, NOW + 3 * DAY)).toBeNull();
+    const bare = await openStore({ dataDir: mkdtempSync(join(tmpdir(), 'fq-history-')) });
+    stores.push({ store: bare, drop: async () => {}, dir: '' });
+    expect(await seed(bare)).toBeNull();
+    expect(await bare.db.selectFrom('incidents').select('id').execute()).toEqual([]);
+  });
+
+  it('refuses a history length out of range at start-up', () => {
+    expect(() => loadConfig({ DEMO_HISTORY_DAYS: '91' })).toThrow(/DEMO_HISTORY_DAYS/);
+    expect(() => loadConfig({ DEMO_HISTORY_DAYS: 'a month' })).toThrow(/DEMO_HISTORY_DAYS/);
+    expect(loadConfig({}).demoHistoryDays).toBe(30);
+  });
+});
+
+for (const dialect of dialects) {
+  describe.skipIf(!dialect.available)(`a demo hub with a month of history on ${dialect.name}`, () => {
+    let t: TestHub;
+    let databaseUrl: string | undefined;
+    let drop: () => Promise<void>;
+    const dataDir = mkdtempSync(join(tmpdir(), 'fq-history-hub-'));
+
+    beforeAll(async () => {
+      const target = await dialect.databaseUrl();
+      databaseUrl = target.url;
+      drop = target.drop;
+      t = await startTestHub({ databaseUrl, dataDir, historyDays: 30 });
+    });
+    afterAll(async () => {
+      await t.close();
+      await drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    async function request(loginName: string, body: object): Promise<ReportDocument> {
+      const { cookie } = await login(t.url, loginName);
+      const res = await fetch(`${t.url}/api/reports`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: t.url, cookie },
+        body: JSON.stringify(body),
+      });
+      const out = (await res.json()) as { ok: boolean; report: ReportDocument };
+      if (!out.ok) throw new Error(JSON.stringify(out));
+      return out.report;
+    }
+
+    it("gives the station head a first morning briefing and yesterday's daily report with the station's figures", async () => {
+      const head = await demoLogin(t.hub, 'station_head');
+      const { body } = await login(t.url, head);
+      const stationId = body.me.unit.id;
+      for (const kind of ['briefing', 'daily'] as const) {
+        const { figures } = await request(head, { kind, unitId: stationId });
+        expect(figures.incidents.total.current, kind).toBeGreaterThan(0);
+        expect(figures.incidents.total.previous, kind).toBeGreaterThan(0);
+        expect(figures.orders.issued.current, kind).toBeGreaterThan(0);
+        expect(figures.orders.acknowledged, kind).toBeGreaterThan(0);
+        expect(figures.groups.messages.current, kind).toBeGreaterThan(0);
+        expect(figures.hotline).toMatchObject({ available: true, figures: { total: expect.any(Number) } });
+        if (figures.hotline.available) expect(figures.hotline.figures.total, kind).toBeGreaterThan(0);
+      }
+      // The last whole month lies at least partly inside the 30 days: never a month of zeros.
+      const { figures: month } = await request(head, { kind: 'monthly', unitId: stationId });
+      expect(month.incidents.total.current).toBeGreaterThan(0);
+    });
+
+    it('shows a resident the grid group history of the whole month over Socket.IO, gap-free', async () => {
+      const grid = await firstGrid(t.hub);
+      const socket = await connectSocket(t.url, { cookie: (await login(t.url, grid.residentLogins[0]!)).cookie });
+      try {
+        const got: MessageView[] = [];
+        let cursor = 0;
+        for (;;) {
+          const page = await socket.emitWithAck('group:sync', { cursors: { [grid.groupId]: cursor }, limit: 200 });
+          if (!page.ok) throw new Error(page.error.message);
+          got.push(...page.messages.filter((m) => m.groupId === grid.groupId));
+          if (page.messages.length) cursor = page.messages.at(-1)!.seq;
+          if (!page.more) break;
+        }
+        expect(got.length).toBeGreaterThan(20);
+        expect(got.map((m) => m.seq)).toEqual(got.map((_, i) => i + 1));
+        expect(got[0]!.createdAt).toBeLessThan(Date.now() - 20 * DAY);
+        expect(got.some((m) => m.sender.role === 'officer')).toBe(true);
+        expect(got.some((m) => m.sender.role === 'resident')).toBe(true);
+      } finally {
+        socket.close();
+      }
+    });
+
+    it('adds no second month when the hub restarts on the same store', async () => {
+      const count = async (table: 'incidents' | 'orders' | 'messages' | 'hotline_threads' | 'matters') =>
+        Number(
+          (
+            await t.hub.store.db
+              .selectFrom(table)
+              .select((eb) => eb.fn.countAll<number>().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+      const tables = ['incidents', 'orders', 'messages', 'hotline_threads', 'matters'] as const;
+      const before = await Promise.all(tables.map(count));
+      expect(before.every((n) => n > 0)).toBe(true);
+      await t.close();
+      t = await startTestHub({ databaseUrl, dataDir, historyDays: 30 });
+      expect(await Promise.all(tables.map(count))).toEqual(before);
+    });
+  });
+}
+
+describe('a production hub', () => {
+  it('gets no history, whatever DEMO_HISTORY_DAYS says', async () => {
+    const t = await startTestHub({ demo: false, historyDays: 30 });
+    try {
+      expect(await t.hub.store.db.selectFrom('incidents').select('id').execute()).toEqual([]);
+      expect(await t.hub.store.db.selectFrom('messages').select('id').execute()).toEqual([]);
+    } finally {
+      await t.close();
+    }
+  });
+});
