@@ -180,7 +180,13 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   }
   const secureCookies = config.publicOrigin?.startsWith('https:') ?? false;
   const backend = config.redisUrl
-    ? await redisBackend(config.redisUrl, config.redisChannelPrefix, log, config.fanoutProbeEveryMs)
+    ? await redisBackend({
+        url: config.redisUrl,
+        channelPrefix: config.redisChannelPrefix,
+        log,
+        probeEveryMs: config.fanoutProbeEveryMs,
+        mode: config.redisAdapter,
+      })
     : memoryBackend();
 
   const web = await loadWebHandler(config.webBuildDir ?? DEFAULT_WEB_BUILD, log);
