@@ -48,6 +48,12 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ MAX_SOCKETS_PER_PERSON: '0' })).toThrow(/MAX_SOCKETS_PER_PERSON/);
   });
 
+  it('picks the classic Redis adapter unless sharded is asked for, and refuses any other', () => {
+    expect(loadConfig({}).redisAdapter).toBe('classic');
+    expect(loadConfig({ REDIS_ADAPTER: 'sharded' }).redisAdapter).toBe('sharded');
+    expect(() => loadConfig({ REDIS_ADAPTER: 'cluster' })).toThrow(/REDIS_ADAPTER/);
+  });
+
   it('refuses nonsense with every problem named', () => {
     expect(() => loadConfig({ PORT: 'eighty', DATABASE_URL: 'not a url', SEED_DEMO: 'sometimes' })).toThrow(
       /PORT[\s\S]*DATABASE_URL[\s\S]*SEED_DEMO/,

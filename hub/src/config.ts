@@ -8,6 +8,13 @@ import { loadRetentionConfig, type RetentionConfig } from './retention-config.ts
 /** `data/` at the repository root, wherever the hub is started from. */
 const DEFAULT_DATA_DIR = fileURLToPath(new URL('../../data/', import.meta.url));
 
+/**
+ * Which @socket.io/redis-adapter carries fan-out between nodes: `classic` (PUBLISH, every node
+ * hears every broadcast) or `sharded` (Redis 7 SPUBLISH; a room with members gets its own channel,
+ * so a broadcast reaches only the nodes where that room has members).
+ */
+export type RedisAdapterMode = 'classic' | 'sharded';
+
 /** Every setting the hub reads from the environment. Nothing else reads process.env. */
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -18,6 +25,7 @@ const envSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
   REDIS_URL: z.string().url().optional(),
   REDIS_CHANNEL_PREFIX: z.string().min(1).default('fengqiao'),
+  REDIS_ADAPTER: z.enum(['classic', 'sharded']).default('classic'),
   FANOUT_PROBE_INTERVAL_MS: z.coerce.number().int().min(50).default(5000),
   SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).default(5000),
   SESSION_IDLE_HOURS: z.coerce.number().positive().default(12),
@@ -95,6 +103,8 @@ export interface HubConfig {
   redisUrl: string | undefined;
   /** Prefix of the adapter's pub/sub channels: hubs sharing it form one cluster. */
   redisChannelPrefix: string;
+  /** classic: PUBLISH, every node hears every broadcast; sharded: Redis 7 SPUBLISH, a channel per room in use. */
+  redisAdapter: RedisAdapterMode;
   /** How often each node sends itself a probe through Redis; a probe that does not return rebuilds the subscriber. */
   fanoutProbeEveryMs: number;
   /** Graceful stop: how long commands already running may take before the store closes anyway. */
@@ -176,6 +186,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     redisChannelPrefix: e.REDIS_CHANNEL_PREFIX,
+    redisAdapter: e.REDIS_ADAPTER,
     fanoutProbeEveryMs: e.FANOUT_PROBE_INTERVAL_MS,
     shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
     sessionIdleMs: e.SESSION_IDLE_HOURS * 3600_000,

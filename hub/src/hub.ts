@@ -41,6 +41,7 @@ import { orderSocketModule } from './orders/order.socket.ts';
 import { createOrderService } from './orders/order.service.ts';
 import { ordersOfIncidents } from './orders/order-queries.ts';
 import { createReceiptBatcher } from './orders/receipt-batcher.ts';
+import { liftRevBase } from './orders/order-revs.ts';
 import { createReach } from './escalation/reach.ts';
 import { outboxDepth } from './push/outbox.ts';
 import { createGroupNotifier } from './groups/group-notifier.ts';
@@ -120,6 +121,8 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
       if (failure) metrics.storeFailures.inc({ code: failure });
     },
   });
+  // Before anything writes an order: revs keep rising even on a dump restored into another cluster.
+  await liftRevBase(store.db);
   const seeded = config.seedDemo === 'demo' ? await seedDemoIfEmpty(store.db) : null;
   if (seeded) {
     // A few station-head hotline threads, so the head's inbox is not empty on first start.
@@ -189,7 +192,13 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   }
   const secureCookies = config.publicOrigin?.startsWith('https:') ?? false;
   const backend = config.redisUrl
-    ? await redisBackend(config.redisUrl, config.redisChannelPrefix, log, config.fanoutProbeEveryMs)
+    ? await redisBackend({
+        url: config.redisUrl,
+        channelPrefix: config.redisChannelPrefix,
+        log,
+        probeEveryMs: config.fanoutProbeEveryMs,
+        mode: config.redisAdapter,
+      })
     : memoryBackend();
 
   const web = await loadWebHandler(config.webBuildDir ?? DEFAULT_WEB_BUILD, log);

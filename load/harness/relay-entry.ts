@@ -13,7 +13,12 @@ import { settledMemory } from './memory.ts';
  */
 const redisUrl = process.env.RELAY_REDIS_URL || undefined;
 const backend = redisUrl
-  ? await redisBackend(redisUrl, process.env.RELAY_CHANNEL_PREFIX ?? 'fq-bench-plain', createLogger('warn'))
+  ? await redisBackend({
+      url: redisUrl,
+      channelPrefix: process.env.RELAY_CHANNEL_PREFIX ?? 'fq-bench-plain',
+      log: createLogger('warn'),
+      mode: process.env.RELAY_REDIS_ADAPTER === 'sharded' ? 'sharded' : 'classic',
+    })
   : undefined;
 const server = await startBaselineServer({ adapter: backend?.adapter });
 

@@ -1,7 +1,7 @@
 import type { Insertable, Kysely, Transaction } from 'kysely';
 import { addMembers, openConversation } from '../conversations/conversation-members.ts';
 import { appendHistory } from '../conversations/message-log.ts';
-import { takeRevs } from '../orders/order-revs.ts';
+import { takeRev } from '../orders/order-revs.ts';
 import { holdsDemoData } from '../org/demo-seed.ts';
 import type { Database } from '../store/schema.ts';
 import { dice, seedOf } from '../org/demo-random.ts';
@@ -102,7 +102,7 @@ async function writeThreads(trx: Transaction<Database>, threads: ThreadPlan[]) {
  * by the local start date, so the same start day gives the same rows on every machine.
  *
  * Written as the services write: seq taken gap-free by the message log (`appendHistory`), members'
- * read cursors at the end, one order revision (`takeRevs`) for the batch; in one transaction with
+ * read cursors at the end, one order revision (`takeRev`) for the batch; in one transaction with
  * multi-row inserts, so a store holds all of it or none. Returns null when the store is not a demo
  * store or already holds its history.
  */
@@ -120,7 +120,7 @@ export async function seedDemoHistory(db: Kysely<Database>, opts: HistoryOptions
       .executeTakeFirst();
     if (Number(claimed.numInsertedOrUpdatedRows ?? 0) === 0) return null;
     const counts: HistoryCounts = { incidents: 0, orders: 0, assignments: 0, messages: 0, matters: 0, letters: 0 };
-    const rev = await takeRevs(trx, 1);
+    const rev = await takeRev(trx);
     const orders: OrderRows = { orders: [], recipients: [], events: [] };
     for (const st of cast) {
       const incidents = planIncidents(d, st, clock);

@@ -14,7 +14,7 @@ import {
 } from '../protocol/index.ts';
 import { checkWindow } from '../time-window.ts';
 import type { OrderContext } from './order-context.ts';
-import { takeRevs } from './order-revs.ts';
+import { takeRev } from './order-revs.ts';
 import { orderFinished } from './order-search.ts';
 import { resolveRecipients, type Recipients } from './order-targets.ts';
 
@@ -63,7 +63,7 @@ export function createOrderIssuing(ctx: OrderContext) {
   }): Promise<{ order: OrderView; rev: number; recipients: number }> {
     const id = newId();
     const { rev, recipients } = await db.transaction().execute(async (trx) => {
-      const rev = await takeRevs(trx, 1);
+      const rev = await takeRev(trx);
       await trx
         .insertInto('orders')
         .values({
@@ -265,7 +265,7 @@ export function createOrderIssuing(ctx: OrderContext) {
       if (order.status !== 'active' || (await orderFinished(db, orderId))) throw errors.orderFinished();
       const at = now();
       await db.transaction().execute(async (trx) => {
-        const rev = await takeRevs(trx, 1);
+        const rev = await takeRev(trx);
         await trx
           .updateTable('orders')
           .set({ status: 'cancelled', cancel_reason: reason, updated_at: at, rev })
@@ -312,7 +312,7 @@ export function createOrderIssuing(ctx: OrderContext) {
         .filter(([, v]) => v !== undefined)
         .map(([k]) => k);
       await db.transaction().execute(async (trx) => {
-        const rev = await takeRevs(trx, 1);
+        const rev = await takeRev(trx);
         await trx
           .updateTable('orders')
           .set({

@@ -17,6 +17,7 @@ import { searchOrders } from './order-search.ts';
 const BOARD_LIST = 50;
 /** The activity page when the client names none. */
 const ACTIVITY_PAGE = 30;
+import { revHorizon } from './order-revs.ts';
 
 /** Reading orders: a recipient's catch-up, the dispatcher's boards, lists and timelines. */
 export function createOrderReads(ctx: OrderContext) {
@@ -28,16 +29,13 @@ export function createOrderReads(ctx: OrderContext) {
     /**
      * Changes this person's assignments since a cursor: the reconnect catch-up. A cursor beyond
      * anything this store handed out (a store reset or restored) answers `reset`, and the client
-     * starts again from 0.
+     * starts again from 0. Only changes up to the horizon are read: one that took a lower rev but
+     * has not committed yet is never stepped over.
      */
     async sync(actor: Actor, since: number) {
-      const counter = await db
-        .selectFrom('counters')
-        .select('value')
-        .where('name', '=', 'order_rev')
-        .executeTakeFirstOrThrow();
-      if (since > Number(counter.value)) return { assignments: [], cursor: 0, more: false, reset: true };
-      return { ...(await views.assignmentsSince(actor.id, since)), reset: false };
+      const horizon = await revHorizon(db);
+      if (since > horizon.issued) return { assignments: [], cursor: 0, more: false, reset: true };
+      return { ...(await views.assignmentsSince(actor.id, since, horizon.complete)), reset: false };
     },
 
     async board(actor: Actor, orderId: string): Promise<BoardView> {

@@ -4,7 +4,7 @@ import { errors } from '../errors.ts';
 import { personById } from '../org/org-queries.ts';
 import type { BoardView, OrderReassignPayload } from '../protocol/index.ts';
 import type { OrderContext } from './order-context.ts';
-import { takeRevs } from './order-revs.ts';
+import { takeRev } from './order-revs.ts';
 import { orderFinished } from './order-search.ts';
 import { resolveRecipients } from './order-targets.ts';
 
@@ -59,7 +59,7 @@ export function createOrderReassign(ctx: OrderContext) {
       let rev: number;
       try {
         rev = await db.transaction().execute(async (trx) => {
-          const rev = await takeRevs(trx, 1);
+          const rev = await takeRev(trx);
           // Touching the returned row first locks it: two dispatchers re-dispatching the same return
           // at once queue here, and the second sees the first's event below.
           await trx

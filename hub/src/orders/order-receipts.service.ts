@@ -7,7 +7,7 @@ import {
   type RecipientState,
 } from '../protocol/index.ts';
 import type { OrderContext } from './order-context.ts';
-import { takeRevs } from './order-revs.ts';
+import { takeRev } from './order-revs.ts';
 
 /**
  * The recipient's side of an order: delivery and read receipts, acknowledging (签收), notes,
@@ -63,7 +63,7 @@ export function createOrderReceipts(ctx: OrderContext) {
       const at = now();
       let state: RecipientState = row.state;
       await db.transaction().execute(async (trx) => {
-        const rev = await takeRevs(trx, 1);
+        const rev = await takeRev(trx);
         if (p.action === 'complete' || p.action === 'return') {
           state = p.action === 'complete' ? 'completed' : 'returned';
           await trx

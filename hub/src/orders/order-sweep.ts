@@ -3,7 +3,7 @@ import { newId } from '../ids.ts';
 import type { Database } from '../store/schema.ts';
 import { dispatchScope } from '../org/dispatch-scope.ts';
 import { personById, stationHeads } from '../org/org-queries.ts';
-import { takeRevs } from './order-revs.ts';
+import { takeRev } from './order-revs.ts';
 import type { ChasePhase, RecipientState } from '../protocol/index.ts';
 import type { OrderNotifier } from './order.service.ts';
 
@@ -142,7 +142,7 @@ export function createOrderSweep(deps: {
     }
     const done: Settled[] = [];
     await db.transaction().execute(async (trx) => {
-      const rev = await takeRevs(trx, 1);
+      const rev = await takeRev(trx);
       for (const g of groups.values()) {
         // After escalating for acknowledgement, watch the completion deadline; after that, nothing more.
         const next = g.escalate

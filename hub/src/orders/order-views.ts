@@ -93,11 +93,13 @@ export function createOrderViews(db: Kysely<Database>, now: () => number) {
    * A person's assignments changed after `since` (by rev), oldest first. The cursor is a rev, so a
    * page ends on a whole rev: its last rev is left to the next page, or, when the page holds
    * nothing else, read whole — a rev is one write (one batch of receipts, one order), so it
-   * touches one person's rows a bounded number of times.
+   * touches one person's rows a bounded number of times. Nothing above `upTo` is read (the
+   * revision horizon, order-revs.ts).
    */
   async function assignmentsSince(
     userId: string,
     since: number,
+    upTo: number,
     limit = 500,
   ): Promise<{ assignments: AssignmentView[]; cursor: number; more: boolean }> {
     const changed = () =>
@@ -105,6 +107,7 @@ export function createOrderViews(db: Kysely<Database>, now: () => number) {
         .selectFrom('order_recipients as r')
         .select(['r.order_id', ...ASSIGNMENT_COLUMNS.map((c) => `r.${c}` as const)])
         .where('r.user_id', '=', userId)
+        .where('r.rev', '<=', upTo)
         .orderBy('r.rev')
         .orderBy('r.order_id');
     const rows = await changed()

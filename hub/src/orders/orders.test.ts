@@ -21,7 +21,7 @@ import {
   type TestSocket,
 } from '../../test-support/index.ts';
 import { dispatchRoom } from './order-notifier.ts';
-import { takeRevs } from './order-revs.ts';
+import { takeRev } from './order-revs.ts';
 import { createOrderViews } from './order-views.ts';
 
 let seq = 0;
@@ -719,18 +719,21 @@ for (const dialect of await storeDialects()) {
         ids.push(sent.order.id);
       }
       // One write that touched all three (as one batch of receipts does), later than anything else of theirs.
-      const rev = await takeRevs(db, 1);
-      await db
-        .updateTable('order_recipients')
-        .set({ rev })
-        .where('user_id', '=', me.id)
-        .where('order_id', 'in', ids)
-        .execute();
+      const rev = await db.transaction().execute(async (trx) => {
+        const rev = await takeRev(trx);
+        await trx
+          .updateTable('order_recipients')
+          .set({ rev })
+          .where('user_id', '=', me.id)
+          .where('order_id', 'in', ids)
+          .execute();
+        return rev;
+      });
       const views = createOrderViews(db, Date.now);
-      const page = await views.assignmentsSince(me.id, rev - 1, 2);
+      const page = await views.assignmentsSince(me.id, rev - 1, rev, 2);
       expect(page.assignments.map((a) => a.order.id).sort()).toEqual([...ids].sort());
       expect(page.cursor).toBe(rev);
-      expect((await views.assignmentsSince(me.id, page.cursor, 2)).assignments).toEqual([]);
+      expect((await views.assignmentsSince(me.id, page.cursor, rev, 2)).assignments).toEqual([]);
     });
 
     it.skipIf(dialect.name !== 'postgres')(

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { RecipientState } from '../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
 import { newId } from '../ids.ts';
-import { takeRevs } from './order-revs.ts';
+import { takeRev } from './order-revs.ts';
 
 /** A forward-only state change for one recipient, without text: delivered, read, acknowledged. */
 export interface Transition {
@@ -50,7 +50,7 @@ export function createReceiptBatcher(db: Kysely<Database>, onApplied: (applied: 
     });
     try {
       await db.transaction().execute(async (trx) => {
-        const rev = await takeRevs(trx, 1);
+        const rev = await takeRev(trx);
         for (const indexes of groups.values()) {
           const { orderId, state } = batch[indexes[0]!]!.t;
           for (let c = 0; c < indexes.length; c += CHUNK) {

@@ -1,6 +1,7 @@
-import { createAdapter } from '@socket.io/redis-adapter';
+import { createAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
 import { randomUUID } from 'node:crypto';
 import { createClient } from 'redis';
+import type { RedisAdapterMode } from '../config.ts';
 import type { FanoutStatus } from '../http/health.routes.ts';
 import type { Logger } from '../logger.ts';
 import { createFanoutSubscriber } from './fanout-subscriber.ts';
@@ -9,7 +10,7 @@ import { createFanoutSubscriber } from './fanout-subscriber.ts';
 export interface FanoutBackend {
   kind: 'memory' | 'redis';
   /** Socket.IO adapter constructor; undefined means Socket.IO's own in-memory adapter. */
-  adapter: ReturnType<typeof createAdapter> | undefined;
+  adapter: ReturnType<typeof createAdapter> | ReturnType<typeof createShardedAdapter> | undefined;
   /** Whether live fan-out reaches other nodes, for /healthz and the metrics. */
   status(): FanoutStatus;
   close(): Promise<void>;
@@ -18,7 +19,7 @@ export interface FanoutBackend {
 const CONNECT_WAIT_MS = 3000;
 
 /** Commands the adapter sends on its publisher without handling their failure. */
-const UNGUARDED = new Set(['publish']);
+const UNGUARDED = new Set(['publish', 'sPublish']);
 
 /**
  * The adapter fires these commands and drops their promises; while Redis is down they reject,
@@ -54,18 +55,24 @@ export function memoryBackend(): FanoutBackend {
 /** How long a probe may take to come back before the receive path counts as broken. */
 const PROBE_WAIT_MS = 2000;
 
+/** Starts a probe's name; on the sharded adapter's namespace channel, its content (adapter messages start with `{` or a msgpack map). */
+const PROBE_MARK = 'fanout-probe:';
+
 /**
- * Redis fan-out through @socket.io/redis-adapter. Redis carries live events only; when it is down
- * the hub keeps serving its own clients and /healthz says fan-out is degraded. Every `probeEveryMs`
- * the node publishes a probe on the adapter's own broadcast pattern and waits for it on its
- * subscriber: when Redis answers but the probe does not come back, the subscriber is rebuilt.
+ * Redis fan-out through @socket.io/redis-adapter, classic or sharded. Redis carries live events
+ * only; when it is down the hub keeps serving its own clients and /healthz says fan-out is
+ * degraded. Every `probeEveryMs` the node publishes a probe where the adapter listens (classic: on
+ * its broadcast pattern; sharded: on its namespace channel) and waits for it on its subscriber:
+ * when Redis answers but the probe does not come back, the subscriber is rebuilt.
  */
-export async function redisBackend(
-  url: string,
-  channelPrefix: string,
-  log: Logger,
-  probeEveryMs = 5000,
-): Promise<FanoutBackend> {
+export async function redisBackend(opts: {
+  url: string;
+  channelPrefix: string;
+  log: Logger;
+  probeEveryMs?: number;
+  mode?: RedisAdapterMode;
+}): Promise<FanoutBackend> {
+  const { url, channelPrefix, log, probeEveryMs = 5000, mode = 'classic' } = opts;
   let lastErrorLog = 0;
   const watch = <C extends ReturnType<typeof createClient>>(name: string, client: C): C => {
     client.on('error', (err: Error) => {
@@ -86,16 +93,27 @@ export async function redisBackend(
     }),
   );
 
-  // The probe travels on the adapter's broadcast pattern (`<prefix>#/#*`), so it takes the same
-  // Redis subscription and client listener as real events; other nodes drop it unseen.
-  const probePrefix = `${channelPrefix}#/#fanout-probe:`;
-  const probeChannel = `${probePrefix}${randomUUID()}#`;
+  // The probe takes the same Redis subscription and client listener as real events; other nodes
+  // drop it unseen. Classic: a channel of the adapter's broadcast pattern (`<prefix>#/#*`), named
+  // by the probe. Sharded channels have no patterns: the namespace channel, marked in the content.
+  const probeId = `${PROBE_MARK}${randomUUID()}`;
+  const probeChannel = mode === 'classic' ? `${channelPrefix}#/#${probeId}#` : `${channelPrefix}#/#`;
+  const classicProbes = `${channelPrefix}#/#${PROBE_MARK}`;
+  const probeOf =
+    mode === 'classic'
+      ? (_message: Buffer | string, channel: string) => (channel.startsWith(classicProbes) ? channel : undefined)
+      : (message: Buffer | string) => {
+          const text = typeof message === 'string' ? message : message[0] === 0x66 ? message.toString() : '';
+          return text.startsWith(PROBE_MARK) ? text : undefined;
+        };
+  // What comes back when this node's own probe does.
+  const ownProbe = mode === 'classic' ? probeChannel : probeId;
   let probeReturned: (() => void) | undefined;
   const subscriber = createFanoutSubscriber({
     make: () => watch('sub', pub.duplicate()),
     log,
-    isProbe: (channel) => channel.startsWith(probePrefix),
-    onProbe: (channel) => channel === probeChannel && probeReturned?.(),
+    probeOf,
+    onProbe: (probe) => probe === ownProbe && probeReturned?.(),
   });
 
   const connected = Promise.all([pub.connect(), subscriber.current().connect()]);
@@ -111,7 +129,8 @@ export async function redisBackend(
       const wait = setTimeout(resolve, PROBE_WAIT_MS, false);
       probeReturned = () => (clearTimeout(wait), resolve(true));
     });
-    await pub.publish(probeChannel, '1').catch(() => undefined);
+    const sent = mode === 'classic' ? pub.publish(probeChannel, '1') : pub.sPublish(probeChannel, probeId);
+    await sent.catch(() => undefined);
     const ok = await back;
     probeReturned = undefined;
     if (ok) status.lastProbeOkAt = Date.now();
@@ -139,7 +158,13 @@ export async function redisBackend(
 
   return {
     kind: 'redis',
-    adapter: createAdapter(guardCommands(pub, log), subscriber.facade, { key: channelPrefix, requestsTimeout: 3000 }),
+    adapter:
+      mode === 'classic'
+        ? createAdapter(guardCommands(pub, log), subscriber.facade, { key: channelPrefix, requestsTimeout: 3000 })
+        : createShardedAdapter(guardCommands(pub, log), subscriber.facade, {
+            channelPrefix,
+            subscriptionMode: 'dynamic',
+          }),
     status: () => ({ ...status, reachable: pub.isReady && status.reachable }),
     async close() {
       stopped = true;
