@@ -29,7 +29,7 @@ export interface ConnectTarget {
 }
 
 /** One client as the hub's bots connect: websocket only, its own Manager, no reconnection. */
-function openOne(target: ConnectTarget, timeoutMs: number): Promise<{ socket: Socket; ms: number }> {
+export function openOne(target: ConnectTarget, timeoutMs: number): Promise<{ socket: Socket; ms: number }> {
   const started = performance.now();
   const socket = io(target.url, {
     transports: ['websocket'],

@@ -91,7 +91,7 @@ export function targetsOf(
 }
 
 /** Sends one order to the squad through the dispatcher's socket; resolves with its id and recipients. */
-async function sendOrder(dispatcher: HubSocket, squad: Squad, clientId: string, timeoutMs: number) {
+export async function sendOrder(dispatcher: HubSocket, squad: Squad, clientId: string, timeoutMs: number) {
   const res = await dispatcher.timeout(timeoutMs).emitWithAck('order:create', {
     clientId,
     title: TITLE,

@@ -1,6 +1,6 @@
 import { now } from './clock.ts';
 import { announce, serve } from './ipc.ts';
-import { settledMemory } from './memory.ts';
+import { heapSnapshotTo, settledMemory } from './memory.ts';
 
 /**
  * A hub node as the bench runs it: the hub's own `src/main.ts`, unchanged (configuration from the
@@ -10,6 +10,7 @@ import { settledMemory } from './memory.ts';
  */
 serve({
   memory: () => settledMemory(),
+  heapSnapshot: heapSnapshotTo,
   cpu: async () => process.cpuUsage(),
   clock: async () => ({ wall: now(), monoUs: Number(process.hrtime.bigint() / 1000n) }),
 });

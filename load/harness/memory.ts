@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { writeHeapSnapshot } from 'node:v8';
 
 /** The parts of `process.memoryUsage()` the report uses, in bytes. */
 export interface MemorySnapshot {
@@ -39,4 +41,13 @@ export function perConnection(before: MemorySnapshot, after: MemorySnapshot, n: 
     heapKiB: kib(before.heapUsed, after.heapUsed),
     externalKiB: kib(before.external, after.external),
   };
+}
+
+/**
+ * Writes this process's heap snapshot into `dir` after a full GC (open it in Chrome DevTools, or
+ * summarise it with `heap-summary.ts`) and answers its path: what a connection holds, by object.
+ */
+export async function heapSnapshotTo(args: { dir: string; name: string }): Promise<string> {
+  await settledMemory();
+  return writeHeapSnapshot(join(args.dir, `${args.name}.heapsnapshot`));
 }

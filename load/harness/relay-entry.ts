@@ -2,7 +2,7 @@ import { createLogger } from '../../hub/src/logger.ts';
 import { redisBackend } from '../../hub/src/realtime/adapter.ts';
 import { startBaselineServer } from './baseline-server.ts';
 import { announce, serve } from './ipc.ts';
-import { settledMemory } from './memory.ts';
+import { heapSnapshotTo, settledMemory } from './memory.ts';
 
 /**
  * A baseline node in its own process: plain Socket.IO that relays one sender's event to every other
@@ -43,6 +43,7 @@ server.io.on('connection', (socket) => {
 
 serve({
   memory: () => settledMemory(),
+  heapSnapshot: heapSnapshotTo,
   cpu: async () => process.cpuUsage(),
 });
 process.once('SIGTERM', () => {

@@ -11,6 +11,8 @@ export interface ServerNode {
   pid: number;
   /** Its memory after a full GC, sampled inside it. */
   memory(): Promise<MemorySnapshot>;
+  /** Writes its heap snapshot (after a full GC) into `dir`, named by node and `label`; answers the file's path. */
+  heapSnapshot(dir: string, label: string): Promise<string>;
   /** CPU time it has used so far, user + system, in ms. */
   cpuMs(): Promise<number>;
   /** Hub nodes: store queries run so far, from the hub's own /metrics. */
@@ -39,6 +41,8 @@ function nodeOf(child: Child, url: string): ServerNode {
     url,
     pid: child.proc.pid!,
     memory: () => child.peer.call<MemorySnapshot>('memory', undefined, 30_000),
+    heapSnapshot: (dir, label) =>
+      child.peer.call<string>('heapSnapshot', { dir, name: `${child.name}-${label}` }, 300_000),
     cpuMs: async () => {
       const c = await child.peer.call<NodeJS.CpuUsage>('cpu');
       return (c.user + c.system) / 1000;

@@ -9,7 +9,12 @@ import type { SessionRecord, SessionService } from './session.service.ts';
 export type Principal =
   { kind: 'session'; user: Person; session: SessionRecord } | { kind: 'bot'; user: Person; tokenId: string };
 
-export const actorOf = (p: Principal): Actor => ({ id: p.user.id, role: p.user.role, unitId: p.user.unit_id });
+/** The principal's part that permissions read (a request's whole principal, or a socket's slim one). */
+export const actorOf = (p: { user: Pick<Person, 'id' | 'role' | 'unit_id'> }): Actor => ({
+  id: p.user.id,
+  role: p.user.role,
+  unitId: p.user.unit_id,
+});
 
 /**
  * Turns a presented token (session `id.secret` or bot `fqb_id.secret`) into a principal, or throws
@@ -45,5 +50,6 @@ export function createAuthenticator(deps: {
 export type Authenticator = ReturnType<typeof createAuthenticator>;
 
 /** True while the principal signed in with a temporary password that is still to be changed. */
-export const mustChangePassword = (p: Principal | undefined): boolean =>
-  p?.kind === 'session' && p.user.password_change_required === 1;
+export const mustChangePassword = (
+  p: { kind: Principal['kind']; user: Pick<Person, 'password_change_required'> } | undefined,
+): boolean => p?.kind === 'session' && p.user.password_change_required === 1;

@@ -15,7 +15,7 @@ export function pushSocketModule(subscriptions: SubscriptionService): SocketModu
       define('push:visibility', pushVisibilityPayload, async (p, { socket }) => {
         const principal = socket.data.principal;
         if (principal.kind !== 'session') return {};
-        const sessionId = principal.session.id;
+        const sessionId = principal.sessionId;
         await subscriptions.setVisible(sessionId, p.visible);
         if (p.visible && !watched.has(socket)) {
           watched.add(socket);

@@ -32,7 +32,7 @@ export function watchCredentials(deps: {
       const u = p.user;
       const held = { id: u.id, role: u.role, unitId: u.unit_id, passwordChangeRequired: u.password_change_required };
       people.set(`${held.id}|${held.role}|${held.unitId}|${held.passwordChangeRequired}`, held);
-      if (p.kind === 'session') sessionIds.add(p.session.id);
+      if (p.kind === 'session') sessionIds.add(p.sessionId);
       else tokenIds.add(p.tokenId);
     }
     const held: HeldCredentials = {

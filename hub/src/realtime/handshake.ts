@@ -1,17 +1,33 @@
 import type { ExtendedError } from 'socket.io';
-import type { Authenticator } from '../auth/authenticator.ts';
+import type { Authenticator, Principal } from '../auth/authenticator.ts';
 import { toHubError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { SESSION_COOKIE } from '../protocol/index.ts';
 import { readCookie } from '../http/cookies.ts';
 import { checkOrigin } from '../http/origin.ts';
-import type { HubSocket } from './types.ts';
+import { sharedString } from './shared-strings.ts';
+import type { HubSocket, SocketPrincipal } from './types.ts';
 
 /** A refused handshake: the client's `connect_error` carries `{ code, message }` in `err.data`. */
 function refusal(code: string, message: string): ExtendedError {
   const err = new Error(message) as ExtendedError;
   err.data = { code, message };
   return err;
+}
+
+/** What a socket keeps of an authenticated principal: ids and the few facts its commands read. */
+export function socketPrincipalOf(p: Principal): SocketPrincipal {
+  const u = p.user;
+  const user = {
+    id: u.id,
+    name: u.name,
+    role: sharedString(u.role) as typeof u.role,
+    unit_id: sharedString(u.unit_id),
+    password_change_required: u.password_change_required,
+  };
+  return p.kind === 'session'
+    ? { kind: 'session', user, sessionId: p.session.id }
+    : { kind: 'bot', user, tokenId: p.tokenId };
 }
 
 /**
@@ -33,7 +49,7 @@ export function handshakeMiddleware(deps: { auth: Authenticator; publicOrigin: s
           : undefined;
     if (!token) return next(refusal('unauthenticated', 'no credentials: sign in, or pass auth.token'));
     try {
-      socket.data.principal = await deps.auth.authenticate(token);
+      socket.data.principal = socketPrincipalOf(await deps.auth.authenticate(token));
       next();
     } catch (err) {
       const e = toHubError(err);

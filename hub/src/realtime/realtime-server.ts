@@ -18,6 +18,7 @@ import { watchCredentials } from './credential-watch.ts';
 import { createConnectionCap } from './connection-cap.ts';
 import { handshakeMiddleware } from './handshake.ts';
 import { setNodeCookieOnHandshake } from './node-cookie.ts';
+import { sharedString } from './shared-strings.ts';
 import { rooms, type HubServer, type HubSocket } from './types.ts';
 
 export interface RealtimeOptions {
@@ -41,6 +42,52 @@ export interface SocketModule {
   commands?(define: Define): void;
   /** Per connection: join the domain's rooms. Per-socket state costs memory on every connection; keep it out. */
   connect?(socket: HubSocket): void;
+}
+
+/** What a connected socket's handshake keeps instead of headers, query and auth (shared, never written). */
+const DISCARDED = Object.freeze({});
+
+/**
+ * Drops what only the handshake needed, which Socket.IO would otherwise keep for the connection's
+ * life: the upgrade request (Socket.IO's own advice for saving memory per connection) and the
+ * handshake's headers, query and auth, which hold the credentials: `fetchSockets()` would carry
+ * them to other nodes through Redis.
+ */
+function discardHandshake(socket: HubSocket): void {
+  (socket.conn as { request?: unknown }).request = undefined;
+  const h = socket.handshake as { headers: unknown; query: unknown; auth: unknown };
+  h.headers = DISCARDED;
+  h.query = DISCARDED;
+  h.auth = DISCARDED;
+}
+
+/** Rooms of one person, session or bot token: nobody else joins them, so sharing their names saves nothing. */
+const PERSONAL_ROOMS = [rooms.user(''), rooms.session(''), rooms.botToken('')];
+
+/**
+ * Joins keep one copy per node of the name of a room many sockets share (unit × role, groups,
+ * desks, boards): the adapter otherwise holds each socket's own copy in that socket's room set.
+ */
+function shareRoomNames(io: HubServer): void {
+  const adapter = io.of('/').adapter;
+  const addAll = adapter.addAll.bind(adapter);
+  adapter.addAll = (id, names) => {
+    const shared = new Set<string>();
+    for (const name of names)
+      shared.add(name === id || PERSONAL_ROOMS.some((p) => name.startsWith(p)) ? name : sharedString(name));
+    return addAll(id, shared);
+  };
+}
+
+/**
+ * Every socket's catch-all listeners: the router's, in one frozen array shared by all sockets.
+ * `socket.onAny` would give each socket an array of its own with room for 17 (about 180 bytes per
+ * connection). Socket.IO only reads `_anyListeners` when an event comes in (it copies it before
+ * calling); frozen, so an `onAny` on a hub socket would throw at once instead of adding a listener
+ * to every socket.
+ */
+function listenToAll(socket: HubSocket, listeners: readonly unknown[]): void {
+  (socket as unknown as { _anyListeners: readonly unknown[] })._anyListeners = listeners;
 }
 
 /** Transport-level ceiling: a frame above it closes the connection before it is parsed. */
@@ -83,6 +130,8 @@ export function createRealtime(opts: RealtimeOptions) {
     },
   });
   meterEmits(io.of('/'), opts.metrics);
+  shareRoomNames(io);
+  const anyListeners = Object.freeze([router.listener]);
   router.define('system:ping', pingPayload, async (p) => ({
     echo: p.echo ?? null,
     serverTime: Date.now(),
@@ -94,21 +143,26 @@ export function createRealtime(opts: RealtimeOptions) {
   });
   const modules: SocketModule[] = [];
 
+  // One handler for every socket, not a closure each (an `once` adds a wrapper per socket too):
+  // a disconnect fires once per connected socket.
   function onDisconnect(this: HubSocket) {
     opts.metrics.socketConnections.dec();
+    cap.release(this);
     limits.forget(this);
   }
   io.on('connection', (socket) => {
     const principal = socket.data.principal;
     opts.metrics.socketConnections.inc();
-    socket.once('disconnect', onDisconnect);
+    cap.connected(socket);
+    socket.on('disconnect', onDisconnect);
+    discardHandshake(socket);
     void socket.join([rooms.user(principal.user.id), rooms.unitRole(principal.user.unit_id, principal.user.role)]);
     // Its credential's room: ending the session or revoking the bot token closes exactly these sockets.
     const credential =
-      principal.kind === 'session' ? rooms.session(principal.session.id) : rooms.botToken(principal.tokenId);
+      principal.kind === 'session' ? rooms.session(principal.sessionId) : rooms.botToken(principal.tokenId);
     void socket.join(credential);
     for (const module of modules) module.connect?.(socket);
-    socket.onAny(router.listener);
+    listenToAll(socket, anyListeners);
   });
 
   /** Which of these people have at least one socket on any node. */

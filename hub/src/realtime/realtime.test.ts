@@ -86,13 +86,18 @@ describe('realtime', () => {
     });
 
     it('accepts the session cookie from its own origin', async () => {
-      const { cookie } = await login(t.url, officer);
+      const { cookie, token } = await login(t.url, officer);
       const s = track(await connectSocket(t.url, { cookie }));
-      expect(s.connected).toBe(true);
-      // What a socket carries crosses Redis in fetchSockets(): never a password hash.
+      const byToken = track(await connectSocket(t.url, { token, origin: null }));
+      expect(s.connected && byToken.connected).toBe(true);
+      // What a socket carries crosses Redis in fetchSockets(): never a password hash, never the
+      // credential it presented (cookie or auth.token), never the whole person row.
       const server = await t.hub.realtime.io.fetchSockets();
-      expect(server.length).toBeGreaterThan(0);
-      for (const ss of server) expect(JSON.stringify(ss.data)).not.toMatch(/argon2|password_hash/);
+      expect(server.length).toBeGreaterThan(1);
+      for (const ss of server) {
+        expect(JSON.stringify(ss.data)).not.toMatch(/argon2|password_hash|"login"|"phone"/);
+        expect(JSON.stringify(ss.handshake)).not.toContain(token.split('.')[1]!);
+      }
     });
 
     it('refuses a cross-origin handshake even with a valid cookie (WebSockets ignore CORS)', async () => {

@@ -1,18 +1,26 @@
 import type { Server, Socket } from 'socket.io';
-import type { Principal } from '../auth/authenticator.ts';
+import type { Person } from '../auth/people.ts';
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents } from '../protocol/index.ts';
+
+/**
+ * What a socket keeps of the person behind it: the ids and the few facts its commands and rooms
+ * read, not the whole row (every byte here is paid once per connection, 20,000 times on a node).
+ */
+export type SocketPerson = Pick<Person, 'id' | 'name' | 'role' | 'unit_id' | 'password_change_required'>;
+
+/** A socket's principal: who, and through which credential (its id only). */
+export type SocketPrincipal =
+  { kind: 'session'; user: SocketPerson; sessionId: string } | { kind: 'bot'; user: SocketPerson; tokenId: string };
 
 /** What the handshake attaches to each socket. */
 export interface SocketData {
-  principal: Principal;
+  principal: SocketPrincipal;
   /** Commands awaiting their answer, and the expensive reads among them (see command-limits). */
   inFlight?: number;
   readsInFlight?: number;
   /** Client-fault logging of this socket is muted until then; how many lines were left out meanwhile. */
   logMutedUntil?: number;
   logSuppressed?: number;
-  /** This socket holds a place in its person's connection cap (see connection-cap). */
-  counted?: boolean;
 }
 
 export type HubServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
