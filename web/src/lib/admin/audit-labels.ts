@@ -28,6 +28,8 @@ export const AUDIT_ACTIONS: Record<string, MessageKey> = {
   'auth.password_expired': 'admin.audit.act.auth_password_expired',
   'bot_token.issue': 'admin.audit.act.bot_token_issue',
   'bot_token.revoke': 'admin.audit.act.bot_token_revoke',
+  'group.notice_pin': 'admin.audit.act.group_notice_pin',
+  'group.message_remove': 'admin.audit.act.group_message_remove',
 };
 
 /** The kinds of object an audit entry is about. */
@@ -37,6 +39,8 @@ export const AUDIT_TARGETS: Record<string, MessageKey> = {
   resident: 'admin.audit.target.resident',
   session: 'admin.audit.target.session',
   bot_token: 'admin.audit.target.bot_token',
+  group: 'admin.audit.target.group',
+  message: 'admin.audit.target.message',
 };
 
 /** The recorded fields, named as the pages name them (`name` by the object: see `auditFieldKey`). */
@@ -55,6 +59,9 @@ export const AUDIT_FIELDS: Record<string, MessageKey> = {
   status: 'admin.residents.status',
   reason: 'admin.residents.reason',
   ip: 'admin.audit.ip',
+  groupId: 'admin.audit.group',
+  seq: 'admin.audit.seq',
+  senderId: 'admin.audit.sender',
   create: 'admin.import.action.create',
   update: 'admin.import.action.update',
   unchanged: 'admin.import.action.unchanged',
