@@ -31,8 +31,17 @@ export const can = {
   /** Chase, amend, cancel an order, watch its board and read its timeline: its issuer, or a dispatcher whose scope holds the order's scope. */
   manageOrder: (actor: Actor, order: { issuerId: string }, scopeHoldsOrder: boolean): boolean =>
     actor.id === order.issuerId || (DISPATCHING.includes(actor.role) && scopeHoldsOrder),
-  /** Remove others' messages in a group: its officers and station heads, in grid, squad and staff groups. */
-  moderateGroup: (actor: Actor, groupKind: string): boolean =>
+  /**
+   * Pin a group's notice and remove others' messages: its officers and station heads in grid, squad
+   * and staff groups; a grid worker (网格员) in their own grid's group only, which they run day to day.
+   */
+  moderateGroup: (actor: Actor, group: { kind: string; unitId: string | null }): boolean =>
+    group.kind !== 'direct' &&
+    (actor.role === 'officer' ||
+      actor.role === 'station_head' ||
+      (actor.role === 'grid_worker' && group.kind === 'grid' && group.unitId === actor.unitId)),
+  /** Mute, remove and approve a group's residents: its officers and station heads. */
+  manageGroupMembers: (actor: Actor, groupKind: string): boolean =>
     groupKind !== 'direct' && (actor.role === 'officer' || actor.role === 'station_head'),
   /** @所有人 in a group: staff only, never residents. */
   mentionAll: (role: Role): boolean => RECEIVING.includes(role),

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Actor } from '../auth/permissions.ts';
 import { can } from '../auth/permissions.ts';
+import { writeAudit } from '../audit/audit-log.ts';
 import { errors } from '../errors.ts';
 import {
   addMembers,
@@ -25,8 +26,8 @@ export interface GroupAdminNotifier {
 
 /**
  * Keeping a group in order: the pinned notice (群公告) and who has read it, muting (禁言) and
- * removing residents. Only the group's officers and station heads moderate, and only residents
- * are moderated: staff membership follows the unit tree.
+ * removing residents. The group's officers and station heads (and a grid's own grid workers, for
+ * the notice) moderate, and only residents are moderated: staff membership follows the unit tree.
  */
 export function createGroupAdminService(deps: {
   db: Kysely<Database>;
@@ -43,18 +44,28 @@ export function createGroupAdminService(deps: {
     return g;
   }
 
-  async function moderatedGroup(actor: Actor, groupId: string) {
+  /** The caller's group when they may manage its residents (mute, remove, approve), or forbidden. */
+  async function memberManagedGroup(actor: Actor, groupId: string) {
     const g = await ownGroup(actor, groupId);
-    if (!can.moderateGroup(actor, g.kind)) throw errors.forbidden("only the group's officers keep order here");
+    if (!can.manageGroupMembers(actor, g.kind)) throw errors.forbidden("only the group's officers manage its members");
     return g;
   }
 
   return {
     /** Pins a notice; everyone's read mark resets because the version (its time) changes. */
     async setNotice(actor: Actor, groupId: string, text: string): Promise<{ at: number }> {
-      await moderatedGroup(actor, groupId);
+      const g = await ownGroup(actor, groupId);
+      if (!can.moderateGroup(actor, { kind: g.kind, unitId: g.unit_id }))
+        throw errors.forbidden("only the group's officers and its grid workers pin notices");
       const at = now();
-      await pinNotice(db, groupId, { text, by: actor.id, at });
+      await db.transaction().execute(async (tx) => {
+        await pinNotice(tx, groupId, { text, by: actor.id, at });
+        await writeAudit(
+          tx,
+          { actorId: actor.id, action: 'group.notice_pin', targetType: 'group', targetId: groupId },
+          at,
+        );
+      });
       notify.groupChanged(groupId);
       return { at };
     },
@@ -68,7 +79,7 @@ export function createGroupAdminService(deps: {
     },
 
     async member(actor: Actor, p: GroupMemberPayload): Promise<GroupMemberView> {
-      await moderatedGroup(actor, p.groupId);
+      await memberManagedGroup(actor, p.groupId);
       const target = await memberOf(db, p.groupId, p.userId, p.action === 'approve' ? ['pending'] : ['active']);
       if (!target) throw errors.notFound('member');
       if (target.role !== 'resident') throw errors.forbidden('staff membership follows the unit tree');

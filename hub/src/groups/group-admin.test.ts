@@ -8,6 +8,7 @@ import {
   type TestHub,
   type TestSocket,
 } from '../../test-support/index.ts';
+import { addMembers, setMemberStatus } from '../conversations/conversation-members.ts';
 
 let n = 0;
 const cid = () => `extra-${Date.now()}-${++n}`;
@@ -30,11 +31,12 @@ describe('keeping a grid group in order', () => {
     await s.emitWithAck('group:sync', { cursors: {} });
     return s;
   };
-  const groupOf = async (s: TestSocket): Promise<GroupView> => {
+  const groupsOf = async (s: TestSocket): Promise<GroupView[]> => {
     const res = await s.emitWithAck('group:list', {});
     if (!res.ok) throw new Error(res.error.message);
-    return res.groups.find((g) => g.id === groupId)!;
+    return res.groups;
   };
+  const groupOf = async (s: TestSocket): Promise<GroupView> => (await groupsOf(s)).find((g) => g.id === groupId)!;
 
   beforeAll(async () => {
     t = await startTestHub();
@@ -217,5 +219,87 @@ describe('keeping a grid group in order', () => {
       ok: false,
       error: { code: 'not_found' },
     });
+  });
+
+  it("lets a grid worker run their own grid's group (notice, removal, audited), never another's", async () => {
+    const db = t.hub.store.db;
+    const group = await db.selectFrom('groups').select('unit_id').where('id', '=', groupId).executeTakeFirstOrThrow();
+    const workerOf = (gridIs: 'own' | 'other') =>
+      db
+        .selectFrom('users')
+        .innerJoin('units', 'units.id', 'users.unit_id')
+        .select(['users.id', 'users.login', 'users.unit_id'])
+        .where('users.role', '=', 'grid_worker')
+        .where('units.kind', '=', 'grid')
+        .where('users.unit_id', gridIs === 'own' ? '=' : '!=', group.unit_id!)
+        .executeTakeFirstOrThrow();
+    const worker = await open((await workerOf('own')).login);
+    const stranger = await workerOf('other');
+    const strangerSocket = await open(stranger.login);
+
+    expect(await worker.emitWithAck('group:notice', { groupId, text: '明早八点小区消杀，请关好门窗' })).toMatchObject({
+      ok: true,
+    });
+    expect((await groupOf(resident)).notice).toMatchObject({ text: '明早八点小区消杀，请关好门窗' });
+    const sent = await resident.emitWithAck('message:send', { groupId, clientId: cid(), text: '出售发票 加微信' });
+    if (!sent.ok) throw new Error(sent.error.message);
+    const seen = nextEvent<MessageView>(resident, 'message:changed');
+    expect(await worker.emitWithAck('message:recall', { groupId, seq: sent.message.seq })).toMatchObject({
+      ok: true,
+      message: { status: 'removed', text: '' },
+    });
+    expect(await seen).toMatchObject({ seq: sent.message.seq, status: 'removed' });
+    const audit = await db
+      .selectFrom('audit_log')
+      .select(['actor_id', 'action', 'target_id'])
+      .where('action', 'in', ['group.message_remove', 'group.notice_pin'])
+      .where('actor_id', '=', (await workerOf('own')).id)
+      .orderBy('at')
+      .execute();
+    expect(audit).toEqual([
+      { actor_id: expect.any(String), action: 'group.notice_pin', target_id: groupId },
+      { actor_id: expect.any(String), action: 'group.message_remove', target_id: sent.message.id },
+    ]);
+
+    // Another grid's worker: not a member, so the group does not exist for them.
+    const other = await resident.emitWithAck('message:send', { groupId, clientId: cid(), text: '谁家的狗在叫' });
+    if (!other.ok) throw new Error(other.error.message);
+    expect(await strangerSocket.emitWithAck('message:recall', { groupId, seq: other.message.seq })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
+    // Even listed as a member (a stale membership), the hub checks the grid, not the list.
+    await addMembers(db, groupId, [stranger.id], { at: Date.now() });
+    expect(await strangerSocket.emitWithAck('message:recall', { groupId, seq: other.message.seq })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    expect(await strangerSocket.emitWithAck('group:notice', { groupId, text: '外网格公告' })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    await setMemberStatus(db, [groupId], stranger.id, 'removed');
+    // Their station's staff group is not theirs to run either; residents never moderate.
+    const staffGroup = (await groupsOf(worker)).find((g) => g.kind === 'station_staff')!;
+    const staffSent = await officer.emitWithAck('message:send', {
+      groupId: staffGroup.id,
+      clientId: cid(),
+      text: '开会',
+    });
+    if (!staffSent.ok) throw new Error(staffSent.error.message);
+    expect(
+      await worker.emitWithAck('message:recall', { groupId: staffGroup.id, seq: staffSent.message.seq }),
+    ).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    const workers = await worker.emitWithAck('message:send', { groupId, clientId: cid(), text: '已联系物业' });
+    if (!workers.ok) throw new Error(workers.error.message);
+    expect(await resident.emitWithAck('message:recall', { groupId, seq: workers.message.seq })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    expect(
+      await worker.emitWithAck('group:member', { action: 'mute', groupId, userId: residentId, minutes: 5 }),
+    ).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    const after = await officer.emitWithAck('group:history', { groupId });
+    expect(after.ok && after.messages.find((m) => m.seq === other.message.seq)?.status).toBe('ok');
   });
 });

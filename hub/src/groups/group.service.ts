@@ -10,6 +10,7 @@ import {
   groupMembership,
 } from '../conversations/conversation-queries.ts';
 import { createMessagePipeline, type MessageRates, type SyncRequest } from '../conversations/message-pipeline.ts';
+import { writeAudit } from '../audit/audit-log.ts';
 import { errors } from '../errors.ts';
 import {
   RECALL_WINDOW_MS,
@@ -163,18 +164,27 @@ export function createGroupService(deps: {
     },
 
     /**
-     * Recall (撤回) one's own message within two minutes, or remove any message of a grid group as
-     * one of its officers. Either leaves a placeholder for everyone.
+     * Recall (撤回) one's own message within two minutes, or remove any message of a group as one of
+     * its moderators (officers, station heads, the grid's own grid workers). Either leaves a
+     * placeholder for everyone; a removal is audited (who, which message, never its text).
      */
     async recall(actor: Actor, groupId: string, seq: number): Promise<MessageView> {
       const group = await membership(actor, groupId);
       const message = await pipeline.takeBack(groupId, seq, (m) => {
         const own = m.sender.id === actor.id;
         if (own && now() - m.createdAt <= RECALL_WINDOW_MS) return 'recalled';
-        if (can.moderateGroup(actor, group.kind)) return 'removed';
+        if (can.moderateGroup(actor, { kind: group.kind, unitId: group.unit_id })) return 'removed';
         if (own) throw errors.forbidden('a message can be recalled within 2 minutes only');
-        throw errors.forbidden("only its sender or the group's officer may take a message back");
+        throw errors.forbidden("only its sender or the group's moderators may take a message back");
       });
+      if (message.status === 'removed')
+        await writeAudit(db, {
+          actorId: actor.id,
+          action: 'group.message_remove',
+          targetType: 'message',
+          targetId: message.id,
+          detail: { groupId, seq, senderId: message.sender.id },
+        });
       notify.messageChanged(message);
       return message;
     },

@@ -29,6 +29,8 @@ export const AUDIT_ACTIONS: Record<string, MessageKey> = {
   'bot_token.issue': 'admin.audit.act.bot_token_issue',
   'bot_token.revoke': 'admin.audit.act.bot_token_revoke',
   'report.regenerate': 'admin.audit.act.report_regenerate',
+  'group.notice_pin': 'admin.audit.act.group_notice_pin',
+  'group.message_remove': 'admin.audit.act.group_message_remove',
 };
 
 /** The kinds of object an audit entry is about. */
@@ -39,6 +41,8 @@ export const AUDIT_TARGETS: Record<string, MessageKey> = {
   session: 'admin.audit.target.session',
   bot_token: 'admin.audit.target.bot_token',
   report: 'admin.audit.target.report',
+  group: 'admin.audit.target.group',
+  message: 'admin.audit.target.message',
 };
 
 /** The recorded fields, named as the pages name them (`name` by the object: see `auditFieldKey`). */
@@ -57,6 +61,9 @@ export const AUDIT_FIELDS: Record<string, MessageKey> = {
   status: 'admin.residents.status',
   reason: 'admin.residents.reason',
   ip: 'admin.audit.ip',
+  groupId: 'admin.audit.group',
+  seq: 'admin.audit.seq',
+  senderId: 'admin.audit.sender',
   create: 'admin.import.action.create',
   update: 'admin.import.action.update',
   unchanged: 'admin.import.action.unchanged',

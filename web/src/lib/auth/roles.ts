@@ -2,7 +2,7 @@ import { DISPATCH_ROLES, RECEIVING_ROLES, ROLES, STAFF_ROLES, type Role } from '
 
 /*
  * Which roles use which screens. These mirror the hub's permissions (`can.issueOrders`,
- * `can.receiveOrders`, `can.moderateGroup`) over the protocol's role lists; the hub still decides
+ * `can.receiveOrders`, `can.moderateGroup`, `can.manageGroupMembers`) over the protocol's role lists; the hub still decides
  * every request, so a mismatch only shows or hides a control.
  */
 
@@ -41,8 +41,21 @@ export function canWriteDirect(role: Role): boolean {
   return among(STAFF_ROLES, role);
 }
 
-/** Removes anyone's message (移除) in a group that is not a direct chat: officers and station heads. */
-export function canModerate(role: Role, groupKind: string): boolean {
+/**
+ * Pins the notice and removes anyone's message (移除) in a group that is not a direct chat:
+ * officers and station heads; a grid worker (网格员) in their own grid's group only.
+ */
+export function canModerate(
+  me: { role: Role; unitId: string },
+  group: { kind: string; unitId: string | null },
+): boolean {
+  if (group.kind === 'direct') return false;
+  if (me.role === 'grid_worker') return group.kind === 'grid' && group.unitId === me.unitId;
+  return me.role === 'officer' || me.role === 'station_head';
+}
+
+/** Lets residents in, mutes (禁言) and removes them: officers and station heads. */
+export function canManageMembers(role: Role, groupKind: string): boolean {
   return groupKind !== 'direct' && (role === 'officer' || role === 'station_head');
 }
 
