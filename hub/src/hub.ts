@@ -48,6 +48,7 @@ import { createGroupNotifier } from './groups/group-notifier.ts';
 import { provisionGroups } from './groups/group-provisioning.ts';
 import { createGroupService } from './groups/group.service.ts';
 import { groupSocketModule } from './groups/group.socket.ts';
+import { createPresenceAnnouncer } from './groups/presence-announcer.ts';
 import { matterRoutes } from './groups/matter.routes.ts';
 import { createMatterService } from './groups/matter.service.ts';
 import { createGroupAdminService } from './groups/group-admin.service.ts';
@@ -245,6 +246,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   const groups = createGroupService({ db, notify: groupNotifier, rates: config.messageRates });
   const matters = createMatterService({ db, groups, notify: groupNotifier });
   const groupAdmin = createGroupAdminService({ db, notify: groupNotifier });
+  const groupPresence = createPresenceAnnouncer(io);
   const imageFiles = createImageFiles(config.imageDir);
   const images = createImageService({ db, files: imageFiles });
   // Images stored before 0016 move to files in the background; until then they are served from the store.
@@ -288,7 +290,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   });
   realtime.serve(
     orderSocketModule(orders, duty),
-    groupSocketModule(groups, matters, groupAdmin),
+    groupSocketModule(groups, matters, groupAdmin, groupPresence),
     hotlineSocketModule(hotline),
     reportSocketModule(),
     push.socketModule,
@@ -423,6 +425,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
         const { unfinished } = await realtime.drain(config.shutdownDrainMs);
         if (unfinished) log.warn({ unfinished }, 'stopping with commands still running');
         await metricsServer?.close();
+        groupPresence.stop();
         await realtime.close();
         await batcher.drain();
         await push.stop();

@@ -78,6 +78,9 @@ const MARK = '__fqNoReload';
   }
 
   const message = (page: Page, text: string) => page.locator('.message', { hasText: text });
+  /** The "N 人在线" of the chat's header. */
+  const onlineCount = async (page: Page) =>
+    Number(/(\d+) 人在线/.exec((await page.locator('header.head .title p').textContent()) ?? '')?.[1] ?? NaN);
   const notReloaded = (page: Page) =>
     page.evaluate((mark) => (window as unknown as Record<string, unknown>)[mark] === true, MARK);
 
@@ -139,6 +142,9 @@ const MARK = '__fqNoReload';
     async () => {
       await openGroup(phone);
       await openGroup(desk);
+      // A grid's group opens with its matters beside it on a wide screen; a phone keeps them behind 问题.
+      await desk.locator('#chat-side').getByText('登记的问题').waitFor();
+      expect(await phone.locator('#chat-side').count()).toBe(0);
     },
     TEST_MS,
   );
@@ -156,6 +162,25 @@ const MARK = '__fqNoReload';
   );
 
   it(
+    'an address in a message opens in a new tab, safely; a javascript: one stays text',
+    async () => {
+      const address = `https://example.com/notice?id=${stamp}`;
+      const text = `物业通知见 ${address}，勿点 javascript:alert(1) ${stamp}`;
+      await desk.locator('#chat-input').fill(text);
+      await desk.keyboard.press('Enter');
+      const row = message(phone, '物业通知见');
+      const link = row.getByRole('link', { name: address });
+      await link.waitFor();
+      expect(await link.getAttribute('href')).toBe(address);
+      expect(await link.getAttribute('target')).toBe('_blank');
+      expect(await link.getAttribute('rel')).toBe('noopener noreferrer');
+      expect(await row.locator('.text a').count()).toBe(1);
+      expect(await row.locator('.text').textContent()).toBe(text);
+    },
+    TEST_MS,
+  );
+
+  it(
     'the resident recalls a message and the officer sees the placeholder',
     async () => {
       await phone.fill('#chat-input', slip);
@@ -163,8 +188,8 @@ const MARK = '__fqNoReload';
       await message(desk, slip).waitFor();
       await message(phone, slip).getByRole('button', { name: '消息操作' }).click();
       await phone.getByRole('dialog').getByRole('button', { name: '撤回' }).click();
-      await phone.locator('[data-status=recalled]', { hasText: '消息已撤回' }).waitFor();
-      await desk.locator('[data-status=recalled]', { hasText: '消息已撤回' }).waitFor();
+      await phone.locator('[data-status=recalled]', { hasText: '你撤回了一条消息' }).waitFor();
+      await desk.locator('[data-status=recalled]', { hasText: `${resident.name} 撤回了一条消息` }).waitFor();
       expect(await desk.getByText(slip).count()).toBe(0);
       expect(await phone.getByText(slip).count()).toBe(0);
     },
@@ -174,17 +199,21 @@ const MARK = '__fqNoReload';
   it(
     'a message written offline waits as 待发送 and arrives once the phone is back',
     async () => {
+      const before = await onlineCount(desk);
       await phone.context().setOffline(true);
       await phone
         .locator('[role=status][data-state=connecting], [role=status][data-state=disconnected]')
         .first()
         .waitFor();
+      // The officer's online count follows the resident's phone within seconds, not at the next poll.
+      await expect.poll(() => onlineCount(desk), { timeout: STEP_MS }).toBe(before - 1);
       await phone.fill('#chat-input', offline);
       await phone.keyboard.press('Enter');
       await phone.locator('.pending[data-status=queued]', { hasText: offline }).getByText('待发送').waitFor();
       await phone.context().setOffline(false);
       await message(desk, offline).waitFor();
       await message(phone, offline).waitFor();
+      await expect.poll(() => onlineCount(desk), { timeout: STEP_MS }).toBe(before);
       await expect.poll(() => phone.locator('.pending').count()).toBe(0);
       expect(await message(desk, offline).count()).toBe(1);
     },
@@ -197,8 +226,14 @@ const MARK = '__fqNoReload';
       await message(desk, question).getByRole('button', { name: '消息操作' }).click();
       await desk.getByRole('dialog').getByRole('button', { name: '登记问题' }).click();
       const form = desk.getByRole('dialog', { name: '登记问题' });
+      // One chip looks chosen: the dialog starts on the summary, and a focus ring never passes for a choice.
+      const chosenLooking = form.locator('.categories label.on, .categories label:has(input:focus-visible)');
+      expect(await form.locator('input[name=title]').evaluate((el) => el === document.activeElement)).toBe(true);
+      expect(await chosenLooking.count()).toBe(1);
       await form.locator('label', { hasText: '安全隐患' }).click();
       expect(await form.getByLabel('安全隐患').isChecked()).toBe(true);
+      expect(await chosenLooking.count()).toBe(1);
+      expect(await form.locator('input[name=category]:checked').count()).toBe(1);
       await form.getByRole('button', { name: '登记', exact: true }).click();
       await desk
         .getByText(/^已登记：/)
@@ -208,7 +243,7 @@ const MARK = '__fqNoReload';
       await card.getByText('待处理').waitFor();
       // The resident sees it registered on their own message.
       await message(phone, question)
-        .getByRole('button', { name: /已登记：.*待处理/ })
+        .getByRole('button', { name: /^已登记：东门路灯坏了/ })
         .waitFor();
     },
     TEST_MS,
@@ -282,8 +317,8 @@ const MARK = '__fqNoReload';
       await phone.keyboard.press('Enter');
       await message(desk, rude).getByRole('button', { name: '消息操作' }).click();
       await desk.getByRole('dialog').getByRole('button', { name: '移除' }).click();
-      await phone.locator('[data-status=removed]', { hasText: '消息已被民警移除' }).waitFor();
-      await desk.locator('[data-status=removed]', { hasText: '消息已被民警移除' }).waitFor();
+      await phone.locator('[data-status=removed]', { hasText: '消息已被移除' }).waitFor();
+      await desk.locator('[data-status=removed]', { hasText: '消息已被移除' }).waitFor();
       expect(await phone.getByText(rude).count()).toBe(0);
     },
     TEST_MS,
@@ -315,9 +350,18 @@ const MARK = '__fqNoReload';
       await card.getByRole('button', { name: '答复办结' }).click();
       await card.getByLabel('答复内容').fill(answer);
       await card.getByRole('button', { name: '发送答复并办结' }).click();
+      // The tag on the message follows the matter: 已办结 now, for both, and no 已登记 left over.
       await message(desk, question)
-        .getByRole('button', { name: /已登记：.*已办结/ })
+        .getByRole('button', { name: /^已办结：东门路灯坏了/ })
         .waitFor();
+      await message(phone, question)
+        .getByRole('button', { name: /^已办结：东门路灯坏了/ })
+        .waitFor();
+      expect(
+        await message(phone, question)
+          .getByText(/已登记/)
+          .count(),
+      ).toBe(0);
 
       const reply = message(phone, answer);
       await reply.waitFor();
@@ -328,6 +372,42 @@ const MARK = '__fqNoReload';
     },
     TEST_MS,
   );
+  it(
+    'a search hit opens the chat at that message, in view and highlighted',
+    async () => {
+      await phone.goto(url('/groups/search'));
+      await phone.getByLabel('输入关键词，如“楼道”“噪音”').fill(`东门路灯坏了，晚上很黑`);
+      await phone.getByRole('button', { name: '搜索', exact: true }).click();
+      await phone.locator('a[data-seq]', { hasText: question }).click();
+      await phone.waitForURL((u) => u.pathname === `/groups/${group.id}` && u.searchParams.has('seq'));
+      const hit = phone.locator('.message.flash', { hasText: question });
+      await hit.waitFor();
+      const box = await hit.boundingBox();
+      expect(box && box.y >= 0 && box.y + box.height <= 844).toBe(true);
+    },
+    TEST_MS,
+  );
+
+  it(
+    'a unit group opens without the matters beside it, even on a wide screen',
+    async () => {
+      const staffGroup = await hub!.hub.store.db
+        .selectFrom('groups')
+        .innerJoin('group_members', 'group_members.group_id', 'groups.id')
+        .innerJoin('users', 'users.id', 'group_members.user_id')
+        .select(['groups.id', 'groups.name'])
+        .where('users.login', '=', officer.login)
+        .where('groups.kind', '=', 'station_staff')
+        .executeTakeFirstOrThrow();
+      await desk.goto(url(`/groups/${staffGroup.id}`));
+      await desk.getByRole('heading', { name: staffGroup.name }).waitFor();
+      await desk.locator('#chat-input').waitFor();
+      expect(await desk.locator('#chat-side').count()).toBe(0);
+      expect(await desk.getByRole('button', { name: /^问题/ }).getAttribute('aria-expanded')).toBe('false');
+    },
+    TEST_MS,
+  );
+
   it('a long group opens at its newest message, renders only what is on screen, and loads older messages on scrolling up to the first', async () => {
     const db = hub!.hub.store.db;
     const second = await db

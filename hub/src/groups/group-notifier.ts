@@ -4,8 +4,10 @@ import type { MatterNotifier } from './matter.service.ts';
 import type { GroupAdminNotifier } from './group-admin.service.ts';
 import { rooms } from '../realtime/types.ts';
 
+/** What every group's room name starts with. */
+export const GROUP_ROOM_PREFIX = 'group:';
 /** Room of one group's live fan-out. */
-export const groupRoom = (groupId: string) => `group:${groupId}`;
+export const groupRoom = (groupId: string) => `${GROUP_ROOM_PREFIX}${groupId}`;
 
 /** One emit per message to the group's room: one adapter message across nodes. */
 export function createGroupNotifier(io: HubServer): GroupNotifier & MatterNotifier & GroupAdminNotifier {

@@ -22,7 +22,8 @@ import { errors } from '../errors.ts';
 import { createJoinTracker } from '../realtime/join-tracker.ts';
 import type { SocketModule } from '../realtime/realtime-server.ts';
 import type { HubSocket } from '../realtime/types.ts';
-import { groupRoom } from './group-notifier.ts';
+import { GROUP_ROOM_PREFIX, groupRoom } from './group-notifier.ts';
+import type { PresenceAnnouncer } from './presence-announcer.ts';
 import type { GroupService } from './group.service.ts';
 
 /** Socket.IO commands of group chat: validate (in define) → service → ack. */
@@ -30,6 +31,7 @@ export function groupSocketModule(
   groups: GroupService,
   matters: MatterService,
   admin: GroupAdminService,
+  presence: PresenceAnnouncer,
 ): SocketModule {
   const rooms = createJoinTracker();
   // Ephemeral signals go only to rooms this socket has joined, i.e. its own groups.
@@ -41,10 +43,22 @@ export function groupSocketModule(
     connect(socket) {
       // Join the rooms before any catch-up is read, so a message is either in the sync answer or
       // arrives live after it (or both: clients drop a seq they already hold). Never neither.
+      const userId = socket.data.principal.user.id;
       rooms.track(
         socket,
-        groups.groupIdsOf(socket.data.principal.user.id).then((ids) => socket.join(ids.map(groupRoom))),
+        groups.groupIdsOf(userId).then((ids) => {
+          void socket.join(ids.map(groupRoom));
+          if (socket.connected) presence.arrived(userId, ids);
+        }),
       );
+      // Still in its rooms while disconnecting: the groups to tell, if this was the person's last socket.
+      socket.on('disconnecting', () => {
+        const ids = [...socket.rooms].filter((r) => r.startsWith(GROUP_ROOM_PREFIX));
+        presence.left(
+          userId,
+          ids.map((r) => r.slice(GROUP_ROOM_PREFIX.length)),
+        );
+      });
     },
     commands(define) {
       define('group:list', groupListPayload, async (_p, { actor }) => ({ groups: await groups.list(actor) }));

@@ -8,6 +8,7 @@ import type {
   GroupMemberPayload,
   GroupMemberView,
   GroupNoticePayload,
+  GroupPresenceChange,
   GroupReadPayload,
   GroupSyncPayload,
   GroupView,
@@ -102,6 +103,8 @@ export interface ServerToClientEvents {
   'group:changed': (payload: { groupId: string }) => void;
   /** Someone in the group is typing (ephemeral; not stored). */
   'group:typing': (payload: { groupId: string; user: { id: string; name: string } }) => void;
+  /** Members came online or went offline (ephemeral; gathered over a second). */
+  'group:presence-changed': (payload: GroupPresenceChange) => void;
   /** A matter of one of this person's groups was registered or changed. */
   'matter:changed': (payload: MatterView) => void;
   /** Bots only: a person asked for a report over REST; the bot adds the conversation summaries. */

@@ -151,7 +151,19 @@ export interface SyncAnswer {
   floors?: Record<string, number>;
 }
 
-/** Pin a notice (群公告): officers and station heads of the group. */
+/**
+ * `group:presence-changed`: members of the group who came online or went offline (their last
+ * socket on every node closed) in the last second. `resync`: too many changed at once; ask
+ * `group:presence` anew.
+ */
+export interface GroupPresenceChange {
+  groupId: string;
+  online: string[];
+  offline: string[];
+  resync?: boolean;
+}
+
+/** Pin a notice (群公告): officers and station heads of the group, and a grid's own grid workers. */
 export interface GroupNoticePayload {
   groupId: string;
   text: string;

@@ -5,13 +5,16 @@ import { connection } from '../realtime/index.ts';
 const TYPING_SHOWN_MS = 5_000;
 /** At most one typing signal per group this often. */
 const TYPING_EVERY_MS = 3_000;
-/** How often the open chat asks who is here. */
+/** How often the open chat asks who is here (the hub also tells it of arrivals and departures). */
 const PRESENCE_EVERY_MS = 30_000;
+/** When the hub says too much changed at once, ask again within this (spread, not all at once). */
+const RESYNC_SPREAD_MS = 3_000;
 
 /**
  * Who is in an open chat right now (在线) and who is typing (正在输入), both ephemeral and never
- * stored: the hub relays typing signals to the group's room and answers `group:presence` with
- * the members connected to it. `watch` runs while a chat is on screen.
+ * stored: the hub relays typing signals to the group's room, answers `group:presence` with the
+ * members connected to it and, within a second, tells the room who came and went
+ * (`group:presence-changed`). `watch` runs while a chat is on screen.
  */
 class GroupPresence {
   #online = new SvelteMap<string, ReadonlySet<string>>();
@@ -37,13 +40,31 @@ class GroupPresence {
     void connection.emit('group:typing', { groupId });
   }
 
-  /** Follows a group while its chat is open: typing signals, and who is online (asked now, on reconnect, and every 30 s). Returns the stop. */
+  /**
+   * Follows a group while its chat is open: typing signals, and who is online (asked now, on
+   * reconnect and every 30 s, and kept current by the hub's arrivals and departures). Returns the stop.
+   */
   watch(groupId: string, selfId: string): () => void {
+    let resync: ReturnType<typeof setTimeout> | undefined;
     const ask = async () => {
       const res = await connection.emit('group:presence', { groupId });
       if (res.ok) this.#online.set(groupId, new Set(res.online));
     };
     const stops = [
+      connection.on('group:presence-changed', (p) => {
+        if (p.groupId !== groupId) return;
+        if (p.resync) {
+          clearTimeout(resync);
+          resync = setTimeout(() => void ask(), Math.random() * RESYNC_SPREAD_MS);
+          return;
+        }
+        const held = this.#online.get(groupId);
+        if (!held) return;
+        const next = new Set(held);
+        for (const id of p.online) next.add(id);
+        for (const id of p.offline) next.delete(id);
+        this.#online.set(groupId, next);
+      }),
       connection.on('group:typing', (p) => {
         if (p.groupId !== groupId || p.user.id === selfId) return;
         this.#setTyping(groupId, p.user.id, p.user.name);
@@ -61,6 +82,7 @@ class GroupPresence {
     return () => {
       for (const stop of stops) stop();
       clearInterval(poll);
+      clearTimeout(resync);
       for (const [key, timer] of this.#timers) {
         if (key.startsWith(`${groupId}:`)) {
           clearTimeout(timer);
