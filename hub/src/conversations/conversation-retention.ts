@@ -5,7 +5,7 @@ import type { Database } from '../store/schema.ts';
 /**
  * The deletes retention asks of the conversation module, which alone writes its tables. Old group
  * messages go as a prefix by seq (everything up to the newest one older than the cut-off), so what
- * stays of a conversation is gap-free from its history floor (`historyFloor`) up.
+ * stays of a conversation is gap-free from its history floor up (catch-up relies on it: message-sync.ts).
  */
 
 /** How many records of a kind are due, and when the oldest was made (null when none). */
@@ -63,22 +63,6 @@ export async function deleteMessagesUpTo(db: Db, groupId: string, upTo: number, 
     )
     .executeTakeFirst();
   return Number(res.numDeletedRows);
-}
-
-/**
- * The first seq a conversation still holds when older ones were deleted: every seq below it is
- * gone for good, so catch-up from a cursor under it is not a gap. last_seq + 1 when none is left.
- */
-export async function historyFloor(db: Db, groupId: string): Promise<number> {
-  const r = await db
-    .selectFrom('groups')
-    .leftJoin('messages', 'messages.group_id', 'groups.id')
-    .select(['groups.last_seq', (eb) => eb.fn.min('messages.seq').as('first')])
-    .where('groups.id', '=', groupId)
-    .groupBy('groups.last_seq')
-    .executeTakeFirst();
-  if (!r) return 1;
-  return r.first === null ? Number(r.last_seq) + 1 : Number(r.first);
 }
 
 /** Images of group chats made before `cutoff`: how many, and the oldest. */

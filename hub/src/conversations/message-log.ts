@@ -1,10 +1,11 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { errors } from '../errors.ts';
 import { newId } from '../ids.ts';
-import type { ImageMimeType, MessageEdit, MessageView, SyncAnswer } from '../protocol/index.ts';
+import type { MessageView } from '../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
 import { createAnnounceOrder } from './announce-order.ts';
-import { historyFloor } from './conversation-retention.ts';
+import { selectMessages, toMessageView } from './message-rows.ts';
+import { syncAfter } from './message-sync.ts';
 
 /** What one new message carries into the log. */
 export interface AppendInput {
@@ -31,52 +32,8 @@ export function createMessageLog(deps: { db: Kysely<Database>; now: () => number
   const { db, now } = deps;
   const order = createAnnounceOrder();
 
-  const select = (exec: Kysely<Database> = db) =>
-    exec
-      .selectFrom('messages as m')
-      .innerJoin('users as u', 'u.id', 'm.sender_id')
-      .leftJoin('images as i', 'i.id', 'm.image_id')
-      .select([
-        'm.id',
-        'm.group_id',
-        'm.seq',
-        'm.client_id',
-        'm.text',
-        'm.reply_to_seq',
-        'm.mentions',
-        'm.status',
-        'm.created_at',
-        'm.change_seq',
-        'u.id as sender_id',
-        'u.name as sender_name',
-        'u.role as sender_role',
-      ])
-      .select(['i.id as image_id', 'i.width as image_width', 'i.height as image_height', 'i.mime as image_mime']);
-  type Row = Awaited<ReturnType<ReturnType<typeof select>['executeTakeFirstOrThrow']>>;
-
-  const toView = (r: Row): MessageView => {
-    const visible = r.status === 'ok';
-    const mentions: unknown = visible && r.mentions ? JSON.parse(r.mentions) : [];
-    return {
-      id: r.id,
-      groupId: r.group_id,
-      seq: r.seq,
-      sender: { id: r.sender_id, name: r.sender_name, role: r.sender_role },
-      clientId: r.client_id,
-      // A recalled or removed message is a placeholder for everyone: its text never leaves the hub.
-      text: visible ? r.text : '',
-      replyToSeq: r.reply_to_seq,
-      mentions: Array.isArray(mentions) ? (mentions as string[]) : [],
-      mentionAll: mentions === 'all',
-      image:
-        visible && r.image_id
-          ? { id: r.image_id, width: r.image_width!, height: r.image_height!, mime: r.image_mime as ImageMimeType }
-          : null,
-      status: r.status,
-      createdAt: r.created_at,
-      changeSeq: r.change_seq,
-    };
-  };
+  const select = (exec: Kysely<Database> = db) => selectMessages(exec);
+  const toView = toMessageView;
 
   /** The message a sender already stored under this client id, if any (in another conversation: conflict). */
   async function earlier(senderId: string, clientId: string, groupId: string): Promise<MessageView | undefined> {
@@ -250,77 +207,9 @@ export function createMessageLog(deps: { db: Kysely<Database>; now: () => number
       });
     },
 
-    /**
-     * For each conversation, the messages after the client's seq cursor in seq order, then the
-     * edits of messages it holds after its change cursor in change order; `limit` rows in all.
-     * A conversation answered in full gets its current change seq as the next change cursor.
-     */
-    async after(
-      cursors: [groupId: string, seq: number][],
-      changes: Record<string, number>,
-      limit: number,
-    ): Promise<SyncAnswer> {
-      const out: SyncAnswer = { messages: [], edits: [], changes: {}, more: false };
-      if (cursors.length === 0) return out;
-      // Read before the messages: every edit counted here is committed, so the rows read next show it.
-      const counts = await db
-        .selectFrom('groups')
-        .select(['id', 'change_seq', 'last_seq'])
-        .where(
-          'id',
-          'in',
-          cursors.map(([g]) => g),
-        )
-        .execute();
-      const upTo = new Map(counts.map((c) => [c.id, Number(c.change_seq)]));
-      const lastSeqs = new Map(counts.map((c) => [c.id, Number(c.last_seq)]));
-      const room = () => limit - out.messages.length - out.edits.length;
-      for (const [groupId, cursor] of cursors) {
-        const fresh = await select()
-          .where('m.group_id', '=', groupId)
-          .where('m.seq', '>', cursor)
-          .orderBy('m.seq')
-          .limit(room() + 1)
-          .execute();
-        if (fresh.length > room()) {
-          out.more = true;
-          if (fresh[0] && fresh[0].seq > cursor + 1) (out.floors ??= {})[groupId] = fresh[0].seq;
-          out.messages.push(...fresh.slice(0, room()).map(toView));
-          break;
-        }
-        out.messages.push(...fresh.map(toView));
-        // Retention deleted the history under the cursor: say where it starts, so it is not a gap.
-        const next = fresh[0]?.seq ?? (cursor < (lastSeqs.get(groupId) ?? 0) ? Infinity : cursor + 1);
-        if (next > cursor + 1) (out.floors ??= {})[groupId] = await historyFloor(db, groupId);
-        const since = changes[groupId] ?? 0;
-        const last = upTo.get(groupId) ?? 0;
-        const edited: MessageEdit[] =
-          last > since
-            ? (
-                await db
-                  .selectFrom('messages')
-                  .select(['id', 'seq', 'status', 'change_seq'])
-                  .where('group_id', '=', groupId)
-                  .where('seq', '<=', cursor)
-                  .where('change_seq', '>', since)
-                  .where('change_seq', '<=', last)
-                  .orderBy('change_seq')
-                  .limit(room() + 1)
-                  .execute()
-              ).map((r) => ({ groupId, id: r.id, seq: r.seq, status: r.status, changeSeq: r.change_seq }))
-            : [];
-        if (edited.length > room()) {
-          const given = edited.slice(0, room());
-          out.more = true;
-          out.edits.push(...given);
-          out.changes[groupId] = given.at(-1)?.changeSeq ?? since;
-          break;
-        }
-        out.edits.push(...edited);
-        out.changes[groupId] = last;
-      }
-      return out;
-    },
+    /** Catch-up over many conversations in a bounded few statements (see message-sync.ts). */
+    after: (cursors: [groupId: string, seq: number][], changes: Record<string, number>, limit: number) =>
+      syncAfter(db, cursors, changes, limit),
 
     /** Older messages of one conversation, oldest first. */
     async before(groupId: string, beforeSeq: number | undefined, limit: number): Promise<MessageView[]> {

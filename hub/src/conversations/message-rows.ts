@@ -1,0 +1,59 @@
+import type { Kysely } from 'kysely';
+import type { ImageMimeType, MessageView } from '../protocol/index.ts';
+import type { Database } from '../store/schema.ts';
+
+/**
+ * How a stored message is read and presented: the one select (message, sender, image) and the one
+ * mapping to what clients get. The log's reads and the catch-up read share them, so a message looks
+ * the same whichever way it reached a client.
+ */
+export function selectMessages(exec: Kysely<Database>) {
+  return exec
+    .selectFrom('messages as m')
+    .innerJoin('users as u', 'u.id', 'm.sender_id')
+    .leftJoin('images as i', 'i.id', 'm.image_id')
+    .select([
+      'm.id',
+      'm.group_id',
+      'm.seq',
+      'm.client_id',
+      'm.text',
+      'm.reply_to_seq',
+      'm.mentions',
+      'm.status',
+      'm.created_at',
+      'm.change_seq',
+      'u.id as sender_id',
+      'u.name as sender_name',
+      'u.role as sender_role',
+    ])
+    .select(['i.id as image_id', 'i.width as image_width', 'i.height as image_height', 'i.mime as image_mime']);
+}
+
+/** A row of {@link selectMessages}. */
+export type MessageRow = Awaited<ReturnType<ReturnType<typeof selectMessages>['executeTakeFirstOrThrow']>>;
+
+/** A stored message as clients see it. */
+export function toMessageView(r: MessageRow): MessageView {
+  const visible = r.status === 'ok';
+  const mentions: unknown = visible && r.mentions ? JSON.parse(r.mentions) : [];
+  return {
+    id: r.id,
+    groupId: r.group_id,
+    seq: r.seq,
+    sender: { id: r.sender_id, name: r.sender_name, role: r.sender_role },
+    clientId: r.client_id,
+    // A recalled or removed message is a placeholder for everyone: its text never leaves the hub.
+    text: visible ? r.text : '',
+    replyToSeq: r.reply_to_seq,
+    mentions: Array.isArray(mentions) ? (mentions as string[]) : [],
+    mentionAll: mentions === 'all',
+    image:
+      visible && r.image_id
+        ? { id: r.image_id, width: r.image_width!, height: r.image_height!, mime: r.image_mime as ImageMimeType }
+        : null,
+    status: r.status,
+    createdAt: r.created_at,
+    changeSeq: r.change_seq,
+  };
+}

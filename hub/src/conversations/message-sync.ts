@@ -1,0 +1,175 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { MessageEdit, MessageStatus, SyncAnswer } from '../protocol/index.ts';
+import type { Database } from '../store/schema.ts';
+import { selectMessages, toMessageView } from './message-rows.ts';
+
+/** Where one conversation stands: its counters and the first seq retention left (last_seq + 1 when none). */
+interface Counters {
+  lastSeq: number;
+  changeSeq: number;
+  floor: number;
+}
+
+/**
+ * Lists go to the store padded to one of a few lengths, so a sync over 3 or 300 conversations
+ * uses one of a handful of prepared statements instead of one per length.
+ */
+const paddedLength = (n: number) => Math.max(8, 2 ** Math.ceil(Math.log2(n)));
+const pad = <T>(rows: T[], filler: T): T[] => [
+  ...rows,
+  ...Array.from({ length: paddedLength(rows.length) - rows.length }, () => filler),
+];
+
+/** A VALUES list of bound rows (columns column1, column2, … on both dialects); numbers typed for PostgreSQL. */
+function valuesList(rows: (string | number)[][]): RawBuilder<unknown> {
+  return sql`(values ${sql.join(
+    rows.map((r) => sql`(${sql.join(r.map((v) => (typeof v === 'number' ? sql`cast(${v} as bigint)` : sql`${v}`)))})`),
+  )})`;
+}
+
+/** Each conversation's counters and history floor: one statement for all of them. */
+async function countersOf(db: Kysely<Database>, ids: string[]): Promise<Map<string, Counters>> {
+  const rows = await db
+    .selectFrom('groups as g')
+    .select(['g.id', 'g.last_seq', 'g.change_seq'])
+    .select((eb) =>
+      eb
+        .selectFrom('messages as f')
+        .select((sb) => sb.fn.min('f.seq').as('s'))
+        .whereRef('f.group_id', '=', 'g.id')
+        .as('first'),
+    )
+    .where('g.id', 'in', pad(ids, ''))
+    .execute();
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        lastSeq: Number(r.last_seq),
+        changeSeq: Number(r.change_seq),
+        floor: r.first === null ? Number(r.last_seq) + 1 : Number(r.first),
+      },
+    ]),
+  );
+}
+
+/**
+ * Edits (recalls, removals) of held messages past each change cursor, up to the counter read
+ * before: in cursor order, then change order, the first `max` of them over all conversations
+ * (the answer never holds more).
+ */
+async function editsOf(
+  db: Kysely<Database>,
+  wanted: { groupId: string; cursor: number; since: number; upTo: number }[],
+  max: number,
+): Promise<Map<string, MessageEdit[]>> {
+  const out = new Map<string, MessageEdit[]>();
+  if (wanted.length === 0) return out;
+  const list = valuesList(
+    pad(
+      wanted.map((w, o) => [o, w.groupId, w.cursor, w.since, w.upTo]),
+      [0, '', 0, 0, 0],
+    ),
+  );
+  const { rows } = await sql<{ group_id: string; id: string; seq: number; status: MessageStatus; change_seq: number }>`
+    select e.group_id, e.id, e.seq, e.status, e.change_seq from (
+      select c.column2 as group_id, m.id, m.seq, m.status, m.change_seq,
+        row_number() over (order by c.column1, m.change_seq) as k
+      from ${list} as c
+      join messages m on m.group_id = c.column2 and m.seq <= c.column3
+        and m.change_seq > c.column4 and m.change_seq <= c.column5
+    ) e where e.k <= ${max} order by e.k`.execute(db);
+  for (const r of rows) {
+    const edit = {
+      groupId: r.group_id,
+      id: r.id,
+      seq: Number(r.seq),
+      status: r.status,
+      changeSeq: Number(r.change_seq),
+    };
+    out.set(r.group_id, [...(out.get(r.group_id) ?? []), edit]);
+  }
+  return out;
+}
+
+/**
+ * Catch-up for many conversations in a bounded few statements, whatever their number: the
+ * counters and history floors of all, the edits of those whose change counter moved past the
+ * client's, then the messages of every conversation the answer reaches. Seqs are gap-free above a
+ * conversation's floor (retention deletes the oldest first), so the counters say how many messages
+ * each conversation has after the cursor, and the page is planned before any message is read: each
+ * conversation contributes one seq range, and the messages come in one statement.
+ *
+ * The answer: for each conversation in the order given, the messages after the client's seq cursor
+ * in seq order, then the edits of messages it holds after its change cursor in change order;
+ * `limit` rows in all (`more` when cut). A conversation answered in full gets its change counter
+ * as the next change cursor; one whose history under the cursor was deleted gets its floor.
+ */
+export async function syncAfter(
+  db: Kysely<Database>,
+  cursors: [groupId: string, seq: number][],
+  changes: Record<string, number>,
+  limit: number,
+): Promise<SyncAnswer> {
+  const out: SyncAnswer = { messages: [], edits: [], changes: {}, more: false };
+  if (cursors.length === 0) return out;
+  // Read first: every edit or message counted here is committed, so the reads after it see it.
+  const counters = await countersOf(
+    db,
+    cursors.map(([g]) => g),
+  );
+  const state = (g: string) => counters.get(g) ?? { lastSeq: 0, changeSeq: 0, floor: 1 };
+  const edits = await editsOf(
+    db,
+    cursors
+      .map(([groupId, cursor]) => ({ groupId, cursor, since: changes[groupId] ?? 0, upTo: state(groupId).changeSeq }))
+      .filter((w) => w.upTo > w.since),
+    limit + 1,
+  );
+
+  const ranges: [groupId: string, after: number, upTo: number][] = [];
+  let room = limit;
+  for (const [groupId, cursor] of cursors) {
+    const s = state(groupId);
+    // Retention deleted the history under the cursor: say where it starts, so it is not a gap.
+    if (s.floor > cursor + 1) (out.floors ??= {})[groupId] = s.floor;
+    const after = Math.max(cursor, s.floor - 1);
+    const fresh = Math.max(0, s.lastSeq - after);
+    if (fresh > room) {
+      if (room > 0) ranges.push([groupId, after, after + room]);
+      out.more = true;
+      break;
+    }
+    if (fresh > 0) ranges.push([groupId, after, s.lastSeq]);
+    room -= fresh;
+    const since = changes[groupId] ?? 0;
+    const edited = s.changeSeq > since ? (edits.get(groupId) ?? []) : [];
+    if (edited.length > room) {
+      const given = edited.slice(0, room);
+      out.more = true;
+      out.edits.push(...given);
+      out.changes[groupId] = given.at(-1)?.changeSeq ?? since;
+      break;
+    }
+    out.edits.push(...edited);
+    room -= edited.length;
+    out.changes[groupId] = s.changeSeq;
+  }
+  if (ranges.length === 0) return out;
+
+  const list = valuesList(
+    pad(
+      ranges.map(([g, a, b], o) => [o, g, a, b]),
+      [0, '', 0, 0],
+    ),
+  );
+  const rows = await selectMessages(db)
+    .innerJoin(list.as('c'), (j) =>
+      j.on(sql<boolean>`c.column2 = m.group_id and m.seq > c.column3 and m.seq <= c.column4`),
+    )
+    .orderBy(sql`c.column1`)
+    .orderBy('m.seq')
+    .execute();
+  out.messages = rows.map(toMessageView);
+  return out;
+}
