@@ -10,6 +10,7 @@ import type { SessionService } from '../auth/session.service.ts';
 import type { Database } from '../store/schema.ts';
 import { adminWriteLimit, orgAdminRoutes } from './admin.routes.ts';
 import { auditRoutes } from './audit.routes.ts';
+import { groupOverviewRoutes } from './group-overview.routes.ts';
 import { createPeopleAdminService } from './people-admin.service.ts';
 import { createResidentAdminService } from './resident-admin.service.ts';
 import { rosterRoutes } from './roster.routes.ts';
@@ -40,6 +41,7 @@ export function createAdministration(deps: {
   admin.use(orgAdminRoutes({ units, people, residents }));
   admin.use(rosterRoutes(roster));
   admin.use(auditRoutes(db));
+  admin.use(groupOverviewRoutes(db));
   admin.use(deps.legacy);
   return {
     setup,

@@ -1,5 +1,6 @@
 /** Administration (REST /api/admin/…): units, people, residents, import/export, audit. Zod-free. */
 import type { Role, UnitKind } from './roles.ts';
+import type { GroupKind } from './groups.ts';
 
 /** Log-ins: badge numbers (警号) for staff, phone numbers for residents, names like `admin`. */
 export const LOGIN_PATTERN = /^[A-Za-z0-9._-]{2,32}$/;
@@ -277,4 +278,22 @@ export interface AuditQuery {
   from?: number | undefined;
   to?: number | undefined;
   cursor?: string | undefined;
+}
+
+/** One unit's group as administration sees it (GET /api/admin/groups): who is in it, who waits, how lively. */
+export interface AdminGroupView {
+  id: string;
+  kind: Exclude<GroupKind, 'direct'>;
+  name: string;
+  unitId: string;
+  unitName: string;
+  members: number;
+  /** Registered residents waiting for a staff member of the group to let them in. */
+  pending: number;
+  lastMessageAt: number | null;
+}
+
+export interface AdminGroupsResponse {
+  ok: true;
+  groups: AdminGroupView[];
 }

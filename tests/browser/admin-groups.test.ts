@@ -1,0 +1,88 @@
+/**
+ * The administrator on /groups (群聊 in the navigation), in Chromium at phone and desk widths, on a
+ * demo hub with its month of history: they belong to no group, so they get group administration
+ * (the units' groups, members, residents waiting, last message, links to units, people and
+ * resident review), never "您还没有加入任何群" and an empty chat. A station head still gets the chat.
+ * Needs the web build (`pnpm build`); skips without Chromium unless REQUIRE_SERVICES=1.
+ */
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoLogin, startTestHub, type TestHub } from '@fengqiao/hub/test-support';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const required = process.env.REQUIRE_SERVICES === '1';
+const available = existsSync(CHROMIUM);
+if (!available && !required)
+  console.log(`browser tests skipped: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH, or REQUIRE_SERVICES=1 to fail)`);
+
+const STEP_MS = 15_000;
+const TEST_MS = 90_000;
+
+(available || required ? describe : describe.skip)('the administrator on the groups page', () => {
+  let hub: TestHub | undefined;
+  let browser: Browser | undefined;
+
+  beforeAll(async () => {
+    hub = await startTestHub({ web: true, historyDays: 30 });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking'],
+    });
+  }, TEST_MS);
+
+  afterAll(async () => {
+    await browser?.close();
+    await hub?.close();
+  }, TEST_MS);
+
+  async function signIn(loginName: string, width: number): Promise<Page> {
+    const context = await browser!.newContext({ viewport: { width, height: width < 900 ? 844 : 900 } });
+    context.setDefaultTimeout(STEP_MS);
+    const page = await context.newPage();
+    await page.goto(`${hub!.url}/login`);
+    await page.fill('input[name=login]', loginName);
+    await page.fill('input[name=password]', hub!.demoPassword);
+    await page.click('button[type=submit]');
+    await page.waitForURL((u) => u.pathname !== '/login');
+    return page;
+  }
+
+  for (const width of [390, 1440]) {
+    it(
+      `shows group administration, not an empty chat, at ${width} px`,
+      async () => {
+        const page = await signIn('admin', width);
+        await page.goto(`${hub!.url}/groups`);
+        const overview = page.getByTestId('group-overview');
+        await overview.getByRole('heading', { name: '群管理' }).waitFor();
+        await expect(page.getByText('您还没有加入任何群').count()).resolves.toBe(0);
+        // Every grid of the demo tree is listed with its members; the month of history shows as a last message.
+        const gridRows = overview.locator('tbody tr', { hasText: '网格群' });
+        await gridRows.first().waitFor();
+        expect(await gridRows.count()).toBe(24);
+        const firstGrid = await gridRows.first().innerText();
+        expect(firstGrid).toContain('桃源社区第一网格');
+        expect(firstGrid).not.toContain('暂无消息');
+        await expect(overview.getByRole('link', { name: /居民注册审核/ }).getAttribute('href')).resolves.toBe(
+          '/admin/residents',
+        );
+        await page.screenshot({ path: `/tmp/demo-admin-groups-${width}.png`, fullPage: false });
+        await page.context().close();
+      },
+      TEST_MS,
+    );
+  }
+
+  it(
+    'still gives a station head their group chat',
+    async () => {
+      const page = await signIn(await demoLogin(hub!.hub, 'station_head'), 1440);
+      await page.goto(`${hub!.url}/groups`);
+      await page.getByText('选择左侧的群聊开始交流').waitFor();
+      expect(await page.getByTestId('group-overview').count()).toBe(0);
+      await page.context().close();
+    },
+    TEST_MS,
+  );
+});
