@@ -295,8 +295,9 @@ class OrderInbox {
   }
 
   #assigned(a: AssignmentView): void {
-    // Revs are handed out in commit order, so a new order at or below the cursor means the
-    // cursor belongs to another store (the hub's data was reset): start over from the beginning.
+    // A catch-up cursor never passes a write still in flight (the hub reads only up to its
+    // horizon), so a new order at or below the cursor means the cursor belongs to another store
+    // (the hub's data was reset): start over from the beginning.
     if (a.rev <= this.#cursor && !this.#byId.has(a.order.id)) {
       this.#cursor = 0;
       this.#byId.clear();
