@@ -24,6 +24,7 @@ const TEST_MS = 60_000;
   let hub: TestHub | undefined;
   let browser: Browser | undefined;
   let officer: TestSocket;
+  let officerName: string;
   let officerId: string;
   let group: { id: string; name: string };
   let phone: Page;
@@ -96,12 +97,13 @@ const TEST_MS = 60_000;
       .executeTakeFirstOrThrow();
     const o = await db
       .selectFrom('users')
-      .select(['id', 'login'])
+      .select(['id', 'login', 'name'])
       .where('unit_id', '=', grid.parent_id!)
       .where('role', '=', 'officer')
       .orderBy('id')
       .executeTakeFirstOrThrow();
     officerId = o.id;
+    officerName = o.name;
     group = await db
       .selectFrom('groups')
       .select(['id', 'name'])
@@ -156,7 +158,7 @@ const TEST_MS = 60_000;
         message: { status: 'recalled' },
       });
       await phone.context().setOffline(false);
-      await phone.locator('[data-status=recalled]', { hasText: '消息已撤回' }).waitFor();
+      await phone.locator('[data-status=recalled]', { hasText: `${officerName} 撤回了一条消息` }).waitFor();
       expect(await phone.getByText(rude).count()).toBe(0);
       await expect.poll(() => phone.evaluate((t) => JSON.stringify(localStorage).includes(t), rude)).toBe(false);
     },
