@@ -9,8 +9,8 @@ import { renderGroupMarkdown, type GroupResult, type Level } from './group-repor
 import { prepareGroupStore } from './group-store.ts';
 import { codeVersion, commandLine, describeMachine } from './machine.ts';
 import { perConnection } from './memory.ts';
-import { writeOutputs } from './report.ts';
 import { clusterMemory, clusterWork, startHubNode, startRelayNode, type ServerNode } from './server-nodes.ts';
+import { log, publish, runBench } from './bench-run.ts';
 
 /**
  * Group chat benchmark (the issue: 200 groups × 25 connected members, a message per group per
@@ -28,7 +28,6 @@ const P99_LIMIT_MS = 200;
 const CONNECT_TIMEOUT_MS = 20_000;
 const DRAIN_MS = 5000;
 
-const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 const positive = (raw: string | undefined, fallback: number) => {
   const v = Number(raw);
   return Number.isFinite(v) && v > 0 ? v : fallback;
@@ -203,14 +202,8 @@ async function main(): Promise<void> {
   }
   machine.loadAvgEnd = loadavg();
   const markdown = renderGroupMarkdown(result);
-  process.stdout.write(`${markdown}\n`);
-  const files = await writeOutputs(result, markdown, 'group-chat');
-  log(`wrote ${files.json} and ${files.md}`);
+  await publish(result, markdown, 'group-chat');
   if (result.error) process.exitCode = 1;
 }
 
-main().catch((err: unknown) => {
-  log(err instanceof Error ? (err.stack ?? err.message) : String(err));
-  killAll();
-  process.exitCode = 1;
-});
+runBench(main);

@@ -12,8 +12,8 @@ import { newId } from '../../hub/src/ids.ts';
 import type { SyncAnswer } from '../../hub/src/protocol/index.ts';
 import { openStore, type Store } from '../../hub/src/store/database.ts';
 import { codeVersion, commandLine, describeMachine } from './machine.ts';
-import { writeOutputs } from './report.ts';
 import { median, summarize, type Summary } from './stats.ts';
+import { log, publish, runBench } from './bench-run.ts';
 
 /**
  * Catch-up (`group:sync`, the hotline's sync: the same pipeline) for one person in 500 groups, on
@@ -32,7 +32,6 @@ const ITER = Number(process.env.ITER ?? 15);
 /** Every tenth group has one recalled message, so change cursors matter. */
 const EDITED_EVERY = 10;
 
-const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 type Db = Store['db'];
 type Req = { cursors: Record<string, number>; changes?: Record<string, number>; limit?: number };
 
@@ -272,12 +271,7 @@ async function main(): Promise<void> {
     '',
     ...runs.flatMap(table),
   ].join('\n');
-  process.stdout.write(`${markdown}\n`);
-  const files = await writeOutputs({ startedAt, runs, machine } as { startedAt: string }, markdown, 'group-sync');
-  log(`wrote ${files.json}`);
+  await publish({ startedAt, runs, machine } as { startedAt: string }, markdown, 'group-sync');
 }
 
-main().catch((err: unknown) => {
-  log(err instanceof Error ? (err.stack ?? err.message) : String(err));
-  process.exitCode = 1;
-});
+runBench(main);

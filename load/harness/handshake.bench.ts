@@ -5,8 +5,9 @@ import { startBaselineServer } from './baseline-server.ts';
 import { maxConnectionsFor, openFileLimit } from './fd-limit.ts';
 import type { ClientsRun } from './measure-clients.ts';
 import type { RunSettings, TargetRun } from './measure-target.ts';
-import { renderMarkdown, writeOutputs, type BenchResult, type SizeResult } from './report.ts';
+import { renderMarkdown, type BenchResult, type SizeResult } from './report.ts';
 import type { Job, JobReply } from './worker.ts';
+import { log, publish, runBench } from './bench-run.ts';
 
 /**
  * Handshake and broadcast benchmark: the hub against plain Socket.IO, measured in the same run on
@@ -31,8 +32,6 @@ function requestedSizes(): number[] {
     .filter((v) => Number.isInteger(v) && v > 0);
   return sizes.length ? sizes : [1000, 2000];
 }
-
-const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
 /**
  * Runs one job in a fresh process and returns its result. A worker that outlives its time is
@@ -145,12 +144,7 @@ async function main(): Promise<void> {
   result.machine.loadAvgEnd = loadavg();
   result.settings.gcExposed = result.sizes.every((s) => s.rounds.every((r) => r.baseline.gcExposed && r.hub.gcExposed));
   const markdown = renderMarkdown(result);
-  process.stdout.write(`${markdown}\n`);
-  const files = await writeOutputs(result, markdown);
-  log(`wrote ${files.json} and ${files.md}`);
+  await publish(result, markdown, 'handshake');
 }
 
-main().catch((err: unknown) => {
-  log(err instanceof Error ? (err.stack ?? err.message) : String(err));
-  process.exitCode = 1;
-});
+runBench(main);

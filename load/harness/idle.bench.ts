@@ -12,9 +12,9 @@ import { openFileLimit } from './fd-limit.ts';
 import { renderIdleMarkdown, type IdleResult, type IdleRound } from './idle-report.ts';
 import { codeVersion, commandLine, describeMachine } from './machine.ts';
 import { perConnection } from './memory.ts';
-import { writeOutputs } from './report.ts';
 import { clusterMemory, clusterWork, startHubNode, startRelayNode, type ServerNode } from './server-nodes.ts';
 import { summarize } from './stats.ts';
+import { log, publish, runBench } from './bench-run.ts';
 
 /**
  * Idle connections benchmark (issue #18: heap per idle authenticated connection, 20,000 on one
@@ -36,7 +36,6 @@ const WORKERS = 2;
 const RESERVED_FDS = 256;
 const SETTINGS = { concurrency: 100, connectTimeoutMs: 30_000, deliveryTimeoutMs: 60_000, settleMs: 2000 };
 
-const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 const positive = (raw: string | undefined, fallback: number) => {
   const v = Number(raw);
   return Number.isInteger(v) && v > 0 ? v : fallback;
@@ -196,14 +195,8 @@ async function main(): Promise<void> {
   }
   machine.loadAvgEnd = loadavg();
   const markdown = renderIdleMarkdown(result);
-  process.stdout.write(`${markdown}\n`);
-  const files = await writeOutputs(result, markdown, 'idle');
-  log(`wrote ${files.json} and ${files.md}`);
+  await publish(result, markdown, 'idle');
   if (result.error) process.exitCode = 1;
 }
 
-main().catch((err: unknown) => {
-  log(err instanceof Error ? (err.stack ?? err.message) : String(err));
-  killAll();
-  process.exitCode = 1;
-});
+runBench(main);

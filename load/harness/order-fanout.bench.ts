@@ -19,8 +19,8 @@ import { renderMarkdown, type FanoutResult, type SizeRun } from './fanout-report
 import { openFileLimit } from './fd-limit.ts';
 import { writeProfilePhases } from './profile-phases.ts';
 import { codeVersion, commandLine, describeMachine } from './machine.ts';
-import { writeOutputs } from './report.ts';
 import { startHubNode, startRelayNode, type ServerNode } from './server-nodes.ts';
+import { log, publish, runBench } from './bench-run.ts';
 
 /**
  * Command-order fan-out benchmark (the issue: one order to 1,000 / 5,000 / 10,000 recipients, on
@@ -38,7 +38,6 @@ const WARMUP = 100;
 /** Descriptors a process needs besides its sockets (as in fd-limit.ts). */
 const RESERVED_FDS = 256;
 
-const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 const positive = (raw: string | undefined, fallback: number) => {
   const v = Number(raw);
   return Number.isInteger(v) && v > 0 ? v : fallback;
@@ -245,14 +244,8 @@ async function main(): Promise<void> {
 
   machine.loadAvgEnd = loadavg();
   const markdown = renderMarkdown(result);
-  process.stdout.write(`${markdown}\n`);
-  const files = await writeOutputs(result, markdown, 'order-fanout');
-  log(`wrote ${files.json} and ${files.md}`);
+  await publish(result, markdown, 'order-fanout');
   if (timedOut) process.exitCode = 1;
 }
 
-main().catch((err: unknown) => {
-  log(err instanceof Error ? (err.stack ?? err.message) : String(err));
-  killAll();
-  process.exitCode = 1;
-});
+runBench(main);

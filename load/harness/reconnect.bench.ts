@@ -6,9 +6,9 @@ import type { CheckStats, MemberSpec } from './group-worker.ts';
 import { startGroupPool, type GroupPool, type PoolConnectRound } from './group-pool.ts';
 import { prepareGroupStore } from './group-store.ts';
 import { codeVersion, commandLine, describeMachine, type Machine } from './machine.ts';
-import { writeOutputs } from './report.ts';
 import { clusterWork, startHubNode, startRelayNode, type ServerNode } from './server-nodes.ts';
 import { median } from './stats.ts';
+import { log, publish, runBench } from './bench-run.ts';
 
 /**
  * Reconnect storm benchmark (issue #18: 5,000 clients, all caught up within 1.5× of plain
@@ -44,7 +44,6 @@ interface ReconnectResult {
   error?: string;
 }
 
-const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 const positive = (raw: string | undefined, fallback: number) => {
   const v = Number(raw);
   return Number.isInteger(v) && v > 0 ? v : fallback;
@@ -193,14 +192,8 @@ async function main(): Promise<void> {
   }
   machine.loadAvgEnd = loadavg();
   const markdown = render(result);
-  process.stdout.write(`${markdown}\n`);
-  const files = await writeOutputs(result, markdown, 'reconnect');
-  log(`wrote ${files.json} and ${files.md}`);
+  await publish(result, markdown, 'reconnect');
   if (result.error) process.exitCode = 1;
 }
 
-main().catch((err: unknown) => {
-  log(err instanceof Error ? (err.stack ?? err.message) : String(err));
-  killAll();
-  process.exitCode = 1;
-});
+runBench(main);
