@@ -234,3 +234,4 @@ export async function newestMigration(): Promise<string> {
     .sort()
     .at(-1)!;
 }
+export { seededStore } from './seeded-store.ts';

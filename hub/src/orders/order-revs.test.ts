@@ -1,11 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { seededStore } from '../../test-support/seeded-store.ts';
 import { storeDialects } from '../../test-support/services.ts';
-import { seedDemo } from '../org/demo-seed.ts';
-import { openStore, type Store } from '../store/database.ts';
+import type { Store } from '../store/database.ts';
 import { liftRevBase, revHorizon, takeRev } from './order-revs.ts';
 
 /** A write transaction that took its rev and stays open until `commit` is called. */
@@ -52,27 +49,13 @@ const write = (store: Store) => store.db.transaction().execute((trx) => takeRev(
 
 for (const dialect of await storeDialects()) {
   describe.skipIf(!dialect.available)(`order revisions on ${dialect.name}`, () => {
-    let store: Store;
-    let drop: () => Promise<void>;
-    const dir = mkdtempSync(join(tmpdir(), 'fq-revs-'));
-
-    beforeAll(async () => {
-      const target = await dialect.databaseUrl();
-      drop = target.drop;
-      store = await openStore({ databaseUrl: target.url, dataDir: dir });
-      await seedDemo(store.db);
-    });
-    afterAll(async () => {
-      await store?.close();
-      await drop?.();
-      rmSync(dir, { recursive: true, force: true });
-    });
+    const store = seededStore(dialect, 'revs');
 
     it('rise with every write, and the horizon covers a committed write', async () => {
-      const first = await write(store);
-      const second = await write(store);
+      const first = await write(store());
+      const second = await write(store());
       expect(second).toBeGreaterThan(first);
-      const h = await revHorizon(store.db);
+      const h = await revHorizon(store().db);
       expect(h.complete).toBeGreaterThanOrEqual(second);
       expect(h.issued).toBeGreaterThanOrEqual(h.complete);
     });
@@ -80,32 +63,32 @@ for (const dialect of await storeDialects()) {
     it.skipIf(dialect.name !== 'postgres')(
       'the horizon stays below a write still in flight, though a later one committed, and passes it once it commits',
       async () => {
-        const slow = heldWrite(store);
+        const slow = heldWrite(store());
         const early = await slow.rev;
-        const late = await write(store);
+        const late = await write(store());
         expect(late).toBeGreaterThan(early);
-        expect((await revHorizon(store.db)).complete).toBeLessThan(early);
+        expect((await revHorizon(store().db)).complete).toBeLessThan(early);
         await slow.commit();
-        expect((await revHorizon(store.db)).complete).toBeGreaterThanOrEqual(late);
+        expect((await revHorizon(store().db)).complete).toBeGreaterThanOrEqual(late);
       },
     );
 
     it.skipIf(dialect.name !== 'postgres')(
       'a store restored with revs above what this cluster would hand out is lifted above them at start-up',
       async () => {
-        const now = await write(store);
-        await storeOrderAt(store, now);
+        const now = await write(store());
+        await storeOrderAt(store(), now);
         // As after restoring a dump from a cluster whose transaction ids ran far ahead of this one's.
-        await sql`update counters set value = value - 1000000 where name = 'order_rev'`.execute(store.db);
-        expect(await write(store)).toBeLessThan(now);
-        await liftRevBase(store.db);
-        expect(await write(store)).toBeGreaterThan(now);
+        await sql`update counters set value = value - 1000000 where name = 'order_rev'`.execute(store().db);
+        expect(await write(store())).toBeLessThan(now);
+        await liftRevBase(store().db);
+        expect(await write(store())).toBeGreaterThan(now);
         // In normal running it changes nothing.
-        const base = await store.db.selectFrom('counters').select('value').where('name', '=', 'order_rev').execute();
-        await liftRevBase(store.db);
-        expect(await store.db.selectFrom('counters').select('value').where('name', '=', 'order_rev').execute()).toEqual(
-          base,
-        );
+        const base = await store().db.selectFrom('counters').select('value').where('name', '=', 'order_rev').execute();
+        await liftRevBase(store().db);
+        expect(
+          await store().db.selectFrom('counters').select('value').where('name', '=', 'order_rev').execute(),
+        ).toEqual(base);
       },
     );
   });

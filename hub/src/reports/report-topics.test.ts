@@ -1,33 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemo } from '../org/demo-seed.ts';
-import { openStore, type Store } from '../store/database.ts';
+import { describe, expect, it } from 'vitest';
+import { seededStore } from '../../test-support/seeded-store.ts';
 import { storeDialects } from '../../test-support/services.ts';
 import { withoutNames } from './report-topics.ts';
 
 for (const dialect of await storeDialects()) {
   describe.skipIf(!dialect.available)(`热议话题 without people on ${dialect.name}`, () => {
-    let store: Store;
-    let drop: () => Promise<void>;
-    const dir = mkdtempSync(join(tmpdir(), 'fq-topics-'));
-
-    beforeAll(async () => {
-      const target = await dialect.databaseUrl();
-      drop = target.drop;
-      store = await openStore({ databaseUrl: target.url, dataDir: dir });
-      await seedDemo(store.db);
-    });
-    afterAll(async () => {
-      await store?.close();
-      await drop?.();
-      rmSync(dir, { recursive: true, force: true });
-    });
+    const store = seededStore(dialect, 'topics');
 
     it("drops topics that are or hold anyone's display name, whatever their station or role", async () => {
-      const people = await store.db
-        .selectFrom('users')
+      const people = await store()
+        .db.selectFrom('users')
         .select(['name', 'role'])
         .where('role', 'in', ['resident', 'officer'])
         .orderBy('id', 'desc')
@@ -40,11 +22,11 @@ for (const dialect of await storeDialects()) {
         { term: `找${officer}`, count: 3 },
         { term: '消防通道', count: 2 },
       ];
-      expect(await withoutNames(store.db, topics)).toEqual([
+      expect(await withoutNames(store().db, topics)).toEqual([
         { term: '路灯', count: 5 },
         { term: '消防通道', count: 2 },
       ]);
-      expect(await withoutNames(store.db, [])).toEqual([]);
+      expect(await withoutNames(store().db, [])).toEqual([]);
     });
   });
 }
