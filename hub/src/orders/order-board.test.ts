@@ -148,6 +148,17 @@ for (const dialect of await storeDialects()) {
         });
     });
 
+    it('rate-limits a flood of feed pages per person: a burst, then rate_limited with a wait', async () => {
+      const answers = [];
+      for (let i = 0; i < 40; i++) answers.push(await stranger.emitWithAck('order:activity', { limit: 1 }));
+      expect(answers[0]).toMatchObject({ ok: true });
+      expect(answers.filter((a) => a.ok).length).toBeLessThan(40);
+      expect(answers.at(-1)).toMatchObject({
+        ok: false,
+        error: { code: 'rate_limited', retryAfter: expect.any(Number) },
+      });
+    });
+
     it('moves a completed order to the finished orders, read-only, and finds it by text, person and date', async () => {
       const [a, b] = officers;
       const oa = await open(a!.login);

@@ -11,19 +11,21 @@ import {
 } from '../protocol/index.ts';
 import { createRateLimiter } from '../rate-limiter.ts';
 import type { OrderContext } from './order-context.ts';
+import { revHorizon } from './order-revs.ts';
 import { searchOrders } from './order-search.ts';
 
 /** A board lists this many orders at once. */
 const BOARD_LIST = 50;
 /** The activity page when the client names none. */
 const ACTIVITY_PAGE = 30;
-import { revHorizon } from './order-revs.ts';
 
 /** Reading orders: a recipient's catch-up, the dispatcher's boards, lists and timelines. */
 export function createOrderReads(ctx: OrderContext) {
   const { db, views, requireScope, managedOrder, assignment } = ctx;
   // Searches scan text: a burst, then two a second per person (per node, like every bucket here).
   const searches = createRateLimiter({ capacity: 20, perSecond: 2, now: ctx.now });
+  // Activity pages walk the scope's event log: a longer burst (scrolling back), then five a second.
+  const activityPages = createRateLimiter({ capacity: 30, perSecond: 5, now: ctx.now });
 
   return {
     /**
@@ -126,9 +128,11 @@ export function createOrderReads(ctx: OrderContext) {
       if (wait > 0) throw errors.rateLimited(wait);
       return searchOrders(db, views, scope.path, p, ORDER_SEARCH_PAGE);
     },
-    /** The command room's activity feed: the scope's newest activity, or the page before `before`. */
+    /** The command room's activity feed: the scope's newest activity, or the page before `before`; rate-limited. */
     async activity(actor: Actor, p: OrderActivityPayload) {
       const scope = await requireScope(actor);
+      const wait = activityPages.take(actor.id);
+      if (wait > 0) throw errors.rateLimited(wait);
       return views.activity.page(scope.path, { before: p.before, limit: p.limit ?? ACTIVITY_PAGE });
     },
   };
