@@ -6,6 +6,7 @@ import { createOrderViews } from '../../hub/src/orders/order-views.ts';
 import { ORDER_SEARCH_PAGE } from '../../hub/src/protocol/index.ts';
 import type { Store } from '../../hub/src/store/database.ts';
 import { seedOrderHistory } from '../../hub/test-support/order-history.ts';
+import { queryCounter } from '../../hub/test-support/query-counter.ts';
 import { log, publish, runBench } from './bench-run.ts';
 import { codeVersion, commandLine, describeMachine } from './machine.ts';
 import { openSeededStore } from './seeded-store.ts';
@@ -23,18 +24,6 @@ import { median } from './stats.ts';
 const ORDERS = Number(process.env.ORDERS ?? 20_000);
 const ROUNDS = Number(process.env.ROUNDS ?? 7);
 const LIST_PAGE = 50;
-
-type Plugin = Parameters<Store['db']['withPlugin']>[0];
-
-/** Counts the statements sent through the Kysely instance it is plugged into. */
-function queryCounter() {
-  const counter = { queries: 0, plugin: undefined as unknown as Plugin };
-  counter.plugin = {
-    transformQuery: (args) => (counter.queries++, args.node),
-    transformResult: async (args) => args.result,
-  };
-  return counter;
-}
 
 async function benchDialect(dialect: Store['dialect']) {
   return openSeededStore(dialect, 'fq-bench-board-list-', async ({ store, dispose }) => {

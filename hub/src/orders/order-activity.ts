@@ -55,6 +55,31 @@ export function createOrderActivity(db: Kysely<Database>) {
         .execute();
       return { entries: rows.slice(0, opts.limit).map(toEntry), more: rows.length > opts.limit };
     },
+    /**
+     * The newest entry of each of these orders that has any, by order id: the newest id per order
+     * through the (order_id, id) index, then those entries by primary key, two queries for any number.
+     */
+    async latest(orderIds: string[]): Promise<Map<string, OrderActivityEntry>> {
+      if (orderIds.length === 0) return new Map();
+      const newest = await db
+        .selectFrom('orders as p')
+        .select((eb) =>
+          eb
+            .selectFrom('order_events as n')
+            .select('n.id')
+            .whereRef('n.order_id', '=', 'p.id')
+            .where('n.kind', 'in', ACTIVITY_KINDS)
+            .orderBy('n.id', 'desc')
+            .limit(1)
+            .as('id'),
+        )
+        .where('p.id', 'in', orderIds)
+        .execute();
+      const ids = newest.flatMap((r) => (r.id ? [r.id] : []));
+      if (ids.length === 0) return new Map();
+      const rows = await select().where('e.id', 'in', ids).execute();
+      return new Map(rows.map((r) => [r.order_id, toEntry(r)]));
+    },
     /** The newest `n` entries of one order (through its (order_id, id) index). */
     async recent(orderId: string, n: number): Promise<OrderActivityEntry[]> {
       const rows = await select().where('e.order_id', '=', orderId).orderBy('e.id', 'desc').limit(n).execute();

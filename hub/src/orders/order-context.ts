@@ -57,28 +57,37 @@ export function createOrderContext(deps: OrderDeps) {
     return scope;
   }
 
-  /** The order row if `actor` may manage it (issuer, or a dispatcher whose scope holds it). */
+  /**
+   * The rows of these orders that `actor` may manage (issuer, or a dispatcher whose scope holds
+   * them), by id; the others are left out without saying why. One read for any number of ids.
+   */
+  async function managedOrders(actor: Actor, orderIds: string[]) {
+    const orders = orderIds.length
+      ? await db
+          .selectFrom('orders')
+          .innerJoin('units', 'units.id', 'orders.scope_unit_id')
+          .select([
+            'orders.id',
+            'orders.issuer_id',
+            'orders.status',
+            'orders.ack_due_at',
+            'orders.complete_due_at',
+            'units.path as scope_path',
+          ])
+          .where('orders.id', 'in', orderIds)
+          .execute()
+      : [];
+    const scope = orders.length && can.issueOrders(actor) ? await dispatchScope(db, actor.unitId) : undefined;
+    const holds = (o: (typeof orders)[number]) => scope !== undefined && o.scope_path.startsWith(scope.path);
+    return new Map(
+      orders.filter((o) => can.manageOrder(actor, { issuerId: o.issuer_id }, holds(o))).map((o) => [o.id, o]),
+    );
+  }
+
+  /** The order row if `actor` may manage it; not_found when there is none or it is not theirs. */
   async function managedOrder(actor: Actor, orderId: string) {
-    const order = await db
-      .selectFrom('orders')
-      .innerJoin('units', 'units.id', 'orders.scope_unit_id')
-      .select([
-        'orders.id',
-        'orders.issuer_id',
-        'orders.status',
-        'orders.ack_due_at',
-        'orders.complete_due_at',
-        'units.path as scope_path',
-      ])
-      .where('orders.id', '=', orderId)
-      .executeTakeFirst();
+    const order = (await managedOrders(actor, [orderId])).get(orderId);
     if (!order) throw errors.notFound('order');
-    let holds = false;
-    if (can.issueOrders(actor)) {
-      const scope = await dispatchScope(db, actor.unitId);
-      holds = scope !== undefined && order.scope_path.startsWith(scope.path);
-    }
-    if (!can.manageOrder(actor, { issuerId: order.issuer_id }, holds)) throw errors.notFound('order');
     return order;
   }
 
@@ -128,6 +137,18 @@ export function createOrderContext(deps: OrderDeps) {
       .execute();
   }
 
-  return { db, views, notify, batcher, now, requireScope, managedOrder, assignment, recipientsOf, writeEvent };
+  return {
+    db,
+    views,
+    notify,
+    batcher,
+    now,
+    requireScope,
+    managedOrders,
+    managedOrder,
+    assignment,
+    recipientsOf,
+    writeEvent,
+  };
 }
 export type OrderContext = ReturnType<typeof createOrderContext>;

@@ -55,7 +55,8 @@ export function createOrderNotifier(deps: {
       .where('parent_order_id', 'is not', null)
       .execute();
     for (const p of parents) if (p.parent_order_id && !ids.includes(p.parent_order_id)) ids.push(p.parent_order_id);
-    for (const id of ids) io.to(boardRoom(id)).emit('order:board', await views.board(id));
+    const boards = await views.boards(ids);
+    for (const id of ids) io.to(boardRoom(id)).emit('order:board', boards.get(id)!);
     await flushActivity(ids);
   }
 

@@ -21,7 +21,7 @@ const ACTIVITY_PAGE = 30;
 
 /** Reading orders: a recipient's catch-up, the dispatcher's boards, lists and timelines. */
 export function createOrderReads(ctx: OrderContext) {
-  const { db, views, requireScope, managedOrder, assignment } = ctx;
+  const { db, views, requireScope, managedOrders, managedOrder, assignment } = ctx;
   // Searches scan text: a burst, then two a second per person (per node, like every bucket here).
   const searches = createRateLimiter({ capacity: 20, perSecond: 2, now: ctx.now });
   // Activity pages walk the scope's event log: a longer burst (scrolling back), then five a second.
@@ -49,21 +49,15 @@ export function createOrderReads(ctx: OrderContext) {
       if (!can.issueOrders(actor)) return null;
       return (await dispatchScope(db, actor.unitId))?.id ?? null;
     },
-    /** Board without a permission check, for the transport's coalesced pushes to a watched room. */
-    boardUnchecked: (orderId: string) => views.board(orderId),
-    /** Checks the caller may watch these boards; returns the ones they may. */
+    /** Boards without a permission check, in the order asked, for the transport (watch, coalesced pushes). */
+    async boardsUnchecked(orderIds: string[]): Promise<BoardView[]> {
+      const boards = await views.boards(orderIds);
+      return orderIds.map((id) => boards.get(id)!);
+    },
+    /** Checks the caller may watch these boards; returns the ones they may (others left out without saying which). */
     async watchable(actor: Actor, orderIds: string[]): Promise<string[]> {
-      const ok: string[] = [];
-      for (const id of orderIds) {
-        try {
-          await managedOrder(actor, id);
-          ok.push(id);
-        } catch (err) {
-          // Not theirs (or no such order): left out without saying which.
-          if (!(err instanceof HubError && err.code === 'not_found')) throw err;
-        }
-      }
-      return ok;
+      const theirs = await managedOrders(actor, orderIds);
+      return orderIds.filter((id) => theirs.has(id));
     },
     /**
      * Who did what, when. The order's managers see everything; a recipient sees the order's own

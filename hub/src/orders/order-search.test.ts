@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { seedOrderHistory } from '../../test-support/order-history.ts';
+import { queryCounter } from '../../test-support/query-counter.ts';
 import { seededStore } from '../../test-support/seeded-store.ts';
 import { storeDialects } from '../../test-support/services.ts';
 import { ACTIVITY_KINDS, type BoardView, type RecipientState } from '../protocol/index.ts';
@@ -107,14 +108,21 @@ for (const dialect of await storeDialects()) {
     it('gives every listed order, page after page, the board its rows make', async () => {
       const db = store().db;
       const history = await seedOrderHistory(db, { orders: 200 });
-      const views = createOrderViews(db, () => history.now);
+      const counter = queryCounter();
+      const counted = db.withPlugin(counter.plugin);
+      const views = createOrderViews(counted, () => history.now);
       const all: string[] = [];
       const boards: BoardView[] = [];
       for (const state of ['active', 'finished'] as const) {
         const listed: string[] = [];
         let before: string | undefined;
         for (;;) {
-          const page = await searchOrders(db, views, history.scopePath, { state, before }, PAGE);
+          const queriesBefore = counter.queries;
+          const page = await searchOrders(counted, views, history.scopePath, { state, before }, PAGE);
+          // A page of 50 boards costs a few queries (one per kind of row), not a few per order.
+          expect(counter.queries - queriesBefore, `queries for a page of ${page.orders.length}`).toBeLessThanOrEqual(
+            10,
+          );
           for (const { order, board } of page.orders) {
             expect(board, `${state} ${order.id}`).toEqual(await referenceBoard(db, order.id, history.now));
             listed.push(order.id);

@@ -110,8 +110,9 @@ export async function searchOrders(
     .limit(limit + 1)
     .execute();
   const page = rows.slice(0, limit);
+  const boards = await views.boards(page.map((r) => r.id));
   return {
-    orders: await Promise.all(page.map(async (r) => ({ order: views.toOrderView(r), board: await views.board(r.id) }))),
+    orders: page.map((r) => ({ order: views.toOrderView(r), board: boards.get(r.id)! })),
     more: rows.length > limit,
   };
 }

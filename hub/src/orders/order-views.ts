@@ -1,23 +1,8 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { AssignmentView, BoardView, OrderView, ProgressBatch, RecipientState } from '../protocol/index.ts';
+import type { AssignmentView, OrderView, ProgressBatch } from '../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
 import { createOrderActivity } from './order-activity.ts';
-
-/** Names of those still to acknowledge on a board: enough to chase by name, not the whole list. */
-const BOARD_PENDING_NAMES = 50;
-/** Returns (退回) shown on a board with their reasons. */
-const BOARD_RETURNS = 50;
-const NOT_YET_ACKNOWLEDGED: RecipientState[] = ['pending', 'delivered', 'read'];
-type BoardCount = Exclude<keyof BoardView['counts'], 'total' | 'overdue'>;
-/** The counts a recipient in each state adds to: a later state has passed through the earlier ones. */
-const REACHED: Record<RecipientState, BoardCount[]> = {
-  pending: [],
-  delivered: ['delivered'],
-  read: ['delivered', 'read'],
-  acknowledged: ['delivered', 'read', 'acknowledged'],
-  completed: ['delivered', 'read', 'acknowledged', 'completed'],
-  returned: ['delivered', 'read', 'returned'],
-};
+import { createOrderBoards } from './order-boards.ts';
 
 /** A recipient row's columns that make their assignment (with its order). */
 const ASSIGNMENT_COLUMNS = [
@@ -151,100 +136,8 @@ export function createOrderViews(db: Kysely<Database>, now: () => number) {
     return { order: o, assignments: rows.map((r) => ({ userId: r.user_id, ...assignmentOf(r) })) };
   }
 
-  /**
-   * The closed loop of one order, with its forwarded sub-assignments rolled up. Counted in the
-   * store (rows per state), so a board of 10,000 recipients reads a few rows, not 10,000.
-   */
-  async function board(orderId: string): Promise<BoardView> {
-    const t = now();
-    const counts = { total: 0, delivered: 0, read: 0, acknowledged: 0, completed: 0, returned: 0, overdue: 0 };
-    const forwarded = { total: 0, acknowledged: 0, completed: 0 };
-    const o = await db
-      .selectFrom('orders')
-      .select(['ack_due_at', 'complete_due_at', 'status'])
-      .where('id', '=', orderId)
-      .executeTakeFirst();
-    if (!o) return { orderId, counts, pending: [], forwarded, returns: [], latest: null };
-    const [states, pending, subStates, returns, latest] = await Promise.all([
-      db
-        .selectFrom('order_recipients')
-        .select(['state', (eb) => eb.fn.countAll<number | string>().as('n')])
-        .where('order_id', '=', orderId)
-        .groupBy('state')
-        .execute(),
-      db
-        .selectFrom('order_recipients as r')
-        .innerJoin('users as u', 'u.id', 'r.user_id')
-        .select(['r.user_id as userId', 'u.name', 'r.state'])
-        .where('r.order_id', '=', orderId)
-        .where('r.state', 'in', NOT_YET_ACKNOWLEDGED)
-        .orderBy('u.name')
-        .limit(BOARD_PENDING_NAMES)
-        .execute(),
-      db
-        .selectFrom('order_recipients as r')
-        .innerJoin('orders as sub', 'sub.id', 'r.order_id')
-        .select(['r.state', (eb) => eb.fn.countAll<number | string>().as('n')])
-        .where('sub.parent_order_id', '=', orderId)
-        .groupBy('r.state')
-        .execute(),
-      returnsOf(orderId),
-      activity.recent(orderId, 1),
-    ]);
-    for (const { state, n } of states) {
-      const count = Number(n);
-      counts.total += count;
-      for (const k of REACHED[state]) counts[k] += count;
-      if (isOverdue({ state, ...o }, t)) counts.overdue += count;
-    }
-    for (const { state, n } of subStates) {
-      const count = Number(n);
-      forwarded.total += count;
-      if (state === 'acknowledged' || state === 'completed') forwarded.acknowledged += count;
-      if (state === 'completed') forwarded.completed += count;
-    }
-    return { orderId, counts, pending, forwarded, returns, latest: latest[0] ?? null };
-  }
-
-  /** Who handed the order back, why, and whom the dispatcher gave their share to instead (改派). */
-  async function returnsOf(orderId: string): Promise<BoardView['returns']> {
-    const [rows, reassigned] = await Promise.all([
-      db
-        .selectFrom('order_recipients as r')
-        .innerJoin('users as u', 'u.id', 'r.user_id')
-        .select(['r.user_id', 'u.name', 'r.feedback', 'r.returned_at'])
-        .where('r.order_id', '=', orderId)
-        .where('r.state', '=', 'returned')
-        .orderBy('r.returned_at')
-        .limit(BOARD_RETURNS)
-        .execute(),
-      db
-        .selectFrom('order_events')
-        .select(['subject_id', 'text'])
-        .where('order_id', '=', orderId)
-        .where('kind', '=', 'reassigned')
-        .execute(),
-    ]);
-    const to = new Map(reassigned.map((e) => [e.subject_id, e.text]));
-    return rows.map((r) => ({
-      userId: r.user_id,
-      name: r.name,
-      reason: r.feedback,
-      at: r.returned_at ?? 0,
-      reassignedTo: to.get(r.user_id) ?? null,
-    }));
-  }
-
-  return { order, assignments, assignmentsSince, board, toOrderView, orderSelect, activity };
+  const { board, boards } = createOrderBoards(db, now, activity);
+  return { order, assignments, assignmentsSince, board, boards, toOrderView, orderSelect, activity };
 }
 
-/** Late: not acknowledged by the acknowledgement deadline, or not completed by the completion deadline. */
-export function isOverdue(
-  r: { state: RecipientState; ack_due_at: number; complete_due_at: number; status: string },
-  t: number,
-): boolean {
-  if (r.status !== 'active' || r.state === 'completed' || r.state === 'returned') return false;
-  if (r.state !== 'acknowledged' && t > r.ack_due_at) return true;
-  return t > r.complete_due_at;
-}
 export type OrderViews = ReturnType<typeof createOrderViews>;

@@ -52,7 +52,7 @@ export function orderSocketModule(orders: OrderService, duty: DutyService): Sock
           if (room.startsWith(boardRoom('')) && !allowed.includes(room.slice(boardRoom('').length)))
             void socket.leave(room);
         await socket.join(allowed.map(boardRoom));
-        return { boards: await Promise.all(allowed.map((id) => orders.boardUnchecked(id))) };
+        return { boards: await orders.boardsUnchecked(allowed) };
       });
       define('order:chase', orderChasePayload, (p, { actor }) => orders.chase(actor, p.orderId, p.userIds));
       define('order:cancel', orderCancelPayload, async (p, { actor }) => ({
