@@ -71,17 +71,23 @@ export async function revHorizon(db: Kysely<Database>): Promise<RevHorizon> {
 }
 
 /**
+ * The highest rev stored, on PostgreSQL: each table's max read off its rev index (migration 0019),
+ * a probe at the index's end whatever the history's length.
+ */
+export const storedRevTop = sql<{ top: string }>`select greatest(
+  (select coalesce(max(rev), 0) from order_recipients),
+  (select coalesce(max(rev), 0) from orders)) as top`;
+
+/**
  * Keeps revs rising after a PostgreSQL dump was restored into another cluster, whose transaction
  * ids may be lower than the ones the stored revs came from: lifts the base above every stored
  * rev. In normal running every stored rev is below base + the current id, and this changes
- * nothing; run it at start-up, before the node writes. It reads every assignment once.
+ * nothing; run it at start-up, before the node writes.
  */
 export async function liftRevBase(db: Kysely<Database>): Promise<void> {
   if (!onPostgres(db)) return;
   await sql`
     update counters set value = stored.top - pg_current_xact_id()::text::bigint + 1
-    from (select greatest(
-      (select coalesce(max(rev), 0) from order_recipients),
-      (select coalesce(max(rev), 0) from orders)) as top) stored
+    from (${storedRevTop}) stored
     where name = 'order_rev' and value + pg_current_xact_id()::text::bigint <= stored.top`.execute(db);
 }
