@@ -284,6 +284,13 @@ const MARK = '__fqNoReload';
             const card = page.locator('article[data-order-id]', { hasText: orderTitle });
             await card.getByTestId('returns').getByText(reason).waitFor();
             await card.getByText('全部退回，待改派').waitFor();
+            // 撤销 and 改派 share their footer: a reason is required, and 返回 leaves the order as it was.
+            await card.getByRole('button', { name: '撤销' }).click();
+            const cancelling = page.getByRole('dialog', { name: '撤销指令' });
+            await cancelling.getByRole('button', { name: '确认撤销' }).click();
+            await cancelling.getByRole('alert').getByText('请填写撤销原因').waitFor();
+            await cancelling.getByRole('button', { name: '返回' }).click();
+            await cancelling.waitFor({ state: 'hidden' });
             const arrived = nextEvent<AssignmentView>(toSocket, 'order:assigned', STEP_MS);
             await card.getByRole('button', { name: `改派 ${from.name} 退回的指令` }).click();
             const dialog = page.getByRole('dialog', { name: '改派指令' });
