@@ -148,6 +148,20 @@ for (const dialect of await storeDialects()) {
         });
     });
 
+    it("watches many boards at once: their boards in the order asked, other stations' and unknown ids left out", async () => {
+      const [a, b] = officers;
+      const first = await send([a!.id]);
+      const second = await send([a!.id, b!.id]);
+      const asked = [second.id, '01NOSUCHORDER0000000000000', first.id];
+      const watched = await dispatcher.emitWithAck('order:watch', { orderIds: asked });
+      if (!watched.ok) throw new Error(watched.error.message);
+      expect(watched.boards.map((x) => [x.orderId, x.counts.total])).toEqual([
+        [second.id, 2],
+        [first.id, 1],
+      ]);
+      expect(await stranger.emitWithAck('order:watch', { orderIds: asked })).toMatchObject({ ok: true, boards: [] });
+    });
+
     it('rate-limits a flood of feed pages per person: a burst, then rate_limited with a wait', async () => {
       const answers = [];
       for (let i = 0; i < 40; i++) answers.push(await stranger.emitWithAck('order:activity', { limit: 1 }));
