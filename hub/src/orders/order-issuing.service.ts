@@ -23,7 +23,7 @@ import { resolveRecipients, type Recipients } from './order-targets.ts';
  * then chasing, amending or cancelling it. Every write is persisted before anyone is told.
  */
 export function createOrderIssuing(ctx: OrderContext) {
-  const { db, views, notify, now, requireScope, managedOrder, assignment, recipientsOf, writeEvent } = ctx;
+  const { db, views, notify, now, requireScope, managedOrder, assignment, recipientsOf, writeEvent, writeEvents } = ctx;
 
   /** The order this person already sent with this client id, if any: a retry gets the first answer. */
   async function sentBefore(actor: Actor, clientId: string): Promise<string | undefined> {
@@ -239,9 +239,13 @@ export function createOrderIssuing(ctx: OrderContext) {
       if (userIds) q = q.where('user_id', 'in', userIds);
       const chased = (await q.execute()).map((r) => r.user_id);
       const at = now();
-      await db.transaction().execute(async (trx) => {
-        for (const u of chased) await writeEvent(trx, { orderId, actorId: actor.id, subjectId: u, kind: 'chased', at });
-      });
+      // One transaction: a chase is recorded for everyone or no one.
+      await db.transaction().execute((trx) =>
+        writeEvents(
+          trx,
+          chased.map((u) => ({ orderId, actorId: actor.id, subjectId: u, kind: 'chased', at })),
+        ),
+      );
       const notAcknowledged = new Set(
         (
           await db
