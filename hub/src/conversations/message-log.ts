@@ -234,13 +234,13 @@ export type MessageLog = ReturnType<typeof createMessageLog>;
 
 /**
  * A finished history stored at once (the demo's threads): the messages take the next seqs in
- * order, with the times they carry, and every member has read them.
+ * order, with the times they carry, and every member has read them. Returns the first new seq.
  */
 export async function appendHistory(
   trx: Transaction<Database>,
   groupId: string,
   messages: { senderId: string; clientId: string; text: string; at: number }[],
-): Promise<void> {
+): Promise<number> {
   const { last_seq: last } = await trx
     .updateTable('groups')
     .set((eb) => ({ last_seq: eb('last_seq', '+', messages.length) }))
@@ -272,4 +272,5 @@ export async function appendHistory(
     .set({ read_seq: Number(last) })
     .where('group_id', '=', groupId)
     .execute();
+  return first;
 }

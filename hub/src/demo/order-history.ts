@@ -1,16 +1,11 @@
 import type { Insertable } from 'kysely';
 import { DEFAULT_DEADLINES_MIN, type RecipientState } from '../protocol/index.ts';
-import type { IncidentTable, OrderEventTable, OrderRecipientTable, OrderTable } from '../store/schema.ts';
+import type { OrderHistoryRows } from '../orders/order-history.ts';
+import type { IncidentTable, OrderEventTable } from '../store/schema.ts';
 import type { Dice } from '../org/demo-random.ts';
 import type { StationCast } from './history-cast.ts';
 import { fill, MIN, timeOfDay, type HistoryClock } from './history-clock.ts';
 import { CANCEL_REASONS, ORDER_LINES, RETURN_REASONS, STREETS } from './station-lines.ts';
-
-export interface OrderRows {
-  orders: Insertable<OrderTable>[];
-  recipients: Insertable<OrderRecipientTable>[];
-  events: Insertable<OrderEventTable>[];
-}
 
 /** The sweep's ladder with the default settings: reminders at the deadline and two minutes on, then 通报. */
 const REMINDER_STEP = 2 * MIN;
@@ -59,10 +54,10 @@ function walk(d: Dice, sent: number, ackDue: number, completeDue: number, feedba
 /** A recipient's row as the services would have left it at `now`, with the sweep's reminders already run. */
 function recipientAt(
   p: Path,
-  o: { id: string; ackDue: number; completeDue: number; rev: number; cancelledAt: number | null },
+  o: { id: string; ackDue: number; completeDue: number; cancelledAt: number | null },
   userId: string,
   now: number,
-): Insertable<OrderRecipientTable> {
+): OrderHistoryRows['recipients'][number] {
   const seen = (t: number | null) =>
     t !== null && t <= now && (o.cancelledAt === null || t <= o.cancelledAt) ? t : null;
   const delivered = seen(p.delivered);
@@ -108,7 +103,6 @@ function recipientAt(
     escalated_at: escalatedLate
       ? (ackLate > REMINDERS * REMINDER_STEP ? o.ackDue : o.completeDue) + REMINDERS * REMINDER_STEP
       : null,
-    rev: o.rev,
   };
 }
 
@@ -116,16 +110,15 @@ function recipientAt(
  * A month of orders from the station's command room: the morning's routine orders and the day's
  * urgent and flash ones (linked to an incident of the day where one fits), each recipient's
  * receipt, feedback, lateness and escalation as the receipt service and the sweep would have left
- * them, and the order events the board shows. All rows carry one order revision (`rev`).
+ * them, and the order events the board shows.
  */
 export function planOrders(
   d: Dice,
   st: StationCast,
   clock: HistoryClock,
   incidents: Insertable<IncidentTable>[],
-  rev: number,
-): OrderRows {
-  const out: OrderRows = { orders: [], recipients: [], events: [] };
+): OrderHistoryRows {
+  const out: OrderHistoryRows = { orders: [], recipients: [], events: [] };
   const communities = [...st.community.entries()].filter(([, people]) => people.length > 0);
   if (communities.length === 0) return out;
   const event = (e: Omit<Insertable<OrderEventTable>, 'id'>) => out.events.push({ id: d.id(e.at), ...e });
@@ -166,7 +159,6 @@ export function planOrders(
         ack_due_at: ackDue,
         complete_due_at: completeDue,
         cancel_reason: reason,
-        rev,
         created_at: sent,
         updated_at: cancelled ?? sent,
       });
@@ -181,7 +173,7 @@ export function planOrders(
       });
       for (const userId of people) {
         const path = walk(d, sent, ackDue, completeDue, line.feedback);
-        const row = recipientAt(path, { id, ackDue, completeDue, rev, cancelledAt: cancelled }, userId, clock.now);
+        const row = recipientAt(path, { id, ackDue, completeDue, cancelledAt: cancelled }, userId, clock.now);
         out.recipients.push(row);
         const own = { order_id: id, actor_id: userId, subject_id: userId, client_id: null };
         if (row.acknowledged_at) event({ ...own, at: row.acknowledged_at, kind: 'acknowledged', text: null });
