@@ -23,7 +23,7 @@ import { seedDemoHistory } from './demo-history.ts';
 
 const DAY = 86_400_000;
 /** The digest of the month seeded for NOW; changes only when the planned month does. */
-const PINNED_MONTH = 'f3b9d0e7d6498072e32a96ad73a42959b534bb6e0632eb32c6402aca7067eef6';
+const PINNED_MONTH = 'ed9c870671fc63a78b752e70de842fb607f04e61f9a15262f38dc1564e3b0c25';
 const dialects = await storeDialects();
 
 /** Everything the history wrote, by natural keys (unit codes, logins, seq), never by the ids a store hands out. */
@@ -201,6 +201,35 @@ describe('demo history seeding', () => {
       .where('next_chase_at', 'is not', null)
       .execute();
     for (const c of chased) expect(Number(c.next_chase_at)).toBeGreaterThan(NOW);
+  });
+
+  it('leaves each station a calm first look: a few open orders, one or two of them overdue', async () => {
+    for (const now of [NOW, NOW + 3 * DAY + 7 * 3_600_000]) {
+      const store = await freshDemo(dialects[0]!);
+      await seed(store, now);
+      const open = await store.db
+        .selectFrom('orders as o')
+        .innerJoin('order_recipients as r', 'r.order_id', 'o.id')
+        .select(['o.scope_unit_id', 'o.id', 'r.state', 'o.ack_due_at', 'o.complete_due_at'])
+        .where('o.status', '=', 'active')
+        .where('r.state', 'in', ['pending', 'delivered', 'read', 'acknowledged'])
+        .execute();
+      const stations = new Map<string, { open: Set<string>; late: Set<string> }>();
+      for (const r of open) {
+        const s = stations.get(r.scope_unit_id) ?? { open: new Set(), late: new Set() };
+        stations.set(r.scope_unit_id, s);
+        s.open.add(r.id);
+        const due = r.state === 'acknowledged' ? r.complete_due_at : r.ack_due_at;
+        if (Number(due) < now) s.late.add(r.id);
+      }
+      const units = await store.db.selectFrom('units').select('id').where('kind', '=', 'station').execute();
+      expect(stations.size).toBe(units.length);
+      for (const s of stations.values()) {
+        expect(s.open.size).toBeLessThanOrEqual(5);
+        expect(s.late.size).toBeGreaterThanOrEqual(1);
+        expect(s.late.size).toBeLessThanOrEqual(2);
+      }
+    }
   });
 
   it('adds nothing to a store that is not a demo store, or that already holds its history', async () => {

@@ -21,9 +21,18 @@ interface Path {
   feedback: string | null;
 }
 
-function walk(d: Dice, sent: number, ackDue: number, completeDue: number, feedback: string[]): Path {
+/** The window in which one order per station is left waiting on a recipient who never signed (超时). */
+const STALLED_WINDOW: [from: number, to: number] = [27 * 60 * MIN, 3 * 60 * MIN];
+
+/**
+ * One recipient's way through an order: mostly in time, some late, but finished, so a fresh demo
+ * shows a few open orders (those whose steps lie after the start) and one or two overdue: the
+ * station's one `stalled` recipient, who read it and never signed, and a late one still under way.
+ */
+function walk(d: Dice, sent: number, ackDue: number, completeDue: number, feedback: string[], stalled: boolean): Path {
   const delivered = sent + d.int(2, 40) * 1000;
   const read = Math.min(delivered + d.int(10, 300) * 1000, ackDue - 1000);
+  if (stalled) return { delivered, read, acknowledged: null, completed: null, returned: null, feedback: null };
   if (d.chance(0.02))
     return {
       delivered,
@@ -33,22 +42,13 @@ function walk(d: Dice, sent: number, ackDue: number, completeDue: number, feedba
       returned: read + MIN,
       feedback: d.pick(RETURN_REASONS),
     };
-  const ackRoll = d.next();
   const acknowledged =
-    ackRoll < 0.86
-      ? read + Math.floor((ackDue - read) * d.next() * 0.9)
-      : ackRoll < 0.96
-        ? ackDue + d.int(1, 25) * MIN
-        : null;
-  if (acknowledged === null) return { delivered, read, acknowledged, completed: null, returned: null, feedback: null };
-  const doneRoll = d.next();
+    d.next() < 0.9 ? read + Math.floor((ackDue - read) * d.next() * 0.9) : ackDue + d.int(1, 25) * MIN;
   const completed =
-    doneRoll < 0.82
+    d.next() < 0.87
       ? acknowledged + Math.floor((completeDue - acknowledged) * (0.2 + 0.75 * d.next()))
-      : doneRoll < 0.94
-        ? Math.max(acknowledged, completeDue) + d.int(10, 360) * MIN
-        : null;
-  return { delivered, read, acknowledged, completed, returned: null, feedback: completed ? d.pick(feedback) : null };
+      : Math.max(acknowledged, completeDue) + d.int(10, 360) * MIN;
+  return { delivered, read, acknowledged, completed, returned: null, feedback: d.pick(feedback) };
 }
 
 /** A recipient's row as the services would have left it at `now`, with the sweep's reminders already run. */
@@ -123,6 +123,7 @@ export function planOrders(
   if (communities.length === 0) return out;
   const event = (e: Omit<Insertable<OrderEventTable>, 'id'>) => out.events.push({ id: d.id(e.at), ...e });
   let n = 0;
+  let stalledOne = false;
   for (const dayStart of clock.dayStarts) {
     for (let k = d.int(2, 5); k > 0; k--) {
       const line = d.pick(ORDER_LINES);
@@ -171,8 +172,11 @@ export function planOrders(
         client_id: null,
         text: String(people.length),
       });
-      for (const userId of people) {
-        const path = walk(d, sent, ackDue, completeDue, line.feedback);
+      const stall: boolean =
+        !stalledOne && !cancelled && sent < clock.now - STALLED_WINDOW[1] && sent > clock.now - STALLED_WINDOW[0];
+      stalledOne ||= stall;
+      for (const [k, userId] of people.entries()) {
+        const path = walk(d, sent, ackDue, completeDue, line.feedback, stall && k === 0);
         const row = recipientAt(path, { id, ackDue, completeDue, cancelledAt: cancelled }, userId, clock.now);
         out.recipients.push(row);
         const own = { order_id: id, actor_id: userId, subject_id: userId, client_id: null };
