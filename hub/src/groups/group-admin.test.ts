@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GroupView, MessageView } from '../protocol/index.ts';
 import {
@@ -249,6 +250,21 @@ describe('keeping a grid group in order', () => {
       message: { status: 'removed', text: '' },
     });
     expect(await seen).toMatchObject({ seq: sent.message.seq, status: 'removed' });
+    // The removal and its audit entry land together: with the audit log refusing writes, nothing is removed.
+    const kept = await resident.emitWithAck('message:send', { groupId, clientId: cid(), text: '有偿代办居住证' });
+    if (!kept.ok) throw new Error(kept.error.message);
+    await sql`create trigger audit_down before insert on audit_log begin select raise(abort, 'audit down'); end`.execute(
+      db,
+    );
+    try {
+      expect(await worker.emitWithAck('message:recall', { groupId, seq: kept.message.seq })).toMatchObject({
+        ok: false,
+      });
+    } finally {
+      await sql`drop trigger audit_down`.execute(db);
+    }
+    const untouched = await officer.emitWithAck('group:history', { groupId });
+    expect(untouched.ok && untouched.messages.find((m) => m.seq === kept.message.seq)?.status).toBe('ok');
     const audit = await db
       .selectFrom('audit_log')
       .select(['actor_id', 'action', 'target_id'])
