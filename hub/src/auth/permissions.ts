@@ -1,4 +1,11 @@
-import { ADMIN_ONLY_ROLES, DISPATCH_ROLES, RECEIVING_ROLES, STAFF_ROLES, type Role } from '../protocol/index.ts';
+import {
+  ADMIN_ONLY_ROLES,
+  DISPATCH_ROLES,
+  RECEIVING_ROLES,
+  STAFF_ROLES,
+  type GroupMemberAction,
+  type Role,
+} from '../protocol/index.ts';
 
 const DISPATCHING: readonly Role[] = DISPATCH_ROLES;
 const RECEIVING: readonly Role[] = RECEIVING_ROLES;
@@ -40,9 +47,20 @@ export const can = {
     (actor.role === 'officer' ||
       actor.role === 'station_head' ||
       (actor.role === 'grid_worker' && group.kind === 'grid' && group.unitId === actor.unitId)),
-  /** Mute, remove and approve a group's residents: its officers and station heads. */
-  manageGroupMembers: (actor: Actor, groupKind: string): boolean =>
-    groupKind !== 'direct' && (actor.role === 'officer' || actor.role === 'station_head'),
+  /**
+   * Let waiting residents in or turn them away, mute and remove a group's residents: its officers and
+   * station heads. A grid worker runs their own grid's group day to day (see moderateGroup): there
+   * they let residents in, turn them away and mute them; removing a resident stays with the officers.
+   */
+  manageGroupMembers: (
+    actor: Actor,
+    group: { kind: string; unitId: string | null },
+    action: GroupMemberAction,
+  ): boolean =>
+    group.kind !== 'direct' &&
+    (actor.role === 'officer' ||
+      actor.role === 'station_head' ||
+      (action !== 'remove' && actor.role === 'grid_worker' && group.kind === 'grid' && group.unitId === actor.unitId)),
   /** @所有人 in a group: staff only, never residents. */
   mentionAll: (role: Role): boolean => RECEIVING.includes(role),
   /** One-to-one conversations: between staff only (residents write to their station head through the hotline). */

@@ -186,7 +186,13 @@ export function createMessageLog(deps: { db: Kysely<Database>; now: () => number
      * Marks a message recalled or removed with the conversation's next change seq, taken under the
      * conversation row's lock in the same transaction; conflict when it was already taken back.
      */
-    async edit(groupId: string, messageId: string, status: 'recalled' | 'removed'): Promise<number> {
+    /** `alongside` writes in the edit's own transaction (an audit entry): both land, or neither. */
+    async edit(
+      groupId: string,
+      messageId: string,
+      status: 'recalled' | 'removed',
+      alongside?: (trx: Transaction<Database>) => Promise<void>,
+    ): Promise<number> {
       return db.transaction().execute(async (trx) => {
         const { change_seq: changeSeq } = await trx
           .updateTable('groups')
@@ -203,6 +209,7 @@ export function createMessageLog(deps: { db: Kysely<Database>; now: () => number
           .executeTakeFirst();
         // Throwing rolls the change seq back: it only ever counts edits that happened.
         if (Number(done.numUpdatedRows) === 0) throw errors.conflict('the message was already taken back');
+        await alongside?.(trx);
         return Number(changeSeq);
       });
     },
@@ -234,13 +241,13 @@ export type MessageLog = ReturnType<typeof createMessageLog>;
 
 /**
  * A finished history stored at once (the demo's threads): the messages take the next seqs in
- * order, with the times they carry, and every member has read them.
+ * order, with the times they carry, and every member has read them. Returns the first new seq.
  */
 export async function appendHistory(
   trx: Transaction<Database>,
   groupId: string,
   messages: { senderId: string; clientId: string; text: string; at: number }[],
-): Promise<void> {
+): Promise<number> {
   const { last_seq: last } = await trx
     .updateTable('groups')
     .set((eb) => ({ last_seq: eb('last_seq', '+', messages.length) }))
@@ -272,4 +279,5 @@ export async function appendHistory(
     .set({ read_seq: Number(last) })
     .where('group_id', '=', groupId)
     .execute();
+  return first;
 }

@@ -183,17 +183,20 @@ export function createMessagePipeline(deps: { db: Kysely<Database>; rates: Messa
 
     /**
      * Takes a message back (recall or removal) with the conversation's next change seq; `decide`
-     * says which, or throws when the caller may not. Answers the placeholder everyone now sees.
+     * says which, or throws when the caller may not; `alongside` writes in the edit's transaction
+     * (the removal's audit entry). Answers the placeholder everyone now sees.
      */
     async takeBack(
       groupId: string,
       seq: number,
       decide: (message: MessageView) => 'recalled' | 'removed',
+      alongside?: (trx: Transaction<Database>, message: MessageView, status: 'recalled' | 'removed') => Promise<void>,
     ): Promise<MessageView> {
       const message = await log.bySeq(groupId, seq);
       if (!message) throw errors.notFound('message');
       if (message.status !== 'ok') throw errors.conflict(`the message is already ${message.status}`);
-      await log.edit(groupId, message.id, decide(message));
+      const status = decide(message);
+      await log.edit(groupId, message.id, status, alongside && ((trx) => alongside(trx, message, status)));
       return log.byId(message.id);
     },
   };

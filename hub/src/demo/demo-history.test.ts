@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +22,8 @@ import {
 import { seedDemoHistory } from './demo-history.ts';
 
 const DAY = 86_400_000;
+/** The digest of the month seeded for NOW; changes only when the planned month does. */
+const PINNED_MONTH = 'ed9c870671fc63a78b752e70de842fb607f04e61f9a15262f38dc1564e3b0c25';
 const dialects = await storeDialects();
 
 /** Everything the history wrote, by natural keys (unit codes, logins, seq), never by the ids a store hands out. */
@@ -68,6 +71,51 @@ async function snapshot(db: Kysely<Database>) {
   ) as Record<string, Record<string, unknown>[]>;
 }
 
+/** Every table the history writes, whole rows: what the month is, whichever module writes it. */
+const HISTORY_TABLES = [
+  'incidents',
+  'orders',
+  'order_recipients',
+  'order_events',
+  'matters',
+  'hotline_threads',
+  'groups',
+  'group_members',
+  'messages',
+  'counters',
+] as const;
+
+/**
+ * A SHA-256 over every row of the history's tables, rows sorted, the ids a store hands out at random
+ * (message ids, grid group ids) replaced by natural keys, order revisions left out: equal digests,
+ * the same month.
+ */
+async function digest(db: Kysely<Database>): Promise<string> {
+  const groups = await db.selectFrom('groups').select(['id', 'kind', 'name']).execute();
+  const groupKey = new Map(groups.map((g) => [g.id, g.kind === 'hotline' ? g.id : `${g.kind}:${g.name}`]));
+  const hash = createHash('sha256');
+  for (const table of HISTORY_TABLES) {
+    const rows = (await db.selectFrom(table).selectAll().execute()) as Record<string, unknown>[];
+    const lines = rows
+      .map((row) => {
+        // The order revision is PostgreSQL's transaction id there: which one, not what, was written.
+        const { rev: _rev, ...keyed } = row;
+        if (table === 'messages') delete keyed.id;
+        if (table === 'groups') keyed.id = groupKey.get(String(row.id));
+        if ('group_id' in keyed) keyed.group_id = groupKey.get(String(row.group_id));
+        if (table === 'counters' && keyed.name === 'order_rev') keyed.value = null;
+        // Columns in name order and numbers as numbers (PostgreSQL's bigint arrives as a string).
+        const cells = Object.keys(keyed)
+          .sort()
+          .map((k) => [k, typeof keyed[k] === 'string' && /^\d+$/.test(keyed[k]) ? Number(keyed[k]) : keyed[k]]);
+        return JSON.stringify(cells);
+      })
+      .sort();
+    hash.update(`${table}\n${lines.join('\n')}\n`);
+  }
+  return hash.digest('hex');
+}
+
 describe('demo history seeding', () => {
   const stores: { store: Store; drop: () => Promise<void>; dir: string }[] = [];
   const NOW = Date.UTC(2026, 10, 23, 1, 30); // 09:30 in Shanghai, a Monday
@@ -110,6 +158,14 @@ describe('demo history seeding', () => {
     expect((await snapshot(otherDay.db)).incidents).not.toEqual(expected.incidents);
   });
 
+  it('seeds the month of a fixed start day row for row as pinned (whichever module writes each table)', async () => {
+    for (const dialect of dialects.filter((d) => d.available)) {
+      const store = await freshDemo(dialect);
+      await seed(store);
+      expect(await digest(store.db), dialect.name).toBe(PINNED_MONTH);
+    }
+  });
+
   it('keeps every conversation gap-free, in time order, with nothing after the start and read cursors at the end', async () => {
     const store = await freshDemo(dialects[0]!);
     await seed(store);
@@ -145,6 +201,35 @@ describe('demo history seeding', () => {
       .where('next_chase_at', 'is not', null)
       .execute();
     for (const c of chased) expect(Number(c.next_chase_at)).toBeGreaterThan(NOW);
+  });
+
+  it('leaves each station a calm first look: a few open orders, one or two of them overdue', async () => {
+    for (const now of [NOW, NOW + 3 * DAY + 7 * 3_600_000]) {
+      const store = await freshDemo(dialects[0]!);
+      await seed(store, now);
+      const open = await store.db
+        .selectFrom('orders as o')
+        .innerJoin('order_recipients as r', 'r.order_id', 'o.id')
+        .select(['o.scope_unit_id', 'o.id', 'r.state', 'o.ack_due_at', 'o.complete_due_at'])
+        .where('o.status', '=', 'active')
+        .where('r.state', 'in', ['pending', 'delivered', 'read', 'acknowledged'])
+        .execute();
+      const stations = new Map<string, { open: Set<string>; late: Set<string> }>();
+      for (const r of open) {
+        const s = stations.get(r.scope_unit_id) ?? { open: new Set(), late: new Set() };
+        stations.set(r.scope_unit_id, s);
+        s.open.add(r.id);
+        const due = r.state === 'acknowledged' ? r.complete_due_at : r.ack_due_at;
+        if (Number(due) < now) s.late.add(r.id);
+      }
+      const units = await store.db.selectFrom('units').select('id').where('kind', '=', 'station').execute();
+      expect(stations.size).toBe(units.length);
+      for (const s of stations.values()) {
+        expect(s.open.size).toBeLessThanOrEqual(5);
+        expect(s.late.size).toBeGreaterThanOrEqual(1);
+        expect(s.late.size).toBeLessThanOrEqual(2);
+      }
+    }
   });
 
   it('adds nothing to a store that is not a demo store, or that already holds its history', async () => {

@@ -1,21 +1,21 @@
-import type { Insertable, Kysely, Transaction } from 'kysely';
-import { addMembers, openConversation } from '../conversations/conversation-members.ts';
+import type { Kysely, Transaction } from 'kysely';
 import { appendHistory } from '../conversations/message-log.ts';
-import { takeRev } from '../orders/order-revs.ts';
+import { insertMatterHistory } from '../groups/matter-history.ts';
+import { insertHotlineHistory } from '../hotline/hotline-history.ts';
+import { insertIncidentHistory } from '../incidents/incident-history.ts';
+import { insertOrderHistory, type OrderHistoryRows } from '../orders/order-history.ts';
 import { holdsDemoData } from '../org/demo-seed.ts';
 import type { Database } from '../store/schema.ts';
 import { dice, seedOf } from '../org/demo-random.ts';
 import { planGrid, type GridPlan } from './grid-history.ts';
 import { loadCast } from './history-cast.ts';
 import { historyClock } from './history-clock.ts';
-import { planHotline, type ThreadPlan } from './hotline-history.ts';
+import { planHotline } from './hotline-history.ts';
 import { planIncidents } from './incident-history.ts';
-import { planOrders, type OrderRows } from './order-history.ts';
+import { planOrders } from './order-history.ts';
 
 /** The counters row that says a store holds its demo history: a restart (or a second node) never adds another month. */
 const MARKER = 'demo_history';
-/** Rows per INSERT: far under either dialect's bound-parameter limit for the widest table here. */
-const SLICE = 200;
 
 export interface HistoryOptions {
   /** The start time: the history ends here. */
@@ -36,32 +36,12 @@ export interface HistoryCounts {
   letters: number;
 }
 
-async function insertSliced<
-  T extends 'incidents' | 'orders' | 'order_recipients' | 'order_events' | 'matters' | 'hotline_threads',
->(trx: Transaction<Database>, table: T, rows: Insertable<Database[T]>[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += SLICE)
-    await trx
-      .insertInto(table)
-      .values(rows.slice(i, i + SLICE) as never)
-      .execute();
-}
-
-/** Appends a planned conversation after whatever it holds; returns the seq of its first new message. */
-async function appendPlanned(trx: Transaction<Database>, groupId: string, messages: GridPlan['messages']) {
-  const { last_seq } = await trx
-    .selectFrom('groups')
-    .select('last_seq')
-    .where('id', '=', groupId)
-    .executeTakeFirstOrThrow();
-  if (messages.length) await appendHistory(trx, groupId, messages);
-  return Number(last_seq) + 1;
-}
-
+/** Appends a grid's planned conversation after whatever its group holds, then its matters on those messages. */
 async function writeGrid(trx: Transaction<Database>, plan: GridPlan, id: (at: number) => string) {
-  const first = await appendPlanned(trx, plan.groupId, plan.messages);
-  await insertSliced(
+  if (plan.messages.length === 0) return;
+  const first = await appendHistory(trx, plan.groupId, plan.messages);
+  await insertMatterHistory(
     trx,
-    'matters',
     plan.matters.map((m, k) => ({
       id: id(m.createdAt),
       group_id: plan.groupId,
@@ -80,20 +60,6 @@ async function writeGrid(trx: Transaction<Database>, plan: GridPlan, id: (at: nu
   );
 }
 
-async function writeThreads(trx: Transaction<Database>, threads: ThreadPlan[]) {
-  for (const t of threads) {
-    await openConversation(trx, { id: t.row.id, kind: 'hotline', name: 'hotline', at: Number(t.row.created_at) });
-    await addMembers(trx, t.row.id, t.members, { at: Number(t.row.created_at) });
-  }
-  await insertSliced(
-    trx,
-    'hotline_threads',
-    threads.map((t) => t.row),
-  );
-  // Each thread's conversation is new: its messages take seq 1 onwards.
-  for (const t of threads) await appendHistory(trx, t.row.id, t.messages);
-}
-
 /**
  * Seeds a living month into a fresh demo store (SEED_DEMO=demo only): every station's incident
  * register, orders with their receipts and feedback, grid group conversations with their matters,
@@ -101,9 +67,9 @@ async function writeThreads(trx: Transaction<Database>, threads: ThreadPlan[]) {
  * the first morning briefing and reports have figures to show. Deterministic: the PRNG is seeded
  * by the local start date, so the same start day gives the same rows on every machine.
  *
- * Written as the services write: seq taken gap-free by the message log (`appendHistory`), members'
- * read cursors at the end, one order revision (`takeRev`) for the batch; in one transaction with
- * multi-row inserts, so a store holds all of it or none. Returns null when the store is not a demo
+ * The demo only plans (who, what, when); each table's owning module writes its rows through its
+ * history writer (incidents, orders, matters, hotline threads; the message log takes seq gap-free
+ * and leaves read cursors at the end), all in one transaction, so a store holds all of it or none. Returns null when the store is not a demo
  * store or already holds its history.
  */
 export async function seedDemoHistory(db: Kysely<Database>, opts: HistoryOptions): Promise<HistoryCounts | null> {
@@ -120,13 +86,12 @@ export async function seedDemoHistory(db: Kysely<Database>, opts: HistoryOptions
       .executeTakeFirst();
     if (Number(claimed.numInsertedOrUpdatedRows ?? 0) === 0) return null;
     const counts: HistoryCounts = { incidents: 0, orders: 0, assignments: 0, messages: 0, matters: 0, letters: 0 };
-    const rev = await takeRev(trx);
-    const orders: OrderRows = { orders: [], recipients: [], events: [] };
+    const orders: OrderHistoryRows = { orders: [], recipients: [], events: [] };
     for (const st of cast) {
       const incidents = planIncidents(d, st, clock);
-      await insertSliced(trx, 'incidents', incidents);
+      await insertIncidentHistory(trx, incidents);
       counts.incidents += incidents.length;
-      const o = planOrders(d, st, clock, incidents, rev);
+      const o = planOrders(d, st, clock, incidents);
       orders.orders.push(...o.orders);
       orders.recipients.push(...o.recipients);
       orders.events.push(...o.events);
@@ -137,13 +102,11 @@ export async function seedDemoHistory(db: Kysely<Database>, opts: HistoryOptions
         counts.matters += plan.matters.length;
       }
       const threads = planHotline(d, st, clock, opts.responseMs);
-      await writeThreads(trx, threads);
+      await insertHotlineHistory(trx, threads);
       counts.letters += threads.length;
       counts.messages += threads.reduce((s, t) => s + t.messages.length, 0);
     }
-    await insertSliced(trx, 'orders', orders.orders);
-    await insertSliced(trx, 'order_recipients', orders.recipients);
-    await insertSliced(trx, 'order_events', orders.events);
+    await insertOrderHistory(trx, orders);
     counts.orders = orders.orders.length;
     counts.assignments = orders.recipients.length;
     return counts;

@@ -1,19 +1,12 @@
-import type { Insertable } from 'kysely';
+import type { HotlineHistoryThread } from '../hotline/hotline-history.ts';
 import { subjectOf } from '../hotline/hotline-views.ts';
 import type { HotlineStatus } from '../protocol/index.ts';
-import type { HotlineThreadTable } from '../store/schema.ts';
 import type { Dice } from '../org/demo-random.ts';
 import type { StationCast } from './history-cast.ts';
 import { fill, HOUR, MIN, timeOfDay, type HistoryClock } from './history-clock.ts';
 import type { PlannedMessage } from './grid-history.ts';
 import { HOTLINE_LINES, RATING_COMMENTS } from './neighbourhood-lines.ts';
 import { STREETS } from './station-lines.ts';
-
-export interface ThreadPlan {
-  row: Insertable<HotlineThreadTable>;
-  members: string[];
-  messages: PlannedMessage[];
-}
 
 const RATING_WEIGHTS = { 5: 62, 4: 24, 3: 10, 2: 4 };
 
@@ -23,8 +16,8 @@ const RATING_WEIGHTS = { 5: 62, 4: 24, 3: 10, 2: 4 };
  * as the sweep would have), handed to another department where they are not police business,
  * settled and rated by the resident; the last two days' letters still open or under way.
  */
-export function planHotline(d: Dice, st: StationCast, clock: HistoryClock, responseMs: number): ThreadPlan[] {
-  const plans: ThreadPlan[] = [];
+export function planHotline(d: Dice, st: StationCast, clock: HistoryClock, responseMs: number): HotlineHistoryThread[] {
+  const plans: HotlineHistoryThread[] = [];
   const community = [...st.community.keys()][0] ?? '';
   for (const dayStart of clock.dayStarts) {
     for (let k = d.int(1, 3); k > 0; k--) {

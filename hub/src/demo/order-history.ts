@@ -1,16 +1,11 @@
 import type { Insertable } from 'kysely';
 import { DEFAULT_DEADLINES_MIN, type RecipientState } from '../protocol/index.ts';
-import type { IncidentTable, OrderEventTable, OrderRecipientTable, OrderTable } from '../store/schema.ts';
+import type { OrderHistoryRows } from '../orders/order-history.ts';
+import type { IncidentTable, OrderEventTable } from '../store/schema.ts';
 import type { Dice } from '../org/demo-random.ts';
 import type { StationCast } from './history-cast.ts';
 import { fill, MIN, timeOfDay, type HistoryClock } from './history-clock.ts';
 import { CANCEL_REASONS, ORDER_LINES, RETURN_REASONS, STREETS } from './station-lines.ts';
-
-export interface OrderRows {
-  orders: Insertable<OrderTable>[];
-  recipients: Insertable<OrderRecipientTable>[];
-  events: Insertable<OrderEventTable>[];
-}
 
 /** The sweep's ladder with the default settings: reminders at the deadline and two minutes on, then 通报. */
 const REMINDER_STEP = 2 * MIN;
@@ -26,9 +21,18 @@ interface Path {
   feedback: string | null;
 }
 
-function walk(d: Dice, sent: number, ackDue: number, completeDue: number, feedback: string[]): Path {
+/** The window in which one order per station is left waiting on a recipient who never signed (超时). */
+const STALLED_WINDOW: [from: number, to: number] = [27 * 60 * MIN, 3 * 60 * MIN];
+
+/**
+ * One recipient's way through an order: mostly in time, some late, but finished, so a fresh demo
+ * shows a few open orders (those whose steps lie after the start) and one or two overdue: the
+ * station's one `stalled` recipient, who read it and never signed, and a late one still under way.
+ */
+function walk(d: Dice, sent: number, ackDue: number, completeDue: number, feedback: string[], stalled: boolean): Path {
   const delivered = sent + d.int(2, 40) * 1000;
   const read = Math.min(delivered + d.int(10, 300) * 1000, ackDue - 1000);
+  if (stalled) return { delivered, read, acknowledged: null, completed: null, returned: null, feedback: null };
   if (d.chance(0.02))
     return {
       delivered,
@@ -38,31 +42,22 @@ function walk(d: Dice, sent: number, ackDue: number, completeDue: number, feedba
       returned: read + MIN,
       feedback: d.pick(RETURN_REASONS),
     };
-  const ackRoll = d.next();
   const acknowledged =
-    ackRoll < 0.86
-      ? read + Math.floor((ackDue - read) * d.next() * 0.9)
-      : ackRoll < 0.96
-        ? ackDue + d.int(1, 25) * MIN
-        : null;
-  if (acknowledged === null) return { delivered, read, acknowledged, completed: null, returned: null, feedback: null };
-  const doneRoll = d.next();
+    d.next() < 0.9 ? read + Math.floor((ackDue - read) * d.next() * 0.9) : ackDue + d.int(1, 25) * MIN;
   const completed =
-    doneRoll < 0.82
+    d.next() < 0.87
       ? acknowledged + Math.floor((completeDue - acknowledged) * (0.2 + 0.75 * d.next()))
-      : doneRoll < 0.94
-        ? Math.max(acknowledged, completeDue) + d.int(10, 360) * MIN
-        : null;
-  return { delivered, read, acknowledged, completed, returned: null, feedback: completed ? d.pick(feedback) : null };
+      : Math.max(acknowledged, completeDue) + d.int(10, 360) * MIN;
+  return { delivered, read, acknowledged, completed, returned: null, feedback: d.pick(feedback) };
 }
 
 /** A recipient's row as the services would have left it at `now`, with the sweep's reminders already run. */
 function recipientAt(
   p: Path,
-  o: { id: string; ackDue: number; completeDue: number; rev: number; cancelledAt: number | null },
+  o: { id: string; ackDue: number; completeDue: number; cancelledAt: number | null },
   userId: string,
   now: number,
-): Insertable<OrderRecipientTable> {
+): OrderHistoryRows['recipients'][number] {
   const seen = (t: number | null) =>
     t !== null && t <= now && (o.cancelledAt === null || t <= o.cancelledAt) ? t : null;
   const delivered = seen(p.delivered);
@@ -108,7 +103,6 @@ function recipientAt(
     escalated_at: escalatedLate
       ? (ackLate > REMINDERS * REMINDER_STEP ? o.ackDue : o.completeDue) + REMINDERS * REMINDER_STEP
       : null,
-    rev: o.rev,
   };
 }
 
@@ -116,20 +110,20 @@ function recipientAt(
  * A month of orders from the station's command room: the morning's routine orders and the day's
  * urgent and flash ones (linked to an incident of the day where one fits), each recipient's
  * receipt, feedback, lateness and escalation as the receipt service and the sweep would have left
- * them, and the order events the board shows. All rows carry one order revision (`rev`).
+ * them, and the order events the board shows.
  */
 export function planOrders(
   d: Dice,
   st: StationCast,
   clock: HistoryClock,
   incidents: Insertable<IncidentTable>[],
-  rev: number,
-): OrderRows {
-  const out: OrderRows = { orders: [], recipients: [], events: [] };
+): OrderHistoryRows {
+  const out: OrderHistoryRows = { orders: [], recipients: [], events: [] };
   const communities = [...st.community.entries()].filter(([, people]) => people.length > 0);
   if (communities.length === 0) return out;
   const event = (e: Omit<Insertable<OrderEventTable>, 'id'>) => out.events.push({ id: d.id(e.at), ...e });
   let n = 0;
+  let stalledOne = false;
   for (const dayStart of clock.dayStarts) {
     for (let k = d.int(2, 5); k > 0; k--) {
       const line = d.pick(ORDER_LINES);
@@ -166,7 +160,6 @@ export function planOrders(
         ack_due_at: ackDue,
         complete_due_at: completeDue,
         cancel_reason: reason,
-        rev,
         created_at: sent,
         updated_at: cancelled ?? sent,
       });
@@ -179,9 +172,12 @@ export function planOrders(
         client_id: null,
         text: String(people.length),
       });
-      for (const userId of people) {
-        const path = walk(d, sent, ackDue, completeDue, line.feedback);
-        const row = recipientAt(path, { id, ackDue, completeDue, rev, cancelledAt: cancelled }, userId, clock.now);
+      const stall: boolean =
+        !stalledOne && !cancelled && sent < clock.now - STALLED_WINDOW[1] && sent > clock.now - STALLED_WINDOW[0];
+      stalledOne ||= stall;
+      for (const [k, userId] of people.entries()) {
+        const path = walk(d, sent, ackDue, completeDue, line.feedback, stall && k === 0);
+        const row = recipientAt(path, { id, ackDue, completeDue, cancelledAt: cancelled }, userId, clock.now);
         out.recipients.push(row);
         const own = { order_id: id, actor_id: userId, subject_id: userId, client_id: null };
         if (row.acknowledged_at) event({ ...own, at: row.acknowledged_at, kind: 'acknowledged', text: null });

@@ -25,9 +25,10 @@ export interface GroupAdminNotifier {
 }
 
 /**
- * Keeping a group in order: the pinned notice (群公告) and who has read it, muting (禁言) and
- * removing residents. The group's officers and station heads (and a grid's own grid workers, for
- * the notice) moderate, and only residents are moderated: staff membership follows the unit tree.
+ * Keeping a group in order: the pinned notice (群公告) and who has read it, letting residents in,
+ * muting (禁言) and removing them. The group's officers and station heads moderate, and a grid's
+ * own grid workers pin its notice and let in and mute its residents (permissions.ts); only
+ * residents are moderated: staff membership follows the unit tree.
  */
 export function createGroupAdminService(deps: {
   db: Kysely<Database>;
@@ -41,13 +42,6 @@ export function createGroupAdminService(deps: {
   async function ownGroup(actor: Actor, groupId: string) {
     const g = await groupMembership(db, groupId, actor.id);
     if (!g) throw errors.notFound('group');
-    return g;
-  }
-
-  /** The caller's group when they may manage its residents (mute, remove, approve), or forbidden. */
-  async function memberManagedGroup(actor: Actor, groupId: string) {
-    const g = await ownGroup(actor, groupId);
-    if (!can.manageGroupMembers(actor, g.kind)) throw errors.forbidden("only the group's officers manage its members");
     return g;
   }
 
@@ -78,24 +72,51 @@ export function createGroupAdminService(deps: {
       return { read: true };
     },
 
+    /**
+     * Lets a waiting resident in or turns them away, mutes, unmutes or removes a resident; the change
+     * and its audit entry land in one transaction, so no change goes unrecorded.
+     */
     async member(actor: Actor, p: GroupMemberPayload): Promise<GroupMemberView> {
-      await memberManagedGroup(actor, p.groupId);
-      const target = await memberOf(db, p.groupId, p.userId, p.action === 'approve' ? ['pending'] : ['active']);
-      if (!target) throw errors.notFound('member');
-      if (target.role !== 'resident') throw errors.forbidden('staff membership follows the unit tree');
-      let mutedUntil: number | null = target.muted_until;
-      if (p.action === 'approve') {
-        await setMemberStatus(db, [p.groupId], p.userId, 'active', now());
-        notify.memberApproved(p.groupId, p.userId);
-      } else if (p.action === 'remove') {
-        await setMemberStatus(db, [p.groupId], p.userId, 'removed');
-        notify.memberRemoved(p.groupId, p.userId);
-      } else {
-        mutedUntil = p.action === 'mute' ? now() + p.minutes * 60_000 : null;
-        await setMutedUntil(db, p.groupId, p.userId, mutedUntil);
-      }
+      const g = await ownGroup(actor, p.groupId);
+      if (!can.manageGroupMembers(actor, { kind: g.kind, unitId: g.unit_id }, p.action))
+        throw errors.forbidden(
+          p.action === 'remove'
+            ? "only the group's officers remove its members"
+            : "only the group's officers and its grid workers manage its members",
+        );
+      const waiting = p.action === 'approve' || p.action === 'reject';
+      const at = now();
+      const view = await db.transaction().execute(async (tx) => {
+        const target = await memberOf(tx, p.groupId, p.userId, waiting ? ['pending'] : ['active']);
+        if (!target) throw errors.notFound('member');
+        if (target.role !== 'resident') throw errors.forbidden('staff membership follows the unit tree');
+        let mutedUntil: number | null = target.muted_until;
+        let status: GroupMemberView['status'] = 'active';
+        if (p.action === 'approve') await setMemberStatus(tx, [p.groupId], p.userId, 'active', at);
+        else if (p.action === 'reject' || p.action === 'remove') {
+          await setMemberStatus(tx, [p.groupId], p.userId, 'removed');
+          status = 'removed';
+        } else {
+          mutedUntil = p.action === 'mute' ? at + p.minutes * 60_000 : null;
+          await setMutedUntil(tx, p.groupId, p.userId, mutedUntil);
+        }
+        await writeAudit(
+          tx,
+          {
+            actorId: actor.id,
+            action: `group.member_${p.action}`,
+            targetType: 'group',
+            targetId: p.groupId,
+            detail: { userId: p.userId, ...(p.action === 'mute' ? { minutes: p.minutes } : {}) },
+          },
+          at,
+        );
+        return { id: target.id, name: target.name, role: target.role, mutedUntil, status };
+      });
+      if (p.action === 'approve') notify.memberApproved(p.groupId, p.userId);
+      if (p.action === 'remove') notify.memberRemoved(p.groupId, p.userId);
       notify.groupChanged(p.groupId);
-      return { id: target.id, name: target.name, role: target.role, mutedUntil, status: 'active' };
+      return view;
     },
 
     /**

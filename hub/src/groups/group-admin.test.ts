@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GroupView, MessageView } from '../protocol/index.ts';
 import {
@@ -249,6 +250,21 @@ describe('keeping a grid group in order', () => {
       message: { status: 'removed', text: '' },
     });
     expect(await seen).toMatchObject({ seq: sent.message.seq, status: 'removed' });
+    // The removal and its audit entry land together: with the audit log refusing writes, nothing is removed.
+    const kept = await resident.emitWithAck('message:send', { groupId, clientId: cid(), text: '有偿代办居住证' });
+    if (!kept.ok) throw new Error(kept.error.message);
+    await sql`create trigger audit_down before insert on audit_log begin select raise(abort, 'audit down'); end`.execute(
+      db,
+    );
+    try {
+      expect(await worker.emitWithAck('message:recall', { groupId, seq: kept.message.seq })).toMatchObject({
+        ok: false,
+      });
+    } finally {
+      await sql`drop trigger audit_down`.execute(db);
+    }
+    const untouched = await officer.emitWithAck('group:history', { groupId });
+    expect(untouched.ok && untouched.messages.find((m) => m.seq === kept.message.seq)?.status).toBe('ok');
     const audit = await db
       .selectFrom('audit_log')
       .select(['actor_id', 'action', 'target_id'])
@@ -296,10 +312,117 @@ describe('keeping a grid group in order', () => {
       ok: false,
       error: { code: 'forbidden' },
     });
-    expect(
-      await worker.emitWithAck('group:member', { action: 'mute', groupId, userId: residentId, minutes: 5 }),
-    ).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await worker.emitWithAck('group:member', { action: 'remove', groupId, userId: residentId })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
     const after = await officer.emitWithAck('group:history', { groupId });
     expect(after.ok && after.messages.find((m) => m.seq === other.message.seq)?.status).toBe('ok');
+  });
+
+  it("lets a grid worker let in, turn away and mute residents of their own grid's group, audited; never another's", async () => {
+    const db = t.hub.store.db;
+    const own = await db
+      .selectFrom('groups')
+      .innerJoin('users', 'users.unit_id', 'groups.unit_id')
+      .select(['groups.unit_id', 'users.id as workerId', 'users.login'])
+      .where('groups.id', '=', groupId)
+      .where('users.role', '=', 'grid_worker')
+      .executeTakeFirstOrThrow();
+    const worker = await open(own.login);
+    const waiting = await db
+      .selectFrom('users')
+      .select('id')
+      .where('unit_id', '=', own.unit_id)
+      .where('role', '=', 'resident')
+      .where('id', 'not in', [residentId, neighbourId])
+      .orderBy('id')
+      .limit(2)
+      .execute();
+    const [newcomer, doubtful] = waiting.map((w) => w.id);
+    for (const id of [newcomer!, doubtful!]) await setMemberStatus(db, [groupId], id, 'pending');
+    const statusOf = async (gid: string, userId: string) =>
+      (
+        await db
+          .selectFrom('group_members')
+          .select('status')
+          .where('group_id', '=', gid)
+          .where('user_id', '=', userId)
+          .executeTakeFirst()
+      )?.status;
+
+    const listed = await worker.emitWithAck('group:members', { groupId });
+    expect(
+      listed.ok &&
+        listed.members
+          .filter((m) => m.status === 'pending')
+          .map((m) => m.id)
+          .sort(),
+    ).toEqual([newcomer, doubtful].sort());
+    expect(await worker.emitWithAck('group:member', { action: 'approve', groupId, userId: newcomer! })).toMatchObject({
+      ok: true,
+      member: { id: newcomer, status: 'active' },
+    });
+    expect(await worker.emitWithAck('group:member', { action: 'reject', groupId, userId: doubtful! })).toMatchObject({
+      ok: true,
+      member: { id: doubtful, status: 'removed' },
+    });
+    expect(
+      await worker.emitWithAck('group:member', { action: 'mute', groupId, userId: newcomer!, minutes: 10 }),
+    ).toMatchObject({ ok: true, member: { mutedUntil: expect.any(Number) } });
+    expect(await statusOf(groupId, newcomer!)).toBe('active');
+    expect(await statusOf(groupId, doubtful!)).toBe('removed');
+    // Rejected once, not pending any more: a second answer finds nobody waiting.
+    expect(await worker.emitWithAck('group:member', { action: 'approve', groupId, userId: doubtful! })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
+    const audit = await db
+      .selectFrom('audit_log')
+      .select(['action', 'target_id', 'detail'])
+      .where('actor_id', '=', own.workerId)
+      .where('action', 'like', 'group.member_%')
+      .orderBy('at')
+      .orderBy('id')
+      .execute();
+    expect(audit.map((a) => [a.action, a.target_id, JSON.parse(a.detail!).userId])).toEqual([
+      ['group.member_approve', groupId, newcomer],
+      ['group.member_reject', groupId, doubtful],
+      ['group.member_mute', groupId, newcomer],
+    ]);
+
+    // Another grid's group: not theirs (not a member, then a stale membership): refused, nothing changes.
+    const other = await db
+      .selectFrom('groups')
+      .innerJoin('users', 'users.unit_id', 'groups.unit_id')
+      .select(['groups.id', 'users.id as residentId'])
+      .where('groups.kind', '=', 'grid')
+      .where('groups.unit_id', '!=', own.unit_id)
+      .where('users.role', '=', 'resident')
+      .executeTakeFirstOrThrow();
+    await setMemberStatus(db, [other.id], other.residentId, 'pending');
+    const approveOther = { action: 'approve', groupId: other.id, userId: other.residentId } as const;
+    expect(await worker.emitWithAck('group:member', approveOther)).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
+    await addMembers(db, other.id, [own.workerId], { at: Date.now() });
+    expect(await worker.emitWithAck('group:member', approveOther)).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    expect(await worker.emitWithAck('group:member', { ...approveOther, action: 'reject' })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    await setMemberStatus(db, [other.id], own.workerId, 'removed');
+    expect(await statusOf(other.id, other.residentId)).toBe('pending');
+    const after = await db
+      .selectFrom('audit_log')
+      .select('id')
+      .where('actor_id', '=', own.workerId)
+      .where('action', 'like', 'group.member_%')
+      .execute();
+    expect(after).toHaveLength(3);
   });
 });

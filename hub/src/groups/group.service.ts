@@ -170,21 +170,28 @@ export function createGroupService(deps: {
      */
     async recall(actor: Actor, groupId: string, seq: number): Promise<MessageView> {
       const group = await membership(actor, groupId);
-      const message = await pipeline.takeBack(groupId, seq, (m) => {
-        const own = m.sender.id === actor.id;
-        if (own && now() - m.createdAt <= RECALL_WINDOW_MS) return 'recalled';
-        if (can.moderateGroup(actor, { kind: group.kind, unitId: group.unit_id })) return 'removed';
-        if (own) throw errors.forbidden('a message can be recalled within 2 minutes only');
-        throw errors.forbidden("only its sender or the group's moderators may take a message back");
-      });
-      if (message.status === 'removed')
-        await writeAudit(db, {
-          actorId: actor.id,
-          action: 'group.message_remove',
-          targetType: 'message',
-          targetId: message.id,
-          detail: { groupId, seq, senderId: message.sender.id },
-        });
+      const message = await pipeline.takeBack(
+        groupId,
+        seq,
+        (m) => {
+          const own = m.sender.id === actor.id;
+          if (own && now() - m.createdAt <= RECALL_WINDOW_MS) return 'recalled';
+          if (can.moderateGroup(actor, { kind: group.kind, unitId: group.unit_id })) return 'removed';
+          if (own) throw errors.forbidden('a message can be recalled within 2 minutes only');
+          throw errors.forbidden("only its sender or the group's moderators may take a message back");
+        },
+        // The removal and its audit entry land together: no removal goes unrecorded.
+        async (trx, m, status) => {
+          if (status === 'removed')
+            await writeAudit(trx, {
+              actorId: actor.id,
+              action: 'group.message_remove',
+              targetType: 'message',
+              targetId: m.id,
+              detail: { groupId, seq, senderId: m.sender.id },
+            });
+        },
+      );
       notify.messageChanged(message);
       return message;
     },

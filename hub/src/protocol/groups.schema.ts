@@ -73,6 +73,7 @@ export const groupMemberPayload = z.discriminatedUnion('action', [
   z.object({ action: z.literal('unmute'), groupId: id, userId: id }),
   z.object({ action: z.literal('remove'), groupId: id, userId: id }),
   z.object({ action: z.literal('approve'), groupId: id, userId: id }),
+  z.object({ action: z.literal('reject'), groupId: id, userId: id }),
 ]);
 
 /** "Is typing" and "who is here": ephemeral, never stored. */

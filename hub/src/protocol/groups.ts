@@ -169,18 +169,21 @@ export interface GroupNoticePayload {
   text: string;
 }
 
-/** Staff keep order: mute (禁言) for a while, unmute, or remove a member; approve a registered one. */
+/** Staff keep order: mute (禁言) for a while, unmute, or remove a member; approve or reject a registered one. */
 export type GroupMemberPayload =
   | { action: 'mute'; groupId: string; userId: string; minutes: number }
   | { action: 'unmute'; groupId: string; userId: string }
   | { action: 'remove'; groupId: string; userId: string }
-  | { action: 'approve'; groupId: string; userId: string };
+  | { action: 'approve'; groupId: string; userId: string }
+  | { action: 'reject'; groupId: string; userId: string };
+
+export type GroupMemberAction = GroupMemberPayload['action'];
 
 export interface GroupMemberView {
   id: string;
   name: string;
   role: string;
   mutedUntil: number | null;
-  /** pending: registered and waiting for approval (listed to staff only). */
-  status: 'active' | 'pending';
+  /** pending: registered and waiting for approval (listed to staff only); removed: only in the answer to a removal or rejection. */
+  status: 'active' | 'pending' | 'removed';
 }

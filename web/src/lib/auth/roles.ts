@@ -1,4 +1,11 @@
-import { DISPATCH_ROLES, RECEIVING_ROLES, ROLES, STAFF_ROLES, type Role } from '@fengqiao/hub/protocol';
+import {
+  DISPATCH_ROLES,
+  RECEIVING_ROLES,
+  ROLES,
+  STAFF_ROLES,
+  type GroupMemberAction,
+  type Role,
+} from '@fengqiao/hub/protocol';
 
 /*
  * Which roles use which screens. These mirror the hub's permissions (`can.issueOrders`,
@@ -54,9 +61,18 @@ export function canModerate(
   return me.role === 'officer' || me.role === 'station_head';
 }
 
-/** Lets residents in, mutes (禁言) and removes them: officers and station heads. */
-export function canManageMembers(role: Role, groupKind: string): boolean {
-  return groupKind !== 'direct' && (role === 'officer' || role === 'station_head');
+/**
+ * Lets waiting residents in or turns them away, mutes (禁言) and removes residents: officers and
+ * station heads; a grid worker in their own grid's group, except removing.
+ */
+export function canManageMembers(
+  me: { role: Role; unitId: string },
+  group: { kind: string; unitId: string | null },
+  action: GroupMemberAction,
+): boolean {
+  if (group.kind === 'direct') return false;
+  if (me.role === 'grid_worker') return action !== 'remove' && canModerate(me, group);
+  return me.role === 'officer' || me.role === 'station_head';
 }
 
 /**

@@ -550,6 +550,7 @@ export const en: Messages = {
   'members.waiting': 'Waiting to join ({n})',
   'members.wants_in': 'Asks to join this grid group',
   'members.approve': 'Let in',
+  'members.reject': 'Turn away',
   'members.is_online': 'online',
   'members.self': ' (me)',
   'members.muted_until': 'muted until {time}',

@@ -566,6 +566,7 @@ export const zhCN = {
   'members.waiting': '待审核入群（{n}）',
   'members.wants_in': '申请加入本网格群',
   'members.approve': '通过',
+  'members.reject': '拒绝',
   'members.is_online': '在线',
   'members.self': '（我）',
   'members.muted_until': '禁言至 {time}',
