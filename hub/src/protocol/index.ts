@@ -5,6 +5,7 @@
  */
 export * from './error-codes.ts';
 export * from './roles.ts';
+export * from './ranks.ts';
 export * from './auth.ts';
 export * from './system.ts';
 export * from './api.ts';
