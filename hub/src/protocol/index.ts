@@ -17,6 +17,7 @@ export * from './matters.ts';
 export * from './registration.ts';
 export * from './hotline.ts';
 export * from './reports.ts';
+export * from './report-digest.ts';
 export * from './time-window.ts';
 export * from './admin.ts';
 export * from './account.ts';
