@@ -7,11 +7,12 @@
  * when SCREENSHOTS=1. Needs the web build (`pnpm build`); skips without Chromium unless
  * REQUIRE_SERVICES=1.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rankText } from '@fengqiao/hub/protocol';
 import { connectSocket, login, startTestHub, type TestHub, type TestSocket } from '@fengqiao/hub/test-support';
+import { screenshotWidths } from '../support/screenshots.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const required = process.env.REQUIRE_SERVICES === '1';
@@ -21,7 +22,6 @@ if (!available && !required)
 
 const STEP_MS = 15_000;
 const TEST_MS = 60_000;
-const SCREENS = process.env.SCREENSHOTS === '1' ? new URL('../../load/out/screens/', import.meta.url) : null;
 
 /** A moment on China's clock (UTC+8, no daylight saving) as the board shows it: "12月6日 09:30". */
 function chinaShort(ms: number): string {
@@ -41,16 +41,6 @@ function chinaShort(ms: number): string {
   let order: { id: string; createdAt: number };
 
   const url = (path: string) => `${hub.url}${path}`;
-
-  async function shoot(page: Page, name: string): Promise<void> {
-    if (!SCREENS) return;
-    mkdirSync(SCREENS, { recursive: true });
-    for (const width of [390, 1440]) {
-      await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
-      await page.screenshot({ path: new URL(`${name}-${width}.png`, SCREENS).pathname, fullPage: true });
-    }
-    await page.setViewportSize({ width: 1440, height: 900 });
-  }
 
   /** Through the header's switch (the account page has a second one). */
   async function setLanguage(page: Page, to: 'EN' | '中文'): Promise<void> {
@@ -124,7 +114,7 @@ function chinaShort(ms: number): string {
       const card = desk.locator(`article[data-order-id="${order.id}"]`);
       await card.locator('.meta').waitFor();
       expect((await card.locator('.meta').textContent())!.trim()).toContain(`于 ${chinaShort(order.createdAt)} 下达`);
-      await shoot(desk, 'board-zh');
+      await screenshotWidths(desk, 'board-zh');
     },
     TEST_MS,
   );
@@ -135,10 +125,11 @@ function chinaShort(ms: number): string {
       await desk.goto(url('/account'));
       const rank = desk.locator('dt', { hasText: '警衔' }).locator('xpath=following-sibling::dd');
       expect(await rank.textContent()).toBe(dispatcher.rank);
+      await screenshotWidths(desk, 'account-zh');
       await setLanguage(desk, 'EN');
       const english = desk.locator('dt', { hasText: 'Rank' }).locator('xpath=following-sibling::dd');
       expect(await english.textContent()).toBe(rankText(dispatcher.rank, 'en'));
-      await shoot(desk, 'account-en');
+      await screenshotWidths(desk, 'account-en');
 
       await desk.goto(url('/command'));
       await desk.getByRole('searchbox', { name: 'Find people by name' }).fill(officer.name);
@@ -147,7 +138,7 @@ function chinaShort(ms: number): string {
       // Found by the English rank too.
       await desk.getByRole('searchbox', { name: 'Find people by name' }).fill(rankText(officer.rank, 'en'));
       await desk.locator(`li[data-person-id="${officer.id}"]`).waitFor();
-      await shoot(desk, 'board-en');
+      await screenshotWidths(desk, 'board-en');
 
       await setLanguage(desk, '中文');
       await desk.getByRole('searchbox', { name: '按姓名查找人员' }).fill(officer.name);

@@ -11,12 +11,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ReportDocument } from '@fengqiao/hub/protocol';
+import { reportDigestLines, type ReportDocument, type ReportLang } from '@fengqiao/hub/protocol';
 import { connectSocket, login, startTestHub, type TestHub, type TestSocket } from '@fengqiao/hub/test-support';
 import { createReportApi } from '../../bots/src/hub-api.ts';
 import { connectBot } from '../../bots/src/hub-client.ts';
 import { createReportBot, type ReportBot } from '../../bots/src/report-bot.ts';
 import { createExtractiveSummariser } from '../../bots/src/summarise/index.ts';
+import { screenshotWidths } from '../support/screenshots.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const required = process.env.REQUIRE_SERVICES === '1';
@@ -178,9 +179,9 @@ async function botToken(t: TestHub): Promise<string> {
 
   const url = (path: string) => `${hub.url}${path}`;
 
-  /** A report as the dispatcher's REST API returns it. */
-  async function reportOf(id: string): Promise<ReportDocument> {
-    const res = await fetch(url(`/api/reports/${encodeURIComponent(id)}`), {
+  /** A report as the dispatcher's REST API returns it, its sentences in `lang`. */
+  async function reportOf(id: string, lang: ReportLang = 'zh-CN'): Promise<ReportDocument> {
+    const res = await fetch(url(`/api/reports/${encodeURIComponent(id)}?lang=${lang}`), {
       headers: { cookie: station.dispatcherCookie },
     });
     return ((await res.json()) as { report: ReportDocument }).report;
@@ -617,10 +618,12 @@ async function botToken(t: TestHub): Promise<string> {
       await expect.poll(() => text.textContent()).toMatch(new RegExp(`^【早会简报】${station.name}`));
       await desk.getByRole('group', { name: '界面语言' }).getByRole('button', { name: 'EN' }).click();
       await expect.poll(() => text.textContent()).toMatch(new RegExp(`^\\[Morning briefing\\] ${station.name}`));
-      const english = (await text.textContent())!;
-      expect(english).toContain('Incidents 4 (vs previous');
-      expect(english).toMatch(/Orders 1 · assignments 2 · acknowledged on time 50% · overdue \d/);
+      // The same lines the bot posted, rendered from the report in English.
+      const doc = await reportOf(digest.reportId, 'en');
+      expect(await text.textContent()).toBe(reportDigestLines(doc, 'en').join('\n'));
+      expect(await text.textContent()).toMatch(/\nIncidents \d+ \(vs previous .+\nOrders 1 · assignments 2 · /);
       expect(await text.getAttribute('lang')).toBe('en');
+      await screenshotWidths(desk, 'chat-digest-en');
       const title = bubble.locator(`a[data-report-link="${digest.reportId}"] .title`);
       expect(await title.textContent()).toMatch(
         new RegExp(`^\\[Morning briefing\\] ${station.name} \\w{3} \\d+ \\d\\d:\\d\\d – `),
@@ -633,11 +636,12 @@ async function botToken(t: TestHub): Promise<string> {
         .where('seq', '=', digest.seq)
         .executeTakeFirstOrThrow();
       expect(stored.text.startsWith(`【早会简报】${station.name}`)).toBe(true);
-      expect(stored.text).toContain('警情 4 起');
+      expect(stored.text).toContain(`\n警情 ${doc.figures.incidents.total.current} 起`);
 
       await desk.getByRole('group', { name: 'Interface language' }).getByRole('button', { name: '中文' }).click();
       await expect.poll(() => text.textContent()).toMatch(new RegExp(`^【早会简报】${station.name}`));
       expect(await text.getAttribute('lang')).toBe('zh-CN');
+      await screenshotWidths(desk, 'chat-digest-zh');
     },
     TEST_MS,
   );
