@@ -2,7 +2,8 @@
  * The reader's language and the station's clock in Chromium, on a desk whose browser runs on UTC
  * (CDP's time zone override) while the station keeps China time: the command board's times read
  * as the station's, and in English a known rank (警衔 / 警长 ladder) reads in its English form on
- * the account page and in the order target picker, while the stored rank stays as written.
+ * the account page, in the order target picker and in the admin's people list, while the stored
+ * rank stays as written.
  * Screenshots of the changed views at 390 and 1440 px in both languages land in load/out/screens
  * when SCREENSHOTS=1. Needs the web build (`pnpm build`); skips without Chromium unless
  * REQUIRE_SERVICES=1.
@@ -37,7 +38,7 @@ function chinaShort(ms: number): string {
   let socket: TestSocket | undefined;
   /** The station dispatcher signed in on the desk, and an officer of the same station with a rank. */
   let dispatcher: { login: string; rank: string };
-  let officer: { id: string; name: string; rank: string };
+  let officer: { id: string; login: string; name: string; rank: string };
   let order: { id: string; createdAt: number };
 
   const url = (path: string) => `${hub.url}${path}`;
@@ -71,7 +72,7 @@ function chinaShort(ms: number): string {
     const d = staff.find((p) => p.role === 'dispatcher')!;
     const o = staff.find((p) => p.role === 'officer')!;
     dispatcher = { login: d.login, rank: d.rank! };
-    officer = { id: o.id, name: o.name, rank: o.rank! };
+    officer = { id: o.id, login: o.login, name: o.name, rank: o.rank! };
     // The demo's ranks are on the table: English differs from what is stored.
     expect(rankText(dispatcher.rank, 'en')).not.toBe(dispatcher.rank);
 
@@ -151,6 +152,33 @@ function chinaShort(ms: number): string {
       const hhmm = chinaShort(order.createdAt).split(' ')[1]!;
       expect(await meta.textContent()).toContain(hhmm);
       await setLanguage(desk, '中文');
+    },
+    TEST_MS,
+  );
+
+  it(
+    "the admin's people list shows the rank in the reader's language",
+    async () => {
+      const context = await browser!.newContext({ viewport: { width: 1440, height: 900 } });
+      context.setDefaultTimeout(STEP_MS);
+      const page = await context.newPage();
+      await page.goto(url('/login'));
+      await page.fill('input[name=login]', 'admin');
+      await page.fill('input[name=password]', hub.demoPassword);
+      await page.click('button[type=submit]');
+      await page.waitForURL((u) => u.pathname !== '/login');
+      await page.goto(url('/admin/people'));
+      await page.fill('#people-q', officer.login);
+      await page.locator('#people-q').press('Enter');
+      const cell = page.locator(`tr[data-login="${officer.login}"] td[data-label="职务"]`);
+      await expect.poll(() => cell.textContent()).toBe(officer.rank);
+      await screenshotWidths(page, 'admin-people-zh');
+      await setLanguage(page, 'EN');
+      const english = page.locator(`tr[data-login="${officer.login}"] td[data-label="Rank"]`);
+      await expect.poll(() => english.textContent()).toBe(rankText(officer.rank, 'en'));
+      await screenshotWidths(page, 'admin-people-en');
+      await setLanguage(page, '中文');
+      await context.close();
     },
     TEST_MS,
   );
