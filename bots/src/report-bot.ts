@@ -1,9 +1,15 @@
-import type { DueReport, GroupView, MessageView, ReportDocument, ReportSummariesBody } from '@fengqiao/hub/protocol';
+import {
+  reportDigest,
+  type DueReport,
+  type GroupView,
+  type MessageView,
+  type ReportDocument,
+  type ReportSummariesBody,
+} from '@fengqiao/hub/protocol';
 import { nameForms, nameMask, topTopics, type Summariser } from './summarise/index.ts';
 import { parseCommand, USAGE } from './commands.ts';
 import { HubApiError, type ReportApi } from './hub-api.ts';
 import type { BotSocket } from './hub-client.ts';
-import { reportDigest } from './report-message.ts';
 
 /** Where the bot says what it did (a pino child in the process): ids and counts only, never message text. */
 export interface BotLog {

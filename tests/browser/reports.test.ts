@@ -11,12 +11,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ReportDocument } from '@fengqiao/hub/protocol';
+import { reportDigestLines, type ReportDocument, type ReportLang } from '@fengqiao/hub/protocol';
 import { connectSocket, login, startTestHub, type TestHub, type TestSocket } from '@fengqiao/hub/test-support';
 import { createReportApi } from '../../bots/src/hub-api.ts';
 import { connectBot } from '../../bots/src/hub-client.ts';
 import { createReportBot, type ReportBot } from '../../bots/src/report-bot.ts';
 import { createExtractiveSummariser } from '../../bots/src/summarise/index.ts';
+import { screenshotWidths } from '../support/screenshots.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const required = process.env.REQUIRE_SERVICES === '1';
@@ -171,14 +172,16 @@ async function botToken(t: TestHub): Promise<string> {
   let reportId: string;
   let cited: { text: string; ids: string[] };
   let bot: ReportBot | undefined;
+  /** The bot's digest in the command room: the report it links to, the room and the message's seq. */
+  let digest: { reportId: string; roomId: string; seq: number };
   let botApi: ReturnType<typeof createReportApi>;
   const sockets: TestSocket[] = [];
 
   const url = (path: string) => `${hub.url}${path}`;
 
-  /** A report as the dispatcher's REST API returns it. */
-  async function reportOf(id: string): Promise<ReportDocument> {
-    const res = await fetch(url(`/api/reports/${encodeURIComponent(id)}`), {
+  /** A report as the dispatcher's REST API returns it, its sentences in `lang`. */
+  async function reportOf(id: string, lang: ReportLang = 'zh-CN'): Promise<ReportDocument> {
+    const res = await fetch(url(`/api/reports/${encodeURIComponent(id)}?lang=${lang}`), {
       headers: { cookie: station.dispatcherCookie },
     });
     return ((await res.json()) as { report: ReportDocument }).report;
@@ -588,6 +591,8 @@ async function botToken(t: TestHub): Promise<string> {
         .where('posted_group_id', '=', room.id)
         .executeTakeFirstOrThrow();
 
+      digest = { reportId: posted.id, roomId: room.id, seq: posted.posted_seq! };
+
       await desk.goto(url(`/groups/${encodeURIComponent(room.id)}`));
       const card = desk.locator(`a[data-report-link="${posted.id}"]`);
       await card.waitFor();
@@ -600,6 +605,62 @@ async function botToken(t: TestHub): Promise<string> {
       await card.click();
       await desk.waitForURL(url(`/reports/${encodeURIComponent(posted.id)}`));
       await desk.locator(`article[data-report-id="${posted.id}"] [data-block=incidents]`).waitFor();
+    },
+    TEST_MS,
+  );
+
+  it(
+    "in English the bot's digest and its card read in English, while the stored message stays Chinese",
+    async () => {
+      await desk.goto(url(`/groups/${encodeURIComponent(digest.roomId)}`));
+      const bubble = desk.locator(`[data-seq="${digest.seq}"] .bubble`);
+      const text = bubble.locator('p.text');
+      await expect.poll(() => text.textContent()).toMatch(new RegExp(`^【早会简报】${station.name}`));
+      await desk.getByRole('group', { name: '界面语言' }).getByRole('button', { name: 'EN' }).click();
+      await expect.poll(() => text.textContent()).toMatch(new RegExp(`^\\[Morning briefing\\] ${station.name}`));
+      // The same lines the bot posted, rendered from the report in English.
+      const doc = await reportOf(digest.reportId, 'en');
+      expect(await text.textContent()).toBe(reportDigestLines(doc, 'en').join('\n'));
+      expect(await text.textContent()).toMatch(/\nIncidents \d+ \(vs previous .+\nOrders 1 · assignments 2 · /);
+      expect(await text.getAttribute('lang')).toBe('en');
+      await screenshotWidths(desk, 'chat-digest-en');
+      const title = bubble.locator(`a[data-report-link="${digest.reportId}"] .title`);
+      expect(await title.textContent()).toMatch(
+        new RegExp(`^\\[Morning briefing\\] ${station.name} \\w{3} \\d+ \\d\\d:\\d\\d – `),
+      );
+      // Stored, searched and pushed as the bot wrote it.
+      const stored = await hub.hub.store.db
+        .selectFrom('messages')
+        .select('text')
+        .where('group_id', '=', digest.roomId)
+        .where('seq', '=', digest.seq)
+        .executeTakeFirstOrThrow();
+      expect(stored.text.startsWith(`【早会简报】${station.name}`)).toBe(true);
+      expect(stored.text).toContain(`\n警情 ${doc.figures.incidents.total.current} 起`);
+
+      await desk.getByRole('group', { name: 'Interface language' }).getByRole('button', { name: '中文' }).click();
+      await expect.poll(() => text.textContent()).toMatch(new RegExp(`^【早会简报】${station.name}`));
+      expect(await text.getAttribute('lang')).toBe('zh-CN');
+      await screenshotWidths(desk, 'chat-digest-zh');
+    },
+    TEST_MS,
+  );
+
+  it(
+    "on a browser in UTC, the command room's message times read in the station's time (China)",
+    async () => {
+      expect(await desk.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone)).toBe('UTC');
+      const sent = await hub.hub.store.db
+        .selectFrom('messages')
+        .select('created_at')
+        .where('group_id', '=', digest.roomId)
+        .where('seq', '=', digest.seq)
+        .executeTakeFirstOrThrow();
+      const china = chinaTime(Number(sent.created_at));
+      await desk.goto(url(`/groups/${encodeURIComponent(digest.roomId)}`));
+      const time = desk.locator(`[data-seq="${digest.seq}"] .bubble time`);
+      await time.waitFor();
+      expect(await time.textContent()).toBe(`${china.hh}:${china.mm}`);
     },
     TEST_MS,
   );

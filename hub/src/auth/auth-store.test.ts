@@ -111,7 +111,7 @@ for (const dialect of await storeDialects()) {
     it('authenticates bot tokens until revoked, and refuses a disabled account', async () => {
       const sessions = createSessionService(store.db, { idleMs: 12 * HOUR, now });
       const botTokens = createBotTokenService(store.db, now);
-      const org = createOrgService(store.db);
+      const org = createOrgService(store.db, { timeZone: 'Asia/Shanghai' });
       const auth = createAuthenticator({ sessions, botTokens, org });
       const issued = await botTokens.issue(botId, 'briefing bot');
       expect(issued.token.startsWith('fqb_')).toBe(true);

@@ -33,6 +33,8 @@ describe('auth over HTTP', () => {
     expect(body.me.role).toBe('officer');
     expect(body.me.unitPath[0].kind).toBe('city');
     expect(body.me.unitPath.at(-1).id).toBe(body.me.unit.id);
+    // The station's zone, which the web shows chat, board and report times in on any device.
+    expect(body.me.timeZone).toBe('Asia/Shanghai');
     expect(JSON.stringify(body)).not.toMatch(/argon2|password_hash|"password"/);
   });
 

@@ -25,7 +25,7 @@ export type UnitRow = Selectable<UnitTable>;
 const toUnitView = (u: UnitRow): UnitView => ({ id: u.id, kind: u.kind, name: u.name, code: u.code });
 
 /** Reads of the unit tree and the people in it. Writes belong to the seed and the admin routes. */
-export function createOrgService(db: Kysely<Database>) {
+export function createOrgService(db: Kysely<Database>, opts: { timeZone: string }) {
   const getUnit = (id: string) => db.selectFrom('units').selectAll().where('id', '=', id).executeTakeFirst();
 
   /** Units from the root down to `unit`, using its materialised path. */
@@ -99,6 +99,7 @@ export function createOrgService(db: Kysely<Database>) {
         unit: toUnitView(unit),
         unitPath: path.map(toUnitView),
         passwordChangeRequired: user.password_change_required === 1,
+        timeZone: opts.timeZone,
       };
     },
   };

@@ -23,6 +23,8 @@ export interface MeView {
   onDuty: boolean | null;
   /** Signed in with a temporary password: every route but the password change answers password_change_required. */
   passwordChangeRequired: boolean;
+  /** The station's time zone (IANA, REPORT_TIME_ZONE): chat, board and reports show times in it on any device. */
+  timeZone: string;
 }
 
 export interface SessionInfo {

@@ -5,6 +5,7 @@
  */
 export * from './error-codes.ts';
 export * from './roles.ts';
+export * from './ranks.ts';
 export * from './auth.ts';
 export * from './system.ts';
 export * from './api.ts';
@@ -16,6 +17,7 @@ export * from './matters.ts';
 export * from './registration.ts';
 export * from './hotline.ts';
 export * from './reports.ts';
+export * from './report-digest.ts';
 export * from './time-window.ts';
 export * from './admin.ts';
 export * from './account.ts';

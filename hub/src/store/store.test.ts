@@ -87,7 +87,7 @@ for (const dialect of await storeDialects()) {
     });
 
     it('answers subtree questions through the materialised path', async () => {
-      const org = createOrgService(store.db);
+      const org = createOrgService(store.db, { timeZone: 'Asia/Shanghai' });
       const grid = await store.db
         .selectFrom('units')
         .selectAll()
