@@ -1,13 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   connectSocket,
-  createTempPostgres,
   firstGrid,
   login,
-  REDIS_URL,
   serviceAvailable,
-  startTestHub,
+  startNodePair,
+  type NodePair,
   type TestHub,
   type TestSocket,
 } from '@fengqiao/hub/test-support';
@@ -23,20 +21,16 @@ const ready = (await serviceAvailable('postgres')) && (await serviceAvailable('r
 describe.skipIf(!ready)('group presence across hub nodes', () => {
   let a: TestHub;
   let b: TestHub;
-  let drop: () => Promise<void>;
+  let pair: NodePair | undefined;
   const sockets: TestSocket[] = [];
 
   beforeAll(async () => {
-    const pg = await createTempPostgres();
-    drop = pg.drop;
-    const env = { REDIS_CHANNEL_PREFIX: `fq-presence-${randomBytes(4).toString('hex')}` };
-    a = await startTestHub({ databaseUrl: pg.url, redisUrl: REDIS_URL, env: { ...env, NODE_ID: 'hub-a' } });
-    b = await startTestHub({ databaseUrl: pg.url, redisUrl: REDIS_URL, env: { ...env, NODE_ID: 'hub-b' } });
+    pair = await startNodePair('presence');
+    ({ a, b } = pair);
   });
   afterAll(async () => {
     for (const s of sockets) s.close();
-    await Promise.all([a?.close(), b?.close()]);
-    await drop?.();
+    await pair?.close();
   });
 
   it('tells the group who came online and who left, on whichever node, within the second', async () => {

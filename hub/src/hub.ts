@@ -52,6 +52,8 @@ import { createPresenceAnnouncer } from './groups/presence-announcer.ts';
 import { matterRoutes } from './groups/matter.routes.ts';
 import { createMatterService } from './groups/matter.service.ts';
 import { createGroupAdminService } from './groups/group-admin.service.ts';
+import { createReadStatusAnnouncer } from './groups/read-status-announcer.ts';
+import { createReadStatusService } from './groups/read-status.service.ts';
 import { createImageService } from './conversations/image.service.ts';
 import { imageRoutes } from './conversations/image.routes.ts';
 import { createImageFiles } from './conversations/image-files.ts';
@@ -243,7 +245,13 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   const orders = createOrderService({ db, views, batcher, notify: orderNotify });
   const duty = createDutyService(db);
   const groupNotifier = push.hooks.groups(createGroupNotifier(io));
-  const groups = createGroupService({ db, notify: groupNotifier, rates: config.messageRates });
+  const readAnnouncer = createReadStatusAnnouncer({ io, db, log: log.child({ module: 'read-status' }) });
+  const groups = createGroupService({
+    db,
+    notify: groupNotifier,
+    rates: config.messageRates,
+    readsMoved: readAnnouncer.moved,
+  });
   const matters = createMatterService({ db, groups, notify: groupNotifier });
   const groupAdmin = createGroupAdminService({ db, notify: groupNotifier });
   const groupPresence = createPresenceAnnouncer(io);
@@ -290,7 +298,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   });
   realtime.serve(
     orderSocketModule(orders, duty),
-    groupSocketModule(groups, matters, groupAdmin, groupPresence),
+    groupSocketModule(groups, matters, groupAdmin, groupPresence, createReadStatusService({ db })),
     hotlineSocketModule(hotline),
     reportSocketModule(),
     push.socketModule,
@@ -426,6 +434,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
         if (unfinished) log.warn({ unfinished }, 'stopping with commands still running');
         await metricsServer?.close();
         groupPresence.stop();
+        readAnnouncer.stop();
         await realtime.close();
         await batcher.drain();
         await push.stop();

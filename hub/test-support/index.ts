@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,8 @@ import { createLogger, type Logger } from '../src/logger.ts';
 import { DEMO_PASSWORD } from '../src/org/demo-seed.ts';
 import type { ClientToServerEvents, LoginResponse, Role, ServerToClientEvents } from '../src/protocol/index.ts';
 import { SESSION_COOKIE } from '../src/protocol/index.ts';
+
+import { createTempPostgres, REDIS_URL } from './services.ts';
 
 export { createTempPostgres, serviceAvailable, storeDialects, POSTGRES_URL, REDIS_URL } from './services.ts';
 
@@ -34,6 +37,35 @@ export interface TestHubOptions {
   demo?: boolean;
   /** Days of demo history (DEMO_HISTORY_DAYS); none unless a test asks, so figures stay the test's own. */
   historyDays?: number;
+}
+
+/** Two hub nodes sharing a fresh PostgreSQL database and Redis, as a scaled-out deployment runs. */
+export interface NodePair {
+  a: TestHub;
+  b: TestHub;
+  /** Stops both nodes and drops the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts nodes `hub-a` and `hub-b` on one temporary database, with an adapter channel prefix of
+ * their own (`fq-<name>-<random>`) so that parallel tests on the shared Redis never hear each other.
+ */
+export async function startNodePair(name: string, env: Record<string, string> = {}): Promise<NodePair> {
+  const pg = await createTempPostgres();
+  const shared = { REDIS_CHANNEL_PREFIX: `fq-${name}-${randomBytes(4).toString('hex')}`, ...env };
+  const start = (node: string) =>
+    startTestHub({ databaseUrl: pg.url, redisUrl: REDIS_URL, env: { ...shared, NODE_ID: node } });
+  const a = await start('hub-a');
+  const b = await start('hub-b');
+  return {
+    a,
+    b,
+    async close() {
+      await Promise.all([a.close(), b.close()]);
+      await pg.drop();
+    },
+  };
 }
 
 /** Starts a real hub on a free loopback port with its own fresh store and, unless `demo: false`, the demo data. */

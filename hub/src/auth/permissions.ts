@@ -63,6 +63,12 @@ export const can = {
       (action !== 'remove' && actor.role === 'grid_worker' && group.kind === 'grid' && group.unitId === actor.unitId)),
   /** @所有人 in a group: staff only, never residents. */
   mentionAll: (role: Role): boolean => RECEIVING.includes(role),
+  /**
+   * See who has and has not read staff messages in a group they belong to (已读 / 未读): staff only.
+   * Residents never learn whether their neighbours read something, nor who they are beyond the
+   * chat itself: a read list of a grid group would tell them who lives there and who is active.
+   */
+  seeReadStatus: (role: Role): boolean => STAFF_ROLES.includes(role),
   /** One-to-one conversations: between staff only (residents write to their station head through the hotline). */
   writeDirect: (from: Role, to: Role): boolean => STAFF_ROLES.includes(from) && STAFF_ROLES.includes(to),
   /** Register, assign and resolve matters raised in a group: its staff members, never residents. */

@@ -9,10 +9,14 @@ export const GROUP_ROOM_PREFIX = 'group:';
 /** Room of one group's live fan-out. */
 export const groupRoom = (groupId: string) => `${GROUP_ROOM_PREFIX}${groupId}`;
 
+/** Room of one group's staff members: what residents must not receive (read status). Not a GROUP_ROOM_PREFIX room. */
+export const groupStaffRoom = (groupId: string) => `group-staff:${groupId}`;
+
 /** One emit per message to the group's room: one adapter message across nodes. */
 export function createGroupNotifier(io: HubServer): GroupNotifier & MatterNotifier & GroupAdminNotifier {
   return {
-    joined: (groupId, userIds) => void io.in(userIds.map(rooms.user)).socketsJoin(groupRoom(groupId)),
+    joined: (groupId, userIds) =>
+      void io.in(userIds.map(rooms.user)).socketsJoin([groupRoom(groupId), groupStaffRoom(groupId)]),
     messageCreated: (m) => void io.to(groupRoom(m.groupId)).emit('message:created', m),
     messageChanged: (m) => void io.to(groupRoom(m.groupId)).emit('message:changed', m),
     matterChanged: (m) => void io.to(groupRoom(m.groupId)).emit('matter:changed', m),

@@ -27,7 +27,7 @@ const SEARCH_LIMIT = 50;
 
 /** What the service tells the transport once a message change is persisted. */
 export interface GroupNotifier {
-  /** These people joined a group: their sockets join its room on every node. */
+  /** These staff members joined a group (a one-to-one conversation): their sockets join its rooms on every node. */
   joined(groupId: string, userIds: string[]): void;
   messageCreated(message: MessageView): void;
   messageChanged(message: MessageView): void;
@@ -42,10 +42,13 @@ export function createGroupService(deps: {
   db: Kysely<Database>;
   notify: GroupNotifier;
   rates: MessageRates;
+  /** Members' read cursors moved in this group (a read, a send): read counts on staff screens follow. */
+  readsMoved?: (groupId: string) => void;
   now?: () => number;
 }) {
   const { db, notify } = deps;
   const now = deps.now ?? Date.now;
+  const readsMoved = deps.readsMoved ?? (() => {});
   const pipeline = createMessagePipeline({ db, rates: deps.rates, now });
 
   /** The caller's active membership, or not_found: another grid's group looks like no group at all. */
@@ -129,7 +132,11 @@ export function createGroupService(deps: {
           if ((await activeMembersAmong(db, p.groupId, mentioned)).length !== mentioned.length)
             throw errors.invalid('a mentioned person is not in this group');
         },
-        announce: (m) => notify.messageCreated(m),
+        announce: (m) => {
+          notify.messageCreated(m);
+          // The sender has read up to their message, and a staff message starts with its unread count.
+          readsMoved(m.groupId);
+        },
       });
     },
 
@@ -158,8 +165,9 @@ export function createGroupService(deps: {
 
     /** Moves the caller's read cursor forward (never back, never past the last message). */
     async markRead(actor: Actor, groupId: string, seq: number): Promise<{ readSeq: number }> {
-      await membership(actor, groupId);
+      const before = (await membership(actor, groupId)).read_seq;
       const { readSeq } = await pipeline.markRead(groupId, actor.id, seq);
+      if (readSeq > Number(before)) readsMoved(groupId);
       return { readSeq };
     },
 

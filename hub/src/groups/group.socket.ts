@@ -8,6 +8,8 @@ import {
   groupPresencePayload,
   groupTypingPayload,
   groupReadPayload,
+  groupReadCountsPayload,
+  groupReadersPayload,
   groupSyncPayload,
   matterCreatePayload,
   matterListPayload,
@@ -18,11 +20,13 @@ import {
 } from '../protocol/schemas.ts';
 import type { MatterService } from './matter.service.ts';
 import type { GroupAdminService } from './group-admin.service.ts';
+import type { ReadStatusService } from './read-status.service.ts';
+import { can } from '../auth/permissions.ts';
 import { errors } from '../errors.ts';
 import { createJoinTracker } from '../realtime/join-tracker.ts';
 import type { SocketModule } from '../realtime/realtime-server.ts';
 import type { HubSocket } from '../realtime/types.ts';
-import { GROUP_ROOM_PREFIX, groupRoom } from './group-notifier.ts';
+import { GROUP_ROOM_PREFIX, groupRoom, groupStaffRoom } from './group-notifier.ts';
 import type { PresenceAnnouncer } from './presence-announcer.ts';
 import type { GroupService } from './group.service.ts';
 
@@ -32,6 +36,7 @@ export function groupSocketModule(
   matters: MatterService,
   admin: GroupAdminService,
   presence: PresenceAnnouncer,
+  readStatus: ReadStatusService,
 ): SocketModule {
   const rooms = createJoinTracker();
   // Ephemeral signals go only to rooms this socket has joined, i.e. its own groups.
@@ -43,11 +48,13 @@ export function groupSocketModule(
     connect(socket) {
       // Join the rooms before any catch-up is read, so a message is either in the sync answer or
       // arrives live after it (or both: clients drop a seq they already hold). Never neither.
-      const userId = socket.data.principal.user.id;
+      const { id: userId, role } = socket.data.principal.user;
+      // Staff also join each group's staff room, where read counts go (residents never see them).
+      const roomsOf = (id: string) => (can.seeReadStatus(role) ? [groupRoom(id), groupStaffRoom(id)] : [groupRoom(id)]);
       rooms.track(
         socket,
         groups.groupIdsOf(userId).then((ids) => {
-          void socket.join(ids.map(groupRoom));
+          void socket.join(ids.flatMap(roomsOf));
           if (socket.connected) presence.arrived(userId, ids);
         }),
       );
@@ -70,6 +77,12 @@ export function groupSocketModule(
         messages: await groups.history(actor, p.groupId, p.beforeSeq, p.limit),
       }));
       define('group:read', groupReadPayload, (p, { actor }) => groups.markRead(actor, p.groupId, p.seq));
+      define('group:read-counts', groupReadCountsPayload, (p, { actor }) =>
+        readStatus.counts(actor, p.groupId, p.fromSeq, p.toSeq),
+      );
+      define('group:readers', groupReadersPayload, async (p, { actor }) => ({
+        readers: await readStatus.readers(actor, p.groupId, p.seq),
+      }));
       define('message:send', sendMessagePayload, (p, { actor }) => groups.send(actor, p));
       define('group:direct', groupDirectPayload, async (p, { actor }) => ({
         group: await groups.direct(actor, p.userId),

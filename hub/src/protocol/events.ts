@@ -9,6 +9,10 @@ import type {
   GroupMemberView,
   GroupNoticePayload,
   GroupPresenceChange,
+  GroupReadCounts,
+  GroupReadCountsPayload,
+  GroupReaders,
+  GroupReadersPayload,
   GroupReadPayload,
   GroupSyncPayload,
   GroupView,
@@ -105,6 +109,11 @@ export interface ServerToClientEvents {
   'group:typing': (payload: { groupId: string; user: { id: string; name: string } }) => void;
   /** Members came online or went offline (ephemeral; gathered over a second). */
   'group:presence-changed': (payload: GroupPresenceChange) => void;
+  /**
+   * Staff members of the group only: read cursors moved, so these are the unread counts of the
+   * group's latest staff messages now (gathered over a second: one event per group, not per read).
+   */
+  'group:reads-changed': (payload: GroupReadCounts) => void;
   /** A matter of one of this person's groups was registered or changed. */
   'matter:changed': (payload: MatterView) => void;
   /** Bots only: a person asked for a report over REST; the bot adds the conversation summaries. */
@@ -168,6 +177,10 @@ export interface ClientToServerEvents {
   'group:sync': (payload: GroupSyncPayload, ack: (res: Result<SyncAnswer>) => void) => void;
   'group:history': (payload: GroupHistoryPayload, ack: (res: Result<{ messages: MessageView[] }>) => void) => void;
   'group:read': (payload: GroupReadPayload, ack: (res: Result<{ readSeq: number }>) => void) => void;
+  /** Staff members only: unread counts of the staff messages in a window (see {@link GroupReadCounts}). */
+  'group:read-counts': (payload: GroupReadCountsPayload, ack: (res: Result<GroupReadCounts>) => void) => void;
+  /** Staff members only: who has and has not read one staff message. */
+  'group:readers': (payload: GroupReadersPayload, ack: (res: Result<{ readers: GroupReaders }>) => void) => void;
   'message:send': (
     payload: SendMessagePayload,
     ack: (res: Result<{ message: MessageView; duplicate: boolean }>) => void,

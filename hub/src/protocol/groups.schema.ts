@@ -6,6 +6,9 @@ import {
   type ChangeCursors,
   type GroupHistoryPayload,
   type GroupMemberPayload,
+  MAX_READ_COUNT_SPAN,
+  type GroupReadCountsPayload,
+  type GroupReadersPayload,
   type GroupNoticePayload,
   type GroupReadPayload,
   type GroupSyncPayload,
@@ -83,6 +86,16 @@ export const groupPresencePayload = z.object({ groupId: id });
 /** Open (or find) the one-to-one conversation with another staff member. */
 export const groupDirectPayload = z.object({ userId: id });
 
+/** A window of seqs no wider than {@link MAX_READ_COUNT_SPAN}, so one answer stays small. */
+export const groupReadCountsPayload = z
+  .object({ groupId: id, fromSeq: z.number().int().positive(), toSeq: z.number().int().positive() })
+  .refine((p) => p.toSeq >= p.fromSeq && p.toSeq - p.fromSeq < MAX_READ_COUNT_SPAN, {
+    message: `toSeq must be at least fromSeq and the window at most ${MAX_READ_COUNT_SPAN} messages`,
+    path: ['toSeq'],
+  });
+
+export const groupReadersPayload = z.object({ groupId: id, seq: z.number().int().positive() });
+
 type _Checks = [
   Assert<Equals<z.infer<typeof sendMessagePayload>, SendMessagePayload>>,
   Assert<Equals<z.infer<typeof changeCursors>, ChangeCursors>>,
@@ -93,4 +106,6 @@ type _Checks = [
   Assert<Equals<z.infer<typeof messageRecallPayload>, MessageRecallPayload>>,
   Assert<Equals<z.infer<typeof groupNoticePayload>, GroupNoticePayload>>,
   Assert<Equals<z.infer<typeof groupMemberPayload>, GroupMemberPayload>>,
+  Assert<Equals<z.infer<typeof groupReadCountsPayload>, GroupReadCountsPayload>>,
+  Assert<Equals<z.infer<typeof groupReadersPayload>, GroupReadersPayload>>,
 ];

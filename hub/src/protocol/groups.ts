@@ -187,3 +187,55 @@ export interface GroupMemberView {
   /** pending: registered and waiting for approval (listed to staff only); removed: only in the answer to a removal or rejection. */
   status: 'active' | 'pending' | 'removed';
 }
+
+/** The widest seq window one `group:read-counts` may ask for (a screenful and some). */
+export const MAX_READ_COUNT_SPAN = 200;
+/** At most this many people per list of a `group:readers` answer; the totals say how many there are. */
+export const MAX_READERS_LISTED = 200;
+
+/** `group:read-counts`: the unread counts of the staff messages with seq in [fromSeq, toSeq]. */
+export interface GroupReadCountsPayload {
+  groupId: string;
+  fromSeq: number;
+  toSeq: number;
+}
+
+/**
+ * How many members have not read one staff message (未读): active members other than its sender
+ * whose read cursor lies below it, leaving out those who joined after it was sent.
+ */
+export interface ReadCount {
+  seq: number;
+  unread: number;
+}
+
+/** The answer of `group:read-counts`, and `group:reads-changed`: counts in [fromSeq, toSeq] replace the held ones. */
+export interface GroupReadCounts {
+  groupId: string;
+  fromSeq: number;
+  toSeq: number;
+  /** Staff messages of the window only; other seqs carry no read status. */
+  counts: ReadCount[];
+}
+
+/** `group:readers`: who has and who has not read one staff message (已读 / 未读). */
+export interface GroupReadersPayload {
+  groupId: string;
+  seq: number;
+}
+
+/** A member as a read list shows them. */
+export interface ReaderView {
+  id: string;
+  name: string;
+  role: string;
+}
+
+export interface GroupReaders {
+  seq: number;
+  unread: ReaderView[];
+  read: ReaderView[];
+  /** The full sizes of both lists (each list holds at most {@link MAX_READERS_LISTED}). */
+  unreadTotal: number;
+  readTotal: number;
+}

@@ -14,6 +14,8 @@ const EXPENSIVE_READS: ReadonlySet<string> = new Set<Command>([
   'group:sync',
   'group:history',
   'group:presence',
+  'group:read-counts',
+  'group:readers',
   'message:search',
   'hotline:sync',
   'hotline:history',

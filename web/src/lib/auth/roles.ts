@@ -48,6 +48,11 @@ export function canWriteDirect(role: Role): boolean {
   return among(STAFF_ROLES, role);
 }
 
+/** Sees how many have read staff messages and who (3人未读): staff only (`can.seeReadStatus`). */
+export function canSeeReadStatus(role: Role): boolean {
+  return among(STAFF_ROLES, role);
+}
+
 /**
  * Pins the notice and removes anyone's message (移除) in a group that is not a direct chat:
  * officers and station heads; a grid worker (网格员) in their own grid's group only.

@@ -1,0 +1,50 @@
+import type { Kysely } from 'kysely';
+import { can, type Actor } from '../auth/permissions.ts';
+import { groupMembership } from '../conversations/conversation-queries.ts';
+import { readersOf, trackedMessage, unreadCounts } from '../conversations/read-status-queries.ts';
+import { errors } from '../errors.ts';
+import { MAX_READERS_LISTED, type GroupReadCounts, type GroupReaders } from '../protocol/index.ts';
+import { createRateLimiter } from '../rate-limiter.ts';
+import type { Database } from '../store/schema.ts';
+
+/** Read-status questions per person: a chat opening asks once, a tap on "3人未读" once more. */
+const RATE = { capacity: 20, perSecond: 2 };
+
+/**
+ * Read status of staff messages in group chat ("3人未读", tap for who), for the group's staff
+ * members only (see `can.seeReadStatus` for why residents never see it). Derived from read cursors
+ * (read-status-queries.ts); bounded by a window span, a list cap and a per-person rate.
+ */
+export function createReadStatusService(deps: { db: Kysely<Database>; now?: () => number }) {
+  const { db } = deps;
+  const rate = createRateLimiter({ ...RATE, ...(deps.now ? { now: deps.now } : {}) });
+
+  /** Refuses residents, other people's groups (not_found: they look like no group) and floods. */
+  async function admit(actor: Actor, groupId: string): Promise<void> {
+    if (!can.seeReadStatus(actor.role)) throw errors.forbidden('only staff see who has read a message');
+    const wait = rate.take(actor.id);
+    if (wait > 0) throw errors.rateLimited(wait);
+    if (!(await groupMembership(db, groupId, actor.id))) throw errors.notFound('group');
+  }
+
+  return {
+    /** Unread counts of the staff messages in a window (the schema bounds its span). */
+    async counts(actor: Actor, groupId: string, fromSeq: number, toSeq: number): Promise<GroupReadCounts> {
+      await admit(actor, groupId);
+      return { groupId, fromSeq, toSeq, counts: await unreadCounts(db, groupId, fromSeq, toSeq) };
+    },
+
+    /** Who has and has not read one staff message, by name, each list capped (the totals are exact). */
+    async readers(actor: Actor, groupId: string, seq: number): Promise<GroupReaders> {
+      await admit(actor, groupId);
+      const message = await trackedMessage(db, groupId, seq);
+      if (!message) throw errors.notFound('message');
+      const [unread, read] = await Promise.all([
+        readersOf(db, groupId, message, 'unread', MAX_READERS_LISTED),
+        readersOf(db, groupId, message, 'read', MAX_READERS_LISTED),
+      ]);
+      return { seq, unread: unread.people, read: read.people, unreadTotal: unread.total, readTotal: read.total };
+    },
+  };
+}
+export type ReadStatusService = ReturnType<typeof createReadStatusService>;

@@ -1,0 +1,217 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GroupReadCounts, ReadCount } from '../protocol/index.ts';
+import { MAX_READ_COUNT_SPAN } from '../protocol/index.ts';
+import {
+  addStaff,
+  connectSocket,
+  firstGrid,
+  login,
+  startTestHub,
+  storeDialects,
+  type TestHub,
+  type TestSocket,
+} from '../../test-support/index.ts';
+import { provisionGroups } from './group-provisioning.ts';
+
+let n = 0;
+const cid = () => `rs-${Date.now()}-${++n}`;
+
+/** Read status of staff messages ("3人未读", tap for who) over real sockets, on SQLite and PostgreSQL. */
+for (const dialect of await storeDialects()) {
+  describe.skipIf(!dialect.available)(`read status on ${dialect.name}`, () => {
+    let t: TestHub;
+    let drop: () => Promise<void>;
+    let groupId: string;
+    let gridId: string;
+    let officerLogin: string;
+    let residentLogins: string[];
+    const sockets: TestSocket[] = [];
+    const open = async (l: string) => {
+      const s = await connectSocket(t.url, { cookie: (await login(t.url, l)).cookie });
+      sockets.push(s);
+      await s.emitWithAck('group:sync', { cursors: {} });
+      return s;
+    };
+    const activeMembers = async () =>
+      (
+        await t.hub.store.db
+          .selectFrom('group_members')
+          .select('user_id')
+          .where('group_id', '=', groupId)
+          .where('status', '=', 'active')
+          .execute()
+      ).length;
+    const send = async (s: TestSocket, text: string) => {
+      const res = await s.emitWithAck('message:send', { groupId, clientId: cid(), text });
+      if (!res.ok) throw new Error(res.error.message);
+      return res.message.seq;
+    };
+    const countOf = async (s: TestSocket, seq: number) => {
+      const res = await s.emitWithAck('group:read-counts', { groupId, fromSeq: seq, toSeq: seq });
+      if (!res.ok) throw new Error(res.error.message);
+      return res.counts.find((c: ReadCount) => c.seq === seq)?.unread;
+    };
+
+    beforeAll(async () => {
+      const target = await dialect.databaseUrl();
+      drop = target.drop;
+      t = await startTestHub({ databaseUrl: target.url });
+      ({ groupId, gridId, officerLogin, residentLogins } = await firstGrid(t.hub));
+    });
+    afterAll(async () => {
+      for (const s of sockets) s.close();
+      await t?.close();
+      await drop?.();
+    });
+
+    it('counts who has not read a staff message, follows reads, and lists who has and has not', async () => {
+      const officer = await open(officerLogin);
+      const resident = await open(residentLogins[0]!);
+      const residentId = (await t.hub.store.db
+        .selectFrom('users')
+        .select('id')
+        .where('login', '=', residentLogins[0]!)
+        .executeTakeFirstOrThrow())!.id;
+      const members = await activeMembers();
+
+      const staffSeq = await send(officer, '今晚八点消防检查，请各户清理楼道');
+      const residentSeq = await send(resident, '收到');
+      // The resident's own message moved their cursor past the officer's: they count as having read it.
+      const res = await officer.emitWithAck('group:read-counts', { groupId, fromSeq: staffSeq, toSeq: residentSeq });
+      expect(res).toMatchObject({ ok: true, groupId, fromSeq: staffSeq, toSeq: residentSeq });
+      // Only the staff message has a read status; everyone but its sender and the resident has not read it.
+      expect(res.ok && res.counts).toEqual([{ seq: staffSeq, unread: members - 2 }]);
+
+      const second = await send(officer, '请大家回复收到');
+      expect(await countOf(officer, second)).toBe(members - 1);
+      expect(await resident.emitWithAck('group:read', { groupId, seq: second })).toMatchObject({ ok: true });
+      expect(await countOf(officer, second)).toBe(members - 2);
+
+      const who = await officer.emitWithAck('group:readers', { groupId, seq: second });
+      if (!who.ok) throw new Error(who.error.message);
+      expect(who.readers.read.map((r) => r.id)).toEqual([residentId]);
+      expect(who.readers.readTotal).toBe(1);
+      expect(who.readers.unreadTotal).toBe(members - 2);
+      expect(who.readers.unread).toHaveLength(members - 2);
+      expect(who.readers.unread.map((r) => r.id)).not.toContain(residentId);
+      expect(who.readers.read[0]).toMatchObject({ role: 'resident', name: expect.any(String) });
+    });
+
+    it("does not count members who joined after a message against it, and counts them once they've read it", async () => {
+      const officer = await open(officerLogin);
+      const seq = await send(officer, '本周六社区议事会');
+      const before = await countOf(officer, seq);
+      const [newcomer] = await addStaff(t.hub, gridId, 1, 'resident', 'late');
+      await provisionGroups(t.hub.store.db);
+      expect(await countOf(officer, seq)).toBe(before);
+      const late = await open(newcomer!);
+      const unread = await officer.emitWithAck('group:readers', { groupId, seq });
+      expect(unread.ok && unread.readers.unreadTotal).toBe(before);
+      await late.emitWithAck('group:read', { groupId, seq });
+      const after = await officer.emitWithAck('group:readers', { groupId, seq });
+      expect(after.ok && after.readers.read.map((r) => r.name)).toContain('测试警员1');
+      expect(await countOf(officer, seq)).toBe(before);
+    });
+
+    it('tells staff, not residents, the new counts once cursors move', async () => {
+      const officer = await open(officerLogin);
+      const [watcherLogin, readerLogin] = residentLogins.slice(1, 3) as [string, string];
+      const watcher = await open(watcherLogin);
+      const reader = await open(readerLogin);
+      const heardByResident: GroupReadCounts[] = [];
+      watcher.on('group:reads-changed', (c) => heardByResident.push(c));
+      const seq = await send(officer, '明早九点停水');
+      const start = await countOf(officer, seq);
+
+      const changed = (c: GroupReadCounts) =>
+        c.groupId === groupId && c.counts.some((x) => x.seq === seq && x.unread === start! - 1);
+      const heard = new Promise<GroupReadCounts>((resolve) => {
+        officer.on('group:reads-changed', (c) => changed(c) && resolve(c));
+      });
+      await reader.emitWithAck('group:read', { groupId, seq });
+      const event = await heard;
+      expect(event.fromSeq).toBeLessThanOrEqual(seq);
+      expect(event.toSeq).toBeGreaterThanOrEqual(seq);
+      // The broadcast left before this round trip's answer: had the resident been in the room, it would be here.
+      await watcher.emitWithAck('system:ping', {});
+      expect(heardByResident).toEqual([]);
+    });
+
+    it('refuses residents, strangers, messages without read status and malformed questions, changing nothing', async () => {
+      const officer = await open(officerLogin);
+      const resident = await open(residentLogins[0]!);
+      const seq = await send(officer, '注意防范电信诈骗');
+      const residentSeq = await send(resident, '好的');
+
+      for (const [event, payload] of [
+        ['group:read-counts', { groupId, fromSeq: seq, toSeq: seq }],
+        ['group:readers', { groupId, seq }],
+      ] as const)
+        expect(await resident.emitWithAck(event, payload as never)).toMatchObject({
+          ok: false,
+          error: { code: 'forbidden' },
+        });
+
+      const elsewhere = await t.hub.store.db
+        .selectFrom('groups')
+        .select('id')
+        .where('kind', '=', 'grid')
+        .where('id', 'not in', (eb) =>
+          eb
+            .selectFrom('group_members as gm')
+            .innerJoin('users as u', 'u.id', 'gm.user_id')
+            .select('gm.group_id')
+            .where('u.login', '=', officerLogin),
+        )
+        .executeTakeFirstOrThrow();
+      expect(await officer.emitWithAck('group:readers', { groupId: elsewhere.id, seq: 1 })).toMatchObject({
+        ok: false,
+        error: { code: 'not_found' },
+      });
+      expect(
+        await officer.emitWithAck('group:read-counts', { groupId: elsewhere.id, fromSeq: 1, toSeq: 2 }),
+      ).toMatchObject({ ok: false, error: { code: 'not_found' } });
+
+      // A resident's message and a seq past the end have no read status.
+      for (const s of [residentSeq, residentSeq + 1000])
+        expect(await officer.emitWithAck('group:readers', { groupId, seq: s })).toMatchObject({
+          ok: false,
+          error: { code: 'not_found' },
+        });
+
+      for (const bad of [
+        { groupId, fromSeq: 1, toSeq: MAX_READ_COUNT_SPAN + 1 },
+        { groupId, fromSeq: 5, toSeq: 4 },
+        { groupId, fromSeq: 0, toSeq: 4 },
+        { groupId, fromSeq: '1', toSeq: 4 },
+        { groupId: 42, fromSeq: 1, toSeq: 4 },
+        { groupId: 'x'.repeat(100), fromSeq: 1, toSeq: 4 },
+      ])
+        expect(await officer.emitWithAck('group:read-counts', bad as never)).toMatchObject({
+          ok: false,
+          error: { code: 'validation_failed' },
+        });
+      for (const bad of [{ groupId, seq: -1 }, { groupId, seq: 1.5 }, { groupId }, { groupId, seq: [1] }])
+        expect(await officer.emitWithAck('group:readers', bad as never)).toMatchObject({
+          ok: false,
+          error: { code: 'validation_failed' },
+        });
+      // Asking changed nobody's cursor.
+      expect(await countOf(officer, seq)).toBe((await activeMembers()) - 2);
+    });
+
+    it('rate-limits a person asking over and over', async () => {
+      const [workerLogin] = await addStaff(t.hub, gridId, 1, 'grid_worker', 'gw');
+      await provisionGroups(t.hub.store.db);
+      const worker = await open(workerLogin!);
+      const codes: string[] = [];
+      for (let i = 0; i < 40; i++) {
+        const res = await worker.emitWithAck('group:read-counts', { groupId, fromSeq: 1, toSeq: 10 });
+        codes.push(res.ok ? 'ok' : res.error.code);
+      }
+      expect(codes).toContain('ok');
+      expect(codes).toContain('rate_limited');
+      expect(codes.filter((c) => c !== 'ok' && c !== 'rate_limited')).toEqual([]);
+    });
+  });
+}

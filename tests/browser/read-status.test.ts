@@ -1,0 +1,179 @@
+/**
+ * Read status of staff messages in Chromium ("1人未读" → "全部已读", tap for who): an officer at a
+ * desk writes to a grid worker on a phone in their one-to-one conversation; the officer sees
+ * "1人未读" under the message and, once the grid worker opens the conversation, "全部已读" without
+ * reloading; a tap lists the grid worker under 已读. In the grid's group the officer sees how many
+ * have not read their message, and a resident sees no read status at all. Needs the web build
+ * (`pnpm build`); skips without Chromium unless REQUIRE_SERVICES=1.
+ */
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectSocket, login, startTestHub, type TestHub } from '@fengqiao/hub/test-support';
+import type { Role } from '@fengqiao/hub/protocol';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const required = process.env.REQUIRE_SERVICES === '1';
+const available = existsSync(CHROMIUM);
+if (!available && !required)
+  console.log(`browser tests skipped: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH, or REQUIRE_SERVICES=1 to fail)`);
+
+const STEP_MS = 15_000;
+const TEST_MS = 60_000;
+/** Set on a page's window; still there later means the page never reloaded. */
+const MARK = '__fqNoReload';
+
+(available || required ? describe : describe.skip)('read status in Chromium', () => {
+  let hub: TestHub | undefined;
+  let browser: Browser | undefined;
+  let officer: { login: string; name: string };
+  let worker: { id: string; login: string; name: string };
+  let resident: { login: string };
+  let grid: { id: string; name: string };
+  let direct: string;
+  let desk: Page;
+  let phone: Page;
+
+  const url = (path: string) => `${hub!.url}${path}`;
+  const stamp = Date.now().toString(36);
+  const ask = `明早八点到东门集合，收到请回复 ${stamp}`;
+  const gridNote = `今晚社区巡逻，请关好门窗 ${stamp}`;
+
+  async function signIn(context: BrowserContext, who: string): Promise<Page> {
+    context.setDefaultTimeout(STEP_MS);
+    const page = await context.newPage();
+    await page.goto(url('/login'));
+    await page.fill('input[name=login]', who);
+    await page.fill('input[name=password]', hub!.demoPassword);
+    await page.click('button[type=submit]');
+    await page.waitForURL((u) => u.pathname !== '/login');
+    await page.locator('[role=status][data-state=connected]').first().waitFor();
+    return page;
+  }
+
+  /** Opens a group from 群聊 (its link's name may start with an unread badge) and marks the page. */
+  async function openGroup(page: Page, groupId: string): Promise<void> {
+    // A phone hides its tab bar inside a conversation: from there, go to the list directly.
+    if (new URL(page.url()).pathname.startsWith('/groups/')) await page.goto(url('/groups'));
+    else await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: /群聊/ }).click();
+    await page.waitForURL(url('/groups'));
+    await page.locator(`a[data-group-id="${groupId}"]`).click();
+    await page.waitForURL(url(`/groups/${groupId}`));
+    await page.evaluate((mark) => Object.assign(window, { [mark]: true }), MARK);
+  }
+
+  const message = (page: Page, text: string) => page.locator('.message', { hasText: text });
+  const notReloaded = (page: Page) =>
+    page.evaluate((mark) => (window as unknown as Record<string, unknown>)[mark] === true, MARK);
+
+  beforeAll(async () => {
+    hub = await startTestHub({ web: true });
+    const db = hub.hub.store.db;
+    const unit = await db
+      .selectFrom('units')
+      .select(['id', 'parent_id'])
+      .where('kind', '=', 'grid')
+      .orderBy('sort')
+      .executeTakeFirstOrThrow();
+    const person = (role: Role, unitId: string) =>
+      db
+        .selectFrom('users')
+        .select(['id', 'login', 'name'])
+        .where('unit_id', '=', unitId)
+        .where('role', '=', role)
+        .orderBy('id')
+        .executeTakeFirstOrThrow();
+    officer = await person('officer', unit.parent_id!);
+    worker = await person('grid_worker', unit.id);
+    resident = await person('resident', unit.id);
+    grid = await db
+      .selectFrom('groups')
+      .select(['id', 'name'])
+      .where('unit_id', '=', unit.id)
+      .where('kind', '=', 'grid')
+      .executeTakeFirstOrThrow();
+    // The officer's one-to-one conversation with the grid worker, opened the way the web opens it.
+    const s = await connectSocket(hub.url, { cookie: (await login(hub.url, officer.login)).cookie });
+    const opened = await s.emitWithAck('group:direct', { userId: worker.id });
+    s.close();
+    if (!opened.ok) throw new Error(opened.error.message);
+    direct = opened.group.id;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
+    });
+    desk = await signIn(await browser.newContext({ viewport: { width: 1440, height: 900 } }), officer.login);
+    phone = await signIn(
+      await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true }),
+      worker.login,
+    );
+  }, TEST_MS);
+
+  afterAll(async () => {
+    await browser?.close();
+    await hub?.close();
+  }, TEST_MS);
+
+  it(
+    'the sender sees 1人未读 turn into 全部已读 live when the other reads, and who read it on a tap',
+    async () => {
+      await openGroup(desk, direct);
+      await desk.locator('#chat-input').fill(ask);
+      await desk.keyboard.press('Enter');
+      const status = message(desk, ask).getByTestId('read-status');
+      await status.filter({ hasText: '1人未读' }).waitFor();
+      await desk.screenshot({ path: '/tmp/readstatus-unread-1440.png' });
+
+      await openGroup(phone, direct);
+      await message(phone, ask).waitFor();
+      await status.filter({ hasText: '全部已读' }).waitFor();
+      expect(await notReloaded(desk)).toBe(true);
+      await phone.screenshot({ path: '/tmp/readstatus-reader-390.png' });
+
+      await status.click();
+      const sheet = desk.getByRole('dialog', { name: '消息接收人列表' });
+      await sheet.getByTestId('readers-tab-unread').filter({ hasText: '未读 (0)' }).waitFor();
+      await sheet.getByTestId('readers-tab-read').click();
+      await sheet.getByTestId('readers-read').getByText(worker.name).waitFor();
+      await desk.screenshot({ path: '/tmp/readstatus-sheet-1440.png' });
+      await sheet.getByRole('button', { name: '关闭' }).click();
+    },
+    TEST_MS,
+  );
+
+  it(
+    'in the grid group the officer sees how many have not read; a resident sees no read status',
+    async () => {
+      const home = await signIn(
+        await browser!.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true }),
+        resident.login,
+      );
+      await openGroup(home, grid.id);
+      await openGroup(desk, grid.id);
+      await desk.locator('#chat-input').fill(gridNote);
+      await desk.keyboard.press('Enter');
+      await message(desk, gridNote)
+        .getByTestId('read-status')
+        .filter({ hasText: /\d+人未读/ })
+        .waitFor();
+      await message(home, gridNote).waitFor();
+      // The resident's page has read the message and shows its text, never anyone's reading.
+      await home.screenshot({ path: '/tmp/readstatus-resident-390.png' });
+      expect(await home.getByTestId('read-status').count()).toBe(0);
+      await desk.screenshot({ path: '/tmp/readstatus-grid-1440.png' });
+      await openGroup(phone, grid.id);
+      await message(phone, gridNote).getByTestId('read-status').waitFor();
+      await phone.screenshot({ path: '/tmp/readstatus-grid-390.png' });
+      // A phone's sheet: the unread tab names as many members as its count says.
+      await message(phone, gridNote).getByTestId('read-status').click();
+      const sheet = phone.getByRole('dialog', { name: '消息接收人列表' });
+      await sheet.getByTestId('readers-unread').waitFor();
+      const tab = (await sheet.getByTestId('readers-tab-unread').textContent()) ?? '';
+      const listed = Number(/\((\d+)\)/.exec(tab)?.[1]);
+      expect(listed).toBeGreaterThan(0);
+      expect(await sheet.getByTestId('readers-unread').locator('li').count()).toBe(listed);
+      await phone.screenshot({ path: '/tmp/readstatus-sheet-390.png' });
+    },
+    TEST_MS,
+  );
+});
