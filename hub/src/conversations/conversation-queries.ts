@@ -25,6 +25,23 @@ export function groupMembership(db: Kysely<Database>, groupId: string, userId: s
     .executeTakeFirst();
 }
 
+/**
+ * What a send needs to know in one read: the sender's active membership (as {@link groupMembership})
+ * and the message they already stored under this client id in any conversation, if any (a retry).
+ */
+export function sendingMembership(db: Kysely<Database>, groupId: string, userId: string, clientId: string) {
+  return db
+    .selectFrom('group_members as gm')
+    .innerJoin('groups as g', 'g.id', 'gm.group_id')
+    .leftJoin('messages as em', (j) => j.onRef('em.sender_id', '=', 'gm.user_id').on('em.client_id', '=', clientId))
+    .select(['g.last_seq', 'gm.muted_until', 'em.id as earlier_id', 'em.group_id as earlier_group_id'])
+    .where('gm.group_id', '=', groupId)
+    .where('gm.user_id', '=', userId)
+    .where('gm.status', '=', 'active')
+    .where('g.kind', '!=', HOTLINE_CONVERSATION_KIND)
+    .executeTakeFirst();
+}
+
 /** Ids of the groups a person actively belongs to; hotline threads are not groups. */
 export async function groupIdsOf(db: Kysely<Database>, userId: string): Promise<string[]> {
   return (

@@ -70,7 +70,10 @@ export function groupSocketModule(
         messages: await groups.history(actor, p.groupId, p.beforeSeq, p.limit),
       }));
       define('group:read', groupReadPayload, (p, { actor }) => groups.markRead(actor, p.groupId, p.seq));
-      define('message:send', sendMessagePayload, (p, { actor }) => groups.send(actor, p));
+      define('message:send', sendMessagePayload, (p, { actor, socket }) => {
+        const { id, name, role } = socket.data.principal.user;
+        return groups.send(actor, p, { id, name, role });
+      });
       define('group:direct', groupDirectPayload, async (p, { actor }) => ({
         group: await groups.direct(actor, p.userId),
       }));
