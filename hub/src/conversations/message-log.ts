@@ -2,6 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { errors } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { ImageMimeType, MessageView, Role } from '../protocol/index.ts';
+import { preparedQuery } from '../store/prepared-query.ts';
 import type { Database } from '../store/schema.ts';
 import { createAnnounceOrder } from './announce-order.ts';
 import { selectMessages, toMessageView } from './message-rows.ts';
@@ -30,6 +31,20 @@ export interface AppendInput {
    */
   known?: { sender?: MessageSender; image?: AttachedImage };
 }
+
+/** The columns a new message is written with (status and edit time are fixed for a new one). */
+const MESSAGE_COLUMNS = [
+  'id',
+  'group_id',
+  'seq',
+  'sender_id',
+  'client_id',
+  'text',
+  'reply_to_seq',
+  'mentions',
+  'image_id',
+  'created_at',
+] as const;
 
 /**
  * The store of every conversation's messages (group chat, the hotline, bots' commands alike;
@@ -78,6 +93,25 @@ export function createMessageLog(deps: { db: Kysely<Database>; now: () => number
     return row !== undefined;
   }
 
+  // The three writes of every message, prepared once (see prepared-query.ts).
+  const nextSeq = preparedQuery(db, ['groupId'], (q, v) =>
+    q
+      .updateTable('groups')
+      .set((eb) => ({ last_seq: eb('last_seq', '+', 1) }))
+      .where('id', '=', v.groupId)
+      .returning('last_seq'),
+  );
+  const insertMessage = preparedQuery(db, MESSAGE_COLUMNS, (q, v) =>
+    q.insertInto('messages').values({ ...v, status: 'ok', changed_at: null }),
+  );
+  const senderHasRead = preparedQuery(db, ['groupId', 'userId', 'seq'], (q, v) =>
+    q
+      .updateTable('group_members')
+      .set({ read_seq: v.seq })
+      .where('group_id', '=', v.groupId)
+      .where('user_id', '=', v.userId),
+  );
+
   /** The sender and the image as a message's event shows them, read from the store when the caller did not say. */
   async function presented(
     trx: Transaction<Database>,
@@ -111,36 +145,26 @@ export function createMessageLog(deps: { db: Kysely<Database>; now: () => number
   async function appendWithin(trx: Transaction<Database>, input: AppendInput): Promise<MessageView> {
     const id = newId();
     const createdAt = now();
-    const { last_seq: seq } = await trx
-      .updateTable('groups')
-      .set((eb) => ({ last_seq: eb('last_seq', '+', 1) }))
-      .where('id', '=', input.groupId)
-      .returning('last_seq')
-      .executeTakeFirstOrThrow();
+    const taken = (await nextSeq(trx, { groupId: input.groupId })).rows[0];
+    if (!taken) throw errors.notFound('conversation');
     const row = {
       id,
       group_id: input.groupId,
-      seq: Number(seq),
+      seq: Number(taken.last_seq),
       sender_id: input.senderId,
       client_id: input.clientId,
       text: input.text,
       reply_to_seq: input.replyToSeq ?? null,
       mentions: input.mentions ?? null,
       image_id: input.imageId ?? null,
-      status: 'ok' as const,
       created_at: createdAt,
-      changed_at: null,
     };
-    await trx.insertInto('messages').values(row).execute();
-    await trx
-      .updateTable('group_members')
-      .set({ read_seq: row.seq })
-      .where('group_id', '=', input.groupId)
-      .where('user_id', '=', input.senderId)
-      .execute();
+    await insertMessage(trx, row);
+    await senderHasRead(trx, { groupId: input.groupId, userId: input.senderId, seq: row.seq });
     const { sender, image } = await presented(trx, input);
     return toView({
       ...row,
+      status: 'ok',
       change_seq: 0,
       sender_id: sender.id,
       sender_name: sender.name,

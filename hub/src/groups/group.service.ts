@@ -8,7 +8,7 @@ import {
   groupIdsOf,
   groupListRows,
   groupMembership,
-  sendingMembership,
+  sendingMembershipQuery,
 } from '../conversations/conversation-queries.ts';
 import type { MessageSender } from '../conversations/message-log.ts';
 import { createMessagePipeline, type MessageRates, type SyncRequest } from '../conversations/message-pipeline.ts';
@@ -49,6 +49,7 @@ export function createGroupService(deps: {
   const { db, notify } = deps;
   const now = deps.now ?? Date.now;
   const pipeline = createMessagePipeline({ db, rates: deps.rates, now });
+  const sendingMembership = sendingMembershipQuery(db);
 
   /** The caller's active membership, or not_found: another grid's group looks like no group at all. */
   async function membership(actor: Actor, groupId: string) {
@@ -116,7 +117,7 @@ export function createGroupService(deps: {
       p: SendMessagePayload,
       sender?: MessageSender,
     ): Promise<{ message: MessageView; duplicate: boolean }> {
-      const group = await sendingMembership(db, p.groupId, actor.id, p.clientId);
+      const group = await sendingMembership(p.groupId, actor.id, p.clientId);
       if (!group) throw errors.notFound('group');
       const mentioned = [...new Set(p.mentions ?? [])];
       const mentions = p.mentionAll ? JSON.stringify('all') : mentioned.length ? JSON.stringify(mentioned) : null;
