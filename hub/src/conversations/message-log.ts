@@ -59,7 +59,7 @@ export function createMessageLog(deps: { db: Kysely<Database>; now: () => number
   const { db, now } = deps;
   const order = createAnnounceOrder();
 
-  const select = (exec: Kysely<Database> = db) => selectMessages(exec);
+  const select = () => selectMessages(db);
   const toView = toMessageView;
 
   /**

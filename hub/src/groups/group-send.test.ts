@@ -97,7 +97,7 @@ for (const dialect of await storeDialects()) {
       expect(await heard).toEqual(stored);
     });
 
-    it('answers a retried client id with the stored message, takes no seq, and the next message follows on', async () => {
+    it('answers a retried client id with the stored message and takes no seq: the next one follows on', async () => {
       const officer = await open(grid.officerLogin);
       const clientId = cid();
       const a = await officer.emitWithAck('message:send', { groupId: grid.groupId, clientId, text: '第一次' });
@@ -148,7 +148,7 @@ for (const dialect of await storeDialects()) {
       expect(await counters(grid.groupId)).toEqual(before);
     });
 
-    it("refuses a muted member's new message without taking a seq, yet answers their retry of one stored before", async () => {
+    it("refuses a muted member's new message, taking no seq, yet answers their retry of an older one", async () => {
       const officer = await open(grid.officerLogin);
       const resident = await open(grid.residentLogins[1]!);
       const residentId = await userId(grid.residentLogins[1]!);
@@ -176,7 +176,7 @@ for (const dialect of await storeDialects()) {
       await officer.emitWithAck('group:member', { action: 'unmute', groupId: grid.groupId, userId: residentId });
     });
 
-    it("refuses someone outside the group (another grid's resident) as if the group did not exist, taking no seq", async () => {
+    it("refuses another grid's resident as if the group did not exist, taking no seq", async () => {
       const outsider = (
         await t.hub.store.db
           .selectFrom('users')
