@@ -62,7 +62,8 @@ function main(): void {
   let windows: ProfileWindow[] | undefined;
   if (phase) {
     const phasesFile = join(dirname(file), 'phases.json');
-    if (!existsSync(phasesFile)) throw new Error(`no ${phasesFile}: --phase needs a profile from the fan-out bench`);
+    if (!existsSync(phasesFile))
+      throw new Error(`no ${phasesFile}: --phase needs a profile from the fan-out or group chat bench`);
     windows = (JSON.parse(readFileSync(phasesFile, 'utf8')) as ProfileWindow[]).filter((w) => w.phase === phase);
   }
 

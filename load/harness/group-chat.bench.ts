@@ -11,6 +11,8 @@ import { codeVersion, commandLine, describeMachine } from './machine.ts';
 import { perConnection } from './memory.ts';
 import { clusterMemory, clusterWork, startHubNode, startRelayNode, type ServerNode } from './server-nodes.ts';
 import { log, publish, runBench } from './bench-run.ts';
+import { now } from './clock.ts';
+import { writeProfilePhases } from './profile-phases.ts';
 
 /**
  * Group chat benchmark (the issue: 200 groups × 25 connected members, a message per group per
@@ -19,7 +21,8 @@ import { log, publish, runBench } from './bench-run.ts';
  * messages: time until all are caught up, lost or doubled messages). One hub node on SQLite.
  * BENCH_GROUPS, BENCH_MEMBERS, BENCH_STEADY_S, BENCH_STEP_S, BENCH_RATES (per group per second,
  * after 1), BENCH_MISSED, BENCH_TIMEOUT_MIN; BENCH_CPU_PROF=1 writes the hub's CPU profile (read it
- * with `profile:summary`). Markdown to stdout, JSON and Markdown to load/out/.
+ * with `profile:summary`; `--phase=delivery` keeps the hub's traffic levels only). Markdown to
+ * stdout, JSON and Markdown to load/out/.
  */
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -42,9 +45,11 @@ async function level(
   seconds: number,
   groups: number,
   tag: string,
-): Promise<Level> {
+): Promise<Level & { window: [number, number] }> {
   const w0 = await clusterWork([server]);
+  const from = now();
   const t = await pool.traffic(rate, seconds * 1000, DRAIN_MS, tag);
+  const to = now();
   const w1 = await clusterWork([server]);
   const ok = t.latency.p99 < P99_LIMIT_MS && t.missing === 0 && t.sendFailures === 0;
   const work = {
@@ -55,7 +60,7 @@ async function level(
     `  ${side} ${rate}/s per group (${rate * groups}/s): p50 ${t.latency.p50.toFixed(0)} p99 ${t.latency.p99.toFixed(0)} ms, sent ${t.sent} (${t.sentPerSecond.toFixed(0)}/s), missing ${t.missing}, failures ${t.sendFailures}; ` +
       `server CPU ${work.cpuMsPerMessage.toFixed(2)} ms per message${ok ? '' : '  ← over'}`,
   );
-  return { side, perGroup: rate, total: rate * groups, seconds, ok, traffic: t, ...work };
+  return { side, perGroup: rate, total: rate * groups, seconds, ok, traffic: t, ...work, window: [from, to] };
 }
 
 async function main(): Promise<void> {
@@ -142,6 +147,8 @@ async function main(): Promise<void> {
     // Rate 1 is the issue's load, held longer; then higher rates until each side has gone over
     // at two rates in a row (one can be a noisy neighbour's doing on this shared machine).
     const misses = { hub: 0, plain: 0 };
+    /** The hub's traffic levels, for cutting its CPU profile to them (`profile:summary --phase=delivery`). */
+    const traffic: { phases: { delivery: [number, number] } }[] = [];
     const live = { hub: true, plain: true };
     for (const [i, rate] of [1, ...rates].entries()) {
       if (!live.hub && !live.plain) break;
@@ -158,12 +165,16 @@ async function main(): Promise<void> {
           groups,
           `r${rate}`,
         );
-        result.levels.push(l);
+        const { window, ...measured } = l;
+        result.levels.push(measured);
+        if (side === 'hub') traffic.push({ phases: { delivery: window } });
         if (side === 'hub') hubAcked += l.traffic.acked;
         misses[side] = l.ok ? 0 : misses[side] + 1;
         if (misses[side] >= 2) live[side] = false;
       }
     }
+
+    await writeProfilePhases([hub], traffic, 'group traffic');
 
     log(`reconnect storm, plain: ${n} drop and reconnect at once`);
     await plainPool.drop();

@@ -14,12 +14,13 @@ export interface ProfileWindow {
 
 /**
  * Beside each hub node's CPU profiles, `phases.json`: when each round's connect, delivery
- * and acknowledgement phases ran, so `cpu-profile-summary.ts --phase=acks` can cut the profile to
- * one phase. Wall-clock ms become the node's monotonic µs through an offset measured over IPC.
+ * and acknowledgement phases ran (the group chat bench: its traffic levels, as delivery), so
+ * `cpu-profile-summary.ts --phase=acks` can cut the profile to one phase. Wall-clock ms become
+ * the node's monotonic µs through an offset measured over IPC.
  */
 export async function writeProfilePhases(
   hubs: readonly ServerNode[],
-  rounds: readonly Round[],
+  rounds: readonly Pick<Round, 'phases'>[],
   label: string,
 ): Promise<void> {
   for (const hub of hubs) {

@@ -1,11 +1,18 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { errors } from '../errors.ts';
 import { newId } from '../ids.ts';
-import type { MessageView } from '../protocol/index.ts';
+import type { ImageMimeType, MessageView, Role } from '../protocol/index.ts';
+import { preparedQuery } from '../store/prepared-query.ts';
 import type { Database } from '../store/schema.ts';
 import { createAnnounceOrder } from './announce-order.ts';
 import { selectMessages, toMessageView } from './message-rows.ts';
 import { syncAfter } from './message-sync.ts';
+
+/** Who sends a message, as its event shows them. */
+export type MessageSender = MessageView['sender'] & { role: Role };
+
+/** An image a message carries, as its event shows it. */
+export type AttachedImage = NonNullable<MessageView['image']>;
 
 /** What one new message carries into the log. */
 export interface AppendInput {
@@ -17,7 +24,27 @@ export interface AppendInput {
   /** JSON of the mentioned ids or "all"; null when none. */
   mentions?: string | null;
   imageId?: string | null;
+  /**
+   * What the caller already knows of the sender and the image (a socket's principal, the image it
+   * checked): the stored message's event is built from it and what was written, with no read-back.
+   * Whatever is missing is read once, inside the write's transaction.
+   */
+  known?: { sender?: MessageSender; image?: AttachedImage };
 }
+
+/** The columns a new message is written with (status and edit time are fixed for a new one). */
+const MESSAGE_COLUMNS = [
+  'id',
+  'group_id',
+  'seq',
+  'sender_id',
+  'client_id',
+  'text',
+  'reply_to_seq',
+  'mentions',
+  'image_id',
+  'created_at',
+] as const;
 
 /**
  * The store of every conversation's messages (group chat, the hotline, bots' commands alike;
@@ -32,17 +59,27 @@ export function createMessageLog(deps: { db: Kysely<Database>; now: () => number
   const { db, now } = deps;
   const order = createAnnounceOrder();
 
-  const select = (exec: Kysely<Database> = db) => selectMessages(exec);
+  const select = () => selectMessages(db);
   const toView = toMessageView;
+
+  /**
+   * The message stored under a client id that a read found (its id and conversation), for a retry;
+   * a client id used in another conversation is a conflict.
+   */
+  async function stored(found: { id: string; groupId: string }, groupId: string): Promise<MessageView> {
+    if (found.groupId !== groupId) throw errors.conflict('this client id was used for another conversation');
+    return toView(await select().where('m.id', '=', found.id).executeTakeFirstOrThrow());
+  }
 
   /** The message a sender already stored under this client id, if any (in another conversation: conflict). */
   async function earlier(senderId: string, clientId: string, groupId: string): Promise<MessageView | undefined> {
-    const dup = await select()
-      .where('m.sender_id', '=', senderId)
-      .where('m.client_id', '=', clientId)
+    const dup = await db
+      .selectFrom('messages')
+      .select(['id', 'group_id as groupId'])
+      .where('sender_id', '=', senderId)
+      .where('client_id', '=', clientId)
       .executeTakeFirst();
-    if (dup && dup.group_id !== groupId) throw errors.conflict('this client id was used for another conversation');
-    return dup ? toView(dup) : undefined;
+    return dup && stored(dup, groupId);
   }
 
   /** Whether this sender already used this client id, in any conversation. */
@@ -56,43 +93,92 @@ export function createMessageLog(deps: { db: Kysely<Database>; now: () => number
     return row !== undefined;
   }
 
-  /** Stores a message inside a transaction the caller holds (with other writes that must land together); returns it. */
-  async function appendWithin(trx: Transaction<Database>, input: AppendInput): Promise<MessageView> {
-    const id = newId();
-    const { last_seq: seq } = await trx
+  // The three writes of every message, prepared once (see prepared-query.ts).
+  const nextSeq = preparedQuery(db, ['groupId'], (q, v) =>
+    q
       .updateTable('groups')
       .set((eb) => ({ last_seq: eb('last_seq', '+', 1) }))
-      .where('id', '=', input.groupId)
-      .returning('last_seq')
-      .executeTakeFirstOrThrow();
-    await trx
-      .insertInto('messages')
-      .values({
-        id,
-        group_id: input.groupId,
-        seq: Number(seq),
-        sender_id: input.senderId,
-        client_id: input.clientId,
-        text: input.text,
-        reply_to_seq: input.replyToSeq ?? null,
-        mentions: input.mentions ?? null,
-        image_id: input.imageId ?? null,
-        status: 'ok',
-        created_at: now(),
-        changed_at: null,
-      })
-      .execute();
-    await trx
+      .where('id', '=', v.groupId)
+      .returning('last_seq'),
+  );
+  const insertMessage = preparedQuery(db, MESSAGE_COLUMNS, (q, v) =>
+    q.insertInto('messages').values({ ...v, status: 'ok', changed_at: null }),
+  );
+  const senderHasRead = preparedQuery(db, ['groupId', 'userId', 'seq'], (q, v) =>
+    q
       .updateTable('group_members')
-      .set({ read_seq: Number(seq) })
-      .where('group_id', '=', input.groupId)
-      .where('user_id', '=', input.senderId)
-      .execute();
-    return toView(await select(trx).where('m.id', '=', id).executeTakeFirstOrThrow());
+      .set({ read_seq: v.seq })
+      .where('group_id', '=', v.groupId)
+      .where('user_id', '=', v.userId),
+  );
+
+  /** The sender and the image as a message's event shows them, read from the store when the caller did not say. */
+  async function presented(
+    trx: Transaction<Database>,
+    input: AppendInput,
+  ): Promise<{ sender: MessageSender; image: AttachedImage | null }> {
+    const image = input.imageId ? input.known?.image : null;
+    const sender = input.known?.sender;
+    if (sender && image !== undefined) return { sender, image };
+    const row = await trx
+      .selectFrom('users as u')
+      .leftJoin('images as i', (j) => j.on('i.id', '=', input.imageId ?? ''))
+      .select(['u.id', 'u.name', 'u.role', 'i.id as image_id', 'i.width', 'i.height', 'i.mime'])
+      .where('u.id', '=', input.senderId)
+      .executeTakeFirstOrThrow();
+    return {
+      sender: sender ?? { id: row.id, name: row.name, role: row.role },
+      image:
+        image ??
+        (row.image_id
+          ? { id: row.image_id, width: row.width!, height: row.height!, mime: row.mime as ImageMimeType }
+          : null),
+    };
+  }
+
+  /**
+   * Stores a message inside a transaction the caller holds (with other writes that must land
+   * together) and answers its view, built from what was written: the seq under the conversation
+   * row's lock, the row, the sender's read cursor. A client id used before fails the insert on
+   * its unique index and so rolls the caller's transaction back: no seq is ever taken for it.
+   */
+  async function appendWithin(trx: Transaction<Database>, input: AppendInput): Promise<MessageView> {
+    const id = newId();
+    const createdAt = now();
+    const taken = (await nextSeq(trx, { groupId: input.groupId })).rows[0];
+    if (!taken) throw errors.notFound('conversation');
+    const row = {
+      id,
+      group_id: input.groupId,
+      seq: Number(taken.last_seq),
+      sender_id: input.senderId,
+      client_id: input.clientId,
+      text: input.text,
+      reply_to_seq: input.replyToSeq ?? null,
+      mentions: input.mentions ?? null,
+      image_id: input.imageId ?? null,
+      created_at: createdAt,
+    };
+    await insertMessage(trx, row);
+    await senderHasRead(trx, { groupId: input.groupId, userId: input.senderId, seq: row.seq });
+    const { sender, image } = await presented(trx, input);
+    return toView({
+      ...row,
+      status: 'ok',
+      change_seq: 0,
+      sender_id: sender.id,
+      sender_name: sender.name,
+      sender_role: sender.role,
+      image_id: image?.id ?? null,
+      image_width: image?.width ?? null,
+      image_height: image?.height ?? null,
+      image_mime: image?.mime ?? null,
+    });
   }
 
   return {
     earlier,
+    stored,
     usedClientId,
     appendWithin,
 
@@ -135,23 +221,19 @@ export function createMessageLog(deps: { db: Kysely<Database>; now: () => number
       });
     },
 
-    /** An image may be attached once, by its uploader, in the conversation it was uploaded to. */
-    async checkImage(imageId: string, groupId: string, senderId: string): Promise<void> {
+    /** An image may be attached once, by its uploader, in the conversation it was uploaded to; answers how it shows. */
+    async checkImage(imageId: string, groupId: string, senderId: string): Promise<AttachedImage> {
       const img = await db
         .selectFrom('images')
-        .select(['group_id', 'uploader_id'])
+        .select(['group_id', 'uploader_id', 'width', 'height', 'mime'])
         .where('id', '=', imageId)
         .executeTakeFirst();
       if (!img || img.group_id !== groupId || img.uploader_id !== senderId) throw errors.notFound('image');
       const used = await db.selectFrom('messages').select('id').where('image_id', '=', imageId).executeTakeFirst();
       if (used) throw errors.conflict('this image was already sent');
+      return { id: imageId, width: img.width, height: img.height, mime: img.mime as ImageMimeType };
     },
 
-    /**
-     * Stores the message with the conversation's next seq (the sender has read up to it). `alongside`
-     * runs in the same transaction, for the caller's writes that must land with the message or not
-     * at all (a status change the message announces). A client id racing in twice returns the winner.
-     */
     /**
      * Runs a stored message's announcement once every message before it that this node is still
      * committing has been announced (see announce-order.ts).
@@ -160,6 +242,11 @@ export function createMessageLog(deps: { db: Kysely<Database>; now: () => number
       return order.committed(message.groupId, message.seq, announce);
     },
 
+    /**
+     * Stores the message with the conversation's next seq (the sender has read up to it). `alongside`
+     * runs in the same transaction, for the caller's writes that must land with the message or not
+     * at all (a status change the message announces). A client id racing in twice returns the winner.
+     */
     async append(
       input: AppendInput,
       alongside?: (trx: Transaction<Database>, message: MessageView) => Promise<void>,

@@ -27,6 +27,11 @@ export interface SyncRequest {
 
 /** What a caller adds to one send: its checks, writes that land with the message, and how receivers hear of it. */
 export interface SendHooks {
+  /**
+   * What the caller's own read found of a message this sender already stored under the client id
+   * (null: none), so the pipeline need not ask the store again; left out, the pipeline asks.
+   */
+  earlier?: { id: string; groupId: string } | null;
   /** Refusals decided before the sender's rate is spent (a retry of a stored message skips them). */
   admit?: () => Promise<void>;
   /** Checks and preparation once the rate is spent, before the write (mute, quotes, mentions, joining). */
@@ -86,7 +91,11 @@ export function createMessagePipeline(deps: { db: Kysely<Database>; rates: Messa
       input: Omit<AppendInput, 'senderId'>,
       hooks: SendHooks,
     ): Promise<{ message: MessageView; duplicate: boolean }> {
-      const dup = await log.earlier(actor.id, input.clientId, input.groupId);
+      const found = hooks.earlier;
+      const dup =
+        found === undefined
+          ? await log.earlier(actor.id, input.clientId, input.groupId)
+          : found && (await log.stored(found, input.groupId));
       if (dup) {
         if (take(actor) === 0) await hooks.announce(dup);
         return { message: dup, duplicate: true };
@@ -94,8 +103,11 @@ export function createMessagePipeline(deps: { db: Kysely<Database>; rates: Messa
       await hooks.admit?.();
       spend(actor);
       await hooks.prepare?.();
-      if (input.imageId) await log.checkImage(input.imageId, input.groupId, actor.id);
-      const out = await log.append({ ...input, senderId: actor.id }, hooks.alongside);
+      const image = input.imageId ? await log.checkImage(input.imageId, input.groupId, actor.id) : undefined;
+      const out = await log.append(
+        { ...input, senderId: actor.id, known: { ...input.known, ...(image && { image }) } },
+        hooks.alongside,
+      );
       // A lost race with the same client id: the winner announces.
       if (!out.duplicate) await log.announceInOrder(out.message, () => hooks.announce(out.message));
       return out;

@@ -8,7 +8,9 @@ import {
   groupIdsOf,
   groupListRows,
   groupMembership,
+  sendingMembershipQuery,
 } from '../conversations/conversation-queries.ts';
+import type { MessageSender } from '../conversations/message-log.ts';
 import { createMessagePipeline, type MessageRates, type SyncRequest } from '../conversations/message-pipeline.ts';
 import { writeAudit } from '../audit/audit-log.ts';
 import { errors } from '../errors.ts';
@@ -50,6 +52,7 @@ export function createGroupService(deps: {
   const now = deps.now ?? Date.now;
   const readsMoved = deps.readsMoved ?? (() => {});
   const pipeline = createMessagePipeline({ db, rates: deps.rates, now });
+  const sendingMembership = sendingMembershipQuery(db);
 
   /** The caller's active membership, or not_found: another grid's group looks like no group at all. */
   async function membership(actor: Actor, groupId: string) {
@@ -109,9 +112,16 @@ export function createGroupService(deps: {
     /**
      * A message to a group the caller belongs to, through the conversation pipeline (a retried
      * client id answers with the first message and announces it again, while rate allows).
+     * `sender`: the caller as the message's event shows them, when the transport holds it (a
+     * socket's principal); membership, mute and the client id are read in one statement.
      */
-    async send(actor: Actor, p: SendMessagePayload): Promise<{ message: MessageView; duplicate: boolean }> {
-      const group = await membership(actor, p.groupId);
+    async send(
+      actor: Actor,
+      p: SendMessagePayload,
+      sender?: MessageSender,
+    ): Promise<{ message: MessageView; duplicate: boolean }> {
+      const group = await sendingMembership(p.groupId, actor.id, p.clientId);
+      if (!group) throw errors.notFound('group');
       const mentioned = [...new Set(p.mentions ?? [])];
       const mentions = p.mentionAll ? JSON.stringify('all') : mentioned.length ? JSON.stringify(mentioned) : null;
       const message = {
@@ -121,8 +131,10 @@ export function createGroupService(deps: {
         replyToSeq: p.replyToSeq ?? null,
         mentions,
         imageId: p.imageId ?? null,
+        known: { ...(sender && { sender }) },
       };
       return pipeline.send(actor, message, {
+        earlier: group.earlier_id === null ? null : { id: group.earlier_id, groupId: group.earlier_group_id! },
         prepare: async () => {
           if (group.muted_until !== null && group.muted_until > now())
             throw errors.forbidden('you are muted in this group');

@@ -83,7 +83,10 @@ export function groupSocketModule(
       define('group:readers', groupReadersPayload, async (p, { actor }) => ({
         readers: await readStatus.readers(actor, p.groupId, p.seq),
       }));
-      define('message:send', sendMessagePayload, (p, { actor }) => groups.send(actor, p));
+      define('message:send', sendMessagePayload, (p, { actor, socket }) => {
+        const { id, name, role } = socket.data.principal.user;
+        return groups.send(actor, p, { id, name, role });
+      });
       define('group:direct', groupDirectPayload, async (p, { actor }) => ({
         group: await groups.direct(actor, p.userId),
       }));

@@ -1,0 +1,199 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GroupView, MessageView } from '../protocol/index.ts';
+import {
+  connectSocket,
+  firstGrid,
+  login,
+  startTestHub,
+  storeDialects,
+  type FirstGrid,
+  type TestHub,
+  type TestSocket,
+} from '../../test-support/index.ts';
+import { eventWhere } from '../../test-support/hotline-fixture.ts';
+
+let n = 0;
+const cid = () => `send-${Date.now()}-${++n}`;
+
+/**
+ * What `message:send` promises since it stopped reading a message back and asks the store about
+ * membership, mute and the client id in one read: the event is the stored message field for field;
+ * a retried or racing client id answers the stored message and takes no seq; a refused send takes
+ * none either. Real sockets, on SQLite and PostgreSQL.
+ */
+for (const dialect of await storeDialects()) {
+  describe.skipIf(!dialect.available)(`message:send on ${dialect.name}`, () => {
+    let t: TestHub;
+    let drop: () => Promise<void>;
+    let grid: FirstGrid;
+    const sockets: TestSocket[] = [];
+    const open = async (l: string) => {
+      const s = await connectSocket(t.url, { cookie: (await login(t.url, l)).cookie });
+      sockets.push(s);
+      return s;
+    };
+    /** The group's seq counter and how many messages it holds: equal while seqs are gap-free. */
+    const counters = async (groupId: string) => {
+      const db = t.hub.store.db;
+      const { last_seq } = await db
+        .selectFrom('groups')
+        .select('last_seq')
+        .where('id', '=', groupId)
+        .executeTakeFirstOrThrow();
+      const { count } = await db
+        .selectFrom('messages')
+        .select((eb) => eb.fn.countAll<number>().as('count'))
+        .where('group_id', '=', groupId)
+        .executeTakeFirstOrThrow();
+      return { lastSeq: Number(last_seq), messages: Number(count) };
+    };
+    const userId = async (l: string) =>
+      (await t.hub.store.db.selectFrom('users').select('id').where('login', '=', l).executeTakeFirstOrThrow()).id;
+
+    beforeAll(async () => {
+      const target = await dialect.databaseUrl();
+      drop = target.drop;
+      t = await startTestHub({
+        databaseUrl: target.url,
+        env: { MESSAGE_RATE_STAFF_PER_MINUTE: '1000000', MESSAGE_RATE_RESIDENT_PER_MINUTE: '1000000' },
+      });
+      grid = await firstGrid(t.hub);
+    });
+    afterAll(async () => {
+      for (const s of sockets) s.disconnect();
+      await t?.close();
+      await drop?.();
+    });
+
+    it('announces and answers the message exactly as the store then gives it back', async () => {
+      const officer = await open(grid.officerLogin);
+      const resident = await open(grid.residentLogins[0]!);
+      const residentId = await userId(grid.residentLogins[0]!);
+      const first = await officer.emitWithAck('message:send', {
+        groupId: grid.groupId,
+        clientId: cid(),
+        text: '停水通知',
+      });
+      if (!first.ok) throw new Error(first.error.message);
+      const clientId = cid();
+      const heard = eventWhere<MessageView>(resident, 'message:created', (m) => m.clientId === clientId);
+      const sent = await officer.emitWithAck('message:send', {
+        groupId: grid.groupId,
+        clientId,
+        text: '请@业主 明早九点前储水',
+        replyToSeq: first.message.seq,
+        mentions: [residentId],
+      });
+      if (!sent.ok) throw new Error(sent.error.message);
+      const history = await resident.emitWithAck('group:history', { groupId: grid.groupId, limit: 5 });
+      if (!history.ok) throw new Error(history.error.message);
+      const stored = history.messages.find((m) => m.id === sent.message.id);
+      expect(stored).toMatchObject({
+        seq: first.message.seq + 1,
+        mentions: [residentId],
+        sender: { id: expect.any(String) },
+      });
+      expect(sent.message).toEqual(stored);
+      expect(await heard).toEqual(stored);
+    });
+
+    it('answers a retried client id with the stored message and takes no seq: the next one follows on', async () => {
+      const officer = await open(grid.officerLogin);
+      const clientId = cid();
+      const a = await officer.emitWithAck('message:send', { groupId: grid.groupId, clientId, text: '第一次' });
+      if (!a.ok) throw new Error(a.error.message);
+      const before = await counters(grid.groupId);
+      const retry = await officer.emitWithAck('message:send', { groupId: grid.groupId, clientId, text: '第二次' });
+      expect(retry).toEqual({ ok: true, message: a.message, duplicate: true });
+      expect(await counters(grid.groupId)).toEqual(before);
+      const next = await officer.emitWithAck('message:send', {
+        groupId: grid.groupId,
+        clientId: cid(),
+        text: '下一条',
+      });
+      expect(next).toMatchObject({ ok: true, message: { seq: a.message.seq + 1 } });
+    });
+
+    it('stores a client id raced in from two sockets at once once, and both answers are that message', async () => {
+      const one = await open(grid.officerLogin);
+      const two = await open(grid.officerLogin);
+      const before = await counters(grid.groupId);
+      const clientId = cid();
+      const answers = await Promise.all(
+        [one, two].map((s) => s.emitWithAck('message:send', { groupId: grid.groupId, clientId, text: '同一条' })),
+      );
+      for (const r of answers) if (!r.ok) throw new Error(r.error.message);
+      const ids = answers.map((r) => (r.ok ? r.message.id : ''));
+      expect(ids[0]).toBe(ids[1]);
+      expect(answers.map((r) => r.ok && r.duplicate).sort()).toEqual([false, true]);
+      expect(await counters(grid.groupId)).toEqual({ lastSeq: before.lastSeq + 1, messages: before.messages + 1 });
+    });
+
+    it('refuses a client id already used in another group, taking no seq in either', async () => {
+      const officer = await open(grid.officerLogin);
+      const list = await officer.emitWithAck('group:list', {});
+      if (!list.ok) throw new Error(list.error.message);
+      const other = list.groups.find((g: GroupView) => g.id !== grid.groupId && g.kind !== 'direct');
+      expect(other).toBeDefined();
+      const clientId = cid();
+      expect(
+        await officer.emitWithAck('message:send', { groupId: other!.id, clientId, text: '在别的群' }),
+      ).toMatchObject({
+        ok: true,
+      });
+      const before = await counters(grid.groupId);
+      expect(
+        await officer.emitWithAck('message:send', { groupId: grid.groupId, clientId, text: '又用一次' }),
+      ).toMatchObject({ ok: false, error: { code: 'conflict' } });
+      expect(await counters(grid.groupId)).toEqual(before);
+    });
+
+    it("refuses a muted member's new message, taking no seq, yet answers their retry of an older one", async () => {
+      const officer = await open(grid.officerLogin);
+      const resident = await open(grid.residentLogins[1]!);
+      const residentId = await userId(grid.residentLogins[1]!);
+      const clientId = cid();
+      const earlier = await resident.emitWithAck('message:send', { groupId: grid.groupId, clientId, text: '禁言前' });
+      if (!earlier.ok) throw new Error(earlier.error.message);
+      expect(
+        await officer.emitWithAck('group:member', {
+          action: 'mute',
+          groupId: grid.groupId,
+          userId: residentId,
+          minutes: 5,
+        }),
+      ).toMatchObject({ ok: true });
+      const before = await counters(grid.groupId);
+      expect(
+        await resident.emitWithAck('message:send', { groupId: grid.groupId, clientId: cid(), text: '禁言中' }),
+      ).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+      expect(await resident.emitWithAck('message:send', { groupId: grid.groupId, clientId, text: '禁言前' })).toEqual({
+        ok: true,
+        message: earlier.message,
+        duplicate: true,
+      });
+      expect(await counters(grid.groupId)).toEqual(before);
+      await officer.emitWithAck('group:member', { action: 'unmute', groupId: grid.groupId, userId: residentId });
+    });
+
+    it("refuses another grid's resident as if the group did not exist, taking no seq", async () => {
+      const outsider = (
+        await t.hub.store.db
+          .selectFrom('users')
+          .select('login')
+          .where('role', '=', 'resident')
+          .where('unit_id', '!=', grid.gridId)
+          .executeTakeFirstOrThrow()
+      ).login;
+      const s = await open(outsider);
+      const before = await counters(grid.groupId);
+      expect(
+        await s.emitWithAck('message:send', { groupId: grid.groupId, clientId: cid(), text: '串门' }),
+      ).toMatchObject({
+        ok: false,
+        error: { code: 'not_found' },
+      });
+      expect(await counters(grid.groupId)).toEqual(before);
+    });
+  });
+}
