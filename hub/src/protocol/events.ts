@@ -263,6 +263,8 @@ export interface InterServerEvents {
   }) => void;
   /** A batch of one order's changed assignments: each node hands its own sockets their person's. */
   'order:progressed': (batch: ProgressBatch) => void;
+  /** Sessions ended or people changed: each node drops their cached principals (realtime/principal-cache). */
+  'principals:forget': (change: { sessionIds?: string[]; userIds?: string[] }) => void;
 }
 
 /** Changed assignments of one order, the order itself once (see order-notifier). */

@@ -1,7 +1,7 @@
 import type { CredentialCheck, HeldCredentials, HeldPerson } from '../auth/credential-check.ts';
 import type { Logger } from '../logger.ts';
 import type { RevokeReason } from '../protocol/index.ts';
-import { rooms, type HubServer } from './types.ts';
+import type { HubServer } from './types.ts';
 
 /**
  * The keep-alive of this node's open sockets: on every tick their sessions count as used, and
@@ -11,7 +11,12 @@ import { rooms, type HubServer } from './types.ts';
 export function watchCredentials(deps: {
   io: HubServer;
   check: CredentialCheck;
-  revoke: (room: string, reason: RevokeReason) => void;
+  /** Tells these credentials' sockets why, and closes them, on every node. */
+  end: {
+    sessions: (ids: string[], reason: RevokeReason) => void;
+    users: (ids: string[], reason: RevokeReason) => void;
+    botTokens: (ids: string[]) => void;
+  };
   /** Closes a person's sockets without ending the session: they reconnect with what they are now. */
   reconnect: (userIds: string[]) => void;
   everyMs: number;
@@ -42,9 +47,9 @@ export function watchCredentials(deps: {
       people: [...people.values()],
     };
     const ended = await deps.check(held);
-    for (const id of ended.sessions) deps.revoke(rooms.session(id), 'session_expired');
-    for (const id of ended.tokens) deps.revoke(rooms.botToken(id), 'token_revoked');
-    for (const id of ended.users) deps.revoke(rooms.user(id), 'account_disabled');
+    deps.end.sessions(ended.sessions, 'session_expired');
+    deps.end.botTokens(ended.tokens);
+    deps.end.users(ended.users, 'account_disabled');
     const changed = ended.changed.filter((id) => !ended.users.includes(id));
     deps.reconnect(changed);
     const counts = {

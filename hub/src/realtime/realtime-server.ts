@@ -17,6 +17,7 @@ import { createCommandRouter, type Define } from './command-router.ts';
 import { watchCredentials } from './credential-watch.ts';
 import { createConnectionCap } from './connection-cap.ts';
 import { handshakeMiddleware } from './handshake.ts';
+import { createPrincipalCache, type PrincipalChange } from './principal-cache.ts';
 import { setNodeCookieOnHandshake } from './node-cookie.ts';
 import { sharedString } from './shared-strings.ts';
 import { rooms, type HubServer, type HubSocket } from './types.ts';
@@ -94,6 +95,14 @@ function listenToAll(socket: HubSocket, listeners: readonly unknown[]): void {
 const TRANSPORT_LIMIT_FACTOR = 16;
 /** At a graceful stop, how long closing connections may take to write what they still hold. */
 const FLUSH_WAIT_MS = 2000;
+/**
+ * How long a cached principal is used without reading the store again: what bounds staleness if
+ * an invalidation were lost while fan-out still looked healthy (a name changed by an import, which
+ * closes no socket, shows after it too). Longer than a reconnect storm's round, so one hits.
+ */
+const PRINCIPAL_TTL_MS = 120_000;
+/** Principals a node caches at most: about one per open session socket on a full node. */
+const PRINCIPAL_CACHE_ENTRIES = 25_000;
 
 /**
  * The Socket.IO side of the hub: handshake auth, rooms, command handlers, revocation on every node.
@@ -112,8 +121,25 @@ export function createRealtime(opts: RealtimeOptions) {
     ...(opts.backend.adapter ? { adapter: opts.backend.adapter } : {}),
   });
 
+  const crossNode = opts.backend.kind === 'redis';
+  const principals = createPrincipalCache({
+    ttlMs: PRINCIPAL_TTL_MS,
+    maxEntries: PRINCIPAL_CACHE_ENTRIES,
+    trust: () => opts.backend.trust(),
+  });
+  if (crossNode) io.on('principals:forget', (change) => principals.forget(change));
+  /**
+   * The one invalidation of cached principals, on every node: every path that ends a session or
+   * changes a person closes their sockets through the functions below, which call this first (the
+   * other nodes hear it before the close, so the reconnect reads the store).
+   */
+  function forgetPrincipals(change: PrincipalChange): void {
+    principals.forget(change);
+    if (crossNode) io.serverSideEmit('principals:forget', change);
+  }
+
   setNodeCookieOnHandshake(io, opts.nodeId, opts.publicOrigin?.startsWith('https:') ?? false);
-  io.use(handshakeMiddleware({ auth: opts.auth, publicOrigin: opts.publicOrigin, log }));
+  io.use(handshakeMiddleware({ auth: opts.auth, principals, publicOrigin: opts.publicOrigin, log }));
   const cap = createConnectionCap({ perPerson: opts.limits.socketsPerPerson, perBot: opts.limits.socketsPerBot });
   io.use(cap.middleware);
 
@@ -179,15 +205,26 @@ export function createRealtime(opts: RealtimeOptions) {
     io.to(room).emit('session:revoked', { reason });
     io.in(room).disconnectSockets(true);
   }
+  const endSessions = (sessionIds: string[], reason: RevokeReason) => {
+    if (sessionIds.length) forgetPrincipals({ sessionIds });
+    for (const id of sessionIds) revoke(rooms.session(id), reason);
+  };
+  const endUsers = (userIds: string[], reason: RevokeReason) => {
+    if (userIds.length) forgetPrincipals({ userIds });
+    for (const id of userIds) revoke(rooms.user(id), reason);
+  };
+  const endBotTokens = (tokenIds: string[]) => tokenIds.forEach((id) => revoke(rooms.botToken(id), 'token_revoked'));
 
   /** Closes people's sockets on every node without ending their sessions: they reconnect as they now are. */
   const reconnect = (userIds: string[]) => {
-    if (userIds.length) io.in(userIds.map(rooms.user)).disconnectSockets(true);
+    if (!userIds.length) return;
+    forgetPrincipals({ userIds });
+    io.in(userIds.map(rooms.user)).disconnectSockets(true);
   };
   const keepAlive = watchCredentials({
     io,
     check: opts.checkCredentials,
-    revoke,
+    end: { sessions: endSessions, users: endUsers, botTokens: endBotTokens },
     reconnect,
     everyMs: opts.keepAliveMs,
     log,
@@ -196,8 +233,8 @@ export function createRealtime(opts: RealtimeOptions) {
   /** Administration and account changes, on every node: a changed unit or role reconnects, an ended session is told. */
   const accountSockets: AccountSockets = {
     reconnect,
-    endUser: (userId, reason) => revoke(rooms.user(userId), reason),
-    endSessions: (sessionIds, reason) => sessionIds.forEach((id) => revoke(rooms.session(id), reason)),
+    endUser: (userId, reason) => endUsers([userId], reason),
+    endSessions,
   };
 
   return {
@@ -208,9 +245,11 @@ export function createRealtime(opts: RealtimeOptions) {
       modules.push(...added);
     },
     onlineAmong,
-    revokeSession: (sessionId: string, reason: RevokeReason) => revoke(rooms.session(sessionId), reason),
-    revokeUser: (userId: string, reason: RevokeReason) => revoke(rooms.user(userId), reason),
-    revokeBotToken: (tokenId: string) => revoke(rooms.botToken(tokenId), 'token_revoked'),
+    revokeSession: (sessionId: string, reason: RevokeReason) => endSessions([sessionId], reason),
+    revokeUser: (userId: string, reason: RevokeReason) => endUsers([userId], reason),
+    revokeBotToken: (tokenId: string) => endBotTokens([tokenId]),
+    /** Hits and misses of the handshake's principal cache (tests, metrics). */
+    principalCacheStats: principals.stats,
     accountSockets,
     /** One keep-alive pass now (tests; production runs it on a timer). */
     checkCredentials: keepAlive.run,
