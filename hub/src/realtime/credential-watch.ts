@@ -1,6 +1,6 @@
 import type { CredentialCheck, HeldCredentials, HeldPerson } from '../auth/credential-check.ts';
 import type { Logger } from '../logger.ts';
-import type { RevokeReason } from '../protocol/index.ts';
+import type { Revocation } from './revocation.ts';
 import type { HubServer } from './types.ts';
 
 /**
@@ -11,14 +11,8 @@ import type { HubServer } from './types.ts';
 export function watchCredentials(deps: {
   io: HubServer;
   check: CredentialCheck;
-  /** Tells these credentials' sockets why, and closes them, on every node. */
-  end: {
-    sessions: (ids: string[], reason: RevokeReason) => void;
-    users: (ids: string[], reason: RevokeReason) => void;
-    botTokens: (ids: string[]) => void;
-  };
-  /** Closes a person's sockets without ending the session: they reconnect with what they are now. */
-  reconnect: (userIds: string[]) => void;
+  /** Tells ended credentials' sockets why and closes them; reconnects changed people (their sessions stay). */
+  sockets: Revocation;
   everyMs: number;
   log: Logger;
 }) {
@@ -47,11 +41,11 @@ export function watchCredentials(deps: {
       people: [...people.values()],
     };
     const ended = await deps.check(held);
-    deps.end.sessions(ended.sessions, 'session_expired');
-    deps.end.botTokens(ended.tokens);
-    deps.end.users(ended.users, 'account_disabled');
+    deps.sockets.endSessions(ended.sessions, 'session_expired');
+    deps.sockets.endBotTokens(ended.tokens);
+    deps.sockets.endUsers(ended.users, 'account_disabled');
     const changed = ended.changed.filter((id) => !ended.users.includes(id));
-    deps.reconnect(changed);
+    deps.sockets.reconnect(changed);
     const counts = {
       sessions: ended.sessions.length,
       tokens: ended.tokens.length,

@@ -17,7 +17,8 @@ import { createCommandRouter, type Define } from './command-router.ts';
 import { watchCredentials } from './credential-watch.ts';
 import { createConnectionCap } from './connection-cap.ts';
 import { handshakeMiddleware } from './handshake.ts';
-import { createPrincipalCache, type PrincipalChange } from './principal-cache.ts';
+import { createPrincipalCache } from './principal-cache.ts';
+import { createRevocation } from './revocation.ts';
 import { setNodeCookieOnHandshake } from './node-cookie.ts';
 import { sharedString } from './shared-strings.ts';
 import { rooms, type HubServer, type HubSocket } from './types.ts';
@@ -62,8 +63,8 @@ function discardHandshake(socket: HubSocket): void {
   h.auth = DISCARDED;
 }
 
-/** Rooms of one person, session or bot token: nobody else joins them, so sharing their names saves nothing. */
-const PERSONAL_ROOMS = [rooms.user(''), rooms.session(''), rooms.botToken('')];
+/** Rooms of one person or bot token: nobody else joins them, so sharing their names saves nothing. */
+const PERSONAL_ROOMS = [rooms.user(''), rooms.botToken('')];
 
 /**
  * Joins keep one copy per node of the name of a room many sockets share (unit × role, groups,
@@ -121,22 +122,12 @@ export function createRealtime(opts: RealtimeOptions) {
     ...(opts.backend.adapter ? { adapter: opts.backend.adapter } : {}),
   });
 
-  const crossNode = opts.backend.kind === 'redis';
   const principals = createPrincipalCache({
     ttlMs: PRINCIPAL_TTL_MS,
     maxEntries: PRINCIPAL_CACHE_ENTRIES,
     trust: () => opts.backend.trust(),
   });
-  if (crossNode) io.on('principals:forget', (change) => principals.forget(change));
-  /**
-   * The one invalidation of cached principals, on every node: every path that ends a session or
-   * changes a person closes their sockets through the functions below, which call this first (the
-   * other nodes hear it before the close, so the reconnect reads the store).
-   */
-  function forgetPrincipals(change: PrincipalChange): void {
-    principals.forget(change);
-    if (crossNode) io.serverSideEmit('principals:forget', change);
-  }
+  const revocation = createRevocation({ io, crossNode: opts.backend.kind === 'redis', principals });
 
   setNodeCookieOnHandshake(io, opts.nodeId, opts.publicOrigin?.startsWith('https:') ?? false);
   io.use(handshakeMiddleware({ auth: opts.auth, principals, publicOrigin: opts.publicOrigin, log }));
@@ -182,11 +173,10 @@ export function createRealtime(opts: RealtimeOptions) {
     cap.connected(socket);
     socket.on('disconnect', onDisconnect);
     discardHandshake(socket);
-    void socket.join([rooms.user(principal.user.id), rooms.unitRole(principal.user.unit_id, principal.user.role)]);
-    // Its credential's room: ending the session or revoking the bot token closes exactly these sockets.
-    const credential =
-      principal.kind === 'session' ? rooms.session(principal.sessionId) : rooms.botToken(principal.tokenId);
-    void socket.join(credential);
+    const joined = [rooms.user(principal.user.id), rooms.unitRole(principal.user.unit_id, principal.user.role)];
+    // A bot token's room: revoking it closes exactly its sockets (a session's are found without one: revocation.ts).
+    if (principal.kind === 'bot') joined.push(rooms.botToken(principal.tokenId));
+    void socket.join(joined);
     for (const module of modules) module.connect?.(socket);
     listenToAll(socket, anyListeners);
   });
@@ -200,32 +190,11 @@ export function createRealtime(opts: RealtimeOptions) {
     return [...online];
   }
 
-  /** Tells a room's sockets why, then closes them, on every node. */
-  function revoke(room: string, reason: RevokeReason): void {
-    io.to(room).emit('session:revoked', { reason });
-    io.in(room).disconnectSockets(true);
-  }
-  const endSessions = (sessionIds: string[], reason: RevokeReason) => {
-    if (sessionIds.length) forgetPrincipals({ sessionIds });
-    for (const id of sessionIds) revoke(rooms.session(id), reason);
-  };
-  const endUsers = (userIds: string[], reason: RevokeReason) => {
-    if (userIds.length) forgetPrincipals({ userIds });
-    for (const id of userIds) revoke(rooms.user(id), reason);
-  };
-  const endBotTokens = (tokenIds: string[]) => tokenIds.forEach((id) => revoke(rooms.botToken(id), 'token_revoked'));
-
-  /** Closes people's sockets on every node without ending their sessions: they reconnect as they now are. */
-  const reconnect = (userIds: string[]) => {
-    if (!userIds.length) return;
-    forgetPrincipals({ userIds });
-    io.in(userIds.map(rooms.user)).disconnectSockets(true);
-  };
+  const { endSessions, endUsers, endBotTokens, reconnect } = revocation;
   const keepAlive = watchCredentials({
     io,
     check: opts.checkCredentials,
-    end: { sessions: endSessions, users: endUsers, botTokens: endBotTokens },
-    reconnect,
+    sockets: revocation,
     everyMs: opts.keepAliveMs,
     log,
   });
