@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -7,11 +7,13 @@ import {
   createTempPostgres,
   demoLogin,
   freePort,
+  hasRedisServer as redisServerOnPath,
   login,
   nextEvent,
   readJson,
   REDIS_URL,
   serviceAvailable,
+  startPrivateRedis,
   startTestHub,
   type ApiClient,
   type TestHub,
@@ -19,9 +21,7 @@ import {
 } from '@fengqiao/hub/test-support';
 
 const ready = (await serviceAvailable('postgres')) && (await serviceAvailable('redis'));
-const hasRedisServer = spawnSync('redis-server', ['--version']).status === 0;
-if (!hasRedisServer && process.env.REQUIRE_SERVICES === '1')
-  throw new Error('redis-server binary is required (REQUIRE_SERVICES=1)');
+const hasRedisServer = redisServerOnPath('the principal cache outage test');
 
 type ConnectError = Error & { data?: { code: string } };
 
@@ -136,26 +136,13 @@ describe.skipIf(!ready)('cached principals on two nodes', () => {
   });
 });
 
-/** A private Redis we may kill without disturbing the machine's own. */
-function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: 'pipe' },
-  );
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => d.toString().includes('Ready to accept connections') && resolve(child));
-    child.once('exit', (code) => reject(new Error(`redis-server exited ${code}`)));
-  });
-}
-
 describe.skipIf(!ready || !hasRedisServer)('cached principals while the invalidation channel is down', () => {
   let redis: ChildProcess;
   let nodes: Awaited<ReturnType<typeof twoNodes>>;
 
   beforeAll(async () => {
     const port = await freePort();
-    redis = await startRedis(port);
+    redis = await startPrivateRedis(port);
     nodes = await twoNodes(`redis://127.0.0.1:${port}`);
   });
   afterAll(async () => {

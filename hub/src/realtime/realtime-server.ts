@@ -217,7 +217,7 @@ export function createRealtime(opts: RealtimeOptions) {
     revokeSession: (sessionId: string, reason: RevokeReason) => endSessions([sessionId], reason),
     revokeUser: (userId: string, reason: RevokeReason) => endUsers([userId], reason),
     revokeBotToken: (tokenId: string) => endBotTokens([tokenId]),
-    /** Hits and misses of the handshake's principal cache (tests, metrics). */
+    /** Size, hits and misses of the handshake's principal cache (tests). */
     principalCacheStats: principals.stats,
     accountSockets,
     /** One keep-alive pass now (tests; production runs it on a timer). */
