@@ -74,6 +74,30 @@ describe('principal cache', () => {
     expect(state.reads).toBe(4);
   });
 
+  it('renews an entry when a socket of its session closes: a reconnect after hours of uptime skips the store', async () => {
+    const { state, cache, load } = setup({ ttlMs: 60_000 });
+    await cache.resolve(TOKEN, load(officer(), state.now + 3_600_000));
+    // The socket stays open well past the TTL, then drops; its client reconnects a minute later.
+    state.now += 600_000;
+    cache.renew(ID);
+    state.now += 59_999;
+    await cache.resolve(TOKEN, load(officer()));
+    expect(state.reads).toBe(1);
+    // Never past the session's expiry as read, nor after a gap in trust, nor once forgotten.
+    state.now += 3_000_000;
+    cache.renew(ID);
+    await cache.resolve(TOKEN, load(officer()));
+    expect(state.reads).toBe(2);
+    state.now += 1_000;
+    state.trust = 1;
+    cache.renew(ID);
+    await cache.resolve(TOKEN, load(officer()));
+    expect(state.reads).toBe(3);
+    cache.forget({ sessionIds: [ID] });
+    cache.renew(ID);
+    expect(cache.stats().size).toBe(0);
+  });
+
   it('forgets by session and by person', async () => {
     const { state, cache, load } = setup();
     const other = `${'d'.repeat(24)}.${SECRET}`;

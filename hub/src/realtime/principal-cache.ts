@@ -20,8 +20,10 @@ interface Entry {
   principal: SessionPrincipal;
   /** SHA-256 of the session's secret, as the store keeps it: a hit still proves the presented secret. */
   secretHash: string;
-  /** Stored until then at most: the TTL, or the session's own expiry if sooner. */
+  /** Used until then at most: the TTL, or the session's own expiry if sooner. */
   until: number;
+  /** When the session ends if not used again, as the store said at the read. */
+  expiresAt: number;
   /** The fan-out trust generation it was stored under (see `trust`). */
   trust: number;
 }
@@ -54,10 +56,12 @@ export function createPrincipalCache(opts: {
     const e = entries.get(sessionId);
     if (!e) return undefined;
     const trust = opts.trust();
-    if (trust === undefined || trust !== e.trust || now() >= e.until) {
+    if (trust === undefined || trust !== e.trust) {
       entries.delete(sessionId);
       return undefined;
     }
+    // Past its time but kept: another socket of the session may still be open and renew it.
+    if (now() >= e.until) return undefined;
     // A wrong secret for a known id goes to the store, which refuses it; the entry stays.
     return secretMatches(secret, e.secretHash) ? e.principal : undefined;
   }
@@ -70,12 +74,8 @@ export function createPrincipalCache(opts: {
       const oldest = entries.keys().next().value;
       if (oldest !== undefined) entries.delete(oldest);
     }
-    entries.set(p.sessionId, {
-      principal: p,
-      secretHash,
-      until: Math.min(now() + opts.ttlMs, loaded.expiresAt),
-      trust,
-    });
+    const until = Math.min(now() + opts.ttlMs, loaded.expiresAt);
+    entries.set(p.sessionId, { principal: p, secretHash, until, expiresAt: loaded.expiresAt, trust });
   }
 
   return {
@@ -98,6 +98,16 @@ export function createPrincipalCache(opts: {
       if (parts && loaded.principal.kind === 'session' && loaded.principal.sessionId === parts.id)
         store(loaded, hashSecret(parts.secret), since, trust);
       return loaded.principal;
+    },
+    /**
+     * A socket of this session closed (not by revocation: that forgets first). Its principal was
+     * as fresh as the open socket, which the same revocations would have closed: the entry serves
+     * the reconnect for another TTL, so a storm after hours of uptime still skips the store. Never
+     * past the session's expiry as read; not after a gap in trust.
+     */
+    renew(sessionId: string): void {
+      const e = entries.get(sessionId);
+      if (e && e.trust === opts.trust()) e.until = Math.min(now() + opts.ttlMs, e.expiresAt);
     },
     /** Drops these sessions' and people's principals (this node only; realtime-server tells every node). */
     forget(change: PrincipalChange): void {

@@ -164,6 +164,8 @@ export function createRealtime(opts: RealtimeOptions) {
   // a disconnect fires once per connected socket.
   function onDisconnect(this: HubSocket) {
     opts.metrics.socketConnections.dec();
+    const principal = this.data.principal;
+    if (principal.kind === 'session') principals.renew(principal.sessionId);
     cap.release(this);
     limits.forget(this);
   }
