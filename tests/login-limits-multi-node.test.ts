@@ -1,21 +1,20 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   addStaff,
   createTempPostgres,
   freePort,
+  hasRedisServer as redisServerOnPath,
   REDIS_URL,
   serviceAvailable,
+  startPrivateRedis,
   startTestHub,
   type TestHub,
 } from '@fengqiao/hub/test-support';
 
 const ready = (await serviceAvailable('postgres')) && (await serviceAvailable('redis'));
-const hasRedisServer = spawnSync('redis-server', ['--version']).status === 0;
-if (!hasRedisServer && process.env.REQUIRE_SERVICES === '1') {
-  throw new Error('redis-server binary is required (REQUIRE_SERVICES=1)');
-}
+const hasRedisServer = redisServerOnPath("the limits' Redis outage test");
 
 /** Behind nginx (TRUST_PROXY=loopback here): each case names its client's address. */
 const attempt = (url: string, login: string, password: string, from: string) =>
@@ -80,23 +79,13 @@ describe.skipIf(!ready)('sign-in limits shared by two hub nodes on PostgreSQL + 
   });
 });
 
-/** A private Redis we may kill: the insurance limiter keeps sign-in working through an outage. */
-function startRedis(port: number): Promise<ChildProcess> {
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
-  const child = spawn('redis-server', args, { stdio: 'pipe' });
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => d.toString().includes('Ready to accept connections') && resolve(child));
-    child.once('exit', (code) => reject(new Error(`redis-server exited ${code}`)));
-  });
-}
-
 describe.skipIf(!hasRedisServer)("sign-in while the limits' Redis is down", () => {
   let redis: ChildProcess;
   let hub: TestHub;
 
   beforeAll(async () => {
     const port = await freePort();
-    redis = await startRedis(port);
+    redis = await startPrivateRedis(port);
     hub = await startTestHub({ redisUrl: `redis://127.0.0.1:${port}`, env: { TRUST_PROXY: 'loopback' } });
   });
   afterAll(async () => {

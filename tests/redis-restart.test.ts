@@ -1,38 +1,23 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   connectSocket,
   demoLogin,
   freePort,
+  hasRedisServer as redisServerOnPath,
   login,
   nextEvent,
   readJson,
+  startPrivateRedis,
   startTestHub,
   type TestHub,
   type TestSocket,
 } from '@fengqiao/hub/test-support';
 
-const hasRedisServer = spawnSync('redis-server', ['--version']).status === 0;
-if (!hasRedisServer) {
-  if (process.env.REQUIRE_SERVICES === '1') throw new Error('redis-server binary is required (REQUIRE_SERVICES=1)');
-  console.warn('skipping Redis restart test: no redis-server binary on PATH');
-}
+const hasRedisServer = redisServerOnPath('the Redis restart test');
 
 /** Short probe period: a node proves (or rebuilds) its receive path within it. */
 const PROBE_MS = '200';
-
-/** A private, throwaway Redis we may kill and restart without disturbing the machine's own. */
-function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: 'pipe' },
-  );
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => d.toString().includes('Ready to accept connections') && resolve(child));
-    child.once('exit', (code) => reject(new Error(`redis-server exited ${code}`)));
-  });
-}
 
 describe.skipIf(!hasRedisServer)('fan-out across a Redis restart', () => {
   let port: number;
@@ -44,7 +29,7 @@ describe.skipIf(!hasRedisServer)('fan-out across a Redis restart', () => {
 
   beforeAll(async () => {
     port = await freePort();
-    redis = await startRedis(port);
+    redis = await startPrivateRedis(port);
     // Two nodes on SQLite stores of their own: only fan-out is shared here, and that is what is tested.
     a = await startTestHub({
       redisUrl: `redis://127.0.0.1:${port}`,
@@ -84,7 +69,7 @@ describe.skipIf(!hasRedisServer)('fan-out across a Redis restart', () => {
     expect(s.connected).toBe(true);
     expect(await s.emitWithAck('system:ping', {})).toMatchObject({ ok: true });
 
-    redis = await startRedis(port);
+    redis = await startPrivateRedis(port);
     await expect
       .poll(async () => (await readJson(await fetch(`${a.url}/healthz`))).fanout.reachable, { timeout: 10_000 })
       .toBe(true);
@@ -117,7 +102,7 @@ describe.skipIf(!hasRedisServer)('a hub started while Redis is down', () => {
     // Redis comes up a while later, after the client's first reconnect attempts failed (the fault
     // needs them: a Redis back within a second of the start does not show it).
     await new Promise((r) => setTimeout(r, 2000));
-    redis = await startRedis(port);
+    redis = await startPrivateRedis(port);
     const other = await startTestHub({ redisUrl, env: { NODE_ID: 'hub-other', FANOUT_PROBE_INTERVAL_MS: PROBE_MS } });
     hubs.push(other);
     const officer = await login(late.url, await demoLogin(late.hub, 'officer'));

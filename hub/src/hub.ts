@@ -142,7 +142,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   const { db } = store;
   const org = createOrgService(db, { timeZone: config.reports.timeZone });
   // Sessions found idled out close their sockets on every node (realtime exists by the time any is found).
-  const onExpired = (ids: string[]) => ids.forEach((id) => realtime.revokeSession(id, 'session_expired'));
+  const onExpired = (ids: string[]) => realtime.accountSockets.endSessions(ids, 'session_expired');
   const sessions = createSessionService(db, { idleMs: config.sessionIdleMs, onExpired });
   const botTokens = createBotTokenService(db);
   const auth = createAuthenticator({ sessions, botTokens, org });

@@ -267,3 +267,4 @@ export async function newestMigration(): Promise<string> {
     .at(-1)!;
 }
 export { seededStore } from './seeded-store.ts';
+export { hasRedisServer, startPrivateRedis } from './private-redis.ts';

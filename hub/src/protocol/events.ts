@@ -276,6 +276,10 @@ export interface InterServerEvents {
   }) => void;
   /** A batch of one order's changed assignments: each node hands its own sockets their person's. */
   'order:progressed': (batch: ProgressBatch) => void;
+  /** Sessions ended: each node drops their cached principals, tells their sockets why and closes them (realtime/revocation). */
+  'sessions:end': (m: { sessionIds: string[]; reason: RevokeReason }) => void;
+  /** People changed or disabled: each node drops their cached principals before their sockets close. */
+  'principals:forget': (m: { userIds: string[] }) => void;
 }
 
 /** Changed assignments of one order, the order itself once (see order-notifier). */

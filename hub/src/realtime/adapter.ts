@@ -13,6 +13,12 @@ export interface FanoutBackend {
   adapter: ReturnType<typeof createAdapter> | ReturnType<typeof createShardedAdapter> | undefined;
   /** Whether live fan-out reaches other nodes, for /healthz and the metrics. */
   status(): FanoutStatus;
+  /**
+   * A number that stays the same while every message other nodes publish reaches this node; a
+   * new one after any moment one may have been lost; undefined while they may not arrive (what
+   * this node caches on the strength of other nodes' invalidations holds only under one number).
+   */
+  trust(): number | undefined;
   close(): Promise<void>;
 }
 
@@ -48,6 +54,8 @@ export function memoryBackend(): FanoutBackend {
     kind: 'memory',
     adapter: undefined,
     status: () => ({ reachable: true, lastProbeOkAt: null, rebuilds: 0 }),
+    // No other node: nothing can be missed.
+    trust: () => 0,
     close: async () => {},
   };
 }
@@ -74,8 +82,12 @@ export async function redisBackend(opts: {
 }): Promise<FanoutBackend> {
   const { url, channelPrefix, log, probeEveryMs = 5000, mode = 'classic' } = opts;
   let lastErrorLog = 0;
+  // Moments a message from another node may have been lost: a client error or close, a failed probe, a rebuild.
+  let gaps = 0;
   const watch = <C extends ReturnType<typeof createClient>>(name: string, client: C): C => {
+    client.on('end', () => (gaps += 1));
     client.on('error', (err: Error) => {
+      gaps += 1;
       // A down Redis errors on every retry: log at most every 10 s.
       if (Date.now() - lastErrorLog > 10_000) {
         lastErrorLog = Date.now();
@@ -138,10 +150,13 @@ export async function redisBackend(opts: {
   };
   const probe = async (): Promise<void> => {
     status.reachable = await probeOnce();
-    if (status.reachable || !pub.isReady) return;
+    if (status.reachable) return;
+    gaps += 1;
+    if (!pub.isReady) return;
     log.warn({ rebuilds: status.rebuilds }, 'fan-out probe did not come back; rebuilding the redis subscriber');
     try {
       await subscriber.rebuild();
+      gaps += 1;
       status.rebuilds++;
       status.reachable = await probeOnce();
     } catch (err) {
@@ -166,6 +181,11 @@ export async function redisBackend(opts: {
             subscriptionMode: 'dynamic',
           }),
     status: () => ({ ...status, reachable: pub.isReady && status.reachable }),
+    // Only once a probe came back (the adapter's subscriptions work), and while both clients are up.
+    trust: () =>
+      status.reachable && status.lastProbeOkAt !== null && pub.isReady && subscriber.current().isReady
+        ? gaps
+        : undefined,
     async close() {
       stopped = true;
       clearTimeout(probeTimer);

@@ -1,7 +1,7 @@
 import type { CredentialCheck, HeldCredentials, HeldPerson } from '../auth/credential-check.ts';
 import type { Logger } from '../logger.ts';
-import type { RevokeReason } from '../protocol/index.ts';
-import { rooms, type HubServer } from './types.ts';
+import type { Revocation } from './revocation.ts';
+import type { HubServer } from './types.ts';
 
 /**
  * The keep-alive of this node's open sockets: on every tick their sessions count as used, and
@@ -11,9 +11,8 @@ import { rooms, type HubServer } from './types.ts';
 export function watchCredentials(deps: {
   io: HubServer;
   check: CredentialCheck;
-  revoke: (room: string, reason: RevokeReason) => void;
-  /** Closes a person's sockets without ending the session: they reconnect with what they are now. */
-  reconnect: (userIds: string[]) => void;
+  /** Tells ended credentials' sockets why and closes them; reconnects changed people (their sessions stay). */
+  sockets: Revocation;
   everyMs: number;
   log: Logger;
 }) {
@@ -42,11 +41,11 @@ export function watchCredentials(deps: {
       people: [...people.values()],
     };
     const ended = await deps.check(held);
-    for (const id of ended.sessions) deps.revoke(rooms.session(id), 'session_expired');
-    for (const id of ended.tokens) deps.revoke(rooms.botToken(id), 'token_revoked');
-    for (const id of ended.users) deps.revoke(rooms.user(id), 'account_disabled');
+    deps.sockets.endSessions(ended.sessions, 'session_expired');
+    deps.sockets.endBotTokens(ended.tokens);
+    deps.sockets.endUsers(ended.users, 'account_disabled');
     const changed = ended.changed.filter((id) => !ended.users.includes(id));
-    deps.reconnect(changed);
+    deps.sockets.reconnect(changed);
     const counts = {
       sessions: ended.sessions.length,
       tokens: ended.tokens.length,

@@ -5,6 +5,7 @@ import type { Logger } from '../logger.ts';
 import { SESSION_COOKIE } from '../protocol/index.ts';
 import { readCookie } from '../http/cookies.ts';
 import { checkOrigin } from '../http/origin.ts';
+import type { LoadedPrincipal, PrincipalCache } from './principal-cache.ts';
 import { sharedString } from './shared-strings.ts';
 import type { HubSocket, SocketPrincipal } from './types.ts';
 
@@ -30,12 +31,24 @@ export function socketPrincipalOf(p: Principal): SocketPrincipal {
     : { kind: 'bot', user, tokenId: p.tokenId };
 }
 
+/** The store's answer for a token, in the shape the principal cache keeps. */
+async function loadPrincipal(auth: Authenticator, token: string): Promise<LoadedPrincipal> {
+  const p = await auth.authenticate(token);
+  return { principal: socketPrincipalOf(p), expiresAt: p.kind === 'session' ? p.session.expiresAt : undefined };
+}
+
 /**
  * Authenticates every socket before it connects: a browser by its session cookie from its own
  * origin, a bot or script by `auth.token`. A cross-origin handshake is refused even with a valid
- * cookie, because WebSockets ignore CORS; a handshake without Origin never rides on a cookie.
+ * cookie, because WebSockets ignore CORS; a handshake without Origin never rides on a cookie. A
+ * session seen lately on this node is answered from the principal cache (a reconnect storm's reads).
  */
-export function handshakeMiddleware(deps: { auth: Authenticator; publicOrigin: string | undefined; log: Logger }) {
+export function handshakeMiddleware(deps: {
+  auth: Authenticator;
+  principals: PrincipalCache;
+  publicOrigin: string | undefined;
+  log: Logger;
+}) {
   return async (socket: HubSocket, next: (err?: ExtendedError) => void) => {
     const headers = socket.handshake.headers;
     const origin = checkOrigin({ headers, secure: socket.handshake.secure }, deps.publicOrigin);
@@ -49,7 +62,7 @@ export function handshakeMiddleware(deps: { auth: Authenticator; publicOrigin: s
           : undefined;
     if (!token) return next(refusal('unauthenticated', 'no credentials: sign in, or pass auth.token'));
     try {
-      socket.data.principal = socketPrincipalOf(await deps.auth.authenticate(token));
+      socket.data.principal = await deps.principals.resolve(token, () => loadPrincipal(deps.auth, token));
       next();
     } catch (err) {
       const e = toHubError(err);

@@ -17,6 +17,8 @@ import { createCommandRouter, type Define } from './command-router.ts';
 import { watchCredentials } from './credential-watch.ts';
 import { createConnectionCap } from './connection-cap.ts';
 import { handshakeMiddleware } from './handshake.ts';
+import { createPrincipalCache } from './principal-cache.ts';
+import { createRevocation } from './revocation.ts';
 import { setNodeCookieOnHandshake } from './node-cookie.ts';
 import { sharedString } from './shared-strings.ts';
 import { rooms, type HubServer, type HubSocket } from './types.ts';
@@ -61,8 +63,8 @@ function discardHandshake(socket: HubSocket): void {
   h.auth = DISCARDED;
 }
 
-/** Rooms of one person, session or bot token: nobody else joins them, so sharing their names saves nothing. */
-const PERSONAL_ROOMS = [rooms.user(''), rooms.session(''), rooms.botToken('')];
+/** Rooms of one person or bot token: nobody else joins them, so sharing their names saves nothing. */
+const PERSONAL_ROOMS = [rooms.user(''), rooms.botToken('')];
 
 /**
  * Joins keep one copy per node of the name of a room many sockets share (unit × role, groups,
@@ -94,6 +96,14 @@ function listenToAll(socket: HubSocket, listeners: readonly unknown[]): void {
 const TRANSPORT_LIMIT_FACTOR = 16;
 /** At a graceful stop, how long closing connections may take to write what they still hold. */
 const FLUSH_WAIT_MS = 2000;
+/**
+ * How long a cached principal is used without reading the store again: what bounds staleness if
+ * an invalidation were lost while fan-out still looked healthy (a name changed by an import, which
+ * closes no socket, shows after it too). Longer than a reconnect storm's round, so one hits.
+ */
+const PRINCIPAL_TTL_MS = 120_000;
+/** Principals a node caches at most: about one per open session socket on a full node. */
+const PRINCIPAL_CACHE_ENTRIES = 25_000;
 
 /**
  * The Socket.IO side of the hub: handshake auth, rooms, command handlers, revocation on every node.
@@ -112,8 +122,15 @@ export function createRealtime(opts: RealtimeOptions) {
     ...(opts.backend.adapter ? { adapter: opts.backend.adapter } : {}),
   });
 
+  const principals = createPrincipalCache({
+    ttlMs: PRINCIPAL_TTL_MS,
+    maxEntries: PRINCIPAL_CACHE_ENTRIES,
+    trust: () => opts.backend.trust(),
+  });
+  const revocation = createRevocation({ io, crossNode: opts.backend.kind === 'redis', principals });
+
   setNodeCookieOnHandshake(io, opts.nodeId, opts.publicOrigin?.startsWith('https:') ?? false);
-  io.use(handshakeMiddleware({ auth: opts.auth, publicOrigin: opts.publicOrigin, log }));
+  io.use(handshakeMiddleware({ auth: opts.auth, principals, publicOrigin: opts.publicOrigin, log }));
   const cap = createConnectionCap({ perPerson: opts.limits.socketsPerPerson, perBot: opts.limits.socketsPerBot });
   io.use(cap.middleware);
 
@@ -147,6 +164,8 @@ export function createRealtime(opts: RealtimeOptions) {
   // a disconnect fires once per connected socket.
   function onDisconnect(this: HubSocket) {
     opts.metrics.socketConnections.dec();
+    const principal = this.data.principal;
+    if (principal.kind === 'session') principals.renew(principal.sessionId);
     cap.release(this);
     limits.forget(this);
   }
@@ -156,11 +175,10 @@ export function createRealtime(opts: RealtimeOptions) {
     cap.connected(socket);
     socket.on('disconnect', onDisconnect);
     discardHandshake(socket);
-    void socket.join([rooms.user(principal.user.id), rooms.unitRole(principal.user.unit_id, principal.user.role)]);
-    // Its credential's room: ending the session or revoking the bot token closes exactly these sockets.
-    const credential =
-      principal.kind === 'session' ? rooms.session(principal.sessionId) : rooms.botToken(principal.tokenId);
-    void socket.join(credential);
+    const joined = [rooms.user(principal.user.id), rooms.unitRole(principal.user.unit_id, principal.user.role)];
+    // A bot token's room: revoking it closes exactly its sockets (a session's are found without one: revocation.ts).
+    if (principal.kind === 'bot') joined.push(rooms.botToken(principal.tokenId));
+    void socket.join(joined);
     for (const module of modules) module.connect?.(socket);
     listenToAll(socket, anyListeners);
   });
@@ -174,21 +192,11 @@ export function createRealtime(opts: RealtimeOptions) {
     return [...online];
   }
 
-  /** Tells a room's sockets why, then closes them, on every node. */
-  function revoke(room: string, reason: RevokeReason): void {
-    io.to(room).emit('session:revoked', { reason });
-    io.in(room).disconnectSockets(true);
-  }
-
-  /** Closes people's sockets on every node without ending their sessions: they reconnect as they now are. */
-  const reconnect = (userIds: string[]) => {
-    if (userIds.length) io.in(userIds.map(rooms.user)).disconnectSockets(true);
-  };
+  const { endSessions, endUsers, endBotTokens, reconnect } = revocation;
   const keepAlive = watchCredentials({
     io,
     check: opts.checkCredentials,
-    revoke,
-    reconnect,
+    sockets: revocation,
     everyMs: opts.keepAliveMs,
     log,
   });
@@ -196,8 +204,8 @@ export function createRealtime(opts: RealtimeOptions) {
   /** Administration and account changes, on every node: a changed unit or role reconnects, an ended session is told. */
   const accountSockets: AccountSockets = {
     reconnect,
-    endUser: (userId, reason) => revoke(rooms.user(userId), reason),
-    endSessions: (sessionIds, reason) => sessionIds.forEach((id) => revoke(rooms.session(id), reason)),
+    endUser: (userId, reason) => endUsers([userId], reason),
+    endSessions,
   };
 
   return {
@@ -208,9 +216,11 @@ export function createRealtime(opts: RealtimeOptions) {
       modules.push(...added);
     },
     onlineAmong,
-    revokeSession: (sessionId: string, reason: RevokeReason) => revoke(rooms.session(sessionId), reason),
-    revokeUser: (userId: string, reason: RevokeReason) => revoke(rooms.user(userId), reason),
-    revokeBotToken: (tokenId: string) => revoke(rooms.botToken(tokenId), 'token_revoked'),
+    revokeSession: (sessionId: string, reason: RevokeReason) => endSessions([sessionId], reason),
+    revokeUser: (userId: string, reason: RevokeReason) => endUsers([userId], reason),
+    revokeBotToken: (tokenId: string) => endBotTokens([tokenId]),
+    /** Size, hits and misses of the handshake's principal cache (tests). */
+    principalCacheStats: principals.stats,
     accountSockets,
     /** One keep-alive pass now (tests; production runs it on a timer). */
     checkCredentials: keepAlive.run,

@@ -29,7 +29,6 @@ export type HubSocket = Socket<ClientToServerEvents, ServerToClientEvents, Inter
 /** Room names, in one place so every module agrees. */
 export const rooms = {
   user: (userId: string) => `user:${userId}`,
-  session: (sessionId: string) => `session:${sessionId}`,
   /** A bot's sockets opened with one token: revoking the token closes them. */
   botToken: (tokenId: string) => `bot-token:${tokenId}`,
   /**
