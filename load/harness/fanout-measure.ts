@@ -23,20 +23,23 @@ export interface FanoutSettings {
 export type HubSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export const EVENT = 'order:assigned' satisfies keyof ServerToClientEvents;
 
-/** One server kind's side of the comparison, for one size: its nodes and the client that sends. */
+/** One side of the comparison, for one size: its nodes and the client that sends. */
 export interface Side {
+  /** How the report names it: `plain`, `hub`, or the hub with its adapter (`hub classic`, `hub sharded`). */
+  name: string;
+  kind: 'baseline' | 'hub';
   nodes: ServerNode[];
   /** hub: the dispatcher on node A; baseline: a sender on node A whose event the server relays. */
   sender: Socket;
 }
 
-/** Everything one size's rounds need. */
+/** Everything one size's rounds need: one plain baseline and one or more hub clusters beside it. */
 export interface SizeContext {
   n: number;
   pool: ClientPool;
   store: BenchStore;
-  hub: Side;
   baseline: Side;
+  hubs: Side[];
   settings: FanoutSettings;
 }
 
@@ -55,7 +58,8 @@ export type Phase = 'connect' | 'delivery' | 'acks';
 
 /** One server kind, one round. */
 export interface Round {
-  target: 'baseline' | 'hub';
+  /** The side's name (see `Side`). */
+  target: string;
   connect: PoolConnect;
   /** Server processes only (the clients live elsewhere), summed over nodes, per connection. */
   memory: PerConnection;
@@ -81,6 +85,12 @@ const TITLE = '【闪电】全所统一清查行动';
 const BODY =
   '接分局指令，今晚二十点起全所开展统一清查行动。各中队按网格分片到岗，重点检查出租屋、旅馆、网吧等场所，发现可疑情况立即上报指挥室。请在收到后两分钟内签收，行动结束后在系统内反馈清查结果。';
 
+/**
+ * A side's part of an order's client id: hub sides share the store and the dispatcher, and the hub
+ * answers a repeated client id with the order it already made.
+ */
+const slug = (side: Side) => side.name.replace(/\W/g, '-');
+
 /** Clients of a side: client i on node ⌊i / workers⌋ mod nodes, so every worker holds a share of every node. */
 export function targetsOf(
   nodes: readonly ServerNode[],
@@ -105,28 +115,33 @@ export async function sendOrder(dispatcher: HubSocket, squad: Squad, clientId: s
 
 /**
  * The warm-up of a size: a few clients on each side get one fan-out (hub: an order they then
- * acknowledge), so neither side is measured with cold code. Returns the hub's `order:assigned`
- * payload as received: the baseline relays exactly this object, so both frames are the same size.
+ * acknowledge), so no side is measured with cold code. Returns the first hub's `order:assigned`
+ * payload as received: the baseline relays exactly this object, so all frames are the same size.
  */
 export async function warmUp(ctx: SizeContext, tag: string): Promise<unknown> {
   const { pool, settings } = ctx;
   const warm = ctx.store.squads.get(0)!;
-  await pool.connect(
-    targetsOf(
-      ctx.hub.nodes,
-      pool.size,
-      warm.tokens.map((token) => ({ token })),
-    ),
-    settings.concurrency,
-    settings.connectTimeoutMs,
-  );
-  await pool.arm(EVENT, true);
-  const { orderId } = await sendOrder(ctx.hub.sender as HubSocket, warm, `warm-${tag}`, settings.deliveryTimeoutMs);
-  const got = await pool.collect(settings.deliveryTimeoutMs);
-  if (got.missing || got.sample === undefined)
-    throw new Error(`warm-up: ${got.missing} of ${warm.tokens.length} never got the order`);
-  await pool.acknowledge(orderId, `warm-ack-${tag}`, settings.deliveryTimeoutMs);
-  await pool.closeClients();
+  let sample: unknown;
+  for (const hub of ctx.hubs) {
+    await pool.connect(
+      targetsOf(
+        hub.nodes,
+        pool.size,
+        warm.tokens.map((token) => ({ token })),
+      ),
+      settings.concurrency,
+      settings.connectTimeoutMs,
+    );
+    await pool.arm(EVENT, true);
+    const clientId = `warm-${tag}-${slug(hub)}`;
+    const { orderId } = await sendOrder(hub.sender as HubSocket, warm, clientId, settings.deliveryTimeoutMs);
+    const got = await pool.collect(settings.deliveryTimeoutMs);
+    if (got.missing || got.sample === undefined)
+      throw new Error(`warm-up of ${hub.name}: ${got.missing} of ${warm.tokens.length} never got the order`);
+    sample ??= got.sample;
+    await pool.acknowledge(orderId, `${clientId}-ack`, settings.deliveryTimeoutMs);
+    await pool.closeClients();
+  }
 
   await pool.connect(
     targetsOf(
@@ -138,11 +153,11 @@ export async function warmUp(ctx: SizeContext, tag: string): Promise<unknown> {
     settings.connectTimeoutMs,
   );
   await pool.arm(EVENT);
-  await ctx.baseline.sender.timeout(settings.deliveryTimeoutMs).emitWithAck('relay', EVENT, got.sample);
+  await ctx.baseline.sender.timeout(settings.deliveryTimeoutMs).emitWithAck('relay', EVENT, sample);
   await pool.collect(settings.deliveryTimeoutMs);
   await pool.closeClients();
   await sleep(settings.settleMs);
-  return got.sample;
+  return sample;
 }
 
 /**
@@ -150,16 +165,11 @@ export async function warmUp(ctx: SizeContext, tag: string): Promise<unknown> {
  * fan-out to all N timed from just before the sender's emit, and on the hub every recipient's
  * acknowledgement; then close all N.
  */
-export async function measureRound(
-  ctx: SizeContext,
-  target: Round['target'],
-  payload: unknown,
-  tag: string,
-): Promise<Round> {
+export async function measureRound(ctx: SizeContext, side: Side, payload: unknown, tag: string): Promise<Round> {
   const { pool, settings, n } = ctx;
-  const side = ctx[target];
+  const hub = side.kind === 'hub';
   const squad = ctx.store.squads.get(n)!;
-  const auths = target === 'hub' ? squad.tokens.map((token) => ({ token })) : squad.tokens.map(() => ({}));
+  const auths = hub ? squad.tokens.map((token) => ({ token })) : squad.tokens.map(() => ({}));
   const before = await clusterMemory(side.nodes);
   const connectedFrom = now();
   const connect = await pool.connect(
@@ -170,7 +180,7 @@ export async function measureRound(
   const phases: Round['phases'] = { connect: [connectedFrom, now()] };
   const memoryWithN = await clusterMemory(side.nodes);
   const round: Round = {
-    target,
+    target: side.name,
     connect,
     memory: perConnection(before, memoryWithN, connect.connected),
     memoryWithN,
@@ -187,8 +197,13 @@ export async function measureRound(
     const beforeSend = await clusterWork(side.nodes);
     let expected = (payload as { order: { id: string } }).order.id;
     const sentAt = now();
-    if (target === 'hub') {
-      const sent = await sendOrder(side.sender as HubSocket, squad, `bench-${tag}`, settings.deliveryTimeoutMs);
+    if (hub) {
+      const sent = await sendOrder(
+        side.sender as HubSocket,
+        squad,
+        `bench-${tag}-${slug(side)}`,
+        settings.deliveryTimeoutMs,
+      );
       expected = sent.orderId;
       round.recipients = sent.recipients;
     } else {
@@ -204,11 +219,11 @@ export async function measureRound(
     };
     phases.delivery = [sentAt, got.times.reduce((a, t) => Math.max(a, t), answeredAt)];
     round.work.delivery = await since(beforeSend);
-    if (target === 'hub') {
+    if (hub) {
       // Let the order's own after-effects (board push to the dispatcher) pass before the next burst.
       await sleep(300);
       const beforeAcks = await clusterWork(side.nodes);
-      const acks = await pool.acknowledge(expected, `ack-${tag}`, settings.deliveryTimeoutMs);
+      const acks = await pool.acknowledge(expected, `ack-${tag}-${slug(side)}`, settings.deliveryTimeoutMs);
       round.work.acks = await since(beforeAcks);
       round.acks = { ...acks, acknowledgedInStore: await ctx.store.acknowledged(expected) };
       phases.acks = [acks.firstFiredAt, acks.lastAnsweredAt];

@@ -2,12 +2,20 @@ import type { FanoutSettings, Round } from './fanout-measure.ts';
 import type { Machine } from './machine.ts';
 import { median } from './stats.ts';
 
+/** One round: the plain baseline and every hub side, by side name. */
+export interface RoundSet {
+  baseline: Round;
+  hubs: Record<string, Round>;
+}
+
 /** Every round of one (nodes, N). */
 export interface SizeRun {
-  nodes: 1 | 2;
+  nodes: number;
   store: 'sqlite' | 'postgres';
   n: number;
-  rounds: { baseline: Round; hub: Round }[];
+  /** The hub sides' names, in the report's column order (`hub`, or `hub classic`, `hub sharded`). */
+  hubs: string[];
+  rounds: RoundSet[];
   /** The `order:assigned` frame both sides sent, in bytes. */
   frameBytes: number;
   error?: string;
@@ -31,12 +39,13 @@ export interface FanoutResult {
   runs: SizeRun[];
 }
 
-/** Targets from the issue. */
-export const TARGETS = { deliveryP99Ratio: 1.5, acksAt10kMs: 3000 };
+/** Targets from the issues: delivery p99 within 1.5× of plain on one node, 1.3× on several; acks at 10k. */
+export const TARGETS = { deliveryP99Ratio: 1.5, clusterDeliveryP99Ratio: 1.3, acksAt10kMs: 3000 };
+const p99Target = (run: SizeRun) => (run.nodes === 1 ? TARGETS.deliveryP99Ratio : TARGETS.clusterDeliveryP99Ratio);
 
 const fmt = (v: number | undefined, digits = 1) => (v !== undefined && Number.isFinite(v) ? v.toFixed(digits) : '–');
 const label = (r: SizeRun) =>
-  r.nodes === 1 ? 'one node (SQLite, in-memory adapter)' : 'two nodes (PostgreSQL + Redis adapter)';
+  r.nodes === 1 ? 'one node (SQLite, in-memory adapter)' : `${r.nodes} nodes (PostgreSQL + Redis adapter)`;
 
 interface Row {
   label: string;
@@ -85,12 +94,22 @@ const ROWS: Row[] = [
   { label: 'connect latency p99 (ms)', pick: (r) => r.connect.latency.p99 },
 ];
 
-/** Per-round hub / baseline ratios of one figure: median and range, as in the handshake bench. */
-function ratios(run: SizeRun, pick: Row['pick']): { median: number; min: number; max: number; count: number } {
+type Pick = Row['pick'];
+/** A side of a round set: the baseline, or a hub side by name. */
+const sideOf = (r: RoundSet, side: string | null) => (side === null ? r.baseline : r.hubs[side]);
+
+/** Per-round ratios of one figure, side `over` / side `under` (null: plain): median and range. */
+function ratios(
+  run: SizeRun,
+  over: string,
+  under: string | null,
+  pick: Pick,
+): { median: number; min: number; max: number; count: number } {
   const rs = run.rounds
     .map((r) => {
-      const b = pick(r.baseline);
-      const h = pick(r.hub);
+      const [o, u] = [sideOf(r, over), sideOf(r, under)];
+      const b = u && pick(u);
+      const h = o && pick(o);
       return b !== undefined && h !== undefined && b > 0 && h >= 0 ? h / b : Number.NaN;
     })
     .filter((v) => Number.isFinite(v));
@@ -99,39 +118,76 @@ function ratios(run: SizeRun, pick: Row['pick']): { median: number; min: number;
 
 const ratioCell = (r: ReturnType<typeof ratios>) =>
   r.count ? `${fmt(r.median, 2)}${r.count > 1 ? ` (${fmt(r.min, 2)}–${fmt(r.max, 2)})` : ''}` : '–';
-const med = (run: SizeRun, side: 'baseline' | 'hub', pick: Row['pick']) =>
-  median(run.rounds.map((r) => pick(r[side]) ?? Number.NaN));
-const sum = (run: SizeRun, side: 'baseline' | 'hub', pick: (r: Round) => number) =>
-  run.rounds.reduce((a, r) => a + pick(r[side]), 0);
+const med = (run: SizeRun, side: string | null, pick: Pick) =>
+  median(
+    run.rounds.map((r) => {
+      const x = sideOf(r, side);
+      return (x && pick(x)) ?? Number.NaN;
+    }),
+  );
+const sum = (run: SizeRun, side: string | null, pick: (r: Round) => number) =>
+  run.rounds.reduce((a, r) => {
+    const x = sideOf(r, side);
+    return a + (x ? pick(x) : 0);
+  }, 0);
+/** With two hub sides (classic and sharded), the second is also compared with the first. */
+const pairOf = (run: SizeRun) => (run.hubs.length === 2 ? ([run.hubs[1]!, run.hubs[0]!] as const) : undefined);
 
 function sizeTable(run: SizeRun): string {
   const lines = [`### ${label(run)}, N = ${run.n.toLocaleString('en')} (${run.rounds.length} rounds, medians)`, ''];
   if (run.error) lines.push(`**Failed:** ${run.error}`, '');
   if (!run.rounds.length) return lines.join('\n');
+  const pair = pairOf(run);
+  const cells = (values: string[]) => `| ${values.join(' | ')} |`;
   lines.push(
-    '| metric | plain Socket.IO | hub | hub / plain: median of rounds (min–max) |',
-    '| --- | ---: | ---: | ---: |',
+    cells([
+      'metric',
+      'plain Socket.IO',
+      ...run.hubs,
+      ...run.hubs.map((h) => `${h} / plain: median of rounds (min–max)`),
+      ...(pair ? [`${pair[0]} / ${pair[1]}`] : []),
+    ]),
+    cells(['---', ...Array<string>(run.hubs.length * 2 + 1 + (pair ? 1 : 0)).fill('---:')]),
   );
   for (const row of ROWS) {
-    const base = row.hubOnly ? '' : fmt(med(run, 'baseline', row.pick), row.digits);
     lines.push(
-      `| ${row.label} | ${base} | ${fmt(med(run, 'hub', row.pick), row.digits)} | ${row.hubOnly ? '' : ratioCell(ratios(run, row.pick))} |`,
+      cells([
+        row.label,
+        row.hubOnly ? '' : fmt(med(run, null, row.pick), row.digits),
+        ...run.hubs.map((h) => fmt(med(run, h, row.pick), row.digits)),
+        ...run.hubs.map((h) => (row.hubOnly ? '' : ratioCell(ratios(run, h, null, row.pick)))),
+        ...(pair ? [ratioCell(ratios(run, pair[0], pair[1], row.pick))] : []),
+      ]),
     );
   }
   const n = run.n * run.rounds.length;
+  const blank = pair ? run.hubs.length + 1 : run.hubs.length;
+  const count = (what: string, pick: ((r: Round) => number) | undefined, hubCell: (h: string) => string) =>
+    cells([what, pick ? String(sum(run, null, pick)) : '', ...run.hubs.map(hubCell), ...Array<string>(blank).fill('')]);
+  const failures = (r: Round) => r.connect.failures;
+  const missing = (r: Round) => r.delivery.missing;
+  const strays = (r: Round) => r.delivery.strays;
   lines.push(
-    `| failed connections (all rounds) | ${sum(run, 'baseline', (r) => r.connect.failures)} | ${sum(run, 'hub', (r) => r.connect.failures)} | |`,
-    `| not delivered (all rounds) | ${sum(run, 'baseline', (r) => r.delivery.missing)} | ${sum(run, 'hub', (r) => r.delivery.missing)} | |`,
-    `| strays: another order received (all rounds) | ${sum(run, 'baseline', (r) => r.delivery.strays)} | ${sum(run, 'hub', (r) => r.delivery.strays)} | |`,
-    `| recipients resolved by the hub / N (all rounds) | | ${sum(run, 'hub', (r) => r.recipients ?? 0)} / ${n} | |`,
-    `| acknowledgements failed (all rounds) | | ${sum(run, 'hub', (r) => r.acks?.failures ?? 0)} | |`,
-    `| acknowledged rows in the store / N (all rounds) | | ${sum(run, 'hub', (r) => r.acks?.acknowledgedInStore ?? 0)} / ${n} | |`,
+    count('failed connections (all rounds)', failures, (h) => String(sum(run, h, failures))),
+    count('not delivered (all rounds)', missing, (h) => String(sum(run, h, missing))),
+    count('strays: another order received (all rounds)', strays, (h) => String(sum(run, h, strays))),
+    count(
+      'recipients resolved by the hub / N (all rounds)',
+      undefined,
+      (h) => `${sum(run, h, (r) => r.recipients ?? 0)} / ${n}`,
+    ),
+    count('acknowledgements failed (all rounds)', undefined, (h) => String(sum(run, h, (r) => r.acks?.failures ?? 0))),
+    count(
+      'acknowledged rows in the store / N (all rounds)',
+      undefined,
+      (h) => `${sum(run, h, (r) => r.acks?.acknowledgedInStore ?? 0)} / ${n}`,
+    ),
     '',
   );
   const errors = [
     ...new Set(
       run.rounds
-        .flatMap((r) => [r.baseline, r.hub])
+        .flatMap((r) => [r.baseline, ...Object.values(r.hubs)])
         .flatMap((r) => [r.error, ...r.connect.failureSamples, ...(r.acks?.failureSamples ?? [])])
         .filter(Boolean),
     ),
@@ -140,29 +196,32 @@ function sizeTable(run: SizeRun): string {
   return lines.join('\n');
 }
 
-/** One line per (nodes, N) against the issue's targets. */
+/** One line per (nodes, N, hub side) against the issues' targets. */
 function summaryTable(result: FanoutResult): string {
   const p99 = (r: Round) => r.delivery.latency.p99;
   const acks = (r: Round) => r.acks?.allAnsweredMs;
   const heap = (r: Round) => r.memory.heapKiB;
   const lines = [
-    '| nodes | N | delivery p99, plain / hub (ms) | hub / plain p99 (median, range) | ≤ 1.5× | all N acks persisted (ms) | ≤ 3 s at 10k | heap / conn, plain / hub (KiB) |',
-    '| ---: | ---: | ---: | ---: | :---: | ---: | :---: | ---: |',
+    '| nodes | hub | N | delivery p99, plain / hub (ms) | hub / plain p99 (median, range) | within target (1 node 1.5×, more 1.3×) | all N acks persisted (ms) | ≤ 3 s at 10k | heap / conn, plain / hub (KiB) |',
+    '| ---: | --- | ---: | ---: | ---: | :---: | ---: | :---: | ---: |',
   ];
   for (const run of result.runs) {
     if (!run.rounds.length) {
-      lines.push(`| ${run.nodes} | ${run.n.toLocaleString('en')} | failed | | | | | |`);
+      lines.push(`| ${run.nodes} | ${run.hubs.join(', ')} | ${run.n.toLocaleString('en')} | failed | | | | | |`);
       continue;
     }
-    const r = ratios(run, p99);
-    const ackMs = med(run, 'hub', acks);
-    const incomplete = run.rounds.some(
-      (x) => x.hub.delivery.missing > 0 || (x.hub.acks?.acknowledgedInStore ?? 0) < run.n,
-    );
-    const ackOk = run.n >= 10_000 ? (ackMs <= TARGETS.acksAt10kMs && !incomplete ? 'yes' : 'NO') : '';
-    lines.push(
-      `| ${run.nodes} | ${run.n.toLocaleString('en')} | ${fmt(med(run, 'baseline', p99))} / ${fmt(med(run, 'hub', p99))} | ${ratioCell(r)} | ${r.median <= TARGETS.deliveryP99Ratio && !incomplete ? 'yes' : 'NO'} | ${fmt(ackMs, 0)} | ${ackOk} | ${fmt(med(run, 'baseline', heap))} / ${fmt(med(run, 'hub', heap))} |`,
-    );
+    for (const hub of run.hubs) {
+      const r = ratios(run, hub, null, p99);
+      const ackMs = med(run, hub, acks);
+      const incomplete = run.rounds.some((x) => {
+        const h = x.hubs[hub];
+        return !h || h.delivery.missing > 0 || (h.acks?.acknowledgedInStore ?? 0) < run.n;
+      });
+      const ackOk = run.n >= 10_000 ? (ackMs <= TARGETS.acksAt10kMs && !incomplete ? 'yes' : 'NO') : '';
+      lines.push(
+        `| ${run.nodes} | ${hub} | ${run.n.toLocaleString('en')} | ${fmt(med(run, null, p99))} / ${fmt(med(run, hub, p99))} | ${ratioCell(r)} | ${r.median <= p99Target(run) && !incomplete ? 'yes' : 'NO'} | ${fmt(ackMs, 0)} | ${ackOk} | ${fmt(med(run, null, heap))} / ${fmt(med(run, hub, heap))} |`,
+      );
+    }
   }
   return lines.join('\n');
 }
@@ -184,13 +243,14 @@ export function renderMarkdown(result: FanoutResult): string {
     '',
     'What is measured:',
     '- Every server runs in its own process and the N recipients in separate client worker processes (socket.io-client, websocket only, `forceNew`, no reconnection), ' +
-      'all on 127.0.0.1 and the same 2 cores. Per size, fresh hub and baseline processes; the rounds then pair a baseline and a hub measurement back to back, alternating which goes first, ' +
+      'all on 127.0.0.1 and the same 2 cores. Per size, fresh hub and baseline processes; each round measures every side back to back (plain, then each hub side), rotating which goes first, ' +
       'each connecting all N, sending once and closing all N. Ratios are medians of the per-round ratios.',
     '- hub = `hub/src/main.ts` unchanged (LOG_LEVEL=warn, demo seed, no web build). Each recipient is an officer of a squad made for the size under the first station, with a session of their own (`auth.token`); ' +
       "the dispatcher (the first station's command room) emits `order:create` {priority flash, targets: [that squad]} and every recipient waits for its `order:assigned`. " +
-      'Two nodes: PostgreSQL + Redis (`@socket.io/redis-adapter`), recipients split evenly over nodes A and B, the dispatcher on A.',
+      'Several nodes: PostgreSQL + Redis (`@socket.io/redis-adapter`), recipients split evenly over the nodes, the dispatcher on A; `hub classic` and `hub sharded` are two clusters of their own on the same store, started with `REDIS_ADAPTER=classic` and `sharded`.',
     '- plain = a `socket.io` server with no middleware and no handlers on the N sockets; a sender client emits `relay` with the very `order:assigned` payload the hub sent in the warm-up, and the server `socket.broadcast.emit`s it. ' +
-      "Two nodes: two such servers joined by `@socket.io/redis-adapter` built with the hub's own `redisBackend`, clients split the same way, the sender on A.",
+      "Several nodes: such servers joined by `@socket.io/redis-adapter` built with the hub's own `redisBackend` (classic unless `RELAY_REDIS_ADAPTER=sharded`), clients split the same way, the sender on A. " +
+      'A broadcast to every socket goes to the namespace channel in both adapter modes, so one plain cluster is the baseline of both hub sides.',
     "- delivery = from just before the sender's emit (in the bench process) to each recipient's handler (in a worker), on `performance.timeOrigin + performance.now()`: the machine's clock, compared across processes. " +
       "The hub's figure therefore includes validating, resolving the squad, and persisting the order and its N recipient rows before fan-out; that is the design (persist before fan-out).",
     '- acknowledgements = every recipient emits `order:act` {acknowledge} at once (each worker loops over its sockets); the hub answers each only after its receipt row is written (batched). ' +

@@ -51,7 +51,7 @@ async function idleRound(
   snapshotDir: string | undefined,
 ): Promise<IdleRound> {
   const { pool, n } = ctx;
-  const side = ctx[target];
+  const side = target === 'hub' ? ctx.hubs[0]! : ctx.baseline;
   const squad = ctx.store.squads.get(n)!;
   const auths = target === 'hub' ? squad.tokens.map((token) => ({ token })) : squad.tokens.map(() => ({}));
   const before = await clusterMemory(side.nodes);
@@ -118,8 +118,8 @@ async function run(
       pool,
       store,
       settings: SETTINGS,
-      hub: { nodes: [hub], sender: dispatcher },
-      baseline: { nodes: [plain], sender },
+      hubs: [{ name: 'hub', kind: 'hub', nodes: [hub], sender: dispatcher }],
+      baseline: { name: 'plain', kind: 'baseline', nodes: [plain], sender },
     };
     log(`warm-up (${WARMUP} clients each side)`);
     const payload = await warmUp(ctx, 'idle');

@@ -80,7 +80,14 @@ export function peerOf(child: ChildProcess, name: string): Peer {
           reject(new Error(`${name}: ${cmd} took longer than ${timeoutMs} ms`));
         }, timeoutMs);
         pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
-        child.send({ id, cmd, args } satisfies Request);
+        // With a callback, a closed channel (the child was killed: timeout or SIGINT) fails this
+        // call instead of throwing an unhandled 'error' that ends the bench before it cleans up.
+        child.send({ id, cmd, args } satisfies Request, (err) => {
+          if (!err) return;
+          clearTimeout(timer);
+          pending.delete(id);
+          reject(new Error(`${name}: ${cmd}: ${err.message}`));
+        });
       });
     },
   };

@@ -4,6 +4,7 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
 import { REDIS_URL, serviceAvailable } from '@fengqiao/hub/test-support';
+import type { RedisAdapterMode } from '../../hub/src/config.ts';
 import { prepareStore } from './bench-store.ts';
 import { killAll } from './children.ts';
 import { startClientPool, type ClientPool } from './client-pool.ts';
@@ -12,10 +13,11 @@ import {
   measureRound,
   warmUp,
   type FanoutSettings,
-  type HubSocket,
+  type Round,
+  type Side,
   type SizeContext,
 } from './fanout-measure.ts';
-import { renderMarkdown, type FanoutResult, type SizeRun } from './fanout-report.ts';
+import { renderMarkdown, type FanoutResult, type RoundSet, type SizeRun } from './fanout-report.ts';
 import { openFileLimit } from './fd-limit.ts';
 import { writeProfilePhases } from './profile-phases.ts';
 import { codeVersion, commandLine, describeMachine } from './machine.ts';
@@ -24,9 +26,11 @@ import { log, publish, runBench } from './bench-run.ts';
 
 /**
  * Command-order fan-out benchmark (the issue: one order to 1,000 / 5,000 / 10,000 recipients, on
- * one node and on two, each beside plain Socket.IO broadcasting the same payload to the same N
- * clients in the same run). Sizes from argv (`1000,5000`) or BENCH_N; `--nodes=1|2|both` or
- * BENCH_NODES; rounds from BENCH_ROUNDS; BENCH_TIMEOUT_MIN bounds the whole run (everything is
+ * one node and on several, each beside plain Socket.IO broadcasting the same payload to the same N
+ * clients in the same run). Sizes from argv (`1000,5000`) or BENCH_N; node counts from
+ * `--nodes=1,2,3` (or `both` = 1,2) or BENCH_NODES; on several nodes, one hub cluster per Redis
+ * adapter from `--adapters=classic,sharded` or BENCH_ADAPTERS (default REDIS_ADAPTER or classic),
+ * measured in the same rounds; rounds from BENCH_ROUNDS; BENCH_TIMEOUT_MIN bounds the whole run (everything is
  * killed and cleaned up when it passes); BENCH_CPU_PROF=1 writes CPU profiles of the hub nodes.
  * Markdown to stdout (progress to stderr), JSON and Markdown to load/out/.
  */
@@ -52,14 +56,34 @@ function requestedSizes(): number[] {
   return sizes.length ? [...new Set(sizes)] : [1000, 5000, 10000];
 }
 
-function requestedNodes(): (1 | 2)[] {
-  const raw =
-    process.argv.find((a) => a.startsWith('--nodes='))?.slice('--nodes='.length) ?? process.env.BENCH_NODES ?? 'both';
-  if (raw === '1') return [1];
-  if (raw === '2') return [2];
-  if (raw === 'both') return [1, 2];
-  throw new Error(`--nodes must be 1, 2 or both, not ${raw}`);
+/** The most hub nodes per cluster: node names run from a to e, and this machine has 2 cores. */
+const MAX_NODES = 5;
+
+/** `--name=value` from argv, else the environment variable, else the fallback. */
+const option = (name: string, env: string, fallback: string) =>
+  process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? process.env[env] ?? fallback;
+
+function requestedNodes(): number[] {
+  const raw = option('nodes', 'BENCH_NODES', 'both');
+  const counts = (raw === 'both' ? '1,2' : raw).split(',').map(Number);
+  if (!counts.every((c) => Number.isInteger(c) && c >= 1 && c <= MAX_NODES))
+    throw new Error(`--nodes must be a list of 1..${MAX_NODES} (e.g. 1,2,3) or both, not ${raw}`);
+  return [...new Set(counts)];
 }
+
+function requestedAdapters(): RedisAdapterMode[] {
+  const raw = option('adapters', 'BENCH_ADAPTERS', process.env.REDIS_ADAPTER || 'classic');
+  const modes = raw.split(',');
+  if (!modes.every((m): m is RedisAdapterMode => m === 'classic' || m === 'sharded'))
+    throw new Error(`--adapters must list classic and/or sharded, not ${raw}`);
+  return [...new Set(modes)];
+}
+
+const nodeNames = (side: string, nodes: number) =>
+  Array.from({ length: nodes }, (_, i) => `${side}-${String.fromCharCode(97 + i)}`);
+
+/** Rotates the sides by the round, so each goes first in turn and a machine getting busier favours none. */
+const rotated = <T>(sides: readonly T[], round: number): T[] => sides.map((_, i) => sides[(i + round) % sides.length]!);
 
 /** A client socket of the bench itself (dispatcher, sender), the way the workers open theirs. */
 function openSocket(url: string, auth: Record<string, string>): Promise<Socket> {
@@ -72,7 +96,8 @@ function openSocket(url: string, auth: Record<string, string>): Promise<Socket> 
 
 /** Runs every round of one (nodes, N) on fresh server processes; stops them whatever happens. */
 async function runSize(
-  nodes: 1 | 2,
+  nodes: number,
+  adapters: readonly RedisAdapterMode[],
   n: number,
   pool: ClientPool,
   store: Awaited<ReturnType<typeof prepareStore>>,
@@ -80,65 +105,70 @@ async function runSize(
   settings: FanoutSettings,
   cpuProfDir: string | undefined,
 ): Promise<SizeRun> {
-  const run: SizeRun = { nodes, store: store.dialect, n, rounds: [], frameBytes: 0 };
+  // One node: the in-memory adapter; several: one hub cluster per adapter, each on its own Redis prefix.
+  const hubModes = nodes === 1 ? [undefined] : adapters;
+  const hubName = (mode: RedisAdapterMode | undefined) => (mode ? `hub ${mode}` : 'hub');
+  const run: SizeRun = { nodes, store: store.dialect, n, hubs: hubModes.map(hubName), rounds: [], frameBytes: 0 };
   const servers: ServerNode[] = [];
   const sockets: Socket[] = [];
   const prefix = `fq-bench-${randomBytes(4).toString('hex')}`;
-  const redis: Record<string, string> = nodes === 2 ? { REDIS_URL, REDIS_CHANNEL_PREFIX: prefix } : { REDIS_URL: '' };
+  const hubs: Side[] = [];
   try {
     log(`${nodes} node(s), N=${n}: starting hub and baseline processes`);
-    const hubs: ServerNode[] = [];
-    // Node A first, then B, as an operator would (start-up provisioning runs once, on A).
-    for (const name of nodes === 2 ? ['hub-a', 'hub-b'] : ['hub-a']) {
-      const node = await startHubNode(name, { ...store.env, ...redis }, cpuProfDir);
-      servers.push(node);
-      hubs.push(node);
+    for (const mode of hubModes) {
+      const redis: Record<string, string> = mode
+        ? { REDIS_URL, REDIS_CHANNEL_PREFIX: `${prefix}-${mode}`, REDIS_ADAPTER: mode }
+        : { REDIS_URL: '' };
+      const side: ServerNode[] = [];
+      // Node A first, then the others, as an operator would (start-up provisioning runs once, on A).
+      for (const name of nodeNames(mode ? `hub-${mode}` : 'hub', nodes)) {
+        const node = await startHubNode(name, { ...store.env, ...redis }, cpuProfDir);
+        servers.push(node);
+        side.push(node);
+      }
+      const dispatcher = await openSocket(side[0]!.url, { token: store.dispatcherToken });
+      sockets.push(dispatcher);
+      hubs.push({ name: hubName(mode), kind: 'hub', nodes: side, sender: dispatcher });
     }
     const relays: ServerNode[] = [];
-    for (const name of nodes === 2 ? ['plain-a', 'plain-b'] : ['plain-a']) {
-      const node = await startRelayNode(name, nodes === 2 ? { url: REDIS_URL, prefix: `${prefix}-plain` } : undefined);
+    for (const name of nodeNames('plain', nodes)) {
+      const node = await startRelayNode(name, nodes > 1 ? { url: REDIS_URL, prefix: `${prefix}-plain` } : undefined);
       servers.push(node);
       relays.push(node);
     }
-    const dispatcher = await openSocket(hubs[0]!.url, { token: store.dispatcherToken });
     const sender = await openSocket(relays[0]!.url, { sender: '1' });
-    sockets.push(dispatcher, sender);
-    const ctx: SizeContext = {
-      n,
-      pool,
-      store,
-      settings,
-      hub: { nodes: hubs, sender: dispatcher as HubSocket },
-      baseline: { nodes: relays, sender },
-    };
+    sockets.push(sender);
+    const baseline: Side = { name: 'plain', kind: 'baseline', nodes: relays, sender };
+    const ctx: SizeContext = { n, pool, store, settings, baseline, hubs };
 
     log(`${nodes} node(s), N=${n}: warm-up (${WARMUP} clients each side)`);
     const payload = await warmUp(ctx, prefix);
     run.frameBytes = Buffer.byteLength(`42${JSON.stringify([EVENT, payload])}`);
     for (let r = 0; r < rounds; r += 1) {
-      // Alternate who goes first, so a machine that gets busier during the run favours neither.
-      const order = r % 2 === 0 ? (['baseline', 'hub'] as const) : (['hub', 'baseline'] as const);
-      const pair: Partial<SizeRun['rounds'][number]> = {};
-      for (const target of order) {
-        log(`${nodes} node(s), N=${n} round ${r + 1}/${rounds}: ${target}`);
-        pair[target] = await measureRound(ctx, target, payload, `${prefix}-${r}`);
-        const d = pair[target].delivery;
+      const set: RoundSet = { baseline: undefined as unknown as Round, hubs: {} };
+      for (const side of rotated([baseline, ...hubs], r)) {
+        log(`${nodes} node(s), N=${n} round ${r + 1}/${rounds}: ${side.name}`);
+        const round = await measureRound(ctx, side, payload, `${prefix}-${r}`);
+        if (side.kind === 'baseline') set.baseline = round;
+        else set.hubs[side.name] = round;
+        const d = round.delivery;
         log(
           `  delivery p50 ${d.latency.p50.toFixed(0)} p99 ${d.latency.p99.toFixed(0)} max ${d.latency.max.toFixed(0)} ms, missing ${d.missing}` +
-            (pair[target].acks
-              ? `; ${pair[target].acks.answered} acks in ${pair[target].acks.allAnsweredMs.toFixed(0)} ms, ${pair[target].acks.acknowledgedInStore} in store`
+            (round.acks
+              ? `; ${round.acks.answered} acks in ${round.acks.allAnsweredMs.toFixed(0)} ms, ${round.acks.acknowledgedInStore} in store`
               : '') +
-            (pair[target].error ? `; error: ${pair[target].error}` : ''),
+            (round.error ? `; error: ${round.error}` : ''),
         );
       }
-      run.rounds.push({ baseline: pair.baseline!, hub: pair.hub! });
+      run.rounds.push(set);
     }
     if (cpuProfDir)
-      await writeProfilePhases(
-        hubs,
-        run.rounds.map((r) => r.hub),
-        `${nodes} node(s), N=${n}`,
-      );
+      for (const hub of hubs)
+        await writeProfilePhases(
+          hub.nodes,
+          run.rounds.map((r) => r.hubs[hub.name]!),
+          `${nodes} node(s), ${hub.name}, N=${n}`,
+        );
   } catch (err) {
     run.error = err instanceof Error ? err.message : String(err);
     log(`${nodes} node(s), N=${n} failed: ${run.error}`);
@@ -176,9 +206,10 @@ async function main(): Promise<void> {
     return false;
   });
   let modes = requestedNodes();
-  if (modes.includes(2) && !((await serviceAvailable('postgres')) && (await serviceAvailable('redis')))) {
-    notes.push('two-node runs left out: PostgreSQL or Redis not reachable (DATABASE_URL / REDIS_URL)');
-    modes = modes.filter((m) => m !== 2);
+  const adapters = requestedAdapters();
+  if (modes.some((m) => m > 1) && !((await serviceAvailable('postgres')) && (await serviceAvailable('redis')))) {
+    notes.push('multi-node runs left out: PostgreSQL or Redis not reachable (DATABASE_URL / REDIS_URL)');
+    modes = modes.filter((m) => m === 1);
   }
 
   const machine = describeMachine();
@@ -231,7 +262,7 @@ async function main(): Promise<void> {
       try {
         for (const n of sizes) {
           if (timedOut) break;
-          result.runs.push(await runSize(nodes, n, pool, store, rounds, settings, cpuProfDir));
+          result.runs.push(await runSize(nodes, adapters, n, pool, store, rounds, settings, cpuProfDir));
         }
       } finally {
         await store.dispose();
