@@ -17,7 +17,7 @@ import * as push from './0015-push.ts';
 import * as imageFiles from './0016-image-files.ts';
 import * as retention from './0017-retention.ts';
 import * as orderStates from './0018-order-states.ts';
-import * as ordertidyRevIndexes from './0019-ordertidy-rev-indexes.ts';
+import * as orderRevIndexes from './0019-order-rev-indexes.ts';
 
 /** Migrations in order; the same set runs on SQLite and PostgreSQL. */
 const migrations: Record<string, Migration> = {
@@ -39,7 +39,7 @@ const migrations: Record<string, Migration> = {
   '0016-image-files': imageFiles,
   '0017-retention': retention,
   '0018-order-states': orderStates,
-  '0019-ordertidy-rev-indexes': ordertidyRevIndexes,
+  '0019-order-rev-indexes': orderRevIndexes,
 };
 
 export const migrationProvider: MigrationProvider = {
