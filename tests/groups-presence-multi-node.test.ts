@@ -14,7 +14,8 @@ import type { GroupPresenceChange } from '@fengqiao/hub/protocol';
 const ready = (await serviceAvailable('postgres')) && (await serviceAvailable('redis'));
 
 /**
- * An open chat's online count follows presence across two hub nodes: the group hears of a member's
+ * An open chat's online count follows presence across two hub nodes: a socket watching the group
+ * (its chat open) hears of a member's
  * first socket arriving on either node, not of one tab of several closing, and of their last
  * socket closing wherever it was.
  */
@@ -33,7 +34,7 @@ describe.skipIf(!ready)('group presence across hub nodes', () => {
     await pair?.close();
   });
 
-  it('tells the group who came online and who left, on whichever node, within the second', async () => {
+  it('tells the sockets watching the group who came online and who left, on whichever node', async () => {
     const { groupId, officerLogin, residentLogins } = await firstGrid(a.hub);
     const [residentLogin, neighbourLogin] = residentLogins as [string, string];
     const idOf = async (l: string) =>
@@ -45,7 +46,12 @@ describe.skipIf(!ready)('group presence across hub nodes', () => {
       return s;
     };
 
-    const watcher = await open(a, (await login(a.url, officerLogin)).cookie);
+    const officerSession = (await login(a.url, officerLogin)).cookie;
+    const watcher = await open(a, officerSession);
+    // The officer's second tab on the same node, chat closed: told nothing.
+    const notWatching = await open(a, officerSession);
+    const heardUnwatched: GroupPresenceChange[] = [];
+    notWatching.on('group:presence-changed', (c) => heardUnwatched.push(c));
     const heard: GroupPresenceChange[] = [];
     const waiters: { pred: (c: GroupPresenceChange) => boolean; resolve: () => void }[] = [];
     watcher.on('group:presence-changed', (c) => {
@@ -57,6 +63,8 @@ describe.skipIf(!ready)('group presence across hub nodes', () => {
       heard.some(pred) ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ pred, resolve }));
     const offlineHeard = (id: string) => heard.filter((c) => c.offline.includes(id)).length;
     await watcher.emitWithAck('group:sync', { cursors: {} });
+    const watched = await watcher.emitWithAck('group:watch-presence', { groupId });
+    expect(watched.ok && watched.online).not.toContain(residentId);
 
     // The resident arrives on node B: the watcher on node A hears it.
     const session = (await login(b.url, residentLogin)).cookie;
@@ -83,5 +91,8 @@ describe.skipIf(!ready)('group presence across hub nodes', () => {
     expect(after.ok && after.online).not.toContain(residentId);
     expect(after.ok && after.online).toContain(neighbourId);
     expect(heard.every((c) => c.resync !== true)).toBe(true);
+    // Same node as the watcher, so a round trip after what it heard: anything sent is in.
+    await notWatching.emitWithAck('group:presence', { groupId });
+    expect(heardUnwatched).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GroupView, MessageView } from '../protocol/index.ts';
+import type { GroupPresenceChange, GroupView, MessageView } from '../protocol/index.ts';
 import {
   connectSocket,
   login,
@@ -25,6 +25,8 @@ describe('keeping a grid group in order', () => {
   let neighbourId: string;
   let officerId: string;
   let outsiderId: string;
+  let residentLogin: string;
+  let otherGroupId: string;
   const sockets: TestSocket[] = [];
   const open = async (l: string) => {
     const s = await connectSocket(t.url, { cookie: (await login(t.url, l)).cookie });
@@ -73,6 +75,16 @@ describe('keeping a grid group in order', () => {
         .executeTakeFirstOrThrow()
     ).id;
     [residentId, neighbourId, officerId] = [residents[0]!.id, residents[1]!.id, o.id];
+    residentLogin = residents[0]!.login;
+    otherGroupId = (
+      await db
+        .selectFrom('groups')
+        .innerJoin('units', 'units.id', 'groups.unit_id')
+        .select('groups.id')
+        .where('units.kind', '=', 'grid')
+        .where('units.id', '!=', grid.id)
+        .executeTakeFirstOrThrow()
+    ).id;
     officer = await open(o.login);
     resident = await open(residents[0]!.login);
     neighbour = await open(residents[1]!.login);
@@ -163,12 +175,56 @@ describe('keeping a grid group in order', () => {
     expect(echoed).toBe(false);
   });
 
+  it('tells only the sockets watching a chat who arrives; never of a group not theirs', async () => {
+    const serverSocket = (s: TestSocket) => t.hub.realtime.io.sockets.sockets.get(s.id!)!;
+    const watchedBy = (s: TestSocket) => [...serverSocket(s).rooms].filter((r) => r.startsWith('group-presence:'));
+    const heardByResident: GroupPresenceChange[] = [];
+    resident.on('group:presence-changed', (c) => heardByResident.push(c));
+
+    // Bad payloads and someone else's group: refused, nothing joined.
+    for (const bad of [{}, { groupId: 42 }, { groupId: 'x'.repeat(10_000) }])
+      expect(await resident.emitWithAck('group:watch-presence', bad as never)).toMatchObject({
+        ok: false,
+        error: { code: 'validation_failed' },
+      });
+    expect(await resident.emitWithAck('group:watch-presence', { groupId: otherGroupId })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
+    expect(watchedBy(resident)).toEqual([]);
+
+    // The officer opens the chat: told who is here now, then of a second tab of the resident arriving.
+    const watched = await officer.emitWithAck('group:watch-presence', { groupId });
+    expect(watched.ok && [...watched.online].sort()).toEqual([officerId, residentId, neighbourId].sort());
+    const arrival = nextEvent<GroupPresenceChange>(officer, 'group:presence-changed');
+    await open(residentLogin);
+    expect(await arrival).toMatchObject({ groupId, online: expect.arrayContaining([residentId]), offline: [] });
+    // The resident, a member not watching, heard nothing (a round trip: anything sent before it is in).
+    await resident.emitWithAck('group:presence', { groupId });
+    expect(heardByResident).toEqual([]);
+
+    // Watching a group not theirs keeps the current one; `null` leaves it.
+    expect(await resident.emitWithAck('group:watch-presence', { groupId })).toMatchObject({ ok: true });
+    expect(await resident.emitWithAck('group:watch-presence', { groupId: otherGroupId })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
+    expect(watchedBy(resident)).toEqual([`group-presence:${groupId}`]);
+    expect(await officer.emitWithAck('group:watch-presence', { groupId: null })).toEqual({ ok: true, online: [] });
+    expect(watchedBy(officer)).toEqual([]);
+    // The neighbour watches, to be dropped with the group when removed below.
+    expect(await neighbour.emitWithAck('group:watch-presence', { groupId })).toMatchObject({ ok: true });
+    expect(watchedBy(neighbour)).toEqual([`group-presence:${groupId}`]);
+  });
+
   it('removes a resident, who is told at once: no more live messages, no more access', async () => {
     const told = nextEvent<{ groupId: string }>(neighbour, 'group:changed');
     expect(await officer.emitWithAck('group:member', { action: 'remove', groupId, userId: neighbourId })).toMatchObject(
       { ok: true },
     );
     expect(await told).toEqual({ groupId });
+    const neighbourRooms = () => [...t.hub.realtime.io.sockets.sockets.get(neighbour.id!)!.rooms];
+    await expect.poll(neighbourRooms).not.toContain(`group-presence:${groupId}`);
     let leaked = false;
     neighbour.on('message:created', (m: MessageView) => (leaked ||= m.groupId === groupId));
     await officer.emitWithAck('message:send', { groupId, clientId: cid(), text: '移除之后的消息' });

@@ -3,6 +3,7 @@ import type { GroupNotifier } from './group.service.ts';
 import type { MatterNotifier } from './matter.service.ts';
 import type { GroupAdminNotifier } from './group-admin.service.ts';
 import { rooms } from '../realtime/types.ts';
+import { presenceRoom } from './presence-announcer.ts';
 
 /** What every group's room name starts with. */
 export const GROUP_ROOM_PREFIX = 'group:';
@@ -25,7 +26,7 @@ export function createGroupNotifier(io: HubServer): GroupNotifier & MatterNotifi
     // (through their own room, which they keep) so that their list drops it.
     memberRemoved: (groupId, userId) => {
       io.to(rooms.user(userId)).emit('group:changed', { groupId });
-      void io.in(rooms.user(userId)).socketsLeave(groupRoom(groupId));
+      void io.in(rooms.user(userId)).socketsLeave([groupRoom(groupId), presenceRoom(groupId)]);
     },
     // Joined on every node, and told through their own room: the group's room may not hold them yet.
     memberApproved: (groupId, userId) => {

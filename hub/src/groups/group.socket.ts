@@ -7,6 +7,7 @@ import {
   groupNoticeReadPayload,
   groupPresencePayload,
   groupTypingPayload,
+  groupWatchPresencePayload,
   groupReadPayload,
   groupReadCountsPayload,
   groupReadersPayload,
@@ -27,7 +28,7 @@ import { createJoinTracker } from '../realtime/join-tracker.ts';
 import type { SocketModule } from '../realtime/realtime-server.ts';
 import type { HubSocket } from '../realtime/types.ts';
 import { GROUP_ROOM_PREFIX, groupRoom, groupStaffRoom } from './group-notifier.ts';
-import type { PresenceAnnouncer } from './presence-announcer.ts';
+import { PRESENCE_ROOM_PREFIX, presenceRoom, type PresenceAnnouncer } from './presence-announcer.ts';
 import type { GroupService } from './group.service.ts';
 
 /** Socket.IO commands of group chat: validate (in define) → service → ack. */
@@ -43,6 +44,11 @@ export function groupSocketModule(
   const inGroup = async (socket: HubSocket, groupId: string) => {
     await rooms.joined(socket);
     if (!socket.rooms.has(groupRoom(groupId))) throw errors.notFound('group');
+  };
+  // The people with a socket in the group's room on any node.
+  const onlineIn = async (socket: HubSocket, groupId: string) => {
+    const here = await socket.nsp.in(groupRoom(groupId)).fetchSockets();
+    return { online: [...new Set(here.map((s) => s.data.principal.user.id))] };
   };
   return {
     connect(socket) {
@@ -105,8 +111,16 @@ export function groupSocketModule(
       });
       define('group:presence', groupPresencePayload, async (p, { socket }) => {
         await inGroup(socket, p.groupId);
-        const here = await socket.nsp.in(groupRoom(p.groupId)).fetchSockets();
-        return { online: [...new Set(here.map((s) => s.data.principal.user.id))] };
+        return onlineIn(socket, p.groupId);
+      });
+      // One watched group per socket: watching another (or none) leaves the previous.
+      define('group:watch-presence', groupWatchPresencePayload, async ({ groupId }, { socket }) => {
+        if (groupId === null) await rooms.joined(socket);
+        else await inGroup(socket, groupId);
+        for (const r of socket.rooms) if (r.startsWith(PRESENCE_ROOM_PREFIX)) void socket.leave(r);
+        if (groupId === null) return { online: [] };
+        void socket.join(presenceRoom(groupId));
+        return onlineIn(socket, groupId);
       });
       define('matter:create', matterCreatePayload, async (p, { actor }) => ({
         matter: await matters.create(actor, p),

@@ -1,6 +1,9 @@
 import type { GroupPresenceChange } from '../protocol/index.ts';
 import { rooms, type HubServer } from '../realtime/types.ts';
-import { groupRoom } from './group-notifier.ts';
+
+/** Sockets watching a group's presence (its chat is open): the only ones told of its arrivals and departures. */
+export const PRESENCE_ROOM_PREFIX = 'group-presence:';
+export const presenceRoom = (groupId: string) => `${PRESENCE_ROOM_PREFIX}${groupId}`;
 
 /** How long arrivals and departures gather before each group hears of them once. */
 const FLUSH_MS = 1_000;
@@ -8,8 +11,10 @@ const FLUSH_MS = 1_000;
 const MAX_IDS_PER_EVENT = 200;
 
 /**
- * Tells the members of a group who came online and who went offline, within about a second and on
- * every node, so an open chat's online count follows presence without polling. What happened in
+ * Tells the sockets watching a group (its chat open, `group:watch-presence`) who came online and who
+ * went offline, within about a second and on every node, so an open chat's online count follows
+ * presence without polling. Only watchers: told to every member, a reconnect storm would cost
+ * O(members²) events. What happened in
  * a second is gathered into one event per group (a reconnect storm is a handful of events, not
  * thousands). A socket leaving only makes its person offline when no socket of theirs is left on
  * any node (another tab, another node), asked once per flush for everyone who left. Ephemeral and
@@ -68,7 +73,7 @@ export function createPresenceAnnouncer(io: HubServer, opts: { flushMs?: number 
         c.online.length + c.offline.length > MAX_IDS_PER_EVENT
           ? { groupId, online: [], offline: [], resync: true }
           : { groupId, ...c };
-      io.to(groupRoom(groupId)).emit('group:presence-changed', payload);
+      io.to(presenceRoom(groupId)).emit('group:presence-changed', payload);
     }
   }
 

@@ -194,6 +194,11 @@ export interface ClientToServerEvents {
   'group:members': (payload: { groupId: string }, ack: (res: Result<{ members: GroupMemberView[] }>) => void) => void;
   'group:typing': (payload: { groupId: string }, ack: (res: Result) => void) => void;
   'group:presence': (payload: { groupId: string }, ack: (res: Result<{ online: string[] }>) => void) => void;
+  /** One watched group per socket (its open chat): answers who is online now; `null` stops watching. */
+  'group:watch-presence': (
+    payload: { groupId: string | null },
+    ack: (res: Result<{ online: string[] }>) => void,
+  ) => void;
   'matter:create': (payload: MatterCreatePayload, ack: (res: Result<{ matter: MatterView }>) => void) => void;
   'matter:update': (payload: MatterUpdatePayload, ack: (res: Result<{ matter: MatterView }>) => void) => void;
   'matter:list': (payload: MatterListPayload, ack: (res: Result<{ matters: MatterView[] }>) => void) => void;
