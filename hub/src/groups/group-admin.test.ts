@@ -65,26 +65,19 @@ describe('keeping a grid group in order', () => {
       .where('unit_id', '=', grid.parent_id!)
       .where('role', '=', 'officer')
       .executeTakeFirstOrThrow();
-    outsiderId = (
-      await db
-        .selectFrom('users')
-        .innerJoin('units', 'units.id', 'users.unit_id')
-        .select('users.id')
-        .where('users.role', '=', 'resident')
-        .where('units.id', '!=', grid.id)
-        .executeTakeFirstOrThrow()
-    ).id;
+    // A resident of another grid, and that grid's group.
+    const outside = await db
+      .selectFrom('users')
+      .innerJoin('units', 'units.id', 'users.unit_id')
+      .innerJoin('groups', 'groups.unit_id', 'units.id')
+      .select(['users.id as userId', 'groups.id as groupId'])
+      .where('users.role', '=', 'resident')
+      .where('units.kind', '=', 'grid')
+      .where('units.id', '!=', grid.id)
+      .executeTakeFirstOrThrow();
+    [outsiderId, otherGroupId] = [outside.userId, outside.groupId];
     [residentId, neighbourId, officerId] = [residents[0]!.id, residents[1]!.id, o.id];
     residentLogin = residents[0]!.login;
-    otherGroupId = (
-      await db
-        .selectFrom('groups')
-        .innerJoin('units', 'units.id', 'groups.unit_id')
-        .select('groups.id')
-        .where('units.kind', '=', 'grid')
-        .where('units.id', '!=', grid.id)
-        .executeTakeFirstOrThrow()
-    ).id;
     officer = await open(o.login);
     resident = await open(residents[0]!.login);
     neighbour = await open(residents[1]!.login);
