@@ -130,6 +130,44 @@ describe('keeping a grid group in order', () => {
     expect((await groupOf(resident)).notice?.read).toBe(true);
   });
 
+  it("tells staff who has and has not read the notice (未读 / 已读), never residents or other groups' staff", async () => {
+    const noticeReaders = async () => {
+      const res = await officer.emitWithAck('group:notice-readers', { groupId });
+      if (!res.ok) throw new Error(res.error.message);
+      return res.readers;
+    };
+    const ids = (people: { id: string }[]) => people.map((p) => p.id);
+    const at = (await officer.emitWithAck('group:notice', { groupId, text: '下周一起垃圾分类新规' })) as { at: number };
+    const before = await noticeReaders();
+    expect(before.at).toBe(at.at);
+    // A new version: nobody but its author has read it, and the author is not asked to.
+    expect(ids(before.unread)).toEqual(expect.arrayContaining([residentId, neighbourId]));
+    expect(ids(before.unread)).not.toContain(officerId);
+    expect(ids(before.read)).not.toContain(officerId);
+    expect(before.readTotal).toBe(0);
+    expect(before.unreadTotal).toBe(before.unread.length);
+
+    await resident.emitWithAck('group:notice-read', { groupId });
+    const after = await noticeReaders();
+    expect(ids(after.read)).toEqual([residentId]);
+    expect(after.readTotal).toBe(1);
+    expect(after.unreadTotal).toBe(before.unreadTotal - 1);
+    expect(ids(after.unread)).not.toContain(residentId);
+
+    expect(await resident.emitWithAck('group:notice-readers', { groupId })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    expect(await officer.emitWithAck('group:notice-readers', { groupId: 'no-such-group' })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
+    expect(await officer.emitWithAck('group:notice-readers', { groupId: 42 } as never)).toMatchObject({
+      ok: false,
+      error: { code: 'validation_failed' },
+    });
+  });
+
   it('mutes a resident, who then cannot post until unmuted; staff cannot be muted', async () => {
     expect(
       await officer.emitWithAck('group:member', { action: 'mute', groupId, userId: neighbourId, minutes: 30 }),
