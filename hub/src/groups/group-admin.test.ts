@@ -463,4 +463,66 @@ describe('keeping a grid group in order', () => {
       .execute();
     expect(after).toHaveLength(3);
   });
+
+  it('lets a turned-away resident ask again, at most once a day; nothing changes when refused', async () => {
+    const db = t.hub.store.db;
+    const third = await db
+      .selectFrom('users')
+      .innerJoin('group_members as gm', 'gm.user_id', 'users.id')
+      .select(['users.id', 'users.login'])
+      .where('gm.group_id', '=', groupId)
+      .where('users.role', '=', 'resident')
+      .where('users.id', 'not in', [residentId, neighbourId])
+      .orderBy('users.id')
+      .executeTakeFirstOrThrow();
+    const statusOf = async () =>
+      (
+        await db
+          .selectFrom('group_members')
+          .select('status')
+          .where('group_id', '=', groupId)
+          .where('user_id', '=', third.id)
+          .executeTakeFirstOrThrow()
+      ).status;
+    await setMemberStatus(db, [groupId], third.id, 'pending');
+    expect(await officer.emitWithAck('group:member', { action: 'reject', groupId, userId: third.id })).toMatchObject({
+      ok: true,
+      member: { status: 'removed' },
+    });
+    const asker = await open(third.login);
+
+    // Within a day of the refusal: refused, still removed, nobody waiting.
+    expect(await asker.emitWithAck('group:ask-again', {})).toMatchObject({
+      ok: false,
+      error: { code: 'rate_limited' },
+    });
+    expect(await statusOf()).toBe('removed');
+
+    // A day later: waiting again, and staff see them in the waiting list.
+    await setMemberStatus(db, [groupId], third.id, 'removed', Date.now() - 25 * 60 * 60_000);
+    expect(await asker.emitWithAck('group:ask-again', {})).toMatchObject({ ok: true, groupId });
+    expect(await statusOf()).toBe('pending');
+    const members = await officer.emitWithAck('group:members', { groupId });
+    expect(members).toMatchObject({ ok: true });
+    expect(members.ok && members.members.find((m) => m.id === third.id)).toMatchObject({ status: 'pending' });
+
+    // Asking twice while waiting, or as staff, or with a payload: refused, nothing changes.
+    expect(await asker.emitWithAck('group:ask-again', {})).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(await officer.emitWithAck('group:ask-again', {})).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    expect(await asker.emitWithAck('group:ask-again', { groupId } as never)).toMatchObject({
+      ok: false,
+      error: { code: 'validation_failed' },
+    });
+    expect(await statusOf()).toBe('pending');
+    const asks = await db
+      .selectFrom('audit_log')
+      .select('id')
+      .where('actor_id', '=', third.id)
+      .where('action', '=', 'group.join_request')
+      .execute();
+    expect(asks).toHaveLength(1);
+  });
 });

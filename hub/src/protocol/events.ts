@@ -196,6 +196,8 @@ export interface ClientToServerEvents {
     payload: { groupId: string },
     ack: (res: Result<{ readers: GroupNoticeReaders }>) => void,
   ) => void;
+  /** A resident turned away or removed asks to join their grid's group again (at most once a day). */
+  'group:ask-again': (payload: Record<string, never>, ack: (res: Result<{ groupId: string }>) => void) => void;
   'group:member': (payload: GroupMemberPayload, ack: (res: Result<{ member: GroupMemberView }>) => void) => void;
   'group:members': (payload: { groupId: string }, ack: (res: Result<{ members: GroupMemberView[] }>) => void) => void;
   'group:typing': (payload: { groupId: string }, ack: (res: Result) => void) => void;
