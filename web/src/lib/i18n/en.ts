@@ -542,7 +542,6 @@ export const en: Messages = {
 
   'notice.title': 'Notice',
   'notice.by': 'Pinned by {name}, {time}',
-  'notice.read_count': 'Read by {n}/{total}',
   'notice.new': 'Pin a notice',
   'notice.edit': 'Change the notice',
   'notice.field': 'Notice',

@@ -558,7 +558,6 @@ export const zhCN = {
 
   'notice.title': '群公告',
   'notice.by': '{name} 发布于 {time}',
-  'notice.read_count': '已读 {n}/{total}',
   'notice.new': '发布群公告',
   'notice.edit': '修改群公告',
   'notice.field': '公告内容',
