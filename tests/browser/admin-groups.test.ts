@@ -2,7 +2,8 @@
  * The administrator on /groups (群聊 in the navigation), in Chromium at phone and desk widths, on a
  * demo hub with its month of history: they belong to no group, so they get group administration
  * (the units' groups, members, residents waiting, last message, links to units, people and
- * resident review), never "您还没有加入任何群" and an empty chat. A station head still gets the chat.
+ * resident review), never "您还没有加入任何群" and an empty chat. A station head still gets the chat;
+ * a resident turned away gets that line and 再次申请入群.
  * Needs the web build (`pnpm build`); skips without Chromium unless REQUIRE_SERVICES=1.
  */
 import { existsSync } from 'node:fs';
@@ -82,6 +83,47 @@ const TEST_MS = 90_000;
       await page.getByText('选择左侧的群聊开始交流').waitFor();
       expect(await page.getByTestId('group-overview').count()).toBe(0);
       await page.context().close();
+    },
+    TEST_MS,
+  );
+
+  it(
+    'lets a resident turned away ask to join again, at 390 and 1440 px',
+    async () => {
+      const db = hub!.hub.store.db;
+      const turnedAway = await db
+        .selectFrom('users')
+        .innerJoin('group_members as gm', 'gm.user_id', 'users.id')
+        .select(['users.id', 'users.login', 'gm.group_id'])
+        .where('users.role', '=', 'resident')
+        .where('gm.status', '=', 'active')
+        .orderBy('users.id')
+        .executeTakeFirstOrThrow();
+      // Turned away two days ago: past the one-day wait.
+      await db
+        .updateTable('group_members')
+        .set({ status: 'removed', joined_at: Date.now() - 2 * 24 * 60 * 60_000 })
+        .where('user_id', '=', turnedAway.id)
+        .execute();
+      for (const [width, said] of [
+        [390, '已提交申请，请等待网格员审核'],
+        [1440, '您的申请正在等待审核'],
+      ] as const) {
+        const page = await signIn(turnedAway.login, width);
+        await page.goto(`${hub!.url}/groups`);
+        await page.getByText('您还没有加入任何群').waitFor();
+        await page.getByRole('button', { name: '再次申请入群' }).click();
+        await page.getByTestId('ask-again-said').filter({ hasText: said }).waitFor();
+        await page.screenshot({ path: `/tmp/ask-again-${width}.png` });
+        await page.context().close();
+      }
+      const row = await db
+        .selectFrom('group_members')
+        .select('status')
+        .where('user_id', '=', turnedAway.id)
+        .where('group_id', '=', turnedAway.group_id)
+        .executeTakeFirstOrThrow();
+      expect(row.status).toBe('pending');
     },
     TEST_MS,
   );

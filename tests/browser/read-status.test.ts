@@ -3,7 +3,8 @@
  * desk writes to a grid worker on a phone in their one-to-one conversation; the officer sees
  * "1人未读" under the message and, once the grid worker opens the conversation, "全部已读" without
  * reloading; a tap lists the grid worker under 已读. In the grid's group the officer sees how many
- * have not read their message, and a resident sees no read status at all. Needs the web build
+ * have not read their message, and a resident sees no read status at all. The pinned notice shows
+ * staff "N人未读" the same way, with the same sheet behind it. Needs the web build
  * (`pnpm build`); skips without Chromium unless REQUIRE_SERVICES=1.
  */
 import { existsSync } from 'node:fs';
@@ -173,6 +174,42 @@ const MARK = '__fqNoReload';
       expect(listed).toBeGreaterThan(0);
       expect(await sheet.getByTestId('readers-unread').locator('li').count()).toBe(listed);
       await phone.screenshot({ path: '/tmp/readstatus-sheet-390.png' });
+    },
+    TEST_MS,
+  );
+
+  it(
+    'staff see how many have not read the pinned notice and who, at 1440 and 390 px; residents see none',
+    async () => {
+      const s = await connectSocket(hub!.url, { cookie: (await login(hub!.url, officer.login)).cookie });
+      const pinned = await s.emitWithAck('group:notice', { groupId: grid.id, text: `周六上午反诈宣传 ${stamp}` });
+      s.close();
+      expect(pinned).toMatchObject({ ok: true });
+      for (const [page, width] of [
+        [desk, 1440],
+        [phone, 390],
+      ] as const) {
+        await openGroup(page, grid.id);
+        await page.getByRole('region', { name: '群公告' }).getByRole('button', { expanded: false }).click();
+        const count = page.getByTestId('notice-read-status').filter({ hasText: /\d+人未读/ });
+        await count.waitFor();
+        await page.screenshot({ path: `/tmp/readstatus-notice-${width}.png` });
+        await count.click();
+        const sheet = page.getByRole('dialog', { name: '消息接收人列表' });
+        await sheet.getByTestId('readers-unread').waitFor();
+        const tab = (await sheet.getByTestId('readers-tab-unread').textContent()) ?? '';
+        expect(Number(/\((\d+)\)/.exec(tab)?.[1])).toBe(Number(/\d+/.exec((await count.textContent()) ?? '')?.[0]));
+        await page.screenshot({ path: `/tmp/readstatus-notice-sheet-${width}.png` });
+        await sheet.getByRole('button', { name: '关闭' }).click();
+      }
+      const home = await signIn(
+        await browser!.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true }),
+        resident.login,
+      );
+      await openGroup(home, grid.id);
+      await home.getByRole('region', { name: '群公告' }).getByRole('button', { expanded: false }).click();
+      await home.locator('.notice .full', { hasText: stamp }).waitFor();
+      expect(await home.getByTestId('notice-read-status').count()).toBe(0);
     },
     TEST_MS,
   );

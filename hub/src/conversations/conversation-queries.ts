@@ -127,7 +127,7 @@ export function membersOf(db: Kysely<Database>, groupId: string, statuses: Membe
   return db
     .selectFrom('group_members as gm')
     .innerJoin('users as u', 'u.id', 'gm.user_id')
-    .select(['u.id', 'u.name', 'u.role', 'gm.muted_until', 'gm.status'])
+    .select(['u.id', 'u.name', 'u.role', 'gm.muted_until', 'gm.status', 'gm.joined_at'])
     .where('gm.group_id', '=', groupId)
     .where('gm.status', 'in', statuses)
     .orderBy('u.name')
@@ -139,7 +139,7 @@ export function memberOf(db: Kysely<Database>, groupId: string, userId: string, 
   return db
     .selectFrom('group_members as gm')
     .innerJoin('users as u', 'u.id', 'gm.user_id')
-    .select(['u.id', 'u.name', 'u.role', 'gm.muted_until', 'gm.status'])
+    .select(['u.id', 'u.name', 'u.role', 'gm.muted_until', 'gm.status', 'gm.joined_at'])
     .where('gm.group_id', '=', groupId)
     .where('gm.user_id', '=', userId)
     .where('gm.status', 'in', statuses)

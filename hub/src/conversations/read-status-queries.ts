@@ -8,7 +8,7 @@
  * Members who left or still wait for approval count neither way. Named reads of the conversation
  * tables, like conversation-queries.ts; who may ask is the callers' business.
  */
-import type { ExpressionBuilder, Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely, SelectQueryBuilder } from 'kysely';
 import { STAFF_ROLES, type ReadCount, type ReaderView } from '../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
 
@@ -91,6 +91,13 @@ export async function readersOf(
     .where('gm.status', '=', 'active')
     .where('gm.user_id', '!=', m.senderId)
     .where(side);
+  return namedPeople(members, limit);
+}
+
+type MemberQuery = SelectQueryBuilder<Database & { gm: Database['group_members'] }, 'gm', object>;
+
+/** The members a query picks, by name (at most `limit`), and how many it picks in all. */
+async function namedPeople(members: MemberQuery, limit: number): Promise<{ people: ReaderView[]; total: number }> {
   const [people, count] = await Promise.all([
     members
       .innerJoin('users as u', 'u.id', 'gm.user_id')
@@ -102,6 +109,53 @@ export async function readersOf(
     members.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { people, total: Number(count.n) };
+}
+
+/** A pinned notice (群公告) whose read status is kept: its version (time) and who pinned it. */
+export interface TrackedNotice {
+  at: number;
+  by: string | null;
+}
+
+/** The group's current notice, if one is pinned. */
+export async function trackedNotice(db: Kysely<Database>, groupId: string): Promise<TrackedNotice | undefined> {
+  const row = await db
+    .selectFrom('groups')
+    .select(['notice_at', 'notice_by'])
+    .where('id', '=', groupId)
+    .executeTakeFirst();
+  return row && row.notice_at !== null ? { at: Number(row.notice_at), by: row.notice_by } : undefined;
+}
+
+/**
+ * Active members other than its author who have (`read`: a read mark of this version in
+ * group_notice_reads) or have not read the notice, by name, at most `limit`, and how many in all.
+ * Unlike a message, a notice stays pinned for whoever joins later, so every active member is asked.
+ */
+export async function noticeReadersOf(
+  db: Kysely<Database>,
+  groupId: string,
+  n: TrackedNotice,
+  which: 'read' | 'unread',
+  limit: number,
+): Promise<{ people: ReaderView[]; total: number }> {
+  const members = db
+    .selectFrom('group_members as gm')
+    .where('gm.group_id', '=', groupId)
+    .where('gm.status', '=', 'active')
+    .$if(n.by !== null, (q) => q.where('gm.user_id', '!=', n.by as string))
+    .where((eb) => {
+      const marked = eb.exists(
+        eb
+          .selectFrom('group_notice_reads as nr')
+          .select('nr.user_id')
+          .whereRef('nr.group_id', '=', 'gm.group_id')
+          .whereRef('nr.user_id', '=', 'gm.user_id')
+          .where('nr.notice_at', '=', n.at),
+      );
+      return which === 'read' ? marked : eb.not(marked);
+    });
+  return namedPeople(members, limit);
 }
 
 /** Unread counts of the staff messages among the conversation's latest `span` seqs (its live window). */

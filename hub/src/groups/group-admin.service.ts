@@ -14,6 +14,9 @@ import { groupMembership, groupsOfKind, memberOf, membersOf } from '../conversat
 import type { GroupMemberPayload, GroupMemberView } from '../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
 
+/** How long a resident turned away or removed waits before asking to join again. */
+export const ASK_AGAIN_AFTER_MS = 24 * 60 * 60_000;
+
 /** What the transport must do when membership or the notice changes. */
 export interface GroupAdminNotifier {
   /** The group's notice or member list changed: members refresh their group list. */
@@ -94,7 +97,8 @@ export function createGroupAdminService(deps: {
         let status: GroupMemberView['status'] = 'active';
         if (p.action === 'approve') await setMemberStatus(tx, [p.groupId], p.userId, 'active', at);
         else if (p.action === 'reject' || p.action === 'remove') {
-          await setMemberStatus(tx, [p.groupId], p.userId, 'removed');
+          // Stamped with the time, so that asking again can wait a day (askAgain).
+          await setMemberStatus(tx, [p.groupId], p.userId, 'removed', at);
           status = 'removed';
         } else {
           mutedUntil = p.action === 'mute' ? at + p.minutes * 60_000 : null;
@@ -128,6 +132,36 @@ export function createGroupAdminService(deps: {
       if (!group) return;
       await addMembers(db, group.id, [userId], { at: now(), status: 'pending' });
       notify.groupChanged(group.id);
+    },
+
+    /**
+     * A resident turned away (拒绝) or removed from their grid's group asks to join again (再次申请):
+     * they wait for approval once more and staff see them in the waiting list. Staff decide again,
+     * so asking is open to anyone removed, for cause or by mistake; what bounds it is time: at most
+     * once a day after being turned away, so a refused resident cannot flood the waiting list (a
+     * second refusal starts the day again). A resident already waiting is told so and nothing changes.
+     */
+    async askAgain(actor: Actor): Promise<{ groupId: string }> {
+      if (actor.role !== 'resident') throw errors.forbidden('staff membership follows the unit tree');
+      const [group] = await groupsOfKind(db, 'grid', [actor.unitId]);
+      if (!group) throw errors.notFound('group');
+      const at = now();
+      await db.transaction().execute(async (tx) => {
+        const mine = await memberOf(tx, group.id, actor.id, ['active', 'pending', 'removed']);
+        if (mine?.status === 'active') throw errors.conflict('already a member of the group');
+        if (mine?.status === 'pending') throw errors.conflict('already waiting for approval');
+        const wait = mine ? Number(mine.joined_at) + ASK_AGAIN_AFTER_MS - at : 0;
+        if (wait > 0) throw errors.rateLimited(Math.ceil(wait / 1000));
+        if (mine) await setMemberStatus(tx, [group.id], actor.id, 'pending', at);
+        else await addMembers(tx, group.id, [actor.id], { at, status: 'pending' });
+        await writeAudit(
+          tx,
+          { actorId: actor.id, action: 'group.join_request', targetType: 'group', targetId: group.id },
+          at,
+        );
+      });
+      notify.groupChanged(group.id);
+      return { groupId: group.id };
     },
 
     /** The members of a group the caller belongs to; staff also see who waits for approval. */

@@ -40,6 +40,25 @@ describe('keeping a grid group in order', () => {
     return res.groups;
   };
   const groupOf = async (s: TestSocket): Promise<GroupView> => (await groupsOf(s)).find((g) => g.id === groupId)!;
+  const statusOf = async (gid: string, userId: string) =>
+    (
+      await t.hub.store.db
+        .selectFrom('group_members')
+        .select('status')
+        .where('group_id', '=', gid)
+        .where('user_id', '=', userId)
+        .executeTakeFirst()
+    )?.status;
+  /** How many audit entries the person wrote whose action is like the pattern. */
+  const auditCount = async (actorId: string, action: string) =>
+    (
+      await t.hub.store.db
+        .selectFrom('audit_log')
+        .select('id')
+        .where('actor_id', '=', actorId)
+        .where('action', 'like', action)
+        .execute()
+    ).length;
 
   beforeAll(async () => {
     t = await startTestHub();
@@ -133,6 +152,44 @@ describe('keeping a grid group in order', () => {
     await neighbour.emitWithAck('group:notice-read', { groupId });
     expect((await groupOf(officer)).notice?.readCount).toBe(3);
     expect((await groupOf(resident)).notice?.read).toBe(true);
+  });
+
+  it("tells staff who has and has not read the notice (未读 / 已读), never residents or other groups' staff", async () => {
+    const noticeReaders = async () => {
+      const res = await officer.emitWithAck('group:notice-readers', { groupId });
+      if (!res.ok) throw new Error(res.error.message);
+      return res.readers;
+    };
+    const ids = (people: { id: string }[]) => people.map((p) => p.id);
+    const at = (await officer.emitWithAck('group:notice', { groupId, text: '下周一起垃圾分类新规' })) as { at: number };
+    const before = await noticeReaders();
+    expect(before.at).toBe(at.at);
+    // A new version: nobody but its author has read it, and the author is not asked to.
+    expect(ids(before.unread)).toEqual(expect.arrayContaining([residentId, neighbourId]));
+    expect(ids(before.unread)).not.toContain(officerId);
+    expect(ids(before.read)).not.toContain(officerId);
+    expect(before.readTotal).toBe(0);
+    expect(before.unreadTotal).toBe(before.unread.length);
+
+    await resident.emitWithAck('group:notice-read', { groupId });
+    const after = await noticeReaders();
+    expect(ids(after.read)).toEqual([residentId]);
+    expect(after.readTotal).toBe(1);
+    expect(after.unreadTotal).toBe(before.unreadTotal - 1);
+    expect(ids(after.unread)).not.toContain(residentId);
+
+    expect(await resident.emitWithAck('group:notice-readers', { groupId })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    expect(await officer.emitWithAck('group:notice-readers', { groupId: 'no-such-group' })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
+    expect(await officer.emitWithAck('group:notice-readers', { groupId: 42 } as never)).toMatchObject({
+      ok: false,
+      error: { code: 'validation_failed' },
+    });
   });
 
   it('mutes a resident, who then cannot post until unmuted; staff cannot be muted', async () => {
@@ -390,15 +447,6 @@ describe('keeping a grid group in order', () => {
       .execute();
     const [newcomer, doubtful] = waiting.map((w) => w.id);
     for (const id of [newcomer!, doubtful!]) await setMemberStatus(db, [groupId], id, 'pending');
-    const statusOf = async (gid: string, userId: string) =>
-      (
-        await db
-          .selectFrom('group_members')
-          .select('status')
-          .where('group_id', '=', gid)
-          .where('user_id', '=', userId)
-          .executeTakeFirst()
-      )?.status;
 
     const listed = await worker.emitWithAck('group:members', { groupId });
     expect(
@@ -466,12 +514,53 @@ describe('keeping a grid group in order', () => {
     });
     await setMemberStatus(db, [other.id], own.workerId, 'removed');
     expect(await statusOf(other.id, other.residentId)).toBe('pending');
-    const after = await db
-      .selectFrom('audit_log')
-      .select('id')
-      .where('actor_id', '=', own.workerId)
-      .where('action', 'like', 'group.member_%')
-      .execute();
-    expect(after).toHaveLength(3);
+    expect(await auditCount(own.workerId, 'group.member_%')).toBe(3);
+  });
+
+  it('lets a turned-away resident ask again, at most once a day; nothing changes when refused', async () => {
+    const db = t.hub.store.db;
+    const third = await db
+      .selectFrom('users')
+      .innerJoin('group_members as gm', 'gm.user_id', 'users.id')
+      .select(['users.id', 'users.login'])
+      .where('gm.group_id', '=', groupId)
+      .where('users.role', '=', 'resident')
+      .where('users.id', 'not in', [residentId, neighbourId])
+      .orderBy('users.id')
+      .executeTakeFirstOrThrow();
+    await setMemberStatus(db, [groupId], third.id, 'pending');
+    expect(await officer.emitWithAck('group:member', { action: 'reject', groupId, userId: third.id })).toMatchObject({
+      ok: true,
+      member: { status: 'removed' },
+    });
+    const asker = await open(third.login);
+
+    // Within a day of the refusal: refused, still removed, nobody waiting.
+    expect(await asker.emitWithAck('group:ask-again', {})).toMatchObject({
+      ok: false,
+      error: { code: 'rate_limited' },
+    });
+    expect(await statusOf(groupId, third.id)).toBe('removed');
+
+    // A day later: waiting again, and staff see them in the waiting list.
+    await setMemberStatus(db, [groupId], third.id, 'removed', Date.now() - 25 * 60 * 60_000);
+    expect(await asker.emitWithAck('group:ask-again', {})).toMatchObject({ ok: true, groupId });
+    expect(await statusOf(groupId, third.id)).toBe('pending');
+    const members = await officer.emitWithAck('group:members', { groupId });
+    expect(members).toMatchObject({ ok: true });
+    expect(members.ok && members.members.find((m) => m.id === third.id)).toMatchObject({ status: 'pending' });
+
+    // Asking twice while waiting, or as staff, or with a payload: refused, nothing changes.
+    expect(await asker.emitWithAck('group:ask-again', {})).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(await officer.emitWithAck('group:ask-again', {})).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    expect(await asker.emitWithAck('group:ask-again', { groupId } as never)).toMatchObject({
+      ok: false,
+      error: { code: 'validation_failed' },
+    });
+    expect(await statusOf(groupId, third.id)).toBe('pending');
+    expect(await auditCount(third.id, 'group.join_request')).toBe(1);
   });
 });

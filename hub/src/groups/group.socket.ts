@@ -98,6 +98,10 @@ export function groupSocketModule(
       }));
       define('group:notice', groupNoticePayload, (p, { actor }) => admin.setNotice(actor, p.groupId, p.text));
       define('group:notice-read', groupNoticeReadPayload, (p, { actor }) => admin.readNotice(actor, p.groupId));
+      define('group:notice-readers', groupNoticeReadPayload, async (p, { actor }) => ({
+        readers: await readStatus.noticeReaders(actor, p.groupId),
+      }));
+      define('group:ask-again', groupListPayload, (_p, { actor }) => admin.askAgain(actor));
       define('group:member', groupMemberPayload, async (p, { actor }) => ({ member: await admin.member(actor, p) }));
       define('group:members', groupNoticeReadPayload, async (p, { actor }) => ({
         members: await admin.members(actor, p.groupId),

@@ -1,9 +1,22 @@
 import type { Kysely } from 'kysely';
 import { can, type Actor } from '../auth/permissions.ts';
 import { groupMembership } from '../conversations/conversation-queries.ts';
-import { readersOf, trackedMessage, unreadCounts } from '../conversations/read-status-queries.ts';
+import {
+  noticeReadersOf,
+  readersOf,
+  trackedMessage,
+  trackedNotice,
+  unreadCounts,
+} from '../conversations/read-status-queries.ts';
 import { errors } from '../errors.ts';
-import { MAX_READERS_LISTED, type GroupReadCounts, type GroupReaders } from '../protocol/index.ts';
+import {
+  MAX_READERS_LISTED,
+  type GroupNoticeReaders,
+  type GroupReadCounts,
+  type GroupReaders,
+  type ReadLists,
+  type ReaderView,
+} from '../protocol/index.ts';
 import { createRateLimiter } from '../rate-limiter.ts';
 import type { Database } from '../store/schema.ts';
 
@@ -11,7 +24,7 @@ import type { Database } from '../store/schema.ts';
 const RATE = { capacity: 20, perSecond: 2 };
 
 /**
- * Read status of staff messages in group chat ("3人未读", tap for who), for the group's staff
+ * Read status of staff messages and of the pinned notice in group chat ("3人未读", tap for who), for the group's staff
  * members only (see `can.seeReadStatus` for why residents never see it). Derived from read cursors
  * (read-status-queries.ts); bounded by a window span, a list cap and a per-person rate.
  */
@@ -39,12 +52,26 @@ export function createReadStatusService(deps: { db: Kysely<Database>; now?: () =
       await admit(actor, groupId);
       const message = await trackedMessage(db, groupId, seq);
       if (!message) throw errors.notFound('message');
-      const [unread, read] = await Promise.all([
-        readersOf(db, groupId, message, 'unread', MAX_READERS_LISTED),
-        readersOf(db, groupId, message, 'read', MAX_READERS_LISTED),
-      ]);
-      return { seq, unread: unread.people, read: read.people, unreadTotal: unread.total, readTotal: read.total };
+      const lists = await readLists((which) => readersOf(db, groupId, message, which, MAX_READERS_LISTED));
+      return { seq, ...lists };
+    },
+
+    /** Who has and has not read the pinned notice's current version, each list capped (the totals are exact). */
+    async noticeReaders(actor: Actor, groupId: string): Promise<GroupNoticeReaders> {
+      await admit(actor, groupId);
+      const notice = await trackedNotice(db, groupId);
+      if (!notice) throw errors.notFound('notice');
+      const lists = await readLists((which) => noticeReadersOf(db, groupId, notice, which, MAX_READERS_LISTED));
+      return { at: notice.at, ...lists };
     },
   };
 }
+/** Both lists of one read status, asked side by side. */
+async function readLists(
+  side: (which: 'read' | 'unread') => Promise<{ people: ReaderView[]; total: number }>,
+): Promise<ReadLists> {
+  const [unread, read] = await Promise.all([side('unread'), side('read')]);
+  return { unread: unread.people, read: read.people, unreadTotal: unread.total, readTotal: read.total };
+}
+
 export type ReadStatusService = ReturnType<typeof createReadStatusService>;

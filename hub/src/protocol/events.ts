@@ -11,6 +11,7 @@ import type {
   GroupPresenceChange,
   GroupReadCounts,
   GroupReadCountsPayload,
+  GroupNoticeReaders,
   GroupReaders,
   GroupReadersPayload,
   GroupReadPayload,
@@ -190,6 +191,13 @@ export interface ClientToServerEvents {
   'group:direct': (payload: { userId: string }, ack: (res: Result<{ group: GroupView }>) => void) => void;
   'group:notice': (payload: GroupNoticePayload, ack: (res: Result<{ at: number }>) => void) => void;
   'group:notice-read': (payload: { groupId: string }, ack: (res: Result<{ read: boolean }>) => void) => void;
+  /** Staff members only: who has and has not read the pinned notice. */
+  'group:notice-readers': (
+    payload: { groupId: string },
+    ack: (res: Result<{ readers: GroupNoticeReaders }>) => void,
+  ) => void;
+  /** A resident turned away or removed asks to join their grid's group again (at most once a day). */
+  'group:ask-again': (payload: Record<string, never>, ack: (res: Result<{ groupId: string }>) => void) => void;
   'group:member': (payload: GroupMemberPayload, ack: (res: Result<{ member: GroupMemberView }>) => void) => void;
   'group:members': (payload: { groupId: string }, ack: (res: Result<{ members: GroupMemberView[] }>) => void) => void;
   'group:typing': (payload: { groupId: string }, ack: (res: Result) => void) => void;

@@ -232,11 +232,23 @@ export interface ReaderView {
   role: string;
 }
 
-export interface GroupReaders {
-  seq: number;
+/** Who has not read something (未读) and who has (已读). */
+export interface ReadLists {
   unread: ReaderView[];
   read: ReaderView[];
   /** The full sizes of both lists (each list holds at most {@link MAX_READERS_LISTED}). */
   unreadTotal: number;
   readTotal: number;
+}
+
+export interface GroupReaders extends ReadLists {
+  seq: number;
+}
+
+/**
+ * The answer of `group:notice-readers` (staff only): who has and has not read the pinned notice's
+ * current version (`at`); every active member but its author is asked to read it.
+ */
+export interface GroupNoticeReaders extends ReadLists {
+  at: number;
 }

@@ -266,6 +266,7 @@ export interface GroupMemberTable {
   /** pending: registered, waiting for a staff member to approve them into the group. */
   status: 'active' | 'removed' | 'pending';
   read_seq: number;
+  /** When they joined (or asked to); for a removed member, when they were turned away or removed. */
   joined_at: number;
   /** Until when the member may not post (禁言); null when free to. */
   muted_until: number | null;

@@ -18,9 +18,14 @@ class ReadStatus {
     return this.#counts.get(groupId)?.get(seq);
   }
 
-  /** Who has and has not read one message (the sheet behind "3人未读"). */
-  readers(groupId: string, seq: number): Promise<CommandResult<'group:readers'>> {
-    return connection.emit('group:readers', { groupId, seq });
+  /** Who has and has not read one message, or the pinned notice (the sheet behind "3人未读"). */
+  readers(
+    groupId: string,
+    of: ReadersOf,
+  ): Promise<CommandResult<'group:readers'> | CommandResult<'group:notice-readers'>> {
+    return of === 'notice'
+      ? connection.emit('group:notice-readers', { groupId })
+      : connection.emit('group:readers', { groupId, seq: of });
   }
 
   /**
@@ -56,6 +61,9 @@ class ReadStatus {
     this.#counts.set(c.groupId, next);
   }
 }
+
+/** What a read list is of: a staff message (its seq) or the group's pinned notice. */
+export type ReadersOf = number | 'notice';
 
 /** Read counts of the open chats (staff). */
 export const readStatus = new ReadStatus();
