@@ -305,7 +305,22 @@ const MARK = '__fqNoReload';
       await desk.getByRole('button', { name: '发布', exact: true }).click();
       await phone.locator('section.notice', { hasText: notice }).waitFor();
       await desk.locator('section.notice .summary').click();
-      await desk.locator('section.notice .reads', { hasText: /已读 2\// }).waitFor();
+      // The resident who saw it is listed under 已读 (the sheet is read afresh each time it opens).
+      const sheet = desk.getByRole('dialog', { name: '消息接收人列表' });
+      await expect
+        .poll(async () => {
+          await desk.getByTestId('notice-read-status').click();
+          await sheet.getByTestId('readers-tab-read').click();
+          const names = (
+            await sheet
+              .getByTestId('readers-read')
+              .allTextContents()
+              .catch(() => [])
+          ).join(' ');
+          await sheet.getByRole('button', { name: '关闭' }).click();
+          return names.includes(resident.name);
+        })
+        .toBe(true);
     },
     TEST_MS,
   );
