@@ -2,7 +2,7 @@ import type { ZodType } from 'zod';
 import type { Actor } from '../auth/permissions.ts';
 import { actorOf } from '../auth/authenticator.ts';
 import { errors, failure, toHubError, type HubError } from '../errors.ts';
-import { assertDepth, parse } from '../validate.ts';
+import { assertPayload, parse } from '../validate.ts';
 import type { Logger } from '../logger.ts';
 import type { ClientToServerEvents, ErrorCode, Failure } from '../protocol/index.ts';
 import { mustChangePassword } from '../auth/authenticator.ts';
@@ -47,6 +47,14 @@ const CLIENT_FAULTS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
 /** One socket logs at most one line per this interval; the next one counts the lines left out. */
 const LOG_INTERVAL_MS = 10_000;
 
+type Ack = (res: unknown) => void;
+
+/** Sends a command's outcome: through its ack, or, for a failure the client asked no ack for, as `request:failed`. */
+function answer(socket: HubSocket, event: string, ack: Ack | undefined, res: { ok: true } | Failure): void {
+  if (ack) ack(res);
+  else if (!res.ok) socket.emit('request:failed', { event: event.slice(0, 64), error: res.error });
+}
+
 interface Route {
   schema: ZodType<unknown>;
   handle: (payload: unknown, ctx: CommandContext) => Promise<object>;
@@ -68,9 +76,12 @@ export function createCommandRouter(opts: {
   limits: CommandLimits;
 }) {
   const routes = new Map<string, Route>();
-  // For a graceful stop: commands still running, and whether new ones are refused.
-  const inFlight = new Set<Promise<void>>();
+  // For a graceful stop: how many commands are still running (a number, not a set of their
+  // promises: no entry and no extra promise per command), whether new ones are refused, and who
+  // waits for the last one to end.
+  let running = 0;
   let draining = false;
+  let idle: (() => void) | undefined;
 
   function logFailure(socket: HubSocket, event: string, e: HubError): void {
     const internal = e.code === 'internal';
@@ -96,15 +107,9 @@ export function createCommandRouter(opts: {
 
   async function run(socket: HubSocket, event: string, args: unknown[]): Promise<void> {
     const last = args[args.length - 1];
-    const ack = typeof last === 'function' ? (last as (res: unknown) => void) : undefined;
+    const ack = typeof last === 'function' ? (last as Ack) : undefined;
     // With only an ack, args[0] is the ack itself: the payload is missing, not a function.
     const raw = ack && args.length === 1 ? undefined : args[0];
-    const respond = (res: unknown) => {
-      if (ack) ack(res);
-      else if (typeof res === 'object' && res !== null && 'error' in res) {
-        socket.emit('request:failed', { event: event.slice(0, 64), error: (res as Failure).error });
-      }
-    };
     const route = routes.get(event);
     let admitted = false;
     try {
@@ -115,19 +120,19 @@ export function createCommandRouter(opts: {
       const refused = opts.limits.admit(socket, event);
       if (refused) throw refused;
       admitted = true;
-      assertDepth(raw);
-      const size = Buffer.byteLength(JSON.stringify(raw ?? null));
-      if (size > opts.maxPayloadBytes) throw errors.tooLarge(opts.maxPayloadBytes);
+      assertPayload(raw, opts.maxPayloadBytes);
       const body = await route.handle(parse(route.schema, raw), { socket, actor: actorOf(socket.data.principal) });
       opts.observer.onEvent(event, true, body);
-      respond({ ok: true, ...body });
+      answer(socket, event, ack, { ok: true, ...body });
     } catch (err) {
       const e = toHubError(err);
       logFailure(socket, event, e);
       opts.observer.onEvent(route ? event : '(unknown)', false);
-      respond(failure(e));
+      answer(socket, event, ack, failure(e));
     } finally {
       if (admitted) opts.limits.release(socket, event);
+      running -= 1;
+      if (running === 0) idle?.();
     }
   }
 
@@ -138,16 +143,21 @@ export function createCommandRouter(opts: {
     }) as Define,
     /** The listener each socket gets through `socket.onAny`: Socket.IO calls it with the socket as `this`. */
     listener(this: HubSocket, event: unknown, ...args: unknown[]): void {
-      const running = run(this, String(event), args);
-      inFlight.add(running);
-      void running.finally(() => inFlight.delete(running));
+      running += 1;
+      void run(this, String(event), args);
     },
     /** Refuses new commands (retryable `unavailable`) and waits up to `maxMs` for those running. */
     async drain(maxMs: number): Promise<{ unfinished: number }> {
       draining = true;
-      const wait = new Promise<void>((r) => setTimeout(r, maxMs).unref());
-      await Promise.race([Promise.allSettled([...inFlight]), wait]);
-      return { unfinished: inFlight.size };
+      if (running > 0) {
+        let timer: NodeJS.Timeout | undefined;
+        await new Promise<void>((resolve) => {
+          idle = resolve;
+          timer = setTimeout(resolve, maxMs);
+        });
+        clearTimeout(timer);
+      }
+      return { unfinished: running };
     },
   };
 }
