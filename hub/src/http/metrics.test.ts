@@ -95,6 +95,19 @@ for (const dialect of await storeDialects())
         sample(after, name, labels) - sample(before, name, labels);
       expect(delta('hub_fanout_latency_seconds_count', { kind: 'message' })).toBe(1);
       expect(delta('hub_events_out_total', { event: 'message:created' })).toBe(1);
+      // Commands are counted between scrapes and folded in at each: once, not again at the next.
+      expect(delta('hub_socket_events_in_total', { event: 'message:send', ok: 'true' })).toBe(1);
+      expect(delta('hub_socket_events_in_total', { event: 'group:list', ok: 'true' })).toBe(1);
+      const refused = await officer.emitWithAck('message:send', { groupId } as never);
+      expect(refused.ok).toBe(false);
+      const again = await scrape();
+      expect(sample(again, 'hub_socket_events_in_total', { event: 'message:send', ok: 'true' })).toBe(
+        sample(after, 'hub_socket_events_in_total', { event: 'message:send', ok: 'true' }),
+      );
+      expect(
+        sample(again, 'hub_socket_events_in_total', { event: 'message:send', ok: 'false' }) -
+          sample(after, 'hub_socket_events_in_total', { event: 'message:send', ok: 'false' }),
+      ).toBe(1);
 
       const synced = await officer.emitWithAck('group:sync', { cursors: { [groupId]: 0 } });
       if (!synced.ok) throw new Error(synced.error.message);

@@ -9,7 +9,7 @@ import { errors } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../http/metrics.ts';
 import { meterEmits } from '../http/metrics-emits.ts';
-import { observeSyncAnswer } from '../http/metrics-sync.ts';
+import { observeCommands } from '../http/metrics-commands.ts';
 import { pingPayload, presenceQueryPayload, type RevokeReason } from '../protocol/schemas.ts';
 import type { FanoutBackend } from './adapter.ts';
 import { createCommandLimits } from './command-limits.ts';
@@ -139,12 +139,7 @@ export function createRealtime(opts: RealtimeOptions) {
     log,
     limits,
     maxPayloadBytes: opts.maxPayloadBytes,
-    observer: {
-      onEvent: (event, ok, body) => {
-        opts.metrics.socketEvents.inc({ event, ok: String(ok) });
-        if (body) observeSyncAnswer(opts.metrics, event, body);
-      },
-    },
+    observer: observeCommands(opts.metrics),
   });
   meterEmits(io.of('/'), opts.metrics);
   shareRoomNames(io);
