@@ -3,9 +3,10 @@ import { dirname, join } from 'node:path';
 import type { ProfileWindow } from './profile-phases.ts';
 
 /**
- * Where a hub node's CPU went: self time by area (hub file, package, Node internals, GC) and the
- * hottest functions, self and inclusive. Given a folder, it reads the main thread's profile in it
- * (`CPU.*.<pid>.0.*`: the thread the hub runs on). `--phase=acks` (or connect, delivery) keeps
+ * Where a server node's CPU went (a hub, or the plain Socket.IO relay it is compared with): self
+ * time by stage of a command's way through the server (router, schemas, store, Socket.IO, GC…), by
+ * area (hub file, package, Node internals, GC) and the hottest functions, self and inclusive. Given
+ * a folder, it reads the main thread's profile in it (`CPU.*.<pid>.0.*`: the thread the server runs on). `--phase=acks` (or connect, delivery) keeps
  * only the samples taken while that phase ran, from the `phases.json` the fan-out bench writes
  * beside the profiles; `--top=N` sets the list length.
  *
@@ -41,6 +42,43 @@ function areaOf(url: string, name: string): string {
   if (url.startsWith('node:')) return 'node: internals';
   return url.replace(/^file:\/\//, '');
 }
+
+const oneOf = (...names: string[]) => {
+  const set = new Set(names);
+  return (area: string) => set.has(area);
+};
+
+/** Stages of a command's way through a server, each the areas whose self time it sums; the rest is "other packages". */
+const STAGES: [stage: string, test: (area: string) => boolean][] = [
+  [
+    'command router: admission, payload check, answer, counts',
+    oneOf(
+      'hub/src/realtime/command-router.ts',
+      'hub/src/realtime/command-limits.ts',
+      'hub/src/validate.ts',
+      'hub/src/rate-limiter.ts',
+      'hub/src/http/metrics-commands.ts',
+      'prom-client',
+    ),
+  ],
+  ['payload schemas (zod)', oneOf('zod')],
+  [
+    'store: Kysely, SQLite / PostgreSQL driver, hub/src/store',
+    (a) => oneOf('kysely', 'better-sqlite3', 'pg', 'pg-pool', 'pg-protocol')(a) || a.startsWith('hub/src/store/'),
+  ],
+  [
+    'Socket.IO: parse, encode, rooms, engine, ws',
+    (a) =>
+      oneOf('socket.io', 'socket.io-parser', 'socket.io-adapter', 'engine.io', 'engine.io-parser', 'ws')(a) ||
+      a.startsWith('@socket.io/'),
+  ],
+  ['hub: domain code (groups, conversations, fan-out, …)', (a) => a.startsWith('hub/src/')],
+  ['bench harness in the server (relay, IPC)', (a) => a.startsWith('load/harness/')],
+  ['socket writes (writev: mostly the kernel)', oneOf('(writev)', '(writeBuffer)', '(writeUtf8String)')],
+  ['garbage collector', oneOf('(garbage collector)')],
+  ['native and Node internals (socket writes, crypto, timers, …)', (a) => a === 'node: internals' || a.startsWith('(')],
+];
+const stageOf = (area: string) => STAGES.find(([, test]) => test(area))?.[0] ?? 'other packages';
 
 const fnOf = (f: CallFrame) =>
   `${f.functionName || '(anonymous)'}  ${areaOf(f.url, f.functionName)}:${f.lineNumber + 1}`;
@@ -114,6 +152,9 @@ function main(): void {
   };
   const span = windows ? `${windows.length} windows of phase "${phase}"` : 'the whole profile';
   console.log(`${file}\n${span}: ${ms(total)} ms on CPU, ${ms(idle)} ms idle`);
+  const stages = new Map<string, number>();
+  for (const [a, v] of area) stages.set(stageOf(a), (stages.get(stageOf(a)) ?? 0) + v);
+  list('Self time by stage', stages);
   list('Self time by area', area);
   list('Self time by function', self);
   list('Inclusive time, hub functions', inclusive, (k) => k.includes('hub/src/'));

@@ -1,16 +1,14 @@
 import { mkdirSync } from 'node:fs';
-import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { killAll } from './children.ts';
 import { openFileLimit } from './fd-limit.ts';
 import type { MemberSpec } from './group-worker.ts';
 import { startGroupPool, type GroupPool } from './group-pool.ts';
 import { renderGroupMarkdown, type GroupResult, type Level } from './group-report.ts';
-import { prepareGroupStore } from './group-store.ts';
+import { prepareGroupStore, type GroupStore } from './group-store.ts';
 import { codeVersion, commandLine, describeMachine } from './machine.ts';
 import { perConnection } from './memory.ts';
 import { clusterMemory, clusterWork, startHubNode, startRelayNode, type ServerNode } from './server-nodes.ts';
-import { log, publish, runBench } from './bench-run.ts';
+import { log, measureThenPublish, runBench } from './bench-run.ts';
 import { now } from './clock.ts';
 import { writeProfilePhases } from './profile-phases.ts';
 
@@ -20,9 +18,9 @@ import { writeProfilePhases } from './profile-phases.ts';
  * room broadcast of the same traffic; then a reconnect storm of all clients, each having missed 10
  * messages: time until all are caught up, lost or doubled messages). One hub node on SQLite.
  * BENCH_GROUPS, BENCH_MEMBERS, BENCH_STEADY_S, BENCH_STEP_S, BENCH_RATES (per group per second,
- * after 1), BENCH_MISSED, BENCH_TIMEOUT_MIN; BENCH_CPU_PROF=1 writes the hub's CPU profile (read it
- * with `profile:summary`; `--phase=delivery` keeps the hub's traffic levels only). Markdown to
- * stdout, JSON and Markdown to load/out/.
+ * after 1), BENCH_MISSED, BENCH_TIMEOUT_MIN; BENCH_CPU_PROF=1 writes the CPU profiles of the hub and
+ * of the plain relay, each in a folder of its own (read them with `profile:summary`; `--phase=delivery`
+ * keeps that side's traffic levels only). Markdown to stdout, JSON and Markdown to load/out/.
  */
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -54,11 +52,13 @@ async function level(
   const ok = t.latency.p99 < P99_LIMIT_MS && t.missing === 0 && t.sendFailures === 0;
   const work = {
     cpuMsPerMessage: (w1.cpuMs - w0.cpuMs) / t.sent,
+    userMsPerMessage: (w1.userMs - w0.userMs) / t.sent,
+    systemMsPerMessage: (w1.systemMs - w0.systemMs) / t.sent,
     queriesPerMessage: (w1.queries - w0.queries) / t.sent,
   };
   log(
     `  ${side} ${rate}/s per group (${rate * groups}/s): p50 ${t.latency.p50.toFixed(0)} p99 ${t.latency.p99.toFixed(0)} ms, sent ${t.sent} (${t.sentPerSecond.toFixed(0)}/s), missing ${t.missing}, failures ${t.sendFailures}; ` +
-      `server CPU ${work.cpuMsPerMessage.toFixed(2)} ms per message${ok ? '' : '  ← over'}`,
+      `server CPU ${work.cpuMsPerMessage.toFixed(2)} ms per message (user ${work.userMsPerMessage.toFixed(2)}, system ${work.systemMsPerMessage.toFixed(2)})${ok ? '' : '  ← over'}`,
   );
   return { side, perGroup: rate, total: rate * groups, seconds, ok, traffic: t, ...work, window: [from, to] };
 }
@@ -99,32 +99,28 @@ async function main(): Promise<void> {
     notes: [],
     levels: [],
   };
-  const deadline = setTimeout(() => {
-    log(`passed BENCH_TIMEOUT_MIN=${timeoutMin}; killed ${killAll()} processes`);
-    setTimeout(() => process.exit(1), 30_000).unref();
-  }, timeoutMin * 60_000);
-  process.once('exit', () => killAll());
-
-  log(`preparing the store: ${groups} groups × ${members} members (+1 poster each), sessions`);
-  const store = await prepareGroupStore('sqlite', groups, members);
+  let store: GroupStore | undefined;
   const servers: ServerNode[] = [];
   const pools: GroupPool[] = [];
-  try {
-    const hub = await startHubNode('hub', { ...store.env, REDIS_URL: '' }, cpuProfDir);
-    const plain = await startRelayNode('plain');
+  const measure = async () => {
+    log(`preparing the store: ${groups} groups × ${members} members (+1 poster each), sessions`);
+    const prepared = await prepareGroupStore('sqlite', groups, members);
+    store = prepared;
+    const hub = await startHubNode('hub', { ...prepared.env, REDIS_URL: '' }, cpuProfDir);
+    const plain = await startRelayNode('plain', undefined, cpuProfDir);
     servers.push(hub, plain);
     const hubPool = await startGroupPool('hub-clients', 'hub', WORKERS);
     const plainPool = await startGroupPool('plain-clients', 'plain', WORKERS);
     pools.push(hubPool, plainPool);
-    const hubMembers: MemberSpec[][] = store.groups.map((g) =>
+    const hubMembers: MemberSpec[][] = prepared.groups.map((g) =>
       g.tokens.map((token) => ({ url: hub.url, auth: { token }, groupId: g.groupId })),
     );
-    const posters: MemberSpec[] = store.groups.map((g) => ({
+    const posters: MemberSpec[] = prepared.groups.map((g) => ({
       url: hub.url,
       auth: { token: g.posterToken },
       groupId: g.groupId,
     }));
-    const plainMembers: MemberSpec[][] = store.groups.map((g) =>
+    const plainMembers: MemberSpec[][] = prepared.groups.map((g) =>
       g.tokens.map(() => ({ url: plain.url, auth: { room: `group:${g.groupId}` }, groupId: g.groupId })),
     );
     const n = groups * members;
@@ -147,8 +143,8 @@ async function main(): Promise<void> {
     // Rate 1 is the issue's load, held longer; then higher rates until each side has gone over
     // at two rates in a row (one can be a noisy neighbour's doing on this shared machine).
     const misses = { hub: 0, plain: 0 };
-    /** The hub's traffic levels, for cutting its CPU profile to them (`profile:summary --phase=delivery`). */
-    const traffic: { phases: { delivery: [number, number] } }[] = [];
+    /** Each side's traffic levels, for cutting its CPU profile to them (`profile:summary --phase=delivery`). */
+    const traffic: Record<Level['side'], { phases: { delivery: [number, number] } }[]> = { hub: [], plain: [] };
     const live = { hub: true, plain: true };
     for (const [i, rate] of [1, ...rates].entries()) {
       if (!live.hub && !live.plain) break;
@@ -167,14 +163,15 @@ async function main(): Promise<void> {
         );
         const { window, ...measured } = l;
         result.levels.push(measured);
-        if (side === 'hub') traffic.push({ phases: { delivery: window } });
+        traffic[side].push({ phases: { delivery: window } });
         if (side === 'hub') hubAcked += l.traffic.acked;
         misses[side] = l.ok ? 0 : misses[side] + 1;
         if (misses[side] >= 2) live[side] = false;
       }
     }
 
-    await writeProfilePhases([hub], traffic, 'group traffic');
+    await writeProfilePhases([hub], traffic.hub, 'group traffic');
+    await writeProfilePhases([plain], traffic.plain, 'group traffic');
 
     log(`reconnect storm, plain: ${n} drop and reconnect at once`);
     await plainPool.drop();
@@ -190,7 +187,7 @@ async function main(): Promise<void> {
       `  all caught up in ${result.hubStorm.allDoneMs.toFixed(0)} ms (${result.hubStorm.clients} of ${n}, ${result.hubStorm.attempts} handshakes, ${result.hubStorm.failures} failed)`,
     );
 
-    const counts = await store.counts();
+    const counts = await prepared.counts();
     const lastSeq = Object.fromEntries([...counts].map(([id, c]) => [id, c.lastSeq]));
     result.check = await hubPool.check(lastSeq);
     const stored = [...counts.values()];
@@ -202,19 +199,14 @@ async function main(): Promise<void> {
     log(
       `check: lost ${result.check.lost}, doubled ${result.check.doubled}, overlap dropped by seq ${result.check.syncOverlap}; store ${result.store.messages} messages`,
     );
-  } catch (err) {
-    result.error = err instanceof Error ? (err.stack ?? err.message) : String(err);
-    log(`failed: ${result.error}`);
-  } finally {
-    clearTimeout(deadline);
+  };
+  const cleanup = async () => {
     for (const p of pools) await p.stop().catch(() => {});
+    // A profiled node writes its profile as it stops.
     await Promise.all(servers.map((s) => s.stop()));
-    await store.dispose();
-  }
-  machine.loadAvgEnd = loadavg();
-  const markdown = renderGroupMarkdown(result);
-  await publish(result, markdown, 'group-chat');
-  if (result.error) process.exitCode = 1;
+    await store?.dispose();
+  };
+  await measureThenPublish({ result, bench: 'group-chat', timeoutMin, measure, cleanup, render: renderGroupMarkdown });
 }
 
 runBench(main);

@@ -13,8 +13,10 @@ export interface Level {
   /** p99 under the limit, nothing missing, no send refused. */
   ok: boolean;
   traffic: PoolTraffic;
-  /** The server process's CPU time over the level, per message sent (ms). */
+  /** The server process's CPU time over the level, per message sent (ms), and its user and system parts. */
   cpuMsPerMessage: number;
+  userMsPerMessage: number;
+  systemMsPerMessage: number;
   /** hub: store queries over the level, per message sent (NaN for plain). */
   queriesPerMessage: number;
 }
@@ -56,8 +58,8 @@ const ratio = (h: number | undefined, p: number | undefined) =>
 
 function levelTable(result: GroupResult): string {
   const lines = [
-    '| rate per group (all groups) | plain p50 / p99 / max (ms) | hub p50 / p99 / max (ms) | hub / plain p99 | plain sent/s, missing | hub sent/s, missing, refused | server CPU per message, plain / hub (ms) | hub store queries per message | p99 < 200 ms: plain / hub |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |',
+    '| rate per group (all groups) | plain p50 / p99 / max (ms) | hub p50 / p99 / max (ms) | hub / plain p99 | plain sent/s, missing | hub sent/s, missing, refused | server CPU per message, plain / hub (ms) | user + system per message, plain; hub (ms) | hub store queries per message | p99 < 200 ms: plain / hub |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |',
   ];
   for (const rate of [...new Set(result.levels.map((l) => l.perGroup))]) {
     const p = result.levels.find((l) => l.perGroup === rate && l.side === 'plain');
@@ -65,9 +67,10 @@ function levelTable(result: GroupResult): string {
     const lat = (l?: Level) =>
       l ? `${fmt(l.traffic.latency.p50)} / ${fmt(l.traffic.latency.p99)} / ${fmt(l.traffic.latency.max)}` : 'not run';
     const yes = (l?: Level) => (l ? (l.ok ? 'yes' : 'NO') : '–');
+    const split = (l?: Level) => (l ? `${fmt(l.userMsPerMessage, 2)} + ${fmt(l.systemMsPerMessage, 2)}` : '–');
     lines.push(
       `| ${rate}/s (${p?.total ?? h?.total}/s)${p?.seconds === result.settings.steadyS || h?.seconds === result.settings.steadyS ? `, ${result.settings.steadyS} s` : ''} | ${lat(p)} | ${lat(h)} | ${ratio(h?.traffic.latency.p99, p?.traffic.latency.p99)} | ` +
-        `${p ? `${fmt(p.traffic.sentPerSecond, 0)}, ${p.traffic.missing}` : '–'} | ${h ? `${fmt(h.traffic.sentPerSecond, 0)}, ${h.traffic.missing}, ${h.traffic.sendFailures}` : '–'} | ${fmt(p?.cpuMsPerMessage, 2)} / ${fmt(h?.cpuMsPerMessage, 2)} | ${fmt(h?.queriesPerMessage, 1)} | ${yes(p)} / ${yes(h)} |`,
+        `${p ? `${fmt(p.traffic.sentPerSecond, 0)}, ${p.traffic.missing}` : '–'} | ${h ? `${fmt(h.traffic.sentPerSecond, 0)}, ${h.traffic.missing}, ${h.traffic.sendFailures}` : '–'} | ${fmt(p?.cpuMsPerMessage, 2)} / ${fmt(h?.cpuMsPerMessage, 2)} | ${split(p)}; ${split(h)} | ${fmt(h?.queriesPerMessage, 1)} | ${yes(p)} / ${yes(h)} |`,
     );
   }
   return lines.join('\n');
@@ -130,7 +133,7 @@ export function renderGroupMarkdown(result: GroupResult): string {
       "(a refused or timed-out handshake retries after a full-jitter backoff, as a real client does), each asking `group:sync` for what came after its cursor; timed until every member holds its group's last seq.",
     "- lost = seqs between 1 and the group's last seq in the store that a member never got, live or by sync, over the whole run; doubled = one seq delivered live twice to a member, or one seq seen with two message ids. Seqs that came both live and in a sync answer are expected (the hub joins rooms before reading the catch-up) and dropped by seq: " +
       `${result.check?.syncOverlap ?? '–'} this run.`,
-    "- server CPU = `process.cpuUsage()` of the server process over a level, divided by the messages sent; store queries = the hub's `hub_store_query_seconds_count` from `/metrics`.",
+    "- server CPU = `process.cpuUsage()` of the server process over a level, divided by the messages sent, also as its user part (JavaScript: handlers, encoding, the store's library) and system part (the kernel: socket writes, file I/O); store queries = the hub's `hub_store_query_seconds_count` from `/metrics`.",
     '- memory = `process.memoryUsage()` inside the server process after a full GC, before and after connecting the members (hub: members + posters), divided by the connections: the server alone.',
     '',
   ];

@@ -13,19 +13,19 @@ export interface ProfileWindow {
 }
 
 /**
- * Beside each hub node's CPU profiles, `phases.json`: when each round's connect, delivery
- * and acknowledgement phases ran (the group chat bench: its traffic levels, as delivery), so
+ * Beside each profiled node's CPU profiles (hub or baseline), `phases.json`: when each round's
+ * connect, delivery and acknowledgement phases ran (the group chat bench: its traffic levels, as delivery), so
  * `cpu-profile-summary.ts --phase=acks` can cut the profile to one phase. Wall-clock ms become
  * the node's monotonic µs through an offset measured over IPC.
  */
 export async function writeProfilePhases(
-  hubs: readonly ServerNode[],
+  nodes: readonly ServerNode[],
   rounds: readonly Pick<Round, 'phases'>[],
   label: string,
 ): Promise<void> {
-  for (const hub of hubs) {
-    if (!hub.cpuProfileDir || !hub.monoOffsetUs) continue;
-    const offsetUs = await hub.monoOffsetUs();
+  for (const node of nodes) {
+    if (!node.cpuProfileDir || !node.monoOffsetUs) continue;
+    const offsetUs = await node.monoOffsetUs();
     const windows: ProfileWindow[] = rounds.flatMap((r, round) =>
       Object.entries(r.phases).map(([phase, [from, to]]) => ({
         label,
@@ -35,7 +35,7 @@ export async function writeProfilePhases(
         toUs: to * 1000 + offsetUs,
       })),
     );
-    await mkdir(hub.cpuProfileDir, { recursive: true });
-    await writeFile(join(hub.cpuProfileDir, 'phases.json'), `${JSON.stringify(windows, null, 2)}\n`);
+    await mkdir(node.cpuProfileDir, { recursive: true });
+    await writeFile(join(node.cpuProfileDir, 'phases.json'), `${JSON.stringify(windows, null, 2)}\n`);
   }
 }

@@ -1,14 +1,12 @@
-import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { killAll } from './children.ts';
 import { openFileLimit } from './fd-limit.ts';
 import type { CheckStats, MemberSpec } from './group-worker.ts';
 import { startGroupPool, type GroupPool, type PoolConnectRound } from './group-pool.ts';
-import { prepareGroupStore } from './group-store.ts';
+import { prepareGroupStore, type GroupStore } from './group-store.ts';
 import { codeVersion, commandLine, describeMachine, type Machine } from './machine.ts';
 import { clusterWork, startHubNode, startRelayNode, type ServerNode } from './server-nodes.ts';
 import { median } from './stats.ts';
-import { log, publish, runBench } from './bench-run.ts';
+import { log, measureThenPublish, runBench } from './bench-run.ts';
 
 /**
  * Reconnect storm benchmark (issue #18: 5,000 clients, all caught up within 1.5× of plain
@@ -128,28 +126,24 @@ async function main(): Promise<void> {
     storms: [],
   };
   const timeoutMin = positive(process.env.BENCH_TIMEOUT_MIN, 20);
-  const deadline = setTimeout(() => {
-    log(`passed BENCH_TIMEOUT_MIN=${timeoutMin}; killed ${killAll()} processes`);
-    setTimeout(() => process.exit(1), 30_000).unref();
-  }, timeoutMin * 60_000);
-  process.once('exit', () => killAll());
-
-  log(`preparing the store: ${groups} groups × ${members} members (+1 poster each), sessions`);
-  const store = await prepareGroupStore('sqlite', groups, members);
+  let store: GroupStore | undefined;
   const servers: ServerNode[] = [];
   const pools: GroupPool[] = [];
-  try {
-    const hub = await startHubNode('hub', { ...store.env, REDIS_URL: '' });
+  const measure = async () => {
+    log(`preparing the store: ${groups} groups × ${members} members (+1 poster each), sessions`);
+    const prepared = await prepareGroupStore('sqlite', groups, members);
+    store = prepared;
+    const hub = await startHubNode('hub', { ...prepared.env, REDIS_URL: '' });
     const plain = await startRelayNode('plain');
     servers.push(hub, plain);
     const hubPool = await startGroupPool('hub-clients', 'hub', WORKERS);
     const plainPool = await startGroupPool('plain-clients', 'plain', WORKERS);
     pools.push(hubPool, plainPool);
     const spec = (url: string, auth: (token: string, groupId: string) => Record<string, string>) =>
-      store.groups.map((g) =>
+      prepared.groups.map((g) =>
         g.tokens.map((token): MemberSpec => ({ url, auth: auth(token, g.groupId), groupId: g.groupId })),
       );
-    const posters = store.groups.map((g): MemberSpec => ({
+    const posters = prepared.groups.map((g): MemberSpec => ({
       url: hub.url,
       auth: { token: g.posterToken },
       groupId: g.groupId,
@@ -178,22 +172,16 @@ async function main(): Promise<void> {
           await storm(side === 'hub' ? hubPool : plainPool, side === 'hub' ? hub : plain, side, missed, `storm-${r}`),
         );
     }
-    const counts = await store.counts();
+    const counts = await prepared.counts();
     result.check = await hubPool.check(Object.fromEntries([...counts].map(([id, c]) => [id, c.lastSeq])));
     log(`check: lost ${result.check.lost}, doubled ${result.check.doubled}`);
-  } catch (err) {
-    result.error = err instanceof Error ? (err.stack ?? err.message) : String(err);
-    log(`failed: ${result.error}`);
-  } finally {
-    clearTimeout(deadline);
+  };
+  const cleanup = async () => {
     for (const p of pools) await p.stop().catch(() => {});
     await Promise.all(servers.map((s) => s.stop()));
-    await store.dispose();
-  }
-  machine.loadAvgEnd = loadavg();
-  const markdown = render(result);
-  await publish(result, markdown, 'reconnect');
-  if (result.error) process.exitCode = 1;
+    await store?.dispose();
+  };
+  await measureThenPublish({ result, bench: 'reconnect', timeoutMin, measure, cleanup, render });
 }
 
 runBench(main);

@@ -1,6 +1,7 @@
 import { createLogger } from '../../hub/src/logger.ts';
 import { redisBackend } from '../../hub/src/realtime/adapter.ts';
 import { startBaselineServer } from './baseline-server.ts';
+import { now } from './clock.ts';
 import { announce, serve } from './ipc.ts';
 import { heapSnapshotTo, settledMemory } from './memory.ts';
 
@@ -45,6 +46,8 @@ serve({
   memory: () => settledMemory(),
   heapSnapshot: heapSnapshotTo,
   cpu: async () => process.cpuUsage(),
+  // The clock of its --cpu-prof samples, when the bench profiles it (BENCH_CPU_PROF=1).
+  clock: async () => ({ wall: now(), monoUs: Number(process.hrtime.bigint() / 1000n) }),
 });
 process.once('SIGTERM', () => {
   void (async () => {

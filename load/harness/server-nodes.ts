@@ -13,18 +13,26 @@ export interface ServerNode {
   memory(): Promise<MemorySnapshot>;
   /** Writes its heap snapshot (after a full GC) into `dir`, named by node and `label`; answers the file's path. */
   heapSnapshot(dir: string, label: string): Promise<string>;
-  /** CPU time it has used so far, user + system, in ms. */
-  cpuMs(): Promise<number>;
+  /** CPU time it has used so far, in ms: user (its JavaScript, parsing, crypto) and system (socket writes, I/O). */
+  cpu(): Promise<CpuTime>;
   /** Hub nodes: store queries run so far, from the hub's own /metrics. */
   storeQueries?(): Promise<number>;
   /**
-   * Hub nodes run with --cpu-prof: the folder their profiles are written to when they stop, one per
-   * thread (tsx's loader runs on a thread of its own); the main thread's is `CPU.*.<pid>.0.*`.
+   * Nodes started with a profile folder run with --cpu-prof: the folder their profiles are written to
+   * when they stop, one per thread (tsx's loader runs on a thread of its own); the main thread's is
+   * `CPU.*.<pid>.0.*`.
    */
   cpuProfileDir?: string;
-  /** Hub nodes: how to turn our wall-clock ms into its monotonic µs (the clock of its profile samples). */
+  /** Profiled nodes: how to turn our wall-clock ms into its monotonic µs (the clock of its profile samples). */
   monoOffsetUs?(): Promise<number>;
   stop(): Promise<void>;
+}
+
+/** A process's CPU time in ms, and its two parts. */
+export interface CpuTime {
+  userMs: number;
+  systemMs: number;
+  totalMs: number;
 }
 
 const HUB_DIR = fileURLToPath(new URL('../../hub/', import.meta.url));
@@ -43,9 +51,9 @@ function nodeOf(child: Child, url: string): ServerNode {
     memory: () => child.peer.call<MemorySnapshot>('memory', undefined, 30_000),
     heapSnapshot: (dir, label) =>
       child.peer.call<string>('heapSnapshot', { dir, name: `${child.name}-${label}` }, 300_000),
-    cpuMs: async () => {
+    cpu: async () => {
       const c = await child.peer.call<NodeJS.CpuUsage>('cpu');
-      return (c.user + c.system) / 1000;
+      return { userMs: c.user / 1000, systemMs: c.system / 1000, totalMs: (c.user + c.system) / 1000 };
     },
     stop: () => stopChild(child),
   };
@@ -72,6 +80,16 @@ async function monoOffsetUs(child: Child): Promise<number> {
   return best.offset;
 }
 
+/** --cpu-prof into a folder of the node's own under `cpuProfDir` (the profile is written when it stops). */
+const profiling = (name: string, cpuProfDir: string | undefined) => {
+  const dir = cpuProfDir && join(cpuProfDir, `${name}-${Date.now()}`);
+  return { dir, execArgv: dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [] };
+};
+
+/** A started node, with what reads its profile when it runs with one. */
+const withProfile = (node: ServerNode, child: Child, dir: string | undefined): ServerNode =>
+  dir ? { ...node, cpuProfileDir: dir, monoOffsetUs: () => monoOffsetUs(child) } : node;
+
 /**
  * Starts one hub node the way `node --import tsx src/main.ts` in hub/ does, with `env` on top of
  * ours (PORT=0: the banner says which port it got). `cpuProfDir` adds --cpu-prof; the profile is
@@ -82,13 +100,8 @@ export async function startHubNode(
   env: Record<string, string>,
   cpuProfDir?: string,
 ): Promise<ServerNode> {
-  const profileDir = cpuProfDir && join(cpuProfDir, `${name}-${Date.now()}`);
-  const execArgv = [
-    '--import',
-    'tsx',
-    '--expose-gc',
-    ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
-  ];
+  const profile = profiling(name, cpuProfDir);
+  const execArgv = ['--import', 'tsx', '--expose-gc', ...profile.execArgv];
   const child = forkChild(HUB_ENTRY, name, {
     execArgv,
     cwd: HUB_DIR,
@@ -112,22 +125,30 @@ export async function startHubNode(
       ...nodeOf(child, `http://127.0.0.1:${banner[1]}`),
       storeQueries: () => storeQueries(`http://127.0.0.1:${banner[1]}`),
     };
-    return profileDir ? { ...node, cpuProfileDir: profileDir, monoOffsetUs: () => monoOffsetUs(child) } : node;
+    return withProfile(node, child, profile.dir);
   } catch (err) {
     await stopChild(child, 2000);
     throw err;
   }
 }
 
-/** Starts one baseline node; with `redis`, it fans out to the other baseline nodes on the same prefix. */
-export async function startRelayNode(name: string, redis?: { url: string; prefix: string }): Promise<ServerNode> {
+/**
+ * Starts one baseline node; with `redis`, it fans out to the other baseline nodes on the same prefix.
+ * `cpuProfDir` profiles it as `startHubNode` does a hub, so both sides' profiles can be compared.
+ */
+export async function startRelayNode(
+  name: string,
+  redis?: { url: string; prefix: string },
+  cpuProfDir?: string,
+): Promise<ServerNode> {
+  const profile = profiling(name, cpuProfDir);
   const child = forkChild(RELAY_ENTRY, name, {
-    execArgv: [...process.execArgv, '--expose-gc'],
+    execArgv: [...process.execArgv, '--expose-gc', ...profile.execArgv],
     env: { ...process.env, RELAY_REDIS_URL: redis?.url ?? '', RELAY_CHANNEL_PREFIX: redis?.prefix ?? '' },
   });
   try {
     const { url } = (await withTimeout(child.peer.ready, name)) as { url: string };
-    return nodeOf(child, url);
+    return withProfile(nodeOf(child, url), child, profile.dir);
   } catch (err) {
     await stopChild(child, 2000);
     throw err;
@@ -147,13 +168,21 @@ function withTimeout<T>(p: Promise<T>, name: string): Promise<T> {
   });
 }
 
-/** CPU ms and store queries so far, summed over nodes (queries: hub nodes only, else NaN). */
-export async function clusterWork(nodes: readonly ServerNode[]): Promise<{ cpuMs: number; queries: number }> {
+/** CPU ms (user + system, and each) and store queries so far, summed over nodes (queries: hub nodes only, else NaN). */
+export async function clusterWork(
+  nodes: readonly ServerNode[],
+): Promise<{ cpuMs: number; userMs: number; systemMs: number; queries: number }> {
   const [cpu, queries] = await Promise.all([
-    Promise.all(nodes.map((n) => n.cpuMs())),
+    Promise.all(nodes.map((n) => n.cpu())),
     Promise.all(nodes.map((n) => (n.storeQueries ? n.storeQueries() : Promise.resolve(Number.NaN)))),
   ]);
-  return { cpuMs: cpu.reduce((a, b) => a + b, 0), queries: queries.reduce((a, b) => a + b, 0) };
+  const sum = (pick: (c: CpuTime) => number) => cpu.reduce((a, c) => a + pick(c), 0);
+  return {
+    cpuMs: sum((c) => c.totalMs),
+    userMs: sum((c) => c.userMs),
+    systemMs: sum((c) => c.systemMs),
+    queries: queries.reduce((a, b) => a + b, 0),
+  };
 }
 
 /** Sum of the nodes' memory: a cluster's cost per connection counts every node. */
