@@ -76,7 +76,7 @@ const STAGES: [stage: string, test: (area: string) => boolean][] = [
   ['bench harness in the server (relay, IPC)', (a) => a.startsWith('load/harness/')],
   ['socket writes (writev: mostly the kernel)', oneOf('(writev)', '(writeBuffer)', '(writeUtf8String)')],
   ['garbage collector', oneOf('(garbage collector)')],
-  ['native and Node internals (socket writes, crypto, timers, …)', (a) => a === 'node: internals' || a.startsWith('(')],
+  ['native and Node internals (crypto, timers, streams, …)', (a) => a === 'node: internals' || a.startsWith('(')],
 ];
 const stageOf = (area: string) => STAGES.find(([, test]) => test(area))?.[0] ?? 'other packages';
 
