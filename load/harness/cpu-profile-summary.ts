@@ -56,10 +56,13 @@ const STAGES: [stage: string, test: (area: string) => boolean][] = [
       'hub/src/realtime/command-router.ts',
       'hub/src/realtime/command-limits.ts',
       'hub/src/validate.ts',
-      'hub/src/rate-limiter.ts',
       'hub/src/http/metrics-commands.ts',
-      'prom-client',
+      'hub/src/http/metrics-sync.ts',
     ),
+  ],
+  [
+    'metrics: prom-client (store query timings, fan-out latency), emit meter',
+    (a) => a === 'prom-client' || a.startsWith('hub/src/http/metrics'),
   ],
   ['payload schemas (zod)', oneOf('zod')],
   [
