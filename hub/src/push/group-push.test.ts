@@ -32,7 +32,8 @@ describe('web push of group messages', () => {
     const db = t.hub.store.db;
     const idOf = async (l: string) =>
       (await db.selectFrom('users').select('id').where('login', '=', l).executeTakeFirstOrThrow()).id;
-    const [officerId, formerId] = await Promise.all([officerLogin, residentLogins[1]!].map(idOf));
+    const officerId = await idOf(officerLogin);
+    const formerId = await idOf(residentLogins[1]!);
     // Every one of them has a device; the third resident is then removed from the group.
     const cookies = new Map<string, string>();
     for (const [name, l] of [
