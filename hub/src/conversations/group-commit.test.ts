@@ -14,7 +14,7 @@ import { createMessageLog, type AppendInput } from './message-log.ts';
 let n = 0;
 const cid = () => `gc-${Date.now()}-${++n}`;
 
-/** Fresh groups of three demo staff each (custom groups, made by the conversation module's own writers). */
+/** Fresh groups of three demo officers each (squad groups of no unit, made by the conversation module's own writers). */
 async function groupsWithMembers(db: Kysely<Database>, count: number) {
   const staff = (
     await db.selectFrom('users').select('id').where('role', '=', 'officer').orderBy('id').limit(3).execute()
@@ -23,7 +23,7 @@ async function groupsWithMembers(db: Kysely<Database>, count: number) {
   const made = [];
   for (let k = 0; k < count; k++) {
     const groupId = newId();
-    await openConversation(db, { id: groupId, kind: 'custom', name: `批量${k}`, at: Date.now() });
+    await openConversation(db, { id: groupId, kind: 'squad', name: `批量${k}`, at: Date.now() });
     await addMembers(db, groupId, staff, { at: Date.now() });
     made.push({ groupId, userIds: staff });
   }
