@@ -77,7 +77,7 @@ export function preparedRowsQuery<K extends string, R>(
     return compileWithStandIns(standIns, build(db, slots).compile(), ({ row, key }, rows: Rows) => rows[row]![key]);
   };
   return (exec, rows) => {
-    if (rows.length === 0) throw new Error('a prepared rows query needs at least one row');
+    if (rows.length === 0) return Promise.reject(new Error('a prepared rows query needs at least one row'));
     let compiled = byLength.get(rows.length);
     if (!compiled) byLength.set(rows.length, (compiled = compile(rows.length)));
     return run(exec, compiled, rows);
