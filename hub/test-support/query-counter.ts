@@ -1,6 +1,10 @@
 import type { KyselyPlugin } from 'kysely';
 
-/** Counts the statements sent through a Kysely instance: `db.withPlugin(counter.plugin)`. */
+/**
+ * Counts the statements run through a Kysely instance: `db.withPlugin(counter.plugin)`. Counted
+ * as their results come back, so a prepared statement (compiled once, run many times) counts at
+ * every run; BEGIN and COMMIT, which the driver sends itself, are not counted.
+ */
 export function queryCounter(): { readonly queries: number; plugin: KyselyPlugin } {
   let queries = 0;
   return {
@@ -8,8 +12,8 @@ export function queryCounter(): { readonly queries: number; plugin: KyselyPlugin
       return queries;
     },
     plugin: {
-      transformQuery: (args) => (queries++, args.node),
-      transformResult: async (args) => args.result,
+      transformQuery: (args) => args.node,
+      transformResult: async (args) => (queries++, args.result),
     },
   };
 }

@@ -6,30 +6,21 @@
  * a resident turned away gets that line and 再次申请入群.
  * Needs the web build (`pnpm build`); skips without Chromium unless REQUIRE_SERVICES=1.
  */
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserSuiteRuns, launchChromium, signInWithForm } from '../support/browser.ts';
 import { demoLogin, startTestHub, type TestHub } from '@fengqiao/hub/test-support';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const required = process.env.REQUIRE_SERVICES === '1';
-const available = existsSync(CHROMIUM);
-if (!available && !required)
-  console.log(`browser tests skipped: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH, or REQUIRE_SERVICES=1 to fail)`);
 
 const STEP_MS = 15_000;
 const TEST_MS = 90_000;
 
-(available || required ? describe : describe.skip)('the administrator on the groups page', () => {
+(browserSuiteRuns() ? describe : describe.skip)('the administrator on the groups page', () => {
   let hub: TestHub | undefined;
   let browser: Browser | undefined;
 
   beforeAll(async () => {
     hub = await startTestHub({ web: true, historyDays: 30 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   }, TEST_MS);
 
   afterAll(async () => {
@@ -41,11 +32,7 @@ const TEST_MS = 90_000;
     const context = await browser!.newContext({ viewport: { width, height: width < 900 ? 844 : 900 } });
     context.setDefaultTimeout(STEP_MS);
     const page = await context.newPage();
-    await page.goto(`${hub!.url}/login`);
-    await page.fill('input[name=login]', loginName);
-    await page.fill('input[name=password]', hub!.demoPassword);
-    await page.click('button[type=submit]');
-    await page.waitForURL((u) => u.pathname !== '/login');
+    await signInWithForm(page, hub!.url, loginName, hub!.demoPassword, { connected: false });
     return page;
   }
 

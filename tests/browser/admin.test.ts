@@ -7,16 +7,10 @@
  * their inbox. On /account the administrator sees their two devices and signs the other one out.
  * Needs the web build (`pnpm build`); skips without Chromium unless REQUIRE_SERVICES=1.
  */
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserSuiteRuns, launchChromium } from '../support/browser.ts';
 import { startTestHub, type TestHub } from '@fengqiao/hub/test-support';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const required = process.env.REQUIRE_SERVICES === '1';
-const available = existsSync(CHROMIUM);
-if (!available && !required)
-  console.log(`browser tests skipped: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH, or REQUIRE_SERVICES=1 to fail)`);
 
 const STEP_MS = 15_000;
 const TEST_MS = 90_000;
@@ -33,7 +27,7 @@ const ROSTER = [
   '刘洋,318004,值班长,指挥调度,勤务指挥室,13800000004',
 ].join('\r\n');
 
-(available || required ? describe : describe.skip)('going live: administration in Chromium', () => {
+(browserSuiteRuns() ? describe : describe.skip)('going live: administration in Chromium', () => {
   let hub: TestHub | undefined;
   let browser: Browser | undefined;
   let desk: Page;
@@ -47,18 +41,7 @@ const ROSTER = [
 
   beforeAll(async () => {
     hub = await startTestHub({ web: true, demo: false });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     context.setDefaultTimeout(STEP_MS);
     desk = await context.newPage();

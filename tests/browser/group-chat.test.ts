@@ -9,16 +9,10 @@
  * page reloads. Last, a long group (600 messages over three days) is scrolled back to its first
  * message. Needs the web build (`pnpm build`); skips without Chromium unless REQUIRE_SERVICES=1.
  */
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserSuiteRuns, launchChromium, signInWithForm } from '../support/browser.ts';
 import { startTestHub, type TestHub } from '@fengqiao/hub/test-support';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const required = process.env.REQUIRE_SERVICES === '1';
-const available = existsSync(CHROMIUM);
-if (!available && !required)
-  console.log(`browser tests skipped: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH, or REQUIRE_SERVICES=1 to fail)`);
 
 const STEP_MS = 15_000;
 const TEST_MS = 60_000;
@@ -34,7 +28,7 @@ function tinyPng(): Buffer {
 /** Set on a page's window; still there later means the page never reloaded. */
 const MARK = '__fqNoReload';
 
-(available || required ? describe : describe.skip)('grid group chat in Chromium', () => {
+(browserSuiteRuns() ? describe : describe.skip)('grid group chat in Chromium', () => {
   let hub: TestHub | undefined;
   let browser: Browser | undefined;
   let resident: { id: string; login: string; name: string };
@@ -57,13 +51,8 @@ const MARK = '__fqNoReload';
   async function signIn(context: BrowserContext, login: string): Promise<Page> {
     context.setDefaultTimeout(STEP_MS);
     const page = await context.newPage();
-    await page.goto(url('/login'));
-    await page.fill('input[name=login]', login);
-    await page.fill('input[name=password]', hub!.demoPassword);
-    await page.click('button[type=submit]');
     // Each role lands on its own home (residents on the hotline): anywhere but the login page.
-    await page.waitForURL((u) => u.pathname !== '/login');
-    await page.locator('[role=status][data-state=connected]').first().waitFor();
+    await signInWithForm(page, url(''), login, hub!.demoPassword);
     return page;
   }
 
@@ -113,18 +102,7 @@ const MARK = '__fqNoReload';
       .where('unit_id', '=', grid.id)
       .where('kind', '=', 'grid')
       .executeTakeFirstOrThrow();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     phone = await signIn(
       await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true }),
       resident.login,

@@ -8,16 +8,10 @@
  * second letter is handed to another department, and the resident sees where and why.
  * Needs the web build (`pnpm build`); skips without Chromium unless REQUIRE_SERVICES=1.
  */
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserSuiteRuns, launchChromium } from '../support/browser.ts';
 import { startTestHub, type TestHub } from '@fengqiao/hub/test-support';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const required = process.env.REQUIRE_SERVICES === '1';
-const available = existsSync(CHROMIUM);
-if (!available && !required)
-  console.log(`browser tests skipped: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH, or REQUIRE_SERVICES=1 to fail)`);
 
 const STEP_MS = 15_000;
 const TEST_MS = 60_000;
@@ -28,7 +22,7 @@ const stillLoaded = (page: Page) =>
   page.evaluate((mark) => (window as unknown as Record<string, unknown>)[mark] === true, MARK);
 const markLoaded = (page: Page) => page.evaluate((mark) => Object.assign(window, { [mark]: true }), MARK);
 
-(available || required ? describe : describe.skip)('station-head hotline in Chromium', () => {
+(browserSuiteRuns() ? describe : describe.skip)('station-head hotline in Chromium', () => {
   let hub: TestHub | undefined;
   let browser: Browser | undefined;
   let station: { code: string; name: string };
@@ -61,18 +55,7 @@ const markLoaded = (page: Page) => page.evaluate((mark) => Object.assign(window,
       .where('unit_id', '=', s.id)
       .where('role', '=', 'station_head')
       .executeTakeFirstOrThrow();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     const deskContext = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     deskContext.setDefaultTimeout(STEP_MS);
     desk = await deskContext.newPage();

@@ -8,18 +8,12 @@
  * when SCREENSHOTS=1. Needs the web build (`pnpm build`); skips without Chromium unless
  * REQUIRE_SERVICES=1.
  */
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserSuiteRuns, launchChromium, signInWithForm } from '../support/browser.ts';
 import { rankText } from '@fengqiao/hub/protocol';
 import { connectSocket, login, startTestHub, type TestHub, type TestSocket } from '@fengqiao/hub/test-support';
 import { screenshotWidths } from '../support/screenshots.ts';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const required = process.env.REQUIRE_SERVICES === '1';
-const available = existsSync(CHROMIUM);
-if (!available && !required)
-  console.log(`browser tests skipped: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH, or REQUIRE_SERVICES=1 to fail)`);
 
 const STEP_MS = 15_000;
 const TEST_MS = 60_000;
@@ -31,7 +25,7 @@ function chinaShort(ms: number): string {
   return `${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
 }
 
-(available || required ? describe : describe.skip)("language and the station's clock in Chromium", () => {
+(browserSuiteRuns() ? describe : describe.skip)("language and the station's clock in Chromium", () => {
   let hub: TestHub;
   let browser: Browser | undefined;
   let desk: Page;
@@ -87,18 +81,11 @@ function chinaShort(ms: number): string {
     if (!sent.ok) throw new Error(sent.error.message);
     order = { id: sent.order.id, createdAt: sent.order.createdAt };
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, timezoneId: 'UTC' });
     context.setDefaultTimeout(STEP_MS);
     desk = await context.newPage();
-    await desk.goto(url('/login'));
-    await desk.fill('input[name=login]', dispatcher.login);
-    await desk.fill('input[name=password]', hub.demoPassword);
-    await desk.click('button[type=submit]');
-    await desk.waitForURL((u) => u.pathname !== '/login');
+    await signInWithForm(desk, url(''), dispatcher.login, hub.demoPassword, { connected: false });
   }, TEST_MS);
 
   afterAll(async () => {
@@ -162,11 +149,7 @@ function chinaShort(ms: number): string {
       const context = await browser!.newContext({ viewport: { width: 1440, height: 900 } });
       context.setDefaultTimeout(STEP_MS);
       const page = await context.newPage();
-      await page.goto(url('/login'));
-      await page.fill('input[name=login]', 'admin');
-      await page.fill('input[name=password]', hub.demoPassword);
-      await page.click('button[type=submit]');
-      await page.waitForURL((u) => u.pathname !== '/login');
+      await signInWithForm(page, url(''), 'admin', hub.demoPassword, { connected: false });
       await page.goto(url('/admin/people'));
       await page.fill('#people-q', officer.login);
       await page.locator('#people-q').press('Enter');

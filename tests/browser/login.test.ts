@@ -3,17 +3,11 @@
  * the language switch, sign-out, and the session really being gone afterwards.
  * Needs the web build (`pnpm build`); skips without Chromium unless REQUIRE_SERVICES=1.
  */
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserSuiteRuns, launchChromium } from '../support/browser.ts';
 import { startTestHub, type TestHub } from '@fengqiao/hub/test-support';
 import type { Role } from '@fengqiao/hub/protocol';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const required = process.env.REQUIRE_SERVICES === '1';
-const available = existsSync(CHROMIUM);
-if (!available && !required)
-  console.log(`browser tests skipped: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH, or REQUIRE_SERVICES=1 to fail)`);
 
 const STEP_MS = 15_000;
 const TEST_MS = 60_000;
@@ -25,7 +19,7 @@ interface DemoAccount {
   unitName: string;
 }
 
-(available || required ? describe : describe.skip)('web client in Chromium', () => {
+(browserSuiteRuns() ? describe : describe.skip)('web client in Chromium', () => {
   let hub: TestHub | undefined;
   let browser: Browser | undefined;
   let page: Page;
@@ -39,18 +33,7 @@ interface DemoAccount {
     const found = body.accounts.find((a) => a.role === 'dispatcher');
     if (!found) throw new Error('the demo data lists no dispatcher');
     dispatcher = found;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
     context.setDefaultTimeout(STEP_MS);
     page = await context.newPage();

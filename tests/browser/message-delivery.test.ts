@@ -5,22 +5,16 @@
  * live messages delivered out of order are shown in seq order. Needs the web build (`pnpm build`);
  * skips without Chromium unless REQUIRE_SERVICES=1.
  */
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserSuiteRuns, launchChromium, signInWithForm } from '../support/browser.ts';
 import type { MessageView } from '@fengqiao/hub/protocol';
 import { connectSocket, login, startTestHub, type TestHub, type TestSocket } from '@fengqiao/hub/test-support';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const required = process.env.REQUIRE_SERVICES === '1';
-const available = existsSync(CHROMIUM);
-if (!available && !required)
-  console.log(`browser tests skipped: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH, or REQUIRE_SERVICES=1 to fail)`);
 
 const STEP_MS = 15_000;
 const TEST_MS = 60_000;
 
-(available || required ? describe : describe.skip)('message delivery in Chromium', () => {
+(browserSuiteRuns() ? describe : describe.skip)('message delivery in Chromium', () => {
   let hub: TestHub | undefined;
   let browser: Browser | undefined;
   let officer: TestSocket;
@@ -111,26 +105,11 @@ const TEST_MS = 60_000;
       .where('kind', '=', 'grid')
       .executeTakeFirstOrThrow();
     officer = await connectSocket(hub.url, { cookie: (await login(hub.url, o.login)).cookie });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true });
     context.setDefaultTimeout(STEP_MS);
     phone = await context.newPage();
-    await phone.goto(url('/login'));
-    await phone.fill('input[name=login]', resident.login);
-    await phone.fill('input[name=password]', hub.demoPassword);
-    await phone.click('button[type=submit]');
-    await phone.waitForURL((u) => u.pathname !== '/login');
+    await signInWithForm(phone, url(''), resident.login, hub.demoPassword, { connected: false });
     await phone.goto(url(`/groups/${group.id}`));
     await phone.getByRole('heading', { name: group.name }).waitFor();
     await phone.locator('[role=status][data-state=connected]').first().waitFor();

@@ -4,17 +4,11 @@
  * tap outside close); on a desk (1440 px) every section is in view at once, with no 更多.
  * Needs the web build (`pnpm build`); skips without Chromium unless REQUIRE_SERVICES=1.
  */
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserSuiteRuns, launchChromium, signInWithForm } from '../support/browser.ts';
 import { startTestHub, type TestHub } from '@fengqiao/hub/test-support';
 import type { Role } from '@fengqiao/hub/protocol';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const required = process.env.REQUIRE_SERVICES === '1';
-const available = existsSync(CHROMIUM);
-if (!available && !required)
-  console.log(`browser tests skipped: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH, or REQUIRE_SERVICES=1 to fail)`);
 
 const STEP_MS = 15_000;
 const TEST_MS = 60_000;
@@ -30,7 +24,7 @@ const SECTIONS: Partial<Record<Role, { sections: string[]; first: string[] }>> =
   resident: { sections: ['所长热线', '群聊', '我的'], first: ['所长热线', '群聊'] },
 };
 
-(available || required ? describe : describe.skip)('navigation on a phone and on a desk', () => {
+(browserSuiteRuns() ? describe : describe.skip)('navigation on a phone and on a desk', () => {
   let hub: TestHub | undefined;
   let browser: Browser | undefined;
   let logins: Map<Role, string>;
@@ -39,12 +33,7 @@ const SECTIONS: Partial<Record<Role, { sections: string[]; first: string[] }>> =
     const context = await browser!.newContext({ viewport: { width, height: width < 900 ? 844 : 900 } });
     context.setDefaultTimeout(STEP_MS);
     const page = await context.newPage();
-    await page.goto(`${hub!.url}/login`);
-    await page.fill('input[name=login]', logins.get(role)!);
-    await page.fill('input[name=password]', hub!.demoPassword);
-    await page.click('button[type=submit]');
-    await page.waitForURL((u) => u.pathname !== '/login');
-    await page.locator('[role=status][data-state=connected]').first().waitFor();
+    await signInWithForm(page, hub!.url, logins.get(role)!, hub!.demoPassword);
     return page;
   }
 
@@ -60,18 +49,7 @@ const SECTIONS: Partial<Record<Role, { sections: string[]; first: string[] }>> =
     const { accounts } = (await res.json()) as { accounts: { login: string; role: Role }[] };
     logins = new Map();
     for (const a of accounts) if (!logins.has(a.role)) logins.set(a.role, a.login);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   }, TEST_MS);
 
   afterAll(async () => {

@@ -8,17 +8,11 @@
  * 1440 and 390 px; the new officer receives it live.
  * Needs the web build (`pnpm build`); skips without Chromium unless REQUIRE_SERVICES=1.
  */
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserSuiteRuns, launchChromium, signInWithForm } from '../support/browser.ts';
 import { connectSocket, login, nextEvent, startTestHub, type TestHub } from '@fengqiao/hub/test-support';
 import type { AssignmentView, OrgScopeResponse, Role } from '@fengqiao/hub/protocol';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const required = process.env.REQUIRE_SERVICES === '1';
-const available = existsSync(CHROMIUM);
-if (!available && !required)
-  console.log(`browser tests skipped: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH, or REQUIRE_SERVICES=1 to fail)`);
 
 const STEP_MS = 15_000;
 const TEST_MS = 60_000;
@@ -33,7 +27,7 @@ interface DemoAccount {
 /** Set on a page's window; still there later means the page never reloaded. */
 const MARK = '__fqNoReload';
 
-(available || required ? describe : describe.skip)('command orders in Chromium', () => {
+(browserSuiteRuns() ? describe : describe.skip)('command orders in Chromium', () => {
   let hub: TestHub | undefined;
   let browser: Browser | undefined;
   let dispatcher: DemoAccount;
@@ -47,12 +41,7 @@ const MARK = '__fqNoReload';
   async function signIn(context: BrowserContext, account: DemoAccount, base = hub!.url): Promise<Page> {
     context.setDefaultTimeout(STEP_MS);
     const page = await context.newPage();
-    await page.goto(`${base}/login`);
-    await page.fill('input[name=login]', account.login);
-    await page.fill('input[name=password]', hub!.demoPassword);
-    await page.click('button[type=submit]');
-    await page.waitForURL((u) => u.pathname !== '/login');
-    await page.locator('[role=status][data-state=connected]').first().waitFor();
+    await signInWithForm(page, base, account.login, hub!.demoPassword);
     return page;
   }
 
@@ -68,18 +57,7 @@ const MARK = '__fqNoReload';
     };
     dispatcher = pick('dispatcher');
     officer = pick('officer');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     // Two contexts: two people with their own cookies, on a desk and on a phone.
     desk = await signIn(await browser.newContext({ viewport: { width: 1440, height: 900 } }), dispatcher);
     phone = await signIn(await browser.newContext({ viewport: { width: 390, height: 844 } }), officer);

@@ -4,22 +4,16 @@
  * Then, with both tabs open, each queues again: one tab sends both (each command crosses the wire
  * once), and neither tab stays pending. Needs the web build (`pnpm build`); skips without Chromium unless REQUIRE_SERVICES=1.
  */
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserSuiteRuns, launchChromium, signInWithForm } from '../support/browser.ts';
 import { startTestHub, type TestHub } from '@fengqiao/hub/test-support';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const required = process.env.REQUIRE_SERVICES === '1';
-const available = existsSync(CHROMIUM);
-if (!available && !required)
-  console.log(`browser tests skipped: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH, or REQUIRE_SERVICES=1 to fail)`);
 
 const STEP_MS = 15_000;
 const METRICS_TOKEN = 'outbox-tabs-metrics-token';
 const TEST_MS = 60_000;
 
-(available || required ? describe : describe.skip)('the outbox shared by two tabs in Chromium', () => {
+(browserSuiteRuns() ? describe : describe.skip)('the outbox shared by two tabs in Chromium', () => {
   let hub: TestHub | undefined;
   let browser: Browser | undefined;
   let context: BrowserContext;
@@ -97,26 +91,11 @@ const TEST_MS = 60_000;
       .where('unit_id', '=', grid.id)
       .where('kind', '=', 'grid')
       .executeTakeFirstOrThrow();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     context = await browser.newContext();
     context.setDefaultTimeout(STEP_MS);
     const page = await context.newPage();
-    await page.goto(url('/login'));
-    await page.fill('input[name=login]', residentLogin);
-    await page.fill('input[name=password]', hub.demoPassword);
-    await page.click('button[type=submit]');
-    await page.waitForURL((u) => u.pathname !== '/login');
+    await signInWithForm(page, url(''), residentLogin, hub.demoPassword, { connected: false });
     await page.close();
   }, TEST_MS);
 

@@ -4,17 +4,11 @@
  * a push message is dispatched to the service worker (through DevTools, as a push service would).
  * Needs the web build (`pnpm build`); skips without Chromium unless REQUIRE_SERVICES=1.
  */
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserSuiteRuns, launchChromium, signInWithForm } from '../support/browser.ts';
 import { connectSocket, demoLogin, login, startTestHub, type TestHub } from '@fengqiao/hub/test-support';
 import type { PushMessage } from '@fengqiao/hub/protocol';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const required = process.env.REQUIRE_SERVICES === '1';
-const available = existsSync(CHROMIUM);
-if (!available && !required)
-  console.log(`browser tests skipped: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH, or REQUIRE_SERVICES=1 to fail)`);
 
 const STEP_MS = 15_000;
 const TEST_MS = 90_000;
@@ -27,7 +21,7 @@ interface Manifest {
   icons: { src: string; sizes: string; type: string; purpose?: string }[];
 }
 
-(available || required ? describe : describe.skip)('the installable app and its service worker', () => {
+(browserSuiteRuns() ? describe : describe.skip)('the installable app and its service worker', () => {
   let hub: TestHub | undefined;
   let browser: Browser | undefined;
   let context: BrowserContext;
@@ -35,19 +29,12 @@ interface Manifest {
 
   beforeAll(async () => {
     hub = await startTestHub({ web: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 390, height: 844 } });
     await context.grantPermissions(['notifications'], { origin: hub.url });
     context.setDefaultTimeout(STEP_MS);
     page = await context.newPage();
-    await page.goto(`${hub.url}/login`);
-    await page.fill('input[name=login]', await demoLogin(hub.hub, 'officer'));
-    await page.fill('input[name=password]', hub.demoPassword);
-    await page.click('button[type=submit]');
-    await page.waitForURL((u) => u.pathname !== '/login');
+    await signInWithForm(page, hub.url, await demoLogin(hub.hub, 'officer'), hub.demoPassword, { connected: false });
     await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
     // Controlled from the next load on: this one fills the page cache.
     await page.reload();

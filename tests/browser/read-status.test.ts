@@ -7,24 +7,18 @@
  * staff "N人未读" the same way, with the same sheet behind it. Needs the web build
  * (`pnpm build`); skips without Chromium unless REQUIRE_SERVICES=1.
  */
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserSuiteRuns, launchChromium, signInWithForm } from '../support/browser.ts';
 import { connectSocket, login, startTestHub, type TestHub } from '@fengqiao/hub/test-support';
 import type { Role } from '@fengqiao/hub/protocol';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const required = process.env.REQUIRE_SERVICES === '1';
-const available = existsSync(CHROMIUM);
-if (!available && !required)
-  console.log(`browser tests skipped: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH, or REQUIRE_SERVICES=1 to fail)`);
 
 const STEP_MS = 15_000;
 const TEST_MS = 60_000;
 /** Set on a page's window; still there later means the page never reloaded. */
 const MARK = '__fqNoReload';
 
-(available || required ? describe : describe.skip)('read status in Chromium', () => {
+(browserSuiteRuns() ? describe : describe.skip)('read status in Chromium', () => {
   let hub: TestHub | undefined;
   let browser: Browser | undefined;
   let officer: { login: string; name: string };
@@ -43,12 +37,7 @@ const MARK = '__fqNoReload';
   async function signIn(context: BrowserContext, who: string): Promise<Page> {
     context.setDefaultTimeout(STEP_MS);
     const page = await context.newPage();
-    await page.goto(url('/login'));
-    await page.fill('input[name=login]', who);
-    await page.fill('input[name=password]', hub!.demoPassword);
-    await page.click('button[type=submit]');
-    await page.waitForURL((u) => u.pathname !== '/login');
-    await page.locator('[role=status][data-state=connected]').first().waitFor();
+    await signInWithForm(page, url(''), who, hub!.demoPassword);
     return page;
   }
 
@@ -99,10 +88,7 @@ const MARK = '__fqNoReload';
     s.close();
     if (!opened.ok) throw new Error(opened.error.message);
     direct = opened.group.id;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
-    });
+    browser = await launchChromium();
     desk = await signIn(await browser.newContext({ viewport: { width: 1440, height: 900 } }), officer.login);
     phone = await signIn(
       await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true }),

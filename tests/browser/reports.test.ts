@@ -8,9 +8,10 @@
  * and are sent home.
  * Needs the web build (`pnpm build`); skips without Chromium unless REQUIRE_SERVICES=1.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserSuiteRuns, launchChromium, signInWithForm } from '../support/browser.ts';
 import { reportDigestLines, type ReportDocument, type ReportLang } from '@fengqiao/hub/protocol';
 import { connectSocket, login, startTestHub, type TestHub, type TestSocket } from '@fengqiao/hub/test-support';
 import { createReportApi } from '../../bots/src/hub-api.ts';
@@ -18,12 +19,6 @@ import { connectBot } from '../../bots/src/hub-client.ts';
 import { createReportBot, type ReportBot } from '../../bots/src/report-bot.ts';
 import { createExtractiveSummariser } from '../../bots/src/summarise/index.ts';
 import { screenshotWidths } from '../support/screenshots.ts';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const required = process.env.REQUIRE_SERVICES === '1';
-const available = existsSync(CHROMIUM);
-if (!available && !required)
-  console.log(`browser tests skipped: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH, or REQUIRE_SERVICES=1 to fail)`);
 
 const STEP_MS = 15_000;
 const TEST_MS = 60_000;
@@ -164,7 +159,7 @@ async function botToken(t: TestHub): Promise<string> {
   return ((await res.json()) as { token: string }).token;
 }
 
-(available || required ? describe : describe.skip)('reports in Chromium', () => {
+(browserSuiteRuns() ? describe : describe.skip)('reports in Chromium', () => {
   let hub: TestHub;
   let browser: Browser | undefined;
   let station: Station;
@@ -190,12 +185,8 @@ async function botToken(t: TestHub): Promise<string> {
   async function signIn(context: BrowserContext, account: string): Promise<Page> {
     context.setDefaultTimeout(STEP_MS);
     const page = await context.newPage();
-    await page.goto(url('/login'));
-    await page.fill('input[name=login]', account);
-    await page.fill('input[name=password]', hub.demoPassword);
-    await page.click('button[type=submit]');
     // Each role has its own start page (residents land in the hotline).
-    await page.waitForURL((u) => u.origin === hub.url && !u.pathname.startsWith('/login'));
+    await signInWithForm(page, url(''), account, hub.demoPassword, { connected: false });
     return page;
   }
 
@@ -215,18 +206,7 @@ async function botToken(t: TestHub): Promise<string> {
       log: { info: () => {}, warn: () => {} },
     });
     await bot.start();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     // The desk's browser runs on UTC (CDP's time zone override), the station on China time:
     // every time on the report screens must still read as the station's.
     desk = await signIn(

@@ -8,22 +8,16 @@
  * response target is set to three seconds, so a letter goes overdue while the test watches.
  * Needs the web build (`pnpm build`); skips without Chromium unless REQUIRE_SERVICES=1.
  */
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserSuiteRuns, launchChromium, signInWithForm } from '../support/browser.ts';
 import { connectSocket, firstStation, login, startTestHub, type TestHub } from '@fengqiao/hub/test-support';
 import type { Role } from '@fengqiao/hub/protocol';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const required = process.env.REQUIRE_SERVICES === '1';
-const available = existsSync(CHROMIUM);
-if (!available && !required)
-  console.log(`browser tests skipped: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH, or REQUIRE_SERVICES=1 to fail)`);
 
 const STEP_MS = 15_000;
 const TEST_MS = 60_000;
 
-(available || required ? describe : describe.skip)('where each role works, in Chromium', () => {
+(browserSuiteRuns() ? describe : describe.skip)('where each role works, in Chromium', () => {
   let hub: TestHub | undefined;
   let browser: Browser | undefined;
   let station: { stationId: string; dispatcherLogin: string };
@@ -47,12 +41,7 @@ const TEST_MS = 60_000;
     const context = await browser!.newContext({ viewport: { width, height: width < 900 ? 844 : 900 } });
     context.setDefaultTimeout(STEP_MS);
     const page = await context.newPage();
-    await page.goto(url('/login'));
-    await page.fill('input[name=login]', loginName);
-    await page.fill('input[name=password]', hub!.demoPassword);
-    await page.click('button[type=submit]');
-    await page.waitForURL((u) => u.pathname !== '/login');
-    await page.locator('[role=status][data-state=connected]').first().waitFor();
+    await signInWithForm(page, url(''), loginName, hub!.demoPassword);
     return page;
   }
 
@@ -62,18 +51,7 @@ const TEST_MS = 60_000;
       env: { HOTLINE_RESPONSE_TARGET_MINUTES: '0.05', HOTLINE_SWEEP_INTERVAL_MS: '500' },
     });
     station = await firstStation(hub.hub);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   }, TEST_MS);
 
   afterAll(async () => {

@@ -1,18 +1,23 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { errors } from '../errors.ts';
 import { newId } from '../ids.ts';
-import type { ImageMimeType, MessageView, Role } from '../protocol/index.ts';
+import type { ImageMimeType, MessageView } from '../protocol/index.ts';
 import { preparedQuery } from '../store/prepared-query.ts';
 import type { Database } from '../store/schema.ts';
 import { createAnnounceOrder } from './announce-order.ts';
-import { selectMessages, toMessageView } from './message-rows.ts';
+import { createMessageBatch } from './message-batch.ts';
+import {
+  MESSAGE_COLUMNS,
+  newMessageView,
+  selectMessages,
+  toMessageView,
+  type AttachedImage,
+  type MessageSender,
+  type NewMessageRow,
+} from './message-rows.ts';
 import { syncAfter } from './message-sync.ts';
 
-/** Who sends a message, as its event shows them. */
-export type MessageSender = MessageView['sender'] & { role: Role };
-
-/** An image a message carries, as its event shows it. */
-export type AttachedImage = NonNullable<MessageView['image']>;
+export type { AttachedImage, MessageSender } from './message-rows.ts';
 
 /** What one new message carries into the log. */
 export interface AppendInput {
@@ -32,20 +37,6 @@ export interface AppendInput {
   known?: { sender?: MessageSender; image?: AttachedImage };
 }
 
-/** The columns a new message is written with (status and edit time are fixed for a new one). */
-const MESSAGE_COLUMNS = [
-  'id',
-  'group_id',
-  'seq',
-  'sender_id',
-  'client_id',
-  'text',
-  'reply_to_seq',
-  'mentions',
-  'image_id',
-  'created_at',
-] as const;
-
 /**
  * The store of every conversation's messages (group chat, the hotline, bots' commands alike;
  * message-pipeline.ts drives it): a conversation (a `groups` row) holds
@@ -58,6 +49,7 @@ const MESSAGE_COLUMNS = [
 export function createMessageLog(deps: { db: Kysely<Database>; now: () => number }) {
   const { db, now } = deps;
   const order = createAnnounceOrder();
+  const batch = createMessageBatch({ db, now });
 
   const select = () => selectMessages(db);
   const toView = toMessageView;
@@ -147,7 +139,7 @@ export function createMessageLog(deps: { db: Kysely<Database>; now: () => number
     const createdAt = now();
     const taken = (await nextSeq(trx, { groupId: input.groupId })).rows[0];
     if (!taken) throw errors.notFound('conversation');
-    const row = {
+    const row: NewMessageRow = {
       id,
       group_id: input.groupId,
       seq: Number(taken.last_seq),
@@ -162,18 +154,7 @@ export function createMessageLog(deps: { db: Kysely<Database>; now: () => number
     await insertMessage(trx, row);
     await senderHasRead(trx, { groupId: input.groupId, userId: input.senderId, seq: row.seq });
     const { sender, image } = await presented(trx, input);
-    return toView({
-      ...row,
-      status: 'ok',
-      change_seq: 0,
-      sender_id: sender.id,
-      sender_name: sender.name,
-      sender_role: sender.role,
-      image_id: image?.id ?? null,
-      image_width: image?.width ?? null,
-      image_height: image?.height ?? null,
-      image_mime: image?.mime ?? null,
-    });
+    return newMessageView(row, sender, image);
   }
 
   return {
@@ -265,6 +246,26 @@ export function createMessageLog(deps: { db: Kysely<Database>; now: () => number
         if (claimed) order.release(claimed.groupId, claimed.seq);
         const won = await earlier(input.senderId, input.clientId, input.groupId);
         if (won) return { message: won, duplicate: true };
+        throw err;
+      }
+    },
+
+    /**
+     * Stores several messages in one transaction (group commit): see message-batch.ts. All land or
+     * none; a failure (a client id stored meanwhile by another node, a conversation gone) rolls
+     * every one back and takes no seq, and the caller writes them one by one with {@link append}.
+     */
+    async appendBatch(inputs: readonly AppendInput[]): Promise<MessageView[]> {
+      let claimed: MessageView[] = [];
+      try {
+        return await db.transaction().execute(async (trx) => {
+          const written = await batch.write(trx, inputs);
+          for (const m of written) order.claim(m.groupId, m.seq);
+          claimed = written;
+          return written;
+        });
+      } catch (err) {
+        for (const m of claimed) order.release(m.groupId, m.seq);
         throw err;
       }
     },

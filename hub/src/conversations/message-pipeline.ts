@@ -6,6 +6,7 @@ import type { MessageView, SyncAnswer } from '../protocol/index.ts';
 import { createRateLimiter } from '../rate-limiter.ts';
 import type { Database } from '../store/schema.ts';
 import { addMembers, openConversation, type ConversationKind } from './conversation-members.ts';
+import { createGroupCommit } from './group-commit.ts';
 import { createMessageLog, type AppendInput } from './message-log.ts';
 
 const SYNC_LIMIT = 500;
@@ -67,10 +68,20 @@ export interface OpenSpec {
  * Each pipeline keeps its own send budget per person: group chat and the hotline have one each.
  * Read cursors, catch-up, history and edits go through here as well.
  */
-export function createMessagePipeline(deps: { db: Kysely<Database>; rates: MessageRates; now?: () => number }) {
+export function createMessagePipeline(deps: {
+  db: Kysely<Database>;
+  rates: MessageRates;
+  now?: () => number;
+  /**
+   * Write messages that are in flight at once in shared transactions (group-commit.ts); a send
+   * with writes of its own (`alongside`) is always written alone. Off: one transaction each.
+   */
+  groupCommit?: boolean;
+}) {
   const { db, rates } = deps;
   const now = deps.now ?? Date.now;
   const log = createMessageLog({ db, now });
+  const commit = deps.groupCommit ? createGroupCommit({ log }) : undefined;
   const staffRate = createRateLimiter({ capacity: rates.staffBurst, perSecond: rates.staffPerMinute / 60, now });
   const residentRate = createRateLimiter({
     capacity: rates.residentBurst,
@@ -104,10 +115,8 @@ export function createMessagePipeline(deps: { db: Kysely<Database>; rates: Messa
       spend(actor);
       await hooks.prepare?.();
       const image = input.imageId ? await log.checkImage(input.imageId, input.groupId, actor.id) : undefined;
-      const out = await log.append(
-        { ...input, senderId: actor.id, known: { ...input.known, ...(image && { image }) } },
-        hooks.alongside,
-      );
+      const stored = { ...input, senderId: actor.id, known: { ...input.known, ...(image && { image }) } };
+      const out = commit && !hooks.alongside ? await commit.append(stored) : await log.append(stored, hooks.alongside);
       // A lost race with the same client id: the winner announces.
       if (!out.duplicate) await log.announceInOrder(out.message, () => hooks.announce(out.message));
       return out;

@@ -1,6 +1,29 @@
 import type { Kysely } from 'kysely';
-import type { ImageMimeType, MessageView } from '../protocol/index.ts';
+import type { ImageMimeType, MessageView, Role } from '../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
+
+/** Who sends a message, as its event shows them. */
+export type MessageSender = MessageView['sender'] & { role: Role };
+
+/** An image a message carries, as its event shows it. */
+export type AttachedImage = NonNullable<MessageView['image']>;
+
+/** The columns a new message is written with (status and edit time are fixed for a new one). */
+export const MESSAGE_COLUMNS = [
+  'id',
+  'group_id',
+  'seq',
+  'sender_id',
+  'client_id',
+  'text',
+  'reply_to_seq',
+  'mentions',
+  'image_id',
+  'created_at',
+] as const;
+
+/** A new message's row as it is written. */
+export type NewMessageRow = { [column in (typeof MESSAGE_COLUMNS)[number]]: Database['messages'][column] };
 
 /**
  * How a stored message is read and presented: the one select (message, sender, image) and the one
@@ -56,4 +79,23 @@ export function toMessageView(r: MessageRow): MessageView {
     createdAt: r.created_at,
     changeSeq: r.change_seq,
   };
+}
+
+/**
+ * A message just written, as clients see it, built from its row and what the writer knew of the
+ * sender and the image: the write needs no read-back.
+ */
+export function newMessageView(row: NewMessageRow, sender: MessageSender, image: AttachedImage | null): MessageView {
+  return toMessageView({
+    ...row,
+    status: 'ok',
+    change_seq: 0,
+    sender_id: sender.id,
+    sender_name: sender.name,
+    sender_role: sender.role,
+    image_id: image?.id ?? null,
+    image_width: image?.width ?? null,
+    image_height: image?.height ?? null,
+    image_mime: image?.mime ?? null,
+  });
 }

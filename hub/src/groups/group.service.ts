@@ -47,11 +47,13 @@ export function createGroupService(deps: {
   /** Members' read cursors moved in this group (a read, a send): read counts on staff screens follow. */
   readsMoved?: (groupId: string) => void;
   now?: () => number;
+  /** Messages in flight at once share a transaction (group commit); default on. Off: one each (benches compare). */
+  groupCommit?: boolean;
 }) {
   const { db, notify } = deps;
   const now = deps.now ?? Date.now;
   const readsMoved = deps.readsMoved ?? (() => {});
-  const pipeline = createMessagePipeline({ db, rates: deps.rates, now });
+  const pipeline = createMessagePipeline({ db, rates: deps.rates, now, groupCommit: deps.groupCommit ?? true });
   const sendingMembership = sendingMembershipQuery(db);
 
   /** The caller's active membership, or not_found: another grid's group looks like no group at all. */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { seededStore } from '../../test-support/seeded-store.ts';
 import { storeDialects } from '../../test-support/services.ts';
-import { preparedQuery } from './prepared-query.ts';
+import { queryCounter } from '../../test-support/query-counter.ts';
+import { preparedQuery, preparedRowsQuery } from './prepared-query.ts';
 
 for (const dialect of await storeDialects()) {
   describe.skipIf(!dialect.available)(`prepared queries on ${dialect.name}`, () => {
@@ -29,6 +30,39 @@ for (const dialect of await storeDialects()) {
       ).rejects.toThrow('roll back');
       // Rolled back with its transaction: the prepared write was part of it.
       expect((await nameOf(db, { id: units[0]!.id })).rows).toEqual([{ name: units[0]!.name }]);
+    });
+
+    it('prepares a query over rows once per length, each run with its own rows, each run counted', async () => {
+      const counter = queryCounter();
+      const db = store().db.withPlugin(counter.plugin);
+      const units = await db.selectFrom('units').select(['id', 'name']).orderBy('id').limit(3).execute();
+      const namesOf = preparedRowsQuery(db, ['id'], (q, rows) =>
+        q
+          .selectFrom('units')
+          .select('name')
+          .where(
+            'id',
+            'in',
+            rows.map((r) => r.id),
+          )
+          .where('name', '!=', '')
+          .orderBy('id'),
+      );
+      const names = async (ids: string[]) =>
+        (
+          await namesOf(
+            db,
+            ids.map((id) => ({ id })),
+          )
+        ).rows.map((r) => r.name);
+      const before = counter.queries;
+      expect(await names([units[0]!.id])).toEqual([units[0]!.name]);
+      expect(await names([units[1]!.id, units[2]!.id])).toEqual([units[1]!.name, units[2]!.name]);
+      expect(await names([units[2]!.id])).toEqual([units[2]!.name]);
+      expect(await names([units[0]!.id, 'no-such-unit'])).toEqual([units[0]!.name]);
+      // Compiled twice (one row, two rows), run four times: the counter sees every run.
+      expect(counter.queries - before).toBe(4);
+      await expect(namesOf(db, [])).rejects.toThrow('at least one row');
     });
   });
 }

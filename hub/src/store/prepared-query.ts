@@ -4,6 +4,31 @@ import type { Database } from './schema.ts';
 /** A value of the query that the builder sees as a stand-in; any type goes, as in `values({...})`. */
 type Slots<K extends string> = { readonly [key in K]: never };
 
+/** A compiled query and, per parameter, how to fill it from a call's values. */
+interface Compiled<V, R> {
+  query: CompiledQuery<R>;
+  fill: ((values: V) => unknown)[];
+}
+
+/**
+ * Compiles what `build` makes of unique stand-in objects, and maps each parameter back to the
+ * value it stands for (`pick`), or keeps it as compiled (a literal `1`).
+ */
+function compileWithStandIns<S, V, R>(
+  standIns: Map<unknown, S>,
+  query: CompiledQuery<R>,
+  pick: (standIn: S, values: V) => unknown,
+): Compiled<V, R> {
+  const fill = query.parameters.map((p) => {
+    const s = standIns.get(p);
+    return s === undefined ? () => p : (values: V) => pick(s, values);
+  });
+  return { query, fill };
+}
+
+const run = <V, R>(exec: Kysely<Database>, { query, fill }: Compiled<V, R>, values: V) =>
+  exec.executeQuery<R>({ ...query, parameters: fill.map((f) => f(values)) });
+
 /**
  * A hot-path query that Kysely builds and compiles once, then runs with fresh values: for a
  * statement SQLite runs in microseconds, building and compiling it cost more CPU than running it.
@@ -16,21 +41,45 @@ export function preparedQuery<K extends string, R>(
   keys: readonly K[],
   build: (db: Kysely<Database>, slot: Slots<K>) => Compilable<R>,
 ): (exec: Kysely<Database>, values: Readonly<Record<K, unknown>>) => Promise<QueryResult<R>> {
-  let compiled: { query: CompiledQuery<R>; fill: ((values: Readonly<Record<K, unknown>>) => unknown)[] } | undefined;
+  type Values = Readonly<Record<K, unknown>>;
+  let compiled: Compiled<Values, R> | undefined;
   const compile = () => {
     // Unique objects: a parameter is a stand-in exactly when it is one of them.
     const standIns = new Map<unknown, K>(keys.map((k) => [{ slot: k }, k]));
     const slot = Object.fromEntries([...standIns].map(([s, k]) => [k, s])) as Slots<K>;
-    const query = build(db, slot).compile();
-    const fill = query.parameters.map((p) => {
-      const key = standIns.get(p);
-      return key === undefined ? () => p : (values: Readonly<Record<K, unknown>>) => values[key];
-    });
-    return { query, fill };
+    return compileWithStandIns(standIns, build(db, slot).compile(), (k, values: Values) => values[k]);
   };
-  return (exec, values) => {
-    compiled ??= compile();
-    const { query, fill } = compiled;
-    return exec.executeQuery<R>({ ...query, parameters: fill.map((f) => f(values)) });
+  return (exec, values) => run(exec, (compiled ??= compile()), values);
+}
+
+/**
+ * A query over a list of rows (a multi-row INSERT, a statement per group of a batch), prepared
+ * like {@link preparedQuery} once per list length: `build` gets one set of stand-ins per row.
+ * Callers keep the lengths bounded (a batch's size), so the compiled texts stay few.
+ */
+export function preparedRowsQuery<K extends string, R>(
+  db: Kysely<Database>,
+  keys: readonly K[],
+  build: (db: Kysely<Database>, rows: Slots<K>[]) => Compilable<R>,
+): (exec: Kysely<Database>, rows: readonly Readonly<Record<K, unknown>>[]) => Promise<QueryResult<R>> {
+  type Rows = readonly Readonly<Record<K, unknown>>[];
+  const byLength = new Map<number, Compiled<Rows, R>>();
+  const compile = (length: number) => {
+    const standIns = new Map<unknown, { row: number; key: K }>();
+    const slots = Array.from({ length }, (_, row) => {
+      const entries = keys.map((key) => {
+        const s = { slot: key, row };
+        standIns.set(s, { row, key });
+        return [key, s] as const;
+      });
+      return Object.fromEntries(entries) as Slots<K>;
+    });
+    return compileWithStandIns(standIns, build(db, slots).compile(), ({ row, key }, rows: Rows) => rows[row]![key]);
+  };
+  return (exec, rows) => {
+    if (rows.length === 0) return Promise.reject(new Error('a prepared rows query needs at least one row'));
+    let compiled = byLength.get(rows.length);
+    if (!compiled) byLength.set(rows.length, (compiled = compile(rows.length)));
+    return run(exec, compiled, rows);
   };
 }
