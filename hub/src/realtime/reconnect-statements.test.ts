@@ -1,21 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHotlineFixture, cid, eventWhere, type HotlineFixture } from '../../test-support/hotline-fixture.ts';
-import {
-  connectSocket,
-  firstStation,
-  login,
-  metricSample,
-  scrapeMetrics,
-  storeDialects,
-  type TestSocket,
-} from '../../test-support/index.ts';
+import { connectSocket, firstStation, login, storeDialects, type TestSocket } from '../../test-support/index.ts';
 import { DISPATCH_ROLES, RECEIVING_ROLES, type MessageView, type Role } from '../protocol/index.ts';
 
-const METRICS_TOKEN = 'metrics-token-for-tests';
 const HOUR_MS = String(3_600_000);
 /** No timer of the hub's runs a statement while a reconnect is counted (sweeps, push, ladder, retention). */
 const QUIET_TIMERS = {
-  METRICS_TOKEN,
   ORDER_SWEEP_INTERVAL_MS: HOUR_MS,
   HOTLINE_SWEEP_INTERVAL_MS: HOUR_MS,
   PUSH_INTERVAL_MS: HOUR_MS,
@@ -24,14 +14,14 @@ const QUIET_TIMERS = {
 };
 
 /**
- * Store statements per reconnect and catch-up, by role, as the hub's /metrics counts them; the
- * counts this test asserts are what the connect path costs now, so a read added back fails it.
+ * Store statements per reconnect and catch-up, by role, as the hub counts them (the count behind
+ * `hub_store_query_seconds_count`); what the connect path costs now, so a read added back fails it.
  */
 const EXPECTED: Record<'officer' | 'resident' | 'station_head' | 'dispatcher', number> = {
-  officer: 14,
-  resident: 12,
-  station_head: 44,
-  dispatcher: 28,
+  officer: 10,
+  resident: 11,
+  station_head: 28,
+  dispatcher: 21,
 };
 
 /** What a browser holds between connections: its cursors, as the web client's stores keep them. */
@@ -111,26 +101,28 @@ for (const dialect of await storeDialects()) {
     let dispatcherLogin: string;
     const sockets: TestSocket[] = [];
     const devices = new Map<string, Device>();
-    /** Statements one /metrics read runs itself (the push outbox depth), counted in that read. */
-    let perScrape = 0;
+    /** A socket of someone else, for round trips that run no statement (`system:ping`). */
+    let probe: TestSocket;
 
-    const queries = async () =>
-      metricSample(await scrapeMetrics(f.t.url, METRICS_TOKEN), 'hub_store_query_seconds_count');
-    /** Reads /metrics until a read adds nothing but its own statements: whatever ran before has finished. */
-    const settled = async (): Promise<{ total: number; reads: number }> => {
-      let last = await queries();
-      for (let reads = 1; ; reads++) {
-        const now = await queries();
-        if (now - last === perScrape) return { total: now, reads };
+    /**
+     * Resolves once the hub has run no statement over three round trips in a row: whatever an
+     * earlier step set going in the background (announcements, push hooks) has finished.
+     */
+    const settled = async () => {
+      for (let quiet = 0, last = f.t.hub.storeStatements(); quiet < 3;) {
+        await probe.emitWithAck('system:ping', {});
+        const now = f.t.hub.storeStatements();
+        quiet = now === last ? quiet + 1 : 0;
         last = now;
       }
     };
-    /** Statements the hub ran for `work`, and anything it set going, once all of it has finished. */
+    /** Statements the hub ran for `work`, counted by the hub itself (a /metrics read would add its own). */
     const statements = async (work: () => Promise<void>) => {
-      const start = (await settled()).total;
+      await settled();
+      const start = f.t.hub.storeStatements();
       await work();
-      const end = await settled();
-      return end.total - start - (end.reads + 1) * perScrape;
+      await settled();
+      return f.t.hub.storeStatements() - start;
     };
     const open = async (loginName: string, role: Role) => {
       const d: Device = {
@@ -168,15 +160,8 @@ for (const dialect of await storeDialects()) {
           .executeTakeFirstOrThrow()
       ).login;
       dispatcherLogin = (await firstStation(f.t.hub)).dispatcherLogin;
-      // What one read of /metrics costs, once nothing else runs: three reads in a row that agree.
-      for (let a = await queries(), b = await queries(); ;) {
-        const c = await queries();
-        if (c - b === b - a) {
-          perScrape = c - b;
-          break;
-        }
-        [a, b] = [b, c];
-      }
+      probe = await connectSocket(f.t.url, { cookie: (await login(f.t.url, f.residentB.login)).cookie });
+      sockets.push(probe);
     });
     afterAll(async () => {
       for (const s of sockets) s.close();
