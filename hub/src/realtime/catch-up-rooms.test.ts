@@ -1,17 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cid, eventWhere, startHotlineFixture, type HotlineFixture } from '../../test-support/hotline-fixture.ts';
-import { connectSocket, firstGrid, login, type FirstGrid, type TestSocket } from '../../test-support/index.ts';
+import { checkCatchUpFollowsMembership, connectSocket, login, type TestSocket } from '../../test-support/index.ts';
 
 /**
  * The catch-up commands answer from the rooms a socket's connect joined (group:sync, the hotline
  * inbox): those rooms must follow what changes while the socket stays open. A resident approved
  * into a group while connected, and a member removed from it while connected, get the right
- * `group:sync` answer on the same socket; an officer given the station's desk, then relieved of it, sees its letters in the inbox
- * and then no longer. On one node (tests/catch-up-rooms-multi-node.test.ts: across two).
+ * `group:sync` answer on the same socket; an officer given the station's desk, then relieved of
+ * it, sees its letters in the inbox and then no longer. On one node
+ * (tests/catch-up-rooms-multi-node.test.ts: the group part across two).
  */
 describe('catch-up follows room changes while connected', () => {
   let f: HotlineFixture;
-  let grid: FirstGrid;
   const sockets: TestSocket[] = [];
   const open = async (loginName: string) => {
     const s = await connectSocket(f.t.url, { cookie: (await login(f.t.url, loginName)).cookie });
@@ -21,7 +21,6 @@ describe('catch-up follows room changes while connected', () => {
 
   beforeAll(async () => {
     f = await startHotlineFixture();
-    grid = await firstGrid(f.t.hub);
   });
   afterAll(async () => {
     for (const s of sockets) s.close();
@@ -29,48 +28,7 @@ describe('catch-up follows room changes while connected', () => {
   });
 
   it("answers group:sync with a group's messages only while the person is its member", async () => {
-    const db = f.t.hub.store.db;
-    const idOf = async (loginName: string) =>
-      (await db.selectFrom('users').select('id').where('login', '=', loginName).executeTakeFirstOrThrow()).id;
-    const [stayingLogin, waitingLogin] = grid.residentLogins as [string, string];
-    const [staying, waiting] = [await idOf(stayingLogin), await idOf(waitingLogin)];
-    // One resident is a member when their socket connects, the other waits for approval.
-    await db
-      .updateTable('group_members')
-      .set({ status: 'pending' })
-      .where('group_id', '=', grid.groupId)
-      .where('user_id', '=', waiting)
-      .execute();
-    const officer = await open(grid.officerLogin);
-    const member = await open(stayingLogin);
-    const newcomer = await open(waitingLogin);
-    const post = async (text: string) => {
-      const res = await officer.emitWithAck('message:send', { groupId: grid.groupId, clientId: cid(), text });
-      if (!res.ok) throw new Error(res.error.message);
-      return res.message.id;
-    };
-    const synced = async (s: TestSocket) => {
-      const res = await s.emitWithAck('group:sync', { cursors: { [grid.groupId]: 0 } });
-      if (!res.ok) throw new Error(res.error.message);
-      return res.messages.map((m) => m.id);
-    };
-    const decide = async (s: TestSocket, userId: string, action: 'approve' | 'remove') => {
-      const told = eventWhere<{ groupId: string }>(s, 'group:changed', (e) => e.groupId === grid.groupId);
-      const res = await officer.emitWithAck('group:member', { groupId: grid.groupId, userId, action });
-      expect(res.ok).toBe(true);
-      await told;
-    };
-
-    const first = await post('审核前');
-    expect(await synced(member)).toContain(first);
-    expect(await synced(newcomer)).toEqual([]);
-    await decide(newcomer, waiting, 'approve');
-    const welcome = await post('欢迎新邻居');
-    expect(await synced(newcomer)).toEqual(expect.arrayContaining([first, welcome]));
-
-    await decide(member, staying, 'remove');
-    await post('移出后的消息');
-    expect(await synced(member)).toEqual([]);
+    await checkCatchUpFollowsMembership({ hub: f.t.hub, officerUrl: f.t.url, residentUrl: f.t.url });
   });
 
   it("lists the desk's letters in the inbox only while the officer holds the desk", async () => {
