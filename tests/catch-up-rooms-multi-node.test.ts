@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import {
   checkCatchUpFollowsMembership,
+  connectSocket,
+  login,
   serviceAvailable,
   startNodePair,
   type NodePair,
@@ -27,6 +29,7 @@ describe.skipIf(!ready)('catch-up rooms across hub nodes', () => {
       hub: a.hub,
       officerUrl: a.url,
       residentUrl: b.url,
+      open: async (url, who) => connectSocket(url, { cookie: (await login(url, who)).cookie }),
       // The removal tells the person first and leaves the room after: node B applies the leave next.
       async removalApplied(socket, groupId) {
         const here = b.hub.realtime.io.of('/').sockets.get(socket.id!)!;

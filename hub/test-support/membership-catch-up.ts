@@ -1,8 +1,11 @@
+import type { Socket } from 'socket.io-client';
 import { expect } from 'vitest';
 import type { Hub } from '../src/hub.ts';
+import type { ClientToServerEvents, ServerToClientEvents } from '../src/protocol/index.ts';
 import { firstGrid } from './first-grid.ts';
-import { eventWhere, cid } from './hotline-fixture.ts';
-import { connectSocket, login, type TestSocket } from './index.ts';
+
+type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+let sent = 0;
 
 /** Where each side connects: the grid's officer on one node, its residents on the same or another. */
 export interface MembershipNodes {
@@ -10,6 +13,8 @@ export interface MembershipNodes {
   hub: Hub;
   officerUrl: string;
   residentUrl: string;
+  /** Signs in and opens a socket (the caller's `connectSocket` after `login`). */
+  open(url: string, login: string): Promise<TestSocket>;
   /** Resolves once the residents' node has applied a removal's leave (on another node it follows the event). */
   removalApplied?(socket: TestSocket, groupId: string): Promise<void>;
 }
@@ -43,7 +48,7 @@ async function approveAndRemove(n: MembershipNodes, sockets: TestSocket[]): Prom
     .where('user_id', '=', waiting)
     .execute();
   const open = async (url: string, who: string) => {
-    const s = await connectSocket(url, { cookie: (await login(url, who)).cookie });
+    const s = await n.open(url, who);
     sockets.push(s);
     return s;
   };
@@ -51,7 +56,8 @@ async function approveAndRemove(n: MembershipNodes, sockets: TestSocket[]): Prom
   const member = await open(n.residentUrl, stayingLogin);
   const newcomer = await open(n.residentUrl, waitingLogin);
   const post = async (text: string) => {
-    const res = await officer.emitWithAck('message:send', { groupId: grid.groupId, clientId: cid(), text });
+    const clientId = `rooms-${Date.now()}-${++sent}`;
+    const res = await officer.emitWithAck('message:send', { groupId: grid.groupId, clientId, text });
     if (!res.ok) throw new Error(res.error.message);
     return res.message.id;
   };
@@ -61,7 +67,7 @@ async function approveAndRemove(n: MembershipNodes, sockets: TestSocket[]): Prom
     return res.messages.map((m) => m.id);
   };
   const decide = async (s: TestSocket, userId: string, action: 'approve' | 'remove') => {
-    const told = eventWhere<{ groupId: string }>(s, 'group:changed', (e) => e.groupId === grid.groupId);
+    const told = new Promise<void>((resolve) => s.on('group:changed', (e) => e.groupId === grid.groupId && resolve()));
     const res = await officer.emitWithAck('group:member', { groupId: grid.groupId, userId, action });
     expect(res.ok).toBe(true);
     await told;

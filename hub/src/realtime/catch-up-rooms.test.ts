@@ -28,7 +28,13 @@ describe('catch-up follows room changes while connected', () => {
   });
 
   it("answers group:sync with a group's messages only while the person is its member", async () => {
-    await checkCatchUpFollowsMembership({ hub: f.t.hub, officerUrl: f.t.url, residentUrl: f.t.url });
+    const url = f.t.url;
+    await checkCatchUpFollowsMembership({
+      hub: f.t.hub,
+      officerUrl: url,
+      residentUrl: url,
+      open: (_u, who) => open(who),
+    });
   });
 
   it("lists the desk's letters in the inbox only while the officer holds the desk", async () => {
