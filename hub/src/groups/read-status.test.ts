@@ -145,7 +145,8 @@ for (const dialect of await storeDialects()) {
           }),
         );
       // The round trip of each socket after the watcher heard: anything emitted to it in that flush is in.
-      const settled = () => Promise.all([switcher, closer, idle, resident].map((s) => s.emitWithAck('system:ping', {})));
+      const settled = () =>
+        Promise.all([switcher, closer, idle, resident].map((s) => s.emitWithAck('system:ping', {})));
 
       const first = countFalls(stay, start - 1);
       const switcherHeard = countFalls(switcher, start - 1);
