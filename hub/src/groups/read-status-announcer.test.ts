@@ -1,15 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GroupReadCounts } from '../protocol/index.ts';
 import { createLogger } from '../logger.ts';
-import {
-  connectSocket,
-  firstGrid,
-  login,
-  startTestHub,
-  storeDialects,
-  type TestHub,
-  type TestSocket,
-} from '../../test-support/index.ts';
+import { connectSocket, firstGrid, login, startTestHub, storeDialects } from '../../test-support/index.ts';
+import type { TestHub, TestSocket } from '../../test-support/index.ts';
 import { queryCounter } from '../../test-support/query-counter.ts';
 import { createReadStatusAnnouncer, type ReadStatusAnnouncer } from './read-status-announcer.ts';
 

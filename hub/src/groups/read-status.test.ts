@@ -52,6 +52,21 @@ for (const dialect of await storeDialects()) {
       return res.counts.find((c: ReadCount) => c.seq === seq)?.unread;
     };
 
+    /** A grid group this person is not a member of. */
+    const gridNotOf = (who: string) =>
+      t.hub.store.db
+        .selectFrom('groups')
+        .select('id')
+        .where('kind', '=', 'grid')
+        .where('id', 'not in', (eb) =>
+          eb
+            .selectFrom('group_members as gm')
+            .innerJoin('users as u', 'u.id', 'gm.user_id')
+            .select('gm.group_id')
+            .where('u.login', '=', who),
+        )
+        .executeTakeFirstOrThrow();
+
     beforeAll(async () => {
       const target = await dialect.databaseUrl();
       drop = target.drop;
@@ -117,9 +132,9 @@ for (const dialect of await storeDialects()) {
       const [stayLogin, switchLogin, closeLogin, idleLogin] = await addStaff(t.hub, gridId, 4, 'grid_worker', 'rw');
       await provisionGroups(t.hub.store.db);
       const officer = await open(officerLogin);
-      const [stay, switcher, closer, idle] = await Promise.all(
+      const [stay, switcher, closer, idle] = (await Promise.all(
         [stayLogin!, switchLogin!, closeLogin!, idleLogin!].map(open),
-      );
+      )) as [TestSocket, TestSocket, TestSocket, TestSocket];
       const [watchingLogin, readerLogin] = residentLogins.slice(1, 3) as [string, string];
       const resident = await open(watchingLogin);
       const reader = await open(readerLogin);
@@ -179,18 +194,7 @@ for (const dialect of await storeDialects()) {
       expect(await officer.emitWithAck('group:watch', { groupId })).toMatchObject({ ok: true });
       const watching = [`group-presence:${groupId}`, `group-reads:${groupId}`];
       expect(rooms()).toEqual(watching);
-      const notHis = await t.hub.store.db
-        .selectFrom('groups')
-        .select('id')
-        .where('id', 'not in', (eb) =>
-          eb
-            .selectFrom('group_members as gm')
-            .innerJoin('users as u', 'u.id', 'gm.user_id')
-            .select('gm.group_id')
-            .where('u.login', '=', officerLogin),
-        )
-        .executeTakeFirstOrThrow();
-      for (const other of [notHis.id, '01ZZZZZZZZZZZZZZZZZZZZZZZZ'])
+      for (const other of [(await gridNotOf(officerLogin)).id, '01ZZZZZZZZZZZZZZZZZZZZZZZZ'])
         expect(await officer.emitWithAck('group:watch', { groupId: other })).toMatchObject({
           ok: false,
           error: { code: 'not_found' },
@@ -218,18 +222,7 @@ for (const dialect of await storeDialects()) {
           error: { code: 'forbidden' },
         });
 
-      const elsewhere = await t.hub.store.db
-        .selectFrom('groups')
-        .select('id')
-        .where('kind', '=', 'grid')
-        .where('id', 'not in', (eb) =>
-          eb
-            .selectFrom('group_members as gm')
-            .innerJoin('users as u', 'u.id', 'gm.user_id')
-            .select('gm.group_id')
-            .where('u.login', '=', officerLogin),
-        )
-        .executeTakeFirstOrThrow();
+      const elsewhere = await gridNotOf(officerLogin);
       expect(await officer.emitWithAck('group:readers', { groupId: elsewhere.id, seq: 1 })).toMatchObject({
         ok: false,
         error: { code: 'not_found' },
