@@ -19,9 +19,9 @@ import { writeProfilePhases } from './profile-phases.ts';
  * messages: time until all are caught up, lost or doubled messages). One hub node on SQLite.
  * BENCH_GROUPS, BENCH_MEMBERS, BENCH_STEADY_S, BENCH_STEP_S, BENCH_RATES (per group per second,
  * after 1), BENCH_MISSED, BENCH_TIMEOUT_MIN; BENCH_WATCHED (share of the groups where one member has
- * the chat open, `group:watch`, and so hears its read counts: 0.2 by default); BENCH_CPU_PROF=1 writes the CPU profiles of the hub and
- * of the plain relay, each in a folder of its own (read them with `profile:summary`; `--phase=delivery`
- * keeps that side's traffic levels only). Markdown to stdout, JSON and Markdown to load/out/.
+ * the chat open, `group:watch`, and so hears its read counts: 0.2 by default); BENCH_CPU_PROF=1
+ * writes the CPU profiles of the hub and of the plain relay, each in a folder of its own (read them
+ * with `profile:summary`; `--phase=delivery` keeps that side's traffic levels only). Markdown to stdout, JSON and Markdown to load/out/.
  */
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -76,7 +76,7 @@ async function main(): Promise<void> {
     .map(Number)
     .filter((r) => r > 1);
   const timeoutMin = positive(process.env.BENCH_TIMEOUT_MIN, 20);
-  const watchedShare = Math.min(1, Number(process.env.BENCH_WATCHED ?? 0.2) || 0);
+  const watchedShare = Math.min(1, Math.max(0, Number(process.env.BENCH_WATCHED ?? 0.2) || 0));
   const cpuProfDir =
     process.env.BENCH_CPU_PROF === '1'
       ? fileURLToPath(new URL(`../out/cpu-groups-${startedAt.replace(/[:.]/g, '-')}`, import.meta.url))

@@ -33,7 +33,7 @@ export interface GroupResult {
     steadyS: number;
     stepS: number;
     missed: number;
-    /** Groups where one member has the chat open (`group:watch`): the only ones whose read counts are counted and sent. */
+    /** Groups where one member has the chat open (`group:watch`): the only ones whose read counts are sent. */
     watchedGroups: number;
     workers: number;
     p99LimitMs: number;

@@ -37,7 +37,7 @@ for (const dialect of await storeDialects()) {
       await drop?.();
     });
 
-    it('counts no group whose chat nobody has open, and a watched one once a flush however often it moved', async () => {
+    it('counts no group whose chat nobody has open, and a watched one once a flush however it moved', async () => {
       const { groupId, officerLogin } = await firstGrid(t.hub);
       const officer = await connectSocket(t.url, { cookie: (await login(t.url, officerLogin)).cookie });
       sockets.push(officer);

@@ -83,7 +83,10 @@ export const groupMemberPayload = z.discriminatedUnion('action', [
 export const groupTypingPayload = z.object({ groupId: id });
 export const groupPresencePayload = z.object({ groupId: id });
 
-/** Follow one group while its chat is open (arrivals and departures; read counts for staff), or none (`null`: the chat closed). */
+/**
+ * Follow one group while its chat is open (arrivals and departures; read counts for staff), or none
+ * (`null`: the chat closed).
+ */
 export const groupWatchPayload = z.object({ groupId: id.nullable() });
 
 /** Open (or find) the one-to-one conversation with another staff member. */

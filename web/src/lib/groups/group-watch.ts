@@ -18,7 +18,7 @@ class GroupWatch {
   #online: string[] | undefined;
   #stopConnected: (() => void) | undefined;
 
-  /** Follows `groupId` while its chat is open; `watched` runs each time the hub's watch is in place. Returns the stop. */
+  /** Follows `groupId` while its chat is open; `watched` runs whenever the hub's watch is in place. */
   follow(groupId: string, watched: Watched): () => void {
     if (this.#groupId !== groupId) this.#start(groupId);
     this.#followers.add(watched);
