@@ -11,6 +11,7 @@ import {
   type TestHub,
   type TestSocket,
 } from '../../test-support/index.ts';
+import { createGroupNotifier } from './group-notifier.ts';
 import { provisionGroups } from './group-provisioning.ts';
 
 let n = 0;
@@ -185,6 +186,41 @@ for (const dialect of await storeDialects()) {
       await settled();
       expect([heardBy(switcher), heardBy(closer)]).toEqual(before);
       expect([heardBy(idle), heardBy(resident)]).toEqual([0, 0]);
+    });
+
+    it("stops telling a member's sockets once the group notifier removes them from it", async () => {
+      // Residents are removed through group:member; staff leave with a unit move, which also closes their
+      // sockets. Either way the notifier's removal must take the reads room with the group's.
+      const [leaverLogin] = await addStaff(t.hub, gridId, 1, 'grid_worker', 'rm');
+      await provisionGroups(t.hub.store.db);
+      const officer = await open(officerLogin);
+      const leaver = await open(leaverLogin!);
+      const reader = await open(residentLogins[3]!);
+      for (const s of [officer, leaver]) await s.emitWithAck('group:watch', { groupId });
+      const seq = await send(officer, '周五下午安全检查');
+      const start = (await countOf(officer, seq))!;
+      const leaverHeard: GroupReadCounts[] = [];
+      leaver.on('group:reads-changed', (c) => c.groupId === groupId && leaverHeard.push(c));
+
+      const { id: leaverId } = await t.hub.store.db
+        .selectFrom('users')
+        .select('id')
+        .where('login', '=', leaverLogin!)
+        .executeTakeFirstOrThrow();
+      createGroupNotifier(t.hub.realtime.io).memberRemoved(groupId, leaverId);
+      const leaverRooms = () => [...t.hub.realtime.io.sockets.sockets.get(leaver.id!)!.rooms];
+      await expect.poll(leaverRooms).not.toContain(`group:${groupId}`);
+      expect(leaverRooms().filter((r) => r.endsWith(groupId))).toEqual([]);
+
+      const told = new Promise<void>((resolve) =>
+        officer.on('group:reads-changed', (c) => {
+          if (c.groupId === groupId && c.counts.some((x) => x.seq === seq && x.unread === start - 1)) resolve();
+        }),
+      );
+      await reader.emitWithAck('group:read', { groupId, seq });
+      await told;
+      await leaver.emitWithAck('system:ping', {});
+      expect(leaverHeard.filter((c) => c.counts.some((x) => x.seq === seq && x.unread === start - 1))).toEqual([]);
     });
 
     it('refuses a watch of a group not theirs or unknown, and malformed ones, keeping the current watch', async () => {
