@@ -28,7 +28,7 @@ export function secretMatches(secret: string, storedHash: string): boolean {
  * size of the hex the store keeps, and V8 stores it as a one-byte string.
  */
 export function secretDigest(secret: string): string {
-  return createHash('sha256').update(secret).digest('latin1');
+  return createHash('sha256').update(secret).digest().toString('latin1');
 }
 
 /** Compares a presented secret with a `secretDigest` in constant time. */
