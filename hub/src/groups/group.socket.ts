@@ -56,11 +56,13 @@ export function groupSocketModule(
       // arrives live after it (or both: clients drop a seq they already hold). Never neither.
       const { id: userId, role } = socket.data.principal.user;
       // Staff also join each group's staff room, where read counts go (residents never see them).
-      const roomsOf = (id: string) => (can.seeReadStatus(role) ? [groupRoom(id), groupStaffRoom(id)] : [groupRoom(id)]);
+      // Inline, not a named helper: the socket's `disconnecting` listener keeps this scope, and a
+      // named closure in it would cost every connection its function object and name (~300 bytes).
+      const staff = can.seeReadStatus(role);
       rooms.track(
         socket,
         groups.groupIdsOf(userId).then((ids) => {
-          void socket.join(ids.flatMap(roomsOf));
+          void socket.join(ids.flatMap((id) => (staff ? [groupRoom(id), groupStaffRoom(id)] : [groupRoom(id)])));
           if (socket.connected) presence.arrived(userId, ids);
         }),
       );
