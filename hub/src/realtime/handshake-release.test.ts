@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -89,6 +90,10 @@ describe('handshake release', () => {
       // Nothing holds the upgrade requests any more: not the engine, nor a listener on the raw socket.
       expect(await collected(upgrades[seen]!)).toBe(true);
       expect(await collected(upgrades[seen + 1]!)).toBe(true);
+      // engine.io's no-op listener from the upgrade is gone from the websocket; the transport's own stays.
+      const websocket = (sa.conn.transport as unknown as { socket: EventEmitter }).socket;
+      expect(websocket.listeners('error').map((l) => l.name)).not.toContain('onUpgradeError');
+      expect(websocket.listenerCount('error')).toBe(1);
 
       // Commands still work over the connection.
       const pong = await a.timeout(5000).emitWithAck('system:ping', { echo: 'after release' });

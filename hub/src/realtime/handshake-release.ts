@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { HubServer, HubSocket } from './types.ts';
@@ -31,7 +32,9 @@ const RELEASED_HANDSHAKE = Object.freeze({
  *   the raw TCP socket in a stand-in response whose constructor adds a `close` listener to that
  *   socket, closing over the response and so over the request. Nothing of the hub listens to that
  *   response, so an engine middleware removes the `close` listeners added since the upgrade began
- *   (recorded by an `upgrade` listener that runs before engine.io's).
+ *   (recorded by an `upgrade` listener that runs before engine.io's);
+ * - on a connection opened by a websocket, engine.io leaves its no-op `onUpgradeError` listener
+ *   (and the scope it closes over) on the websocket for good; its transport has its own.
  */
 export function createHandshakeRelease(httpServer: HttpServer, io: HubServer) {
   // Per upgrade request until its middleware runs: the `close` listeners its socket had before.
@@ -54,6 +57,10 @@ export function createHandshakeRelease(httpServer: HttpServer, io: HubServer) {
     release(socket: HubSocket): void {
       (socket.conn as { request?: unknown }).request = undefined;
       (socket as { handshake: HubSocket['handshake'] }).handshake = RELEASED_HANDSHAKE;
+      // A polling transport has no websocket (an upgrade later removes that listener itself).
+      const websocket = (socket.conn.transport as { socket?: EventEmitter }).socket;
+      for (const listener of websocket?.listeners('error') ?? [])
+        if (listener.name === 'onUpgradeError') websocket!.removeListener('error', listener as Listener);
     },
   };
 }
