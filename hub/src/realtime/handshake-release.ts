@@ -32,7 +32,8 @@ const RELEASED_HANDSHAKE = Object.freeze({
  *   the raw TCP socket in a stand-in response whose constructor adds a `close` listener to that
  *   socket, closing over the response and so over the request. Nothing of the hub listens to that
  *   response, so an engine middleware removes the `close` listeners added since the upgrade began
- *   (recorded by an `upgrade` listener that runs before engine.io's);
+ *   (recorded by an `upgrade` listener that runs before engine.io's). Any engine middleware makes
+ *   engine.io refuse WebTransport sessions; the hub serves polling and websocket only;
  * - on a connection opened by a websocket, engine.io leaves its no-op `onUpgradeError` listener
  *   (and the scope it closes over) on the websocket for good; its transport has its own.
  */
