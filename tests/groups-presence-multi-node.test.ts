@@ -63,7 +63,7 @@ describe.skipIf(!ready)('group presence across hub nodes', () => {
       heard.some(pred) ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ pred, resolve }));
     const offlineHeard = (id: string) => heard.filter((c) => c.offline.includes(id)).length;
     await watcher.emitWithAck('group:sync', { cursors: {} });
-    const watched = await watcher.emitWithAck('group:watch-presence', { groupId });
+    const watched = await watcher.emitWithAck('group:watch', { groupId });
     expect(watched.ok && watched.online).not.toContain(residentId);
 
     // The resident arrives on node B: the watcher on node A hears it.

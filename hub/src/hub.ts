@@ -245,7 +245,12 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   const orders = createOrderService({ db, views, batcher, notify: orderNotify });
   const duty = createDutyService(db);
   const groupNotifier = push.hooks.groups(createGroupNotifier(io));
-  const readAnnouncer = createReadStatusAnnouncer({ io, db, log: log.child({ module: 'read-status' }) });
+  const readAnnouncer = createReadStatusAnnouncer({
+    io,
+    db,
+    log: log.child({ module: 'read-status' }),
+    crossNode: backend.kind === 'redis',
+  });
   const groups = createGroupService({
     db,
     notify: groupNotifier,

@@ -18,9 +18,10 @@ import { writeProfilePhases } from './profile-phases.ts';
  * room broadcast of the same traffic; then a reconnect storm of all clients, each having missed 10
  * messages: time until all are caught up, lost or doubled messages). One hub node on SQLite.
  * BENCH_GROUPS, BENCH_MEMBERS, BENCH_STEADY_S, BENCH_STEP_S, BENCH_RATES (per group per second,
- * after 1), BENCH_MISSED, BENCH_TIMEOUT_MIN; BENCH_CPU_PROF=1 writes the CPU profiles of the hub and
- * of the plain relay, each in a folder of its own (read them with `profile:summary`; `--phase=delivery`
- * keeps that side's traffic levels only). Markdown to stdout, JSON and Markdown to load/out/.
+ * after 1), BENCH_MISSED, BENCH_TIMEOUT_MIN; BENCH_WATCHED (share of the groups where one member has
+ * the chat open, `group:watch`, and so hears its read counts: 0.2 by default); BENCH_CPU_PROF=1
+ * writes the CPU profiles of the hub and of the plain relay, each in a folder of its own (read them
+ * with `profile:summary`; `--phase=delivery` keeps that side's traffic levels only). Markdown to stdout, JSON and Markdown to load/out/.
  */
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -75,6 +76,7 @@ async function main(): Promise<void> {
     .map(Number)
     .filter((r) => r > 1);
   const timeoutMin = positive(process.env.BENCH_TIMEOUT_MIN, 20);
+  const watchedShare = Math.min(1, Math.max(0, Number(process.env.BENCH_WATCHED ?? 0.2) || 0));
   const cpuProfDir =
     process.env.BENCH_CPU_PROF === '1'
       ? fileURLToPath(new URL(`../out/cpu-groups-${startedAt.replace(/[:.]/g, '-')}`, import.meta.url))
@@ -92,6 +94,7 @@ async function main(): Promise<void> {
       steadyS,
       stepS,
       missed,
+      watchedGroups: Math.round(groups * watchedShare),
       workers: WORKERS,
       p99LimitMs: P99_LIMIT_MS,
       openFileLimit: openFileLimit(),
@@ -112,8 +115,16 @@ async function main(): Promise<void> {
     const hubPool = await startGroupPool('hub-clients', 'hub', WORKERS);
     const plainPool = await startGroupPool('plain-clients', 'plain', WORKERS);
     pools.push(hubPool, plainPool);
-    const hubMembers: MemberSpec[][] = prepared.groups.map((g) =>
-      g.tokens.map((token) => ({ url: hub.url, auth: { token }, groupId: g.groupId })),
+    // Every 1/share-th group has its first member looking at the chat; the other members (and groups) do not.
+    const watched = (i: number) =>
+      watchedShare > 0 && Math.floor(i * watchedShare) !== Math.floor((i + 1) * watchedShare);
+    const hubMembers: MemberSpec[][] = prepared.groups.map((g, i) =>
+      g.tokens.map((token, j) => ({
+        url: hub.url,
+        auth: { token },
+        groupId: g.groupId,
+        watching: j === 0 && watched(i),
+      })),
     );
     const posters: MemberSpec[] = prepared.groups.map((g) => ({
       url: hub.url,

@@ -33,6 +33,8 @@ export interface GroupResult {
     steadyS: number;
     stepS: number;
     missed: number;
+    /** Groups where one member has the chat open (`group:watch`): the only ones whose read counts are sent. */
+    watchedGroups: number;
     workers: number;
     p99LimitMs: number;
     openFileLimit: number | undefined;
@@ -103,7 +105,7 @@ export function renderGroupMarkdown(result: GroupResult): string {
     `- command: \`${result.command}\``,
     `- code: ${result.code}`,
     `- machine: ${m.cpus} × ${m.cpuModel}, ${fmt(m.totalMemGiB)} GiB, ${m.os}, Node ${m.node}; load average at start ${m.loadAvgStart.map((v) => fmt(v, 2)).join(' / ')}, at end ${m.loadAvgEnd.map((v) => fmt(v, 2)).join(' / ')}`,
-    `- settings: ${n.toLocaleString('en')} members per side in ${s.workers} client worker processes per side (whole groups per worker), rate 1 held ${s.steadyS} s, higher rates ${s.stepS} s each, ${fmt(result.frameBytes, 0)}-byte \`message:created\` frame on both sides, open-file limit ${s.openFileLimit ?? 'unknown'}`,
+    `- settings: ${n.toLocaleString('en')} members per side in ${s.workers} client worker processes per side (whole groups per worker), rate 1 held ${s.steadyS} s, higher rates ${s.stepS} s each, the chat open (\`group:watch\`) in ${s.watchedGroups} of ${s.groups} groups (one member each), ${fmt(result.frameBytes, 0)}-byte \`message:created\` frame on both sides, open-file limit ${s.openFileLimit ?? 'unknown'}`,
     '',
     `| | plain Socket.IO | hub | hub / plain |`,
     '| --- | ---: | ---: | ---: |',

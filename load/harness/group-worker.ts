@@ -16,6 +16,8 @@ export interface MemberSpec {
   url: string;
   auth: Record<string, string>;
   groupId: string;
+  /** Hub: this member has the group's chat open (`group:watch` after each connect, as the web does). */
+  watching?: boolean;
 }
 
 export interface ConnectStats {
@@ -57,6 +59,7 @@ type Mode = 'hub' | 'plain';
 interface Member {
   socket: Socket;
   group: Group;
+  watching: boolean;
   cursor: number;
   ahead: Set<number>;
   doubled: number;
@@ -150,6 +153,10 @@ async function connectOne(m: Member, stats: ConnectStats, deadline: number): Pro
       m.onProgress = () => caughtUp(m) && resolve();
     });
     await sync(m);
+    if (m.watching) {
+      const res = await m.socket.timeout(60_000).emitWithAck('group:watch', { groupId: m.group.id });
+      if (!res.ok) throw new Error(`group:watch: ${res.error.code}`);
+    }
     if (!caughtUp(m)) await Promise.race([done, sleep(Math.max(0, deadline - now()))]);
     m.onProgress = undefined;
     if (!caughtUp(m)) {
@@ -242,6 +249,7 @@ serve({
       const m: Member = {
         socket: newSocket(spec.url, spec.auth, args.timeoutMs),
         group: g,
+        watching: spec.watching === true,
         cursor: 0,
         ahead: new Set(),
         doubled: 0,

@@ -4,7 +4,8 @@
  * "1人未读" under the message and, once the grid worker opens the conversation, "全部已读" without
  * reloading; a tap lists the grid worker under 已读. In the grid's group the officer sees how many
  * have not read their message, and a resident sees no read status at all. The pinned notice shows
- * staff "N人未读" the same way, with the same sheet behind it. Needs the web build
+ * staff "N人未读" the same way, with the same sheet behind it. After the officer's connection drops
+ * and comes back, the open chat is watched again and its counts keep moving live. Needs the web build
  * (`pnpm build`); skips without Chromium unless REQUIRE_SERVICES=1.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -21,10 +22,11 @@ const MARK = '__fqNoReload';
 (browserSuiteRuns() ? describe : describe.skip)('read status in Chromium', () => {
   let hub: TestHub | undefined;
   let browser: Browser | undefined;
-  let officer: { login: string; name: string };
+  let officer: { id: string; login: string; name: string };
   let worker: { id: string; login: string; name: string };
   let resident: { login: string };
   let grid: { id: string; name: string };
+  let gridUnitId: string;
   let direct: string;
   let desk: Page;
   let phone: Page;
@@ -76,6 +78,7 @@ const MARK = '__fqNoReload';
     officer = await person('officer', unit.parent_id!);
     worker = await person('grid_worker', unit.id);
     resident = await person('resident', unit.id);
+    gridUnitId = unit.id;
     grid = await db
       .selectFrom('groups')
       .select(['id', 'name'])
@@ -160,6 +163,60 @@ const MARK = '__fqNoReload';
       expect(listed).toBeGreaterThan(0);
       expect(await sheet.getByTestId('readers-unread').locator('li').count()).toBe(listed);
       await phone.screenshot({ path: '/tmp/readstatus-sheet-390.png' });
+    },
+    TEST_MS,
+  );
+
+  it(
+    "after the officer's connection drops and comes back, the open chat's counts still move live",
+    async () => {
+      const text = `重连之后也要看到谁读了 ${stamp}`;
+      await openGroup(desk, grid.id);
+      await desk.locator('#chat-input').fill(text);
+      await desk.keyboard.press('Enter');
+      const status = message(desk, text).getByTestId('read-status');
+      await status.filter({ hasText: /\d+人未读/ }).waitFor();
+
+      // The hub drops the desk's connection (its transport closes, as when a network goes away).
+      const io = hub!.hub.realtime.io;
+      const officerSockets = () =>
+        [...io.sockets.sockets.values()].filter((s) => s.data.principal.user.id === officer.id);
+      const dropped = new Set(officerSockets().map((s) => s.id));
+      expect(dropped.size).toBe(1);
+      for (const s of officerSockets()) s.conn.close();
+      // The page's new connection watches the chat again (the one the hub sends read counts to).
+      const watchingAgain = () =>
+        [...(io.sockets.adapter.rooms.get(`group-reads:${grid.id}`) ?? [])].some(
+          (id) => !dropped.has(id) && io.sockets.sockets.get(id)?.data.principal.user.id === officer.id,
+        );
+      await expect.poll(watchingAgain, { timeout: STEP_MS }).toBe(true);
+
+      // A resident with no page open reads it now: the desk shows the new count without a reload
+      // (it asked for counts once when watching again, before this read).
+      const db = hub!.hub.store.db;
+      const { last_seq } = await db
+        .selectFrom('groups')
+        .select('last_seq')
+        .where('id', '=', grid.id)
+        .executeTakeFirstOrThrow();
+      const seq = Number(last_seq);
+      const { login: readerLogin } = await db
+        .selectFrom('users')
+        .select('login')
+        .where('unit_id', '=', gridUnitId)
+        .where('role', '=', 'resident')
+        .where('login', '!=', resident.login)
+        .executeTakeFirstOrThrow();
+      const reader = await connectSocket(hub!.url, { cookie: (await login(hub!.url, readerLogin)).cookie });
+      expect(await reader.emitWithAck('group:read', { groupId: grid.id, seq })).toMatchObject({ ok: true });
+      reader.close();
+      const asker = await connectSocket(hub!.url, { cookie: (await login(hub!.url, officer.login)).cookie });
+      const counts = await asker.emitWithAck('group:read-counts', { groupId: grid.id, fromSeq: seq, toSeq: seq });
+      asker.close();
+      if (!counts.ok) throw new Error(counts.error.message);
+      const unread = counts.counts[0]!.unread;
+      await status.filter({ hasText: unread === 0 ? '全部已读' : `${unread}人未读` }).waitFor();
+      expect(await notReloaded(desk)).toBe(true);
     },
     TEST_MS,
   );

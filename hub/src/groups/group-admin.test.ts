@@ -227,25 +227,28 @@ describe('keeping a grid group in order', () => {
 
   it('tells only the sockets watching a chat who arrives; never of a group not theirs', async () => {
     const serverSocket = (s: TestSocket) => t.hub.realtime.io.sockets.sockets.get(s.id!)!;
-    const watchedBy = (s: TestSocket) => [...serverSocket(s).rooms].filter((r) => r.startsWith('group-presence:'));
+    // The rooms a watch joins: presence for everyone, read counts for staff only.
+    const watchedBy = (s: TestSocket) =>
+      [...serverSocket(s).rooms].filter((r) => r.startsWith('group-presence:') || r.startsWith('group-reads:')).sort();
     const heardByResident: GroupPresenceChange[] = [];
     resident.on('group:presence-changed', (c) => heardByResident.push(c));
 
     // Bad payloads and someone else's group: refused, nothing joined.
     for (const bad of [{}, { groupId: 42 }, { groupId: 'x'.repeat(10_000) }])
-      expect(await resident.emitWithAck('group:watch-presence', bad as never)).toMatchObject({
+      expect(await resident.emitWithAck('group:watch', bad as never)).toMatchObject({
         ok: false,
         error: { code: 'validation_failed' },
       });
-    expect(await resident.emitWithAck('group:watch-presence', { groupId: otherGroupId })).toMatchObject({
+    expect(await resident.emitWithAck('group:watch', { groupId: otherGroupId })).toMatchObject({
       ok: false,
       error: { code: 'not_found' },
     });
     expect(watchedBy(resident)).toEqual([]);
 
     // The officer opens the chat: told who is here now, then of a second tab of the resident arriving.
-    const watched = await officer.emitWithAck('group:watch-presence', { groupId });
+    const watched = await officer.emitWithAck('group:watch', { groupId });
     expect(watched.ok && [...watched.online].sort()).toEqual([officerId, residentId, neighbourId].sort());
+    expect(watchedBy(officer)).toEqual([`group-presence:${groupId}`, `group-reads:${groupId}`]);
     const arrival = nextEvent<GroupPresenceChange>(officer, 'group:presence-changed');
     await open(residentLogin);
     expect(await arrival).toMatchObject({ groupId, online: expect.arrayContaining([residentId]), offline: [] });
@@ -253,17 +256,17 @@ describe('keeping a grid group in order', () => {
     await resident.emitWithAck('group:presence', { groupId });
     expect(heardByResident).toEqual([]);
 
-    // Watching a group not theirs keeps the current one; `null` leaves it.
-    expect(await resident.emitWithAck('group:watch-presence', { groupId })).toMatchObject({ ok: true });
-    expect(await resident.emitWithAck('group:watch-presence', { groupId: otherGroupId })).toMatchObject({
+    // A resident watches presence only. Watching a group not theirs keeps the current one; `null` leaves it.
+    expect(await resident.emitWithAck('group:watch', { groupId })).toMatchObject({ ok: true });
+    expect(await resident.emitWithAck('group:watch', { groupId: otherGroupId })).toMatchObject({
       ok: false,
       error: { code: 'not_found' },
     });
     expect(watchedBy(resident)).toEqual([`group-presence:${groupId}`]);
-    expect(await officer.emitWithAck('group:watch-presence', { groupId: null })).toEqual({ ok: true, online: [] });
+    expect(await officer.emitWithAck('group:watch', { groupId: null })).toEqual({ ok: true, online: [] });
     expect(watchedBy(officer)).toEqual([]);
     // The neighbour watches, to be dropped with the group when removed below.
-    expect(await neighbour.emitWithAck('group:watch-presence', { groupId })).toMatchObject({ ok: true });
+    expect(await neighbour.emitWithAck('group:watch', { groupId })).toMatchObject({ ok: true });
     expect(watchedBy(neighbour)).toEqual([`group-presence:${groupId}`]);
   });
 
@@ -275,6 +278,7 @@ describe('keeping a grid group in order', () => {
     expect(await told).toEqual({ groupId });
     const neighbourRooms = () => [...t.hub.realtime.io.sockets.sockets.get(neighbour.id!)!.rooms];
     await expect.poll(neighbourRooms).not.toContain(`group-presence:${groupId}`);
+    expect(neighbourRooms().filter((r) => r.endsWith(groupId))).toEqual([]);
     let leaked = false;
     neighbour.on('message:created', (m: MessageView) => (leaked ||= m.groupId === groupId));
     await officer.emitWithAck('message:send', { groupId, clientId: cid(), text: '移除之后的消息' });

@@ -4,29 +4,27 @@ import type { MatterNotifier } from './matter.service.ts';
 import type { GroupAdminNotifier } from './group-admin.service.ts';
 import { rooms } from '../realtime/types.ts';
 import { presenceRoom } from './presence-announcer.ts';
+import { readsRoom } from './read-status-announcer.ts';
 
 /** What every group's room name starts with. */
 export const GROUP_ROOM_PREFIX = 'group:';
 /** Room of one group's live fan-out. */
 export const groupRoom = (groupId: string) => `${GROUP_ROOM_PREFIX}${groupId}`;
 
-/** Room of one group's staff members: what residents must not receive (read status). Not a GROUP_ROOM_PREFIX room. */
-export const groupStaffRoom = (groupId: string) => `group-staff:${groupId}`;
-
 /** One emit per message to the group's room: one adapter message across nodes. */
 export function createGroupNotifier(io: HubServer): GroupNotifier & MatterNotifier & GroupAdminNotifier {
   return {
-    joined: (groupId, userIds) =>
-      void io.in(userIds.map(rooms.user)).socketsJoin([groupRoom(groupId), groupStaffRoom(groupId)]),
+    joined: (groupId, userIds) => void io.in(userIds.map(rooms.user)).socketsJoin(groupRoom(groupId)),
     messageCreated: (m) => void io.to(groupRoom(m.groupId)).emit('message:created', m),
     messageChanged: (m) => void io.to(groupRoom(m.groupId)).emit('message:changed', m),
     matterChanged: (m) => void io.to(groupRoom(m.groupId)).emit('matter:changed', m),
     groupChanged: (groupId) => void io.to(groupRoom(groupId)).emit('group:changed', { groupId }),
-    // On every node: the removed person's sockets stop receiving the group at once, and are told
-    // (through their own room, which they keep) so that their list drops it.
+    // On every node: the removed person's sockets stop receiving the group (its messages, presence
+    // and read counts) at once, and are told (through their own room, which they keep) so that their
+    // list drops it.
     memberRemoved: (groupId, userId) => {
       io.to(rooms.user(userId)).emit('group:changed', { groupId });
-      void io.in(rooms.user(userId)).socketsLeave([groupRoom(groupId), presenceRoom(groupId)]);
+      void io.in(rooms.user(userId)).socketsLeave([groupRoom(groupId), presenceRoom(groupId), readsRoom(groupId)]);
     },
     // Joined on every node, and told through their own room: the group's room may not hold them yet.
     memberApproved: (groupId, userId) => {

@@ -7,7 +7,7 @@ import {
   groupNoticeReadPayload,
   groupPresencePayload,
   groupTypingPayload,
-  groupWatchPresencePayload,
+  groupWatchPayload,
   groupReadPayload,
   groupReadCountsPayload,
   groupReadersPayload,
@@ -27,8 +27,9 @@ import { errors } from '../errors.ts';
 import { createJoinTracker } from '../realtime/join-tracker.ts';
 import type { SocketModule } from '../realtime/realtime-server.ts';
 import type { HubSocket } from '../realtime/types.ts';
-import { GROUP_ROOM_PREFIX, groupRoom, groupStaffRoom } from './group-notifier.ts';
+import { GROUP_ROOM_PREFIX, groupRoom } from './group-notifier.ts';
 import { PRESENCE_ROOM_PREFIX, presenceRoom, type PresenceAnnouncer } from './presence-announcer.ts';
+import { READS_ROOM_PREFIX, readsRoom } from './read-status-announcer.ts';
 import type { GroupService } from './group.service.ts';
 
 /** Socket.IO commands of group chat: validate (in define) → service → ack. */
@@ -54,15 +55,11 @@ export function groupSocketModule(
     connect(socket) {
       // Join the rooms before any catch-up is read, so a message is either in the sync answer or
       // arrives live after it (or both: clients drop a seq they already hold). Never neither.
-      const { id: userId, role } = socket.data.principal.user;
-      // Staff also join each group's staff room, where read counts go (residents never see them).
-      // Inline, not a named helper: the socket's `disconnecting` listener keeps this scope, and a
-      // named closure in it would cost every connection its function object and name (~300 bytes).
-      const staff = can.seeReadStatus(role);
+      const { id: userId } = socket.data.principal.user;
       rooms.track(
         socket,
         groups.groupIdsOf(userId).then((ids) => {
-          void socket.join(ids.flatMap((id) => (staff ? [groupRoom(id), groupStaffRoom(id)] : [groupRoom(id)])));
+          void socket.join(ids.map(groupRoom));
           if (socket.connected) presence.arrived(userId, ids);
         }),
       );
@@ -119,13 +116,17 @@ export function groupSocketModule(
         await inGroup(socket, p.groupId);
         return onlineIn(socket, p.groupId);
       });
-      // One watched group per socket: watching another (or none) leaves the previous.
-      define('group:watch-presence', groupWatchPresencePayload, async ({ groupId }, { socket }) => {
+      // One watched group per socket (its open chat): watching another (or none) leaves the previous.
+      // Presence for every member; read counts for staff only (residents never see others' reading).
+      define('group:watch', groupWatchPayload, async ({ groupId }, { actor, socket }) => {
         if (groupId === null) await rooms.joined(socket);
         else await inGroup(socket, groupId);
-        for (const r of socket.rooms) if (r.startsWith(PRESENCE_ROOM_PREFIX)) void socket.leave(r);
+        for (const r of socket.rooms)
+          if (r.startsWith(PRESENCE_ROOM_PREFIX) || r.startsWith(READS_ROOM_PREFIX)) void socket.leave(r);
         if (groupId === null) return { online: [] };
-        void socket.join(presenceRoom(groupId));
+        void socket.join(
+          can.seeReadStatus(actor.role) ? [presenceRoom(groupId), readsRoom(groupId)] : presenceRoom(groupId),
+        );
         return onlineIn(socket, groupId);
       });
       define('matter:create', matterCreatePayload, async (p, { actor }) => ({

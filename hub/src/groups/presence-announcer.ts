@@ -11,7 +11,7 @@ const FLUSH_MS = 1_000;
 const MAX_IDS_PER_EVENT = 200;
 
 /**
- * Tells the sockets watching a group (its chat open, `group:watch-presence`) who came online and who
+ * Tells the sockets watching a group (its chat open, `group:watch`) who came online and who
  * went offline, within about a second and on every node, so an open chat's online count follows
  * presence without polling. Only watchers: told to every member, a reconnect storm would cost
  * O(members²) events. What happened in

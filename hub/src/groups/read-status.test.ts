@@ -11,6 +11,7 @@ import {
   type TestHub,
   type TestSocket,
 } from '../../test-support/index.ts';
+import { createGroupNotifier } from './group-notifier.ts';
 import { provisionGroups } from './group-provisioning.ts';
 
 let n = 0;
@@ -51,6 +52,21 @@ for (const dialect of await storeDialects()) {
       if (!res.ok) throw new Error(res.error.message);
       return res.counts.find((c: ReadCount) => c.seq === seq)?.unread;
     };
+
+    /** A grid group this person is not a member of. */
+    const gridNotOf = (who: string) =>
+      t.hub.store.db
+        .selectFrom('groups')
+        .select('id')
+        .where('kind', '=', 'grid')
+        .where('id', 'not in', (eb) =>
+          eb
+            .selectFrom('group_members as gm')
+            .innerJoin('users as u', 'u.id', 'gm.user_id')
+            .select('gm.group_id')
+            .where('u.login', '=', who),
+        )
+        .executeTakeFirstOrThrow();
 
     beforeAll(async () => {
       const target = await dialect.databaseUrl();
@@ -113,28 +129,118 @@ for (const dialect of await storeDialects()) {
       expect(await countOf(officer, seq)).toBe(before);
     });
 
-    it('tells staff, not residents, the new counts once cursors move', async () => {
+    it('tells the new counts only to staff sockets watching the chat, until they watch another or none', async () => {
+      const [stayLogin, switchLogin, closeLogin, idleLogin] = await addStaff(t.hub, gridId, 4, 'grid_worker', 'rw');
+      await provisionGroups(t.hub.store.db);
       const officer = await open(officerLogin);
-      const [watcherLogin, readerLogin] = residentLogins.slice(1, 3) as [string, string];
-      const watcher = await open(watcherLogin);
+      const [stay, switcher, closer, idle] = (await Promise.all(
+        [stayLogin!, switchLogin!, closeLogin!, idleLogin!].map(open),
+      )) as [TestSocket, TestSocket, TestSocket, TestSocket];
+      const [watchingLogin, readerLogin] = residentLogins.slice(1, 3) as [string, string];
+      const resident = await open(watchingLogin);
       const reader = await open(readerLogin);
-      const heardByResident: GroupReadCounts[] = [];
-      watcher.on('group:reads-changed', (c) => heardByResident.push(c));
-      const seq = await send(officer, '明早九点停水');
-      const start = await countOf(officer, seq);
+      const heard = new Map<TestSocket, GroupReadCounts[]>();
+      for (const s of [switcher, closer, idle, resident]) {
+        heard.set(s, []);
+        s.on('group:reads-changed', (c) => c.groupId === groupId && heard.get(s)!.push(c));
+      }
+      const heardBy = (s: TestSocket) => heard.get(s)!.length;
+      for (const s of [stay, switcher, closer, resident])
+        expect(await s.emitWithAck('group:watch', { groupId })).toMatchObject({ ok: true });
+      const elsewhere = await switcher.emitWithAck('group:list', {});
+      const otherGroupId = elsewhere.ok && elsewhere.groups.find((g) => g.id !== groupId)?.id;
+      if (!otherGroupId) throw new Error('the grid worker has no second group');
 
-      const changed = (c: GroupReadCounts) =>
-        c.groupId === groupId && c.counts.some((x) => x.seq === seq && x.unread === start! - 1);
-      const heard = new Promise<GroupReadCounts>((resolve) => {
-        officer.on('group:reads-changed', (c) => changed(c) && resolve(c));
-      });
+      const seq = await send(officer, '明早九点停水');
+      const start = (await countOf(officer, seq))!;
+      /** Resolves when `s` hears the message's count fall to `unread`. */
+      const countFalls = (s: TestSocket, unread: number) =>
+        new Promise<GroupReadCounts>((resolve) =>
+          s.on('group:reads-changed', (c) => {
+            if (c.groupId === groupId && c.counts.some((x) => x.seq === seq && x.unread === unread)) resolve(c);
+          }),
+        );
+      // The round trip of each socket after the watcher heard: anything emitted to it in that flush is in.
+      const settled = () =>
+        Promise.all([switcher, closer, idle, resident].map((s) => s.emitWithAck('system:ping', {})));
+
+      const first = countFalls(stay, start - 1);
+      const switcherHeard = countFalls(switcher, start - 1);
+      const closerHeard = countFalls(closer, start - 1);
       await reader.emitWithAck('group:read', { groupId, seq });
-      const event = await heard;
+      const event = await first;
       expect(event.fromSeq).toBeLessThanOrEqual(seq);
       expect(event.toSeq).toBeGreaterThanOrEqual(seq);
-      // The broadcast left before this round trip's answer: had the resident been in the room, it would be here.
-      await watcher.emitWithAck('system:ping', {});
-      expect(heardByResident).toEqual([]);
+      await Promise.all([switcherHeard, closerHeard]);
+      await settled();
+      // Staff not watching the chat and a resident watching it heard nothing.
+      expect([heardBy(idle), heardBy(resident)]).toEqual([0, 0]);
+
+      // One watches another of their groups, one closes the chat: the next move reaches neither.
+      expect(await switcher.emitWithAck('group:watch', { groupId: otherGroupId })).toMatchObject({ ok: true });
+      expect(await closer.emitWithAck('group:watch', { groupId: null })).toEqual({ ok: true, online: [] });
+      const before = [heardBy(switcher), heardBy(closer)];
+      const second = countFalls(stay, start - 2);
+      await closer.emitWithAck('group:read', { groupId, seq });
+      await second;
+      await settled();
+      expect([heardBy(switcher), heardBy(closer)]).toEqual(before);
+      expect([heardBy(idle), heardBy(resident)]).toEqual([0, 0]);
+    });
+
+    it("stops telling a member's sockets once the group notifier removes them from it", async () => {
+      // Residents are removed through group:member; staff leave with a unit move, which also closes their
+      // sockets. Either way the notifier's removal must take the reads room with the group's.
+      const [leaverLogin] = await addStaff(t.hub, gridId, 1, 'grid_worker', 'rm');
+      await provisionGroups(t.hub.store.db);
+      const officer = await open(officerLogin);
+      const leaver = await open(leaverLogin!);
+      const reader = await open(residentLogins[3]!);
+      for (const s of [officer, leaver]) await s.emitWithAck('group:watch', { groupId });
+      const seq = await send(officer, '周五下午安全检查');
+      const start = (await countOf(officer, seq))!;
+      const leaverHeard: GroupReadCounts[] = [];
+      leaver.on('group:reads-changed', (c) => c.groupId === groupId && leaverHeard.push(c));
+
+      const { id: leaverId } = await t.hub.store.db
+        .selectFrom('users')
+        .select('id')
+        .where('login', '=', leaverLogin!)
+        .executeTakeFirstOrThrow();
+      createGroupNotifier(t.hub.realtime.io).memberRemoved(groupId, leaverId);
+      const leaverRooms = () => [...t.hub.realtime.io.sockets.sockets.get(leaver.id!)!.rooms];
+      await expect.poll(leaverRooms).not.toContain(`group:${groupId}`);
+      expect(leaverRooms().filter((r) => r.endsWith(groupId))).toEqual([]);
+
+      const told = new Promise<void>((resolve) =>
+        officer.on('group:reads-changed', (c) => {
+          if (c.groupId === groupId && c.counts.some((x) => x.seq === seq && x.unread === start - 1)) resolve();
+        }),
+      );
+      await reader.emitWithAck('group:read', { groupId, seq });
+      await told;
+      await leaver.emitWithAck('system:ping', {});
+      expect(leaverHeard.filter((c) => c.counts.some((x) => x.seq === seq && x.unread === start - 1))).toEqual([]);
+    });
+
+    it('refuses a watch of a group not theirs or unknown, and malformed ones, keeping the current watch', async () => {
+      const officer = await open(officerLogin);
+      const rooms = () =>
+        [...t.hub.realtime.io.sockets.sockets.get(officer.id!)!.rooms].filter((r) => r.startsWith('group-')).sort();
+      expect(await officer.emitWithAck('group:watch', { groupId })).toMatchObject({ ok: true });
+      const watching = [`group-presence:${groupId}`, `group-reads:${groupId}`];
+      expect(rooms()).toEqual(watching);
+      for (const other of [(await gridNotOf(officerLogin)).id, '01ZZZZZZZZZZZZZZZZZZZZZZZZ'])
+        expect(await officer.emitWithAck('group:watch', { groupId: other })).toMatchObject({
+          ok: false,
+          error: { code: 'not_found' },
+        });
+      for (const bad of [{}, { groupId: 42 }, { groupId: [groupId] }, { groupId: 'x'.repeat(10_000) }, null])
+        expect(await officer.emitWithAck('group:watch', bad as never)).toMatchObject({
+          ok: false,
+          error: { code: 'validation_failed' },
+        });
+      expect(rooms()).toEqual(watching);
     });
 
     it('refuses residents, strangers, messages without read status and malformed questions, changing nothing', async () => {
@@ -152,18 +258,7 @@ for (const dialect of await storeDialects()) {
           error: { code: 'forbidden' },
         });
 
-      const elsewhere = await t.hub.store.db
-        .selectFrom('groups')
-        .select('id')
-        .where('kind', '=', 'grid')
-        .where('id', 'not in', (eb) =>
-          eb
-            .selectFrom('group_members as gm')
-            .innerJoin('users as u', 'u.id', 'gm.user_id')
-            .select('gm.group_id')
-            .where('u.login', '=', officerLogin),
-        )
-        .executeTakeFirstOrThrow();
+      const elsewhere = await gridNotOf(officerLogin);
       expect(await officer.emitWithAck('group:readers', { groupId: elsewhere.id, seq: 1 })).toMatchObject({
         ok: false,
         error: { code: 'not_found' },

@@ -111,8 +111,9 @@ export interface ServerToClientEvents {
   /** Members came online or went offline (ephemeral; gathered over a second). */
   'group:presence-changed': (payload: GroupPresenceChange) => void;
   /**
-   * Staff members of the group only: read cursors moved, so these are the unread counts of the
-   * group's latest staff messages now (gathered over a second: one event per group, not per read).
+   * Staff sockets watching the group (`group:watch`, its chat open) only: read cursors moved, so these
+   * are the unread counts of the group's latest staff messages now (gathered over a second: one event
+   * per group, not per read).
    */
   'group:reads-changed': (payload: GroupReadCounts) => void;
   /** A matter of one of this person's groups was registered or changed. */
@@ -202,11 +203,11 @@ export interface ClientToServerEvents {
   'group:members': (payload: { groupId: string }, ack: (res: Result<{ members: GroupMemberView[] }>) => void) => void;
   'group:typing': (payload: { groupId: string }, ack: (res: Result) => void) => void;
   'group:presence': (payload: { groupId: string }, ack: (res: Result<{ online: string[] }>) => void) => void;
-  /** One watched group per socket (its open chat): answers who is online now; `null` stops watching. */
-  'group:watch-presence': (
-    payload: { groupId: string | null },
-    ack: (res: Result<{ online: string[] }>) => void,
-  ) => void;
+  /**
+   * One watched group per socket (its open chat): from now on told who comes and goes in it and, staff
+   * only, its read counts. Answers who is online now; `null` stops watching.
+   */
+  'group:watch': (payload: { groupId: string | null }, ack: (res: Result<{ online: string[] }>) => void) => void;
   'matter:create': (payload: MatterCreatePayload, ack: (res: Result<{ matter: MatterView }>) => void) => void;
   'matter:update': (payload: MatterUpdatePayload, ack: (res: Result<{ matter: MatterView }>) => void) => void;
   'matter:list': (payload: MatterListPayload, ack: (res: Result<{ matters: MatterView[] }>) => void) => void;
@@ -293,6 +294,8 @@ export interface InterServerEvents {
   'sessions:end': (m: { sessionIds: string[]; reason: RevokeReason }) => void;
   /** People changed or disabled: each node drops their cached principals before their sockets close. */
   'principals:forget': (m: { userIds: string[] }) => void;
+  /** Groups whose read cursors moved on the sending node this second: each node counts those its own sockets watch. */
+  'group:reads-moved': (groupIds: string[]) => void;
 }
 
 /** Changed assignments of one order, the order itself once (see order-notifier). */

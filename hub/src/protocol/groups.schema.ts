@@ -83,8 +83,11 @@ export const groupMemberPayload = z.discriminatedUnion('action', [
 export const groupTypingPayload = z.object({ groupId: id });
 export const groupPresencePayload = z.object({ groupId: id });
 
-/** Follow one group's arrivals and departures (its chat is open), or none (`null`: the chat closed). */
-export const groupWatchPresencePayload = z.object({ groupId: id.nullable() });
+/**
+ * Follow one group while its chat is open (arrivals and departures; read counts for staff), or none
+ * (`null`: the chat closed).
+ */
+export const groupWatchPayload = z.object({ groupId: id.nullable() });
 
 /** Open (or find) the one-to-one conversation with another staff member. */
 export const groupDirectPayload = z.object({ userId: id });

@@ -154,7 +154,7 @@ export interface SyncAnswer {
 /**
  * `group:presence-changed`: members of the group who came online or went offline (their last
  * socket on every node closed) in the last second. Sent only to sockets watching the group
- * (`group:watch-presence`, its chat open), not to every member. `resync`: too many changed at once; ask
+ * (`group:watch`, its chat open), not to every member. `resync`: too many changed at once; ask
  * `group:presence` anew.
  */
 export interface GroupPresenceChange {

@@ -14,7 +14,7 @@ const EXPENSIVE_READS: ReadonlySet<string> = new Set<Command>([
   'group:sync',
   'group:history',
   'group:presence',
-  'group:watch-presence',
+  'group:watch',
   'group:read-counts',
   'group:readers',
   'message:search',
@@ -32,7 +32,7 @@ const EXPENSIVE_READS: ReadonlySet<string> = new Set<Command>([
 const SIGNALS: ReadonlySet<string> = new Set<Command>([
   'group:typing',
   'group:presence',
-  'group:watch-presence',
+  'group:watch',
   'presence:query',
   'push:visibility',
 ]);

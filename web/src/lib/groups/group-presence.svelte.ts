@@ -1,5 +1,6 @@
 import { SvelteMap } from 'svelte/reactivity';
-import { connection, type CommandResult } from '../realtime/index.ts';
+import { connection } from '../realtime/index.ts';
+import { groupWatch } from './group-watch.ts';
 
 /** How long "is typing" shows after the last signal. */
 const TYPING_SHOWN_MS = 5_000;
@@ -14,16 +15,14 @@ const RESYNC_SPREAD_MS = 3_000;
  * Who is in an open chat right now (在线) and who is typing (正在输入), both ephemeral and never
  * stored: the hub relays typing signals to the group's room, answers `group:presence` with the
  * members connected to it and, within a second, tells the sockets watching the group (the open
- * chat: `group:watch-presence`, one group per connection) who came and went
- * (`group:presence-changed`). `watch` runs while a chat is on screen.
+ * chat: `group:watch`, see group-watch.ts) who came and went (`group:presence-changed`). `watch`
+ * runs while a chat is on screen.
  */
 class GroupPresence {
   #online = new SvelteMap<string, ReadonlySet<string>>();
   #typing = new SvelteMap<string, ReadonlyMap<string, string>>();
   #timers = new Map<string, ReturnType<typeof setTimeout>>();
   #lastSignal = new Map<string, number>();
-  /** The group this connection watches on the hub (the open chat). */
-  #watched: string | undefined;
 
   /** Ids of the members connected to the group (known once asked). */
   online(groupId: string): ReadonlySet<string> | undefined {
@@ -51,13 +50,12 @@ class GroupPresence {
    */
   watch(groupId: string, selfId: string): () => void {
     let resync: ReturnType<typeof setTimeout> | undefined;
-    this.#watched = groupId;
-    const answered = (res: CommandResult<'group:presence' | 'group:watch-presence'>) => {
+    const ask = async () => {
+      const res = await connection.emit('group:presence', { groupId });
       if (res.ok) this.#online.set(groupId, new Set(res.online));
     };
-    const ask = async () => answered(await connection.emit('group:presence', { groupId }));
-    const startWatching = async () => answered(await connection.emit('group:watch-presence', { groupId }));
     const stops = [
+      groupWatch.follow(groupId, (online) => this.#online.set(groupId, new Set(online))),
       connection.on('group:presence-changed', (p) => {
         if (p.groupId !== groupId) return;
         if (p.resync) {
@@ -80,8 +78,6 @@ class GroupPresence {
       connection.on('message:created', (m) => {
         if (m.groupId === groupId) this.#clearTyping(groupId, m.sender.id);
       }),
-      // Also runs at once when already connected.
-      connection.onConnected(() => void startWatching()),
     ];
     const poll = setInterval(() => {
       if (connection.state === 'connected' && document.visibilityState === 'visible') void ask();
@@ -90,7 +86,6 @@ class GroupPresence {
       for (const stop of stops) stop();
       clearInterval(poll);
       clearTimeout(resync);
-      this.#unwatch(groupId);
       for (const [key, timer] of this.#timers) {
         if (key.startsWith(`${groupId}:`)) {
           clearTimeout(timer);
@@ -99,17 +94,6 @@ class GroupPresence {
       }
       this.#typing.delete(groupId);
     };
-  }
-
-  /** Stops the hub's announcements, unless another chat opened meanwhile (its watch replaces this one). */
-  #unwatch(groupId: string): void {
-    if (this.#watched !== groupId) return;
-    this.#watched = undefined;
-    // A chat switch closes the old and opens the new in the same tick: no `null` between them.
-    queueMicrotask(() => {
-      if (this.#watched === undefined && connection.state === 'connected')
-        void connection.emit('group:watch-presence', { groupId: null });
-    });
   }
 
   #setTyping(groupId: string, userId: string, name: string): void {

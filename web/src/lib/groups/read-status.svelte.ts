@@ -1,13 +1,16 @@
 import { SvelteMap } from 'svelte/reactivity';
 import { MAX_READ_COUNT_SPAN, type GroupReadCounts } from '@fengqiao/hub/protocol';
 import { connection, type CommandResult } from '../realtime/index.ts';
+import { groupWatch } from './group-watch.ts';
 
 /**
  * Read status of staff messages in the open chat (staff only: the hub refuses residents): per
- * message, how many members have not read it ("3人未读" / "全部已读"). `watch` asks for the counts
- * of the newest held messages on opening and on every reconnect (`group:read-counts`, one bounded
- * query) and takes in the hub's `group:reads-changed`, which carries the counts of the group's
- * latest staff messages about once a second while members read. Who exactly is asked on a tap.
+ * message, how many members have not read it ("3人未读" / "全部已读"). `watch` follows the open
+ * chat on the hub (`group:watch`, see group-watch.ts), which from then on sends this connection
+ * `group:reads-changed` with the counts of the group's latest staff messages about once a second
+ * while members read; once that watch is in place (on opening and after every reconnect) it asks
+ * for the counts of the newest held messages (`group:read-counts`, one bounded query). Who exactly
+ * is asked on a tap.
  */
 class ReadStatus {
   /** Per group, unread counts by seq; a seq without one carries no read status. */
@@ -44,8 +47,8 @@ class ReadStatus {
       connection.on('group:reads-changed', (c) => {
         if (c.groupId === groupId) this.#merge(c);
       }),
-      // Also runs at once when already connected.
-      connection.onConnected(() => void ask()),
+      // Asked once the hub sends this connection the changes: none between the answer and the watch is missed.
+      groupWatch.follow(groupId, () => void ask()),
     ];
     return () => {
       for (const stop of stops) stop();
