@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createPrincipalCache, type LoadedPrincipal } from './principal-cache.ts';
+import { createPrincipalCache, MAX_AHEAD_MS, REBASE_AFTER_MS, type LoadedPrincipal } from './principal-cache.ts';
 import type { SocketPrincipal } from './types.ts';
 
 const ID = 'a'.repeat(24);
@@ -143,6 +143,61 @@ describe('principal cache', () => {
     expect(state.reads).toBe(4);
     await cache.resolve(TOKEN, load(officer()));
     expect(state.reads).toBe(4);
+  });
+
+  it('moves its time base on: live entries still serve after it, ended sessions go at the move', async () => {
+    const { state, cache, load } = setup({ ttlMs: 60_000 });
+    const short = `${'s'.repeat(24)}.${SECRET}`;
+    await cache.resolve(TOKEN, load(officer(), state.now + REBASE_AFTER_MS + 600_000));
+    await cache.resolve(short, load(officer('s'.repeat(24), 'u2'), state.now + 3_600_000));
+    expect(cache.stats().size).toBe(2);
+    // Just before the move, nothing is dropped (the short session ended, but may not be asked for).
+    state.now += REBASE_AFTER_MS - 1;
+    cache.renew(ID);
+    expect(cache.stats().size).toBe(2);
+    // The move: the ended session goes; the live one, renewed across it, still answers without the store.
+    state.now += 1;
+    cache.renew(ID);
+    expect(cache.stats().size).toBe(1);
+    await cache.resolve(TOKEN, load(officer()));
+    expect(state.reads).toBe(2);
+    // Its TTL and its session's expiry are still counted from the real clock after the move.
+    state.now += 60_000;
+    await cache.resolve(TOKEN, load(officer(), state.now + 3_600_000));
+    expect(state.reads).toBe(3);
+    state.now += 59_999;
+    await cache.resolve(TOKEN, load(officer()));
+    expect(state.reads).toBe(3);
+    // A second move, after the store's new expiry: the entry goes.
+    state.now += REBASE_AFTER_MS;
+    cache.renew(ID);
+    expect(cache.stats().size).toBe(0);
+  });
+
+  it('keeps a far-ahead session expiry at most MAX_AHEAD_MS past its time base', async () => {
+    const { state, cache, load } = setup({ ttlMs: 60_000 });
+    const start = state.now;
+    await cache.resolve(TOKEN, load(officer(), start + 2 ** 31));
+    // Renewed just before the capped expiry, it still serves; at the cap it is gone, though the session is not.
+    state.now = start + MAX_AHEAD_MS - 1;
+    cache.renew(ID);
+    await cache.resolve(TOKEN, load(officer()));
+    expect(state.reads).toBe(1);
+    state.now = start + MAX_AHEAD_MS;
+    cache.renew(ID);
+    await cache.resolve(TOKEN, load(officer()));
+    expect(state.reads).toBe(2);
+  });
+
+  it('counts from a new base when the clock goes back', async () => {
+    const { state, cache, load } = setup({ ttlMs: 60_000 });
+    await cache.resolve(TOKEN, load(officer()));
+    state.now -= 30_000;
+    await cache.resolve(TOKEN, load(officer()));
+    expect(state.reads).toBe(1);
+    state.now += 90_000;
+    await cache.resolve(TOKEN, load(officer()));
+    expect(state.reads).toBe(2);
   });
 
   it('caches neither bots nor malformed tokens, and holds at most maxEntries', async () => {

@@ -1,4 +1,4 @@
-import { hashSecret, secretMatches, splitToken } from '../auth/token.ts';
+import { secretDigest, secretMatchesDigest, splitToken } from '../auth/token.ts';
 import type { SocketPrincipal } from './types.ts';
 
 type SessionPrincipal = Extract<SocketPrincipal, { kind: 'session' }>;
@@ -16,13 +16,25 @@ export interface PrincipalChange {
   userIds?: string[];
 }
 
+/**
+ * Entry times are milliseconds since the cache's time base, not since 1970: V8 keeps an integer
+ * below 2^30 inline (a Smi) but boxes an epoch time in a heap number of its own, twice per entry.
+ * The base moves forward every REBASE_AFTER_MS, so the times of live entries stay small.
+ */
+export const REBASE_AFTER_MS = 2 ** 29;
+/**
+ * The latest time an entry holds (since the base; the largest Smi): a session ending later is read
+ * from the store again by then, 6 to 12 days after it was cached.
+ */
+export const MAX_AHEAD_MS = 2 ** 30 - 1;
+
 interface Entry {
   principal: SessionPrincipal;
-  /** SHA-256 of the session's secret, as the store keeps it: a hit still proves the presented secret. */
-  secretHash: string;
-  /** Used until then at most: the TTL, or the session's own expiry if sooner. */
+  /** `secretDigest` of the session's secret: a hit still proves the presented secret. */
+  digest: string;
+  /** Used until then at most (since the base): the TTL, or the session's own expiry if sooner. */
   until: number;
-  /** When the session ends if not used again, as the store said at the read. */
+  /** When the session ends if not used again (since the base), as the store said at the read. */
   expiresAt: number;
   /** The fan-out trust generation it was stored under (see `trust`). */
   trust: number;
@@ -44,13 +56,37 @@ export function createPrincipalCache(opts: {
   trust: () => number | undefined;
   now?: () => number;
 }) {
-  const now = opts.now ?? Date.now;
+  const clock = opts.now ?? Date.now;
+  let base = clock();
   // By session id; Map order is insertion order, so the first key is the oldest (evicted first).
   const entries = new Map<string, Entry>();
   // Bumped by every invalidation: a store read that began under an older one is not stored.
   let generation = 0;
   let hits = 0;
   let misses = 0;
+
+  /** Milliseconds since the base; moves the base first when it is due. */
+  function now(): number {
+    const t = clock();
+    if (t - base >= REBASE_AFTER_MS || t < base) rebase(t);
+    return t - base;
+  }
+
+  /** Makes `t` the base: entries whose session has ended go, the others' times shift with it. */
+  function rebase(t: number): void {
+    const shift = t - base;
+    base = t;
+    for (const [id, e] of entries) {
+      const expiresAt = e.expiresAt - shift;
+      if (expiresAt <= 0) {
+        entries.delete(id);
+        continue;
+      }
+      e.expiresAt = Math.min(expiresAt, MAX_AHEAD_MS);
+      // A past `until` stays past at 0, so it never leaves the small integers either.
+      e.until = Math.min(Math.max(e.until - shift, 0), e.expiresAt);
+    }
+  }
 
   function cached(sessionId: string, secret: string): SessionPrincipal | undefined {
     const e = entries.get(sessionId);
@@ -63,10 +99,10 @@ export function createPrincipalCache(opts: {
     // Past its time but kept: another socket of the session may still be open and renew it.
     if (now() >= e.until) return undefined;
     // A wrong secret for a known id goes to the store, which refuses it; the entry stays.
-    return secretMatches(secret, e.secretHash) ? e.principal : undefined;
+    return secretMatchesDigest(secret, e.digest) ? e.principal : undefined;
   }
 
-  function store(loaded: LoadedPrincipal, secretHash: string, since: number, trust: number | undefined): void {
+  function store(loaded: LoadedPrincipal, digest: string, since: number, trust: number | undefined): void {
     const p = loaded.principal;
     if (p.kind !== 'session' || loaded.expiresAt === undefined || trust === undefined) return;
     if (since !== generation || trust !== opts.trust()) return;
@@ -74,8 +110,10 @@ export function createPrincipalCache(opts: {
       const oldest = entries.keys().next().value;
       if (oldest !== undefined) entries.delete(oldest);
     }
-    const until = Math.min(now() + opts.ttlMs, loaded.expiresAt);
-    entries.set(p.sessionId, { principal: p, secretHash, until, expiresAt: loaded.expiresAt, trust });
+    const at = now();
+    const expiresAt = Math.min(loaded.expiresAt - base, MAX_AHEAD_MS);
+    const until = Math.min(at + opts.ttlMs, expiresAt);
+    entries.set(p.sessionId, { principal: p, digest, until, expiresAt, trust });
   }
 
   return {
@@ -94,9 +132,9 @@ export function createPrincipalCache(opts: {
       const since = generation;
       const trust = opts.trust();
       const loaded = await load();
-      // The store just matched this secret against its hash: keep that hash to check the next one.
+      // The store just matched this secret against its hash: keep its digest to check the next one.
       if (parts && loaded.principal.kind === 'session' && loaded.principal.sessionId === parts.id)
-        store(loaded, hashSecret(parts.secret), since, trust);
+        store(loaded, secretDigest(parts.secret), since, trust);
       return loaded.principal;
     },
     /**

@@ -17,6 +17,7 @@ import { createCommandRouter, type Define } from './command-router.ts';
 import { watchCredentials } from './credential-watch.ts';
 import { createConnectionCap } from './connection-cap.ts';
 import { handshakeMiddleware } from './handshake.ts';
+import { createHandshakeRelease } from './handshake-release.ts';
 import { createPrincipalCache } from './principal-cache.ts';
 import { createRevocation } from './revocation.ts';
 import { setNodeCookieOnHandshake } from './node-cookie.ts';
@@ -44,23 +45,6 @@ export interface SocketModule {
   commands?(define: Define): void;
   /** Per connection: join the domain's rooms. Per-socket state costs memory on every connection; keep it out. */
   connect?(socket: HubSocket): void;
-}
-
-/** What a connected socket's handshake keeps instead of headers, query and auth (shared, never written). */
-const DISCARDED = Object.freeze({});
-
-/**
- * Drops what only the handshake needed, which Socket.IO would otherwise keep for the connection's
- * life: the upgrade request (Socket.IO's own advice for saving memory per connection) and the
- * handshake's headers, query and auth, which hold the credentials: `fetchSockets()` would carry
- * them to other nodes through Redis.
- */
-function discardHandshake(socket: HubSocket): void {
-  (socket.conn as { request?: unknown }).request = undefined;
-  const h = socket.handshake as { headers: unknown; query: unknown; auth: unknown };
-  h.headers = DISCARDED;
-  h.query = DISCARDED;
-  h.auth = DISCARDED;
 }
 
 /** Rooms of one person or bot token: nobody else joins them, so sharing their names saves nothing. */
@@ -130,6 +114,7 @@ export function createRealtime(opts: RealtimeOptions) {
   const revocation = createRevocation({ io, crossNode: opts.backend.kind === 'redis', principals });
 
   setNodeCookieOnHandshake(io, opts.nodeId, opts.publicOrigin?.startsWith('https:') ?? false);
+  const handshakes = createHandshakeRelease(opts.httpServer, io);
   io.use(handshakeMiddleware({ auth: opts.auth, principals, publicOrigin: opts.publicOrigin, log }));
   const cap = createConnectionCap({ perPerson: opts.limits.socketsPerPerson, perBot: opts.limits.socketsPerBot });
   io.use(cap.middleware);
@@ -169,13 +154,13 @@ export function createRealtime(opts: RealtimeOptions) {
     opts.metrics.socketConnections.inc();
     cap.connected(socket);
     socket.on('disconnect', onDisconnect);
-    discardHandshake(socket);
     const joined = [rooms.user(principal.user.id), rooms.unitRole(principal.user.unit_id, principal.user.role)];
     // A bot token's room: revoking it closes exactly its sockets (a session's are found without one: revocation.ts).
     if (principal.kind === 'bot') joined.push(rooms.botToken(principal.tokenId));
     void socket.join(joined);
     for (const module of modules) module.connect?.(socket);
     listenToAll(socket, anyListeners);
+    handshakes.release(socket);
   });
 
   /** Which of these people have at least one socket on any node. */
