@@ -105,6 +105,8 @@ export interface Hub {
   demoExposed: boolean;
   /** The private /metrics listener, when METRICS_PORT is set. */
   metricsUrl: string | undefined;
+  /** Statements the store has run since start, as `hub_store_query_seconds_count` counts them, without a scrape's own (tests). */
+  storeStatements(): number;
   webMounted: boolean;
   /** Graceful stop: refuse new commands, drain running ones, close sockets, fan-out and store. */
   close(): Promise<void>;
@@ -113,6 +115,7 @@ export interface Hub {
 /** Composition root: config → store → services → http + realtime → listen. */
 export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   const metrics = createMetrics();
+  let statements = 0;
   const store = await openStore({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -120,6 +123,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     migrate: config.migrate,
     log: log.child({ module: 'store' }),
     onQuery: (ms, failed, failure) => {
+      statements++;
       metrics.storeQueries.observe({ failed: String(failed) }, ms / 1000);
       if (failure) metrics.storeFailures.inc({ code: failure });
     },
@@ -424,6 +428,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     setupSecret,
     demoExposed,
     metricsUrl: metricsServer?.url,
+    storeStatements: () => statements,
     webMounted: web !== undefined,
     close: () =>
       (closing ??= (async () => {

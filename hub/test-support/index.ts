@@ -253,6 +253,7 @@ export {
   type ApiAnswer,
 } from './admin-client.ts';
 export { firstGrid, type FirstGrid } from './first-grid.ts';
+export { checkCatchUpFollowsMembership, type MembershipNodes } from './membership-catch-up.ts';
 export { buildStationRoster, csv, stationUnitsCsv } from './roster.ts';
 export { metricSample, scrapeMetrics } from './metrics-text.ts';
 export { parseCsv } from '../src/admin/csv.ts';

@@ -154,9 +154,14 @@ export function createGroupService(deps: {
       });
     },
 
-    /** Catch-up after (re)connecting, over the caller's groups only (see the pipeline's sync). */
-    async sync(actor: Actor, req: SyncRequest): Promise<SyncAnswer> {
-      return pipeline.sync(new Set(await groupIdsOf(db, actor.id)), req);
+    /**
+     * Catch-up after (re)connecting, over the caller's groups only (see the pipeline's sync).
+     * `joined`: the groups whose rooms the caller's socket is in, which follow membership live;
+     * the membership is read only when a cursor names a group outside them.
+     */
+    async sync(actor: Actor, req: SyncRequest, joined?: ReadonlySet<string>): Promise<SyncAnswer> {
+      const known = joined && Object.keys(req.cursors).every((id) => joined.has(id));
+      return pipeline.sync(known ? joined : new Set(await groupIdsOf(db, actor.id)), req);
     },
 
     /** Searches the text of the caller's groups (or of one of them), newest first, with match positions. */

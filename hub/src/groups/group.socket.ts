@@ -74,10 +74,9 @@ export function groupSocketModule(
     },
     commands(define) {
       define('group:list', groupListPayload, async (_p, { actor }) => ({ groups: await groups.list(actor) }));
-      define('group:sync', groupSyncPayload, async (p, { actor, socket }) => {
-        await rooms.joined(socket);
-        return groups.sync(actor, p);
-      });
+      define('group:sync', groupSyncPayload, async (p, { actor, socket }) =>
+        groups.sync(actor, p, await rooms.joinedIds(socket, GROUP_ROOM_PREFIX)),
+      );
       define('group:history', groupHistoryPayload, async (p, { actor }) => ({
         messages: await groups.history(actor, p.groupId, p.beforeSeq, p.limit),
       }));

@@ -104,10 +104,13 @@ export function createHotlineDesk(ctx: HotlineContext) {
       return (await noteSelect().where('n.thread_id', '=', threadId).orderBy('n.id').execute()).map(noteView);
     },
 
-    /** The canned replies of the stations the caller handles (or of their assigned threads' stations). */
-    async canned(actor: Actor): Promise<HotlineCannedView[]> {
+    /**
+     * The canned replies of the stations the caller handles (or of their assigned threads'
+     * stations); `desks`: the stations handled, when the caller knows them (a socket's desk rooms).
+     */
+    async canned(actor: Actor, desks?: string[]): Promise<HotlineCannedView[]> {
       if (actor.role === 'resident' || actor.role === 'bot') throw errors.forbidden('canned replies are for staff');
-      const stations = new Set(await access.handledStations(actor));
+      const stations = new Set(desks ?? (await access.handledStations(actor)));
       const assigned = await db
         .selectFrom('hotline_threads')
         .select('station_id')

@@ -2,8 +2,10 @@ import type { HubServer } from '../realtime/types.ts';
 import { rooms } from '../realtime/types.ts';
 import type { HotlineAudience, HotlineNotifier } from './hotline-context.ts';
 
+/** What every desk room's name starts with. */
+export const HOTLINE_DESK_ROOM_PREFIX = 'hotline-desk:';
 /** Room of a station's hotline desk: its head and delegates. Residents never join it. */
-export const hotlineDeskRoom = (stationId: string) => `hotline-desk:${stationId}`;
+export const hotlineDeskRoom = (stationId: string) => `${HOTLINE_DESK_ROOM_PREFIX}${stationId}`;
 
 /** The staff side of a thread: the desk's room and the assignee's own room (one emit; Socket.IO sends once per socket). */
 const staffRooms = (to: HotlineAudience) => [

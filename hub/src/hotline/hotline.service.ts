@@ -30,13 +30,16 @@ export function createHotlineService(deps: HotlineDeps) {
   const ctx = createHotlineContext(deps);
   const { db, now, access, views, pipeline } = ctx;
 
-  /** Threads the person may read: a resident's own, or their desks' and those assigned to them. */
-  async function visibleIds(actor: Actor, ids: string[]): Promise<Set<string>> {
+  /**
+   * Threads the person may read: a resident's own, or their desks' and those assigned to them.
+   * `desks`: the stations whose desk they work, when the caller knows them (a socket's desk rooms).
+   */
+  async function visibleIds(actor: Actor, ids: string[], desks?: string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
     let q = db.selectFrom('hotline_threads').select('id').where('id', 'in', ids);
     if (actor.role === 'resident') q = q.where('resident_id', '=', actor.id);
     else {
-      const stations = await access.handledStations(actor);
+      const stations = desks ?? (await access.handledStations(actor));
       q = q.where((eb) =>
         eb.or([eb('assignee_id', '=', actor.id), ...(stations.length ? [eb('station_id', 'in', stations)] : [])]),
       );
@@ -187,10 +190,13 @@ export function createHotlineService(deps: HotlineDeps) {
     /** Stations whose desk the caller works (head or delegate): only there may they assign and manage canned replies. */
     deskStations: (actor: Actor): Promise<string[]> => access.handledStations(actor),
 
-    /** The desk's inbox: threads of the stations the caller handles, and those assigned to them. */
-    async inbox(actor: Actor, p: Partial<HotlineInboxPayload>): Promise<HotlineThreadView[]> {
+    /**
+     * The desk's inbox: threads of the stations the caller handles, and those assigned to them.
+     * `desks`: those stations, when the caller knows them (a socket's desk rooms).
+     */
+    async inbox(actor: Actor, p: Partial<HotlineInboxPayload>, desks?: string[]): Promise<HotlineThreadView[]> {
       if (actor.role === 'resident' || actor.role === 'bot') throw errors.forbidden('the hotline inbox is for staff');
-      const stations = await access.handledStations(actor);
+      const stations = desks ?? (await access.handledStations(actor));
       let q = views
         .select()
         .where((eb) =>
@@ -217,9 +223,12 @@ export function createHotlineService(deps: HotlineDeps) {
     /** One thread as the caller may see it. */
     thread: view,
 
-    /** Catch-up after (re)connecting: messages after each cursor, edits after each change cursor; the caller's threads only. */
-    async sync(actor: Actor, req: SyncRequest): Promise<SyncAnswer> {
-      return pipeline.sync(await visibleIds(actor, Object.keys(req.cursors)), req);
+    /**
+     * Catch-up after (re)connecting: messages after each cursor, edits after each change cursor;
+     * the caller's threads only (`desks` as for the inbox).
+     */
+    async sync(actor: Actor, req: SyncRequest, desks?: string[]): Promise<SyncAnswer> {
+      return pipeline.sync(await visibleIds(actor, Object.keys(req.cursors), desks), req);
     },
 
     /** Older messages of a thread. */

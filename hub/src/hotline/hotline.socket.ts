@@ -24,12 +24,15 @@ import {
 } from '../protocol/schemas.ts';
 import { createJoinTracker } from '../realtime/join-tracker.ts';
 import type { SocketModule } from '../realtime/realtime-server.ts';
-import { hotlineDeskRoom } from './hotline-notifier.ts';
+import type { HubSocket } from '../realtime/types.ts';
+import { HOTLINE_DESK_ROOM_PREFIX, hotlineDeskRoom } from './hotline-notifier.ts';
 import type { HotlineService } from './hotline.service.ts';
 
 /** Socket.IO commands of the hotline: validate (in define) → service → ack. */
 export function hotlineSocketModule(hotline: HotlineService): SocketModule {
   const rooms = createJoinTracker();
+  // The stations whose desk the socket works, as its connect read them (the rooms follow delegation live).
+  const desks = async (socket: HubSocket) => [...(await rooms.joinedIds(socket, HOTLINE_DESK_ROOM_PREFIX))];
   return {
     connect(socket) {
       // Desk rooms first, so a thread is either in the inbox answer or arrives live after it.
@@ -43,16 +46,15 @@ export function hotlineSocketModule(hotline: HotlineService): SocketModule {
       define('hotline:send', hotlineSendPayload, (p, { actor }) => hotline.send(actor, p));
       define('hotline:mine', hotlineMinePayload, async (_p, { actor }) => ({ threads: await hotline.mine(actor) }));
       define('hotline:inbox', hotlineInboxPayload, async (p, { actor, socket }) => {
-        await rooms.joined(socket);
-        return { threads: await hotline.inbox(actor, p), deskStationIds: await hotline.deskStations(actor) };
+        const deskStationIds = await desks(socket);
+        return { threads: await hotline.inbox(actor, p, deskStationIds), deskStationIds };
       });
       define('hotline:thread', hotlineThreadPayload, async (p, { actor }) => ({
         thread: await hotline.thread(actor, p.threadId),
       }));
-      define('hotline:sync', hotlineSyncPayload, async (p, { actor, socket }) => {
-        await rooms.joined(socket);
-        return hotline.sync(actor, p);
-      });
+      define('hotline:sync', hotlineSyncPayload, async (p, { actor, socket }) =>
+        hotline.sync(actor, p, await desks(socket)),
+      );
       define('hotline:history', hotlineHistoryPayload, async (p, { actor }) => ({
         messages: await hotline.history(actor, p.threadId, p.beforeSeq, p.limit),
       }));
@@ -74,8 +76,8 @@ export function hotlineSocketModule(hotline: HotlineService): SocketModule {
       define('hotline:staff', hotlineStaffPayload, async (p, { actor }) => ({
         staff: await hotline.assignable(actor, p.threadId),
       }));
-      define('hotline:canned', hotlineCannedListPayload, async (_p, { actor }) => ({
-        replies: await hotline.canned(actor),
+      define('hotline:canned', hotlineCannedListPayload, async (_p, { actor, socket }) => ({
+        replies: await hotline.canned(actor, await desks(socket)),
       }));
       define('hotline:canned-save', hotlineCannedSavePayload, async (p, { actor }) => ({
         reply: await hotline.saveCanned(actor, p),

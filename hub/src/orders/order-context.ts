@@ -63,8 +63,10 @@ export function createOrderContext(deps: OrderDeps) {
   /**
    * The rows of these orders that `actor` may manage (issuer, or a dispatcher whose scope holds
    * them), by id; the others are left out without saying why. One read for any number of ids.
+   * `scopeId`: the caller's command scope when the caller knows it (a socket's dispatch room;
+   * null: none), so it is not read again.
    */
-  async function managedOrders(actor: Actor, orderIds: string[]) {
+  async function managedOrders(actor: Actor, orderIds: string[], scopeId?: string | null) {
     const orders = orderIds.length
       ? await db
           .selectFrom('orders')
@@ -80,8 +82,12 @@ export function createOrderContext(deps: OrderDeps) {
           .where('orders.id', 'in', orderIds)
           .execute()
       : [];
-    const scope = orders.length && can.issueOrders(actor) ? await dispatchScope(db, actor.unitId) : undefined;
-    const holds = (o: (typeof orders)[number]) => scope !== undefined && o.scope_path.startsWith(scope.path);
+    const scope =
+      scopeId !== undefined || !orders.length || !can.issueOrders(actor)
+        ? scopeId
+        : (await dispatchScope(db, actor.unitId))?.id;
+    // A path lists the ids from the root down: the scope holds the orders whose scope path passes through it.
+    const holds = (o: (typeof orders)[number]) => !!scope && o.scope_path.includes(`/${scope}/`);
     return new Map(
       orders.filter((o) => can.manageOrder(actor, { issuerId: o.issuer_id }, holds(o))).map((o) => [o.id, o]),
     );

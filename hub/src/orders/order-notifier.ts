@@ -18,8 +18,10 @@ const ACTIVITY_MEMORY = 10_000;
 
 /** Room of the dispatchers watching one order's board. */
 export const boardRoom = (orderId: string) => `order-board:${orderId}`;
+/** What every dispatch room's name starts with. */
+export const DISPATCH_ROOM_PREFIX = 'dispatch:';
 /** Room of the dispatchers whose command scope is this unit. */
-export const dispatchRoom = (scopeUnitId: string) => `dispatch:${scopeUnitId}`;
+export const dispatchRoom = (scopeUnitId: string) => `${DISPATCH_ROOM_PREFIX}${scopeUnitId}`;
 
 /**
  * Turns the order service's persisted facts into Socket.IO events. One emit reaches a whole

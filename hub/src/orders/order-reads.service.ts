@@ -54,9 +54,12 @@ export function createOrderReads(ctx: OrderContext) {
       const boards = await views.boards(orderIds);
       return orderIds.map((id) => boards.get(id)!);
     },
-    /** Checks the caller may watch these boards; returns the ones they may (others left out without saying which). */
-    async watchable(actor: Actor, orderIds: string[]): Promise<string[]> {
-      const theirs = await managedOrders(actor, orderIds);
+    /**
+     * Checks the caller may watch these boards; returns the ones they may (others left out without
+     * saying which). `scopeId`: the caller's command scope, when known (see managedOrders).
+     */
+    async watchable(actor: Actor, orderIds: string[], scopeId?: string | null): Promise<string[]> {
+      const theirs = await managedOrders(actor, orderIds, scopeId);
       return orderIds.filter((id) => theirs.has(id));
     },
     /**

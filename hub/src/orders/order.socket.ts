@@ -17,7 +17,7 @@ import {
 } from '../protocol/schemas.ts';
 import { createJoinTracker } from '../realtime/join-tracker.ts';
 import type { SocketModule } from '../realtime/realtime-server.ts';
-import { boardRoom, dispatchRoom } from './order-notifier.ts';
+import { boardRoom, DISPATCH_ROOM_PREFIX, dispatchRoom } from './order-notifier.ts';
 import type { OrderService } from './order.service.ts';
 
 /** Socket.IO commands of command orders: validate (in define) → service → ack. No rules here. */
@@ -45,8 +45,9 @@ export function orderSocketModule(orders: OrderService, duty: DutyService): Sock
         return orders.sync(actor, p.since);
       });
       define('order:watch', orderWatchPayload, async (p, { actor, socket }) => {
-        await rooms.joined(socket);
-        const allowed = await orders.watchable(actor, p.orderIds);
+        // The command scope the connect read: the one dispatch room the socket joined, if any.
+        const [scopeId = null] = await rooms.joinedIds(socket, DISPATCH_ROOM_PREFIX);
+        const allowed = await orders.watchable(actor, p.orderIds, scopeId);
         // The boards watched so far are the socket's board rooms: the new list replaces them.
         for (const room of socket.rooms)
           if (room.startsWith(boardRoom('')) && !allowed.includes(room.slice(boardRoom('').length)))

@@ -1,4 +1,4 @@
-import type { Kysely, SelectQueryBuilder } from 'kysely';
+import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { Role, UnitKind } from '../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
 
@@ -65,20 +65,37 @@ export function stationByCode(db: Kysely<Database>, code: string) {
     .executeTakeFirst();
 }
 
+/**
+ * The nearest unit of these kinds at or above a unit (the unit itself when it is one), in one
+ * statement: a walk up the parent links, each step a primary-key lookup, instead of reading the
+ * unit's path first and its ancestors after.
+ */
+export function nearestUnitOfKind(db: Kysely<Database>, unitId: string, kinds: readonly UnitKind[]) {
+  return (
+    db
+      .withRecursive('up(id, parent_id)', (qb) =>
+        qb
+          .selectFrom('units')
+          .select(['id', 'parent_id'])
+          .where('id', '=', unitId)
+          .unionAll((u) =>
+            u.selectFrom('units as a').innerJoin('up', 'up.parent_id', 'a.id').select(['a.id', 'a.parent_id']),
+          ),
+      )
+      .selectFrom('up')
+      .innerJoin('units', 'units.id', 'up.id')
+      .select(['units.id', 'units.path', 'units.name', 'units.code', 'units.kind'])
+      .where('units.kind', 'in', kinds)
+      // Paths grow by one id a level: the longest is the nearest.
+      .orderBy(sql`length(units.path)`, 'desc')
+      .limit(1)
+      .executeTakeFirst()
+  );
+}
+
 /** The station a unit lies in (the unit itself when it is one). */
-export async function stationOf(
-  db: Kysely<Database>,
-  unitId: string,
-): Promise<{ id: string; path: string; name: string; code: string } | undefined> {
-  const unit = await db.selectFrom('units').select('path').where('id', '=', unitId).executeTakeFirst();
-  if (!unit) return undefined;
-  const ids = unit.path.split('/').filter(Boolean);
-  return db
-    .selectFrom('units')
-    .select(['id', 'path', 'name', 'code'])
-    .where('id', 'in', ids)
-    .where('kind', '=', 'station')
-    .executeTakeFirst();
+export function stationOf(db: Kysely<Database>, unitId: string) {
+  return nearestUnitOfKind(db, unitId, ['station']);
 }
 
 /** A person (never their password hash) with their unit's path; undefined when there is no such person. */

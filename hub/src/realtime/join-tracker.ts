@@ -19,5 +19,17 @@ export function createJoinTracker() {
     async joined(socket: HubSocket): Promise<void> {
       await pending.get(socket);
     },
+    /**
+     * Once the rooms are joined: the ids of the socket's rooms named `prefix` + id, i.e. what the
+     * connect read, so that a catch-up need not read it again. Kept in the socket's own room set,
+     * which costs no memory of its own and follows the joins and leaves notifiers make on every
+     * node (a member added to or removed from a group, a desk delegated or taken back).
+     */
+    async joinedIds(socket: HubSocket, prefix: string): Promise<Set<string>> {
+      await pending.get(socket);
+      const ids = new Set<string>();
+      for (const room of socket.rooms) if (room.startsWith(prefix)) ids.add(room.slice(prefix.length));
+      return ids;
+    },
   };
 }
