@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { openFileLimit } from './fd-limit.ts';
 import type { CheckStats, MemberSpec } from './group-worker.ts';
@@ -7,6 +8,7 @@ import { codeVersion, commandLine, describeMachine, type Machine } from './machi
 import { clusterWork, startHubNode, startRelayNode, type ServerNode } from './server-nodes.ts';
 import { median } from './stats.ts';
 import { log, measureThenPublish, runBench } from './bench-run.ts';
+import { writeProfilePhases } from './profile-phases.ts';
 
 /**
  * Reconnect storm benchmark (issue #18: 5,000 clients, all caught up within 1.5× of plain
@@ -16,7 +18,8 @@ import { log, measureThenPublish, runBench } from './bench-run.ts';
  * each is connected; hub: each group's poster sends BENCH_MISSED (10) messages meanwhile, then all
  * reconnect at once and sync from their cursors, timed until each holds its group's last seq.
  * Rounds (BENCH_ROUNDS, 4) alternate which side goes first; the server's CPU time and the hub's
- * store queries per reconnect say what a reconnect costs. BENCH_GROUPS, BENCH_MEMBERS.
+ * store queries per reconnect say what a reconnect costs. BENCH_GROUPS, BENCH_MEMBERS. BENCH_CPU_PROF=1
+ * writes both servers' CPU profiles with each storm as a `connect` window (`profile:summary --phase=connect`).
  */
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -29,6 +32,8 @@ interface Storm {
   round: PoolConnectRound;
   cpuMs: number;
   queries: number;
+  /** Wall-clock ms from the reconnect's start to its end, for the profile's phases. */
+  window: [number, number];
 }
 
 interface ReconnectResult {
@@ -52,9 +57,11 @@ async function storm(pool: GroupPool, server: ServerNode, side: Storm['side'], m
   await pool.drop();
   if (side === 'hub') await pool.post(missed, tag);
   const w0 = await clusterWork([server]);
+  const from = Date.now();
   const round = await pool.reconnect(STORM_TIMEOUT_MS);
+  const window: [number, number] = [from, Date.now()];
   const w1 = await clusterWork([server]);
-  const s: Storm = { side, round, cpuMs: w1.cpuMs - w0.cpuMs, queries: w1.queries - w0.queries };
+  const s: Storm = { side, round, cpuMs: w1.cpuMs - w0.cpuMs, queries: w1.queries - w0.queries, window };
   log(
     `  ${side}: all ${round.clients} done in ${fmt(round.allDoneMs)} ms (p50 ${fmt(round.doneMs.p50)}), ${round.attempts} handshakes, ` +
       `${round.failures} failed; server CPU ${fmt(s.cpuMs)} ms${side === 'hub' ? `, ${s.queries} store queries` : ''}`,
@@ -126,6 +133,11 @@ async function main(): Promise<void> {
     storms: [],
   };
   const timeoutMin = positive(process.env.BENCH_TIMEOUT_MIN, 20);
+  const cpuProfDir =
+    process.env.BENCH_CPU_PROF === '1'
+      ? fileURLToPath(new URL(`../out/cpu-reconnect-${startedAt.replace(/[:.]/g, '-')}`, import.meta.url))
+      : undefined;
+  if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true });
   let store: GroupStore | undefined;
   const servers: ServerNode[] = [];
   const pools: GroupPool[] = [];
@@ -133,8 +145,8 @@ async function main(): Promise<void> {
     log(`preparing the store: ${groups} groups × ${members} members (+1 poster each), sessions`);
     const prepared = await prepareGroupStore('sqlite', groups, members);
     store = prepared;
-    const hub = await startHubNode('hub', { ...prepared.env, REDIS_URL: '' });
-    const plain = await startRelayNode('plain');
+    const hub = await startHubNode('hub', { ...prepared.env, REDIS_URL: '' }, cpuProfDir);
+    const plain = await startRelayNode('plain', undefined, cpuProfDir);
     servers.push(hub, plain);
     const hubPool = await startGroupPool('hub-clients', 'hub', WORKERS);
     const plainPool = await startGroupPool('plain-clients', 'plain', WORKERS);
@@ -172,6 +184,15 @@ async function main(): Promise<void> {
           await storm(side === 'hub' ? hubPool : plainPool, side === 'hub' ? hub : plain, side, missed, `storm-${r}`),
         );
     }
+    for (const [node, side] of [
+      [hub, 'hub'],
+      [plain, 'plain'],
+    ] as const)
+      await writeProfilePhases(
+        [node],
+        result.storms.filter((st) => st.side === side).map((st) => ({ phases: { connect: st.window } })),
+        'reconnect storm',
+      );
     const counts = await prepared.counts();
     result.check = await hubPool.check(Object.fromEntries([...counts].map(([id, c]) => [id, c.lastSeq])));
     log(`check: lost ${result.check.lost}, doubled ${result.check.doubled}`);
