@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { openFileLimit } from './fd-limit.ts';
 import type { MemberSpec } from './group-worker.ts';
@@ -10,7 +9,7 @@ import { perConnection } from './memory.ts';
 import { clusterMemory, clusterWork, startHubNode, startRelayNode, type ServerNode } from './server-nodes.ts';
 import { log, measureThenPublish, runBench } from './bench-run.ts';
 import { now } from './clock.ts';
-import { writeProfilePhases } from './profile-phases.ts';
+import { cpuProfileDir, writeProfilePhases } from './profile-phases.ts';
 
 /**
  * Group chat benchmark (the issue: 200 groups × 25 connected members, a message per group per
@@ -77,11 +76,7 @@ async function main(): Promise<void> {
     .filter((r) => r > 1);
   const timeoutMin = positive(process.env.BENCH_TIMEOUT_MIN, 20);
   const watchedShare = Math.min(1, Math.max(0, Number(process.env.BENCH_WATCHED ?? 0.2) || 0));
-  const cpuProfDir =
-    process.env.BENCH_CPU_PROF === '1'
-      ? fileURLToPath(new URL(`../out/cpu-groups-${startedAt.replace(/[:.]/g, '-')}`, import.meta.url))
-      : undefined;
-  if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true });
+  const cpuProfDir = cpuProfileDir('cpu-groups', startedAt);
   const machine = describeMachine();
   const result: GroupResult = {
     startedAt,

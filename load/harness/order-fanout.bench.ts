@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
@@ -19,7 +18,7 @@ import {
 } from './fanout-measure.ts';
 import { renderMarkdown, type FanoutResult, type RoundSet, type SizeRun } from './fanout-report.ts';
 import { openFileLimit } from './fd-limit.ts';
-import { writeProfilePhases } from './profile-phases.ts';
+import { cpuProfileDir, writeProfilePhases } from './profile-phases.ts';
 import { codeVersion, commandLine, describeMachine } from './machine.ts';
 import { startHubNode, startRelayNode, type ServerNode } from './server-nodes.ts';
 import { log, publish, runBench } from './bench-run.ts';
@@ -36,7 +35,6 @@ import { log, publish, runBench } from './bench-run.ts';
  */
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const OUT = fileURLToPath(new URL('../out/', import.meta.url));
 /** Warm-up squad size: enough to run every code path, small enough to cost nothing. */
 const WARMUP = 100;
 /** Descriptors a process needs besides its sockets (as in fd-limit.ts). */
@@ -187,8 +185,7 @@ async function main(): Promise<void> {
   const workers = positive(process.env.BENCH_CLIENT_WORKERS, 2);
   const rounds = positive(process.env.BENCH_ROUNDS, 3);
   const timeoutMin = positive(process.env.BENCH_TIMEOUT_MIN, 40);
-  const cpuProfDir = process.env.BENCH_CPU_PROF === '1' ? `${OUT}cpu-${startedAt.replace(/[:.]/g, '-')}` : undefined;
-  if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true });
+  const cpuProfDir = cpuProfileDir('cpu', startedAt);
   const settings: FanoutSettings = {
     concurrency: positive(process.env.BENCH_CONCURRENCY, 100),
     connectTimeoutMs: 20_000,

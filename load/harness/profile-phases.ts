@@ -1,5 +1,7 @@
+import { mkdirSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Phase, Round } from './fanout-measure.ts';
 import type { ServerNode } from './server-nodes.ts';
 
@@ -38,4 +40,15 @@ export async function writeProfilePhases(
     await mkdir(node.cpuProfileDir, { recursive: true });
     await writeFile(join(node.cpuProfileDir, 'phases.json'), `${JSON.stringify(windows, null, 2)}\n`);
   }
+}
+
+/**
+ * With BENCH_CPU_PROF=1, the (created) folder under load/out/ where a bench's server nodes write
+ * their CPU profiles, named by the bench and its start time; undefined when profiling is off.
+ */
+export function cpuProfileDir(name: string, startedAt: string): string | undefined {
+  if (process.env.BENCH_CPU_PROF !== '1') return undefined;
+  const dir = fileURLToPath(new URL(`../out/${name}-${startedAt.replace(/[:.]/g, '-')}`, import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  return dir;
 }

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { openFileLimit } from './fd-limit.ts';
 import type { CheckStats, MemberSpec } from './group-worker.ts';
@@ -8,7 +7,7 @@ import { codeVersion, commandLine, describeMachine, type Machine } from './machi
 import { clusterWork, startHubNode, startRelayNode, type ServerNode } from './server-nodes.ts';
 import { median } from './stats.ts';
 import { log, measureThenPublish, runBench } from './bench-run.ts';
-import { writeProfilePhases } from './profile-phases.ts';
+import { cpuProfileDir, writeProfilePhases } from './profile-phases.ts';
 
 /**
  * Reconnect storm benchmark (issue #18: 5,000 clients, all caught up within 1.5× of plain
@@ -133,11 +132,7 @@ async function main(): Promise<void> {
     storms: [],
   };
   const timeoutMin = positive(process.env.BENCH_TIMEOUT_MIN, 20);
-  const cpuProfDir =
-    process.env.BENCH_CPU_PROF === '1'
-      ? fileURLToPath(new URL(`../out/cpu-reconnect-${startedAt.replace(/[:.]/g, '-')}`, import.meta.url))
-      : undefined;
-  if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true });
+  const cpuProfDir = cpuProfileDir('cpu-reconnect', startedAt);
   let store: GroupStore | undefined;
   const servers: ServerNode[] = [];
   const pools: GroupPool[] = [];
