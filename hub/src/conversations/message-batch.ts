@@ -1,11 +1,10 @@
 import { PostgresAdapter, sql, type Kysely, type Transaction } from 'kysely';
 import { errors } from '../errors.ts';
-import { newId } from '../ids.ts';
 import type { ImageMimeType, MessageView } from '../protocol/index.ts';
 import { preparedRowsQuery } from '../store/prepared-query.ts';
 import type { Database } from '../store/schema.ts';
 import type { AppendInput, AttachedImage, MessageSender } from './message-log.ts';
-import { MESSAGE_COLUMNS, newMessageView, type NewMessageRow } from './message-rows.ts';
+import { MESSAGE_COLUMNS, newMessageRow, newMessageView, type NewMessageRow } from './message-rows.ts';
 
 /**
  * Several new messages written in the caller's transaction with a bounded number of statements,
@@ -119,18 +118,7 @@ export function createMessageBatch(deps: { db: Kysely<Database>; now: () => numb
       const rows: NewMessageRow[] = inputs.map((i) => {
         const seq = next.get(i.groupId)!;
         next.set(i.groupId, seq + 1);
-        return {
-          id: newId(),
-          group_id: i.groupId,
-          seq,
-          sender_id: i.senderId,
-          client_id: i.clientId,
-          text: i.text,
-          reply_to_seq: i.replyToSeq ?? null,
-          mentions: i.mentions ?? null,
-          image_id: i.imageId ?? null,
-          created_at: createdAt,
-        };
+        return newMessageRow(i, seq, createdAt);
       });
       await insertRows(trx, rows);
 

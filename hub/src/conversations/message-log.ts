@@ -8,12 +8,12 @@ import { createAnnounceOrder } from './announce-order.ts';
 import { createMessageBatch } from './message-batch.ts';
 import {
   MESSAGE_COLUMNS,
+  newMessageRow,
   newMessageView,
   selectMessages,
   toMessageView,
   type AttachedImage,
   type MessageSender,
-  type NewMessageRow,
 } from './message-rows.ts';
 import { syncAfter } from './message-sync.ts';
 
@@ -135,22 +135,9 @@ export function createMessageLog(deps: { db: Kysely<Database>; now: () => number
    * its unique index and so rolls the caller's transaction back: no seq is ever taken for it.
    */
   async function appendWithin(trx: Transaction<Database>, input: AppendInput): Promise<MessageView> {
-    const id = newId();
-    const createdAt = now();
     const taken = (await nextSeq(trx, { groupId: input.groupId })).rows[0];
     if (!taken) throw errors.notFound('conversation');
-    const row: NewMessageRow = {
-      id,
-      group_id: input.groupId,
-      seq: Number(taken.last_seq),
-      sender_id: input.senderId,
-      client_id: input.clientId,
-      text: input.text,
-      reply_to_seq: input.replyToSeq ?? null,
-      mentions: input.mentions ?? null,
-      image_id: input.imageId ?? null,
-      created_at: createdAt,
-    };
+    const row = newMessageRow(input, Number(taken.last_seq), now());
     await insertMessage(trx, row);
     await senderHasRead(trx, { groupId: input.groupId, userId: input.senderId, seq: row.seq });
     const { sender, image } = await presented(trx, input);

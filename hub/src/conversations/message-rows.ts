@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
+import { newId } from '../ids.ts';
 import type { ImageMimeType, MessageView, Role } from '../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
+import type { AppendInput } from './message-log.ts';
 
 /** Who sends a message, as its event shows them. */
 export type MessageSender = MessageView['sender'] & { role: Role };
@@ -24,6 +26,22 @@ export const MESSAGE_COLUMNS = [
 
 /** A new message's row as it is written. */
 export type NewMessageRow = { [column in (typeof MESSAGE_COLUMNS)[number]]: Database['messages'][column] };
+
+/** The row of a new message with its seq, under a fresh id (one append or one of a batch). */
+export function newMessageRow(input: AppendInput, seq: number, createdAt: number): NewMessageRow {
+  return {
+    id: newId(),
+    group_id: input.groupId,
+    seq,
+    sender_id: input.senderId,
+    client_id: input.clientId,
+    text: input.text,
+    reply_to_seq: input.replyToSeq ?? null,
+    mentions: input.mentions ?? null,
+    image_id: input.imageId ?? null,
+    created_at: createdAt,
+  };
+}
 
 /**
  * How a stored message is read and presented: the one select (message, sender, image) and the one
