@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { createTempPostgres, serviceAvailable } from '@fengqiao/hub/test-support';
 import { addMembers, openConversation } from '../../hub/src/conversations/conversation-members.ts';
-import { groupIdsOf } from '../../hub/src/conversations/conversation-queries.ts';
+import { groupIdsQuery } from '../../hub/src/conversations/conversation-queries.ts';
 import { appendHistory } from '../../hub/src/conversations/message-log.ts';
 import { createMessagePipeline } from '../../hub/src/conversations/message-pipeline.ts';
 import { newId } from '../../hub/src/ids.ts';
@@ -199,7 +199,8 @@ async function runDialect(dialect: Store['dialect']) {
       },
       { name: 'first sync, every cursor 0 (default limit 500: the page fills early)', req: { cursors: at_(0) } },
     ];
-    const readable = async () => new Set(await groupIdsOf(db, reader));
+    const groupIdsOf = groupIdsQuery(db);
+    const readable = async () => new Set(await groupIdsOf(reader));
     const sides = {
       baseline: async (req: Req) => perCursorSync(db, req),
       hub: async (req: Req) => pipeline.sync(await readable(), req),

@@ -47,18 +47,21 @@ export function sendingMembershipQuery(db: Kysely<Database>) {
     (await query(db, { groupId, userId, clientId })).rows[0];
 }
 
-/** Ids of the groups a person actively belongs to; hotline threads are not groups. */
-export async function groupIdsOf(db: Kysely<Database>, userId: string): Promise<string[]> {
-  return (
-    await db
+/**
+ * Ids of the groups a person actively belongs to; hotline threads are not groups. Prepared once
+ * per store: every connect runs it.
+ */
+export function groupIdsQuery(db: Kysely<Database>): (userId: string) => Promise<string[]> {
+  const query = preparedQuery(db, ['userId'], (q, v) =>
+    q
       .selectFrom('group_members as gm')
       .innerJoin('groups as g', 'g.id', 'gm.group_id')
       .select('gm.group_id')
-      .where('gm.user_id', '=', userId)
+      .where('gm.user_id', '=', v.userId)
       .where('gm.status', '=', 'active')
-      .where('g.kind', '!=', HOTLINE_CONVERSATION_KIND)
-      .execute()
-  ).map((r) => r.group_id);
+      .where('g.kind', '!=', HOTLINE_CONVERSATION_KIND),
+  );
+  return async (userId) => (await query(db, { userId })).rows.map((r) => r.group_id);
 }
 
 /** A person's groups with their cursors, notice (who pinned it, whether they read it, how many did) and member count, busiest first. */

@@ -15,7 +15,7 @@ import {
   type AttachedImage,
   type MessageSender,
 } from './message-rows.ts';
-import { syncAfter } from './message-sync.ts';
+import { createMessageSync } from './message-sync.ts';
 
 export type { AttachedImage, MessageSender } from './message-rows.ts';
 
@@ -50,6 +50,7 @@ export function createMessageLog(deps: { db: Kysely<Database>; now: () => number
   const { db, now } = deps;
   const order = createAnnounceOrder();
   const batch = createMessageBatch({ db, now });
+  const syncAfter = createMessageSync(db);
 
   const select = () => selectMessages(db);
   const toView = toMessageView;
@@ -290,8 +291,7 @@ export function createMessageLog(deps: { db: Kysely<Database>; now: () => number
     },
 
     /** Catch-up over many conversations in a bounded few statements (see message-sync.ts). */
-    after: (cursors: [groupId: string, seq: number][], changes: Record<string, number>, limit: number) =>
-      syncAfter(db, cursors, changes, limit),
+    after: syncAfter,
 
     /** Older messages of one conversation, oldest first. */
     async before(groupId: string, beforeSeq: number | undefined, limit: number): Promise<MessageView[]> {

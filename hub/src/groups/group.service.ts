@@ -5,7 +5,7 @@ import { openDirect } from '../conversations/conversation-members.ts';
 import {
   activeMembersAmong,
   directPartnerNames,
-  groupIdsOf,
+  groupIdsQuery,
   groupListRows,
   groupMembership,
   sendingMembershipQuery,
@@ -55,6 +55,7 @@ export function createGroupService(deps: {
   const readsMoved = deps.readsMoved ?? (() => {});
   const pipeline = createMessagePipeline({ db, rates: deps.rates, now, groupCommit: deps.groupCommit ?? true });
   const sendingMembership = sendingMembershipQuery(db);
+  const groupIdsOf = groupIdsQuery(db);
 
   /** The caller's active membership, or not_found: another grid's group looks like no group at all. */
   async function membership(actor: Actor, groupId: string) {
@@ -97,7 +98,7 @@ export function createGroupService(deps: {
 
   return {
     /** Ids of the groups a person belongs to (the transport joins their rooms). */
-    groupIdsOf: (userId: string) => groupIdsOf(db, userId),
+    groupIdsOf,
     list,
 
     /** Finds or opens the one-to-one conversation between two staff members. */
@@ -161,7 +162,7 @@ export function createGroupService(deps: {
      */
     async sync(actor: Actor, req: SyncRequest, joined?: ReadonlySet<string>): Promise<SyncAnswer> {
       const known = joined && Object.keys(req.cursors).every((id) => joined.has(id));
-      return pipeline.sync(known ? joined : new Set(await groupIdsOf(db, actor.id)), req);
+      return pipeline.sync(known ? joined : new Set(await groupIdsOf(actor.id)), req);
     },
 
     /** Searches the text of the caller's groups (or of one of them), newest first, with match positions. */
@@ -170,7 +171,7 @@ export function createGroupService(deps: {
       query: string,
       groupId?: string,
     ): Promise<{ message: MessageView; matches: [number, number][] }[]> {
-      const mine = await groupIdsOf(db, actor.id);
+      const mine = await groupIdsOf(actor.id);
       const scope = groupId ? mine.filter((g) => g === groupId) : mine;
       if (groupId && scope.length === 0) throw errors.notFound('group');
       return pipeline.search(scope, query, SEARCH_LIMIT);
