@@ -129,6 +129,17 @@ for (const dialect of await storeDialects()) {
       expect(answer.floors).toBeUndefined();
     });
 
+    it('answers lists of every length alike (each padded to its own prepared statement), the padding never matching', async () => {
+      for (let k = 1; k <= groups.length; k++) {
+        const mine = groups.slice(groups.length - k);
+        const answer = await sync(reader, { cursors: Object.fromEntries(mine.map((g) => [g, 0])), limit: 1000 });
+        const expected: [string, number][] = [];
+        for (const g of mine) for (const seq of (await stored(g, 0)).seqs) expected.push([g, seq]);
+        expect(answer.messages.map((m) => [m.groupId, m.seq])).toEqual(expected);
+        expect(Object.keys(answer.changes).sort()).toEqual([...mine].sort());
+      }
+    });
+
     it('pages by the limit across groups (messages and edits alike) and loses or doubles nothing resuming from what each page gave', async () => {
       // Two recalls in a group the reader already holds up to seq 5: edits it learns of on the way.
       const held = groups[4]!;

@@ -12,10 +12,11 @@ interface Counters {
 }
 
 /**
- * Lists go to the store padded to one of a few lengths, so a sync over 3 or 300 conversations
- * uses one of a handful of prepared statements instead of one per length.
+ * Lists go to the store padded to the next power of two, so a sync over 3 or 300 conversations
+ * uses one of a handful of prepared statements instead of one per length; one stays one (the
+ * common reconnect: one group has news), as each padding row costs an index probe.
  */
-const paddedLength = (n: number) => Math.max(8, 2 ** Math.ceil(Math.log2(n)));
+const paddedLength = (n: number) => 2 ** Math.ceil(Math.log2(n));
 const pad = <T>(rows: T[], filler: T): T[] => [
   ...rows,
   ...Array.from({ length: paddedLength(rows.length) - rows.length }, () => filler),

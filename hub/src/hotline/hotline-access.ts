@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import { can, type Actor } from '../auth/permissions.ts';
 import { errors } from '../errors.ts';
 import { personById, stationOf as stationOfUnit, unitById } from '../org/org-queries.ts';
+import { preparedQuery } from '../store/prepared-query.ts';
 import type { Database, HotlineThreadTable } from '../store/schema.ts';
 
 export type ThreadRow = Selectable<HotlineThreadTable>;
@@ -21,6 +22,10 @@ export interface ThreadAccess {
  */
 export function createHotlineAccess(db: Kysely<Database>) {
   const stationOf = (unitId: string) => stationOfUnit(db, unitId);
+  // Prepared once: every staff connect reads it to join the desk rooms.
+  const delegatedTo = preparedQuery(db, ['userId'], (q, v) =>
+    q.selectFrom('hotline_delegates').select('station_id').where('user_id', '=', v.userId),
+  );
 
   /** Stations whose hotline the person handles: a station head's own, and those that delegated it to them. */
   async function handledStations(actor: Actor): Promise<string[]> {
@@ -30,12 +35,7 @@ export function createHotlineAccess(db: Kysely<Database>) {
       const s = await stationOf(actor.unitId);
       if (s) out.add(s.id);
     }
-    const delegated = await db
-      .selectFrom('hotline_delegates')
-      .select('station_id')
-      .where('user_id', '=', actor.id)
-      .execute();
-    for (const d of delegated) out.add(d.station_id);
+    for (const d of (await delegatedTo(db, { userId: actor.id })).rows) out.add(d.station_id);
     return [...out];
   }
 
