@@ -17,6 +17,7 @@ import type { Logger } from '../logger.ts';
 import { migrationProvider } from './migrations/index.ts';
 import type { Database } from './schema.ts';
 import { withStatementCache } from './statement-cache.ts';
+import { startWalCheckpointer } from './wal-checkpointer.ts';
 import { createStoreHealth, type StoreHealth } from './store-health.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -138,11 +139,17 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('synchronous = NORMAL');
     const liteDb = new Kysely<Database>({ dialect: new StoreSqliteDialect(sqlite), log });
+    const checkpointer =
+      file === ':memory:' || opts.readOnly ? undefined : startWalCheckpointer({ sqlite, file: path, log: opts.log });
     store = {
       db: liteDb,
       dialect: 'sqlite',
       ping: async () => void (await sql`select 1`.execute(liteDb)),
-      close: () => liteDb.destroy(),
+      // The worker's connection first: the hub's, closing last, then checkpoints all and removes the WAL.
+      close: async () => {
+        await checkpointer?.stop();
+        await liteDb.destroy();
+      },
     };
   }
   db = store.db;

@@ -1,0 +1,128 @@
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openStore, SQLITE_FILE } from './database.ts';
+import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.ts';
+
+/** The SQLite store's WAL checkpoints, done by a worker thread instead of the committing connection. */
+describe('WAL checkpoints off the event loop', () => {
+  const dirs: string[] = [];
+  const opened: { close(): unknown }[] = [];
+  const tempDir = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fq-wal-'));
+    dirs.push(dir);
+    return dir;
+  };
+  /** A WAL-mode file with a table, as the store opens it. */
+  const walFile = () => {
+    const file = join(tempDir(), 'store.sqlite');
+    const db = new SQLite(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.exec('create table notes (id integer primary key, text text not null)');
+    opened.push(db);
+    return { db, file };
+  };
+  /** Commits `n` rows one transaction each, as messages are written. */
+  const writeRows = (db: SQLite.Database, n: number) => {
+    const insert = db.prepare('insert into notes (text) values (?)');
+    for (let i = 0; i < n; i += 1) insert.run(`第${i + 1}条 ${'记录'.repeat(50)}`);
+  };
+  const rowsIn = (file: string) => {
+    const db = new SQLite(file, { readonly: true });
+    try {
+      return (db.prepare('select count(*) as n from notes').get() as { n: number }).n;
+    } finally {
+      db.close();
+    }
+  };
+  const checkpointers: WalCheckpointer[] = [];
+
+  afterEach(async () => {
+    for (const c of checkpointers.splice(0)) await c.stop();
+    for (const db of opened.splice(0)) db.close();
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the committing connection never checkpoints; the worker copies its commits into the database file', async () => {
+    const { db, file } = walFile();
+    const c = startWalCheckpointer({ sqlite: db, file, everyMs: 20 });
+    checkpointers.push(c);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+
+    const copied = c.nextCheckpoint();
+    writeRows(db, 3000); // well past the 1000 pages at which the connection would checkpoint itself
+    const done = await copied;
+    expect(done.copied).toBeGreaterThan(0);
+    // The worker goes on until it has copied every frame the WAL holds.
+    let last = done;
+    while (last.copied < last.frames) last = await c.nextCheckpoint();
+
+    // The database file alone, without its WAL, holds every row: they were copied into it.
+    const alone = join(tempDir(), 'copy.sqlite');
+    copyFileSync(file, alone);
+    expect(rowsIn(alone)).toBe(3000);
+  });
+
+  it('when the worker is gone, the connection checkpoints by itself again', async () => {
+    const { db, file } = walFile();
+    const c = startWalCheckpointer({ sqlite: db, file });
+    checkpointers.push(c);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    await c.thread.terminate();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+
+    writeRows(db, 3000);
+    const alone = join(tempDir(), 'copy.sqlite');
+    copyFileSync(file, alone);
+    expect(rowsIn(alone)).toBeGreaterThan(0);
+  });
+
+  it('a store closes with its WAL checkpointed and removed, and opens again with everything in it', async () => {
+    const dataDir = tempDir();
+    const store = await openStore({ dataDir });
+    expect((await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(store.db)).rows).toEqual([
+      { wal_autocheckpoint: 0 },
+    ]);
+    const before = Number(
+      (
+        await store.db
+          .selectFrom('units')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+    await store.db
+      .insertInto('units')
+      .values({
+        id: 'wal-unit',
+        parent_id: null,
+        kind: 'command',
+        name: '检查点',
+        code: 'WAL-1',
+        path: '/wal-unit/',
+        sort: 1,
+        created_at: Date.now(),
+      })
+      .execute();
+    await store.close();
+    expect(existsSync(join(dataDir, `${SQLITE_FILE}-wal`))).toBe(false);
+
+    const again = await openStore({ dataDir });
+    opened.push({ close: () => again.close() });
+    expect(
+      Number(
+        (
+          await again.db
+            .selectFrom('units')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      ),
+    ).toBe(before + 1);
+  });
+});
