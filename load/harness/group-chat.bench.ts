@@ -45,9 +45,11 @@ async function level(
   tag: string,
 ): Promise<Level & { window: [number, number] }> {
   const w0 = await clusterWork([server]);
+  await server.loopDelay();
   const from = now();
   const t = await pool.traffic(rate, seconds * 1000, DRAIN_MS, tag);
   const to = now();
+  const loopDelay = await server.loopDelay();
   const w1 = await clusterWork([server]);
   const ok = t.latency.p99 < P99_LIMIT_MS && t.missing === 0 && t.sendFailures === 0;
   const work = {
@@ -55,10 +57,12 @@ async function level(
     userMsPerMessage: (w1.userMs - w0.userMs) / t.sent,
     systemMsPerMessage: (w1.systemMs - w0.systemMs) / t.sent,
     queriesPerMessage: (w1.queries - w0.queries) / t.sent,
+    loopDelay,
   };
   log(
     `  ${side} ${rate}/s per group (${rate * groups}/s): p50 ${t.latency.p50.toFixed(0)} p99 ${t.latency.p99.toFixed(0)} ms, sent ${t.sent} (${t.sentPerSecond.toFixed(0)}/s), missing ${t.missing}, failures ${t.sendFailures}; ` +
-      `server CPU ${work.cpuMsPerMessage.toFixed(2)} ms per message (user ${work.userMsPerMessage.toFixed(2)}, system ${work.systemMsPerMessage.toFixed(2)})${ok ? '' : '  ← over'}`,
+      `server CPU ${work.cpuMsPerMessage.toFixed(2)} ms per message (user ${work.userMsPerMessage.toFixed(2)}, system ${work.systemMsPerMessage.toFixed(2)}); ` +
+      `event loop delay p99 ${loopDelay.p99Ms.toFixed(1)} max ${loopDelay.maxMs.toFixed(1)} ms${ok ? '' : '  ← over'}`,
   );
   return { side, perGroup: rate, total: rate * groups, seconds, ok, traffic: t, ...work, window: [from, to] };
 }

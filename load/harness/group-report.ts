@@ -1,5 +1,6 @@
 import type { PoolConnectRound, PoolTraffic } from './group-pool.ts';
 import type { CheckStats } from './group-worker.ts';
+import type { LoopDelay } from './loop-delay.ts';
 import type { Machine } from './machine.ts';
 import type { PerConnection } from './memory.ts';
 
@@ -19,6 +20,8 @@ export interface Level {
   systemMsPerMessage: number;
   /** hub: store queries over the level, per message sent (NaN for plain). */
   queriesPerMessage: number;
+  /** The server's event-loop delay over the level: what blocked every socket of the node at once. */
+  loopDelay: LoopDelay;
 }
 
 /** The whole run, as written to load/out/group-chat-*.json. */
@@ -60,8 +63,8 @@ const ratio = (h: number | undefined, p: number | undefined) =>
 
 function levelTable(result: GroupResult): string {
   const lines = [
-    '| rate per group (all groups) | plain p50 / p99 / max (ms) | hub p50 / p99 / max (ms) | hub / plain p99 | plain sent/s, missing | hub sent/s, missing, refused | server CPU per message, plain / hub (ms) | user + system per message, plain; hub (ms) | hub store queries per message | p99 < 200 ms: plain / hub |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |',
+    '| rate per group (all groups) | plain p50 / p99 / max (ms) | hub p50 / p99 / max (ms) | hub / plain p99 | plain sent/s, missing | hub sent/s, missing, refused | server CPU per message, plain / hub (ms) | user + system per message, plain; hub (ms) | hub store queries per message | event-loop delay p99 / max, plain; hub (ms) | p99 < 200 ms: plain / hub |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |',
   ];
   for (const rate of [...new Set(result.levels.map((l) => l.perGroup))]) {
     const p = result.levels.find((l) => l.perGroup === rate && l.side === 'plain');
@@ -70,9 +73,10 @@ function levelTable(result: GroupResult): string {
       l ? `${fmt(l.traffic.latency.p50)} / ${fmt(l.traffic.latency.p99)} / ${fmt(l.traffic.latency.max)}` : 'not run';
     const yes = (l?: Level) => (l ? (l.ok ? 'yes' : 'NO') : '–');
     const split = (l?: Level) => (l ? `${fmt(l.userMsPerMessage, 2)} + ${fmt(l.systemMsPerMessage, 2)}` : '–');
+    const loop = (l?: Level) => (l ? `${fmt(l.loopDelay.p99Ms, 1)} / ${fmt(l.loopDelay.maxMs, 1)}` : '–');
     lines.push(
       `| ${rate}/s (${p?.total ?? h?.total}/s)${p?.seconds === result.settings.steadyS || h?.seconds === result.settings.steadyS ? `, ${result.settings.steadyS} s` : ''} | ${lat(p)} | ${lat(h)} | ${ratio(h?.traffic.latency.p99, p?.traffic.latency.p99)} | ` +
-        `${p ? `${fmt(p.traffic.sentPerSecond, 0)}, ${p.traffic.missing}` : '–'} | ${h ? `${fmt(h.traffic.sentPerSecond, 0)}, ${h.traffic.missing}, ${h.traffic.sendFailures}` : '–'} | ${fmt(p?.cpuMsPerMessage, 2)} / ${fmt(h?.cpuMsPerMessage, 2)} | ${split(p)}; ${split(h)} | ${fmt(h?.queriesPerMessage, 1)} | ${yes(p)} / ${yes(h)} |`,
+        `${p ? `${fmt(p.traffic.sentPerSecond, 0)}, ${p.traffic.missing}` : '–'} | ${h ? `${fmt(h.traffic.sentPerSecond, 0)}, ${h.traffic.missing}, ${h.traffic.sendFailures}` : '–'} | ${fmt(p?.cpuMsPerMessage, 2)} / ${fmt(h?.cpuMsPerMessage, 2)} | ${split(p)}; ${split(h)} | ${fmt(h?.queriesPerMessage, 1)} | ${loop(p)}; ${loop(h)} | ${yes(p)} / ${yes(h)} |`,
     );
   }
   return lines.join('\n');
@@ -135,7 +139,7 @@ export function renderGroupMarkdown(result: GroupResult): string {
       "(a refused or timed-out handshake retries after a full-jitter backoff, as a real client does), each asking `group:sync` for what came after its cursor; timed until every member holds its group's last seq.",
     "- lost = seqs between 1 and the group's last seq in the store that a member never got, live or by sync, over the whole run; doubled = one seq delivered live twice to a member, or one seq seen with two message ids. Seqs that came both live and in a sync answer are expected (the hub joins rooms before reading the catch-up) and dropped by seq: " +
       `${result.check?.syncOverlap ?? '–'} this run.`,
-    "- server CPU = `process.cpuUsage()` of the server process over a level, divided by the messages sent, also as its user part (JavaScript: handlers, encoding, the store's library) and system part (the kernel: socket writes, file I/O); store queries = the hub's `hub_store_query_seconds_count` from `/metrics`.",
+    "- server CPU = `process.cpuUsage()` of the server process over a level, divided by the messages sent, also as its user part (JavaScript: handlers, encoding, the store's library) and system part (the kernel: socket writes, file I/O); store queries = the hub's `hub_store_query_seconds_count` from `/metrics`; event-loop delay = `monitorEventLoopDelay` inside the server over the level (how long timers waited: work that held every socket of the node at once).",
     '- memory = `process.memoryUsage()` inside the server process after a full GC, before and after connecting the members (hub: members + posters), divided by the connections: the server alone.',
     '',
   ];

@@ -1,5 +1,6 @@
 import { now } from './clock.ts';
 import { announce, serve } from './ipc.ts';
+import { loopDelayMeter } from './loop-delay.ts';
 import { heapSnapshotTo, settledMemory } from './memory.ts';
 
 /**
@@ -12,6 +13,7 @@ serve({
   memory: () => settledMemory(),
   heapSnapshot: heapSnapshotTo,
   cpu: async () => process.cpuUsage(),
+  loopDelay: loopDelayMeter(),
   clock: async () => ({ wall: now(), monoUs: Number(process.hrtime.bigint() / 1000n) }),
 });
 await import('../../hub/src/main.ts');

@@ -3,6 +3,7 @@ import { redisBackend } from '../../hub/src/realtime/adapter.ts';
 import { startBaselineServer } from './baseline-server.ts';
 import { now } from './clock.ts';
 import { announce, serve } from './ipc.ts';
+import { loopDelayMeter } from './loop-delay.ts';
 import { heapSnapshotTo, settledMemory } from './memory.ts';
 
 /**
@@ -46,6 +47,7 @@ serve({
   memory: () => settledMemory(),
   heapSnapshot: heapSnapshotTo,
   cpu: async () => process.cpuUsage(),
+  loopDelay: loopDelayMeter(),
   // The clock of its --cpu-prof samples, when the bench profiles it (BENCH_CPU_PROF=1).
   clock: async () => ({ wall: now(), monoUs: Number(process.hrtime.bigint() / 1000n) }),
 });

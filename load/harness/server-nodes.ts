@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { forkChild, stopChild, type Child } from './children.ts';
 import { now } from './clock.ts';
+import type { LoopDelay } from './loop-delay.ts';
 import type { MemorySnapshot } from './memory.ts';
 
 /** A server process under test (hub node or baseline node), seen from the bench. */
@@ -15,6 +16,8 @@ export interface ServerNode {
   heapSnapshot(dir: string, label: string): Promise<string>;
   /** CPU time it has used so far, in ms: user (its JavaScript, parsing, crypto) and system (socket writes, I/O). */
   cpu(): Promise<CpuTime>;
+  /** Its event-loop delay since the last call (loop-delay.ts). */
+  loopDelay(): Promise<LoopDelay>;
   /** Hub nodes: store queries run so far, from the hub's own /metrics. */
   storeQueries?(): Promise<number>;
   /**
@@ -55,6 +58,7 @@ function nodeOf(child: Child, url: string): ServerNode {
       const c = await child.peer.call<NodeJS.CpuUsage>('cpu');
       return { userMs: c.user / 1000, systemMs: c.system / 1000, totalMs: (c.user + c.system) / 1000 };
     },
+    loopDelay: () => child.peer.call<LoopDelay>('loopDelay'),
     stop: () => stopChild(child),
   };
 }
