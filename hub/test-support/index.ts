@@ -127,21 +127,26 @@ export async function demoLogin(hub: Hub, role: Role): Promise<string> {
   return row.login;
 }
 
-/** Opens a real socket.io-client connection; resolves once connected, rejects with the connect_error. */
+/**
+ * Opens a real socket.io-client connection; resolves once connected, rejects with the connect_error.
+ * `reconnect`: comes back by itself after any drop, one the server made included, as the web client does.
+ */
 export function connectSocket(
   url: string,
-  opts: { token?: string; cookie?: string; origin?: string | null } = {},
+  opts: { token?: string; cookie?: string; origin?: string | null; reconnect?: boolean } = {},
 ): Promise<TestSocket> {
   const headers: Record<string, string> = {};
   if (opts.cookie) headers.cookie = opts.cookie;
   if (opts.origin !== null) headers.origin = opts.origin ?? url;
   const socket: TestSocket = io(url, {
     transports: ['websocket'],
-    reconnection: false,
+    reconnection: opts.reconnect ?? false,
     forceNew: true,
     auth: opts.token ? { token: opts.token } : {},
     extraHeaders: headers,
   });
+  // socket.io-client leaves a server's disconnect alone; the web's connection retries it.
+  if (opts.reconnect) socket.on('disconnect', (why) => why === 'io server disconnect' && socket.connect());
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(socket));
     socket.once('connect_error', (err) => {

@@ -8,6 +8,8 @@ import {
   type ApiClient,
   type TestHub,
 } from '../../test-support/index.ts';
+import { checkNewGridHeardLive } from '../../test-support/new-grid-live.ts';
+import { csv } from '../../test-support/roster.ts';
 
 /** The unit tree's administration and the groups that follow it, on both stores. */
 for (const dialect of await storeDialects()) {
@@ -99,6 +101,36 @@ for (const dialect of await storeDialects()) {
           .where('name', 'in', ['错位中队', '错位网格', '悬空派出所', '重复代码网格'])
           .execute(),
       ).toEqual([]);
+    });
+
+    it('a new grid reaches its community’s open sockets live, and nobody outside the community', async () => {
+      await checkNewGridHeardLive({
+        t,
+        communityCode: 'BH-ZS-TY-C3',
+        outsiderCommunityCode: 'BH-ZS-TY-C1',
+        create: async (parentId) => {
+          const made = await admin('POST', '/api/admin/units', { parentId, kind: 'grid', name: '友好社区第三网格' });
+          expect(made.status).toBe(201);
+          return made.body.unit.id;
+        },
+      });
+    });
+
+    it('a grid made by a unit import reaches its community’s open sockets live, too', async () => {
+      await checkNewGridHeardLive({
+        t,
+        communityCode: 'BH-XC-XC-C2',
+        outsiderCommunityCode: 'BH-XC-XC-C3',
+        create: async () => {
+          const file = csv([
+            ['单位名称', '类型', '上级单位', '单位代码'],
+            ['天山社区第六网格', '网格', 'BH-XC-XC-C2', 'BH-XC-XC-C2-G6'],
+          ]);
+          const res = await admin('POST', '/api/admin/import/units?apply=1', file, { 'content-type': 'text/csv' });
+          expect(res.body).toMatchObject({ applied: true, summary: { create: 1 } });
+          return (await unitByCode('BH-XC-XC-C2-G6')).id;
+        },
+      });
     });
 
     it('renames and re-codes a unit, its groups follow; a move under its own descendant is refused', async () => {
