@@ -60,14 +60,27 @@ for (const dialect of await storeDialects()) {
           .orderBy('seq')
           .execute()
       ).map((r) => Number(r.seq));
-    /** Resolves once every listener has heard the group up to `last` (or throws after a while). */
-    const heardUpTo = async (listeners: Listener[], groupId: string, last: number) => {
-      for (let waited = 0; waited < 15_000; waited += 50) {
-        if (listeners.every((l) => l.heard.some((m) => m.groupId === groupId && m.seq === last))) return;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      throw new Error(`not every member heard ${groupId} up to seq ${last}`);
-    };
+    /**
+     * Resolves once every listener has heard the group up to `last`, checked on each of their
+     * `message:created` events (their `heard` already holds it); fails saying who had not after 15 s.
+     */
+    const heardUpTo = (listeners: Listener[], groupId: string, last: number) =>
+      new Promise<void>((resolve, reject) => {
+        const upTo = (l: Listener) => l.heard.some((m) => m.groupId === groupId && m.seq === last);
+        const behind = () => listeners.flatMap((l, i) => (upTo(l) ? [] : [i]));
+        const settle = (end: () => void) => {
+          clearTimeout(timer);
+          for (const l of listeners) l.socket.off('message:created', check);
+          end();
+        };
+        const check = () => behind().length === 0 && settle(resolve);
+        const timer = setTimeout(() => {
+          const who = `listeners ${behind().join(', ')} of ${listeners.length}`;
+          settle(() => reject(new Error(`${who} did not hear ${groupId} up to seq ${last} within 15 s`)));
+        }, 15_000);
+        for (const l of listeners) l.socket.on('message:created', check);
+        check();
+      });
     /** What this listener heard of the group past `after`, as seqs in arrival order. */
     const heardSeqs = (l: Listener, groupId: string, after: number) =>
       l.heard.filter((m) => m.groupId === groupId && m.seq > after).map((m) => m.seq);
