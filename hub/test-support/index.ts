@@ -156,20 +156,7 @@ export function connectSocket(
   });
 }
 
-/** Resolves with the next occurrence of an event (or rejects after `ms`). */
-export function nextEvent<T = unknown>(
-  socket: { once(ev: string, fn: (arg: T) => void): unknown },
-  event: string,
-  ms = 5000,
-): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${event} within ${ms} ms`)), ms);
-    socket.once(event, (arg: T) => {
-      clearTimeout(timer);
-      resolve(arg);
-    });
-  });
-}
+export { nextEvent } from './next-event.ts';
 
 /** A response body as JSON, loosely typed: tests assert on its shape. */
 
@@ -259,6 +246,7 @@ export {
 } from './admin-client.ts';
 export { firstGrid, type FirstGrid } from './first-grid.ts';
 export { checkCatchUpFollowsMembership, type MembershipNodes } from './membership-catch-up.ts';
+export { checkNewGridHeardLive, type NewGridCase } from './new-grid-live.ts';
 export { buildStationRoster, csv, stationUnitsCsv } from './roster.ts';
 export { metricSample, scrapeMetrics } from './metrics-text.ts';
 export { parseCsv } from '../src/admin/csv.ts';

@@ -1,12 +1,16 @@
 import { expect } from 'vitest';
 import type { MessageView } from '../src/protocol/index.ts';
-import { connectSocket, login, nextEvent, type TestHub, type TestSocket } from './index.ts';
+import type { TestHub, TestSocket } from './index.ts';
+import { nextEvent } from './next-event.ts';
 
 let sent = 0;
 
 /** Where a new grid is made, who must hear it and who must not, and how the grid comes to be. */
 export interface NewGridCase {
+  /** The node whose store is read (any node: they share it). */
   t: TestHub;
+  /** Signs in and opens a socket that reconnects by itself, as the web's does (on any node). */
+  open(login: string): Promise<TestSocket>;
   /** The community the grid is made under: its officer and auxiliary join the grid's group. */
   communityCode: string;
   /** Another community of the same station: its officer shares the station's group, not the grid's. */
@@ -41,7 +45,7 @@ export async function checkNewGridHeardLive(c: NewGridCase): Promise<void> {
     .executeTakeFirstOrThrow();
   const sockets: TestSocket[] = [];
   const open = async (loginName: string) => {
-    const s = await connectSocket(c.t.url, { cookie: (await login(c.t.url, loginName)).cookie, reconnect: true });
+    const s = await c.open(loginName);
     sockets.push(s);
     return s;
   };
@@ -75,8 +79,8 @@ export async function checkNewGridHeardLive(c: NewGridCase): Promise<void> {
     const synced = await officer.emitWithAck('group:sync', { cursors: { [groupId]: 0 } });
     expect(synced.ok && synced.messages.map((m) => m.id)).toContain(first.id);
 
-    // One node emits in order: once the outsider hears a later message to the station's group,
-    // anything of the grid's group meant for them would already have come.
+    // Both messages are emitted by the node of the sockets, in order: once the outsider hears the
+    // later one (to the station's group), anything of the grid's group meant for them has come.
     const marker = new Promise<void>((resolve) =>
       outsider.on('message:created', (m) => m.groupId === stationGroup.id && resolve()),
     );

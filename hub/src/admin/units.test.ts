@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiClient,
+  checkNewGridHeardLive,
   connectSocket,
+  csv,
   login,
   startTestHub,
   storeDialects,
   type ApiClient,
   type TestHub,
 } from '../../test-support/index.ts';
-import { checkNewGridHeardLive } from '../../test-support/new-grid-live.ts';
-import { csv } from '../../test-support/roster.ts';
 
 /** The unit tree's administration and the groups that follow it, on both stores. */
 for (const dialect of await storeDialects()) {
@@ -20,6 +20,9 @@ for (const dialect of await storeDialects()) {
     let head: ApiClient;
     const unitByCode = (code: string) =>
       t.hub.store.db.selectFrom('units').selectAll().where('code', '=', code).executeTakeFirstOrThrow();
+    /** A socket that reconnects by itself, as the web's does. */
+    const open = async (who: string) =>
+      connectSocket(t.url, { cookie: (await login(t.url, who)).cookie, reconnect: true });
     const groupOf = (unitId: string) =>
       t.hub.store.db.selectFrom('groups').selectAll().where('unit_id', '=', unitId).executeTakeFirst();
 
@@ -106,6 +109,7 @@ for (const dialect of await storeDialects()) {
     it('a new grid reaches its community’s open sockets live, and nobody outside the community', async () => {
       await checkNewGridHeardLive({
         t,
+        open,
         communityCode: 'BH-ZS-TY-C3',
         outsiderCommunityCode: 'BH-ZS-TY-C1',
         create: async (parentId) => {
@@ -119,6 +123,7 @@ for (const dialect of await storeDialects()) {
     it('a grid made by a unit import reaches its community’s open sockets live, too', async () => {
       await checkNewGridHeardLive({
         t,
+        open,
         communityCode: 'BH-XC-XC-C2',
         outsiderCommunityCode: 'BH-XC-XC-C3',
         create: async () => {
