@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiClient,
   checkNewGridHeardLive,
+  gridOverHttp,
   connectSocket,
   createTempPostgres,
   csv,
@@ -167,11 +168,7 @@ describe.skipIf(!ready)('administration on two nodes', () => {
       open: async (who) => connectSocket(b.url, { cookie: (await login(b.url, who)).cookie, reconnect: true }),
       communityCode: 'BH-XC-XC-C4',
       outsiderCommunityCode: 'BH-XC-XC-C5',
-      create: async (parentId) => {
-        const made = await admin('POST', '/api/admin/units', { parentId, kind: 'grid', name: '建设社区第三网格' });
-        expect(made.status).toBe(201);
-        return made.body.unit.id;
-      },
+      create: gridOverHttp(admin, '建设社区第三网格'),
     });
   });
 });

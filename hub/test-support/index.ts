@@ -246,7 +246,7 @@ export {
 } from './admin-client.ts';
 export { firstGrid, type FirstGrid } from './first-grid.ts';
 export { checkCatchUpFollowsMembership, type MembershipNodes } from './membership-catch-up.ts';
-export { checkNewGridHeardLive, type NewGridCase } from './new-grid-live.ts';
+export { checkNewGridHeardLive, gridOverHttp, type NewGridCase } from './new-grid-live.ts';
 export { buildStationRoster, csv, stationUnitsCsv } from './roster.ts';
 export { metricSample, scrapeMetrics } from './metrics-text.ts';
 export { parseCsv } from '../src/admin/csv.ts';

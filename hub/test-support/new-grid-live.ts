@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import type { MessageView } from '../src/protocol/index.ts';
+import type { ApiClient } from './admin-client.ts';
 import type { TestHub, TestSocket } from './index.ts';
 import { nextEvent } from './next-event.ts';
 
@@ -18,6 +19,13 @@ export interface NewGridCase {
   /** Makes the grid (over HTTP, as an administrator does); resolves with its unit id. */
   create(communityId: string): Promise<string>;
 }
+
+/** A `create` that makes the grid as the web's unit page does: POST /api/admin/units. */
+export const gridOverHttp = (admin: ApiClient, name: string) => async (parentId: string) => {
+  const made = await admin('POST', '/api/admin/units', { parentId, kind: 'grid', name });
+  expect(made.status).toBe(201);
+  return made.body.unit.id as string;
+};
 
 /**
  * A grid made while its community's people are connected: their open sockets (which reconnect by

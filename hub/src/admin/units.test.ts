@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiClient,
   checkNewGridHeardLive,
+  gridOverHttp,
   connectSocket,
   csv,
   login,
@@ -112,11 +113,7 @@ for (const dialect of await storeDialects()) {
         open,
         communityCode: 'BH-ZS-TY-C3',
         outsiderCommunityCode: 'BH-ZS-TY-C1',
-        create: async (parentId) => {
-          const made = await admin('POST', '/api/admin/units', { parentId, kind: 'grid', name: '友好社区第三网格' });
-          expect(made.status).toBe(201);
-          return made.body.unit.id;
-        },
+        create: gridOverHttp(admin, '友好社区第三网格'),
       });
     });
 
