@@ -24,7 +24,7 @@ interface Listener {
  * Many `message:send` in flight at once (group commit writes them together): over real sockets,
  * every send is answered once with its stored message, a client id sent twice in the burst is
  * stored once, each group's seqs stay exactly 1..last, and every member hears every new message
- * once, in seq order per group. On SQLite and PostgreSQL.
+ * once, in seq order per group (the resent one may be announced again). On SQLite and PostgreSQL.
  */
 for (const dialect of await storeDialects()) {
   describe.skipIf(!dialect.available)(`message:send bursts on ${dialect.name}`, () => {
@@ -137,7 +137,14 @@ for (const dialect of await storeDialects()) {
       expect(await storedSeqs(grid.groupId, before)).toEqual(range(before + 1, last));
 
       await heardUpTo(members, grid.groupId, last);
-      for (const m of members) expect(heardSeqs(m, grid.groupId, before)).toEqual(range(before + 1, last));
+      // A resend checked after the first one committed is announced again (its first node may have
+      // died before announcing; receivers drop a seq they hold): that seq alone may come twice.
+      const resentSeq = twiceAnswers[0]!.message.seq;
+      for (const m of members) {
+        const seqs = heardSeqs(m, grid.groupId, before);
+        expect([...new Set(seqs)]).toEqual(range(before + 1, last));
+        expect(seqs.filter((seq, k) => seqs.indexOf(seq) !== k && seq !== resentSeq)).toEqual([]);
+      }
     });
 
     it('keeps each group gap-free and in order when a burst goes to several groups at once', async () => {
