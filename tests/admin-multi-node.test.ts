@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiClient,
+  checkNewGridHeardLive,
+  gridOverHttp,
   connectSocket,
   createTempPostgres,
   csv,
@@ -22,7 +24,8 @@ const ready = (await serviceAvailable('postgres')) && (await serviceAvailable('r
 
 /**
  * A roster import on node A changes five people: their sockets close on both nodes, their groups
- * follow, and a moved officer gets the orders of their new unit × role, not their old one's.
+ * follow, and a moved officer gets the orders of their new unit × role, not their old one's. A grid
+ * made on A reaches its community's sockets on B live.
  */
 describe.skipIf(!ready)('administration on two nodes', () => {
   let a: TestHub;
@@ -157,5 +160,15 @@ describe.skipIf(!ready)('administration on two nodes', () => {
     expect((await newUnitOrder).order.title).toBe('新单位指令');
     // Both came from A over Redis in order: had the old one reached the moved officer, it would be first.
     expect(heard).toEqual(['新单位指令']);
+  });
+
+  it('a grid made on node A reaches its community’s open sockets on node B live, and nobody outside it', async () => {
+    await checkNewGridHeardLive({
+      t: a,
+      open: async (who) => connectSocket(b.url, { cookie: (await login(b.url, who)).cookie, reconnect: true }),
+      communityCode: 'BH-XC-XC-C4',
+      outsiderCommunityCode: 'BH-XC-XC-C5',
+      create: gridOverHttp(admin, '建设社区第三网格'),
+    });
   });
 });

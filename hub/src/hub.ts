@@ -317,6 +317,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     sessions,
     limits: limitStore,
     sockets: realtime.accountSockets,
+    groups: groupNotifier,
     secureCookies,
     legacy: adminRoutes({
       db,

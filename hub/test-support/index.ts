@@ -127,21 +127,26 @@ export async function demoLogin(hub: Hub, role: Role): Promise<string> {
   return row.login;
 }
 
-/** Opens a real socket.io-client connection; resolves once connected, rejects with the connect_error. */
+/**
+ * Opens a real socket.io-client connection; resolves once connected, rejects with the connect_error.
+ * `reconnect`: comes back by itself after any drop, one the server made included, as the web client does.
+ */
 export function connectSocket(
   url: string,
-  opts: { token?: string; cookie?: string; origin?: string | null } = {},
+  opts: { token?: string; cookie?: string; origin?: string | null; reconnect?: boolean } = {},
 ): Promise<TestSocket> {
   const headers: Record<string, string> = {};
   if (opts.cookie) headers.cookie = opts.cookie;
   if (opts.origin !== null) headers.origin = opts.origin ?? url;
   const socket: TestSocket = io(url, {
     transports: ['websocket'],
-    reconnection: false,
+    reconnection: opts.reconnect ?? false,
     forceNew: true,
     auth: opts.token ? { token: opts.token } : {},
     extraHeaders: headers,
   });
+  // socket.io-client leaves a server's disconnect alone; the web's connection retries it.
+  if (opts.reconnect) socket.on('disconnect', (why) => why === 'io server disconnect' && socket.connect());
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(socket));
     socket.once('connect_error', (err) => {
@@ -151,20 +156,7 @@ export function connectSocket(
   });
 }
 
-/** Resolves with the next occurrence of an event (or rejects after `ms`). */
-export function nextEvent<T = unknown>(
-  socket: { once(ev: string, fn: (arg: T) => void): unknown },
-  event: string,
-  ms = 5000,
-): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${event} within ${ms} ms`)), ms);
-    socket.once(event, (arg: T) => {
-      clearTimeout(timer);
-      resolve(arg);
-    });
-  });
-}
+export { nextEvent } from './next-event.ts';
 
 /** A response body as JSON, loosely typed: tests assert on its shape. */
 
@@ -254,6 +246,7 @@ export {
 } from './admin-client.ts';
 export { firstGrid, type FirstGrid } from './first-grid.ts';
 export { checkCatchUpFollowsMembership, type MembershipNodes } from './membership-catch-up.ts';
+export { checkNewGridHeardLive, gridOverHttp, type NewGridCase } from './new-grid-live.ts';
 export { buildStationRoster, csv, stationUnitsCsv } from './roster.ts';
 export { metricSample, scrapeMetrics } from './metrics-text.ts';
 export { parseCsv } from '../src/admin/csv.ts';

@@ -8,6 +8,7 @@ import { createSetupService } from '../account/setup.service.ts';
 import type { LimitStore } from '../auth/limit-store.ts';
 import type { SessionService } from '../auth/session.service.ts';
 import type { Database } from '../store/schema.ts';
+import type { UnitGroupNotifier } from '../groups/unit-groups.ts';
 import { adminWriteLimit, orgAdminRoutes } from './admin.routes.ts';
 import { auditRoutes } from './audit.routes.ts';
 import { groupOverviewRoutes } from './group-overview.routes.ts';
@@ -27,15 +28,17 @@ export function createAdministration(deps: {
   sessions: SessionService;
   limits: LimitStore;
   sockets: AccountSockets;
+  /** Open sockets join the groups a new unit put their people in. */
+  groups: UnitGroupNotifier;
   secureCookies: boolean;
   legacy: Router;
 }) {
   const { db, sessions, sockets } = deps;
   const setup = createSetupService({ db });
   const people = createPeopleAdminService({ db, sessions, sockets });
-  const units = createUnitAdminService({ db, sockets });
+  const units = createUnitAdminService({ db, sockets, groups: deps.groups });
   const residents = createResidentAdminService({ db, sessions, sockets });
-  const roster = createRosterService({ db, sockets });
+  const roster = createRosterService({ db, sockets, groups: deps.groups });
   const admin = Router();
   admin.use(adminWriteLimit(deps.limits));
   admin.use(orgAdminRoutes({ units, people, residents }));

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { AccountSockets } from '../realtime/account-sockets.ts';
 import { writeAudit } from '../audit/audit-log.ts';
 import type { Actor } from '../auth/permissions.ts';
+import { announceJoins, type UnitGroupNotifier } from '../groups/unit-groups.ts';
 import {
   PEOPLE_IMPORT_COLUMNS,
   ROLE_LABELS,
@@ -41,7 +42,12 @@ function summarise(rows: ImportRowView[]): Record<ImportAction, number> {
  * applied all-or-nothing in one transaction (refused when any row is refused). Importing the same
  * file twice changes nothing the second time. Exports write the shape the import reads.
  */
-export function createRosterService(deps: { db: Kysely<Database>; sockets: AccountSockets; now?: () => number }) {
+export function createRosterService(deps: {
+  db: Kysely<Database>;
+  sockets: AccountSockets;
+  groups: UnitGroupNotifier;
+  now?: () => number;
+}) {
   const { db } = deps;
   const now = deps.now ?? Date.now;
 
@@ -63,7 +69,9 @@ export function createRosterService(deps: { db: Kysely<Database>; sockets: Accou
       const plan = planUnitImport(scope, await loadRosterUnits(db, scope), table);
       const summary = summarise(plan.rows);
       if (!apply || summary.refuse > 0) return { ok: true, applied: false, rows: plan.rows, summary };
-      await applyUnitImport(db, actor, plan, now());
+      const joined = await applyUnitImport(db, actor, plan, now());
+      // New grids' officers (new command rooms' heads) keep their rooms and join the new groups'.
+      announceJoins(deps.groups, joined);
       await writeAudit(db, { actorId: actor.id, action: 'roster.import_units', detail: { after: summary } });
       return { ok: true, applied: true, rows: plan.rows, summary };
     },

@@ -5,11 +5,13 @@ import type { Actor } from '../auth/permissions.ts';
 import { can } from '../auth/permissions.ts';
 import { errors } from '../errors.ts';
 import {
+  announceJoins,
   archiveUnitGroups,
   createUnitGroup,
   moveMemberships,
   plannedGroups,
   renameUnitGroups,
+  type UnitGroupNotifier,
 } from '../groups/unit-groups.ts';
 import { newId } from '../ids.ts';
 import {
@@ -54,9 +56,15 @@ export async function freeUnitCode(db: Db, parentCode: string | null, kind: Unit
 /**
  * The unit tree's administration: create, rename, re-code, move and retire units. Groups follow
  * (created, renamed, archived with their unit); a move re-roots the subtree's paths and moves the
- * memberships of the people in it, whose sockets then reconnect. Every write is audited.
+ * memberships of the people in it, whose sockets then reconnect. A new unit's group takes in its
+ * neighbours (a grid its community's officers), whose open sockets join it live. Every write is audited.
  */
-export function createUnitAdminService(deps: { db: Db; sockets: AccountSockets; now?: () => number }) {
+export function createUnitAdminService(deps: {
+  db: Db;
+  sockets: AccountSockets;
+  groups: UnitGroupNotifier;
+  now?: () => number;
+}) {
   const { db } = deps;
   const now = deps.now ?? Date.now;
 
@@ -140,6 +148,7 @@ export function createUnitAdminService(deps: { db: Db; sockets: AccountSockets; 
         sort: 0,
         created_at: at,
       };
+      let joined = new Map<string, string[]>();
       try {
         await db.transaction().execute(async (trx) => {
           const last = await trx
@@ -152,12 +161,14 @@ export function createUnitAdminService(deps: { db: Db; sockets: AccountSockets; 
           const was = await plannedGroups(trx, neighbours);
           await trx.insertInto('units').values(row).execute();
           await createUnitGroup(trx, { ...row, retired_at: null }, parent?.name, at);
-          await moveMemberships(trx, was, await plannedGroups(trx, neighbours), at);
+          ({ joined } = await moveMemberships(trx, was, await plannedGroups(trx, neighbours), at));
         });
       } catch (err) {
         if (isUniqueViolation(err)) throw errors.codeTaken(code);
         throw err;
       }
+      // Their unit and role rooms stay as they are: joining the new group is all that changes.
+      announceJoins(deps.groups, joined);
       await audit(actor, 'unit.create', id, undefined, {
         parentId: row.parent_id,
         kind: row.kind,
@@ -212,7 +223,7 @@ export function createUnitAdminService(deps: { db: Db; sockets: AccountSockets; 
               .set({ path: sql<string>`${newPath} || substr(path, ${unit.path.length + 1})` })
               .where('path', 'like', `${unit.path}%`)
               .execute();
-            moved = await moveMemberships(trx, was, await plannedGroups(trx, people), at);
+            moved = (await moveMemberships(trx, was, await plannedGroups(trx, people), at)).changed;
           }
           await renameUnitGroups(trx, id);
         });

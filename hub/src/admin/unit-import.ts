@@ -2,7 +2,13 @@ import type { Kysely } from 'kysely';
 import { writeAuditBatch } from '../audit/audit-log.ts';
 import type { Actor } from '../auth/permissions.ts';
 import { can } from '../auth/permissions.ts';
-import { createUnitGroup, moveMemberships, plannedGroups, renameUnitGroups } from '../groups/unit-groups.ts';
+import {
+  createUnitGroup,
+  moveMemberships,
+  plannedGroups,
+  renameUnitGroups,
+  type MembershipMoves,
+} from '../groups/unit-groups.ts';
 import { newId } from '../ids.ts';
 import {
   UNIT_CHILD_KINDS,
@@ -129,9 +135,17 @@ export function planUnitImport(scope: AdminScope, units: RosterUnits, table: str
   return plan;
 }
 
-/** Writes a unit plan in one transaction: units with their groups, renames, audit entries. */
-export async function applyUnitImport(db: Db, actor: Actor, plan: UnitPlan, at: number): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+/**
+ * Writes a unit plan in one transaction: units with their groups, renames, audit entries. Returns
+ * who joined which new group, for their open sockets to hear once it committed.
+ */
+export async function applyUnitImport(
+  db: Db,
+  actor: Actor,
+  plan: UnitPlan,
+  at: number,
+): Promise<MembershipMoves['joined']> {
+  return db.transaction().execute(async (trx) => {
     const last = await trx
       .selectFrom('units')
       .select((eb) => eb.fn.max('sort').as('sort'))
@@ -170,7 +184,7 @@ export async function applyUnitImport(db: Db, actor: Actor, plan: UnitPlan, at: 
           : undefined);
       await createUnitGroup(trx, u, parentName, at);
     }
-    await moveMemberships(trx, was, await plannedGroups(trx, neighbours), at);
+    const { joined } = await moveMemberships(trx, was, await plannedGroups(trx, neighbours), at);
     for (const r of plan.renames) {
       await trx.updateTable('units').set({ name: r.name }).where('id', '=', r.unit.id).execute();
       await renameUnitGroups(trx, r.unit.id);
@@ -195,5 +209,6 @@ export async function applyUnitImport(db: Db, actor: Actor, plan: UnitPlan, at: 
       ],
       at,
     );
+    return joined;
   });
 }

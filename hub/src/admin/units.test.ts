@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiClient,
+  checkNewGridHeardLive,
+  gridOverHttp,
   connectSocket,
+  csv,
   login,
   startTestHub,
   storeDialects,
@@ -18,6 +21,9 @@ for (const dialect of await storeDialects()) {
     let head: ApiClient;
     const unitByCode = (code: string) =>
       t.hub.store.db.selectFrom('units').selectAll().where('code', '=', code).executeTakeFirstOrThrow();
+    /** A socket that reconnects by itself, as the web's does. */
+    const open = async (who: string) =>
+      connectSocket(t.url, { cookie: (await login(t.url, who)).cookie, reconnect: true });
     const groupOf = (unitId: string) =>
       t.hub.store.db.selectFrom('groups').selectAll().where('unit_id', '=', unitId).executeTakeFirst();
 
@@ -99,6 +105,34 @@ for (const dialect of await storeDialects()) {
           .where('name', 'in', ['错位中队', '错位网格', '悬空派出所', '重复代码网格'])
           .execute(),
       ).toEqual([]);
+    });
+
+    it('a new grid reaches its community’s open sockets live, and nobody outside the community', async () => {
+      await checkNewGridHeardLive({
+        t,
+        open,
+        communityCode: 'BH-ZS-TY-C3',
+        outsiderCommunityCode: 'BH-ZS-TY-C1',
+        create: gridOverHttp(admin, '友好社区第三网格'),
+      });
+    });
+
+    it('a grid made by a unit import reaches its community’s open sockets live, too', async () => {
+      await checkNewGridHeardLive({
+        t,
+        open,
+        communityCode: 'BH-XC-XC-C2',
+        outsiderCommunityCode: 'BH-XC-XC-C3',
+        create: async () => {
+          const file = csv([
+            ['单位名称', '类型', '上级单位', '单位代码'],
+            ['天山社区第六网格', '网格', 'BH-XC-XC-C2', 'BH-XC-XC-C2-G6'],
+          ]);
+          const res = await admin('POST', '/api/admin/import/units?apply=1', file, { 'content-type': 'text/csv' });
+          expect(res.body).toMatchObject({ applied: true, summary: { create: 1 } });
+          return (await unitByCode('BH-XC-XC-C2-G6')).id;
+        },
+      });
     });
 
     it('renames and re-codes a unit, its groups follow; a move under its own descendant is refused', async () => {

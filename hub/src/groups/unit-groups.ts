@@ -140,30 +140,52 @@ export async function plannedGroups(db: Db, people: MemberSubject[]): Promise<Ma
   return new Map(people.map((p) => [p.id, plan.wanted(p)]));
 }
 
+/** What the transport does for the open sockets of people the tree put in a group. */
+export interface UnitGroupNotifier {
+  /** These people became active members: their sockets join the group's room and are told, on every node. */
+  membersJoined(groupId: string, userIds: string[]): void;
+}
+
+/** Who moved, and who became an active member of which new group (their open sockets join it). */
+export interface MembershipMoves {
+  changed: string[];
+  /** Group id → the people who became active members of it. */
+  joined: Map<string, string[]>;
+}
+
+/** After the moves' transaction committed: the joiners' open sockets hear the new groups live. */
+export function announceJoins(notify: UnitGroupNotifier, joined: MembershipMoves['joined']): void {
+  for (const [groupId, userIds] of joined) notify.membersJoined(groupId, userIds);
+}
+
 /**
  * Moves people's memberships from the groups they were in by the tree (`before`) to the ones it
  * puts them in now: left groups are marked removed, new ones joined. A resident still waiting for
- * approval in their old grid waits in the new one too. Returns who changed.
+ * approval in their old grid waits in the new one too.
  */
 export async function moveMemberships(
   db: Db,
   before: Map<string, Set<string>>,
   after: Map<string, Set<string>>,
   at: number,
-): Promise<string[]> {
+): Promise<MembershipMoves> {
   const changed: string[] = [];
+  const joined = new Map<string, string[]>();
   const joins: { groupId: string; userId: string; status: 'active' | 'pending' }[] = [];
   for (const [userId, next] of after) {
     const prev = before.get(userId) ?? new Set<string>();
     const left = [...prev].filter((g) => !next.has(g));
-    const joined = [...next].filter((g) => !prev.has(g));
-    if (left.length === 0 && joined.length === 0) continue;
+    const entered = [...next].filter((g) => !prev.has(g));
+    if (left.length === 0 && entered.length === 0) continue;
     changed.push(userId);
     // A resident still waiting for approval in their old grid waits in the new one too.
     const pending = left.length > 0 && (await memberStatuses(db, userId, left)).some((r) => r.status === 'pending');
     if (left.length) await setMemberStatus(db, left, userId, 'removed');
-    for (const groupId of joined) joins.push({ groupId, userId, status: pending ? 'pending' : 'active' });
+    for (const groupId of entered) {
+      joins.push({ groupId, userId, status: pending ? 'pending' : 'active' });
+      if (!pending) joined.set(groupId, [...(joined.get(groupId) ?? []), userId]);
+    }
   }
   await joinMembers(db, joins, at);
-  return changed;
+  return { changed, joined };
 }
