@@ -39,6 +39,17 @@ describe('WAL checkpoints off the event loop', () => {
       db.close();
     }
   };
+  /**
+   * The rows of a copy taken while the worker may still be copying into the file (a report read
+   * late): a torn copy counts as none, and the next report is waited for.
+   */
+  const rowsInCopy = (file: string) => {
+    try {
+      return rowsIn(file);
+    } catch {
+      return -1;
+    }
+  };
   const checkpointers: WalCheckpointer[] = [];
 
   afterEach(async () => {
@@ -53,18 +64,15 @@ describe('WAL checkpoints off the event loop', () => {
     checkpointers.push(c);
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
 
-    const copied = c.nextCheckpoint();
     writeRows(db, 3000); // well past the 1000 pages at which the connection would checkpoint itself
-    const done = await copied;
-    expect(done.copied).toBeGreaterThan(0);
-    // The worker goes on until it has copied every frame the WAL holds.
-    let last = done;
-    while (last.copied < last.frames) last = await c.nextCheckpoint();
-
-    // The database file alone, without its WAL, holds every row: they were copied into it.
+    // The database file alone, without its WAL, comes to hold every row: the worker copies them in.
     const alone = join(tempDir(), 'copy.sqlite');
-    copyFileSync(file, alone);
-    expect(rowsIn(alone)).toBe(3000);
+    for (;;) {
+      const { frames, copied } = await c.nextCheckpoint();
+      if (copied < frames) continue;
+      copyFileSync(file, alone);
+      if (rowsInCopy(alone) === 3000) break;
+    }
   });
 
   it('when the worker is gone, the connection checkpoints by itself again', async () => {
@@ -101,7 +109,7 @@ describe('WAL checkpoints off the event loop', () => {
       .values({
         id: 'wal-unit',
         parent_id: null,
-        kind: 'command',
+        kind: 'city',
         name: '检查点',
         code: 'WAL-1',
         path: '/wal-unit/',
