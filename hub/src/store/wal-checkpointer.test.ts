@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -88,6 +90,23 @@ describe('WAL checkpoints off the event loop', () => {
     const alone = join(tempDir(), 'copy.sqlite');
     copyFileSync(file, alone);
     expect(rowsIn(alone)).toBeGreaterThan(0);
+  });
+
+  it('a process that opens and closes a store (a CLI) goes on after the close, and ends by itself', () => {
+    const dataDir = tempDir();
+    const script = [
+      `import { openStore } from './src/store/database.ts';`,
+      `const store = await openStore({ dataDir: ${JSON.stringify(dataDir)} });`,
+      `await store.close();`,
+      `console.log('after close');`,
+    ].join('\n');
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: fileURLToPath(new URL('../../', import.meta.url)),
+      env: { ...process.env, DATABASE_URL: '' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect({ status: run.status, out: run.stdout.trim() }).toEqual({ status: 0, out: 'after close' });
   });
 
   it('a store closes with its WAL checkpointed and removed, and opens again with everything in it', async () => {

@@ -91,6 +91,9 @@ export function startWalCheckpointer(deps: {
   return {
     async stop() {
       stopping = true;
+      // Held while it closes: an unreferenced worker's exit would not keep a finishing process (a
+      // CLI, a bench) alive, and what comes after the store's close would never run.
+      worker.ref();
       worker.postMessage('stop');
       await exited;
     },
