@@ -69,6 +69,7 @@ import { seedHotlineDemo } from './hotline/hotline-demo-seed.ts';
 import { memoryBackend, redisBackend } from './realtime/adapter.ts';
 import { createRealtime } from './realtime/realtime-server.ts';
 import { openStore, type Store } from './store/database.ts';
+import { LISTEN_BACKLOG } from './http/listen-backlog.ts';
 import { writeDemoBotToken } from './reports/demo-bot-token.ts';
 import { reportRoutes } from './reports/report.routes.ts';
 import { createReportService } from './reports/report.service.ts';
@@ -369,7 +370,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
-    httpServer.listen(config.port, config.host, () => resolve());
+    httpServer.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG }, () => resolve());
   });
   const port = (httpServer.address() as AddressInfo).port;
   const { port: metricsPort, host: metricsHost } = config.metrics;

@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server, type ServerOptions } from 'socket.io';
+import { LISTEN_BACKLOG } from '../../hub/src/http/listen-backlog.ts';
 
 /** A running plain Socket.IO server. */
 export interface BaselineServer {
@@ -10,8 +11,9 @@ export interface BaselineServer {
 }
 
 /**
- * The yardstick: plain Socket.IO on loopback with the hub's transport settings but no
- * middleware, no rooms and no handlers, so hub/baseline isolates what the hub adds per connection.
+ * The yardstick: plain Socket.IO on loopback with the hub's transport settings (its listen backlog
+ * included) but no middleware, no rooms and no handlers, so hub/baseline isolates what the hub adds
+ * per connection.
  * `adapter` is for several baseline nodes behind Redis, set up as the hub sets up its own.
  */
 export async function startBaselineServer(
@@ -26,7 +28,7 @@ export async function startBaselineServer(
   });
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
-    httpServer.listen(0, '127.0.0.1', () => resolve());
+    httpServer.listen({ port: 0, host: '127.0.0.1', backlog: LISTEN_BACKLOG }, () => resolve());
   });
   const { port } = httpServer.address() as AddressInfo;
   return {
