@@ -52,9 +52,9 @@ export interface WalCheckpointer {
 
 /**
  * Moves SQLite's WAL checkpoints off the event loop. Left to itself, the connection that commits
- * the 1000th page copies the WAL into the database file and syncs it, inside that commit: with a
- * message a few milliseconds, every few seconds under chat load, that every socket of the node
- * waits out (the hub's p99 at 200 messages/s was 7× plain Socket.IO's). Here the hub's connection
+ * the 1000th page copies the WAL into the database file and syncs it inside that commit: 5 to 100
+ * ms, every few seconds under chat load, that every socket of the node waits out (the hub's group
+ * chat p99 at 200 messages/s was 5–14× plain Socket.IO's). Here the hub's connection
  * never checkpoints (`wal_autocheckpoint = 0`) and a worker thread with a connection of its own
  * does, twice a second. If the worker fails to start or dies, the hub's connection checkpoints by
  * itself again, so the WAL never grows without bound.
@@ -75,9 +75,18 @@ export function startWalCheckpointer(deps: {
     workerData: { driverPath, file: deps.file, everyMs: deps.everyMs ?? CHECKPOINT_EVERY_MS },
   });
   worker.unref();
+  // A failure repeats every tick while it lasts (a full disk): said when it starts or changes, and when it ends.
+  let failing: string | undefined;
   worker.on('message', (r: Report) => {
-    if (r.kind === 'checkpoint') for (const w of waiting.splice(0)) w(r);
-    else log?.warn({ code: r.code, err: r.message }, 'WAL checkpoint failed; retrying');
+    if (r.kind === 'checkpoint') {
+      if (failing) log?.info({ code: failing }, 'WAL checkpoints succeed again');
+      failing = undefined;
+      for (const w of waiting.splice(0)) w(r);
+      return;
+    }
+    const code = r.code ?? r.message;
+    if (code !== failing) log?.warn({ code: r.code, err: r.message }, 'WAL checkpoint failed; retrying');
+    failing = code;
   });
   const fallBack = (why: string) => {
     if (stopping || !sqlite.open) return;
