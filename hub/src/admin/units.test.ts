@@ -6,11 +6,14 @@ import {
   connectSocket,
   csv,
   login,
+  nextEvent,
   startTestHub,
   storeDialects,
   type ApiClient,
   type TestHub,
+  type TestSocket,
 } from '../../test-support/index.ts';
+import type { MessageView } from '../protocol/index.ts';
 
 /** The unit tree's administration and the groups that follow it, on both stores. */
 for (const dialect of await storeDialects()) {
@@ -133,6 +136,55 @@ for (const dialect of await storeDialects()) {
           return (await unitByCode('BH-XC-XC-C2-G6')).id;
         },
       });
+    });
+
+    it('a new command room reaches its station head’s open sockets live, and no other station’s head', async () => {
+      const headOf = async (code: string) =>
+        (
+          await t.hub.store.db
+            .selectFrom('users')
+            .select('login')
+            .where('unit_id', '=', (await unitByCode(code)).id)
+            .where('role', '=', 'station_head')
+            .executeTakeFirstOrThrow()
+        ).login;
+      const station = await unitByCode('BH-ZS-TY');
+      const sockets = [await open(await headOf('BH-ZS-TY')), await open(await headOf('BH-ZS-TY'))];
+      const [phone, desk] = sockets as [TestSocket, TestSocket];
+      const other = await open(await headOf('BH-ZS-HC'));
+      sockets.push(other);
+      try {
+        const told = nextEvent<{ groupId: string }>(phone, 'group:changed');
+        const made = await admin('POST', '/api/admin/units', {
+          parentId: station.id,
+          kind: 'command_room',
+          name: '天源所第二指挥室',
+        });
+        expect(made.status).toBe(201);
+        const group = await groupOf(made.body.unit.id);
+        expect((await told).groupId).toBe(group!.id);
+
+        // The head's other tab writes; the first hears it live.
+        const live = nextEvent<MessageView>(phone, 'message:created');
+        const sent = await desk.emitWithAck('message:send', {
+          groupId: group!.id,
+          clientId: 'cmd-room-1',
+          text: '指挥室开通',
+        });
+        if (!sent.ok) throw new Error(sent.error.message);
+        expect(await live).toMatchObject({ id: sent.message.id, groupId: group!.id });
+
+        const theirs = await other.emitWithAck('group:list', {});
+        expect(theirs.ok && theirs.groups.map((g) => g.id)).not.toContain(group!.id);
+        const refused = await other.emitWithAck('message:send', {
+          groupId: group!.id,
+          clientId: 'cmd-room-2',
+          text: '越权',
+        });
+        expect(!refused.ok && refused.error.code).toBe('not_found');
+      } finally {
+        for (const s of sockets) s.close();
+      }
     });
 
     it('renames and re-codes a unit, its groups follow; a move under its own descendant is refused', async () => {
