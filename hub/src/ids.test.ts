@@ -4,6 +4,7 @@ import { monotonicIds, newId } from './ids.ts';
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const timeOf = (id: string) => [...id.slice(0, 10)].reduce((t, c) => t * 32 + ALPHABET.indexOf(c), 0);
+const randomOf = (id: string) => [...id.slice(10)].reduce((r, c) => r * 32n + BigInt(ALPHABET.indexOf(c)), 0n);
 
 describe('ids', () => {
   it('are ULIDs whose first ten characters are the millisecond they were made in', () => {
@@ -21,8 +22,9 @@ describe('ids', () => {
     const ids = Array.from({ length: 7 }, next);
     expect([...ids].sort()).toEqual(ids);
     expect(new Set(ids).size).toBe(7);
-    // Same millisecond: the random part is the previous one plus one.
-    expect(ids[1]!.slice(0, 25)).toBe(ids[0]!.slice(0, 25));
+    // Same millisecond: the random part is the previous one plus one (a carry may reach any digit).
+    expect(timeOf(ids[1]!)).toBe(timeOf(ids[0]!));
+    expect(randomOf(ids[1]!)).toBe(randomOf(ids[0]!) + 1n);
     expect(timeOf(ids[3]!)).toBe(5000);
     expect(timeOf(ids[5]!)).toBe(6000);
   });
