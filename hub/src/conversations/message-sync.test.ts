@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageEdit, MessageView, SyncAnswer } from '../protocol/index.ts';
 import {
@@ -176,6 +177,42 @@ for (const dialect of await storeDialects()) {
       // Caught up: asking again gives nothing, and every group's change cursor stays where it is.
       const again = await sync(reader, { cursors, changes, limit: 4 });
       expect(again).toMatchObject({ messages: [], edits: [], more: false, changes });
+    });
+
+    it('indexes edited messages only: new messages add no entry to the edits index, and the edits query reads it', async () => {
+      const db = t.hub.store.db;
+      const edited = await db
+        .selectFrom('messages')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('change_seq', '>', 0)
+        .executeTakeFirstOrThrow();
+      const all = await db
+        .selectFrom('messages')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      expect(Number(edited.n)).toBeGreaterThanOrEqual(2);
+      expect(Number(all.n)).toBeGreaterThan(Number(edited.n) + 40);
+      if (dialect.name === 'sqlite') {
+        // dbstat: the index's leaf cells are its entries, one per edited message.
+        const { rows } = await sql<{ cells: number }>`
+          select sum(ncell) as cells from dbstat where name = 'messages_group_edit_idx' and pagetype = 'leaf'`.execute(
+          db,
+        );
+        expect(Number(rows[0]!.cells)).toBe(Number(edited.n));
+        const plan = await sql<{ detail: string }>`explain query plan
+          select m.id from (values (${groups[4]!}, 5, 0, 10)) as c
+          join messages m on m.group_id = c.column1 and m.seq <= c.column2
+            and m.change_seq > 0 and m.change_seq > c.column3 and m.change_seq <= c.column4`.execute(db);
+        expect(plan.rows.map((r) => r.detail).join('\n')).toContain('messages_group_edit_idx');
+      } else {
+        const { rows } = await sql<{ entries: number }>`
+          select reltuples as entries from pg_class where relname = 'messages_group_edit_idx'`.execute(db);
+        await sql`vacuum analyze messages`.execute(db);
+        const after = await sql<{ entries: number }>`
+          select reltuples as entries from pg_class where relname = 'messages_group_edit_idx'`.execute(db);
+        expect(rows).toHaveLength(1);
+        expect(Number(after.rows[0]!.entries)).toBe(Number(edited.n));
+      }
     });
 
     it("gives nothing of another person's group or of an id that is no group, and no cursor for them", async () => {

@@ -65,7 +65,9 @@ function syncStatements(db: Kysely<Database>) {
       ),
   );
   // Edits (recalls, removals) of held messages past each change cursor, up to the counter read
-  // before: in cursor order, then change order, the first `max` of them over all conversations.
+  // before: in cursor order, then change order, the first `max` of them over all conversations
+  // (the answer never holds more). `change_seq > 0` names the partial index of edited messages.
+  // A rows query's values are per row: the bound `max` rides on the first.
   const edits = preparedRowsQuery(db, ['order', 'groupId', 'cursor', 'since', 'upTo', 'max'], (q, rows) =>
     compilable(
       q,
@@ -81,8 +83,8 @@ function syncStatements(db: Kysely<Database>) {
             ['upTo', 'bigint'],
           ])} as c
           join messages m on m.group_id = c.column2 and m.seq <= c.column3
-            and m.change_seq > c.column4 and m.change_seq <= c.column5
-        ) e where e.k <= cast(${rows[0]!.max} as bigint) order by e.k`, // a rows query's values are per row: the bound rides on the first
+            and m.change_seq > 0 and m.change_seq > c.column4 and m.change_seq <= c.column5
+        ) e where e.k <= cast(${rows[0]!.max} as bigint) order by e.k`,
     ),
   );
   // The messages of each conversation's seq range, in list order then seq order.

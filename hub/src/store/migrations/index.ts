@@ -18,6 +18,7 @@ import * as imageFiles from './0016-image-files.ts';
 import * as retention from './0017-retention.ts';
 import * as orderStates from './0018-order-states.ts';
 import * as orderRevIndexes from './0019-order-rev-indexes.ts';
+import * as editedMessagesIndex from './0020-edited-messages-index.ts';
 
 /** Migrations in order; the same set runs on SQLite and PostgreSQL. */
 const migrations: Record<string, Migration> = {
@@ -40,6 +41,7 @@ const migrations: Record<string, Migration> = {
   '0017-retention': retention,
   '0018-order-states': orderStates,
   '0019-order-rev-indexes': orderRevIndexes,
+  '0020-edited-messages-index': editedMessagesIndex,
 };
 
 export const migrationProvider: MigrationProvider = {
