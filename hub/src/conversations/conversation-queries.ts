@@ -27,27 +27,6 @@ export function groupMembership(db: Kysely<Database>, groupId: string, userId: s
 }
 
 /**
- * What a send needs to know in one read: the sender's active membership of the group (its last
- * seq, their mute) and the message they already stored under this client id in any conversation,
- * if any (a retry). Prepared once per store: it runs for every message.
- */
-export function sendingMembershipQuery(db: Kysely<Database>) {
-  const query = preparedQuery(db, ['groupId', 'userId', 'clientId'], (q, v) =>
-    q
-      .selectFrom('group_members as gm')
-      .innerJoin('groups as g', 'g.id', 'gm.group_id')
-      .leftJoin('messages as em', (j) => j.onRef('em.sender_id', '=', 'gm.user_id').on('em.client_id', '=', v.clientId))
-      .select(['g.last_seq', 'gm.muted_until', 'em.id as earlier_id', 'em.group_id as earlier_group_id'])
-      .where('gm.group_id', '=', v.groupId)
-      .where('gm.user_id', '=', v.userId)
-      .where('gm.status', '=', 'active')
-      .where('g.kind', '!=', HOTLINE_CONVERSATION_KIND),
-  );
-  return async (groupId: string, userId: string, clientId: string) =>
-    (await query(db, { groupId, userId, clientId })).rows[0];
-}
-
-/**
  * Ids of the groups a person actively belongs to; hotline threads are not groups. Prepared once
  * per store: every connect runs it.
  */

@@ -1,10 +1,10 @@
 import { PostgresAdapter, sql, type Kysely, type Transaction } from 'kysely';
 import { errors } from '../errors.ts';
-import type { ImageMimeType, MessageView } from '../protocol/index.ts';
+import { HOTLINE_CONVERSATION_KIND, type ImageMimeType, type MessageView } from '../protocol/index.ts';
 import { preparedRowsQuery } from '../store/prepared-query.ts';
 import type { Database } from '../store/schema.ts';
 import type { AppendInput, AttachedImage, MessageSender } from './message-log.ts';
-import { MESSAGE_COLUMNS, newMessageRow, newMessageView, type NewMessageRow } from './message-rows.ts';
+import { assertQuotable, MESSAGE_COLUMNS, newMessageRow, newMessageView, type NewMessageRow } from './message-rows.ts';
 
 /**
  * Several new messages written in the caller's transaction with a bounded number of statements,
@@ -46,6 +46,26 @@ export function createMessageBatch(deps: { db: Kysely<Database>; now: () => numb
         rows.map((r) => r.groupId),
       )
       .returning(['id', 'last_seq']),
+  );
+  // The batch's senders who must be active, unmuted members of a group (AppendInput.member) and are.
+  const membersAllowed = preparedRowsQuery(db, ['groupId', 'userId', 'at'], (q, rows) =>
+    q
+      .selectFrom('group_members as gm')
+      .innerJoin('groups as g', 'g.id', 'gm.group_id')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('g.kind', '!=', HOTLINE_CONVERSATION_KIND)
+      .where('gm.status', '=', 'active')
+      .where((eb) =>
+        eb.or(
+          rows.map((r) =>
+            eb.and([
+              eb('gm.group_id', '=', r.groupId),
+              eb('gm.user_id', '=', r.userId),
+              eb.or([eb('gm.muted_until', 'is', null), eb('gm.muted_until', '<=', r.at)]),
+            ]),
+          ),
+        ),
+      ),
   );
   const insertRows = preparedRowsQuery(db, MESSAGE_COLUMNS, (q, rows) =>
     q.insertInto('messages').values(rows.map((r) => ({ ...r, status: 'ok', changed_at: null }))),
@@ -91,6 +111,17 @@ export function createMessageBatch(deps: { db: Kysely<Database>; now: () => numb
     };
   }
 
+  /** Every sender with a `member` check passes it, or the batch fails (each is then written alone, and refused alone). */
+  async function assertMembers(trx: Transaction<Database>, inputs: readonly AppendInput[]): Promise<void> {
+    const pairs = new Map<string, { groupId: string; userId: string; at: number }>();
+    for (const i of inputs)
+      if (i.member)
+        pairs.set(`${i.groupId}\u0000${i.senderId}`, { groupId: i.groupId, userId: i.senderId, at: i.member.at });
+    if (pairs.size === 0) return;
+    const { rows } = await membersAllowed(trx, [...pairs.values()]);
+    if (Number(rows[0]?.n ?? 0) !== pairs.size) throw errors.forbidden('a sender may not write in this conversation');
+  }
+
   return {
     /**
      * Stores these messages (in this order within each conversation) and answers their views, in
@@ -98,6 +129,7 @@ export function createMessageBatch(deps: { db: Kysely<Database>; now: () => numb
      * fails the whole statement: the caller rolls back and writes the messages one by one.
      */
     async write(trx: Transaction<Database>, inputs: readonly AppendInput[]): Promise<MessageView[]> {
+      await assertMembers(trx, inputs);
       const counts = new Map<string, number>();
       for (const i of inputs) counts.set(i.groupId, (counts.get(i.groupId) ?? 0) + 1);
       const heads = [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -118,6 +150,7 @@ export function createMessageBatch(deps: { db: Kysely<Database>; now: () => numb
       const rows: NewMessageRow[] = inputs.map((i) => {
         const seq = next.get(i.groupId)!;
         next.set(i.groupId, seq + 1);
+        assertQuotable(i, seq);
         return newMessageRow(i, seq, createdAt);
       });
       await insertRows(trx, rows);

@@ -1,12 +1,13 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { errors } from '../errors.ts';
 import { newId } from '../ids.ts';
-import type { ImageMimeType, MessageView } from '../protocol/index.ts';
+import { HOTLINE_CONVERSATION_KIND, type ImageMimeType, type MessageView } from '../protocol/index.ts';
 import { preparedQuery } from '../store/prepared-query.ts';
 import type { Database } from '../store/schema.ts';
 import { createAnnounceOrder } from './announce-order.ts';
 import { createMessageBatch } from './message-batch.ts';
 import {
+  assertQuotable,
   MESSAGE_COLUMNS,
   newMessageRow,
   newMessageView,
@@ -35,7 +36,17 @@ export interface AppendInput {
    * Whatever is missing is read once, inside the write's transaction.
    */
   known?: { sender?: MessageSender; image?: AttachedImage };
+  /**
+   * Group chat's check, made by the write's own statements instead of a read before it: the sender
+   * is an active member of the conversation, not muted at `at`, and the conversation is a group (no
+   * hotline thread). When it fails, the append throws what `refusal()` answers (the caller's error),
+   * unless the sender stored a message under this client id before (a retry: answered with it).
+   */
+  member?: { at: number; refusal: () => Promise<Error> };
 }
+
+/** Thrown inside a write whose sender failed its `member` check; turned into the caller's refusal once rolled back. */
+const NOT_A_SENDER = new Error('the sender may not write in this conversation');
 
 /**
  * The store of every conversation's messages (group chat, the hotline, bots' commands alike;
@@ -94,6 +105,26 @@ export function createMessageLog(deps: { db: Kysely<Database>; now: () => number
       .where('id', '=', v.groupId)
       .returning('last_seq'),
   );
+  // The same, for a sender who must be an active, unmuted member of a group (AppendInput.member).
+  const nextSeqAsMember = preparedQuery(db, ['groupId', 'userId', 'at'], (q, v) =>
+    q
+      .updateTable('groups')
+      .set((eb) => ({ last_seq: eb('last_seq', '+', 1) }))
+      .where('id', '=', v.groupId)
+      .where('kind', '!=', HOTLINE_CONVERSATION_KIND)
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('group_members as gm')
+            .select('gm.user_id')
+            .whereRef('gm.group_id', '=', 'groups.id')
+            .where('gm.user_id', '=', v.userId)
+            .where('gm.status', '=', 'active')
+            .where((w) => w.or([w('gm.muted_until', 'is', null), w('gm.muted_until', '<=', v.at)])),
+        ),
+      )
+      .returning('last_seq'),
+  );
   const insertMessage = preparedQuery(db, MESSAGE_COLUMNS, (q, v) =>
     q.insertInto('messages').values({ ...v, status: 'ok', changed_at: null }),
   );
@@ -136,8 +167,12 @@ export function createMessageLog(deps: { db: Kysely<Database>; now: () => number
    * its unique index and so rolls the caller's transaction back: no seq is ever taken for it.
    */
   async function appendWithin(trx: Transaction<Database>, input: AppendInput): Promise<MessageView> {
-    const taken = (await nextSeq(trx, { groupId: input.groupId })).rows[0];
-    if (!taken) throw errors.notFound('conversation');
+    const { member } = input;
+    const taken = member
+      ? (await nextSeqAsMember(trx, { groupId: input.groupId, userId: input.senderId, at: member.at })).rows[0]
+      : (await nextSeq(trx, { groupId: input.groupId })).rows[0];
+    if (!taken) throw member ? NOT_A_SENDER : errors.notFound('conversation');
+    assertQuotable(input, Number(taken.last_seq));
     const row = newMessageRow(input, Number(taken.last_seq), now());
     await insertMessage(trx, row);
     await senderHasRead(trx, { groupId: input.groupId, userId: input.senderId, seq: row.seq });
@@ -147,7 +182,6 @@ export function createMessageLog(deps: { db: Kysely<Database>; now: () => number
 
   return {
     earlier,
-    stored,
     usedClientId,
     appendWithin,
 
@@ -234,7 +268,7 @@ export function createMessageLog(deps: { db: Kysely<Database>; now: () => number
         if (claimed) order.release(claimed.groupId, claimed.seq);
         const won = await earlier(input.senderId, input.clientId, input.groupId);
         if (won) return { message: won, duplicate: true };
-        throw err;
+        throw err === NOT_A_SENDER && input.member ? await input.member.refusal() : err;
       }
     },
 

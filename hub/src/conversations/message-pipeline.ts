@@ -7,7 +7,7 @@ import { createRateLimiter } from '../rate-limiter.ts';
 import type { Database } from '../store/schema.ts';
 import { addMembers, openConversation, type ConversationKind } from './conversation-members.ts';
 import { createGroupCommit } from './group-commit.ts';
-import { createMessageLog, type AppendInput } from './message-log.ts';
+import { createMessageLog, type AppendInput, type AttachedImage } from './message-log.ts';
 
 const SYNC_LIMIT = 500;
 
@@ -29,10 +29,12 @@ export interface SyncRequest {
 /** What a caller adds to one send: its checks, writes that land with the message, and how receivers hear of it. */
 export interface SendHooks {
   /**
-   * What the caller's own read found of a message this sender already stored under the client id
-   * (null: none), so the pipeline need not ask the store again; left out, the pipeline asks.
+   * The write itself finds a message this sender already stored under the client id (its unique
+   * index), so nothing is read before it; a send refused before the write (its rate, the caller's
+   * checks) looks for one then, so a retry of a stored message is still answered with it. Left
+   * out, the pipeline looks first.
    */
-  earlier?: { id: string; groupId: string } | null;
+  duplicatesAtWrite?: boolean;
   /** Refusals decided before the sender's rate is spent (a retry of a stored message skips them). */
   admit?: () => Promise<void>;
   /** Checks and preparation once the rate is spent, before the write (mute, quotes, mentions, joining). */
@@ -62,7 +64,8 @@ export interface OpenSpec {
 /**
  * The one path every message takes, whoever sends it (group chat, the hotline, bots' commands):
  * duplicate check → spend the sender's rate → the caller's checks → append (gap-free seq, in one
- * transaction with the caller's writes) → announce. A retried client id is answered with the
+ * transaction with the caller's writes) → announce; or, for a caller whose write finds the
+ * duplicate itself (`duplicatesAtWrite`), the same without the read first. A retried client id is answered with the
  * stored message and announced again while the sender has rate to spare: its first node may have
  * died between commit and announce (receivers drop a seq they hold), and retries cannot flood.
  * Each pipeline keeps its own send budget per person: group chat and the hotline have one each.
@@ -102,23 +105,31 @@ export function createMessagePipeline(deps: {
       input: Omit<AppendInput, 'senderId'>,
       hooks: SendHooks,
     ): Promise<{ message: MessageView; duplicate: boolean }> {
-      const found = hooks.earlier;
-      const dup =
-        found === undefined
-          ? await log.earlier(actor.id, input.clientId, input.groupId)
-          : found && (await log.stored(found, input.groupId));
-      if (dup) {
-        if (take(actor) === 0) await hooks.announce(dup);
+      const atWrite = hooks.duplicatesAtWrite === true;
+      if (!atWrite) {
+        const dup = await log.earlier(actor.id, input.clientId, input.groupId);
+        if (dup) {
+          if (take(actor) === 0) await hooks.announce(dup);
+          return { message: dup, duplicate: true };
+        }
+      }
+      let image: AttachedImage | undefined;
+      try {
+        await hooks.admit?.();
+        spend(actor);
+        await hooks.prepare?.();
+        if (input.imageId) image = await log.checkImage(input.imageId, input.groupId, actor.id);
+      } catch (err) {
+        const dup = atWrite && (await log.earlier(actor.id, input.clientId, input.groupId));
+        if (!dup) throw err;
         return { message: dup, duplicate: true };
       }
-      await hooks.admit?.();
-      spend(actor);
-      await hooks.prepare?.();
-      const image = input.imageId ? await log.checkImage(input.imageId, input.groupId, actor.id) : undefined;
       const stored = { ...input, senderId: actor.id, known: { ...input.known, ...(image && { image }) } };
       const out = commit && !hooks.alongside ? await commit.append(stored) : await log.append(stored, hooks.alongside);
-      // A lost race with the same client id: the winner announces.
       if (!out.duplicate) await log.announceInOrder(out.message, () => hooks.announce(out.message));
+      // Found at the write, a retry has spent rate like any send: announced again. Otherwise a
+      // duplicate here lost a race with the same client id, and the winner announces.
+      else if (atWrite) await hooks.announce(out.message);
       return out;
     },
 

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { errors } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { ImageMimeType, MessageView, Role } from '../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
@@ -26,6 +27,11 @@ export const MESSAGE_COLUMNS = [
 
 /** A new message's row as it is written. */
 export type NewMessageRow = { [column in (typeof MESSAGE_COLUMNS)[number]]: Database['messages'][column] };
+
+/** A quote names an earlier message of the conversation: one below the seq the new message takes. */
+export function assertQuotable(input: AppendInput, seq: number): void {
+  if (input.replyToSeq != null && input.replyToSeq >= seq) throw errors.invalid('the quoted message does not exist');
+}
 
 /** The row of a new message with its seq, under a fresh id (one append or one of a batch). */
 export function newMessageRow(input: AppendInput, seq: number, createdAt: number): NewMessageRow {

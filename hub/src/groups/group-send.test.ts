@@ -16,10 +16,11 @@ let n = 0;
 const cid = () => `send-${Date.now()}-${++n}`;
 
 /**
- * What `message:send` promises since it stopped reading a message back and asks the store about
- * membership, mute and the client id in one read: the event is the stored message field for field;
- * a retried or racing client id answers the stored message and takes no seq; a refused send takes
- * none either. Real sockets, on SQLite and PostgreSQL.
+ * What `message:send` promises since nothing is read before its write (the write's own statements
+ * check membership, mute and the quote, and its unique index finds a retry): the event is the
+ * stored message field for field; a retried or racing client id answers the stored message and
+ * takes no seq; a refused send takes none either, alone or in a burst written as one batch. Real
+ * sockets, on SQLite and PostgreSQL.
  */
 for (const dialect of await storeDialects()) {
   describe.skipIf(!dialect.available)(`message:send on ${dialect.name}`, () => {
@@ -174,6 +175,120 @@ for (const dialect of await storeDialects()) {
       });
       expect(await counters(grid.groupId)).toEqual(before);
       await officer.emitWithAck('group:member', { action: 'unmute', groupId: grid.groupId, userId: residentId });
+    });
+
+    /** Sends all at once (in flight together, so the hub writes all but the first as one batch); answers in order. */
+    const burst = (sends: [TestSocket, object][]) =>
+      Promise.all(sends.map(([s, p]) => s.emitWithAck('message:send', { groupId: grid.groupId, ...p } as never)));
+    /** The accepted answers' seqs follow on from `before`, gap-free. */
+    const expectGapFree = (before: { lastSeq: number }, answers: { ok: boolean }[]) => {
+      const seqs = answers
+        .flatMap((r) => ('message' in r ? [(r.message as MessageView).seq] : []))
+        .sort((a, b) => a - b);
+      expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, k) => before.lastSeq + 1 + k));
+    };
+
+    it('refuses a quote of a message the group does not hold, alone and within a burst, taking no seq for it', async () => {
+      const one = await open(grid.officerLogin);
+      const two = await open(grid.officerLogin);
+      let before = await counters(grid.groupId);
+      expect(
+        await one.emitWithAck('message:send', {
+          groupId: grid.groupId,
+          clientId: cid(),
+          text: '引用未来',
+          replyToSeq: before.lastSeq + 1,
+        }),
+      ).toMatchObject({
+        ok: false,
+        error: { code: 'validation_failed', message: 'the quoted message does not exist' },
+      });
+      expect(await counters(grid.groupId)).toEqual(before);
+
+      before = await counters(grid.groupId);
+      const sends: [TestSocket, object][] = Array.from({ length: 8 }, (_, k) => [
+        k % 2 ? two : one,
+        { clientId: cid(), text: `连发 ${k}`, ...(k === 5 && { replyToSeq: before.lastSeq + 50 }) },
+      ]);
+      // The last one quotes the burst's first message: it exists by the time it is written.
+      sends.push([two, { clientId: cid(), text: '引用第一条', replyToSeq: before.lastSeq + 1 }]);
+      const answers = await burst(sends);
+      expect(answers.map((r) => r.ok)).toEqual([true, true, true, true, true, false, true, true, true]);
+      expect(answers[5]).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+      expectGapFree(before, answers);
+      expect(await counters(grid.groupId)).toEqual({ lastSeq: before.lastSeq + 8, messages: before.messages + 8 });
+    });
+
+    it("refuses a muted member's messages within a burst and lands everyone else's, gap-free", async () => {
+      const officer = await open(grid.officerLogin);
+      const resident = await open(grid.residentLogins[1]!);
+      const residentId = await userId(grid.residentLogins[1]!);
+      expect(
+        await officer.emitWithAck('group:member', {
+          action: 'mute',
+          groupId: grid.groupId,
+          userId: residentId,
+          minutes: 5,
+        }),
+      ).toMatchObject({ ok: true });
+      const before = await counters(grid.groupId);
+      const answers = await burst(
+        Array.from({ length: 8 }, (_, k): [TestSocket, object] => [
+          k % 3 === 1 ? resident : officer,
+          { clientId: cid(), text: `禁言时连发 ${k}` },
+        ]),
+      );
+      answers.forEach((r, k) =>
+        expect(r).toMatchObject(k % 3 === 1 ? { ok: false, error: { code: 'forbidden' } } : { ok: true }),
+      );
+      expectGapFree(before, answers);
+      expect(await counters(grid.groupId)).toEqual({ lastSeq: before.lastSeq + 5, messages: before.messages + 5 });
+      await officer.emitWithAck('group:member', { action: 'unmute', groupId: grid.groupId, userId: residentId });
+    });
+
+    it("tells a stranger who mentions a member only that the group is not theirs: whom it holds stays the members' to know", async () => {
+      const outsider = (
+        await t.hub.store.db
+          .selectFrom('users')
+          .select('login')
+          .where('role', '=', 'resident')
+          .where('unit_id', '!=', grid.gridId)
+          .executeTakeFirstOrThrow()
+      ).login;
+      const s = await open(outsider);
+      const member = await userId(grid.residentLogins[0]!);
+      const before = await counters(grid.groupId);
+      for (const mentions of [[member], [`not-a-member-${n}`]])
+        expect(
+          await s.emitWithAck('message:send', { groupId: grid.groupId, clientId: cid(), text: '@谁', mentions }),
+        ).toMatchObject({ ok: false, error: { code: 'not_found', message: 'group not found' } });
+      expect(await counters(grid.groupId)).toEqual(before);
+    });
+
+    it("refuses a hotline thread's id as no group, even to the resident whose thread it is", async () => {
+      const resident = await open(grid.residentLogins[0]!);
+      const opened = await resident.emitWithAck('hotline:create', {
+        clientId: cid(),
+        category: 'consultation',
+        text: '想咨询一下居住证办理',
+      });
+      if (!opened.ok) throw new Error(opened.error.message);
+      const threadId = opened.thread.id;
+      const lastSeq = async () =>
+        Number(
+          (
+            await t.hub.store.db
+              .selectFrom('groups')
+              .select('last_seq')
+              .where('id', '=', threadId)
+              .executeTakeFirstOrThrow()
+          ).last_seq,
+        );
+      const before = await lastSeq();
+      expect(
+        await resident.emitWithAck('message:send', { groupId: threadId, clientId: cid(), text: '从群聊发进热线' }),
+      ).toMatchObject({ ok: false, error: { code: 'not_found' } });
+      expect(await lastSeq()).toBe(before);
     });
 
     it("refuses another grid's resident as if the group did not exist, taking no seq", async () => {

@@ -8,7 +8,6 @@ import {
   groupIdsQuery,
   groupListRows,
   groupMembership,
-  sendingMembershipQuery,
 } from '../conversations/conversation-queries.ts';
 import type { MessageSender } from '../conversations/message-log.ts';
 import { createMessagePipeline, type MessageRates, type SyncRequest } from '../conversations/message-pipeline.ts';
@@ -54,7 +53,6 @@ export function createGroupService(deps: {
   const now = deps.now ?? Date.now;
   const readsMoved = deps.readsMoved ?? (() => {});
   const pipeline = createMessagePipeline({ db, rates: deps.rates, now, groupCommit: deps.groupCommit ?? true });
-  const sendingMembership = sendingMembershipQuery(db);
   const groupIdsOf = groupIdsQuery(db);
 
   /** The caller's active membership, or not_found: another grid's group looks like no group at all. */
@@ -62,6 +60,15 @@ export function createGroupService(deps: {
     const m = await groupMembership(db, groupId, actor.id);
     if (!m) throw errors.notFound('group');
     return m;
+  }
+
+  /** Why the write refused the caller's message (its `member` check): no group of theirs, or muted. */
+  async function sendRefusal(actor: Actor, groupId: string, at: number): Promise<Error> {
+    const m = await groupMembership(db, groupId, actor.id);
+    if (!m) return errors.notFound('group');
+    if (m.muted_until !== null && m.muted_until > at) return errors.forbidden('you are muted in this group');
+    // Joined or unmuted between the write and this read.
+    return errors.conflict('your membership of this group changed: send again');
   }
 
   /** The caller's groups with unread counts. */
@@ -116,15 +123,15 @@ export function createGroupService(deps: {
      * A message to a group the caller belongs to, through the conversation pipeline (a retried
      * client id answers with the first message and announces it again, while rate allows).
      * `sender`: the caller as the message's event shows them, when the transport holds it (a
-     * socket's principal); membership, mute and the client id are read in one statement.
+     * socket's principal). Nothing is read before the write: its own statements check that the
+     * caller is an unmuted member and that a quote exists, and its unique index finds a retry.
      */
     async send(
       actor: Actor,
       p: SendMessagePayload,
       sender?: MessageSender,
     ): Promise<{ message: MessageView; duplicate: boolean }> {
-      const group = await sendingMembership(p.groupId, actor.id, p.clientId);
-      if (!group) throw errors.notFound('group');
+      const at = now();
       const mentioned = [...new Set(p.mentions ?? [])];
       const mentions = p.mentionAll ? JSON.stringify('all') : mentioned.length ? JSON.stringify(mentioned) : null;
       const message = {
@@ -135,15 +142,15 @@ export function createGroupService(deps: {
         mentions,
         imageId: p.imageId ?? null,
         known: { ...(sender && { sender }) },
+        member: { at, refusal: () => sendRefusal(actor, p.groupId, at) },
       };
       return pipeline.send(actor, message, {
-        earlier: group.earlier_id === null ? null : { id: group.earlier_id, groupId: group.earlier_group_id! },
+        duplicatesAtWrite: true,
         prepare: async () => {
-          if (group.muted_until !== null && group.muted_until > now())
-            throw errors.forbidden('you are muted in this group');
-          if (p.replyToSeq !== undefined && p.replyToSeq > group.last_seq)
-            throw errors.invalid('the quoted message does not exist');
           if (p.mentionAll && !can.mentionAll(actor.role)) throw errors.forbidden('only staff may mention everyone');
+          if (mentioned.length === 0) return;
+          // Whom a group holds is for its members to know: a stranger learns only that it is no group of theirs.
+          await membership(actor, p.groupId);
           if ((await activeMembersAmong(db, p.groupId, mentioned)).length !== mentioned.length)
             throw errors.invalid('a mentioned person is not in this group');
         },
