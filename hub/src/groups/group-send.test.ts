@@ -48,6 +48,24 @@ for (const dialect of await storeDialects()) {
         .executeTakeFirstOrThrow();
       return { lastSeq: Number(last_seq), messages: Number(count) };
     };
+    /** Mutes a member of the grid's group for 5 minutes, or lifts it, as its officer. */
+    const mute = (officer: TestSocket, userId: string, on: boolean) =>
+      officer.emitWithAck(
+        'group:member',
+        on
+          ? { action: 'mute', groupId: grid.groupId, userId, minutes: 5 }
+          : { action: 'unmute', groupId: grid.groupId, userId },
+      );
+    /** A resident of a grid other than the first: a stranger to its group. */
+    const anotherGridsResident = async () =>
+      (
+        await t.hub.store.db
+          .selectFrom('users')
+          .select('login')
+          .where('role', '=', 'resident')
+          .where('unit_id', '!=', grid.gridId)
+          .executeTakeFirstOrThrow()
+      ).login;
     const userId = async (l: string) =>
       (await t.hub.store.db.selectFrom('users').select('id').where('login', '=', l).executeTakeFirstOrThrow()).id;
 
@@ -156,14 +174,7 @@ for (const dialect of await storeDialects()) {
       const clientId = cid();
       const earlier = await resident.emitWithAck('message:send', { groupId: grid.groupId, clientId, text: '禁言前' });
       if (!earlier.ok) throw new Error(earlier.error.message);
-      expect(
-        await officer.emitWithAck('group:member', {
-          action: 'mute',
-          groupId: grid.groupId,
-          userId: residentId,
-          minutes: 5,
-        }),
-      ).toMatchObject({ ok: true });
+      expect(await mute(officer, residentId, true)).toMatchObject({ ok: true });
       const before = await counters(grid.groupId);
       expect(
         await resident.emitWithAck('message:send', { groupId: grid.groupId, clientId: cid(), text: '禁言中' }),
@@ -174,7 +185,7 @@ for (const dialect of await storeDialects()) {
         duplicate: true,
       });
       expect(await counters(grid.groupId)).toEqual(before);
-      await officer.emitWithAck('group:member', { action: 'unmute', groupId: grid.groupId, userId: residentId });
+      expect(await mute(officer, residentId, false)).toMatchObject({ ok: true });
     });
 
     /** Sends all at once (in flight together, so the hub writes all but the first as one batch); answers in order. */
@@ -223,14 +234,7 @@ for (const dialect of await storeDialects()) {
       const officer = await open(grid.officerLogin);
       const resident = await open(grid.residentLogins[1]!);
       const residentId = await userId(grid.residentLogins[1]!);
-      expect(
-        await officer.emitWithAck('group:member', {
-          action: 'mute',
-          groupId: grid.groupId,
-          userId: residentId,
-          minutes: 5,
-        }),
-      ).toMatchObject({ ok: true });
+      expect(await mute(officer, residentId, true)).toMatchObject({ ok: true });
       const before = await counters(grid.groupId);
       const answers = await burst(
         Array.from({ length: 8 }, (_, k): [TestSocket, object] => [
@@ -243,19 +247,11 @@ for (const dialect of await storeDialects()) {
       );
       expectGapFree(before, answers);
       expect(await counters(grid.groupId)).toEqual({ lastSeq: before.lastSeq + 5, messages: before.messages + 5 });
-      await officer.emitWithAck('group:member', { action: 'unmute', groupId: grid.groupId, userId: residentId });
+      expect(await mute(officer, residentId, false)).toMatchObject({ ok: true });
     });
 
     it("tells a stranger who mentions a member only that the group is not theirs: whom it holds stays the members' to know", async () => {
-      const outsider = (
-        await t.hub.store.db
-          .selectFrom('users')
-          .select('login')
-          .where('role', '=', 'resident')
-          .where('unit_id', '!=', grid.gridId)
-          .executeTakeFirstOrThrow()
-      ).login;
-      const s = await open(outsider);
+      const s = await open(await anotherGridsResident());
       const member = await userId(grid.residentLogins[0]!);
       const before = await counters(grid.groupId);
       for (const mentions of [[member], [`not-a-member-${n}`]])
@@ -274,33 +270,15 @@ for (const dialect of await storeDialects()) {
       });
       if (!opened.ok) throw new Error(opened.error.message);
       const threadId = opened.thread.id;
-      const lastSeq = async () =>
-        Number(
-          (
-            await t.hub.store.db
-              .selectFrom('groups')
-              .select('last_seq')
-              .where('id', '=', threadId)
-              .executeTakeFirstOrThrow()
-          ).last_seq,
-        );
-      const before = await lastSeq();
+      const before = await counters(threadId);
       expect(
         await resident.emitWithAck('message:send', { groupId: threadId, clientId: cid(), text: '从群聊发进热线' }),
       ).toMatchObject({ ok: false, error: { code: 'not_found' } });
-      expect(await lastSeq()).toBe(before);
+      expect(await counters(threadId)).toEqual(before);
     });
 
     it("refuses another grid's resident as if the group did not exist, taking no seq", async () => {
-      const outsider = (
-        await t.hub.store.db
-          .selectFrom('users')
-          .select('login')
-          .where('role', '=', 'resident')
-          .where('unit_id', '!=', grid.gridId)
-          .executeTakeFirstOrThrow()
-      ).login;
-      const s = await open(outsider);
+      const s = await open(await anotherGridsResident());
       const before = await counters(grid.groupId);
       expect(
         await s.emitWithAck('message:send', { groupId: grid.groupId, clientId: cid(), text: '串门' }),
