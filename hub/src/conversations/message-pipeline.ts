@@ -64,10 +64,11 @@ export interface OpenSpec {
 /**
  * The one path every message takes, whoever sends it (group chat, the hotline, bots' commands):
  * duplicate check → spend the sender's rate → the caller's checks → append (gap-free seq, in one
- * transaction with the caller's writes) → announce; or, for a caller whose write finds the
- * duplicate itself (`duplicatesAtWrite`), the same without the read first. A retried client id is answered with the
- * stored message and announced again while the sender has rate to spare: its first node may have
- * died between commit and announce (receivers drop a seq they hold), and retries cannot flood.
+ * transaction with the caller's writes) → announce; for a caller whose write finds the duplicate
+ * itself (`duplicatesAtWrite`), the same without the read first. A retried client id is answered
+ * with the stored message and announced again while the sender has rate to spare: its first node
+ * may have died between commit and announce (receivers drop a seq they hold), and retries cannot
+ * flood.
  * Each pipeline keeps its own send budget per person: group chat and the hotline have one each.
  * Read cursors, catch-up, history and edits go through here as well.
  */
