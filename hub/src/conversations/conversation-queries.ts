@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { HOTLINE_CONVERSATION_KIND, type GroupKind } from '../protocol/index.ts';
 import { preparedQuery } from '../store/prepared-query.ts';
 import type { Database, GroupMemberTable } from '../store/schema.ts';
@@ -12,6 +12,13 @@ import type { Database, GroupMemberTable } from '../store/schema.ts';
 type MemberStatus = GroupMemberTable['status'];
 /** A period [start, end) in epoch ms. */
 type Span = { start: number; end: number };
+
+/**
+ * The membership row `gm` lets its person write at `at`: active and not muted then. A condition,
+ * not a read, so that a write's own statement can hold it (group chat's send takes no read first).
+ */
+export const writableMembership = (at: unknown): RawBuilder<boolean> =>
+  sql<boolean>`gm.status = 'active' and (gm.muted_until is null or gm.muted_until <= ${at})`;
 
 /** The person's active membership of a group (never a hotline thread), with the group's state. */
 export function groupMembership(db: Kysely<Database>, groupId: string, userId: string) {

@@ -3,6 +3,7 @@ import { errors } from '../errors.ts';
 import { HOTLINE_CONVERSATION_KIND, type ImageMimeType, type MessageView } from '../protocol/index.ts';
 import { preparedRowsQuery } from '../store/prepared-query.ts';
 import type { Database } from '../store/schema.ts';
+import { writableMembership } from './conversation-queries.ts';
 import type { AppendInput, AttachedImage, MessageSender } from './message-log.ts';
 import { assertQuotable, MESSAGE_COLUMNS, newMessageRow, newMessageView, type NewMessageRow } from './message-rows.ts';
 
@@ -54,15 +55,10 @@ export function createMessageBatch(deps: { db: Kysely<Database>; now: () => numb
       .innerJoin('groups as g', 'g.id', 'gm.group_id')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('g.kind', '!=', HOTLINE_CONVERSATION_KIND)
-      .where('gm.status', '=', 'active')
       .where((eb) =>
         eb.or(
           rows.map((r) =>
-            eb.and([
-              eb('gm.group_id', '=', r.groupId),
-              eb('gm.user_id', '=', r.userId),
-              eb.or([eb('gm.muted_until', 'is', null), eb('gm.muted_until', '<=', r.at)]),
-            ]),
+            eb.and([eb('gm.group_id', '=', r.groupId), eb('gm.user_id', '=', r.userId), writableMembership(r.at)]),
           ),
         ),
       ),

@@ -5,6 +5,7 @@ import { HOTLINE_CONVERSATION_KIND, type ImageMimeType, type MessageView } from 
 import { preparedQuery } from '../store/prepared-query.ts';
 import type { Database } from '../store/schema.ts';
 import { createAnnounceOrder } from './announce-order.ts';
+import { writableMembership } from './conversation-queries.ts';
 import { createMessageBatch } from './message-batch.ts';
 import {
   assertQuotable,
@@ -119,8 +120,7 @@ export function createMessageLog(deps: { db: Kysely<Database>; now: () => number
             .select('gm.user_id')
             .whereRef('gm.group_id', '=', 'groups.id')
             .where('gm.user_id', '=', v.userId)
-            .where('gm.status', '=', 'active')
-            .where((w) => w.or([w('gm.muted_until', 'is', null), w('gm.muted_until', '<=', v.at)])),
+            .where(writableMembership(v.at)),
         ),
       )
       .returning('last_seq'),
