@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { openFileLimit } from './fd-limit.ts';
 import type { MemberSpec } from './group-worker.ts';
 import { startGroupPool, type GroupPool } from './group-pool.ts';
@@ -9,7 +10,7 @@ import { perConnection } from './memory.ts';
 import { clusterMemory, clusterWork, startHubNode, startRelayNode, type ServerNode } from './server-nodes.ts';
 import { log, measureThenPublish, runBench } from './bench-run.ts';
 import { now } from './clock.ts';
-import { cpuProfileDir, writeProfilePhases } from './profile-phases.ts';
+import { allocationProfileDir, cpuProfileDir, writeProfilePhases } from './profile-phases.ts';
 
 /**
  * Group chat benchmark (the issue: 200 groups × 25 connected members, a message per group per
@@ -20,7 +21,8 @@ import { cpuProfileDir, writeProfilePhases } from './profile-phases.ts';
  * after 1), BENCH_MISSED, BENCH_TIMEOUT_MIN; BENCH_WATCHED (share of the groups where one member has
  * the chat open, `group:watch`, and so hears its read counts: 0.2 by default); BENCH_CPU_PROF=1
  * writes the CPU profiles of the hub and of the plain relay, each in a folder of its own (read them
- * with `profile:summary`; `--phase=delivery` keeps that side's traffic levels only). Markdown to stdout, JSON and Markdown to load/out/.
+ * with `profile:summary`; `--phase=delivery` keeps that side's traffic levels only); BENCH_ALLOC_PROF=1
+ * samples what each side allocates over each traffic level, one .heapprofile per level (`alloc:summary`). Markdown to stdout, JSON and Markdown to load/out/.
  */
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -43,12 +45,16 @@ async function level(
   seconds: number,
   groups: number,
   tag: string,
+  allocDir: string | undefined,
 ): Promise<Level & { window: [number, number] }> {
   const w0 = await clusterWork([server]);
   await server.loopDelay();
+  if (allocDir) await server.allocStart();
   const from = now();
   const t = await pool.traffic(rate, seconds * 1000, DRAIN_MS, tag);
   const to = now();
+  // Named by the messages sent, which `alloc:summary --per` divides by.
+  if (allocDir) await server.allocStop(join(allocDir, `${side}-r${rate}-${t.sent}.heapprofile`));
   const loopDelay = await server.loopDelay();
   const w1 = await clusterWork([server]);
   const ok = t.latency.p99 < P99_LIMIT_MS && t.missing === 0 && t.sendFailures === 0;
@@ -81,6 +87,7 @@ async function main(): Promise<void> {
   const timeoutMin = positive(process.env.BENCH_TIMEOUT_MIN, 20);
   const watchedShare = Math.min(1, Math.max(0, Number(process.env.BENCH_WATCHED ?? 0.2) || 0));
   const cpuProfDir = cpuProfileDir('cpu-groups', startedAt);
+  const allocDir = allocationProfileDir('alloc-groups', startedAt);
   const machine = describeMachine();
   const result: GroupResult = {
     startedAt,
@@ -170,6 +177,7 @@ async function main(): Promise<void> {
           seconds,
           groups,
           `r${rate}`,
+          allocDir,
         );
         const { window, ...measured } = l;
         result.levels.push(measured);

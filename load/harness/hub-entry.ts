@@ -1,3 +1,4 @@
+import { allocationSampler } from './allocation-sampling.ts';
 import { now } from './clock.ts';
 import { announce, serve } from './ipc.ts';
 import { loopDelayMeter } from './loop-delay.ts';
@@ -15,6 +16,7 @@ serve({
   cpu: async () => process.cpuUsage(),
   loopDelay: loopDelayMeter(),
   clock: async () => ({ wall: now(), monoUs: Number(process.hrtime.bigint() / 1000n) }),
+  ...allocationSampler(),
 });
 await import('../../hub/src/main.ts');
 announce({ pid: process.pid });

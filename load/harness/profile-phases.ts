@@ -47,7 +47,15 @@ export async function writeProfilePhases(
  * their CPU profiles, named by the bench and its start time; undefined when profiling is off.
  */
 export function cpuProfileDir(name: string, startedAt: string): string | undefined {
-  if (process.env.BENCH_CPU_PROF !== '1') return undefined;
+  return process.env.BENCH_CPU_PROF === '1' ? outDir(name, startedAt) : undefined;
+}
+
+/** With BENCH_ALLOC_PROF=1, the (created) folder for the allocation profiles of a bench's levels. */
+export function allocationProfileDir(name: string, startedAt: string): string | undefined {
+  return process.env.BENCH_ALLOC_PROF === '1' ? outDir(name, startedAt) : undefined;
+}
+
+function outDir(name: string, startedAt: string): string {
   const dir = fileURLToPath(new URL(`../out/${name}-${startedAt.replace(/[:.]/g, '-')}`, import.meta.url));
   mkdirSync(dir, { recursive: true });
   return dir;

@@ -1,5 +1,6 @@
 import { createLogger } from '../../hub/src/logger.ts';
 import { redisBackend } from '../../hub/src/realtime/adapter.ts';
+import { allocationSampler } from './allocation-sampling.ts';
 import { startBaselineServer } from './baseline-server.ts';
 import { now } from './clock.ts';
 import { announce, serve } from './ipc.ts';
@@ -50,6 +51,7 @@ serve({
   loopDelay: loopDelayMeter(),
   // The clock of its --cpu-prof samples, when the bench profiles it (BENCH_CPU_PROF=1).
   clock: async () => ({ wall: now(), monoUs: Number(process.hrtime.bigint() / 1000n) }),
+  ...allocationSampler(),
 });
 process.once('SIGTERM', () => {
   void (async () => {

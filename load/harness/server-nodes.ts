@@ -18,6 +18,10 @@ export interface ServerNode {
   cpu(): Promise<CpuTime>;
   /** Its event-loop delay since the last call (loop-delay.ts). */
   loopDelay(): Promise<LoopDelay>;
+  /** Starts sampling what it allocates (allocation-sampling.ts). */
+  allocStart(): Promise<void>;
+  /** Stops sampling and writes the profile to `file` (a .heapprofile); answers its path. */
+  allocStop(file: string): Promise<string>;
   /** Hub nodes: store queries run so far, from the hub's own /metrics. */
   storeQueries?(): Promise<number>;
   /**
@@ -59,6 +63,8 @@ function nodeOf(child: Child, url: string): ServerNode {
       return { userMs: c.user / 1000, systemMs: c.system / 1000, totalMs: (c.user + c.system) / 1000 };
     },
     loopDelay: () => child.peer.call<LoopDelay>('loopDelay'),
+    allocStart: () => child.peer.call<void>('allocStart'),
+    allocStop: (file) => child.peer.call<string>('allocStop', { file }, 60_000),
     stop: () => stopChild(child),
   };
 }
