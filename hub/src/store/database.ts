@@ -16,6 +16,7 @@ import pg from 'pg';
 import type { Logger } from '../logger.ts';
 import { migrationProvider } from './migrations/index.ts';
 import type { Database } from './schema.ts';
+import { enableDirectSqlite } from './sqlite-direct.ts';
 import { withStatementCache } from './statement-cache.ts';
 import { startWalCheckpointer } from './wal-checkpointer.ts';
 import { createStoreHealth, type StoreHealth } from './store-health.ts';
@@ -139,6 +140,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('synchronous = NORMAL');
     const liteDb = new Kysely<Database>({ dialect: new StoreSqliteDialect(sqlite), log });
+    enableDirectSqlite(liteDb, sqlite, log);
     const checkpointer =
       file === ':memory:' || opts.readOnly ? undefined : startWalCheckpointer({ sqlite, file: path, log: opts.log });
     store = {

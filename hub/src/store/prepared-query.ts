@@ -1,13 +1,15 @@
 import type { Compilable, CompiledQuery, Kysely, QueryResult } from 'kysely';
 import type { Database } from './schema.ts';
+import { directStatement, type DirectStatement } from './sqlite-direct.ts';
 
 /** A value of the query that the builder sees as a stand-in; any type goes, as in `values({...})`. */
 type Slots<K extends string> = { readonly [key in K]: never };
 
-/** A compiled query and, per parameter, how to fill it from a call's values. */
+/** A compiled query, per parameter how to fill it from a call's values, and its direct run (SQLite). */
 interface Compiled<V, R> {
   query: CompiledQuery<R>;
   fill: ((values: V) => unknown)[];
+  direct: DirectStatement | undefined;
 }
 
 /**
@@ -15,6 +17,7 @@ interface Compiled<V, R> {
  * value it stands for (`pick`), or keeps it as compiled (a literal `1`).
  */
 function compileWithStandIns<S, V, R>(
+  db: Kysely<Database>,
   standIns: Map<unknown, S>,
   query: CompiledQuery<R>,
   pick: (standIn: S, values: V) => unknown,
@@ -23,18 +26,21 @@ function compileWithStandIns<S, V, R>(
     const s = standIns.get(p);
     return s === undefined ? () => p : (values: V) => pick(s, values);
   });
-  return { query, fill };
+  return { query, fill, direct: directStatement(db, query.sql) };
 }
 
-const run = <V, R>(exec: Kysely<Database>, { query, fill }: Compiled<V, R>, values: V) =>
-  exec.executeQuery<R>({ ...query, parameters: fill.map((f) => f(values)) });
+function run<V, R>(exec: Kysely<Database>, { query, fill, direct }: Compiled<V, R>, values: V) {
+  const parameters = fill.map((f) => f(values));
+  return direct?.(exec, query, parameters) ?? exec.executeQuery<R>({ ...query, parameters });
+}
 
 /**
  * A hot-path query that Kysely builds and compiles once, then runs with fresh values: for a
  * statement SQLite runs in microseconds, building and compiling it cost more CPU than running it.
  * `build` gets a stand-in per named value; each stand-in becomes the parameters it compiled to,
  * every other parameter (a literal `1`) stays as compiled. The SQL text is the same for a
- * transaction of `db`, so the answer runs on `db` or any transaction of it.
+ * transaction of `db`, so the answer runs on `db` or any transaction of it; on SQLite, mostly
+ * without Kysely's connection queue (sqlite-direct.ts).
  */
 export function preparedQuery<K extends string, R>(
   db: Kysely<Database>,
@@ -47,9 +53,9 @@ export function preparedQuery<K extends string, R>(
     // Unique objects: a parameter is a stand-in exactly when it is one of them.
     const standIns = new Map<unknown, K>(keys.map((k) => [{ slot: k }, k]));
     const slot = Object.fromEntries([...standIns].map(([s, k]) => [k, s])) as Slots<K>;
-    return compileWithStandIns(standIns, build(db, slot).compile(), (k, values: Values) => values[k]);
+    return compileWithStandIns(db, standIns, build(db, slot).compile(), (k, values: Values) => values[k]);
   };
-  return (exec, values) => run(exec, (compiled ??= compile()), values);
+  return async (exec, values) => run(exec, (compiled ??= compile()), values);
 }
 
 /**
@@ -74,10 +80,10 @@ export function preparedRowsQuery<K extends string, R>(
       });
       return Object.fromEntries(entries) as Slots<K>;
     });
-    return compileWithStandIns(standIns, build(db, slots).compile(), ({ row, key }, rows: Rows) => rows[row]![key]);
+    return compileWithStandIns(db, standIns, build(db, slots).compile(), ({ row, key }, rows: Rows) => rows[row]![key]);
   };
-  return (exec, rows) => {
-    if (rows.length === 0) return Promise.reject(new Error('a prepared rows query needs at least one row'));
+  return async (exec, rows) => {
+    if (rows.length === 0) throw new Error('a prepared rows query needs at least one row');
     let compiled = byLength.get(rows.length);
     if (!compiled) byLength.set(rows.length, (compiled = compile(rows.length)));
     return run(exec, compiled, rows);
