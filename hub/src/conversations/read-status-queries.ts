@@ -10,6 +10,7 @@
  */
 import type { ExpressionBuilder, Kysely, SelectQueryBuilder } from 'kysely';
 import { STAFF_ROLES, type ReadCount, type ReaderView } from '../protocol/index.ts';
+import { preparedQuery } from '../store/prepared-query.ts';
 import type { Database } from '../store/schema.ts';
 
 /** A staff message whose read status is kept: its sender and when it was sent. */
@@ -23,34 +24,34 @@ export interface TrackedMessage {
  * Unread counts of the staff messages (not recalled or removed) with seq in [fromSeq, toSeq], in
  * one statement: each message joined to its group's members that have not read it. The work is
  * messages × members of one group (a window of 200 × a grid of 500 is 100,000 index rows at worst).
+ * Prepared once per store: the announcer counts every watched group every second.
  */
-export async function unreadCounts(
+export function unreadCountsQuery(
   db: Kysely<Database>,
-  groupId: string,
-  fromSeq: number,
-  toSeq: number,
-): Promise<ReadCount[]> {
-  const rows = await db
-    .selectFrom('messages as m')
-    .innerJoin('users as s', 's.id', 'm.sender_id')
-    .leftJoin('group_members as gm', (j) =>
-      j
-        .onRef('gm.group_id', '=', 'm.group_id')
-        .on('gm.status', '=', 'active')
-        .onRef('gm.user_id', '!=', 'm.sender_id')
-        .onRef('gm.read_seq', '<', 'm.seq')
-        .onRef('gm.joined_at', '<=', 'm.created_at'),
-    )
-    .select(['m.seq', (eb) => eb.fn.count<number | string>('gm.user_id').as('unread')])
-    .where('m.group_id', '=', groupId)
-    .where('m.seq', '>=', fromSeq)
-    .where('m.seq', '<=', toSeq)
-    .where('m.status', '=', 'ok')
-    .where('s.role', 'in', STAFF_ROLES)
-    .groupBy('m.seq')
-    .orderBy('m.seq')
-    .execute();
-  return rows.map((r) => ({ seq: Number(r.seq), unread: Number(r.unread) }));
+): (groupId: string, fromSeq: number, toSeq: number) => Promise<ReadCount[]> {
+  const query = preparedQuery(db, ['groupId', 'fromSeq', 'toSeq'], (q, v) =>
+    q
+      .selectFrom('messages as m')
+      .innerJoin('users as s', 's.id', 'm.sender_id')
+      .leftJoin('group_members as gm', (j) =>
+        j
+          .onRef('gm.group_id', '=', 'm.group_id')
+          .on('gm.status', '=', 'active')
+          .onRef('gm.user_id', '!=', 'm.sender_id')
+          .onRef('gm.read_seq', '<', 'm.seq')
+          .onRef('gm.joined_at', '<=', 'm.created_at'),
+      )
+      .select(['m.seq', (eb) => eb.fn.count<number | string>('gm.user_id').as('unread')])
+      .where('m.group_id', '=', v.groupId)
+      .where('m.seq', '>=', v.fromSeq)
+      .where('m.seq', '<=', v.toSeq)
+      .where('m.status', '=', 'ok')
+      .where('s.role', 'in', STAFF_ROLES)
+      .groupBy('m.seq')
+      .orderBy('m.seq'),
+  );
+  return async (groupId, fromSeq, toSeq) =>
+    (await query(db, { groupId, fromSeq, toSeq })).rows.map((r) => ({ seq: Number(r.seq), unread: Number(r.unread) }));
 }
 
 /** The staff message at this seq whose read status is kept, if there is one. */
@@ -158,14 +159,17 @@ export async function noticeReadersOf(
   return namedPeople(members, limit);
 }
 
-/** Unread counts of the staff messages among the conversation's latest `span` seqs (its live window). */
-export async function latestUnreadCounts(
+/** Unread counts of the staff messages among a conversation's latest `span` seqs (its live window), prepared. */
+export function latestUnreadCountsQuery(
   db: Kysely<Database>,
-  groupId: string,
-  span: number,
-): Promise<{ fromSeq: number; toSeq: number; counts: ReadCount[] }> {
-  const group = await db.selectFrom('groups').select('last_seq').where('id', '=', groupId).executeTakeFirst();
-  const toSeq = Number(group?.last_seq ?? 0);
-  const fromSeq = Math.max(1, toSeq - span + 1);
-  return { fromSeq, toSeq, counts: toSeq > 0 ? await unreadCounts(db, groupId, fromSeq, toSeq) : [] };
+): (groupId: string, span: number) => Promise<{ fromSeq: number; toSeq: number; counts: ReadCount[] }> {
+  const lastSeq = preparedQuery(db, ['groupId'], (q, v) =>
+    q.selectFrom('groups').select('last_seq').where('id', '=', v.groupId),
+  );
+  const unreadCounts = unreadCountsQuery(db);
+  return async (groupId, span) => {
+    const toSeq = Number((await lastSeq(db, { groupId })).rows[0]?.last_seq ?? 0);
+    const fromSeq = Math.max(1, toSeq - span + 1);
+    return { fromSeq, toSeq, counts: toSeq > 0 ? await unreadCounts(groupId, fromSeq, toSeq) : [] };
+  };
 }

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { latestUnreadCounts } from '../conversations/read-status-queries.ts';
+import { latestUnreadCountsQuery } from '../conversations/read-status-queries.ts';
 import type { Logger } from '../logger.ts';
 import type { HubServer } from '../realtime/types.ts';
 import type { Database } from '../store/schema.ts';
@@ -41,6 +41,7 @@ export function createReadStatusAnnouncer(deps: {
   let toCount = new Set<string>();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
+  const latestUnreadCounts = latestUnreadCountsQuery(deps.db);
 
   const schedule = () => {
     if (timer || stopped) return;
@@ -72,7 +73,7 @@ export function createReadStatusAnnouncer(deps: {
     for (const groupId of watchedHere()) {
       if (stopped) return;
       try {
-        const window = await latestUnreadCounts(deps.db, groupId, LIVE_SPAN);
+        const window = await latestUnreadCounts(groupId, LIVE_SPAN);
         io.local.to(readsRoom(groupId)).emit('group:reads-changed', { groupId, ...window });
       } catch (err) {
         deps.log.warn({ err, groupId }, 'read counts not announced');

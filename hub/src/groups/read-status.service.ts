@@ -6,7 +6,7 @@ import {
   readersOf,
   trackedMessage,
   trackedNotice,
-  unreadCounts,
+  unreadCountsQuery,
 } from '../conversations/read-status-queries.ts';
 import { errors } from '../errors.ts';
 import {
@@ -30,6 +30,7 @@ const RATE = { capacity: 20, perSecond: 2 };
  */
 export function createReadStatusService(deps: { db: Kysely<Database>; now?: () => number }) {
   const { db } = deps;
+  const unreadCounts = unreadCountsQuery(db);
   const rate = createRateLimiter({ ...RATE, ...(deps.now ? { now: deps.now } : {}) });
 
   /** Refuses residents, other people's groups (not_found: they look like no group) and floods. */
@@ -44,7 +45,7 @@ export function createReadStatusService(deps: { db: Kysely<Database>; now?: () =
     /** Unread counts of the staff messages in a window (the schema bounds its span). */
     async counts(actor: Actor, groupId: string, fromSeq: number, toSeq: number): Promise<GroupReadCounts> {
       await admit(actor, groupId);
-      return { groupId, fromSeq, toSeq, counts: await unreadCounts(db, groupId, fromSeq, toSeq) };
+      return { groupId, fromSeq, toSeq, counts: await unreadCounts(groupId, fromSeq, toSeq) };
     },
 
     /** Who has and has not read one staff message, by name, each list capped (the totals are exact). */
