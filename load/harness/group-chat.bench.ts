@@ -17,7 +17,8 @@ import { allocationProfileDir, cpuProfileDir, writeProfilePhases } from './profi
  * second; latency p50 / p99 and the highest rate with p99 under 200 ms, beside plain Socket.IO
  * room broadcast of the same traffic; then a reconnect storm of all clients, each having missed 10
  * messages: time until all are caught up, lost or doubled messages). One hub node on SQLite.
- * BENCH_GROUPS, BENCH_MEMBERS, BENCH_STEADY_S, BENCH_STEP_S, BENCH_RATES (per group per second,
+ * BENCH_GROUPS, BENCH_MEMBERS, BENCH_STEADY_S, BENCH_STEP_S, BENCH_IDLE_S (each side at rest,
+ * all connected, nothing sent: 10 s), BENCH_RATES (per group per second,
  * after 1), BENCH_MISSED, BENCH_TIMEOUT_MIN; BENCH_WATCHED (share of the groups where one member has
  * the chat open, `group:watch`, and so hears its read counts: 0.2 by default); BENCH_CPU_PROF=1
  * writes the CPU profiles of the hub and of the plain relay, each in a folder of its own (read them
@@ -73,6 +74,17 @@ async function level(
   return { side, perGroup: rate, total: rate * groups, seconds, ok, traffic: t, ...work, window: [from, to] };
 }
 
+/** A server's CPU time per second with every member connected and nothing sent: its cost at rest. */
+async function idleCpu(server: ServerNode, side: 'hub' | 'plain', seconds: number): Promise<number> {
+  const w0 = await clusterWork([server]);
+  const from = now();
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  const w1 = await clusterWork([server]);
+  const perSecond = ((w1.cpuMs - w0.cpuMs) * 1000) / (now() - from);
+  log(`  ${side} at rest: ${perSecond.toFixed(1)} ms CPU per second`);
+  return perSecond;
+}
+
 async function main(): Promise<void> {
   const startedAt = new Date().toISOString();
   const groups = positive(process.env.BENCH_GROUPS, 200);
@@ -80,6 +92,7 @@ async function main(): Promise<void> {
   const steadyS = positive(process.env.BENCH_STEADY_S, 20);
   const stepS = positive(process.env.BENCH_STEP_S, 8);
   const missed = positive(process.env.BENCH_MISSED, 10);
+  const idleS = positive(process.env.BENCH_IDLE_S, 10);
   const rates = (process.env.BENCH_RATES ?? '2,4,6,8,12,16,24,32')
     .split(',')
     .map(Number)
@@ -99,6 +112,7 @@ async function main(): Promise<void> {
       members,
       steadyS,
       stepS,
+      idleS,
       missed,
       watchedGroups: Math.round(groups * watchedShare),
       workers: WORKERS,
@@ -156,6 +170,8 @@ async function main(): Promise<void> {
     result.plainMemory = perConnection(before, await clusterMemory([plain]), n);
     log('plain warm-up');
     await plainPool.traffic(1, 3000, DRAIN_MS, 'warm');
+    log(`at rest, ${idleS} s each`);
+    result.idleCpuMsPerSecond = { hub: await idleCpu(hub, 'hub', idleS), plain: await idleCpu(plain, 'plain', idleS) };
 
     // Rate 1 is the issue's load, held longer; then higher rates until each side has gone over
     // at two rates in a row (one can be a noisy neighbour's doing on this shared machine).

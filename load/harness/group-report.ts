@@ -35,6 +35,7 @@ export interface GroupResult {
     members: number;
     steadyS: number;
     stepS: number;
+    idleS: number;
     missed: number;
     /** Groups where one member has the chat open (`group:watch`): the only ones whose read counts are sent. */
     watchedGroups: number;
@@ -49,6 +50,8 @@ export interface GroupResult {
   hubMemory?: PerConnection;
   plainMemory?: PerConnection;
   levels: Level[];
+  /** Each server's CPU per second at rest: everyone connected, nothing sent. */
+  idleCpuMsPerSecond?: { hub: number; plain: number };
   plainStorm?: PoolConnectRound;
   hubStorm?: PoolConnectRound;
   check?: CheckStats;
@@ -120,6 +123,7 @@ export function renderGroupMarkdown(result: GroupResult): string {
     `| lost / doubled messages, every member over the whole run | | ${result.check ? `${result.check.lost} / ${result.check.doubled}` : '–'} | |`,
     `| store: messages held / acknowledged to senders; groups whose seqs are not exactly 1..last | | ${result.store ? `${result.store.messages} / ${result.store.acked}; ${result.store.seqGapsOrDoubles}` : '–'} | |`,
     `| heap / connection, server (KiB) | ${fmt(result.plainMemory?.heapKiB)} | ${fmt(result.hubMemory?.heapKiB)} | ${ratio(result.hubMemory?.heapKiB, result.plainMemory?.heapKiB)} |`,
+    `| server CPU at rest, all connected, nothing sent (ms per second, over ${s.idleS} s) | ${fmt(result.idleCpuMsPerSecond?.plain)} | ${fmt(result.idleCpuMsPerSecond?.hub)} | ${ratio(result.idleCpuMsPerSecond?.hub, result.idleCpuMsPerSecond?.plain)} |`,
     `| RSS / connection, server (KiB) | ${fmt(result.plainMemory?.rssKiB)} | ${fmt(result.hubMemory?.rssKiB)} | |`,
     `| connect all members, 100 handshakes in flight (ms; hub includes each member's first group:sync) | ${fmt(result.plainConnect?.allDoneMs, 0)} | ${fmt(result.hubConnect?.allDoneMs, 0)} | ${ratio(result.hubConnect?.allDoneMs, result.plainConnect?.allDoneMs)} |`,
     '',
