@@ -13,7 +13,9 @@ import {
 } from '../../test-support/index.ts';
 import { newId } from '../ids.ts';
 import { addMembers, openConversation } from './conversation-members.ts';
+import { queryCounter } from '../../test-support/query-counter.ts';
 import { deleteMessagesUpTo } from './conversation-retention.ts';
+import { createMessageSync } from './message-sync.ts';
 
 let n = 0;
 const cid = () => `sync-${Date.now()}-${++n}`;
@@ -223,6 +225,49 @@ for (const dialect of await storeDialects()) {
       expect(answer.messages.map((m) => m.groupId)).toEqual(Array(SIZES[1]).fill(groups[1]));
       expect(Object.keys(answer.changes)).toEqual([groups[1]]);
       expect(answer.floors).toBeUndefined();
+    });
+
+    it('reads a range once for members catching up together, and reads it again once a recall moved the change counter', async () => {
+      // The catch-up on its own statements, counted (a plugin runs every statement through Kysely).
+      const counter = queryCounter();
+      const syncAfter = createMessageSync(t.hub.store.db.withPlugin(counter.plugin));
+      const g = groups[9]!;
+      const from = (await stored(g, 0)).seqs.at(-1)!;
+      for (const text of ['集合点改到东门', '带上执法记录仪', '十分钟后出发']) {
+        const res = await writer.emitWithAck('message:send', { groupId: g, clientId: cid(), text });
+        expect(res).toMatchObject({ ok: true });
+      }
+      const catchUp = async () => {
+        const before = counter.queries;
+        const answer = await syncAfter([[g, from]], {}, 1000);
+        return { answer, statements: counter.queries - before };
+      };
+      const first = await catchUp();
+      expect(first.answer.messages.map((m) => [m.seq, m.text])).toEqual([
+        [from + 1, '集合点改到东门'],
+        [from + 2, '带上执法记录仪'],
+        [from + 3, '十分钟后出发'],
+      ]);
+      // Counters, then the messages; the next member with the same cursor reads the counters only.
+      expect(first.statements).toBe(2);
+      const second = await catchUp();
+      expect(second.answer).toEqual(first.answer);
+      expect(second.statements).toBe(1);
+      // A recall in the range: the next catch-up sees the placeholder, never the text from before.
+      expect(await writer.emitWithAck('message:recall', { groupId: g, seq: from + 2 })).toMatchObject({ ok: true });
+      const third = await catchUp();
+      expect(third.answer.messages.map((m) => [m.seq, m.status, m.text])).toEqual([
+        [from + 1, 'ok', '集合点改到东门'],
+        [from + 2, 'recalled', ''],
+        [from + 3, 'ok', '十分钟后出发'],
+      ]);
+      expect(third.answer.changes).toEqual({ [g]: (await stored(g, 0)).changeSeq });
+      // Another cursor is another range: read from the store, not cut out of the one held.
+      const later = await syncAfter([[g, from + 1]], {}, 1000);
+      expect(later.messages.map((m) => m.seq)).toEqual([from + 2, from + 3]);
+      // And the hub's own catch-up answers the same through the socket.
+      const live = await sync(reader, { cursors: { [g]: from } });
+      expect(live.messages).toEqual(third.answer.messages);
     });
 
     it('says where history starts when retention deleted what came after the cursor', async () => {

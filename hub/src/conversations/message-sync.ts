@@ -3,6 +3,7 @@ import type { MessageEdit, MessageStatus, MessageView, SyncAnswer } from '../pro
 import type { Database } from '../store/schema.ts';
 import { preparedRowsQuery } from '../store/prepared-query.ts';
 import { selectMessages, toMessageView } from './message-rows.ts';
+import { createRecentRanges, type MessageRange } from './recent-ranges.ts';
 
 /** Where one conversation stands: its counters and the first seq retention left (last_seq + 1 when none). */
 interface Counters {
@@ -44,8 +45,10 @@ type RangeWanted = { order: number; groupId: string; after: number; upTo: number
 /**
  * The catch-up's statements, prepared once per store and padded list length: a reconnect storm runs
  * them thousands of times a second, and building and compiling them cost more than running them.
+ * The message ranges read lately are handed to the next catch-ups asking for them (recent-ranges.ts).
  */
 function syncStatements(db: Kysely<Database>) {
+  const recent = createRecentRanges();
   // Each conversation's counters and history floor: one statement for all of them.
   const counters = preparedRowsQuery(db, ['groupId'], (q, rows) =>
     q
@@ -143,12 +146,29 @@ function syncStatements(db: Kysely<Database>) {
       return out;
     },
 
-    async messagesIn(ranges: Omit<RangeWanted, 'order'>[]): Promise<MessageView[]> {
-      const list = pad<RangeWanted>(
-        ranges.map((r, order) => ({ ...r, order })),
-        { order: 0, groupId: '', after: 0, upTo: 0 },
-      );
-      return (await messages(db, list)).rows.map(toMessageView);
+    /** The messages of each range, in list order then seq order; ranges read lately are not read again. */
+    async messagesIn(ranges: MessageRange[]): Promise<MessageView[]> {
+      const found = ranges.map((r) => recent.get(r));
+      const missing = ranges.filter((_, i) => !found[i]);
+      if (missing.length > 0) {
+        const list = pad<RangeWanted>(
+          missing.map(({ groupId, after, upTo }, order) => ({ groupId, after, upTo, order })),
+          { order: 0, groupId: '', after: 0, upTo: 0 },
+        );
+        const byGroup = new Map<string, MessageView[]>();
+        for (const row of (await messages(db, list)).rows) {
+          const view = toMessageView(row);
+          const views = byGroup.get(view.groupId);
+          if (views) views.push(view);
+          else byGroup.set(view.groupId, [view]);
+        }
+        ranges.forEach((r, i) => {
+          if (found[i]) return;
+          found[i] = byGroup.get(r.groupId) ?? [];
+          recent.set(r, found[i]);
+        });
+      }
+      return found.flatMap((views) => views ?? []);
     },
   };
 }
@@ -185,7 +205,7 @@ export function createMessageSync(db: Kysely<Database>) {
       limit + 1,
     );
 
-    const ranges: { groupId: string; after: number; upTo: number }[] = [];
+    const ranges: MessageRange[] = [];
     let room = limit;
     for (const [groupId, cursor] of cursors) {
       const s = state(groupId);
@@ -194,11 +214,11 @@ export function createMessageSync(db: Kysely<Database>) {
       const after = Math.max(cursor, s.floor - 1);
       const fresh = Math.max(0, s.lastSeq - after);
       if (fresh > room) {
-        if (room > 0) ranges.push({ groupId, after, upTo: after + room });
+        if (room > 0) ranges.push({ groupId, changeSeq: s.changeSeq, after, upTo: after + room });
         out.more = true;
         break;
       }
-      if (fresh > 0) ranges.push({ groupId, after, upTo: s.lastSeq });
+      if (fresh > 0) ranges.push({ groupId, changeSeq: s.changeSeq, after, upTo: s.lastSeq });
       room -= fresh;
       const since = changes[groupId] ?? 0;
       const edited = s.changeSeq > since ? (edits.get(groupId) ?? []) : [];
