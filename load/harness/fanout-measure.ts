@@ -54,7 +54,8 @@ export interface Delivery {
   strays: number;
 }
 
-export type Phase = 'connect' | 'delivery' | 'acks';
+/** Phases a CPU profile can be cut to; `rest` is the group chat bench's window with nothing sent. */
+export type Phase = 'connect' | 'delivery' | 'acks' | 'rest';
 
 /** One server kind, one round. */
 export interface Round {

@@ -75,14 +75,19 @@ async function level(
 }
 
 /** A server's CPU time per second with every member connected and nothing sent: its cost at rest. */
-async function idleCpu(server: ServerNode, side: 'hub' | 'plain', seconds: number): Promise<number> {
+async function idleCpu(
+  server: ServerNode,
+  side: 'hub' | 'plain',
+  seconds: number,
+): Promise<{ perSecond: number; window: [number, number] }> {
   const w0 = await clusterWork([server]);
   const from = now();
   await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  const to = now();
   const w1 = await clusterWork([server]);
-  const perSecond = ((w1.cpuMs - w0.cpuMs) * 1000) / (now() - from);
+  const perSecond = ((w1.cpuMs - w0.cpuMs) * 1000) / (to - from);
   log(`  ${side} at rest: ${perSecond.toFixed(1)} ms CPU per second`);
-  return perSecond;
+  return { perSecond, window: [from, to] };
 }
 
 async function main(): Promise<void> {
@@ -171,13 +176,19 @@ async function main(): Promise<void> {
     log('plain warm-up');
     await plainPool.traffic(1, 3000, DRAIN_MS, 'warm');
     log(`at rest, ${idleS} s each`);
-    result.idleCpuMsPerSecond = { hub: await idleCpu(hub, 'hub', idleS), plain: await idleCpu(plain, 'plain', idleS) };
+    const rest = { hub: await idleCpu(hub, 'hub', idleS), plain: await idleCpu(plain, 'plain', idleS) };
+    result.idleCpuMsPerSecond = { hub: rest.hub.perSecond, plain: rest.plain.perSecond };
 
     // Rate 1 is the issue's load, held longer; then higher rates until each side has gone over
     // at two rates in a row (one can be a noisy neighbour's doing on this shared machine).
     const misses = { hub: 0, plain: 0 };
-    /** Each side's traffic levels, for cutting its CPU profile to them (`profile:summary --phase=delivery`). */
-    const traffic: Record<Level['side'], { phases: { delivery: [number, number] } }[]> = { hub: [], plain: [] };
+    /** Each side's traffic levels and rest, for cutting its CPU profile to them (`profile:summary --phase=delivery`, `rest`). */
+    const traffic: Record<Level['side'], { phases: Partial<Record<'delivery' | 'rest', [number, number]>> }[]> = {
+      hub: [],
+      plain: [],
+    };
+    traffic.hub.push({ phases: { rest: rest.hub.window } });
+    traffic.plain.push({ phases: { rest: rest.plain.window } });
     const live = { hub: true, plain: true };
     for (const [i, rate] of [1, ...rates].entries()) {
       if (!live.hub && !live.plain) break;
