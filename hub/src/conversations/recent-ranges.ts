@@ -9,7 +9,7 @@ export interface MessageRange {
 }
 
 /** How long a range read is shared, and how many messages all shared ranges hold at most. */
-export const RECENT_RANGES = { ttlMs: 5000, maxMessages: 20_000, maxPerRange: 200 };
+const RECENT_RANGES = { ttlMs: 5000, maxMessages: 20_000, maxPerRange: 200 };
 
 /**
  * The message ranges catch-ups read lately, handed to the next catch-ups that ask for the same
@@ -59,7 +59,7 @@ export function createRecentRanges(opts: Partial<typeof RECENT_RANGES> & { now?:
       }
     },
 
-    /** How many ranges and messages are held (for tests and metrics). */
+    /** How many ranges and messages are held (the tests read it). */
     size: () => ({ ranges: ranges.size, messages: held }),
   };
 }
