@@ -38,6 +38,9 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,
+          // A browser under the whole suite's load can take seconds to show what a poll waits for
+          // (a service worker's notification took over the default 1 s): wait as long as a step may.
+          expect: { poll: { timeout: 15_000 } },
           // Multi-node and browser tests start several hubs and a browser: one file at a time on 2 cores.
           fileParallelism: false,
         },
