@@ -163,6 +163,7 @@ const MARK = '__fqNoReload';
       expect(listed).toBeGreaterThan(0);
       expect(await sheet.getByTestId('readers-unread').locator('li').count()).toBe(listed);
       await phone.screenshot({ path: '/tmp/readstatus-sheet-390.png' });
+      await home.context().close();
     },
     TEST_MS,
   );
@@ -171,11 +172,31 @@ const MARK = '__fqNoReload';
     "after the officer's connection drops and comes back, the open chat's counts still move live",
     async () => {
       const text = `重连之后也要看到谁读了 ${stamp}`;
+      // Only the reader below reads this message: the grid worker's phone leaves the chat (an open
+      // chat reads what arrives, at its own pace, which would move the count at any moment).
+      await phone.goto(url('/groups'));
       await openGroup(desk, grid.id);
       await desk.locator('#chat-input').fill(text);
       await desk.keyboard.press('Enter');
       const status = message(desk, text).getByTestId('read-status');
       await status.filter({ hasText: /\d+人未读/ }).waitFor();
+      const db = hub!.hub.store.db;
+      const { last_seq } = await db
+        .selectFrom('groups')
+        .select('last_seq')
+        .where('id', '=', grid.id)
+        .executeTakeFirstOrThrow();
+      const seq = Number(last_seq);
+      const unreadNow = async () => {
+        const asker = await connectSocket(hub!.url, { cookie: (await login(hub!.url, officer.login)).cookie });
+        const counts = await asker.emitWithAck('group:read-counts', { groupId: grid.id, fromSeq: seq, toSeq: seq });
+        asker.close();
+        if (!counts.ok) throw new Error(counts.error.message);
+        return counts.counts[0]!.unread;
+      };
+      const before = await unreadNow();
+      expect(before).toBeGreaterThan(1);
+      await status.filter({ hasText: `${before}人未读` }).waitFor();
 
       // The hub drops the desk's connection (its transport closes, as when a network goes away).
       const io = hub!.hub.realtime.io;
@@ -193,13 +214,6 @@ const MARK = '__fqNoReload';
 
       // A resident with no page open reads it now: the desk shows the new count without a reload
       // (it asked for counts once when watching again, before this read).
-      const db = hub!.hub.store.db;
-      const { last_seq } = await db
-        .selectFrom('groups')
-        .select('last_seq')
-        .where('id', '=', grid.id)
-        .executeTakeFirstOrThrow();
-      const seq = Number(last_seq);
       const { login: readerLogin } = await db
         .selectFrom('users')
         .select('login')
@@ -210,12 +224,8 @@ const MARK = '__fqNoReload';
       const reader = await connectSocket(hub!.url, { cookie: (await login(hub!.url, readerLogin)).cookie });
       expect(await reader.emitWithAck('group:read', { groupId: grid.id, seq })).toMatchObject({ ok: true });
       reader.close();
-      const asker = await connectSocket(hub!.url, { cookie: (await login(hub!.url, officer.login)).cookie });
-      const counts = await asker.emitWithAck('group:read-counts', { groupId: grid.id, fromSeq: seq, toSeq: seq });
-      asker.close();
-      if (!counts.ok) throw new Error(counts.error.message);
-      const unread = counts.counts[0]!.unread;
-      await status.filter({ hasText: unread === 0 ? '全部已读' : `${unread}人未读` }).waitFor();
+      expect(await unreadNow()).toBe(before - 1);
+      await status.filter({ hasText: `${before - 1}人未读` }).waitFor();
       expect(await notReloaded(desk)).toBe(true);
     },
     TEST_MS,
