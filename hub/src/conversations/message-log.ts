@@ -3,6 +3,7 @@ import { errors } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { HOTLINE_CONVERSATION_KIND, type ImageMimeType, type MessageView } from '../protocol/index.ts';
 import { preparedQuery } from '../store/prepared-query.ts';
+import { directTransaction } from '../store/sqlite-direct.ts';
 import type { Database } from '../store/schema.ts';
 import { createAnnounceOrder } from './announce-order.ts';
 import { writableMembership } from './conversation-queries.ts';
@@ -62,6 +63,7 @@ export function createMessageLog(deps: { db: Kysely<Database>; now: () => number
   const { db, now } = deps;
   const order = createAnnounceOrder();
   const batch = createMessageBatch({ db, now });
+  const directTx = directTransaction(db);
   const syncAfter = createMessageSync(db);
 
   const select = () => selectMessages(db);
@@ -136,6 +138,23 @@ export function createMessageLog(deps: { db: Kysely<Database>; now: () => number
       .where('user_id', '=', v.userId),
   );
 
+  const seqAsMember = (input: AppendInput, member: { at: number }) => ({
+    groupId: input.groupId,
+    userId: input.senderId,
+    at: member.at,
+  });
+  const readUpTo = (row: { group_id: string; sender_id: string; seq: number }) => ({
+    groupId: row.group_id,
+    userId: row.sender_id,
+    seq: row.seq,
+  });
+  /** The row to store at the seq taken; none taken: the sender may not write there, or no such conversation. */
+  const rowAt = (input: AppendInput, taken: { last_seq: number | bigint } | undefined) => {
+    if (!taken) throw input.member ? NOT_A_SENDER : errors.notFound('conversation');
+    assertQuotable(input, Number(taken.last_seq));
+    return newMessageRow(input, Number(taken.last_seq), now());
+  };
+
   /** The sender and the image as a message's event shows them, read from the store when the caller did not say. */
   async function presented(
     trx: Transaction<Database>,
@@ -167,17 +186,37 @@ export function createMessageLog(deps: { db: Kysely<Database>; now: () => number
    * its unique index and so rolls the caller's transaction back: no seq is ever taken for it.
    */
   async function appendWithin(trx: Transaction<Database>, input: AppendInput): Promise<MessageView> {
-    const { member } = input;
-    const taken = member
-      ? (await nextSeqAsMember(trx, { groupId: input.groupId, userId: input.senderId, at: member.at })).rows[0]
-      : (await nextSeq(trx, { groupId: input.groupId })).rows[0];
-    if (!taken) throw member ? NOT_A_SENDER : errors.notFound('conversation');
-    assertQuotable(input, Number(taken.last_seq));
-    const row = newMessageRow(input, Number(taken.last_seq), now());
+    const taken = input.member
+      ? await nextSeqAsMember(trx, seqAsMember(input, input.member))
+      : await nextSeq(trx, { groupId: input.groupId });
+    const row = rowAt(input, taken.rows[0]);
     await insertMessage(trx, row);
-    await senderHasRead(trx, { groupId: input.groupId, userId: input.senderId, seq: row.seq });
+    await senderHasRead(trx, readUpTo(row));
     const { sender, image } = await presented(trx, input);
     return newMessageView(row, sender, image);
+  }
+
+  /**
+   * {@link appendWithin} without a wait, in a direct SQLite transaction (sqlite-direct.ts), for a
+   * message whose sender and image the caller knows (group chat's sends): the same statements, the
+   * same answer. Undefined where it cannot run so (PostgreSQL, a transaction open, the sender or
+   * image unknown); the caller then takes Kysely's transaction.
+   */
+  function appendNow(input: AppendInput, committing: (m: MessageView) => void): MessageView | undefined {
+    const sender = input.known?.sender;
+    const image = input.imageId ? input.known?.image : null;
+    if (!directTx || !sender || image === undefined) return undefined;
+    return directTx(() => {
+      const taken = input.member
+        ? nextSeqAsMember.now(seqAsMember(input, input.member))
+        : nextSeq.now({ groupId: input.groupId });
+      const row = rowAt(input, taken.rows[0]);
+      insertMessage.now(row);
+      senderHasRead.now(readUpTo(row));
+      const message = newMessageView(row, sender, image);
+      committing(message);
+      return message;
+    })?.value;
   }
 
   return {
@@ -255,14 +294,19 @@ export function createMessageLog(deps: { db: Kysely<Database>; now: () => number
       alongside?: (trx: Transaction<Database>, message: MessageView) => Promise<void>,
     ): Promise<{ message: MessageView; duplicate: boolean }> {
       let claimed: MessageView | undefined;
+      const claim = (m: MessageView) => {
+        order.claim(m.groupId, m.seq);
+        claimed = m;
+      };
       try {
-        const message = await db.transaction().execute(async (trx) => {
-          const m = await appendWithin(trx, input);
-          await alongside?.(trx, m);
-          order.claim(m.groupId, m.seq);
-          claimed = m;
-          return m;
-        });
+        const message =
+          (!alongside && appendNow(input, claim)) ||
+          (await db.transaction().execute(async (trx) => {
+            const m = await appendWithin(trx, input);
+            await alongside?.(trx, m);
+            claim(m);
+            return m;
+          }));
         return { message, duplicate: false };
       } catch (err) {
         if (claimed) order.release(claimed.groupId, claimed.seq);

@@ -46,7 +46,7 @@ export function preparedQuery<K extends string, R>(
   db: Kysely<Database>,
   keys: readonly K[],
   build: (db: Kysely<Database>, slot: Slots<K>) => Compilable<R>,
-): (exec: Kysely<Database>, values: Readonly<Record<K, unknown>>) => Promise<QueryResult<R>> {
+): PreparedQuery<K, R> {
   type Values = Readonly<Record<K, unknown>>;
   let compiled: Compiled<Values, R> | undefined;
   const compile = () => {
@@ -55,8 +55,29 @@ export function preparedQuery<K extends string, R>(
     const slot = Object.fromEntries([...standIns].map(([s, k]) => [k, s])) as Slots<K>;
     return compileWithStandIns(db, standIns, build(db, slot).compile(), (k, values: Values) => values[k]);
   };
-  return async (exec, values) => run(exec, (compiled ??= compile()), values);
+  return Object.assign(async (exec: Kysely<Database>, values: Values) => run(exec, (compiled ??= compile()), values), {
+    now(values: Values): QueryResult<R> {
+      const { query, fill, direct } = (compiled ??= compile());
+      const result = direct?.(
+        db,
+        query,
+        fill.map((f) => f(values)),
+      );
+      if (!result) throw new Error("a prepared query cannot run now: SQLite's connection is not free for it");
+      return result;
+    },
+  });
 }
+
+/**
+ * A prepared query: run on `db` or a transaction of it. `now` runs it at once, without a wait, on
+ * SQLite's connection where the direct path may (sqlite-direct.ts: inside a direct transaction's
+ * body, or on a free connection), and throws where it may not (PostgreSQL, another's transaction).
+ */
+export type PreparedQuery<K extends string, R> = ((
+  exec: Kysely<Database>,
+  values: Readonly<Record<K, unknown>>,
+) => Promise<QueryResult<R>>) & { now(values: Readonly<Record<K, unknown>>): QueryResult<R> };
 
 /**
  * A query over a list of rows (a multi-row INSERT, a statement per group of a batch), prepared

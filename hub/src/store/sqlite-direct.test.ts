@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from './database.ts';
 import { preparedQuery } from './prepared-query.ts';
+import { directTransaction } from './sqlite-direct.ts';
 
 /**
  * Prepared queries on SQLite skip Kysely's connection queue (sqlite-direct.ts). What must hold:
@@ -113,5 +114,83 @@ describe('prepared queries run directly on SQLite', () => {
       { id: 'u1' },
       { id: 'u2' },
     ]);
+  });
+
+  describe('a direct transaction', () => {
+    const units = () => store.db.selectFrom('units').select(['id', 'name']).orderBy('id').execute();
+
+    it('commits its statements together, logging BEGIN, each statement and COMMIT', async () => {
+      const { rename, insertUnit } = queries(store.db);
+      const before = logged.length;
+      const out = directTransaction(store.db)!(() => {
+        rename.now({ id: 'u1', name: '一起改' });
+        insertUnit.now({ id: 'u2', code: 'X2' });
+        return 'done';
+      });
+      expect(out).toEqual({ value: 'done' });
+      expect(logged.length - before).toBe(4);
+      expect(await units()).toEqual([
+        { id: 'u1', name: '一起改' },
+        { id: 'u2', name: '新所' },
+      ]);
+    });
+
+    it('rolls back every statement when one fails, throws that failure, and logs it', async () => {
+      const { rename, insertUnit } = queries(store.db);
+      await insertUnit(store.db, { id: 'u2', code: 'X2' });
+      expect(() =>
+        directTransaction(store.db)!(() => {
+          rename.now({ id: 'u1', name: '不该留下' });
+          insertUnit.now({ id: 'u2', code: 'X3' });
+        }),
+      ).toThrow(expect.objectContaining({ code: 'SQLITE_CONSTRAINT_PRIMARYKEY' }));
+      expect(logged.at(-2)).toMatchObject({ failed: true });
+      expect(await units()).toEqual([
+        { id: 'u1', name: '枫桥派出所' },
+        { id: 'u2', name: '新所' },
+      ]);
+      // The connection is free again: the next one commits.
+      expect(directTransaction(store.db)!(() => rename.now({ id: 'u1', name: '再改' }).numAffectedRows)).toEqual({
+        value: 1n,
+      });
+    });
+
+    it('steps aside while another caller’s transaction is open, and that transaction’s rollback is untouched', async () => {
+      const { db } = store;
+      const { rename } = queries(db);
+      let inside!: () => void;
+      const opened = new Promise<void>((resolve) => (inside = resolve));
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const rolledBack = db
+        .transaction()
+        .execute(async (trx) => {
+          await trx.updateTable('units').set({ name: '未提交' }).where('id', '=', 'u1').execute();
+          inside();
+          await gate;
+          throw new Error('roll back');
+        })
+        .catch((err: Error) => err.message);
+      await opened;
+      let ran = false;
+      expect(directTransaction(db)!(() => (ran = true))).toBeUndefined();
+      expect(ran).toBe(false);
+      // Nor does a prepared query run now inside it.
+      expect(() => rename.now({ id: 'u1', name: '插队' })).toThrow('not free');
+      release();
+      expect(await rolledBack).toBe('roll back');
+      expect(await units()).toEqual([{ id: 'u1', name: '枫桥派出所' }]);
+    });
+
+    it('refuses a body that waits, and rolls back what it wrote before', async () => {
+      const { rename } = queries(store.db);
+      expect(() =>
+        directTransaction(store.db)!(() => {
+          rename.now({ id: 'u1', name: '不该留下' });
+          return Promise.resolve() as never;
+        }),
+      ).toThrow('must not wait');
+      expect(await units()).toEqual([{ id: 'u1', name: '枫桥派出所' }]);
+    });
   });
 });
