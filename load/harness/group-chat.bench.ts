@@ -98,6 +98,7 @@ async function main(): Promise<void> {
   const stepS = positive(process.env.BENCH_STEP_S, 8);
   const missed = positive(process.env.BENCH_MISSED, 10);
   const idleS = positive(process.env.BENCH_IDLE_S, 10);
+  const warmS = positive(process.env.BENCH_WARM_S, 3);
   const rates = (process.env.BENCH_RATES ?? '2,4,6,8,12,16,24,32')
     .split(',')
     .map(Number)
@@ -166,7 +167,7 @@ async function main(): Promise<void> {
     result.hubConnect = await hubPool.setup(hubMembers, posters, undefined, 100, CONNECT_TIMEOUT_MS);
     result.hubMemory = perConnection(before, await clusterMemory([hub]), n + groups);
     log('hub warm-up');
-    let hubAcked = (await hubPool.traffic(1, 3000, DRAIN_MS, 'warm')).acked;
+    let hubAcked = (await hubPool.traffic(1, warmS * 1000, DRAIN_MS, 'warm')).acked;
     const sample = await hubPool.sample();
     result.frameBytes = Buffer.byteLength(`42${JSON.stringify(['message:created', sample])}`);
     log(`plain: connecting ${n} members`);
@@ -174,7 +175,7 @@ async function main(): Promise<void> {
     result.plainConnect = await plainPool.setup(plainMembers, [], sample, 100, CONNECT_TIMEOUT_MS);
     result.plainMemory = perConnection(before, await clusterMemory([plain]), n);
     log('plain warm-up');
-    await plainPool.traffic(1, 3000, DRAIN_MS, 'warm');
+    await plainPool.traffic(1, warmS * 1000, DRAIN_MS, 'warm');
     log(`at rest, ${idleS} s each`);
     const rest = { hub: await idleCpu(hub, 'hub', idleS), plain: await idleCpu(plain, 'plain', idleS) };
     result.idleCpuMsPerSecond = { hub: rest.hub.perSecond, plain: rest.plain.perSecond };
