@@ -64,11 +64,12 @@ async function level(
     userMsPerMessage: (w1.userMs - w0.userMs) / t.sent,
     systemMsPerMessage: (w1.systemMs - w0.systemMs) / t.sent,
     queriesPerMessage: (w1.queries - w0.queries) / t.sent,
+    storeMsPerMessage: (w1.storeMs - w0.storeMs) / t.sent,
     loopDelay,
   };
   log(
     `  ${side} ${rate}/s per group (${rate * groups}/s): p50 ${t.latency.p50.toFixed(0)} p99 ${t.latency.p99.toFixed(0)} ms, sent ${t.sent} (${t.sentPerSecond.toFixed(0)}/s), missing ${t.missing}, failures ${t.sendFailures}; ` +
-      `server CPU ${work.cpuMsPerMessage.toFixed(2)} ms per message (user ${work.userMsPerMessage.toFixed(2)}, system ${work.systemMsPerMessage.toFixed(2)}); ` +
+      `server CPU ${work.cpuMsPerMessage.toFixed(2)} ms per message (user ${work.userMsPerMessage.toFixed(2)}, system ${work.systemMsPerMessage.toFixed(2)}${side === 'hub' ? `; in store statements ${work.storeMsPerMessage.toFixed(2)}` : ''}); ` +
       `event loop delay p99 ${loopDelay.p99Ms.toFixed(1)} max ${loopDelay.maxMs.toFixed(1)} ms${ok ? '' : '  ← over'}`,
   );
   return { side, perGroup: rate, total: rate * groups, seconds, ok, traffic: t, ...work, window: [from, to] };

@@ -20,6 +20,8 @@ export interface Level {
   systemMsPerMessage: number;
   /** hub: store queries over the level, per message sent (NaN for plain). */
   queriesPerMessage: number;
+  /** hub: time spent in store statements, per message sent (ms; SQLite's run on the main thread). */
+  storeMsPerMessage?: number;
   /** The server's event-loop delay over the level: what blocked every socket of the node at once. */
   loopDelay: LoopDelay;
 }
@@ -66,7 +68,7 @@ const ratio = (h: number | undefined, p: number | undefined) =>
 
 function levelTable(result: GroupResult): string {
   const lines = [
-    '| rate per group (all groups) | plain p50 / p99 / max (ms) | hub p50 / p99 / max (ms) | hub / plain p99 | plain sent/s, missing | hub sent/s, missing, refused | server CPU per message, plain / hub (ms) | user + system per message, plain; hub (ms) | hub store queries per message | event-loop delay p99 / max, plain; hub (ms) | p99 < 200 ms: plain / hub |',
+    '| rate per group (all groups) | plain p50 / p99 / max (ms) | hub p50 / p99 / max (ms) | hub / plain p99 | plain sent/s, missing | hub sent/s, missing, refused | server CPU per message, plain / hub (ms) | user + system per message, plain; hub (ms) | hub store queries; ms in them, per message | event-loop delay p99 / max, plain; hub (ms) | p99 < 200 ms: plain / hub |',
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |',
   ];
   for (const rate of [...new Set(result.levels.map((l) => l.perGroup))]) {
@@ -79,7 +81,7 @@ function levelTable(result: GroupResult): string {
     const loop = (l?: Level) => (l ? `${fmt(l.loopDelay.p99Ms, 1)} / ${fmt(l.loopDelay.maxMs, 1)}` : '–');
     lines.push(
       `| ${rate}/s (${p?.total ?? h?.total}/s)${p?.seconds === result.settings.steadyS || h?.seconds === result.settings.steadyS ? `, ${result.settings.steadyS} s` : ''} | ${lat(p)} | ${lat(h)} | ${ratio(h?.traffic.latency.p99, p?.traffic.latency.p99)} | ` +
-        `${p ? `${fmt(p.traffic.sentPerSecond, 0)}, ${p.traffic.missing}` : '–'} | ${h ? `${fmt(h.traffic.sentPerSecond, 0)}, ${h.traffic.missing}, ${h.traffic.sendFailures}` : '–'} | ${fmt(p?.cpuMsPerMessage, 2)} / ${fmt(h?.cpuMsPerMessage, 2)} | ${split(p)}; ${split(h)} | ${fmt(h?.queriesPerMessage, 1)} | ${loop(p)}; ${loop(h)} | ${yes(p)} / ${yes(h)} |`,
+        `${p ? `${fmt(p.traffic.sentPerSecond, 0)}, ${p.traffic.missing}` : '–'} | ${h ? `${fmt(h.traffic.sentPerSecond, 0)}, ${h.traffic.missing}, ${h.traffic.sendFailures}` : '–'} | ${fmt(p?.cpuMsPerMessage, 2)} / ${fmt(h?.cpuMsPerMessage, 2)} | ${split(p)}; ${split(h)} | ${fmt(h?.queriesPerMessage, 1)}; ${fmt(h?.storeMsPerMessage, 2)} | ${loop(p)}; ${loop(h)} | ${yes(p)} / ${yes(h)} |`,
     );
   }
   return lines.join('\n');

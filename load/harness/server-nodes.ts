@@ -23,7 +23,7 @@ export interface ServerNode {
   /** Stops sampling and writes the profile to `file` (a .heapprofile); answers its path. */
   allocStop(file: string): Promise<string>;
   /** Hub nodes: store queries run so far, from the hub's own /metrics. */
-  storeQueries?(): Promise<number>;
+  storeQueries?(): Promise<StoreWork>;
   /**
    * Nodes started with a profile folder run with --cpu-prof: the folder their profiles are written to
    * when they stop, one per thread (tsx's loader runs on a thread of its own); the main thread's is
@@ -33,6 +33,12 @@ export interface ServerNode {
   /** Profiled nodes: how to turn our wall-clock ms into its monotonic µs (the clock of its profile samples). */
   monoOffsetUs?(): Promise<number>;
   stop(): Promise<void>;
+}
+
+/** A hub's store statements so far, and the time spent in them (ms): SQLite runs on the main thread, so that is CPU. */
+export interface StoreWork {
+  queries: number;
+  ms: number;
 }
 
 /** A process's CPU time in ms, and its two parts. */
@@ -69,13 +75,17 @@ function nodeOf(child: Child, url: string): ServerNode {
   };
 }
 
-/** `hub_store_query_seconds_count`, every outcome: how many queries the hub has run. */
-async function storeQueries(url: string): Promise<number> {
+/** `hub_store_query_seconds` count and sum, every outcome: how many queries the hub has run, and how long they took. */
+async function storeQueries(url: string): Promise<StoreWork> {
   const res = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` } });
   const text = await res.text();
-  let n = 0;
-  for (const m of text.matchAll(/^hub_store_query_seconds_count\{[^}]*\} (\d+)/gm)) n += Number(m[1]);
-  return n;
+  const total = (series: string) => {
+    let n = 0;
+    for (const m of text.matchAll(new RegExp(`^hub_store_query_seconds_${series}\\{[^}]*\\} (\\S+)`, 'gm')))
+      n += Number(m[1]);
+    return n;
+  };
+  return { queries: total('count'), ms: total('sum') * 1000 };
 }
 
 /** The node's monotonic µs minus our wall-clock µs, from the quickest of a few calls. */
@@ -181,17 +191,19 @@ function withTimeout<T>(p: Promise<T>, name: string): Promise<T> {
 /** CPU ms (user + system, and each) and store queries so far, summed over nodes (queries: hub nodes only, else NaN). */
 export async function clusterWork(
   nodes: readonly ServerNode[],
-): Promise<{ cpuMs: number; userMs: number; systemMs: number; queries: number }> {
-  const [cpu, queries] = await Promise.all([
+): Promise<{ cpuMs: number; userMs: number; systemMs: number; queries: number; storeMs: number }> {
+  const none: StoreWork = { queries: Number.NaN, ms: Number.NaN };
+  const [cpu, store] = await Promise.all([
     Promise.all(nodes.map((n) => n.cpu())),
-    Promise.all(nodes.map((n) => (n.storeQueries ? n.storeQueries() : Promise.resolve(Number.NaN)))),
+    Promise.all(nodes.map((n) => (n.storeQueries ? n.storeQueries() : Promise.resolve(none)))),
   ]);
   const sum = (pick: (c: CpuTime) => number) => cpu.reduce((a, c) => a + pick(c), 0);
   return {
     cpuMs: sum((c) => c.totalMs),
     userMs: sum((c) => c.userMs),
     systemMs: sum((c) => c.systemMs),
-    queries: queries.reduce((a, b) => a + b, 0),
+    queries: store.reduce((a, b) => a + b.queries, 0),
+    storeMs: store.reduce((a, b) => a + b.ms, 0),
   };
 }
 
