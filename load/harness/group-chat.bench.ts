@@ -17,8 +17,9 @@ import { allocationProfileDir, cpuProfileDir, writeProfilePhases } from './profi
  * second; latency p50 / p99 and the highest rate with p99 under 200 ms, beside plain Socket.IO
  * room broadcast of the same traffic; then a reconnect storm of all clients, each having missed 10
  * messages: time until all are caught up, lost or doubled messages). One hub node on SQLite.
- * BENCH_GROUPS, BENCH_MEMBERS, BENCH_STEADY_S, BENCH_STEP_S, BENCH_IDLE_S (each side at rest,
- * all connected, nothing sent: 10 s), BENCH_RATES (per group per second,
+ * BENCH_GROUPS, BENCH_MEMBERS, BENCH_STEADY_S, BENCH_STEP_S, BENCH_WARM_S (each side's warm-up at
+ * 1/s before anything is measured: 3 s), BENCH_IDLE_S (each side at rest, all connected, nothing
+ * sent: 10 s), BENCH_RATES (per group per second,
  * after 1), BENCH_MISSED, BENCH_TIMEOUT_MIN; BENCH_WATCHED (share of the groups where one member has
  * the chat open, `group:watch`, and so hears its read counts: 0.2 by default); BENCH_CPU_PROF=1
  * writes the CPU profiles of the hub and of the plain relay, each in a folder of its own (read them
