@@ -58,9 +58,11 @@ describe('prepared queries run directly on SQLite', () => {
     ),
   });
 
-  it('never reads or writes inside another caller’s open transaction: it waits, and its write outlives their rollback', async () => {
-    const { db } = store;
-    const { nameOf, rename } = queries(db);
+  /**
+   * Another caller's transaction, open once this resolves, holding an uncommitted rename of u1;
+   * `release` lets it go on to roll back, and `rolledBack` answers its error's message.
+   */
+  async function openRenameThenRollBack(db: Store['db']) {
     let inside!: () => void;
     const opened = new Promise<void>((resolve) => (inside = resolve));
     let release!: () => void;
@@ -75,6 +77,13 @@ describe('prepared queries run directly on SQLite', () => {
       })
       .catch((err: Error) => err.message);
     await opened;
+    return { release, rolledBack };
+  }
+
+  it('never reads or writes inside another caller’s open transaction: it waits, and its write outlives their rollback', async () => {
+    const { db } = store;
+    const { nameOf, rename } = queries(db);
+    const { release, rolledBack } = await openRenameThenRollBack(db);
     // Issued while the transaction holds the connection with its uncommitted rename.
     const read = nameOf(db, { id: 'u1' });
     const write = rename(db, { id: 'u1', name: '已改' });
@@ -158,20 +167,7 @@ describe('prepared queries run directly on SQLite', () => {
     it('steps aside while another caller’s transaction is open, and that transaction’s rollback is untouched', async () => {
       const { db } = store;
       const { rename } = queries(db);
-      let inside!: () => void;
-      const opened = new Promise<void>((resolve) => (inside = resolve));
-      let release!: () => void;
-      const gate = new Promise<void>((resolve) => (release = resolve));
-      const rolledBack = db
-        .transaction()
-        .execute(async (trx) => {
-          await trx.updateTable('units').set({ name: '未提交' }).where('id', '=', 'u1').execute();
-          inside();
-          await gate;
-          throw new Error('roll back');
-        })
-        .catch((err: Error) => err.message);
-      await opened;
+      const { release, rolledBack } = await openRenameThenRollBack(db);
       let ran = false;
       expect(directTransaction(db)!(() => (ran = true))).toBeUndefined();
       expect(ran).toBe(false);
