@@ -22,8 +22,8 @@ export interface ServerNode {
   allocStart(): Promise<void>;
   /** Stops sampling and writes the profile to `file` (a .heapprofile); answers its path. */
   allocStop(file: string): Promise<string>;
-  /** Hub nodes: store queries run so far, from the hub's own /metrics. */
-  storeQueries?(): Promise<StoreWork>;
+  /** Hub nodes: store queries run so far and the time spent in them, from the hub's own /metrics. */
+  storeWork?(): Promise<StoreWork>;
   /**
    * Nodes started with a profile folder run with --cpu-prof: the folder their profiles are written to
    * when they stop, one per thread (tsx's loader runs on a thread of its own); the main thread's is
@@ -76,7 +76,7 @@ function nodeOf(child: Child, url: string): ServerNode {
 }
 
 /** `hub_store_query_seconds` count and sum, every outcome: how many queries the hub has run, and how long they took. */
-async function storeQueries(url: string): Promise<StoreWork> {
+async function storeWork(url: string): Promise<StoreWork> {
   const res = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` } });
   const text = await res.text();
   const total = (series: string) => {
@@ -143,7 +143,7 @@ export async function startHubNode(
     ]);
     const node: ServerNode = {
       ...nodeOf(child, `http://127.0.0.1:${banner[1]}`),
-      storeQueries: () => storeQueries(`http://127.0.0.1:${banner[1]}`),
+      storeWork: () => storeWork(`http://127.0.0.1:${banner[1]}`),
     };
     return withProfile(node, child, profile.dir);
   } catch (err) {
@@ -188,14 +188,14 @@ function withTimeout<T>(p: Promise<T>, name: string): Promise<T> {
   });
 }
 
-/** CPU ms (user + system, and each) and store queries so far, summed over nodes (queries: hub nodes only, else NaN). */
+/** CPU ms (user + system, and each), store queries and ms in them so far, summed over nodes (store: hub nodes only, else NaN). */
 export async function clusterWork(
   nodes: readonly ServerNode[],
 ): Promise<{ cpuMs: number; userMs: number; systemMs: number; queries: number; storeMs: number }> {
   const none: StoreWork = { queries: Number.NaN, ms: Number.NaN };
   const [cpu, store] = await Promise.all([
     Promise.all(nodes.map((n) => n.cpu())),
-    Promise.all(nodes.map((n) => (n.storeQueries ? n.storeQueries() : Promise.resolve(none)))),
+    Promise.all(nodes.map((n) => (n.storeWork ? n.storeWork() : Promise.resolve(none)))),
   ]);
   const sum = (pick: (c: CpuTime) => number) => cpu.reduce((a, c) => a + pick(c), 0);
   return {
