@@ -4,6 +4,8 @@ import { connectSocket, firstStation, login, storeDialects, type TestSocket } fr
 import { DISPATCH_ROLES, RECEIVING_ROLES, type MessageView, type Role } from '../protocol/index.ts';
 
 const HOUR_MS = String(3_600_000);
+/** Longer than any coalescing timer of the hub (the order board's 250 ms): quiet this long, nothing is pending. */
+const QUIET_MS = 400;
 /** No timer of the hub's runs a statement while a reconnect is counted (sweeps, push, ladder, retention). */
 const QUIET_TIMERS = {
   ORDER_SWEEP_INTERVAL_MS: HOUR_MS,
@@ -108,14 +110,19 @@ for (const dialect of await storeDialects()) {
     let probe: TestSocket;
 
     /**
-     * Resolves once the hub has run no statement over three round trips in a row: whatever an
-     * earlier step set going in the background (announcements, push hooks) has finished.
+     * Resolves once the hub has run no statement for QUIET_MS, checked by round trips: whatever an
+     * earlier step set going in the background (announcements, push hooks, the order board's
+     * coalesced flush, which waits 250 ms) has finished. A few round trips alone take a millisecond
+     * and could end before such a timer fires, counting its statements into the next reconnect.
      */
     const settled = async () => {
-      for (let quiet = 0, last = f.t.hub.storeStatements(); quiet < 3;) {
+      let last = f.t.hub.storeStatements();
+      let quietSince = Date.now();
+      while (Date.now() - quietSince < QUIET_MS) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
         await probe.emitWithAck('system:ping', {});
         const now = f.t.hub.storeStatements();
-        quiet = now === last ? quiet + 1 : 0;
+        if (now !== last) quietSince = Date.now();
         last = now;
       }
     };
