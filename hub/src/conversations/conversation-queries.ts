@@ -1,6 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { HOTLINE_CONVERSATION_KIND, type GroupKind } from '../protocol/index.ts';
-import { preparedQuery } from '../store/prepared-query.ts';
+import { batchedLookup } from '../store/batched-lookup.ts';
+import { padToPowerOfTwo, preparedQuery, preparedRowsQuery } from '../store/prepared-query.ts';
 import type { Database, GroupMemberTable } from '../store/schema.ts';
 
 /**
@@ -33,21 +34,43 @@ export function groupMembership(db: Kysely<Database>, groupId: string, userId: s
     .executeTakeFirst();
 }
 
+/** People whose groups one read answers at most: a reconnect storm's turn of the event loop. */
+const PEOPLE_PER_GROUP_IDS_READ = 256;
+const NO_GROUPS: readonly string[] = Object.freeze([]);
+
 /**
- * Ids of the groups a person actively belongs to; hotline threads are not groups. Prepared once
- * per store: every connect runs it.
+ * Ids of the groups a person actively belongs to; hotline threads are not groups. Every connect
+ * asks: the people asking within one turn of the event loop share one read (batched-lookup.ts),
+ * prepared once per store and padded list length. Callers share the answer: never change it.
  */
-export function groupIdsQuery(db: Kysely<Database>): (userId: string) => Promise<string[]> {
-  const query = preparedQuery(db, ['userId'], (q, v) =>
+export function groupIdsQuery(db: Kysely<Database>): (userId: string) => Promise<readonly string[]> {
+  const query = preparedRowsQuery(db, ['userId'], (q, rows) =>
     q
       .selectFrom('group_members as gm')
       .innerJoin('groups as g', 'g.id', 'gm.group_id')
-      .select('gm.group_id')
-      .where('gm.user_id', '=', v.userId)
+      .select(['gm.user_id', 'gm.group_id'])
+      .where(
+        'gm.user_id',
+        'in',
+        rows.map((r) => r.userId),
+      )
       .where('gm.status', '=', 'active')
       .where('g.kind', '!=', HOTLINE_CONVERSATION_KIND),
   );
-  return async (userId) => (await query(db, { userId })).rows.map((r) => r.group_id);
+  return batchedLookup<readonly string[]>({
+    max: PEOPLE_PER_GROUP_IDS_READ,
+    missing: () => NO_GROUPS,
+    async read(userIds) {
+      const { rows } = await query(db, padToPowerOfTwo(userIds.map((userId) => ({ userId })), { userId: '' }));
+      const byPerson = new Map<string, string[]>();
+      for (const r of rows) {
+        const ids = byPerson.get(r.user_id);
+        if (ids) ids.push(r.group_id);
+        else byPerson.set(r.user_id, [r.group_id]);
+      }
+      return byPerson;
+    },
+  });
 }
 
 /** A person's groups with their cursors, notice (who pinned it, whether they read it, how many did) and member count, busiest first. */

@@ -240,7 +240,7 @@ export function createMessageLog(deps: { db: Kysely<Database>; now: () => number
      * newest first, with the match positions for highlighting. Recalled and removed ones are never found.
      */
     async search(
-      groupIds: string[],
+      groupIds: readonly string[],
       query: string,
       limit: number,
     ): Promise<{ message: MessageView; matches: [number, number][] }[]> {

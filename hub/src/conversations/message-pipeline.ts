@@ -212,7 +212,7 @@ export function createMessagePipeline(deps: {
     history: (groupId: string, beforeSeq: number | undefined, limit: number) => log.before(groupId, beforeSeq, limit),
 
     /** Text search over these conversations, newest first. */
-    search: (groupIds: string[], query: string, limit: number) => log.search(groupIds, query, limit),
+    search: (groupIds: readonly string[], query: string, limit: number) => log.search(groupIds, query, limit),
 
     /**
      * Takes a message back (recall or removal) with the conversation's next change seq; `decide`

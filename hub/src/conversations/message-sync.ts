@@ -1,7 +1,8 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { MessageEdit, MessageStatus, MessageView, SyncAnswer } from '../protocol/index.ts';
 import type { Database } from '../store/schema.ts';
-import { preparedRowsQuery } from '../store/prepared-query.ts';
+import { batchedLookup } from '../store/batched-lookup.ts';
+import { padToPowerOfTwo as pad, preparedRowsQuery } from '../store/prepared-query.ts';
 import { selectMessages, toMessageView } from './message-rows.ts';
 import { createRecentRanges, type MessageRange } from './recent-ranges.ts';
 
@@ -12,16 +13,8 @@ interface Counters {
   floor: number;
 }
 
-/**
- * Lists go to the store padded to the next power of two, so a sync over 3 or 300 conversations
- * uses one of a handful of prepared statements instead of one per length; one stays one (the
- * common reconnect: one group has news), as each padding row costs an index probe.
- */
-const paddedLength = (n: number) => 2 ** Math.ceil(Math.log2(n));
-const pad = <T>(rows: T[], filler: T): T[] => [
-  ...rows,
-  ...Array.from({ length: paddedLength(rows.length) - rows.length }, () => filler),
-];
+/** Conversations whose counters one read answers at most: a catch-up of 500 groups is one read. */
+const CONVERSATIONS_PER_COUNTERS_READ = 512;
 
 /** A VALUES list of the rows' values in `columns` order (column1, column2, … on both dialects); counters typed for PostgreSQL. */
 function valuesList<K extends string>(
@@ -105,8 +98,12 @@ function syncStatements(db: Kysely<Database>) {
       .orderBy(sql`c.column1`)
       .orderBy('m.seq'),
   );
-  return {
-    async countersOf(ids: string[]): Promise<Map<string, Counters>> {
+  // Shared by the catch-ups of one turn of the event loop (a reconnect storm: a group's members
+  // ask for the same conversation's counters at once), read after every asker joined its rooms.
+  const counterOf = batchedLookup<Counters | undefined>({
+    max: CONVERSATIONS_PER_COUNTERS_READ,
+    missing: () => undefined,
+    async read(ids) {
       const { rows } = await counters(
         db,
         pad(
@@ -124,6 +121,15 @@ function syncStatements(db: Kysely<Database>) {
           },
         ]),
       );
+    },
+  });
+  return {
+    /** The counters of these conversations; catch-ups asking within one turn of the event loop share the read. */
+    async countersOf(ids: string[]): Promise<Map<string, Counters>> {
+      const found = await Promise.all(ids.map(counterOf));
+      const out = new Map<string, Counters>();
+      ids.forEach((id, i) => found[i] && out.set(id, found[i]));
+      return out;
     },
 
     async editsOf(wanted: Omit<EditWanted, 'order'>[], max: number): Promise<Map<string, MessageEdit[]>> {

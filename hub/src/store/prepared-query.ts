@@ -80,6 +80,16 @@ export type PreparedQuery<K extends string, R> = ((
 ) => Promise<QueryResult<R>>) & { now(values: Readonly<Record<K, unknown>>): QueryResult<R> };
 
 /**
+ * A list padded with `filler` to the next power of two, so that a query over 3 or 300 rows uses
+ * one of a handful of prepared statements instead of one per length; one stays one (the common
+ * case: a single reconnect, one group with news), as each padding row costs an index probe.
+ */
+export const padToPowerOfTwo = <T>(rows: readonly T[], filler: T): T[] => [
+  ...rows,
+  ...Array.from({ length: 2 ** Math.ceil(Math.log2(rows.length)) - rows.length }, () => filler),
+];
+
+/**
  * A query over a list of rows (a multi-row INSERT, a statement per group of a batch), prepared
  * like {@link preparedQuery} once per list length: `build` gets one set of stand-ins per row.
  * Callers keep the lengths bounded (a batch's size), so the compiled texts stay few.
