@@ -1,7 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { HOTLINE_CONVERSATION_KIND, type GroupKind } from '../protocol/index.ts';
 import { batchedLookup } from '../store/batched-lookup.ts';
-import { padToPowerOfTwo, preparedQuery, preparedRowsQuery } from '../store/prepared-query.ts';
+import { padToPowerOfTwo, preparedRowsQuery } from '../store/prepared-query.ts';
 import type { Database, GroupMemberTable } from '../store/schema.ts';
 
 /**
@@ -61,7 +61,13 @@ export function groupIdsQuery(db: Kysely<Database>): (userId: string) => Promise
     max: PEOPLE_PER_GROUP_IDS_READ,
     missing: () => NO_GROUPS,
     async read(userIds) {
-      const { rows } = await query(db, padToPowerOfTwo(userIds.map((userId) => ({ userId })), { userId: '' }));
+      const { rows } = await query(
+        db,
+        padToPowerOfTwo(
+          userIds.map((userId) => ({ userId })),
+          { userId: '' },
+        ),
+      );
       const byPerson = new Map<string, string[]>();
       for (const r of rows) {
         const ids = byPerson.get(r.user_id);

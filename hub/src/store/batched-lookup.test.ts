@@ -79,8 +79,7 @@ for (const dialect of await storeDialects()) {
       const [senderId, groups] = [...truth].find(([, ids]) => ids.length > 0)!;
       const groupId = groups[0]!;
       const log = createMessageLog({ db: store.db, now: Date.now });
-      for (const text of ['一', '二', '三'])
-        await log.append({ groupId, senderId, clientId: `batched-${text}`, text });
+      for (const text of ['一', '二', '三']) await log.append({ groupId, senderId, clientId: `batched-${text}`, text });
       const { last_seq: last } = await store.db
         .selectFrom('groups')
         .select('last_seq')
