@@ -8,7 +8,9 @@ import type { ProfileWindow } from './profile-phases.ts';
  * area (hub file, package, Node internals, GC) and the hottest functions, self and inclusive. Given
  * a folder, it reads the main thread's profile in it (`CPU.*.<pid>.0.*`: the thread the server runs on). `--phase=acks` (or connect, delivery) keeps
  * only the samples taken while that phase ran, from the `phases.json` the fan-out bench writes
- * beside the profiles; `--top=N` sets the list length.
+ * beside the profiles; `--top=N` sets the list length. `--long=50` lists instead every stretch of
+ * 50 ms or more that the main thread ran without going idle (what every socket of the node waited
+ * out: the p99's cause), each with the functions that held it.
  *
  *   pnpm --filter @fengqiao/load profile:summary out/cpu-<run>/hub-a-<ms> --phase=acks
  */
@@ -111,6 +113,9 @@ function main(): void {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const inWindow = (t: number) => !windows || windows.some((w) => t >= w.fromUs && t <= w.toUs);
+  const longMs = process.argv.find((a) => a.startsWith('--long='))?.slice('--long='.length);
+  if (longMs) return listLongStretches(profile, byId, parent, inWindow, Number(longMs) * 1000, top);
 
   const self = new Map<string, number>();
   const area = new Map<string, number>();
@@ -122,7 +127,7 @@ function main(): void {
     t += profile.timeDeltas[i] ?? 0;
     // A sample stands for the time until the next one.
     const weight = profile.timeDeltas[i + 1] ?? 0;
-    if (windows && !windows.some((w) => t >= w.fromUs && t <= w.toUs)) continue;
+    if (!inWindow(t)) continue;
     const node = byId.get(profile.samples[i]!)!;
     if (node.callFrame.functionName === '(idle)') {
       idle += weight;
@@ -162,6 +167,59 @@ function main(): void {
   list('Self time by function', self);
   list('Inclusive time, hub functions', inclusive, (k) => k.includes('hub/src/'));
   list('Inclusive time, everything', inclusive, (k) => !k.startsWith('(root)') && !k.startsWith('(program)'));
+}
+
+/**
+ * Every stretch of at least `minUs` in which the main thread took no idle sample, in time order:
+ * when it started (ms into the profile), how long it ran, and the functions on its stacks by
+ * inclusive time (each counted once per sample).
+ */
+function listLongStretches(
+  profile: CpuProfile,
+  byId: Map<number, ProfileNode>,
+  parent: Map<number, number>,
+  inWindow: (t: number) => boolean,
+  minUs: number,
+  top: number,
+): void {
+  const stretches: { from: number; us: number; samples: number[] }[] = [];
+  let open: { from: number; us: number; samples: number[] } | undefined;
+  let t = profile.startTime;
+  for (let i = 0; i < profile.samples.length; i += 1) {
+    t += profile.timeDeltas[i] ?? 0;
+    const weight = profile.timeDeltas[i + 1] ?? 0;
+    const node = byId.get(profile.samples[i]!)!;
+    if (node.callFrame.functionName === '(idle)' || !inWindow(t)) {
+      if (open && open.us >= minUs) stretches.push(open);
+      open = undefined;
+      continue;
+    }
+    open ??= { from: t, us: 0, samples: [] };
+    open.us += weight;
+    open.samples.push(node.id);
+  }
+  if (open && open.us >= minUs) stretches.push(open);
+  console.log(`${stretches.length} stretches of ${minUs / 1000} ms or more without an idle sample`);
+  for (const s of stretches) {
+    const inclusive = new Map<string, number>();
+    for (const leaf of s.samples) {
+      const seen = new Set<string>();
+      for (let id: number | undefined = leaf; id !== undefined; id = parent.get(id)) {
+        const k = fnOf(byId.get(id)!.callFrame);
+        if (seen.has(k)) continue;
+        seen.add(k);
+        inclusive.set(k, (inclusive.get(k) ?? 0) + 1);
+      }
+    }
+    console.log(
+      `\nat ${((s.from - profile.startTime) / 1000).toFixed(0)} ms: ${(s.us / 1000).toFixed(0)} ms, ${s.samples.length} samples`,
+    );
+    for (const [k, n] of [...inclusive]
+      .filter(([k]) => !k.startsWith('(root)'))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top))
+      console.log(`  ${String(Math.round((100 * n) / s.samples.length)).padStart(3)}%  ${k}`);
+  }
 }
 
 main();
