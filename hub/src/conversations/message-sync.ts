@@ -152,7 +152,7 @@ function syncStatements(db: Kysely<Database>) {
       return out;
     },
 
-    /** The messages of each range, in list order then seq order; ranges read lately are not read again. */
+    /** The messages of each range, in list order then seq order; ranges read lately or being read are not read again. */
     async messagesIn(ranges: MessageRange[]): Promise<MessageView[]> {
       const found = ranges.map((r) => recent.get(r));
       const missing = ranges.filter((_, i) => !found[i]);
@@ -161,20 +161,25 @@ function syncStatements(db: Kysely<Database>) {
           missing.map(({ groupId, after, upTo }, order) => ({ groupId, after, upTo, order })),
           { order: 0, groupId: '', after: 0, upTo: 0 },
         );
-        const byGroup = new Map<string, MessageView[]>();
-        for (const row of (await messages(db, list)).rows) {
-          const view = toMessageView(row);
-          const views = byGroup.get(view.groupId);
-          if (views) views.push(view);
-          else byGroup.set(view.groupId, [view]);
-        }
+        // One range per conversation in a catch-up: its rows are the conversation's.
+        const byGroup = messages(db, list).then(({ rows }) => {
+          const out = new Map<string, MessageView[]>();
+          for (const row of rows) {
+            const view = toMessageView(row);
+            const views = out.get(view.groupId);
+            if (views) views.push(view);
+            else out.set(view.groupId, [view]);
+          }
+          return out;
+        });
         ranges.forEach((r, i) => {
           if (found[i]) return;
-          found[i] = byGroup.get(r.groupId) ?? [];
-          recent.set(r, found[i]);
+          const views = byGroup.then((m) => m.get(r.groupId) ?? []);
+          recent.reading(r, views);
+          found[i] = views;
         });
       }
-      return found.flatMap((views) => views ?? []);
+      return (await Promise.all(found.map((views) => Promise.resolve(views ?? [])))).flat();
     },
   };
 }

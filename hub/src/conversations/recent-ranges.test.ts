@@ -70,4 +70,23 @@ describe('recent message ranges', () => {
     recent.set(range('b', 0, 2), views('b', 0, 2));
     expect(recent.size()).toEqual({ ranges: 1, messages: 2 });
   });
+  it('hands a read under way to those asking meanwhile, keeps it once read, and forgets a failed one', async () => {
+    const recent = createRecentRanges();
+    const held = views('g1', 10, 13);
+    let finish!: (v: MessageView[]) => void;
+    const read = new Promise<MessageView[]>((resolve) => (finish = resolve));
+    recent.reading(range('g1', 10, 13), read);
+    expect(recent.get(range('g1', 10, 13))).toBe(read);
+    expect(recent.get(range('g1', 10, 14))).toBeUndefined();
+    finish(held);
+    await read;
+    await Promise.resolve();
+    expect(recent.get(range('g1', 10, 13))).toBe(held);
+
+    const failed = Promise.reject(new Error('store gone'));
+    recent.reading(range('g2', 0, 2), failed);
+    await failed.catch(() => {});
+    await Promise.resolve();
+    expect(recent.get(range('g2', 0, 2))).toBeUndefined();
+  });
 });

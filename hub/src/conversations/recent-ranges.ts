@@ -12,9 +12,10 @@ export interface MessageRange {
 const RECENT_RANGES = { ttlMs: 5000, maxMessages: 20_000, maxPerRange: 200 };
 
 /**
- * The message ranges catch-ups read lately, handed to the next catch-ups that ask for the same
- * range: after a network blip a group's members reconnect together with the same cursor, and each
- * would read the same rows. Keyed by the conversation's change counter, which every catch-up reads
+ * The message ranges catch-ups read lately or are reading now, handed to the next catch-ups that
+ * ask for the same range: after a network blip a group's members reconnect together with the same
+ * cursor, and each would read the same rows (the members of one turn of the event loop get their
+ * counters together, so they ask while the first read is still under way). Keyed by the conversation's change counter, which every catch-up reads
  * fresh and every recall or removal moves in the same transaction, so an edit always makes a new
  * key and never answers with a stale status. What else can change how a stored message looks (the
  * sender renamed, an image deleted by retention) may show for up to `ttlMs`, as if that catch-up
@@ -34,30 +35,43 @@ export function createRecentRanges(opts: Partial<typeof RECENT_RANGES> & { now?:
     held -= views.length;
   };
 
+  const keep = (range: MessageRange, views: MessageView[]): void => {
+    if (views.length > maxPerRange) return;
+    const key = keyOf(range);
+    const old = ranges.get(key);
+    if (old) drop(key, old.views);
+    ranges.set(key, { views, until: now() + ttlMs });
+    held += views.length;
+    for (const [k, v] of ranges) {
+      if (held <= maxMessages && v.until > now()) break;
+      drop(k, v.views);
+    }
+  };
+  const reads = new Map<string, Promise<MessageView[]>>();
+
   return {
-    /** The range's messages in seq order, when a catch-up read them less than `ttlMs` ago. */
-    get(range: MessageRange): MessageView[] | undefined {
+    /** The range's messages in seq order: held (read less than `ttlMs` ago), or the read under way. */
+    get(range: MessageRange): MessageView[] | Promise<MessageView[]> | undefined {
       const key = keyOf(range);
       const hit = ranges.get(key);
-      if (!hit) return undefined;
-      if (hit.until > now()) return hit.views;
-      drop(key, hit.views);
-      return undefined;
+      if (hit && hit.until > now()) return hit.views;
+      if (hit) drop(key, hit.views);
+      return reads.get(key);
+    },
+
+    /** A catch-up's read of the range, under way: handed to those asking meanwhile, kept once read. */
+    reading(range: MessageRange, read: Promise<MessageView[]>): void {
+      const key = keyOf(range);
+      reads.set(key, read);
+      const done = () => reads.get(key) === read && reads.delete(key);
+      read.then((views) => {
+        done();
+        keep(range, views);
+      }, done);
     },
 
     /** Keeps what a catch-up just read for the range (its messages in seq order). */
-    set(range: MessageRange, views: MessageView[]): void {
-      if (views.length > maxPerRange) return;
-      const key = keyOf(range);
-      const old = ranges.get(key);
-      if (old) drop(key, old.views);
-      ranges.set(key, { views, until: now() + ttlMs });
-      held += views.length;
-      for (const [k, v] of ranges) {
-        if (held <= maxMessages && v.until > now()) break;
-        drop(k, v.views);
-      }
-    },
+    set: keep,
 
     /** How many ranges and messages are held (the tests read it). */
     size: () => ({ ranges: ranges.size, messages: held }),

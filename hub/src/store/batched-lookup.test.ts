@@ -95,6 +95,14 @@ for (const dialect of await storeDialects()) {
       expect(out.map((a) => a.messages.length)).toEqual([Math.min(100, Number(last)), 1, 0]);
       // One counters read for the three; the two ranges read (and kept) before are not read again.
       expect(n).toBe(1);
+
+      // Members with the same cursor, whose range nobody read yet: one counters read, one messages read.
+      await log.append({ groupId, senderId, clientId: 'batched-四', text: '四' });
+      const same = await counted(() =>
+        Promise.all(Array.from({ length: 5 }, () => syncAfter([[groupId, Number(last)]], {}, 100))),
+      );
+      expect(same.out.map((a) => a.messages.map((m) => m.text))).toEqual(Array.from({ length: 5 }, () => ['四']));
+      expect(same.statements).toBe(2);
     });
   });
 }
