@@ -42,7 +42,7 @@ type RangeWanted = { order: number; groupId: string; after: number; upTo: number
  */
 function syncStatements(db: Kysely<Database>) {
   const recent = createRecentRanges();
-  // Each conversation's counters and history floor: one statement for all of them.
+  // Each conversation's counters and history floor: one statement for all of a read's conversations.
   const counters = preparedRowsQuery(db, ['groupId'], (q, rows) =>
     q
       .selectFrom('groups as g')
@@ -128,7 +128,9 @@ function syncStatements(db: Kysely<Database>) {
     async countersOf(ids: string[]): Promise<Map<string, Counters>> {
       const found = await Promise.all(ids.map(counterOf));
       const out = new Map<string, Counters>();
-      ids.forEach((id, i) => found[i] && out.set(id, found[i]));
+      ids.forEach((id, i) => {
+        if (found[i]) out.set(id, found[i]);
+      });
       return out;
     },
 
