@@ -163,14 +163,17 @@ for (const dialect of await storeDialects()) {
     });
 
     it('rate-limits a flood of feed pages per person: a burst, then rate_limited with a wait', async () => {
+      // One after another (a person's reads in flight are bounded too) until the first refusal: on a
+      // busy machine a fixed count could end on a token refilled meanwhile.
       const answers = [];
-      for (let i = 0; i < 40; i++) answers.push(await stranger.emitWithAck('order:activity', { limit: 1 }));
-      expect(answers[0]).toMatchObject({ ok: true });
-      expect(answers.filter((a) => a.ok).length).toBeLessThan(40);
+      while (answers.length < 100 && (answers.at(-1)?.ok ?? true))
+        answers.push(await stranger.emitWithAck('order:activity', { limit: 1 }));
       expect(answers.at(-1)).toMatchObject({
         ok: false,
         error: { code: 'rate_limited', retryAfter: expect.any(Number) },
       });
+      // The burst went through before it: 30 pages, one of them read by an earlier test.
+      expect(answers.length - 1).toBeGreaterThanOrEqual(29);
     });
 
     it('moves a completed order to the finished orders, read-only, and finds it by text, person and date', async () => {
