@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MessageView } from '../protocol/index.ts';
-import { createRecentRanges, type MessageRange } from './recent-ranges.ts';
+import { createRecentRanges, type MessageRange, type RecentRanges } from './recent-ranges.ts';
 
 const views = (groupId: string, after: number, upTo: number): MessageView[] =>
   Array.from({ length: upTo - after }, (_, k) => ({
@@ -25,13 +25,21 @@ const range = (groupId: string, after: number, upTo: number, changeSeq = 0): Mes
   upTo,
 });
 
+/** A catch-up's finished read of the range, handed over as the catch-up does: kept once it settles. */
+const read = async (recent: RecentRanges, r: MessageRange, v: MessageView[]) => {
+  const done = Promise.resolve(v);
+  recent.reading(r, done);
+  await done;
+  await Promise.resolve();
+};
+
 /** The catch-up's shared ranges: what is handed out again, for how long, and how much is held. */
 describe('recent message ranges', () => {
-  it('hands a range out again only for the same conversation, change counter and seqs, until it expires', () => {
+  it('hands a range out again only for the same conversation, change counter and seqs, until it expires', async () => {
     let t = 1000;
     const recent = createRecentRanges({ ttlMs: 5000, now: () => t });
     const held = views('g1', 10, 13);
-    recent.set(range('g1', 10, 13), held);
+    await read(recent, range('g1', 10, 13), held);
     expect(recent.get(range('g1', 10, 13))).toBe(held);
     expect(recent.get(range('g1', 10, 13, 1))).toBeUndefined();
     expect(recent.get(range('g1', 11, 13))).toBeUndefined();
@@ -44,14 +52,14 @@ describe('recent message ranges', () => {
     expect(recent.size()).toEqual({ ranges: 0, messages: 0 });
   });
 
-  it('holds at most maxMessages, letting the oldest ranges go first, and never a range over maxPerRange', () => {
+  it('holds at most maxMessages, letting the oldest ranges go first, and never a range over maxPerRange', async () => {
     let t = 0;
     const recent = createRecentRanges({ ttlMs: 60_000, maxMessages: 25, maxPerRange: 10, now: () => t });
-    recent.set(range('big', 0, 11), views('big', 0, 11));
+    await read(recent, range('big', 0, 11), views('big', 0, 11));
     expect(recent.size()).toEqual({ ranges: 0, messages: 0 });
     for (const g of ['a', 'b', 'c']) {
       t += 1;
-      recent.set(range(g, 0, 10), views(g, 0, 10));
+      await read(recent, range(g, 0, 10), views(g, 0, 10));
     }
     // 30 messages were offered, 25 may be held: the oldest range went.
     expect(recent.size()).toEqual({ ranges: 2, messages: 20 });
@@ -60,16 +68,17 @@ describe('recent message ranges', () => {
     expect(recent.get(range('c', 0, 10))).toHaveLength(10);
   });
 
-  it('lets expired ranges go when a new one is kept, and keeps one copy of a range set twice', () => {
+  it('lets expired ranges go when a new one is kept, and keeps one copy of a range read twice', async () => {
     let t = 0;
     const recent = createRecentRanges({ ttlMs: 100, now: () => t });
-    recent.set(range('a', 0, 3), views('a', 0, 3));
-    recent.set(range('a', 0, 3), views('a', 0, 3));
+    await read(recent, range('a', 0, 3), views('a', 0, 3));
+    await read(recent, range('a', 0, 3), views('a', 0, 3));
     expect(recent.size()).toEqual({ ranges: 1, messages: 3 });
     t = 200;
-    recent.set(range('b', 0, 2), views('b', 0, 2));
+    await read(recent, range('b', 0, 2), views('b', 0, 2));
     expect(recent.size()).toEqual({ ranges: 1, messages: 2 });
   });
+
   it('hands a read under way to those asking meanwhile, keeps it once read, and forgets a failed one', async () => {
     const recent = createRecentRanges();
     const held = views('g1', 10, 13);

@@ -15,9 +15,10 @@ const RECENT_RANGES = { ttlMs: 5000, maxMessages: 20_000, maxPerRange: 200 };
  * The message ranges catch-ups read lately or are reading now, handed to the next catch-ups that
  * ask for the same range: after a network blip a group's members reconnect together with the same
  * cursor, and each would read the same rows (the members of one turn of the event loop get their
- * counters together, so they ask while the first read is still under way). Keyed by the conversation's change counter, which every catch-up reads
- * fresh and every recall or removal moves in the same transaction, so an edit always makes a new
- * key and never answers with a stale status. What else can change how a stored message looks (the
+ * counters together, so they ask while the first read is still under way). Keyed by the
+ * conversation's change counter, which every catch-up reads fresh and every recall or removal
+ * moves in the same transaction, so an edit always makes a new key and never answers with a stale
+ * status. What else can change how a stored message looks (the
  * sender renamed, an image deleted by retention) may show for up to `ttlMs`, as if that catch-up
  * had run that much earlier. Bounded: a range over `maxPerRange` messages is not kept, and the
  * oldest ranges go once all hold more than `maxMessages`.
@@ -35,6 +36,7 @@ export function createRecentRanges(opts: Partial<typeof RECENT_RANGES> & { now?:
     held -= views.length;
   };
 
+  /** Keeps a finished read of the range (its messages in seq order). */
   const keep = (range: MessageRange, views: MessageView[]): void => {
     if (views.length > maxPerRange) return;
     const key = keyOf(range);
@@ -69,9 +71,6 @@ export function createRecentRanges(opts: Partial<typeof RECENT_RANGES> & { now?:
         keep(range, views);
       }, done);
     },
-
-    /** Keeps what a catch-up just read for the range (its messages in seq order). */
-    set: keep,
 
     /** How many ranges and messages are held (the tests read it). */
     size: () => ({ ranges: ranges.size, messages: held }),
