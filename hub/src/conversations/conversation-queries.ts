@@ -59,7 +59,7 @@ export function groupIdsQuery(db: Kysely<Database>): (userId: string) => Promise
   );
   return batchedLookup<readonly string[]>({
     max: PEOPLE_PER_GROUP_IDS_READ,
-    missing: () => NO_GROUPS,
+    missing: NO_GROUPS,
     async read(userIds) {
       const { rows } = await query(
         db,

@@ -102,7 +102,7 @@ function syncStatements(db: Kysely<Database>) {
   // ask for the same conversation's counters at once), read after every asker joined its rooms.
   const counterOf = batchedLookup<Counters | undefined>({
     max: CONVERSATIONS_PER_COUNTERS_READ,
-    missing: () => undefined,
+    missing: undefined,
     async read(ids) {
       const { rows } = await counters(
         db,

@@ -112,7 +112,7 @@ describe('batched lookup', () => {
     let reads = 0;
     const lookup = batchedLookup<number>({
       max: 10,
-      missing: () => 0,
+      missing: 0,
       read: async (keys) => {
         reads += 1;
         if (reads === 1) throw new Error('store gone');
@@ -129,7 +129,7 @@ describe('batched lookup', () => {
     const reads: string[][] = [];
     const lookup = batchedLookup<string>({
       max: 2,
-      missing: () => 'none',
+      missing: 'none',
       read: async (keys) => {
         reads.push(keys);
         return new Map(keys.filter((k) => k !== 'c').map((k) => [k, k.toUpperCase()]));

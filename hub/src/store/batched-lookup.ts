@@ -9,9 +9,9 @@
  * read that fails fails every lookup waiting on it; the next lookups read anew.
  */
 export function batchedLookup<V>(opts: {
-  /** Reads these keys (at most `max`); a key left out of the map gets `missing()`. */
+  /** Reads these keys (at most `max`); a key left out of the map gets `missing`. */
   read: (keys: string[]) => Promise<Map<string, V>>;
-  missing: () => V;
+  missing: V;
   max: number;
 }): (key: string) => Promise<V> {
   type Waiter = { resolve: (v: V) => void; reject: (err: unknown) => void };
@@ -22,7 +22,7 @@ export function batchedLookup<V>(opts: {
     opts.read(keys).then(
       (found) => {
         for (const key of keys) {
-          const value = found.has(key) ? found.get(key)! : opts.missing();
+          const value = found.has(key) ? found.get(key)! : opts.missing;
           for (const w of batch.get(key)!) w.resolve(value);
         }
       },
